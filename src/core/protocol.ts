@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import type { StepType } from './steps';
+
+/**
+ * The contract between Ladder's prompts and the model's answers. Both the extension and
+ * the local API stand-in's default responder rely on it, so it lives in one place.
+ *
+ * Prompt conventions:
+ * - The first system block (the stable instructions) starts with the line
+ *   `Ladder task: <stepType>` (or `Ladder task: difficulty` / `Ladder task: reviewJudge`).
+ * - The last user message carries the material after the cached prefix:
+ *   `File: <path>`, `Lines: <start>-<end>`, `Language: <id>`, a fenced code block with the
+ *   selection, then `Request: <text>`.
+ * - Edit steps (rename excepted) answer with exactly one fenced code block holding the
+ *   full replacement for the selection; other text around it is ignored.
+ */
+export type PromptTask = StepType | 'difficulty' | 'reviewJudge';
+
+export const TASK_HEADER_PREFIX = 'Ladder task: ';
+
+export function taskHeader(task: PromptTask): string {
+  return `${TASK_HEADER_PREFIX}${task}`;
+}
+
+/** Reads the task back out of a system prompt's text; undefined when it is not Ladder's. */
+export function parseTaskHeader(systemText: string): PromptTask | undefined {
+  const match = /^Ladder task: ([A-Za-z]+)/m.exec(systemText);
+  return match?.[1] as PromptTask | undefined;
+}
+
+/** rename: a few candidate names, best first. */
+export const RenameAnswer = z.object({
+  names: z.array(z.object({ name: z.string().min(1), why: z.string() })).min(1).max(10),
+});
+export type RenameAnswer = z.infer<typeof RenameAnswer>;
+
+export const Severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);
+export type Severity = z.infer<typeof Severity>;
+
+export const FindingCategory = z.enum([
+  'security', 'correctness', 'concurrency', 'performance', 'reliability', 'maintainability', 'style', 'docs',
+]);
+export type FindingCategory = z.infer<typeof FindingCategory>;
+
+/** One review finding as the first (labour/execute) pass reports it. Lines are 1-based. */
+export const Finding = z.object({
+  file: z.string().min(1),
+  startLine: z.number().int().min(1),
+  endLine: z.number().int().min(1),
+  severity: Severity,
+  category: FindingCategory,
+  confidence: z.number().min(0).max(1),
+  message: z.string().min(1),
+});
+export type Finding = z.infer<typeof Finding>;
+
+export const FindingsAnswer = z.object({
+  findings: z.array(Finding),
+  summary: z.string().optional(),
+});
+export type FindingsAnswer = z.infer<typeof FindingsAnswer>;
+
+/** The judgment tier's verdict on each escalated finding, by its index in the list it was sent. */
+export const Verdict = z.object({
+  index: z.number().int().min(0),
+  verdict: z.enum(['confirm', 'reject', 'rewrite']),
+  message: z.string().optional(),
+  severity: Severity.optional(),
+});
+export type Verdict = z.infer<typeof Verdict>;
+
+export const JudgeAnswer = z.object({
+  verdicts: z.array(Verdict),
+  /** Findings the judge adds that the first pass missed. */
+  added: z.array(Finding).default([]),
+  summary: z.string().min(1),
+});
+export type JudgeAnswer = z.infer<typeof JudgeAnswer>;
+
+/** The optional LLM difficulty check for low-confidence classifications. */
+export const DifficultyAnswer = z.object({
+  tier: z.enum(['H', 'S', 'O', 'F']),
+  confidence: z.number().min(0).max(1),
+  reason: z.string().min(1),
+});
+export type DifficultyAnswer = z.infer<typeof DifficultyAnswer>;
+
+/**
+ * Pulls the first JSON object out of a model's text (bare, or inside a ```json fence).
+ * Returns undefined when there is none or it does not parse.
+ */
+export function extractJson(text: string): unknown {
+  const fenced = /```(?:json)?\s*\n([\s\S]*?)\n```/.exec(text);
+  const candidate = fenced?.[1] ?? text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1);
+  if (!candidate.trim()) return undefined;
+  try {
+    return JSON.parse(candidate);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The body of the first fenced code block, or undefined. */
+export function extractCodeBlock(text: string): string | undefined {
+  const match = /```[^\n]*\n([\s\S]*?)\n?```/.exec(text);
+  return match?.[1];
+}
