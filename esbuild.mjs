@@ -29,8 +29,8 @@ if (tests) {
     ...common,
     minify: false,
     sourcemap: true,
-    entryPoints: ['test/integration/index.ts'],
-    outfile: 'out/test/integration/index.js',
+    entryPoints: { 'integration/index': 'test/integration/index.ts', 'integration/failing/index': 'test/integration/failing/index.ts' },
+    outdir: 'out/test',
     // mocha loads its reporters with dynamic requires; keep it out of the bundle.
     external: ['vscode', 'mocha'],
   });

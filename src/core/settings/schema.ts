@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { Tier } from '../tiers';
+
+/**
+ * Ladder's settings, validated here rather than trusted from the editor. Each setting is
+ * parsed on its own: a malformed value is reported by name and replaced by its default,
+ * and the others still apply.
+ */
+const tier = z.enum(['H', 'S', 'O', 'F']);
+const modelId = z.string().regex(/^[a-z0-9][a-z0-9.@:_-]*$/i, 'a model id such as claude-sonnet-4-6');
+const usd = z.number().finite().min(0);
+
+export const SETTING_SCHEMAS = {
+  'api.baseUrl': z.string().url().default('https://api.anthropic.com'),
+  'api.timeoutSeconds': z.number().int().min(5).max(3600).default(120),
+  'api.maxRetries': z.number().int().min(0).max(5).default(2),
+  'models.labour': modelId.default('claude-haiku-4-5'),
+  'models.execute': modelId.default('claude-sonnet-4-6'),
+  'models.judgment': modelId.default('claude-opus-4-8'),
+  'models.exception': modelId.default('claude-fable-5'),
+  'models.alternates': z.partialRecord(tier, z.array(modelId)).default({}),
+  'routing.accessCap': tier.default('O'),
+  'routing.allowExceptionTier': z.boolean().default(false),
+  'routing.maxEscalations': z.number().int().min(0).max(3).default(2),
+  'routing.difficultyCheck': z.enum(['off', 'belowThreshold']).default('belowThreshold'),
+  'routing.difficultyThreshold': z.number().min(0).max(1).default(0.55),
+  'cache.ttl': z.enum(['5m', '1h', 'auto']).default('5m'),
+  'budget.session': usd.default(0),
+  'budget.daily': usd.default(0),
+  'budget.onExceeded': z.enum(['block', 'downgrade']).default('block'),
+  'statusBar.show': z.enum(['session', 'today']).default('session'),
+  'pricing.overrides': z.record(z.string(), z.unknown()).default({}),
+  'context.maxTreeEntries': z.number().int().min(0).max(20_000).default(400),
+  'context.maxFileBytes': z.number().int().min(1_000).max(2_000_000).default(200_000),
+} as const;
+
+export type SettingKey = keyof typeof SETTING_SCHEMAS;
+export type Settings = { [K in SettingKey]: z.output<(typeof SETTING_SCHEMAS)[K]> };
+
+export const SETTINGS_SECTION = 'ladder';
+
+export interface SettingsResult {
+  settings: Settings;
+  /** One message per malformed setting, naming it; empty when everything parsed. */
+  errors: string[];
+}
+
+/**
+ * Parses raw values (undefined = not set) into typed settings with defaults.
+ * `read(key)` returns the raw value the editor holds for `ladder.<key>`.
+ */
+export function parseSettings(read: (key: SettingKey) => unknown): SettingsResult {
+  const errors: string[] = [];
+  const settings = {} as Record<SettingKey, unknown>;
+  for (const key of Object.keys(SETTING_SCHEMAS) as SettingKey[]) {
+    const schema = SETTING_SCHEMAS[key] as z.ZodType;
+    const raw = read(key);
+    const parsed = schema.safeParse(raw === null ? undefined : raw);
+    if (parsed.success) {
+      settings[key] = parsed.data;
+    } else {
+      const issue = parsed.error.issues[0];
+      errors.push(`Setting "${SETTINGS_SECTION}.${key}" is invalid (${issue?.message ?? 'bad value'}); using the default.`);
+      settings[key] = schema.parse(undefined);
+    }
+  }
+  return { settings: settings as Settings, errors };
+}
+
+/** The configured ladder, tier → model id. */
+export function ladderOf(settings: Settings): Record<Tier, string> {
+  return {
+    H: settings['models.labour'],
+    S: settings['models.execute'],
+    O: settings['models.judgment'],
+    F: settings['models.exception'],
+  };
+}

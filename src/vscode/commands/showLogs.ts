@@ -1,0 +1,7 @@
+import { CommandIds } from '../commandIds';
+import type { Command } from './command';
+
+export const showLogsCommand: Command = {
+  id: CommandIds.showLogs,
+  run: (c) => c.log.show(),
+};

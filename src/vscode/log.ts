@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import { redactSecrets } from '../core/redact';
+
+/**
+ * The one log of the extension ("Ladder" in the Output panel). Every line passes through
+ * redaction, with the current API key among the known secrets.
+ */
+export class Log implements vscode.Disposable {
+  private readonly channel = vscode.window.createOutputChannel('Ladder', { log: true });
+  private secrets: string[] = [];
+
+  setKnownSecret(secret: string | undefined): void {
+    this.secrets = secret ? [secret] : [];
+  }
+
+  info(message: string): void {
+    this.channel.info(this.clean(message));
+  }
+
+  warn(message: string): void {
+    this.channel.warn(this.clean(message));
+  }
+
+  error(message: string, err?: unknown): void {
+    const detail = err === undefined ? '' : `: ${err instanceof Error ? err.message : String(err)}`;
+    this.channel.error(this.clean(message + detail));
+  }
+
+  debug(message: string): void {
+    this.channel.debug(this.clean(message));
+  }
+
+  /** Redacts secrets from text that is about to be shown to the user. */
+  clean(text: string): string {
+    return redactSecrets(text, this.secrets);
+  }
+
+  show(): void {
+    this.channel.show(true);
+  }
+
+  dispose(): void {
+    this.channel.dispose();
+  }
+}

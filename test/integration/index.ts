@@ -1,0 +1,13 @@
+/**
+ * Entry of the integration suite. It runs inside the real extension host (code-server via
+ * tools/runIntegration.ts, or desktop VS Code via test/integration/runDesktop.ts) and
+ * exports `run()` as both harnesses expect.
+ */
+import { createMocha, runMocha } from './mocha';
+
+export function run(): Promise<void> {
+  const mocha = createMocha();
+  // Required after the globals exist; the bundler evaluates these lazily.
+  require('./activation.itest');
+  return runMocha(mocha);
+}

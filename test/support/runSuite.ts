@@ -1,0 +1,76 @@
+/**
+ * Runs a bundled mocha suite inside the real extension host of code-server: code-server
+ * is started with the smoke-test driver, the workbench is opened in headless Chromium
+ * with a `payload` naming the extension under development and the suite, and the exit
+ * code the workbench reports through `codeAutomationExit` is returned.
+ */
+import { appendFileSync, cpSync, mkdirSync, rmSync } from 'node:fs';
+import { format } from 'node:util';
+import { join, resolve } from 'node:path';
+import { launchBrowser } from './browser';
+import { startCodeServer } from './codeServer';
+import { REPORT_PREFIX } from '../integration/mocha';
+
+export interface SuiteRun {
+  /** Absolute path of the extension folder (package.json + dist/). */
+  extensionPath: string;
+  /** Absolute path of the bundled suite entry exporting run(). */
+  testsPath: string;
+  /** Fixture folder to open; copied into the run folder so tests may change it. */
+  workspace: string;
+  runDir: string;
+  env?: Record<string, string>;
+  userSettings?: Record<string, unknown>;
+  timeoutMs?: number;
+  /** Called with each line the suite's reporter prints (default: stdout). */
+  onLog?: (line: string) => void;
+}
+
+export async function runSuiteInCodeServer(run: SuiteRun): Promise<number> {
+  rmSync(run.runDir, { recursive: true, force: true });
+  mkdirSync(run.runDir, { recursive: true });
+  const workspace = join(run.runDir, 'workspace');
+  cpSync(run.workspace, workspace, { recursive: true });
+
+  const server = await startCodeServer({ runDir: run.runDir, workspace, testDriver: true, userSettings: run.userSettings, env: run.env });
+  const browser = await launchBrowser(join(run.runDir, 'chromium'));
+  try {
+    const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${resolve(p)}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(run.extensionPath)],
+      ['extensionTestsPath', remote(run.testsPath)],
+      ['extensionEnvironment', JSON.stringify(run.env ?? {})],
+    ];
+    const url = `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    const report = run.onLog ?? ((line: string) => process.stdout.write(`${line}\n`));
+    // The workbench forwards its whole console; only the reporter's lines are shown, the
+    // rest goes to a file next to code-server's own log.
+    const workbenchLog = join(run.runDir, 'workbench.log');
+    const log = (line: string) => {
+      if (line.startsWith(REPORT_PREFIX)) report(line.slice(REPORT_PREFIX.length));
+      else appendFileSync(workbenchLog, `${line}\n`);
+    };
+    const exitCode = new Promise<number>((resolveExit) => {
+      void page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
+    });
+    await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
+      for (const line of format(...(Array.isArray(args) ? args : [args])).split('\n')) log(line);
+    });
+    await page.goto(url);
+    const timeoutMs = run.timeoutMs ?? 300_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<number>((resolveTimeout) => {
+      timer = setTimeout(() => {
+        report(`suite did not finish within ${timeoutMs / 1000} s; see ${workbenchLog} and ${server.logFile}`);
+        resolveTimeout(124);
+      }, timeoutMs);
+    });
+    const code = await Promise.race([exitCode, timeout]);
+    clearTimeout(timer);
+    return code;
+  } finally {
+    await browser.close().catch(() => undefined);
+    await server.stop();
+  }
+}
