@@ -1,0 +1,170 @@
+import type { PriceTable, RateCard } from './priceTable';
+import { PRICE_TABLE, lookupPrice, modelWarnings, tableWarnings } from './priceTable';
+
+/**
+ * A usage block as the Messages API returns it (`message.usage`, or the cumulative usage
+ * of a stream). Every field is optional because streams, batches and old logs each omit
+ * some of them; missing counts are zero.
+ */
+export interface UsageLike {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  cache_creation?: {
+    ephemeral_5m_input_tokens?: number | null;
+    ephemeral_1h_input_tokens?: number | null;
+  } | null;
+  service_tier?: string | null;
+}
+
+/** Pricing options. `now` enables the staleness/end-of-life warnings; `at` picks dated rows. */
+export interface CostOptions {
+  table?: PriceTable;
+  /** The current time, for "table older than 120 days" and "past end of life" warnings. */
+  now?: Date;
+  /** When the call was made (ISO), to pick the row in force then; default: `now`, else the newest row. */
+  at?: string;
+}
+
+/** Token counts as priced, after the 5m/1h split was resolved. */
+export interface PricedTokens {
+  input: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  cacheRead: number;
+  output: number;
+  /** input + cache writes + cache read: what the long-prompt tier is decided on. */
+  prompt: number;
+}
+
+/** Each component's cost in integer pico-dollars (1e-12 $). */
+export interface CostBreakdown {
+  inputPicos: number;
+  cacheWrite5mPicos: number;
+  cacheWrite1hPicos: number;
+  cacheReadPicos: number;
+  outputPicos: number;
+  tokens: PricedTokens;
+  /** `long` when the request crossed the model's long-prompt threshold. */
+  priceTier: 'base' | 'long';
+  batch: boolean;
+}
+
+/** The price of one call. */
+export interface CallCost {
+  /** Exact cost in pico-dollars (an integer). */
+  picos: number;
+  /** Cost in integer micro-dollars, rounded half-up from `picos`: the ledger's unit. */
+  micros: number;
+  /** `micros` in dollars, for display. */
+  usd: number;
+  /** The table row's model id, or the id as given when it is unknown. */
+  pricedAs: string;
+  known: boolean;
+  breakdown: CostBreakdown;
+  warnings: string[];
+}
+
+const PICOS_PER_MICRO = 1_000_000;
+
+/** Rounds integer pico-dollars half-up to integer micro-dollars, without float division. */
+export function picosToMicros(picos: number): number {
+  const whole = picos - (picos % PICOS_PER_MICRO);
+  const micros = whole / PICOS_PER_MICRO;
+  return picos % PICOS_PER_MICRO >= PICOS_PER_MICRO / 2 ? micros + 1 : micros;
+}
+
+/** Integer micro-dollars to dollars for display (one division, no accumulation). */
+export function microsToUsd(micros: number): number {
+  return micros / 1_000_000;
+}
+
+function count(value: number | null | undefined, field: string): number {
+  if (value === undefined || value === null) return 0;
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`usage.${field} must be a non-negative integer, got ${String(value)}`);
+  return value;
+}
+
+/**
+ * Resolves the token counts of a usage block. When the 5m/1h split is missing, every
+ * cache write is priced at the 5m rate; when the split and the total disagree, the
+ * larger is charged (the excess at 5m) so a malformed block never under-counts.
+ */
+export function pricedTokens(usage: UsageLike): PricedTokens {
+  const input = count(usage.input_tokens, 'input_tokens');
+  const output = count(usage.output_tokens, 'output_tokens');
+  const cacheRead = count(usage.cache_read_input_tokens, 'cache_read_input_tokens');
+  const total = count(usage.cache_creation_input_tokens, 'cache_creation_input_tokens');
+  const split5m = count(usage.cache_creation?.ephemeral_5m_input_tokens, 'cache_creation.ephemeral_5m_input_tokens');
+  const cacheWrite1h = count(usage.cache_creation?.ephemeral_1h_input_tokens, 'cache_creation.ephemeral_1h_input_tokens');
+  const cacheWrite5m = Math.max(split5m, total - cacheWrite1h);
+  return { input, output, cacheRead, cacheWrite5m, cacheWrite1h, prompt: input + cacheRead + cacheWrite5m + cacheWrite1h };
+}
+
+/**
+ * Prices one call's usage on `model`. `service_tier: "batch"` uses the batch input/output
+ * rates and halves the cache rates (the batch discount stacks with caching, per
+ * anthropic-api.md §2.8). On a model with a long-prompt tier (Haiku 5.5), a prompt above
+ * the threshold moves every token of the request, output included, to the higher rates.
+ * Unknown models are charged the table's ceiling and flagged, never $0.
+ */
+export function costOfUsage(model: string, usage: UsageLike, options: CostOptions = {}): CallCost {
+  const table = options.table ?? PRICE_TABLE;
+  const at = options.at ?? options.now?.toISOString();
+  const lookup = lookupPrice(model, table, at);
+  const tokens = pricedTokens(usage);
+  const long = lookup.row?.longPrompt !== undefined && tokens.prompt > lookup.row.longPrompt.aboveTokens;
+  const rates: RateCard = long && lookup.row?.longPrompt ? lookup.row.longPrompt.rates : lookup.rates;
+  const batch = usage.service_tier === 'batch';
+
+  // Batch halves cache rates; halving an odd product would leave half a pico, so round it up.
+  const cache = (tokens_: number, rate: number): number => (batch ? Math.ceil((tokens_ * rate) / 2) : tokens_ * rate);
+  const breakdown: CostBreakdown = {
+    inputPicos: tokens.input * (batch ? rates.batchInput : rates.input),
+    cacheWrite5mPicos: cache(tokens.cacheWrite5m, rates.cacheWrite5m),
+    cacheWrite1hPicos: cache(tokens.cacheWrite1h, rates.cacheWrite1h),
+    cacheReadPicos: cache(tokens.cacheRead, rates.cacheRead),
+    outputPicos: tokens.output * (batch ? rates.batchOutput : rates.output),
+    tokens,
+    priceTier: long ? 'long' : 'base',
+    batch,
+  };
+  const picos = breakdown.inputPicos + breakdown.cacheWrite5mPicos + breakdown.cacheWrite1hPicos + breakdown.cacheReadPicos + breakdown.outputPicos;
+  if (!Number.isSafeInteger(picos)) throw new RangeError(`usage too large to price exactly (${picos} pico-dollars)`);
+  const micros = picosToMicros(picos);
+  const warnings = modelWarnings(model, table, options.now);
+  if (options.now) warnings.push(...tableWarnings(table, options.now));
+  return { picos, micros, usd: microsToUsd(micros), pricedAs: lookup.row?.model ?? model, known: lookup.known, breakdown, warnings };
+}
+
+/**
+ * A plain input/output estimate in dollars for route planning (no cache, standard tier).
+ * Applies the long-prompt tier when `inputTokens` crosses it; unknown models get the ceiling.
+ */
+export function estimateCostUsd(model: string, inputTokens: number, outputTokens: number, options: CostOptions = {}): number {
+  return microsToUsd(estimateCostMicros(model, inputTokens, outputTokens, options));
+}
+
+/** {@link estimateCostUsd} in integer micro-dollars, for budget pre-flight checks. */
+export function estimateCostMicros(model: string, inputTokens: number, outputTokens: number, options: CostOptions = {}): number {
+  const estimate = (n: number): number => Math.max(0, Math.ceil(n));
+  return costOfUsage(model, { input_tokens: estimate(inputTokens), output_tokens: estimate(outputTokens) }, { table: options.table, at: options.at }).micros;
+}
+
+/**
+ * The same usage priced on another model, for "what all-Opus would have cost". Token
+ * counts are kept as they are, so across tokenizer generations it is an approximation.
+ */
+export function costOnModel(otherModel: string, usage: UsageLike, options: CostOptions = {}): CallCost {
+  return costOfUsage(otherModel, usage, options);
+}
+
+/**
+ * The same call priced as if its cache reads had been uncached input, for "cache savings"
+ * (the result minus the actual cost). Cache writes are left as they were.
+ */
+export function costWithoutCacheReads(model: string, usage: UsageLike, options: CostOptions = {}): CallCost {
+  const cacheRead = usage.cache_read_input_tokens ?? 0;
+  return costOfUsage(model, { ...usage, input_tokens: (usage.input_tokens ?? 0) + cacheRead, cache_read_input_tokens: 0 }, options);
+}
