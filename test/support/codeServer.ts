@@ -31,6 +31,7 @@ export const quietUserSettings: Record<string, unknown> = {
   'window.restoreWindows': 'none',
   'files.hotExit': 'off',
   'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 export function assertToolsInstalled(): void {
