@@ -1,4 +1,4 @@
-import type { PriceTable, RateCard } from './priceTable';
+import type { PriceLookup, PriceTable, RateCard } from './priceTable';
 import { PRICE_TABLE, lookupPrice, modelWarnings, tableWarnings } from './priceTable';
 
 /**
@@ -114,13 +114,27 @@ export function costOfUsage(model: string, usage: UsageLike, options: CostOption
   const at = options.at ?? options.now?.toISOString();
   const lookup = lookupPrice(model, table, at);
   const tokens = pricedTokens(usage);
-  const long = lookup.row?.longPrompt !== undefined && tokens.prompt > lookup.row.longPrompt.aboveTokens;
-  const rates: RateCard = long && lookup.row?.longPrompt ? lookup.row.longPrompt.rates : lookup.rates;
-  const batch = usage.service_tier === 'batch';
+  const breakdown = priceTokens(lookup, tokens, usage.service_tier === 'batch');
+  const picos = totalPicos(breakdown);
+  if (!Number.isSafeInteger(picos)) throw new RangeError(`usage too large to price exactly (${picos} pico-dollars)`);
+  const micros = picosToMicros(picos);
+  const warnings = modelWarnings(model, table, options.now);
+  if (options.now) warnings.push(...tableWarnings(table, options.now));
+  return { picos, micros, usd: microsToUsd(micros), pricedAs: lookup.row?.model ?? model, known: lookup.known, breakdown, warnings };
+}
 
+/**
+ * The pricing arithmetic on its own, for callers that reprice many records with a
+ * lookup they already hold (the ledger summary). `costOfUsage` is this plus the lookup,
+ * validation and warnings.
+ */
+export function priceTokens(lookup: PriceLookup, tokens: PricedTokens, batch: boolean): CostBreakdown {
+  const longTier = lookup.row?.longPrompt;
+  const long = longTier !== undefined && tokens.prompt > longTier.aboveTokens;
+  const rates: RateCard = long ? longTier.rates : lookup.rates;
   // Batch halves cache rates; halving an odd product would leave half a pico, so round it up.
-  const cache = (tokens_: number, rate: number): number => (batch ? Math.ceil((tokens_ * rate) / 2) : tokens_ * rate);
-  const breakdown: CostBreakdown = {
+  const cache = (n: number, rate: number): number => (batch ? Math.ceil((n * rate) / 2) : n * rate);
+  return {
     inputPicos: tokens.input * (batch ? rates.batchInput : rates.input),
     cacheWrite5mPicos: cache(tokens.cacheWrite5m, rates.cacheWrite5m),
     cacheWrite1hPicos: cache(tokens.cacheWrite1h, rates.cacheWrite1h),
@@ -130,12 +144,11 @@ export function costOfUsage(model: string, usage: UsageLike, options: CostOption
     priceTier: long ? 'long' : 'base',
     batch,
   };
-  const picos = breakdown.inputPicos + breakdown.cacheWrite5mPicos + breakdown.cacheWrite1hPicos + breakdown.cacheReadPicos + breakdown.outputPicos;
-  if (!Number.isSafeInteger(picos)) throw new RangeError(`usage too large to price exactly (${picos} pico-dollars)`);
-  const micros = picosToMicros(picos);
-  const warnings = modelWarnings(model, table, options.now);
-  if (options.now) warnings.push(...tableWarnings(table, options.now));
-  return { picos, micros, usd: microsToUsd(micros), pricedAs: lookup.row?.model ?? model, known: lookup.known, breakdown, warnings };
+}
+
+/** Sum of a breakdown's components, in pico-dollars. */
+export function totalPicos(breakdown: CostBreakdown): number {
+  return breakdown.inputPicos + breakdown.cacheWrite5mPicos + breakdown.cacheWrite1hPicos + breakdown.cacheReadPicos + breakdown.outputPicos;
 }
 
 /**

@@ -1,0 +1,120 @@
+import { formatUsd } from './format';
+
+/** Spending limits in integer micro-dollars; an absent or zero limit is no limit. */
+export interface BudgetLimits {
+  sessionMicros?: number;
+  dailyMicros?: number;
+  /** Fraction of a limit at which to warn; default 0.8. */
+  warnAt?: number;
+}
+
+/** What has been spent so far, in integer micro-dollars. */
+export interface BudgetSpend {
+  sessionMicros: number;
+  todayMicros: number;
+}
+
+export type BudgetState = 'ok' | 'warn' | 'exceeded';
+
+/** One limit's standing. */
+export interface LimitStatus {
+  scope: 'session' | 'daily';
+  state: BudgetState;
+  spentMicros: number;
+  limitMicros: number;
+  /** Never negative. */
+  leftMicros: number;
+  /** spent / limit. */
+  fraction: number;
+}
+
+/** The budget as a whole: the worse of the two limits decides `state`. */
+export interface BudgetStatus {
+  state: BudgetState;
+  limits: LimitStatus[];
+  /** A one-line explanation for the status bar or a notification; empty when ok. */
+  message: string;
+}
+
+const DEFAULT_WARN_AT = 0.8;
+const RANK: Record<BudgetState, number> = { ok: 0, warn: 1, exceeded: 2 };
+
+function limitStatus(scope: LimitStatus['scope'], spent: number, limit: number, warnAt: number): LimitStatus {
+  const state: BudgetState = spent >= limit ? 'exceeded' : spent >= limit * warnAt ? 'warn' : 'ok';
+  return { scope, state, spentMicros: spent, limitMicros: limit, leftMicros: Math.max(0, limit - spent), fraction: spent / limit };
+}
+
+function activeLimits(spend: BudgetSpend, limits: BudgetLimits): LimitStatus[] {
+  const warnAt = limits.warnAt ?? DEFAULT_WARN_AT;
+  const out: LimitStatus[] = [];
+  if (limits.sessionMicros && limits.sessionMicros > 0) out.push(limitStatus('session', spend.sessionMicros, limits.sessionMicros, warnAt));
+  if (limits.dailyMicros && limits.dailyMicros > 0) out.push(limitStatus('daily', spend.todayMicros, limits.dailyMicros, warnAt));
+  return out;
+}
+
+function describe(limit: LimitStatus): string {
+  const name = limit.scope === 'session' ? 'session' : 'daily';
+  if (limit.state === 'exceeded') return `${name} budget of ${formatUsd(limit.limitMicros)} reached (${formatUsd(limit.spentMicros)} spent)`;
+  return `${Math.floor(limit.fraction * 100)}% of the ${name} budget used (${formatUsd(limit.leftMicros)} left of ${formatUsd(limit.limitMicros)})`;
+}
+
+/** Where spending stands against the limits: ok, warn (≥ 80% by default) or exceeded. */
+export function budgetStatus(spend: BudgetSpend, limits: BudgetLimits): BudgetStatus {
+  const statuses = activeLimits(spend, limits);
+  let state: BudgetState = 'ok';
+  for (const status of statuses) if (RANK[status.state] > RANK[state]) state = status.state;
+  const message = statuses.filter((s) => s.state !== 'ok').map(describe).join('; ');
+  return { state, limits: statuses, message };
+}
+
+/** The answer of a pre-flight check. */
+export interface PreflightCheck {
+  exceeded: boolean;
+  /** The limits the call would cross. */
+  scopes: LimitStatus['scope'][];
+  message: string;
+}
+
+/**
+ * Pre-flight: would spending `estimateMicros` more cross a limit? Reaching a limit
+ * exactly is allowed; going past it is not. The caller labels the estimate (count_tokens
+ * or local) in its own message.
+ */
+export function wouldExceed(spend: BudgetSpend, limits: BudgetLimits, estimateMicros: number): PreflightCheck {
+  const after: BudgetSpend = { sessionMicros: spend.sessionMicros + estimateMicros, todayMicros: spend.todayMicros + estimateMicros };
+  const crossed = activeLimits(after, limits).filter((s) => s.spentMicros > s.limitMicros);
+  if (crossed.length === 0) return { exceeded: false, scopes: [], message: '' };
+  const parts = crossed.map((s) => {
+    const before = s.scope === 'session' ? spend.sessionMicros : spend.todayMicros;
+    return `the ${s.scope} budget (${formatUsd(s.limitMicros)}, ${formatUsd(Math.max(0, s.limitMicros - before))} left)`;
+  });
+  return {
+    exceeded: true,
+    scopes: crossed.map((s) => s.scope),
+    message: `this request (about ${formatUsd(estimateMicros)}) would exceed ${parts.join(' and ')}`,
+  };
+}
+
+/**
+ * Limits bound to a live spend source (usually a LedgerSummary), so the status bar and
+ * the routing policy ask the same object.
+ */
+export class Budget {
+  constructor(
+    private limits: BudgetLimits,
+    private readonly spend: () => BudgetSpend,
+  ) {}
+
+  /** Replaces the limits (the settings changed). */
+  setLimits(limits: BudgetLimits): void {
+    this.limits = limits;
+  }
+
+  status(): BudgetStatus {
+    return budgetStatus(this.spend(), this.limits);
+  }
+
+  wouldExceed(estimateMicros: number): PreflightCheck {
+    return wouldExceed(this.spend(), this.limits, estimateMicros);
+  }
+}

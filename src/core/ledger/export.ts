@@ -1,0 +1,75 @@
+import type { CallRecord, LedgerRecord, VerdictRecord } from './record';
+import { microsToDecimal } from './format';
+
+/** The CSV columns, in order. One row per billed call; a task's verdict is joined in. */
+export const CSV_COLUMNS = [
+  'time', 'task_id', 'call_id', 'command', 'step_type', 'tier', 'model', 'reason', 'attempt', 'outcome', 'override',
+  'input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'cache_5m', 'cache_1h',
+  'service_tier', 'cost_usd', 'cost_micros', 'workspace', 'request_id', 'cache_miss_segment', 'cache_miss_cause',
+  'cache_miss_detail', 'verdict',
+] as const;
+
+/**
+ * RFC 4180 quoting: a field with a comma, a double quote, CR or LF is wrapped in double
+ * quotes with inner quotes doubled; every other field is written as is.
+ */
+export function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function latestVerdicts(records: readonly LedgerRecord[]): Map<string, VerdictRecord> {
+  const verdicts = new Map<string, VerdictRecord>();
+  for (const record of records) {
+    if (record.kind !== 'verdict') continue;
+    const previous = verdicts.get(record.taskId);
+    if (!previous || previous.time <= record.time) verdicts.set(record.taskId, record);
+  }
+  return verdicts;
+}
+
+function calls(records: readonly LedgerRecord[]): CallRecord[] {
+  return records.filter((record): record is CallRecord => record.kind !== 'verdict');
+}
+
+/** The ledger as CSV text: header, then one CRLF-terminated line per call (RFC 4180). */
+export function toCsv(records: readonly LedgerRecord[]): string {
+  const verdicts = latestVerdicts(records);
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const r of calls(records)) {
+    const u = r.usage;
+    lines.push([
+      r.time, r.taskId, r.callId, r.command, r.stepType, r.tier, r.model, r.reason, r.attempt, r.outcome, r.override,
+      u.input_tokens, u.output_tokens, u.cache_creation_input_tokens, u.cache_read_input_tokens, u.cache_5m, u.cache_1h,
+      u.service_tier, microsToDecimal(r.costMicros), r.costMicros, r.workspace, r.requestId, r.cacheMiss?.segment,
+      r.cacheMiss?.cause, r.cacheMiss?.detail, verdicts.get(r.taskId)?.verdict,
+    ].map(csvField).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** The JSON export's shape. Money is integer micro-dollars plus an exact decimal string. */
+export interface JsonExport {
+  v: 1;
+  exportedAt: string;
+  calls: CallRecord[];
+  verdicts: VerdictRecord[];
+  totalMicros: number;
+  totalUsd: string;
+}
+
+/** The ledger as pretty-printed JSON text (records as stored, plus the exact total). */
+export function toJson(records: readonly LedgerRecord[], exportedAt: string): string {
+  const callRecords = calls(records);
+  const totalMicros = callRecords.reduce((sum, r) => sum + r.costMicros, 0);
+  const body: JsonExport = {
+    v: 1,
+    exportedAt,
+    calls: callRecords,
+    verdicts: records.filter((record): record is VerdictRecord => record.kind === 'verdict'),
+    totalMicros,
+    totalUsd: microsToDecimal(totalMicros),
+  };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}

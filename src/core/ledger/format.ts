@@ -1,0 +1,52 @@
+/**
+ * Money and token formatting from integer micro-dollars, with integer arithmetic only,
+ * so what the status bar shows is the ledger's sum rounded once, never a float artefact.
+ */
+
+const MICROS_PER_USD = 1_000_000;
+
+function groupThousands(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** Rounds integer micro-dollars half-up to `decimals` (0–6) and renders "$1,234.56". */
+export function formatUsdFixed(micros: number, decimals: number): string {
+  const negative = micros < 0;
+  const abs = Math.abs(Math.trunc(micros));
+  const step = 10 ** (6 - decimals);
+  const rounded = Math.floor((abs + step / 2) / step);
+  const scale = 10 ** decimals;
+  const whole = Math.floor(rounded / scale);
+  const fraction = decimals > 0 ? `.${String(rounded % scale).padStart(decimals, '0')}` : '';
+  return `${negative ? '-' : ''}$${groupThousands(String(whole))}${fraction}`;
+}
+
+/**
+ * Dollars for people: cents from one cent up, four decimals below that ("$0.0042"), and
+ * "<$0.0001" for a non-zero amount too small to show.
+ */
+export function formatUsd(micros: number): string {
+  if (micros === 0) return '$0.00';
+  if (Math.abs(micros) >= 10_000) return formatUsdFixed(micros, 2);
+  if (Math.abs(micros) < 50) return micros > 0 ? '<$0.0001' : '>-$0.0001';
+  return formatUsdFixed(micros, 4);
+}
+
+/** Every micro-dollar: "$0.001234". Exports and the tooltip's exact total use it. */
+export function formatUsdExact(micros: number): string {
+  return formatUsdFixed(micros, 6);
+}
+
+/** The plain decimal dollar string of integer micros ("0.001234"), for CSV and JSON. */
+export function microsToDecimal(micros: number): string {
+  const negative = micros < 0;
+  const abs = Math.abs(Math.trunc(micros));
+  return `${negative ? '-' : ''}${Math.floor(abs / MICROS_PER_USD)}.${String(abs % MICROS_PER_USD).padStart(6, '0')}`;
+}
+
+/** Token counts for people: 950, 12.3k, 4.56M. */
+export function formatTokens(tokens: number): string {
+  if (tokens < 1000) return String(tokens);
+  if (tokens < 1_000_000) return `${(tokens / 1000).toFixed(tokens < 10_000 ? 2 : 1).replace(/\.?0+$/, '')}k`;
+  return `${(tokens / 1_000_000).toFixed(2).replace(/\.?0+$/, '')}M`;
+}

@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import type { Tier } from '../tiers';
+import type { CostOptions, UsageLike } from '../pricing/cost';
+import { costOfUsage, pricedTokens } from '../pricing/cost';
+
+/**
+ * What the ledger keeps about each billed call, one JSON line per record. Records hold
+ * counts, ids, labels and prices only: never an API key, never prompt or answer text.
+ * Free-text fields are short by schema so a prompt cannot slip in whole.
+ */
+
+const TIER = z.enum(['H', 'S', 'O', 'F']);
+const COUNT = z.number().int().nonnegative();
+/** Labels are short: long enough for a reason or a miss explanation, too short for a prompt. */
+const LABEL = z.string().min(1).max(200);
+const TEXT = z.string().max(500);
+
+/** The usage fields of one call, with the cache-write split resolved (5m + 1h = creation). */
+export const LedgerUsage = z.object({
+  input_tokens: COUNT,
+  output_tokens: COUNT,
+  cache_creation_input_tokens: COUNT,
+  cache_read_input_tokens: COUNT,
+  cache_5m: COUNT,
+  cache_1h: COUNT,
+  service_tier: z.string().max(40).nullable(),
+});
+export type LedgerUsage = z.infer<typeof LedgerUsage>;
+
+/** How a billed attempt ended. Accept/reject comes later, as a {@link VerdictRecord}. */
+export const CallOutcome = z.enum(['ok', 'escalated', 'fellBack', 'failed', 'cancelled']);
+export type CallOutcome = z.infer<typeof CallOutcome>;
+
+/** Why an expected cache hit did not happen (see the prompt builder's miss explanation). */
+export const CacheMiss = z.object({ segment: LABEL, cause: LABEL, detail: TEXT });
+export type CacheMiss = z.infer<typeof CacheMiss>;
+
+/** One billed attempt: classifier calls, SDK retries the API billed, escalations, fallbacks, cancelled streams. */
+export const CallRecord = z.object({
+  v: z.literal(1),
+  kind: z.literal('call').optional(),
+  taskId: LABEL,
+  /** Unique per billed attempt; the store is idempotent on it. */
+  callId: LABEL,
+  /** UTC ISO timestamp ending in Z (Date#toISOString), so times compare as strings. */
+  time: z.iso.datetime(),
+  command: LABEL,
+  /** A StepType, or `difficulty` / `reviewJudge` for Ladder's own calls. */
+  stepType: LABEL,
+  tier: TIER,
+  model: LABEL,
+  reason: TEXT,
+  /** 1 for the first attempt of a step, counting SDK retries the API billed. */
+  attempt: z.number().int().min(1),
+  usage: LedgerUsage,
+  /** Integer micro-dollars, priced when the record was made (the table of that day). */
+  costMicros: COUNT,
+  outcome: CallOutcome,
+  /** The tier the user forced, when they did. */
+  override: TIER.optional(),
+  /** A short tag for the workspace (e.g. a hash of its URI), never a path. */
+  workspace: LABEL,
+  cacheMiss: CacheMiss.optional(),
+  requestId: LABEL.optional(),
+});
+export type CallRecord = z.infer<typeof CallRecord>;
+
+/** The user's accept/reject of a task's edits: the quality signal for the route taken. */
+export const VerdictRecord = z.object({
+  v: z.literal(1),
+  kind: z.literal('verdict'),
+  taskId: LABEL,
+  callId: LABEL.optional(),
+  verdict: z.enum(['accepted', 'rejected']),
+  time: z.iso.datetime(),
+});
+export type VerdictRecord = z.infer<typeof VerdictRecord>;
+
+export type LedgerRecord = CallRecord | VerdictRecord;
+
+export function isVerdict(record: LedgerRecord): record is VerdictRecord {
+  return record.kind === 'verdict';
+}
+
+/** Strings that look like an Anthropic key; a record carrying one is refused. */
+const KEY_PATTERN = /sk-ant-[A-Za-z0-9_-]{8,}/;
+
+function containsKey(value: unknown): boolean {
+  if (typeof value === 'string') return KEY_PATTERN.test(value);
+  if (value && typeof value === 'object') return Object.values(value).some(containsKey);
+  return false;
+}
+
+/**
+ * Validates a record parsed from a ledger line. Unknown fields are dropped (a newer
+ * version may add some); anything else wrong makes the line corrupt.
+ */
+export function parseLedgerRecord(value: unknown): { record: LedgerRecord } | { error: string } {
+  const kind = value && typeof value === 'object' ? (value as { kind?: unknown }).kind : undefined;
+  const parsed = kind === 'verdict' ? VerdictRecord.safeParse(value) : CallRecord.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { error: issue ? `${issue.path.join('.') || '(record)'}: ${issue.message}` : 'invalid record' };
+  }
+  if (containsKey(parsed.data)) return { error: 'record contains what looks like an API key' };
+  return { record: parsed.data };
+}
+
+/** Resolves an API usage block into the ledger's flat usage fields. */
+export function ledgerUsage(usage: UsageLike): LedgerUsage {
+  const tokens = pricedTokens(usage);
+  return {
+    input_tokens: tokens.input,
+    output_tokens: tokens.output,
+    cache_creation_input_tokens: tokens.cacheWrite5m + tokens.cacheWrite1h,
+    cache_read_input_tokens: tokens.cacheRead,
+    cache_5m: tokens.cacheWrite5m,
+    cache_1h: tokens.cacheWrite1h,
+    service_tier: usage.service_tier ?? null,
+  };
+}
+
+/** Turns ledger usage back into an API-shaped block, for repricing. */
+export function apiUsage(usage: LedgerUsage): UsageLike {
+  return {
+    input_tokens: usage.input_tokens,
+    output_tokens: usage.output_tokens,
+    cache_creation_input_tokens: usage.cache_creation_input_tokens,
+    cache_read_input_tokens: usage.cache_read_input_tokens,
+    cache_creation: { ephemeral_5m_input_tokens: usage.cache_5m, ephemeral_1h_input_tokens: usage.cache_1h },
+    service_tier: usage.service_tier,
+  };
+}
+
+/** Everything the caller knows about a billed attempt; the record adds usage fields and cost. */
+export interface CallFacts {
+  taskId: string;
+  callId: string;
+  time: string;
+  command: string;
+  stepType: string;
+  tier: Tier;
+  model: string;
+  reason: string;
+  attempt: number;
+  usage: UsageLike;
+  outcome: CallOutcome;
+  override?: Tier;
+  workspace: string;
+  cacheMiss?: CacheMiss;
+  requestId?: string;
+}
+
+/**
+ * Builds a validated call record, priced with the table in force at `facts.time`.
+ * Throws when the facts do not make a valid record (a bug in the caller, not user data).
+ * Pricing warnings (unknown or deprecated model) are returned for the log.
+ */
+export function buildCallRecord(facts: CallFacts, options: Pick<CostOptions, 'table'> = {}): { record: CallRecord; warnings: string[] } {
+  const cost = costOfUsage(facts.model, facts.usage, { table: options.table, at: facts.time });
+  const candidate: CallRecord = {
+    v: 1,
+    taskId: facts.taskId,
+    callId: facts.callId,
+    time: facts.time,
+    command: facts.command,
+    stepType: facts.stepType,
+    tier: facts.tier,
+    model: facts.model,
+    reason: facts.reason,
+    attempt: facts.attempt,
+    usage: ledgerUsage(facts.usage),
+    costMicros: cost.micros,
+    outcome: facts.outcome,
+    workspace: facts.workspace,
+    ...(facts.override !== undefined ? { override: facts.override } : {}),
+    ...(facts.cacheMiss !== undefined ? { cacheMiss: facts.cacheMiss } : {}),
+    ...(facts.requestId !== undefined ? { requestId: facts.requestId } : {}),
+  };
+  const parsed = parseLedgerRecord(candidate);
+  if ('error' in parsed) throw new TypeError(`invalid ledger record for call ${facts.callId}: ${parsed.error}`);
+  return { record: parsed.record as CallRecord, warnings: cost.warnings };
+}

@@ -1,0 +1,293 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LedgerRecord } from '../core/ledger/record';
+import { parseLedgerRecord } from '../core/ledger/record';
+
+/**
+ * The cost ledger on disk: append-only JSONL, one file per UTC month
+ * (`ledger-YYYY-MM.jsonl`) in the extension's global storage.
+ *
+ * Durability and concurrency, by construction rather than by locking:
+ * - Each record is one line written with ONE write() on a descriptor opened with
+ *   O_APPEND. The kernel positions and copies an O_APPEND write atomically with respect
+ *   to other appenders on a local file system, so two VS Code windows appending at once
+ *   interleave whole lines, never bytes.
+ * - Nothing is buffered in the process: when `append` returns, the line is in the
+ *   kernel's page cache and survives the extension host crashing or being killed. It is
+ *   not fsync'd, so an OS crash or power cut can still lose the last records or leave a
+ *   torn last line; loading tolerates that.
+ * - A torn last line (from such a crash) is skipped and reported; before this process
+ *   first appends to a file whose last byte is not a newline, it starts with one so the
+ *   fragment cannot swallow the next record.
+ */
+
+const FILE_PATTERN = /^ledger-(\d{4}-\d{2})\.jsonl$/;
+const CHUNK_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
+
+/** A line the loader could not use. `torn`: an unterminated last line; `corrupt`: anything else. */
+export interface LoadProblem {
+  file: string;
+  /** 1-based line number in the file. */
+  line: number;
+  kind: 'torn' | 'corrupt';
+  message: string;
+}
+
+/** What a load or reload found. Records themselves go to the caller's sink. */
+export interface LoadReport {
+  records: number;
+  /** Lines whose record was already known (idempotent re-appends, or our own lines on reload). */
+  duplicates: number;
+  problems: LoadProblem[];
+}
+
+/** Something to stop: a watch. */
+export interface Stoppable {
+  dispose(): void;
+}
+
+/** The identity a record is deduplicated on: its callId, or for verdicts their whole content. */
+export function recordKey(record: LedgerRecord): string {
+  if (record.kind === 'verdict') return `verdict\u0000${record.taskId}\u0000${record.callId ?? ''}\u0000${record.verdict}\u0000${record.time}`;
+  return record.callId;
+}
+
+/** The monthly file a record belongs to (by its UTC time). */
+export function ledgerFileName(time: string): string {
+  return `ledger-${time.slice(0, 7)}.jsonl`;
+}
+
+interface FileState {
+  /** Bytes parsed so far: always just after a newline. */
+  offset: number;
+  /** Complete lines parsed so far, for problem line numbers. */
+  lines: number;
+}
+
+interface Writer {
+  fd: number;
+  /** Prefix the next write with a newline (the file ended mid-line). */
+  needsNewline: boolean;
+}
+
+/** The append-only JSONL ledger. Synchronous appends; asynchronous, streaming loads. */
+export class LedgerStore {
+  private readonly known = new Set<string>();
+  private readonly files = new Map<string, FileState>();
+  private readonly writers = new Map<string, Writer>();
+  private dirReady = false;
+
+  constructor(readonly dir: string) {}
+
+  /**
+   * Appends a record unless one with the same key is already known; returns whether it
+   * was written. Throws on I/O errors (disk full, permissions): the caller logs them.
+   */
+  append(record: LedgerRecord): boolean {
+    const key = recordKey(record);
+    const name = ledgerFileName(record.time);
+    if (!this.files.has(name)) this.scanSync(name);
+    if (this.known.has(key)) return false;
+    const writer = this.writer(name);
+    const line = `${writer.needsNewline ? '\n' : ''}${JSON.stringify(record)}\n`;
+    const bytes = Buffer.from(line, 'utf8');
+    const written = fs.writeSync(writer.fd, bytes, 0, bytes.length);
+    if (written !== bytes.length) {
+      // A short write left a fragment; the next record must not be glued to it.
+      writer.needsNewline = true;
+      throw new Error(`ledger write to ${name} was cut short (${written} of ${bytes.length} bytes)`);
+    }
+    writer.needsNewline = false;
+    this.known.add(key);
+    return true;
+  }
+
+  /**
+   * Reads every monthly file from the start, oldest first, handing each record to `sink`
+   * once. It starts over: build a fresh summary from it, then keep it current with
+   * `reload` (other windows) and your own appends. Never throws on bad content: torn and
+   * corrupt lines are skipped and reported.
+   */
+  async load(sink: (record: LedgerRecord) => void): Promise<LoadReport> {
+    this.files.clear();
+    this.known.clear();
+    return this.readNew(sink);
+  }
+
+  /**
+   * Reads what was appended since the last load or reload (another window's records),
+   * handing only records not seen before to `sink`.
+   */
+  async reload(sink: (record: LedgerRecord) => void): Promise<LoadReport> {
+    return this.readNew(sink);
+  }
+
+  /** Every record on disk (deduplicated), for exports. Does not touch the store's state. */
+  async readAll(): Promise<{ records: LedgerRecord[]; problems: LoadProblem[] }> {
+    const shadow = new LedgerStore(this.dir);
+    const records: LedgerRecord[] = [];
+    const report = await shadow.load((record) => records.push(record));
+    return { records, problems: report.problems };
+  }
+
+  /**
+   * Calls `listener` with records other processes append, debounced. Relies on
+   * fs.watch; call `reload` on a timer too where file events are unreliable.
+   */
+  watch(listener: (records: LedgerRecord[], report: LoadReport) => void, debounceMs = 200): Stoppable {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let running = Promise.resolve();
+    const fire = (): void => {
+      timer = undefined;
+      running = running.then(async () => {
+        const records: LedgerRecord[] = [];
+        const report = await this.reload((record) => records.push(record));
+        if (records.length > 0 || report.problems.length > 0) listener(records, report);
+      }).catch(() => undefined);
+    };
+    this.ensureDir();
+    const watcher = fs.watch(this.dir, { persistent: false }, (_event, filename) => {
+      if (filename !== null && !FILE_PATTERN.test(String(filename))) return;
+      if (timer === undefined) timer = setTimeout(fire, debounceMs);
+    });
+    return {
+      dispose: () => {
+        if (timer !== undefined) clearTimeout(timer);
+        watcher.close();
+      },
+    };
+  }
+
+  /** Closes the open append descriptors. */
+  close(): void {
+    for (const writer of this.writers.values()) fs.closeSync(writer.fd);
+    this.writers.clear();
+  }
+
+  private ensureDir(): void {
+    if (this.dirReady) return;
+    fs.mkdirSync(this.dir, { recursive: true });
+    this.dirReady = true;
+  }
+
+  private writer(name: string): Writer {
+    let writer = this.writers.get(name);
+    if (writer) return writer;
+    this.ensureDir();
+    const fd = fs.openSync(path.join(this.dir, name), 'a+');
+    const size = fs.fstatSync(fd).size;
+    let needsNewline = false;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      fs.readSync(fd, last, 0, 1, size - 1);
+      needsNewline = last[0] !== NEWLINE;
+    }
+    writer = { fd, needsNewline };
+    this.writers.set(name, writer);
+    return writer;
+  }
+
+  private monthlyFiles(): string[] {
+    try {
+      return fs.readdirSync(this.dir).filter((name) => FILE_PATTERN.test(name)).sort();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+  }
+
+  private async readNew(sink: (record: LedgerRecord) => void): Promise<LoadReport> {
+    const report: LoadReport = { records: 0, duplicates: 0, problems: [] };
+    for (const name of this.monthlyFiles()) {
+      const state = this.files.get(name) ?? { offset: 0, lines: 0 };
+      this.files.set(name, state);
+      let handle: fs.promises.FileHandle;
+      try {
+        handle = await fs.promises.open(path.join(this.dir, name), 'r');
+      } catch (err) {
+        report.problems.push({ file: name, line: state.lines + 1, kind: 'corrupt', message: `cannot open: ${(err as Error).message}` });
+        continue;
+      }
+      try {
+        await this.readFrom(handle, name, state, sink, report);
+      } finally {
+        await handle.close();
+      }
+    }
+    return report;
+  }
+
+  private async readFrom(handle: fs.promises.FileHandle, name: string, state: FileState, sink: (record: LedgerRecord) => void, report: LoadReport): Promise<void> {
+    let carry: Buffer = Buffer.alloc(0);
+    let position = state.offset;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+      const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      const data: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      let start = 0;
+      let newline = data.indexOf(NEWLINE, start);
+      while (newline !== -1) {
+        state.lines += 1;
+        this.takeLine(data.toString('utf8', start, newline), name, state.lines, sink, report);
+        state.offset += newline - start + 1;
+        start = newline + 1;
+        newline = data.indexOf(NEWLINE, start);
+      }
+      carry = Buffer.from(data.subarray(start));
+    }
+    // Left unconsumed (offset not advanced): another window may still be writing it.
+    if (carry.length > 0 && carry.toString('utf8').trim() !== '') {
+      report.problems.push({ file: name, line: state.lines + 1, kind: 'torn', message: `unterminated last line (${carry.length} bytes), skipped: a write cut off by a crash, or one still in progress` });
+    }
+  }
+
+  private takeLine(text: string, file: string, line: number, sink: (record: LedgerRecord) => void, report: LoadReport): void {
+    if (text.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      report.problems.push({ file, line, kind: 'corrupt', message: 'not JSON (a write torn by an earlier crash?), skipped' });
+      return;
+    }
+    const parsed = parseLedgerRecord(value);
+    if ('error' in parsed) {
+      report.problems.push({ file, line, kind: 'corrupt', message: `not a ledger record (${parsed.error}), skipped` });
+      return;
+    }
+    const key = recordKey(parsed.record);
+    if (this.known.has(key)) {
+      report.duplicates += 1;
+      return;
+    }
+    this.known.add(key);
+    report.records += 1;
+    sink(parsed.record);
+  }
+
+  /** Learns the keys already in a file before the first append to it (append before load). */
+  private scanSync(name: string): void {
+    const state: FileState = { offset: 0, lines: 0 };
+    this.files.set(name, state);
+    let data: Buffer;
+    try {
+      data = fs.readFileSync(path.join(this.dir, name));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    const ignoreProblems: LoadReport = { records: 0, duplicates: 0, problems: [] };
+    let start = 0;
+    let newline = data.indexOf(NEWLINE, start);
+    while (newline !== -1) {
+      state.lines += 1;
+      this.takeLine(data.toString('utf8', start, newline), name, state.lines, () => undefined, ignoreProblems);
+      state.offset = newline + 1;
+      start = newline + 1;
+      newline = data.indexOf(NEWLINE, start);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+// A child process for the store's crash and two-writer tests (not a test file itself).
+// argv: dir, prefix, count ('forever' to loop until killed), mode ('whole' | 'torn' | 'gated').
+// 'gated' prints "ready" and waits for a line on stdin, so two workers start together.
+// Prints "ack <callId>" after each append returns, so the parent knows what was acknowledged.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LedgerStore, ledgerFileName } from '../../../src/llm/ledgerStore';
+import { callRecord } from '../../support/fixtures/usage/records';
+
+const [dir = '', prefix = 'w', countArg = '10', mode = 'whole'] = process.argv.slice(2);
+const store = new LedgerStore(dir);
+const count = countArg === 'forever' ? Number.POSITIVE_INFINITY : Number(countArg);
+
+if (mode === 'torn') {
+  // A write cut in half: the first half lands, then the process is killed before the rest.
+  const record = callRecord({ callId: `${prefix}-torn` });
+  const line = JSON.stringify(record);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.appendFileSync(path.join(dir, ledgerFileName(record.time)), line.slice(0, Math.floor(line.length / 2)));
+  process.stdout.write('half\n');
+  setInterval(() => undefined, 1000);
+} else if (mode === 'gated') {
+  process.stdout.write('ready\n');
+  process.stdin.once('data', () => {
+    appendAll();
+    process.stdin.pause();
+  });
+} else {
+  appendAll();
+}
+
+function appendAll(): void {
+  for (let i = 0; i < count; i++) {
+    const callId = `${prefix}-${i}`;
+    store.append(callRecord({ callId, taskId: `${prefix}-task-${i % 7}` }));
+    process.stdout.write(`ack ${callId}\n`);
+  }
+  store.close();
+}

@@ -1,0 +1,221 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { LedgerStore, ledgerFileName } from '../../../src/llm/ledgerStore';
+import type { LedgerRecord } from '../../../src/core/ledger/record';
+import { callRecord, verdictRecord } from '../../support/fixtures/usage/records';
+
+const WORKER = path.join(__dirname, 'appendWorker.ts');
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'ladder-ledger-'));
+}
+
+async function loadAll(dir: string): Promise<{ records: LedgerRecord[]; report: Awaited<ReturnType<LedgerStore['load']>> }> {
+  const records: LedgerRecord[] = [];
+  const report = await new LedgerStore(dir).load((r) => records.push(r));
+  return { records, report };
+}
+
+/** Starts the worker; resolves with its acknowledged callIds when it exits. */
+function runWorker(args: string[], onLine?: (line: string, kill: () => void, child: ChildProcess) => void): Promise<{ acks: string[]; signal: NodeJS.Signals | null; code: number | null }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const acks: string[] = [];
+  let pending = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (text: string) => {
+    pending += text;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.startsWith('ack ')) acks.push(line.slice(4));
+      onLine?.(line, () => child.kill('SIGKILL'), child);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ acks, code, signal }));
+  });
+}
+
+describe('LedgerStore: appending and loading', () => {
+  test('appends one line per record into monthly files and loads them back in order', async () => {
+    const dir = tempDir();
+    const store = new LedgerStore(dir);
+    const october = callRecord({ time: '2026-10-31T23:59:59.000Z' });
+    const november = callRecord({ time: '2026-11-01T00:00:00.000Z' });
+    assert.equal(store.append(november), true);
+    assert.equal(store.append(october), true);
+    store.close();
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['ledger-2026-10.jsonl', 'ledger-2026-11.jsonl']);
+    const { records, report } = await loadAll(dir);
+    assert.deepEqual(records.map((r) => r.kind === 'verdict' ? '' : r.callId), [october.callId, november.callId]);
+    assert.deepEqual(report.problems, []);
+    assert.equal(fs.readFileSync(path.join(dir, ledgerFileName(october.time)), 'utf8'), `${JSON.stringify(october)}\n`);
+  });
+
+  test('append is idempotent by callId, within a process and across a restart', async () => {
+    const dir = tempDir();
+    const record = callRecord();
+    const first = new LedgerStore(dir);
+    assert.equal(first.append(record), true);
+    assert.equal(first.append(record), false);
+    first.close();
+    const second = new LedgerStore(dir);
+    assert.equal(second.append(record), false, 'the file is scanned before the first append');
+    second.close();
+    const { records } = await loadAll(dir);
+    assert.equal(records.length, 1);
+  });
+
+  test('verdicts are stored alongside calls and deduplicated on their content', async () => {
+    const dir = tempDir();
+    const store = new LedgerStore(dir);
+    const verdict = verdictRecord('task-1', 'accepted');
+    store.append(callRecord());
+    assert.equal(store.append(verdict), true);
+    assert.equal(store.append({ ...verdict }), false);
+    store.close();
+    const { records } = await loadAll(dir);
+    assert.deepEqual(records.map((r) => r.kind ?? 'call'), ['call', 'verdict']);
+  });
+
+  test('a missing directory loads as empty', async () => {
+    const { records, report } = await loadAll(path.join(tempDir(), 'not-yet'));
+    assert.equal(records.length, 0);
+    assert.deepEqual(report.problems, []);
+  });
+
+  test('corrupt lines and a torn last line are skipped and reported; good lines are kept', async () => {
+    const dir = tempDir();
+    const good = [callRecord(), callRecord(), callRecord()];
+    const file = path.join(dir, ledgerFileName(good[0]?.time ?? ''));
+    const lines = [JSON.stringify(good[0]), 'not json', JSON.stringify({ v: 1, taskId: 'x' }), JSON.stringify(good[1]), JSON.stringify(good[2]), '{"v":1,"taskId":"half'];
+    fs.writeFileSync(file, lines.join('\n'));
+    const { records, report } = await loadAll(dir);
+    assert.equal(records.length, 3);
+    assert.deepEqual(report.problems.map((p) => [p.line, p.kind]), [[2, 'corrupt'], [3, 'corrupt'], [6, 'torn']]);
+  });
+
+  test('a record carrying an API key or a prompt-sized text is refused on load', async () => {
+    const dir = tempDir();
+    const base = callRecord();
+    const file = path.join(dir, ledgerFileName(base.time));
+    fs.writeFileSync(file, [
+      JSON.stringify({ ...base, callId: 'k', reason: 'key sk-ant-api03-abcdefghijklmnop' }),
+      JSON.stringify({ ...base, callId: 'p', reason: 'x'.repeat(5000) }),
+      JSON.stringify(base),
+    ].join('\n') + '\n');
+    const { records, report } = await loadAll(dir);
+    assert.equal(records.length, 1);
+    assert.equal(report.problems.length, 2);
+  });
+
+  test('after a torn tail, the next append starts on a new line and is not swallowed', async () => {
+    const dir = tempDir();
+    const first = callRecord();
+    const file = path.join(dir, ledgerFileName(first.time));
+    fs.writeFileSync(file, `${JSON.stringify(first)}\n{"v":1,"callId":"tor`);
+    const store = new LedgerStore(dir);
+    const next = callRecord();
+    store.append(next);
+    store.close();
+    const { records, report } = await loadAll(dir);
+    assert.deepEqual(records.map((r) => (r.kind === 'verdict' ? '' : r.callId)), [first.callId, next.callId]);
+    assert.deepEqual(report.problems.map((p) => p.kind), ['corrupt'], 'the old fragment is now a complete, unparseable line');
+  });
+
+  test('reload picks up what another store (another window) appended, once', async () => {
+    const dir = tempDir();
+    const mine = new LedgerStore(dir);
+    const theirs = new LedgerStore(dir);
+    const seen: LedgerRecord[] = [];
+    await mine.load((r) => seen.push(r));
+    const own = callRecord();
+    mine.append(own);
+    const other = callRecord();
+    theirs.append(other);
+    const report = await mine.reload((r) => seen.push(r));
+    assert.deepEqual(seen.map((r) => (r.kind === 'verdict' ? '' : r.callId)), [other.callId]);
+    assert.equal(report.duplicates, 1, 'our own line is recognised, not delivered twice');
+    assert.equal((await mine.reload((r) => seen.push(r))).records, 0);
+    mine.close();
+    theirs.close();
+  });
+
+  test('watch reports records appended by another store', async () => {
+    const dir = tempDir();
+    const mine = new LedgerStore(dir);
+    await mine.load(() => undefined);
+    // The watcher does not hold the process open (the extension host does that in real use).
+    const keepAlive = setTimeout(() => undefined, 10_000);
+    const got = new Promise<LedgerRecord[]>((resolve) => {
+      const watch = mine.watch((records) => {
+        watch.dispose();
+        resolve(records);
+      }, 20);
+    });
+    const other = new LedgerStore(dir);
+    const record = callRecord();
+    other.append(record);
+    other.close();
+    const records = await got;
+    clearTimeout(keepAlive);
+    assert.deepEqual(records.map((r) => (r.kind === 'verdict' ? '' : r.callId)), [record.callId]);
+  });
+});
+
+describe('LedgerStore: crashes and concurrent writers', () => {
+  test('a writer killed with SIGKILL mid-loop: load does not throw, every acknowledged record is kept', async () => {
+    const dir = tempDir();
+    const result = await runWorker([dir, 'crash', 'forever'], (line, kill) => {
+      if (line === 'ack crash-300') kill();
+    });
+    assert.equal(result.signal, 'SIGKILL');
+    const { records, report } = await loadAll(dir);
+    const ids = new Set(records.map((r) => (r.kind === 'verdict' ? '' : r.callId)));
+    for (const ack of result.acks) assert.ok(ids.has(ack), `acknowledged ${ack} is on disk`);
+    const text = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('');
+    assert.equal(records.length, text.split('\n').length - 1, 'every complete line is a kept record');
+    assert.ok(report.problems.every((p) => p.kind === 'torn'));
+  });
+
+  test('a write cut in half by SIGKILL leaves a torn line that is reported; the rest loads', async () => {
+    const dir = tempDir();
+    await runWorker([dir, 'before', '20']);
+    const result = await runWorker([dir, 'dying', '1', 'torn'], (line, kill) => {
+      if (line === 'half') kill();
+    });
+    assert.equal(result.signal, 'SIGKILL');
+    const { records, report } = await loadAll(dir);
+    assert.equal(records.length, 20);
+    assert.equal(report.problems.length, 1);
+    assert.equal(report.problems[0]?.kind, 'torn');
+    assert.equal(report.problems[0]?.line, 21);
+  });
+
+  test('two processes appending at once lose nothing: exactly 2N records, interleaved', async () => {
+    const dir = tempDir();
+    const n = 2000;
+    const ready: ChildProcess[] = [];
+    const gate = (line: string, _kill: () => void, child: ChildProcess): void => {
+      if (line !== 'ready') return;
+      ready.push(child);
+      if (ready.length === 2) for (const c of ready) c.stdin?.end('go\n');
+    };
+    const [a, b] = await Promise.all([runWorker([dir, 'a', String(n), 'gated'], gate), runWorker([dir, 'b', String(n), 'gated'], gate)]);
+    assert.equal(a.code, 0);
+    assert.equal(b.code, 0);
+    const { records, report } = await loadAll(dir);
+    assert.deepEqual(report.problems, []);
+    assert.equal(records.length, 2 * n);
+    const ids = records.map((r) => (r.kind === 'verdict' ? '' : r.callId));
+    assert.equal(new Set(ids).size, 2 * n);
+    const switches = ids.filter((id, i) => i > 0 && id[0] !== ids[i - 1]?.[0]).length;
+    assert.ok(switches > 1, `the two writers' lines interleave (${switches} switches), so the test really ran them at once`);
+  });
+});
