@@ -1,0 +1,72 @@
+import type { UsageLike } from '../pricing/cost';
+
+/**
+ * The narrow interfaces a task uses to reach the outside. src/llm implements ModelPort
+ * with the official SDK; tests use in-memory fakes.
+ */
+
+/** The Messages API request body, as far as Ladder builds it. */
+export interface MessagesBody {
+  model: string;
+  max_tokens: number;
+  system?: { type: 'text'; text: string; cache_control?: { type: 'ephemeral'; ttl?: '5m' | '1h' } }[];
+  messages: { role: 'user' | 'assistant'; content: string | { type: 'text'; text: string; cache_control?: { type: 'ephemeral'; ttl?: '5m' | '1h' } }[] }[];
+}
+
+/** Why a call failed, in the terms the routing policy and the user care about. */
+export type CallFailureKind =
+  | 'auth'          // 401: key missing or rejected
+  | 'permission'    // 403
+  | 'billing'       // 402
+  | 'notFound'      // 404: model unknown to this endpoint
+  | 'badRequest'    // 400 / 422
+  | 'tooLarge'      // 413
+  | 'rateLimited'   // 429 after the SDK's retries
+  | 'overloaded'    // 529 after the SDK's retries
+  | 'server'        // 5xx after the SDK's retries
+  | 'timeout'
+  | 'network'       // connection refused / reset before a response
+  | 'streamError'   // an error event or a dropped connection mid-stream
+  | 'cancelled';
+
+/** An attempt the SDK made and retried, which the API did not bill (no usage). */
+export interface UnbilledAttempt {
+  status?: number;
+  requestId?: string;
+}
+
+export interface ModelResponse {
+  text: string;
+  usage: UsageLike;
+  requestId?: string;
+  stopReason: string | null;
+  /** Attempts before the one that answered (SDK retries of 429/5xx/529). */
+  retried: UnbilledAttempt[];
+}
+
+/** A failed call. `usage` is present when the API had started billing (mid-stream failure). */
+export class ModelCallError extends Error {
+  constructor(
+    readonly kind: CallFailureKind,
+    message: string,
+    readonly details: { status?: number; requestId?: string; usage?: UsageLike; retried?: UnbilledAttempt[]; retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+    this.name = 'ModelCallError';
+  }
+}
+
+export interface ModelRequest {
+  body: MessagesBody;
+  signal?: AbortSignal;
+  /** Streamed text as it arrives. */
+  onText?: (delta: string) => void;
+  /** Usage as soon as the API reports it (message_start), then cumulatively. */
+  onUsage?: (usage: UsageLike) => void;
+}
+
+export interface ModelPort {
+  send(request: ModelRequest): Promise<ModelResponse>;
+  /** Exact prompt tokens for this body on its model; rejects when unreachable. */
+  countTokens(body: MessagesBody, signal?: AbortSignal): Promise<number>;
+}

@@ -1,0 +1,144 @@
+import type { CallOutcome, CallRecord } from '../ledger/record';
+import { buildCallRecord } from '../ledger/record';
+import type { UsageLike } from '../pricing/cost';
+import type { Tier } from '../tiers';
+import type { CallFailureKind, MessagesBody, ModelPort, ModelResponse } from './ports';
+import { ModelCallError } from './ports';
+
+/** The part of a route plan a step needs: which model, on which tier, and why. */
+export interface StepRoute {
+  readonly model: string;
+  readonly tier: Tier;
+  readonly reasons: readonly string[];
+  /** A user-visible note when the route fell back or was downgraded. */
+  readonly notice?: string;
+}
+
+/** A check's verdict on an answer: a value to use, or the reason to escalate. */
+export type CheckResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** Everything that moves a step from one route to the next. Implemented by the routing policy. */
+export interface StepPolicy<R extends StepRoute> {
+  /** The next tier up for this step, or undefined when the cap or the access cap is reached. */
+  escalate(route: R, reason: string): R | undefined;
+  /** Another model after overload/5xx (same tier first), or undefined when none is allowed. */
+  fallback(route: R, failure: { kind: CallFailureKind; status?: number }): R | undefined;
+}
+
+export interface StepDeps {
+  model: ModelPort;
+  /** Appends one ledger record; called once per attempt. */
+  record(record: CallRecord): void;
+  now(): Date;
+  newId(): string;
+  /** Logs a line (pricing warnings, unbilled retries). */
+  log(line: string): void;
+}
+
+export interface StepSpec<T, R extends StepRoute> {
+  taskId: string;
+  command: string;
+  stepType: string;
+  workspace: string;
+  override?: Tier;
+  route: R;
+  policy: StepPolicy<R>;
+  /** Builds the request for a route; the cached prefix is per model, so it may differ. */
+  buildBody(route: R): MessagesBody;
+  check(text: string, route: R): CheckResult<T>;
+  signal?: AbortSignal;
+  onText?(delta: string, route: R): void;
+  /** Called when a new route starts (first, escalation, fallback), for the UI. */
+  onRoute?(route: R, why: 'start' | 'escalated' | 'fellBack'): void;
+  /** Called after each billed attempt with its record. */
+  onRecord?(record: CallRecord): void;
+}
+
+export type StepResult<T, R extends StepRoute> =
+  | { status: 'ok'; value: T; text: string; route: R; routes: R[]; records: CallRecord[]; response: ModelResponse }
+  | { status: 'failed'; reason: string; route: R; routes: R[]; records: CallRecord[]; error?: ModelCallError }
+  | { status: 'cancelled'; route: R; routes: R[]; records: CallRecord[] };
+
+const FALLBACK_KINDS: ReadonlySet<CallFailureKind> = new Set(['overloaded', 'server', 'rateLimited', 'timeout', 'streamError']);
+
+const ZERO_USAGE: UsageLike = { input_tokens: 0, output_tokens: 0 };
+
+/**
+ * Runs one step of a task: call the routed model, check the answer, escalate on failed
+ * checks and fall back on overload, writing exactly one ledger record per attempt
+ * (billed or not) with the outcome that attempt led to.
+ */
+export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps: StepDeps): Promise<StepResult<T, R>> {
+  let route = spec.route;
+  const routes: R[] = [route];
+  const records: CallRecord[] = [];
+  let attempt = 0;
+  spec.onRoute?.(route, 'start');
+
+  const write = (usage: UsageLike, outcome: CallOutcome, reason: string, requestId?: string): void => {
+    attempt += 1;
+    const { record, warnings } = buildCallRecord({
+      taskId: spec.taskId,
+      callId: deps.newId(),
+      time: deps.now().toISOString(),
+      command: spec.command,
+      stepType: spec.stepType,
+      tier: route.tier,
+      model: route.model,
+      reason: reason.slice(0, 500),
+      attempt,
+      usage,
+      outcome,
+      workspace: spec.workspace,
+      ...(spec.override !== undefined ? { override: spec.override } : {}),
+      ...(requestId !== undefined ? { requestId } : {}),
+    });
+    for (const warning of warnings) deps.log(warning);
+    deps.record(record);
+    records.push(record);
+    spec.onRecord?.(record);
+  };
+  const routeReason = () => route.reasons.join(' → ');
+
+  for (;;) {
+    let response: ModelResponse;
+    try {
+      response = await deps.model.send({
+        body: spec.buildBody(route),
+        signal: spec.signal,
+        onText: (delta) => spec.onText?.(delta, route),
+      });
+    } catch (err) {
+      const error = err instanceof ModelCallError ? err : new ModelCallError('network', err instanceof Error ? err.message : String(err));
+      for (const retried of error.details.retried ?? []) {
+        write(ZERO_USAGE, 'failed', `retried by the SDK after HTTP ${retried.status ?? '?'} (not billed)`, retried.requestId);
+      }
+      if (error.kind === 'cancelled') {
+        write(error.details.usage ?? ZERO_USAGE, 'cancelled', `${routeReason()}; cancelled by the user`, error.details.requestId);
+        return { status: 'cancelled', route, routes, records };
+      }
+      const next = FALLBACK_KINDS.has(error.kind) ? spec.policy.fallback(route, { kind: error.kind, status: error.details.status }) : undefined;
+      write(error.details.usage ?? ZERO_USAGE, next ? 'fellBack' : 'failed', `${routeReason()}; ${error.kind}: ${error.message}`, error.details.requestId);
+      if (!next) return { status: 'failed', reason: error.message, route, routes, records, error };
+      route = next;
+      routes.push(route);
+      spec.onRoute?.(route, 'fellBack');
+      continue;
+    }
+
+    for (const retried of response.retried) {
+      write(ZERO_USAGE, 'failed', `retried by the SDK after HTTP ${retried.status ?? '?'} (not billed)`, retried.requestId);
+    }
+    const checked = spec.check(response.text, route);
+    if (checked.ok) {
+      write(response.usage, 'ok', routeReason(), response.requestId);
+      return { status: 'ok', value: checked.value, text: response.text, route, routes, records, response };
+    }
+    const next = spec.policy.escalate(route, checked.reason);
+    write(response.usage, next ? 'escalated' : 'failed', `${routeReason()}; check failed: ${checked.reason}`, response.requestId);
+    if (!next) return { status: 'failed', reason: `The answer failed its check (${checked.reason}) and no higher tier is allowed.`, route, routes, records };
+    route = next;
+    routes.push(route);
+    spec.onRoute?.(route, 'escalated');
+  }
+}
