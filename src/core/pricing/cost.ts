@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { PriceLookup, PriceTable, RateCard } from './priceTable';
 import { PRICE_TABLE, lookupPrice, modelWarnings, tableWarnings } from './priceTable';
 
@@ -17,6 +18,21 @@ export interface UsageLike {
   } | null;
   service_tier?: string | null;
 }
+
+const TOKEN_COUNT = z.number().int().nonnegative().nullish();
+
+/**
+ * Validates a usage block from outside (a log file, a batch result). Extra fields pass
+ * through; counts must be non-negative integers when present.
+ */
+export const UsageSchema = z.looseObject({
+  input_tokens: TOKEN_COUNT,
+  output_tokens: TOKEN_COUNT,
+  cache_creation_input_tokens: TOKEN_COUNT,
+  cache_read_input_tokens: TOKEN_COUNT,
+  cache_creation: z.looseObject({ ephemeral_5m_input_tokens: TOKEN_COUNT, ephemeral_1h_input_tokens: TOKEN_COUNT }).nullish(),
+  service_tier: z.string().nullish(),
+});
 
 /** Pricing options. `now` enables the staleness/end-of-life warnings; `at` picks dated rows. */
 export interface CostOptions {

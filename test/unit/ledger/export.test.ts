@@ -1,0 +1,78 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { CSV_COLUMNS, csvField, toCsv, toJson } from '../../../src/core/ledger/export';
+import type { JsonExport } from '../../../src/core/ledger/export';
+import { formatTokens, formatUsd, formatUsdExact, microsToDecimal } from '../../../src/core/ledger/format';
+import { callRecord, verdictRecord } from '../../support/fixtures/usage/records';
+
+/** A minimal RFC 4180 reader, to check the writer round-trips. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; } else if (c === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; } else field += c;
+  }
+  return rows;
+}
+
+describe('exports', () => {
+  test('csvField quotes only what RFC 4180 requires', () => {
+    assert.equal(csvField('plain'), 'plain');
+    assert.equal(csvField('a,b'), '"a,b"');
+    assert.equal(csvField('say "hi"'), '"say ""hi"""');
+    assert.equal(csvField('two\nlines'), '"two\nlines"');
+    assert.equal(csvField('cr\r'), '"cr\r"');
+    assert.equal(csvField(undefined), '');
+    assert.equal(csvField(42), '42');
+  });
+
+  test('CSV: header, CRLF lines, quoted fields round-trip, verdict joined, exact dollars', () => {
+    const tricky = callRecord({ taskId: 'a', reason: 'escalated: "schema", retry\nnext', cacheMiss: { segment: 'system', cause: 'changed', detail: 'a, b' } });
+    const plain = callRecord({ taskId: 'b' });
+    const text = toCsv([tricky, plain, verdictRecord('a', 'rejected')]);
+    assert.ok(text.endsWith('\r\n'));
+    const rows = parseCsv(text);
+    assert.deepEqual(rows[0], [...CSV_COLUMNS]);
+    assert.equal(rows.length, 3, 'one row per call; verdicts are joined, not rows');
+    const col = (name: (typeof CSV_COLUMNS)[number]): number => CSV_COLUMNS.indexOf(name);
+    assert.equal(rows[1]?.[col('reason')], tricky.reason);
+    assert.equal(rows[1]?.[col('cache_miss_detail')], 'a, b');
+    assert.equal(rows[1]?.[col('verdict')], 'rejected');
+    assert.equal(rows[2]?.[col('verdict')], '');
+    assert.equal(rows[1]?.[col('cost_micros')], String(tricky.costMicros));
+    assert.equal(rows[1]?.[col('cost_usd')], microsToDecimal(tricky.costMicros));
+    for (const row of rows) assert.equal(row.length, CSV_COLUMNS.length);
+  });
+
+  test('JSON: calls, verdicts and the exact total', () => {
+    const records = [callRecord(), callRecord(), verdictRecord('task-1', 'accepted')];
+    const parsed = JSON.parse(toJson(records, '2026-11-22T00:00:00.000Z')) as JsonExport;
+    assert.equal(parsed.calls.length, 2);
+    assert.equal(parsed.verdicts.length, 1);
+    const expected = records.reduce((sum, r) => sum + (r.kind === 'verdict' ? 0 : r.costMicros), 0);
+    assert.equal(parsed.totalMicros, expected);
+    assert.equal(parsed.totalUsd, microsToDecimal(expected));
+    assert.deepEqual(parsed.calls[0], records[0]);
+  });
+
+  test('money formatting is integer-exact', () => {
+    assert.equal(microsToDecimal(1_234_567), '1.234567');
+    assert.equal(microsToDecimal(5), '0.000005');
+    assert.equal(formatUsdExact(1_234_567_891), '$1,234.567891');
+    assert.equal(formatUsd(0), '$0.00');
+    assert.equal(formatUsd(1_234_567), '$1.23');
+    assert.equal(formatUsd(1_235_000), '$1.24', 'half up');
+    assert.equal(formatUsd(4_200), '$0.0042');
+    assert.equal(formatUsd(20), '<$0.0001');
+    assert.equal(formatUsd(-2_500_000), '-$2.50');
+    assert.equal(formatTokens(950), '950');
+    assert.equal(formatTokens(12_345), '12.3k');
+    assert.equal(formatTokens(4_560_000), '4.56M');
+  });
+});

@@ -1,0 +1,120 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { LedgerSummary } from '../../../src/core/ledger/summary';
+import type { CallRecord } from '../../../src/core/ledger/record';
+import { apiUsage } from '../../../src/core/ledger/record';
+import { costOfUsage, costWithoutCacheReads } from '../../../src/core/pricing/cost';
+import { TIERS } from '../../../src/core/tiers';
+import { seededRandom } from '../../support/fixtures/usage/builders';
+import { callRecord, randomCallRecord, verdictRecord } from '../../support/fixtures/usage/records';
+
+const OPUS = 'claude-opus-4-8';
+
+function summaryOf(records: CallRecord[], sessionStart = '2000-01-01T00:00:00.000Z'): LedgerSummary {
+  const summary = new LedgerSummary({ sessionStart, opusModel: OPUS });
+  for (const record of records) summary.add(record);
+  return summary;
+}
+
+describe('LedgerSummary', () => {
+  test('property: per-call costs sum exactly to every total, per tier, per day and per task', () => {
+    const random = seededRandom(2026);
+    const records = Array.from({ length: 20_000 }, (_, i) => randomCallRecord(random, i));
+    const summary = summaryOf(records);
+    let exact = 0n;
+    for (const r of records) exact += BigInt(r.costMicros);
+    assert.equal(BigInt(summary.total.micros), exact);
+    assert.equal(summary.session.micros, summary.total.micros);
+    assert.equal(summary.total.calls, records.length);
+    const tierSum = TIERS.reduce((sum, t) => sum + summary.total.tiers[t].micros, 0);
+    assert.equal(tierSum, summary.total.micros);
+    const daySum = summary.perTierPerDay().reduce((sum, p) => sum + p.micros, 0);
+    assert.equal(daySum, summary.total.micros);
+    const taskSum = summary.tasks().reduce((sum, row) => sum + row.micros, 0);
+    assert.equal(taskSum, summary.total.micros);
+    for (const tier of TIERS) {
+      const expected = records.filter((r) => r.tier === tier).reduce((sum, r) => sum + r.costMicros, 0);
+      assert.equal(summary.total.tiers[tier].micros, expected, tier);
+    }
+  });
+
+  test('cache savings and all-Opus match repricing each call on its own', () => {
+    const random = seededRandom(5);
+    const records = Array.from({ length: 500 }, (_, i) => randomCallRecord(random, i));
+    const summary = summaryOf(records);
+    let savings = 0;
+    let opus = 0;
+    for (const r of records) {
+      const at = r.time;
+      savings += costWithoutCacheReads(r.model, apiUsage(r.usage), { at }).micros - costOfUsage(r.model, apiUsage(r.usage), { at }).micros;
+      opus += costOfUsage(OPUS, apiUsage(r.usage), { at }).micros;
+    }
+    assert.equal(summary.total.cacheSavingsMicros, savings);
+    assert.equal(summary.total.opusMicros, opus);
+  });
+
+  test('a hand-worked session: tiers, tokens, savings, escalations and fallbacks', () => {
+    const haiku = callRecord({ tier: 'H', model: 'claude-haiku-4-5', outcome: 'escalated', usage: { input: 1000, output: 100, cacheRead: 10_000 } });
+    const sonnet = callRecord({ tier: 'S', model: 'claude-sonnet-4-6', outcome: 'fellBack', usage: { input: 2000, output: 200, cw5m: 4000 } });
+    const sonnet2 = callRecord({ tier: 'S', model: 'claude-sonnet-4-6', outcome: 'ok', usage: { input: 500, output: 50 } });
+    const s = summaryOf([haiku, sonnet, sonnet2]);
+    assert.equal(s.total.tiers.H.micros, 1000 * 1 + 100 * 5 + 10_000 * 0.1);
+    assert.equal(s.total.tiers.S.calls, 2);
+    assert.equal(s.total.tiers.S.cacheWriteTokens, 4000);
+    assert.equal(s.total.tiers.H.cacheReadTokens, 10_000);
+    assert.equal(s.total.cacheSavingsMicros, 10_000 * (1 - 0.1));
+    assert.equal(s.total.opusMicros, (1000 * 5 + 100 * 25 + 10_000 * 0.5) + (2000 * 5 + 200 * 25 + 4000 * 6.25) + (500 * 5 + 50 * 25));
+    assert.equal(s.total.escalations, 1);
+    assert.equal(s.total.fallbacks, 1);
+  });
+
+  test('session reset starts from zero; today is the records of the current day', () => {
+    const morning = callRecord({ time: '2026-11-20T08:00:00.000Z' });
+    const yesterday = callRecord({ time: '2026-11-19T23:00:00.000Z' });
+    const s = summaryOf([yesterday, morning], '2026-11-20T00:00:00.000Z');
+    assert.equal(s.session.calls, 1);
+    assert.equal(s.today(new Date('2026-11-20T12:00:00Z')).micros, morning.costMicros);
+    assert.equal(s.day('2026-11-19').micros, yesterday.costMicros);
+    s.resetSession('2026-11-20T09:00:00.000Z');
+    assert.equal(s.session.micros, 0);
+    const later = callRecord({ time: '2026-11-20T09:30:00.000Z' });
+    s.add(later);
+    assert.equal(s.session.micros, later.costMicros);
+    assert.equal(s.total.calls, 3, 'reset touches only the session');
+  });
+
+  test('a session can be limited to one workspace (one window)', () => {
+    const s = new LedgerSummary({ sessionStart: '2026-01-01T00:00:00.000Z', sessionWorkspace: 'ws-mine' });
+    s.add(callRecord({ workspace: 'ws-mine' }));
+    s.add(callRecord({ workspace: 'ws-other' }));
+    assert.equal(s.session.calls, 1);
+    assert.equal(s.total.calls, 2);
+  });
+
+  test('per-task rows and the per-tier/per-day series', () => {
+    const a1 = callRecord({ taskId: 'a', tier: 'H', model: 'claude-haiku-4-5', outcome: 'escalated', time: '2026-11-20T10:00:00.000Z' });
+    const a2 = callRecord({ taskId: 'a', tier: 'O', model: 'claude-opus-4-8', time: '2026-11-20T10:00:05.000Z' });
+    const b1 = callRecord({ taskId: 'b', tier: 'S', time: '2026-11-21T10:00:00.000Z' });
+    const s = summaryOf([a1, a2, b1]);
+    const [latest, older] = s.tasks();
+    assert.equal(latest?.taskId, 'b');
+    assert.deepEqual(older?.tiers, ['H', 'O']);
+    assert.equal(older?.finalTier, 'O');
+    assert.equal(older?.micros, a1.costMicros + a2.costMicros);
+    assert.equal(older?.escalations, 1);
+    assert.equal(s.tasks(1).length, 1);
+    assert.deepEqual(s.perTierPerDay().map((p) => `${p.day}:${p.tier}:${p.calls}`), ['2026-11-20:H:1', '2026-11-20:O:1', '2026-11-21:S:1']);
+    assert.deepEqual(s.perTierPerDay('2026-11-21').map((p) => p.day), ['2026-11-21']);
+  });
+
+  test('verdicts mark the task and count per final tier; a changed verdict moves the count', () => {
+    const s = summaryOf([callRecord({ taskId: 't', tier: 'S' })]);
+    s.add(verdictRecord('t', 'rejected'));
+    assert.deepEqual(s.verdicts.S, { accepted: 0, rejected: 1 });
+    s.add(verdictRecord('t', 'accepted', '2026-11-20T10:06:00.000Z'));
+    assert.deepEqual(s.verdicts.S, { accepted: 1, rejected: 0 });
+    assert.equal(s.tasks()[0]?.verdict, 'accepted');
+    s.add(verdictRecord('unknown-task', 'accepted'));
+    assert.equal(s.verdicts.S.accepted + s.verdicts.H.accepted, 1, 'a verdict for an unknown task is ignored');
+  });
+});

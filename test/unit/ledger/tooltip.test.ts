@@ -1,0 +1,38 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { costTooltip } from '../../../src/core/ledger/tooltip';
+import { LedgerSummary } from '../../../src/core/ledger/summary';
+import { budgetStatus } from '../../../src/core/ledger/budget';
+import { formatUsd, formatUsdExact } from '../../../src/core/ledger/format';
+import { callRecord } from '../../support/fixtures/usage/records';
+
+function summary(): LedgerSummary {
+  const s = new LedgerSummary({ sessionStart: '2026-01-01T00:00:00.000Z' });
+  s.add(callRecord({ tier: 'H', model: 'claude-haiku-4-5', outcome: 'escalated', usage: { input: 1000, output: 100, cacheRead: 40_000 } }));
+  s.add(callRecord({ tier: 'O', model: 'claude-opus-4-8', outcome: 'fellBack', usage: { input: 2000, output: 800 } }));
+  return s;
+}
+
+describe('status-bar tooltip', () => {
+  test('shows the total, a per-tier table, savings, escalations/fallbacks and the budget', () => {
+    const s = summary();
+    const a = s.session;
+    const text = costTooltip({ scope: 'session', aggregate: a, opusModel: 'claude-opus-4-8', budget: budgetStatus({ sessionMicros: a.micros, todayMicros: a.micros }, { sessionMicros: 1_000_000 }) });
+    assert.ok(text.startsWith(`**Ladder: ${formatUsd(a.micros)} this session** (${formatUsdExact(a.micros)}, 2 calls)`));
+    assert.match(text, /\| Tier \| Calls \| Tokens in \/ out \| Cost \|/);
+    assert.match(text, new RegExp(`\\| H · labour \\| 1 \\| 41k / 100 \\| \\${formatUsd(a.tiers.H.micros)} \\|`));
+    assert.match(text, /\| O · judgment \| 1 \|/);
+    assert.doesNotMatch(text, /S · execute/, 'tiers without calls are left out');
+    assert.match(text, new RegExp(`Cache savings: \\*\\*\\${formatUsd(a.cacheSavingsMicros)}\\*\\*`));
+    assert.match(text, new RegExp(`vs all-Opus \\(claude\\\\-opus\\\\-4\\\\-8\\): \\*\\*\\${formatUsd(a.opusMicros - a.micros)} saved\\*\\*`));
+    assert.match(text, /Escalations: 1 · Fallbacks: 1/);
+    assert.match(text, new RegExp(`Budget: \\${formatUsd(1_000_000 - a.micros)} left of \\$1\\.00 \\(session\\)`));
+  });
+
+  test('an empty session and no budget', () => {
+    const s = new LedgerSummary({ sessionStart: '2026-01-01T00:00:00.000Z' });
+    const text = costTooltip({ scope: 'today', aggregate: s.session, opusModel: 'claude-opus-4-8' });
+    assert.match(text, /\*\*Ladder: \$0\.00 today\*\*/);
+    assert.match(text, /Budget: no limit set/);
+  });
+});
