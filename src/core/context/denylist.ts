@@ -1,0 +1,93 @@
+import ignore from 'ignore';
+
+/**
+ * Files that never enter a prompt because of what they are called, whatever .gitignore says
+ * and whatever they contain. Patterns use .gitignore syntax and match case-insensitively at
+ * any depth. The list errs wide: a source file named `credentials.ts` or `secrets.py` is left
+ * out too, because a name like that is where people put the real thing. `.env.example` is
+ * left out as well: templates are often filled in by accident.
+ */
+export const DENYLIST: readonly { readonly pattern: string; readonly why: string }[] = [
+  { pattern: '*.env', why: 'environment file' },
+  { pattern: '.env', why: 'environment file' },
+  { pattern: '.env.*', why: 'environment file' },
+  { pattern: '.envrc', why: 'direnv file (usually exports secrets)' },
+  { pattern: '*.pem', why: 'PEM key or certificate bundle' },
+  { pattern: '*.key', why: 'private key' },
+  { pattern: '*.p12', why: 'PKCS#12 key store' },
+  { pattern: '*.pfx', why: 'PKCS#12 key store' },
+  { pattern: '*.p8', why: 'PKCS#8 private key' },
+  { pattern: '*.jks', why: 'Java key store' },
+  { pattern: '*.keystore', why: 'key store' },
+  { pattern: '*.ppk', why: 'PuTTY private key' },
+  { pattern: '*.kdbx', why: 'password database' },
+  { pattern: 'id_rsa*', why: 'SSH key' },
+  { pattern: 'id_dsa*', why: 'SSH key' },
+  { pattern: 'id_ecdsa*', why: 'SSH key' },
+  { pattern: 'id_ed25519*', why: 'SSH key' },
+  { pattern: '.ssh/', why: 'SSH folder' },
+  { pattern: '.aws/', why: 'AWS credentials folder' },
+  { pattern: '.azure/', why: 'Azure credentials folder' },
+  { pattern: 'credentials*', why: 'credentials file' },
+  { pattern: '.credentials*', why: 'credentials file' },
+  { pattern: '.git-credentials', why: 'git credential store' },
+  { pattern: '.npmrc', why: 'npm config (may hold an auth token)' },
+  { pattern: '.yarnrc.yml', why: 'yarn config (may hold an auth token)' },
+  { pattern: '.pypirc', why: 'PyPI config (may hold a password)' },
+  { pattern: '.netrc', why: 'netrc login file' },
+  { pattern: '_netrc', why: 'netrc login file' },
+  { pattern: '.pgpass', why: 'PostgreSQL password file' },
+  { pattern: '.my.cnf', why: 'MySQL client config (may hold a password)' },
+  { pattern: '.htpasswd', why: 'HTTP password file' },
+  { pattern: '.dockercfg', why: 'Docker registry credentials' },
+  { pattern: '**/.docker/config.json', why: 'Docker registry credentials' },
+  { pattern: '**/.kube/config', why: 'Kubernetes credentials' },
+  { pattern: 'kubeconfig*', why: 'Kubernetes credentials' },
+  { pattern: 'secrets.*', why: 'secrets file' },
+  { pattern: 'secret.*', why: 'secrets file' },
+  { pattern: '.secrets', why: 'secrets file' },
+  { pattern: '*.secret', why: 'secrets file' },
+  { pattern: '*.secrets', why: 'secrets file' },
+  { pattern: 'service-account*.json', why: 'cloud service-account key' },
+  { pattern: 'terraform.tfvars', why: 'Terraform variables (often secrets)' },
+  { pattern: '*.auto.tfvars', why: 'Terraform variables (often secrets)' },
+  { pattern: '*.tfstate', why: 'Terraform state (holds secrets in clear)' },
+  { pattern: '*.tfstate.*', why: 'Terraform state (holds secrets in clear)' },
+];
+
+/**
+ * Folders skipped outright, for noise rather than secrecy: version-control internals and
+ * installed dependencies (usually git-ignored anyway; listed so a repo without a .gitignore
+ * does not drown the file tree).
+ */
+export const SKIPPED_FOLDERS: ReadonlyMap<string, 'vcs' | 'dependencies'> = new Map([
+  ['.git', 'vcs'],
+  ['.hg', 'vcs'],
+  ['.svn', 'vcs'],
+  ['node_modules', 'dependencies'],
+]);
+
+const matcher = ignore({ ignorecase: true }).add(DENYLIST.map((d) => d.pattern));
+const whyByPattern = new Map(DENYLIST.map((d) => [d.pattern, d.why]));
+
+/** The denylist entry a workspace-relative path falls under, or undefined. */
+export function denylistMatch(path: string): { pattern: string; why: string } | undefined {
+  const result = matcher.test(path);
+  const pattern = result.ignored ? result.rule?.pattern : undefined;
+  if (pattern === undefined) return undefined;
+  return { pattern, why: whyByPattern.get(pattern) ?? 'denylisted' };
+}
+
+/**
+ * Whether a folder on the path is one of SKIPPED_FOLDERS; returns its kind. With
+ * `isFolder` the last segment counts too (for pruning a walk).
+ */
+export function skippedFolderOf(path: string, isFolder = false): 'vcs' | 'dependencies' | undefined {
+  const segments = path.split('/');
+  const end = isFolder ? segments.length : segments.length - 1;
+  for (let i = 0; i < end; i++) {
+    const kind = SKIPPED_FOLDERS.get(segments[i] ?? '');
+    if (kind) return kind;
+  }
+  return undefined;
+}

@@ -1,0 +1,79 @@
+import ignore from 'ignore';
+import type { Ignore } from 'ignore';
+import { compareCodeUnits } from './paths';
+
+/** Why a path is git-ignored: the .gitignore file and the rule that matched. */
+export interface GitignoreDecision {
+  readonly ignored: boolean;
+  readonly file?: string;
+  readonly pattern?: string;
+}
+
+const NOT_IGNORED: GitignoreDecision = { ignored: false };
+
+/**
+ * The .gitignore files of a workspace, layered as git layers them: a deeper file's rules win
+ * over a shallower one's, the last matching rule in a file wins, and nothing inside an
+ * ignored folder can be re-included. One simplification, which errs toward leaving files
+ * out: a folder excluded by a shallower .gitignore and re-included (`!dir/`) by a deeper one
+ * still excludes files that the shallower file's folder rule covers.
+ */
+export class GitignoreRules {
+  private readonly layers = new Map<string, Ignore>();
+  private readonly folderMemo = new Map<string, GitignoreDecision>();
+
+  /** Sets (or with undefined / blank text, removes) the rules of `<dir>/.gitignore`. */
+  set(dir: string, text: string | undefined): void {
+    this.folderMemo.clear();
+    if (text === undefined || text.trim() === '') {
+      this.layers.delete(dir);
+      return;
+    }
+    this.layers.set(dir, ignore().add(text));
+  }
+
+  /** Folders that hold a .gitignore ('' is the root), sorted. */
+  folders(): string[] {
+    return [...this.layers.keys()].sort(compareCodeUnits);
+  }
+
+  /** Whether `path` (a file, or a folder with `isFolder`) is git-ignored, and by what. */
+  test(path: string, isFolder = false): GitignoreDecision {
+    if (this.layers.size === 0) return NOT_IGNORED;
+    let end = path.indexOf('/');
+    while (end >= 0) {
+      const folder = this.folderDecision(path.slice(0, end));
+      if (folder.ignored) return folder;
+      end = path.indexOf('/', end + 1);
+    }
+    return isFolder ? this.folderDecision(path) : this.selfDecision(path, false);
+  }
+
+  private folderDecision(folder: string): GitignoreDecision {
+    let decision = this.folderMemo.get(folder);
+    if (!decision) {
+      decision = this.selfDecision(folder, true);
+      this.folderMemo.set(folder, decision);
+    }
+    return decision;
+  }
+
+  /** Deepest .gitignore with an opinion on the path itself decides. */
+  private selfDecision(path: string, isFolder: boolean): GitignoreDecision {
+    const suffix = isFolder ? '/' : '';
+    let cut = path.lastIndexOf('/');
+    for (;;) {
+      const dir = cut < 0 ? '' : path.slice(0, cut);
+      const layer = this.layers.get(dir);
+      if (layer) {
+        const result = layer.test(path.slice(cut + 1) + suffix);
+        if (result.ignored) {
+          return { ignored: true, file: dir ? `${dir}/.gitignore` : '.gitignore', pattern: result.rule?.pattern ?? '' };
+        }
+        if (result.unignored) return NOT_IGNORED;
+      }
+      if (cut < 0) return NOT_IGNORED;
+      cut = path.lastIndexOf('/', cut - 1);
+    }
+  }
+}

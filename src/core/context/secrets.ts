@@ -1,0 +1,215 @@
+/**
+ * Detectors for key-like strings. They decide that a file never enters a prompt, and let the
+ * command layer refuse a selection or question that holds one. A match reports what kind of
+ * secret it looks like and where, never the matched text: the result is safe to log, show in
+ * the "left out" view, or put in an error message.
+ *
+ * Two families:
+ * - vendor formats with a fixed shape (private key headers, Anthropic/OpenAI/AWS/GitHub/
+ *   GitLab/Slack/Google/Stripe/npm tokens): precise, reported whenever they occur;
+ * - a generic `name = "value"` rule for assignments whose name says credential (api_key,
+ *   secret, token, password, access_key, private_key, client_secret, credential) and whose
+ *   value looks random. Ordinary code that merely talks about passwords or tokens
+ *   (`const token = req.headers.authorization`, `password: string`, `"Bearer"`,
+ *   `tokenizer = "cl100k_base"`) does not trip it: the value must be a literal of 16+
+ *   characters, mix letters and digits, have high entropy, and not be a placeholder,
+ *   an environment lookup, a URL or a run of dictionary-like words.
+ */
+
+export type SecretKind =
+  | 'privateKey'
+  | 'anthropicKey'
+  | 'openaiKey'
+  | 'awsAccessKey'
+  | 'githubToken'
+  | 'gitlabToken'
+  | 'slackToken'
+  | 'slackWebhook'
+  | 'googleApiKey'
+  | 'stripeKey'
+  | 'npmToken'
+  | 'credentialAssignment';
+
+/** One key-like string found in a text. Holds no part of the secret. */
+export interface SecretMatch {
+  readonly kind: SecretKind;
+  /** Human label, e.g. "Anthropic API key". */
+  readonly label: string;
+  /** 1-based line of the match. */
+  readonly line: number;
+}
+
+interface Detector {
+  readonly kind: SecretKind;
+  readonly label: string;
+  readonly pattern: RegExp;
+  /** Cheap substring test that must pass before the regex runs (most files fail it). */
+  readonly hint: (text: string) => boolean;
+  /** Extra check on the candidate value (the first capture group, or the whole match). */
+  readonly accept?: (value: string) => boolean;
+}
+
+const DETECTORS: readonly Detector[] = [
+  {
+    kind: 'privateKey',
+    label: 'private key',
+    pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g,
+    hint: (t) => t.includes('PRIVATE KEY'),
+  },
+  {
+    kind: 'anthropicKey',
+    label: 'Anthropic API key',
+    pattern: /\bsk-ant-(?:[a-z]+\d*-)?[A-Za-z0-9_-]{20,}/g,
+    hint: (t) => t.includes('sk-ant-'),
+  },
+  {
+    kind: 'openaiKey',
+    label: 'OpenAI API key',
+    pattern: /\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}|\bsk-[A-Za-z0-9]{48}\b/g,
+    hint: (t) => t.includes('sk-'),
+  },
+  {
+    kind: 'awsAccessKey',
+    label: 'AWS access key id',
+    pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g,
+    hint: (t) => /A(?:KI|SI|BI|CC)A/.test(t),
+  },
+  {
+    kind: 'githubToken',
+    label: 'GitHub token',
+    pattern: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b|\bgithub_pat_[A-Za-z0-9_]{22,255}\b/g,
+    hint: (t) => /gh[pousr]_|github_pat_/.test(t),
+  },
+  {
+    kind: 'gitlabToken',
+    label: 'GitLab token',
+    pattern: /\bglpat-[A-Za-z0-9_-]{20,}/g,
+    hint: (t) => t.includes('glpat-'),
+  },
+  {
+    kind: 'slackToken',
+    label: 'Slack token',
+    pattern: /\bxox[abposre]-[A-Za-z0-9-]{10,}/g,
+    hint: (t) => t.includes('xox'),
+  },
+  {
+    kind: 'slackWebhook',
+    label: 'Slack webhook URL',
+    pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Za-z0-9_]+\/B[A-Za-z0-9_]+\/[A-Za-z0-9_]{16,}/g,
+    hint: (t) => t.includes('hooks.slack.com'),
+  },
+  {
+    kind: 'googleApiKey',
+    label: 'Google API key',
+    pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g,
+    hint: (t) => t.includes('AIza'),
+  },
+  {
+    kind: 'stripeKey',
+    label: 'Stripe live key',
+    pattern: /\b[rs]k_live_[0-9A-Za-z]{16,}/g,
+    hint: (t) => t.includes('k_live_'),
+  },
+  {
+    kind: 'npmToken',
+    label: 'npm token',
+    pattern: /\bnpm_[A-Za-z0-9]{36}\b/g,
+    hint: (t) => t.includes('npm_'),
+  },
+  {
+    kind: 'credentialAssignment',
+    label: 'credential assigned as a literal',
+    // name ... (= | : | := | =>) then a quoted literal or a bare value running to the line end.
+    pattern:
+      /(?:api[_.-]?key|apikey|secret|token|passw(?:or)?d|pwd|access[_.-]?key|private[_.-]?key|credential)[A-Za-z0-9_.-]*["']?[ \t]*(?::=|=>|=|:)[ \t]*(?:["'`]([^"'`\s]{16,256})["'`]|([A-Za-z0-9+/=_-]{16,256})(?=[ \t]*(?:[;,#]|$)))/gim,
+    hint: (t) => /api.?key|secret|token|passw|pwd|access.?key|credential/i.test(t),
+    accept: looksLikeRandomSecret,
+  },
+];
+
+/**
+ * Every key-like string in `text`, in order of position. Only kinds and line numbers are
+ * returned. Two detectors matching the same spot are reported once (the more specific one).
+ */
+export function findSecretLikeStrings(text: string): SecretMatch[] {
+  const found: { index: number; kind: SecretKind; label: string }[] = [];
+  const taken = new Set<number>();
+  for (const detector of DETECTORS) {
+    if (!detector.hint(text)) continue;
+    for (const match of text.matchAll(detector.pattern)) {
+      const value = match[1] ?? match[2] ?? match[0];
+      if (detector.accept && !detector.accept(value)) continue;
+      const valueIndex = match.index + match[0].lastIndexOf(value);
+      if (taken.has(valueIndex)) continue;
+      taken.add(valueIndex);
+      found.push({ index: valueIndex, kind: detector.kind, label: detector.label });
+    }
+  }
+  if (found.length === 0) return [];
+  found.sort((a, b) => a.index - b.index);
+  const lineOf = lineLocator(text);
+  return found.map((f) => ({ kind: f.kind, label: f.label, line: lineOf(f.index) }));
+}
+
+/** True when `text` holds at least one key-like string. */
+export function hasSecretLikeString(text: string): boolean {
+  return findSecretLikeStrings(text).length > 0;
+}
+
+/** "Anthropic API key (line 3), private key (line 10)": safe to show, holds no secret. */
+export function describeSecretMatches(matches: readonly SecretMatch[], limit = 3): string {
+  const shown = matches.slice(0, limit).map((m) => `${m.label} (line ${m.line})`);
+  const more = matches.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+}
+
+const PLACEHOLDER = /your|example|sample|dummy|placeholder|changeme|change_me|redacted|replace|xxxx|\*\*\*|<|>|\$\{|\{\{|%s|process\.env|os\.environ|getenv|env\(/i;
+
+/**
+ * The value side of the generic rule. Random keys mix letters and digits and carry close to
+ * log2(alphabet) bits a character; identifiers, words and paths do not.
+ */
+export function looksLikeRandomSecret(value: string): boolean {
+  if (value.length < 16) return false;
+  if (PLACEHOLDER.test(value)) return false;
+  if (value.includes('://') || value.startsWith('arn:')) return false;
+  if (!/[A-Za-z]/.test(value) || !/\d/.test(value)) return false;
+  if (isWordLike(value)) return false;
+  return shannonEntropy(value) >= 3.5;
+}
+
+/** Bits per character of the value's own character distribution. */
+export function shannonEntropy(value: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p = count / value.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+/**
+ * camelCase or kebab/snake runs of words and numbers ("refreshToken2Expired",
+ * "prod-db-password-2024", "v1.2.3-release-candidate"): names, not keys.
+ */
+function isWordLike(value: string): boolean {
+  const pieces = value.split(/[-_./]+/).filter((p) => p.length > 0);
+  return pieces.every((piece) => /^(?:[A-Za-z][a-z]*|[a-z]+(?:[A-Z][a-z]+)*|\d+|[A-Z]+)$/.test(piece) || /^[a-z]+(?:[A-Z][a-z]+|\d+)+$/.test(piece));
+}
+
+function lineLocator(text: string): (index: number) => number {
+  const starts: number[] = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (index) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] ?? 0) <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}

@@ -1,0 +1,405 @@
+import { denylistMatch, skippedFolderOf } from './denylist';
+import { FileTree } from './fileTree';
+import { fingerprint } from './fingerprint';
+import { GitignoreRules } from './gitignoreRules';
+import { basenameOf, compareCodeUnits, dirnameOf, isInside, normalizePath } from './paths';
+import { describeSecretMatches, findSecretLikeStrings } from './secrets';
+import type { SecretMatch } from './secrets';
+
+/** What a host knows about a file when it does not hand over the content. */
+export interface FileFacts {
+  /** Size in bytes. */
+  readonly size: number;
+  /** Set when the host already knows the file is binary. */
+  readonly binary?: boolean;
+}
+
+/**
+ * A file event's payload: the text, the raw bytes, or only facts. With facts only, the file
+ * can be listed in the tree (its name is not a secret) but its content is unknown, so it
+ * cannot be scanned or rendered; hosts that want to save reads pass facts for files
+ * `wantsContent()` says no to.
+ */
+export type FileInput = string | Uint8Array | FileFacts;
+
+/**
+ * Why a file is left out of every prompt, in the order the checks run:
+ * `vcs`/`dependencies` (.git, node_modules …), `denylisted` (its name: .env, *.pem, id_rsa …),
+ * `gitignored`, `tooLarge`, `binary` (a NUL byte), `secret` (content holds a key-like string).
+ */
+export type ExclusionReason = 'vcs' | 'dependencies' | 'denylisted' | 'gitignored' | 'tooLarge' | 'binary' | 'secret';
+
+/** One file as the "what was left out" view shows it. `detail` never holds secret text. */
+export interface FileStatus {
+  readonly path: string;
+  readonly included: boolean;
+  readonly reason?: ExclusionReason;
+  readonly detail?: string;
+  readonly size: number;
+  readonly contentKnown: boolean;
+}
+
+/** What one event changed, so callers (and tests) can see that work stayed local. */
+export interface IndexChange {
+  readonly path: string;
+  /** The set of included files changed (the tree must re-render). */
+  readonly treeChanged: boolean;
+  /** A rendered context file (manifest, README) changed or came and went. */
+  readonly contextChanged: boolean;
+  /** A pinned file's rendered content changed. */
+  readonly pinnedChanged: boolean;
+}
+
+/** A file whose text the prompt renders, normalised (LF, no BOM). */
+export interface ContentFile {
+  readonly path: string;
+  readonly content: string;
+  readonly fingerprint: string;
+}
+
+/** A pinned file and whether it can be rendered. */
+export interface PinnedFile {
+  readonly path: string;
+  readonly file?: ContentFile;
+  /** Why it is not rendered: its exclusion, `missing` (not in the index) or `needsContent`. */
+  readonly unavailable?: ExclusionReason | 'missing' | 'needsContent';
+}
+
+export interface WorkspaceIndexOptions {
+  /** Files above this many bytes are `tooLarge`: never scanned, never rendered. Default 1 MiB. */
+  readonly maxFileBytes?: number;
+}
+
+/** Build and dependency manifests rendered into the context, by file name. */
+export const MANIFEST_NAMES: ReadonlySet<string> = new Set([
+  'package.json', 'tsconfig.json', 'jsconfig.json', 'deno.json', 'deno.jsonc',
+  'pyproject.toml', 'setup.cfg', 'setup.py', 'requirements.txt', 'Pipfile', 'environment.yml',
+  'Cargo.toml', 'go.mod', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'settings.gradle',
+  'settings.gradle.kts', 'composer.json', 'Gemfile', 'mix.exs', 'pubspec.yaml', 'Package.swift',
+  'CMakeLists.txt',
+]);
+const MANIFEST_SUFFIXES = ['.csproj', '.fsproj'];
+/** Manifests deeper than this many path segments are not rendered (packages/x/package.json is 3). */
+export const MANIFEST_MAX_SEGMENTS = 3;
+const README = /^readme(?:\.(?:md|markdown|rst|txt|adoc))?$/i;
+
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+/** Git's own heuristic: a NUL byte in the first 8000 bytes means binary. */
+const BINARY_SNIFF_BYTES = 8000;
+
+type Role = 'manifest' | 'readme';
+
+interface Entry {
+  readonly path: string;
+  readonly role: Role | undefined;
+  size: number;
+  binary: boolean;
+  contentKnown: boolean;
+  fingerprint: string | undefined;
+  /** Kept only for files the prompt may render (role files and pinned files). */
+  content: string | undefined;
+  secrets: readonly SecretMatch[];
+  reason: ExclusionReason | undefined;
+  detail: string | undefined;
+}
+
+/** The role a path plays in the rendered context, from its name and place alone. */
+export function roleOf(path: string): Role | undefined {
+  const name = basenameOf(path);
+  if (!path.includes('/') && README.test(name)) return 'readme';
+  if (path.split('/').length > MANIFEST_MAX_SEGMENTS) return undefined;
+  if (MANIFEST_NAMES.has(name) || MANIFEST_SUFFIXES.some((s) => name.endsWith(s))) return 'manifest';
+  return undefined;
+}
+
+/** CRLF and lone CR to LF, BOM dropped: the same bytes whatever editor saved the file. */
+export function normalizeText(text: string): string {
+  const noBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return noBom.includes('\r') ? noBom.replace(/\r\n?/g, '\n') : noBom;
+}
+
+const decoder = new TextDecoder('utf-8');
+
+/**
+ * An in-memory index of the workspace fed by file events (create/change/delete, .gitignore
+ * edits), never by rescanning. Each event re-evaluates only the file it names, or for a
+ * .gitignore only the files under its folder, and reports what it changed. The index decides
+ * eligibility (see ExclusionReason) and keeps content only for files the prompt renders.
+ */
+export class WorkspaceIndex {
+  readonly tree = new FileTree();
+  private readonly entries = new Map<string, Entry>();
+  private readonly gitignore = new GitignoreRules();
+  private readonly pinned = new Set<string>();
+  /** Paths with a role (manifest, README), so rendering never walks every entry. */
+  private readonly roleFiles = new Set<string>();
+  private readonly maxFileBytes: number;
+  private contextRevision = 0;
+  private pinnedRevision = 0;
+
+  constructor(options: WorkspaceIndexOptions = {}) {
+    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  }
+
+  /** Bumps whenever the tree, a manifest or the README changes (for render caches). */
+  get contextVersion(): number {
+    return this.contextRevision;
+  }
+
+  /** Bumps whenever a pinned file is pinned, unpinned or changes. */
+  get pinnedVersion(): number {
+    return this.pinnedRevision;
+  }
+
+  /** Number of files the index knows, included or not. */
+  get fileCount(): number {
+    return this.entries.size;
+  }
+
+  /** A file was created or changed. A `.gitignore` also updates the ignore rules. */
+  setFile(rawPath: string, input: FileInput): IndexChange {
+    const path = normalizePath(rawPath);
+    const before = this.snapshot(path);
+    let entry = this.entries.get(path);
+    if (!entry) {
+      entry = { path, role: roleOf(path), size: 0, binary: false, contentKnown: false, fingerprint: undefined, content: undefined, secrets: [], reason: undefined, detail: undefined };
+      this.entries.set(path, entry);
+      if (entry.role) this.roleFiles.add(path);
+    }
+    const text = this.absorb(entry, input);
+    if (basenameOf(path) === '.gitignore' && text !== undefined) {
+      this.applyGitignore(dirnameOf(path), text);
+    }
+    this.evaluate(entry);
+    return this.settle(path, before);
+  }
+
+  /** A file was deleted. A `.gitignore` also drops its rules. */
+  deleteFile(rawPath: string): IndexChange {
+    const path = normalizePath(rawPath);
+    const before = this.snapshot(path);
+    this.entries.delete(path);
+    this.roleFiles.delete(path);
+    if (basenameOf(path) === '.gitignore') this.applyGitignore(dirnameOf(path), undefined);
+    return this.settle(path, before);
+  }
+
+  /** A folder was deleted (watchers often report only the folder). */
+  deleteFolder(rawFolder: string): IndexChange[] {
+    const folder = normalizePath(rawFolder);
+    const paths = [...this.entries.keys()].filter((p) => isInside(p, folder)).sort(compareCodeUnits);
+    return paths.map((p) => this.deleteFile(p));
+  }
+
+  /**
+   * Sets the rules of `<folder>/.gitignore` (undefined removes them) and re-evaluates the
+   * files under that folder only. setFile on a .gitignore path calls this itself.
+   */
+  setGitignore(rawFolder: string, text: string | undefined): IndexChange[] {
+    return this.applyGitignore(normalizePath(rawFolder), text);
+  }
+
+  /** Pins a file to the context. `needsContent` asks the host to feed its text (setFile). */
+  pin(rawPath: string): { needsContent: boolean } {
+    const path = normalizePath(rawPath);
+    if (!this.pinned.has(path)) {
+      this.pinned.add(path);
+      this.pinnedRevision++;
+    }
+    const entry = this.entries.get(path);
+    return { needsContent: !entry || (entry.content === undefined && entry.reason === undefined) };
+  }
+
+  unpin(rawPath: string): void {
+    const path = normalizePath(rawPath);
+    if (!this.pinned.delete(path)) return;
+    this.pinnedRevision++;
+    const entry = this.entries.get(path);
+    if (entry && entry.role === undefined) entry.content = undefined;
+  }
+
+  /** Whether the host should read this file's text (otherwise facts are enough). */
+  wantsContent(rawPath: string): boolean {
+    const path = normalizePath(rawPath);
+    return roleOf(path) !== undefined || this.pinned.has(path);
+  }
+
+  /**
+   * Whether a walk can skip this folder: version-control or dependency folders, denylisted
+   * folders (.ssh/, .aws/) and git-ignored ones. Nothing inside could be included.
+   */
+  isIgnoredFolder(rawFolder: string): boolean {
+    const folder = normalizePath(rawFolder);
+    if (folder === '') return false;
+    if (skippedFolderOf(folder, true)) return true;
+    if (denylistMatch(`${folder}/`)) return true;
+    return this.gitignore.test(folder, true).ignored;
+  }
+
+  status(rawPath: string): FileStatus | undefined {
+    const entry = this.entries.get(normalizePath(rawPath));
+    return entry ? toStatus(entry) : undefined;
+  }
+
+  /** Every file left out, sorted by path, with its reason (for the "what was left out" view). */
+  exclusions(): FileStatus[] {
+    const out: FileStatus[] = [];
+    for (const entry of this.entries.values()) if (entry.reason) out.push(toStatus(entry));
+    return out.sort((a, b) => compareCodeUnits(a.path, b.path));
+  }
+
+  /** Every included file, sorted. */
+  includedPaths(): string[] {
+    const out: string[] = [];
+    for (const entry of this.entries.values()) if (!entry.reason) out.push(entry.path);
+    return out.sort(compareCodeUnits);
+  }
+
+  /** Included manifests with known content, shallowest first, then by path. */
+  manifests(): ContentFile[] {
+    const out: ContentFile[] = [];
+    for (const entry of this.roleEntries()) {
+      if (entry.role === 'manifest' && !entry.reason) {
+        const file = contentOf(entry);
+        if (file) out.push(file);
+      }
+    }
+    return out.sort((a, b) => depth(a.path) - depth(b.path) || compareCodeUnits(a.path, b.path));
+  }
+
+  /** The root README the context shows (README.md preferred over .markdown, .rst, .txt, …). */
+  readme(): ContentFile | undefined {
+    const candidates: ContentFile[] = [];
+    for (const entry of this.roleEntries()) {
+      if (entry.role === 'readme' && !entry.reason) {
+        const file = contentOf(entry);
+        if (file) candidates.push(file);
+      }
+    }
+    const rank = (p: string): number => ['.md', '.markdown', '.rst', '.txt', '.adoc', ''].findIndex((ext) => p.toLowerCase() === `readme${ext}`);
+    candidates.sort((a, b) => rank(a.path) - rank(b.path) || compareCodeUnits(a.path, b.path));
+    return candidates[0];
+  }
+
+  /** Pinned files, sorted by path (pin order does not change the bytes). */
+  pinnedFiles(): PinnedFile[] {
+    return [...this.pinned].sort(compareCodeUnits).map((path) => {
+      const entry = this.entries.get(path);
+      if (!entry) return { path, unavailable: 'missing' };
+      if (entry.reason) return { path, unavailable: entry.reason };
+      const file = contentOf(entry);
+      return file ? { path, file } : { path, unavailable: 'needsContent' };
+    });
+  }
+
+  pinnedPaths(): string[] {
+    return [...this.pinned].sort(compareCodeUnits);
+  }
+
+  private *roleEntries(): Iterable<Entry> {
+    for (const path of this.roleFiles) {
+      const entry = this.entries.get(path);
+      if (entry) yield entry;
+    }
+  }
+
+  private absorb(entry: Entry, input: FileInput): string | undefined {
+    let text: string | undefined;
+    if (typeof input === 'string') {
+      entry.size = input.length;
+      entry.binary = input.includes('\0');
+      text = entry.binary ? undefined : input;
+    } else if (input instanceof Uint8Array) {
+      entry.size = input.byteLength;
+      entry.binary = input.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+      text = entry.binary || entry.size > this.maxFileBytes ? undefined : decoder.decode(input);
+    } else {
+      entry.size = input.size;
+      entry.binary = input.binary ?? false;
+    }
+    if (text === undefined || entry.size > this.maxFileBytes) {
+      entry.contentKnown = false;
+      entry.fingerprint = undefined;
+      entry.content = undefined;
+      entry.secrets = [];
+      return undefined;
+    }
+    const normalized = normalizeText(text);
+    const print = fingerprint(normalized);
+    if (print !== entry.fingerprint || !entry.contentKnown) {
+      entry.fingerprint = print;
+      entry.secrets = findSecretLikeStrings(normalized);
+    }
+    entry.contentKnown = true;
+    entry.content = entry.role !== undefined || this.pinned.has(entry.path) ? normalized : undefined;
+    return normalized;
+  }
+
+  private evaluate(entry: Entry): void {
+    const set = (reason: ExclusionReason | undefined, detail?: string): void => {
+      entry.reason = reason;
+      entry.detail = detail;
+    };
+    const folder = skippedFolderOf(entry.path);
+    if (folder) return set(folder, folder === 'vcs' ? 'version-control internals' : 'installed dependencies');
+    const denied = denylistMatch(entry.path);
+    if (denied) return set('denylisted', `${denied.why} (matches ${denied.pattern})`);
+    const ignored = this.gitignore.test(entry.path);
+    if (ignored.ignored) return set('gitignored', `${ignored.file}: ${ignored.pattern}`);
+    if (entry.size > this.maxFileBytes) return set('tooLarge', `${entry.size} bytes, over the ${this.maxFileBytes}-byte cap`);
+    if (entry.binary) return set('binary', 'contains NUL bytes');
+    if (entry.secrets.length > 0) return set('secret', `looks like it holds ${describeSecretMatches(entry.secrets)}`);
+    set(undefined);
+  }
+
+  private applyGitignore(folder: string, text: string | undefined): IndexChange[] {
+    this.gitignore.set(folder, text === undefined ? undefined : normalizeText(text));
+    const changes: IndexChange[] = [];
+    for (const entry of this.entries.values()) {
+      if (!isInside(entry.path, folder)) continue;
+      const before = this.snapshot(entry.path);
+      this.evaluate(entry);
+      const change = this.settle(entry.path, before);
+      if (change.treeChanged || change.contextChanged || change.pinnedChanged) changes.push(change);
+    }
+    return changes;
+  }
+
+  /** What the renderer can see of one path, to diff before and after an event. */
+  private snapshot(path: string): { included: boolean; rendered: string | undefined } {
+    const entry = this.entries.get(path);
+    const included = entry !== undefined && entry.reason === undefined;
+    // Whether the text is held matters too: a pinned file fed after pin() starts rendering.
+    return { included, rendered: included ? `${entry.fingerprint ?? ''}:${entry.content === undefined ? 0 : 1}` : undefined };
+  }
+
+  private settle(path: string, before: { included: boolean; rendered: string | undefined }): IndexChange {
+    const after = this.snapshot(path);
+    let treeChanged = false;
+    if (before.included !== after.included) {
+      treeChanged = after.included ? this.tree.add(path) : this.tree.remove(path);
+    }
+    const renderedChanged = before.included !== after.included || before.rendered !== after.rendered;
+    const contextChanged = renderedChanged && roleOf(path) !== undefined;
+    const pinnedChanged = renderedChanged && this.pinned.has(path);
+    if (treeChanged || contextChanged) this.contextRevision++;
+    if (pinnedChanged) this.pinnedRevision++;
+    return { path, treeChanged, contextChanged, pinnedChanged };
+  }
+}
+
+function contentOf(entry: Entry): ContentFile | undefined {
+  if (entry.content === undefined || entry.fingerprint === undefined) return undefined;
+  return { path: entry.path, content: entry.content, fingerprint: entry.fingerprint };
+}
+
+function toStatus(entry: Entry): FileStatus {
+  const base = { path: entry.path, included: entry.reason === undefined, size: entry.size, contentKnown: entry.contentKnown };
+  return entry.reason ? { ...base, reason: entry.reason, detail: entry.detail ?? '' } : base;
+}
+
+function depth(path: string): number {
+  let n = 0;
+  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) n++;
+  return n;
+}

@@ -1,0 +1,211 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WorkspaceIndex, normalizeText, roleOf } from '../../../src/core/context/workspaceIndex';
+import { denylistMatch } from '../../../src/core/context/denylist';
+import { indexOf, randomish, sampleFiles } from './helpers';
+
+const excludedReason = (index: WorkspaceIndex, path: string): string | undefined => index.status(path)?.reason;
+
+describe('gitignore', () => {
+  test('root and nested .gitignore files both apply, each relative to its folder', () => {
+    const index = indexOf({
+      '.gitignore': 'build/\n*.log\n',
+      'packages/web/.gitignore': 'generated/\n/local.ts\n',
+      'build/out.js': 'x',
+      'src/app.log': 'x',
+      'packages/web/generated/api.ts': 'x',
+      'packages/web/local.ts': 'x',
+      'packages/web/src/local.ts': 'x',
+      'packages/api/generated/api.ts': 'x',
+      'src/main.ts': 'x',
+    });
+    assert.equal(excludedReason(index, 'build/out.js'), 'gitignored');
+    assert.equal(excludedReason(index, 'src/app.log'), 'gitignored');
+    assert.equal(excludedReason(index, 'packages/web/generated/api.ts'), 'gitignored');
+    assert.equal(excludedReason(index, 'packages/web/local.ts'), 'gitignored');
+    // Anchored to its own folder: the nested rule does not reach a deeper local.ts or a sibling package.
+    assert.equal(excludedReason(index, 'packages/web/src/local.ts'), undefined);
+    assert.equal(excludedReason(index, 'packages/api/generated/api.ts'), undefined);
+    assert.equal(index.status('packages/web/generated/api.ts')?.detail, 'packages/web/.gitignore: generated/');
+  });
+
+  test('a deeper .gitignore can re-include a file a shallower one ignores', () => {
+    const index = indexOf({ '.gitignore': '*.json\n', 'config/.gitignore': '!settings.json\n', 'config/settings.json': '{}', 'config/other.json': '{}' });
+    assert.equal(excludedReason(index, 'config/settings.json'), undefined);
+    assert.equal(excludedReason(index, 'config/other.json'), 'gitignored');
+  });
+
+  test('nothing inside an ignored folder can be re-included', () => {
+    const index = indexOf({ '.gitignore': 'out/\n', 'pkg/.gitignore': '!keep.txt\n', 'pkg/out/keep.txt': 'x' });
+    assert.equal(excludedReason(index, 'pkg/out/keep.txt'), 'gitignored');
+  });
+
+  test('editing a .gitignore re-evaluates only the files under its folder', () => {
+    const index = indexOf({ 'a/x.ts': 'x', 'a/y.gen.ts': 'x', 'b/y.gen.ts': 'x' });
+    const changes = index.setGitignore('a', '*.gen.ts\n');
+    assert.deepEqual(changes.map((c) => [c.path, c.treeChanged]), [['a/y.gen.ts', true]]);
+    assert.equal(excludedReason(index, 'a/y.gen.ts'), 'gitignored');
+    assert.equal(excludedReason(index, 'b/y.gen.ts'), undefined);
+    index.setFile('a/.gitignore', '*.gen.ts\n');
+    index.deleteFile('a/.gitignore');
+    assert.equal(excludedReason(index, 'a/y.gen.ts'), undefined);
+  });
+
+  test('the final state does not depend on whether the .gitignore came before or after the files', () => {
+    const files = { 'src/a.ts': 'a', 'dist/a.js': 'a', '.gitignore': 'dist/\n', 'src/b.ts': 'b' };
+    const forward = indexOf(files);
+    const backward = indexOf(Object.fromEntries(Object.entries(files).reverse()));
+    assert.deepEqual(forward.includedPaths(), backward.includedPaths());
+    assert.deepEqual(forward.includedPaths(), ['.gitignore', 'src/a.ts', 'src/b.ts']);
+  });
+
+  test('isIgnoredFolder lets a walk prune ignored, dependency, VCS and credential folders', () => {
+    const index = indexOf({ '.gitignore': 'coverage/\n' });
+    assert.equal(index.isIgnoredFolder('coverage'), true);
+    assert.equal(index.isIgnoredFolder('node_modules'), true);
+    assert.equal(index.isIgnoredFolder('pkg/node_modules'), true);
+    assert.equal(index.isIgnoredFolder('.git'), true);
+    assert.equal(index.isIgnoredFolder('.ssh'), true);
+    assert.equal(index.isIgnoredFolder('src'), false);
+  });
+});
+
+describe('denylist', () => {
+  const denied = ['.env', '.env.local', '.env.example', 'config/prod.env', 'certs/server.pem', 'tls/server.key', 'id_rsa', 'id_rsa.pub', 'home/.ssh/config', 'keys/store.p12', 'keys/store.pfx', 'credentials.json', '.aws/credentials', '.npmrc', '.netrc', 'secrets.yaml', 'config/secrets.ts', 'infra/terraform.tfstate', '.git-credentials'];
+  for (const path of denied) {
+    test(`${path} is denylisted`, () => {
+      const index = indexOf({ [path]: 'harmless text' });
+      assert.equal(excludedReason(index, path), 'denylisted');
+      assert.ok(denylistMatch(path));
+    });
+  }
+  const allowed = ['src/environment.ts', 'src/keyboard.ts', 'docs/keys.md', 'src/secretary.ts', 'src/tokens.ts', 'envoy.yaml', 'src/auth/password.ts'];
+  for (const path of allowed) {
+    test(`${path} is not denylisted`, () => {
+      assert.equal(denylistMatch(path), undefined);
+    });
+  }
+  test('matching is case-insensitive', () => {
+    assert.ok(denylistMatch('Certs/SERVER.PEM'));
+    assert.ok(denylistMatch('.ENV'));
+  });
+});
+
+describe('content checks', () => {
+  test('a file holding a key-like string is excluded, and the detail names the kind but not the key', () => {
+    const key = `${'sk-ant-'}api03-${randomish(48, 'tok', 1)}`;
+    const index = indexOf({ 'src/config.ts': `export const k = '${key}';\n` });
+    const status = index.status('src/config.ts');
+    assert.equal(status?.reason, 'secret');
+    assert.match(status?.detail ?? '', /Anthropic API key \(line 1\)/);
+    assert.ok(!JSON.stringify(index.exclusions()).includes(key.slice(8)));
+  });
+
+  test('ordinary code about passwords and tokens stays included', () => {
+    const code = "export function login(password: string, token?: string) {\n  const apiKey = process.env.API_KEY;\n  return check(password, token ?? apiKey);\n}\n";
+    const index = indexOf({ 'src/auth.ts': code });
+    assert.equal(index.status('src/auth.ts')?.included, true);
+  });
+
+  test('removing the key from the file brings it back', () => {
+    const index = indexOf({ 'src/config.ts': `const k = '${'ghp_'}${randomish(36, 'alnum', 2)}';` });
+    assert.equal(excludedReason(index, 'src/config.ts'), 'secret');
+    const change = index.setFile('src/config.ts', 'const k = process.env.TOKEN;');
+    assert.equal(change.treeChanged, true);
+    assert.equal(index.status('src/config.ts')?.included, true);
+  });
+
+  test('binaries (NUL bytes) and files over the size cap are excluded', () => {
+    const index = indexOf(
+      {
+        'img/logo.png': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13]),
+        'data/blob.txt': 'a\u0000b',
+        'data/huge.csv': 'x'.repeat(2048),
+        'data/facts-only.bin': { size: 10_000_000 },
+        'src/ok.ts': 'ok',
+      },
+      { maxFileBytes: 1024 },
+    );
+    assert.equal(excludedReason(index, 'img/logo.png'), 'binary');
+    assert.equal(excludedReason(index, 'data/blob.txt'), 'binary');
+    assert.equal(excludedReason(index, 'data/huge.csv'), 'tooLarge');
+    assert.equal(excludedReason(index, 'data/facts-only.bin'), 'tooLarge');
+    assert.deepEqual(index.includedPaths(), ['src/ok.ts']);
+  });
+
+  test('UTF-8 bytes are decoded and normalised (CRLF to LF, BOM dropped)', () => {
+    const bytes = new TextEncoder().encode('\ufeff{\r\n  "name": "x"\r\n}\r\n');
+    const index = indexOf({ 'package.json': bytes });
+    assert.equal(index.manifests()[0]?.content, '{\n  "name": "x"\n}\n');
+    assert.equal(normalizeText('a\rb\r\nc'), 'a\nb\nc');
+  });
+});
+
+describe('incremental updates', () => {
+  test('a content change to an ordinary file touches neither the tree nor the rendered context', () => {
+    const index = indexOf(sampleFiles());
+    const before = index.contextVersion;
+    const change = index.setFile('src/lib/util.ts', 'export const changed = true;\n');
+    assert.deepEqual(change, { path: 'src/lib/util.ts', treeChanged: false, contextChanged: false, pinnedChanged: false });
+    assert.equal(index.contextVersion, before);
+  });
+
+  test('adding and deleting files changes the tree; editing a manifest changes the context only', () => {
+    const index = indexOf(sampleFiles());
+    assert.equal(index.setFile('src/new.ts', 'x').treeChanged, true);
+    assert.equal(index.deleteFile('src/new.ts').treeChanged, true);
+    const manifest = index.setFile('package.json', '{ "name": "renamed" }\n');
+    assert.equal(manifest.treeChanged, false);
+    assert.equal(manifest.contextChanged, true);
+    assert.equal(index.setFile('package.json', '{ "name": "renamed" }\r\n').contextChanged, false, 'same text after normalisation');
+  });
+
+  test('deleteFolder removes everything under it', () => {
+    const index = indexOf(sampleFiles());
+    index.deleteFolder('src/lib');
+    assert.deepEqual(index.includedPaths().filter((p) => p.startsWith('src/')), ['src/index.ts']);
+    assert.equal(index.tree.has('src/lib/util.ts'), false);
+  });
+
+  test('only rendered files keep their text; pinning asks for the text once', () => {
+    const index = indexOf(sampleFiles());
+    assert.equal(index.wantsContent('src/index.ts'), false);
+    assert.equal(index.wantsContent('package.json'), true);
+    assert.deepEqual(index.pin('src/index.ts'), { needsContent: true });
+    assert.equal(index.pinnedFiles()[0]?.unavailable, 'needsContent');
+    const change = index.setFile('src/index.ts', 'export const answer = 42;\n');
+    assert.equal(change.pinnedChanged, true);
+    assert.equal(index.pinnedFiles()[0]?.file?.content, 'export const answer = 42;\n');
+    assert.deepEqual(index.pin('src/index.ts'), { needsContent: false });
+  });
+
+  test('a pinned file that holds a secret is reported unavailable, not rendered', () => {
+    const index = indexOf({ 'src/a.ts': `const t = '${'xoxb-'}123456789012-${randomish(24, 'alnum', 3)}';` });
+    index.pin('src/a.ts');
+    assert.deepEqual(index.pinnedFiles(), [{ path: 'src/a.ts', unavailable: 'secret' }]);
+  });
+});
+
+describe('roles', () => {
+  test('manifests by name up to three segments deep; README only at the root', () => {
+    assert.equal(roleOf('package.json'), 'manifest');
+    assert.equal(roleOf('packages/web/package.json'), 'manifest');
+    assert.equal(roleOf('a/b/c/package.json'), undefined);
+    assert.equal(roleOf('src/App.csproj'), 'manifest');
+    assert.equal(roleOf('README.md'), 'readme');
+    assert.equal(roleOf('readme'), 'readme');
+    assert.equal(roleOf('docs/README.md'), undefined);
+    assert.equal(roleOf('src/index.ts'), undefined);
+  });
+
+  test('README.md wins over other README variants', () => {
+    const index = indexOf({ 'README.rst': 'rst', 'README.md': 'md', 'README': 'plain' });
+    assert.equal(index.readme()?.path, 'README.md');
+  });
+
+  test('paths are normalised', () => {
+    const index = new WorkspaceIndex();
+    index.setFile('./src\\win\\file.ts', 'x');
+    assert.deepEqual(index.includedPaths(), ['src/win/file.ts']);
+  });
+});
