@@ -1,0 +1,111 @@
+import { ApiFailure, errorTypeForStatus, type ApiErrorType } from './wire';
+
+/**
+ * Faults a test can inject into a request. `status` answers with an HTTP error before any
+ * work is done (nothing billed, nothing cached). The others let the request run and break
+ * its delivery:
+ * - `midStreamError`: `event: error` after `afterDeltas` deltas, then the stream closes
+ *   (a non-streaming request gets the equivalent HTTP status instead);
+ * - `reset`: the socket is destroyed after `afterDeltas` deltas (before any byte when not streaming);
+ * - `slowFirstByte`: nothing is sent for `delayMs` real milliseconds, then the reply goes out;
+ * - `hang`: the stream stops after `afterDeltas` deltas (a non-stream request gets no answer)
+ *   and stays open until the client gives up.
+ * Usage is billed once the response has started (first byte), as the API bills it.
+ */
+export type Fault =
+  | {
+      type: 'status';
+      status: number;
+      errorType?: ApiErrorType;
+      message?: string;
+      /** `retry-after` header: seconds, or an HTTP date. */
+      retryAfter?: number | string;
+      /** `retry-after-ms` header, which the SDK prefers; keeps retry tests fast. */
+      retryAfterMs?: number;
+      /** `x-should-retry` header, which overrides the SDK's retry policy. */
+      shouldRetry?: boolean;
+    }
+  | { type: 'midStreamError'; afterDeltas?: number; errorType?: ApiErrorType; message?: string }
+  | { type: 'reset'; afterDeltas?: number }
+  | { type: 'slowFirstByte'; delayMs: number }
+  | { type: 'hang'; afterDeltas?: number };
+
+const DEFAULT_MESSAGES: Partial<Record<ApiErrorType, string>> = {
+  rate_limit_error: 'Number of request tokens has exceeded your per-minute rate limit',
+  overloaded_error: 'Overloaded',
+  api_error: 'Internal server error',
+  timeout_error: 'Request timed out',
+};
+
+/** Shorthands for the faults tests use most. */
+export const faults = {
+  /** 429 with `retry-after` in seconds (0 lets the SDK's own backoff apply). */
+  rateLimited(retryAfterSeconds = 0, extra: { retryAfterMs?: number } = {}): Fault {
+    return { type: 'status', status: 429, retryAfter: retryAfterSeconds, ...extra };
+  },
+  overloaded(extra: { retryAfterMs?: number } = {}): Fault {
+    return { type: 'status', status: 529, ...extra };
+  },
+  serverError(extra: { retryAfterMs?: number } = {}): Fault {
+    return { type: 'status', status: 500, ...extra };
+  },
+  unavailable(extra: { retryAfterMs?: number } = {}): Fault {
+    return { type: 'status', status: 503, ...extra };
+  },
+  midStreamError(afterDeltas = 1, errorType: ApiErrorType = 'overloaded_error'): Fault {
+    return { type: 'midStreamError', afterDeltas, errorType };
+  },
+  reset(afterDeltas = 1): Fault {
+    return { type: 'reset', afterDeltas };
+  },
+  slowFirstByte(delayMs: number): Fault {
+    return { type: 'slowFirstByte', delayMs };
+  },
+  hang(afterDeltas = 1): Fault {
+    return { type: 'hang', afterDeltas };
+  },
+};
+
+/** The HTTP failure a status fault answers with, headers included. */
+export function statusFailure(fault: Extract<Fault, { type: 'status' }>): ApiFailure {
+  const type = fault.errorType ?? errorTypeForStatus(fault.status);
+  const headers: Record<string, string> = {};
+  if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+  if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
+  if (fault.shouldRetry !== undefined) headers['x-should-retry'] = String(fault.shouldRetry);
+  return new ApiFailure(fault.status, type, fault.message ?? DEFAULT_MESSAGES[type] ?? `Injected ${fault.status}`, headers);
+}
+
+/** The HTTP status a non-streaming request gets for an error type that would arrive mid-stream. */
+export function statusForErrorType(type: ApiErrorType): number {
+  switch (type) {
+    case 'overloaded_error': return 529;
+    case 'rate_limit_error': return 429;
+    case 'timeout_error': return 504;
+    case 'invalid_request_error': return 400;
+    default: return 500;
+  }
+}
+
+/** Default messages for the `event: error` payload. */
+export function defaultErrorMessage(type: ApiErrorType): string {
+  return DEFAULT_MESSAGES[type] ?? 'Internal server error';
+}
+
+/** Checks a fault that came over the control endpoint; returns a reason when it is unusable. */
+export function faultProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'fault must be an object';
+  const fault = value as Record<string, unknown>;
+  switch (fault.type) {
+    case 'status':
+      return typeof fault.status === 'number' && fault.status >= 400 && fault.status <= 599 ? undefined : 'status fault needs a status between 400 and 599';
+    case 'slowFirstByte':
+      return typeof fault.delayMs === 'number' && fault.delayMs >= 0 ? undefined : 'slowFirstByte needs delayMs';
+    case 'midStreamError':
+    case 'reset':
+    case 'hang':
+      return undefined;
+    default:
+      return `unknown fault type ${JSON.stringify(fault.type)}`;
+  }
+}
