@@ -1,0 +1,211 @@
+import { describeSecretMatches, findSecretLikeStrings } from '../context/secrets';
+import type { SecretMatch } from '../context/secrets';
+import { fingerprint } from '../context/fingerprint';
+import { estimateTokens, findModel } from '../models';
+import type { PromptTask } from '../protocol';
+import { instructionsFor } from './instructions';
+import type { PromptSegment, SegmentName, SegmentPart } from './prefix';
+import type { CacheTtl } from './ttl';
+
+/**
+ * Builds a Messages API request body around the cached prefix (anthropic-api.md §3):
+ * system block 1 = the task's instructions, 2 = the workspace context, 3 = pinned files; the
+ * selection and the question go in the user message, after the last cache breakpoint, so they
+ * never disturb the cached bytes. A `cache_control` marker goes at the end of each segment
+ * whose cumulative prefix (the API caches everything up to a marker) reaches the model's
+ * minimum cacheable length; never more than the API's 4.
+ */
+
+/** The API accepts at most this many cache_control markers per request. */
+export const MAX_CACHE_BREAKPOINTS = 4;
+
+/** Minimum assumed for a model the table does not know (the lowest published for a mainstream model). */
+export const DEFAULT_MIN_CACHEABLE_TOKENS = 1024;
+
+/** The minimal slice of the Messages API request this module produces (no SDK types in core). */
+export interface CacheControl {
+  readonly type: 'ephemeral';
+  readonly ttl?: CacheTtl;
+}
+
+export interface TextBlock {
+  readonly type: 'text';
+  readonly text: string;
+  readonly cache_control?: CacheControl;
+}
+
+export interface MessageParam {
+  readonly role: 'user' | 'assistant';
+  readonly content: readonly TextBlock[];
+}
+
+export interface MessagesRequestBody {
+  readonly model: string;
+  readonly max_tokens: number;
+  readonly system: readonly TextBlock[];
+  readonly messages: readonly MessageParam[];
+}
+
+/** The code the user selected; lines are 1-based and inclusive. */
+export interface SelectionInput {
+  readonly path: string;
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly languageId: string;
+  readonly text: string;
+}
+
+/** Estimates tokens when no count from the API is at hand; defaults to models.estimateTokens. */
+export type TokenEstimator = (text: string, modelId: string) => number;
+
+export interface BuildRequestInput {
+  readonly task: PromptTask;
+  readonly model: string;
+  /** Defaults to instructionsFor(task). */
+  readonly instructions?: string;
+  /** From PrefixRenderer / workspaceSegments; omit in an untrusted workspace. */
+  readonly context?: PromptSegment;
+  readonly pinned?: PromptSegment;
+  readonly selection?: SelectionInput;
+  readonly question: string;
+  readonly ttl: CacheTtl;
+  readonly maxTokens: number;
+  readonly estimate?: TokenEstimator;
+}
+
+/** What the plan knows about one segment; enough for logs, the ledger and cache health. */
+export interface SegmentInfo {
+  readonly name: SegmentName;
+  readonly fingerprint: string;
+  /** Estimated tokens of this segment alone. */
+  readonly tokens: number;
+  /** Estimated tokens from the start of the prompt through this segment. */
+  readonly cumulativeTokens: number;
+  /** Whether a cache_control marker closes this segment. */
+  readonly cached: boolean;
+  /** Why no marker, when `cached` is false (below the model's minimum, breakpoint limit). */
+  readonly skippedReason?: string;
+  readonly parts: readonly SegmentPart[];
+}
+
+/** A built request and the facts about its prefix. */
+export interface PromptPlan {
+  readonly task: PromptTask;
+  readonly model: string;
+  readonly ttl: CacheTtl;
+  readonly body: MessagesRequestBody;
+  readonly segments: readonly SegmentInfo[];
+  /** The segments' texts, for re-estimating on another model (cacheSwitchCost). */
+  readonly prefix: readonly PromptSegment[];
+  /** cache_control markers placed (≤ MAX_CACHE_BREAKPOINTS). */
+  readonly breakpoints: number;
+  readonly minCacheableTokens: number;
+  /** Estimated tokens of the user message (never cached). */
+  readonly requestTokens: number;
+  /** Always true for now: token figures are local estimates, not count_tokens results. */
+  readonly estimated: true;
+}
+
+/** Thrown when the selection or question holds a key-like string; the message names no secret. */
+export class SecretLikeContentError extends Error {
+  constructor(
+    readonly where: 'selection' | 'question',
+    readonly matches: readonly SecretMatch[],
+  ) {
+    super(`The ${where} looks like it contains ${describeSecretMatches(matches)}. Ladder does not send keys or tokens to the model; remove it and try again.`);
+    this.name = 'SecretLikeContentError';
+  }
+}
+
+/** Builds the request body and its cache plan. Throws SecretLikeContentError (see above). */
+export function buildRequest(input: BuildRequestInput): PromptPlan {
+  refuseSecrets('question', input.question);
+  if (input.selection) refuseSecrets('selection', input.selection.text);
+
+  const estimate = input.estimate ?? estimateTokens;
+  const model = findModel(input.model);
+  const minimum = model?.minCacheableTokens ?? DEFAULT_MIN_CACHEABLE_TOKENS;
+  const instructions = input.instructions ?? instructionsFor(input.task);
+  const prefix: PromptSegment[] = [
+    { name: 'instructions', text: instructions, fingerprint: fingerprint(instructions), parts: [{ name: `instructions:${input.task}`, fingerprint: fingerprint(instructions) }] },
+  ];
+  // The API rejects empty text blocks, so an empty segment is left out rather than sent.
+  if (input.context && input.context.text.length > 0) prefix.push(input.context);
+  if (input.pinned && input.pinned.text.length > 0) prefix.push(input.pinned);
+
+  const placement = placeBreakpoints(prefix, input.model, minimum, estimate);
+  const cacheControl: CacheControl = { type: 'ephemeral', ttl: input.ttl };
+  const system: TextBlock[] = prefix.map((segment, i) =>
+    placement[i]?.cached ? { type: 'text', text: segment.text, cache_control: cacheControl } : { type: 'text', text: segment.text },
+  );
+  const userText = renderUserMessage(input.selection, input.question);
+  const body: MessagesRequestBody = {
+    model: input.model,
+    max_tokens: input.maxTokens,
+    system,
+    messages: [{ role: 'user', content: [{ type: 'text', text: userText }] }],
+  };
+  return {
+    task: input.task,
+    model: input.model,
+    ttl: input.ttl,
+    body,
+    segments: placement,
+    prefix,
+    breakpoints: placement.filter((s) => s.cached).length,
+    minCacheableTokens: minimum,
+    requestTokens: estimate(userText, input.model),
+    estimated: true,
+  };
+}
+
+/**
+ * Where the markers go: at the end of every segment whose cumulative prefix reaches the
+ * minimum (each marker then gives a partial hit when a later segment changes), keeping the
+ * last MAX_CACHE_BREAKPOINTS if there were ever more.
+ */
+export function placeBreakpoints(prefix: readonly PromptSegment[], modelId: string, minimum: number, estimate: TokenEstimator = estimateTokens): SegmentInfo[] {
+  let cumulative = 0;
+  const infos = prefix.map((segment) => {
+    const tokens = estimate(segment.text, modelId);
+    cumulative += tokens;
+    return { segment, tokens, cumulative };
+  });
+  const eligible = infos.flatMap((info, i) => (info.cumulative >= minimum ? [i] : []));
+  const kept = new Set(eligible.slice(-MAX_CACHE_BREAKPOINTS));
+  return infos.map(({ segment, tokens, cumulative: through }, i) => {
+    const base = { name: segment.name, fingerprint: segment.fingerprint, tokens, cumulativeTokens: through, parts: segment.parts };
+    if (kept.has(i)) return { ...base, cached: true };
+    const skippedReason =
+      through < minimum
+        ? `prefix through ${segment.name} is ~${through} tokens (estimated), below ${modelId}'s minimum cacheable ${minimum}: no marker`
+        : `more than ${MAX_CACHE_BREAKPOINTS} cacheable segments: marker kept on later ones`;
+    return { ...base, cached: false, skippedReason };
+  });
+}
+
+/** The user message per src/core/protocol.ts: File/Lines/Language, fenced selection, Request. */
+export function renderUserMessage(selection: SelectionInput | undefined, question: string): string {
+  if (!selection) return `Request: ${question}`;
+  const fence = fenceFor(selection.text);
+  const code = selection.text.endsWith('\n') ? selection.text : `${selection.text}\n`;
+  return [
+    `File: ${selection.path}`,
+    `Lines: ${selection.startLine}-${selection.endLine}`,
+    `Language: ${selection.languageId}`,
+    `${fence}${selection.languageId}\n${code}${fence}`,
+    `Request: ${question}`,
+  ].join('\n');
+}
+
+/** A backtick fence longer than any run inside the code, so the code cannot close it. */
+function fenceFor(code: string): string {
+  let longest = 0;
+  for (const run of code.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+function refuseSecrets(where: 'selection' | 'question', text: string): void {
+  const matches = findSecretLikeStrings(text);
+  if (matches.length > 0) throw new SecretLikeContentError(where, matches);
+}

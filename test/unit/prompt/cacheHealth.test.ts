@@ -1,0 +1,209 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CacheHealth, describeChange } from '../../../src/core/prompt/cacheHealth';
+import type { CacheObservation } from '../../../src/core/prompt/cacheHealth';
+import type { PromptPlan } from '../../../src/core/prompt/request';
+import { FakeApiCache, planWith, textOfTokens } from './builders';
+
+const MIN = 60_000;
+
+/** Sends a plan through the health check and the fake API at `now`. */
+function call(health: CacheHealth, api: FakeApiCache, plan: PromptPlan, now: number): CacheObservation {
+  health.expectHit(plan, now);
+  const { usage } = api.call(plan, now);
+  return health.observe(plan, usage, now + 2000);
+}
+
+const pinnedFiles = { 'src/a.ts': textOfTokens(400, 'a'), 'src/b.ts': textOfTokens(400, 'b') };
+
+describe('hits', () => {
+  test('the first call writes (not a miss); the next one reads the whole prefix', () => {
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    const first = call(health, api, planWith({ pinned: pinnedFiles }), 0);
+    assert.equal(first.outcome, 'write');
+    assert.equal(first.miss, undefined);
+    const second = call(health, api, planWith({ pinned: pinnedFiles }), MIN);
+    assert.equal(second.outcome, 'hit');
+    assert.equal(second.miss, undefined);
+    assert.ok(second.expectedReadTokens > 0);
+    assert.equal(second.readTokens, second.expectedReadTokens);
+    assert.deepEqual(health.stats().misses, 0);
+    assert.equal(health.stats().hits, 1);
+  });
+
+  test('read share is read tokens over all prompt tokens', () => {
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    const observations = [0, 1, 2, 3].map((i) => call(health, api, planWith(), i * MIN));
+    const read = observations.reduce((s, o) => s + o.readTokens, 0);
+    const prompt = observations.reduce((s, o) => s + o.promptTokens, 0);
+    assert.equal(health.stats().readShare, read / prompt);
+    assert.ok(health.stats().readShare > 0.7);
+  });
+});
+
+describe('miss diagnosis', () => {
+  test('a changed pinned file gives exactly one miss that names the file', () => {
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    call(health, api, planWith({ pinned: pinnedFiles }), 0);
+    call(health, api, planWith({ pinned: pinnedFiles }), MIN);
+    const changed = { ...pinnedFiles, 'src/b.ts': textOfTokens(410, 'B') };
+    const third = call(health, api, planWith({ pinned: changed }), 2 * MIN);
+    assert.equal(third.outcome, 'partial', 'instructions + context still read');
+    assert.equal(third.miss?.cause, 'segmentChanged');
+    assert.equal(third.miss?.segment, 'pinned');
+    assert.equal(third.miss?.file, 'src/b.ts');
+    assert.match(third.miss?.detail ?? '', /pinned file src\/b\.ts changed/);
+    const fourth = call(health, api, planWith({ pinned: changed }), 3 * MIN);
+    assert.equal(fourth.outcome, 'hit');
+    assert.equal(health.misses().length, 1);
+  });
+
+  test('a changed manifest is named inside the context segment', () => {
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    call(health, api, planWith({ contextTokens: 3000 }), 0);
+    const observation = call(health, api, planWith({ contextTokens: 3100 }), MIN);
+    assert.equal(observation.miss?.cause, 'segmentChanged');
+    assert.equal(observation.miss?.segment, 'context');
+    assert.equal(observation.miss?.file, 'package.json');
+  });
+
+  test('switching task changes the instructions, and the miss says so', () => {
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    call(health, api, planWith({ task: 'explain' }), 0);
+    const observation = call(health, api, planWith({ task: 'review' }), MIN);
+    assert.equal(observation.miss?.segment, 'instructions');
+    assert.match(observation.miss?.detail ?? '', /task explain → review/);
+  });
+
+  test('TTL expired: 6 minutes on 5m misses, on 1h hits', () => {
+    for (const [ttl, expectMiss] of [['5m', true], ['1h', false]] as const) {
+      const health = new CacheHealth();
+      const api = new FakeApiCache();
+      call(health, api, planWith({ ttl }), 0);
+      const observation = call(health, api, planWith({ ttl }), 6 * MIN);
+      assert.equal(observation.miss?.cause, expectMiss ? 'ttlExpired' : undefined, ttl);
+      if (expectMiss) assert.match(observation.miss?.detail ?? '', /5m cache had expired/);
+    }
+  });
+
+  test('a hit refreshes the TTL: three calls 4 minutes apart all read', () => {
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    call(health, api, planWith(), 0);
+    assert.equal(call(health, api, planWith(), 4 * MIN).outcome, 'hit');
+    assert.equal(call(health, api, planWith(), 8 * MIN).outcome, 'hit');
+  });
+
+  test('model switched: the same prefix on another model is a diagnosed miss', () => {
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    call(health, api, planWith({ model: 'claude-sonnet-4-6' }), 0);
+    const observation = call(health, api, planWith({ model: 'claude-sonnet-5' }), MIN);
+    assert.equal(observation.miss?.cause, 'modelSwitched');
+    assert.match(observation.miss?.detail ?? '', /cached on claude-sonnet-4-6/);
+  });
+
+  test('below minimum: a prefix cached on Sonnet 4.6 is too short for Opus 4.8', () => {
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    call(health, api, planWith({ model: 'claude-sonnet-4-6', contextTokens: 2500 }), 0);
+    const plan = planWith({ model: 'claude-opus-4-8', contextTokens: 2500 });
+    assert.equal(plan.breakpoints, 0);
+    const observation = call(health, api, plan, MIN);
+    assert.equal(observation.outcome, 'uncached');
+    assert.equal(observation.miss?.cause, 'belowMinimum');
+    assert.match(observation.miss?.detail ?? '', /claude-opus-4-8's minimum cacheable 4096/);
+  });
+
+  test('below minimum: the API wrote nothing for a marked prefix (the estimate overshot)', () => {
+    const health = new CacheHealth();
+    const plan = planWith();
+    health.expectHit(plan, 0);
+    const first = health.observe(plan, { input_tokens: 1900, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, 1000);
+    assert.equal(first.outcome, 'uncached');
+    assert.equal(first.miss, undefined, 'nothing was cached before: not a miss yet');
+    const again = planWith();
+    health.expectHit(again, MIN);
+    const second = health.observe(again, { input_tokens: 1900, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }, MIN + 1000);
+    assert.equal(second.miss?.cause, 'belowMinimum');
+    assert.match(second.miss?.detail ?? '', /cached nothing for this prefix last time/);
+  });
+
+  test('first write not yet readable: a second request sent while the first is in flight', () => {
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    const a = planWith();
+    const b = planWith();
+    health.expectHit(a, 0);
+    const sentA = api.call(a, 0, false);
+    const expectationB = health.expectHit(b, 1000);
+    assert.equal(expectationB.predicted?.cause, 'writeNotReadable');
+    const sentB = api.call(b, 1000, false);
+    sentA.commit();
+    assert.equal(health.observe(a, sentA.usage, 3000).miss, undefined);
+    const observationB = health.observe(b, sentB.usage, 4000);
+    assert.equal(observationB.readTokens, 0);
+    assert.equal(observationB.miss?.cause, 'writeNotReadable');
+  });
+
+  test('once the first response streams, its write counts as readable', () => {
+    const health = new CacheHealth();
+    const a = planWith();
+    health.expectHit(a, 0);
+    health.streamStarted(a, 500);
+    const b = planWith();
+    const expectation = health.expectHit(b, 1000);
+    assert.ok(expectation.expectedReadTokens > 0);
+    assert.equal(expectation.predicted, undefined);
+  });
+
+  test('unexplained: everything said hit, the read came back empty', () => {
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    call(health, api, planWith(), 0);
+    api.evictAll();
+    const observation = call(health, api, planWith(), MIN);
+    assert.equal(observation.miss?.cause, 'unexplained');
+    assert.ok((observation.miss?.expectedReadTokens ?? 0) > 0);
+    assert.equal(observation.miss?.readTokens, 0);
+  });
+
+  test('an abandoned request stops blocking others', () => {
+    const health = new CacheHealth();
+    const a = planWith();
+    health.expectHit(a, 0);
+    health.abandon(a);
+    assert.equal(health.expectHit(planWith(), 1000).predicted, undefined);
+  });
+});
+
+describe('helpers', () => {
+  test('warmTokens reports what a model already holds of the prefix', () => {
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    const plan = planWith({ model: 'claude-sonnet-4-6' });
+    call(health, api, plan, 0);
+    assert.ok(health.warmTokens('claude-sonnet-4-6', plan, MIN) > 0);
+    assert.equal(health.warmTokens('claude-opus-4-8', plan, MIN), 0);
+    assert.equal(health.warmTokens('claude-sonnet-4-6', plan, 10 * MIN), 0, 'expired');
+  });
+
+  test('ttlStats returns the gaps between calls for chooseTtl', () => {
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    for (const t of [0, 10 * MIN, 25 * MIN]) call(health, api, planWith(), t);
+    assert.deepEqual(health.ttlStats().gapsMs, [10 * MIN, 15 * MIN]);
+  });
+
+  test('describeChange names added and removed pinned files', () => {
+    const before = planWith({ pinned: { 'a.ts': 'x' } }).segments[2];
+    const after = planWith({ pinned: { 'a.ts': 'x', 'b.ts': 'y' } }).segments[2];
+    assert.deepEqual(describeChange(before, after), { detail: 'pinned file b.ts was pinned', file: 'b.ts' });
+    assert.deepEqual(describeChange(after, before), { detail: 'pinned file b.ts was unpinned', file: 'b.ts' });
+  });
+});

@@ -1,0 +1,115 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MODELS } from '../../../src/core/models';
+import { PrefixRenderer } from '../../../src/core/prompt/prefix';
+import { MAX_CACHE_BREAKPOINTS, SecretLikeContentError, buildRequest, placeBreakpoints, renderUserMessage } from '../../../src/core/prompt/request';
+import { parseTaskHeader } from '../../../src/core/protocol';
+import { FIXTURE_WORKSPACE, PLANTED_MARKERS, loadWorkspace, pinFile } from '../../support/fsWorkspace';
+import { randomish } from '../context/helpers';
+import { planWith, segment, textOfTokens } from './builders';
+
+const selection = { path: 'src/util/math.ts', startLine: 2, endLine: 4, languageId: 'typescript', text: 'export function total() {\n  return 0;\n}' };
+
+describe('layout', () => {
+  test('system blocks are instructions, context, pinned; the selection and question come after the last marker', () => {
+    const plan = planWith({ contextTokens: 3000, pinned: { 'src/a.ts': textOfTokens(500) } });
+    const { system, messages } = plan.body;
+    assert.deepEqual(plan.segments.map((s) => s.name), ['instructions', 'context', 'pinned']);
+    assert.equal(system.length, 3);
+    assert.equal(parseTaskHeader(system[0]?.text ?? ''), 'explain');
+    assert.equal(messages.length, 1);
+    assert.equal(messages[0]?.role, 'user');
+    assert.ok(messages[0]?.content.every((b) => b.cache_control === undefined), 'no marker after the prefix');
+    assert.match(messages[0]?.content[0]?.text ?? '', /^Request: What does this do\?$/);
+  });
+
+  test('the user message follows the protocol: File, Lines, Language, fenced code, Request', () => {
+    const text = renderUserMessage(selection, 'Add overflow checks');
+    assert.equal(text, ['File: src/util/math.ts', 'Lines: 2-4', 'Language: typescript', '```typescript', selection.text, '```', 'Request: Add overflow checks'].join('\n'));
+  });
+
+  test('a selection containing backtick fences gets a longer fence', () => {
+    const text = renderUserMessage({ ...selection, text: 'const md = "```js\\nx\\n```";' }, 'q');
+    assert.match(text, /^````typescript$/m);
+  });
+
+  test('the body is plain JSON in the Messages API shape', () => {
+    const plan = planWith();
+    const roundTrip = JSON.parse(JSON.stringify(plan.body)) as typeof plan.body;
+    assert.deepEqual(roundTrip, plan.body);
+    assert.deepEqual(Object.keys(plan.body).sort(), ['max_tokens', 'messages', 'model', 'system']);
+    assert.equal(plan.body.max_tokens, 1024);
+  });
+
+  test('empty segments are left out (the API rejects empty text blocks)', () => {
+    const plan = buildRequest({ task: 'ask', model: 'claude-sonnet-4-6', context: { ...segment('context', {}), text: '' }, question: 'q', ttl: '5m', maxTokens: 10 });
+    assert.equal(plan.body.system.length, 1);
+  });
+});
+
+describe('cache markers', () => {
+  test('never more than 4, even with more cacheable segments than that: the last four keep theirs', () => {
+    const six = Array.from({ length: 6 }, (_, i) => segment('pinned', { [`f${i}.ts`]: textOfTokens(3000, `s${i}`) }));
+    const infos = placeBreakpoints(six, 'claude-sonnet-4-6', 2048);
+    assert.deepEqual(infos.map((s) => s.cached), [false, false, true, true, true, true]);
+    assert.equal(infos.filter((s) => s.cached).length, MAX_CACHE_BREAKPOINTS);
+    assert.match(infos[0]?.skippedReason ?? '', /more than 4 cacheable segments/);
+  });
+
+  test('a segment whose cumulative prefix is below the model minimum gets no marker, with the reason', () => {
+    const plan = planWith({ model: 'claude-opus-4-8', contextTokens: 1000 });
+    assert.equal(plan.breakpoints, 0);
+    assert.ok(plan.body.system.every((b) => b.cache_control === undefined));
+    assert.match(plan.segments[1]?.skippedReason ?? '', /below claude-opus-4-8's minimum cacheable 4096/);
+  });
+
+  test('the minimum applies to the cumulative prefix, not to the segment alone', () => {
+    // Pinned alone is small, but instructions + context + pinned cross the minimum.
+    const plan = planWith({ model: 'claude-sonnet-4-6', contextTokens: 1900, pinned: { 'a.ts': textOfTokens(300) } });
+    assert.deepEqual(plan.segments.map((s) => s.cached), [false, true, true]);
+    assert.ok((plan.segments[2]?.tokens ?? 0) < 2048);
+  });
+
+  test('per model: the same prefix is cacheable on Sonnet 4.6 (2048) but not on Haiku 4.5 (4096)', () => {
+    assert.ok(planWith({ model: 'claude-sonnet-4-6', contextTokens: 2500 }).breakpoints > 0);
+    assert.equal(planWith({ model: 'claude-haiku-4-5', contextTokens: 2500 }).breakpoints, 0);
+  });
+
+  test('every model in the table gets markers placed by its own minimum', () => {
+    for (const model of MODELS) {
+      const plan = planWith({ model: model.id, contextTokens: 5000 });
+      assert.equal(plan.minCacheableTokens, model.minCacheableTokens);
+      for (const s of plan.segments) assert.equal(s.cached, s.cumulativeTokens >= model.minCacheableTokens, `${model.id} ${s.name}`);
+    }
+  });
+
+  test('the marker carries the TTL', () => {
+    const plan = planWith({ ttl: '1h', contextTokens: 3000 });
+    const marked = plan.body.system.filter((b) => b.cache_control);
+    assert.ok(marked.length > 0);
+    for (const b of marked) assert.deepEqual(b.cache_control, { type: 'ephemeral', ttl: '1h' });
+  });
+});
+
+describe('secrets', () => {
+  test('a selection holding a key is refused with a message that does not repeat it', () => {
+    const key = `${'sk-ant-'}api03-${randomish(48, 'tok', 5)}`;
+    assert.throws(
+      () => buildRequest({ task: 'explain', model: 'claude-sonnet-4-6', selection: { ...selection, text: `const k = '${key}';` }, question: 'q', ttl: '5m', maxTokens: 10 }),
+      (err: unknown) => err instanceof SecretLikeContentError && err.where === 'selection' && !err.message.includes(key) && /Anthropic API key/.test(err.message),
+    );
+  });
+
+  test('a question holding a key is refused too', () => {
+    assert.throws(() => buildRequest({ task: 'ask', model: 'claude-sonnet-4-6', question: `why does ${'ghp_'}${randomish(36, 'alnum', 6)} fail?`, ttl: '5m', maxTokens: 10 }), SecretLikeContentError);
+  });
+
+  test('no planted secret of the fixture ever appears in a request body', () => {
+    const index = loadWorkspace(FIXTURE_WORKSPACE);
+    for (const p of ['src/catalog.ts', 'src/config.ts', '.env', 'id_rsa', 'build/bundle.js', 'assets/logo.png']) pinFile(index, FIXTURE_WORKSPACE, p);
+    const renderer = new PrefixRenderer(index);
+    const body = JSON.stringify(buildRequest({ task: 'review', model: 'claude-opus-4-8', context: renderer.context(), pinned: renderer.pinned(), selection, question: 'Review this', ttl: '5m', maxTokens: 10 }).body);
+    assert.match(body, /catalog\.ts/);
+    for (const marker of PLANTED_MARKERS) assert.ok(!body.includes(marker), `body leaks ${marker}`);
+  });
+});
