@@ -3,12 +3,52 @@
  * `contributes.commands` must match it (a unit test checks).
  */
 export const CommandIds = {
-  /** Show the output channel. */
-  showLogs: 'ladder.showLogs',
+  /** Free-form request, routed on its text and the selection. */
+  ask: 'ladder.ask',
+  /** Suggested names for the symbol at the cursor, applied through the rename provider. */
+  renameSymbol: 'ladder.renameSymbol',
+  /** Format and clean up the selection (diff preview). */
+  tidySelection: 'ladder.tidySelection',
+  /** Doc comments for the selection (diff preview). */
+  generateDocs: 'ladder.generateDocs',
+  /** Tests for the selection, opened as a new untitled file. */
+  writeTests: 'ladder.writeTests',
+  /** Explanation of the selection, streamed into a result view. */
+  explainSelection: 'ladder.explainSelection',
+  /** Refactor the selection (diff preview). */
+  refactorSelection: 'ladder.refactorSelection',
+  /** Review with escalation: cheap first pass, judgment tier on what matters. */
+  reviewSelection: 'ladder.reviewSelection',
+  /** The same over a whole file (editor or explorer). */
+  reviewFile: 'ladder.reviewFile',
+  /** Review focused on security, routed to the judgment tier. */
+  securityReview: 'ladder.securityReview',
+  /** Architecture review of a folder or the workspace. */
+  architectureReview: 'ladder.architectureReview',
+  /** Shows tier, model, reasons and estimated cost without sending anything. */
+  previewRoute: 'ladder.previewRoute',
+  /** One-off tier override for the next request. */
+  chooseTier: 'ladder.chooseTier',
+  /** The cost report webview. */
+  showCostReport: 'ladder.showCostReport',
+  /** Ledger as CSV or JSON. */
+  exportLedger: 'ladder.exportLedger',
+  /** Start the session meter from zero (the ledger keeps everything). */
+  resetSessionCost: 'ladder.resetSessionCost',
+  /** Add the current file to every request's cached context. */
+  pinFile: 'ladder.pinFile',
+  /** Remove a pinned file. */
+  unpinFile: 'ladder.unpinFile',
   /** Store the Anthropic API key in SecretStorage. */
   setApiKey: 'ladder.setApiKey',
   /** Remove the stored API key. */
   clearApiKey: 'ladder.clearApiKey',
+  /** Show the output channel. */
+  showLogs: 'ladder.showLogs',
+  /** Apply the proposed edit in the open diff (diff title bar). */
+  acceptEdit: 'ladder.acceptEdit',
+  /** Discard the proposed edit in the open diff (diff title bar). */
+  rejectEdit: 'ladder.rejectEdit',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -1,18 +1,34 @@
 import * as vscode from 'vscode';
+import type { Tier } from '../core/tiers';
+import { AnthropicGateway } from '../llm/anthropic';
 import { ApiKeyStore } from './apiKey';
 import { Config } from './config';
+import { CostMeter } from './costMeter';
+import { CostReportPanel } from './costReport';
+import { EditPreviews } from './editPreview';
 import { Log } from './log';
-import { CostStatusBar } from './statusBar';
+import { RequestRunner } from './requestRunner';
+import { ResultDocuments } from './resultDocuments';
+import { ReviewService } from './review';
+import { WorkspaceContext } from './workspaceContext';
 
 /**
- * The composition root: builds every long-lived piece once, cheaply. Anything that does
- * I/O or talks to the network is created on first use, not here.
+ * The composition root: builds every long-lived piece once, cheaply. The API client and
+ * the workspace index are created on first use; the ledger loads after activation.
  */
 export class Container implements vscode.Disposable {
   readonly log: Log;
   readonly config: Config;
   readonly apiKey: ApiKeyStore;
-  readonly statusBar: CostStatusBar;
+  readonly cost: CostMeter;
+  readonly costReport: CostReportPanel;
+  readonly workspace: WorkspaceContext;
+  readonly results: ResultDocuments;
+  readonly edits: EditPreviews;
+  readonly runner: RequestRunner;
+  readonly reviews: ReviewService;
+  private client: AnthropicGateway | undefined;
+  private override: Tier | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly context: vscode.ExtensionContext) {
@@ -26,7 +42,44 @@ export class Container implements vscode.Disposable {
       }),
     );
     this.apiKey = this.own(new ApiKeyStore(context.secrets, this.log));
-    this.statusBar = this.own(new CostStatusBar());
+    this.cost = this.own(new CostMeter(context, this.config, this.log));
+    this.costReport = this.own(new CostReportPanel(context.extensionUri, this.cost));
+    this.workspace = this.own(new WorkspaceContext(context.workspaceState, this.config, this.log));
+    this.results = this.own(new ResultDocuments());
+    this.edits = this.own(new EditPreviews(this.results));
+    this.runner = new RequestRunner(this);
+    this.reviews = this.own(new ReviewService(this));
+    // A new endpoint or timeout takes effect on the next request.
+    this.own(this.config.onDidChange(() => {
+      this.client = undefined;
+    }));
+  }
+
+  /** The API client, created on first use with the current settings. */
+  gateway(): AnthropicGateway {
+    this.client ??= new AnthropicGateway({
+      baseURL: this.config.get('api.baseUrl'),
+      getApiKey: () => this.apiKey.get(),
+      timeoutMs: this.config.get('api.timeoutSeconds') * 1000,
+      maxRetries: this.config.get('api.maxRetries'),
+    });
+    return this.client;
+  }
+
+  /** The tier the user chose for the next request, if any. */
+  get pendingOverride(): Tier | undefined {
+    return this.override;
+  }
+
+  setOverride(tier: Tier | undefined): void {
+    this.override = tier;
+  }
+
+  /** Consumes the one-off override. */
+  takeOverride(): Tier | undefined {
+    const tier = this.override;
+    this.override = undefined;
+    return tier;
   }
 
   private own<T extends vscode.Disposable>(disposable: T): T {

@@ -1,17 +1,10 @@
 import type { UsageLike } from '../pricing/cost';
+import type { MessagesRequestBody } from '../prompt/request';
 
 /**
  * The narrow interfaces a task uses to reach the outside. src/llm implements ModelPort
  * with the official SDK; tests use in-memory fakes.
  */
-
-/** The Messages API request body, as far as Ladder builds it. */
-export interface MessagesBody {
-  model: string;
-  max_tokens: number;
-  system?: { type: 'text'; text: string; cache_control?: { type: 'ephemeral'; ttl?: '5m' | '1h' } }[];
-  messages: { role: 'user' | 'assistant'; content: string | { type: 'text'; text: string; cache_control?: { type: 'ephemeral'; ttl?: '5m' | '1h' } }[] }[];
-}
 
 /** Why a call failed, in the terms the routing policy and the user care about. */
 export type CallFailureKind =
@@ -57,7 +50,7 @@ export class ModelCallError extends Error {
 }
 
 export interface ModelRequest {
-  body: MessagesBody;
+  body: MessagesRequestBody;
   signal?: AbortSignal;
   /** Streamed text as it arrives. */
   onText?: (delta: string) => void;
@@ -68,5 +61,5 @@ export interface ModelRequest {
 export interface ModelPort {
   send(request: ModelRequest): Promise<ModelResponse>;
   /** Exact prompt tokens for this body on its model; rejects when unreachable. */
-  countTokens(body: MessagesBody, signal?: AbortSignal): Promise<number>;
+  countTokens(body: MessagesRequestBody, signal?: AbortSignal): Promise<number>;
 }

@@ -2,7 +2,8 @@ import type { CallOutcome, CallRecord } from '../ledger/record';
 import { buildCallRecord } from '../ledger/record';
 import type { UsageLike } from '../pricing/cost';
 import type { Tier } from '../tiers';
-import type { CallFailureKind, MessagesBody, ModelPort, ModelResponse } from './ports';
+import type { MessagesRequestBody } from '../prompt/request';
+import type { CallFailureKind, ModelPort, ModelResponse } from './ports';
 import { ModelCallError } from './ports';
 
 /** The part of a route plan a step needs: which model, on which tier, and why. */
@@ -44,7 +45,7 @@ export interface StepSpec<T, R extends StepRoute> {
   route: R;
   policy: StepPolicy<R>;
   /** Builds the request for a route; the cached prefix is per model, so it may differ. */
-  buildBody(route: R): MessagesBody;
+  buildBody(route: R): MessagesRequestBody;
   check(text: string, route: R): CheckResult<T>;
   signal?: AbortSignal;
   onText?(delta: string, route: R): void;

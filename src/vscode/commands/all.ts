@@ -1,6 +1,46 @@
 import type { Command } from './command';
+import { architectureReviewCommand } from './architectureReview';
+import { askCommand } from './ask';
+import { chooseTierCommand } from './chooseTier';
+import { acceptEditCommand, rejectEditCommand } from './editVerdict';
+import { explainSelectionCommand } from './explainSelection';
+import { exportLedgerCommand } from './exportLedger';
+import { generateDocsCommand } from './generateDocs';
+import { pinFileCommand, unpinFileCommand } from './pinFile';
+import { previewRouteCommand } from './previewRoute';
+import { refactorSelectionCommand } from './refactorSelection';
+import { renameSymbolCommand } from './renameSymbol';
+import { resetSessionCostCommand } from './resetSessionCost';
+import { reviewFileCommand, reviewSelectionCommand, securityReviewCommand } from './reviewSelection';
 import { clearApiKeyCommand, setApiKeyCommand } from './setApiKey';
+import { showCostReportCommand } from './showCostReport';
 import { showLogsCommand } from './showLogs';
+import { tidySelectionCommand } from './tidySelection';
+import { writeTestsCommand } from './writeTests';
 
 /** Every command, registered in one loop by extension.ts. */
-export const COMMANDS: readonly Command[] = [showLogsCommand, setApiKeyCommand, clearApiKeyCommand];
+export const COMMANDS: readonly Command[] = [
+  askCommand,
+  renameSymbolCommand,
+  tidySelectionCommand,
+  generateDocsCommand,
+  writeTestsCommand,
+  explainSelectionCommand,
+  refactorSelectionCommand,
+  reviewSelectionCommand,
+  reviewFileCommand,
+  securityReviewCommand,
+  architectureReviewCommand,
+  previewRouteCommand,
+  chooseTierCommand,
+  showCostReportCommand,
+  exportLedgerCommand,
+  resetSessionCostCommand,
+  pinFileCommand,
+  unpinFileCommand,
+  setApiKeyCommand,
+  clearApiKeyCommand,
+  showLogsCommand,
+  acceptEditCommand,
+  rejectEditCommand,
+];

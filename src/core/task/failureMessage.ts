@@ -1,0 +1,56 @@
+import type { ModelCallError } from './ports';
+
+/** What the user can do about a failure; the vscode layer turns these into buttons. */
+export type FailureAction = 'setApiKey' | 'showLogs' | 'openSettings';
+
+export interface FailureMessage {
+  text: string;
+  actions: FailureAction[];
+}
+
+/**
+ * One short, actionable sentence per failure the user will meet. Never includes the key,
+ * the request body or the raw response.
+ */
+export function failureMessage(error: ModelCallError, context: { model: string; baseUrl: string; fallbackNotice?: string }): FailureMessage {
+  const { status } = error.details;
+  const tail = context.fallbackNotice ? ` ${context.fallbackNotice}` : '';
+  switch (error.kind) {
+    case 'auth':
+      return status === 401
+        ? { text: 'The API key was rejected (401). Set a valid Anthropic API key.', actions: ['setApiKey'] }
+        : { text: 'No Anthropic API key is set.', actions: ['setApiKey'] };
+    case 'permission':
+      return { text: `This key may not use ${context.model} (403).`, actions: ['openSettings', 'showLogs'] };
+    case 'billing':
+      return { text: 'The Anthropic account has a billing problem (402); check your plan and credits.', actions: ['showLogs'] };
+    case 'notFound':
+      return { text: `The API does not know the model "${context.model}" (404). Check the ladder.models settings.`, actions: ['openSettings'] };
+    case 'tooLarge':
+      return { text: 'The request is too large for the API (413). Select less, or unpin large files.', actions: ['showLogs'] };
+    case 'badRequest':
+      return { text: `The API refused the request${status ? ` (${status})` : ''}: ${error.message}`, actions: ['showLogs'] };
+    case 'rateLimited':
+      return { text: `${context.model} is rate-limited (429) after retries${error.details.retryAfterSeconds ? `; retry in ${error.details.retryAfterSeconds} s` : ''}.${tail}`, actions: ['showLogs'] };
+    case 'overloaded':
+      return { text: `${context.model} is overloaded (529) after retries.${tail}`, actions: ['showLogs'] };
+    case 'server':
+      return { text: `The API had a server error${status ? ` (${status})` : ''} after retries.${tail}`, actions: ['showLogs'] };
+    case 'timeout':
+      return { text: `The request to ${context.model} timed out.${tail}`, actions: ['showLogs', 'openSettings'] };
+    case 'streamError':
+      return { text: `The answer stream from ${context.model} broke off; what was billed is in the ledger.${tail}`, actions: ['showLogs'] };
+    case 'network':
+      return { text: `Could not reach ${hostOf(context.baseUrl)}. Check your connection (or ladder.api.baseUrl).`, actions: ['showLogs', 'openSettings'] };
+    case 'cancelled':
+      return { text: 'Cancelled. Any tokens already billed are in the ledger.', actions: [] };
+  }
+}
+
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return 'the API';
+  }
+}

@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+import { CommandIds } from '../commandIds';
+import { selectionFor } from '../editorSelection';
+import { RequestStopped } from '../requestRunner';
+import type { Command } from './command';
+
+/** Free-form request: routed on its words, with the selection (if any) as material. */
+export const askCommand: Command = {
+  id: CommandIds.ask,
+  run: async (c, question) => {
+    const text = typeof question === 'string' ? question : await vscode.window.showInputBox({
+      title: 'Ladder: Ask',
+      prompt: 'Ask about the selection or the workspace. Ladder picks the tier from what you ask.',
+      placeHolder: 'e.g. why does this retry loop never stop?',
+      ignoreFocusOut: true,
+    });
+    if (!text?.trim()) return undefined;
+    const editor = vscode.window.activeTextEditor;
+    const selection = editor && !editor.selection.isEmpty ? await selectionFor(c) : undefined;
+    try {
+      return await c.runner.run({
+        command: 'ask',
+        title: 'Ask',
+        question: text.trim(),
+        ...(selection ? { selection } : {}),
+        maxTokens: 4096,
+        showResult: true,
+        check: (answer) => (answer.trim() ? { ok: true, value: answer } : { ok: false, reason: 'the answer is empty' }),
+      });
+    } catch (err) {
+      if (err instanceof RequestStopped) return undefined;
+      throw err;
+    }
+  },
+};

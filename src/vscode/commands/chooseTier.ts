@@ -1,0 +1,24 @@
+import * as vscode from 'vscode';
+import { TIERS, TIER_LABELS, isTier } from '../../core/tiers';
+import { CommandIds } from '../commandIds';
+import type { Command } from './command';
+
+/** One-off override for the next request; recorded in the ledger as an override label. */
+export const chooseTierCommand: Command = {
+  id: CommandIds.chooseTier,
+  run: async (c, tierArg) => {
+    const ladder = c.config.settings;
+    const models = { H: ladder['models.labour'], S: ladder['models.execute'], O: ladder['models.judgment'], F: ladder['models.exception'] };
+    const choice = isTier(tierArg) || tierArg === 'auto' ? tierArg : await vscode.window.showQuickPick(
+      [
+        { label: 'Automatic', description: 'let Ladder route the next request', tier: 'auto' as const },
+        ...TIERS.map((tier) => ({ label: `${tier} · ${TIER_LABELS[tier]}`, description: models[tier], tier })),
+      ],
+      { title: 'Ladder: Choose Tier for Next Request', placeHolder: c.pendingOverride ? `Currently: ${TIER_LABELS[c.pendingOverride]}` : 'The next request only; the access cap still applies' },
+    ).then((item) => item?.tier);
+    if (choice === undefined) return undefined;
+    c.setOverride(choice === 'auto' ? undefined : choice);
+    void vscode.window.showInformationMessage(choice === 'auto' ? 'Ladder: the next request is routed automatically.' : `Ladder: the next request goes to the ${TIER_LABELS[choice]} tier (${models[choice]}), within the access cap.`);
+    return choice;
+  },
+};

@@ -1,0 +1,29 @@
+import * as vscode from 'vscode';
+import { toCsv, toJson } from '../../core/ledger/export';
+import { CommandIds } from '../commandIds';
+import type { Command } from './command';
+
+/** Writes the whole ledger as CSV or JSON. Arguments (format, target URI) skip the dialogs. */
+export const exportLedgerCommand: Command = {
+  id: CommandIds.exportLedger,
+  run: async (c, formatArg, targetArg) => {
+    const format = formatArg === 'csv' || formatArg === 'json' ? formatArg : await vscode.window.showQuickPick(
+      [{ label: 'CSV', format: 'csv' as const }, { label: 'JSON', format: 'json' as const }],
+      { title: 'Ladder: Export Cost Ledger' },
+    ).then((item) => item?.format);
+    if (!format) return undefined;
+    const target = targetArg instanceof vscode.Uri ? targetArg : await vscode.window.showSaveDialog({
+      title: 'Export Cost Ledger',
+      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()), `ladder-ledger.${format}`),
+      filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+    });
+    if (!target) return undefined;
+    const { records, problems } = await c.cost.store.readAll();
+    const text = format === 'csv' ? toCsv(records) : toJson(records, new Date().toISOString());
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+    const skipped = problems.length > 0 ? ` (${problems.length} damaged line(s) skipped; see logs)` : '';
+    for (const p of problems) c.log.warn(`export skipped ${p.file}:${p.line} (${p.kind})`);
+    void vscode.window.showInformationMessage(`Ladder: exported ${records.length} ledger records to ${target.path.split('/').pop()}${skipped}.`);
+    return { records: records.length, target: target.toString() };
+  },
+};

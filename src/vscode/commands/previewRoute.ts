@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import { formatUsd } from '../../core/ledger/format';
+import { TIER_LABELS } from '../../core/tiers';
+import { CommandIds } from '../commandIds';
+import { selectionFor } from '../editorSelection';
+import type { Command } from './command';
+
+/** Shows tier, model, reasons and estimated cost for a request, without sending it. */
+export const previewRouteCommand: Command = {
+  id: CommandIds.previewRoute,
+  run: async (c, questionArg) => {
+    const question = typeof questionArg === 'string' ? questionArg : await vscode.window.showInputBox({
+      title: 'Ladder: Preview Route',
+      prompt: 'What would you ask? Nothing is sent; Ladder shows where it would go and what it would cost.',
+      value: 'Review this code',
+    });
+    if (question === undefined) return undefined;
+    const editor = vscode.window.activeTextEditor;
+    const selection = editor ? await selectionFor(c) : undefined;
+    const estimate = await c.runner.estimate(
+      { command: 'ask', title: 'Preview Route', question: question || 'Review this code', ...(selection ? { selection } : {}), maxTokens: 4096, check: () => ({ ok: false, reason: 'preview' }) },
+      { countTokens: false, ...(c.pendingOverride ? { override: c.pendingOverride } : {}) },
+    );
+    const { plan, classification } = estimate;
+    const cost = formatUsd(Math.round(plan.estimatedCostUsd * 1_000_000));
+    const summary = plan.blocked
+      ? `Ladder would not send this: ${plan.notice ?? 'blocked by policy'}`
+      : `Ladder would route this to ${TIER_LABELS[plan.tier]} — ${plan.model}, about ${cost} (${estimate.tokenSource}, ${estimate.promptTokens.toLocaleString('en-US')} prompt tokens). Confidence ${classification.confidence.toFixed(2)}.`;
+    const why = plan.reasons.join(' → ');
+    c.log.info(`preview route: ${summary} Why: ${why}`);
+    void vscode.window.showInformationMessage(`${summary} Why: ${why}`, 'Details').then((choice) => {
+      if (!choice) return;
+      const uri = c.results.create('ladder-result', 'Route preview.md', [
+        `# Route preview`, '', `**Request:** ${question}`, '',
+        `**Step:** ${classification.stepType} · **Tier:** ${TIER_LABELS[plan.tier]} (${plan.tier}) · **Model:** ${plan.model}`, '',
+        `**Estimated cost:** ${cost} (${estimate.tokenSource}) · **Confidence:** ${classification.confidence.toFixed(2)}`, '',
+        '## Why', ...plan.reasons.map((r) => `- ${r}`), '',
+        '## Signals', ...classification.signals.map((s) => `- \`${s}\``), '',
+        '## Prompt segments', ...estimate.prompt.segments.map((s) => `- ${s.name}: ~${s.tokens} tokens, ${s.cached ? 'cached' : `not cached (${s.skippedReason ?? 'no marker'})`}`),
+      ].join('\n'));
+      void vscode.window.showTextDocument(uri, { preview: true });
+    });
+    return { tier: plan.tier, model: plan.model, reasons: plan.reasons, estimatedCostUsd: plan.estimatedCostUsd, tokenSource: estimate.tokenSource, blocked: plan.blocked };
+  },
+};

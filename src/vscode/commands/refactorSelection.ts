@@ -1,0 +1,23 @@
+import * as vscode from 'vscode';
+import { CommandIds } from '../commandIds';
+import type { Command } from './command';
+import { proposeEdit } from './proposeEdit';
+
+export const refactorSelectionCommand: Command = {
+  id: CommandIds.refactorSelection,
+  run: async (c, uri, goal) => {
+    const question = typeof goal === 'string' ? goal : await vscode.window.showInputBox({
+      title: 'Ladder: Refactor Selection',
+      prompt: 'What should the refactoring achieve? (Enter for a general clean-up)',
+      placeHolder: 'e.g. extract the validation into its own function',
+    });
+    if (question === undefined) return undefined;
+    return proposeEdit(c, {
+      command: 'refactor',
+      title: 'Refactor Selection',
+      task: 'refactor',
+      question: question.trim() || 'Refactor this code for clarity without changing its behaviour.',
+      uri,
+    });
+  },
+};

@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import { CommandIds } from '../commandIds';
+import { selectionFor } from '../editorSelection';
+import { RequestStopped } from '../requestRunner';
+import type { Command } from './command';
+import { checkEditAnswer } from './proposeEdit';
+
+/** `src/orders.ts` → `src/orders.test.ts`; `app.py` → `test_app.py`. */
+export function testFileFor(uri: vscode.Uri, languageId: string): vscode.Uri {
+  const name = uri.path.split('/').pop() ?? 'code';
+  const dot = name.lastIndexOf('.');
+  const stem = dot > 0 ? name.slice(0, dot) : name;
+  const ext = dot > 0 ? name.slice(dot) : '';
+  const testName = languageId === 'python' ? `test_${stem}${ext}` : languageId === 'go' ? `${stem}_test${ext}` : `${stem}.test${ext}`;
+  return vscode.Uri.joinPath(uri, '..', testName);
+}
+
+export const writeTestsCommand: Command = {
+  id: CommandIds.writeTests,
+  run: async (c, uri) => {
+    const selection = await selectionFor(c, { uri });
+    if (!selection) return undefined;
+    try {
+      const outcome = await c.runner.run({
+        command: 'tests',
+        title: 'Write Tests',
+        task: 'tests',
+        question: 'Write focused unit tests for this code with the test framework the workspace already uses. Answer with the complete test file.',
+        selection,
+        maxTokens: 8192,
+        check: checkEditAnswer,
+      });
+      let target = testFileFor(selection.document.uri, selection.languageId);
+      const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
+      if (exists) target = vscode.Uri.joinPath(target, '..', `ladder-${target.path.split('/').pop()}`);
+      const verdict = await c.edits.proposeNewFile({ target, content: outcome.value.endsWith('\n') ? outcome.value : `${outcome.value}\n`, title: `Ladder: Write Tests — ${outcome.plan.model}` });
+      if (verdict !== 'stale') c.cost.verdict(outcome.taskId, verdict, outcome.records.at(-1)?.callId);
+      return verdict;
+    } catch (err) {
+      if (err instanceof RequestStopped) return undefined;
+      throw err;
+    }
+  },
+};

@@ -1,0 +1,177 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Budget } from '../core/ledger/budget';
+import type { BudgetStatus } from '../core/ledger/budget';
+import { formatUsd } from '../core/ledger/format';
+import type { CallRecord, LedgerRecord, VerdictRecord } from '../core/ledger/record';
+import { LedgerSummary, localDay } from '../core/ledger/summary';
+import type { Aggregate } from '../core/ledger/summary';
+import { costTooltip } from '../core/ledger/tooltip';
+import { DEFAULT_OPUS_BASELINE_MODEL } from '../core/pricing/priceTable';
+import { LedgerStore } from '../llm/ledgerStore';
+import type { Stoppable } from '../llm/ledgerStore';
+import { CommandIds } from './commandIds';
+import type { Config } from './config';
+import type { Log } from './log';
+
+const MICROS_PER_USD = 1_000_000;
+
+/**
+ * The cost ledger as the editor sees it: the JSONL store in global storage, the running
+ * summary, the budget, and the status-bar meter that shows them. Every figure the meter
+ * shows is read from the same summary the ledger feeds, so they cannot disagree.
+ */
+export class CostMeter implements vscode.Disposable {
+  static readonly itemId = 'ladder.costMeter';
+  readonly store: LedgerStore;
+  private summary: LedgerSummary;
+  readonly budget: Budget;
+  private readonly item = vscode.window.createStatusBarItem(CostMeter.itemId, vscode.StatusBarAlignment.Right, 100);
+  private readonly emitter = new vscode.EventEmitter<CallRecord>();
+  /** Fires after a call record is appended and the meter shows it. */
+  readonly onDidRecord = this.emitter.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private watcher: Stoppable | undefined;
+  private warnedAt: string | undefined;
+  readonly ready: Promise<void>;
+  readonly workspaceTag: string;
+  private sessionStart = new Date().toISOString();
+  private cacheNote: string | undefined;
+
+  constructor(context: vscode.ExtensionContext, private readonly config: Config, private readonly log: Log) {
+    this.store = new LedgerStore(path.join(context.globalStorageUri.fsPath, 'ledger'));
+    this.workspaceTag = workspaceTagOf(vscode.workspace.workspaceFolders?.[0]?.uri.toString() ?? 'no-folder');
+    this.summary = this.newSummary();
+    this.budget = new Budget(this.limits(), () => ({
+      sessionMicros: this.summary.session.micros,
+      todayMicros: this.summary.today(new Date()).micros,
+    }));
+    this.item.name = 'Ladder Cost Meter';
+    this.item.command = CommandIds.showCostReport;
+    this.render();
+    this.item.show();
+    this.disposables.push(
+      this.item,
+      this.emitter,
+      config.onDidChange(() => {
+        this.budget.setLimits(this.limits());
+        this.render();
+      }),
+    );
+    // Loading reads the disk: it runs after activation, and the meter fills in when done.
+    this.ready = this.load();
+  }
+
+  private newSummary(): LedgerSummary {
+    return new LedgerSummary({ sessionStart: this.sessionStart, sessionWorkspace: this.workspaceTag, opusModel: DEFAULT_OPUS_BASELINE_MODEL, dayOf: localDay });
+  }
+
+  private limits() {
+    return {
+      sessionMicros: Math.round(this.config.get('budget.session') * MICROS_PER_USD),
+      dailyMicros: Math.round(this.config.get('budget.daily') * MICROS_PER_USD),
+    };
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const report = await this.store.load((record) => this.summary.add(record));
+      for (const problem of report.problems) this.log.warn(`ledger ${problem.file}:${problem.line} skipped (${problem.kind}): ${problem.message}`);
+      this.log.info(`ledger loaded: ${report.records} records from ${this.store.dir}`);
+      this.watcher = this.store.watch((records) => {
+        for (const record of records) this.summary.add(record);
+        this.render();
+      });
+    } catch (err) {
+      this.log.error('could not load the cost ledger', err);
+    }
+    this.render();
+  }
+
+  /** Appends a call record (idempotent by call id) and updates the meter at once. */
+  record(record: CallRecord): void {
+    this.write(record);
+    this.emitter.fire(record);
+  }
+
+  /** Records the user's accept/reject of a task's edit. */
+  verdict(taskId: string, verdict: VerdictRecord['verdict'], callId?: string): void {
+    this.write({ v: 1, kind: 'verdict', taskId, verdict, time: new Date().toISOString(), ...(callId ? { callId } : {}) });
+  }
+
+  private write(record: LedgerRecord): void {
+    try {
+      if (this.store.append(record)) this.summary.add(record);
+    } catch (err) {
+      // The figure still counts in this window; the log says the disk copy is missing.
+      this.summary.add(record);
+      this.log.error(`ledger append failed for ${record.kind === 'verdict' ? 'a verdict' : record.callId}`, err);
+    }
+    this.render();
+  }
+
+  /** The total the meter shows (session or today, per the setting), in micro-dollars. */
+  shownAggregate(): Aggregate {
+    return this.config.get('statusBar.show') === 'today' ? this.summary.today(new Date()) : this.summary.session;
+  }
+
+  get ledgerSummary(): LedgerSummary {
+    return this.summary;
+  }
+
+  /** A short cache-health note for the tooltip (latest diagnosed miss). */
+  setCacheNote(note: string | undefined): void {
+    this.cacheNote = note;
+    this.render();
+  }
+
+  resetSession(): void {
+    this.sessionStart = new Date().toISOString();
+    this.summary.resetSession(this.sessionStart);
+    this.render();
+  }
+
+  budgetStatus(): BudgetStatus {
+    return this.budget.status();
+  }
+
+  private render(): void {
+    const scope = this.config.get('statusBar.show');
+    const aggregate = this.shownAggregate();
+    const budget = this.budget.status();
+    const hasBudget = budget.limits.length > 0;
+    let tooltip = costTooltip({ scope, aggregate, opusModel: DEFAULT_OPUS_BASELINE_MODEL, ...(hasBudget ? { budget } : {}) });
+    if (this.cacheNote) tooltip += `\n\n**Cache:** ${this.cacheNote}`;
+    tooltip += `\n\n[Open cost report](command:${CommandIds.showCostReport})`;
+    const markdown = new vscode.MarkdownString(tooltip);
+    markdown.isTrusted = { enabledCommands: [CommandIds.showCostReport] };
+    const shown = formatUsd(aggregate.micros);
+    this.item.text = `$(pulse) Ladder ${shown}`;
+    this.item.tooltip = markdown;
+    this.item.accessibilityInformation = { label: `Ladder ${scope === 'today' ? "today's" : 'session'} cost ${shown}`, role: 'button' };
+    this.item.backgroundColor = budget.state === 'exceeded'
+      ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : budget.state === 'warn' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    if (budget.state !== 'ok' && this.warnedAt !== budget.state) {
+      this.warnedAt = budget.state;
+      void vscode.window.showWarningMessage(`Ladder: ${budget.message}.`);
+    } else if (budget.state === 'ok') {
+      this.warnedAt = undefined;
+    }
+  }
+
+  dispose(): void {
+    this.watcher?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** A short, stable tag for a workspace: never its path. */
+function workspaceTagOf(uri: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < uri.length; i++) {
+    hash ^= uri.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `ws-${hash.toString(16).padStart(8, '0')}`;
+}

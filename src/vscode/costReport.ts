@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+import { formatUsd } from '../core/ledger/format';
+import type { CostMeter } from './costMeter';
+
+/**
+ * The cost report: a webview with per-task rows and a per-tier/per-day chart. Its script
+ * and style live in media/; the data comes from the same summary as the status bar.
+ */
+export class CostReportPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly cost: CostMeter) {
+    this.subscription = cost.onDidRecord(() => this.post());
+  }
+
+  show(): vscode.WebviewPanel {
+    if (this.panel) {
+      this.panel.reveal();
+      this.post();
+      return this.panel;
+    }
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    const panel = vscode.window.createWebviewPanel('ladder.costReport', 'Ladder Cost Report', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [media],
+    });
+    this.panel = panel;
+    const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'costReport.js'));
+    const style = panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'costReport.css'));
+    const nonce = Array.from({ length: 32 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
+    panel.webview.html = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${panel.webview.cspSource} data:; style-src ${panel.webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${style}"><title>Ladder Cost Report</title></head>
+<body><main id="app" aria-live="polite"><p>Loading the ledger…</p></main>
+<script nonce="${nonce}" src="${script}"></script></body></html>`;
+    panel.webview.onDidReceiveMessage((message: { type?: string }) => {
+      if (message?.type === 'ready') this.post();
+    });
+    panel.onDidDispose(() => {
+      this.panel = undefined;
+    });
+    this.post();
+    return panel;
+  }
+
+  /** The data the webview renders; exported for tests. */
+  data() {
+    const summary = this.cost.ledgerSummary;
+    const shown = this.cost.shownAggregate();
+    return {
+      type: 'data',
+      tasks: summary.tasks(200),
+      perTierPerDay: summary.perTierPerDay(),
+      totals: {
+        session: summary.session,
+        shown,
+        shownText: formatUsd(shown.micros),
+      },
+    };
+  }
+
+  private post(): void {
+    void this.panel?.webview.postMessage(this.data());
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.panel?.dispose();
+  }
+}

@@ -1,0 +1,120 @@
+import * as vscode from 'vscode';
+import { PROPOSAL_SCHEME } from './resultDocuments';
+import type { ResultDocuments } from './resultDocuments';
+
+export type EditVerdict = 'accepted' | 'rejected';
+
+interface Proposal {
+  readonly uri: vscode.Uri;
+  /** True when the target changed after the proposal was made. */
+  readonly stale: () => boolean;
+  readonly edit: () => vscode.WorkspaceEdit;
+  readonly settle: (verdict: EditVerdict | 'stale') => void;
+}
+
+/**
+ * Proposed edits open as a diff (current file ↔ file with the edit). Accept applies the
+ * edit as one undoable change; Reject discards it. Both are also commands in the diff's
+ * title bar, so keyboard users and tests reach them the same way.
+ */
+export class EditPreviews implements vscode.Disposable {
+  private readonly proposals = new Map<string, Proposal>();
+  private latest: string | undefined;
+
+  constructor(private readonly docs: ResultDocuments) {}
+
+  /** Shows the diff and resolves with the user's verdict ('stale' if the file changed meanwhile). */
+  propose(options: { document: vscode.TextDocument; range: vscode.Range; newText: string; title: string }): Promise<EditVerdict | 'stale'> {
+    const { document, range, newText } = options;
+    const full = document.getText();
+    const proposed = full.slice(0, document.offsetAt(range.start)) + newText + full.slice(document.offsetAt(range.end));
+    const version = document.version;
+    return this.show(document.uri, proposed, options.title, {
+      stale: () => document.version !== version,
+      edit: () => {
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(document.uri, range, newText);
+        return edit;
+      },
+    });
+  }
+
+  /** Proposes a new file (e.g. generated tests); Accept creates it with the content. */
+  proposeNewFile(options: { target: vscode.Uri; content: string; title: string }): Promise<EditVerdict | 'stale'> {
+    const empty = this.docs.create(PROPOSAL_SCHEME, `${options.target.path.split('/').pop() ?? 'new file'} (new)`, '');
+    return this.show(empty, options.content, options.title, {
+      stale: () => false,
+      edit: () => {
+        const edit = new vscode.WorkspaceEdit();
+        edit.createFile(options.target, { ignoreIfExists: false, contents: new TextEncoder().encode(options.content) });
+        return edit;
+      },
+    });
+  }
+
+  private async show(left: vscode.Uri, proposed: string, title: string, target: Pick<Proposal, 'stale' | 'edit'>): Promise<EditVerdict | 'stale'> {
+    const name = left.path.split('/').pop() ?? 'proposal';
+    const uri = this.docs.create(PROPOSAL_SCHEME, name, proposed);
+    const verdict = new Promise<EditVerdict | 'stale'>((settle) => {
+      this.proposals.set(uri.toString(), { uri, ...target, settle });
+    });
+    this.latest = uri.toString();
+    this.updateContext();
+    await vscode.commands.executeCommand('vscode.diff', left, uri, title, { preview: true });
+    void vscode.window.showInformationMessage(`${title}: apply this edit?`, 'Accept', 'Reject').then((choice) => {
+      if (choice === 'Accept') void this.accept(uri);
+      else if (choice === 'Reject') void this.reject(uri);
+    });
+    return verdict;
+  }
+
+  private take(uri?: vscode.Uri): Proposal | undefined {
+    const key = uri?.scheme === PROPOSAL_SCHEME ? uri.toString() : this.latest;
+    const proposal = key ? this.proposals.get(key) : undefined;
+    if (proposal) {
+      this.proposals.delete(proposal.uri.toString());
+      if (this.latest === proposal.uri.toString()) this.latest = [...this.proposals.keys()].pop();
+      this.updateContext();
+    }
+    return proposal;
+  }
+
+  /** Applies the proposal (the latest one when no URI is given). */
+  async accept(uri?: vscode.Uri): Promise<boolean> {
+    const proposal = this.take(uri);
+    if (!proposal) return false;
+    if (proposal.stale()) {
+      proposal.settle('stale');
+      void vscode.window.showWarningMessage('Ladder: the file changed after the edit was proposed, so it was not applied. Run the command again.');
+      await this.closeDiff(proposal.uri);
+      return false;
+    }
+    const applied = await vscode.workspace.applyEdit(proposal.edit());
+    proposal.settle(applied ? 'accepted' : 'stale');
+    await this.closeDiff(proposal.uri);
+    return applied;
+  }
+
+  async reject(uri?: vscode.Uri): Promise<boolean> {
+    const proposal = this.take(uri);
+    if (!proposal) return false;
+    proposal.settle('rejected');
+    await this.closeDiff(proposal.uri);
+    return true;
+  }
+
+  /** Shows Accept/Reject in the palette only while a proposal is open. */
+  private updateContext(): void {
+    void vscode.commands.executeCommand('setContext', 'ladder.hasProposal', this.proposals.size > 0);
+  }
+
+  private async closeDiff(uri: vscode.Uri): Promise<void> {
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === uri.toString());
+    if (tabs.length > 0) await vscode.window.tabGroups.close(tabs);
+  }
+
+  dispose(): void {
+    for (const proposal of this.proposals.values()) proposal.settle('rejected');
+    this.proposals.clear();
+  }
+}

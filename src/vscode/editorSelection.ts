@@ -1,0 +1,36 @@
+import * as vscode from 'vscode';
+import type { Container } from './container';
+import type { EditorSelection } from './requestRunner';
+
+/**
+ * The material a command works on: the selection in the active editor, the whole file
+ * when nothing is selected (or when `wholeFile`), or a file named by a context-menu URI.
+ */
+export async function selectionFor(c: Container, options: { uri?: unknown; wholeFile?: boolean } = {}): Promise<EditorSelection | undefined> {
+  let document: vscode.TextDocument | undefined;
+  let range: vscode.Range | undefined;
+  const editor = vscode.window.activeTextEditor;
+  if (options.uri instanceof vscode.Uri && options.uri.toString() !== editor?.document.uri.toString()) {
+    document = await vscode.workspace.openTextDocument(options.uri);
+  } else if (editor) {
+    document = editor.document;
+    if (!options.wholeFile && !editor.selection.isEmpty) range = new vscode.Range(editor.selection.start, editor.selection.end);
+  }
+  if (!document) {
+    void vscode.window.showInformationMessage('Ladder: open a file and select some code first.');
+    return undefined;
+  }
+  range ??= new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
+  // Whole lines read better in a prompt and make line numbers in findings exact.
+  const lines = new vscode.Range(range.start.line, 0, range.end.line, document.lineAt(range.end.line).text.length);
+  const text = document.getText(range);
+  return {
+    document,
+    range,
+    text,
+    path: c.workspace.relativePath(document.uri) ?? document.uri.path.split('/').pop() ?? 'untitled',
+    startLine: lines.start.line + 1,
+    endLine: lines.end.line + 1,
+    languageId: document.languageId,
+  };
+}

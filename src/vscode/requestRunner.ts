@@ -1,0 +1,321 @@
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { CallRecord } from '../core/ledger/record';
+import { formatUsd } from '../core/ledger/format';
+import { findModel } from '../core/models';
+import { estimateCostUsd } from '../core/pricing/cost';
+import type { PromptTask } from '../core/protocol';
+import { buildRequest, SecretLikeContentError } from '../core/prompt/request';
+import type { PromptPlan, SelectionInput } from '../core/prompt/request';
+import { classifyRequest } from '../core/routing/classifier';
+import type { Classification } from '../core/routing/classifier';
+import { planRoute, routingConfigFromSettings } from '../core/routing/policy';
+import type { RoutePlan, RoutingConfig } from '../core/routing/policy';
+import type { RequestCommand } from '../core/steps';
+import { failureMessage } from '../core/task/failureMessage';
+import type { FailureAction } from '../core/task/failureMessage';
+import { ModelCallError } from '../core/task/ports';
+import { runStep } from '../core/task/runStep';
+import type { CheckResult } from '../core/task/runStep';
+import { stepPolicy } from '../core/task/stepPolicy';
+import { TIER_LABELS } from '../core/tiers';
+import type { Tier } from '../core/tiers';
+import { CommandIds } from './commandIds';
+import type { Container } from './container';
+
+const MICROS_PER_USD = 1_000_000;
+
+/** The code a request is about, as the editor knows it. */
+export interface EditorSelection extends SelectionInput {
+  readonly document: vscode.TextDocument;
+  readonly range: vscode.Range;
+}
+
+export interface RequestSpec<T> {
+  command: RequestCommand;
+  /** The command's title, for progress and the result view. */
+  title: string;
+  question: string;
+  selection?: EditorSelection;
+  /** Size of the material beyond the selection (files reviewed, paths touched). */
+  contextStats?: { files?: number; paths?: string[] };
+  /** The prompt task; defaults to the classification's step type. */
+  task?: PromptTask;
+  maxTokens: number;
+  check(text: string): CheckResult<T>;
+  /** Stream the answer into a result view (explain, ask). */
+  showResult?: boolean;
+  /** Forces a tier (review's judgment pass); the plan still goes through the policy. */
+  tier?: Tier;
+  /** Reasons that head the chain when `tier` is forced. */
+  tierReasons?: string[];
+  /** Shares one task id across several steps (review's two passes). */
+  taskId?: string;
+  signal?: AbortSignal;
+}
+
+export interface RouteEstimate {
+  classification: Classification;
+  plan: RoutePlan;
+  prompt: PromptPlan;
+  promptTokens: number;
+  /** Where promptTokens comes from. */
+  tokenSource: 'count_tokens' | 'local estimate';
+  /** The same request built for another model (escalation, fallback): caches are per model. */
+  build(model: string): PromptPlan;
+}
+
+export interface RequestOutcome<T> {
+  value: T;
+  text: string;
+  plan: RoutePlan;
+  taskId: string;
+  records: CallRecord[];
+  resultUri?: vscode.Uri;
+}
+
+/** Why a request did not produce a value. The user has already been told. */
+export class RequestStopped extends Error {}
+
+/**
+ * The one path every Ladder command takes: classify, route through the policy, build the
+ * cached prompt, check the budget before sending, call with progress and cancel, check
+ * the answer (escalating or falling back as the policy says), account for every attempt,
+ * and explain failures in one actionable sentence.
+ */
+export class RequestRunner {
+  constructor(private readonly c: Container) {}
+
+  private routingConfig(budgetExceeded: boolean): RoutingConfig {
+    const settings = this.c.config.settings;
+    const status = this.c.cost.budgetStatus();
+    const state = budgetExceeded ? 'exceeded' : status.state;
+    return routingConfigFromSettings(settings, (model, input, output) => estimateCostUsd(model, input, output), {
+      state,
+      onExceeded: settings['budget.onExceeded'],
+    });
+  }
+
+  /** Classification and route plan for a request, and the prompt it would send. Sends nothing (count_tokens aside). */
+  async estimate<T>(spec: RequestSpec<T>, options: { countTokens: boolean; override?: Tier }): Promise<RouteEstimate> {
+    const selection = spec.selection;
+    const classification = classifyRequest({
+      command: spec.command,
+      text: spec.question,
+      context: {
+        ...(selection ? { selectedLines: selection.endLine - selection.startLine + 1, languageId: selection.languageId } : {}),
+        files: spec.contextStats?.files ?? (selection ? 1 : 0),
+        paths: spec.contextStats?.paths ?? (selection ? [selection.path] : []),
+      },
+    });
+    const task: PromptTask = spec.task ?? classification.stepType;
+    const segments = await this.c.workspace.segments();
+    const build = (model: string) => buildRequest({
+      task,
+      model,
+      context: segments.context,
+      pinned: segments.pinned,
+      selection: selection ? { path: selection.path, startLine: selection.startLine, endLine: selection.endLine, languageId: selection.languageId, text: selection.text } : undefined,
+      question: spec.question,
+      ttl: this.c.config.get('cache.ttl') === '1h' ? '1h' : '5m',
+      maxTokens: spec.maxTokens,
+    });
+
+    const tier = spec.tier ?? classification.tier;
+    const reasons = spec.tier ? spec.tierReasons ?? [] : classification.reasons;
+    const draftConfig = this.routingConfig(false);
+    const draftPlan = planRoute({ stepType: classification.stepType, tier, reasons, ...(options.override ? { override: options.override } : {}), estimatedInputTokens: 0, estimatedOutputTokens: 0 }, draftConfig);
+    let prompt = build(draftPlan.model);
+    let promptTokens = localPromptTokens(prompt);
+    let tokenSource: RouteEstimate['tokenSource'] = 'local estimate';
+    if (options.countTokens && (await this.c.apiKey.get())) {
+      try {
+        promptTokens = await this.c.gateway().countTokens(prompt.body);
+        tokenSource = 'count_tokens';
+      } catch (err) {
+        this.c.log.debug(`count_tokens unavailable, using the local estimate: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    const outputTokens = Math.min(spec.maxTokens, Math.max(300, Math.round(promptTokens * 0.15)));
+    const estimatedMicros = Math.round(estimateCostUsd(draftPlan.model, promptTokens, outputTokens) * MICROS_PER_USD);
+    const preflight = this.c.cost.budget.wouldExceed(estimatedMicros);
+    const config = this.routingConfig(preflight.exceeded);
+    const plan = planRoute({
+      stepType: classification.stepType,
+      tier,
+      reasons: preflight.exceeded ? [...reasons, `pre-flight (${tokenSource}): ${preflight.message}`] : reasons,
+      ...(options.override ? { override: options.override } : {}),
+      estimatedInputTokens: promptTokens,
+      estimatedOutputTokens: outputTokens,
+    }, config);
+    if (plan.model !== draftPlan.model) {
+      prompt = build(plan.model);
+      if (tokenSource === 'local estimate') promptTokens = localPromptTokens(prompt);
+    }
+    return { classification, plan, prompt, promptTokens, tokenSource, build };
+  }
+
+  /** Runs a request to completion; throws RequestStopped when there is no value (already reported). */
+  async run<T>(spec: RequestSpec<T>): Promise<RequestOutcome<T>> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Ladder sends nothing from an untrusted workspace. Trust this folder to use Ladder here.', 'Manage Workspace Trust').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+      throw new RequestStopped('untrusted workspace');
+    }
+    if (!(await this.c.apiKey.get())) {
+      const stored = await this.c.apiKey.prompt('Ladder needs an Anthropic API key. It is kept in VS Code\'s secret storage only.');
+      if (!stored) {
+        void vscode.window.showWarningMessage('Ladder: no API key set, nothing was sent.', 'Set API Key').then((choice) => {
+          if (choice) void vscode.commands.executeCommand(CommandIds.setApiKey);
+        });
+        throw new RequestStopped('no API key');
+      }
+    }
+
+    const override = spec.tier ? undefined : this.c.takeOverride();
+    let estimate: RouteEstimate;
+    try {
+      estimate = await this.estimate(spec, { countTokens: true, ...(override ? { override } : {}) });
+    } catch (err) {
+      if (err instanceof SecretLikeContentError) {
+        void vscode.window.showErrorMessage(`Ladder: ${err.message}`);
+        throw new RequestStopped('secret-like content');
+      }
+      throw err;
+    }
+    const { plan, prompt, promptTokens, tokenSource, build } = estimate;
+    if (plan.blocked) {
+      void vscode.window.showWarningMessage(`Ladder: ${plan.notice ?? 'the routing policy blocked this request.'}`, 'Show Cost Report').then((choice) => {
+        if (choice) void vscode.commands.executeCommand(CommandIds.showCostReport);
+      });
+      throw new RequestStopped('blocked');
+    }
+    const window = findModel(plan.model)?.contextWindow;
+    if (window !== undefined && promptTokens + spec.maxTokens > window) {
+      void vscode.window.showErrorMessage(`Ladder: this request is about ${promptTokens.toLocaleString('en-US')} tokens (${tokenSource}), more than ${plan.model}'s ${window.toLocaleString('en-US')}-token context. Select less and try again.`);
+      throw new RequestStopped('too large');
+    }
+    if (plan.notice) void vscode.window.showInformationMessage(`Ladder: ${plan.notice}`);
+
+    const taskId = spec.taskId ?? randomUUID();
+    const docs = this.c.results;
+    const resultUri = spec.showResult ? docs.create('ladder-result', `${spec.title}.md`, '') : undefined;
+    const header = (route: RoutePlan, why: string) => `**${spec.title}** — ${why} **${route.model}** (${TIER_LABELS[route.tier]} tier)\n\n_Why:_ ${route.reasons.join(' → ') || 'default route'}\n\n---\n\n`;
+    if (resultUri) {
+      docs.set(resultUri, header(plan, 'routed to'));
+      await vscode.window.showTextDocument(resultUri, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+    }
+
+    const plans = new Map<string, PromptPlan>([[plan.model, prompt]]);
+    const promptFor = (route: RoutePlan): PromptPlan => {
+      let p = plans.get(route.model);
+      if (!p) {
+        p = build(route.model);
+        plans.set(route.model, p);
+      }
+      return p;
+    };
+    let stopNotice: string | undefined;
+    const config = this.routingConfig(false);
+    const policy = stepPolicy(config, (final) => {
+      stopNotice = final.notice;
+    });
+
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Ladder: ${spec.title}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        spec.signal?.addEventListener('abort', () => abort.abort());
+        const now = () => Date.now();
+        return runStep({
+          taskId,
+          command: spec.command,
+          stepType: prompt.task,
+          workspace: this.c.cost.workspaceTag,
+          ...(override ? { override } : {}),
+          route: plan,
+          policy,
+          buildBody: (route) => {
+            const p = promptFor(route);
+            this.c.workspace.cacheHealth.expectHit(p, now());
+            return p.body as never;
+          },
+          check: (text) => spec.check(text),
+          signal: abort.signal,
+          onRoute: (route, why) => {
+            const verb = why === 'start' ? 'asking' : why === 'escalated' ? 'escalated to' : 'fell back to';
+            progress.report({ message: `${verb} ${route.model} (${TIER_LABELS[route.tier]})` });
+            this.c.log.info(`[${taskId.slice(0, 8)}] ${spec.title}: ${verb} ${route.model} — ${route.reasons.join(' → ')}`);
+            if (why !== 'start') {
+              if (route.notice) void vscode.window.showInformationMessage(`Ladder: ${route.notice}`);
+              if (resultUri) docs.set(resultUri, header(route, why === 'escalated' ? 'escalated to' : 'fell back to'));
+            }
+          },
+          onText: (delta) => {
+            if (resultUri) docs.append(resultUri, delta);
+          },
+          onRecord: (record) => this.observeCache(promptFor({ ...plan, model: record.model } as RoutePlan), record),
+        }, {
+          model: this.c.gateway(),
+          record: (record) => this.c.cost.record(record),
+          now: () => new Date(),
+          newId: () => randomUUID(),
+          log: (line) => this.c.log.warn(line),
+        });
+      },
+    );
+
+    const micros = result.records.reduce((sum, r) => sum + r.costMicros, 0);
+    if (resultUri) {
+      docs.flush();
+      const footer = result.status === 'ok'
+        ? `\n\n---\n_Answered by ${result.route.model} (${TIER_LABELS[result.route.tier]}). Task cost ${formatUsd(micros)} over ${result.records.length} call(s)._\n`
+        : `\n\n---\n_${result.status === 'cancelled' ? 'Cancelled' : 'Failed'}. Task cost ${formatUsd(micros)} over ${result.records.length} call(s)._\n`;
+      docs.append(resultUri, footer);
+      docs.flush();
+    }
+    if (result.status === 'ok') {
+      this.c.log.info(`[${taskId.slice(0, 8)}] done on ${result.route.model}; task cost ${formatUsd(micros)} (${result.records.length} call(s))`);
+      return { value: result.value, text: result.text, plan: result.route, taskId, records: result.records, ...(resultUri ? { resultUri } : {}) };
+    }
+    if (result.status === 'cancelled') {
+      void vscode.window.showInformationMessage(`Ladder: cancelled. ${formatUsd(micros)} was billed before the stop and is in the ledger.`);
+      throw new RequestStopped('cancelled');
+    }
+    const error = result.error;
+    const message = error
+      ? failureMessage(error instanceof ModelCallError ? error : new ModelCallError('network', String(error)), { model: result.route.model, baseUrl: this.c.config.get('api.baseUrl'), ...(stopNotice ? { fallbackNotice: stopNotice } : {}) })
+      : { text: stopNotice ?? result.reason, actions: ['showLogs'] as FailureAction[] };
+    this.c.log.error(`[${taskId.slice(0, 8)}] ${spec.title} failed: ${result.reason}`);
+    this.showFailure(message.text, message.actions);
+    throw new RequestStopped(result.reason);
+  }
+
+  private observeCache(prompt: PromptPlan, record: CallRecord): void {
+    if (record.usage.input_tokens + record.usage.cache_read_input_tokens + record.usage.cache_creation_input_tokens === 0) return;
+    const observation = this.c.workspace.cacheHealth.observe(prompt, record.usage, Date.now());
+    if (observation.miss) {
+      const miss = observation.miss;
+      const note = `miss on ${miss.segment} (${miss.cause}${miss.file ? `: ${miss.file}` : ''}) — ${miss.detail}`;
+      this.c.log.warn(`cache ${note}`);
+      this.c.cost.setCacheNote(note);
+    } else if (observation.outcome === 'hit') {
+      this.c.cost.setCacheNote(`last call read ${observation.readTokens.toLocaleString('en-US')} prompt tokens from cache`);
+    }
+  }
+
+  showFailure(text: string, actions: readonly FailureAction[]): void {
+    const labels: Record<FailureAction, string> = { setApiKey: 'Set API Key', showLogs: 'Show Logs', openSettings: 'Open Settings' };
+    void vscode.window.showErrorMessage(`Ladder: ${this.c.log.clean(text)}`, ...actions.map((a) => labels[a])).then((choice) => {
+      if (choice === labels.setApiKey) void vscode.commands.executeCommand(CommandIds.setApiKey);
+      else if (choice === labels.showLogs) this.c.log.show();
+      else if (choice === labels.openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', 'ladder');
+    });
+  }
+}
+
+function localPromptTokens(prompt: PromptPlan): number {
+  return prompt.segments.reduce((sum, s) => sum + s.tokens, 0) + prompt.requestTokens;
+}

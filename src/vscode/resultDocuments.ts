@@ -1,0 +1,69 @@
+import * as vscode from 'vscode';
+
+export const RESULT_SCHEME = 'ladder-result';
+export const PROPOSAL_SCHEME = 'ladder-proposal';
+
+/**
+ * Read-only virtual documents: streamed answers and reports (`ladder-result:`) and
+ * proposed edits shown in a diff (`ladder-proposal:`). Content lives in memory only.
+ */
+export class ResultDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly contents = new Map<string, string>();
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  private readonly pending = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  readonly onDidChange = this.emitter.event;
+  private readonly registrations: vscode.Disposable[];
+  private counter = 0;
+
+  constructor() {
+    this.registrations = [
+      vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, this),
+      vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this),
+    ];
+  }
+
+  /** A fresh URI; `name` becomes the tab title. */
+  create(scheme: string, name: string, initial = ''): vscode.Uri {
+    this.counter += 1;
+    const uri = vscode.Uri.from({ scheme, path: `/${this.counter}/${name}` });
+    this.contents.set(uri.toString(), initial);
+    return uri;
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? '';
+  }
+
+  get(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? '';
+  }
+
+  set(uri: vscode.Uri, text: string): void {
+    this.contents.set(uri.toString(), text);
+    this.changed(uri);
+  }
+
+  append(uri: vscode.Uri, text: string): void {
+    this.contents.set(uri.toString(), this.get(uri) + text);
+    this.changed(uri);
+  }
+
+  /** Streaming fires many small changes; the editor is refreshed at most every 50 ms. */
+  private changed(uri: vscode.Uri): void {
+    this.pending.add(uri.toString());
+    this.timer ??= setTimeout(() => this.flush(), 50);
+  }
+
+  flush(): void {
+    this.timer = undefined;
+    for (const key of this.pending) this.emitter.fire(vscode.Uri.parse(key));
+    this.pending.clear();
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const r of this.registrations) r.dispose();
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { formatUsd } from '../core/ledger/format';
+import { FindingsAnswer, JudgeAnswer, extractJson } from '../core/protocol';
+import type { Finding } from '../core/protocol';
+import { chunkLines, mergeVerdicts, triage } from '../core/review';
+import type { ReviewedFinding } from '../core/review';
+import type { RequestCommand } from '../core/steps';
+import type { CheckResult } from '../core/task/runStep';
+import { TIER_LABELS } from '../core/tiers';
+import type { Tier } from '../core/tiers';
+import type { Container } from './container';
+import type { EditorSelection, RequestOutcome } from './requestRunner';
+
+export interface ReviewResult {
+  findings: ReviewedFinding[];
+  rejected: ReviewedFinding[];
+  summary: string;
+  taskId: string;
+  costMicros: number;
+  reportUri: vscode.Uri;
+}
+
+const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
+  critical: vscode.DiagnosticSeverity.Error,
+  high: vscode.DiagnosticSeverity.Error,
+  medium: vscode.DiagnosticSeverity.Warning,
+  low: vscode.DiagnosticSeverity.Information,
+  info: vscode.DiagnosticSeverity.Hint,
+};
+
+function checkFindings(text: string, chunk: { startLine: number; endLine: number }): CheckResult<Finding[]> {
+  const parsed = FindingsAnswer.safeParse(extractJson(text));
+  if (!parsed.success) return { ok: false, reason: 'the findings do not match the review schema' };
+  // Findings pointing outside the material are the model's mistake, not the code's: clamp them.
+  return {
+    ok: true,
+    value: parsed.data.findings.map((f) => {
+      const startLine = Math.min(Math.max(f.startLine, chunk.startLine), chunk.endLine);
+      return { ...f, startLine, endLine: Math.min(Math.max(f.endLine, startLine), chunk.endLine) };
+    }),
+  };
+}
+
+function checkJudge(text: string, count: number): CheckResult<JudgeAnswer> {
+  const parsed = JudgeAnswer.safeParse(extractJson(text));
+  if (!parsed.success) return { ok: false, reason: 'the verdicts do not match the judge schema' };
+  if (parsed.data.verdicts.some((v) => v.index >= count)) return { ok: false, reason: 'a verdict names a finding that was not sent' };
+  return { ok: true, value: parsed.data };
+}
+
+/**
+ * Review with escalation (the seeds' research pipeline applied to code): a cheap pass reads
+ * the material in chunks and reports structured findings; security-related, high-severity
+ * and low-confidence findings go to the judgment tier, which confirms, rejects or rewrites
+ * them and writes the summary. Findings become diagnostics and a report ending with the
+ * task's cost.
+ */
+export class ReviewService implements vscode.Disposable {
+  readonly diagnostics = vscode.languages.createDiagnosticCollection('Ladder');
+
+  constructor(private readonly c: Container) {}
+
+  /**
+   * `architecture`: one pass routed by the classifier (judgment work from the start), no
+   * second pass; otherwise the two-pass review with escalation.
+   */
+  async review(options: { command: RequestCommand; title: string; selection: EditorSelection; security?: boolean; architecture?: boolean; files?: number; paths?: string[] }): Promise<ReviewResult> {
+    const { selection } = options;
+    const taskId = randomUUID();
+    const outcomes: RequestOutcome<unknown>[] = [];
+    const firstTier: Tier = options.security || selection.endLine - selection.startLine > 60 ? 'S' : 'H';
+    const firstReasons = [`review pass 1: the ${TIER_LABELS[firstTier]} tier reads the material and lists findings; judgment checks what matters`];
+    const task = options.architecture ? 'architecture' as const : options.security ? 'securityReview' as const : 'review' as const;
+
+    const findings: Finding[] = [];
+    let firstModel = '';
+    let firstTierUsed: Tier = firstTier;
+    // Architecture material is a digest of many files: one pass sees it whole.
+    const chunks = options.architecture ? [{ text: selection.text, startLine: selection.startLine, endLine: selection.endLine }] : chunkLines(selection.text, selection.startLine);
+    for (const [i, chunk] of chunks.entries()) {
+      const outcome = await this.c.runner.run({
+        command: options.command,
+        title: chunks.length > 1 ? `${options.title} (part ${i + 1}/${chunks.length})` : options.title,
+        task,
+        question: options.architecture
+          ? 'Review the architecture of this code: module boundaries, dependencies, data flow, error handling strategy, and risks. Report each finding.'
+          : options.security
+          ? 'Review this code for security problems (injection, escaping, auth, secrets, unsafe deserialisation, path traversal, races). Report each finding.'
+          : 'Review this code: correctness, security, concurrency, reliability and maintainability. Report each finding.',
+        selection: { ...selection, text: chunk.text, startLine: chunk.startLine, endLine: chunk.endLine },
+        maxTokens: 4096,
+        ...(options.architecture ? { contextStats: { files: options.files ?? 1, paths: options.paths ?? [selection.path] } } : { tier: firstTier, tierReasons: firstReasons }),
+        taskId,
+        check: (text) => checkFindings(text, chunk),
+      });
+      outcomes.push(outcome);
+      findings.push(...outcome.value);
+      firstModel = outcome.plan.model;
+      firstTierUsed = outcome.plan.tier;
+    }
+
+    const { escalate, keep } = options.architecture ? { escalate: [], keep: findings } : triage(findings);
+    let judge: { tier: Tier; model: string; answer: JudgeAnswer } | undefined;
+    if (escalate.length > 0 || options.security) {
+      const listed = escalate.map(({ finding, reason }, index) => ({ index, reason, ...finding }));
+      const outcome = await this.c.runner.run({
+        command: options.command,
+        title: `${options.title}: judgment`,
+        task: 'reviewJudge',
+        question: `A first review pass (${firstModel}) reported these findings, which need judgment:\n\`\`\`json\n${JSON.stringify({ findings: listed }, null, 2)}\n\`\`\`\nConfirm, reject or rewrite each by index, add any important finding it missed, and write the summary.`,
+        selection,
+        maxTokens: 4096,
+        tier: 'O',
+        tierReasons: [
+          escalate.length > 0
+            ? `review pass 2: ${escalate.length} finding(s) need judgment (${[...new Set(escalate.map((e) => e.reason))].join(', ')})`
+            : 'review pass 2: a security review is always judged',
+        ],
+        taskId,
+        check: (text) => checkJudge(text, escalate.length),
+      });
+      outcomes.push(outcome);
+      judge = { tier: outcome.plan.tier, model: outcome.plan.model, answer: outcome.value };
+    }
+
+    const merged = mergeVerdicts({ tier: firstTierUsed, model: firstModel }, keep, escalate, judge);
+    const summary = judge?.answer.summary ?? (findings.length === 0 ? 'No findings.' : `${findings.length} finding(s); none needed judgment.`);
+    // Architecture findings point into a digest of many files, not at editor lines.
+    if (!options.architecture) this.publish(selection, merged.kept);
+    const costMicros = outcomes.flatMap((o) => o.records).reduce((sum, r) => sum + r.costMicros, 0);
+    const reportUri = this.report(options.title, selection, merged.kept, merged.rejected, summary, costMicros, outcomes);
+    return { findings: merged.kept, rejected: merged.rejected, summary, taskId, costMicros, reportUri };
+  }
+
+  private publish(selection: EditorSelection, findings: readonly ReviewedFinding[]): void {
+    const byUri = new Map<string, { uri: vscode.Uri; items: vscode.Diagnostic[] }>();
+    byUri.set(selection.document.uri.toString(), { uri: selection.document.uri, items: [] });
+    for (const f of findings) {
+      const uri = this.uriOf(f.file, selection);
+      const document = uri.toString() === selection.document.uri.toString() ? selection.document : undefined;
+      const endLine = Math.max(0, f.endLine - 1);
+      const range = new vscode.Range(Math.max(0, f.startLine - 1), 0, endLine, document ? document.lineAt(Math.min(endLine, document.lineCount - 1)).text.length : 200);
+      const who = f.confirmedBy ? `found by ${f.foundByModel}, ${f.verdict === 'rewrite' ? 'rewritten' : 'confirmed'} by ${f.confirmedByModel}` : `found by ${f.foundByModel}`;
+      const diagnostic = new vscode.Diagnostic(range, `${f.message} (${f.category}, confidence ${f.confidence.toFixed(2)}; ${who})`, SEVERITY[f.severity]);
+      diagnostic.source = 'Ladder';
+      diagnostic.code = f.category;
+      const entry = byUri.get(uri.toString()) ?? { uri, items: [] };
+      entry.items.push(diagnostic);
+      byUri.set(uri.toString(), entry);
+    }
+    for (const { uri, items } of byUri.values()) this.diagnostics.set(uri, items);
+  }
+
+  private uriOf(file: string, selection: EditorSelection): vscode.Uri {
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri;
+    if (!root || file === selection.path || selection.document.uri.path.endsWith(`/${file}`)) return selection.document.uri;
+    return vscode.Uri.joinPath(root, file);
+  }
+
+  private report(title: string, selection: EditorSelection, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, costMicros: number, outcomes: readonly RequestOutcome<unknown>[]): vscode.Uri {
+    const row = (f: ReviewedFinding) => `| ${f.severity} | ${f.category} | ${f.file}:${f.startLine}${f.endLine !== f.startLine ? `-${f.endLine}` : ''} | ${f.message.replace(/\|/g, '\\|')} | ${f.foundByModel} | ${f.confirmedByModel ? `${f.confirmedByModel} (${f.verdict})` : '—'} |`;
+    const calls = outcomes.flatMap((o) => o.records);
+    const lines = [
+      `# ${title}: ${selection.path}:${selection.startLine}-${selection.endLine}`, '',
+      `**Summary.** ${summary}`, '',
+      `## Findings (${kept.length})`, '',
+      '| Severity | Category | Where | Finding | Found by | Judged by |', '|:--|:--|:--|:--|:--|:--|',
+      ...(kept.length ? kept.map(row) : ['| — | — | — | No findings. | — | — |']), '',
+    ];
+    if (rejected.length) lines.push(`## Rejected by judgment (${rejected.length})`, '', '| Severity | Category | Where | Finding | Found by | Judged by |', '|:--|:--|:--|:--|:--|:--|', ...rejected.map(row), '');
+    lines.push('## Route', '', ...outcomes.map((o) => `- ${o.plan.model} (${TIER_LABELS[o.plan.tier]}): ${o.plan.reasons.join(' → ')}`), '');
+    lines.push('---', `**Task cost: ${formatUsd(costMicros)}** over ${calls.length} call(s) (${calls.map((r) => `${r.model} ${formatUsd(r.costMicros)}`).join(', ')}).`, '');
+    const uri = this.c.results.create('ladder-result', `${title} report.md`, lines.join('\n'));
+    void vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+    return uri;
+  }
+
+  dispose(): void {
+    this.diagnostics.dispose();
+  }
+}

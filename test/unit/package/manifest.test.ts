@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { SETTING_SCHEMAS, SETTINGS_SECTION } from '../../../src/core/settings/schema';
+
+/** Read as text: src/vscode imports vscode, so the ids are parsed out of the file. */
+const commandIdsSource = readFileSync('src/vscode/commandIds.ts', 'utf8');
+const commandIds = [...commandIdsSource.matchAll(/:\s*'(ladder\.[A-Za-z]+)'/g)].map((m) => m[1]);
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  activationEvents: string[];
+  contributes: { commands: { command: string; category?: string }[]; configuration: { properties: Record<string, { scope?: string; markdownDescription?: string }> }; menus: Record<string, { command: string; when?: string }[]> };
+  capabilities: { untrustedWorkspaces: { supported: unknown; description?: string } };
+  main: string;
+};
+
+describe('package.json', () => {
+  test('contributes exactly the commands in commandIds.ts, each in the Ladder category', () => {
+    const contributed = pkg.contributes.commands.map((c) => c.command).sort();
+    assert.deepEqual(contributed, [...commandIds].sort());
+    for (const c of pkg.contributes.commands) assert.equal(c.category, 'Ladder', `${c.command} has the Ladder category`);
+  });
+
+  test('every menu entry names a contributed command and has a when clause', () => {
+    const known = new Set(commandIds);
+    for (const [menu, entries] of Object.entries(pkg.contributes.menus)) {
+      for (const entry of entries) {
+        assert.ok(known.has(entry.command), `${menu}: ${entry.command} is contributed`);
+        assert.ok(entry.when, `${menu}: ${entry.command} has a when clause`);
+      }
+    }
+  });
+
+  test('every setting in the schema is declared with a scope and a markdown description, and nothing else is', () => {
+    const declared = Object.keys(pkg.contributes.configuration.properties).sort();
+    const schema = Object.keys(SETTING_SCHEMAS).map((k) => `${SETTINGS_SECTION}.${k}`).sort();
+    assert.deepEqual(declared, schema);
+    for (const [key, prop] of Object.entries(pkg.contributes.configuration.properties)) {
+      assert.ok(prop.scope, `${key} has a scope`);
+      assert.ok(prop.markdownDescription, `${key} has a markdownDescription`);
+    }
+  });
+
+  test('settings that decide where the key goes are application-scoped', () => {
+    assert.equal(pkg.contributes.configuration.properties['ladder.api.baseUrl']?.scope, 'application');
+    assert.equal(pkg.contributes.configuration.properties['ladder.routing.allowExceptionTier']?.scope, 'application');
+  });
+
+  test('never activates on *, and declares limited untrusted-workspace support', () => {
+    assert.ok(!pkg.activationEvents.includes('*'));
+    assert.equal(pkg.main, './dist/extension.js');
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.ok(pkg.capabilities.untrustedWorkspaces.description);
+  });
+});
