@@ -78,7 +78,12 @@ export class LedgerStore {
   private readonly writers = new Map<string, Writer>();
   private dirReady = false;
 
-  constructor(readonly dir: string) {}
+  private readonly chunkBytes: number;
+
+  /** `chunkBytes` (default 1 MiB) is the read size; tests make it tiny to cross line boundaries. */
+  constructor(readonly dir: string, options: { chunkBytes?: number } = {}) {
+    this.chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+  }
 
   /**
    * Appends a record unless one with the same key is already known; returns whether it
@@ -125,7 +130,7 @@ export class LedgerStore {
 
   /** Every record on disk (deduplicated), for exports. Does not touch the store's state. */
   async readAll(): Promise<{ records: LedgerRecord[]; problems: LoadProblem[] }> {
-    const shadow = new LedgerStore(this.dir);
+    const shadow = new LedgerStore(this.dir, { chunkBytes: this.chunkBytes });
     const records: LedgerRecord[] = [];
     const report = await shadow.load((record) => records.push(record));
     return { records, problems: report.problems };
@@ -219,27 +224,55 @@ export class LedgerStore {
   }
 
   private async readFrom(handle: fs.promises.FileHandle, name: string, state: FileState, sink: (record: LedgerRecord) => void, report: LoadReport): Promise<void> {
-    let carry: Buffer = Buffer.alloc(0);
+    // Two buffers: the next chunk is read while this one is parsed.
+    const size = this.chunkBytes;
+    const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
     let position = state.offset;
+    let which = 0;
+    let pending = handle.read(buffers[which] as Buffer, 0, size, position);
+    let carry: Buffer | undefined;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-      const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, position);
+      const { bytesRead, buffer } = await pending;
       if (bytesRead === 0) break;
       position += bytesRead;
-      const data: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
-      let start = 0;
-      let newline = data.indexOf(NEWLINE, start);
-      while (newline !== -1) {
+      which = 1 - which;
+      pending = handle.read(buffers[which] as Buffer, 0, size, position);
+      const data = buffer.subarray(0, bytesRead);
+      let from = 0;
+      if (carry) {
+        // Finish the line split across chunks with a small copy, not a whole-chunk concat.
+        const first = data.indexOf(NEWLINE);
+        if (first === -1) {
+          carry = Buffer.concat([carry, data]);
+          continue;
+        }
+        const joined = Buffer.concat([carry, data.subarray(0, first)]);
         state.lines += 1;
-        this.takeLine(data.toString('utf8', start, newline), name, state.lines, sink, report);
-        state.offset += newline - start + 1;
-        start = newline + 1;
-        newline = data.indexOf(NEWLINE, start);
+        this.takeLine(joined.toString('utf8'), name, state.lines, sink, report);
+        state.offset += joined.length + 1;
+        carry = undefined;
+        from = first + 1;
       }
-      carry = Buffer.from(data.subarray(start));
+      // A newline byte never occurs inside a multi-byte UTF-8 sequence, so everything up
+      // to the last one decodes on its own: one decode per chunk instead of one per line.
+      const end = data.lastIndexOf(NEWLINE);
+      if (end >= from) {
+        const text = data.toString('utf8', from, end + 1);
+        let start = 0;
+        let newline = text.indexOf('\n', start);
+        while (newline !== -1) {
+          state.lines += 1;
+          this.takeLine(text.slice(start, newline), name, state.lines, sink, report);
+          start = newline + 1;
+          newline = text.indexOf('\n', start);
+        }
+        state.offset += end + 1 - from;
+        from = end + 1;
+      }
+      if (from < data.length) carry = Buffer.from(data.subarray(from));
     }
     // Left unconsumed (offset not advanced): another window may still be writing it.
-    if (carry.length > 0 && carry.toString('utf8').trim() !== '') {
+    if (carry && carry.toString('utf8').trim() !== '') {
       report.problems.push({ file: name, line: state.lines + 1, kind: 'torn', message: `unterminated last line (${carry.length} bytes), skipped: a write cut off by a crash, or one still in progress` });
     }
   }

@@ -2,8 +2,7 @@ import type { Tier } from '../tiers';
 import { TIERS } from '../tiers';
 import type { PriceLookup, PriceTable } from '../pricing/priceTable';
 import { DEFAULT_OPUS_BASELINE_MODEL, PRICE_TABLE, lookupPrice } from '../pricing/priceTable';
-import type { PricedTokens } from '../pricing/cost';
-import { picosToMicros, priceTokens, totalPicos } from '../pricing/cost';
+import { picosOf, picosToMicros } from '../pricing/cost';
 import type { CallRecord, LedgerRecord, VerdictRecord } from './record';
 
 /** Calls, tokens and cost on one tier. Money in integer micro-dollars. */
@@ -74,6 +73,11 @@ export interface SummaryOptions {
   table?: PriceTable;
   /** Maps a record time to its day key (YYYY-MM-DD); default: the UTC date. */
   dayOf?: (time: string) => string;
+  /**
+   * Per-task rows kept (default 5,000): the oldest-seen task is dropped past it, so a
+   * year of records stays small. Totals always cover every record.
+   */
+  maxTasks?: number;
 }
 
 /** The UTC calendar day of an ISO timestamp. */
@@ -87,6 +91,7 @@ export function localDay(time: string): string {
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
+
 
 function emptyAggregate(): Aggregate {
   const tiers = {} as Record<Tier, TierStats>;
@@ -113,12 +118,15 @@ export class LedgerSummary {
   private sessionStart: string;
   private readonly sessionWorkspace: string | undefined;
   private readonly days = new Map<string, Aggregate>();
-  private readonly taskRows = new Map<string, TaskRow>();
+  private taskRows = new Map<string, TaskRow>();
   private readonly verdictStats: VerdictStats;
   private readonly opusModel: string;
   private readonly table: PriceTable;
   private readonly dayOf: (time: string) => string;
-  private readonly lookups = new Map<string, PriceLookup>();
+  private readonly lookups = new Map<string, Map<string, PriceLookup>>();
+  private readonly maxTasks: number;
+  /** Reused for every record: the summary's hot path allocates nothing per call. */
+  private readonly scratch: Contribution = { micros: 0, opusMicros: 0, savingsMicros: 0 };
 
   constructor(options: SummaryOptions) {
     this.sessionStart = options.sessionStart;
@@ -126,6 +134,7 @@ export class LedgerSummary {
     this.opusModel = options.opusModel ?? DEFAULT_OPUS_BASELINE_MODEL;
     this.table = options.table ?? PRICE_TABLE;
     this.dayOf = options.dayOf ?? utcDay;
+    this.maxTasks = options.maxTasks ?? 5_000;
     this.verdictStats = {} as VerdictStats;
     for (const tier of TIERS) this.verdictStats[tier] = { accepted: 0, rejected: 0 };
   }
@@ -174,14 +183,15 @@ export class LedgerSummary {
     this.sessionAggregate = emptyAggregate();
   }
 
-  /** Per-task rows, most recent first; `limit` keeps the report small. */
+  /** Per-task rows (at most `maxTasks`), most recent first; `limit` keeps the report small. */
   tasks(limit = Number.POSITIVE_INFINITY): TaskRow[] {
+    if (this.taskRows.size > this.maxTasks) this.trimTasks();
     const rows = [...this.taskRows.values()].sort((a, b) => (a.lastTime < b.lastTime ? 1 : a.lastTime > b.lastTime ? -1 : 0));
     return rows.slice(0, limit);
   }
 
   get taskCount(): number {
-    return this.taskRows.size;
+    return Math.min(this.taskRows.size, this.maxTasks);
   }
 
   /** Every (day, tier) with calls, days ascending, tiers in ladder order. */
@@ -209,11 +219,15 @@ export class LedgerSummary {
   }
 
   private lookup(model: string, day: string): PriceLookup {
-    const key = `${model}\u0000${day}`;
-    let found = this.lookups.get(key);
+    let byModel = this.lookups.get(day);
+    if (!byModel) {
+      byModel = new Map();
+      this.lookups.set(day, byModel);
+    }
+    let found = byModel.get(model);
     if (!found) {
       found = lookupPrice(model, this.table, day);
-      this.lookups.set(key, found);
+      byModel.set(model, found);
     }
     return found;
   }
@@ -223,25 +237,21 @@ export class LedgerSummary {
    * overrides). Savings and the Opus comparison are priced now, with the current table.
    */
   private contribution(record: CallRecord, day: string): Contribution {
-    const usage = record.usage;
-    const batch = usage.service_tier === 'batch';
-    const tokens: PricedTokens = {
-      input: usage.input_tokens,
-      output: usage.output_tokens,
-      cacheRead: usage.cache_read_input_tokens,
-      cacheWrite5m: usage.cache_5m,
-      cacheWrite1h: usage.cache_1h,
-      prompt: usage.input_tokens + usage.cache_read_input_tokens + usage.cache_5m + usage.cache_1h,
-    };
-    const opusMicros = picosToMicros(totalPicos(priceTokens(this.lookup(this.opusModel, day), tokens, batch)));
+    const u = record.usage;
+    const batch = u.service_tier === 'batch';
+    const opusMicros = picosToMicros(picosOf(this.lookup(this.opusModel, day), u.input_tokens, u.cache_5m, u.cache_1h, u.cache_read_input_tokens, u.output_tokens, batch));
     let savingsMicros = 0;
-    if (tokens.cacheRead > 0) {
+    if (u.cache_read_input_tokens > 0) {
       const own = this.lookup(record.model, day);
-      const actual = picosToMicros(totalPicos(priceTokens(own, tokens, batch)));
-      const uncached = { ...tokens, input: tokens.input + tokens.cacheRead, cacheRead: 0 };
-      savingsMicros = picosToMicros(totalPicos(priceTokens(own, uncached, batch))) - actual;
+      const actual = picosToMicros(picosOf(own, u.input_tokens, u.cache_5m, u.cache_1h, u.cache_read_input_tokens, u.output_tokens, batch));
+      const uncached = picosToMicros(picosOf(own, u.input_tokens + u.cache_read_input_tokens, u.cache_5m, u.cache_1h, 0, u.output_tokens, batch));
+      savingsMicros = uncached - actual;
     }
-    return { micros: record.costMicros, opusMicros, savingsMicros };
+    const contribution = this.scratch;
+    contribution.micros = record.costMicros;
+    contribution.opusMicros = opusMicros;
+    contribution.savingsMicros = savingsMicros;
+    return contribution;
   }
 
   private addToTask(record: CallRecord, micros: number): void {
@@ -253,6 +263,7 @@ export class LedgerSummary {
         models: [], escalations: 0, fallbacks: 0, outcome: record.outcome,
       };
       this.taskRows.set(record.taskId, row);
+      if (this.taskRows.size >= 2 * this.maxTasks) this.trimTasks();
     }
     row.calls += 1;
     row.micros += micros;
@@ -266,6 +277,21 @@ export class LedgerSummary {
       row.finalTier = record.tier;
       row.outcome = record.outcome;
     }
+  }
+
+  /**
+   * Keeps the `maxTasks` tasks seen last. Done in batches (when twice as many are held)
+   * into a fresh Map: deleting one entry at a time from the front leaves a Map scanning
+   * over holes, which is quadratic; batches keep it amortised O(1).
+   */
+  private trimTasks(): void {
+    const kept = new Map<string, TaskRow>();
+    let skip = this.taskRows.size - this.maxTasks;
+    for (const [taskId, row] of this.taskRows) {
+      if (skip > 0) skip -= 1;
+      else kept.set(taskId, row);
+    }
+    this.taskRows = kept;
   }
 
   private addVerdict(record: VerdictRecord): void {

@@ -162,6 +162,22 @@ export function priceTokens(lookup: PriceLookup, tokens: PricedTokens, batch: bo
   };
 }
 
+/**
+ * {@link priceTokens} reduced to its total, without allocating: the ledger summary
+ * reprices every record twice on load, so this is its hot path. Same arithmetic.
+ */
+export function picosOf(
+  lookup: PriceLookup, input: number, cacheWrite5m: number, cacheWrite1h: number, cacheRead: number, output: number, batch: boolean,
+): number {
+  const longTier = lookup.row?.longPrompt;
+  const rates = longTier !== undefined && input + cacheWrite5m + cacheWrite1h + cacheRead > longTier.aboveTokens ? longTier.rates : lookup.rates;
+  if (!batch) {
+    return input * rates.input + cacheWrite5m * rates.cacheWrite5m + cacheWrite1h * rates.cacheWrite1h + cacheRead * rates.cacheRead + output * rates.output;
+  }
+  return input * rates.batchInput + output * rates.batchOutput
+    + Math.ceil((cacheWrite5m * rates.cacheWrite5m) / 2) + Math.ceil((cacheWrite1h * rates.cacheWrite1h) / 2) + Math.ceil((cacheRead * rates.cacheRead) / 2);
+}
+
 /** Sum of a breakdown's components, in pico-dollars. */
 export function totalPicos(breakdown: CostBreakdown): number {
   return breakdown.inputPicos + breakdown.cacheWrite5mPicos + breakdown.cacheWrite1hPicos + breakdown.cacheReadPicos + breakdown.outputPicos;

@@ -169,6 +169,48 @@ describe('LedgerStore: appending and loading', () => {
   });
 });
 
+describe('LedgerStore: reading across chunk boundaries', () => {
+  test('any chunk size yields the same records, multi-byte text included, and reload resumes exactly', async () => {
+    const dir = tempDir();
+    const writer = new LedgerStore(dir);
+    const reasons = ['plain', 'naïve café', 'emoji 🚀 split', 'x'.repeat(180), '日本語のテキスト'];
+    const first = Array.from({ length: 60 }, (_, i) => callRecord({ reason: reasons[i % reasons.length] ?? '' }));
+    for (const record of first) writer.append(record);
+    const expected = first.map((r) => JSON.stringify(r));
+    for (const chunkBytes of [1, 7, 64, 333, 4096, 1 << 20]) {
+      const store = new LedgerStore(dir, { chunkBytes });
+      const seen: string[] = [];
+      const report = await store.load((r) => seen.push(JSON.stringify(r)));
+      assert.deepEqual(report.problems, [], `chunk ${chunkBytes}`);
+      assert.deepEqual(seen, expected, `chunk ${chunkBytes}`);
+      const more = callRecord({ reason: 'après 🚀' });
+      writer.append(more);
+      expected.push(JSON.stringify(more));
+      const after: string[] = [];
+      await store.reload((r) => after.push(JSON.stringify(r)));
+      assert.deepEqual(after, [JSON.stringify(more)], `reload after chunk ${chunkBytes}`);
+    }
+    writer.close();
+  });
+
+  test('a torn tail is found with tiny chunks too, and reload picks the line up once it is completed', async () => {
+    const dir = tempDir();
+    const record = callRecord({ reason: 'ünïcödé' });
+    const file = path.join(dir, ledgerFileName(record.time));
+    const line = `${JSON.stringify(record)}\n`;
+    const cut = Buffer.byteLength(line) - 10;
+    fs.writeFileSync(file, Buffer.from(line).subarray(0, cut));
+    const store = new LedgerStore(dir, { chunkBytes: 5 });
+    const seen: LedgerRecord[] = [];
+    const report = await store.load((r) => seen.push(r));
+    assert.deepEqual(report.problems.map((p) => [p.kind, p.line]), [['torn', 1]]);
+    fs.appendFileSync(file, Buffer.from(line).subarray(cut));
+    const later = await store.reload((r) => seen.push(r));
+    assert.deepEqual(later.problems, []);
+    assert.equal(seen.length, 1, 'a write still in progress is not lost: the offset stays before it');
+  });
+});
+
 describe('LedgerStore: crashes and concurrent writers', () => {
   test('a writer killed with SIGKILL mid-loop: load does not throw, every acknowledged record is kept', async () => {
     const dir = tempDir();

@@ -10,8 +10,8 @@ import { callRecord, randomCallRecord, verdictRecord } from '../../support/fixtu
 
 const OPUS = 'claude-opus-4-8';
 
-function summaryOf(records: CallRecord[], sessionStart = '2000-01-01T00:00:00.000Z'): LedgerSummary {
-  const summary = new LedgerSummary({ sessionStart, opusModel: OPUS });
+function summaryOf(records: CallRecord[], sessionStart = '2000-01-01T00:00:00.000Z', maxTasks = Number.POSITIVE_INFINITY): LedgerSummary {
+  const summary = new LedgerSummary({ sessionStart, opusModel: OPUS, maxTasks });
   for (const record of records) summary.add(record);
   return summary;
 }
@@ -116,5 +116,15 @@ describe('LedgerSummary', () => {
     assert.equal(s.tasks()[0]?.verdict, 'accepted');
     s.add(verdictRecord('unknown-task', 'accepted'));
     assert.equal(s.verdicts.S.accepted + s.verdicts.H.accepted, 1, 'a verdict for an unknown task is ignored');
+  });
+
+  test('per-task rows are capped (the latest kept) while totals still cover every call', () => {
+    const records = Array.from({ length: 50 }, (_, i) => callRecord({ taskId: `t${i}`, time: new Date(Date.UTC(2026, 10, 20, 0, i)).toISOString() }));
+    const capped = summaryOf(records, undefined, 10);
+    const rows = capped.tasks();
+    assert.equal(rows.length, 10);
+    assert.deepEqual(rows.map((r) => r.taskId), Array.from({ length: 10 }, (_, i) => `t${49 - i}`));
+    assert.equal(capped.taskCount, 10);
+    assert.equal(capped.total.micros, records.reduce((sum, r) => sum + r.costMicros, 0));
   });
 });
