@@ -30,6 +30,12 @@ export interface TreeRendering {
   readonly truncated: boolean;
 }
 
+/** One membership change of the tree. */
+export interface TreeChange {
+  readonly path: string;
+  readonly kind: 'added' | 'removed';
+}
+
 interface Item {
   readonly name: string;
   readonly node: FolderNode | undefined;
@@ -47,6 +53,12 @@ interface Item {
 export class FileTree {
   private readonly root = new FolderNode();
   private revision = 0;
+  private latest: TreeChange | undefined;
+
+  /** The most recent add or remove, so a cache miss on the tree can name a file. */
+  get lastChange(): TreeChange | undefined {
+    return this.latest;
+  }
 
   /** Bumps on every add or remove (render caches key on it). */
   get version(): number {
@@ -88,6 +100,7 @@ export class FileTree {
     node.files.add(name);
     node.invalidate();
     this.revision++;
+    this.latest = { path, kind: 'added' };
     return true;
   }
 
@@ -115,6 +128,7 @@ export class FileTree {
       parent.invalidate();
     }
     this.revision++;
+    this.latest = { path, kind: 'removed' };
     return true;
   }
 

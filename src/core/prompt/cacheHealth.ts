@@ -435,6 +435,11 @@ export function describeChange(before: SegmentInfo | undefined, after: SegmentIn
   }
   const first = changed[0] ?? added[0] ?? removed[0];
   if (!first) return { detail: `the ${after.name} segment changed` };
+  if (first.name === 'tree') {
+    // The tree's part names only its latest change; several may have happened since.
+    const latest = first.file ? ` (latest: ${first.file} ${first.change === 'removed' ? 'removed or newly excluded' : 'added'})` : '';
+    return { detail: `the file tree changed${latest}`, ...(first.file ? { file: first.file } : {}) };
+  }
   const verb = changed.includes(first) ? 'changed' : added.includes(first) ? (after.name === 'pinned' ? 'was pinned' : 'was added') : after.name === 'pinned' ? 'was unpinned' : 'was removed';
   const others = changed.length + added.length + removed.length - 1;
   const tail = others > 0 ? ` (and ${others} more change${others === 1 ? '' : 's'})` : '';
@@ -442,7 +447,6 @@ export function describeChange(before: SegmentInfo | undefined, after: SegmentIn
 }
 
 function describePart(part: SegmentPart): string {
-  if (part.name === 'tree') return 'the file tree (a file was added, removed or newly excluded)';
   if (part.name.startsWith('manifest:')) return `manifest ${part.file ?? ''}`;
   if (part.name.startsWith('readme:')) return `README ${part.file ?? ''}`;
   if (part.name.startsWith('pinned:')) return `pinned file ${part.file ?? ''}`;

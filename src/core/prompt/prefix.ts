@@ -17,6 +17,8 @@ export interface SegmentPart {
   readonly name: string;
   readonly file?: string;
   readonly fingerprint: string;
+  /** For the tree: how `file` last changed it (added, or removed / newly excluded). */
+  readonly change?: 'added' | 'removed';
 }
 
 /** One cacheable block of the prompt prefix. */
@@ -87,7 +89,7 @@ interface Section {
 export class PrefixRenderer {
   readonly stats: RenderStats = { treeRenders: 0, sectionRenders: 0, contextBuilds: 0, pinnedBuilds: 0 };
   private readonly options: Required<PrefixOptions>;
-  private tree: { version: number; section: Section } | undefined;
+  private tree: { version: number; section: Section; part: SegmentPart } | undefined;
   private readonly sections = new Map<string, { source: string; section: Section; used: number }>();
   private build = 0;
   private contextCache: { version: number; segment: PromptSegment | undefined } | undefined;
@@ -132,8 +134,8 @@ export class PrefixRenderer {
   private buildContext(): PromptSegment | undefined {
     const tree = this.treeSection();
     if (!tree) return undefined;
-    const parts: SegmentPart[] = [{ name: 'tree', fingerprint: tree.fingerprint }];
-    const blocks: string[] = [tree.text];
+    const parts: SegmentPart[] = [tree.part];
+    const blocks: string[] = [tree.section.text];
 
     const manifests = this.index.manifests();
     const shown = manifests.slice(0, this.options.maxManifests);
@@ -195,7 +197,7 @@ export class PrefixRenderer {
     return { name: 'pinned', text, fingerprint: fingerprint(text), parts };
   }
 
-  private treeSection(): Section | undefined {
+  private treeSection(): { section: Section; part: SegmentPart } | undefined {
     const tree = this.index.tree;
     if (tree.size === 0) return undefined;
     if (this.tree?.version !== tree.version) {
@@ -203,9 +205,12 @@ export class PrefixRenderer {
       const rendering = tree.render(this.options.maxTreeEntries);
       const attributes = { files: String(rendering.totalFiles), shown_entries: String(rendering.shownEntries), truncated: rendering.truncated ? 'yes' : 'no' };
       const text = tagged('file_tree', attributes, rendering.text);
-      this.tree = { version: tree.version, section: { fingerprint: fingerprint(text), text } };
+      const print = fingerprint(text);
+      const last = tree.lastChange;
+      const part: SegmentPart = last ? { name: 'tree', file: last.path, change: last.kind, fingerprint: print } : { name: 'tree', fingerprint: print };
+      this.tree = { version: tree.version, section: { fingerprint: print, text }, part };
     }
-    return this.tree.section;
+    return { section: this.tree.section, part: this.tree.part };
   }
 
   /** A cached section, re-rendered only when its file's fingerprint differs. */

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { CacheHealth, describeChange } from '../../../src/core/prompt/cacheHealth';
 import type { CacheObservation } from '../../../src/core/prompt/cacheHealth';
 import type { PromptPlan } from '../../../src/core/prompt/request';
+import { PrefixRenderer } from '../../../src/core/prompt/prefix';
+import { buildRequest } from '../../../src/core/prompt/request';
+import { indexOf, sampleFiles } from '../context/helpers';
 import { FakeApiCache, planWith, textOfTokens } from './builders';
 
 const MIN = 60_000;
@@ -69,6 +72,20 @@ describe('miss diagnosis', () => {
     assert.equal(observation.miss?.cause, 'segmentChanged');
     assert.equal(observation.miss?.segment, 'context');
     assert.equal(observation.miss?.file, 'package.json');
+  });
+
+  test('a file added to the workspace is named by the tree change', () => {
+    const index = indexOf({ ...sampleFiles(), 'README.md': textOfTokens(900, 'readme') });
+    const renderer = new PrefixRenderer(index, { readmeMaxChars: 10_000, readmeMaxLines: 1000 });
+    const plan = (): PromptPlan => buildRequest({ task: 'ask', model: 'claude-sonnet-5', context: renderer.context(), question: 'q', ttl: '5m', maxTokens: 10 });
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    call(health, api, plan(), 0);
+    index.setFile('src/lib/added.ts', 'export {};\n');
+    const observation = call(health, api, plan(), MIN);
+    assert.equal(observation.miss?.segment, 'context');
+    assert.equal(observation.miss?.file, 'src/lib/added.ts');
+    assert.match(observation.miss?.detail ?? '', /file tree changed \(latest: src\/lib\/added\.ts added\)/);
   });
 
   test('switching task changes the instructions, and the miss says so', () => {
