@@ -44,7 +44,7 @@ export function renderChecked(request: MessagesRequest): RenderedPrompt {
 export function prepare(ctx: StandinContext, request: MessagesRequest, prompt: RenderedPrompt, reply: Reply, serviceTier: 'standard' | 'batch'): Prepared {
   const plan = ctx.cache.plan(prompt, ctx.minCacheable(request.model));
   const output = buildOutput(reply, request);
-  const usage = makeUsage(plan, output.outputTokens, request, serviceTier);
+  const usage = makeUsage(plan, output, request, serviceTier);
   const id = randomId('msg_01');
   const diagnostics = ctx.diagnostics.diagnose(request.previousMessageId, prompt.fingerprint, plan.cacheRead);
   ctx.diagnostics.remember(id, prompt.fingerprint, plan.cacheRead + plan.cacheWrite5m + plan.cacheWrite1h);
@@ -169,11 +169,21 @@ interface Step {
   readonly delta?: { index: number; text: string };
   /** A fault may cut the stream right before this step (deltas and message_delta). */
   readonly breakable?: boolean;
+  /** Set on a thinking block's signature: the whole block has been produced, billed in full. */
+  readonly completes?: number;
 }
 
 function blockSteps(block: OutBlock, index: number, deltas: number | undefined): Step[] {
   const steps: Step[] = [];
-  if (block.type === 'text') {
+  if (block.type === 'thinking') {
+    steps.push({ sse: sseEvent('content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } }) });
+    if (index === 0) steps.push({ sse: sseEvent('ping', { type: 'ping' }) });
+    const parts = block.thinking ? splitText(block.thinking, deltas ?? defaultDeltaCount(block.thinking)) : [];
+    for (const thinking of parts) {
+      steps.push({ sse: sseEvent('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking } }), delta: { index, text: thinking }, breakable: true });
+    }
+    steps.push({ sse: sseEvent('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } }), completes: index });
+  } else if (block.type === 'text') {
     steps.push({ sse: sseEvent('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '', citations: null } }) });
     if (index === 0) steps.push({ sse: sseEvent('ping', { type: 'ping' }) });
     for (const text of splitText(block.text, deltas ?? defaultDeltaCount(block.text))) {
@@ -207,7 +217,7 @@ function streamSteps(prepared: Prepared): Step[] {
         cache_creation_input_tokens: usage.cache_creation_input_tokens,
         cache_read_input_tokens: usage.cache_read_input_tokens,
         server_tool_use: null,
-        output_tokens_details: null,
+        output_tokens_details: usage.output_tokens_details,
       },
     }),
   });
@@ -216,12 +226,17 @@ function streamSteps(prepared: Prepared): Step[] {
 }
 
 /** Output tokens of what has been streamed so far (what a failed stream is billed). */
-function emittedTokens(prepared: Prepared, emitted: Map<number, string>): number {
+function emittedTokens(prepared: Prepared, emitted: Map<number, string>, completed: ReadonlySet<number>): number {
   let total = 0;
+  for (const index of completed) {
+    const block = prepared.output.blocks[index];
+    if (block) total += blockTokens(block, prepared.request);
+  }
   for (const [index, text] of emitted) {
     const block = prepared.output.blocks[index];
-    if (!block) continue;
-    total += block.type === 'text' ? countTokens(text, prepared.request.model.tokenizer) : Math.min(blockTokens(block, prepared.request), countTokens(text, prepared.request.model.tokenizer));
+    if (!block || completed.has(index)) continue;
+    const tokens = countTokens(text, prepared.request.model.tokenizer);
+    total += block.type === 'text' ? tokens : Math.min(blockTokens(block, prepared.request), tokens);
   }
   return Math.max(1, total);
 }
@@ -252,9 +267,10 @@ async function deliverStream(
   const deltaCount = steps.filter((s) => s.delta).length;
   const breakAfter = breaking ? Math.min(breaking.afterDeltas ?? Math.ceil(deltaCount / 2), deltaCount) : Number.POSITIVE_INFINITY;
   const emitted = new Map<number, string>();
+  const completed = new Set<number>();
   let deltasSent = 0;
   // Billing starts with the first byte; it grows with every delta the client could have seen.
-  entry.usage = billed(prepared, emittedTokens(prepared, emitted));
+  entry.usage = billed(prepared, emittedTokens(prepared, emitted, completed));
   for (const step of steps) {
     if (signal.aborted) break;
     if (breaking && step.breakable && deltasSent >= breakAfter) {
@@ -266,7 +282,11 @@ async function deliverStream(
       if (signal.aborted) break;
       deltasSent++;
       emitted.set(step.delta.index, (emitted.get(step.delta.index) ?? '') + step.delta.text);
-      entry.usage = billed(prepared, emittedTokens(prepared, emitted));
+      entry.usage = billed(prepared, emittedTokens(prepared, emitted, completed));
+    }
+    if (step.completes !== undefined) {
+      completed.add(step.completes);
+      entry.usage = billed(prepared, emittedTokens(prepared, emitted, completed));
     }
     await write(res, step.sse);
   }

@@ -12,6 +12,7 @@ import { randomId } from './wire';
  */
 
 export type OutBlock =
+  | { type: 'thinking'; thinking: string; signature: string; tokens: number }
   | { type: 'text'; text: string }
   | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
@@ -20,6 +21,24 @@ export interface Output {
   readonly stopReason: StopReason;
   readonly stopSequence: string | null;
   readonly outputTokens: number;
+  /** Part of outputTokens spent on thinking (null when thinking was off). */
+  readonly thinkingTokens: number | null;
+}
+
+/**
+ * The thinking block for a request that enabled thinking: its tokens count as output
+ * (capped by `budget_tokens`); with `display: "omitted"` the text is empty but still billed.
+ */
+function thinkingBlock(reply: Reply, request: MessagesRequest, budget: number): OutBlock | undefined {
+  const config = request.thinking;
+  if (!config || (config.type !== 'enabled' && config.type !== 'adaptive')) return undefined;
+  const generation = request.model.tokenizer;
+  const limit = typeof config.budget_tokens === 'number' ? Math.min(config.budget_tokens, budget) : budget;
+  const raw = reply.thinking ?? 'Let me work out what is being asked, check the material I was given, and answer in the requested format.';
+  const fitted = truncateToTokens(raw, limit, generation);
+  if (fitted.tokens === 0) return undefined;
+  const omitted = config.display === 'omitted';
+  return { type: 'thinking', thinking: omitted ? '' : fitted.text, signature: randomId('sig_', 40), tokens: fitted.tokens };
 }
 
 function replyBlocks(reply: Reply): OutBlock[] {
@@ -39,7 +58,11 @@ function replyBlocks(reply: Reply): OutBlock[] {
 /** Tokens a block costs as output. */
 export function blockTokens(block: OutBlock, request: MessagesRequest): number {
   const generation = request.model.tokenizer;
-  return block.type === 'text' ? countTokens(block.text, generation) : countTokens(`${block.name} ${JSON.stringify(block.input)}`, generation);
+  switch (block.type) {
+    case 'thinking': return block.tokens;
+    case 'text': return countTokens(block.text, generation);
+    default: return countTokens(`${block.name} ${JSON.stringify(block.input)}`, generation);
+  }
 }
 
 /** Applies stop sequences and max_tokens to a reply. */
@@ -49,7 +72,13 @@ export function buildOutput(reply: Reply, request: MessagesRequest): Output {
   let budget = request.maxTokens;
   let stopReason: StopReason | undefined;
   let stopSequence: string | null = null;
+  const thinking = thinkingBlock(reply, request, budget);
+  if (thinking) {
+    blocks.push(thinking);
+    budget -= blockTokens(thinking, request);
+  }
   for (const block of replyBlocks(reply)) {
+    if (block.type === 'thinking') continue;
     if (block.type === 'text') {
       let text = block.text;
       let cutAt = -1;
@@ -90,30 +119,33 @@ export function buildOutput(reply: Reply, request: MessagesRequest): Output {
     stopReason: stopReason ?? reply.stopReason ?? natural,
     stopSequence,
     outputTokens: reply.outputTokens ?? counted,
+    thinkingTokens: thinking ? blockTokens(thinking, request) : null,
   };
 }
 
 /** The full usage object (non-streaming body, `message_start`, batch results). */
-export function makeUsage(plan: CachePlan, outputTokens: number, request: MessagesRequest, serviceTier: 'standard' | 'batch'): Usage {
+export function makeUsage(plan: CachePlan, output: Output, request: MessagesRequest, serviceTier: 'standard' | 'batch'): Usage {
   return {
     input_tokens: plan.uncached,
-    output_tokens: outputTokens,
+    output_tokens: output.outputTokens,
     cache_creation_input_tokens: plan.cacheWrite5m + plan.cacheWrite1h,
     cache_read_input_tokens: plan.cacheRead,
     cache_creation: { ephemeral_5m_input_tokens: plan.cacheWrite5m, ephemeral_1h_input_tokens: plan.cacheWrite1h },
     server_tool_use: null,
     service_tier: serviceTier,
     inference_geo: request.inferenceGeo,
-    output_tokens_details: null,
+    output_tokens_details: output.thinkingTokens === null ? null : { thinking_tokens: output.thinkingTokens },
     speed: request.speed,
   };
 }
 
 /** Wire form of an output block. */
 export function wireBlock(block: OutBlock): Message['content'][number] {
-  return block.type === 'text'
-    ? { type: 'text', text: block.text, citations: null }
-    : { type: 'tool_use', id: block.id, name: block.name, input: block.input, caller: { type: 'direct' } };
+  switch (block.type) {
+    case 'thinking': return { type: 'thinking', thinking: block.thinking, signature: block.signature };
+    case 'text': return { type: 'text', text: block.text, citations: null };
+    default: return { type: 'tool_use', id: block.id, name: block.name, input: block.input, caller: { type: 'direct' } };
+  }
 }
 
 /** The complete Message body. */

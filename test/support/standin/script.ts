@@ -24,6 +24,8 @@ export interface Reply {
   json?: unknown;
   toolUse?: { name: string; input: Record<string, unknown>; id?: string } | { name: string; input: Record<string, unknown>; id?: string }[];
   content?: ReplyBlock[];
+  /** Thinking text, sent first when the request enables thinking (a default is made up otherwise). */
+  thinking?: string;
   stopReason?: StopReason;
   /** How many deltas each block is streamed in (default: by length, at least 3 for text). */
   deltas?: number;

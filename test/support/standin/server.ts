@@ -15,7 +15,7 @@
  *   standin.clock.advance(6 * 60_000);                       // expire 5m cache entries
  *   standin.log;                                             // RequestLogEntry[] (keys redacted)
  *   standin.reset(); await standin.close();
- * Reply fields: text | json | toolUse | content, stopReason, deltas (per block), delayMs
+ * Reply fields: text | json | toolUse | content, thinking, stopReason, deltas (per block), delayMs
  * (between deltas), outputTokens, fault. Fault types: status (status, retryAfter,
  * retryAfterMs, shouldRetry, errorType), midStreamError, reset, slowFirstByte (delayMs),
  * hang; `afterDeltas` says where a stream breaks. Order per request: fault queue, then reply
@@ -50,7 +50,7 @@ import { handleCountTokens, handleMessages } from './messages';
 import { listModels, retrieveModel } from './models';
 import { defaultReply } from './responder';
 import { Script, type FaultEndpoint, type ScriptApi } from './script';
-import { ApiFailure, newRequestId, readBody, sendError, sendJson } from './wire';
+import { ApiFailure, errorBody, newRequestId, readBody, sendError, sendJson } from './wire';
 
 export { faults, type Fault } from './faults';
 export type { RequestLogEntry } from './log';
@@ -320,7 +320,9 @@ export async function start(options: StartOptions = {}): Promise<Standin> {
   });
   // A malformed request line or headers must not take the server down.
   server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n');
+    const requestId = newRequestId();
+    const body = JSON.stringify(errorBody('invalid_request_error', 'Malformed HTTP request', requestId));
+    if (socket.writable) socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nrequest-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`);
     else socket.destroy();
   });
   server.keepAliveTimeout = 5_000;

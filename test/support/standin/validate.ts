@@ -275,6 +275,9 @@ export function validateMessagesBody(body: unknown, endpoint: Endpoint): Message
   const tools = readTools(body.tools);
   const toolChoice = readToolChoice(body.tool_choice, tools);
   const thinking = readThinking(body.thinking, model, maxTokens, endpoint);
+  if ((thinking?.type === 'enabled' || thinking?.type === 'adaptive') && (toolChoice?.type === 'any' || toolChoice?.type === 'tool')) {
+    throw bad('tool_choice: Thinking may not be enabled when tool_choice forces tool use.');
+  }
   const stopSequences = endpoint === 'count_tokens' ? [] : readStopSequences(body.stop_sequences);
   if (body.stream !== undefined && typeof body.stream !== 'boolean') throw bad('stream: Input should be a valid boolean');
   const stream = body.stream === true;

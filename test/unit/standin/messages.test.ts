@@ -172,3 +172,34 @@ describe('standin: /v1/messages through the SDK', () => {
     assert.equal(typeof entry.durationMs, 'number');
   });
 });
+
+describe('standin: extended thinking', () => {
+  const ctx = useStandin();
+
+  test('thinking comes first, streams as thinking and signature deltas, and is counted in output tokens', async () => {
+    ctx.standin.script.enqueue({ thinking: 'Consider the options carefully before answering.', text: 'Answer.' });
+    const stream = ctx.client().messages.stream(request({ model: 'claude-opus-4-8', max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2000 } }));
+    const thoughts: string[] = [];
+    stream.on('thinking', (delta) => thoughts.push(delta));
+    const final = await stream.finalMessage();
+    const [thinking, answer] = final.content;
+    assert.equal(thinking?.type, 'thinking');
+    assert.equal(thinking?.type === 'thinking' && thinking.thinking, 'Consider the options carefully before answering.');
+    assert.ok(thinking?.type === 'thinking' && thinking.signature.length > 10);
+    assert.equal(thoughts.join(''), 'Consider the options carefully before answering.');
+    assert.deepEqual(answer, { type: 'text', text: 'Answer.', citations: null });
+    const thinkingTokens = countTokens('Consider the options carefully before answering.', 'v2');
+    assert.deepEqual(final.usage.output_tokens_details, { thinking_tokens: thinkingTokens });
+    assert.equal(final.usage.output_tokens, thinkingTokens + countTokens('Answer.', 'v2'));
+  });
+
+  test('display "omitted" sends an empty thinking block that is still billed; no thinking param, no block', async () => {
+    const omitted = await ctx.client().messages.create(request({ model: 'claude-fable-5', max_tokens: 2000, thinking: { type: 'adaptive', display: 'omitted' } }));
+    const block = omitted.content[0];
+    assert.equal(block?.type === 'thinking' && block.thinking, '');
+    assert.ok((omitted.usage.output_tokens_details?.thinking_tokens ?? 0) > 0);
+    const plain = await ctx.client().messages.create(request({ model: 'claude-fable-5' }));
+    assert.ok(plain.content.every((b) => b.type !== 'thinking'));
+    assert.equal(plain.usage.output_tokens_details, null);
+  });
+});

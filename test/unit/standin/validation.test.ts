@@ -32,6 +32,7 @@ describe('standin: validation and errors in the API shape', () => {
     { name: 'bad cache ttl', body: { model: 'claude-haiku-4-5', max_tokens: 10, system: [{ type: 'text', text: 'x', cache_control: { type: 'ephemeral', ttl: '2h' } }], messages: [{ role: 'user', content: 'hi' }] }, field: /^system\.0\.cache_control\.ttl:/ },
     { name: 'extra field', body: { model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }], colour: 'blue' }, field: /^colour: Extra inputs/ },
     { name: 'prefill on Fable', body: { model: 'claude-fable-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'Sure' }] }, field: /prefill/ },
+    { name: 'thinking with a forced tool', body: { model: 'claude-opus-4-8', max_tokens: 4000, thinking: { type: 'adaptive' }, tools: [{ name: 't', input_schema: { type: 'object' } }], tool_choice: { type: 'any' }, messages: [{ role: 'user', content: 'hi' }] }, field: /^tool_choice: Thinking/ },
     { name: 'thinking enabled on Fable', body: { model: 'claude-fable-5', max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2000 }, messages: [{ role: 'user', content: 'hi' }] }, field: /^thinking\.type:/ },
   ];
 
@@ -171,6 +172,7 @@ describe('standin: fuzz', () => {
       socket.on('close', () => resolve(data));
     });
     assert.match(reply, /^HTTP\/1\.1 400/);
+    assert.match(reply, /request-id: req_011/);
     const health = await raw(ctx.standin.url, '/_standin/health');
     assert.equal(health.status, 200);
   });
