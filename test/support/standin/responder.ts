@@ -92,7 +92,8 @@ export function defaultReply(context: ReplyContext): Reply {
     const input = answer && typeof answer === 'object' ? (answer as Record<string, unknown>) : { text: task ? textAnswer(task, sel).text : context.lastUser };
     return { toolUse: { name, input } };
   }
-  if (answer !== undefined) return { json: answer };
+  // Compact JSON keeps the answer well inside the max_tokens a caller sets for structured steps.
+  if (answer !== undefined) return { text: JSON.stringify(answer) };
   if (task) return textAnswer(task, sel);
   const said = context.lastUser.trim().split(/\s+/).slice(0, 12).join(' ');
   return { text: `This is the local Anthropic API stand-in answering ${context.model}. You said: “${said}${context.lastUser.trim().split(/\s+/).length > 12 ? '…' : ''}”.` };

@@ -68,7 +68,7 @@ export interface StartOptions {
   requireKey?: string;
   /** Stand-in clock milliseconds a batch stays in_progress (default 0). */
   batchLatencyMs?: number;
-  /** Oldest log entries are dropped beyond this (default 10 000). */
+  /** Oldest log entries are dropped beyond this (default 2000; entries keep whole request bodies). */
   maxLogEntries?: number;
 }
 
@@ -134,7 +134,7 @@ export async function start(options: StartOptions = {}): Promise<Standin> {
   const clock = new ControllableClock();
   const cache = new PromptCache(clock);
   const script = new Script();
-  const log = new RequestLog(options.maxLogEntries ?? 10_000);
+  const log = new RequestLog(options.maxLogEntries ?? 2_000);
   const diagnostics = new CacheDiagnostics();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   let minCacheable: Record<string, number> = { ...options.minCacheable };
