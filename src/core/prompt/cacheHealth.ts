@@ -97,7 +97,8 @@ interface Entry {
   state: 'live' | 'pending' | 'uncacheable';
   lastUseAt: number;
   ttlMs: number;
-  pendingPlan?: PromptPlan;
+  /** The outstanding expectation whose request will write this entry. */
+  pendingBy?: number;
   pendingSince?: number;
   /** Exact cumulative tokens through this breakpoint, once usage has told us. */
   actualTokens?: number;
@@ -119,7 +120,13 @@ const PENDING_TIMEOUT_MS = 10 * 60_000;
 export class CacheHealth {
   private readonly entries = new Map<string, Entry>();
   private readonly snapshots = new Map<string, Snapshot>();
-  private readonly expectations = new Map<PromptPlan, CacheExpectation>();
+  /**
+   * Outstanding expectations by request identity (model + prefix + user message), oldest
+   * first. Keyed on content rather than on the plan object so that a caller may rebuild an
+   * equal plan between expectHit and observe.
+   */
+  private readonly expectations = new Map<string, { id: number; expectation: CacheExpectation }[]>();
+  private nextId = 1;
   private readonly missLog: CacheMiss[] = [];
   private readonly gaps: number[] = [];
   private lastCall: { model: string; at: number } | undefined;
@@ -142,12 +149,13 @@ export class CacheHealth {
     const lost = marked.find((i) => i > expectedSegment);
     const predicted = lost !== undefined ? this.diagnose(plan, model, chains, lost, now) : marked.length === 0 ? this.diagnoseUnmarked(plan, model, chains, now) : undefined;
 
+    const id = this.nextId++;
     for (const i of marked) {
       if (i <= expectedSegment) continue;
       const key = keyOf(model, chains[i] ?? '');
       const entry = this.entries.get(key);
-      if (entry?.state === 'uncacheable' || (entry?.state === 'pending' && entry.pendingPlan !== plan && !this.stalePending(entry, now))) continue;
-      this.entries.set(key, { model, chain: chains[i] ?? '', state: 'pending', lastUseAt: entry?.lastUseAt ?? now, ttlMs: TTL_MS[plan.ttl], pendingPlan: plan, pendingSince: now, ...(entry?.actualTokens ? { actualTokens: entry.actualTokens } : {}) });
+      if (entry?.state === 'uncacheable' || (entry?.state === 'pending' && !this.stalePending(entry, now))) continue;
+      this.entries.set(key, { model, chain: chains[i] ?? '', state: 'pending', lastUseAt: entry?.lastUseAt ?? now, ttlMs: TTL_MS[plan.ttl], pendingBy: id, pendingSince: now, ...(entry?.actualTokens ? { actualTokens: entry.actualTokens } : {}) });
     }
 
     const expectation: CacheExpectation = {
@@ -159,17 +167,22 @@ export class CacheHealth {
       ...(predicted ? { predicted } : {}),
       cold: expectedSegment < 0 && predicted === undefined,
     };
-    this.expectations.set(plan, expectation);
+    const requestKey = requestKeyOf(plan, chains);
+    const queue = this.expectations.get(requestKey) ?? [];
+    queue.push({ id, expectation });
+    this.expectations.set(requestKey, queue);
     return expectation;
   }
 
   /** Call when the response starts streaming: from then on its writes are readable. */
   streamStarted(plan: PromptPlan, now: number): void {
+    const outstanding = this.expectations.get(requestKeyOf(plan, chainsOf(plan.segments)))?.[0];
+    if (!outstanding) return;
     for (const entry of this.entries.values()) {
-      if (entry.state === 'pending' && entry.pendingPlan === plan) {
+      if (entry.state === 'pending' && entry.pendingBy === outstanding.id) {
         entry.state = 'live';
-        entry.lastUseAt = this.expectations.get(plan)?.sentAt ?? now;
-        delete entry.pendingPlan;
+        entry.lastUseAt = Math.min(outstanding.expectation.sentAt, now);
+        delete entry.pendingBy;
         delete entry.pendingSince;
       }
     }
@@ -177,18 +190,18 @@ export class CacheHealth {
 
   /** Call when a request failed before any usage came back. */
   abandon(plan: PromptPlan): void {
-    this.expectations.delete(plan);
+    const outstanding = this.take(plan, chainsOf(plan.segments));
+    if (!outstanding) return;
     for (const [key, entry] of this.entries) {
-      if (entry.state === 'pending' && entry.pendingPlan === plan) this.entries.delete(key);
+      if (entry.state === 'pending' && entry.pendingBy === outstanding.id) this.entries.delete(key);
     }
   }
 
   /** Call with the response's usage. Returns the outcome and, when there was one, the miss. */
   observe(plan: PromptPlan, usage: CacheUsage, now: number): CacheObservation {
-    const expectation = this.expectations.get(plan) ?? this.expectHit(plan, now);
-    this.expectations.delete(plan);
-    const { model, sentAt } = expectation;
     const chains = chainsOf(plan.segments);
+    const expectation = (this.take(plan, chains) ?? this.expectAndTake(plan, chains, now)).expectation;
+    const { model, sentAt } = expectation;
     const marked = markedIndexes(plan.segments);
     const last = marked[marked.length - 1] ?? -1;
     const read = usage.cache_read_input_tokens ?? 0;
@@ -259,6 +272,26 @@ export class CacheHealth {
     return 0;
   }
 
+  /** Removes and returns the oldest outstanding expectation for this request. */
+  private take(plan: PromptPlan, chains: readonly string[]): { id: number; expectation: CacheExpectation } | undefined {
+    const requestKey = requestKeyOf(plan, chains);
+    const queue = this.expectations.get(requestKey);
+    const first = queue?.shift();
+    if (queue && queue.length === 0) this.expectations.delete(requestKey);
+    return first;
+  }
+
+  /** observe() without a prior expectHit: judge as if it had been sent just now. */
+  private expectAndTake(plan: PromptPlan, chains: readonly string[], now: number): { id: number; expectation: CacheExpectation } {
+    this.expectHit(plan, now);
+    const requestKey = requestKeyOf(plan, chains);
+    const queue = this.expectations.get(requestKey) ?? [];
+    const last = queue.pop();
+    if (queue.length === 0) this.expectations.delete(requestKey);
+    if (!last) throw new Error('expectHit did not record an expectation');
+    return last;
+  }
+
   private readable(entry: Entry, now: number): boolean {
     return entry.state === 'live' && now - entry.lastUseAt <= entry.ttlMs;
   }
@@ -292,7 +325,7 @@ export class CacheHealth {
     if (!segment) return undefined;
     const potentialTokens = segment.cumulativeTokens;
     const entry = this.entries.get(keyOf(model, chains[lost] ?? ''));
-    if (entry?.state === 'pending' && entry.pendingPlan !== plan && !this.stalePending(entry, now)) {
+    if (entry?.state === 'pending' && !this.stalePending(entry, now)) {
       const seconds = Math.round((now - (entry.pendingSince ?? now)) / 1000);
       return { segment: segment.name, cause: 'writeNotReadable', detail: `a request with the same prefix was sent ${seconds}s earlier and has not started answering, so its cache write cannot be read yet`, potentialTokens };
     }
@@ -397,6 +430,12 @@ function markedIndexes(segments: readonly SegmentInfo[]): number[] {
     if (s.cached) out.push(i);
   });
   return out;
+}
+
+/** Same model, same prefix, same user message: the same request for cache purposes. */
+function requestKeyOf(plan: PromptPlan, chains: readonly string[]): string {
+  const user = plan.body.messages.map((m) => m.content.map((b) => b.text).join('\n')).join('\n');
+  return `${canonicalModel(plan.model)}\u0000${chains[chains.length - 1] ?? ''}\u0000${plan.ttl}\u0000${user}`;
 }
 
 function keyOf(model: string, chain: string): string {

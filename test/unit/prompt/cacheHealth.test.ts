@@ -190,6 +190,31 @@ describe('miss diagnosis', () => {
     assert.equal(observation.miss?.readTokens, 0);
   });
 
+  test('a caller may rebuild an equal plan between expectHit and observe', () => {
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    const sent = planWith({ pinned: pinnedFiles });
+    health.expectHit(sent, 0);
+    const cold = health.observe(planWith({ pinned: pinnedFiles }), api.call(sent, 0).usage, 2000);
+    assert.equal(cold.outcome, 'write');
+    assert.equal(cold.miss, undefined, 'no false "write not readable" against its own expectation');
+    const again = planWith({ pinned: pinnedFiles });
+    health.expectHit(again, MIN);
+    const hit = health.observe(planWith({ pinned: pinnedFiles }), api.call(again, MIN).usage, MIN + 2000);
+    assert.equal(hit.outcome, 'hit');
+    assert.ok(hit.expectedReadTokens > 0);
+  });
+
+  test('observe without expectHit still judges the call', () => {
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    const first = planWith();
+    health.observe(first, api.call(first, 0).usage, 1000);
+    api.evictAll();
+    const second = planWith();
+    assert.equal(health.observe(second, api.call(second, MIN).usage, MIN).miss?.cause, 'unexplained');
+  });
+
   test('an abandoned request stops blocking others', () => {
     const health = new CacheHealth();
     const a = planWith();
