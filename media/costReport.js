@@ -1,0 +1,221 @@
+// Ladder cost report webview. Plain DOM and inline SVG, no libraries and no inline
+// scripts, so it runs under a strict CSP (script-src ${webview.cspSource} only).
+//
+// The extension posts one message shape (src/core/ledger/report.ts, CostReportMessage):
+//   { type: 'costReport',
+//     tasks: [{ taskId, command, workspace, firstTime, lastTime, calls, micros, tiers: ['H','O'],
+//               finalTier, models: [...], escalations, fallbacks, outcome, verdict? }],
+//     perTierPerDay: [{ day: 'YYYY-MM-DD', tier: 'H'|'S'|'O'|'F', calls, micros }],
+//     totals: { label, micros, calls, cacheSavingsMicros, opusMicros, opusModel, escalations,
+//               fallbacks, allTimeMicros } }
+// Non-ASCII text is written as \u escapes so the file decodes the same whatever charset
+// the page declares. Money is integer micro-dollars. On load the script posts { type: 'ready' } so the
+// extension knows when to send; the last report is kept with setState for reloads.
+(function () {
+  'use strict';
+
+  const TIERS = ['H', 'S', 'O', 'F'];
+  const TIER_NAMES = { H: 'H \u00b7 labour', S: 'S \u00b7 execute', O: 'O \u00b7 judgment', F: 'F \u00b7 exception' };
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  const vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
+  const root = document.getElementById('cost-report') || document.body;
+  let sortKey = 'lastTime';
+  let sortDescending = true;
+  let current;
+
+  /** Integer micro-dollars to "$1,234.56" (cents) or "$0.0042" below a cent, no float sums. */
+  function usd(micros) {
+    const negative = micros < 0;
+    const abs = Math.abs(Math.trunc(micros));
+    const decimals = abs === 0 || abs >= 10000 ? 2 : 4;
+    const step = Math.pow(10, 6 - decimals);
+    const rounded = Math.floor((abs + step / 2) / step);
+    const scale = Math.pow(10, decimals);
+    const whole = String(Math.floor(rounded / scale)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    const fraction = String(rounded % scale).padStart(decimals, '0');
+    return (negative ? '-' : '') + '$' + whole + '.' + fraction;
+  }
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function svg(tag, attributes) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const key of Object.keys(attributes || {})) node.setAttribute(key, String(attributes[key]));
+    return node;
+  }
+
+  function shortTime(iso) {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return iso;
+    return date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  }
+
+  function renderTotals(totals) {
+    const section = el('section', 'totals');
+    section.setAttribute('aria-label', 'Totals');
+    const saved = totals.opusMicros - totals.micros;
+    const items = [
+      [totals.label, usd(totals.micros), totals.calls + (totals.calls === 1 ? ' call' : ' calls')],
+      ['Cache savings', usd(totals.cacheSavingsMicros), 'cache reads vs uncached input'],
+      [saved >= 0 ? 'Saved vs all-Opus' : 'Extra vs all-Opus', usd(Math.abs(saved)), 'all-Opus (' + totals.opusModel + '): ' + usd(totals.opusMicros)],
+      ['Escalations \u00b7 fallbacks', totals.escalations + ' \u00b7 ' + totals.fallbacks, 'all loaded: ' + usd(totals.allTimeMicros)],
+    ];
+    for (const [label, value, note] of items) {
+      const card = el('div', 'total');
+      card.appendChild(el('div', 'total-label', label));
+      card.appendChild(el('div', 'total-value', value));
+      card.appendChild(el('div', 'total-note', note));
+      section.appendChild(card);
+    }
+    return section;
+  }
+
+  function renderChart(points) {
+    const section = el('section', 'chart');
+    section.appendChild(el('h2', undefined, 'Cost per day by tier'));
+    const days = Array.from(new Set(points.map((p) => p.day))).sort();
+    if (days.length === 0) {
+      section.appendChild(el('p', 'empty', 'No calls in this period.'));
+      return section;
+    }
+    const byDay = new Map(days.map((d) => [d, { H: 0, S: 0, O: 0, F: 0, total: 0, calls: 0 }]));
+    for (const p of points) {
+      const day = byDay.get(p.day);
+      day[p.tier] += p.micros;
+      day.total += p.micros;
+      day.calls += p.calls;
+    }
+    const max = Math.max(1, ...Array.from(byDay.values(), (d) => d.total));
+    const width = 640;
+    const height = 220;
+    const left = 56;
+    const bottom = 28;
+    const plotHeight = height - bottom - 8;
+    const slot = (width - left) / days.length;
+    const barWidth = Math.max(2, Math.min(28, slot * 0.7));
+    const chart = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, role: 'img', class: 'bars' });
+    chart.setAttribute('aria-label', 'Cost per day by tier over ' + days.length + ' days; highest day ' + usd(max));
+    for (const fraction of [0, 0.5, 1]) {
+      const y = 8 + plotHeight * (1 - fraction);
+      chart.appendChild(svg('line', { x1: left, x2: width, y1: y, y2: y, class: 'grid' }));
+      const label = svg('text', { x: left - 6, y: y + 4, class: 'axis', 'text-anchor': 'end' });
+      label.textContent = usd(Math.round(max * fraction));
+      chart.appendChild(label);
+    }
+    days.forEach((dayKey, index) => {
+      const day = byDay.get(dayKey);
+      const x = left + slot * index + (slot - barWidth) / 2;
+      let y = 8 + plotHeight;
+      for (const tier of TIERS) {
+        if (day[tier] <= 0) continue;
+        const h = (day[tier] / max) * plotHeight;
+        y -= h;
+        const rect = svg('rect', { x: x, y: y, width: barWidth, height: Math.max(h, 0.5), class: 'tier-' + tier });
+        const title = svg('title');
+        title.textContent = dayKey + ' \u00b7 ' + TIER_NAMES[tier] + ': ' + usd(day[tier]);
+        rect.appendChild(title);
+        chart.appendChild(rect);
+      }
+      const every = Math.ceil(days.length / 10);
+      if (index % every === 0) {
+        const label = svg('text', { x: x + barWidth / 2, y: height - 10, class: 'axis', 'text-anchor': 'middle' });
+        label.textContent = dayKey.slice(5);
+        chart.appendChild(label);
+      }
+    });
+    section.appendChild(chart);
+    const legend = el('ul', 'legend');
+    for (const tier of TIERS) {
+      const item = el('li');
+      item.appendChild(el('span', 'swatch tier-' + tier));
+      item.appendChild(document.createTextNode(TIER_NAMES[tier]));
+      legend.appendChild(item);
+    }
+    section.appendChild(legend);
+    return section;
+  }
+
+  const COLUMNS = [
+    { key: 'lastTime', label: 'When', value: (t) => t.lastTime, render: (t) => shortTime(t.lastTime) },
+    { key: 'command', label: 'Command', value: (t) => t.command, render: (t) => t.command },
+    { key: 'tiers', label: 'Route', value: (t) => t.tiers.join(''), render: (t) => t.tiers.join(' \u2192 ') },
+    { key: 'calls', label: 'Calls', value: (t) => t.calls, render: (t) => String(t.calls), numeric: true },
+    { key: 'micros', label: 'Cost', value: (t) => t.micros, render: (t) => usd(t.micros), numeric: true },
+    { key: 'escalations', label: 'Esc. / fallb.', value: (t) => t.escalations + t.fallbacks, render: (t) => t.escalations + ' / ' + t.fallbacks, numeric: true },
+    { key: 'outcome', label: 'Outcome', value: (t) => t.outcome, render: (t) => t.outcome },
+    { key: 'verdict', label: 'Verdict', value: (t) => t.verdict || '', render: (t) => t.verdict || '\u2014' },
+  ];
+
+  function renderTasks(tasks) {
+    const section = el('section', 'tasks');
+    section.appendChild(el('h2', undefined, 'Tasks'));
+    if (tasks.length === 0) {
+      section.appendChild(el('p', 'empty', 'No tasks yet.'));
+      return section;
+    }
+    const column = COLUMNS.find((c) => c.key === sortKey) || COLUMNS[0];
+    const rows = tasks.slice().sort((a, b) => {
+      const x = column.value(a);
+      const y = column.value(b);
+      const order = x < y ? -1 : x > y ? 1 : 0;
+      return sortDescending ? -order : order;
+    });
+    const table = el('table');
+    const head = el('thead');
+    const headRow = el('tr');
+    for (const c of COLUMNS) {
+      const th = el('th', c.numeric ? 'numeric' : '');
+      th.setAttribute('scope', 'col');
+      const button = el('button', 'sort', c.label);
+      button.type = 'button';
+      if (c.key === sortKey) th.setAttribute('aria-sort', sortDescending ? 'descending' : 'ascending');
+      button.addEventListener('click', () => {
+        sortDescending = c.key === sortKey ? !sortDescending : true;
+        sortKey = c.key;
+        render();
+      });
+      th.appendChild(button);
+      headRow.appendChild(th);
+    }
+    head.appendChild(headRow);
+    table.appendChild(head);
+    const body = el('tbody');
+    for (const task of rows) {
+      const tr = el('tr');
+      tr.title = task.taskId + ' \u00b7 ' + task.models.join(', ');
+      for (const c of COLUMNS) tr.appendChild(el('td', c.numeric ? 'numeric' : '', c.render(task)));
+      body.appendChild(tr);
+    }
+    table.appendChild(body);
+    section.appendChild(table);
+    return section;
+  }
+
+  function render() {
+    root.textContent = '';
+    if (!current) {
+      root.appendChild(el('p', 'empty', 'Loading the cost ledger\u2026'));
+      return;
+    }
+    root.appendChild(renderTotals(current.totals));
+    root.appendChild(renderChart(current.perTierPerDay || []));
+    root.appendChild(renderTasks(current.tasks || []));
+  }
+
+  window.addEventListener('message', (event) => {
+    const data = event.data;
+    if (!data || !Array.isArray(data.tasks) || !Array.isArray(data.perTierPerDay) || !data.totals) return;
+    current = data;
+    if (vscode) vscode.setState(data);
+    render();
+  });
+
+  current = vscode ? vscode.getState() : undefined;
+  render();
+  if (vscode) vscode.postMessage({ type: 'ready' });
+})();
