@@ -140,6 +140,16 @@ describe('standin: prompt caching', () => {
     assert.equal(toolsChanged.cache_read_input_tokens, 0);
   });
 
+  test('a speed change keeps the tools cache but loses the system cache', async () => {
+    const tools = [{ name: 'search', description: PREFIX, input_schema: { type: 'object' as const }, cache_control: { type: 'ephemeral' as const } }];
+    const system = cachedSystem(textOfTokens(500, MODEL, 3));
+    const first = await usage({ tools, system });
+    const fast = await usage({ tools, system, speed: 'fast' });
+    assert.ok((fast.cache_read_input_tokens ?? 0) > 0, 'tools prefix read');
+    assert.ok((fast.cache_read_input_tokens ?? 0) < (first.cache_creation_input_tokens ?? 0), 'system part rewritten');
+    assert.equal((fast.cache_read_input_tokens ?? 0) + (fast.cache_creation_input_tokens ?? 0), first.cache_creation_input_tokens);
+  });
+
   test('an entry is readable only once the response that wrote it has started: parallel calls both miss', async () => {
     ctx.standin.script.fault(faults.slowFirstByte(150));
     const [slow, fast] = await Promise.all([
