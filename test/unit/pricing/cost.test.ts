@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  costOfUsage, costOnModel, costWithoutCacheReads, estimateCostMicros, estimateCostUsd, picosToMicros, pricedTokens,
+  costOfUsage, costOnModel, costWithoutCacheReads, estimateCostMicros, estimateCostUsd, picosOf, picosToMicros, priceTokens, pricedTokens, totalPicos,
 } from '../../../src/core/pricing/cost';
 import { PRICE_TABLE, lookupPrice } from '../../../src/core/pricing/priceTable';
 import { randomUsage, seededRandom, usage } from '../../support/fixtures/usage/builders';
@@ -189,6 +189,19 @@ describe('exactness', () => {
     assert.ok(Number.isSafeInteger(micros));
     assert.equal(BigInt(micros), exact);
     assert.notEqual(floatUsd * 1e6, micros, 'the naive float sum is not exact (why integers are used)');
+  });
+
+  test('picosOf (the summary hot path) agrees with priceTokens on every row', () => {
+    const random = seededRandom(3);
+    for (let i = 0; i < 3000; i++) {
+      const row = PRICE_TABLE.rows[i % PRICE_TABLE.rows.length];
+      assert.ok(row);
+      const lookup = lookupPrice(row.model, PRICE_TABLE, row.effectiveFrom);
+      const block = randomUsage(random);
+      const t = pricedTokens(block);
+      const batch = block.service_tier === 'batch';
+      assert.equal(picosOf(lookup, t.input, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead, t.output, batch), totalPicos(priceTokens(lookup, t, batch)));
+    }
   });
 
   test('picosToMicros rounds half up without float division', () => {
