@@ -86,22 +86,46 @@ export const DifficultyAnswer = z.object({
 export type DifficultyAnswer = z.infer<typeof DifficultyAnswer>;
 
 /**
- * Pulls the first JSON object out of a model's text (bare, or inside a ```json fence).
+ * Bodies of fenced blocks, paired line by line: a fence opens with ``` (or more) and an
+ * optional language, and closes with the same fence alone on a line, so a closing fence
+ * is never taken for the opening of the next block.
+ */
+export function fencedBlocks(text: string): { lang: string; body: string }[] {
+  const blocks: { lang: string; body: string }[] = [];
+  let open: { fence: string; lang: string; lines: string[] } | undefined;
+  for (const line of text.split('\n')) {
+    if (!open) {
+      const start = /^\s*(`{3,})([\w+.#-]*)\s*$/.exec(line);
+      if (start?.[1]) open = { fence: start[1], lang: start[2] ?? '', lines: [] };
+    } else if (line.trim() === open.fence) {
+      blocks.push({ lang: open.lang, body: open.lines.join('\n') });
+      open = undefined;
+    } else {
+      open.lines.push(line);
+    }
+  }
+  return blocks;
+}
+
+/**
+ * Pulls the first JSON object out of a model's text (in a fenced block, or bare).
  * Returns undefined when there is none or it does not parse.
  */
 export function extractJson(text: string): unknown {
-  const fenced = /```(?:json)?\s*\n([\s\S]*?)\n```/.exec(text);
-  const candidate = fenced?.[1] ?? text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1);
-  if (!candidate.trim()) return undefined;
-  try {
-    return JSON.parse(candidate);
-  } catch {
-    return undefined;
+  const candidates = fencedBlocks(text).filter((b) => b.lang === '' || b.lang === 'json').map((b) => b.body);
+  candidates.push(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1));
+  for (const candidate of candidates) {
+    if (!candidate.trim()) continue;
+    try {
+      return JSON.parse(candidate);
+    } catch {
+      // try the next candidate
+    }
   }
+  return undefined;
 }
 
 /** The body of the first fenced code block, or undefined. */
 export function extractCodeBlock(text: string): string | undefined {
-  const match = /```[^\n]*\n([\s\S]*?)\n?```/.exec(text);
-  return match?.[1];
+  return fencedBlocks(text)[0]?.body;
 }

@@ -125,6 +125,16 @@ export class CostMeter implements vscode.Disposable {
     this.render();
   }
 
+  /** What the status bar shows right now (text and tooltip Markdown), for tests and the report. */
+  get shown(): { text: string; tooltip: string; accessibleName: string } {
+    const tooltip = this.item.tooltip;
+    return {
+      text: this.item.text,
+      tooltip: typeof tooltip === 'string' ? tooltip : tooltip?.value ?? '',
+      accessibleName: this.item.accessibilityInformation?.label ?? '',
+    };
+  }
+
   resetSession(): void {
     this.sessionStart = new Date().toISOString();
     this.summary.resetSession(this.sessionStart);

@@ -9,5 +9,6 @@ export function run(): Promise<void> {
   const mocha = createMocha();
   // Required after the globals exist; the bundler evaluates these lazily.
   require('./activation.itest');
+  require('./commands.itest');
   return runMocha(mocha);
 }

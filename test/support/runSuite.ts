@@ -55,7 +55,10 @@ export async function runSuiteInCodeServer(run: SuiteRun): Promise<number> {
       void page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
     });
     await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
-      for (const line of format(...(Array.isArray(args) ? args : [args])).split('\n')) log(line);
+      const text = format(...(Array.isArray(args) ? args : [args]));
+      // A reporter call may span lines (failure details): all of them belong to the report.
+      if (text.startsWith(REPORT_PREFIX)) for (const line of text.slice(REPORT_PREFIX.length).split('\n')) report(line);
+      else for (const line of text.split('\n')) log(line);
     });
     await page.goto(url);
     const timeoutMs = run.timeoutMs ?? 300_000;

@@ -1,5 +1,5 @@
 import type { DifficultyAnswer, Finding, FindingCategory, FindingsAnswer, JudgeAnswer, Severity, Verdict } from '../../../src/core/protocol';
-import { extractJson } from '../../../src/core/protocol';
+import { extractJson, fencedBlocks } from '../../../src/core/protocol';
 import { findDeclarations, languageFamily, parseSelection, type Selection } from './selection';
 
 /**
@@ -180,9 +180,9 @@ function asFinding(value: unknown): Finding | undefined {
  */
 export function parseJudgedFindings(text: string): { index: number; finding: Finding }[] {
   const candidates: unknown[] = [];
-  for (const match of text.matchAll(/```(?:json)?[ \t]*\n([\s\S]*?)\n```/g)) {
+  for (const { body } of fencedBlocks(text)) {
     try {
-      candidates.push(JSON.parse(match[1] ?? ''));
+      candidates.push(JSON.parse(body));
     } catch {
       // Not JSON: the message may also carry the code selection in a fence.
     }

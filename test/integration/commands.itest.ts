@@ -1,0 +1,120 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { formatUsd } from '../../src/core/ledger/format';
+import type { CallRecord } from '../../src/core/ledger/record';
+import { openAndSelect, until } from './editor';
+import { ladder } from './helpers';
+import { api, resetApi, setUpSuite, tearDownSuite, TEST_KEY } from './setup';
+
+async function ledgerCalls(): Promise<CallRecord[]> {
+  const { container } = await ladder();
+  const { records } = await container.cost.store.readAll();
+  return records.filter((r): r is CallRecord => r.kind !== 'verdict');
+}
+
+function messageRequests() {
+  return api().log.filter((e) => e.path === '/v1/messages');
+}
+
+describe('commands against the local API stand-in', function () {
+  this.timeout(60_000);
+  before(setUpSuite);
+  after(tearDownSuite);
+  beforeEach(resetApi);
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('Preview Route shows tier, model and reasons and sends no message', async () => {
+    await openAndSelect('src/orders.ts', 10, 13);
+    const preview = await vscode.commands.executeCommand<{ tier: string; model: string; reasons: string[]; estimatedCostUsd: number; blocked: boolean }>('ladder.previewRoute', 'Is this query safe against SQL injection?');
+    assert.ok(preview, 'the command returns its plan');
+    assert.equal(preview.tier, 'O', 'a security question routes to judgment');
+    assert.equal(preview.model, 'claude-opus-4-8');
+    assert.ok(preview.reasons.some((r) => /injection|security/i.test(r)), `reasons mention security: ${preview.reasons.join(' | ')}`);
+    assert.ok(preview.estimatedCostUsd > 0);
+    assert.equal(messageRequests().length, 0, 'nothing was sent to /v1/messages');
+  });
+
+  it('Explain Selection streams into a result view, and the status bar moves to exactly the ledger sum', async () => {
+    const { container } = await ladder();
+    container.cost.resetSession();
+    await openAndSelect('src/orders.ts', 15, 19);
+    const outcome = await vscode.commands.executeCommand<{ text: string; plan: { model: string }; resultUri: vscode.Uri; taskId: string }>('ladder.explainSelection');
+    assert.ok(outcome, 'the request completed');
+    const doc = await vscode.workspace.openTextDocument(outcome.resultUri);
+    await until('the footer in the result view', () => /Task cost/.test(doc.getText()) || undefined);
+    assert.match(doc.getText(), new RegExp(`routed to \\*\\*${outcome.plan.model}`));
+    assert.match(doc.getText(), /orderTotal/, 'the streamed answer is about the selection');
+
+    const calls = (await ledgerCalls()).filter((r) => r.taskId === outcome.taskId);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]?.outcome, 'ok');
+    const sent = messageRequests();
+    assert.equal(sent.length, 1);
+    assert.deepEqual(calls[0]?.usage.input_tokens, (sent[0]?.usage as { input_tokens: number }).input_tokens, 'the ledger has the usage the API billed');
+
+    const sessionMicros = (await ledgerCalls()).filter((r) => r.time >= calls[0]!.time).reduce((s, r) => s + r.costMicros, 0);
+    const shown = container.cost.shown;
+    assert.equal(shown.text, `$(pulse) Ladder ${formatUsd(sessionMicros)}`);
+    assert.ok(shown.tooltip.includes(formatUsd(sessionMicros)), 'the tooltip shows the same figure');
+    assert.match(shown.accessibleName, /^Ladder session cost/);
+  });
+
+  it('Tidy Selection opens a diff; Accept applies one undoable edit and records the verdict', async () => {
+    const editor = await openAndSelect('src/orders.ts', 15, 19);
+    const before = editor.document.getText();
+    const pending = vscode.commands.executeCommand<string>('ladder.tidySelection');
+    await until('the proposal diff', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff) || undefined);
+    assert.equal(await vscode.commands.executeCommand('ladder.acceptEdit'), true);
+    assert.equal(await pending, 'accepted');
+    const after = editor.document.getText();
+    assert.notEqual(after, before);
+    assert.ok(!/[ \t]+$/m.test(after.split('\n').slice(14, 19).join('\n')), 'trailing whitespace is gone in the tidied lines');
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), before, 'one undo restores the file');
+    await editor.document.save();
+    const { container } = await ladder();
+    const { records } = await container.cost.store.readAll();
+    assert.ok(records.some((r) => r.kind === 'verdict' && r.verdict === 'accepted'), 'the accept is in the ledger');
+  });
+
+  it('Review with Escalation: a cheap pass finds, judgment confirms, diagnostics appear with who found and who confirmed', async () => {
+    await openAndSelect('src/orders.ts', 9, 23);
+    const result = await vscode.commands.executeCommand<{ findings: { category: string; foundByModel: string; confirmedByModel?: string }[]; costMicros: number; taskId: string; reportUri: vscode.Uri }>('ladder.reviewSelection');
+    assert.ok(result, 'the review completed');
+    const models = messageRequests().map((e) => e.model);
+    assert.equal(models[0], 'claude-haiku-4-5', 'the first pass runs on the labour tier');
+    assert.ok(models.includes('claude-opus-4-8'), 'escalated findings go to the judgment tier');
+    const security = result.findings.filter((f) => f.category === 'security');
+    assert.ok(security.length > 0, 'the SQL concatenation / innerHTML are security findings');
+    assert.ok(security.every((f) => f.confirmedByModel === 'claude-opus-4-8'), `security findings are judged: ${JSON.stringify(result.findings)}`);
+
+    const uri = vscode.window.activeTextEditor?.document.uri ?? vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src/orders.ts');
+    const diagnostics = await until('Ladder diagnostics', () => {
+      const all = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Ladder');
+      return all.length > 0 ? all : undefined;
+    });
+    assert.ok(diagnostics.some((d) => /confirmed by claude-opus-4-8/.test(d.message)));
+
+    const report = await vscode.workspace.openTextDocument(result.reportUri);
+    assert.match(report.getText(), new RegExp(`Task cost: ${formatUsd(result.costMicros).replace('$', '\\$')}`));
+    const taskCalls = (await ledgerCalls()).filter((r) => r.taskId === result.taskId);
+    assert.equal(taskCalls.reduce((s, r) => s + r.costMicros, 0), result.costMicros, 'the report total is the ledger total for the task');
+  });
+
+  it('the API key never appears in the ledger, an export, or what the stand-in logged', async () => {
+    const { container } = await ladder();
+    const { records } = await container.cost.store.readAll();
+    assert.ok(records.length > 0);
+    assert.ok(!JSON.stringify(records).includes(TEST_KEY));
+    const target = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'ledger-export.csv');
+    const exported = await vscode.commands.executeCommand<{ records: number }>('ladder.exportLedger', 'csv', target);
+    assert.equal(exported?.records, records.length);
+    const csv = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+    assert.ok(csv.startsWith('time,') || csv.split('\n')[0]!.includes('taskId'), 'a CSV header');
+    assert.ok(!csv.includes(TEST_KEY));
+    await vscode.workspace.fs.delete(target);
+  });
+});

@@ -1,0 +1,25 @@
+import * as vscode from 'vscode';
+
+/** Opens a workspace file and selects the given 1-based inclusive lines. */
+export async function openAndSelect(relPath: string, fromLine?: number, toLine?: number): Promise<vscode.TextEditor> {
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!root) throw new Error('no workspace folder');
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(root, relPath));
+  const editor = await vscode.window.showTextDocument(document, { preview: false });
+  if (fromLine !== undefined) {
+    const end = toLine ?? fromLine;
+    editor.selection = new vscode.Selection(fromLine - 1, 0, end - 1, document.lineAt(end - 1).text.length);
+  }
+  return editor;
+}
+
+/** Polls until `predicate` holds (VS Code updates some state asynchronously). */
+export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
