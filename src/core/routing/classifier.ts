@@ -1,0 +1,642 @@
+import type { RequestCommand, StepType } from '../steps';
+import type { Tier } from '../tiers';
+import { TIER_LABELS, compareTiers, maxTier, minTier } from '../tiers';
+
+/**
+ * The deterministic router's first stage: what kind of work a request is and the lowest
+ * tier that does it well. Rules are general software-engineering knowledge (verbs,
+ * domains, path kinds, size as a weak signal), never lookups of known requests.
+ *
+ * Precedence, in words:
+ * 1. A trivial frame (version bump, release, revert, docs/config-only paths; typo, format,
+ *    comment or docs wording unless the text states a consequence such as "allowing
+ *    bypass") makes alarming words incidental: the work is labour.
+ * 2. Otherwise the strongest signal wins; on a tie the higher tier wins, because an
+ *    under-routed step is paid twice (the cheap answer fails and is redone).
+ * 3. Risk (security, concurrency, data integrity, algorithmic complexity, ambiguous root
+ *    cause, architecture) routes to judgment; memory ordering, split-brain and races in
+ *    replicated state route to the exception tier. A concurrency change whose fix is
+ *    prescribed ("behind a mutex") or that sits in low-stakes code (metrics, tests) is
+ *    execute work.
+ * 4. Size moves the tier only weakly: labour wording on hundreds of changed lines is
+ *    execute, a wordless change spread over many files is a mechanical sweep.
+ */
+
+/** Context statistics the editor (or the eval) knows about a request. */
+export interface ClassifyContext {
+  selectedLines?: number;
+  files?: number;
+  linesChanged?: number;
+  paths?: string[];
+  languageId?: string;
+}
+
+export interface ClassifyInput {
+  command: RequestCommand;
+  text: string;
+  context: ClassifyContext;
+}
+
+export interface Classification {
+  stepType: StepType;
+  tier: Tier;
+  /** 0..1; below the difficulty threshold the optional LLM check may run. */
+  confidence: number;
+  /** Human-readable, each ending in "→ <tier label>" for the decision it supports. */
+  reasons: string[];
+  /** Ids of the signals that fired (stable, for logs and tests). */
+  signals: string[];
+}
+
+type Family =
+  | 'labour' | 'execute'
+  | 'security' | 'concurrency' | 'integrity' | 'complexity' | 'architecture' | 'rootCause'
+  | 'exception';
+
+type Strength = 1 | 2 | 3 | 4;
+
+interface Rule {
+  readonly id: string;
+  readonly family: Family;
+  readonly strength: Strength;
+  /** What the user reads; `$0` is replaced by the matched words. */
+  readonly says: string;
+  readonly re?: RegExp;
+  /** Which form of the text the pattern runs on; default lower-cased. */
+  readonly on?: 'lower' | 'unquoted' | 'raw';
+  readonly step?: StepType;
+  /** Labour that stays labour at any size (typo, rename, format, bump, swap...). */
+  readonly sweep?: boolean;
+  /** Makes risk words incidental: always, or unless the text states a consequence. */
+  readonly frame?: 'absolute' | 'soft';
+  /** Drops the hit when this also matches (checked only after `re` fired). */
+  readonly unless?: RegExp;
+  /** A domain noun rather than a hazard: counts as risk only when something is being fixed. */
+  readonly domainOnly?: boolean;
+}
+
+interface Hit {
+  readonly rule: Rule;
+  readonly match: string;
+}
+
+const RISK_FAMILIES: ReadonlySet<Family> = new Set<Family>([
+  'security', 'concurrency', 'integrity', 'complexity', 'architecture', 'rootCause', 'exception',
+]);
+
+function familyTier(family: Family): Tier {
+  if (family === 'labour') return 'H';
+  if (family === 'execute') return 'S';
+  if (family === 'exception') return 'F';
+  return 'O';
+}
+
+// Verb-framed so that a label such as "[Doc Repo]" or "typo detector" does not read as docs work.
+const DOC_NOUN = String.raw`(docs?|documentation|readme|docstrings?|jsdoc|javadoc|rustdoc|man ?pages?|user guide|guide|tutorial|examples? in (the )?docs|changelog|release notes)`;
+
+const RULES: readonly Rule[] = [
+  // ── exception: subtle correctness with a large blast radius ──────────────────────────
+  { id: 'exception.memoryOrdering', family: 'exception', strength: 4, on: 'raw', says: 'mentions memory ordering ("$0") in a synchronisation primitive',
+    re: /\b(SeqCst|AcqRel)\b|Ordering::(Relaxed|Acquire|Release|AcqRel|SeqCst)\b|\bmemory[ _-]order(ing|s)?\b|\bmemory_order_\w+|\b[Aa]cquire ?\/ ?[Rr]elease\b|\b[Aa]cquire[- ]release\b|\b(relaxed|acquire|release) (ordering|semantics|loads?|stores?|fences?)\b|\b(lock|wait)[- ]free\b|\b(relax\w*|weaken\w*|strengthen\w*|tighten\w*) (the )?(memory |atomic )?orderings?\b/i },
+  { id: 'exception.orderingWord', family: 'exception', strength: 4, on: 'raw', says: 'names an atomic memory ordering ("$0")',
+    re: /`(Ordering::)?(Acquire|Release|AcqRel|SeqCst|Relaxed)`|\b(use|using|with|to|from|of) (Acquire|Release|AcqRel|SeqCst|Relaxed)\b|\bmemory_order_(acquire|release|acq_rel|seq_cst|relaxed|consume)\b/ },
+  { id: 'exception.splitBrain', family: 'exception', strength: 4, says: 'mentions "$0": cluster-wide safety of consensus/replicated state',
+    re: /\b(failover|fail-over|fail(ed|s|ing)? over|leader election|promot\w* (a |the )?replica|replica promotion|quorum)\b[^\n]{0,80}\b(data loss|lose data|losing data|lost writes|stale data|split[- ]brain|diverg\w*)\b|\bsplit[- ]brain\b|\b(raft|paxos|consensus) (safety|invariant|violation|bug)\b|\blinearizab\w*\b/ },
+
+  // ── security ─────────────────────────────────────────────────────────────────────────
+  { id: 'security.hazard', family: 'security', strength: 3, says: 'security-sensitive: mentions "$0"',
+    re: /\b(security|vulnerab\w*|exploit\w*|attackers?|malicious|untrusted|cve-\d{4}-\d+|ghsa-[\w-]+|xss|cross[- ]site|csrf|xsrf|ssrf|sql[- ]?injection|(command|shell|header|html|script|code|template|ldap|log) injection|injection (attack|vuln\w*|flaw)|remote code|\brce\b|arbitrary (code|file|command|read|write)|path traversal|directory traversal|zip ?slip|open redirect|redirect (allow|white|deny|black)[- ]?list|privilege escalation|escalat\w* privileges?|timing (attack|side[- ]channel|leak)|constant[- ]time|timing[- ]safe|compare_digest|side[- ]channel|trusted[ _-]?(hosts?|types|origins?|prox(y|ies))|innerhtml|outerhtml|v-html|dangerouslysetinnerhtml|document\.write|content[- ]security[- ]policy|\bcors\b|same[- ]origin|cross[- ]origin|__secure|__host|samesite|httponly|clickjack\w*|spoof\w*|denial[- ]of[- ]service|redos|zip bomb|(integer|buffer|heap) (overflow|underflow|corruption)|out[- ]of[- ]bounds (read|write|access)|use[- ]after[- ]free|double[- ]free|memory (safety|corruption)|undefined behaviou?r|unsound\w*|soundness|\bhmac\b|signatures? (verification|check|validation|bypass|forgery)|verif(y|ies|ied|ication)[ _]?(of )?(the )?signatures?|key confusion|unsanitized|unescaped|pickle|unpickl\w*|yaml\.load|unserializ\w*|deserializ\w* (of )?(untrusted|user|arbitrary|external)|format[- ]string (bug|vuln\w*|attack)|(leak\w*|expos\w*|log\w*) (the )?(secrets?|credentials?|passwords?|private keys?|api keys?|session ids?)|hard-?coded (secrets?|passwords?|credentials?|keys?)|protected mode|(auth\w*|verification|validation|security|sanitiz\w*|csrf|allow ?list|check) bypass|bypass\w* (the )?(auth\w*|verification|validation|security|sanitiz\w*|allow ?list|check)|sandbox escape|privilege drop|prototype pollution|parameteri[sz]ed (query|queries|statements?)|prepared statements?|raw sql|sql (string )?(concatenation|interpolation)|resource exhaustion|memory exhaustion|exhaust\w* (memory|resources|file descriptors)|unbounded (memory|allocations?|growth|recursion)|alg(orithm)?s?[ :="'`]*none|request smuggling|response splitting|(crlf|header) injection|null bytes?|nul bytes?|arbitrary (location|headers?|urls?|redirects?|paths?|html|sql|javascript|js)|(files?|paths?|directories|folders|symlinks?|links?) outside (of )?(the )?([\w-]+ )?(root|directory|dir|folder|base|web ?root|document root)|(other|another|any) (users?|accounts?|tenants?|customers?)'?s?'? (data|invoices?|orders?|files?|records?|profiles?|messages?|documents?)|someone else'?s|(can|could|may) (see|access|read|view|modify|edit|delete) (other|another|any) (users?|accounts?|tenants?|customers?)|uninitiali[sz]ed (memory|reads?|values?|bytes)|out[- ]of[- ]bounds|buffer over(flow|read|run)|dangling (pointers?|references?)|\bunsafe\b|verif\w*\b[^.\n]{0,30}\b(keys?|kid|certificates?|certs?|signatures?|tokens?|hostnames?|issuer|audience)|signatures?\b[^.\n]{0,30}\b(accepted|accepts?|forg\w*|bypass\w*|not (checked|verified))|(don'?t|do not|never|no longer|stop) trust\w*|trust\w* (the )?(x-forwarded[\w-]*|forwarded|proxy|proxies|client|user|host) ?(headers?|input|data|values?)?|x-forwarded-[\w-]+|brute[- ]?forc\w*|(pin|password|login|otp|2fa|mfa|auth\w*) attempts|credential stuffing|(run|runs|running|execut\w*) (arbitrary |malicious |untrusted |injected )?(scripts?|javascript|js) in the browser|user[- ](input|supplied|provided|controlled)|check\w* (that|if|whether) (the )?(user|caller|requester|account|client) (is|has)|only (admins?|administrators?|owners?|the owner)\b|(is|be|an?) (admin|administrator)s?\b|admin (checks?|only|rights|privileges)|(shell|sql|command|query|queries|html)\b[^.\n]{0,20}\b(built|constructed|assembled|concatenated|interpolated|formatted)\b (from|with)|(evaluat|execut|run)\w* (arbitrary |remote |user |untrusted )?code (from|sent|supplied|in requests)|redirect\w*\b[^.\n]{0,50}\b((relative|external|absolute|untrusted|user[- ]supplied) urls?|referr?er))\b/ },
+  { id: 'security.dosWord', family: 'security', strength: 3, on: 'raw', says: 'security-sensitive: mentions denial of service ("$0")',
+    re: /\b(DoS|DDoS)\b/ },
+  { id: 'security.htmlSink', family: 'security', strength: 3, says: 'writes values into HTML ("$0"): an XSS sink',
+    re: /\b(render\w*|inject\w*|insert\w*|output\w*|writ(e|es|ing)|put\w*|set\w*|interpolat\w*)\b[^.\n]{0,40}\b(href|anchor|html|attributes?|script tags?|markup)\b/ },
+  { id: 'security.outputEncoding', family: 'security', strength: 3, says: 'escaping of output ("$0"): an injection boundary',
+    re: /\b(un)?(escap\w*|sanitiz\w*|sanitis\w*|encod\w*)\b[^.\n]{0,40}\b(html|ssr|attributes?|templates?|pages?|titles?|markup|user input|user-supplied|headers?|urls?|shell|sql)\b|\b(html|ssr|attribute|template|header|url|shell|sql)[- ](escap\w*|sanitiz\w*|encod\w*)\b|\b(strip|remov|filter)\w* (the )?(html|script|unsafe) (tags?|markup|elements?)\b/ },
+  { id: 'security.escaping', family: 'security', strength: 2, on: 'unquoted', says: 'escaping of output ("$0") is security-sensitive',
+    re: /\b(un)?(escap(e|es|ed|ing)|sanitiz\w*|sanitis\w*)\b(?![^.\n]{0,25}\b(names?|identifiers?|keys?|props?|regexp?|regex(es)?|sequences?|newlines?|codes?)\b)/ },
+  { id: 'security.domain', family: 'security', strength: 2, on: 'unquoted', says: 'touches security-sensitive code ("$0")',
+    re: /\b(auth|authn|authz|authenticat\w*|authori[sz]\w*|login|logout|sign[- ]?in|passwords?|passphrases?|credentials?|secrets?|api[- ]?keys?|private keys?|(refresh|access|bearer|id|session) tokens?|is_admin|is_staff|superusers?|public keys?|asymmetric|signing keys?|crypto\w*|encrypt\w*|decrypt\w*|ciphers?|tls|ssl|certificates?|x\.?509|oauth\w*|openid|saml|permissions?|privileges?|access[- ]control|acls?|rbac|session (fixation|hijack\w*|ids?|tokens?)|csrf tokens?|nonces?|salt(ed|ing)? (hash\w*|passwords?)|hash(ing)? (passwords?|secrets?)|random (tokens?|secrets?)|csprng|secure random|sandbox\w*)\b(?! (files?|bits?|modes?) )/ },
+
+  // ── concurrency ──────────────────────────────────────────────────────────────────────
+  { id: 'concurrency.hazard', family: 'concurrency', strength: 3, says: 'concurrency hazard: mentions "$0"',
+    re: /\b(race|races|racy|race conditions?|data races?|deadlock\w*|livelock\w*|starvation|lost wake-?ups?|spurious wake-?ups?|thread[- ]?safe(ty)?|not thread|non[- ]?atomic\w*|atomicity|concurrent(ly)? (map )?(access|accesses|write|writes|read|reads|modifications?|mutations?|updates?|calls?|use|drops?)|concurrency (bug|issue|problem)s?|interleav\w*|torn (reads?|writes?)|aba problem|double[- ]checked locking|re-?entran\w*|memory model|happens[- ]before|use[- ]after[- ]free|cancel(lation)?[- ]safe(ty)?|(two|multiple|several|concurrent|parallel) (threads|goroutines|tasks|processes|requests|clients|workers|callers|writers|users)\b[^.\n]{0,50}\b(at the same time|at once|simultaneously|concurrently|in parallel|same (document|record|row|key|file))|(at the same time|simultaneously) from (two|multiple|several) (threads|tasks|processes)|(two|multiple|several) (instances|processes|servers|nodes)\b[^.\n]{0,50}\b(at once|at the same time|simultaneously|concurrently)|\bwhile\b[^.\n]{0,50}\b(still (being|running|in use|in progress|pending|waiting|active|open|alive|referenced|held|syncing)|in[- ]flight)|\b(while|during|from within|in the middle of)\b[^.\n]{0,40}\b(shutdown|shutting down|drop|dropping|dropped|unload\w*|dispos\w*|teardown|tearing down|unmount\w*|flush\w*|reload\w*|restart\w*|rehash\w*|resiz\w*|fork\w*)\b|access\w* (freed|released|dropped|disposed|closed|deallocated) (state|memory|objects?|resources?|data)|after (being )?(freed|disposed|deallocated))\b/ },
+  { id: 'concurrency.ordering', family: 'concurrency', strength: 3, says: 'ordering invariant in async/scheduling code ("$0")',
+    re: /\b(scheduler|event loop|executor|job queue|jobs|tasks|callbacks|effects|watchers|microtasks?|promises)\b[^.\n]{0,40}\b(order|ordering|reorder\w*|out of order|in sequence|priority)\b|\b(hooks|callbacks|listeners|handlers|effects|watchers|jobs|tasks)\b[^.\n]{0,20}\b(run|runs|fire|fires|are called|is called|execute)\b (after|before|in order|out of order)\b/ },
+  { id: 'concurrency.domain', family: 'concurrency', strength: 2, domainOnly: true, says: 'touches concurrency primitives ("$0")',
+    re: /\b(mutex\w*|rwlock\w*|spinlock\w*|lock|locks|locking|unlock\w*|atomics?|atomically|semaphores?|condvar|condition variables?|memory barriers?|multi-?thread\w*|synchroni[sz]\w*|wakers?|wake-?ups?|waking|notify|scheduler|event loop|thread pool|goroutines?)\b(?![- ]?files?\b)/ },
+
+  // ── data integrity ───────────────────────────────────────────────────────────────────
+  { id: 'integrity.hazard', family: 'integrity', strength: 3, says: 'data-integrity risk: mentions "$0"',
+    re: /\b(data loss|(lose|loses|losing|lost|drop(s|ped|ping)?) (the |some |a |any |all )?(last |final |pending |buffered |in-flight |acknowledged )?(data|writes?|updates?|keys?|messages?|events?|records?|rows?|entries)\b|flush\w* to disk|(synced|written|persisted) to disk|before acknowledg\w*|corrupt\w*|durab\w*|fsync\w*|crash[- ]recovery|recover\w* after (a )?crash|crash[- ]safe\w*|replicat\w*|replicas?|failover|fail-over|quorum|consensus|raft|paxos|leader election|serializab\w*|isolation levels?|exactly[- ]once|at[- ]least[- ]once|idempoten\w*|two[- ]phase commit|write[- ]ahead|consistency|inconsistent (state|data|view|reads?|replicas?)|stale reads?|duplicate (orders?|records?|entries|rows?|payments?|charges?|messages?|jobs?|writes?|transactions?|deliver\w*)|double[- ](click\w*|submit\w*|charg\w*|spend\w*|process\w*)|(runs?|executed|processed|sent|charged|delivered) twice|(data|database|schema) migrations?|migrat\w* (the )?(database|schema|data)\b|backfill\w*|rollback)\b/ },
+  { id: 'integrity.domain', family: 'integrity', strength: 2, domainOnly: true, says: 'touches persistence ("$0")',
+    re: /\b(persist\w*|transactions?|transactional|journal\w*|snapshots? (restore|recovery)|on[- ]disk format)\b/ },
+
+  // ── algorithmic complexity, ambiguous causes, architecture ──────────────────────────
+  { id: 'complexity.pathological', family: 'complexity', strength: 3, says: 'pathological-input performance ("$0"): a denial-of-service class problem',
+    re: /\b(quadratic|exponential (time|blow-?up|backtracking)|o\(n\^?2\)|o\(n²\)|catastrophic backtracking|pathological|algorithmic complexity|hash (flooding|collisions?)|superlinear)\b|\bslow\w*\b[^.\n]{0,50}\b(huge|very large|large|big|many|deep(ly)?|long|few|nested|malformed|crafted|more than|thousands|millions|\d+k|\d{4,})\b/ },
+  { id: 'complexity.redesign', family: 'complexity', strength: 3, says: 'performance redesign ("$0")',
+    re: /\b(perf\w*|performance|faster|speed|throughput|latency)\b[^.\n]{0,60}\b(redesign\w*|rewrit\w*|re-?architect\w*|data structures?|new algorithm|zero-?copy)\b/ },
+  { id: 'rootCause.memoryLeak', family: 'rootCause', strength: 3, says: 'memory leak ("$0"): root cause is usually non-local',
+    re: /\bmemory leaks?\b|\bleak(s|ing)? memory\b|\bmemory (grows|growth|keeps growing|usage grows)\b|\bgarbage[- ]collected\b/ },
+  { id: 'rootCause.ambiguous', family: 'rootCause', strength: 3, says: 'ambiguous root cause ("$0")',
+    re: /\b(intermittent\w*|flak(y|iness)|sporadic\w*|non-?deterministic\w*|heisenbug|hard to reproduce|can(no|')t reproduce|unexplained|mysterious|root cause|randomly (fails?|crash\w*|hangs?)|(sometimes|occasionally) (fails?|crash\w*|hangs?|returns?|loses?|panics?)|hang(s|ing)?|hung|(gets|is|are) stuck|never (completes|returns|resolves))\b/ },
+  { id: 'rootCause.intermittent', family: 'rootCause', strength: 2, says: 'intermittent behaviour ("$0"): the cause is not yet known',
+    re: /\b(sometimes|occasionally|at random|every now and then)\b/ },
+  { id: 'architecture.design', family: 'architecture', strength: 3, says: 'architecture / design decision ("$0")',
+    re: /\b(architect\w*|re-?design\w*|system design|design (a|an|the|of|for|doc|proposal)\b|re-?architect\w*|overhaul\w*|decoupl\w*|monolith\w*|micro-?services?|mega[- ]?class\w*|god (class|object)|plugin (system|architecture)|api design|trade-?offs?|should (we|i)\b|which (approach|design|option) (is|to|should)|pros and cons|migration (plan|strategy|path)|plan (the|a|our) migration|roadmap)\b|\b(split|break|breaking|decompos\w*)\b[^.\n]{0,50}\binto (smaller |separate |independent )?(services|layers|subsystems|bounded contexts)\b|\b(rewrit\w*|re-?implement\w*|rework\w*)\b[^.\n]{0,40}\b(engine|scheduler|runtime|reactivity system|storage layer|protocol|allocator|event loop|architecture)\b/ },
+
+  // ── labour ───────────────────────────────────────────────────────────────────────────
+  { id: 'labour.bump', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'boilerplate', says: 'a version bump ("$0")',
+    re: /\b(bump(ed|s|ing)?|upgrad(e|ed|es|ing)|updat(e|ed|es|ing)|pin(s|ned)?|unpin\w*|downgrad\w*)\b[^.\n]{0,40}\b(to|from|→|->|=>) ([\w.-]+ )?v?\d+(\.\d+)+|\bbump(ed|s|ing)?\b|^deps?(\([^)]*\))?:|\bdependabot\b|\b(update|upgrade|bump)\w* (all |the |some )?(dev ?)?(dependencies|deps|requirements|lock ?file|toolchain|msrv)\b|\b\w[\w.-]*@\^?\d+\.\d+(\.\d+)?\b/ },
+  { id: 'labour.release', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'boilerplate', says: 'release bookkeeping ("$0")',
+    re: /^(release|releasing|released|prepare (for )?release|publish(ed)?|version|v?\d+\.\d+\.\d+(-[\w.]+)?\s*$)|\b(prepare|cut|tag) (the )?([\w-]+ )?(v?\d+(\.\d+)+|release)\b|\brelease (v?\d+(\.\d+)+|notes)\b|\b(bump|update|increment)\w* (the )?version( number| string)?\b|\bpublish\w* v?\d+(\.\d+)+/ },
+  { id: 'labour.revert', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'refactor', says: 'a revert of an earlier change ("$0")',
+    re: /^revert\b/ },
+  { id: 'labour.typo', family: 'labour', strength: 3, sweep: true, frame: 'soft', step: 'docs', says: 'fixes wording ("$0")',
+    re: /\btypos?\b(?!\s*(detect\w*|check\w*|correct\w*|tolera\w*|squat\w*))|\bspelling\b|\bmisspell\w*|\bgramma(r|tical)\b|\bwording\b|\bpunctuation\b/ },
+  { id: 'labour.docs', family: 'labour', strength: 3, sweep: true, frame: 'soft', step: 'docs', says: 'documentation work ("$0")',
+    re: new RegExp(String.raw`^docs?(\([^)]*\))?!?:|\b(add|adds|added|update|updates|updated|fix|fixes|fixed|improve|improves|improved|write|writes|wrote|clarif\w*|correct\w*|expand\w*|rewrite|reword\w*|tweak\w*|polish\w*|document\w*|require|required)\b[^.\n]{0,40}\b${DOC_NOUN}\b|\b(in|to|from) (the )?(usage |api |user )?${DOC_NOUN}\b|\bbroken links?\b|\bdead links?\b|\bdoc ?comments?\b|^(the )?(readme|docs|documentation)\b|^(\w+(\([^)]*\))?!?: )?document(s|ed)?\b|\b(readme|docs|documentation|docstrings?)\b[^.\n]{0,40}\b(is|are) (outdated|out of date|wrong|incorrect|missing|unclear|confusing|stale|broken)\b`) },
+  { id: 'labour.comment', family: 'labour', strength: 3, sweep: true, frame: 'soft', step: 'docs', says: 'edits comments ("$0")',
+    re: /\b(add\w*|updat\w*|fix\w*|clarif\w*|improv\w*|correct\w*|reword\w*|remov\w*|tweak\w*|expand\w*)\b (a |an |the |some |outdated |stale |misleading |incorrect |wrong |more )?(code |doc |inline |source )?comments?\b(?! (pars\w*|handl\w*|syntax|nodes?|tokens?|preserv\w*|support))/ },
+  { id: 'labour.ci', family: 'labour', strength: 3, sweep: true, frame: 'soft', step: 'boilerplate', says: 'CI/build configuration ("$0")',
+    re: /^(ci|build)(\([^)]*\))?!?:/ },
+  { id: 'labour.chore', family: 'labour', strength: 2, sweep: true, frame: 'soft', step: 'boilerplate', says: 'housekeeping ("$0")',
+    re: /^chore(\([^)]*\))?!?:/ },
+  { id: 'labour.cosmetic', family: 'labour', strength: 2, sweep: true, step: 'format', says: 'a cosmetic change ("$0")',
+    re: /\b(alignment|misalign\w*|padding|margins?|spacing|colou?rs?|font[- ]sizes?|fonts?|icons?|typography|styling|cosmetic|(button|label|link|menu|placeholder|tooltip|heading|page) (text|labels?|copy|captions?))\b/ },
+  { id: 'labour.clarify', family: 'labour', strength: 2, sweep: true, step: 'docs', says: 'clarifies behaviour in prose ("$0")',
+    re: /\bclarif(y|ies|ied|ication)\b/ },
+  { id: 'labour.format', family: 'labour', strength: 3, sweep: true, frame: 'soft', step: 'format', says: 'formatting or lint ("$0")',
+    re: /^style(\([^)]*\))?:|\breformat\w*|(?<!string |sql |query |log )\bformatting\b|\balphabetical(ly)?\b|\bformatter\b|\bformatted with\b|\bformat (the )?(code|files?|sources?|codebase)\b|\blint(er|ers|ing|s)?\b|\b(prettier|rustfmt|gofmt|clang-format|black|ruff|eslint|tslint|isort|clippy|flake8|pylint|stylelint|pre-commit|pyupgrade|autopep8|2to3|codemods?)\b|\b(trailing|extra|excess|stray|remov\w*|trim\w*|strip\w*) whitespace\b|\bwhitespace (only|changes?|clean\w*|fix\w*)\b|\bindent(ation|ed)?\b|\btrailing (spaces?|commas?|newlines?|whitespace)\b|\bcode ?style\b|\bsort(ed)? imports\b|\bline endings?\b/ },
+  { id: 'labour.rename', family: 'labour', strength: 3, sweep: true, frame: 'soft', on: 'raw', step: 'rename', says: 'a rename ("$0")',
+    re: /\b[Rr]enam(e|ed|ing)\b/ },
+  { id: 'labour.metadata', family: 'labour', strength: 3, sweep: true, frame: 'soft', step: 'boilerplate', says: 'package metadata ("$0")',
+    re: /\b(package|project|crate|module) (metadata|description|keywords|classifiers|homepage|authors?)\b|\bmetadata to\b|\b(license|copyright) (headers?|years?|notices?|text|file)\b|\bcopyright\b|\b(update|bump)\w* (the )?(copyright )?year\b|\b(add|update|fix)\w* (the )?(package )?authors?\b/ },
+  { id: 'labour.deadCode', family: 'labour', strength: 3, sweep: true, step: 'refactor', says: 'removes dead code ("$0")',
+    re: /\b(remov\w*|trim\w*|delet\w*|drop\w*|prun\w*|strip\w*|clean\w*( up)?|get rid of)\b[^.\n]{0,20}\b(dead|unused|unreachable|obsolete|leftover|commented[- ]out|redundant) (code|imports?|variables?|functions?|methods?|files?|dependenc\w+|parameters?|params?|args?|arguments?|constants?|types?|fields?|css|styles?|branches?|checks?)\b|\bremov\w* (unused|dead)\b/ },
+  { id: 'labour.move', family: 'labour', strength: 2, sweep: true, step: 'refactor', says: 'moves code or files ("$0")',
+    re: /\bmov(e|ed|es|ing)\b[^.\n]{0,60}\b(to|into|under|out of)\b|\brelocat\w+|\breorganiz\w* (the )?(files|folders|directories|imports|modules)\b/ },
+  { id: 'labour.swap', family: 'labour', strength: 2, sweep: true, step: 'refactor', says: 'a mechanical substitution ("$0")',
+    re: /\b(use|uses|used|using|switch(ed|es)? to|prefer)\b[^.\n]{0,60}\b(instead of|in place of|rather than)\b|\breplac(e|es|ed|ing)\b[^.\n]{0,60}\b(with|by|to)\b|^(\w+(\([^)]*\))?!?: )?(use|prefer)\b/ },
+  { id: 'labour.convertType', family: 'labour', strength: 2, sweep: true, step: 'refactor', says: 'a type or literal conversion ("$0")',
+    re: /\bconvert\w*\b[^.\n]{0,30}\bto (an? )?(strings?|str|ints?|integers?|floats?|numbers?|bool\w*|lists?|tuples?|arrays?|f-strings?|unicode|bytes|lower ?case|upper ?case|snake_?case|camel_?case|const|let|arrow functions?|template literals?)\b|\bf-strings?\b/ },
+  { id: 'labour.typesScope', family: 'labour', strength: 3, sweep: true, step: 'boilerplate', says: 'a type-declarations-only change ("$0")',
+    re: /^types?(\([^)]*\))?!?:|^\w+\((types?|typings?|dts)[/)]/ },
+  { id: 'labour.types', family: 'labour', strength: 2, sweep: true, step: 'boilerplate', says: 'type declarations only ("$0")',
+    re: /\btype (hints?|annotations?|definitions?|declarations?|stubs?)\b|\btypings?\b|\.d\.ts\b|\bexport\w* (the )?\w+ types?\b|\badd (missing )?types?\b/ },
+  { id: 'labour.dropSupport', family: 'labour', strength: 2, sweep: true, step: 'refactor', says: 'drops support for an old platform ("$0")',
+    re: /\bdrop(s|ped|ping)? (support for )?(python|py|node(\.?js)?|go|rust|java|php|ruby|ie|internet explorer|windows xp)\s*v?\d|\bremov\w* (the )?([\w.-]+ ){0,2}(compat\w*( code| shims?| layer)?|polyfills?|shims?)\b/ },
+  { id: 'labour.removeApi', family: 'labour', strength: 2, step: 'refactor', says: 'removes an API or option ("$0")',
+    re: /^(\w+(\([^)]*\))?!?: )?(remove|removed|removes|removing|drop|dropped|delete|deleted|deprecate|deprecated)\b|\bremov\w* (the )?(deprecated|legacy|old)\b/ },
+  { id: 'labour.extract', family: 'labour', strength: 2, step: 'refactor', says: 'extracts shared code ("$0")',
+    re: /\b(extract(ed|s|ing)?|factor(ed|s)? out|pull(ed|s)? out|dedup\w*|de-?duplicat\w*|dry up)\b[^.\n]{0,40}\b(function|helpers?|method|constants?|utils?|utilit\w*|class|component|variable|module|hook|macro|common|shared|code|logic)\b/ },
+  { id: 'labour.simplify', family: 'labour', strength: 2, step: 'refactor', says: 'a local simplification ("$0")',
+    re: /\bsimplif(y|ies|ied|ying|ication)\b|\btid(y|ied|ies) up\b|\bclean(ed|s|ing)?[- ]?ups?\b|\bcleanups?\b|\b(code )?duplication\b|\b(minor|small|tiny) refactor\w*|\bnits?\b|\breadab(le|ility)\b/ },
+  { id: 'labour.boilerplate', family: 'labour', strength: 3, step: 'boilerplate', says: 'boilerplate ("$0")',
+    re: /\bconvenience\b|\badd\w* (\w+ )?(getters?|setters?|accessors?)\b|\bboilerplate\b|\bscaffold\w*|\bstubs?\b|\b(shorthand|wrapper|alias) (for|method|function)\b|\badd\w* (a |an )?\.?(gitignore|editorconfig|license|dockerfile|ci workflow|github actions?( workflow)?|issue templates?|pr template|codeowners)\b/ },
+  { id: 'labour.traitImpl', family: 'labour', strength: 3, step: 'boilerplate', says: 'implements a standard trait or dunder method ("$0")',
+    re: /\b(implement\w*|derive\w*|add\w*|impl)\b[^.\n]{0,20}`?\b(partialeq|partialord|eq|ord|hash|debug|display|clone|copy|default|fromstr|tryfrom|__repr__|__str__|__eq__|__hash__|__len__|__iter__|tostring|equals|hashcode)\b`?(?! (logging|output|mode|build|info|messages?))/ },
+  { id: 'labour.logging', family: 'labour', strength: 2, step: 'boilerplate', says: 'logging or message text ("$0")',
+    re: /\b(log|logs|logged|logging|print|prints|printed|printing)\b[^.\n]{0,40}\b(message|to the log|to stderr|to stdout|warning|sha|name|id|details?|path|value)\b|\bto the log\b|\b(add|improv|better|clearer|more helpful|updat|reword)\w* (the |an |a )?(error |log |warning |debug |exception )?messages?\b|\bdebug (output|logging|print\w*)\b|\badd\w* (more |some |debug |trace )?(logging|log (lines?|statements?|messages?))\b|\b(add|emit|print|show)\w* (an? )?deprecation (warnings?|notices?|messages?)\b|\bverbose (output|logging|mode)\b/ },
+  { id: 'labour.warning', family: 'labour', strength: 2, step: 'fix', says: 'silences a compiler or lint warning ("$0")',
+    re: /\b(avoid|silenc|suppress|fix|remov|resolv|squelch|address|quiet|get rid of)\w*\b[^.\n]{0,40}\bwarnings?\b/ },
+  { id: 'labour.argCheck', family: 'labour', strength: 2, step: 'fix', says: 'adds an argument check ("$0")',
+    re: /^(\w+(\([^)]*\))?: )?(?!(fix|fixes|fixed|avoid|prevent|don'?t|no|never|stop)\b)[\w`.:()]+ (raises?|throws?|panics?|errors? out|rejects?)\b[^.\n]{0,40}\b(when|if|for|on)\b|\b(add|adds|added)\w* (an? )?(assert(ion)?|sanity check|argument check|input check|bounds check)\b/ },
+  { id: 'labour.nullGuard', family: 'labour', strength: 2, step: 'fix', says: 'adds a null/None guard ("$0")',
+    re: /\b(when|if) (the )?[\w.`'"-]+ (is|are|was|were) (none|null|nil|undefined)\b|\b(none|null|nil|undefined)[- ](check|guard)s?\b|\bhandle (none|null|nil|undefined)\b/ },
+  { id: 'labour.defensiveCopy', family: 'labour', strength: 2, step: 'fix', says: 'a defensive copy ("$0")',
+    re: /\b(do not|don'?t|avoid|stop|never|no longer)\b[^.\n]{0,15}\b(mutat\w*|modif\w*|alter\w*) (the )?(input|caller'?s?|arguments?|passed|original|user'?s?)\b|\bcopy (the )?(input|arguments?|dict|list|object) before\b/ },
+  { id: 'labour.missingTrivial', family: 'labour', strength: 2, step: 'fix', says: 'adds a missing token ("$0")',
+    re: /\bmissing (return( statement)?|imports?|semicolons?|commas?|braces?|brackets?|parenthes\w*|colons?|quotes?|#?includes?|headers?|newlines?|exports?|keywords?|await|self|default case)\b/ },
+  { id: 'labour.trivialError', family: 'labour', strength: 2, step: 'fix', says: 'a trivial error class ("$0")',
+    re: /\bfix\w* (an? |the |some )?(import|syntax|indentation|name|lint|compile|compilation) errors?\b/ },
+  { id: 'labour.tuneConstant', family: 'labour', strength: 2, step: 'fix', says: 'tunes a constant ("$0")',
+    re: /\b(increase|decrease|bump|raise|lower|adjust|tweak|change)\w* (the )?(default )?(timeouts?|time ?limits?|thresholds?|delays?|intervals?|retr(y|ies) counts?|buffer sizes?|constants?)\b/ },
+  { id: 'labour.exportOnly', family: 'labour', strength: 2, sweep: true, step: 'boilerplate', says: 'exposes an existing symbol ("$0")',
+    re: /^(\w+(\([^)]*\))?!?: )?(re-?)?export(s|ed)? (`[^`]+`|\w+ (types?|interfaces?|functions?|class(es)?|helpers?|constants?|symbols?)\b)/ },
+  { id: 'labour.initialise', family: 'labour', strength: 2, step: 'fix', says: 'initialises a variable ("$0")',
+    re: /\b(initiali[sz]e|init) (the |a |an )?(\w+ )?(variable|field|member|struct|local|\w+_\w+)\b/ },
+
+  // ── execute ──────────────────────────────────────────────────────────────────────────
+  { id: 'execute.tests', family: 'execute', strength: 3, step: 'tests', says: 'writing tests ("$0")',
+    unless: /\brun\w* [^.\n]{0,25}\btests?\b/,
+    re: /\b(add|adds|added|write|writes|wrote|more|missing|new|extra|increase|improve|expand|extend)\b[^.\n]{0,25}\b(unit |integration |regression |e2e |end-to-end |property |fuzz )?(tests?|test cases?|specs?|test coverage|coverage)\b|^tests?\b(?!(\([^)]*\))?:)|\btest (for|that|the|more|coverage)\b|\bunit tests?\b/ },
+  { id: 'execute.feature', family: 'execute', strength: 2, step: 'implement', says: 'a feature inside a clear frame ("$0")',
+    re: /\b(implement(s|ed|ing)?|introduc(e|es|ed|ing))\b|\bnew (feature|option|flag|command|api|endpoint|argument|parameter|setting|hook|event|mode|loader|backend|subcommand)\b|\badd(s|ed|ing)? (an? |the )?(new )?(\w+ )?(option|flag|command|argument|parameter|endpoint|api|setting|hook|event|mode|loader|support|feature|method|subcommand|property)s?\b|(?<!(drop|dropped|remove|removed|deprecate|deprecated) )\bsupport(s|ed|ing)? (for )?|^feat\w*|\bfeature\b|\bmake \w+ (configurable|optional|customi[sz]able)\b/ },
+  { id: 'execute.allow', family: 'execute', strength: 1, step: 'implement', says: 'enables a behaviour ("$0")',
+    re: /\ballow(s|ed|ing)?\b/ },
+  { id: 'execute.script', family: 'execute', strength: 2, step: 'implement', says: 'writing a script or tool ("$0")',
+    re: /\b(script|cli|tool|utility|program) (to|for|that)\b|\bwrite (a |an )?(script|tool|program|function|class|parser|api|endpoint)\b/ },
+  { id: 'execute.perf', family: 'execute', strength: 2, step: 'refactor', says: 'a local performance change ("$0")',
+    re: /^perf\w*(\([^)]*\))?:|\bperformance\b|\boptimi[sz](e|es|ed|ing|ation)\b|\bspeed(s|ed)? up\b|\bn\+1\b|\bcach(e|ing) (the |some )?\w+|\b(avoid|prevent|skip|reduce) (an? )?(unnecessary|redundant|extra|needless)\b|\breduce (allocations?|copies|copying)\b|\bunnecessary (updates?|allocations?|copies|work|re-?renders?)\b/ },
+  { id: 'execute.faster', family: 'execute', strength: 1, step: 'refactor', says: 'mentions speed ("$0")',
+    re: /\b(faster|slow(er)?)\b/ },
+  { id: 'execute.resourceLeak', family: 'execute', strength: 2, step: 'fix', says: 'a local resource leak ("$0")',
+    re: /\b(file descriptor|fd|handle|socket|connection|goroutine|listener|timer|resource|thread) leaks?\b|\bleak(s|ing)? (a |an |the )?(file descriptor|fd|handle|socket|connection|thread)\b|\b(memory )?leak\w* (on|in) (the )?error paths?\b|\bmissing free\b/ },
+  { id: 'execute.splitFiles', family: 'execute', strength: 2, step: 'refactor', says: 'splits a module into files ("$0")',
+    re: /\b(split|break|move|reorganiz\w*|refactor\w*)\b[^.\n]{0,50}\b(into|across) (multiple |separate |several |smaller |individual )?(files|modules|submodules|packages)\b/ },
+  { id: 'execute.explain', family: 'execute', strength: 2, step: 'explain', says: 'an explanation ("$0")',
+    re: /^(explain|what does|what is|how does|how do|walk me through|help me understand|describe how|why does)\b/ },
+  { id: 'execute.fix', family: 'execute', strength: 1, step: 'fix', says: 'a fix inside a clear frame ("$0")',
+    re: /\bfix(es|ed|ing)?\b|\bbugs?\b|\bcrash(es|ed|ing)?\b|\bbroken\b|\bregression\b|\bincorrect(ly)?\b|\bwrong\b|\bhandl(e|es|ed|ing)\b|\bcorrectly\b|\bedge cases?\b|\bprevent\w*\b|\bensure\w*\b|\bvalidat(e|es|ed|ing|ion)\b|\bcheck(s|ed)? (for|that|if|whether)\b|\bignor(e|es|ed|ing)\b|\bpanic\w*\b/ },
+  { id: 'execute.refactor', family: 'execute', strength: 1, step: 'refactor', says: 'a refactor ("$0")',
+    re: /\brefactor\w*|\brestructur\w*|\breorganiz\w*|\brework\w*|\bport(ed|ing)? (to|from)\b|\bconvert\w*|\btransform\w*|\bmigrat(e|ed|es|ing|ion)\b|\brewrit\w*/ },
+];
+
+/** A concurrency change whose mechanism is spelled out is execution, not judgment. */
+const PRESCRIBED_CONCURRENCY_FIX =
+  /\b(behind|with|use|using|under|via|add\w*|take|taking|hold\w*|wrap\w*|guard\w*|protect\w*)\b[^.\n]{0,30}\b(an? |the )?(mutex|lock|rwlock|atomic|sync\.once|once_?cell|fetch_add|fetch_sub|compare_exchange|compare_and_swap|cas)\b|\bload\b[^.\n]{0,30}\bfollowed by (a )?store\b/;
+/** A leak on an error path is a local missing free, not a reachability puzzle. */
+const LOCAL_LEAK = /\berror paths?\b|\bon (error|failure)\b|\bwhen [^.\n]{0,40}\bfails?\b|\bmissing free\b|\bearly return\b/;
+/** Restricting behaviour inside security code (by path) is a security decision. */
+const GUARD_VERB = /\b(reject\w*|verif(y|ies|ied|ication)|deny|denies|denied|disallow\w*|forbid\w*|restrict\w*|requires?|refus\w*|enforc\w*|only allow\w*|cannot|must not|no longer (accept|allow|trust)\w*)\b/;
+/** "from 3.2 to 4.2", "1.20.3 => 1.20.4": the two majors of a version change. */
+const VERSION_CHANGE = /\bv?(\d+)(?:\.\d+)+\s*(?:to|=>|->|→)\s*(?:[a-z][\w.-]* )?v?(\d+)(?:\.\d+)*/;
+/** Areas where a concurrency slip cannot corrupt program state. */
+const LOW_STAKES_SCOPE = /^(metrics|stats|statistics|telemetry|logging|log|trace|tracing|debug|tests?|ci|examples?|bench\w*|docs?)(\([^)]*\))?:|\b(metrics|statistics|telemetry)\b/;
+/** A consequence clause keeps risk alive behind a typo/format/docs frame. */
+const CONSEQUENCE = /\b(allow(s|ed|ing)?|enabl(e|es|ed|ing)|bypass\w*|leak\w*|expos\w*|lead(s)? to|led to|result(s|ed)? in|caus(e|es|ed|ing)|permit\w*|let (an? )?attackers?)\b/;
+/** Words that show something is being changed or repaired rather than added. */
+const FIX_VERB = /\bfix\w*|\bbugs?\b|\bprevent\w*|\bavoid\w*|\bensure\w*|\bcorrect(ly)?\b|\bdon'?t\b|\bdo not\b|\bnever\b|\bcrash\w*|\bpanic\w*|\bbroken\b|\bwrong\b|\bissue\b|\bproblem\b|\bpossible\b|\bpotential(ly)?\b|\bchange\w*|\bweaken\w*|\bstrengthen\w*|\brelax\w*|\bmake \w+ (safe|sound)/;
+const REVIEW_VERB = /\b(review|audit|assess|evaluate|is (this|it) safe|check (whether|if) (this|it) is safe|threat model|possible|potential(ly)?)\b/;
+const ADD_VERB = /\b(add\w*|implement\w*|introduc\w*|support\w*|new|allow\w*|expose\w*)\b/;
+const REFACTOR_VERB = /\b(refactor\w*|split\w*|clean\w*|simplif\w*|restructur\w*|rework\w*|rewrit\w*)\b/;
+const TEST_VERB = /\btests?\b/;
+const QUOTED = /"[^"\n]*"|“[^”\n]*”/g;
+
+// Paths. Changelog-style files ride along with most commits, so they are set aside before
+// asking whether a change is docs-, test- or config-only.
+const CHANGELOG_PATH = /(^|\/)(changelog|changes|history|news|release[-_]?notes)(\.[a-z]+)?$/i;
+const DOCS_PATH = /(^|\/)(docs?|documentation|man)\/|\.(md|mdx|rst|adoc|txt)$|(^|\/)(readme|license|licence|authors|contributors|contributing|notice|code_of_conduct|security)(\.[a-z]+)?$/i;
+const CONFIG_PATH = /(^|\/)(\.github|\.circleci|\.gitlab|\.devcontainer)\/|(^|\/)(package\.json|package-lock\.json|yarn\.lock|pnpm-lock\.yaml|cargo\.(toml|lock)|go\.(mod|sum)|setup\.(py|cfg)|pyproject\.toml|tox\.ini|manifest\.in|makefile|cmakelists\.txt|requirements[^/]*\.txt|\.gitignore|\.gitattributes|\.editorconfig|\.npmignore|\.npmrc|\.nvmrc|\.pre-commit-config\.yaml|dockerfile|\.dockerignore|\.eslintrc[^/]*|\.eslintignore|\.prettierrc[^/]*|\.prettierignore|tsconfig[^/]*\.json|\.travis\.yml|appveyor\.yml|renovate\.json|\.coveragerc|setup\.cfg|rust-toolchain(\.toml)?|\.clippy\.toml|rustfmt\.toml|\.flake8|\.readthedocs\.ya?ml|codecov\.ya?ml)$|\.(conf|ini|cfg)$/i;
+const TEST_PATH = /(^|\/)(tests?|__tests__|specs?|testsuite|testing|test-d)\/|\.(spec|test|test-d)\.[cm]?[jt]sx?$|_test\.(go|py|rs|c)$|(^|\/)test_[^/]*\.py$|\.snap$/i;
+const EXAMPLE_PATH = /(^|\/)(examples?|samples?|benches|benchmarks?)\//i;
+const SECURITY_PATH = /(^|\/)(auth\w*|security|crypto\w*|oauth\w*|jwt|sessions?|permissions?|acl|secrets?|sanitiz\w*|csrf)([/._-]|$)/i;
+const CONCURRENCY_PATH = /(^|\/)(sync|atomic\w*|locks?|mutex\w*|sched\w*|concurren\w*|loom)([/._-]|$)/i;
+const DATA_PATH = /(^|\/)(migrations?|replication|replica\w*|persist\w*|wal|raft|consensus|aof|rdb|cluster)([/._-]|$)/i;
+const CONVENTIONAL = /^(\w+)(\(([^)]*)\))?!?:\s/;
+
+interface PathFacts {
+  readonly docsOnly: boolean;
+  readonly testsOnly: boolean;
+  readonly configOnly: boolean;
+  readonly lowStakesOnly: boolean;
+  readonly security: boolean;
+  readonly concurrency: boolean;
+  readonly data: boolean;
+}
+
+function pathFacts(paths: readonly string[]): PathFacts {
+  let docs = 0, tests = 0, config = 0, lowStakes = 0, counted = 0;
+  let security = false, concurrency = false, data = false;
+  for (const path of paths) {
+    if (SECURITY_PATH.test(path)) security = true;
+    if (CONCURRENCY_PATH.test(path)) concurrency = true;
+    if (DATA_PATH.test(path)) data = true;
+    if (CHANGELOG_PATH.test(path)) continue;
+    counted++;
+    if (CONFIG_PATH.test(path)) config++;
+    else if (DOCS_PATH.test(path)) docs++;
+    else if (TEST_PATH.test(path)) tests++;
+    if (TEST_PATH.test(path) || EXAMPLE_PATH.test(path) || DOCS_PATH.test(path)) lowStakes++;
+  }
+  const all = (n: number): boolean => counted > 0 && n === counted;
+  return {
+    docsOnly: all(docs) || (counted === 0 && paths.length > 0),
+    testsOnly: all(tests),
+    configOnly: all(config),
+    lowStakesOnly: all(lowStakes),
+    security,
+    concurrency,
+    data,
+  };
+}
+
+// Synthetic rules for facts that come from context rather than wording.
+const DOCS_ONLY: Rule = { id: 'path.docsOnly', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'docs', says: 'only documentation files change' };
+const CONFIG_ONLY: Rule = { id: 'path.configOnly', family: 'labour', strength: 1, sweep: true, frame: 'absolute', step: 'boilerplate', says: 'only build/CI/packaging files change' };
+const TESTS_ONLY: Rule = { id: 'path.testsOnly', family: 'execute', strength: 1, step: 'tests', says: 'only test files change' };
+const SECURITY_GUARD: Rule = { id: 'path.securityGuard', family: 'security', strength: 3, says: 'restricts behaviour ("$0") in security code' };
+/** Repair wording strong enough to make a risky code path matter. */
+const REPAIR = /\bfix\w*|\bbugs?\b|\bcrash\w*|\bpanic\w*|\bprevent\w*|\bavoid\w*|\bensure\w*|\bbroken\b|\bwrong\b|\bincorrect\w*/;
+const PRESCRIBED: Rule = { id: 'concurrency.prescribed', family: 'execute', strength: 3, step: 'fix', says: 'the synchronisation is prescribed ("$0"): execution inside a clear frame' };
+const SWEEP: Rule = { id: 'size.sweep', family: 'labour', strength: 1, sweep: true, step: 'refactor', says: 'touches many files with no feature, fix or risk wording: a mechanical sweep' };
+
+/** Command priors: the step the command names and the tier it usually needs. */
+const COMMAND_PRIORS: Readonly<Record<RequestCommand, { step: StepType; tier: Tier }>> = {
+  ask: { step: 'ask', tier: 'S' },
+  rename: { step: 'rename', tier: 'H' },
+  tidy: { step: 'format', tier: 'H' },
+  docs: { step: 'docs', tier: 'H' },
+  tests: { step: 'tests', tier: 'S' },
+  explain: { step: 'explain', tier: 'S' },
+  refactor: { step: 'refactor', tier: 'S' },
+  review: { step: 'review', tier: 'O' },
+  securityReview: { step: 'securityReview', tier: 'O' },
+  architectureReview: { step: 'architecture', tier: 'O' },
+};
+
+const SWEEP_FILES = 15;
+const LABOUR_MAX_LINES = 150;
+const BUMP_MAX_LINES = 300;
+const SMALL_SELECTION = 20;
+/** Mechanical substitutions spread thinly; above this many lines per file it is a rewrite. */
+const DENSE_LINES_PER_FILE = 60;
+const SUBSTITUTIONS: ReadonlySet<string> = new Set(['labour.swap', 'labour.convertType']);
+const SMALL_REVIEW = 50;
+
+function isRisk(rule: Rule): boolean {
+  return RISK_FAMILIES.has(rule.family);
+}
+
+function say(hit: Hit): string {
+  return hit.rule.says.replace('$0', hit.match.trim());
+}
+
+function because(text: string, tier: Tier): string {
+  return `${text} → ${TIER_LABELS[tier]}`;
+}
+
+function clamp01(x: number): number {
+  return Math.round(Math.min(1, Math.max(0, x)) * 100) / 100;
+}
+
+const BASE_CONFIDENCE: Readonly<Record<Strength, number>> = { 1: 0.56, 2: 0.7, 3: 0.84, 4: 0.9 };
+
+/**
+ * Classifies one request deterministically: step type, tier, confidence, readable reasons
+ * and the ids of the signals that fired. Pure and allocation-light (all patterns are
+ * compiled once at module load).
+ */
+export function classifyRequest(input: ClassifyInput): Classification {
+  const raw = input.text ?? '';
+  const lower = raw.toLowerCase();
+  const unquoted = lower.includes('"') || lower.includes('“') ? lower.replace(QUOTED, ' ') : lower;
+  const ctx = input.context ?? {};
+  const paths = ctx.paths ?? [];
+  const facts = pathFacts(paths);
+  const lines = ctx.linesChanged ?? ctx.selectedLines;
+  const files = ctx.files ?? (paths.length > 0 ? paths.length : undefined);
+
+  const hits: Hit[] = [];
+  for (const rule of RULES) {
+    const target = rule.on === 'raw' ? raw : rule.on === 'unquoted' ? unquoted : lower;
+    const m = rule.re!.exec(target);
+    if (m && !(rule.unless && rule.unless.test(target))) hits.push({ rule, match: m[0] });
+  }
+  if (facts.docsOnly) hits.push({ rule: DOCS_ONLY, match: '' });
+  if (facts.configOnly) hits.push({ rule: CONFIG_ONLY, match: '' });
+  if (facts.testsOnly) hits.push({ rule: TESTS_ONLY, match: '' });
+  const prescribed = PRESCRIBED_CONCURRENCY_FIX.exec(lower);
+  if (prescribed) hits.push({ rule: PRESCRIBED, match: prescribed[0] });
+  if (facts.security) {
+    const guard = GUARD_VERB.exec(lower);
+    if (guard) hits.push({ rule: SECURITY_GUARD, match: guard[0] });
+  }
+
+  const signals: string[] = hits.map((h) => h.rule.id);
+  const reasons: string[] = [];
+  const conventional = CONVENTIONAL.exec(lower);
+  const lowStakes = facts.lowStakesOnly || LOW_STAKES_SCOPE.test(lower);
+  const fixing = FIX_VERB.test(lower);
+
+  // 1. Trivial frames make alarming words incidental.
+  const absolute = hits.find((h) => h.rule.frame === 'absolute');
+  const soft = hits.find((h) => h.rule.frame === 'soft');
+  const frame = absolute ?? (soft && !CONSEQUENCE.test(lower) ? soft : undefined);
+  const riskHits = hits.filter((h) => isRisk(h.rule));
+  let ignoredRisk: Hit | undefined;
+  let candidates = hits;
+  if (frame && riskHits.length > 0) {
+    ignoredRisk = riskHits[0];
+    candidates = hits.filter((h) => !isRisk(h.rule));
+  }
+  // A domain noun (mutex, transaction, password...) is risk only when something is being repaired
+  // or nothing else explains the request.
+  const nonDomain = candidates.filter((h) => !h.rule.domainOnly);
+  candidates = candidates.filter((h) => !h.rule.domainOnly || fixing || nonDomain.every((o) => o.rule.strength <= 1 && !isRisk(o.rule)));
+
+  // 2. Strongest signal wins; ties go up.
+  let best: Hit | undefined;
+  for (const hit of candidates) {
+    if (!best || hit.rule.strength > best.rule.strength
+      || (hit.rule.strength === best.rule.strength && compareTiers(familyTier(hit.rule.family), familyTier(best.rule.family)) > 0)) {
+      best = hit;
+    }
+  }
+
+  let tier: Tier;
+  let step: StepType;
+  let confidence: number;
+
+  if (!best) {
+    if (files !== undefined && files >= SWEEP_FILES) {
+      best = { rule: SWEEP, match: '' };
+      signals.push(SWEEP.id);
+      tier = 'H';
+      step = 'refactor';
+      confidence = 0.5;
+      reasons.push(because(`${SWEEP.says} (${files} files)`, tier));
+    } else {
+      tier = 'S';
+      step = 'ask';
+      confidence = 0.4;
+      reasons.push(because('no clear labour or judgment signal; defaulting to the execute tier', tier));
+    }
+  } else {
+    tier = familyTier(best.rule.family);
+    step = best.rule.step ?? 'ask';
+    confidence = BASE_CONFIDENCE[best.rule.strength];
+    const winnerText = best.match ? say(best) : best.rule.says;
+
+    if (isRisk(best.rule)) {
+      const families = new Set(candidates.filter((h) => isRisk(h.rule)).map((h) => h.rule.family));
+      step = riskStep(best.rule.family, lower);
+      reasons.push(because(winnerText, tier));
+      if (tier === 'O' && families.has('concurrency') && families.has('integrity')
+        && candidates.some((h) => h.rule.id === 'concurrency.hazard')) {
+        tier = 'F';
+        reasons.push(because('a concurrency hazard in replicated or persisted state has a cluster-wide blast radius', tier));
+      }
+      if (best.rule.id === 'rootCause.memoryLeak' && families.size === 1 && LOCAL_LEAK.test(lower)) {
+        tier = 'S';
+        confidence -= 0.1;
+        reasons.push(because('the leak is on an error path: a local missing release', tier));
+      }
+      const concurrencyOnly = [...families].every((f) => f === 'concurrency');
+      if (tier === 'O' && concurrencyOnly) {
+        if (PRESCRIBED_CONCURRENCY_FIX.test(lower) && !candidates.some((h) => h.rule.id === 'concurrency.hazard')) {
+          tier = 'S';
+          confidence -= 0.1;
+          reasons.push(because('the fix is prescribed (lock/atomic named in the request): execution inside a clear frame', tier));
+        } else if (lowStakes) {
+          tier = 'S';
+          confidence -= 0.1;
+          reasons.push(because('the concurrency issue sits in low-stakes code (metrics, tests, examples)', tier));
+        }
+      }
+    } else {
+      reasons.push(because(winnerText, tier));
+      const versions = best.rule.id === 'labour.bump' ? VERSION_CHANGE.exec(lower) : null;
+      if (versions && versions[1] !== versions[2] && versions[1] !== '0') {
+        tier = 'S';
+        confidence = 0.62;
+        reasons.push(because(`a major-version upgrade (${versions[1]} → ${versions[2]}) usually needs code changes`, tier));
+      }
+      if (tier === 'H' && lines !== undefined) {
+        const dense = files !== undefined && files > 0 && lines / files > DENSE_LINES_PER_FILE;
+        if (!best.rule.sweep && lines > LABOUR_MAX_LINES) {
+          tier = 'S';
+          confidence = 0.62;
+          reasons.push(because(`labour wording but ${lines} lines change: more than a mechanical edit`, tier));
+        } else if (SUBSTITUTIONS.has(best.rule.id) && lines > LABOUR_MAX_LINES && dense && !facts.testsOnly) {
+          tier = 'S';
+          confidence = 0.6;
+          reasons.push(because(`a substitution concentrated in few files (${lines} lines over ${files}) is a rewrite, not a sweep`, tier));
+        } else if (best.rule.id === 'labour.bump' && lines > BUMP_MAX_LINES && !facts.configOnly) {
+          tier = 'S';
+          confidence = 0.62;
+          reasons.push(because(`a version upgrade that changes ${lines} lines of code is a migration`, tier));
+        }
+      }
+    }
+    // Disagreeing evidence of comparable strength lowers confidence.
+    const bestTier = familyTier(best.rule.family);
+    const disagree = candidates.some((h) => h !== best && h.rule.strength >= 2 && familyTier(h.rule.family) !== bestTier
+      && h.rule.strength >= best!.rule.strength - 1);
+    if (disagree) confidence -= 0.12;
+  }
+
+  if (ignoredRisk && frame) {
+    reasons.push(`mentions ${quote(ignoredRisk.match)} but ${frame.rule.says.replace(' ("$0")', '').replace('$0', frame.match.trim())}: the risk word is incidental`);
+    confidence -= 0.05;
+  }
+
+  // A repair in security, concurrency or persistence code that the wording does not explain
+  // (only a generic "fix") is treated as the risky change it most likely is.
+  if (tier === 'S' && !frame && (!best || best.rule.strength <= 1) && (facts.security || facts.concurrency || facts.data) && REPAIR.test(lower)) {
+    tier = 'O';
+    confidence = 0.5;
+    const area = facts.security ? 'security' : facts.concurrency ? 'concurrency' : 'persistence/replication';
+    signals.push('path.riskyRepair');
+    reasons.push(because(`a repair in ${area} code with no simpler explanation in the request`, tier));
+  }
+  // Weak path evidence: it does not move the tier, but a risky area under a cheap route lowers
+  // confidence so the optional difficulty check gets a say.
+  if (compareTiers(tier, 'O') < 0 && (facts.security || facts.concurrency || facts.data) && !frame) {
+    const area = facts.security ? 'security' : facts.concurrency ? 'concurrency' : 'persistence/replication';
+    signals.push(`path.${facts.security ? 'security' : facts.concurrency ? 'concurrency' : 'data'}`);
+    reasons.push(`touches ${area} code paths (kept at ${TIER_LABELS[tier]}: no risky change is described)`);
+    confidence -= 0.08;
+  }
+  if (conventional) signals.push(`prefix.${conventional[1]}`);
+
+  if (input.command !== 'ask') {
+    return applyCommandPrior(input, { tier, step, confidence, reasons, signals }, candidates, facts);
+  }
+  if (step === 'ask') step = verbStep(lower) ?? 'ask';
+  return { stepType: step, tier, confidence: clamp01(confidence), reasons, signals };
+}
+
+function quote(text: string): string {
+  return `"${text.trim()}"`;
+}
+
+function verbStep(lower: string): StepType | undefined {
+  if (REVIEW_VERB.test(lower)) return 'review';
+  if (TEST_VERB.test(lower) && /^(add|write|more|test)/.test(lower)) return 'tests';
+  if (FIX_VERB.test(lower)) return 'fix';
+  if (REFACTOR_VERB.test(lower)) return 'refactor';
+  if (ADD_VERB.test(lower)) return 'implement';
+  return undefined;
+}
+
+function riskStep(family: Family, lower: string): StepType {
+  if (family === 'architecture') return 'architecture';
+  const verb = verbStep(lower);
+  if (family === 'security') {
+    if (verb === 'review' || verb === undefined) return 'securityReview';
+    return verb;
+  }
+  if (verb === 'review') return 'review';
+  return verb ?? 'fix';
+}
+
+interface Draft {
+  tier: Tier;
+  step: StepType;
+  confidence: number;
+  reasons: string[];
+  signals: string[];
+}
+
+/**
+ * An explicit command is the strongest prior: its step stands, and the text and context
+ * move the tier within limits (a rename stays cheap however alarming the identifier).
+ */
+function applyCommandPrior(input: ClassifyInput, draft: Draft, candidates: readonly Hit[], facts: PathFacts): Classification {
+  const prior = COMMAND_PRIORS[input.command];
+  const reasons: string[] = [because(`the ${input.command} command`, prior.tier)];
+  const signals = [`command.${input.command}`, ...draft.signals];
+  const ctx = input.context ?? {};
+  const size = ctx.selectedLines ?? ctx.linesChanged;
+  const files = ctx.files ?? ctx.paths?.length ?? 1;
+  const risky = candidates.some((h) => isRisk(h.rule) && h.rule.strength >= 2);
+  const exception = candidates.some((h) => h.rule.family === 'exception');
+  let tier = prior.tier;
+  let confidence = 0.8;
+
+  const textReasons = draft.reasons.filter((r) => !r.startsWith('no clear'));
+  switch (input.command) {
+    case 'rename':
+    case 'tidy':
+    case 'docs':
+      if (risky || facts.security || facts.concurrency) {
+        tier = 'S';
+        confidence = 0.7;
+        reasons.push(because('the code it touches is security/concurrency-sensitive, so the cheapest tier is not trusted with it', tier));
+      }
+      break;
+    case 'explain':
+    case 'tests':
+    case 'refactor':
+      if (exception || risky) {
+        tier = maxTier(prior.tier, 'O');
+        confidence = 0.72;
+        reasons.push(...textReasons.filter((r) => r.endsWith(TIER_LABELS.O) || r.endsWith(TIER_LABELS.F)));
+      } else if (input.command === 'explain' && size !== undefined && size <= SMALL_SELECTION) {
+        tier = 'H';
+        reasons.push(because(`a short selection (${size} lines) with nothing risky in it`, tier));
+      } else if (input.command === 'refactor' && draft.tier === 'H' && (size === undefined || size <= 200)) {
+        tier = 'H';
+        reasons.push(...textReasons.filter((r) => r.endsWith(TIER_LABELS.H)));
+      } else if (input.command === 'refactor' && files > 5) {
+        tier = 'O';
+        confidence = 0.66;
+        reasons.push(because(`a refactor across ${files} files needs cross-module judgment`, tier));
+      }
+      break;
+    case 'review':
+      if (exception) {
+        tier = 'F';
+        reasons.push(...textReasons);
+      } else if (!risky && !facts.security && !facts.concurrency && !facts.data
+        && size !== undefined && size <= SMALL_REVIEW && files <= 1) {
+        tier = 'S';
+        reasons.push(because(`a small selection (${size} lines) in ordinary code`, tier));
+      } else if (risky) {
+        reasons.push(...textReasons.filter((r) => r.endsWith(TIER_LABELS.O)));
+      }
+      break;
+    case 'securityReview':
+    case 'architectureReview':
+      if (exception) {
+        tier = 'F';
+        reasons.push(...textReasons.filter((r) => r.endsWith(TIER_LABELS.F)));
+      }
+      break;
+    default:
+      break;
+  }
+  return { stepType: prior.step, tier: minTier(tier, 'F'), confidence: clamp01(confidence), reasons, signals };
+}
