@@ -1,0 +1,356 @@
+import type { Settings } from '../settings/schema';
+import { ladderOf } from '../settings/schema';
+import type { StepType } from '../steps';
+import type { Tier } from '../tiers';
+import { TIER_LABELS, compareTiers, maxTier, minTier, tierAbove, tierBelow } from '../tiers';
+
+/**
+ * The one place that turns a tier into a model id. Every decision (route, escalation,
+ * fallback, budget block or downgrade, access cap, user override) returns a RoutePlan that
+ * carries the model, the whole reason chain and an estimated cost, so nothing happens
+ * silently and callers never pick a model themselves.
+ */
+
+/** The pricing module's estimator (src/core/pricing/cost.ts) has this shape. */
+export type EstimateCostUsd = (model: string, inputTokens: number, outputTokens: number) => number;
+
+/** The default ladder (DESIGN.md): labour → Haiku 4.5 … exception → Fable 5. */
+export const DEFAULT_LADDER: Readonly<Record<Tier, string>> = {
+  H: 'claude-haiku-4-5',
+  S: 'claude-sonnet-4-6',
+  O: 'claude-opus-4-8',
+  F: 'claude-fable-5',
+};
+
+export const DEFAULT_MAX_ESCALATIONS = 2;
+
+/** From the cost issue's budget tracker. */
+export interface BudgetState {
+  state: 'ok' | 'warn' | 'exceeded';
+  onExceeded: 'block' | 'downgrade';
+}
+
+export interface RoutingConfig {
+  ladder: Readonly<Record<Tier, string>>;
+  /** Same-tier fallback models, tried in order before leaving the tier. */
+  alternates?: Readonly<Partial<Record<Tier, readonly string[]>>>;
+  /** Highest tier this workspace may use. */
+  accessCap: Tier;
+  /** The exception tier is usable only with this explicit opt-in, whatever the cap says. */
+  allowExceptionTier: boolean;
+  /** Escalations allowed per step; default 2. */
+  maxEscalations?: number;
+  budget?: BudgetState;
+  estimateCostUsd: EstimateCostUsd;
+}
+
+export interface RouteRequest {
+  stepType: StepType;
+  /** The classifier's (or difficulty check's) tier. */
+  tier: Tier;
+  /** The classifier's reasons; they head the plan's reason chain. */
+  reasons?: readonly string[];
+  /** The user's one-off choice for this request. */
+  override?: Tier;
+  estimatedInputTokens: number;
+  estimatedOutputTokens: number;
+}
+
+export type EscalationReason =
+  | { kind: 'validationFailed'; detail?: string }
+  | { kind: 'lowConfidence'; detail?: string }
+  | { kind: 'toolError'; detail?: string };
+
+export interface FallbackFailure {
+  kind: 'overloaded' | 'unavailable' | 'rateLimited' | 'server';
+  status?: number;
+}
+
+/**
+ * `route`: call `model`. `blocked`: budget exceeded with onExceeded=block.
+ * `cannotEscalate` / `cannotFallback`: the policy has no further move for this step.
+ */
+export type PlanOutcome = 'route' | 'blocked' | 'cannotEscalate' | 'cannotFallback';
+
+export interface RoutePlan {
+  outcome: PlanOutcome;
+  /** True whenever no call should be made (outcome is not `route`). */
+  blocked: boolean;
+  stepType: StepType;
+  tier: Tier;
+  model: string;
+  /** The tier asked for before cap, budget and fallback (the override when there was one). */
+  requestedTier: Tier;
+  overridden: boolean;
+  /** The whole chain, oldest first: classification, override, cap, budget, escalations, fallbacks. */
+  reasons: string[];
+  /** User-visible: set whenever the plan departs from what was asked or cannot proceed. */
+  notice?: string;
+  estimatedCostUsd: number;
+  estimatedInputTokens: number;
+  estimatedOutputTokens: number;
+  /** 1 for the first call of this step; each escalation or fallback adds one. */
+  attempt: number;
+  escalations: number;
+  fallbacks: number;
+  /** Models already called for this step, so a fallback never retries one. */
+  triedModels: string[];
+}
+
+/** The highest tier usable: the access cap, lowered to judgment without the exception opt-in. */
+export function effectiveCap(config: RoutingConfig): Tier {
+  return config.accessCap === 'F' && !config.allowExceptionTier ? 'O' : config.accessCap;
+}
+
+function capNote(config: RoutingConfig): string {
+  return config.accessCap === 'F' && !config.allowExceptionTier
+    ? 'the exception tier needs the explicit opt-in (routing.allowExceptionTier)'
+    : `this workspace's access cap is ${TIER_LABELS[config.accessCap]}`;
+}
+
+function label(tier: Tier, config: RoutingConfig): string {
+  return `${TIER_LABELS[tier]} (${config.ladder[tier]})`;
+}
+
+/**
+ * Judgment steps keep at least the execute tier when the budget forces a downgrade;
+ * everything else may go to labour.
+ */
+const STEP_FLOOR: Readonly<Record<StepType, Tier>> = {
+  rename: 'H', format: 'H', boilerplate: 'H', docs: 'H', explain: 'H', tests: 'H', implement: 'H',
+  fix: 'H', refactor: 'H', ask: 'H', review: 'S', securityReview: 'S', architecture: 'S',
+};
+
+/**
+ * Budget downgrade: one tier down, never below the step's floor. One step is the cheapest
+ * that can still do it: the classifier already chose the cheapest tier it trusted, so going
+ * further would mostly buy a failed answer and an escalation.
+ */
+function downgradeTier(step: StepType, tier: Tier): Tier {
+  const below = tierBelow(tier) ?? tier;
+  return minTier(tier, maxTier(below, STEP_FLOOR[step]));
+}
+
+function withCost(plan: Omit<RoutePlan, 'estimatedCostUsd' | 'model'>, config: RoutingConfig, model?: string): RoutePlan {
+  const chosen = model ?? config.ladder[plan.tier];
+  const estimatedCostUsd = plan.blocked ? 0 : config.estimateCostUsd(chosen, plan.estimatedInputTokens, plan.estimatedOutputTokens);
+  return { ...plan, model: chosen, estimatedCostUsd };
+}
+
+function blockedByBudget(config: RoutingConfig): boolean {
+  return config.budget?.state === 'exceeded' && config.budget.onExceeded === 'block';
+}
+
+const BUDGET_BLOCK_NOTICE =
+  'Budget exceeded: Ladder is not sending this request. Raise the budget or set ladder.budget.onExceeded to "downgrade".';
+
+/** Plans the first call of a step. */
+export function planRoute(request: RouteRequest, config: RoutingConfig): RoutePlan {
+  const reasons = [...(request.reasons ?? [])];
+  const overridden = request.override !== undefined;
+  const requestedTier = request.override ?? request.tier;
+  const notices: string[] = [];
+  if (overridden) {
+    reasons.push(`user override: ${label(requestedTier, config)} instead of ${TIER_LABELS[request.tier]}`);
+  }
+  let tier = requestedTier;
+  const cap = effectiveCap(config);
+  if (compareTiers(tier, cap) > 0) {
+    tier = cap;
+    reasons.push(`capped at ${label(cap, config)}: ${capNote(config)}`);
+    notices.push(`Using ${TIER_LABELS[cap]} instead of ${TIER_LABELS[requestedTier]}: ${capNote(config)}.`);
+  }
+  const base = {
+    stepType: request.stepType,
+    requestedTier,
+    overridden,
+    estimatedInputTokens: request.estimatedInputTokens,
+    estimatedOutputTokens: request.estimatedOutputTokens,
+    attempt: 1,
+    escalations: 0,
+    fallbacks: 0,
+    triedModels: [] as string[],
+  };
+  const budget = config.budget;
+  if (budget?.state === 'exceeded') {
+    if (budget.onExceeded === 'block') {
+      reasons.push('budget exceeded and set to block');
+      return withCost({ ...base, outcome: 'blocked', blocked: true, tier, reasons, notice: BUDGET_BLOCK_NOTICE }, config);
+    }
+    const lower = downgradeTier(request.stepType, tier);
+    if (lower !== tier) {
+      reasons.push(`budget exceeded: downgraded from ${TIER_LABELS[tier]} to ${label(lower, config)}, the cheapest tier trusted with a ${request.stepType} step`);
+      notices.push(`Budget exceeded: answering with ${TIER_LABELS[lower]} (${config.ladder[lower]}) instead of ${TIER_LABELS[tier]}; quality may be lower.`);
+      tier = lower;
+    } else {
+      reasons.push(`budget exceeded: ${TIER_LABELS[tier]} is already the cheapest tier trusted with a ${request.stepType} step`);
+      notices.push(`Budget exceeded: ${TIER_LABELS[tier]} is already the cheapest tier for this step.`);
+    }
+  } else if (budget?.state === 'warn') {
+    reasons.push('budget warning: most of the budget is used');
+  }
+  reasons.push(`route: ${label(tier, config)}`);
+  const plan: Omit<RoutePlan, 'estimatedCostUsd' | 'model'> = { ...base, outcome: 'route', blocked: false, tier, reasons };
+  if (notices.length > 0) plan.notice = notices.join(' ');
+  return withCost(plan, config);
+}
+
+const ESCALATION_TEXT: Readonly<Record<EscalationReason['kind'], string>> = {
+  validationFailed: 'the answer failed its check',
+  lowConfidence: 'the answer was low-confidence',
+  toolError: 'a tool call failed',
+};
+
+/**
+ * Moves this step (only this step) one tier up after evidence that the tier was not enough.
+ * At most `maxEscalations` per step; never past the access cap.
+ */
+export function planEscalation(previous: RoutePlan, reason: EscalationReason, config: RoutingConfig): RoutePlan {
+  const why = `${ESCALATION_TEXT[reason.kind]}${reason.detail ? ` (${reason.detail})` : ''}`;
+  const reasons = [...previous.reasons];
+  const triedModels = previous.triedModels.includes(previous.model) ? previous.triedModels : [...previous.triedModels, previous.model];
+  const stop = (text: string, notice: string): RoutePlan => ({
+    ...previous,
+    outcome: 'cannotEscalate',
+    blocked: true,
+    reasons: [...reasons, text],
+    notice,
+    estimatedCostUsd: 0,
+    triedModels,
+  });
+  const max = config.maxEscalations ?? DEFAULT_MAX_ESCALATIONS;
+  if (previous.escalations >= max) {
+    return stop(`cannot escalate: ${why}, but this step already escalated ${previous.escalations} time(s) (limit ${max})`,
+      `${capitalise(why)}; Ladder stops here (escalation limit ${max} reached for this step).`);
+  }
+  const next = tierAbove(previous.tier);
+  const cap = effectiveCap(config);
+  if (!next) {
+    return stop(`cannot escalate: ${why}, and ${TIER_LABELS[previous.tier]} is the top of the ladder`,
+      `${capitalise(why)}; ${TIER_LABELS[previous.tier]} is already the top tier.`);
+  }
+  if (compareTiers(next, cap) > 0) {
+    return stop(`cannot escalate: ${why}, but ${TIER_LABELS[next]} is above the cap (${capNote(config)})`,
+      `${capitalise(why)}; escalating to ${TIER_LABELS[next]} is not allowed: ${capNote(config)}.`);
+  }
+  if (config.budget?.state === 'exceeded') {
+    return stop(`cannot escalate: ${why}, but the budget is exceeded`,
+      `${capitalise(why)}; not escalating because the budget is exceeded.`);
+  }
+  reasons.push(`escalated from ${TIER_LABELS[previous.tier]} to ${label(next, config)}: ${why}`);
+  return withCost({
+    ...previous,
+    outcome: 'route',
+    blocked: false,
+    tier: next,
+    reasons,
+    notice: `Escalated to ${TIER_LABELS[next]} (${config.ladder[next]}): ${why}.`,
+    attempt: previous.attempt + 1,
+    escalations: previous.escalations + 1,
+    triedModels,
+  }, config);
+}
+
+const FAILURE_TEXT: Readonly<Record<FallbackFailure['kind'], string>> = {
+  overloaded: 'is overloaded',
+  unavailable: 'is unavailable',
+  rateLimited: 'is rate-limited',
+  server: 'returned a server error',
+};
+
+/**
+ * The ordered models a failed call may fall back to, after the SDK's own retries:
+ * 1. other models configured for the same tier;
+ * 2. the neighbouring tier in the direction that keeps quality when it is affordable —
+ *    up for labour/execute, up to the exception tier for judgment only when opted in;
+ *    otherwise down one tier (the exception tier always falls back to judgment);
+ * 3. the other neighbour as a last resort.
+ * Never more than one tier from where the step was, never past the access cap, never up
+ * while the budget is strained.
+ */
+export function fallbackCandidates(previous: RoutePlan, config: RoutingConfig): { model: string; tier: Tier }[] {
+  const tier = previous.tier;
+  const out: { model: string; tier: Tier }[] = [];
+  for (const model of config.alternates?.[tier] ?? []) out.push({ model, tier });
+  const cap = effectiveCap(config);
+  const upAllowed = config.budget?.state !== 'exceeded' && config.budget?.state !== 'warn';
+  const up = tierAbove(tier);
+  const down = tierBelow(tier);
+  const canUp = up !== undefined && upAllowed && compareTiers(up, cap) <= 0;
+  const neighbours: Tier[] = [];
+  if (tier === 'F') {
+    if (down) neighbours.push(down);
+  } else {
+    if (canUp) neighbours.push(up);
+    if (down) neighbours.push(down);
+  }
+  for (const t of neighbours) {
+    out.push({ model: config.ladder[t], tier: t });
+    for (const model of config.alternates?.[t] ?? []) out.push({ model, tier: t });
+  }
+  const tried = new Set([...previous.triedModels, previous.model]);
+  const seen = new Set<string>();
+  return out.filter((c) => {
+    if (tried.has(c.model) || seen.has(c.model)) return false;
+    seen.add(c.model);
+    return true;
+  });
+}
+
+/** Plans the retry of a call that failed for capacity or server reasons (not for quality). */
+export function planFallback(previous: RoutePlan, failure: FallbackFailure, config: RoutingConfig): RoutePlan {
+  const what = `${previous.model} ${FAILURE_TEXT[failure.kind]}${failure.status !== undefined ? ` (HTTP ${failure.status})` : ''}`;
+  const triedModels = previous.triedModels.includes(previous.model) ? previous.triedModels : [...previous.triedModels, previous.model];
+  if (blockedByBudget(config)) {
+    return {
+      ...previous, outcome: 'blocked', blocked: true, estimatedCostUsd: 0, triedModels,
+      reasons: [...previous.reasons, `${what}; budget exceeded and set to block`],
+      notice: `${capitalise(what)}. ${BUDGET_BLOCK_NOTICE}`,
+    };
+  }
+  const next = fallbackCandidates({ ...previous, triedModels }, config)[0];
+  if (!next) {
+    return {
+      ...previous, outcome: 'cannotFallback', blocked: true, estimatedCostUsd: 0, triedModels,
+      reasons: [...previous.reasons, `${what}; no other model the policy allows is left to try`],
+      notice: `${capitalise(what)} and no fallback is allowed or left; try again later.`,
+    };
+  }
+  const direction = compareTiers(next.tier, previous.tier);
+  const move = direction === 0
+    ? `fell back to ${next.model}, another ${TIER_LABELS[next.tier]} model`
+    : `fell back ${direction > 0 ? 'up' : 'down'} to ${TIER_LABELS[next.tier]} (${next.model})`;
+  const warning = direction < 0 ? ' Quality may be lower; the answer is still checked.' : direction > 0 ? ' This costs more.' : '';
+  return withCost({
+    ...previous,
+    outcome: 'route',
+    blocked: false,
+    tier: next.tier,
+    reasons: [...previous.reasons, `${what}; ${move}`],
+    notice: `${capitalise(what)}; answering with ${next.model} (${TIER_LABELS[next.tier]}) instead.${warning}`,
+    attempt: previous.attempt + 1,
+    fallbacks: previous.fallbacks + 1,
+    triedModels,
+  }, config, next.model);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Builds the routing config from validated settings, the pricing estimator and the
+ * budget tracker's current state.
+ */
+export function routingConfigFromSettings(settings: Settings, estimateCostUsd: EstimateCostUsd, budget?: BudgetState): RoutingConfig {
+  const config: RoutingConfig = {
+    ladder: ladderOf(settings),
+    alternates: settings['models.alternates'],
+    accessCap: settings['routing.accessCap'],
+    allowExceptionTier: settings['routing.allowExceptionTier'],
+    maxEscalations: settings['routing.maxEscalations'],
+    estimateCostUsd,
+  };
+  if (budget) config.budget = budget;
+  return config;
+}
