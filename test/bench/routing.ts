@@ -1,0 +1,62 @@
+// Per-request classification time over the routing dev set, repeated 1,000 times.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { classifyRequest } from '../../src/core/routing/classifier';
+import type { ClassifyInput } from '../../src/core/routing/classifier';
+import { parseEvalFile } from '../../src/core/routing/eval';
+
+const DEV_SET = resolve(__dirname, '../../../shared/routing/dev.jsonl');
+const FALLBACK = resolve(__dirname, '../support/fixtures/routing/own.jsonl');
+const REPEATS = 1000;
+
+function loadInputs(): ClassifyInput[] {
+  let file = DEV_SET;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    file = FALLBACK;
+    text = readFileSync(file, 'utf8');
+  }
+  const { items, errors } = parseEvalFile(text, file);
+  if (errors.length > 0) throw new Error(errors.join('\n'));
+  return items.map((item) => ({
+    command: 'ask',
+    text: item.request,
+    context: {
+      ...(item.files !== null ? { files: item.files } : {}),
+      ...(item.linesChanged !== null ? { linesChanged: item.linesChanged } : {}),
+      paths: item.paths,
+    },
+  }));
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+export async function bench(): Promise<Record<string, number>> {
+  const inputs = loadInputs();
+  // Warm up so the JIT and the regex caches are in their steady state.
+  for (let i = 0; i < 50; i++) for (const input of inputs) classifyRequest(input);
+  const samples = new Float64Array(inputs.length * REPEATS);
+  let k = 0;
+  let sink = 0;
+  for (let r = 0; r < REPEATS; r++) {
+    for (const input of inputs) {
+      const start = performance.now();
+      const result = classifyRequest(input);
+      samples[k++] = (performance.now() - start) * 1000;
+      sink += result.confidence;
+    }
+  }
+  if (Number.isNaN(sink)) throw new Error('unreachable: keeps the results alive');
+  samples.sort();
+  const round = (x: number): number => Math.round(x * 10) / 10;
+  return {
+    classify_p50_us: round(percentile(samples, 0.5)),
+    classify_p99_us: round(percentile(samples, 0.99)),
+  };
+}
