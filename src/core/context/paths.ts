@@ -4,6 +4,8 @@
  * gives; everything downstream compares these strings byte for byte.
  */
 export function normalizePath(path: string): string {
+  // Hosts almost always hand in clean paths; skip the split/join for those.
+  if (!/\\|^\.?\/|\/\.?\/|\/\.?$|^\.$|^$/.test(path)) return path;
   const segments = path.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.');
   return segments.join('/');
 }
