@@ -133,7 +133,14 @@ export class RequestRunner {
         promptTokens = await this.c.gateway().countTokens(prompt.body);
         tokenSource = 'count_tokens';
       } catch (err) {
-        this.c.log.debug(`count_tokens unavailable, using the local estimate: ${err instanceof Error ? err.message : String(err)}`);
+        // Over the context window the endpoint refuses, but its message carries the count.
+        const tooLong = err instanceof ModelCallError ? /prompt is too long: (\d+) tokens/.exec(err.message) : null;
+        if (tooLong?.[1]) {
+          promptTokens = Number(tooLong[1]);
+          tokenSource = 'count_tokens';
+        } else {
+          this.c.log.debug(`count_tokens unavailable, using the local estimate: ${err instanceof Error ? err.message : String(err)}`);
+        }
       }
     }
     const outputTokens = Math.min(spec.maxTokens, Math.max(300, Math.round(promptTokens * 0.15)));

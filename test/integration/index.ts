@@ -10,5 +10,6 @@ export function run(): Promise<void> {
   // Required after the globals exist; the bundler evaluates these lazily.
   require('./activation.itest');
   require('./commands.itest');
+  require('./errors.itest');
   return runMocha(mocha);
 }

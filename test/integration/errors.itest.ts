@@ -1,0 +1,141 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { CallRecord } from '../../src/core/ledger/record';
+import { faults } from '../support/standin/server';
+import { openAndSelect, until } from './editor';
+import { ladder } from './helpers';
+import { api, resetApi, setUpSuite, tearDownSuite, TEST_KEY } from './setup';
+
+/** Captures the error messages the runner shows instead of popping notifications. */
+async function captureFailures(): Promise<{ messages: string[]; restore(): void }> {
+  const { container } = await ladder();
+  const original = container.runner.showFailure.bind(container.runner);
+  const messages: string[] = [];
+  container.runner.showFailure = (text, actions) => {
+    messages.push(`${text} [${actions.join(',')}]`);
+  };
+  return { messages, restore: () => { container.runner.showFailure = original; } };
+}
+
+async function callsSince(time: string): Promise<CallRecord[]> {
+  const { container } = await ladder();
+  const { records } = await container.cost.store.readAll();
+  return records.filter((r): r is CallRecord => r.kind !== 'verdict' && r.time >= time);
+}
+
+describe('errors a user will meet', function () {
+  this.timeout(60_000);
+  let capture: Awaited<ReturnType<typeof captureFailures>>;
+  let started: string;
+  before(setUpSuite);
+  after(tearDownSuite);
+  beforeEach(async () => {
+    resetApi();
+    capture = await captureFailures();
+    started = new Date().toISOString();
+    await openAndSelect('src/orders.ts', 15, 19);
+  });
+  afterEach(async () => {
+    capture.restore();
+    const { container } = await ladder();
+    await container.apiKey.set(TEST_KEY);
+    await vscode.workspace.getConfiguration('ladder').update('api.baseUrl', api().url, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('401: "key rejected" with Set API Key, a zero-cost failed record, and no key in the message', async () => {
+    api().script.fault({ type: 'status', status: 401, errorType: 'authentication_error', message: 'invalid x-api-key' });
+    const result = await vscode.commands.executeCommand('ladder.explainSelection');
+    assert.equal(result, undefined);
+    assert.equal(capture.messages.length, 1);
+    assert.match(capture.messages[0]!, /API key was rejected \(401\).*\[setApiKey\]/);
+    assert.ok(!capture.messages[0]!.includes(TEST_KEY));
+    const calls = await callsSince(started);
+    assert.deepEqual(calls.map((c) => [c.outcome, c.costMicros]), [['failed', 0]]);
+  });
+
+  it('529 after the SDK retry: falls back visibly to another model and records every attempt', async () => {
+    // maxRetries is 1 in the suite: both attempts on the first model are overloaded.
+    api().script.fault(faults.overloaded({ retryAfterMs: 1 }), { times: 2 });
+    const outcome = await vscode.commands.executeCommand<{ plan: { model: string; notice?: string; reasons: string[] } }>('ladder.explainSelection');
+    assert.ok(outcome, 'the fallback answered');
+    const models = api().log.filter((e) => e.path === '/v1/messages').map((e) => [e.model, e.status]);
+    assert.equal(models.length, 3);
+    assert.equal(models[0]?.[1], 529);
+    assert.equal(models[1]?.[1], 529);
+    assert.notEqual(models[2]?.[0], models[0]?.[0], 'the third call went to another model');
+    assert.match(outcome.plan.notice ?? '', /overloaded/);
+    assert.ok(outcome.plan.reasons.some((r) => /fell back/.test(r)));
+    const calls = await callsSince(started);
+    assert.deepEqual(calls.map((c) => c.outcome), ['failed', 'fellBack', 'ok'], 'the retried attempt, the fallback and the answer');
+  });
+
+  it('unreachable API: a clear offline message and nothing billed', async () => {
+    await vscode.workspace.getConfiguration('ladder').update('api.baseUrl', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
+    const result = await vscode.commands.executeCommand('ladder.explainSelection');
+    assert.equal(result, undefined);
+    assert.match(capture.messages[0] ?? '', /Could not reach 127\.0\.0\.1:9/);
+    const calls = await callsSince(started);
+    assert.ok(calls.every((c) => c.costMicros === 0));
+  });
+
+  it('cancel mid-stream: the request is aborted and the partial usage is billed in the ledger', async () => {
+    api().script.fault(faults.hang(2));
+    const { container } = await ladder();
+    const abort = new AbortController();
+    const selection = await (await import('../../src/vscode/editorSelection')).selectionFor(container);
+    const running = container.runner.run({
+      command: 'explain', title: 'Explain', task: 'explain', question: 'Explain', selection: selection!, maxTokens: 1000, showResult: true, signal: abort.signal,
+      check: (t) => ({ ok: true, value: t }),
+    }).then(() => 'finished', (err: Error) => err.name === 'Error' ? err.message : err.name);
+    await until('the stream to start', () => api().log.some((e) => e.path === '/v1/messages' && e.usage) || undefined);
+    abort.abort();
+    assert.equal(await running, 'cancelled');
+    await until('the stand-in to see the abort', () => api().log.find((e) => e.path === '/v1/messages')?.outcome === 'aborted' || undefined);
+    const calls = await callsSince(started);
+    const cancelled = calls.find((c) => c.outcome === 'cancelled');
+    assert.ok(cancelled, 'a cancelled record');
+    assert.ok(cancelled.usage.input_tokens > 0 && cancelled.costMicros > 0, 'the partial usage is billed');
+  });
+
+  it('no API key: asks once, and sends nothing when the user declines', async () => {
+    const { container } = await ladder();
+    await container.apiKey.clear();
+    const prompt = container.apiKey.prompt.bind(container.apiKey);
+    let asked = 0;
+    container.apiKey.prompt = async () => {
+      asked++;
+      return false;
+    };
+    try {
+      assert.equal(await vscode.commands.executeCommand('ladder.explainSelection'), undefined);
+    } finally {
+      container.apiKey.prompt = prompt;
+    }
+    assert.equal(asked, 1);
+    assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0);
+  });
+
+  it('a selection larger than the model context is refused before sending, with the estimate', async () => {
+    const big = 'const value = "some text that repeats to fill the context window";\n'.repeat(14_000);
+    const doc = await vscode.workspace.openTextDocument({ content: big, language: 'typescript' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 0, doc.lineCount - 1, 0);
+    const { container } = await ladder();
+    const shown: string[] = [];
+    const original = vscode.window.showErrorMessage;
+    (vscode.window as { showErrorMessage: unknown }).showErrorMessage = (message: string) => {
+      shown.push(message);
+      return Promise.resolve(undefined);
+    };
+    try {
+      await vscode.commands.executeCommand('ladder.chooseTier', 'H');
+      assert.equal(await vscode.commands.executeCommand('ladder.tidySelection'), undefined);
+    } finally {
+      (vscode.window as { showErrorMessage: unknown }).showErrorMessage = original;
+      container.setOverride(undefined);
+    }
+    assert.match(shown.join('\n'), /about [\d,]+ tokens \(count_tokens\), more than claude-haiku-4-5's 200,000-token context/);
+    assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0, 'nothing was sent to /v1/messages');
+  });
+});
