@@ -1,7 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { UsageLike } from '../core/pricing/cost';
 import { ModelCallError } from '../core/task/ports';
-import type { CallFailureKind, MessagesBody, ModelPort, ModelRequest, ModelResponse, UnbilledAttempt } from '../core/task/ports';
+import type { MessagesRequestBody } from '../core/prompt/request';
+import type { CallFailureKind, ModelPort, ModelRequest, ModelResponse, UnbilledAttempt } from '../core/task/ports';
 
 export interface GatewayOptions {
   baseURL: string;
@@ -72,7 +73,7 @@ export class AnthropicGateway implements ModelPort {
     }
   }
 
-  async countTokens(body: MessagesBody, signal?: AbortSignal): Promise<number> {
+  async countTokens(body: MessagesRequestBody, signal?: AbortSignal): Promise<number> {
     const client = await this.sdk();
     try {
       const { model, system, messages } = body;

@@ -55,7 +55,7 @@ function spec(overrides: Partial<StepSpec<string, StepRoute>> = {}): StepSpec<st
     workspace: 'ws',
     route: route('H'),
     policy,
-    buildBody: (r) => ({ model: r.model, max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }),
+    buildBody: (r) => ({ model: r.model, max_tokens: 100, system: [], messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] }),
     check: (text) => (text.startsWith('good') ? { ok: true, value: text } : { ok: false, reason: 'not good' }),
     ...overrides,
   };
