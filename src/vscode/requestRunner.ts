@@ -3,7 +3,10 @@ import * as vscode from 'vscode';
 import type { CallRecord } from '../core/ledger/record';
 import { formatUsd } from '../core/ledger/format';
 import { findModel } from '../core/models';
-import { estimateCostUsd } from '../core/pricing/cost';
+import { costOfUsage, estimateCostUsd } from '../core/pricing/cost';
+import { cacheSwitchCost } from '../core/prompt/switchCost';
+import { resolveTtl } from '../core/prompt/ttl';
+import type { CacheTtl } from '../core/prompt/ttl';
 import type { PromptTask } from '../core/protocol';
 import { buildRequest, SecretLikeContentError } from '../core/prompt/request';
 import type { PromptPlan, SelectionInput } from '../core/prompt/request';
@@ -117,7 +120,7 @@ export class RequestRunner {
       pinned: segments.pinned,
       selection: selection ? { path: selection.path, startLine: selection.startLine, endLine: selection.endLine, languageId: selection.languageId, text: selection.text } : undefined,
       question: spec.question,
-      ttl: this.c.config.get('cache.ttl') === '1h' ? '1h' : '5m',
+      ttl: resolveTtl(this.c.config.get('cache.ttl'), this.c.workspace.cacheHealth.ttlStats()),
       maxTokens: spec.maxTokens,
     });
 
@@ -236,6 +239,8 @@ export class RequestRunner {
         token.onCancellationRequested(() => abort.abort());
         spec.signal?.addEventListener('abort', () => abort.abort());
         const now = () => Date.now();
+        let previousModel = plan.model;
+        let streaming = false;
         return runStep({
           taskId,
           command: spec.command,
@@ -256,11 +261,20 @@ export class RequestRunner {
             progress.report({ message: `${verb} ${route.model} (${TIER_LABELS[route.tier]})` });
             this.c.log.info(`[${taskId.slice(0, 8)}] ${spec.title}: ${verb} ${route.model} — ${route.reasons.join(' → ')}`);
             if (why !== 'start') {
-              if (route.notice) void vscode.window.showInformationMessage(`Ladder: ${route.notice}`);
-              if (resultUri) docs.set(resultUri, header(route, why === 'escalated' ? 'escalated to' : 'fell back to'));
+              const switchNote = this.switchNote(previousModel, route.model, prompt);
+              this.c.log.info(`[${taskId.slice(0, 8)}] cache: ${switchNote}`);
+              if (route.notice) void vscode.window.showInformationMessage(`Ladder: ${route.notice} (${switchNote})`);
+              if (resultUri) docs.set(resultUri, `${header(route, why === 'escalated' ? 'escalated to' : 'fell back to')}_Cache:_ ${switchNote}\n\n`);
             }
+            previousModel = route.model;
+            streaming = false;
           },
-          onText: (delta) => {
+          onText: (delta, route) => {
+            if (!streaming) {
+              // From the first byte on, this response's cache writes are readable by others.
+              streaming = true;
+              this.c.workspace.cacheHealth.streamStarted(promptFor(route), now());
+            }
             if (resultUri) docs.append(resultUri, delta);
           },
           onRecord: (record) => this.observeCache(promptFor({ ...plan, model: record.model } as RoutePlan), record),
@@ -298,6 +312,20 @@ export class RequestRunner {
     this.c.log.error(`[${taskId.slice(0, 8)}] ${spec.title} failed: ${result.reason}`);
     this.showFailure(message.text, message.actions);
     throw new RequestStopped(result.reason);
+  }
+
+  /** What moving this step to another model costs in cache writes (caches are per model). */
+  private switchNote(fromModel: string, toModel: string, prompt: PromptPlan): string {
+    const price = (model: string, tokens: number, ttl: CacheTtl) => costOfUsage(model, {
+      input_tokens: 0,
+      output_tokens: 0,
+      cache_creation_input_tokens: tokens,
+      cache_creation: { ephemeral_5m_input_tokens: ttl === '5m' ? tokens : 0, ephemeral_1h_input_tokens: ttl === '1h' ? tokens : 0 },
+    }).usd;
+    const health = this.c.workspace.cacheHealth;
+    const warmTokens = health.warmTokens(toModel, prompt, Date.now());
+    const cost = cacheSwitchCost(fromModel, toModel, prompt.prefix, price, { ttl: prompt.ttl, warmTokens });
+    return cost.usd > 0 ? `${cost.reason}, about ${formatUsd(Math.round(cost.usd * MICROS_PER_USD))} (estimate)` : cost.reason;
   }
 
   private observeCache(prompt: PromptPlan, record: CallRecord): void {
