@@ -12,9 +12,9 @@ import type { Classification, ClassifyInput } from './classifier';
  * Bounds (decided here, documented for the settings UI):
  * - at most one tier up or down from the deterministic result;
  * - never above the caller's cap (the policy's effective access cap);
- * - never down when the rules saw a concrete hazard (security, concurrency, data
- *   integrity, memory ordering): a cheap model calling risky work easy is exactly the
- *   failure routing must not have;
+ * - never down from judgment or above when the rules saw risk (security, concurrency,
+ *   data integrity, memory ordering, architecture): a cheap model calling risky work
+ *   easy is exactly the failure routing must not have;
  * - an answer below {@link MIN_ANSWER_CONFIDENCE} is noted and ignored.
  * Anything invalid keeps the deterministic result and says why in `log`.
  */
@@ -33,8 +33,8 @@ export const MIN_ANSWER_CONFIDENCE = 0.5;
 export const MAX_REQUEST_CHARS = 2000;
 const MAX_PATHS_SHOWN = 5;
 
-/** Signals that mark concrete risk; the check may not lower a result that has one. */
-const HAZARD_SIGNAL = /^(security\.(hazard|htmlSink|outputEncoding|dosWord)|concurrency\.(hazard|ordering)|integrity\.hazard|exception\.|complexity\.pathological|path\.securityGuard)/;
+/** Signals of the risk families; the check may not lower a result they put at judgment or above. */
+const RISK_SIGNAL = /^(security|integrity|exception|complexity|rootCause|architecture)\.|^concurrency\.(?!prescribed)|^path\.(securityGuard|riskyRepair)$/;
 
 /** Whether the difficulty check should run for this classification under this setting. */
 export function shouldCheckDifficulty(classification: Classification, setting: DifficultySetting = DEFAULT_DIFFICULTY_SETTING): boolean {
@@ -133,7 +133,7 @@ export function applyDifficultyAnswer(classification: Classification, rawText: s
       refusal = `not raised above the cap (${TIER_LABELS[bounds.cap]})`;
       target = undefined;
     }
-  } else if (classification.signals.some((s) => HAZARD_SIGNAL.test(s))) {
+  } else if (compareTiers(det, 'O') >= 0 && classification.signals.some((s) => RISK_SIGNAL.test(s))) {
     refusal = 'not lowered: the rules found a concrete risk';
   } else {
     target = tierBelow(det);

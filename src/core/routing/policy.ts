@@ -79,6 +79,8 @@ export interface RoutePlan {
   stepType: StepType;
   tier: Tier;
   model: string;
+  /** The tier the policy chose for this step before any fallback (escalations move it). */
+  baseTier: Tier;
   /** The tier asked for before cap, budget and fallback (the override when there was one). */
   requestedTier: Tier;
   overridden: boolean;
@@ -175,7 +177,7 @@ export function planRoute(request: RouteRequest, config: RoutingConfig): RoutePl
   if (budget?.state === 'exceeded') {
     if (budget.onExceeded === 'block') {
       reasons.push('budget exceeded and set to block');
-      return withCost({ ...base, outcome: 'blocked', blocked: true, tier, reasons, notice: BUDGET_BLOCK_NOTICE }, config);
+      return withCost({ ...base, outcome: 'blocked', blocked: true, tier, baseTier: tier, reasons, notice: BUDGET_BLOCK_NOTICE }, config);
     }
     const lower = downgradeTier(request.stepType, tier);
     if (lower !== tier) {
@@ -190,7 +192,7 @@ export function planRoute(request: RouteRequest, config: RoutingConfig): RoutePl
     reasons.push('budget warning: most of the budget is used');
   }
   reasons.push(`route: ${label(tier, config)}`);
-  const plan: Omit<RoutePlan, 'estimatedCostUsd' | 'model'> = { ...base, outcome: 'route', blocked: false, tier, reasons };
+  const plan: Omit<RoutePlan, 'estimatedCostUsd' | 'model'> = { ...base, outcome: 'route', blocked: false, tier, baseTier: tier, reasons };
   if (notices.length > 0) plan.notice = notices.join(' ');
   return withCost(plan, config);
 }
@@ -243,6 +245,7 @@ export function planEscalation(previous: RoutePlan, reason: EscalationReason, co
     outcome: 'route',
     blocked: false,
     tier: next,
+    baseTier: next,
     reasons,
     notice: `Escalated to ${TIER_LABELS[next]} (${config.ladder[next]}): ${why}.`,
     attempt: previous.attempt + 1,
@@ -265,11 +268,11 @@ const FAILURE_TEXT: Readonly<Record<FallbackFailure['kind'], string>> = {
  *    up for labour/execute, up to the exception tier for judgment only when opted in;
  *    otherwise down one tier (the exception tier always falls back to judgment);
  * 3. the other neighbour as a last resort.
- * Never more than one tier from where the step was, never past the access cap, never up
- * while the budget is strained.
+ * Never more than one tier from the step's base tier (so repeated fallbacks do not drift
+ * down the ladder), never past the access cap, never up while the budget is strained.
  */
 export function fallbackCandidates(previous: RoutePlan, config: RoutingConfig): { model: string; tier: Tier }[] {
-  const tier = previous.tier;
+  const tier = previous.baseTier;
   const out: { model: string; tier: Tier }[] = [];
   for (const model of config.alternates?.[tier] ?? []) out.push({ model, tier });
   const cap = effectiveCap(config);
@@ -305,7 +308,7 @@ export function planFallback(previous: RoutePlan, failure: FallbackFailure, conf
     return {
       ...previous, outcome: 'blocked', blocked: true, estimatedCostUsd: 0, triedModels,
       reasons: [...previous.reasons, `${what}; budget exceeded and set to block`],
-      notice: `${capitalise(what)}. ${BUDGET_BLOCK_NOTICE}`,
+      notice: `${what}. ${BUDGET_BLOCK_NOTICE}`,
     };
   }
   const next = fallbackCandidates({ ...previous, triedModels }, config)[0];
@@ -313,7 +316,7 @@ export function planFallback(previous: RoutePlan, failure: FallbackFailure, conf
     return {
       ...previous, outcome: 'cannotFallback', blocked: true, estimatedCostUsd: 0, triedModels,
       reasons: [...previous.reasons, `${what}; no other model the policy allows is left to try`],
-      notice: `${capitalise(what)} and no fallback is allowed or left; try again later.`,
+      notice: `${what} and no fallback is allowed or left; try again later.`,
     };
   }
   const direction = compareTiers(next.tier, previous.tier);
@@ -327,7 +330,7 @@ export function planFallback(previous: RoutePlan, failure: FallbackFailure, conf
     blocked: false,
     tier: next.tier,
     reasons: [...previous.reasons, `${what}; ${move}`],
-    notice: `${capitalise(what)}; answering with ${next.model} (${TIER_LABELS[next.tier]}) instead.${warning}`,
+    notice: `${what}; answering with ${next.model} (${TIER_LABELS[next.tier]}) instead.${warning}`,
     attempt: previous.attempt + 1,
     fallbacks: previous.fallbacks + 1,
     triedModels,

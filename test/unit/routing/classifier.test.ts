@@ -1,0 +1,148 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { classifyRequest } from '../../../src/core/routing/classifier';
+import type { ClassifyInput } from '../../../src/core/routing/classifier';
+import type { StepType } from '../../../src/core/steps';
+import type { Tier } from '../../../src/core/tiers';
+import { TIER_LABELS } from '../../../src/core/tiers';
+import { askInput, commandInput } from '../../support/fixtures/routing/builders';
+
+interface Case {
+  name: string;
+  input: ClassifyInput;
+  tier: Tier;
+  step?: StepType;
+  /** A word the user-facing reasons must mention. */
+  mentions?: RegExp;
+}
+
+function runTable(cases: readonly Case[]): void {
+  for (const c of cases) {
+    test(`${c.name} → ${c.tier}`, () => {
+      const result = classifyRequest(c.input);
+      assert.equal(result.tier, c.tier, `reasons: ${result.reasons.join(' | ')}`);
+      if (c.step) assert.equal(result.stepType, c.step);
+      if (c.mentions) assert.match(result.reasons.join(' '), c.mentions);
+    });
+  }
+}
+
+describe('classifier: labour stays cheap', () => {
+  runTable([
+    { name: 'typo in a guide', input: askInput('Fix typo in the installation guide'), tier: 'H', step: 'docs' },
+    { name: 'rename across the codebase (large is not hard)', input: askInput('Rename `userId` to `accountId` across the codebase', { files: 60, linesChanged: 900 }), tier: 'H', step: 'rename' },
+    { name: 'mass file move', input: askInput('Move all request handlers into src/handlers/', { files: 40, linesChanged: 3000 }), tier: 'H' },
+    { name: 'formatter run over everything', input: askInput('Reformat everything with prettier', { files: 120, linesChanged: 5000 }), tier: 'H', step: 'format' },
+    { name: 'regenerated stubs', input: askInput('Regenerate the protobuf stubs', { files: 25, linesChanged: 4000 }), tier: 'H' },
+    { name: 'trait boilerplate', input: askInput('impl `Display` and `Debug` for `ParseError`'), tier: 'H', step: 'boilerplate' },
+    { name: 'conventional types scope', input: askInput('types(router): export `RouteMatch` interface'), tier: 'H' },
+    { name: 'changelog-only change', input: askInput('Note the 2.1 changes', { files: 1, linesChanged: 12, paths: ['CHANGELOG.md'] }), tier: 'H', step: 'docs' },
+    { name: 'a wordless change over many files is a sweep', input: askInput('OBJ_ prefixes for object helpers', { files: 30, linesChanged: 900 }), tier: 'H' },
+  ]);
+});
+
+describe('classifier: alarming words on trivial work are not over-routed', () => {
+  runTable([
+    { name: 'dependency bump for a CVE', input: askInput('Bump serde to 1.0.190 for CVE-2023-1234'), tier: 'H', mentions: /incidental/ },
+    { name: 'npm-style dependency pin', input: askInput('deps: jsonwebtoken@9.0.2 (security fix)'), tier: 'H' },
+    { name: 'typo in the security policy', input: askInput('Fix typo in SECURITY.md', { files: 1, linesChanged: 2, paths: ['SECURITY.md'] }), tier: 'H' },
+    { name: 'docs about a threat model', input: askInput('docs: describe the threat model for session cookies'), tier: 'H' },
+    { name: 'CI config mentioning races', input: askInput('Update the CI workflow to run tests with the race detector', { files: 1, linesChanged: 4, paths: ['.github/workflows/test.yml'] }), tier: 'H' },
+    { name: 'revert of a risky change', input: askInput('Revert "Fix deadlock in the connection pool"'), tier: 'H' },
+    { name: 'renaming in replication code', input: askInput('Rename master to primary in replication log messages', { files: 8, linesChanged: 90 }), tier: 'H' },
+    { name: '"escape" as codegen quoting', input: askInput('compiler: escape keys that are not valid identifiers'), tier: 'S' },
+  ]);
+});
+
+describe('classifier: execute work inside a clear frame', () => {
+  runTable([
+    { name: 'a new flag', input: askInput('Add a --json flag to the export command'), tier: 'S' },
+    { name: 'writing tests', input: askInput('Write tests for the date parser'), tier: 'S', step: 'tests' },
+    { name: 'handling an edge case', input: askInput('Handle empty responses from the payment API'), tier: 'S', step: 'fix' },
+    { name: 'labour wording on hundreds of lines', input: askInput('Remove the legacy plugin loader', { files: 12, linesChanged: 1500 }), tier: 'S', mentions: /1500 lines/ },
+    { name: 'a small removal stays labour', input: askInput('Remove the legacy plugin loader', { files: 2, linesChanged: 20 }), tier: 'H' },
+    { name: 'splitting a module into files', input: askInput('Refactor the parser module into separate files', { files: 6, linesChanged: 2500 }), tier: 'S' },
+    { name: 'a prescribed lock', input: askInput('Add a mutex around the shared plugin registry'), tier: 'S', mentions: /prescribed/ },
+    { name: 'a major-version upgrade is a migration', input: askInput('Upgrade Express from 4.18 to 5.0'), tier: 'S', mentions: /major-version/ },
+    { name: 'a descriptor leak on an error path', input: askInput('Close the socket on the error path to fix a file descriptor leak'), tier: 'S' },
+  ]);
+});
+
+describe('classifier: risk behind innocent wording goes to judgment', () => {
+  runTable([
+    { name: 'timing-safe comparison', input: askInput('Compare API tokens with a constant-time function'), tier: 'O' },
+    { name: 'symlink escaping a root', input: askInput("Don't follow symlinks that point outside the upload root"), tier: 'O' },
+    { name: 'broken object-level authorization', input: askInput("Users can delete other users' comments"), tier: 'O', mentions: /security/ },
+    { name: 'missing output escaping', input: askInput("Render the user's display name in the page title without escaping"), tier: 'O' },
+    { name: 'two workers, one job', input: askInput('Two workers can pick up the same job at the same time'), tier: 'O', mentions: /concurrency/ },
+    { name: 'durability', input: askInput('Make sure writes are flushed to disk before we acknowledge them'), tier: 'O' },
+    { name: 'unsafe deserialisation', input: askInput('Parse YAML config with yaml.load on uploaded files'), tier: 'O' },
+    { name: 'redirect target', input: askInput('Fix the login redirect so it only goes to relative URLs'), tier: 'O' },
+    { name: 'intermittent failure', input: askInput('Cache is sometimes empty after a deploy'), tier: 'O' },
+    { name: 'SQL built from input', input: askInput('Fix the search query built from the request parameters'), tier: 'O' },
+    { name: 'duplicate side effects', input: askInput('Customers are charged twice when they double-click Pay'), tier: 'O' },
+    { name: 'race hidden in a typo-sounding subject', input: askInput('Fix typo in lock handling that caused a race'), tier: 'O' },
+    { name: 'a bare fix in auth code', input: askInput('Fix token check', { files: 1, linesChanged: 8, paths: ['src/auth/verify.ts'] }), tier: 'O', mentions: /security code/ },
+    { name: 'architecture', input: askInput('Design the plugin architecture for exporters'), tier: 'O', step: 'architecture' },
+    { name: 'a race in low-stakes metrics code is execute', input: askInput('metrics: counter updates are racy, use fetch_add'), tier: 'S' },
+  ]);
+});
+
+describe('classifier: exception tier', () => {
+  runTable([
+    { name: 'weakening memory ordering', input: askInput('sync: switch the refcount decrement to Release ordering'), tier: 'F', mentions: /memory ordering/ },
+    { name: 'a backticked ordering', input: askInput('use `Relaxed` for the epoch counter', { files: 1, linesChanged: 6, paths: ['src/sync/epoch.rs'] }), tier: 'F' },
+    { name: 'split-brain', input: askInput('Fix split-brain when the leader is partitioned from the quorum'), tier: 'F' },
+    { name: 'failover losing data', input: askInput('Failover can promote a replica that lost acknowledged writes, causing data loss'), tier: 'F' },
+  ]);
+});
+
+describe('classifier: commands are a strong prior', () => {
+  runTable([
+    { name: 'tidy', input: commandInput('tidy', '', { selectedLines: 40 }), tier: 'H', step: 'format' },
+    { name: 'rename in auth code is not left to the cheapest tier', input: commandInput('rename', 'passwordHash', { paths: ['src/auth/login.ts'], selectedLines: 1 }), tier: 'S', step: 'rename' },
+    { name: 'explain a short selection', input: commandInput('explain', '', { selectedLines: 12 }), tier: 'H', step: 'explain' },
+    { name: 'explain lock-free code', input: commandInput('explain', 'why is this lock-free queue correct?', { selectedLines: 120 }), tier: 'O' },
+    { name: 'small ordinary review', input: commandInput('review', '', { selectedLines: 30, files: 1, paths: ['src/format.ts'] }), tier: 'S', step: 'review' },
+    { name: 'review of auth code', input: commandInput('review', '', { selectedLines: 30, files: 1, paths: ['src/auth/session.ts'] }), tier: 'O' },
+    { name: 'security review', input: commandInput('securityReview', '', { selectedLines: 200 }), tier: 'O', step: 'securityReview' },
+    { name: 'security review of memory ordering', input: commandInput('securityReview', 'check the SeqCst fences', { selectedLines: 200 }), tier: 'F' },
+    { name: 'refactor across many files', input: commandInput('refactor', 'restructure the storage layer', { files: 9 }), tier: 'O' },
+    { name: 'architecture review', input: commandInput('architectureReview', ''), tier: 'O', step: 'architecture' },
+  ]);
+});
+
+describe('classifier: output contract', () => {
+  test('is deterministic', () => {
+    const input = askInput('Fix race in the worker pool shutdown', { files: 2, linesChanged: 30 });
+    assert.deepEqual(classifyRequest(input), classifyRequest(input));
+  });
+
+  test('reasons read as sentences ending in the tier they support', () => {
+    const result = classifyRequest(askInput('Fix integer overflow in the length check (CVE-2024-0001)'));
+    const labels = Object.values(TIER_LABELS).join('|');
+    assert.ok(result.reasons.length > 0);
+    assert.match(result.reasons[0] ?? '', new RegExp(`→ (${labels})$`));
+    assert.ok(result.signals.includes('security.hazard'));
+  });
+
+  test('confidence is low when nothing explains the request, high for a clear signal', () => {
+    const vague = classifyRequest(askInput('Improve the widget'));
+    const clear = classifyRequest(askInput('Fix typo in README'));
+    assert.ok(vague.confidence < 0.55, `vague ${vague.confidence}`);
+    assert.ok(clear.confidence >= 0.8, `clear ${clear.confidence}`);
+    for (const c of [vague, clear]) assert.ok(c.confidence >= 0 && c.confidence <= 1);
+  });
+
+  test('signals name what fired, including context facts', () => {
+    const result = classifyRequest(askInput('Update docs', { files: 2, paths: ['docs/a.md', 'docs/b.md'] }));
+    assert.ok(result.signals.includes('path.docsOnly'));
+    assert.equal(result.tier, 'H');
+  });
+
+  test('empty text with no command context defaults to execute with low confidence', () => {
+    const result = classifyRequest(askInput(''));
+    assert.equal(result.tier, 'S');
+    assert.ok(result.confidence < 0.55);
+  });
+});

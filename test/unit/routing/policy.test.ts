@@ -1,0 +1,209 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  DEFAULT_LADDER, effectiveCap, fallbackCandidates, planEscalation, planFallback, planRoute, routingConfigFromSettings,
+} from '../../../src/core/routing/policy';
+import type { RoutePlan } from '../../../src/core/routing/policy';
+import { parseSettings } from '../../../src/core/settings/schema';
+import { fakeEstimate, routeRequest, routingConfig } from '../../support/fixtures/routing/builders';
+
+const validationFailed = { kind: 'validationFailed', detail: 'edit did not apply' } as const;
+
+describe('planRoute', () => {
+  test('maps the tier through the ladder, with cost and reason chain', () => {
+    const request = routeRequest('S', { reasons: ['a fix inside a clear frame ("fix") → execute'] });
+    const plan = planRoute(request, routingConfig());
+    assert.equal(plan.outcome, 'route');
+    assert.equal(plan.blocked, false);
+    assert.equal(plan.model, DEFAULT_LADDER.S);
+    assert.equal(plan.estimatedCostUsd, fakeEstimate(DEFAULT_LADDER.S, request.estimatedInputTokens, request.estimatedOutputTokens));
+    assert.equal(plan.reasons[0], request.reasons?.[0], 'classifier reasons head the chain');
+    assert.match(plan.reasons.at(-1) ?? '', /route: execute \(claude-sonnet-4-6\)/);
+    assert.deepEqual([plan.attempt, plan.escalations, plan.fallbacks], [1, 0, 0]);
+    assert.equal(plan.notice, undefined);
+  });
+
+  test('uses the configured ladder, not the defaults', () => {
+    const ladder = { ...DEFAULT_LADDER, S: 'claude-sonnet-4-5' };
+    assert.equal(planRoute(routeRequest('S'), routingConfig({ ladder })).model, 'claude-sonnet-4-5');
+  });
+
+  test('a user override is applied and labelled', () => {
+    const plan = planRoute(routeRequest('S', { override: 'O' }), routingConfig());
+    assert.equal(plan.tier, 'O');
+    assert.equal(plan.model, DEFAULT_LADDER.O);
+    assert.equal(plan.overridden, true);
+    assert.equal(plan.requestedTier, 'O');
+    assert.ok(plan.reasons.some((r) => /user override: judgment .* instead of execute/.test(r)));
+  });
+
+  test('the access cap clamps classifier and override alike, visibly', () => {
+    const capped = planRoute(routeRequest('S', { override: 'O' }), routingConfig({ accessCap: 'S' }));
+    assert.equal(capped.tier, 'S');
+    assert.match(capped.notice ?? '', /instead of judgment.*access cap is execute/);
+    const fromClassifier = planRoute(routeRequest('O'), routingConfig({ accessCap: 'H' }));
+    assert.equal(fromClassifier.model, DEFAULT_LADDER.H);
+  });
+
+  test('the exception tier needs the explicit opt-in even under an F cap', () => {
+    const noOptIn = routingConfig({ accessCap: 'F', allowExceptionTier: false });
+    assert.equal(effectiveCap(noOptIn), 'O');
+    const plan = planRoute(routeRequest('F'), noOptIn);
+    assert.equal(plan.tier, 'O');
+    assert.match(plan.notice ?? '', /opt-in/);
+    const optIn = planRoute(routeRequest('F'), routingConfig({ accessCap: 'F', allowExceptionTier: true }));
+    assert.equal(optIn.model, DEFAULT_LADDER.F);
+    assert.equal(optIn.notice, undefined);
+  });
+
+  test('budget exceeded with block: a blocked plan with a clear message and no cost', () => {
+    const plan = planRoute(routeRequest('O'), routingConfig({ budget: { state: 'exceeded', onExceeded: 'block' } }));
+    assert.equal(plan.outcome, 'blocked');
+    assert.equal(plan.blocked, true);
+    assert.equal(plan.estimatedCostUsd, 0);
+    assert.match(plan.notice ?? '', /Budget exceeded.*not sending/);
+  });
+
+  test('budget exceeded with downgrade: one tier down, never below the step floor', () => {
+    const budget = { state: 'exceeded', onExceeded: 'downgrade' } as const;
+    const fix = planRoute(routeRequest('O', { stepType: 'fix' }), routingConfig({ budget }));
+    assert.equal(fix.tier, 'S');
+    assert.match(fix.notice ?? '', /Budget exceeded: answering with execute/);
+    assert.ok(fix.reasons.some((r) => /downgraded from judgment to execute/.test(r)));
+    const review = planRoute(routeRequest('S', { stepType: 'securityReview' }), routingConfig({ budget }));
+    assert.equal(review.tier, 'S', 'a security review keeps at least the execute tier');
+    assert.match(review.notice ?? '', /already the cheapest/);
+    const labour = planRoute(routeRequest('H', { stepType: 'docs' }), routingConfig({ budget }));
+    assert.equal(labour.tier, 'H');
+  });
+
+  test('a budget warning is recorded but does not move the route', () => {
+    const plan = planRoute(routeRequest('O'), routingConfig({ budget: { state: 'warn', onExceeded: 'block' } }));
+    assert.equal(plan.tier, 'O');
+    assert.ok(plan.reasons.some((r) => /budget warning/.test(r)));
+  });
+});
+
+describe('planEscalation', () => {
+  test('moves this step one tier up with its reason', () => {
+    const first = planRoute(routeRequest('S'), routingConfig());
+    const next = planEscalation(first, validationFailed, routingConfig());
+    assert.equal(next.outcome, 'route');
+    assert.equal(next.tier, 'O');
+    assert.equal(next.model, DEFAULT_LADDER.O);
+    assert.deepEqual([next.attempt, next.escalations], [2, 1]);
+    assert.deepEqual(next.triedModels, [DEFAULT_LADDER.S]);
+    assert.match(next.reasons.at(-1) ?? '', /escalated from execute to judgment .*failed its check \(edit did not apply\)/);
+    assert.match(next.notice ?? '', /Escalated to judgment/);
+    assert.ok(next.estimatedCostUsd > first.estimatedCostUsd);
+  });
+
+  test('stops at the access cap', () => {
+    const config = routingConfig({ accessCap: 'O' });
+    const atCap = planRoute(routeRequest('O'), config);
+    const stop = planEscalation(atCap, { kind: 'lowConfidence' }, config);
+    assert.equal(stop.outcome, 'cannotEscalate');
+    assert.equal(stop.blocked, true);
+    assert.match(stop.notice ?? '', /not allowed.*opt-in|access cap/);
+  });
+
+  test('stops after maxEscalations per step, each escalation reasoned', () => {
+    const config = routingConfig({ accessCap: 'F', allowExceptionTier: true, maxEscalations: 2 });
+    let plan: RoutePlan = planRoute(routeRequest('H'), config);
+    plan = planEscalation(plan, { kind: 'toolError', detail: 'patch rejected' }, config);
+    plan = planEscalation(plan, validationFailed, config);
+    assert.equal(plan.tier, 'O');
+    assert.equal(plan.escalations, 2);
+    assert.equal(plan.reasons.filter((r) => r.startsWith('escalated')).length, 2);
+    const stop = planEscalation(plan, validationFailed, config);
+    assert.equal(stop.outcome, 'cannotEscalate');
+    assert.match(stop.notice ?? '', /escalation limit 2/);
+  });
+
+  test('honours a smaller limit and refuses while the budget is exceeded', () => {
+    const one = routingConfig({ maxEscalations: 1 });
+    const twice = planEscalation(planEscalation(planRoute(routeRequest('H'), one), validationFailed, one), validationFailed, one);
+    assert.equal(twice.outcome, 'cannotEscalate');
+    const broke = routingConfig({ budget: { state: 'exceeded', onExceeded: 'downgrade' } });
+    const refused = planEscalation(planRoute(routeRequest('H'), broke), validationFailed, broke);
+    assert.equal(refused.outcome, 'cannotEscalate');
+    assert.match(refused.notice ?? '', /budget/);
+  });
+});
+
+describe('planFallback', () => {
+  const overloaded = { kind: 'overloaded', status: 529 } as const;
+
+  test('same-tier alternate first, then down for judgment without the exception opt-in', () => {
+    const config = routingConfig({ alternates: { O: ['claude-opus-4-7'] } });
+    const first = planRoute(routeRequest('O'), config);
+    const same = planFallback(first, overloaded, config);
+    assert.equal(same.model, 'claude-opus-4-7');
+    assert.equal(same.tier, 'O');
+    assert.match(same.notice ?? '', /claude-opus-4-8 is overloaded \(HTTP 529\); answering with claude-opus-4-7/);
+    const down = planFallback(same, overloaded, config);
+    assert.equal(down.tier, 'S');
+    assert.match(down.notice ?? '', /Quality may be lower/);
+    assert.equal(down.fallbacks, 2);
+    assert.equal(down.attempt, 3);
+    assert.deepEqual(down.triedModels, ['claude-opus-4-8', 'claude-opus-4-7']);
+  });
+
+  test('judgment may fall back up to the exception tier only when opted in', () => {
+    const config = routingConfig({ accessCap: 'F', allowExceptionTier: true });
+    const up = planFallback(planRoute(routeRequest('O'), config), overloaded, config);
+    assert.equal(up.tier, 'F');
+    assert.match(up.notice ?? '', /costs more/);
+  });
+
+  test('execute prefers up while the budget is fine, down when it is strained', () => {
+    const ok = routingConfig();
+    assert.equal(planFallback(planRoute(routeRequest('S'), ok), overloaded, ok).tier, 'O');
+    const warn = routingConfig({ budget: { state: 'warn', onExceeded: 'downgrade' } });
+    assert.equal(planFallback(planRoute(routeRequest('S'), warn), overloaded, warn).tier, 'H');
+  });
+
+  test('the exception tier falls back to judgment', () => {
+    const config = routingConfig({ accessCap: 'F', allowExceptionTier: true });
+    assert.equal(planFallback(planRoute(routeRequest('F'), config), { kind: 'unavailable', status: 503 }, config).tier, 'O');
+  });
+
+  test('never drifts more than one tier from the step and says when nothing is left', () => {
+    const config = routingConfig({ accessCap: 'S' });
+    let plan = planRoute(routeRequest('S'), config);
+    const seen: string[] = [];
+    for (let i = 0; i < 5 && plan.outcome === 'route'; i++) {
+      seen.push(plan.model);
+      plan = planFallback(plan, { kind: 'server', status: 500 }, config);
+    }
+    assert.deepEqual(seen, [DEFAULT_LADDER.S, DEFAULT_LADDER.H]);
+    assert.equal(plan.outcome, 'cannotFallback');
+    assert.match(plan.notice ?? '', /no fallback is allowed or left/);
+    assert.deepEqual(fallbackCandidates(plan, config), []);
+  });
+
+  test('every fallback is visible and reasoned', () => {
+    const config = routingConfig({ alternates: { H: ['claude-haiku-5-5'] } });
+    const plan = planFallback(planRoute(routeRequest('H'), config), { kind: 'rateLimited', status: 429 }, config);
+    assert.equal(plan.model, 'claude-haiku-5-5');
+    assert.ok(plan.notice);
+    assert.match(plan.reasons.at(-1) ?? '', /rate-limited \(HTTP 429\); fell back to claude-haiku-5-5, another labour model/);
+  });
+
+  test('a blocked budget blocks the fallback too', () => {
+    const config = routingConfig({ budget: { state: 'exceeded', onExceeded: 'block' } });
+    const plan = planFallback({ ...planRoute(routeRequest('S'), routingConfig()) }, overloaded, config);
+    assert.equal(plan.outcome, 'blocked');
+  });
+});
+
+describe('routingConfigFromSettings', () => {
+  test('builds the default config from default settings', () => {
+    const { settings } = parseSettings(() => undefined);
+    const config = routingConfigFromSettings(settings, fakeEstimate);
+    assert.deepEqual(config.ladder, DEFAULT_LADDER);
+    assert.equal(config.accessCap, 'O');
+    assert.equal(config.allowExceptionTier, false);
+    assert.equal(config.maxEscalations, 2);
+  });
+});
