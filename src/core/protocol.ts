@@ -6,8 +6,13 @@ import type { StepType } from './steps';
  * the local API stand-in's default responder rely on it, so it lives in one place.
  *
  * Prompt conventions:
- * - The first system block (the stable instructions) starts with the line
- *   `Ladder task: <stepType>` (or `Ladder task: difficulty` / `Ladder task: reviewJudge`).
+ * - The system blocks are the workspace context, then the pinned files, then the stable
+ *   instructions for the task (src/core/prompt/request.ts): the workspace part is shared by
+ *   every task, so it comes first and stays cached when the task changes. The LAST system
+ *   block (the instructions) starts with the line `Ladder task: <stepType>` (or
+ *   `Ladder task: difficulty` / `Ladder task: reviewJudge`); a request with a single system
+ *   block (no workspace) has the header at its start. Read it with taskOfSystem, never by
+ *   searching the whole system text: workspace files may contain that phrase.
  * - The last user message carries the material after the cached prefix:
  *   `File: <path>`, `Lines: <start>-<end>`, `Language: <id>`, a fenced code block with the
  *   selection, then `Request: <text>`.
@@ -22,10 +27,22 @@ export function taskHeader(task: PromptTask): string {
   return `${TASK_HEADER_PREFIX}${task}`;
 }
 
-/** Reads the task back out of a system prompt's text; undefined when it is not Ladder's. */
+/**
+ * Reads the task out of one system block's text, which must open with the header (a header
+ * further down is workspace text quoting it, not Ladder's); undefined when it does not.
+ */
 export function parseTaskHeader(systemText: string): PromptTask | undefined {
-  const match = /^Ladder task: ([A-Za-z]+)/m.exec(systemText);
+  const match = /^Ladder task: ([A-Za-z]+)/.exec(systemText);
   return match?.[1] as PromptTask | undefined;
+}
+
+/** The task of a request from its system blocks' texts: the last block that opens with the header. */
+export function taskOfSystem(blockTexts: readonly string[]): PromptTask | undefined {
+  for (let i = blockTexts.length - 1; i >= 0; i--) {
+    const task = parseTaskHeader(blockTexts[i] ?? '');
+    if (task) return task;
+  }
+  return undefined;
 }
 
 /** rename: a few candidate names, best first. */

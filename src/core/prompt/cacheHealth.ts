@@ -343,6 +343,9 @@ export class CacheHealth {
     if (snapshot) {
       const changed = firstDifference(snapshot.segments, plan.segments);
       if (changed !== undefined && changed <= lost) {
+        // The instructions close the prefix, so a new task writes only them (the workspace
+        // before them is read): the first write of that task's prefix, not a miss.
+        if (changed === lost && isTaskSwitch(snapshot.segments[changed], plan.segments[changed])) return undefined;
         const what = describeChange(snapshot.segments[changed], plan.segments[changed]);
         const name = plan.segments[changed]?.name ?? snapshot.segments[changed]?.name ?? segment.name;
         if (now - snapshot.at > snapshot.ttlMs) {
@@ -454,6 +457,11 @@ function firstDifference(before: readonly SegmentInfo[], after: readonly Segment
     if (a?.name !== b?.name || a?.fingerprint !== b?.fingerprint) return i;
   }
   return undefined;
+}
+
+/** Both are instructions segments, for different tasks. */
+function isTaskSwitch(before: SegmentInfo | undefined, after: SegmentInfo | undefined): boolean {
+  return before?.name === 'instructions' && after?.name === 'instructions' && before.parts[0]?.name !== after.parts[0]?.name;
 }
 
 /** Names what changed inside a segment, down to the file when the segment has file parts. */

@@ -8,12 +8,23 @@ import type { PromptSegment, SegmentName, SegmentPart } from './prefix';
 import type { CacheTtl } from './ttl';
 
 /**
- * Builds a Messages API request body around the cached prefix (anthropic-api.md §3):
- * system block 1 = the task's instructions, 2 = the workspace context, 3 = pinned files; the
- * selection and the question go in the user message, after the last cache breakpoint, so they
- * never disturb the cached bytes. A `cache_control` marker goes at the end of each segment
- * whose cumulative prefix (the API caches everything up to a marker) reaches the model's
- * minimum cacheable length; never more than the API's 4.
+ * Builds a Messages API request body around the cached prefix (anthropic-api.md §3). System
+ * blocks, in this order: 1 = the workspace context, 2 = pinned files, 3 = the task's
+ * instructions (opening with the `Ladder task:` header, src/core/protocol.ts); the selection
+ * and the question go in the user message, after the last cache breakpoint, so they never
+ * disturb the cached bytes.
+ *
+ * Why this order: the API caches a prefix, so a change invalidates everything after it. The
+ * workspace part is large and shared by every task; the instructions are small and differ per
+ * task. With the workspace first, switching task (explain → review) reads context + pinned
+ * from cache and writes only the instructions; with the instructions first, every switch
+ * re-wrote the whole prefix.
+ *
+ * Breakpoint rule: a `cache_control` marker closes each segment whose cumulative prefix (the
+ * API caches everything up to a marker) reaches the model's minimum cacheable length, so the
+ * marker after pinned survives a task switch and the one after context survives a pinned-file
+ * edit; a segment below the minimum gets no marker and its SegmentInfo says why. Never more
+ * than the API's 4 (the last ones are kept).
  */
 
 /** The API accepts at most this many cache_control markers per request. */
@@ -126,12 +137,11 @@ export function buildRequest(input: BuildRequestInput): PromptPlan {
   const model = findModel(input.model);
   const minimum = model?.minCacheableTokens ?? DEFAULT_MIN_CACHEABLE_TOKENS;
   const instructions = input.instructions ?? instructionsFor(input.task);
-  const prefix: PromptSegment[] = [
-    { name: 'instructions', text: instructions, fingerprint: fingerprint(instructions), parts: [{ name: `instructions:${input.task}`, fingerprint: fingerprint(instructions) }] },
-  ];
+  const prefix: PromptSegment[] = [];
   // The API rejects empty text blocks, so an empty segment is left out rather than sent.
   if (input.context && input.context.text.length > 0) prefix.push(input.context);
   if (input.pinned && input.pinned.text.length > 0) prefix.push(input.pinned);
+  prefix.push({ name: 'instructions', text: instructions, fingerprint: fingerprint(instructions), parts: [{ name: `instructions:${input.task}`, fingerprint: fingerprint(instructions) }] });
 
   const placement = placeBreakpoints(prefix, input.model, minimum, estimate);
   const cacheControl: CacheControl = { type: 'ephemeral', ttl: input.ttl };

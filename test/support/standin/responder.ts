@@ -1,4 +1,4 @@
-import { parseTaskHeader, type PromptTask } from '../../../src/core/protocol';
+import { taskOfSystem, type PromptTask } from '../../../src/core/protocol';
 import { addDocs, boilerplate, describe, fix, implement, refactor, renameSuggestions, tidy, writeTests } from './codeEdits';
 import { difficulty, judge, reviewFindings } from './findings';
 import type { Reply, ReplyContext } from './script';
@@ -6,7 +6,8 @@ import { findDeclarations, languageFamily, parseSelection, type Selection } from
 
 /**
  * The reply when nothing is scripted: a deterministic, plausible answer for each Ladder
- * task, keyed on the `Ladder task: <task>` header of the first system block, so the
+ * task, keyed on the `Ladder task: <task>` header that opens the last system block that
+ * has one (the instructions come after the workspace context, which may quote it), so the
  * offline demo behaves like a model that follows src/core/protocol.ts. Requests without
  * the header get a short generic answer.
  */
@@ -81,8 +82,7 @@ function textAnswer(task: PromptTask, sel: Selection): Reply {
 
 /** The default responder. */
 export function defaultReply(context: ReplyContext): Reply {
-  const firstSystem = context.request.system[0];
-  const task = firstSystem ? parseTaskHeader(String(firstSystem.raw.text)) : undefined;
+  const task = taskOfSystem(context.request.system.map((block) => String(block.raw.text)));
   const sel = parseSelection(context.lastUser);
   const answer = task ? jsonAnswer(task, sel, context.lastUser) : undefined;
   const choice = context.request.toolChoice;

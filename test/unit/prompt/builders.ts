@@ -7,7 +7,7 @@ import { fingerprint } from '../../../src/core/context/fingerprint';
 import { findModel } from '../../../src/core/models';
 import type { PromptSegment, SegmentName, SegmentPart } from '../../../src/core/prompt/prefix';
 import { buildRequest } from '../../../src/core/prompt/request';
-import type { BuildRequestInput, PromptPlan } from '../../../src/core/prompt/request';
+import type { BuildRequestInput, PromptPlan, SegmentInfo } from '../../../src/core/prompt/request';
 import { TTL_MS } from '../../../src/core/prompt/ttl';
 
 /** Text that the local estimator counts as roughly `tokens` on a legacy-tokenizer model. */
@@ -24,17 +24,25 @@ export function segment(name: SegmentName, files: Record<string, string>): Promp
 }
 
 /** A plan with a context and a pinned segment of the given sizes (legacy-tokenizer estimate). */
-export function planWith(options: { model?: string; task?: BuildRequestInput['task']; contextTokens?: number; pinned?: Record<string, string>; ttl?: '5m' | '1h' } = {}): PromptPlan {
+export function planWith(options: { model?: string; task?: BuildRequestInput['task']; instructions?: string; contextTokens?: number; pinned?: Record<string, string>; ttl?: '5m' | '1h' } = {}): PromptPlan {
   const context = segment('context', { 'package.json': textOfTokens(options.contextTokens ?? 3000, 'ctx') });
   return buildRequest({
     task: options.task ?? 'explain',
     model: options.model ?? 'claude-sonnet-4-6',
     context,
     ...(options.pinned ? { pinned: segment('pinned', options.pinned) } : {}),
+    ...(options.instructions ? { instructions: options.instructions } : {}),
     question: 'What does this do?',
     ttl: options.ttl ?? '5m',
     maxTokens: 1024,
   });
+}
+
+/** The plan's segment of that name (the order is the builder's business, not the test's). */
+export function segmentNamed(plan: PromptPlan, name: SegmentName): SegmentInfo {
+  const found = plan.segments.find((s) => s.name === name);
+  if (!found) throw new Error(`no ${name} segment in the plan`);
+  return found;
 }
 
 /** A fake of the API's prompt cache, keyed like the real one (model + exact prefix). */

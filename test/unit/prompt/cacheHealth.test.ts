@@ -6,7 +6,7 @@ import type { PromptPlan } from '../../../src/core/prompt/request';
 import { PrefixRenderer } from '../../../src/core/prompt/prefix';
 import { buildRequest } from '../../../src/core/prompt/request';
 import { indexOf, sampleFiles } from '../context/helpers';
-import { FakeApiCache, planWith, textOfTokens } from './builders';
+import { FakeApiCache, planWith, segmentNamed, textOfTokens } from './builders';
 
 const MIN = 60_000;
 
@@ -88,13 +88,37 @@ describe('miss diagnosis', () => {
     assert.match(observation.miss?.detail ?? '', /file tree changed \(latest: src\/lib\/added\.ts added\)/);
   });
 
-  test('switching task changes the instructions, and the miss says so', () => {
+  test('switching task reads the workspace from cache and writes only the instructions: not a miss', () => {
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    const explain = planWith({ task: 'explain', pinned: pinnedFiles });
+    call(health, api, explain, 0);
+    const review = planWith({ task: 'review', pinned: pinnedFiles });
+    const switched = call(health, api, review, MIN);
+    assert.equal(switched.outcome, 'partial');
+    assert.equal(switched.miss, undefined);
+    assert.equal(switched.readTokens, segmentNamed(review, 'pinned').cumulativeTokens, 'context + pinned read');
+    assert.equal(switched.writeTokens, segmentNamed(review, 'instructions').tokens, 'only the instructions written');
+    const back = call(health, api, planWith({ task: 'explain', pinned: pinnedFiles }), 2 * MIN);
+    assert.equal(back.outcome, 'hit', "the first task's instructions are still cached");
+    assert.equal(health.misses().length, 0);
+  });
+
+  test("a task's own instructions changing is a miss that names the instructions", () => {
     const health = new CacheHealth();
     const api = new FakeApiCache();
     call(health, api, planWith({ task: 'explain' }), 0);
-    const observation = call(health, api, planWith({ task: 'review' }), MIN);
+    const observation = call(health, api, planWith({ task: 'explain', instructions: 'Ladder task: explain\n\nExplain it, differently worded.' }), MIN);
+    assert.equal(observation.outcome, 'partial');
+    assert.equal(observation.miss?.cause, 'segmentChanged');
     assert.equal(observation.miss?.segment, 'instructions');
-    assert.match(observation.miss?.detail ?? '', /task explain → review/);
+    assert.match(observation.miss?.detail ?? '', /the explain instructions changed/);
+  });
+
+  test('describeChange still says which task the instructions switched between', () => {
+    const before = segmentNamed(planWith({ task: 'explain' }), 'instructions');
+    const after = segmentNamed(planWith({ task: 'review' }), 'instructions');
+    assert.match(describeChange(before, after).detail, /task explain → review/);
   });
 
   test('TTL expired: 6 minutes on 5m misses, on 1h hits', () => {
@@ -243,8 +267,8 @@ describe('helpers', () => {
   });
 
   test('describeChange names added and removed pinned files', () => {
-    const before = planWith({ pinned: { 'a.ts': 'x' } }).segments[2];
-    const after = planWith({ pinned: { 'a.ts': 'x', 'b.ts': 'y' } }).segments[2];
+    const before = segmentNamed(planWith({ pinned: { 'a.ts': 'x' } }), 'pinned');
+    const after = segmentNamed(planWith({ pinned: { 'a.ts': 'x', 'b.ts': 'y' } }), 'pinned');
     assert.deepEqual(describeChange(before, after), { detail: 'pinned file b.ts was pinned', file: 'b.ts' });
     assert.deepEqual(describeChange(after, before), { detail: 'pinned file b.ts was unpinned', file: 'b.ts' });
   });

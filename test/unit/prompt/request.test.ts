@@ -3,20 +3,23 @@ import assert from 'node:assert/strict';
 import { MODELS } from '../../../src/core/models';
 import { PrefixRenderer } from '../../../src/core/prompt/prefix';
 import { MAX_CACHE_BREAKPOINTS, SecretLikeContentError, buildRequest, placeBreakpoints, renderUserMessage } from '../../../src/core/prompt/request';
-import { parseTaskHeader } from '../../../src/core/protocol';
+import { instructionsFor } from '../../../src/core/prompt/instructions';
+import { parseTaskHeader, taskOfSystem } from '../../../src/core/protocol';
 import { FIXTURE_WORKSPACE, PLANTED_MARKERS, loadWorkspace, pinFile } from '../../support/fsWorkspace';
 import { randomish } from '../context/helpers';
-import { planWith, segment, textOfTokens } from './builders';
+import { planWith, segment, segmentNamed, textOfTokens } from './builders';
 
 const selection = { path: 'src/util/math.ts', startLine: 2, endLine: 4, languageId: 'typescript', text: 'export function total() {\n  return 0;\n}' };
 
 describe('layout', () => {
-  test('system blocks are instructions, context, pinned; the selection and question come after the last marker', () => {
+  test('system blocks are context, pinned, instructions; the selection and question come after the last marker', () => {
     const plan = planWith({ contextTokens: 3000, pinned: { 'src/a.ts': textOfTokens(500) } });
     const { system, messages } = plan.body;
-    assert.deepEqual(plan.segments.map((s) => s.name), ['instructions', 'context', 'pinned']);
+    assert.deepEqual(plan.segments.map((s) => s.name), ['context', 'pinned', 'instructions']);
     assert.equal(system.length, 3);
-    assert.equal(parseTaskHeader(system[0]?.text ?? ''), 'explain');
+    assert.equal(system[2]?.text, instructionsFor('explain'), 'the instructions close the prefix');
+    assert.equal(taskOfSystem(system.map((b) => b.text)), 'explain');
+    assert.equal(parseTaskHeader(system[0]?.text ?? ''), undefined, 'the workspace block opens with no header');
     assert.equal(messages.length, 1);
     assert.equal(messages[0]?.role, 'user');
     assert.ok(messages[0]?.content.every((b) => b.cache_control === undefined), 'no marker after the prefix');
@@ -41,6 +44,21 @@ describe('layout', () => {
     assert.equal(plan.body.max_tokens, 1024);
   });
 
+  test('without workspace segments the instructions are the only system block, header first', () => {
+    const plan = buildRequest({ task: 'review', model: 'claude-sonnet-4-6', question: 'q', ttl: '5m', maxTokens: 10 });
+    assert.deepEqual(plan.segments.map((s) => s.name), ['instructions']);
+    assert.equal(taskOfSystem(plan.body.system.map((b) => b.text)), 'review');
+  });
+
+  test('a task switch changes only the last system block: the workspace bytes and their marker stay', () => {
+    const pinned = { 'src/a.ts': textOfTokens(500) };
+    const explain = planWith({ task: 'explain', pinned });
+    const review = planWith({ task: 'review', pinned });
+    assert.deepEqual(review.body.system.slice(0, 2), explain.body.system.slice(0, 2));
+    assert.notEqual(review.body.system[2]?.text, explain.body.system[2]?.text);
+    assert.equal(segmentNamed(review, 'pinned').cached, true, 'context + pinned is its own cache entry');
+  });
+
   test('empty segments are left out (the API rejects empty text blocks)', () => {
     const plan = buildRequest({ task: 'ask', model: 'claude-sonnet-4-6', context: { ...segment('context', {}), text: '' }, question: 'q', ttl: '5m', maxTokens: 10 });
     assert.equal(plan.body.system.length, 1);
@@ -60,14 +78,17 @@ describe('cache markers', () => {
     const plan = planWith({ model: 'claude-opus-4-8', contextTokens: 1000 });
     assert.equal(plan.breakpoints, 0);
     assert.ok(plan.body.system.every((b) => b.cache_control === undefined));
-    assert.match(plan.segments[1]?.skippedReason ?? '', /below claude-opus-4-8's minimum cacheable 4096/);
+    for (const name of ['context', 'instructions'] as const) {
+      assert.match(segmentNamed(plan, name).skippedReason ?? '', /below claude-opus-4-8's minimum cacheable 4096/, name);
+    }
   });
 
   test('the minimum applies to the cumulative prefix, not to the segment alone', () => {
-    // Pinned alone is small, but instructions + context + pinned cross the minimum.
+    // Pinned alone is small, but context + pinned crosses the minimum; so do the instructions after them.
     const plan = planWith({ model: 'claude-sonnet-4-6', contextTokens: 1900, pinned: { 'a.ts': textOfTokens(300) } });
-    assert.deepEqual(plan.segments.map((s) => s.cached), [false, true, true]);
-    assert.ok((plan.segments[2]?.tokens ?? 0) < 2048);
+    assert.deepEqual(plan.segments.map((s) => [s.name, s.cached]), [['context', false], ['pinned', true], ['instructions', true]]);
+    assert.ok(segmentNamed(plan, 'pinned').tokens < 2048);
+    assert.ok(segmentNamed(plan, 'instructions').tokens < 2048);
   });
 
   test('per model: the same prefix is cacheable on Sonnet 4.6 (2048) but not on Haiku 4.5 (4096)', () => {
