@@ -92,7 +92,7 @@ function familyTier(family: Family): Tier {
 }
 
 // Verb-framed so that a label such as "[Doc Repo]" or "typo detector" does not read as docs work.
-const DOC_NOUN = String.raw`(docs?|documentation|readme|docstrings?|jsdoc|javadoc|rustdoc|man ?pages?|user guide|guide|tutorial|examples? in (the )?docs|changelog|release notes)`;
+const DOC_NOUN = String.raw`(changes\.(rst|md|txt)|history\.(md|rst)|docs?|documentation|readme|docstrings?|jsdoc|javadoc|rustdoc|man ?pages?|user guide|guide|tutorial|examples? in (the )?docs|changelog|release notes)`;
 
 const RULES: readonly Rule[] = [
   // ── exception: subtle correctness with a large blast radius ──────────────────────────
@@ -111,7 +111,7 @@ const RULES: readonly Rule[] = [
   { id: 'security.htmlSink', family: 'security', strength: 3, says: 'writes values into HTML ("$0"): an XSS sink',
     re: /\b(render\w*|inject\w*|insert\w*|output\w*|writ(e|es|ing)|put\w*|set\w*|interpolat\w*)\b[^.\n]{0,40}\b(href|anchor|html|attributes?|script tags?|markup)\b/ },
   { id: 'security.outputEncoding', family: 'security', strength: 3, says: 'escaping of output ("$0"): an injection boundary',
-    re: /\b(un)?(escap\w*|sanitiz\w*|sanitis\w*|encod\w*)\b[^.\n]{0,40}\b(html|ssr|attributes?|templates?|pages?|titles?|markup|user input|user-supplied|headers?|urls?|shell|sql)\b|\b(html|ssr|attribute|template|header|url|shell|sql)[- ](escap\w*|sanitiz\w*|encod\w*)\b|\b(strip|remov|filter)\w* (the )?(html|script|unsafe) (tags?|markup|elements?)\b/ },
+    re: /\b(un)?(escap\w*|sanitiz\w*|sanitis\w*)\b[^.\n]{0,40}\b(html|ssr|attributes?|templates?|pages?|titles?|markup|user input|user-supplied|headers?|urls?|shell|sql)\b|\b(html|attribute|output)[- ]encod\w*|\bencod\w* [^.\n]{0,20}\b(html|attributes?|user input|output)\b|\b(html|ssr|attribute|template|header|url|shell|sql)[- ](escap\w*|sanitiz\w*)\b|\b(strip|remov|filter)\w* (the )?(html|script|unsafe) (tags?|markup|elements?)\b/ },
   { id: 'security.escaping', family: 'security', strength: 2, on: 'unquoted', says: 'escaping of output ("$0") is security-sensitive',
     re: /\b(un)?(escap(e|es|ed|ing)|sanitiz\w*|sanitis\w*)\b(?![^.\n]{0,25}\b(names?|identifiers?|keys?|props?|regexp?|regex(es)?|sequences?|newlines?|codes?)\b)/ },
   { id: 'security.domain', family: 'security', strength: 2, on: 'unquoted', says: 'touches security-sensitive code ("$0")',
@@ -119,7 +119,7 @@ const RULES: readonly Rule[] = [
 
   // ── concurrency ──────────────────────────────────────────────────────────────────────
   { id: 'concurrency.hazard', family: 'concurrency', strength: 3, says: 'concurrency hazard: mentions "$0"',
-    re: /\b(race|races|racy|race conditions?|data races?|deadlock\w*|livelock\w*|starvation|lost wake-?ups?|spurious wake-?ups?|thread[- ]?safe(ty)?|not thread|non[- ]?atomic\w*|atomicity|concurrent(ly)? (map )?(access|accesses|write|writes|read|reads|modifications?|mutations?|updates?|calls?|use|drops?)|concurrency (bug|issue|problem)s?|interleav\w*|torn (reads?|writes?)|aba problem|double[- ]checked locking|re-?entran\w*|memory model|happens[- ]before|use[- ]after[- ]free|cancel(lation)?[- ]safe(ty)?|(two|multiple|several|concurrent|parallel) (threads|goroutines|tasks|processes|requests|clients|workers|callers|writers|users)\b[^.\n]{0,50}\b(at the same time|at once|simultaneously|concurrently|in parallel|same (document|record|row|key|file))|(at the same time|simultaneously) from (two|multiple|several) (threads|tasks|processes)|(two|multiple|several) (instances|processes|servers|nodes)\b[^.\n]{0,50}\b(at once|at the same time|simultaneously|concurrently)|\bwhile\b[^.\n]{0,50}\b(still (being|running|in use|in progress|pending|waiting|active|open|alive|referenced|held|syncing)|in[- ]flight)|\b(while|during|from within|in the middle of)\b[^.\n]{0,40}\b(shutdown|shutting down|drop|dropping|dropped|unload\w*|dispos\w*|teardown|tearing down|unmount\w*|flush\w*|reload\w*|restart\w*|rehash\w*|resiz\w*|fork\w*)\b|access\w* (freed|released|dropped|disposed|closed|deallocated) (state|memory|objects?|resources?|data)|after (being )?(freed|disposed|deallocated))\b/ },
+    re: /\b(race|races|racy|race conditions?|data races?|deadlock\w*|livelock\w*|starvation|lost wake-?ups?|spurious wake-?ups?|thread[- ]?safe(ty)?|not thread|non[- ]?atomic\w*|atomicity|concurrent(ly)? (map )?(access|accesses|write|writes|read|reads|modifications?|mutations?|updates?|calls?|use|drops?)|concurrency (bug|issue|problem)s?|interleav\w*|torn (reads?|writes?)|aba problem|double[- ]checked locking|re-?entran\w*|memory model|happens[- ]before|use[- ]after[- ]free|cancel(lation)?[- ]safe(ty)?|(two|multiple|several|concurrent|parallel) (threads|goroutines|tasks|processes|requests|clients|workers|callers|writers|users)\b[^.\n]{0,50}\b(at the same time|at once|simultaneously|concurrently|in parallel|same (document|record|row|key|file))|(at the same time|simultaneously) from (two|multiple|several) (threads|tasks|processes)|(two|multiple|several) (instances|processes|servers|nodes)\b[^.\n]{0,50}\b(at once|at the same time|simultaneously|concurrently)|\bwhile\b[^.\n]{0,50}\b(still (being|running|in use|in progress|pending|waiting|active|open|alive|referenced|held|syncing)|in[- ]flight)|\b(while|during|from within|in the middle of)\b[^.\n]{0,40}\b(shutdown|shutting down|drop|dropping|dropped|unload\w*|dispos\w*|teardown|tearing down|flush\w*|rehash\w*|fork\w*)\b|access\w* (freed|released|dropped|disposed|closed|deallocated) (state|memory|objects?|resources?|data)|after (being )?(freed|disposed|deallocated))\b/ },
   { id: 'concurrency.ordering', family: 'concurrency', strength: 3, says: 'ordering invariant in async/scheduling code ("$0")',
     re: /\b(scheduler|event loop|executor|job queue|jobs|tasks|callbacks|effects|watchers|microtasks?|promises)\b[^.\n]{0,40}\b(order|ordering|reorder\w*|out of order|in sequence|priority)\b|\b(hooks|callbacks|listeners|handlers|effects|watchers|jobs|tasks)\b[^.\n]{0,20}\b(run|runs|fire|fires|are called|is called|execute)\b (after|before|in order|out of order)\b/ },
   { id: 'concurrency.domain', family: 'concurrency', strength: 2, domainOnly: true, says: 'touches concurrency primitives ("$0")',
@@ -127,7 +127,7 @@ const RULES: readonly Rule[] = [
 
   // ── data integrity ───────────────────────────────────────────────────────────────────
   { id: 'integrity.hazard', family: 'integrity', strength: 3, says: 'data-integrity risk: mentions "$0"',
-    re: /\b(data loss|(lose|loses|losing|lost|drop(s|ped|ping)?) (the |some |a |any |all )?(last |final |pending |buffered |in-flight |acknowledged )?(data|writes?|updates?|keys?|messages?|events?|records?|rows?|entries)\b|flush\w* to disk|(synced|written|persisted) to disk|before acknowledg\w*|corrupt\w*|durab\w*|fsync\w*|crash[- ]recovery|recover\w* after (a )?crash|crash[- ]safe\w*|replicat\w*|replicas?|failover|fail-over|quorum|consensus|raft|paxos|leader election|serializab\w*|isolation levels?|exactly[- ]once|at[- ]least[- ]once|idempoten\w*|two[- ]phase commit|write[- ]ahead|consistency|inconsistent (state|data|view|reads?|replicas?)|stale reads?|duplicate (orders?|records?|entries|rows?|payments?|charges?|messages?|jobs?|writes?|transactions?|deliver\w*)|double[- ](click\w*|submit\w*|charg\w*|spend\w*|process\w*)|(runs?|executed|processed|sent|charged|delivered) twice|(data|database|schema) migrations?|migrat\w* (the )?(database|schema|data)\b|backfill\w*|rollback)\b/ },
+    re: /\b(data loss|(lose|loses|losing|lost) (the |some |a |any |all )?(last |final |pending |buffered |in-flight |acknowledged )?(data|writes?|updates?|keys?|messages?|events?|records?|rows?|entries)\b|dropp(ed|ing) (the )?(pending |buffered |in-flight )?(messages|events|writes|updates)\b|flush\w* to disk|(synced|written|persisted) to disk|before acknowledg\w*|corruption|(data|database|file|index|heap|memory|state|snapshot|cache|storage|db) corrupt\w*|corrupt\w* (the )?(data|database|files?|index|heap|memory|state|snapshot|db|keys?|values?|storage)|durab\w*|fsync\w*|crash[- ]recovery|recover\w* after (a )?crash|crash[- ]safe\w*|replication|replicated|replicates|replicate(?! (the |this |that )?(bug|issue|problem|behaviou?r|error|crash|failure))|replicas?|failover|fail-over|quorum|consensus|raft|paxos|leader election|serializability|serializable (isolation|transactions?|schedules?)|isolation levels?|exactly[- ]once|at[- ]least[- ]once|idempoten\w*|two[- ]phase commit|write[- ]ahead|(data|read|write|eventual|strong|causal|replica|cache|transactional) consistency|consistency (guarantees?|model|levels?|checks?)|inconsistent (state|data|view|reads?|replicas?)|stale reads?|duplicate (orders?|payments?|charges?|messages?|jobs?|writes?|transactions?|deliver\w*|emails?|notifications?)|double[- ](click\w*|submit\w*|charg\w*|spend\w*|process\w*)|(runs?|executed|processed|sent|charged|delivered) twice|(data|database|schema) migrations?|migrat\w* (the )?(database|schema|data)\b|backfill\w*|transactions? (isolation|atomicity|rollback))\b/ },
   { id: 'integrity.domain', family: 'integrity', strength: 2, domainOnly: true, says: 'touches persistence ("$0")',
     re: /\b(persist\w*|transactions?|transactional|journal\w*|snapshots? (restore|recovery)|on[- ]disk format)\b/ },
 
@@ -141,7 +141,7 @@ const RULES: readonly Rule[] = [
   { id: 'rootCause.ambiguous', family: 'rootCause', strength: 3, says: 'ambiguous root cause ("$0")',
     re: /\b(intermittent\w*|flak(y|iness)|sporadic\w*|non-?deterministic\w*|heisenbug|hard to reproduce|can(no|')t reproduce|unexplained|mysterious|root cause|randomly (fails?|crash\w*|hangs?)|(sometimes|occasionally) (fails?|crash\w*|hangs?|returns?|loses?|panics?)|hang(s|ing)?|hung|(gets|is|are) stuck|never (completes|returns|resolves))\b/ },
   { id: 'rootCause.intermittent', family: 'rootCause', strength: 2, says: 'intermittent behaviour ("$0"): the cause is not yet known',
-    re: /\b(sometimes|occasionally|at random|every now and then)\b/ },
+    re: /\b(sometimes|occasionally|at random|every now and then|investigat\w*)\b/ },
   { id: 'architecture.design', family: 'architecture', strength: 3, says: 'architecture / design decision ("$0")',
     re: /\b(architect\w*|re-?design\w*|system design|design (a|an|the|of|for|doc|proposal)\b|re-?architect\w*|overhaul\w*|decoupl\w*|monolith\w*|micro-?services?|mega[- ]?class\w*|god (class|object)|plugin (system|architecture)|api design|trade-?offs?|should (we|i)\b|which (approach|design|option) (is|to|should)|pros and cons|migration (plan|strategy|path)|plan (the|a|our) migration|roadmap)\b|\b(split|break|breaking|decompos\w*)\b[^.\n]{0,50}\binto (smaller |separate |independent )?(services|layers|subsystems|bounded contexts)\b|\b(rewrit\w*|re-?implement\w*|rework\w*)\b[^.\n]{0,40}\b(engine|scheduler|runtime|reactivity system|storage layer|protocol|allocator|event loop|architecture)\b/ },
 
@@ -171,7 +171,7 @@ const RULES: readonly Rule[] = [
   { id: 'labour.rename', family: 'labour', strength: 3, sweep: true, frame: 'soft', on: 'raw', step: 'rename', says: 'a rename ("$0")',
     re: /\b[Rr]enam(e|ed|ing)\b/ },
   { id: 'labour.metadata', family: 'labour', strength: 3, sweep: true, frame: 'soft', step: 'boilerplate', says: 'package metadata ("$0")',
-    re: /\b(package|project|crate|module) (metadata|description|keywords|classifiers|homepage|authors?)\b|\bmetadata to\b|\b(license|copyright) (headers?|years?|notices?|text|file)\b|\bcopyright\b|\b(update|bump)\w* (the )?(copyright )?year\b|\b(add|update|fix)\w* (the )?(package )?authors?\b/ },
+    re: /\b(package|project|crate|module) (metadata|description|keywords|classifiers|homepage|authors?)\b|\bmetadata to\b|\b(license|copyright) (headers?|years?|notices?|text|file)\b|\bcopyright\b|\b(update|bump)\w* (the )?(copyright )?year\b|\b(add|update|fix)\w* (the )?(package )?authors?\b|\b(add|update|remove)\w* (the )?(python [\d.]+ |trove )?classifiers?\b/ },
   { id: 'labour.generated', family: 'labour', strength: 3, sweep: true, step: 'boilerplate', says: 'regenerates generated code ("$0")',
     re: /\bregenerat\w*|\bre-?run (the )?(code ?gen\w*|generators?)\b|\bgenerated (code|files|stubs|bindings|snapshots|types)\b|\bupdate (the )?snapshots\b/ },
   { id: 'labour.deadCode', family: 'labour', strength: 3, sweep: true, step: 'refactor', says: 'removes dead code ("$0")',
@@ -186,8 +186,8 @@ const RULES: readonly Rule[] = [
     re: /^types?(\([^)]*\))?!?:|^\w+\((types?|typings?|dts)[/)]/ },
   { id: 'labour.types', family: 'labour', strength: 2, sweep: true, step: 'boilerplate', says: 'type declarations only ("$0")',
     re: /\btype (hints?|annotations?|definitions?|declarations?|stubs?)\b|\btypings?\b|\.d\.ts\b|\bexport\w* (the )?\w+ types?\b|\badd (missing )?types?\b/ },
-  { id: 'labour.dropSupport', family: 'labour', strength: 2, sweep: true, step: 'refactor', says: 'drops support for an old platform ("$0")',
-    re: /\bdrop(s|ped|ping)? (support for )?(python|py|node(\.?js)?|go|rust|java|php|ruby|ie|internet explorer|windows xp)\s*v?\d|\bremov\w* (the )?([\w.-]+ ){0,2}(compat\w*( code| shims?| layer)?|polyfills?|shims?)\b/ },
+  { id: 'labour.dropSupport', family: 'labour', strength: 2, sweep: true, frame: 'absolute', step: 'refactor', says: 'drops support for an old version ("$0")',
+    re: /\bdrop(s|ped|ping)? (support for )?(python|py|node(\.?js)?|go|rust|java|php|ruby|ie|internet explorer|windows xp)\s*v?\d|\bdrop(s|ped|ping)? support for [`'"]?[\w.-]+[`'"]? ?(<=?|older than|before|below|prior to) ?v?\d|\bremov\w* (the )?([\w.-]+ ){0,2}(compat\w*( code| shims?| layer)?|polyfills?|shims?)\b/ },
   { id: 'labour.removeApi', family: 'labour', strength: 2, step: 'refactor', says: 'removes an API or option ("$0")',
     re: /^(\w+(\([^)]*\))?!?: )?(remove|removed|removes|removing|drop|dropped|delete|deleted|deprecate|deprecated)\b|\bremov\w* (the )?(deprecated|legacy|old)\b/ },
   { id: 'labour.extract', family: 'labour', strength: 2, step: 'refactor', says: 'extracts shared code ("$0")',
@@ -203,7 +203,7 @@ const RULES: readonly Rule[] = [
   { id: 'labour.warning', family: 'labour', strength: 2, step: 'fix', says: 'silences a compiler or lint warning ("$0")',
     re: /\b(avoid|silenc|suppress|fix|remov|resolv|squelch|address|quiet|get rid of)\w*\b[^.\n]{0,40}\bwarnings?\b/ },
   { id: 'labour.argCheck', family: 'labour', strength: 2, step: 'fix', says: 'adds an argument check ("$0")',
-    re: /^(\w+(\([^)]*\))?: )?(?!(fix|fixes|fixed|avoid|prevent|don'?t|no|never|stop)\b)[\w`.:()]+ (raises?|throws?|panics?|errors? out|rejects?)\b[^.\n]{0,40}\b(when|if|for|on)\b|\b(add|adds|added)\w* (an? )?(assert(ion)?|sanity check|argument check|input check|bounds check)\b/ },
+    re: /^(\w+(\([^)]*\))?: )?(?!(fix|fixes|fixed|avoid|prevent|don'?t|no|never|stop)\b)[\w`.:()]+ (raises?|throws?|panics?|errors? out|rejects?)\b[^.\n]{0,40}\b(when|if|for|on)\b|\b(add|adds|added)\w* (an? )?(assert(ion)?|sanity check|argument check|input check|bounds check)\b|^(\w+(\([^)]*\))?: )?(raise|throw|panic|error|fail)\b[^.\n]{0,30}\b(on|when|if|for) (an? )?(invalid|bad|negative|empty|unknown|unsupported|missing|malformed|out[- ]of[- ]range|zero)\b/ },
   { id: 'labour.nullGuard', family: 'labour', strength: 2, step: 'fix', says: 'adds a null/None guard ("$0")',
     re: /\b(when|if) (the )?[\w.`'"-]+ (is|are|was|were) (none|null|nil|undefined)\b|\b(none|null|nil|undefined)[- ](check|guard)s?\b|\bhandle (none|null|nil|undefined)\b/ },
   { id: 'labour.defensiveCopy', family: 'labour', strength: 2, step: 'fix', says: 'a defensive copy ("$0")',
@@ -224,7 +224,9 @@ const RULES: readonly Rule[] = [
     unless: /\brun\w* [^.\n]{0,25}\btests?\b/,
     re: /\b(add|adds|added|write|writes|wrote|more|missing|new|extra|increase|improve|expand|extend)\b[^.\n]{0,25}\b(unit |integration |regression |e2e |end-to-end |property |fuzz )?(tests?|test cases?|specs?|test coverage|coverage)\b|^tests?\b(?!(\([^)]*\))?:)|\btest (for|that|the|more|coverage)\b|\bunit tests?\b/ },
   { id: 'execute.feature', family: 'execute', strength: 2, step: 'implement', says: 'a feature inside a clear frame ("$0")',
-    re: /\b(implement(s|ed|ing)?|introduc(e|es|ed|ing))\b|\bnew (feature|option|flag|command|api|endpoint|argument|parameter|setting|hook|event|mode|loader|backend|subcommand)\b|\badd(s|ed|ing)? (an? |the )?(new )?(\w+ )?(option|flag|command|argument|parameter|endpoint|api|setting|hook|event|mode|loader|support|feature|method|subcommand|property)s?\b|(?<!(drop|dropped|remove|removed|deprecate|deprecated) )\bsupport(s|ed|ing)? (for )?|^feat\w*|\bfeature\b|\bmake \w+ (configurable|optional|customi[sz]able)\b/ },
+    re: /\b(implement(s|ed|ing)?|introduc(e|es|ed|ing))\b|\bnew (feature|option|flag|command|api|endpoint|argument|parameter|setting|hook|event|mode|loader|backend|subcommand)\b|\badd(s|ed|ing)? (an? |the )?(new )?(`[^`]+` |[\w-]+ )?(option|flag|command|argument|parameter|endpoint|api|setting|hook|event|mode|loader|support|feature|method|subcommand|property)s?\b|(?<!(drop|dropped|remove|removed|deprecate|deprecated) )\bsupport(s|ed|ing)? (for )?|^feat\w*|\bfeature\b|\bmake \w+ (configurable|optional|customi[sz]able)\b/ },
+  { id: 'execute.add', family: 'execute', strength: 1, step: 'implement', says: 'adds something new ("$0")',
+    re: /^(\w+(\([^)]*\))?!?: )?add(s|ed)?\b/ },
   { id: 'execute.allow', family: 'execute', strength: 1, step: 'implement', says: 'enables a behaviour ("$0")',
     re: /\ballow(s|ed|ing)?\b/ },
   { id: 'execute.script', family: 'execute', strength: 2, step: 'implement', says: 'writing a script or tool ("$0")',
@@ -272,6 +274,8 @@ const CHANGELOG_PATH = /(^|\/)(changelog|changes|history|news|release[-_]?notes)
 const DOCS_PATH = /(^|\/)(docs?|documentation|man)\/|\.(md|mdx|rst|adoc|txt)$|(^|\/)(readme|license|licence|authors|contributors|contributing|notice|code_of_conduct|security)(\.[a-z]+)?$/i;
 const CONFIG_PATH = /(^|\/)(\.github|\.circleci|\.gitlab|\.devcontainer)\/|(^|\/)(package\.json|package-lock\.json|yarn\.lock|pnpm-lock\.yaml|cargo\.(toml|lock)|go\.(mod|sum)|setup\.(py|cfg)|pyproject\.toml|tox\.ini|manifest\.in|makefile|cmakelists\.txt|requirements[^/]*\.txt|\.gitignore|\.gitattributes|\.editorconfig|\.npmignore|\.npmrc|\.nvmrc|\.pre-commit-config\.yaml|dockerfile|\.dockerignore|\.eslintrc[^/]*|\.eslintignore|\.prettierrc[^/]*|\.prettierignore|tsconfig[^/]*\.json|\.travis\.yml|appveyor\.yml|renovate\.json|\.coveragerc|setup\.cfg|rust-toolchain(\.toml)?|\.clippy\.toml|rustfmt\.toml|\.flake8|\.readthedocs\.ya?ml|codecov\.ya?ml)$|\.(conf|ini|cfg)$/i;
 const TEST_PATH = /(^|\/)(tests?|__tests__|specs?|testsuite|testing|test-d)\/|\.(spec|test|test-d)\.[cm]?[jt]sx?$|_test\.(go|py|rs|c)$|(^|\/)test_[^/]*\.py$|\.snap$/i;
+const MANUAL_MEMORY_PATH = /\.(c|h|cc|cpp|cxx|hpp|hh)$/i;
+const MANUAL_MEMORY_LANGUAGE = /^(c|cpp|objective-c|objective-cpp)$/;
 const EXAMPLE_PATH = /(^|\/)(examples?|samples?|benches|benchmarks?)\//i;
 const SECURITY_PATH = /(^|\/)(auth\w*|security|crypto\w*|oauth\w*|jwt|sessions?|permissions?|acl|secrets?|sanitiz\w*|csrf)([/._-]|$)/i;
 const CONCURRENCY_PATH = /(^|\/)(sync|atomic\w*|locks?|mutex\w*|sched\w*|concurren\w*|loom)([/._-]|$)/i;
@@ -283,13 +287,15 @@ interface PathFacts {
   readonly testsOnly: boolean;
   readonly configOnly: boolean;
   readonly lowStakesOnly: boolean;
+  /** Every code path is C/C++ (manually managed memory). */
+  readonly manualMemory: boolean;
   readonly security: boolean;
   readonly concurrency: boolean;
   readonly data: boolean;
 }
 
 function pathFacts(paths: readonly string[]): PathFacts {
-  let docs = 0, tests = 0, config = 0, lowStakes = 0, counted = 0;
+  let docs = 0, tests = 0, config = 0, lowStakes = 0, counted = 0, code = 0, manual = 0;
   let security = false, concurrency = false, data = false;
   for (const path of paths) {
     if (SECURITY_PATH.test(path)) security = true;
@@ -301,6 +307,10 @@ function pathFacts(paths: readonly string[]): PathFacts {
     else if (DOCS_PATH.test(path)) docs++;
     else if (TEST_PATH.test(path)) tests++;
     if (TEST_PATH.test(path) || EXAMPLE_PATH.test(path) || DOCS_PATH.test(path)) lowStakes++;
+    else if (!CONFIG_PATH.test(path)) {
+      code++;
+      if (MANUAL_MEMORY_PATH.test(path)) manual++;
+    }
   }
   const all = (n: number): boolean => counted > 0 && n === counted;
   return {
@@ -308,6 +318,7 @@ function pathFacts(paths: readonly string[]): PathFacts {
     testsOnly: all(tests),
     configOnly: all(config),
     lowStakesOnly: all(lowStakes),
+    manualMemory: code > 0 && manual === code,
     security,
     concurrency,
     data,
@@ -316,7 +327,7 @@ function pathFacts(paths: readonly string[]): PathFacts {
 
 // Synthetic rules for facts that come from context rather than wording.
 const DOCS_ONLY: Rule = { id: 'path.docsOnly', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'docs', says: 'only documentation files change' };
-const CONFIG_ONLY: Rule = { id: 'path.configOnly', family: 'labour', strength: 1, sweep: true, frame: 'absolute', step: 'boilerplate', says: 'only build/CI/packaging files change' };
+const CONFIG_ONLY: Rule = { id: 'path.configOnly', family: 'labour', strength: 2, frame: 'absolute', step: 'boilerplate', says: 'only build/CI/packaging files change' };
 const TESTS_ONLY: Rule = { id: 'path.testsOnly', family: 'execute', strength: 1, step: 'tests', says: 'only test files change' };
 const SECURITY_GUARD: Rule = { id: 'path.securityGuard', family: 'security', strength: 3, says: 'restricts behaviour ("$0") in security code' };
 /** Repair wording strong enough to make a risky code path matter. */
@@ -416,7 +427,9 @@ export function classifyRequest(input: ClassifyInput): Classification {
   // A domain noun (mutex, transaction, password...) is risk only when something is being repaired
   // or nothing else explains the request.
   const nonDomain = candidates.filter((h) => !h.rule.domainOnly);
-  candidates = candidates.filter((h) => !h.rule.domainOnly || fixing || nonDomain.every((o) => o.rule.strength <= 1 && !isRisk(o.rule)));
+  const additive = ADD_VERB.test(lower);
+  candidates = candidates.filter((h) => !h.rule.domainOnly || fixing
+    || (!additive && nonDomain.every((o) => o.rule.strength <= 1 && !isRisk(o.rule))));
 
   // 2. Strongest signal wins; ties go up.
   let best: Hit | undefined;
@@ -460,10 +473,10 @@ export function classifyRequest(input: ClassifyInput): Classification {
         tier = 'F';
         reasons.push(because('a concurrency hazard in replicated or persisted state has a cluster-wide blast radius', tier));
       }
-      if (best.rule.id === 'rootCause.memoryLeak' && families.size === 1 && LOCAL_LEAK.test(lower)) {
+      if (best.rule.id === 'rootCause.memoryLeak' && families.size === 1 && (LOCAL_LEAK.test(lower) || facts.manualMemory || MANUAL_MEMORY_LANGUAGE.test(ctx.languageId ?? ''))) {
         tier = 'S';
         confidence -= 0.1;
-        reasons.push(because('the leak is on an error path: a local missing release', tier));
+        reasons.push(because('a leak on an error path or in manually managed memory (C/C++) is usually a local missing free', tier));
       }
       const concurrencyOnly = [...families].every((f) => f === 'concurrency');
       if (tier === 'O' && concurrencyOnly) {

@@ -54,6 +54,26 @@ describe('classifier: alarming words on trivial work are not over-routed', () =>
   ]);
 });
 
+describe('classifier: risk words in their everyday sense are not judgment', () => {
+  const everyday = [
+    'Improve naming consistency in the settings page',
+    'Replicate the bug in a regression test',
+    'Fix flicker while resizing the window',
+    'Drop rows with empty values in the CSV script',
+    'Fix corrupted image thumbnails in the gallery',
+    'Encode headers as latin-1',
+    'Add a rollback button to the deploy page',
+    'implements Serializable for the DTOs',
+  ];
+  for (const text of everyday) {
+    test(text, () => {
+      const result = classifyRequest(askInput(text));
+      assert.notEqual(result.tier, 'O', result.reasons.join(' | '));
+      assert.notEqual(result.tier, 'F');
+    });
+  }
+});
+
 describe('classifier: execute work inside a clear frame', () => {
   runTable([
     { name: 'a new flag', input: askInput('Add a --json flag to the export command'), tier: 'S' },
