@@ -1,5 +1,9 @@
 // `npm test`: every check, in order, stopping at the first failure and naming it.
 import { spawnSync } from 'node:child_process';
+import { delimiter, resolve } from 'node:path';
+
+// Works from `npm test` and from a plain `node tools/test.mjs` alike.
+const env = { ...process.env, PATH: `${resolve('node_modules/.bin')}${delimiter}${process.env.PATH ?? ''}` };
 
 const steps = [
   ['typecheck', 'tsc', ['--noEmit', '-p', '.']],
@@ -15,7 +19,7 @@ for (const [name, command, args] of steps) {
   if (only && !name.startsWith(only)) continue;
   const t0 = Date.now();
   console.log(`\n=== ${name} ===`);
-  const result = spawnSync(command, args, { stdio: 'inherit', shell: false });
+  const result = spawnSync(command, args, { stdio: 'inherit', shell: false, env });
   const seconds = ((Date.now() - t0) / 1000).toFixed(1);
   if (result.error || result.status !== 0) {
     const why = result.error ? result.error.message : `exit ${result.status ?? result.signal}`;

@@ -4,7 +4,7 @@
  * endpoint through the application-scoped `ladder.api.baseUrl` user setting.
  * Used by `npm start` and the UI tests.
  */
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { installExtension, repoRoot, startCodeServer } from './codeServer';
 import type { CodeServerHandle } from './codeServer';
@@ -12,7 +12,7 @@ import type { CodeServerHandle } from './codeServer';
 export const demoWorkspace = join(repoRoot, 'test', 'support', 'fixtures', 'demo');
 
 export function vsixPath(): string {
-  const { version } = require(join(repoRoot, 'package.json')) as { version: string };
+  const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   return join(repoRoot, `ladder-${version}.vsix`);
 }
 
