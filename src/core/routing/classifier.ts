@@ -18,8 +18,14 @@ import { TIER_LABELS, compareTiers, maxTier, minTier } from '../tiers';
  *    replicated state route to the exception tier. A concurrency change whose fix is
  *    prescribed ("behind a mutex") or that sits in low-stakes code (metrics, tests) is
  *    execute work.
- * 4. Size moves the tier only weakly: labour wording on hundreds of changed lines is
- *    execute, a wordless change spread over many files is a mechanical sweep.
+ *    A memory leak in C/C++ or on an error path is a local missing free (execute).
+ * 4. Paths are weak evidence: docs-, config- or changelog-only changes are labour; a
+ *    bare "fix" (or a restriction such as "reject", "require") in security, concurrency
+ *    or persistence code is judgment; otherwise a risky area only lowers confidence.
+ * 5. Size moves the tier only weakly: labour wording on hundreds of changed lines is
+ *    execute, a substitution concentrated in few files is a rewrite, a major-version
+ *    upgrade is a migration, and a wordless change spread over many files is a sweep.
+ * 6. An explicit command is the strongest prior (see applyCommandPrior).
  */
 
 /** Context statistics the editor (or the eval) knows about a request. */
@@ -61,18 +67,22 @@ interface Rule {
   readonly strength: Strength;
   /** What the user reads; `$0` is replaced by the matched words. */
   readonly says: string;
-  readonly re?: RegExp;
-  /** Which form of the text the pattern runs on; default lower-cased. */
-  readonly on?: 'lower' | 'unquoted' | 'raw';
   readonly step?: StepType;
   /** Labour that stays labour at any size (typo, rename, format, bump, swap...). */
   readonly sweep?: boolean;
   /** Makes risk words incidental: always, or unless the text states a consequence. */
   readonly frame?: 'absolute' | 'soft';
-  /** Drops the hit when this also matches (checked only after `re` fired). */
-  readonly unless?: RegExp;
   /** A domain noun rather than a hazard: counts as risk only when something is being fixed. */
   readonly domainOnly?: boolean;
+}
+
+/** A rule matched against the request's wording. */
+interface TextRule extends Rule {
+  readonly re: RegExp;
+  /** Which form of the text the pattern runs on; default lower-cased. */
+  readonly on?: 'lower' | 'unquoted' | 'raw';
+  /** Drops the hit when this also matches (checked only after `re` fired). */
+  readonly unless?: RegExp;
 }
 
 interface Hit {
@@ -94,7 +104,7 @@ function familyTier(family: Family): Tier {
 // Verb-framed so that a label such as "[Doc Repo]" or "typo detector" does not read as docs work.
 const DOC_NOUN = String.raw`(changes\.(rst|md|txt)|history\.(md|rst)|docs?|documentation|readme|docstrings?|jsdoc|javadoc|rustdoc|man ?pages?|user guide|guide|tutorial|examples? in (the )?docs|changelog|release notes)`;
 
-const RULES: readonly Rule[] = [
+const RULES: readonly TextRule[] = [
   // ── exception: subtle correctness with a large blast radius ──────────────────────────
   { id: 'exception.memoryOrdering', family: 'exception', strength: 4, on: 'raw', says: 'mentions memory ordering ("$0") in a synchronisation primitive',
     re: /\b(SeqCst|AcqRel)\b|Ordering::(Relaxed|Acquire|Release|AcqRel|SeqCst)\b|\bmemory[ _-]order(ing|s)?\b|\bmemory_order_\w+|\b[Aa]cquire ?\/ ?[Rr]elease\b|\b[Aa]cquire[- ]release\b|\b(relaxed|acquire|release) (ordering|semantics|loads?|stores?|fences?)\b|\b(lock|wait)[- ]free\b|\b(relax\w*|weaken\w*|strengthen\w*|tighten\w*) (the )?(memory |atomic )?orderings?\b/i },
@@ -250,6 +260,8 @@ const RULES: readonly Rule[] = [
 /** A concurrency change whose mechanism is spelled out is execution, not judgment. */
 const PRESCRIBED_CONCURRENCY_FIX =
   /\b(behind|with|use|using|under|via|add\w*|take|taking|hold\w*|wrap\w*|guard\w*|protect\w*)\b[^.\n]{0,30}\b(an? |the )?(mutex|lock|rwlock|atomic|sync\.once|once_?cell|fetch_add|fetch_sub|compare_exchange|compare_and_swap|cas)\b|\bload\b[^.\n]{0,30}\bfollowed by (a )?store\b/;
+/** Repair wording strong enough to make a risky code path matter. */
+const REPAIR = /\bfix\w*|\bbugs?\b|\bcrash\w*|\bpanic\w*|\bprevent\w*|\bavoid\w*|\bensure\w*|\bbroken\b|\bwrong\b|\bincorrect\w*/;
 /** A leak on an error path is a local missing free, not a reachability puzzle. */
 const LOCAL_LEAK = /\berror paths?\b|\bon (error|failure)\b|\bwhen [^.\n]{0,40}\bfails?\b|\bmissing free\b|\bearly return\b/;
 /** Restricting behaviour inside security code (by path) is a security decision. */
@@ -330,8 +342,6 @@ const DOCS_ONLY: Rule = { id: 'path.docsOnly', family: 'labour', strength: 3, sw
 const CONFIG_ONLY: Rule = { id: 'path.configOnly', family: 'labour', strength: 2, frame: 'absolute', step: 'boilerplate', says: 'only build/CI/packaging files change' };
 const TESTS_ONLY: Rule = { id: 'path.testsOnly', family: 'execute', strength: 1, step: 'tests', says: 'only test files change' };
 const SECURITY_GUARD: Rule = { id: 'path.securityGuard', family: 'security', strength: 3, says: 'restricts behaviour ("$0") in security code' };
-/** Repair wording strong enough to make a risky code path matter. */
-const REPAIR = /\bfix\w*|\bbugs?\b|\bcrash\w*|\bpanic\w*|\bprevent\w*|\bavoid\w*|\bensure\w*|\bbroken\b|\bwrong\b|\bincorrect\w*/;
 const PRESCRIBED: Rule = { id: 'concurrency.prescribed', family: 'execute', strength: 3, step: 'fix', says: 'the synchronisation is prescribed ("$0"): execution inside a clear frame' };
 const SWEEP: Rule = { id: 'size.sweep', family: 'labour', strength: 1, sweep: true, step: 'refactor', says: 'touches many files with no feature, fix or risk wording: a mechanical sweep' };
 
@@ -353,10 +363,10 @@ const SWEEP_FILES = 15;
 const LABOUR_MAX_LINES = 150;
 const BUMP_MAX_LINES = 300;
 const SMALL_SELECTION = 20;
+const SMALL_REVIEW = 50;
 /** Mechanical substitutions spread thinly; above this many lines per file it is a rewrite. */
 const DENSE_LINES_PER_FILE = 60;
 const SUBSTITUTIONS: ReadonlySet<string> = new Set(['labour.swap', 'labour.convertType']);
-const SMALL_REVIEW = 50;
 
 function isRisk(rule: Rule): boolean {
   return RISK_FAMILIES.has(rule.family);
@@ -394,7 +404,7 @@ export function classifyRequest(input: ClassifyInput): Classification {
   const hits: Hit[] = [];
   for (const rule of RULES) {
     const target = rule.on === 'raw' ? raw : rule.on === 'unquoted' ? unquoted : lower;
-    const m = rule.re!.exec(target);
+    const m = rule.re.exec(target);
     if (m && !(rule.unless && rule.unless.test(target))) hits.push({ rule, match: m[0] });
   }
   if (facts.docsOnly) hits.push({ rule: DOCS_ONLY, match: '' });
