@@ -208,9 +208,10 @@ export class CacheHealth {
     const written = usage.cache_creation_input_tokens ?? 0;
     const promptTokens = usage.input_tokens + read + written;
 
-    const readThrough = read === 0 ? -1 : written === 0 ? last : this.matchSegment(model, plan.segments, chains, marked, read);
-    const ttlMs = TTL_MS[plan.ttl];
+    // Real tokens per estimated token on this prompt: read + written covers the prefix through the last marker.
     const scale = read + written > 0 && last >= 0 ? (read + written) / Math.max(1, plan.segments[last]?.cumulativeTokens ?? 1) : 1;
+    const readThrough = read === 0 ? -1 : written === 0 ? last : this.matchSegment(model, plan.segments, chains, marked, read, scale);
+    const ttlMs = TTL_MS[plan.ttl];
     for (const i of marked) {
       const key = keyOf(model, chains[i] ?? '');
       const previous = this.entries.get(key);
@@ -221,6 +222,7 @@ export class CacheHealth {
         // Nothing was written at this marker: the real prefix is under the minimum.
         entry.state = 'uncacheable';
       }
+      if (i === readThrough && read > 0) entry.actualTokens = read;
       if (i === last && read + written > 0) entry.actualTokens = read + written;
       this.entries.set(key, entry);
     }
@@ -304,12 +306,16 @@ export class CacheHealth {
     return this.entries.get(keyOf(model, chains[index] ?? ''))?.actualTokens ?? segments[index]?.cumulativeTokens ?? 0;
   }
 
-  /** The marker whose cumulative size is closest to what was read (exact sizes where known). */
-  private matchSegment(model: string, segments: readonly SegmentInfo[], chains: readonly string[], marked: readonly number[], read: number): number {
+  /**
+   * The marker whose cumulative size is closest to what was read: exact sizes where a previous
+   * call told us, else the local estimate scaled by this call's real/estimated ratio (local
+   * estimates can be far off on code, and mixing them with exact sizes unscaled picks wrong).
+   */
+  private matchSegment(model: string, segments: readonly SegmentInfo[], chains: readonly string[], marked: readonly number[], read: number, scale: number): number {
     let best = -1;
     let bestDistance = Infinity;
     for (const i of marked) {
-      const size = this.tokensThrough(model, segments, chains, i);
+      const size = this.entries.get(keyOf(model, chains[i] ?? ''))?.actualTokens ?? (segments[i]?.cumulativeTokens ?? 0) * scale;
       const distance = Math.abs(Math.log(Math.max(1, read) / Math.max(1, size)));
       if (distance < bestDistance) {
         best = i;
