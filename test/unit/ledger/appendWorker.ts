@@ -1,13 +1,15 @@
 // A child process for the store's crash and two-writer tests (not a test file itself).
 // argv: dir, prefix, count ('forever' to loop until killed), mode ('whole' | 'torn' | 'gated').
-// 'gated' prints "ready" and waits for a line on stdin, so two workers start together.
+// 'gated' prints "ready" and waits for a line on stdin, so two workers start together; it
+// then writes half its records, waits until the other writer's (argv[4]) lines are in the
+// file, and writes the rest, so the two writers' lines are bound to interleave.
 // Prints "ack <callId>" after each append returns, so the parent knows what was acknowledged.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LedgerStore, ledgerFileName } from '../../../src/llm/ledgerStore';
 import { callRecord } from '../../support/fixtures/usage/records';
 
-const [dir = '', prefix = 'w', countArg = '10', mode = 'whole'] = process.argv.slice(2);
+const [dir = '', prefix = 'w', countArg = '10', mode = 'whole', other = ''] = process.argv.slice(2);
 const store = new LedgerStore(dir);
 const count = countArg === 'forever' ? Number.POSITIVE_INFINITY : Number(countArg);
 
@@ -22,18 +24,33 @@ if (mode === 'torn') {
 } else if (mode === 'gated') {
   process.stdout.write('ready\n');
   process.stdin.once('data', () => {
-    appendAll();
     process.stdin.pause();
+    appendRange(0, Math.floor(count / 2));
+    const file = path.join(dir, ledgerFileName(callRecord().time));
+    const deadline = Date.now() + 20_000;
+    const waitForOther = (): void => {
+      if (fs.readFileSync(file, 'utf8').includes(`"callId":"${other}-`) || Date.now() > deadline) {
+        appendRange(Math.floor(count / 2), count);
+        store.close();
+      } else {
+        setTimeout(waitForOther, 1);
+      }
+    };
+    waitForOther();
   });
 } else {
   appendAll();
 }
 
 function appendAll(): void {
-  for (let i = 0; i < count; i++) {
+  appendRange(0, count);
+  store.close();
+}
+
+function appendRange(from: number, to: number): void {
+  for (let i = from; i < to; i++) {
     const callId = `${prefix}-${i}`;
     store.append(callRecord({ callId, taskId: `${prefix}-task-${i % 7}` }));
     process.stdout.write(`ack ${callId}\n`);
   }
-  store.close();
 }

@@ -249,7 +249,7 @@ describe('LedgerStore: crashes and concurrent writers', () => {
       ready.push(child);
       if (ready.length === 2) for (const c of ready) c.stdin?.end('go\n');
     };
-    const [a, b] = await Promise.all([runWorker([dir, 'a', String(n), 'gated'], gate), runWorker([dir, 'b', String(n), 'gated'], gate)]);
+    const [a, b] = await Promise.all([runWorker([dir, 'a', String(n), 'gated', 'b'], gate), runWorker([dir, 'b', String(n), 'gated', 'a'], gate)]);
     assert.equal(a.code, 0);
     assert.equal(b.code, 0);
     const { records, report } = await loadAll(dir);
@@ -258,6 +258,6 @@ describe('LedgerStore: crashes and concurrent writers', () => {
     const ids = records.map((r) => (r.kind === 'verdict' ? '' : r.callId));
     assert.equal(new Set(ids).size, 2 * n);
     const switches = ids.filter((id, i) => i > 0 && id[0] !== ids[i - 1]?.[0]).length;
-    assert.ok(switches > 1, `the two writers' lines interleave (${switches} switches), so the test really ran them at once`);
+    assert.ok(switches >= 2, `the two writers' lines interleave in one file (${switches} switches)`);
   });
 });
