@@ -104,6 +104,24 @@ describe('miss diagnosis', () => {
     assert.equal(health.misses().length, 0);
   });
 
+  test('a task switch is told from a full hit when real token counts run well above the local estimate', () => {
+    // Code tokenizes denser than 4 characters a token: say the API counts 1.75× the estimate.
+    const real = (estimate: number): number => Math.round(estimate * 1.75);
+    const health = new CacheHealth();
+    const explain = planWith({ task: 'explain', pinned: pinnedFiles });
+    health.expectHit(explain, 0);
+    health.observe(explain, { input_tokens: 10, cache_creation_input_tokens: real(segmentNamed(explain, 'instructions').cumulativeTokens), cache_read_input_tokens: 0 }, 1000);
+    const review = planWith({ task: 'review', pinned: pinnedFiles });
+    health.expectHit(review, MIN);
+    const read = real(segmentNamed(review, 'pinned').cumulativeTokens);
+    const written = real(segmentNamed(review, 'instructions').tokens);
+    const observation = health.observe(review, { input_tokens: 10, cache_creation_input_tokens: written, cache_read_input_tokens: read }, MIN + 1000);
+    assert.equal(observation.outcome, 'partial');
+    assert.equal(observation.miss, undefined);
+    const again = planWith({ task: 'review', pinned: pinnedFiles });
+    assert.equal(health.expectHit(again, 2 * MIN).expectedReadTokens, read + written, 'the exact size is remembered for the next expectation');
+  });
+
   test("a task's own instructions changing is a miss that names the instructions", () => {
     const health = new CacheHealth();
     const api = new FakeApiCache();
