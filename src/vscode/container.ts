@@ -7,6 +7,7 @@ import { CostMeter } from './costMeter';
 import { CostReportPanel } from './costReport';
 import { EditPreviews } from './editPreview';
 import { Log } from './log';
+import { Pricing } from './pricing';
 import { RequestRunner } from './requestRunner';
 import { ResultDocuments } from './resultDocuments';
 import { ReviewService } from './review';
@@ -20,6 +21,7 @@ export class Container implements vscode.Disposable {
   readonly log: Log;
   readonly config: Config;
   readonly apiKey: ApiKeyStore;
+  readonly pricing: Pricing;
   readonly cost: CostMeter;
   readonly costReport: CostReportPanel;
   readonly workspace: WorkspaceContext;
@@ -42,7 +44,8 @@ export class Container implements vscode.Disposable {
       }),
     );
     this.apiKey = this.own(new ApiKeyStore(context.secrets, this.log));
-    this.cost = this.own(new CostMeter(context, this.config, this.log));
+    this.pricing = this.own(new Pricing(this.config, this.log));
+    this.cost = this.own(new CostMeter(context, this.config, this.log, this.pricing));
     this.costReport = this.own(new CostReportPanel(context.extensionUri, this.cost));
     this.workspace = this.own(new WorkspaceContext(context.workspaceState, this.config, this.log));
     this.results = this.own(new ResultDocuments());

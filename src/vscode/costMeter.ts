@@ -13,6 +13,7 @@ import type { Stoppable } from '../llm/ledgerStore';
 import { CommandIds } from './commandIds';
 import type { Config } from './config';
 import type { Log } from './log';
+import type { Pricing } from './pricing';
 
 const MICROS_PER_USD = 1_000_000;
 
@@ -38,7 +39,7 @@ export class CostMeter implements vscode.Disposable {
   private sessionStart = new Date().toISOString();
   private cacheNote: string | undefined;
 
-  constructor(context: vscode.ExtensionContext, private readonly config: Config, private readonly log: Log) {
+  constructor(context: vscode.ExtensionContext, private readonly config: Config, private readonly log: Log, private readonly pricing: Pricing) {
     this.store = new LedgerStore(path.join(context.globalStorageUri.fsPath, 'ledger'));
     this.workspaceTag = workspaceTagOf(vscode.workspace.workspaceFolders?.[0]?.uri.toString() ?? 'no-folder');
     this.summary = this.newSummary();
@@ -63,7 +64,7 @@ export class CostMeter implements vscode.Disposable {
   }
 
   private newSummary(): LedgerSummary {
-    return new LedgerSummary({ sessionStart: this.sessionStart, sessionWorkspace: this.workspaceTag, opusModel: DEFAULT_OPUS_BASELINE_MODEL, dayOf: localDay });
+    return new LedgerSummary({ sessionStart: this.sessionStart, sessionWorkspace: this.workspaceTag, opusModel: DEFAULT_OPUS_BASELINE_MODEL, dayOf: localDay, table: this.pricing.table });
   }
 
   private limits() {
@@ -113,6 +114,10 @@ export class CostMeter implements vscode.Disposable {
   /** The total the meter shows (session or today, per the setting), in micro-dollars. */
   shownAggregate(): Aggregate {
     return this.config.get('statusBar.show') === 'today' ? this.summary.today(new Date()) : this.summary.session;
+  }
+
+  get scope(): 'session' | 'today' {
+    return this.config.get('statusBar.show');
   }
 
   get ledgerSummary(): LedgerSummary {

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { formatUsd } from '../core/ledger/format';
+import { costReportMessage } from '../core/ledger/report';
+import type { CostReportMessage } from '../core/ledger/report';
+import { DEFAULT_OPUS_BASELINE_MODEL } from '../core/pricing/priceTable';
 import type { CostMeter } from './costMeter';
 
 /**
@@ -34,7 +36,7 @@ export class CostReportPanel implements vscode.Disposable {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${panel.webview.cspSource} data:; style-src ${panel.webview.cspSource}; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="${style}"><title>Ladder Cost Report</title></head>
-<body><main id="app" aria-live="polite"><p>Loading the ledger…</p></main>
+<body><main id="cost-report" aria-live="polite"><p>Loading the ledger…</p></main>
 <script nonce="${nonce}" src="${script}"></script></body></html>`;
     panel.webview.onDidReceiveMessage((message: { type?: string }) => {
       if (message?.type === 'ready') this.post();
@@ -46,20 +48,9 @@ export class CostReportPanel implements vscode.Disposable {
     return panel;
   }
 
-  /** The data the webview renders; exported for tests. */
-  data() {
-    const summary = this.cost.ledgerSummary;
-    const shown = this.cost.shownAggregate();
-    return {
-      type: 'data',
-      tasks: summary.tasks(200),
-      perTierPerDay: summary.perTierPerDay(),
-      totals: {
-        session: summary.session,
-        shown,
-        shownText: formatUsd(shown.micros),
-      },
-    };
+  /** The message the webview renders (media/costReport.js); returned by the command for tests. */
+  data(): CostReportMessage {
+    return costReportMessage(this.cost.ledgerSummary, { scope: this.cost.scope, now: new Date(), opusModel: DEFAULT_OPUS_BASELINE_MODEL });
   }
 
   private post(): void {

@@ -11,7 +11,9 @@ import type { PromptTask } from '../core/protocol';
 import { buildRequest, SecretLikeContentError } from '../core/prompt/request';
 import type { PromptPlan, SelectionInput } from '../core/prompt/request';
 import { classifyRequest } from '../core/routing/classifier';
-import type { Classification } from '../core/routing/classifier';
+import type { Classification, ClassifyInput } from '../core/routing/classifier';
+import { applyDifficultyAnswer, buildDifficultyRequest, shouldCheckDifficulty } from '../core/routing/difficulty';
+import { effectiveCap } from '../core/routing/policy';
 import { planRoute, routingConfigFromSettings } from '../core/routing/policy';
 import type { RoutePlan, RoutingConfig } from '../core/routing/policy';
 import type { RequestCommand } from '../core/steps';
@@ -66,6 +68,8 @@ export interface RouteEstimate {
   tokenSource: 'count_tokens' | 'local estimate';
   /** The same request built for another model (escalation, fallback): caches are per model. */
   build(model: string): PromptPlan;
+  /** What the classifier saw. */
+  input: ClassifyInput;
 }
 
 export interface RequestOutcome<T> {
@@ -93,16 +97,16 @@ export class RequestRunner {
     const settings = this.c.config.settings;
     const status = this.c.cost.budgetStatus();
     const state = budgetExceeded ? 'exceeded' : status.state;
-    return routingConfigFromSettings(settings, (model, input, output) => estimateCostUsd(model, input, output), {
+    return routingConfigFromSettings(settings, (model, input, output) => estimateCostUsd(model, input, output, { table: this.c.pricing.table }), {
       state,
       onExceeded: settings['budget.onExceeded'],
     });
   }
 
   /** Classification and route plan for a request, and the prompt it would send. Sends nothing (count_tokens aside). */
-  async estimate<T>(spec: RequestSpec<T>, options: { countTokens: boolean; override?: Tier }): Promise<RouteEstimate> {
+  async estimate<T>(spec: RequestSpec<T>, options: { countTokens: boolean; override?: Tier; classification?: Classification }): Promise<RouteEstimate> {
     const selection = spec.selection;
-    const classification = classifyRequest({
+    const input: ClassifyInput = {
       command: spec.command,
       text: spec.question,
       context: {
@@ -110,7 +114,8 @@ export class RequestRunner {
         files: spec.contextStats?.files ?? (selection ? 1 : 0),
         paths: spec.contextStats?.paths ?? (selection ? [selection.path] : []),
       },
-    });
+    };
+    const classification = options.classification ?? classifyRequest(input);
     const task: PromptTask = spec.task ?? classification.stepType;
     const segments = await this.c.workspace.segments();
     const build = (model: string) => buildRequest({
@@ -147,7 +152,7 @@ export class RequestRunner {
       }
     }
     const outputTokens = Math.min(spec.maxTokens, Math.max(300, Math.round(promptTokens * 0.15)));
-    const estimatedMicros = Math.round(estimateCostUsd(draftPlan.model, promptTokens, outputTokens) * MICROS_PER_USD);
+    const estimatedMicros = Math.round(estimateCostUsd(draftPlan.model, promptTokens, outputTokens, { table: this.c.pricing.table }) * MICROS_PER_USD);
     const preflight = this.c.cost.budget.wouldExceed(estimatedMicros);
     const config = this.routingConfig(preflight.exceeded);
     const plan = planRoute({
@@ -162,7 +167,7 @@ export class RequestRunner {
       prompt = build(plan.model);
       if (tokenSource === 'local estimate') promptTokens = localPromptTokens(prompt);
     }
-    return { classification, plan, prompt, promptTokens, tokenSource, build };
+    return { classification, plan, prompt, promptTokens, tokenSource, build, input };
   }
 
   /** Runs a request to completion; throws RequestStopped when there is no value (already reported). */
@@ -194,6 +199,11 @@ export class RequestRunner {
       }
       throw err;
     }
+    const taskId = spec.taskId ?? randomUUID();
+    if (!spec.tier && !override && vscode.workspace.isTrusted) {
+      const checked = await this.checkDifficulty(spec, estimate, taskId);
+      if (checked) estimate = await this.estimate(spec, { countTokens: true, classification: checked });
+    }
     const { plan, prompt, promptTokens, tokenSource, build } = estimate;
     if (plan.blocked) {
       void vscode.window.showWarningMessage(`Ladder: ${plan.notice ?? 'the routing policy blocked this request.'}`, 'Show Cost Report').then((choice) => {
@@ -208,7 +218,6 @@ export class RequestRunner {
     }
     if (plan.notice) void vscode.window.showInformationMessage(`Ladder: ${plan.notice}`);
 
-    const taskId = spec.taskId ?? randomUUID();
     const docs = this.c.results;
     const resultUri = spec.showResult ? docs.create('ladder-result', `${spec.title}.md`, '') : undefined;
     const header = (route: RoutePlan, why: string) => `**${spec.title}** — ${why} **${route.model}** (${TIER_LABELS[route.tier]} tier)\n\n_Why:_ ${route.reasons.join(' → ') || 'default route'}\n\n---\n\n`;
@@ -284,6 +293,7 @@ export class RequestRunner {
           now: () => new Date(),
           newId: () => randomUUID(),
           log: (line) => this.c.log.warn(line),
+          table: this.c.pricing.table,
         });
       },
     );
@@ -314,6 +324,53 @@ export class RequestRunner {
     throw new RequestStopped(result.reason);
   }
 
+  /**
+   * The optional second opinion for low-confidence classifications: a short labour-tier
+   * call whose JSON answer may move the tier one step within the policy's bounds. Its cost
+   * is booked in the same task; a failed or invalid answer keeps the rules' result.
+   */
+  private async checkDifficulty<T>(spec: RequestSpec<T>, estimate: RouteEstimate, taskId: string): Promise<Classification | undefined> {
+    const settings = this.c.config.settings;
+    const setting = { mode: settings['routing.difficultyCheck'], threshold: settings['routing.difficultyThreshold'] };
+    if (!shouldCheckDifficulty(estimate.classification, setting)) return undefined;
+    const config = this.routingConfig(false);
+    const request = buildDifficultyRequest(estimate.input, estimate.classification);
+    const route = planRoute({
+      stepType: estimate.classification.stepType,
+      tier: 'H',
+      reasons: [`difficulty check: the classifier's confidence ${estimate.classification.confidence.toFixed(2)} is below ${setting.threshold}`],
+      estimatedInputTokens: 300,
+      estimatedOutputTokens: request.maxTokens,
+    }, config);
+    if (route.blocked) return undefined;
+    const result = await runStep({
+      taskId,
+      command: spec.command,
+      stepType: 'difficulty',
+      workspace: this.c.cost.workspaceTag,
+      route,
+      // A second opinion is not worth escalating or falling back for.
+      policy: { escalate: () => undefined, fallback: () => undefined },
+      buildBody: (r) => ({ model: r.model, max_tokens: request.maxTokens, system: [{ type: 'text', text: request.system }], messages: [{ role: 'user', content: [{ type: 'text', text: request.user }] }] }),
+      check: (text) => ({ ok: true, value: text }),
+      ...(spec.signal ? { signal: spec.signal } : {}),
+    }, {
+      model: this.c.gateway(),
+      record: (record) => this.c.cost.record(record),
+      now: () => new Date(),
+      newId: () => randomUUID(),
+      log: (line) => this.c.log.warn(line),
+      table: this.c.pricing.table,
+    });
+    if (result.status !== 'ok') {
+      this.c.log.warn(`[${taskId.slice(0, 8)}] difficulty check failed (${result.status}); kept the rules' tier`);
+      return undefined;
+    }
+    const outcome = applyDifficultyAnswer(estimate.classification, result.value, { cap: effectiveCap(config) });
+    this.c.log.info(`[${taskId.slice(0, 8)}] ${outcome.log}`);
+    return outcome.classification;
+  }
+
   /** What moving this step to another model costs in cache writes (caches are per model). */
   private switchNote(fromModel: string, toModel: string, prompt: PromptPlan): string {
     const price = (model: string, tokens: number, ttl: CacheTtl) => costOfUsage(model, {
@@ -321,7 +378,7 @@ export class RequestRunner {
       output_tokens: 0,
       cache_creation_input_tokens: tokens,
       cache_creation: { ephemeral_5m_input_tokens: ttl === '5m' ? tokens : 0, ephemeral_1h_input_tokens: ttl === '1h' ? tokens : 0 },
-    }).usd;
+    }, { table: this.c.pricing.table }).usd;
     const health = this.c.workspace.cacheHealth;
     const warmTokens = health.warmTokens(toModel, prompt, Date.now());
     const cost = cacheSwitchCost(fromModel, toModel, prompt.prefix, price, { ttl: prompt.ttl, warmTokens });

@@ -104,6 +104,19 @@ describe('commands against the local API stand-in', function () {
     assert.equal(taskCalls.reduce((s, r) => s + r.costMicros, 0), result.costMicros, 'the report total is the ledger total for the task');
   });
 
+  it('a vague Ask runs the difficulty check on the labour tier first, booked in the same task', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const outcome = await vscode.commands.executeCommand<{ taskId: string; plan: { reasons: string[] } }>('ladder.ask', 'can you take a look at this');
+    assert.ok(outcome, 'the request completed');
+    const sent = messageRequests();
+    assert.equal(sent.length, 2, 'the check, then the answer');
+    assert.equal(sent[0]?.model, 'claude-haiku-4-5');
+    assert.match(JSON.stringify(sent[0]?.body), /Ladder task: difficulty/);
+    const calls = (await ledgerCalls()).filter((r) => r.taskId === outcome.taskId);
+    assert.deepEqual(calls.map((r) => r.stepType), ['difficulty', 'ask']);
+    assert.ok(outcome.plan.reasons.some((r) => /difficulty check/.test(r)), `the reason chain says what the check did: ${outcome.plan.reasons.join(' | ')}`);
+  });
+
   it('the API key never appears in the ledger, an export, or what the stand-in logged', async () => {
     const { container } = await ladder();
     const { records } = await container.cost.store.readAll();

@@ -1,6 +1,7 @@
 import type { CallOutcome, CallRecord } from '../ledger/record';
 import { buildCallRecord } from '../ledger/record';
 import type { UsageLike } from '../pricing/cost';
+import type { PriceTable } from '../pricing/priceTable';
 import type { Tier } from '../tiers';
 import type { MessagesRequestBody } from '../prompt/request';
 import type { CallFailureKind, ModelPort, ModelResponse } from './ports';
@@ -34,6 +35,8 @@ export interface StepDeps {
   newId(): string;
   /** Logs a line (pricing warnings, unbilled retries). */
   log(line: string): void;
+  /** The price table in force (built-in with the user's overrides); default: built-in. */
+  table?: PriceTable;
 }
 
 export interface StepSpec<T, R extends StepRoute> {
@@ -93,7 +96,7 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
       workspace: spec.workspace,
       ...(spec.override !== undefined ? { override: spec.override } : {}),
       ...(requestId !== undefined ? { requestId } : {}),
-    });
+    }, { table: deps.table });
     for (const warning of warnings) deps.log(warning);
     deps.record(record);
     records.push(record);

@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import { applyPriceOverrides, parsePriceOverrides, PRICE_TABLE, tableWarnings } from '../core/pricing/priceTable';
+import type { PriceTable } from '../core/pricing/priceTable';
+import type { Config } from './config';
+import type { Log } from './log';
+
+/**
+ * The price table in force: the dated built-in table with the user's validated overrides
+ * applied. A bad override is named (setting and key) and ignored; a stale table or a rate
+ * equal to a stale anchor is warned about once per change.
+ */
+export class Pricing implements vscode.Disposable {
+  private current: PriceTable = PRICE_TABLE;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly config: Config, private readonly log: Log) {
+    this.current = this.build();
+    this.subscription = config.onDidChange(() => {
+      this.current = this.build();
+    });
+  }
+
+  get table(): PriceTable {
+    return this.current;
+  }
+
+  private build(): PriceTable {
+    const parsed = parsePriceOverrides(this.config.get('pricing.overrides'));
+    const applied = applyPriceOverrides(PRICE_TABLE, parsed.overrides);
+    const problems = [...parsed.errors, ...applied.errors];
+    const warnings = tableWarnings(applied.table, new Date());
+    for (const line of [...problems, ...warnings]) this.log.warn(`pricing: ${line}`);
+    if (problems.length > 0 || warnings.length > 0) {
+      const first = problems[0] ?? warnings[0];
+      void vscode.window.showWarningMessage(`Ladder pricing: ${first}${problems.length + warnings.length > 1 ? ' (more in the logs)' : ''}`, 'Show Logs').then((choice) => {
+        if (choice) this.log.show();
+      });
+    }
+    return applied.table;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
