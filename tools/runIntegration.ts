@@ -33,6 +33,16 @@ async function main(): Promise<number> {
     });
     console.log(`integration suite exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     if (code !== 0) return code;
+    const untrusted = await runSuiteInCodeServer({
+      extensionPath: root,
+      testsPath: join(root, 'out', 'test', 'integration', 'untrusted', 'index.js'),
+      workspace,
+      runDir: join(runRoot, 'untrusted'),
+      workspaceTrust: true,
+      env,
+    });
+    console.log(`untrusted-workspace suite exited with ${untrusted}`);
+    if (untrusted !== 0) return untrusted;
   }
 
   const failing = await runSuiteInCodeServer({

@@ -22,6 +22,8 @@ export interface SuiteRun {
   env?: Record<string, string>;
   userSettings?: Record<string, unknown>;
   timeoutMs?: number;
+  /** Start with workspace trust on, so the folder opens untrusted (restricted mode). */
+  workspaceTrust?: boolean;
   /** Called with each line the suite's reporter prints (default: stdout). */
   onLog?: (line: string) => void;
 }
@@ -32,7 +34,7 @@ export async function runSuiteInCodeServer(run: SuiteRun): Promise<number> {
   const workspace = join(run.runDir, 'workspace');
   cpSync(run.workspace, workspace, { recursive: true });
 
-  const server = await startCodeServer({ runDir: run.runDir, workspace, testDriver: true, userSettings: run.userSettings, env: run.env });
+  const server = await startCodeServer({ runDir: run.runDir, workspace, testDriver: true, userSettings: { ...(run.workspaceTrust ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.untrustedFiles': 'open' } : {}), ...run.userSettings }, env: run.env, workspaceTrust: run.workspaceTrust });
   const browser = await launchBrowser(join(run.runDir, 'chromium'));
   try {
     const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${resolve(p)}`;
