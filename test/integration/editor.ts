@@ -23,3 +23,24 @@ export async function until<T>(what: string, probe: () => T | undefined | Promis
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+type MessageKind = 'showWarningMessage' | 'showErrorMessage' | 'showInformationMessage';
+
+/**
+ * Records the messages Ladder shows of one kind (instead of popping them) while `body`
+ * runs; notifications cannot be read back from the extension host otherwise.
+ */
+export async function captureMessages<T>(kind: MessageKind, body: () => PromiseLike<T>): Promise<{ result: T; messages: string[] }> {
+  const messages: string[] = [];
+  const target = vscode.window as unknown as Record<MessageKind, unknown>;
+  const original = target[kind];
+  target[kind] = (message: string) => {
+    messages.push(message);
+    return Promise.resolve(undefined);
+  };
+  try {
+    return { result: await body(), messages };
+  } finally {
+    target[kind] = original;
+  }
+}

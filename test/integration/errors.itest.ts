@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CallRecord } from '../../src/core/ledger/record';
 import { faults } from '../support/standin/server';
-import { openAndSelect, until } from './editor';
+import { captureMessages, openAndSelect, until } from './editor';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite, TEST_KEY } from './setup';
 
@@ -116,25 +116,39 @@ describe('errors a user will meet', function () {
     assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0);
   });
 
+  it('budget: a request that would cross the session budget is blocked before the call (count_tokens pre-flight), or downgraded', async () => {
+    const { container } = await ladder();
+    const config = vscode.workspace.getConfiguration('ladder');
+    try {
+      container.cost.resetSession();
+      await config.update('budget.session', 0.000001, vscode.ConfigurationTarget.Global);
+      const blocked = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.securityReview'));
+      assert.equal(blocked.result, undefined);
+      assert.ok(blocked.messages.some((w) => /Budget exceeded/.test(w)), `blocked with a clear message: ${blocked.messages.join(' | ')}`);
+      assert.ok(api().log.some((e) => e.path === '/v1/messages/count_tokens'), 'the estimate came from count_tokens');
+      assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0, 'nothing was sent');
+
+      await config.update('budget.onExceeded', 'downgrade', vscode.ConfigurationTarget.Global);
+      const preview = await vscode.commands.executeCommand<{ tier: string; reasons: string[] }>('ladder.previewRoute', 'Is this query safe against SQL injection?');
+      assert.ok(preview);
+      assert.equal(preview.tier, 'S', 'judgment work drops one tier, not below execute');
+      assert.ok(preview.reasons.some((r) => /budget/i.test(r)), preview.reasons.join(' | '));
+    } finally {
+      await config.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('budget.onExceeded', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a selection larger than the model context is refused before sending, with the estimate', async () => {
     const big = 'const value = "some text that repeats to fill the context window";\n'.repeat(14_000);
     const doc = await vscode.workspace.openTextDocument({ content: big, language: 'typescript' });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(0, 0, doc.lineCount - 1, 0);
     const { container } = await ladder();
-    const shown: string[] = [];
-    const original = vscode.window.showErrorMessage;
-    (vscode.window as { showErrorMessage: unknown }).showErrorMessage = (message: string) => {
-      shown.push(message);
-      return Promise.resolve(undefined);
-    };
-    try {
-      await vscode.commands.executeCommand('ladder.chooseTier', 'H');
-      assert.equal(await vscode.commands.executeCommand('ladder.tidySelection'), undefined);
-    } finally {
-      (vscode.window as { showErrorMessage: unknown }).showErrorMessage = original;
-      container.setOverride(undefined);
-    }
+    await vscode.commands.executeCommand('ladder.chooseTier', 'H');
+    const refused = await captureMessages('showErrorMessage', () => vscode.commands.executeCommand('ladder.tidySelection')).finally(() => container.setOverride(undefined));
+    assert.equal(refused.result, undefined);
+    const shown = refused.messages;
     assert.match(shown.join('\n'), /about [\d,]+ tokens \(count_tokens\), more than claude-haiku-4-5's 200,000-token context/);
     assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0, 'nothing was sent to /v1/messages');
   });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { openAndSelect } from '../editor';
+import { captureMessages, openAndSelect } from '../editor';
 import { ladder } from '../helpers';
 import { api, setUpSuite, tearDownSuite } from '../setup';
 
@@ -16,19 +16,11 @@ describe('untrusted workspace', function () {
   it('commands send nothing, and no workspace content is rendered for a prompt', async () => {
     const { container } = await ladder();
     await openAndSelect('src/orders.ts', 10, 13);
-    const warnings: string[] = [];
-    const original = vscode.window.showWarningMessage;
-    (vscode.window as { showWarningMessage: unknown }).showWarningMessage = (message: string) => {
-      warnings.push(message);
-      return Promise.resolve(undefined);
-    };
-    try {
+    const { messages: warnings } = await captureMessages('showWarningMessage', async () => {
       assert.equal(await vscode.commands.executeCommand('ladder.explainSelection'), undefined);
       assert.equal(await vscode.commands.executeCommand('ladder.reviewSelection'), undefined);
       assert.equal(await vscode.commands.executeCommand('ladder.ask', 'what does this do?'), undefined);
-    } finally {
-      (vscode.window as { showWarningMessage: unknown }).showWarningMessage = original;
-    }
+    });
     assert.ok(warnings.some((w) => /untrusted workspace/.test(w)), `the user is told why: ${warnings.join(' | ')}`);
     assert.deepEqual(api().log.map((e) => e.path), [], 'no request reached the API, not even count_tokens');
     assert.deepEqual(await container.workspace.segments(), {}, 'no workspace segments are rendered');
