@@ -1,21 +1,60 @@
+/**
+ * The workbench as a person uses it: one code-server with the packaged extension, the
+ * local API stand-in in this process, headless Chromium driving palette, explorer,
+ * editor, context menu, Problems view, status bar and webview. The tests run in order
+ * and share the page (a key set in one is used by the next). Each saves a screenshot
+ * under test-results/ and checks that the API key is not readable anywhere on the page.
+ */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { TIER_LABELS } from '../../src/core/tiers';
 import { launchBrowser } from '../support/browser';
 import { repoRoot } from '../support/codeServer';
 import { startLadderServer } from '../support/ladderServer';
 import type { LadderServer } from '../support/ladderServer';
-import { costMeter, openWorkbench, runCommand, screenshot, waitForNotification } from '../support/workbench';
+import { start } from '../support/standin/server';
+import type { Standin } from '../support/standin/server';
+import {
+  clearNotifications, clickMenuItem, costMeter, costMeterLabel, openEditorContextMenu, openFromExplorer, openWorkbench,
+  problems, quickInput, runCommand, screenshot, selectLines, setApiKeyFromPalette, visibleText, waitForCostChange, waitForCursorStatus, waitForQuickInputTitle, waitForNotification, webviewFrame,
+} from '../support/workbench';
+
+/** A fake key in the real key's shape; the stand-in accepts any non-empty key. */
+const UI_KEY = 'sk-ant-ui-test-0123456789abcdefghijklmnop';
+const runDir = join(repoRoot, '.run', 'ui');
+const TIER_NAMES = Object.values(TIER_LABELS).join('|');
+
+/** "$0.0123" or "$1.20" from a meter text or label, in dollars. */
+function dollars(text: string): number {
+  const match = /\$([\d,]+\.\d+)/.exec(text);
+  assert.ok(match?.[1], `a dollar amount in "${text}"`);
+  return Number(match[1].replace(/,/g, ''));
+}
 
 describe('Ladder in the workbench', () => {
+  let standin: Standin;
   let server: LadderServer;
   let browser: BrowserContext;
   let page: Page;
 
+  /** Saves the screenshot, then checks that nothing on the page shows the key. */
+  async function shot(name: string): Promise<void> {
+    await screenshot(page, name);
+    const text = await visibleText(page);
+    assert.match(text, /Ladder \$/, 'the page text is readable (the key check below sees what a person sees)');
+    assert.ok(!text.includes(UI_KEY), `the API key is readable on the page at ${name}`);
+  }
+
+  function messageRequests() {
+    return standin.log.filter((e) => e.path === '/v1/messages');
+  }
+
   before(async () => {
-    server = await startLadderServer({ runDir: join(repoRoot, '.run', 'ui'), apiBaseUrl: 'http://127.0.0.1:9' });
-    browser = await launchBrowser(join(repoRoot, '.run', 'ui', 'chromium'));
+    standin = await start({ port: 0 });
+    server = await startLadderServer({ runDir, apiBaseUrl: standin.url });
+    browser = await launchBrowser(join(runDir, 'chromium'));
     page = browser.pages()[0] ?? (await browser.newPage());
     await openWorkbench(page, server.url, server.workspace);
   });
@@ -23,19 +62,94 @@ describe('Ladder in the workbench', () => {
   after(async () => {
     await browser?.close();
     await server?.stop();
+    await standin?.close();
   });
 
-  test('a palette command runs and its notification is readable', async () => {
+  test('the cost meter is in the status bar, at $0.00 in a fresh session', { timeout: 40_000 }, async () => {
+    const meter = costMeter(page);
+    await meter.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await meter.innerText(), /Ladder \$0\.00$/);
+    assert.equal(await costMeterLabel(page), 'Ladder session cost $0.00');
+    await shot('ui-1-status-bar-cost-meter');
+  });
+
+  test('a palette command runs and its notification is readable', { timeout: 40_000 }, async () => {
     await runCommand(page, 'Ladder: Clear API Key');
     const text = await waitForNotification(page, /API key removed/);
     assert.match(text, /Ladder: API key removed/);
-    await screenshot(page, 'palette-command-notification');
+    await shot('ui-2-palette-command-notification');
   });
 
-  test('the cost meter is in the status bar with its text', async () => {
-    const meter = costMeter(page);
-    await meter.waitFor({ state: 'visible', timeout: 30_000 });
-    assert.match(await meter.innerText(), /Ladder \$0\.0000/);
-    await screenshot(page, 'status-bar-cost-meter');
+  test('Set API Key takes the key in a masked box and stores it', { timeout: 40_000 }, async () => {
+    await clearNotifications(page);
+    const { inputType, notification } = await setApiKeyFromPalette(page, UI_KEY, () => shot('ui-3-api-key-masked'));
+    assert.equal(inputType, 'password', 'the key box masks what is typed');
+    assert.match(notification, /secret storage/);
+    assert.equal(standin.log.length, 0, 'storing the key sends nothing');
+  });
+
+  test('right-click a selection → Review with Escalation: Ladder diagnostics appear and the cost grows', { timeout: 60_000 }, async () => {
+    await clearNotifications(page);
+    await openFromExplorer(page, 'src', 'orders.ts');
+    await selectLines(page, 9, 23);
+    assert.match(await waitForCursorStatus(page, /\(\d+ selected\)/), /^Ln 23, Col \d+ \(\d+ selected\)$/);
+
+    const menu = await openEditorContextMenu(page, 'innerHTML');
+    assert.ok(menu.includes('Review with Escalation'), `the editor context menu lists Review with Escalation: ${menu.join(' | ')}`);
+    const before = (await costMeter(page).innerText()).trim();
+    assert.match(before, /\$0\.00$/);
+    await clickMenuItem(page, 'Review with Escalation');
+
+    const after = await waitForCostChange(page, before);
+    assert.ok(dollars(after) > 0, `the meter shows a non-zero cost: ${after}`);
+    const rows = await problems(page, /Ladder/);
+    const ladder = rows.filter((r) => /generated by Ladder/.test(r.label));
+    assert.ok(ladder.length > 0, `Ladder diagnostics in the Problems view: ${rows.map((r) => r.label).join(' | ')}`);
+    const at = (line: number) => ladder.find((r) => new RegExp(`at line ${line} and`).test(r.label));
+    assert.ok(at(11), `a finding on the SQL built from strings (line 11): ${ladder.map((r) => r.label).join(' | ')}`);
+    assert.ok(at(22), `a finding on the innerHTML write (line 22): ${ladder.map((r) => r.label).join(' | ')}`);
+    assert.match(at(11)!.label, /found by claude-[\w.-]+/, 'a diagnostic says which model found it');
+    assert.ok(await page.locator('.editor-group-container .monaco-editor .squiggly-error').count() > 0, 'squiggles in the editor');
+
+    // The meter settles on the whole task's cost (both passes), equal to its accessible name.
+    await page.waitForTimeout(300);
+    const settled = (await costMeter(page).innerText()).trim();
+    assert.equal(await costMeterLabel(page), `Ladder session cost ${settled.replace(/^.*Ladder /, '')}`);
+    const models = new Set(messageRequests().map((e) => e.model));
+    assert.ok(models.size >= 2, `the review escalated to a second model: ${[...models].join(', ')}`);
+    await shot('ui-4-review-diagnostics-cost');
+  });
+
+  test('palette → Preview Route shows a tier, a model and reasons, and sends nothing', { timeout: 40_000 }, async () => {
+    await clearNotifications(page);
+    const sent = messageRequests().length;
+    await runCommand(page, 'Ladder: Preview Route');
+    await waitForQuickInputTitle(page, 'Ladder: Preview Route');
+    assert.equal(await quickInput(page).inputValue(), 'Review this code');
+    await page.keyboard.press('Enter');
+    const text = await waitForNotification(page, /Ladder would route this to/);
+    assert.match(text, new RegExp(`Ladder would route this to (${TIER_NAMES}) — claude-[\\w.-]+, about \\$`));
+    assert.match(text, /Why: \S.+/);
+    assert.equal(messageRequests().length, sent, 'a preview sends no message');
+    await shot('ui-5-preview-route');
+  });
+
+  test('clicking the cost meter opens the Ladder Cost Report webview', { timeout: 40_000 }, async () => {
+    await clearNotifications(page);
+    await costMeter(page).click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'Ladder Cost Report' }).waitFor({ state: 'visible', timeout: 15_000 });
+    const frame = await webviewFrame(page, 'Ladder Cost Report');
+    await frame.locator('table, .empty').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await shot('ui-6-cost-report');
+  });
+
+  test("the cost report's totals agree with the status bar", { timeout: 30_000 }, async () => {
+    const frame = await webviewFrame(page, 'Ladder Cost Report');
+    const totals = await frame.locator('.totals').innerText();
+    assert.doesNotMatch(totals, /NaN|undefined/, `the totals render numbers: ${totals.replace(/\n/g, ' | ')}`);
+    const meter = (await costMeter(page).innerText()).trim().replace(/^.*Ladder /, '');
+    assert.ok(totals.includes(meter), `the totals show the meter's ${meter}: ${totals.replace(/\n/g, ' | ')}`);
+    const tasks = await frame.locator('table tbody tr').allInnerTexts();
+    assert.ok(tasks.some((row) => /review/.test(row)), `the review is a task row: ${tasks.join(' | ')}`);
   });
 });
