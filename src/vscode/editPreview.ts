@@ -45,8 +45,10 @@ export class EditPreviews implements vscode.Disposable {
     return this.show(empty, options.content, options.title, {
       stale: () => false,
       edit: () => {
+        // Create, then insert: one edit, and the new file's text is undoable like any other.
         const edit = new vscode.WorkspaceEdit();
-        edit.createFile(options.target, { ignoreIfExists: false, contents: new TextEncoder().encode(options.content) });
+        edit.createFile(options.target, { ignoreIfExists: false });
+        edit.insert(options.target, new vscode.Position(0, 0), options.content);
         return edit;
       },
     });

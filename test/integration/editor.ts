@@ -44,3 +44,14 @@ export async function captureMessages<T>(kind: MessageKind, body: () => PromiseL
     target[kind] = original;
   }
 }
+
+/** Reverts every modified workspace file, so each test starts from the fixture as it is on disk. */
+export async function revertAll(): Promise<void> {
+  for (const document of vscode.workspace.textDocuments) {
+    if (document.isDirty && document.uri.scheme === 'file') {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}

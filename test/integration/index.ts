@@ -11,5 +11,6 @@ export function run(): Promise<void> {
   require('./activation.itest');
   require('./commands.itest');
   require('./errors.itest');
+  require('./moreCommands.itest');
   return runMocha(mocha);
 }

@@ -1,0 +1,131 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { CallRecord, LedgerRecord } from '../../src/core/ledger/record';
+import { openAndSelect, revertAll, until } from './editor';
+import { ladder } from './helpers';
+import { api, resetApi, setUpSuite, tearDownSuite } from './setup';
+
+async function ledger(): Promise<LedgerRecord[]> {
+  const { container } = await ladder();
+  return (await container.cost.store.readAll()).records;
+}
+
+function diffOpen(): true | undefined {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff) || undefined;
+}
+
+const root = () => vscode.workspace.workspaceFolders![0]!.uri;
+
+describe('every command on its happy path', function () {
+  this.timeout(60_000);
+  before(setUpSuite);
+  after(tearDownSuite);
+  beforeEach(resetApi);
+  afterEach(revertAll);
+
+  it('Rename Symbol applies a suggested name through the rename provider, every reference included', async () => {
+    const editor = await openAndSelect('src/orders.ts');
+    const line = editor.document.getText().split('\n').findIndex((l) => l.includes('let t = 0'));
+    editor.selection = new vscode.Selection(line, 8, line, 8);
+    const suggestions = await vscode.commands.executeCommand<string | undefined>('ladder.renameSymbol', 'runningTotal');
+    assert.equal(suggestions, 'runningTotal');
+    const text = editor.document.getText();
+    assert.match(text, /let runningTotal = 0/);
+    assert.match(text, /runningTotal \+= i\.price/);
+    assert.match(text, /return runningTotal/);
+    assert.equal(api().log.filter((e) => e.path === '/v1/messages')[0]?.model, 'claude-haiku-4-5', 'naming is labour');
+  });
+
+  it('Generate Docs proposes doc comments in a diff; Accept applies them', async () => {
+    const editor = await openAndSelect('src/orders.ts', 15, 19);
+    const pending = vscode.commands.executeCommand<string>('ladder.generateDocs');
+    await until('the diff', diffOpen);
+    await vscode.commands.executeCommand('ladder.acceptEdit');
+    assert.equal(await pending, 'accepted');
+    assert.match(editor.document.getText(), /\/\*\*[\s\S]*\*\/\s*export function orderTotal/);
+  });
+
+  it('Refactor Selection: Reject leaves the file untouched and records the rejection', async () => {
+    const editor = await openAndSelect('src/orders.ts', 15, 19);
+    const before = editor.document.getText();
+    const pending = vscode.commands.executeCommand<string>('ladder.refactorSelection', undefined, 'use reduce instead of the loop');
+    await until('the diff', diffOpen);
+    await vscode.commands.executeCommand('ladder.rejectEdit');
+    assert.equal(await pending, 'rejected');
+    assert.equal(editor.document.getText(), before);
+    assert.ok((await ledger()).some((r) => r.kind === 'verdict' && r.verdict === 'rejected'));
+  });
+
+  it('Write Tests proposes a new test file; Accept creates it', async () => {
+    await openAndSelect('src/orders.ts', 15, 19);
+    const pending = vscode.commands.executeCommand<string>('ladder.writeTests');
+    await until('the diff', diffOpen);
+    await vscode.commands.executeCommand('ladder.acceptEdit');
+    assert.equal(await pending, 'accepted');
+    const created = vscode.Uri.joinPath(root(), 'src', 'orders.test.ts');
+    const document = await vscode.workspace.openTextDocument(created);
+    await document.save();
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(created));
+    assert.match(text, /orderTotal/);
+    await vscode.workspace.fs.delete(created);
+  });
+
+  it('Review File and Security Review run on the whole file from a URI, as the explorer calls them', async () => {
+    const uri = vscode.Uri.joinPath(root(), 'src', 'orders.ts');
+    const file = await vscode.commands.executeCommand<{ findings: unknown[] }>('ladder.reviewFile', uri);
+    assert.ok(file && file.findings.length > 0);
+    resetApi();
+    const security = await vscode.commands.executeCommand<{ findings: { category: string; confirmedByModel?: string }[] }>('ladder.securityReview', uri);
+    assert.ok(security);
+    const models = api().log.filter((e) => e.path === '/v1/messages').map((e) => e.model);
+    assert.equal(models[0], 'claude-sonnet-4-6', 'a security review reads on the execute tier');
+    assert.equal(models.at(-1), 'claude-opus-4-8', 'and is always judged');
+  });
+
+  it('Architecture Review of a folder routes to judgment and never sends secret or ignored files', async () => {
+    const result = await vscode.commands.executeCommand<{ findings: unknown[]; reportUri: vscode.Uri }>('ladder.architectureReview', vscode.Uri.joinPath(root(), 'src'));
+    assert.ok(result);
+    const sent = api().log.filter((e) => e.path === '/v1/messages');
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0]?.model, 'claude-opus-4-8');
+    const body = JSON.stringify(sent[0]?.body);
+    assert.match(body, /===== src\/orders\.ts =====/);
+    assert.doesNotMatch(body, /sk-ant-api03-DEMOFAKEKEY|demo-password-do-not-send|DEMO_BUILD_ARTIFACT_MARKER/, 'no key-holding, secret or ignored file');
+    assert.doesNotMatch(body, /src\/settings\.ts =====/);
+  });
+
+  it('Choose Tier overrides the next request only, and the ledger labels it', async () => {
+    await openAndSelect('src/orders.ts', 15, 19);
+    await vscode.commands.executeCommand('ladder.chooseTier', 'O');
+    const first = await vscode.commands.executeCommand<{ taskId: string; plan: { model: string } }>('ladder.explainSelection');
+    assert.equal(first?.plan.model, 'claude-opus-4-8');
+    const second = await vscode.commands.executeCommand<{ plan: { model: string } }>('ladder.explainSelection');
+    assert.notEqual(second?.plan.model, 'claude-opus-4-8', 'the override was one-off');
+    const labelled = (await ledger()).filter((r): r is CallRecord => r.kind !== 'verdict' && r.taskId === first!.taskId);
+    assert.ok(labelled.length > 0 && labelled.every((r) => r.override === 'O'));
+  });
+
+  it('Pin File adds the file to the cached context; Unpin removes it', async () => {
+    const uri = vscode.Uri.joinPath(root(), 'src', 'db.ts');
+    assert.equal(await vscode.commands.executeCommand('ladder.pinFile', uri), 'src/db.ts');
+    await openAndSelect('src/orders.ts', 15, 19);
+    await vscode.commands.executeCommand('ladder.explainSelection');
+    const body = JSON.stringify(api().log.find((e) => e.path === '/v1/messages')?.body);
+    assert.match(body, /A stand-in for a real driver/, 'the pinned file is in the prompt');
+    assert.equal(await vscode.commands.executeCommand('ladder.unpinFile', uri), 'src/db.ts');
+    resetApi();
+    await vscode.commands.executeCommand('ladder.explainSelection');
+    assert.doesNotMatch(JSON.stringify(api().log.find((e) => e.path === '/v1/messages')?.body), /A stand-in for a real driver/);
+  });
+
+  it('Show Cost Report opens the webview with per-task rows; Reset Session Cost zeroes the meter, not the ledger', async () => {
+    const report = await vscode.commands.executeCommand<{ type: string; tasks: unknown[]; totals: { micros: number } }>('ladder.showCostReport');
+    assert.equal(report?.type, 'costReport');
+    assert.ok((report?.tasks.length ?? 0) > 0);
+    const { container } = await ladder();
+    const before = (await ledger()).length;
+    await vscode.commands.executeCommand('ladder.resetSessionCost');
+    assert.match(container.cost.shown.text, /Ladder \$0\.00$/);
+    assert.equal((await ledger()).length, before);
+  });
+});
