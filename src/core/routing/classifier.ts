@@ -104,6 +104,12 @@ function familyTier(family: Family): Tier {
 // Verb-framed so that a label such as "[Doc Repo]" or "typo detector" does not read as docs work.
 const DOC_NOUN = String.raw`(changes\.(rst|md|txt)|history\.(md|rst)|docs?|documentation|readme|docstrings?|jsdoc|javadoc|rustdoc|man ?pages?|user guide|guide|tutorial|examples? in (the )?docs|changelog|release notes)`;
 
+/** "... by increasing the timeout": the remedy is stated, so the cause is no longer open. */
+const REMEDY_STATED = /\bby (increas|rais|bump|extend|lengthen|add|us|wait|retry|retrie|skip|disabl|mark|sort|clear|reset)\w*/;
+/** "update rollup to v3": a target that names only a major version is a major upgrade. */
+const MAJOR_TARGET = /\b(updat|upgrad|bump|migrat|mov|switch)\w* [^.\n]{0,30}\bto v?\d+(\.x)?\b(?![.\d])/;
+const VERSION_WORD = /\bversion\b|\brelease\b/;
+
 const RULES: readonly TextRule[] = [
   // ── exception: subtle correctness with a large blast radius ──────────────────────────
   { id: 'exception.memoryOrdering', family: 'exception', strength: 4, on: 'raw', says: 'mentions memory ordering ("$0") in a synchronisation primitive',
@@ -111,7 +117,7 @@ const RULES: readonly TextRule[] = [
   { id: 'exception.orderingWord', family: 'exception', strength: 4, on: 'raw', says: 'names an atomic memory ordering ("$0")',
     re: /`(Ordering::)?(Acquire|Release|AcqRel|SeqCst|Relaxed)`|\b(use|using|with|to|from|of) (Acquire|Release|AcqRel|SeqCst|Relaxed)\b|\bmemory_order_(acquire|release|acq_rel|seq_cst|relaxed|consume)\b/ },
   { id: 'exception.splitBrain', family: 'exception', strength: 4, says: 'mentions "$0": cluster-wide safety of consensus/replicated state',
-    re: /\b(failover|fail-over|fail(ed|s|ing)? over|leader election|promot\w* (a |the )?replica|replica promotion|quorum)\b[^\n]{0,80}\b(data loss|lose data|losing data|lost writes|stale data|split[- ]brain|diverg\w*)\b|\bsplit[- ]brain\b|\b(raft|paxos|consensus) (safety|invariant|violation|bug)\b|\blinearizab\w*\b/ },
+    re: /\b(failover|fail-over|fail(ed|s|ing)? over|leader election|promot\w* (a |the )?replica|replica promotion|quorum)\b[^\n]{0,80}\b(data loss|(lose|loses|losing|lost) (\w+ ){0,2}(data|writes)|stale data|split[- ]brain|diverg\w*|elected twice|(two|multiple) (masters|leaders|primaries))\b|\b(data loss|(lose|loses|losing|lost) (\w+ ){0,2}(data|writes)|split[- ]brain|elected twice|(two|multiple) (masters|leaders|primaries))\b[^\n]{0,80}\b(failover|fail-over|fail(ed|s|ing)? over|leader election|election|quorum)\b|\bsplit[- ]brain\b|\b(raft|paxos|consensus) (safety|invariant|violation|bug)\b|\blinearizab\w*\b/ },
 
   // ── security ─────────────────────────────────────────────────────────────────────────
   { id: 'security.hazard', family: 'security', strength: 3, says: 'security-sensitive: mentions "$0"',
@@ -122,16 +128,22 @@ const RULES: readonly TextRule[] = [
     re: /\b(render\w*|inject\w*|insert\w*|output\w*|writ(e|es|ing)|put\w*|set\w*|interpolat\w*)\b[^.\n]{0,40}\b(href|anchor|html|attributes?|script tags?|markup)\b/ },
   { id: 'security.outputEncoding', family: 'security', strength: 3, says: 'escaping of output ("$0"): an injection boundary',
     re: /\b(un)?(escap\w*|sanitiz\w*|sanitis\w*)\b[^.\n]{0,40}\b(html|ssr|attributes?|templates?|pages?|titles?|markup|user input|user-supplied|headers?|urls?|shell|sql)\b|\b(html|attribute|output)[- ]encod\w*|\bencod\w* [^.\n]{0,20}\b(html|attributes?|user input|output)\b|\b(html|ssr|attribute|template|header|url|shell|sql)[- ](escap\w*|sanitiz\w*)\b|\b(strip|remov|filter)\w* (the )?(html|script|unsafe) (tags?|markup|elements?)\b/ },
+  { id: 'security.urlEncoding', family: 'security', strength: 2, says: 'encodes URLs for a redirect or Location header ("$0"): an open-redirect / header-injection boundary',
+    re: /\b(encodeurl|encodeuricomponent|encodeuri|url[- ]?encod\w*|percent[- ]encod\w*|(res|response)\.(redirect|location)\b|location headers?|redirect (urls?|targets?|locations?|values?))/ },
+  { id: 'security.pathConfinement', family: 'security', strength: 3, says: 'confines file access to a directory ("$0"): a path-traversal boundary',
+    re: /\b(restrict|confin|limit)\w* (the )?([\w-]+ ){0,2}(files?|paths?|access|reads?) to\b|\b(follow\w*|resolv\w*) symlinks\b|\bsymlinks?\b[^.\n]{0,30}\b(outside|escap\w*|travers\w*)|\b(windows )?(drive (names?|letters?)|device names?|reserved (file ?)?names?)\b|\bsafe(ly)? (handl\w* |join\w* )?(paths?|file ?names?)\b|\bsafe_join\b/ },
   { id: 'security.escaping', family: 'security', strength: 2, on: 'unquoted', says: 'escaping of output ("$0") is security-sensitive',
     re: /\b(un)?(escap(e|es|ed|ing)|sanitiz\w*|sanitis\w*)\b(?![^.\n]{0,25}\b(names?|identifiers?|keys?|props?|regexp?|regex(es)?|sequences?|newlines?|codes?)\b)/ },
   { id: 'security.domain', family: 'security', strength: 2, on: 'unquoted', says: 'touches security-sensitive code ("$0")',
-    re: /\b(auth|authn|authz|authenticat\w*|authori[sz]\w*|login|logout|sign[- ]?in|passwords?|passphrases?|credentials?|secrets?|api[- ]?keys?|private keys?|(refresh|access|bearer|id|session) tokens?|is_admin|is_staff|superusers?|public keys?|asymmetric|signing keys?|crypto\w*|encrypt\w*|decrypt\w*|ciphers?|tls|ssl|certificates?|x\.?509|oauth\w*|openid|saml|permissions?|privileges?|access[- ]control|acls?|rbac|session (fixation|hijack\w*|ids?|tokens?)|csrf tokens?|nonces?|salt(ed|ing)? (hash\w*|passwords?)|hash(ing)? (passwords?|secrets?)|random (tokens?|secrets?)|csprng|secure random|sandbox\w*)\b(?! (files?|bits?|modes?) )/ },
+    re: /\b(auth|authn|authz|authenticat\w*|authori[sz]\w*|login|logout|sign[- ]?in|passwords?|passphrases?|credentials?|secrets?|api[- ]?keys?|private keys?|(refresh|access|bearer|id|session) tokens?|is_admin|is_staff|superusers?|public keys?|asymmetric|signing keys?|crypto\w*|encrypt\w*|decrypt\w*|ciphers?|tls|ssl|certificates?|x\.?509|oauth\w*|openid|saml|permissions?|privileges?|access[- ]control|acls?|rbac|session (fixation|hijack\w*|ids?|tokens?)|csrf tokens?|nonces?|salt(ed|ing)? (hash\w*|passwords?)|hash(ing)? (passwords?|secrets?)|random (tokens?|secrets?)|csprng|secure random|sandbox\w*|pbkdf2\w*|bcrypt|scrypt|argon2\w*|key derivation|kdf|password hash\w*)\b(?! (files?|bits?|modes?) )/ },
 
   // ── concurrency ──────────────────────────────────────────────────────────────────────
   { id: 'concurrency.hazard', family: 'concurrency', strength: 3, says: 'concurrency hazard: mentions "$0"',
     re: /\b(race|races|racy|race conditions?|data races?|deadlock\w*|livelock\w*|starvation|lost wake-?ups?|spurious wake-?ups?|thread[- ]?safe(ty)?|not thread|non[- ]?atomic\w*|atomicity|concurrent(ly)? (map )?(access|accesses|write|writes|read|reads|modifications?|mutations?|updates?|calls?|use|drops?)|concurrency (bug|issue|problem)s?|interleav\w*|torn (reads?|writes?)|aba problem|double[- ]checked locking|re-?entran\w*|memory model|happens[- ]before|use[- ]after[- ]free|cancel(lation)?[- ]safe(ty)?|(two|multiple|several|concurrent|parallel) (threads|goroutines|tasks|processes|requests|clients|workers|callers|writers|users)\b[^.\n]{0,50}\b(at the same time|at once|simultaneously|concurrently|in parallel|same (document|record|row|key|file))|(at the same time|simultaneously) from (two|multiple|several) (threads|tasks|processes)|(two|multiple|several) (instances|processes|servers|nodes)\b[^.\n]{0,50}\b(at once|at the same time|simultaneously|concurrently)|\bwhile\b[^.\n]{0,50}\b(still (being|running|in use|in progress|pending|waiting|active|open|alive|referenced|held|syncing)|in[- ]flight)|\b(while|during|from within|in the middle of)\b[^.\n]{0,40}\b(shutdown|shutting down|drop|dropping|dropped|unload\w*|dispos\w*|teardown|tearing down|flush\w*|rehash\w*|fork\w*)\b|access\w* (freed|released|dropped|disposed|closed|deallocated) (state|memory|objects?|resources?|data)|after (being )?(freed|disposed|deallocated))\b/ },
   { id: 'concurrency.ordering', family: 'concurrency', strength: 3, says: 'ordering invariant in async/scheduling code ("$0")',
     re: /\b(scheduler|event loop|executor|job queue|jobs|tasks|callbacks|effects|watchers|microtasks?|promises)\b[^.\n]{0,40}\b(order|ordering|reorder\w*|out of order|in sequence|priority)\b|\b(hooks|callbacks|listeners|handlers|effects|watchers|jobs|tasks)\b[^.\n]{0,20}\b(run|runs|fire|fires|are called|is called|execute)\b (after|before|in order|out of order)\b/ },
+  { id: 'concurrency.reentrancy', family: 'concurrency', strength: 3, says: 'state changes while a callback is running ("$0"): a re-entrancy hazard',
+    re: /\b(during|while|inside|within|in the middle of) (an? |the )?(effects?|watchers?|computeds?|callbacks?|listeners?)( (run|runs|execution|is running|are running|flush))?\b/ },
   { id: 'concurrency.domain', family: 'concurrency', strength: 2, domainOnly: true, says: 'touches concurrency primitives ("$0")',
     re: /\b(mutex\w*|rwlock\w*|spinlock\w*|lock|locks|locking|unlock\w*|atomics?|atomically|semaphores?|condvar|condition variables?|memory barriers?|multi-?thread\w*|synchroni[sz]\w*|wakers?|wake-?ups?|waking|notify|scheduler|event loop|thread pool|goroutines?)\b(?![- ]?files?\b)/ },
 
@@ -148,16 +160,16 @@ const RULES: readonly TextRule[] = [
     re: /\b(perf\w*|performance|faster|speed|throughput|latency)\b[^.\n]{0,60}\b(redesign\w*|rewrit\w*|re-?architect\w*|data structures?|new algorithm|zero-?copy)\b/ },
   { id: 'rootCause.memoryLeak', family: 'rootCause', strength: 3, says: 'memory leak ("$0"): root cause is usually non-local',
     re: /\bmemory leaks?\b|\bleak(s|ing)? memory\b|\bmemory (grows|growth|keeps growing|usage grows)\b|\bgarbage[- ]collected\b/ },
-  { id: 'rootCause.ambiguous', family: 'rootCause', strength: 3, says: 'ambiguous root cause ("$0")',
+  { id: 'rootCause.ambiguous', family: 'rootCause', strength: 3, says: 'ambiguous root cause ("$0")', unless: REMEDY_STATED,
     re: /\b(intermittent\w*|flak(y|iness)|sporadic\w*|non-?deterministic\w*|heisenbug|hard to reproduce|can(no|')t reproduce|unexplained|mysterious|root cause|randomly (fails?|crash\w*|hangs?)|(sometimes|occasionally) (fails?|crash\w*|hangs?|returns?|loses?|panics?)|hang(s|ing)?|hung|(gets|is|are) stuck|never (completes|returns|resolves))\b/ },
-  { id: 'rootCause.intermittent', family: 'rootCause', strength: 2, says: 'intermittent behaviour ("$0"): the cause is not yet known',
+  { id: 'rootCause.intermittent', family: 'rootCause', strength: 2, says: 'intermittent behaviour ("$0"): the cause is not yet known', unless: REMEDY_STATED,
     re: /\b(sometimes|occasionally|at random|every now and then|investigat\w*)\b/ },
   { id: 'architecture.design', family: 'architecture', strength: 3, says: 'architecture / design decision ("$0")',
     re: /\b(architect\w*|re-?design\w*|system design|design (a|an|the|of|for|doc|proposal)\b|re-?architect\w*|overhaul\w*|decoupl\w*|monolith\w*|micro-?services?|mega[- ]?class\w*|god (class|object)|plugin (system|architecture)|api design|trade-?offs?|should (we|i)\b|which (approach|design|option) (is|to|should)|pros and cons|migration (plan|strategy|path)|plan (the|a|our) migration|roadmap)\b|\b(split|break|breaking|decompos\w*)\b[^.\n]{0,50}\binto (smaller |separate |independent )?(services|layers|subsystems|bounded contexts)\b|\b(rewrit\w*|re-?implement\w*|rework\w*)\b[^.\n]{0,40}\b(engine|scheduler|runtime|reactivity system|storage layer|protocol|allocator|event loop|architecture)\b/ },
 
   // ── labour ───────────────────────────────────────────────────────────────────────────
   { id: 'labour.bump', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'boilerplate', says: 'a version bump ("$0")',
-    re: /\b(bump(ed|s|ing)?|upgrad(e|ed|es|ing)|updat(e|ed|es|ing)|pin(s|ned)?|unpin\w*|downgrad\w*)\b[^.\n]{0,40}\b(to|from|→|->|=>) ([\w.-]+ )?v?\d+(\.\d+)+|\bbump(ed|s|ing)?\b|^deps?(\([^)]*\))?:|\bdependabot\b|\b(update|upgrade|bump)\w* (all |the |some )?(dev ?)?(dependencies|deps|requirements|lock ?file|toolchain|msrv)\b|\b\w[\w.-]*@\^?\d+\.\d+(\.\d+)?\b/ },
+    re: /\b(bump(ed|s|ing)?|upgrad(e|ed|es|ing)|updat(e|ed|es|ing)|pin(s|ned)?|unpin\w*|downgrad\w*)\b(?:[^.\n]|(?<=\d)\.(?=\d)){0,40}?(\bto\b|\bfrom\b|→|->|=>) ?([\w.-]+ )?v?\d+(\.\d+)+|\bbump(ed|s|ing)?\b|^deps?(\([^)]*\))?:|\bdependabot\b|\b(update|upgrade|bump)\w* (all |the |some )?([\w-]+ )?(dev ?)?(dependencies|deps|requirements|lock ?file|toolchain|msrv)\b|\b\w[\w.-]*@\^?\d+\.\d+(\.\d+)?\b/ },
   { id: 'labour.release', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'boilerplate', says: 'release bookkeeping ("$0")',
     re: /^(release|releasing|released|prepare (for )?release|publish(ed)?|version|v?\d+\.\d+\.\d+(-[\w.]+)?\s*$)|\b(prepare|cut|tag) (the )?([\w-]+ )?(v?\d+(\.\d+)+|release)\b|\brelease (v?\d+(\.\d+)+|notes)\b|\b(bump|update|increment)\w* (the )?version( number| string)?\b|\bpublish\w* v?\d+(\.\d+)+/ },
   { id: 'labour.revert', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'refactor', says: 'a revert of an earlier change ("$0")',
@@ -177,8 +189,14 @@ const RULES: readonly TextRule[] = [
   { id: 'labour.clarify', family: 'labour', strength: 2, sweep: true, step: 'docs', says: 'clarifies behaviour in prose ("$0")',
     re: /\bclarif(y|ies|ied|ication)\b/ },
   { id: 'labour.format', family: 'labour', strength: 3, sweep: true, frame: 'soft', step: 'format', says: 'formatting or lint ("$0")',
-    re: /^style(\([^)]*\))?:|\breformat\w*|(?<!string |sql |query |log )\bformatting\b|\balphabetical(ly)?\b|\bformatter\b|\bformatted with\b|\bformat (the )?(code|files?|sources?|codebase)\b|\blint(er|ers|ing|s)?\b|\b(prettier|rustfmt|gofmt|clang-format|black|ruff|eslint|tslint|isort|clippy|flake8|pylint|stylelint|pre-commit|pyupgrade|autopep8|2to3|codemods?)\b|\b(trailing|extra|excess|stray|remov\w*|trim\w*|strip\w*) whitespace\b|\bwhitespace (only|changes?|clean\w*|fix\w*)\b|\bindent(ation|ed)?\b|\btrailing (spaces?|commas?|newlines?|whitespace)\b|\bcode ?style\b|\bsort(ed)? imports\b|\bline endings?\b/ },
+    re: /^style(\([^)]*\))?:|\breformat\w*|(?<!string |sql |query |log )\bformatting\b|\b(go|cargo|deno|dart|zig) fmt\b|\bformatter\b|\bformatted with\b|\bformat (the )?(code|files?|sources?|codebase)\b|\blint(er|ers|ing|s)?\b|\b(prettier|rustfmt|gofmt|clang-format|black|ruff|eslint|tslint|isort|clippy|flake8|pylint|stylelint|pre-commit|pyupgrade|autopep8|2to3|codemods?)\b|\b(trailing|extra|excess|stray|remov\w*|trim\w*|strip\w*) whitespace\b|\bwhitespace (only|changes?|clean\w*|fix\w*)\b|\bindent(ation|ed)?\b|\btrailing (spaces?|commas?|newlines?|whitespace)\b|\bcode ?style\b|\bsort(ed)? imports\b|\bline endings?\b/ },
+  { id: 'labour.sortAlpha', family: 'labour', strength: 3, sweep: true, step: 'format', says: 'sorts entries ("$0")',
+    unless: /\b(no longer|not|never|instead of|rather than|preserv\w*|keep\w* (the )?(original|initial|insertion) order)\b/,
+    re: /\b(sort|order|reorder|arrang)\w*\b[^.\n]{0,30}\balphabetical(ly)?\b|\balphabetical(ly)? (order|sort\w*)\b/ },
+  { id: 'labour.passBy', family: 'labour', strength: 2, sweep: true, step: 'refactor', says: 'changes how arguments are passed ("$0")',
+    re: /\b(pass|passes|passed|passing|take|takes|taking)\b[^.\n]{0,30}\bby (value|reference|ref)\b/ },
   { id: 'labour.rename', family: 'labour', strength: 3, sweep: true, frame: 'soft', on: 'raw', step: 'rename', says: 'a rename ("$0")',
+    unless: /\b(avoid\w*|prevent\w*|stop\w*|don'?t|do not|no longer|never|without|not) renam/i,
     re: /\b[Rr]enam(e|ed|ing)\b/ },
   { id: 'labour.metadata', family: 'labour', strength: 3, sweep: true, frame: 'soft', step: 'boilerplate', says: 'package metadata ("$0")',
     re: /\b(package|project|crate|module) (metadata|description|keywords|classifiers|homepage|authors?)\b|\bmetadata to\b|\b(license|copyright) (headers?|years?|notices?|text|file)\b|\bcopyright\b|\b(update|bump)\w* (the )?(copyright )?year\b|\b(add|update|fix)\w* (the )?(package )?authors?\b|\b(add|update|remove)\w* (the )?(python [\d.]+ |trove )?classifiers?\b/ },
@@ -189,27 +207,27 @@ const RULES: readonly TextRule[] = [
   { id: 'labour.move', family: 'labour', strength: 2, sweep: true, step: 'refactor', says: 'moves code or files ("$0")',
     re: /\bmov(e|ed|es|ing)\b[^.\n]{0,60}\b(to|into|under|out of)\b|\brelocat\w+|\breorganiz\w* (the )?(files|folders|directories|imports|modules)\b/ },
   { id: 'labour.swap', family: 'labour', strength: 2, sweep: true, step: 'refactor', says: 'a mechanical substitution ("$0")',
-    re: /\b(use|uses|used|using|switch(ed|es)? to|prefer)\b[^.\n]{0,60}\b(instead of|in place of|rather than)\b|\breplac(e|es|ed|ing)\b[^.\n]{0,60}\b(with|by|to)\b|^(\w+(\([^)]*\))?!?: )?(use|prefer)\b/ },
+    re: /\b(use|uses|used|using|switch(ed|es)? to|prefer)\b[^.\n]{0,60}\b(instead of|in place of|rather than)\b|\breplac(e|es|ed|ing)\b[^.\n]{0,60}\b(with|by|to)\b|^(\w+(\([^)]*\))?!?: )?(use|prefer)\b|^(\w+(\([^)]*\))?!?: )?[\w.`()-]+ (instead of|over|rather than) [\w.`()-]+$/ },
   { id: 'labour.convertType', family: 'labour', strength: 2, sweep: true, step: 'refactor', says: 'a type or literal conversion ("$0")',
-    re: /\bconvert\w*\b[^.\n]{0,30}\bto (an? )?(strings?|str|ints?|integers?|floats?|numbers?|bool\w*|lists?|tuples?|arrays?|f-strings?|unicode|bytes|lower ?case|upper ?case|snake_?case|camel_?case|const|let|arrow functions?|template literals?)\b|\bf-strings?\b/ },
+    re: /\bconvert\w*\b[^.\n]{0,30}\bto (an? )?(strings?|str|ints?|integers?|floats?|numbers?|bool\w*|lists?|tuples?|arrays?|f-strings?|unicode|bytes|lower ?case|upper ?case|snake_?case|camel_?case|const|let|arrow functions?|template literals?)\b|\bconvert\w*\b[^.\n]{0,40}\bto [\w-]+[- ]style\b|\bf-strings?\b/ },
   { id: 'labour.typesScope', family: 'labour', strength: 3, sweep: true, step: 'boilerplate', says: 'a type-declarations-only change ("$0")',
     re: /^types?(\([^)]*\))?!?:|^\w+\((types?|typings?|dts)[/)]/ },
   { id: 'labour.types', family: 'labour', strength: 2, sweep: true, step: 'boilerplate', says: 'type declarations only ("$0")',
-    re: /\btype (hints?|annotations?|definitions?|declarations?|stubs?)\b|\btypings?\b|\.d\.ts\b|\bexport\w* (the )?\w+ types?\b|\badd (missing )?types?\b/ },
+    re: /\btype (hints?|annotations?|definitions?|declarations?|stubs?)\b|\b(trait|impl|generic|type) bounds?\b|\btypings?\b|\.d\.ts\b|\bexport\w* (the )?\w+ types?\b|\badd (missing )?types?\b/ },
   { id: 'labour.dropSupport', family: 'labour', strength: 2, sweep: true, frame: 'absolute', step: 'refactor', says: 'drops support for an old version ("$0")',
     re: /\bdrop(s|ped|ping)? (support for )?(python|py|node(\.?js)?|go|rust|java|php|ruby|ie|internet explorer|windows xp)\s*v?\d|\bdrop(s|ped|ping)? support for [`'"]?[\w.-]+[`'"]? ?(<=?|older than|before|below|prior to) ?v?\d|\bremov\w* (the )?([\w.-]+ ){0,2}(compat\w*( code| shims?| layer)?|polyfills?|shims?)\b/ },
   { id: 'labour.removeApi', family: 'labour', strength: 2, step: 'refactor', says: 'removes an API or option ("$0")',
-    re: /^(\w+(\([^)]*\))?!?: )?(remove|removed|removes|removing|drop|dropped|delete|deleted|deprecate|deprecated)\b|\bremov\w* (the )?(deprecated|legacy|old)\b/ },
+    re: /^(?!fix)(\w+(\([^)]*\))?!?: )?(remove|removed|removes|removing|drop|dropped|delete|deleted|deprecate|deprecated)\b(?![^.\n]{0,60}\b(properly|correctly)\b)|\bremov\w* (the )?(deprecated|legacy|old)\b/ },
   { id: 'labour.extract', family: 'labour', strength: 2, step: 'refactor', says: 'extracts shared code ("$0")',
     re: /\b(extract(ed|s|ing)?|factor(ed|s)? out|pull(ed|s)? out|dedup\w*|de-?duplicat\w*|dry up)\b[^.\n]{0,40}\b(function|helpers?|method|constants?|utils?|utilit\w*|class|component|variable|module|hook|macro|common|shared|code|logic)\b/ },
   { id: 'labour.simplify', family: 'labour', strength: 2, step: 'refactor', says: 'a local simplification ("$0")',
     re: /\bsimplif(y|ies|ied|ying|ication)\b|\btid(y|ied|ies) up\b|\bclean(ed|s|ing)?[- ]?ups?\b|\bcleanups?\b|\b(code )?duplication\b|\b(minor|small|tiny) refactor\w*|\bnits?\b|\breadab(le|ility)\b/ },
   { id: 'labour.boilerplate', family: 'labour', strength: 3, step: 'boilerplate', says: 'boilerplate ("$0")',
-    re: /\bconvenience\b|\badd\w* (\w+ )?(getters?|setters?|accessors?)\b|\bboilerplate\b|\bscaffold\w*|\bstubs?\b|\b(shorthand|wrapper|alias) (for|method|function)\b|\badd\w* (a |an )?\.?(gitignore|editorconfig|lock ?file|license|dockerfile|ci workflow|github actions?( workflow)?|issue templates?|pr template|codeowners)\b/ },
+    re: /\bconvenience\b|\badd\w* (\w+ )?(getters?|setters?|accessors?)\b|\bboilerplate\b|\bscaffold\w*|\bstubs?\b|\b(shorthand|wrapper|alias) (for|method|function)\b|\badd\w* [^.\n]{0,60}\bto the (list|table|set|map|enum|registry) of\b|\badd\w* (a |an )?\.?(gitignore|editorconfig|lock ?file|license|dockerfile|ci workflow|github actions?( workflow)?|issue templates?|pr template|codeowners)\b/ },
   { id: 'labour.traitImpl', family: 'labour', strength: 3, step: 'boilerplate', says: 'implements a standard trait or dunder method ("$0")',
     re: /\b(implement\w*|derive\w*|add\w*|impl)\b[^.\n]{0,20}`?\b(partialeq|partialord|eq|ord|hash|debug|display|clone|copy|default|fromstr|tryfrom|__repr__|__str__|__eq__|__hash__|__len__|__iter__|tostring|equals|hashcode)\b`?(?! (logging|output|mode|build|info|messages?))/ },
   { id: 'labour.logging', family: 'labour', strength: 2, step: 'boilerplate', says: 'logging or message text ("$0")',
-    re: /\b(log|logs|logged|logging|print|prints|printed|printing)\b[^.\n]{0,40}\b(message|to the log|to stderr|to stdout|warning|sha|name|id|details?|path|value)\b|\bto the log\b|\b(add|improv|better|clearer|more helpful|updat|reword)\w* (the |an |a )?(error |log |warning |debug |exception )?messages?\b|\bdebug (output|logging|print\w*)\b|\badd\w* (more |some |debug |trace )?(logging|log (lines?|statements?|messages?))\b|\b(add|emit|print|show)\w* (an? )?deprecation (warnings?|notices?|messages?)\b|\bverbose (output|logging|mode)\b/ },
+    re: /\b(log|logs|logged|logging|print|prints|printed|printing)\b[^.\n]{0,40}\b(message|to the log|to stderr|to stdout|warning|sha|name|id|details?|path|value)\b|\bto the log\b|\b(add|improv|better|clearer|more helpful|updat|reword)\w* (the |an |a )?(error |log |warning |debug |exception )?messages?\b|\bdebug (output|logging|print\w*)\b|\badd\w* (more |some |debug |trace )?(logging|log (lines?|statements?|messages?))\b|\b(add|emit|print|show)\w* (an? )?deprecation (warnings?|notices?|messages?)\b|\bverbose (output|logging|mode)\b|\b(help|usage) (text|messages?|output|strings?)\b|\badd\w* (an? |the )?(new )?(info |stats? |metrics? )?(fields?|counters?|stats?) (for|to|with|of)\b/ },
   { id: 'labour.warning', family: 'labour', strength: 2, step: 'fix', says: 'silences a compiler or lint warning ("$0")',
     re: /\b(avoid|silenc|suppress|fix|remov|resolv|squelch|address|quiet|get rid of)\w*\b[^.\n]{0,40}\bwarnings?\b/ },
   { id: 'labour.argCheck', family: 'labour', strength: 2, step: 'fix', says: 'adds an argument check ("$0")',
@@ -242,7 +260,7 @@ const RULES: readonly TextRule[] = [
   { id: 'execute.script', family: 'execute', strength: 2, step: 'implement', says: 'writing a script or tool ("$0")',
     re: /\b(script|cli|tool|utility|program) (to|for|that)\b|\bwrite (a |an )?(script|tool|program|function|class|parser|api|endpoint)\b/ },
   { id: 'execute.perf', family: 'execute', strength: 2, step: 'refactor', says: 'a local performance change ("$0")',
-    re: /^perf\w*(\([^)]*\))?:|\bperformance\b|\boptimi[sz](e|es|ed|ing|ation)\b|\bspeed(s|ed)? up\b|\bn\+1\b|\bcach(e|ing) (the |some )?\w+|\b(avoid|prevent|skip|reduce) (an? )?(unnecessary|redundant|extra|needless)\b|\breduce (allocations?|copies|copying)\b|\bunnecessary (updates?|allocations?|copies|work|re-?renders?)\b/ },
+    re: /^perf\w*(\([^)]*\))?:|\bperformance\b|\boptimi[sz](e|es|ed|ing|ation)\b|\bspeed(s|ed)? up\b|\bn\+1\b|\b(add\w*|introduc\w*|use)\w* (an? |some )?(basic |simple |lru |in-memory )?cach(e|ing)\b|\bcach(e|es|ed|ing) (the )?(results?|responses?|values?|lookups?|compiled|parsed|computed)\b|\b(avoid|prevent|skip|reduce) (an? )?(unnecessary|redundant|extra|needless)\b|\breduce (allocations?|copies|copying)\b|\bunnecessary (updates?|allocations?|copies|work|re-?renders?)\b/ },
   { id: 'execute.faster', family: 'execute', strength: 1, step: 'refactor', says: 'mentions speed ("$0")',
     re: /\b(faster|slow(er)?)\b/ },
   { id: 'execute.resourceLeak', family: 'execute', strength: 2, step: 'fix', says: 'a local resource leak ("$0")',
@@ -283,7 +301,7 @@ const QUOTED = /"[^"\n]*"|“[^”\n]*”/g;
 // Paths. Changelog-style files ride along with most commits, so they are set aside before
 // asking whether a change is docs-, test- or config-only.
 const CHANGELOG_PATH = /(^|\/)(changelog|changes|history|news|release[-_]?notes)(\.[a-z]+)?$/i;
-const DOCS_PATH = /(^|\/)(docs?|documentation|man)\/|\.(md|mdx|rst|adoc|txt)$|(^|\/)(readme|license|licence|authors|contributors|contributing|notice|code_of_conduct|security)(\.[a-z]+)?$/i;
+const DOCS_PATH = /(^|\/)(docs?|documentation|man)\/|\.(md|mdx|rst|adoc|txt)$|(^|\/)(readme|license|licence|authors|contributors|contributing|notice|code_of_conduct|security)(\.(md|mdx|rst|txt|adoc))?$/i;
 const CONFIG_PATH = /(^|\/)(\.github|\.circleci|\.gitlab|\.devcontainer)\/|(^|\/)(package\.json|package-lock\.json|yarn\.lock|pnpm-lock\.yaml|cargo\.(toml|lock)|go\.(mod|sum)|setup\.(py|cfg)|pyproject\.toml|tox\.ini|manifest\.in|makefile|cmakelists\.txt|requirements[^/]*\.txt|\.gitignore|\.gitattributes|\.editorconfig|\.npmignore|\.npmrc|\.nvmrc|\.pre-commit-config\.yaml|dockerfile|\.dockerignore|\.eslintrc[^/]*|\.eslintignore|\.prettierrc[^/]*|\.prettierignore|tsconfig[^/]*\.json|\.travis\.yml|appveyor\.yml|renovate\.json|\.coveragerc|setup\.cfg|rust-toolchain(\.toml)?|\.clippy\.toml|rustfmt\.toml|\.flake8|\.readthedocs\.ya?ml|codecov\.ya?ml)$|\.(conf|ini|cfg)$/i;
 const TEST_PATH = /(^|\/)(tests?|__tests__|specs?|testsuite|testing|test-d)\/|\.(spec|test|test-d)\.[cm]?[jt]sx?$|_test\.(go|py|rs|c)$|(^|\/)test_[^/]*\.py$|\.snap$/i;
 const MANUAL_MEMORY_PATH = /\.(c|h|cc|cpp|cxx|hpp|hh)$/i;
@@ -293,6 +311,8 @@ const SECURITY_PATH = /(^|\/)(auth\w*|security|crypto\w*|oauth\w*|jwt|sessions?|
 const CONCURRENCY_PATH = /(^|\/)(sync|atomic\w*|locks?|mutex\w*|sched\w*|concurren\w*|loom)([/._-]|$)/i;
 const DATA_PATH = /(^|\/)(migrations?|replication|replica\w*|persist\w*|wal|raft|consensus|aof|rdb|cluster)([/._-]|$)/i;
 const CONVENTIONAL = /^(\w+)(\(([^)]*)\))?!?:\s/;
+/** A commit scoped to the async runtime, scheduler or sync primitives ("rt:", "fix(scheduler):"). */
+const CONCURRENCY_SCOPE = /^(rt|runtime|sync|sched\w*|executor|loom|atomics?)(::\w+)?:|^\w+\((rt|runtime|sync|sched\w*|executor)\):/;
 
 interface PathFacts {
   readonly docsOnly: boolean;
@@ -339,8 +359,9 @@ function pathFacts(paths: readonly string[]): PathFacts {
 
 // Synthetic rules for facts that come from context rather than wording.
 const DOCS_ONLY: Rule = { id: 'path.docsOnly', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'docs', says: 'only documentation files change' };
-const CONFIG_ONLY: Rule = { id: 'path.configOnly', family: 'labour', strength: 2, frame: 'absolute', step: 'boilerplate', says: 'only build/CI/packaging files change' };
+const CONFIG_ONLY: Rule = { id: 'path.configOnly', family: 'labour', strength: 3, frame: 'absolute', step: 'boilerplate', says: 'only build/CI/packaging files change' };
 const TESTS_ONLY: Rule = { id: 'path.testsOnly', family: 'execute', strength: 1, step: 'tests', says: 'only test files change' };
+const TESTS_ONLY_FRAME: Rule = { ...TESTS_ONLY, frame: 'soft' };
 const SECURITY_GUARD: Rule = { id: 'path.securityGuard', family: 'security', strength: 3, says: 'restricts behaviour ("$0") in security code' };
 const PRESCRIBED: Rule = { id: 'concurrency.prescribed', family: 'execute', strength: 3, step: 'fix', says: 'the synchronisation is prescribed ("$0"): execution inside a clear frame' };
 const SWEEP: Rule = { id: 'size.sweep', family: 'labour', strength: 1, sweep: true, step: 'refactor', says: 'touches many files with no feature, fix or risk wording: a mechanical sweep' };
@@ -409,7 +430,9 @@ export function classifyRequest(input: ClassifyInput): Classification {
   }
   if (facts.docsOnly) hits.push({ rule: DOCS_ONLY, match: '' });
   if (facts.configOnly) hits.push({ rule: CONFIG_ONLY, match: '' });
-  if (facts.testsOnly) hits.push({ rule: TESTS_ONLY, match: '' });
+  // Tests cannot break production, so risk words in a test-only change are incidental; only
+  // trusted when the path list is complete (lists are truncated alphabetically).
+  if (facts.testsOnly) hits.push({ rule: files !== undefined && files > paths.length ? TESTS_ONLY : TESTS_ONLY_FRAME, match: '' });
   const prescribed = PRESCRIBED_CONCURRENCY_FIX.exec(lower);
   if (prescribed) hits.push({ rule: PRESCRIBED, match: prescribed[0] });
   if (facts.security) {
@@ -507,6 +530,14 @@ export function classifyRequest(input: ClassifyInput): Classification {
         tier = 'S';
         confidence = 0.62;
         reasons.push(because(`a major-version upgrade (${versions[1]} → ${versions[2]}) usually needs code changes`, tier));
+      } else if (tier === 'H' && !facts.configOnly && !VERSION_WORD.test(lower)) {
+        const major = MAJOR_TARGET.exec(lower);
+        if (major) {
+          tier = 'S';
+          confidence = 0.6;
+          signals.push('size.majorUpgrade');
+          reasons.push(because(`an upgrade to a new major version ("${major[0]}") that changes code, not only manifests`, tier));
+        }
       }
       if (tier === 'H' && lines !== undefined) {
         const dense = files !== undefined && files > 0 && lines / files > DENSE_LINES_PER_FILE;
@@ -539,10 +570,11 @@ export function classifyRequest(input: ClassifyInput): Classification {
 
   // A repair in security, concurrency or persistence code that the wording does not explain
   // (only a generic "fix") is treated as the risky change it most likely is.
-  if (tier === 'S' && !frame && (!best || best.rule.strength <= 1) && (facts.security || facts.concurrency || facts.data) && REPAIR.test(lower)) {
+  const concurrencyScope = CONCURRENCY_SCOPE.test(lower);
+  if (tier === 'S' && !frame && (!best || best.rule.strength <= 1) && (facts.security || facts.concurrency || facts.data || concurrencyScope) && REPAIR.test(lower)) {
     tier = 'O';
     confidence = 0.5;
-    const area = facts.security ? 'security' : facts.concurrency ? 'concurrency' : 'persistence/replication';
+    const area = facts.security ? 'security' : facts.concurrency || concurrencyScope ? 'concurrency' : 'persistence/replication';
     signals.push('path.riskyRepair');
     reasons.push(because(`a repair in ${area} code with no simpler explanation in the request`, tier));
   }
