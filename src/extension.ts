@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { Container } from './vscode/container';
 import { COMMANDS } from './vscode/commands/all';
+import type { Command } from './vscode/commands/command';
+import { RequestStopped } from './vscode/requestRunner';
 
 /** What activate() hands to other extensions and to the integration tests. */
 export interface LadderApi {
@@ -14,11 +16,29 @@ export function activate(context: vscode.ExtensionContext): LadderApi {
   const container = new Container(context);
   context.subscriptions.push(container);
   for (const command of COMMANDS) {
-    context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => command.run(container, ...args)));
+    context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => runAtBoundary(container, command, args)));
   }
   const activationMs = performance.now() - started;
   container.log.info(`activated in ${activationMs.toFixed(1)} ms`);
   return { activationMs, container };
+}
+
+/**
+ * The command boundary: a request that stopped (already explained to the user) returns
+ * nothing; anything unexpected is logged and shown once, with the way to the logs.
+ */
+async function runAtBoundary(container: Container, command: Command, args: unknown[]): Promise<unknown> {
+  try {
+    return await command.run(container, ...args);
+  } catch (err) {
+    if (err instanceof RequestStopped) return undefined;
+    container.log.error(`${command.id} failed`, err);
+    const message = container.log.clean(err instanceof Error ? err.message : String(err));
+    void vscode.window.showErrorMessage(`Ladder: ${message}`, 'Show Logs').then((choice) => {
+      if (choice) container.log.show();
+    });
+    return undefined;
+  }
 }
 
 export function deactivate(): void {

@@ -21,7 +21,7 @@ import { failureMessage } from '../core/task/failureMessage';
 import type { FailureAction } from '../core/task/failureMessage';
 import { ModelCallError } from '../core/task/ports';
 import { runStep } from '../core/task/runStep';
-import type { CheckResult } from '../core/task/runStep';
+import type { CheckResult, StepDeps } from '../core/task/runStep';
 import { stepPolicy } from '../core/task/stepPolicy';
 import { TIER_LABELS } from '../core/tiers';
 import type { Tier } from '../core/tiers';
@@ -287,14 +287,7 @@ export class RequestRunner {
             if (resultUri) docs.append(resultUri, delta);
           },
           onRecord: (record) => this.observeCache(promptFor({ ...plan, model: record.model } as RoutePlan), record),
-        }, {
-          model: this.c.gateway(),
-          record: (record) => this.c.cost.record(record),
-          now: () => new Date(),
-          newId: () => randomUUID(),
-          log: (line) => this.c.log.warn(line),
-          table: this.c.pricing.table,
-        });
+        }, this.stepDeps());
       },
     );
 
@@ -322,6 +315,18 @@ export class RequestRunner {
     this.c.log.error(`[${taskId.slice(0, 8)}] ${spec.title} failed: ${result.reason}`);
     this.showFailure(message.text, message.actions);
     throw new RequestStopped(result.reason);
+  }
+
+  /** How a step reaches the API, the ledger and the clock. */
+  private stepDeps(): StepDeps {
+    return {
+      model: this.c.gateway(),
+      record: (record) => this.c.cost.record(record),
+      now: () => new Date(),
+      newId: () => randomUUID(),
+      log: (line) => this.c.log.warn(line),
+      table: this.c.pricing.table,
+    };
   }
 
   /**
@@ -354,14 +359,7 @@ export class RequestRunner {
       buildBody: (r) => ({ model: r.model, max_tokens: request.maxTokens, system: [{ type: 'text', text: request.system }], messages: [{ role: 'user', content: [{ type: 'text', text: request.user }] }] }),
       check: (text) => ({ ok: true, value: text }),
       ...(spec.signal ? { signal: spec.signal } : {}),
-    }, {
-      model: this.c.gateway(),
-      record: (record) => this.c.cost.record(record),
-      now: () => new Date(),
-      newId: () => randomUUID(),
-      log: (line) => this.c.log.warn(line),
-      table: this.c.pricing.table,
-    });
+    }, this.stepDeps());
     if (result.status !== 'ok') {
       this.c.log.warn(`[${taskId.slice(0, 8)}] difficulty check failed (${result.status}); kept the rules' tier`);
       return undefined;

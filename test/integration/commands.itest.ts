@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { formatUsd } from '../../src/core/ledger/format';
 import type { CallRecord } from '../../src/core/ledger/record';
-import { openAndSelect, until } from './editor';
+import { openAndSelect, until, waitForDiff } from './editor';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite, TEST_KEY } from './setup';
 
@@ -65,7 +65,7 @@ describe('commands against the local API stand-in', function () {
     const editor = await openAndSelect('src/orders.ts', 15, 19);
     const before = editor.document.getText();
     const pending = vscode.commands.executeCommand<string>('ladder.tidySelection');
-    await until('the proposal diff', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff) || undefined);
+    await waitForDiff(pending);
     assert.equal(await vscode.commands.executeCommand('ladder.acceptEdit'), true);
     assert.equal(await pending, 'accepted');
     const after = editor.document.getText();

@@ -14,7 +14,7 @@ export async function openAndSelect(relPath: string, fromLine?: number, toLine?:
 }
 
 /** Polls until `predicate` holds (VS Code updates some state asynchronously). */
-export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -54,4 +54,20 @@ export async function revertAll(): Promise<void> {
     }
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/**
+ * Waits for a proposal diff to open while `command` runs; fails at once with the
+ * command's own result if it finished without proposing anything.
+ */
+export async function waitForDiff(command: Thenable<unknown>): Promise<void> {
+  let settled: { value: unknown } | undefined;
+  void Promise.resolve(command).then((value) => {
+    settled = { value };
+  });
+  await until('the proposal diff', () => {
+    if (vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff)) return true;
+    if (settled) throw new Error(`the command finished without a diff: ${JSON.stringify(settled.value)}`);
+    return undefined;
+  });
 }

@@ -1,17 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CallRecord, LedgerRecord } from '../../src/core/ledger/record';
-import { openAndSelect, revertAll, until } from './editor';
+import { openAndSelect, revertAll, until, waitForDiff } from './editor';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite } from './setup';
 
 async function ledger(): Promise<LedgerRecord[]> {
   const { container } = await ladder();
   return (await container.cost.store.readAll()).records;
-}
-
-function diffOpen(): true | undefined {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff) || undefined;
 }
 
 const root = () => vscode.workspace.workspaceFolders![0]!.uri;
@@ -39,7 +35,7 @@ describe('every command on its happy path', function () {
   it('Generate Docs proposes doc comments in a diff; Accept applies them', async () => {
     const editor = await openAndSelect('src/orders.ts', 15, 19);
     const pending = vscode.commands.executeCommand<string>('ladder.generateDocs');
-    await until('the diff', diffOpen);
+    await waitForDiff(pending);
     await vscode.commands.executeCommand('ladder.acceptEdit');
     assert.equal(await pending, 'accepted');
     assert.match(editor.document.getText(), /\/\*\*[\s\S]*\*\/\s*export function orderTotal/);
@@ -49,7 +45,7 @@ describe('every command on its happy path', function () {
     const editor = await openAndSelect('src/orders.ts', 15, 19);
     const before = editor.document.getText();
     const pending = vscode.commands.executeCommand<string>('ladder.refactorSelection', undefined, 'use reduce instead of the loop');
-    await until('the diff', diffOpen);
+    await waitForDiff(pending);
     await vscode.commands.executeCommand('ladder.rejectEdit');
     assert.equal(await pending, 'rejected');
     assert.equal(editor.document.getText(), before);
@@ -59,7 +55,7 @@ describe('every command on its happy path', function () {
   it('Write Tests proposes a new test file; Accept creates it', async () => {
     await openAndSelect('src/orders.ts', 15, 19);
     const pending = vscode.commands.executeCommand<string>('ladder.writeTests');
-    await until('the diff', diffOpen);
+    await waitForDiff(pending);
     await vscode.commands.executeCommand('ladder.acceptEdit');
     assert.equal(await pending, 'accepted');
     const created = vscode.Uri.joinPath(root(), 'src', 'orders.test.ts');

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
-import { RequestStopped } from '../requestRunner';
 import type { Command } from './command';
 
 const MAX_FILES = 40;
@@ -24,26 +23,21 @@ export const architectureReviewCommand: Command = {
     const text = files.map((f) => `===== ${f.path} =====\n${f.text}`).join('\n\n');
     const document = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
     const lastLine = document.lineCount - 1;
-    try {
-      return await c.reviews.review({
-        command: 'architectureReview',
-        title: 'Architecture Review',
-        architecture: true,
-        files: files.length,
-        paths: files.map((f) => f.path).slice(0, 20),
-        selection: {
-          document,
-          range: new vscode.Range(0, 0, lastLine, document.lineAt(lastLine).text.length),
-          text,
-          path: folder || '.',
-          startLine: 1,
-          endLine: lastLine + 1,
-          languageId: 'plaintext',
-        },
-      });
-    } catch (err) {
-      if (err instanceof RequestStopped) return undefined;
-      throw err;
-    }
+    return await c.reviews.review({
+      command: 'architectureReview',
+      title: 'Architecture Review',
+      architecture: true,
+      files: files.length,
+      paths: files.map((f) => f.path).slice(0, 20),
+      selection: {
+        document,
+        range: new vscode.Range(0, 0, lastLine, document.lineAt(lastLine).text.length),
+        text,
+        path: folder || '.',
+        startLine: 1,
+        endLine: lastLine + 1,
+        languageId: 'plaintext',
+      },
+    });
   },
 };

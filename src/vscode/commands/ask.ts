@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
 import { selectionFor } from '../editorSelection';
-import { RequestStopped } from '../requestRunner';
+import { checkNonEmpty } from '../../core/task/checks';
 import type { Command } from './command';
 
 /** Free-form request: routed on its words, with the selection (if any) as material. */
@@ -17,19 +17,14 @@ export const askCommand: Command = {
     if (!text?.trim()) return undefined;
     const editor = vscode.window.activeTextEditor;
     const selection = editor && !editor.selection.isEmpty ? await selectionFor(c) : undefined;
-    try {
-      return await c.runner.run({
-        command: 'ask',
-        title: 'Ask',
-        question: text.trim(),
-        ...(selection ? { selection } : {}),
-        maxTokens: 4096,
-        showResult: true,
-        check: (answer) => (answer.trim() ? { ok: true, value: answer } : { ok: false, reason: 'the answer is empty' }),
-      });
-    } catch (err) {
-      if (err instanceof RequestStopped) return undefined;
-      throw err;
-    }
+    return await c.runner.run({
+      command: 'ask',
+      title: 'Ask',
+      question: text.trim(),
+      ...(selection ? { selection } : {}),
+      maxTokens: 4096,
+      showResult: true,
+      check: checkNonEmpty,
+    });
   },
 };

@@ -1,19 +1,9 @@
 import * as vscode from 'vscode';
-import { extractCodeBlock } from '../../core/protocol';
 import type { RequestCommand } from '../../core/steps';
 import type { PromptTask } from '../../core/protocol';
-import type { CheckResult } from '../../core/task/runStep';
+import { checkEditAnswer } from '../../core/task/checks';
 import type { Container } from '../container';
 import { selectionFor } from '../editorSelection';
-import { RequestStopped } from '../requestRunner';
-
-/** Checks an edit answer: exactly the replacement, in one fenced block, not empty. */
-export function checkEditAnswer(text: string): CheckResult<string> {
-  const code = extractCodeBlock(text);
-  if (code === undefined) return { ok: false, reason: 'the answer has no fenced code block' };
-  if (code.trim().length === 0) return { ok: false, reason: 'the code block is empty' };
-  return { ok: true, value: code };
-}
 
 /**
  * Asks for a replacement of the selection and opens it as a diff; Accept applies it as one
@@ -22,34 +12,29 @@ export function checkEditAnswer(text: string): CheckResult<string> {
 export async function proposeEdit(c: Container, options: { command: RequestCommand; title: string; task: PromptTask; question: string; uri?: unknown }): Promise<'accepted' | 'rejected' | 'stale' | 'unchanged' | undefined> {
   const selection = await selectionFor(c, { uri: options.uri });
   if (!selection) return undefined;
-  try {
-    const outcome = await c.runner.run({
-      command: options.command,
-      title: options.title,
-      task: options.task,
-      question: options.question,
-      selection,
-      maxTokens: 8192,
-      check: checkEditAnswer,
-    });
-    const original = selection.document.getText(selection.range);
-    const replacement = preserveTrailingNewline(original, outcome.value);
-    if (replacement === original) {
-      void vscode.window.showInformationMessage(`Ladder: ${options.title} proposed no change (answered by ${outcome.plan.model}).`);
-      return 'unchanged';
-    }
-    const verdict = await c.edits.propose({
-      document: selection.document,
-      range: selection.range,
-      newText: replacement,
-      title: `Ladder: ${options.title} — ${outcome.plan.model}`,
-    });
-    if (verdict !== 'stale') c.cost.verdict(outcome.taskId, verdict, outcome.records.at(-1)?.callId);
-    return verdict;
-  } catch (err) {
-    if (err instanceof RequestStopped) return undefined;
-    throw err;
+  const outcome = await c.runner.run({
+    command: options.command,
+    title: options.title,
+    task: options.task,
+    question: options.question,
+    selection,
+    maxTokens: 8192,
+    check: checkEditAnswer,
+  });
+  const original = selection.document.getText(selection.range);
+  const replacement = preserveTrailingNewline(original, outcome.value);
+  if (replacement === original) {
+    void vscode.window.showInformationMessage(`Ladder: ${options.title} proposed no change (answered by ${outcome.plan.model}).`);
+    return 'unchanged';
   }
+  const verdict = await c.edits.propose({
+    document: selection.document,
+    range: selection.range,
+    newText: replacement,
+    title: `Ladder: ${options.title} — ${outcome.plan.model}`,
+  });
+  if (verdict !== 'stale') c.cost.verdict(outcome.taskId, verdict, outcome.records.at(-1)?.callId);
+  return verdict;
 }
 
 /** A code block drops the selection's final newline; keep the file's shape as it was. */

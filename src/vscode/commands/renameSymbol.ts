@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { RenameAnswer, extractJson } from '../../core/protocol';
 import { CommandIds } from '../commandIds';
-import { RequestStopped } from '../requestRunner';
 import type { Command } from './command';
 
 /**
@@ -28,42 +27,37 @@ export const renameSymbolCommand: Command = {
     const from = Math.max(0, line - 15);
     const to = Math.min(document.lineCount - 1, line + 15);
     const range = new vscode.Range(from, 0, to, document.lineAt(to).text.length);
-    try {
-      const outcome = await c.runner.run({
-        command: 'rename',
-        title: 'Rename Symbol',
-        task: 'rename',
-        question: `Suggest better names for \`${symbol}\` (line ${line + 1}), following this file's naming conventions.`,
-        selection: { document, range, text: document.getText(range), path: c.workspace.relativePath(document.uri) ?? 'untitled', startLine: from + 1, endLine: to + 1, languageId: document.languageId },
-        maxTokens: 1024,
-        check: (text) => {
-          const parsed = RenameAnswer.safeParse(extractJson(text));
-          if (!parsed.success) return { ok: false, reason: 'the answer is not the rename JSON' };
-          const names = parsed.data.names.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n.name) && n.name !== symbol);
-          return names.length > 0 ? { ok: true, value: names } : { ok: false, reason: 'no valid identifier among the suggestions' };
-        },
-      });
-      const picked = typeof pickName === 'string'
-        ? outcome.value.find((n) => n.name === pickName) ?? { name: pickName, why: '' }
-        : await vscode.window.showQuickPick(outcome.value.map((n) => ({ label: n.name, detail: n.why })), {
-          title: `Rename ${symbol} — suggested by ${outcome.plan.model}`,
-          placeHolder: 'Pick a name (Escape to keep the current one)',
-        }).then((item) => (item ? { name: item.label } : undefined));
-      if (!picked) {
-        c.cost.verdict(outcome.taskId, 'rejected');
-        return undefined;
-      }
-      const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit | undefined>('vscode.executeDocumentRenameProvider', document.uri, wordRange.start, picked.name);
-      if (!edit || edit.size === 0) {
-        void vscode.window.showWarningMessage(`Ladder: no rename provider could rename \`${symbol}\` in ${document.languageId}; nothing was changed.`);
-        return undefined;
-      }
-      const applied = await vscode.workspace.applyEdit(edit);
-      c.cost.verdict(outcome.taskId, applied ? 'accepted' : 'rejected');
-      return applied ? picked.name : undefined;
-    } catch (err) {
-      if (err instanceof RequestStopped) return undefined;
-      throw err;
+    const outcome = await c.runner.run({
+      command: 'rename',
+      title: 'Rename Symbol',
+      task: 'rename',
+      question: `Suggest better names for \`${symbol}\` (line ${line + 1}), following this file's naming conventions.`,
+      selection: { document, range, text: document.getText(range), path: c.workspace.relativePath(document.uri) ?? 'untitled', startLine: from + 1, endLine: to + 1, languageId: document.languageId },
+      maxTokens: 1024,
+      check: (text) => {
+        const parsed = RenameAnswer.safeParse(extractJson(text));
+        if (!parsed.success) return { ok: false, reason: 'the answer is not the rename JSON' };
+        const names = parsed.data.names.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n.name) && n.name !== symbol);
+        return names.length > 0 ? { ok: true, value: names } : { ok: false, reason: 'no valid identifier among the suggestions' };
+      },
+    });
+    const picked = typeof pickName === 'string'
+      ? outcome.value.find((n) => n.name === pickName) ?? { name: pickName, why: '' }
+      : await vscode.window.showQuickPick(outcome.value.map((n) => ({ label: n.name, detail: n.why })), {
+        title: `Rename ${symbol} — suggested by ${outcome.plan.model}`,
+        placeHolder: 'Pick a name (Escape to keep the current one)',
+      }).then((item) => (item ? { name: item.label } : undefined));
+    if (!picked) {
+      c.cost.verdict(outcome.taskId, 'rejected');
+      return undefined;
     }
+    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit | undefined>('vscode.executeDocumentRenameProvider', document.uri, wordRange.start, picked.name);
+    if (!edit || edit.size === 0) {
+      void vscode.window.showWarningMessage(`Ladder: no rename provider could rename \`${symbol}\` in ${document.languageId}; nothing was changed.`);
+      return undefined;
+    }
+    const applied = await vscode.workspace.applyEdit(edit);
+    c.cost.verdict(outcome.taskId, applied ? 'accepted' : 'rejected');
+    return applied ? picked.name : undefined;
   },
 };

@@ -1,6 +1,5 @@
 import { CommandIds } from '../commandIds';
 import { selectionFor } from '../editorSelection';
-import { RequestStopped } from '../requestRunner';
 import type { Command } from './command';
 
 /** Right-click → Review with Escalation: the selection (or the file when nothing is selected). */
@@ -9,12 +8,7 @@ export const reviewSelectionCommand: Command = {
   run: async (c, uri) => {
     const selection = await selectionFor(c, { uri });
     if (!selection) return undefined;
-    try {
-      return await c.reviews.review({ command: 'review', title: 'Review with Escalation', selection });
-    } catch (err) {
-      if (err instanceof RequestStopped) return undefined;
-      throw err;
-    }
+    return await c.reviews.review({ command: 'review', title: 'Review with Escalation', selection });
   },
 };
 
@@ -24,12 +18,7 @@ export const reviewFileCommand: Command = {
   run: async (c, uri) => {
     const selection = await selectionFor(c, { uri, wholeFile: true });
     if (!selection) return undefined;
-    try {
-      return await c.reviews.review({ command: 'review', title: 'Review File', selection });
-    } catch (err) {
-      if (err instanceof RequestStopped) return undefined;
-      throw err;
-    }
+    return await c.reviews.review({ command: 'review', title: 'Review File', selection });
   },
 };
 
@@ -39,11 +28,6 @@ export const securityReviewCommand: Command = {
   run: async (c, uri) => {
     const selection = await selectionFor(c, { uri });
     if (!selection) return undefined;
-    try {
-      return await c.reviews.review({ command: 'securityReview', title: 'Security Review', selection, security: true });
-    } catch (err) {
-      if (err instanceof RequestStopped) return undefined;
-      throw err;
-    }
+    return await c.reviews.review({ command: 'securityReview', title: 'Security Review', selection, security: true });
   },
 };

@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
 import { selectionFor } from '../editorSelection';
-import { RequestStopped } from '../requestRunner';
 import type { Command } from './command';
-import { checkEditAnswer } from './proposeEdit';
+import { checkEditAnswer } from '../../core/task/checks';
 
 /** `src/orders.ts` → `src/orders.test.ts`; `app.py` → `test_app.py`. */
 export function testFileFor(uri: vscode.Uri, languageId: string): vscode.Uri {
@@ -20,25 +19,20 @@ export const writeTestsCommand: Command = {
   run: async (c, uri) => {
     const selection = await selectionFor(c, { uri });
     if (!selection) return undefined;
-    try {
-      const outcome = await c.runner.run({
-        command: 'tests',
-        title: 'Write Tests',
-        task: 'tests',
-        question: 'Write focused unit tests for this code with the test framework the workspace already uses. Answer with the complete test file.',
-        selection,
-        maxTokens: 8192,
-        check: checkEditAnswer,
-      });
-      let target = testFileFor(selection.document.uri, selection.languageId);
-      const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
-      if (exists) target = vscode.Uri.joinPath(target, '..', `ladder-${target.path.split('/').pop()}`);
-      const verdict = await c.edits.proposeNewFile({ target, content: outcome.value.endsWith('\n') ? outcome.value : `${outcome.value}\n`, title: `Ladder: Write Tests — ${outcome.plan.model}` });
-      if (verdict !== 'stale') c.cost.verdict(outcome.taskId, verdict, outcome.records.at(-1)?.callId);
-      return verdict;
-    } catch (err) {
-      if (err instanceof RequestStopped) return undefined;
-      throw err;
-    }
+    const outcome = await c.runner.run({
+      command: 'tests',
+      title: 'Write Tests',
+      task: 'tests',
+      question: 'Write focused unit tests for this code with the test framework the workspace already uses. Answer with the complete test file.',
+      selection,
+      maxTokens: 8192,
+      check: checkEditAnswer,
+    });
+    let target = testFileFor(selection.document.uri, selection.languageId);
+    const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
+    if (exists) target = vscode.Uri.joinPath(target, '..', `ladder-${target.path.split('/').pop()}`);
+    const verdict = await c.edits.proposeNewFile({ target, content: outcome.value.endsWith('\n') ? outcome.value : `${outcome.value}\n`, title: `Ladder: Write Tests — ${outcome.plan.model}` });
+    if (verdict !== 'stale') c.cost.verdict(outcome.taskId, verdict, outcome.records.at(-1)?.callId);
+    return verdict;
   },
 };

@@ -34,6 +34,8 @@ import { api, setUpSuite, tearDownSuite } from '../setup';
 const WARM_UP_RUNS = 3;
 const MEASURED_RUNS = 20;
 const PLAN_RUNS = 50;
+const PROBE_RUNS = 10;
+const BARE_RUNS = 10;
 const SELECTION = { path: 'src/orders.ts', from: 9, to: 23 };
 
 interface WireEvent {
@@ -124,14 +126,27 @@ function report(line: string): void {
   console.log(REPORT_PREFIX + line);
 }
 
-async function explainOnce(tap: Tap): Promise<RunTimes> {
+/** Times one request path from just before `invoke` to the bytes the tap saw. */
+async function timedRun(tap: Tap, invoke: () => Thenable<unknown>): Promise<RunTimes> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await openAndSelect(SELECTION.path, SELECTION.from, SELECTION.to);
   const from = tap.events.length;
   const t0 = performance.now();
-  const outcome = await vscode.commands.executeCommand('ladder.explainSelection');
-  if (!outcome) throw new Error('Explain Selection returned nothing (stopped before answering)');
+  const outcome = await invoke();
+  if (!outcome) throw new Error('the request returned nothing (stopped before answering)');
   return timesOf(tap.events.slice(from), t0);
+}
+
+/** Median wall time of `probe` over `runs` calls, after one untimed call. */
+async function timeProbe(runs: number, probe: () => Thenable<unknown>): Promise<number> {
+  await probe();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await probe();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
 }
 
 async function measure(): Promise<Record<string, number>> {
@@ -145,14 +160,17 @@ async function measure(): Promise<Record<string, number>> {
     await vscode.workspace.getConfiguration('ladder').update('api.baseUrl', tap.url, vscode.ConfigurationTarget.Global);
     await until('Ladder to use the tap as its endpoint', () => container.config.get('api.baseUrl') === tap.url || undefined);
 
-    for (let i = 0; i < WARM_UP_RUNS; i++) await explainOnce(tap);
+    const explain = () => vscode.commands.executeCommand('ladder.explainSelection');
+    for (let i = 0; i < WARM_UP_RUNS; i++) await timedRun(tap, explain);
     const runs: RunTimes[] = [];
     for (let i = 0; i < MEASURED_RUNS; i++) {
-      const times = await explainOnce(tap);
+      const times = await timedRun(tap, explain);
       runs.push(times);
       report(`run ${String(i + 1).padStart(2)}: first byte ${times.firstByte.toFixed(2)} ms, message ${times.withCountTokens.toFixed(2)} ms, count_tokens round trip ${times.countTokensRtt.toFixed(2)} ms, overhead ${times.overhead.toFixed(2)} ms`);
     }
 
+    // Where the overhead goes: the same request through RequestRunner.run without the
+    // result view, the pure planning step, and the host round trips the path makes.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await openAndSelect(SELECTION.path, SELECTION.from, SELECTION.to);
     const selection = await selectionFor(container);
@@ -166,12 +184,16 @@ async function measure(): Promise<Record<string, number>> {
       maxTokens: 4096,
       check: (answer: string) => ({ ok: true as const, value: answer }),
     };
-    const plans: number[] = [];
-    for (let i = 0; i < PLAN_RUNS + WARM_UP_RUNS; i++) {
-      const t0 = performance.now();
-      await container.runner.estimate(spec, { countTokens: false });
-      if (i >= WARM_UP_RUNS) plans.push(performance.now() - t0);
-    }
+    const bare: RunTimes[] = [];
+    for (let i = 0; i < BARE_RUNS; i++) bare.push(await timedRun(tap, () => container.runner.run({ ...spec, selection })));
+    const plan = await timeProbe(PLAN_RUNS, () => container.runner.estimate(spec, { countTokens: false }));
+    const secret = await timeProbe(PROBE_RUNS, () => container.apiKey.get());
+    const resultView = await timeProbe(PROBE_RUNS, async () => {
+      const uri = container.results.create('ladder-result', 'Bench.md', '');
+      await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+      return true;
+    });
+    report(`breakdown: run() without result view ${median(bare.map((r) => r.overhead))} ms, estimate() ${plan} ms, apiKey.get() ${secret} ms, open result view ${resultView} ms`);
 
     return {
       activation_ms: Math.round(activationMs * 100) / 100,
@@ -179,7 +201,10 @@ async function measure(): Promise<Record<string, number>> {
       route_overhead_incl_count_tokens_ms: median(runs.map((r) => r.withCountTokens)),
       first_request_byte_ms: median(runs.map((r) => r.firstByte)),
       count_tokens_roundtrip_ms: median(runs.map((r) => r.countTokensRtt)),
-      route_plan_ms: median(plans),
+      route_overhead_no_result_view_ms: median(bare.map((r) => r.overhead)),
+      route_plan_ms: plan,
+      secret_get_ms: secret,
+      result_view_open_ms: resultView,
     };
   } finally {
     await tap.close();
