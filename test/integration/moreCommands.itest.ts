@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CallRecord, LedgerRecord } from '../../src/core/ledger/record';
-import { openAndSelect, revertAll, until, waitForDiff } from './editor';
+import { openAndSelect, revertAll, waitForDiff } from './editor';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite } from './setup';
 
