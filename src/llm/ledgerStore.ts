@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LedgerRecord } from '../core/ledger/record';
 import { parseLedgerRecord } from '../core/ledger/record';
+import { LedgerKeySet } from './ledgerKeys';
+import { LedgerLineScanner } from './ledgerScan';
 
 /**
  * The cost ledger on disk: append-only JSONL, one file per UTC month
@@ -73,12 +75,13 @@ interface Writer {
 
 /** The append-only JSONL ledger. Synchronous appends; asynchronous, streaming loads. */
 export class LedgerStore {
-  private readonly known = new Set<string>();
+  private readonly known = new LedgerKeySet();
   private readonly files = new Map<string, FileState>();
   private readonly writers = new Map<string, Writer>();
   private dirReady = false;
 
   private readonly chunkBytes: number;
+  private readonly scanner = new LedgerLineScanner();
 
   /** `chunkBytes` (default 1 MiB) is the read size; tests make it tiny to cross line boundaries. */
   constructor(readonly dir: string, options: { chunkBytes?: number } = {}) {
@@ -93,7 +96,7 @@ export class LedgerStore {
     const key = recordKey(record);
     const name = ledgerFileName(record.time);
     if (!this.files.has(name)) this.scanSync(name);
-    if (this.known.has(key)) return false;
+    if (this.known.hasString(key, false)) return false;
     const writer = this.writer(name);
     const line = `${writer.needsNewline ? '\n' : ''}${JSON.stringify(record)}\n`;
     const bytes = Buffer.from(line, 'utf8');
@@ -104,7 +107,7 @@ export class LedgerStore {
       throw new Error(`ledger write to ${name} was cut short (${written} of ${bytes.length} bytes)`);
     }
     writer.needsNewline = false;
-    this.known.add(key);
+    this.known.hasString(key, true);
     return true;
   }
 
@@ -248,33 +251,45 @@ export class LedgerStore {
         }
         const joined = Buffer.concat([carry, data.subarray(0, first)]);
         state.lines += 1;
-        this.takeLine(joined.toString('utf8'), name, state.lines, sink, report);
+        this.takeBytes(joined, 0, joined.length, name, state.lines, sink, report);
         state.offset += joined.length + 1;
         carry = undefined;
         from = first + 1;
       }
-      // A newline byte never occurs inside a multi-byte UTF-8 sequence, so everything up
-      // to the last one decodes on its own: one decode per chunk instead of one per line.
-      const end = data.lastIndexOf(NEWLINE);
-      if (end >= from) {
-        const text = data.toString('utf8', from, end + 1);
-        let start = 0;
-        let newline = text.indexOf('\n', start);
-        while (newline !== -1) {
-          state.lines += 1;
-          this.takeLine(text.slice(start, newline), name, state.lines, sink, report);
-          start = newline + 1;
-          newline = text.indexOf('\n', start);
-        }
-        state.offset += end + 1 - from;
-        from = end + 1;
-      }
+      from = this.takeLines(data, from, name, state, sink, report);
       if (from < data.length) carry = Buffer.from(data.subarray(from));
     }
     // Left unconsumed (offset not advanced): another window may still be writing it.
     if (carry && carry.toString('utf8').trim() !== '') {
       report.problems.push({ file: name, line: state.lines + 1, kind: 'torn', message: `unterminated last line (${carry.length} bytes), skipped: a write cut off by a crash, or one still in progress` });
     }
+  }
+
+  /**
+   * Takes every complete line of `data` from `from` on, straight from the bytes (no
+   * decode of the chunk); returns where the unterminated rest begins.
+   */
+  private takeLines(data: Buffer, from: number, name: string, state: FileState, sink: (record: LedgerRecord) => void, report: LoadReport): number {
+    let newline = data.indexOf(NEWLINE, from);
+    while (newline !== -1) {
+      state.lines += 1;
+      this.takeBytes(data, from, newline, name, state.lines, sink, report);
+      state.offset += newline + 1 - from;
+      from = newline + 1;
+      newline = data.indexOf(NEWLINE, from);
+    }
+    return from;
+  }
+
+  /** One line's bytes: the scanner vouches for the common case, the full parser decides the rest. */
+  private takeBytes(data: Buffer, start: number, end: number, file: string, line: number, sink: (record: LedgerRecord) => void, report: LoadReport): void {
+    const record = this.scanner.scan(data, start, end);
+    if (record === undefined) {
+      this.takeLine(data.toString('utf8', start, end), file, line, sink, report);
+      return;
+    }
+    // The key straight from the line's bytes: the callId's characters are its bytes.
+    this.deliver(record, this.known.hasBytes(data, this.scanner.callIdStart, this.scanner.callIdEnd, true), sink, report);
   }
 
   private takeLine(text: string, file: string, line: number, sink: (record: LedgerRecord) => void, report: LoadReport): void {
@@ -291,14 +306,17 @@ export class LedgerStore {
       report.problems.push({ file, line, kind: 'corrupt', message: `not a ledger record (${parsed.error}), skipped` });
       return;
     }
-    const key = recordKey(parsed.record);
-    if (this.known.has(key)) {
+    this.deliver(parsed.record, this.known.hasString(recordKey(parsed.record), true), sink, report);
+  }
+
+  /** Hands on a record whose key was just looked up (and added when new). */
+  private deliver(record: LedgerRecord, known: boolean, sink: (record: LedgerRecord) => void, report: LoadReport): void {
+    if (known) {
       report.duplicates += 1;
       return;
     }
-    this.known.add(key);
     report.records += 1;
-    sink(parsed.record);
+    sink(record);
   }
 
   /** Learns the keys already in a file before the first append to it (append before load). */
@@ -313,14 +331,6 @@ export class LedgerStore {
       throw err;
     }
     const ignoreProblems: LoadReport = { records: 0, duplicates: 0, problems: [] };
-    let start = 0;
-    let newline = data.indexOf(NEWLINE, start);
-    while (newline !== -1) {
-      state.lines += 1;
-      this.takeLine(data.toString('utf8', start, newline), name, state.lines, () => undefined, ignoreProblems);
-      state.offset = newline + 1;
-      start = newline + 1;
-      newline = data.indexOf(NEWLINE, start);
-    }
+    this.takeLines(data, 0, name, state, () => undefined, ignoreProblems);
   }
 }

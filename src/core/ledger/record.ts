@@ -120,8 +120,8 @@ const FAST_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[
 const FAST_TIERS = new Set(['H', 'S', 'O', 'F']);
 const FAST_OUTCOMES = new Set(['ok', 'escalated', 'fellBack', 'failed', 'cancelled']);
 
-/** The time pattern plus a real calendar date (zod rejects 2026-02-30 too). */
-function isRecordTime(value: unknown): value is string {
+/** The time pattern plus a real calendar date (zod rejects 2026-02-30 too); what CallRecord's `time` accepts. */
+export function isRecordTime(value: unknown): value is string {
   if (typeof value !== 'string' || !FAST_TIME.test(value)) return false;
   const day = Number(value.slice(8, 10));
   if (day <= 28) return true;
