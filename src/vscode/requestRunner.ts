@@ -136,7 +136,11 @@ export class RequestRunner {
     let prompt = build(draftPlan.model);
     let promptTokens = localPromptTokens(prompt);
     let tokenSource: RouteEstimate['tokenSource'] = 'local estimate';
-    if (options.countTokens && (await this.c.apiKey.get())) {
+    // An exact count costs a round trip before the request; it is worth it only when a
+    // decision hangs on it: a budget to respect, or a prompt near the context window.
+    const budgeted = this.c.config.get('budget.session') > 0 || this.c.config.get('budget.daily') > 0;
+    const nearWindow = promptTokens > 0.5 * (findModel(draftPlan.model)?.contextWindow ?? 200_000);
+    if (options.countTokens && (budgeted || nearWindow) && (await this.c.apiKey.get())) {
       try {
         promptTokens = await this.c.gateway().countTokens(prompt.body);
         tokenSource = 'count_tokens';
