@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { CallRecord } from '../core/ledger/record';
+import type { CacheMiss as LedgerCacheMiss, CallRecord } from '../core/ledger/record';
 import { formatUsd } from '../core/ledger/format';
 import { findModel } from '../core/models';
-import { costOfUsage, estimateCostUsd } from '../core/pricing/cost';
+import { costOfUsage, estimateCostUsd, pricedTokens } from '../core/pricing/cost';
+import type { UsageLike } from '../core/pricing/cost';
 import { cacheSwitchCost } from '../core/prompt/switchCost';
 import { resolveTtl } from '../core/prompt/ttl';
 import type { CacheTtl } from '../core/prompt/ttl';
@@ -290,7 +291,7 @@ export class RequestRunner {
             }
             if (resultUri) docs.append(resultUri, delta);
           },
-          onRecord: (record) => this.observeCache(promptFor({ ...plan, model: record.model } as RoutePlan), record),
+          diagnoseCache: (route, usage) => this.observeCache(promptFor(route), usage),
         }, this.stepDeps());
       },
     );
@@ -387,17 +388,21 @@ export class RequestRunner {
     return cost.usd > 0 ? `${cost.reason}, about ${formatUsd(Math.round(cost.usd * MICROS_PER_USD))} (estimate)` : cost.reason;
   }
 
-  private observeCache(prompt: PromptPlan, record: CallRecord): void {
-    if (record.usage.input_tokens + record.usage.cache_read_input_tokens + record.usage.cache_creation_input_tokens === 0) return;
-    const observation = this.c.workspace.cacheHealth.observe(prompt, record.usage, Date.now());
+  /** Checks the cache read against what was expected; a miss goes to the log, the tooltip and the ledger record. */
+  private observeCache(prompt: PromptPlan, usage: UsageLike): LedgerCacheMiss | undefined {
+    const tokens = pricedTokens(usage);
+    const observation = this.c.workspace.cacheHealth.observe(prompt, { input_tokens: tokens.input, cache_creation_input_tokens: tokens.cacheWrite5m + tokens.cacheWrite1h, cache_read_input_tokens: tokens.cacheRead }, Date.now());
     if (observation.miss) {
       const miss = observation.miss;
       const note = `miss on ${miss.segment} (${miss.cause}${miss.file ? `: ${miss.file}` : ''}) — ${miss.detail}`;
       this.c.log.warn(`cache ${note}`);
       this.c.cost.setCacheNote(note);
-    } else if (observation.outcome === 'hit') {
+      return { segment: miss.segment, cause: miss.cause, detail: `${miss.file ? `${miss.file}: ` : ''}${miss.detail}`.slice(0, 500) };
+    }
+    if (observation.outcome === 'hit') {
       this.c.cost.setCacheNote(`last call read ${observation.readTokens.toLocaleString('en-US')} prompt tokens from cache`);
     }
+    return undefined;
   }
 
   showFailure(text: string, actions: readonly FailureAction[]): void {

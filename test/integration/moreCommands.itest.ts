@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CallRecord, LedgerRecord } from '../../src/core/ledger/record';
-import { openAndSelect, revertAll, waitForDiff } from './editor';
+import { openAndSelect, revertAll, until, waitForDiff } from './editor';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite } from './setup';
 
@@ -112,6 +112,38 @@ describe('every command on its happy path', function () {
     resetApi();
     await vscode.commands.executeCommand('ladder.explainSelection');
     assert.doesNotMatch(JSON.stringify(api().log.find((e) => e.path === '/v1/messages')?.body), /A stand-in for a real driver/);
+  });
+
+  it('a changed pinned file gives one diagnosed cache miss, named in the ledger record', async () => {
+    const { container } = await ladder();
+    const big = vscode.Uri.joinPath(root(), 'src', 'catalog.ts');
+    const body = (n: number) => Array.from({ length: 400 }, (_, i) => `export const item${i} = { id: ${i}, name: 'Item ${i}', price: ${(i * 7) % 100}, revision: ${n} };`).join('\n');
+    await vscode.workspace.fs.writeFile(big, new TextEncoder().encode(body(1)));
+    try {
+      await vscode.commands.executeCommand('ladder.pinFile', big);
+      await openAndSelect('src/orders.ts', 15, 19);
+      const first = await vscode.commands.executeCommand<{ taskId: string }>('ladder.explainSelection');
+      const second = await vscode.commands.executeCommand<{ taskId: string }>('ladder.explainSelection');
+      const reads = api().log.filter((e) => e.path === '/v1/messages').map((e) => (e.usage as { cache_read_input_tokens: number }).cache_read_input_tokens);
+      assert.equal(reads[0], 0, 'the first call writes the prefix');
+      assert.ok((reads[1] ?? 0) > 0, 'the second reads it from cache');
+      const before = (await container.workspace.segments()).pinned?.fingerprint;
+      await vscode.workspace.fs.writeFile(big, new TextEncoder().encode(body(2)));
+      await until('the watcher to see the change', async () => ((await container.workspace.segments()).pinned?.fingerprint !== before) || undefined);
+      const third = await vscode.commands.executeCommand<{ taskId: string }>('ladder.explainSelection');
+      const records = (await ledger()).filter((r): r is CallRecord => r.kind !== 'verdict');
+      const missOf = (taskId: string | undefined) => records.find((r) => r.taskId === taskId)?.cacheMiss;
+      assert.equal(missOf(first?.taskId), undefined);
+      assert.equal(missOf(second?.taskId), undefined);
+      const miss = missOf(third?.taskId);
+      assert.ok(miss, 'the third call records a miss');
+      assert.equal(miss.cause, 'segmentChanged');
+      assert.match(miss.detail, /src\/catalog\.ts/);
+      assert.match(container.cost.shown.tooltip, /catalog\.ts/, 'the tooltip names the file too');
+    } finally {
+      await vscode.commands.executeCommand('ladder.unpinFile', big);
+      await vscode.workspace.fs.delete(big);
+    }
   });
 
   it('Show Cost Report opens the webview with per-task rows; Reset Session Cost zeroes the meter, not the ledger', async () => {

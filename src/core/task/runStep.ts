@@ -1,5 +1,6 @@
-import type { CallOutcome, CallRecord } from '../ledger/record';
+import type { CacheMiss, CallOutcome, CallRecord } from '../ledger/record';
 import { buildCallRecord } from '../ledger/record';
+import { pricedTokens } from '../pricing/cost';
 import type { UsageLike } from '../pricing/cost';
 import type { PriceTable } from '../pricing/priceTable';
 import type { Tier } from '../tiers';
@@ -56,6 +57,8 @@ export interface StepSpec<T, R extends StepRoute> {
   onRoute?(route: R, why: 'start' | 'escalated' | 'fellBack'): void;
   /** Called after each billed attempt with its record. */
   onRecord?(record: CallRecord): void;
+  /** Explains a cache miss from an attempt's usage, for its ledger record. */
+  diagnoseCache?(route: R, usage: UsageLike): CacheMiss | undefined;
 }
 
 export type StepResult<T, R extends StepRoute> =
@@ -81,6 +84,8 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
 
   const write = (usage: UsageLike, outcome: CallOutcome, reason: string, requestId?: string): void => {
     attempt += 1;
+    const billed = pricedTokens(usage).prompt > 0;
+    const cacheMiss = billed ? spec.diagnoseCache?.(route, usage) : undefined;
     const { record, warnings } = buildCallRecord({
       taskId: spec.taskId,
       callId: deps.newId(),
@@ -96,6 +101,7 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
       workspace: spec.workspace,
       ...(spec.override !== undefined ? { override: spec.override } : {}),
       ...(requestId !== undefined ? { requestId } : {}),
+      ...(cacheMiss ? { cacheMiss } : {}),
     }, { table: deps.table });
     for (const warning of warnings) deps.log(warning);
     deps.record(record);
