@@ -9,28 +9,38 @@ const SECRET_KEY = 'ladder.anthropicApiKey';
  */
 export class ApiKeyStore implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
+  /** The key as last read; secret storage is a round trip to the browser in a remote window. */
+  private cached: { key: string | undefined } | undefined;
   private readonly subscription: vscode.Disposable;
   readonly onDidChange = this.emitter.event;
 
   constructor(private readonly secrets: vscode.SecretStorage, private readonly log: Log) {
     this.subscription = secrets.onDidChange((e) => {
-      if (e.key === SECRET_KEY) this.emitter.fire();
+      if (e.key !== SECRET_KEY) return;
+      // Another window may have changed it: read it afresh next time.
+      this.cached = undefined;
+      this.emitter.fire();
     });
   }
 
   async get(): Promise<string | undefined> {
-    const key = await this.secrets.get(SECRET_KEY);
-    this.log.setKnownSecret(key);
-    return key || undefined;
+    if (!this.cached) {
+      const key = (await this.secrets.get(SECRET_KEY)) || undefined;
+      this.log.setKnownSecret(key);
+      this.cached = { key };
+    }
+    return this.cached.key;
   }
 
   async set(key: string): Promise<void> {
     this.log.setKnownSecret(key);
     await this.secrets.store(SECRET_KEY, key);
+    this.cached = { key };
   }
 
   async clear(): Promise<void> {
     await this.secrets.delete(SECRET_KEY);
+    this.cached = { key: undefined };
   }
 
   /** Asks for the key in a password box; returns whether one was stored. */

@@ -228,7 +228,8 @@ export class RequestRunner {
     const header = (route: RoutePlan, why: string) => `**${spec.title}** — ${why} **${route.model}** (${TIER_LABELS[route.tier]} tier)\n\n_Why:_ ${route.reasons.join(' → ') || 'default route'}\n\n---\n\n`;
     if (resultUri) {
       docs.set(resultUri, header(plan, 'routed to'));
-      await vscode.window.showTextDocument(resultUri, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+      // The request goes out while the view opens; streamed text reaches the document either way.
+      void vscode.window.showTextDocument(resultUri, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
     }
 
     const plans = new Map<string, PromptPlan>([[plan.model, prompt]]);
