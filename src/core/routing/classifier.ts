@@ -26,6 +26,12 @@ import { TIER_LABELS, compareTiers, maxTier, minTier } from '../tiers';
  *    execute, a substitution concentrated in few files is a rewrite, a major-version
  *    upgrade is a migration, and a wordless change spread over many files is a sweep.
  * 6. An explicit command is the strongest prior (see applyCommandPrior).
+ * 7. Labour framing is read from the subject line only (a body explains and may reveal a
+ *    hazard); risk and execute rules read the whole text. A change whose complete path list
+ *    is tests only makes risk words incidental (tests cannot break production).
+ * 8. Key material, crypto-library and cookie-attribute nouns are risk when something is
+ *    repaired, ordinary plumbing when something is added; a repair in a runtime/sync/scheduler
+ *    scope with no better explanation is judgment, like one in risky paths.
  */
 
 /** Context statistics the editor (or the eval) knows about a request. */
@@ -137,7 +143,7 @@ const RULES: readonly TextRule[] = [
   { id: 'security.urlEncoding', family: 'security', strength: 2, says: 'encodes URLs for a redirect or Location header ("$0"): an open-redirect / header-injection boundary',
     re: /\b(encodeurl|encodeuricomponent|encodeuri|url[- ]?encod\w*|percent[- ]encod\w*|(res|response)\.(redirect|location)\b|location headers?|redirect (urls?|targets?|locations?|values?))/ },
   { id: 'security.pathConfinement', family: 'security', strength: 3, says: 'confines file access to a directory ("$0"): a path-traversal boundary',
-    re: /\b(restrict|confin|limit)\w* (the )?([\w-]+ ){0,2}(files?|paths?|access|reads?) to\b|\b(follow\w*|resolv\w*) symlinks\b|\bsymlinks?\b[^.\n]{0,30}\b(outside|escap\w*|travers\w*)|\b(windows )?(drive (names?|letters?)|device names?|reserved (file ?)?names?)\b|\bsafe(ly)? (handl\w* |join\w* )?(paths?|file ?names?)\b|\bsafe_join\b|\.\.[/\\]|\bdot-?dot\b|\bparent directory (references?|segments?)|overwrit\w* (system|arbitrary|other) files\b/ },
+    re: /\b(restrict|confin|limit)\w* (the )?([\w-]+ ){0,2}(files?|paths?|access|reads?) to\b|\b(follow\w*|resolv\w*) symlinks\b|\bsymlinks?\b[^.\n]{0,30}\b(outside|escap\w*|travers\w*)|\b(drive (names?|letters?)|device names?|reserved (file ?)?names?)\b|\bsafe(ly)? (handl\w* |join\w* )?(paths?|file ?names?)\b|\bsafe_join\b|(?<!\b(to|from|into|in|under) )\.\.[/\\]|\bdot-?dot\b|\bparent directory (references?|segments?)|overwrit\w* (system|arbitrary|other) files\b/ },
   { id: 'security.escaping', family: 'security', strength: 2, on: 'unquoted', says: 'escaping of output ("$0") is security-sensitive',
     re: /\b(un)?(escap(e|es|ed|ing)|sanitiz\w*|sanitis\w*)\b(?![^.\n]{0,25}\b(names?|identifiers?|keys?|props?|regexp?|regex(es)?|sequences?|newlines?|codes?)\b)/ },
   // Key material and crypto libraries: risky when something is repaired, ordinary plumbing when added.
@@ -148,7 +154,7 @@ const RULES: readonly TextRule[] = [
 
   // ── concurrency ──────────────────────────────────────────────────────────────────────
   { id: 'concurrency.hazard', family: 'concurrency', strength: 3, says: 'concurrency hazard: mentions "$0"',
-    re: /\b(race|races|racy|race conditions?|data races?|deadlock\w*|livelock\w*|starvation|lost wake-?ups?|spurious wake-?ups?|thread[- ]?safe(ty)?|not thread|non[- ]?atomic\w*|atomicity|concurrent(ly)? (map )?(access|accesses|write|writes|read|reads|modifications?|mutations?|updates?|calls?|use|drops?)|concurrency (bug|issue|problem)s?|interleav\w*|torn (reads?|writes?)|aba problem|double[- ]checked locking|re-?entran\w*|memory model|happens[- ]before|use[- ]after[- ]free|cancel(lation)?[- ]safe(ty)?|(two|multiple|several|concurrent|parallel) (threads|goroutines|tasks|processes|requests|clients|workers|callers|writers|users)\b[^.\n]{0,50}\b(at the same time|at once|simultaneously|concurrently|in parallel|same (document|record|row|key|file))|(at the same time|simultaneously) from (two|multiple|several) (threads|tasks|processes)|(two|multiple|several) (instances|processes|servers|nodes)\b[^.\n]{0,50}\b(at once|at the same time|simultaneously|concurrently)|\bwhile\b[^.\n]{0,50}\b(still (being|running|in use|in progress|pending|waiting|active|open|alive|referenced|held|syncing)|in[- ]flight)|\b(while|during|from within|in the middle of)\b[^.\n]{0,40}\b(shutdown|shutting down|drop|dropping|dropped|unload\w*|dispos\w*|teardown|tearing down|flush\w*|rehash\w*|fork\w*)\b|access\w* (freed|released|dropped|disposed|closed|deallocated) (state|memory|objects?|resources?|data)|after (being )?(freed|disposed|deallocated)|still (referenced|in use|borrowed|being used)|(reload\w*|swap\w*|rotat\w*|replac\w*) [^.\n]{0,40}\bwithout (a )?(restart\w*|downtime)|(background|worker|another|other|main|separate|io) (threads?|tasks?|goroutines?|process(es)?)\b[^.\n]{0,60}\b(free\w*|access\w*|modif\w*|referenc\w*|touch\w*|mutat\w*|holds|is holding|owns)|\bwhile\b[^.\n]{0,50}\b(is|are) (in progress|running|pending|ongoing|underway|loading|resolving)|cancel\w* (while|during|before|after|mid-?way)|(resiz|rehash|modif|mutat|delet|insert|grow|shrink|remov)\w* ([\w-]+ ){0,4}during (an? |the )?(scan|iteration|traversal|loop))\b/ },
+    re: /\b(race|races|racy|race conditions?|data races?|deadlock\w*|livelock\w*|starvation|lost wake-?ups?|spurious wake-?ups?|thread[- ]?safe(ty)?|not thread|non[- ]?atomic\w*|atomicity|concurrent(ly)? (map )?(access|accesses|write|writes|read|reads|modifications?|mutations?|updates?|calls?|use|drops?)|concurrency (bug|issue|problem)s?|interleav\w*|torn (reads?|writes?)|aba problem|double[- ]checked locking|re-?entran\w*|memory model|happens[- ]before|use[- ]after[- ]free|cancel(lation)?[- ]safe(ty)?|(two|multiple|several|concurrent|parallel) (threads|goroutines|tasks|processes|requests|clients|workers|callers|writers|users)\b[^.\n]{0,50}\b(at the same time|at once|simultaneously|concurrently|in parallel|same (document|record|row|key|file))|(at the same time|simultaneously) from (two|multiple|several) (threads|tasks|processes)|(two|multiple|several) (instances|processes|servers|nodes)\b[^.\n]{0,50}\b(at once|at the same time|simultaneously|concurrently)|\bwhile\b[^.\n]{0,50}\b(still (being|running|in use|in progress|pending|waiting|active|open|alive|referenced|held|syncing)|in[- ]flight)|\b(while|during|from within|in the middle of)\b[^.\n]{0,40}\b(shutdown|shutting down|drop|dropping|dropped|unload\w*|dispos\w*|teardown|tearing down|flush\w*|rehash\w*|fork\w*)\b|access\w* (freed|released|dropped|disposed|closed|deallocated) (state|memory|objects?|resources?|data)|after (being )?(freed|disposed|deallocated)|still (referenced|in use|borrowed|being used)|(threads?|tasks?|goroutines?)\b[^.\n]{0,20}\bstill (reads?|writes?|uses?|holds?|accesses|references?)\b|(reload\w*|swap\w*|rotat\w*|replac\w*) [^.\n]{0,40}\bwithout (a )?(restart\w*|downtime)|(background|worker|another|other|main|separate|io) (threads?|tasks?|goroutines?|process(es)?)\b[^.\n]{0,60}\b(free\w*|access\w*|modif\w*|referenc\w*|touch\w*|mutat\w*|holds|is holding|owns)|\bwhile\b[^.\n]{0,50}\b(is|are) (in progress|running|pending|ongoing|underway|loading|resolving)|cancel\w* (while|during|before|after|mid-?way)|(resiz|rehash|modif|mutat|delet|insert|grow|shrink|remov)\w* ([\w-]+ ){0,4}during (an? |the )?(scan|iteration|traversal|loop))\b/ },
   { id: 'concurrency.ordering', family: 'concurrency', strength: 3, says: 'ordering invariant in async/scheduling code ("$0")',
     re: /\b(scheduler|event loop|executor|job queue|jobs|tasks|callbacks|effects|watchers|microtasks?|promises)\b[^.\n]{0,40}\b(order|ordering|reorder\w*|out of order|in sequence|priority)\b|\b(hooks|callbacks|listeners|handlers|effects|watchers|jobs|tasks)\b[^.\n]{0,20}\b(run|runs|fire|fires|are called|is called|execute)\b (after|before|in order|out of order)\b/ },
   { id: 'concurrency.reentrancy', family: 'concurrency', strength: 3, says: 'state changes while a callback is running ("$0"): a re-entrancy hazard',
@@ -178,7 +184,7 @@ const RULES: readonly TextRule[] = [
 
   // ── labour ───────────────────────────────────────────────────────────────────────────
   { id: 'labour.bump', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'boilerplate', says: 'a version bump ("$0")',
-    re: /\b(bump(ed|s|ing)?|upgrad(e|ed|es|ing)|updat(e|ed|es|ing)|pin(s|ned)?|unpin\w*|downgrad\w*)\b(?:[^.\n]|(?<=\d)\.(?=\d)){0,40}?(\bto\b|\bfrom\b|→|->|=>) ?([\w.-]+ )?v?\d+(\.\d+)+|\bbump(ed|s|ing)?\b|^deps?(\([^)]*\))?:|\bdependabot\b|\b(update|upgrade|bump)\w* (all |the |some )?([\w-]+ )?(dev ?)?(dependencies|deps|requirements|lock ?file|toolchain|msrv)\b|\b\w[\w.-]*@\^?\d+\.\d+(\.\d+)?\b/ },
+    re: /\b(bump(ed|s|ing)?|upgrad(e|ed|es|ing)|updat(e|ed|es|ing)|pin(s|ned)?|unpin\w*|downgrad\w*)\b(?:[^.\n]|(?<=\d)\.(?=\d)){0,40}?(\bto\b|\bfrom\b|→|->|=>) ?([\w.-]+ )?v?\d+(\.\d+)+|\bbump(ed|s|ing)?\b|^deps?(\([^)]*\))?:|\bdependabot\b|\b(update|upgrade|bump)\w* (all |the |some )?([\w-]+ )?(dev ?)?(dependencies|deps|requirements|lock ?file|toolchain|msrv)\b|(^|[\s(])[\w.-]+@\^?\d+\.\d+(\.\d+)?\b/ },
   { id: 'labour.release', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'boilerplate', says: 'release bookkeeping ("$0")',
     re: /^(release|releasing|released|prepare (for )?release|publish(ed)?|version|v?\d+\.\d+\.\d+(-[\w.]+)?\s*$)|\b(prepare|cut|tag) (the )?([\w-]+ )?(v?\d+(\.\d+)+|release)\b|\brelease (v?\d+(\.\d+)+|notes)\b|\b(bump|update|increment)\w* (the )?version( number| string)?\b|\bpublish\w* v?\d+(\.\d+)+/ },
   { id: 'labour.revert', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'refactor', says: 'a revert of an earlier change ("$0")',
@@ -250,7 +256,7 @@ const RULES: readonly TextRule[] = [
   { id: 'labour.trivialError', family: 'labour', strength: 2, step: 'fix', says: 'a trivial error class ("$0")',
     re: /\bfix\w* (an? |the |some )?(import|syntax|indentation|name|lint|compile|compilation) errors?\b/ },
   { id: 'labour.tuneConstant', family: 'labour', strength: 2, step: 'fix', says: 'tunes a constant ("$0")',
-    re: /\b(increase|decrease|bump|raise|lower|adjust|tweak|change)\w* (the )?(default )?(timeouts?|time ?limits?|thresholds?|delays?|intervals?|retr(y|ies) counts?|buffer sizes?|constants?|ports?)\b/ },
+    re: /\b(increas|decreas|bump|rais|lower|adjust|tweak|chang)\w* (the )?(default )?(timeouts?|time ?limits?|thresholds?|delays?|intervals?|retr(y|ies) counts?|buffer sizes?|constants?|ports?)\b/ },
   { id: 'labour.exportOnly', family: 'labour', strength: 2, sweep: true, step: 'boilerplate', says: 'exposes an existing symbol ("$0")',
     re: /^(\w+(\([^)]*\))?!?: )?(re-?)?export(s|ed)? (`[^`]+`|\w+ (types?|interfaces?|functions?|class(es)?|helpers?|constants?|symbols?)\b)/ },
   { id: 'labour.initialise', family: 'labour', strength: 2, step: 'fix', says: 'initialises a variable ("$0")',
@@ -285,6 +291,7 @@ const RULES: readonly TextRule[] = [
 ];
 
 /** A concurrency change whose mechanism is spelled out is execution, not judgment. */
+const SYNC_NOUN = /mutex|lock|atomic|once|fetch_|compare_|\bcas\b|\bstore\b/;
 const PRESCRIBED_CONCURRENCY_FIX =
   /\b(behind|with|use|using|under|via|add\w*|take|taking|hold|holding|wrap\w*|guard\w*|protect\w*)\b[^.\n]{0,30}\b(an? |the )?(mutex|lock|rwlock|atomic|sync\.once|once_?cell|fetch_add|fetch_sub|compare_exchange|compare_and_swap|cas)\b|\bload\b[^.\n]{0,30}\bfollowed by (a )?store\b/;
 /** Repair wording strong enough to make a risky code path matter. */
@@ -347,12 +354,15 @@ function pathFacts(paths: readonly string[]): PathFacts {
     if (DATA_PATH.test(path)) data = true;
     if (CHANGELOG_PATH.test(path)) continue;
     counted++;
-    if (CONFIG_PATH.test(path)) config++;
-    else if (DOCS_PATH.test(path)) docs++;
-    else if (TEST_PATH.test(path)) tests++;
+    const isConfig = CONFIG_PATH.test(path);
+    const isDocs = DOCS_PATH.test(path);
+    const isTest = TEST_PATH.test(path);
+    if (isConfig) config++;
+    else if (isDocs) docs++;
+    else if (isTest) tests++;
     if (SAMPLE_PATH.test(path)) examples++;
-    if (TEST_PATH.test(path) || EXAMPLE_PATH.test(path) || DOCS_PATH.test(path)) lowStakes++;
-    else if (!CONFIG_PATH.test(path)) {
+    if (isTest || isDocs || EXAMPLE_PATH.test(path)) lowStakes++;
+    else if (!isConfig) {
       code++;
       if (MANUAL_MEMORY_PATH.test(path)) manual++;
     }
@@ -437,9 +447,13 @@ export function classifyRequest(input: ClassifyInput): Classification {
   const lines = ctx.linesChanged ?? ctx.selectedLines;
   const files = ctx.files ?? (paths.length > 0 ? paths.length : undefined);
 
+  // Labour is framed in the subject line; a body explains and may reveal a hazard, so only
+  // risk and execute rules read past the first line (and long bodies stay cheap).
+  const newline = lower.indexOf('\n');
+  const subject = newline < 0 ? lower : lower.slice(0, newline);
   const hits: Hit[] = [];
   for (const rule of RULES) {
-    const target = rule.on === 'raw' ? raw : rule.on === 'unquoted' ? unquoted : lower;
+    const target = rule.on === 'raw' ? raw : rule.on === 'unquoted' ? unquoted : rule.family === 'labour' ? subject : lower;
     const m = rule.re.exec(target);
     if (m && !(rule.unless && rule.unless.test(target))) hits.push({ rule, match: m[0] });
   }
@@ -449,7 +463,9 @@ export function classifyRequest(input: ClassifyInput): Classification {
   // Tests cannot break production, so risk words in a test-only change are incidental; only
   // trusted when the path list is complete (lists are truncated alphabetically).
   if (facts.testsOnly) hits.push({ rule: files !== undefined && files > paths.length ? TESTS_ONLY : TESTS_ONLY_FRAME, match: '' });
-  const prescribed = PRESCRIBED_CONCURRENCY_FIX.exec(lower);
+  // The prescribed-fix pattern starts at common words ("with", "use"): only run it when a
+  // synchronisation noun is present at all.
+  const prescribed = SYNC_NOUN.test(lower) ? PRESCRIBED_CONCURRENCY_FIX.exec(lower) : null;
   if (prescribed) hits.push({ rule: PRESCRIBED, match: prescribed[0] });
   if (facts.security) {
     const guard = GUARD_VERB.exec(lower);
@@ -529,7 +545,7 @@ export function classifyRequest(input: ClassifyInput): Classification {
       }
       const concurrencyOnly = [...families].every((f) => f === 'concurrency');
       if (tier === 'O' && concurrencyOnly) {
-        if (PRESCRIBED_CONCURRENCY_FIX.test(lower) && !candidates.some((h) => h.rule.id === 'concurrency.hazard')) {
+        if (prescribed && !candidates.some((h) => h.rule.id === 'concurrency.hazard')) {
           tier = 'S';
           confidence -= 0.1;
           reasons.push(because('the fix is prescribed (lock/atomic named in the request): execution inside a clear frame', tier));

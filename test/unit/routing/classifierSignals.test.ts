@@ -1,0 +1,124 @@
+// Table tests for the signals added while measuring the router on blind sets: each hazard
+// class is checked with wording of our own, and each has a neighbour with the same words
+// in a harmless sense that must not be routed up (or a labour rule that must not fire).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { classifyRequest } from '../../../src/core/routing/classifier';
+import type { TierCase } from '../../support/fixtures/routing/builders';
+import { askInput } from '../../support/fixtures/routing/builders';
+
+function runTable(cases: readonly TierCase[]): void {
+  for (const c of cases) {
+    test(`${c.name} → ${c.tier ?? `not ${c.not ?? '?'}`}`, () => {
+      const result = classifyRequest(c.input);
+      const why = result.reasons.join(' | ');
+      if (c.tier) assert.equal(result.tier, c.tier, why);
+      if (c.not) assert.notEqual(result.tier, c.not, why);
+      if (c.mentions) assert.match(why, c.mentions);
+    });
+  }
+}
+
+const TESTS_ONE_FILE = { files: 1, linesChanged: 2, paths: ['tests/integration/replication.tcl'] };
+
+describe('signals: security boundaries described without security words', () => {
+  runTable([
+    { name: 'a module named security.py is code, not the security policy', input: askInput('Raise the default hash iterations', { files: 1, linesChanged: 4, paths: ['src/app/security.py'] }), not: 'H' },
+    { name: 'password-hashing parameters', input: askInput('PBKDF2 uses more iterations by default'), tier: 'O' },
+    { name: 'URL encoding for a Location header', input: askInput('Use encodeURIComponent for the Location header'), tier: 'O', mentions: /redirect|Location/ },
+    { name: 'query-string building is an ordinary swap', input: askInput('Use URLSearchParams instead of string concatenation for query strings'), not: 'O' },
+    { name: 'confining served files', input: askInput('static: restrict served files to the public directory'), tier: 'O', mentions: /path-traversal/ },
+    { name: 'skipping a directory when linting is not confinement', input: askInput('Skip files in the public directory when linting'), not: 'O' },
+    { name: 'dot-dot segments in names', input: askInput('Reject ../ segments in archive entry names'), tier: 'O' },
+    { name: 'a relative destination is not traversal', input: askInput('Move the helpers to ../shared'), not: 'O' },
+    { name: 'a check bypassed by crafted input', input: askInput('A crafted host name bypasses the allowed hosts filter'), tier: 'O' },
+    { name: 'restricting what scripts may call', input: askInput('Disallow require() in user templates'), tier: 'O', mentions: /sandbox/ },
+    { name: 'allowing comments in templates is a feature', input: askInput('Allow comments in templates'), not: 'O' },
+    { name: 'user data reaching output unescaped', input: askInput('Tag names from user input are not escaped before rendering'), tier: 'O' },
+  ]);
+});
+
+describe('signals: security nouns count as risk when something is repaired', () => {
+  runTable([
+    { name: 'adding a cookie attribute option', input: askInput('Add a samesite option to the session cookie helper'), tier: 'S' },
+    { name: 'repairing a cookie attribute', input: askInput('Fix the samesite attribute being dropped on redirect'), tier: 'O' },
+    { name: 'loading certificates is plumbing', input: askInput('Support loading certificates from a PEM string'), tier: 'S' },
+    { name: 'a certificate check that accepts too much', input: askInput('Fix certificate chain check accepting expired certificates'), tier: 'O' },
+  ]);
+});
+
+describe('signals: concurrency and lifetime hazards in everyday words', () => {
+  runTable([
+    { name: 'state mutated from inside a watcher', input: askInput('Mutating a ref inside a watcher callback loops forever'), tier: 'O', mentions: /re-entrancy/ },
+    { name: 'documenting effects stays labour', input: askInput('docs: explain how effects are scheduled'), tier: 'H' },
+    { name: 'a repair in the runtime scope', input: askInput('rt: fix panic when the worker count is zero'), tier: 'O' },
+    { name: 'an addition in the runtime scope', input: askInput('rt: add a builder option for the thread name prefix'), tier: 'S' },
+    { name: 'a primitive that drops values', input: askInput('The channel drops messages when the buffer is full'), tier: 'O' },
+    { name: 'dropping old messages is a feature', input: askInput('Drop messages older than a day from the inbox view'), not: 'O' },
+    { name: 'another thread frees what one still reads', input: askInput('The flusher thread frees the buffer the main thread still reads'), tier: 'O' },
+    { name: 'cancellation while work is in progress', input: askInput('Crash when a download is cancelled while the upload is in progress'), tier: 'O' },
+    { name: 'a cancel button is a feature', input: askInput('Add a cancel button to the upload dialog'), tier: 'S' },
+    { name: 'mutation during iteration', input: askInput('Removing entries during iteration skips elements'), tier: 'O' },
+    { name: 'iteration order is ordinary', input: askInput('Iterate the entries in insertion order'), not: 'O' },
+    { name: 'a lock held by someone else', input: askInput('try_lock succeeds while another task holds the lock'), tier: 'O' },
+    { name: 'an instruction to hold a lock is prescribed', input: askInput('Hold the lock while updating the routing map'), tier: 'S', mentions: /prescribed/ },
+    { name: 'blocking the event loop', input: askInput('Large SORT calls block the event loop'), tier: 'O' },
+    { name: 'memory growth in user words', input: askInput('RAM usage keeps growing when the tab stays open'), tier: 'O' },
+    { name: 'slowness on large inputs, adjective first', input: askInput('Rendering thousands of rows is slow'), tier: 'O' },
+  ]);
+});
+
+describe('signals: data loss and cluster safety in either word order', () => {
+  runTable([
+    { name: 'records that disappear', input: askInput('Records disappear from the index after a restart'), tier: 'O' },
+    { name: 'a corrupted keyspace', input: askInput('Reloading the config corrupts the keyspace'), tier: 'O' },
+    { name: 'loss before election', input: askInput('Lost acknowledged writes after a leader election'), tier: 'F' },
+    { name: 'two owners of one shard', input: askInput('Two primaries can claim the same shard after a partition'), tier: 'F' },
+    { name: 'documenting failover stays labour', input: askInput('docs: describe what happens to writes during failover'), tier: 'H' },
+  ]);
+});
+
+describe('signals: labour rules fire on labour, not on behaviour', () => {
+  runTable([
+    { name: 'sorting alphabetically', input: askInput('Sort the config keys alphabetically'), tier: 'H' },
+    { name: 'no longer sorting is behaviour', input: askInput('Header values keep their original order instead of being sorted alphabetically'), not: 'H' },
+    { name: 'pass by reference', input: askInput('Pass the options struct by reference'), tier: 'H' },
+    { name: 'avoiding a rename is behaviour', input: askInput('minifier: avoid renaming exported symbols'), not: 'H' },
+    { name: 'a fix that removes something', input: askInput('fix(cache): remove stale entries properly'), tier: 'S' },
+    { name: 'X instead of Y as the whole subject', input: askInput('refactor: startsWith instead of indexOf'), tier: 'H' },
+    { name: 'entries added to a table', input: askInput('Add the 418 status to the list of status codes'), tier: 'H' },
+    { name: 'go fmt', input: askInput('go fmt'), tier: 'H' },
+    { name: 'ignore-file entry', input: askInput('Add .env to .gitignore'), tier: 'H' },
+    { name: 'a stats counter', input: askInput('Add a counter for rejected connections to INFO'), tier: 'H' },
+    { name: 'a trait bound', input: askInput('io: `Default` impl bound for `BufReader`'), tier: 'H' },
+    { name: 'test style conversion', input: askInput('Convert the tests to pytest style assertions'), tier: 'H' },
+    { name: 'logging on a cache miss is not caching', input: askInput('Add logging when the cache misses'), tier: 'H' },
+    { name: 'caching results is a performance change', input: askInput('Cache the compiled templates'), tier: 'S' },
+    { name: 'help text', input: askInput('Fix the help text for --verbose'), tier: 'H' },
+    { name: 'dotted identifiers in a swap', input: askInput('Replace os.path with pathlib in the loader'), tier: 'H' },
+    { name: 'tabs to spaces', input: askInput('Convert tabs to spaces'), tier: 'H' },
+    { name: 'a default port', input: askInput('Change the default port to 3000'), tier: 'H' },
+    { name: 'typing marker', input: askInput('Add py.typed marker file'), tier: 'H' },
+    { name: 'an HTTP status is behaviour, not an argument check', input: askInput('get_json raises a 415 error if the content type is wrong'), tier: 'S' },
+    { name: 'an argument check', input: askInput('send_file raises TypeError for a missing name'), tier: 'H' },
+    { name: 'example-only change', input: askInput('examples: add a websocket chat example', { files: 2, linesChanged: 90, paths: ['examples/chat/main.rs', 'examples/Cargo.toml'] }), tier: 'H' },
+  ]);
+});
+
+describe('signals: versions and context', () => {
+  runTable([
+    { name: 'dotted versions between bump and target', input: askInput('update node 18.17.0 => 18.17.1'), tier: 'H' },
+    { name: 'a major target that touches code', input: askInput('chore(deps): update dependency vite to v5', { files: 4, linesChanged: 60, paths: ['package.json', 'pnpm-lock.yaml', 'src/main.ts', 'vite.config.ts'] }), tier: 'S', mentions: /major version/ },
+    { name: 'a major target in manifests only', input: askInput('chore(deps): update dependency vite to v5', { files: 2, linesChanged: 60, paths: ['package.json', 'pnpm-lock.yaml'] }), tier: 'H' },
+    { name: 'a flaky test with its remedy stated', input: askInput('test: fix flaky upload test by increasing the timeout', { files: 1, linesChanged: 2, paths: ['test/upload.spec.ts'] }), tier: 'H' },
+    { name: 'a flaky failure with no remedy', input: askInput('Fix flaky upload'), tier: 'O' },
+    { name: 'risk words in a complete test-only change are incidental', input: askInput('Tests: increase the timeout in the replication test', TESTS_ONE_FILE), tier: 'H', mentions: /incidental/ },
+    { name: 'a truncated test-only path list is not trusted', input: askInput('Tests: increase the timeout in the replication test', { ...TESTS_ONE_FILE, files: 6 }), not: 'H' },
+  ]);
+
+  test('labour framing in a commit body does not override the subject', () => {
+    const result = classifyRequest(askInput('Fix use-after-free in the connection pool\nAlso fix a typo in a comment.'));
+    assert.equal(result.tier, 'O', result.reasons.join(' | '));
+    assert.ok(!result.signals.includes('labour.typo'));
+  });
+});
