@@ -26,9 +26,13 @@ export const previewRouteCommand: Command = {
     const summary = plan.blocked
       ? `Ladder would not send this: ${plan.notice ?? 'blocked by policy'}`
       : `Ladder would route this to ${TIER_LABELS[plan.tier]} — ${plan.model}, about ${cost} (${estimate.tokenSource}, ${estimate.promptTokens.toLocaleString('en-US')} prompt tokens). Confidence ${classification.confidence.toFixed(2)}.`;
+    const settings = c.config.settings;
+    const check = settings['routing.difficultyCheck'] === 'belowThreshold' && classification.confidence < settings['routing.difficultyThreshold']
+      ? ` Confidence is below ${settings['routing.difficultyThreshold']}, so a short ${settings['models.labour']} difficulty check would run first.`
+      : '';
     const why = plan.reasons.join(' → ');
     c.log.info(`preview route: ${summary} Why: ${why}`);
-    void vscode.window.showInformationMessage(`${summary} Why: ${why}`, 'Details').then((choice) => {
+    void vscode.window.showInformationMessage(`${summary}${check} Why: ${why}`, 'Details').then((choice) => {
       if (!choice) return;
       const uri = c.results.create('ladder-result', 'Route preview.md', [
         `# Route preview`, '', `**Request:** ${question}`, '',
