@@ -54,12 +54,15 @@ export async function runCommand(page: Page, title: string, timeout = 30_000): P
     await closeQuickInput(page);
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
     try {
+      await input.fill(`>${title}`, { timeout: 5_000 });
       await row.waitFor({ state: 'visible', timeout: 2_000 });
       break;
     } catch (err) {
-      if (Date.now() > deadline) throw err;
+      if (Date.now() > deadline) {
+        await screenshot(page, `failed-run-command-${title.replace(/\W+/g, '-')}`).catch(() => undefined);
+        throw err;
+      }
     }
   }
   await page.keyboard.press('Enter');
@@ -150,11 +153,22 @@ export async function selectLines(page: Page, from: number, to: number): Promise
   await page.keyboard.type(`${from}:1`);
   await page.keyboard.press('Enter');
   await quickInput(page).waitFor({ state: 'hidden' });
-  for (let line = from; line < to; line++) await page.keyboard.press('Shift+ArrowDown');
+  await waitForCursorStatus(page, new RegExp(`^Ln ${from}, Col 1\\b`));
+  // Extend one line at a time and read where the cursor is: under load a burst of key
+  // presses can land before the editor has focus back, so none is assumed to have arrived.
+  const item = page.locator('#status\\.editor\\.selection');
+  const lineNow = async () => Number(/^Ln (\d+)/.exec((await item.innerText()).trim())?.[1] ?? 0);
+  for (let presses = 0; presses < (to - from) * 3 + 10; presses++) {
+    const line = await lineNow();
+    if (line >= to) break;
+    await page.keyboard.press('Shift+ArrowDown');
+    // Wait for this press to show before deciding on the next one (at most a second).
+    for (let i = 0; i < 20 && (await lineNow()) === line; i++) await page.waitForTimeout(50);
+  }
   await page.keyboard.press('Shift+End');
+  await waitForCursorStatus(page, new RegExp(`^Ln ${to}, Col \\d+ \\(\\d+ selected\\)$`));
 }
 
-/** Waits until the status bar's cursor item ("Ln 23, Col 2 (571 selected)") matches, and returns its text. */
 export async function waitForCursorStatus(page: Page, pattern: RegExp, timeout = 10_000): Promise<string> {
   const item = page.locator('#status\\.editor\\.selection');
   const deadline = Date.now() + timeout;
