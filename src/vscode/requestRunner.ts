@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { CacheMiss as LedgerCacheMiss, CallRecord } from '../core/ledger/record';
+import type { CacheMiss as LedgerCacheMiss, CallOutcome, CallRecord } from '../core/ledger/record';
 import { formatUsd } from '../core/ledger/format';
 import { findModel } from '../core/models';
 import { costOfUsage, estimateCostUsd, pricedTokens } from '../core/pricing/cost';
@@ -49,6 +49,8 @@ export interface RequestSpec<T> {
   task?: PromptTask;
   maxTokens: number;
   check(text: string): CheckResult<T>;
+  /** The ledger outcome of a passing answer (default `ok`). */
+  settledOutcome?(value: T): CallOutcome;
   /** Stream the answer into a result view (explain, ask). */
   showResult?: boolean;
   /** Forces a tier (review's judgment pass); the plan still goes through the policy. */
@@ -270,6 +272,7 @@ export class RequestRunner {
             return p.body as never;
           },
           check: (text) => spec.check(text),
+          ...(spec.settledOutcome ? { settledOutcome: spec.settledOutcome } : {}),
           signal: abort.signal,
           onRoute: (route, why) => {
             const verb = why === 'start' ? 'asking' : why === 'escalated' ? 'escalated to' : 'fell back to';

@@ -93,6 +93,8 @@ export class ReviewService implements vscode.Disposable {
         ...(options.architecture ? { contextStats: { files: options.files ?? 1, paths: options.paths ?? [selection.path] } } : { tier: firstTier, tierReasons: firstReasons }),
         taskId,
         check: (text) => checkFindings(text, chunk),
+        // A pass whose findings go to judgment is an escalation in the ledger and the report.
+        ...(options.architecture ? {} : { settledOutcome: (found: Finding[]) => (options.security || triage(found).escalate.length > 0 ? 'escalated' as const : 'ok' as const) }),
       });
       outcomes.push(outcome);
       findings.push(...outcome.value);

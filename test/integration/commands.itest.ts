@@ -101,6 +101,7 @@ describe('commands against the local API stand-in', function () {
     const report = await vscode.workspace.openTextDocument(result.reportUri);
     assert.match(report.getText(), new RegExp(`Task cost: ${formatUsd(result.costMicros).replace('$', '\\$')}`));
     const taskCalls = (await ledgerCalls()).filter((r) => r.taskId === result.taskId);
+    assert.deepEqual(taskCalls.map((r) => [r.model, r.outcome]), [['claude-haiku-4-5', 'escalated'], ['claude-opus-4-8', 'ok']], 'the first pass is recorded as escalated to judgment');
     assert.equal(taskCalls.reduce((s, r) => s + r.costMicros, 0), result.costMicros, 'the report total is the ledger total for the task');
   });
 

@@ -51,6 +51,8 @@ export interface StepSpec<T, R extends StepRoute> {
   /** Builds the request for a route; the cached prefix is per model, so it may differ. */
   buildBody(route: R): MessagesRequestBody;
   check(text: string, route: R): CheckResult<T>;
+  /** The outcome of an attempt whose answer passed (default `ok`); a review pass whose findings go to judgment is `escalated`. */
+  settledOutcome?(value: T): CallOutcome;
   signal?: AbortSignal;
   onText?(delta: string, route: R): void;
   /** Called when a new route starts (first, escalation, fallback), for the UI. */
@@ -141,7 +143,7 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
     }
     const checked = spec.check(response.text, route);
     if (checked.ok) {
-      write(response.usage, 'ok', routeReason(), response.requestId);
+      write(response.usage, spec.settledOutcome?.(checked.value) ?? 'ok', routeReason(), response.requestId);
       return { status: 'ok', value: checked.value, text: response.text, route, routes, records, response };
     }
     const next = spec.policy.escalate(route, checked.reason);
