@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Finding } from '../../../src/core/protocol';
+import { chunkLines, escalationReason, mergeVerdicts, triage } from '../../../src/core/review';
+
+function finding(overrides: Partial<Finding> = {}): Finding {
+  return { file: 'src/a.ts', startLine: 3, endLine: 3, severity: 'medium', category: 'correctness', confidence: 0.8, message: 'off by one', ...overrides };
+}
+
+describe('review with escalation', () => {
+  test('security, concurrency, high severity and low confidence go to judgment; the rest stays', () => {
+    assert.equal(escalationReason(finding({ category: 'security' })), 'security-related');
+    assert.equal(escalationReason(finding({ category: 'concurrency' })), 'concurrency');
+    assert.equal(escalationReason(finding({ severity: 'critical' })), 'critical severity');
+    assert.match(escalationReason(finding({ confidence: 0.3 })) ?? '', /low confidence \(0\.30\)/);
+    assert.equal(escalationReason(finding({ severity: 'low', category: 'style', confidence: 0.9 })), undefined);
+    const { escalate, keep } = triage([finding({ category: 'security' }), finding({ category: 'style' })]);
+    assert.equal(escalate.length, 1);
+    assert.equal(keep.length, 1);
+  });
+
+  test('verdicts confirm, reject and rewrite by index; the judge may add; who found and who judged is kept', () => {
+    const escalated = [
+      { finding: finding({ category: 'security', message: 'SQL built from strings', startLine: 11 }), reason: 'security-related' },
+      { finding: finding({ confidence: 0.3, message: 'maybe unused', startLine: 5 }), reason: 'low confidence' },
+      { finding: finding({ severity: 'high', message: 'overstated', startLine: 7 }), reason: 'high severity' },
+    ];
+    const merged = mergeVerdicts({ tier: 'H', model: 'haiku' }, [finding({ category: 'style', severity: 'low', startLine: 1 })], escalated, {
+      tier: 'O',
+      model: 'opus',
+      answer: {
+        verdicts: [
+          { index: 0, verdict: 'confirm' },
+          { index: 1, verdict: 'reject' },
+          { index: 2, verdict: 'rewrite', message: 'real but minor', severity: 'low' },
+        ],
+        added: [finding({ category: 'security', severity: 'high', message: 'innerHTML sink', startLine: 22 })],
+        summary: 'two real issues',
+      },
+    });
+    assert.deepEqual(merged.rejected.map((f) => f.message), ['maybe unused']);
+    const byMessage = new Map(merged.kept.map((f) => [f.message, f]));
+    assert.equal(byMessage.get('SQL built from strings')?.confirmedByModel, 'opus');
+    assert.equal(byMessage.get('SQL built from strings')?.foundByModel, 'haiku');
+    assert.equal(byMessage.get('real but minor')?.severity, 'low');
+    assert.equal(byMessage.get('innerHTML sink')?.foundBy, 'O');
+    assert.equal(byMessage.get('off by one')?.confirmedBy, undefined, 'unescalated findings keep the first pass word');
+    assert.deepEqual(merged.kept.map((f) => f.severity), ['high', 'medium', 'low', 'low'], 'most severe first');
+  });
+
+  test('without a judge, escalated findings are kept unconfirmed rather than dropped', () => {
+    const merged = mergeVerdicts({ tier: 'S', model: 'sonnet' }, [], [{ finding: finding({ category: 'security' }), reason: 'security-related' }], undefined);
+    assert.equal(merged.kept.length, 1);
+    assert.equal(merged.kept[0]?.confirmedBy, undefined);
+    assert.equal(merged.kept[0]?.escalated, 'security-related');
+  });
+
+  test('long material is cut into whole-line chunks with their line numbers', () => {
+    const text = Array.from({ length: 950 }, (_, i) => `line ${i + 10}`).join('\n');
+    const chunks = chunkLines(text, 10, 400);
+    assert.deepEqual(chunks.map((c) => [c.startLine, c.endLine]), [[10, 409], [410, 809], [810, 959]]);
+    assert.equal(chunks[1]?.text.split('\n')[0], 'line 410');
+    assert.equal(chunks.map((c) => c.text).join('\n'), text);
+  });
+});
