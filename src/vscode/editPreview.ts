@@ -24,12 +24,12 @@ export class EditPreviews implements vscode.Disposable {
   constructor(private readonly docs: ResultDocuments) {}
 
   /** Shows the diff and resolves with the user's verdict ('stale' if the file changed meanwhile). */
-  propose(options: { document: vscode.TextDocument; range: vscode.Range; newText: string; title: string }): Promise<EditVerdict | 'stale'> {
+  propose(options: { document: vscode.TextDocument; range: vscode.Range; newText: string; title: string; why?: string }): Promise<EditVerdict | 'stale'> {
     const { document, range, newText } = options;
     const full = document.getText();
     const proposed = full.slice(0, document.offsetAt(range.start)) + newText + full.slice(document.offsetAt(range.end));
     const version = document.version;
-    return this.show(document.uri, proposed, options.title, {
+    return this.show(document.uri, proposed, options.title, options.why, {
       stale: () => document.version !== version,
       edit: () => {
         const edit = new vscode.WorkspaceEdit();
@@ -40,9 +40,9 @@ export class EditPreviews implements vscode.Disposable {
   }
 
   /** Proposes a new file (e.g. generated tests); Accept creates it with the content. */
-  proposeNewFile(options: { target: vscode.Uri; content: string; title: string }): Promise<EditVerdict | 'stale'> {
+  proposeNewFile(options: { target: vscode.Uri; content: string; title: string; why?: string }): Promise<EditVerdict | 'stale'> {
     const empty = this.docs.create(PROPOSAL_SCHEME, `${options.target.path.split('/').pop() ?? 'new file'} (new)`, '');
-    return this.show(empty, options.content, options.title, {
+    return this.show(empty, options.content, options.title, options.why, {
       stale: () => false,
       edit: () => {
         // Create, then insert: one edit, and the new file's text is undoable like any other.
@@ -54,7 +54,7 @@ export class EditPreviews implements vscode.Disposable {
     });
   }
 
-  private async show(left: vscode.Uri, proposed: string, title: string, target: Pick<Proposal, 'stale' | 'edit'>): Promise<EditVerdict | 'stale'> {
+  private async show(left: vscode.Uri, proposed: string, title: string, why: string | undefined, target: Pick<Proposal, 'stale' | 'edit'>): Promise<EditVerdict | 'stale'> {
     const name = left.path.split('/').pop() ?? 'proposal';
     const uri = this.docs.create(PROPOSAL_SCHEME, name, proposed);
     const verdict = new Promise<EditVerdict | 'stale'>((settle) => {
@@ -63,7 +63,7 @@ export class EditPreviews implements vscode.Disposable {
     this.latest = uri.toString();
     this.updateContext();
     await vscode.commands.executeCommand('vscode.diff', left, uri, title, { preview: true });
-    void vscode.window.showInformationMessage(`${title}: apply this edit?`, 'Accept', 'Reject').then((choice) => {
+    void vscode.window.showInformationMessage(`${title}: apply this edit?${why ? ` (Why this model: ${why})` : ''}`, 'Accept', 'Reject').then((choice) => {
       if (choice === 'Accept') void this.accept(uri);
       else if (choice === 'Reject') void this.reject(uri);
     });

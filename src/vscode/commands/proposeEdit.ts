@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { RequestCommand } from '../../core/steps';
 import type { PromptTask } from '../../core/protocol';
 import { checkEditAnswer } from '../../core/task/checks';
+import { TIER_LABELS } from '../../core/tiers';
 import type { Container } from '../container';
 import { selectionFor } from '../editorSelection';
 
@@ -31,7 +32,8 @@ export async function proposeEdit(c: Container, options: { command: RequestComma
     document: selection.document,
     range: selection.range,
     newText: replacement,
-    title: `Ladder: ${options.title} — ${outcome.plan.model}`,
+    title: `Ladder: ${options.title} — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`,
+    why: outcome.plan.reasons.join(' → '),
   });
   if (verdict !== 'stale') c.cost.verdict(outcome.taskId, verdict, outcome.records.at(-1)?.callId);
   return verdict;

@@ -3,6 +3,7 @@ import { CommandIds } from '../commandIds';
 import { selectionFor } from '../editorSelection';
 import type { Command } from './command';
 import { checkEditAnswer } from '../../core/task/checks';
+import { TIER_LABELS } from '../../core/tiers';
 
 /** `src/orders.ts` → `src/orders.test.ts`; `app.py` → `test_app.py`. */
 export function testFileFor(uri: vscode.Uri, languageId: string): vscode.Uri {
@@ -31,7 +32,7 @@ export const writeTestsCommand: Command = {
     let target = testFileFor(selection.document.uri, selection.languageId);
     const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
     if (exists) target = vscode.Uri.joinPath(target, '..', `ladder-${target.path.split('/').pop()}`);
-    const verdict = await c.edits.proposeNewFile({ target, content: outcome.value.endsWith('\n') ? outcome.value : `${outcome.value}\n`, title: `Ladder: Write Tests — ${outcome.plan.model}` });
+    const verdict = await c.edits.proposeNewFile({ target, content: outcome.value.endsWith('\n') ? outcome.value : `${outcome.value}\n`, title: `Ladder: Write Tests — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`, why: outcome.plan.reasons.join(' → ') });
     if (verdict !== 'stale') c.cost.verdict(outcome.taskId, verdict, outcome.records.at(-1)?.callId);
     return verdict;
   },
