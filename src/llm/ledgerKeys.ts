@@ -14,12 +14,16 @@ const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 const INITIAL_SLOTS = 1 << 12;
 const INITIAL_BYTES = 1 << 16;
+/** A callId is a UUID: room for this many bytes per reserved key. */
+const TYPICAL_KEY_BYTES = 36;
 
 /** A set of keys, each given as bytes or as a string; `has` and `add` in one probe. */
 export class LedgerKeySet {
-  /** Open addressing, linear probing: entry index + 1, or 0 for an empty slot. */
-  private slots: Int32Array = new Int32Array(INITIAL_SLOTS);
-  private hashes: Int32Array = new Int32Array(INITIAL_SLOTS >> 1);
+  /**
+   * Open addressing with linear probing over (hash, entry + 1) pairs, side by side so a
+   * probe touches one cache line; entry 0 marks an empty slot. Kept at most half full.
+   */
+  private table: Int32Array = new Int32Array(2 * INITIAL_SLOTS);
   private starts: Int32Array = new Int32Array(INITIAL_SLOTS >> 1);
   private lengths: Int32Array = new Int32Array(INITIAL_SLOTS >> 1);
   private arena: Uint8Array = new Uint8Array(INITIAL_BYTES);
@@ -35,8 +39,7 @@ export class LedgerKeySet {
 
   /** Forgets every key. */
   clear(): void {
-    this.slots = new Int32Array(INITIAL_SLOTS);
-    this.hashes = new Int32Array(INITIAL_SLOTS >> 1);
+    this.table = new Int32Array(2 * INITIAL_SLOTS);
     this.starts = new Int32Array(INITIAL_SLOTS >> 1);
     this.lengths = new Int32Array(INITIAL_SLOTS >> 1);
     this.arena = new Uint8Array(INITIAL_BYTES);
@@ -45,17 +48,28 @@ export class LedgerKeySet {
     this.odd.clear();
   }
 
+  /**
+   * Makes room for `count` keys in all, so a large load grows the table once instead of
+   * rehashing its way up from a few thousand.
+   */
+  reserve(count: number): void {
+    while (this.table.length < 4 * count) this.rehash();
+    if (this.starts.length < count) this.growEntries(count);
+    if (this.arena.length < count * TYPICAL_KEY_BYTES) this.growArena(count * TYPICAL_KEY_BYTES);
+  }
+
   /** Whether the key held in bytes [start, end) of `bytes` is in the set; adds it when `add`. */
   hasBytes(bytes: Uint8Array, start: number, end: number, add: boolean): boolean {
     let hash = FNV_OFFSET;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ (bytes[i] as number), FNV_PRIME);
     const length = end - start;
-    const mask = this.slots.length - 1;
+    const table = this.table;
+    const mask = (table.length >> 1) - 1;
     let slot = hash & mask;
     for (;;) {
-      const entry = this.slots[slot] as number;
+      const entry = table[2 * slot + 1] as number;
       if (entry === 0) break;
-      if (this.hashes[entry - 1] === hash && this.lengths[entry - 1] === length && this.sameBytes(entry - 1, bytes, start, length)) return true;
+      if (table[2 * slot] === hash && this.lengths[entry - 1] === length && this.sameBytes(entry - 1, bytes, start, length)) return true;
       slot = (slot + 1) & mask;
     }
     if (add) this.insert(slot, hash, bytes, start, length);
@@ -83,44 +97,51 @@ export class LedgerKeySet {
   }
 
   private insert(slot: number, hash: number, bytes: Uint8Array, start: number, length: number): void {
-    if (this.used + length > this.arena.length) {
-      const grown = new Uint8Array(Math.max(this.arena.length * 2, this.used + length));
-      grown.set(this.arena.subarray(0, this.used));
-      this.arena = grown;
-    }
-    this.arena.set(bytes.subarray(start, start + length), this.used);
+    if (this.used + length > this.arena.length) this.growArena(Math.max(this.arena.length * 2, this.used + length));
+    // A plain loop: keys are short, and subarray + set costs a view object per key.
+    const arena = this.arena;
+    const at = this.used;
+    for (let i = 0; i < length; i++) arena[at + i] = bytes[start + i] as number;
     const entry = this.count;
-    if (entry === this.hashes.length) this.growEntries();
-    this.hashes[entry] = hash;
-    this.starts[entry] = this.used;
+    if (entry === this.starts.length) this.growEntries(entry * 2);
+    this.starts[entry] = at;
     this.lengths[entry] = length;
     this.used += length;
     this.count += 1;
-    this.slots[slot] = entry + 1;
-    // Kept at most half full, so probes stay short.
-    if (this.count * 2 > this.slots.length) this.rehash();
+    this.table[2 * slot] = hash;
+    this.table[2 * slot + 1] = entry + 1;
+    if (this.count * 4 > this.table.length) this.rehash();
   }
 
-  private growEntries(): void {
-    const size = this.hashes.length * 2;
+  private growArena(size: number): void {
+    const grown = new Uint8Array(size);
+    grown.set(this.arena.subarray(0, this.used));
+    this.arena = grown;
+  }
+
+  private growEntries(size: number): void {
     const grow = (from: Int32Array): Int32Array => {
       const to = new Int32Array(size);
       to.set(from);
       return to;
     };
-    this.hashes = grow(this.hashes);
     this.starts = grow(this.starts);
     this.lengths = grow(this.lengths);
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let entry = 0; entry < this.count; entry++) {
-      let slot = (this.hashes[entry] as number) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = entry + 1;
+    const old = this.table;
+    const table = new Int32Array(old.length * 2);
+    const mask = (table.length >> 1) - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const entry = old[i + 1] as number;
+      if (entry === 0) continue;
+      const hash = old[i] as number;
+      let slot = hash & mask;
+      while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      table[2 * slot] = hash;
+      table[2 * slot + 1] = entry;
     }
-    this.slots = slots;
+    this.table = table;
   }
 }

@@ -6,18 +6,22 @@ import type { CallOutcome, CallRecord, CacheMiss, LedgerUsage } from '../core/le
  * load does not pay for decoding every chunk to a string, JSON.parse building a throwaway
  * object per line, and a second pass validating it.
  *
- * It VOUCHES rather than parses: it returns a record only when it is certain that
- * JSON.parse + parseLedgerRecord would return an equal one, and `undefined` for anything
- * it is unsure of (escapes, non-ASCII, whitespace, fractions, unknown or repeated keys,
- * verdicts, an `sk-ant-` substring, out-of-range values...). The caller then takes the
- * full path, which stays the definition and gives the error messages. A unit test holds
- * the two to the same answers over mutated lines.
+ * It VOUCHES rather than parses: it reads only the exact layout JSON.stringify gives a
+ * record from buildCallRecord (fixed key order, no whitespace, printable ASCII without
+ * escapes), and returns a record only when it is certain that JSON.parse +
+ * parseLedgerRecord would return an equal one. Anything else (another key order, escapes,
+ * non-ASCII, fractions, unknown keys, verdicts, an `sk-ant-` substring, out-of-range
+ * values...) gets `undefined`, and the caller takes the full path, which stays the
+ * definition and gives the error messages. A unit test holds the two to the same answers
+ * over mutated lines.
+ *
+ * The layout is a fixed alternation of literal bytes (punctuation and keys, and `v`'s
+ * only value) and values; the literals are compared a 32-bit word at a time, and strings
+ * are run through a word at a time too.
  */
 
 const QUOTE = 0x22;
-const COMMA = 0x2c;
-const OPEN = 0x7b;
-const CLOSE = 0x7d;
+const NEWLINE = 0x0a;
 const BACKSLASH = 0x5c;
 const ZERO = 0x30;
 const NINE = 0x39;
@@ -38,37 +42,18 @@ const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 /** Direct-mapped string cache: labels repeat (models, commands, reasons, workspace, task). */
 const INTERN_SLOTS = 4096;
+/** Each cached string's bytes are kept too (up to this many), to compare a word at a time. */
+const INTERN_BYTES = 64;
 
-/** Top-level keys, in the order the store writes them (the scanner predicts the next one). */
-const KEYS = ['v', 'taskId', 'callId', 'time', 'command', 'stepType', 'tier', 'model', 'reason', 'attempt', 'usage', 'costMicros', 'outcome', 'workspace', 'kind', 'override', 'requestId', 'cacheMiss'] as const;
-const K_V = 0;
-const K_TASK = 1;
-const K_CALL = 2;
-const K_TIME = 3;
-const K_COMMAND = 4;
-const K_STEP = 5;
-const K_TIER = 6;
-const K_MODEL = 7;
-const K_REASON = 8;
-const K_ATTEMPT = 9;
-const K_USAGE = 10;
-const K_COST = 11;
-const K_OUTCOME = 12;
-const K_WORKSPACE = 13;
-const K_KIND = 14;
-const K_OVERRIDE = 15;
-const K_REQUEST = 16;
-const K_MISS = 17;
-/** Bits of the keys every call record has (v .. workspace). */
-const REQUIRED = (1 << (K_WORKSPACE + 1)) - 1;
-
-const USAGE_KEYS = ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'cache_5m', 'cache_1h', 'service_tier'] as const;
-const U_SERVICE_TIER = 6;
-const USAGE_REQUIRED = (1 << USAGE_KEYS.length) - 1;
-
-const MISS_KEYS = ['segment', 'cause', 'detail'] as const;
-const M_DETAIL = 2;
-const MISS_REQUIRED = (1 << MISS_KEYS.length) - 1;
+/** How a value in the layout is read. */
+const LABEL = 0;
+const TEXT = 1;
+const FRESH = 2;
+const TIME = 3;
+const TIER = 4;
+const COUNT = 5;
+const SERVICE_TIER = 6;
+const OUTCOME = 7;
 
 /** A byte sequence compared in place: whole little-endian words first, then the tail bytes. */
 interface Literal {
@@ -85,19 +70,65 @@ function literal(text: string): Literal {
   return { length: bytes.length, words, bytes };
 }
 
-/** Each key as the bytes `"name":`. */
-function keyLiterals(keys: readonly string[]): Literal[] {
-  return keys.map((key) => literal(`"${key}":`));
-}
-const TOP_LITERALS = keyLiterals(KEYS);
-const USAGE_LITERALS = keyLiterals(USAGE_KEYS);
-const MISS_LITERALS = keyLiterals(MISS_KEYS);
-const NULL_LITERAL = literal('null');
+/**
+ * The fixed part of a record line: each literal, then the kind of the value after it.
+ * String values stop before their closing quote, which opens the next literal.
+ */
+const LAYOUT: readonly (readonly [string, number])[] = [
+  ['{"v":1,"taskId":"', LABEL],
+  ['","callId":"', FRESH],
+  ['","time":"', TIME],
+  ['","command":"', LABEL],
+  ['","stepType":"', LABEL],
+  ['","tier":"', TIER],
+  ['","model":"', LABEL],
+  ['","reason":"', TEXT],
+  ['","attempt":', COUNT],
+  [',"usage":{"input_tokens":', COUNT],
+  [',"output_tokens":', COUNT],
+  [',"cache_creation_input_tokens":', COUNT],
+  [',"cache_read_input_tokens":', COUNT],
+  [',"cache_5m":', COUNT],
+  [',"cache_1h":', COUNT],
+  [',"service_tier":', SERVICE_TIER],
+  ['},"costMicros":', COUNT],
+  [',"outcome":"', OUTCOME],
+  ['","workspace":"', LABEL],
+];
+const LAYOUT_LITERALS = LAYOUT.map(([text]) => literal(text));
+const LAYOUT_KINDS = Int32Array.from(LAYOUT.map(([, kind]) => kind));
+/** Where each value of the fixed part lands: strings by index in `texts`, numbers in `counts`. */
+const S_TASK = 0;
+const S_CALL = 1;
+const S_TIME = 2;
+const S_COMMAND = 3;
+const S_STEP = 4;
+const S_MODEL = 6;
+const S_REASON = 7;
+const S_WORKSPACE = 18;
+const N_ATTEMPT = 8;
+const N_INPUT = 9;
+const N_OUTPUT = 10;
+const N_CREATION = 11;
+const N_READ = 12;
+const N_5M = 13;
+const N_1H = 14;
+const N_COST = 16;
+
+/** The optional tail, in the order parseLedgerRecord writes it; then the closing `}`. */
+const KIND_CALL = literal('","kind":"call');
+const OVERRIDE = literal('","override":"');
+const REQUEST_ID = literal('","requestId":"');
+const MISS_SEGMENT = literal('","cacheMiss":{"segment":"');
+const MISS_CAUSE = literal('","cause":"');
+const MISS_DETAIL = literal('","detail":"');
+const MISS_END = literal('"}}');
+const RECORD_END = literal('"}');
+const NULL_VALUE = literal('null');
 
 const TIER_BY_BYTE: (Tier | undefined)[] = new Array<Tier | undefined>(128).fill(undefined);
 for (const tier of ['H', 'S', 'O', 'F'] as const) TIER_BY_BYTE[tier.charCodeAt(0)] = tier;
 const OUTCOMES: readonly CallOutcome[] = ['ok', 'escalated', 'fellBack', 'failed', 'cancelled'];
-const CALL_KIND: readonly 'call'[] = ['call'];
 
 const LOW_BITS = 0x01010101;
 const HIGH_BITS = 0x80808080 | 0;
@@ -136,6 +167,13 @@ function latin1(buf: Buffer, start: number, end: number): string {
 
 /** Reads call-record lines from bytes; one per store (it keeps a small string cache). */
 export class LedgerLineScanner {
+  /** Where the callId of the last record scanned lies in its buffer (its key, as bytes). */
+  callIdStart = 0;
+  callIdEnd = 0;
+  /** After {@link scanLine} found a record: the index of the newline ending its line. */
+  lineEnd = 0;
+  /** Just after the closing brace of the last record read. */
+  private recordEnd = 0;
   private buf: Buffer = EMPTY;
   private view: DataView = new DataView(EMPTY.buffer, EMPTY.byteOffset, 0);
   private end = 0;
@@ -145,192 +183,212 @@ export class LedgerLineScanner {
   private strHash = 0;
   /** The last integer scanned. */
   private num = 0;
-  /** Where the last matched key's `"name":` ended. */
-  private keyEnd = 0;
-  private usageValue: LedgerUsage | undefined;
-  private missValue: CacheMiss | undefined;
-  /** Where the callId of the last record scanned lies in its buffer (its key, as bytes). */
-  callIdStart = 0;
-  callIdEnd = 0;
+  /** The fixed part's values, by layout index (reused from line to line). */
+  private readonly texts: string[] = new Array<string>(LAYOUT.length).fill('');
+  private readonly counts: number[] = new Array<number>(LAYOUT.length).fill(0);
+  private tier: Tier = 'H';
+  private outcome: CallOutcome = 'ok';
+  private serviceTier: string | null = null;
+  /** The last label or text read (interned). */
+  private lastText = '';
   private readonly internHash = new Int32Array(INTERN_SLOTS);
   private readonly internText: string[] = new Array<string>(INTERN_SLOTS).fill('');
+  private readonly internBytes = new Uint8Array(INTERN_SLOTS * INTERN_BYTES);
+  private readonly internView = new DataView(this.internBytes.buffer);
 
   /**
    * The call record on bytes [start, end) of `buf` (one line, without its newline), or
    * `undefined` when the line needs the full parser (which may still accept it).
    */
   scan(buf: Buffer, start: number, end: number): CallRecord | undefined {
+    const record = this.read(buf, start, end);
+    return record !== undefined && this.recordEnd === end ? record : undefined;
+  }
+
+  /**
+   * The call record on the line starting at `start` in `buf`, where the line's end is not
+   * known yet (at most `limit`): found without searching for the newline first. When it
+   * returns a record, `lineEnd` is the index of the newline that ends the line; when it
+   * returns `undefined`, the caller finds the line and takes the full path (scanning the
+   * line alone would decline it too).
+   */
+  scanLine(buf: Buffer, start: number, limit: number): CallRecord | undefined {
+    const record = this.read(buf, start, limit);
+    if (record === undefined || this.recordEnd >= limit || buf[this.recordEnd] !== NEWLINE) return undefined;
+    this.lineEnd = this.recordEnd;
+    return record;
+  }
+
+  /**
+   * Reads a record from `start` and sets `recordEnd` after its closing brace. A record
+   * never spans a newline: strings decline on control bytes, and no literal holds one.
+   */
+  private read(buf: Buffer, start: number, end: number): CallRecord | undefined {
     if (buf !== this.buf) {
       this.buf = buf;
       this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     }
     this.end = end;
-    if (start >= end || buf[start] !== OPEN) return undefined;
-    let pos = start + 1;
-    let seen = 0;
-    let expected = K_V;
-    let v = 0;
-    let taskId = '';
-    let callId = '';
-    let time = '';
-    let command = '';
-    let stepType = '';
-    let tier: Tier = 'H';
-    let model = '';
-    let reason = '';
-    let attempt = 0;
-    let usage: LedgerUsage | undefined;
-    let costMicros = 0;
-    let outcome: CallOutcome = 'ok';
-    let workspace = '';
-    let override: Tier | undefined;
-    let requestId: string | undefined;
-    let cacheMiss: CacheMiss | undefined;
-    for (;;) {
-      const key = this.key(pos, expected, TOP_LITERALS);
-      if (key < 0 || (seen & (1 << key)) !== 0) return undefined;
-      seen |= 1 << key;
-      expected = key + 1;
-      pos = this.keyEnd;
-      switch (key) {
-        case K_V:
-        case K_ATTEMPT:
-        case K_COST:
-          pos = this.integer(pos);
-          if (pos < 0) return undefined;
-          if (key === K_V) v = this.num;
-          else if (key === K_ATTEMPT) attempt = this.num;
-          else costMicros = this.num;
-          break;
-        case K_USAGE:
-          pos = this.usage(pos);
-          if (pos < 0 || this.usageValue === undefined) return undefined;
-          usage = this.usageValue;
-          break;
-        case K_MISS:
-          pos = this.cacheMiss(pos);
-          if (pos < 0 || this.missValue === undefined) return undefined;
-          cacheMiss = this.missValue;
-          break;
-        case K_TIER:
-        case K_OVERRIDE: {
-          pos = this.string(pos);
-          if (pos < 0 || this.strEnd - this.strStart !== 1) return undefined;
-          const found = TIER_BY_BYTE[buf[this.strStart] as number];
-          if (found === undefined) return undefined;
-          if (key === K_TIER) tier = found;
-          else override = found;
-          break;
-        }
-        case K_OUTCOME: {
-          pos = this.string(pos);
-          const found = pos < 0 ? undefined : this.oneOf(OUTCOMES);
-          if (found === undefined) return undefined;
-          outcome = found;
-          break;
-        }
-        case K_KIND:
-          // Only `"call"` stays here; a verdict (or anything else) takes the full path.
-          pos = this.string(pos);
-          if (pos < 0 || this.oneOf(CALL_KIND) === undefined) return undefined;
-          break;
-        case K_TIME:
-          pos = this.string(pos);
-          if (pos < 0 || !this.isTime()) return undefined;
-          time = latin1(buf, this.strStart, this.strEnd);
-          break;
-        case K_CALL:
-        case K_REQUEST: {
-          // Unique per record: a fresh string, not worth a cache slot.
-          pos = this.string(pos);
-          const length = this.strEnd - this.strStart;
-          if (pos < 0 || length === 0 || length > LABEL_MAX) return undefined;
-          const text = latin1(buf, this.strStart, this.strEnd);
-          if (text.includes(KEY_MARK)) return undefined;
-          if (key === K_CALL) {
-            callId = text;
-            this.callIdStart = this.strStart;
-            this.callIdEnd = this.strEnd;
-          } else {
-            requestId = text;
-          }
-          break;
-        }
-        default: {
-          // taskId, command, stepType, model, reason, workspace: repeated labels.
-          pos = this.string(pos);
-          const length = this.strEnd - this.strStart;
-          if (pos < 0 || length > (key === K_REASON ? TEXT_MAX : LABEL_MAX) || (length === 0 && key !== K_REASON)) return undefined;
-          const text = this.intern();
-          if (text === undefined) return undefined;
-          if (key === K_TASK) taskId = text;
-          else if (key === K_COMMAND) command = text;
-          else if (key === K_STEP) stepType = text;
-          else if (key === K_MODEL) model = text;
-          else if (key === K_REASON) reason = text;
-          else workspace = text;
-        }
-      }
-      if (pos >= end) return undefined;
-      const next = buf[pos];
-      pos += 1;
-      if (next === CLOSE) break;
-      if (next !== COMMA) return undefined;
+    let pos = start;
+    for (let i = 0; i < LAYOUT_LITERALS.length; i++) {
+      const lit = LAYOUT_LITERALS[i] as Literal;
+      if (!this.matches(pos, lit)) return undefined;
+      pos = this.value(pos + lit.length, LAYOUT_KINDS[i] as number, i);
+      if (pos < 0) return undefined;
     }
-    if (pos !== end || (seen & REQUIRED) !== REQUIRED || v !== 1 || attempt < 1 || usage === undefined) return undefined;
+    const texts = this.texts;
+    const counts = this.counts;
+    if ((counts[N_ATTEMPT] as number) < 1) return undefined;
+    const usage: LedgerUsage = {
+      input_tokens: counts[N_INPUT] as number, output_tokens: counts[N_OUTPUT] as number, cache_creation_input_tokens: counts[N_CREATION] as number,
+      cache_read_input_tokens: counts[N_READ] as number, cache_5m: counts[N_5M] as number, cache_1h: counts[N_1H] as number, service_tier: this.serviceTier,
+    };
     // The same fields in the same order as parseLedgerRecord's result.
-    const record: CallRecord = { v: 1, taskId, callId, time, command, stepType, tier, model, reason, attempt, usage, costMicros, outcome, workspace };
-    if ((seen & (1 << K_KIND)) !== 0) record.kind = 'call';
-    if (override !== undefined) record.override = override;
-    if (requestId !== undefined) record.requestId = requestId;
-    if (cacheMiss !== undefined) record.cacheMiss = cacheMiss;
+    const record: CallRecord = {
+      v: 1, taskId: texts[S_TASK] as string, callId: texts[S_CALL] as string, time: texts[S_TIME] as string, command: texts[S_COMMAND] as string,
+      stepType: texts[S_STEP] as string, tier: this.tier, model: texts[S_MODEL] as string, reason: texts[S_REASON] as string, attempt: counts[N_ATTEMPT] as number,
+      usage, costMicros: counts[N_COST] as number, outcome: this.outcome, workspace: texts[S_WORKSPACE] as string,
+    };
+    return this.tail(pos, record);
+  }
+
+  /** The optional fields after `workspace`, each at most once and in order, then `}`. */
+  private tail(pos: number, record: CallRecord): CallRecord | undefined {
+    if (this.matches(pos, RECORD_END)) {
+      this.recordEnd = pos + RECORD_END.length;
+      return record;
+    }
+    if (this.matches(pos, KIND_CALL)) {
+      record.kind = 'call';
+      pos += KIND_CALL.length;
+    }
+    if (this.matches(pos, OVERRIDE)) {
+      pos = this.value(pos + OVERRIDE.length, TIER, -1);
+      if (pos < 0) return undefined;
+      record.override = this.tier;
+    }
+    if (this.matches(pos, REQUEST_ID)) {
+      pos = this.value(pos + REQUEST_ID.length, FRESH, -1);
+      if (pos < 0) return undefined;
+      record.requestId = latin1(this.buf, this.strStart, this.strEnd);
+      if (record.requestId.includes(KEY_MARK)) return undefined;
+    }
+    if (this.matches(pos, MISS_SEGMENT)) {
+      const miss: CacheMiss = { segment: '', cause: '', detail: '' };
+      pos = this.value(pos + MISS_SEGMENT.length, LABEL, -1);
+      if (pos < 0) return undefined;
+      miss.segment = this.lastText;
+      if (!this.matches(pos, MISS_CAUSE)) return undefined;
+      pos = this.value(pos + MISS_CAUSE.length, LABEL, -1);
+      if (pos < 0) return undefined;
+      miss.cause = this.lastText;
+      if (!this.matches(pos, MISS_DETAIL)) return undefined;
+      pos = this.value(pos + MISS_DETAIL.length, TEXT, -1);
+      if (pos < 0 || !this.matches(pos, MISS_END)) return undefined;
+      miss.detail = this.lastText;
+      record.cacheMiss = miss;
+      this.recordEnd = pos + MISS_END.length;
+      return record;
+    }
+    if (!this.matches(pos, RECORD_END)) return undefined;
+    this.recordEnd = pos + RECORD_END.length;
     return record;
   }
 
   /**
-   * Matches `"name":` at `pos` against `keys`, trying `expected` first (lines the store
-   * wrote have their keys in order). Returns the key's index, or -1.
+   * Reads one value of `kind` at `pos`; returns where it ends (a string: at its closing
+   * quote), or -1 to decline. Layout values (`index` ≥ 0) are stored for the record.
    */
-  private key(pos: number, expected: number, keys: readonly Literal[]): number {
-    const guess = keys[expected];
-    if (guess !== undefined && this.matches(pos, guess)) {
-      this.keyEnd = pos + guess.length;
-      return expected;
+  private value(pos: number, kind: number, index: number): number {
+    if (kind === COUNT) {
+      pos = this.integer(pos);
+      if (pos >= 0 && index >= 0) this.counts[index] = this.num;
+      return pos;
     }
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k] as Literal;
-      if (k !== expected && this.matches(pos, key)) {
-        this.keyEnd = pos + key.length;
-        return k;
+    if (kind === SERVICE_TIER) {
+      if (this.matches(pos, NULL_VALUE)) {
+        this.serviceTier = null;
+        return pos + NULL_VALUE.length;
+      }
+      if (pos >= this.end || this.buf[pos] !== QUOTE) return -1;
+      pos = this.string(pos + 1);
+      if (pos < 0 || pos - this.strStart > SERVICE_TIER_MAX) return -1;
+      const text = this.intern();
+      if (text === undefined) return -1;
+      this.serviceTier = text;
+      return pos + 1;
+    }
+    pos = this.string(pos);
+    if (pos < 0) return -1;
+    const length = pos - this.strStart;
+    switch (kind) {
+      case LABEL:
+      case TEXT: {
+        if (kind === LABEL ? length === 0 || length > LABEL_MAX : length > TEXT_MAX) return -1;
+        const text = this.intern();
+        if (text === undefined) return -1;
+        this.lastText = text;
+        if (index >= 0) this.texts[index] = text;
+        return pos;
+      }
+      case FRESH: {
+        // Unique per record (callId, requestId): a fresh string, not worth a cache slot.
+        if (length === 0 || length > LABEL_MAX) return -1;
+        if (index === S_CALL) {
+          const text = latin1(this.buf, this.strStart, pos);
+          if (text.includes(KEY_MARK)) return -1;
+          this.texts[index] = text;
+          this.callIdStart = this.strStart;
+          this.callIdEnd = pos;
+        }
+        return pos;
+      }
+      case TIME:
+        if (!this.isTime()) return -1;
+        this.texts[index] = latin1(this.buf, this.strStart, pos);
+        return pos;
+      case TIER: {
+        const tier = length === 1 ? TIER_BY_BYTE[this.buf[this.strStart] as number] : undefined;
+        if (tier === undefined) return -1;
+        this.tier = tier;
+        return pos;
+      }
+      default: {
+        for (const outcome of OUTCOMES) {
+          if (outcome.length === length && this.sameText(outcome)) {
+            this.outcome = outcome;
+            return pos;
+          }
+        }
+        return -1;
       }
     }
-    return -1;
   }
 
-  private matches(pos: number, literal: Literal): boolean {
-    if (pos + literal.length > this.end) return false;
+  private matches(pos: number, lit: Literal): boolean {
+    if (pos + lit.length > this.end) return false;
     const view = this.view;
-    const words = literal.words;
+    const words = lit.words;
     let at = pos;
     for (let i = 0; i < words.length; i++, at += 4) if (view.getInt32(at, true) !== words[i]) return false;
     const buf = this.buf;
-    const bytes = literal.bytes;
+    const bytes = lit.bytes;
     for (let i = words.length * 4; i < bytes.length; i++, at++) if (buf[at] !== bytes[i]) return false;
     return true;
   }
 
   /**
-   * A JSON string at `pos` made only of printable ASCII without escapes, so its bytes are
-   * its characters. Returns the position after the closing quote, or -1. Runs a word at a
-   * time until a word holds the closing quote (or a byte that makes it bail).
+   * The string whose characters start at `pos` (after its opening quote), made only of
+   * printable ASCII without escapes, so its bytes are its characters. Returns the
+   * position of the closing quote, or -1. Runs a word at a time until a word holds the
+   * closing quote (or a byte that makes it decline).
    */
   private string(pos: number): number {
     const buf = this.buf;
     const end = this.end;
-    if (pos >= end || buf[pos] !== QUOTE) return -1;
     const view = this.view;
     let hash = FNV_OFFSET;
-    let i = pos + 1;
+    let i = pos;
     const lastWord = end - 4;
     while (i <= lastWord) {
       const w = view.getInt32(i, true);
@@ -341,10 +399,10 @@ export class LedgerLineScanner {
     for (; i < end; i++) {
       const c = buf[i] as number;
       if (c === QUOTE) {
-        this.strStart = pos + 1;
+        this.strStart = pos;
         this.strEnd = i;
         this.strHash = hash;
-        return i + 1;
+        return i;
       }
       if (c < 0x20 || c > 0x7e || c === BACKSLASH) return -1;
       hash = Math.imul(hash ^ c, FNV_PRIME);
@@ -367,13 +425,6 @@ export class LedgerLineScanner {
     if (digits === 0 || digits > MAX_DIGITS || (digits > 1 && buf[pos] === ZERO)) return -1;
     this.num = n;
     return i;
-  }
-
-  /** Whether the last string equals one of `options`; returns that option. */
-  private oneOf<T extends string>(options: readonly T[]): T | undefined {
-    const length = this.strEnd - this.strStart;
-    for (const option of options) if (option.length === length && this.sameText(option)) return option;
-    return undefined;
   }
 
   private sameText(text: string): boolean {
@@ -428,104 +479,40 @@ export class LedgerLineScanner {
   private intern(): string | undefined {
     const hash = this.strHash;
     const slot = hash & (INTERN_SLOTS - 1);
+    const length = this.strEnd - this.strStart;
     const cached = this.internText[slot] as string;
-    if (this.internHash[slot] === hash && cached.length === this.strEnd - this.strStart && this.sameText(cached)) return cached;
+    if (this.internHash[slot] === hash && cached.length === length && this.sameAsCached(slot, length)) return cached;
     const text = latin1(this.buf, this.strStart, this.strEnd);
     if (text.includes(KEY_MARK)) return undefined;
-    this.internHash[slot] = hash;
-    this.internText[slot] = text;
+    // Longer strings are not cached: their slot would need more bytes than it has.
+    if (length <= INTERN_BYTES) {
+      this.internHash[slot] = hash;
+      this.internText[slot] = text;
+      const bytes = this.internBytes;
+      const base = slot * INTERN_BYTES;
+      const buf = this.buf;
+      for (let i = 0; i < length; i++) bytes[base + i] = buf[this.strStart + i] as number;
+    }
     return text;
   }
 
-  /** The usage object: six counts and a service tier (a string or null). */
-  private usage(pos: number): number {
-    this.usageValue = undefined;
-    const buf = this.buf;
-    if (pos >= this.end || buf[pos] !== OPEN) return -1;
-    pos += 1;
-    let seen = 0;
-    let expected = 0;
-    let input = 0;
-    let output = 0;
-    let creation = 0;
-    let read = 0;
-    let cache5m = 0;
-    let cache1h = 0;
-    let serviceTier: string | null = null;
-    for (;;) {
-      const key = this.key(pos, expected, USAGE_LITERALS);
-      if (key < 0 || (seen & (1 << key)) !== 0) return -1;
-      seen |= 1 << key;
-      expected = key + 1;
-      pos = this.keyEnd;
-      if (key === U_SERVICE_TIER) {
-        if (this.matches(pos, NULL_LITERAL)) {
-          serviceTier = null;
-          pos += NULL_LITERAL.length;
-        } else {
-          pos = this.string(pos);
-          if (pos < 0 || this.strEnd - this.strStart > SERVICE_TIER_MAX) return -1;
-          const text = this.intern();
-          if (text === undefined) return -1;
-          serviceTier = text;
-        }
-      } else {
-        pos = this.integer(pos);
-        if (pos < 0) return -1;
-        const n = this.num;
-        if (key === 0) input = n;
-        else if (key === 1) output = n;
-        else if (key === 2) creation = n;
-        else if (key === 3) read = n;
-        else if (key === 4) cache5m = n;
-        else cache1h = n;
-      }
-      if (pos >= this.end) return -1;
-      const next = buf[pos];
-      pos += 1;
-      if (next === CLOSE) break;
-      if (next !== COMMA) return -1;
+  /**
+   * Whether the last string's bytes equal the cached bytes of `slot` (same length known),
+   * word by word; the last word overlaps the one before rather than going byte by byte.
+   */
+  private sameAsCached(slot: number, length: number): boolean {
+    const base = slot * INTERN_BYTES;
+    const start = this.strStart;
+    if (length < 4) {
+      const buf = this.buf;
+      const bytes = this.internBytes;
+      for (let i = 0; i < length; i++) if (buf[start + i] !== bytes[base + i]) return false;
+      return true;
     }
-    if (seen !== USAGE_REQUIRED) return -1;
-    this.usageValue = {
-      input_tokens: input, output_tokens: output, cache_creation_input_tokens: creation,
-      cache_read_input_tokens: read, cache_5m: cache5m, cache_1h: cache1h, service_tier: serviceTier,
-    };
-    return pos;
+    const view = this.view;
+    const cached = this.internView;
+    for (let i = 0; i < length - 4; i += 4) if (view.getInt32(start + i, true) !== cached.getInt32(base + i, true)) return false;
+    return view.getInt32(start + length - 4, true) === cached.getInt32(base + length - 4, true);
   }
 
-  /** The cache-miss explanation: segment and cause (labels) and detail (text). */
-  private cacheMiss(pos: number): number {
-    this.missValue = undefined;
-    const buf = this.buf;
-    if (pos >= this.end || buf[pos] !== OPEN) return -1;
-    pos += 1;
-    let seen = 0;
-    let expected = 0;
-    let segment = '';
-    let cause = '';
-    let detail = '';
-    for (;;) {
-      const key = this.key(pos, expected, MISS_LITERALS);
-      if (key < 0 || (seen & (1 << key)) !== 0) return -1;
-      seen |= 1 << key;
-      expected = key + 1;
-      pos = this.string(this.keyEnd);
-      const length = this.strEnd - this.strStart;
-      if (pos < 0 || (key === M_DETAIL ? length > TEXT_MAX : length === 0 || length > LABEL_MAX)) return -1;
-      const text = this.intern();
-      if (text === undefined) return -1;
-      if (key === 0) segment = text;
-      else if (key === 1) cause = text;
-      else detail = text;
-      if (pos >= this.end) return -1;
-      const next = buf[pos];
-      pos += 1;
-      if (next === CLOSE) break;
-      if (next !== COMMA) return -1;
-    }
-    if (seen !== MISS_REQUIRED) return -1;
-    this.missValue = { segment, cause, detail };
-    return pos;
-  }
 }

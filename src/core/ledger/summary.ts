@@ -87,11 +87,29 @@ export function utcDay(time: string): string {
 
 /** The local calendar day of an ISO timestamp, for "today" as the user means it. */
 export function localDay(time: string): string {
-  const date = new Date(time);
+  return localDayOfDate(new Date(time));
+}
+
+function localDayOfDate(date: Date): string {
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
+const HOUR_MS = 3_600_000;
+
+/**
+ * The local day shared by every instant of the UTC hour starting at `hourStart` (ms),
+ * or undefined when the hour straddles a local midnight or a change of UTC offset.
+ * Within an hour with one offset, local time runs straight, so equal days at both ends
+ * mean one day throughout (zones change offset months apart, never twice in an hour).
+ */
+function localDayOfHour(hourStart: number): string | undefined {
+  const first = new Date(hourStart);
+  const last = new Date(hourStart + HOUR_MS - 1);
+  if (first.getTimezoneOffset() !== last.getTimezoneOffset()) return undefined;
+  const day = localDayOfDate(first);
+  return day === localDayOfDate(last) ? day : undefined;
+}
 
 function emptyAggregate(): Aggregate {
   const tiers = {} as Record<Tier, TierStats>;
@@ -106,6 +124,135 @@ interface Contribution {
   savingsMicros: number;
 }
 
+/** One day: its totals, and the prices in force that day (looked up once per model). */
+interface DayState {
+  /** The day as `dayOf` names it; also the date prices are looked up on. */
+  key: string;
+  aggregate: Aggregate;
+  opus: PriceLookup;
+  prices: Map<string, PriceLookup>;
+}
+
+/** A tier's code (1-4); a switch, since a keyed lookup by a varying string is a slow path. */
+function tierCode(tier: Tier): number {
+  switch (tier) {
+    case 'H': return 1;
+    case 'S': return 2;
+    case 'O': return 3;
+    default: return 4;
+  }
+}
+
+/** The tier's stats in an aggregate, by named property for the same reason. */
+function tierStats(tiers: Record<Tier, TierStats>, tier: Tier): TierStats {
+  switch (tier) {
+    case 'H': return tiers.H;
+    case 'S': return tiers.S;
+    case 'O': return tiers.O;
+    default: return tiers.F;
+  }
+}
+const TIER_OF_CODE: readonly Tier[] = ['H', 'H', 'S', 'O', 'F'];
+
+/**
+ * A task's running row, kept flat (tiers packed in a number, the common single model
+ * in a field) and recycled when trimmed, so 30k tasks in a load are not 100k small
+ * objects for the garbage collector. {@link TaskRow}s are made from it on demand.
+ */
+class TaskState {
+  taskId = '';
+  command = '';
+  workspace = '';
+  firstTime = '';
+  lastTime = '';
+  calls = 0;
+  micros = 0;
+  /** Tier codes in first-use order, 3 bits each, lowest first. */
+  tierOrder = 0;
+  tierCount = 0;
+  finalTier: Tier = 'H';
+  model = '';
+  moreModels: string[] | undefined = undefined;
+  escalations = 0;
+  fallbacks = 0;
+  outcome: CallRecord['outcome'] = 'ok';
+  verdict: VerdictRecord['verdict'] | undefined = undefined;
+
+  start(record: CallRecord): void {
+    this.taskId = record.taskId;
+    this.command = record.command;
+    this.workspace = record.workspace;
+    this.firstTime = record.time;
+    this.lastTime = record.time;
+    this.calls = 0;
+    this.micros = 0;
+    this.tierOrder = 0;
+    this.tierCount = 0;
+    this.finalTier = record.tier;
+    this.model = record.model;
+    this.moreModels = undefined;
+    this.escalations = 0;
+    this.fallbacks = 0;
+    this.outcome = record.outcome;
+    this.verdict = undefined;
+  }
+
+  add(record: CallRecord, micros: number): void {
+    this.calls += 1;
+    this.micros += micros;
+    this.addTier(tierCode(record.tier));
+    if (record.model !== this.model && !(this.moreModels?.includes(record.model) ?? false)) (this.moreModels ??= []).push(record.model);
+    if (record.outcome === 'escalated') this.escalations += 1;
+    if (record.outcome === 'fellBack') this.fallbacks += 1;
+    if (record.time < this.firstTime) this.firstTime = record.time;
+    if (record.time >= this.lastTime) {
+      this.lastTime = record.time;
+      this.finalTier = record.tier;
+      this.outcome = record.outcome;
+    }
+  }
+
+  row(): TaskRow {
+    const tiers: Tier[] = [];
+    for (let i = 0; i < this.tierCount; i++) tiers.push(TIER_OF_CODE[(this.tierOrder >> (3 * i)) & 7] as Tier);
+    const row: TaskRow = {
+      taskId: this.taskId, command: this.command, workspace: this.workspace, firstTime: this.firstTime, lastTime: this.lastTime,
+      calls: this.calls, micros: this.micros, tiers, finalTier: this.finalTier, models: [this.model, ...(this.moreModels ?? [])],
+      escalations: this.escalations, fallbacks: this.fallbacks, outcome: this.outcome,
+    };
+    if (this.verdict !== undefined) row.verdict = this.verdict;
+    return row;
+  }
+
+  private addTier(code: number): void {
+    for (let i = 0; i < this.tierCount; i++) if (((this.tierOrder >> (3 * i)) & 7) === code) return;
+    this.tierOrder |= code << (3 * this.tierCount);
+    this.tierCount += 1;
+  }
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/**
+ * The digits of an ISO time's date (`YYYY-MM-DD`, 20261120) or date and hour
+ * (`YYYY-MM-DDTHH`, 2026112009) as a number, without making a string; -1 when the
+ * time is not shaped so.
+ */
+function timeNumber(time: string, withHour: boolean): number {
+  if (time.length < 13 || time.charCodeAt(4) !== 45 || time.charCodeAt(7) !== 45 || (withHour && time.charCodeAt(10) !== 84)) return -1;
+  let n = 0;
+  for (const i of withHour ? HOUR_DIGITS : DATE_DIGITS) {
+    const c = time.charCodeAt(i);
+    if (!isDigit(c)) return -1;
+    n = n * 10 + (c - 48);
+  }
+  return n;
+}
+const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
+const HOUR_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12];
+
 /**
  * Running totals over ledger records, one record at a time in O(1) (per-task rows and
  * per-day aggregates grow with tasks and days, not with calls). Money is summed in
@@ -117,13 +264,25 @@ export class LedgerSummary {
   private sessionAggregate: Aggregate = emptyAggregate();
   private sessionStart: string;
   private readonly sessionWorkspace: string | undefined;
-  private readonly days = new Map<string, Aggregate>();
-  private taskRows = new Map<string, TaskRow>();
+  private readonly days = new Map<string, DayState>();
+  /**
+   * Days found by number, so a record costs no day string or Date: by date digits when
+   * days are UTC days, by UTC hour when they are local days (null: an hour that
+   * straddles local midnight or an offset change, worked out per record).
+   */
+  private readonly dayByNumber = new Map<number, DayState | null>();
+  /** The last day found by number: consecutive records mostly share a day. */
+  private lastDayNumber = -1;
+  private lastDay: DayState | undefined;
+  private readonly taskRows = new Map<string, TaskState>();
+  /** Task ids in first-seen order from `orderHead` on: who is dropped past `maxTasks`. */
+  private taskOrder: string[] = [];
+  private orderHead = 0;
+  private lastTask: TaskState | undefined;
   private readonly verdictStats: VerdictStats;
   private readonly opusModel: string;
   private readonly table: PriceTable;
   private readonly dayOf: (time: string) => string;
-  private readonly lookups = new Map<string, Map<string, PriceLookup>>();
   private readonly maxTasks: number;
   /** Reused for every record: the summary's hot path allocates nothing per call. */
   private readonly scratch: Contribution = { micros: 0, opusMicros: 0, savingsMicros: 0 };
@@ -145,15 +304,10 @@ export class LedgerSummary {
       this.addVerdict(record);
       return;
     }
-    const day = this.dayOf(record.time);
+    const day = this.dayState(record.time);
     const contribution = this.contribution(record, day);
     addTo(this.total, record, contribution);
-    let dayAggregate = this.days.get(day);
-    if (!dayAggregate) {
-      dayAggregate = emptyAggregate();
-      this.days.set(day, dayAggregate);
-    }
-    addTo(dayAggregate, record, contribution);
+    addTo(day.aggregate, record, contribution);
     if (this.inSession(record)) addTo(this.sessionAggregate, record, contribution);
     this.addToTask(record, contribution.micros);
   }
@@ -165,7 +319,7 @@ export class LedgerSummary {
 
   /** One day's totals (empty when nothing was spent that day). */
   day(day: string): Aggregate {
-    return this.days.get(day) ?? emptyAggregate();
+    return this.days.get(day)?.aggregate ?? emptyAggregate();
   }
 
   /** Today's totals, "today" taken with the same day function as the records. */
@@ -185,8 +339,7 @@ export class LedgerSummary {
 
   /** Per-task rows (at most `maxTasks`), most recent first; `limit` keeps the report small. */
   tasks(limit = Number.POSITIVE_INFINITY): TaskRow[] {
-    if (this.taskRows.size > this.maxTasks) this.trimTasks();
-    const rows = [...this.taskRows.values()].sort((a, b) => (a.lastTime < b.lastTime ? 1 : a.lastTime > b.lastTime ? -1 : 0));
+    const rows = [...this.taskRows.values()].map((task) => task.row()).sort((a, b) => (a.lastTime < b.lastTime ? 1 : a.lastTime > b.lastTime ? -1 : 0));
     return rows.slice(0, limit);
   }
 
@@ -199,7 +352,7 @@ export class LedgerSummary {
     const points: TierDayPoint[] = [];
     for (const day of [...this.days.keys()].sort()) {
       if (day < fromDay) continue;
-      const aggregate = this.days.get(day) as Aggregate;
+      const aggregate = (this.days.get(day) as DayState).aggregate;
       for (const tier of TIERS) {
         const stats = aggregate.tiers[tier];
         if (stats.calls > 0) points.push({ day, tier, calls: stats.calls, micros: stats.micros });
@@ -218,16 +371,41 @@ export class LedgerSummary {
     return this.sessionWorkspace === undefined || record.workspace === this.sessionWorkspace;
   }
 
-  private lookup(model: string, day: string): PriceLookup {
-    let byModel = this.lookups.get(day);
-    if (!byModel) {
-      byModel = new Map();
-      this.lookups.set(day, byModel);
+  /** The record's day: by number for UTC and local days (the common cases), else by `dayOf`. */
+  private dayState(time: string): DayState {
+    const utc = this.dayOf === utcDay;
+    if (!utc && this.dayOf !== localDay) return this.dayByKey(this.dayOf(time));
+    // A local day by hour needs the digits to be UTC's (a Z time, as records are).
+    const n = utc || time.endsWith('Z') ? timeNumber(time, !utc) : -1;
+    if (n < 0) return this.dayByKey(this.dayOf(time));
+    if (n === this.lastDayNumber && this.lastDay !== undefined) return this.lastDay;
+    const known = this.dayByNumber.get(n);
+    if (known) {
+      this.lastDayNumber = n;
+      this.lastDay = known;
+      return known;
     }
-    let found = byModel.get(model);
+    if (known === null) return this.dayByKey(localDay(time));
+    const key = utc ? utcDay(time) : localDayOfHour(Date.parse(`${time.slice(0, 13)}:00:00.000Z`));
+    const state = key === undefined ? null : this.dayByKey(key);
+    this.dayByNumber.set(n, state);
+    return state ?? this.dayByKey(localDay(time));
+  }
+
+  private dayByKey(day: string): DayState {
+    let state = this.days.get(day);
+    if (!state) {
+      state = { key: day, aggregate: emptyAggregate(), opus: lookupPrice(this.opusModel, this.table, day), prices: new Map() };
+      this.days.set(day, state);
+    }
+    return state;
+  }
+
+  private price(day: DayState, model: string): PriceLookup {
+    let found = day.prices.get(model);
     if (!found) {
-      found = lookupPrice(model, this.table, day);
-      byModel.set(model, found);
+      found = lookupPrice(model, this.table, day.key);
+      day.prices.set(model, found);
     }
     return found;
   }
@@ -236,13 +414,13 @@ export class LedgerSummary {
    * The record's own cost is taken as recorded (priced on the day, with that day's
    * overrides). Savings and the Opus comparison are priced now, with the current table.
    */
-  private contribution(record: CallRecord, day: string): Contribution {
+  private contribution(record: CallRecord, day: DayState): Contribution {
     const u = record.usage;
     const batch = u.service_tier === 'batch';
-    const opusMicros = picosToMicros(picosOf(this.lookup(this.opusModel, day), u.input_tokens, u.cache_5m, u.cache_1h, u.cache_read_input_tokens, u.output_tokens, batch));
+    const opusMicros = picosToMicros(picosOf(day.opus, u.input_tokens, u.cache_5m, u.cache_1h, u.cache_read_input_tokens, u.output_tokens, batch));
     let savingsMicros = 0;
     if (u.cache_read_input_tokens > 0) {
-      const own = this.lookup(record.model, day);
+      const own = this.price(day, record.model);
       const actual = picosToMicros(picosOf(own, u.input_tokens, u.cache_5m, u.cache_1h, u.cache_read_input_tokens, u.output_tokens, batch));
       const uncached = picosToMicros(picosOf(own, u.input_tokens + u.cache_read_input_tokens, u.cache_5m, u.cache_1h, 0, u.output_tokens, batch));
       savingsMicros = uncached - actual;
@@ -255,43 +433,37 @@ export class LedgerSummary {
   }
 
   private addToTask(record: CallRecord, micros: number): void {
-    let row = this.taskRows.get(record.taskId);
-    if (!row) {
-      row = {
-        taskId: record.taskId, command: record.command, workspace: record.workspace,
-        firstTime: record.time, lastTime: record.time, calls: 0, micros: 0, tiers: [], finalTier: record.tier,
-        models: [], escalations: 0, fallbacks: 0, outcome: record.outcome,
-      };
-      this.taskRows.set(record.taskId, row);
-      if (this.taskRows.size >= 2 * this.maxTasks) this.trimTasks();
+    // A task's calls usually come together: no map lookup for the second and later ones.
+    let task = this.lastTask;
+    if (task === undefined || task.taskId !== record.taskId) {
+      task = this.taskRows.get(record.taskId) ?? this.newTask(record);
+      this.lastTask = task;
     }
-    row.calls += 1;
-    row.micros += micros;
-    if (!row.tiers.includes(record.tier)) row.tiers.push(record.tier);
-    if (!row.models.includes(record.model)) row.models.push(record.model);
-    if (record.outcome === 'escalated') row.escalations += 1;
-    if (record.outcome === 'fellBack') row.fallbacks += 1;
-    if (record.time < row.firstTime) row.firstTime = record.time;
-    if (record.time >= row.lastTime) {
-      row.lastTime = record.time;
-      row.finalTier = record.tier;
-      row.outcome = record.outcome;
-    }
+    task.add(record, micros);
   }
 
   /**
-   * Keeps the `maxTasks` tasks seen last. Done in batches (when twice as many are held)
-   * into a fresh Map: deleting one entry at a time from the front leaves a Map scanning
-   * over holes, which is quadratic; batches keep it amortised O(1).
+   * A row for a task not seen before. Past `maxTasks`, the task seen first is dropped
+   * and its row reused, so a long load keeps a fixed set of rows instead of leaving one
+   * per task to the garbage collector.
    */
-  private trimTasks(): void {
-    const kept = new Map<string, TaskRow>();
-    let skip = this.taskRows.size - this.maxTasks;
-    for (const [taskId, row] of this.taskRows) {
-      if (skip > 0) skip -= 1;
-      else kept.set(taskId, row);
+  private newTask(record: CallRecord): TaskState {
+    let task: TaskState | undefined;
+    if (this.taskRows.size >= this.maxTasks && this.orderHead < this.taskOrder.length) {
+      const oldest = this.taskOrder[this.orderHead] as string;
+      this.orderHead += 1;
+      if (this.orderHead >= 1024 && this.orderHead * 2 >= this.taskOrder.length) {
+        this.taskOrder = this.taskOrder.slice(this.orderHead);
+        this.orderHead = 0;
+      }
+      task = this.taskRows.get(oldest);
+      this.taskRows.delete(oldest);
     }
-    this.taskRows = kept;
+    task ??= new TaskState();
+    task.start(record);
+    this.taskRows.set(record.taskId, task);
+    this.taskOrder.push(record.taskId);
+    return task;
   }
 
   private addVerdict(record: VerdictRecord): void {
@@ -306,7 +478,7 @@ export class LedgerSummary {
 
 function addTo(aggregate: Aggregate, record: CallRecord, contribution: Contribution): void {
   const usage = record.usage;
-  const stats = aggregate.tiers[record.tier];
+  const stats = tierStats(aggregate.tiers, record.tier);
   stats.calls += 1;
   stats.inputTokens += usage.input_tokens;
   stats.outputTokens += usage.output_tokens;

@@ -26,13 +26,20 @@ function fullPath(line: string): LedgerRecord | undefined {
 function scanAgrees(scanner: LedgerLineScanner, line: string): 'scanned' | 'declined' {
   const bytes = Buffer.from(`{"v":1}\n${line}\n{"v":`, 'utf8');
   const start = Buffer.byteLength('{"v":1}\n');
-  const scanned = scanner.scan(bytes, start, start + Buffer.byteLength(line));
+  const end = start + Buffer.byteLength(line);
+  const scanned = scanner.scan(bytes, start, end);
+  const { callIdStart, callIdEnd } = scanner;
+  // Finding the line's end itself must give the same answer as being told where it is.
+  const inChunk = scanner.scanLine(bytes, start, bytes.length);
+  assert.equal(inChunk === undefined, scanned === undefined, `scanLine and scan disagree on: ${line}`);
+  if (inChunk !== undefined) assert.equal(scanner.lineEnd, end);
+  const unterminated = Buffer.from(line);
+  assert.equal(scanner.scanLine(unterminated, 0, unterminated.length), undefined, 'a line without its newline is not taken');
   if (scanned === undefined) return 'declined';
   const full = fullPath(line);
   assert.ok(full !== undefined, `the scanner accepted a line the full path refuses: ${line}`);
   assert.equal(JSON.stringify(scanned), JSON.stringify(full), line);
   assert.deepEqual(scanned, full, line);
-  const { callIdStart, callIdEnd } = scanner;
   assert.equal(bytes.toString('latin1', callIdStart, callIdEnd), scanned.callId, 'the callId bytes the store dedupes on');
   return 'scanned';
 }
@@ -146,6 +153,8 @@ describe('LedgerLineScanner: vouches only for what the full parser accepts', () 
     for (let cut = 0; cut < line.length - 1; cut += 7) assert.equal(scanner.scan(line, 0, cut), undefined, `cut at ${cut}`);
     assert.equal(scanner.scan(line, 0, line.length), undefined, 'the newline is not part of the record');
     assert.ok(scanner.scan(line, 0, line.length - 1));
+    const glued = Buffer.from(`${JSON.stringify(callRecord())}x\n`);
+    assert.equal(scanner.scanLine(glued, 0, glued.length), undefined, 'a record followed by more than its newline');
   });
 
   test('repeated labels come back as the same string, distinct labels stay distinct', () => {
@@ -154,7 +163,7 @@ describe('LedgerLineScanner: vouches only for what the full parser accepts', () 
       const line = Buffer.from(JSON.stringify(callRecord({ reason })));
       return scanner.scan(line, 0, line.length)?.reason ?? 'declined';
     };
-    const reasons = Array.from({ length: 6000 }, (_, i) => `reason ${i % 3000}`);
+    const reasons = Array.from({ length: 6000 }, (_, i) => (i % 7 === 0 ? `long ${'x'.repeat(60 + (i % 13))} ${i % 3000}` : `reason ${i % 3000}`));
     const seen = reasons.map(read);
     assert.deepEqual(seen, reasons, 'a cache collision never returns another label');
   });

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { LedgerSummary } from '../../../src/core/ledger/summary';
+import { LedgerSummary, localDay } from '../../../src/core/ledger/summary';
 import type { CallRecord } from '../../../src/core/ledger/record';
 import { apiUsage } from '../../../src/core/ledger/record';
 import { costOfUsage, costWithoutCacheReads } from '../../../src/core/pricing/cost';
@@ -126,5 +126,67 @@ describe('LedgerSummary', () => {
     assert.deepEqual(rows.map((r) => r.taskId), Array.from({ length: 10 }, (_, i) => `t${49 - i}`));
     assert.equal(capped.taskCount, 10);
     assert.equal(capped.total.micros, records.reduce((sum, r) => sum + r.costMicros, 0));
+  });
+});
+
+describe('LedgerSummary: days', () => {
+  /** Every (day, tier) point and the day totals, to compare two ways of finding days. */
+  function dayFigures(summary: LedgerSummary): string {
+    return JSON.stringify(summary.perTierPerDay().map((p) => [p.day, p.tier, p.calls, p.micros, summary.day(p.day).opusMicros, summary.day(p.day).cacheSavingsMicros]));
+  }
+
+  test('local days found by the hour match localDay on each record, across midnights and offset changes', () => {
+    const saved = process.env.TZ;
+    // Half-hour and 45-minute offsets, a 30-minute DST shift, and ordinary DST.
+    const zones = ['UTC', 'Europe/Berlin', 'America/St_Johns', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/Santiago'];
+    const random = seededRandom(31);
+    try {
+      for (const zone of zones) {
+        process.env.TZ = zone;
+        // Times dense around the 2026 DST changes (Mar/Apr, Sep/Oct/Nov) and every midnight.
+        const records = Array.from({ length: 3000 }, (_, i) => {
+          const month = [2, 3, 8, 9, 10][i % 5] as number;
+          const ms = Date.UTC(2026, month, 1) + Math.floor(random() * 31 * 86_400_000);
+          return callRecord({ taskId: `t${i % 50}`, time: new Date(ms).toISOString(), usage: { input: 100 + i, output: 10, cacheRead: i % 3 === 0 ? 5000 : 0 } });
+        });
+        const byHour = new LedgerSummary({ sessionStart: '2000-01-01T00:00:00.000Z', dayOf: localDay });
+        const byRecord = new LedgerSummary({ sessionStart: '2000-01-01T00:00:00.000Z', dayOf: (time) => localDay(time) });
+        for (const record of records) {
+          byHour.add(record);
+          byRecord.add(record);
+        }
+        assert.equal(dayFigures(byHour), dayFigures(byRecord), zone);
+        assert.equal(byHour.today(new Date(records[0]?.time ?? '')).calls, byRecord.today(new Date(records[0]?.time ?? '')).calls, zone);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
+  test('UTC days found by number match the UTC date of each record', () => {
+    const random = seededRandom(8);
+    const records = Array.from({ length: 2000 }, (_, i) => randomCallRecord(random, i));
+    const byNumber = new LedgerSummary({ sessionStart: '2000-01-01T00:00:00.000Z' });
+    const byRecord = new LedgerSummary({ sessionStart: '2000-01-01T00:00:00.000Z', dayOf: (time) => time.slice(0, 10) });
+    for (const record of records) {
+      byNumber.add(record);
+      byRecord.add(record);
+    }
+    assert.equal(dayFigures(byNumber), dayFigures(byRecord));
+    assert.ok(byNumber.perTierPerDay().length > 50);
+  });
+
+  test('task rows trimmed away are reused without leaking their old figures', () => {
+    const records = Array.from({ length: 40 }, (_, i) => callRecord({ taskId: `t${i}`, tier: i % 2 === 0 ? 'H' : 'O', model: i % 2 === 0 ? 'claude-haiku-4-5' : 'claude-opus-4-8', time: new Date(Date.UTC(2026, 10, 20, 0, i)).toISOString() }));
+    const capped = new LedgerSummary({ sessionStart: '2000-01-01T00:00:00.000Z', maxTasks: 4 });
+    const full = new LedgerSummary({ sessionStart: '2000-01-01T00:00:00.000Z' });
+    for (const record of records) {
+      capped.add(record);
+      full.add(record);
+    }
+    capped.add(verdictRecord('t39', 'accepted'));
+    full.add(verdictRecord('t39', 'accepted'));
+    assert.deepEqual(capped.tasks(), full.tasks(4));
   });
 });
