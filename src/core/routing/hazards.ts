@@ -1,0 +1,112 @@
+/**
+ * Hazard families described in plain words rather than by their textbook names. Each rule
+ * is one CWE-style family or classic concurrency failure, recognised from how developers
+ * and bug reporters describe it ("the session still works after logout", "workers park
+ * forever", "error responses include the SQL query"). They join the classifier's rule list,
+ * so trivial frames (docs, typo, bump, test-only) still make them incidental.
+ *
+ * Every pattern couples a hazard word with the thing it endangers, so the same words in a
+ * harmless sense ("export as plain text", "keep the dev server running", "text overflow")
+ * do not fire. A cheap `gate` must match before the full pattern runs, which keeps the
+ * per-request cost flat as families are added.
+ */
+
+/** The subset of classifier families a hazard can belong to (all route to judgment or above). */
+export type HazardFamily = 'security' | 'concurrency' | 'integrity' | 'complexity' | 'exception';
+
+/** One hazard family: the classifier reads it as a text rule on the lower-cased request. */
+export interface HazardRule {
+  readonly id: string;
+  readonly family: HazardFamily;
+  readonly strength: 2 | 3 | 4;
+  /** What the user reads; `$0` is replaced by the matched words. */
+  readonly says: string;
+  /** Cheap pre-check: the full pattern runs only when this matches. */
+  readonly gate: RegExp;
+  readonly re: RegExp;
+  /** Drops the hit when this also matches. */
+  readonly unless?: RegExp;
+  /** A domain noun rather than a hazard: risk only when something is being repaired. */
+  readonly domainOnly?: boolean;
+}
+
+// Shared vocabularies (source strings, composed into the patterns below).
+const SECRET = String.raw`(passwords?|passphrases?|pins?|tokens?|secrets?|api[- ]?keys?|private keys?|keys|credentials?|session (ids?|cookies?)|cookies|otps?)`;
+const EXPOSED = String.raw`(stack ?traces?|tracebacks?|backtraces?|exception (details|messages?|objects?)|error details|internal (paths?|errors?|ips?|ip addresses|host ?names?|details|state|urls?)|(full|absolute|server|file ?system|local|internal) (file )?paths|sql (queries|query|statements?)|environment variables|env vars|server versions?|debug (info|information|output|details)|source code)`;
+const AUDIENCE = String.raw`(to (the )?(clients?|users?|browsers?|callers?|visitors?|attackers?|anyone|everyone|public)|in (the )?(http |error |api |json |html )?(responses?|error pages?)|error (pages?|responses?)|publicly|unauthenticated)`;
+const LIFECYCLE_EVENT = String.raw`(logout|logging out|log out|logs out|logged out|sign(ing|s)?[- ]?out|signed out|password (change|reset)s?|chang(e|es|ing) (their|the|a) password|revoc\w*|revok\w*|expir\w*|deactivat\w*|demot\w*|role changes?|permission changes?|(being|is|was|has been|gets|got) (disabled|deleted|removed|revoked|banned|deactivated|demoted|locked))`;
+const RUNNER = String.raw`(threads?|tasks?|workers?|timers?|futures?|jobs?|process(es)?|goroutines?|waiters?|receivers?|senders?|consumers?|listeners?|loops?|pools?|runtime|scheduler|executor|server|connections?|clients?|sleep\w*|promises?|streams?)`;
+const INPUT_PART = String.raw`(request |incoming |uploaded |form |multipart |http |decompressed |client )?(headers?|header (lines|fields)|parts?|fields?|form (fields|parts|data)|parameters|params|query (strings?|params)|bod(y|ies)|payloads?|uploads?|files|cookies|request lines?|urls?|frames?|messages?|connections|chunks?|inputs?|requests|pipelined requests|streams)`;
+
+export const HAZARD_RULES: readonly HazardRule[] = [
+  // Liveness: something that should finish, wake or exit never does.
+  { id: 'concurrency.liveness', family: 'concurrency', strength: 3, says: 'liveness failure ("$0"): a wakeup, exit or completion that never happens',
+    gate: /never|forever|indefinitely|endless|starv|livelock|busy|spin|freez|froze|stall|wedge|unresponsive|responding|keep|kept|continu|wake|notif|alive|cpu/,
+    re: new RegExp(String.raw`\bnever (advances?|progresses|proceeds|moves forward|wakes?|woken|wake[sn]? up|gets? (woken|polled|scheduled|notified|called)|(re)?schedul\w*|exits?|terminates?|shuts? down|finish(es)?|completes?|resolves?|fires?|yields?|makes progress|releases?|unblocks?|drains?|returns?\b(?! (none|null|nil|undefined|an? (error|value|result)|errors?|false|true|empty|negative|a? ?zero)))\b|\b(park(s|ed)?|block(s|ed)?|wait(s|ed|ing)?|hang(s|ing)?|hung|spin(s|ning)?|sleep(s|ing)?|loop(s|ing)?|stuck|stall(s|ed)?|poll(s|ing)?) (forever|indefinitely|endlessly|for ever)\b|\b(lost|missed) (wake-?ups?|wakes?)\b|\blost (notifications?|notifies|signals?)\b|\b(spins?|spinning|pegs?|pegged|burns?|burning)\b[^.\n]{0,20}\b(100%|full) cpu\b|\b(100%|full) cpu\b[^.\n]{0,30}\b(when idle|while idle|after|forever)\b|\bmiss(es|ed|ing)? (a|the|its|their) (wake-?ups?|wakes?|notifications?|notify|signal|wake)\b|\blivelock\w*|\bbusy[- ]?(loops?|looping|waits?|waiting|spins?|spinning)\b|\bstarv(e|es|ed|ing)\b|\b(freezes|froze|stalls|wedges|wedged|stops responding|becomes unresponsive)\b|\b${RUNNER}\b[^.\n]{0,30}\b(keep|keeps|kept|continue|continues|continued|are still|is still|still) (running|spinning|polling|executing|blocking|alive)\b(?=[^.\n]{0,50}\b(after|past|once|even|despite|when|until)\b)|\bkeeps? (the )?(runtime|process|event loop|server|loop|worker|executor) (alive|running)\b[^.\n]{0,10}\b(after|past|once|when|forever)\b|\bwait(s|ing)? (for|on) each other\b`) },
+
+  // A window between a check and the action it guards (TOCTOU, load-then-store).
+  { id: 'concurrency.window', family: 'concurrency', strength: 3, says: 'a race window between a check and its use ("$0")',
+    gate: /toctou|time[- ]of|then|between|symlink race|racing|races? (with|against)/,
+    re: /\btoctou\b|\btime[- ]of[- ]check\b|\bcheck[- ]then[- ](act|use|set|open|create|write|insert)\b|\bbetween (the )?([\w`.():-]+ ){0,2}(load|check|read|lookup|stat|lstat|test|fetch|exists(\(\))?|access(\(\))?)(es|s|ed)? (call |step )?and (the )?([\w`.():-]+ ){0,2}(store|swap|write|update|set|insert|cas|open|use|acquire|lock|rename|unlink|delete|register\w*)\b|\bsymlink race\b|\b(racing|races|raced) (with|against) (the |a |an |concurrent )?([\w-]+ )?(deletion|removal|writes?|renames?|unlinks?|creation|updates?)\b/ },
+
+  // Lifetime: something freed or closed while another party is still using it.
+  { id: 'concurrency.freedWhileInUse', family: 'concurrency', strength: 3, says: 'released while still in use ("$0"): a lifetime hazard',
+    gate: /still/,
+    re: /\b(free|freed|frees|freeing|drop\w*|clos(e|ed|es|ing)|dispos\w*|dealloc\w*|releas\w*|destroy\w*|unload\w*|kill\w*|unmount\w*|evict\w*|reus(e|ed|es|ing)|recycl\w*)\b[^.\n]{0,40}\b(while|when|whilst|although|though)\b[^.\n]{0,60}\bstill\b/ },
+
+  // Ordering races in async lifecycles: a callback that may run before or after its event.
+  { id: 'concurrency.asyncOrdering', family: 'concurrency', strength: 3, says: 'an async step may complete on the wrong side of its lifecycle ("$0")',
+    gate: /before|after/,
+    re: /\b(can|could|may|might|sometimes|occasionally)( still)? (be )?(fire[sd]?|run|runs|execute[sd]?|be called|called|resolve[sd]?|complete[sd]?|finish(es|ed)?|settle[sd]?|return|flush(es|ed)?|unmount(s|ed)?|mount(s|ed)?|close[sd]?|emit(s|ted)?) (before|after) (an? |the |its |their )?([\w`.()-]+ ){0,3}(resolv\w*|settl\w*|finish\w*|complet\w*|returns|mount\w*|unmount\w*|ready|initiali[sz]\w*|register\w*|flush\w*|start\w*|is (done|ready|set))\b|\b(resolv|settl|complet|finish|fir|emit|return)\w* after (the )?([\w`-]+ ){0,2}(is |was |has been |gets )?(unmount\w*|destroy\w*|dispos\w*|clos\w*|cancel\w*|abort\w*|dropp\w*|shut ?down|disconnect\w*|torn down|detach\w*)\b/ },
+
+  // Information exposure: internals shown to whoever sent the request.
+  { id: 'security.exposure', family: 'security', strength: 3, says: 'information exposure ("$0"): internals reach the client',
+    gate: /trace|exception|error details|internal|paths|sql|environment|env var|server version|debug|source code|verbose error|powered|server header|console|repl|admin/,
+    re: new RegExp(String.raw`\b${EXPOSED}\b[^.\n]{0,50}\b${AUDIENCE}|\b${AUDIENCE}\b[^.\n]{0,50}\b${EXPOSED}\b|\b(expos|leak|reveal|disclos)\w*\b[^.\n]{0,20}\b${EXPOSED}\b|\bdebug (mode|endpoints?|pages?|routes?|console|toolbar|server)\b[^.\n]{0,30}\b(enabled|on|exposed|reachable|accessible|left on)\b[^.\n]{0,20}\b(in production|by default|publicly|to (the )?(network|internet|public))|\bverbose errors? (in production|to (the )?(clients?|users?))|\bx-powered-by\b|\bversion\b[^.\n]{0,30}\bserver headers?\b|\bserver headers?\b[^.\n]{0,30}\bversion\b|\b(expos|reachabl|accessibl)\w*\b[^.\n]{0,20}\b(console|repl|admin (panels?|interfaces?|endpoints?|pages?)|debug(ger)? (endpoints?|pages?|console|shell))\b`) },
+
+  // Session and authentication lifecycle: access that outlives logout, revocation or expiry.
+  { id: 'security.sessionLifecycle', family: 'security', strength: 3, says: 'access outlives its session ("$0"): authentication lifecycle',
+    gate: /log(ged|s|ging)? ?out|sign(ed|s|ing)?[- ]?out|password|revo|expir|deactivat|demot|role|permission|disabled|deleted|removed|banned|locked|former|suspended|fixation|hijack|session|token|cookie|api ?key|credential|remember|authenticat/,
+    re: new RegExp(String.raw`\b(still|remains?|remained|stays?|stayed|keeps?|kept|continues?|continued)( to)?( be)? (valid|usable|active|logged[- ]in|authenticated|authori[sz]ed|signed[- ]in|working|works?|access(ible)?|succeeds?|accepted|able to|allowed|has access)\b[^.\n]{0,60}\b(after|despite|once|even after|following)\b[^.\n]{0,30}\b${LIFECYCLE_EVENT}|\b(logged[- ]out|signed[- ]out|deleted|disabled|banned|deactivated|revoked|expired|demoted|former|removed|suspended) (users?|accounts?|members?|sessions?|tokens?|keys?|api[- ]?keys?|credentials?|cookies?|admins?|certificates?)\b[^.\n]{0,20}\b(can still|still|are (still )?(accepted|valid|usable|allowed|able)|is (still )?(accepted|valid|usable|allowed|able)|remain|stay|keep|continue|can (log|sign|access|use|call|read|write))|\b(session )?fixation\b|\bsession hijack\w*|\b(not|never|no longer) (invalidat|revok|rotat|regenerat|expir|clear)\w*\b[^.\n]{0,30}\b(sessions?|session ids?|tokens?|cookies?|api[- ]?keys?|credentials?)\b|\b(sessions?|session ids?|tokens?|cookies?|api[- ]?keys?|credentials?)\b[^.\n]{0,30}\b(not|never|no longer) (invalidated|revoked|rotated|regenerated|expired|cleared)\b|\bremember[- ]me\b|\bre-?authenticat\w*`) },
+
+  // Lifecycle nouns that are only risky when repaired ("rotate the session id after login").
+  { id: 'security.sessionNoun', family: 'security', strength: 2, domainOnly: true, says: 'session or token lifecycle ("$0")',
+    gate: /session|token|key|cookie|credential/,
+    re: /\b(invalidat|revok|rotat|regenerat|expir)\w* (the |all |existing |old |active |stale )?(sessions?|session ids?|tokens?|refresh tokens?|api[- ]?keys?|cookies?|credentials?)\b|\bsession (timeouts?|expir\w*|invalidation|rotation|regeneration)\b/ },
+
+  // Credential storage and transport: secrets kept or sent where they can be read.
+  { id: 'security.credentialStorage', family: 'security', strength: 3, says: 'credential storage or transport ("$0")',
+    gate: /pass|\bpins?\b|token|secret|key|credential|session id|cookie|otp/,
+    re: new RegExp(String.raw`\b(plain ?text|plaintext|clear ?text|cleartext|unhashed|unencrypted|unsalted|not (hashed|encrypted|salted)|in the clear)\b[^.\n]{0,40}\b${SECRET}\b|\b${SECRET}\b[^.\n]{0,40}\b(plain ?text|plaintext|clear ?text|cleartext|unhashed|unencrypted|unsalted|not (hashed|encrypted|salted)|in the clear)\b|\b${SECRET} (are |is |get |gets |were |was )?(logged|printed|written to (the )?(logs?|console|stdout|stderr)|echoed)\b|\b(log|logs|logging|print|prints|printing|echo(es|ing)?)\b (the |full |raw |user'?s? |plain )?(authorization headers?|bearer tokens?|access tokens?|refresh tokens?|tokens|${SECRET})\b(?! (prompts?|hints?|polic(y|ies)|length|strength|fields?|inputs?|forms?|requirements?|rules?|expir\w*|reset (links?|emails?)))|\b(passwords?|tokens?|secrets?|api[- ]?keys?|credentials?)\b[^.\n]{0,20}\bin (the )?(urls?|query strings?|logs?|log output)\b`) },
+
+  // Weak randomness and predictable identifiers: anything an attacker can guess.
+  { id: 'security.weakRandomness', family: 'security', strength: 3, says: 'guessable secret or weak randomness ("$0")',
+    gate: /random|rand\(|predictab|guess|nonce|\bivs?\b|vector|salt|seed|entropy/,
+    re: new RegExp(String.raw`\b(math\.random|random\.random|random\.randint|random\.choice|rand\(\)|mt_rand|insecure random\w*|weak (random\w*|prng|rng|entropy)|non-?cryptographic(ally)? (secure )?(random\w*|rng|prng)|not cryptographically (secure|random)|predictabl[ey]|guessabl[ey]|(can|could) (be )?guess(ed)?|low entropy)\b[^.\n]{0,40}\b(${SECRET}|ids?|identifiers?|session|nonces?|salts?|csrf|reset (links?|codes?)|temp(orary)? (file ?)?names?|file ?names?|seeds?|codes?|uuids?)\b|\b(${SECRET}|ids?|identifiers?|session ids?|nonces?|salts?|reset (links?|codes?)|temp(orary)? (file ?)?names?|seeds?|uuids?)\b[^.\n]{0,50}\b(math\.random|random\.random|rand\(\)|mt_rand|insecure random\w*|weak (random\w*|prng|rng)|non-?cryptographic\w*|predictabl[ey]|guessabl[ey]|(can|could) (be )?guess(ed)?|low entropy)|\b(reus(e|ed|es|ing)|repeat(ed|s|ing)?|same|duplicate) (the )?(nonces?|ivs?|initiali[sz]ation vectors?)\b|\b(nonce|iv) reuse\b|\bhard-?coded (salts?|ivs?|nonces?|seeds?)\b`) },
+
+  // Header trust and request smuggling: the request claims something about itself.
+  { id: 'security.headerTrust', family: 'security', strength: 3, says: 'trusts what a request says about itself ("$0")',
+    gate: /host|origin|referer|referrer|rebinding|content-length|transfer-encoding|desync|smuggl|crlf|\\r\\n|newline|line break|control char|forwarded|real-ip|client-ip/,
+    re: /\b(validat|check|verif|reject|trust|spoof|forg|match|compar|allow|restrict|deny|poison|rebind|whose|mismatch|refus|only accept)\w*\b[^.\n]{0,50}\b`?(host|origin|referr?er)`?[- ]?headers?\b|\b`?(host|origin|referr?er)`?[- ]?headers?\b[^.\n]{0,50}\b(validat\w*|check\w*|verif\w*|reject\w*|trust\w*|spoof\w*|forg\w*|match(es|ed)?|doesn'?t match|does not match|mismatch\w*|is not|isn'?t|poison\w*|injection|attack\w*|allow ?list\w*)\b|\bdns rebinding\b|\b(cache|host header) poisoning\b|\b(duplicate|multiple|conflicting|invalid|negative|malformed|mismatched|both) (content-length|transfer-encoding)\b|\b(content-length|transfer-encoding)\b[^.\n]{0,40}\b(and|with|together with|alongside) (a |an )?(content-length|transfer-encoding)\b|\bdesync\w*|\bsmuggl\w*|\bcrlf\b[^.\n]{0,30}\b(headers?|inject\w*|response|split\w*|cookies?|redirects?|location|status)\b|\b(headers?|cookies?|redirects?|location|status)\b[^.\n]{0,30}\bcrlf\b|\b(newlines?|line ?breaks?|control characters?|\\r\\n)\b[^.\n]{0,15}\bin (the )?(headers?|header (names?|values?)|cookies?|cookie (names?|values?)|redirect|location|status (lines?|messages?))\b|\b(header|cookie) (names?|values?) (with|containing) (newlines?|line ?breaks?|control characters?)\b|\b(x-real-ip|true-client-ip|client-ip|forwarded)\b[^.\n]{0,30}\b(trust\w*|spoof\w*|forg\w*)|\b(trust\w*|spoof\w*|forg\w*)\b[^.\n]{0,30}\b(x-real-ip|true-client-ip|client-ip|forwarded)\b/ },
+
+  // Resource exhaustion: input that can demand unbounded memory, depth or time.
+  { id: 'security.resourceLimit', family: 'security', strength: 3, says: 'a limit against resource exhaustion ("$0")',
+    gate: /limit|\bcap|\bbound|restrict|enforc|depth|max|bomb|laughs|expansion|huge|oversized|very large|arbitrar|malicious|giant|enormous|regex|regexp|regular expression|pattern|oom|out of memory|exhaust|allocat|lots of|too much|excessive|amounts? of|available/,
+    unless: /\b(increas|rais|bump|doubl|lower|decreas|chang|adjust|tweak)\w* (the )?(default )?(max\w* )?(body|payload|header|request|upload|form|frame|message)? ?(size|length|limit)/,
+    re: new RegExp(String.raw`\b(limit|cap|bound|restrict|enforc)\w*\b[^.\n]{0,20}\b(nesting|recursion|parse|parsing|expansion|stack) depth\b|\b(no|without( a)?|missing( a)?|lacks?( a)?) (max\w* )?(recursion|depth|nesting|size|length|body size|request size) limits?\b|\b(add|enforc|introduc|set)\w* (a |an )?(max\w* )?(recursion|depth|nesting) limits?\b|\bmax(imum)?[_ -]?(nesting|recursion)?[_ -]?depth\b[^.\n]{0,30}\b(payloads?|requests?|input|json|xml|yaml|documents?|data|parser|parsing|bodies|body|messages?)\b|\b(limit|cap|bound|restrict|enforc)\w* (a |an )?(limit |maximum |max )?(on )?(the )?(max\w* )?(size|length|number|count) of (the )?${INPUT_PART}\b|\b(limit|cap|bound|restrict)\w* (the )?${INPUT_PART} (to (a |an )?(maximum|max|fixed|configurable)|size|length|count)\b|\b(max(imum)?|no) (request |upload |form |multipart |header |body |payload |frame |message )?(body|payload|header|request|upload|form|frame|message|part|field) (size|length|count)s?\b|\b(unbounded|unlimited|no limit on (the )?)(size |length |number |count )?(of )?(headers?|request bod(y|ies)|bod(y|ies)|payloads?|uploads?|buffer(ed|ing)|reads?|input|form (data|fields|parts)|parts|frames?|messages?|allocations?|memory|decompression)\b|\b(decompression|zip|gzip|xml) bombs?\b|\bbillion laughs\b|\b(xml|entity) expansion\b|\b(huge|oversized|very large|arbitrarily large|maliciously large|giant|enormous) (payloads?|bodies|request bodies|requests?|headers?|inputs?|uploads?|frames?|messages?|allocations?|lengths?|counts?)\b[^.\n]{0,40}\b(crash\w*|exhaust\w*|oom|out of memory|allocat\w*|memory|kill\w*|hang\w*|dos|denial)|\b(regex|regexp|regular expressions?|patterns?)\b[^.\n]{0,40}\b(backtrack\w*|exponential|super-?linear|hang\w*|takes (minutes|seconds|forever))\b|\b(crafted|malicious|untrusted|attacker)\b[^.\n]{0,40}\b(oom|out of memory|exhaust\w*|allocat\w* (gigabytes|unbounded|huge))|\b(clients?|requests?|attackers?|connections?|payloads?|peers?|users?)\b[^.\n]{0,40}\b(consum|us|allocat|exhaust|hold|reserv|tie)\w* (up )?(lots of|unbounded|unlimited|excessive|too much|arbitrary amounts? of|large amounts? of|all( the)? available) (memory|ram|cpu|disk|file descriptors|sockets|connections)\b`) },
+
+  // Integer width and sign errors where lengths, offsets and bounds are computed.
+  { id: 'security.integerBounds', family: 'security', strength: 3, says: 'integer overflow, truncation or sign error in a bound ("$0")',
+    gate: /overflow|underflow|wrap|truncat|signed|sign[- ]ext|signedness|past the|beyond the|off the/,
+    re: /\b(read\w*|writ(e|es|ing|ten)|access\w*|cop(y|ies|ying)|index\w*)\b[^.\n]{0,15}\b(past|beyond|off) the (end|bounds?|start|beginning)\b|\b(overflow\w*|underflow\w*|wrap(s|ped|ping)?[- ]around|wraparound)\b[^.\n]{0,30}\b(integers?|ints?|u?int\d+(_t)?|[iu](8|16|32|64|128|size)|usize|isize|size_t|ssize_t|off_t|long long|unsigned long|offsets?|lengths?|len|bounds? checks?|length checks?|range checks?|size (calculations?|computations?|checks?)|32-bit|64-bit|allocation sizes?|buffer sizes?|index(es)?|indices)\b|\b(integers?|ints?|u?int\d+(_t)?|[iu](8|16|32|64|128|size)|usize|isize|size_t|ssize_t|off_t|long long|unsigned long|offsets?|lengths?|len|bounds? checks?|length checks?|range checks?|size (calculations?|computations?|checks?)|allocation sizes?|buffer sizes?|index(es)?|indices)\b[^.\n]{0,30}\b(overflow\w*|underflow\w*|wrap(s|ped|ping)?[- ]around|wraparound)\b|\btruncat\w*\b[^.\n]{0,30}\b(integers?|u?int\d+(_t)?|[iu](32|64)|usize|size_t|64-bit|32-bit|lengths? (to|into|as)|offsets? (to|into|as))\b|\b(64-bit|32-bit|u64|i64|size_t|usize) (lengths?|sizes?|offsets?|values?)\b[^.\n]{0,20}\btruncat\w*|\bsignedness\b|\bsign[- ]extension\b|\b(signed|unsigned) (comparison|conversion|mismatch|cast|overflow|wrap\w*)\b|\bsigned[/ ](vs\.? )?unsigned\b/ },
+
+  // Ordering and idempotency of distributed or persisted writes.
+  { id: 'integrity.ordering', family: 'integrity', strength: 3, says: 'ordering or idempotency of writes ("$0")',
+    gate: /order|twice|more than once|multiple times|lost update|last[- ]write|idempot|retr|redeliver|replay/,
+    re: /\b(writes?|updates?|events?|messages?|commands?|operations?|mutations?|deliveries|acks?|acknowledg\w*|transactions?|payments?|webhooks?|jobs?)\b[^.\n]{0,30}\b(applied|delivered|processed|executed|replayed|arrive|arriving|committed|persisted|sent|handled|received|consumed|run|ran)\b[^.\n]{0,15}\b(out of order|in the wrong order|twice|more than once|multiple times|in a different order)\b|\b(out[- ]of[- ]order|reorder(ed|ing)) (writes|updates|events|messages|commands|deliver\w*|acks|replies|commits|mutations|operations)\b|\blost updates?\b|\blast[- ]write[- ]wins\b|\b(retr(y|ies|ied)|redeliver\w*|replay\w*)\b[^.\n]{0,30}\b(duplicat\w*|double|applied twice|twice|again and again)\b|\bnot idempotent\b/ },
+
+  // Writes accepted by the wrong node around a role change: cluster-wide blast radius.
+  { id: 'exception.roleChange', family: 'exception', strength: 4, says: 'writes or guarantees across a cluster role change ("$0")',
+    gate: /writes|guarantee/,
+    re: /\bwrites (are |were |get |gets |being |can be )?(accepted|served|taken|applied)\b[^.\n]{0,60}\b(failover|fail-over|fail(ed|s)? over|partition\w*|demot\w*|election|new (master|primary|leader)|role change|epoch)\b|\bminority (partition|side)\b[^.\n]{0,40}\bwrites\b|\bwrites\b[^.\n]{0,40}\bminority (partition|side)\b|\b(accept\w*|serv\w*|tak(e|es|ing)|process\w*) (client |new |stale )?writes\b[^.\n]{0,60}\b(failover|fail-over|fail(ed|s)? over|partition\w*|demot\w*|election|new (master|primary|leader)|role change|epoch)\b|\b(failover|fail-over|partition\w*|demot\w*|stale (master|primary|leader)|old (master|primary|leader)|former (master|primary|leader))\b[^.\n]{0,60}\b(accept\w*|serv\w*|tak(e|es|ing)) (client |new )?writes\b|\b(los\w*|break\w*|violat\w*|bypass\w*|skip\w*|ignor\w*)\b[^.\n]{0,40}\bguarantees?\b[^.\n]{0,60}\b(replicas?|failover|resync\w*|partial sync|full sync|partition\w*|reconnect\w*|quorum|election|cluster)\b/ },
+];

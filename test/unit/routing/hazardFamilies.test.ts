@@ -1,0 +1,214 @@
+// Table tests for the hazard families of src/core/routing/hazards.ts. Every family is checked
+// with several phrasings of our own (none taken from the fixture sets) and each is paired with
+// a harmless neighbour that shares its words and must not be routed to judgment, plus a
+// trivial frame (docs, typo, bump, test-only) that makes the hazard words incidental.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { classifyRequest } from '../../../src/core/routing/classifier';
+import { HAZARD_RULES } from '../../../src/core/routing/hazards';
+import type { TierCase } from '../../support/fixtures/routing/builders';
+import { askInput } from '../../support/fixtures/routing/builders';
+
+interface HazardCase extends TierCase {
+  /** The signal id that must fire (hazard rows) or must not fire (neighbour rows). */
+  signal?: string;
+}
+
+function runTable(cases: readonly HazardCase[]): void {
+  for (const c of cases) {
+    test(`${c.name} → ${c.tier ?? `not ${c.not ?? '?'}`}`, () => {
+      const result = classifyRequest(c.input);
+      const why = `${result.reasons.join(' | ')} [${result.signals.join(', ')}]`;
+      if (c.tier) assert.equal(result.tier, c.tier, why);
+      if (c.not) assert.notEqual(result.tier, c.not, why);
+      if (c.mentions) assert.match(result.reasons.join(' '), c.mentions, why);
+      if (c.signal && c.tier && c.tier !== 'H') assert.ok(result.signals.includes(c.signal), why);
+      if (c.signal && c.not) assert.ok(!result.signals.includes(c.signal), why);
+    });
+  }
+}
+
+const hazard = (name: string, text: string, signal: string, tier: 'O' | 'F' = 'O'): HazardCase =>
+  ({ name, input: askInput(text), tier, signal });
+const neighbour = (name: string, text: string, signal?: string): HazardCase =>
+  ({ name, input: askInput(text), not: 'O', ...(signal ? { signal } : {}) });
+
+describe('hazards: liveness', () => {
+  runTable([
+    hazard('a timer that never fires', 'Timer never fires when the interval is shorter than the tick', 'concurrency.liveness'),
+    hazard('consumers blocked forever', 'Consumers block forever if the producer panics', 'concurrency.liveness'),
+    hazard('a missed notification', 'Receivers miss a notification when send races with subscribe', 'concurrency.liveness'),
+    hazard('a busy loop', 'Fix busy loop in the reactor when the waker is dropped', 'concurrency.liveness'),
+    hazard('starvation as a verb', 'Low-priority jobs starve when the queue is always full', 'concurrency.liveness'),
+    hazard('threads that outlive shutdown', 'Tasks keep running after the runtime is dropped', 'concurrency.liveness'),
+    hazard('spinning at full CPU', 'The background flusher spins at 100% CPU after the socket closes', 'concurrency.liveness'),
+    hazard('a server that stops responding', 'Server stops responding after 10k connections', 'concurrency.liveness'),
+    hazard('a clock that never advances', 'time: timer wheel never advances when the clock goes backwards', 'concurrency.liveness'),
+    neighbour('a feature that keeps a server running', 'Keep the dev server running after a build error', 'concurrency.liveness'),
+    neighbour('a return-value contract', '`parse` never returns None for valid input'),
+    neighbour('missed notifications as a UI noun', 'Show a badge for missed notifications', 'concurrency.liveness'),
+    neighbour('freezing an object', 'Object.freeze the default options', 'concurrency.liveness'),
+  ]);
+});
+
+describe('hazards: windows, lifetimes and async ordering', () => {
+  runTable([
+    hazard('time of check to time of use', 'TOCTOU between the permission check and the file open', 'concurrency.window'),
+    hazard('a check racing with deletion', 'The file is checked with exists() then opened, racing with deletion', 'concurrency.window'),
+    hazard('a load/store window', 'A waiter can register between the state load and the list swap', 'concurrency.window'),
+    hazard('evicted while still referenced', 'The cache entry is evicted while a reader still holds a reference', 'concurrency.freedWhileInUse'),
+    hazard('a promise that settles after unmount', 'The load promise can resolve after the component is unmounted', 'concurrency.asyncOrdering'),
+    hazard('a callback before registration', 'The close callback may run before the connection is registered', 'concurrency.asyncOrdering'),
+    neighbour('checking before opening', 'Check that the file exists before opening it', 'concurrency.window'),
+    neighbour('a toast after an upload', 'Show a toast after the upload completes', 'concurrency.asyncOrdering'),
+  ]);
+});
+
+describe('hazards: information exposure', () => {
+  runTable([
+    hazard('stack traces shown to users', 'Stack traces are shown to users in production', 'security.exposure'),
+    hazard('a 500 page leaking paths', 'The 500 page leaks internal file paths', 'security.exposure'),
+    hazard('exception details in API responses', 'Return a generic message instead of the exception details in API responses', 'security.exposure'),
+    hazard('debug endpoints on in production', 'Debug endpoints are enabled in production by default', 'security.exposure'),
+    hazard('a version in the Server header', 'Hide the framework version from the Server header', 'security.exposure'),
+    hazard('an exposed debugger console', 'debugger: do not expose the console when the PIN is disabled', 'security.exposure'),
+    neighbour('a verbose CLI traceback', 'Print the full traceback when --verbose is passed', 'security.exposure'),
+    neighbour('SQL in a debug log', 'Include the SQL query in the debug log', 'security.exposure'),
+    neighbour('a log-level flag', 'Add `--log-level` flag to hide debug output in production', 'security.exposure'),
+  ]);
+});
+
+describe('hazards: session and authentication lifecycle', () => {
+  runTable([
+    hazard('refresh tokens after logout', 'Refresh tokens still work after logout', 'security.sessionLifecycle'),
+    hazard('deleted users logging in', 'Deleted users can still log in with an existing cookie', 'security.sessionLifecycle'),
+    hazard('revoked keys accepted', 'Revoked API keys are still accepted', 'security.sessionLifecycle'),
+    hazard('sessions kept after demotion', 'Sessions are not invalidated when the user is demoted', 'security.sessionLifecycle'),
+    hazard('fixation named in passing', 'Regenerate the session id after login to prevent fixation', 'security.sessionLifecycle'),
+    { name: 'adding a session-timeout setting is a feature', input: askInput('Add a session timeout setting to the preferences screen'), tier: 'S' },
+    { name: 'rotating session ids is risky once repaired', input: askInput('Fix session rotation skipping the remember cookie'), tier: 'O' },
+    neighbour('deleted users listed', 'Show deleted users in the admin list with a badge', 'security.sessionLifecycle'),
+  ]);
+});
+
+describe('hazards: credential storage and weak randomness', () => {
+  runTable([
+    hazard('passwords in plain text', 'Passwords are stored in plain text in the users table', 'security.credentialStorage'),
+    hazard('an API key printed', 'The CLI prints the API key to stdout on login', 'security.credentialStorage'),
+    hazard('tokens logged', 'Access tokens are logged at debug level', 'security.credentialStorage'),
+    hazard('keys in the query string', 'API keys are passed in the query string', 'security.credentialStorage'),
+    hazard('Math.random for reset tokens', 'Password reset tokens are generated with Math.random', 'security.weakRandomness'),
+    hazard('predictable ids', 'Session ids are predictable', 'security.weakRandomness'),
+    hazard('nonce reuse', 'The same nonce is reused for every AES-GCM message', 'security.weakRandomness'),
+    neighbour('export as plain text', 'Export notes as plain text', 'security.credentialStorage'),
+    neighbour('plain-text request bodies', 'Accept plain text request bodies', 'security.credentialStorage'),
+    neighbour('Math.random for a colour', 'Use Math.random to pick the demo colour', 'security.weakRandomness'),
+    neighbour('predictable builds', 'Make the build output predictable across machines', 'security.weakRandomness'),
+  ]);
+});
+
+describe('hazards: header trust and request smuggling', () => {
+  runTable([
+    hazard('validating the Host header', 'Validate the Host header against ALLOWED_HOSTS', 'security.headerTrust'),
+    hazard('Content-Length with Transfer-Encoding', 'Reject requests with both Content-Length and Transfer-Encoding', 'security.headerTrust'),
+    hazard('newlines in header values', 'Header values containing newlines are written unchanged', 'security.headerTrust'),
+    hazard('trusting X-Real-IP', "Don't trust X-Real-IP from clients", 'security.headerTrust'),
+    hazard('CRLF in a Location header', 'Fix CRLF injection in res.location', 'security.headerTrust'),
+    neighbour('setting Content-Length', 'Set Content-Length on static file responses', 'security.headerTrust'),
+    neighbour('CRLF line endings', 'Normalise CRLF line endings in templates', 'security.headerTrust'),
+    neighbour('an IPv6 host header', 'Fix req.hostname for IPv6 host header with port', 'security.headerTrust'),
+    neighbour('a host option', 'Add a `host` option to the dev server', 'security.headerTrust'),
+  ]);
+});
+
+describe('hazards: resource exhaustion', () => {
+  runTable([
+    hazard('capping header count', 'Cap the number of headers in a request', 'security.resourceLimit'),
+    hazard('no recursion limit', 'JSON parser has no recursion limit', 'security.resourceLimit'),
+    hazard('a zip bomb', 'A zip bomb upload exhausts the disk', 'security.resourceLimit'),
+    hazard('huge payloads and OOM', 'Huge payloads crash the server with out of memory', 'security.resourceLimit'),
+    hazard('a slow validation regex', 'Email validation regex takes minutes on long inputs', 'security.resourceLimit'),
+    hazard('a maximum body size', 'Set a maximum request body size', 'security.resourceLimit'),
+    hazard('clients holding memory', 'Prevent unauthenticated clients from consuming lots of memory with large requests', 'security.resourceLimit'),
+    neighbour('a result limit option', 'Add a `limit` option for the number of search results', 'security.resourceLimit'),
+    neighbour('raising a body size default', 'Increase the default max body size to 10mb', 'security.resourceLimit'),
+    neighbour('an unbounded channel type', 'tokio: add an unbounded channel', 'security.resourceLimit'),
+  ]);
+});
+
+describe('hazards: integer bounds', () => {
+  runTable([
+    hazard('a length that wraps', 'Length field wraps around on 32-bit platforms', 'security.integerBounds'),
+    hazard('truncated 64-bit lengths', 'Truncation of 64-bit lengths when reading the header', 'security.integerBounds'),
+    hazard('signed/unsigned comparison', 'Signed/unsigned comparison in the bounds check', 'security.integerBounds'),
+    hazard('an allocation size overflow', 'Fix u32 overflow when computing the allocation size', 'security.integerBounds'),
+    hazard('reading past the end', 'Fix reading past the end of the buffer when the length prefix is negative', 'security.integerBounds'),
+    neighbour('CSS text overflow', 'Fix text overflow in the sidebar', 'security.integerBounds'),
+    neighbour('overflow on long titles', 'Fix horizontal overflow on long titles', 'security.integerBounds'),
+    neighbour('checked time arithmetic', 'time: avoid panicking on overflowing `Instant` arithmetic', 'security.integerBounds'),
+    neighbour('truncating titles', 'Truncate long titles in the list view', 'security.integerBounds'),
+  ]);
+});
+
+describe('hazards: ordering of writes and role changes', () => {
+  runTable([
+    hazard('webhooks delivered twice', 'Webhooks are delivered twice when the worker restarts', 'integrity.ordering'),
+    hazard('retries that double-apply', 'Retries can apply the same payment twice', 'integrity.ordering'),
+    hazard('updates out of order', 'Updates from two replicas are applied out of order', 'integrity.ordering'),
+    hazard('a demoted primary serving writes', 'Old primary keeps serving writes after it is demoted', 'exception.roleChange', 'F'),
+    hazard('a minority partition accepting writes', 'Writes are accepted by a minority partition after failover', 'exception.roleChange', 'F'),
+    neighbour('messages displayed twice', 'Messages are displayed twice in the chat view', 'integrity.ordering'),
+    neighbour('reordering columns', 'Reorder the columns in the export', 'integrity.ordering'),
+    { name: 'replicas accepting writes by configuration is not a role change', input: askInput('Replicas accept writes when replica-read-only is off'), not: 'F' },
+  ]);
+});
+
+describe('hazards: trivial frames keep alarming words incidental', () => {
+  runTable([
+    { name: 'docs about sessions after logout', input: askInput('docs: explain that sessions stay valid after logout until expiry'), tier: 'H' },
+    { name: 'a typo near a plain-text warning', input: askInput('Fix typo in the plain text password warning'), tier: 'H' },
+    { name: 'a bump for a CVE', input: askInput('Bump express to 4.19.2 for the open redirect CVE'), tier: 'H' },
+    { name: 'docs about body size limits', input: askInput('docs: explain how to set the maximum request body size'), tier: 'H' },
+    { name: 'a test-prefixed change naming a header check', input: askInput('test: add a case for the Host header check'), not: 'O', mentions: /incidental/ },
+    { name: 'a test-only path list naming liveness', input: askInput('Add a regression test for workers that park forever', { files: 1, linesChanged: 40, paths: ['tokio/tests/rt_park.rs'] }), not: 'O' },
+  ]);
+});
+
+describe('classifier rules adjusted alongside the hazard families', () => {
+  runTable([
+    { name: 'sanitising names that become paths', input: askInput('Sanitize attachment file names before writing them'), tier: 'O', signal: 'security.fileNames' },
+    { name: 'escaping identifier names stays codegen', input: askInput('compiler: escape keys that are not valid identifiers'), not: 'O' },
+    { name: 'changing the error type raised', input: askInput('Raise `ConfigError` instead of `KeyError` for a missing private key'), tier: 'S', signal: 'execute.errorType' },
+    { name: 'an imperative cache is a performance change', input: askInput('Cache the parsed certificates per hostname'), tier: 'S' },
+    { name: 'a mismatch warning reports wrong output', input: askInput('fix(ssr): avoid class mismatch warning for empty strings'), tier: 'S' },
+    { name: 'a compiler warning is still labour', input: askInput('Silence the unused-variable warning in the parser'), tier: 'H' },
+    { name: 'removing a duplicated test is labour', input: askInput('Remove duplicated test for the JSON parser'), tier: 'H' },
+    { name: 'regenerating a session id is not codegen', input: askInput('Regenerate the session id when privileges change'), tier: 'O' },
+    { name: 'regenerating stubs is codegen', input: askInput('Regenerate the gRPC stubs'), tier: 'H' },
+  ]);
+});
+
+describe('hazards: rule table hygiene', () => {
+  test('every rule id is unique and namespaced by its family', () => {
+    const ids = HAZARD_RULES.map((r) => r.id);
+    assert.equal(new Set(ids).size, ids.length);
+    for (const rule of HAZARD_RULES) assert.ok(rule.id.startsWith(`${rule.family}.`), rule.id);
+  });
+
+  test('a gate never blocks its own rule on the cases above', () => {
+    // The gate is a pre-check: whenever the full pattern matches, the gate must match too.
+    const samples = [
+      'tasks keep running after the runtime is dropped', 'the 500 page leaks internal file paths',
+      'revoked api keys are still accepted', 'passwords are stored in plain text',
+      'session ids are predictable', 'validate the host header', 'cap the number of headers in a request',
+      'length field wraps around on 32-bit platforms', 'webhooks are delivered twice',
+      'old primary keeps serving writes after it is demoted', 'toctou between check and open',
+      'the entry is evicted while a reader still holds it', 'the promise can resolve after the component is unmounted',
+    ];
+    for (const rule of HAZARD_RULES) {
+      for (const text of samples) {
+        if (rule.re.test(text)) assert.ok(rule.gate.test(text), `${rule.id} gate blocks "${text}"`);
+      }
+    }
+  });
+});
