@@ -14,6 +14,12 @@ function build(): void {
   if (result.status !== 0) throw new Error('build of the extension and the integration suite failed');
 }
 
+/** The suites that must pass: the main one, and the same extension in an untrusted folder. */
+const SUITES = [
+  { name: 'integration suite', entry: 'index.js', runDir: 'suite', workspaceTrust: false },
+  { name: 'untrusted-workspace suite', entry: 'untrusted/index.js', runDir: 'untrusted', workspaceTrust: true },
+];
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   build();
@@ -21,37 +27,20 @@ async function main(): Promise<number> {
   const grepIndex = args.indexOf('--grep');
   const env: Record<string, string> = {};
   if (grepIndex >= 0 && args[grepIndex + 1]) env.LADDER_TEST_GREP = args[grepIndex + 1] as string;
+  const run = (entry: string, runDir: string, extra: { workspaceTrust?: boolean; onLog?: (line: string) => void; env?: Record<string, string> } = {}) =>
+    runSuiteInCodeServer({ extensionPath: root, testsPath: join(root, 'out', 'test', 'integration', entry), workspace, runDir: join(runRoot, runDir), env, ...extra });
 
   if (!args.includes('--only-failing-proof')) {
-    const started = Date.now();
-    const code = await runSuiteInCodeServer({
-      extensionPath: root,
-      testsPath: join(root, 'out', 'test', 'integration', 'index.js'),
-      workspace,
-      runDir: join(runRoot, 'suite'),
-      env,
-    });
-    console.log(`integration suite exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    if (code !== 0) return code;
-    const untrusted = await runSuiteInCodeServer({
-      extensionPath: root,
-      testsPath: join(root, 'out', 'test', 'integration', 'untrusted', 'index.js'),
-      workspace,
-      runDir: join(runRoot, 'untrusted'),
-      workspaceTrust: true,
-      env,
-    });
-    console.log(`untrusted-workspace suite exited with ${untrusted}`);
-    if (untrusted !== 0) return untrusted;
+    for (const suite of SUITES) {
+      const started = Date.now();
+      const code = await run(suite.entry, suite.runDir, { workspaceTrust: suite.workspaceTrust });
+      console.log(`${suite.name} exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      if (code !== 0) return code;
+    }
   }
 
-  const failing = await runSuiteInCodeServer({
-    extensionPath: root,
-    testsPath: join(root, 'out', 'test', 'integration', 'failing', 'index.js'),
-    workspace,
-    runDir: join(runRoot, 'failing'),
-    onLog: () => undefined,
-  });
+  // No --grep here: the proof needs its one failing test to run.
+  const failing = await run('failing/index.js', 'failing', { onLog: () => undefined, env: {} });
   if (failing === 0) {
     console.error('harness check FAILED: the deliberately failing suite exited 0, so failures would not propagate');
     return 1;

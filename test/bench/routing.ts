@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { classifyRequest } from '../../src/core/routing/classifier';
 import type { ClassifyInput } from '../../src/core/routing/classifier';
-import { parseEvalFile } from '../../src/core/routing/eval';
+import { classifyInputOf, parseEvalFile } from '../../src/core/routing/eval';
 
 const DEV_SET = resolve(__dirname, '../../../shared/routing/dev.jsonl');
 const FALLBACK = resolve(__dirname, '../support/fixtures/routing/own.jsonl');
@@ -21,15 +21,7 @@ function loadInputs(): ClassifyInput[] {
   }
   const { items, errors } = parseEvalFile(text, file);
   if (errors.length > 0) throw new Error(errors.join('\n'));
-  return items.map((item) => ({
-    command: 'ask',
-    text: item.request,
-    context: {
-      ...(item.files !== null ? { files: item.files } : {}),
-      ...(item.linesChanged !== null ? { linesChanged: item.linesChanged } : {}),
-      paths: item.paths,
-    },
-  }));
+  return items.map(classifyInputOf);
 }
 
 function percentile(sorted: Float64Array, p: number): number {

@@ -2,6 +2,7 @@ import type { StepType } from '../steps';
 import type { Tier } from '../tiers';
 import { TIERS, compareTiers, isTier } from '../tiers';
 import { classifyRequest } from './classifier';
+import type { ClassifyInput } from './classifier';
 import type { EstimateCostUsd } from './policy';
 import { DEFAULT_LADDER } from './policy';
 
@@ -127,9 +128,9 @@ function itemProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Routes one eval item as a free-form Ask with the item's diff statistics as context. */
-export function routeItem(item: EvalItem): RoutedItem {
-  const c = classifyRequest({
+/** An eval item as the classifier sees it: a free-form Ask with the item's diff statistics as context. */
+export function classifyInputOf(item: EvalItem): ClassifyInput {
+  return {
     command: 'ask',
     text: item.request,
     context: {
@@ -137,7 +138,12 @@ export function routeItem(item: EvalItem): RoutedItem {
       ...(item.linesChanged !== null ? { linesChanged: item.linesChanged } : {}),
       paths: item.paths,
     },
-  });
+  };
+}
+
+/** Routes one eval item (see classifyInputOf). */
+export function routeItem(item: EvalItem): RoutedItem {
+  const c = classifyRequest(classifyInputOf(item));
   const routed: RoutedItem = {
     id: item.id,
     tier: c.tier,
