@@ -10,8 +10,25 @@
 
 const SURROGATE = /[\ud800-\udfff]/;
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
+/** FNV-1a, taken a little-endian 32-bit word at a time (see {@link ledgerKeyHash}). */
+export const KEY_HASH_OFFSET = 0x811c9dc5 | 0;
+export const KEY_HASH_PRIME = 0x01000193;
+
+/**
+ * The hash keys are filed under: FNV-1a over the key's little-endian 32-bit words, then
+ * its last 0-3 bytes one at a time. The line scanner computes the same while it reads a
+ * callId, so a load does not hash each key twice.
+ */
+export function ledgerKeyHash(bytes: Uint8Array, start: number, end: number): number {
+  let hash = KEY_HASH_OFFSET;
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    const word = (bytes[i] as number) | ((bytes[i + 1] as number) << 8) | ((bytes[i + 2] as number) << 16) | ((bytes[i + 3] as number) << 24);
+    hash = Math.imul(hash ^ word, KEY_HASH_PRIME);
+  }
+  for (; i < end; i++) hash = Math.imul(hash ^ (bytes[i] as number), KEY_HASH_PRIME);
+  return hash;
+}
 const INITIAL_SLOTS = 1 << 12;
 const INITIAL_BYTES = 1 << 16;
 /** A callId is a UUID: room for this many bytes per reserved key. */
@@ -53,15 +70,20 @@ export class LedgerKeySet {
    * rehashing its way up from a few thousand.
    */
   reserve(count: number): void {
-    while (this.table.length < 4 * count) this.rehash();
+    let slots = this.table.length >> 1;
+    while (slots < 2 * count) slots *= 2;
+    if (slots > this.table.length >> 1) this.rehash(slots);
     if (this.starts.length < count) this.growEntries(count);
     if (this.arena.length < count * TYPICAL_KEY_BYTES) this.growArena(count * TYPICAL_KEY_BYTES);
   }
 
   /** Whether the key held in bytes [start, end) of `bytes` is in the set; adds it when `add`. */
   hasBytes(bytes: Uint8Array, start: number, end: number, add: boolean): boolean {
-    let hash = FNV_OFFSET;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ (bytes[i] as number), FNV_PRIME);
+    return this.hasHashed(bytes, start, end, ledgerKeyHash(bytes, start, end), add);
+  }
+
+  /** {@link hasBytes} with the key's {@link ledgerKeyHash} already worked out. */
+  hasHashed(bytes: Uint8Array, start: number, end: number, hash: number, add: boolean): boolean {
     const length = end - start;
     const table = this.table;
     const mask = (table.length >> 1) - 1;
@@ -110,7 +132,7 @@ export class LedgerKeySet {
     this.count += 1;
     this.table[2 * slot] = hash;
     this.table[2 * slot + 1] = entry + 1;
-    if (this.count * 4 > this.table.length) this.rehash();
+    if (this.count * 4 > this.table.length) this.rehash(this.table.length);
   }
 
   private growArena(size: number): void {
@@ -129,10 +151,15 @@ export class LedgerKeySet {
     this.lengths = grow(this.lengths);
   }
 
-  private rehash(): void {
+  /** Moves every entry into a table of `slots` slots (a power of two). */
+  private rehash(slots: number): void {
     const old = this.table;
-    const table = new Int32Array(old.length * 2);
-    const mask = (table.length >> 1) - 1;
+    const table = new Int32Array(2 * slots);
+    const mask = slots - 1;
+    if (this.count === 0) {
+      this.table = table;
+      return;
+    }
     for (let i = 0; i < old.length; i += 2) {
       const entry = old[i + 1] as number;
       if (entry === 0) continue;

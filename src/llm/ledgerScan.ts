@@ -1,5 +1,6 @@
 import type { Tier } from '../core/tiers';
 import type { CallOutcome, CallRecord, CacheMiss, LedgerUsage } from '../core/ledger/record';
+import { KEY_HASH_OFFSET, KEY_HASH_PRIME } from './ledgerKeys';
 
 /*
  * A byte-level reader for the ledger lines the store itself writes, so a 100k-record
@@ -16,8 +17,8 @@ import type { CallOutcome, CallRecord, CacheMiss, LedgerUsage } from '../core/le
  * over mutated lines.
  *
  * The layout is a fixed alternation of literal bytes (punctuation and keys, and `v`'s
- * only value) and values; the literals are compared a 32-bit word at a time, and strings
- * are run through a word at a time too.
+ * only value) and values; the literals are compared 8 bytes at a time, and strings are
+ * run through a 32-bit word at a time.
  */
 
 const QUOTE = 0x22;
@@ -38,8 +39,6 @@ const TEXT_MAX = 500;
 const SERVICE_TIER_MAX = 40;
 const KEY_MARK = 'sk-ant-';
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
 /** Direct-mapped string cache: labels repeat (models, commands, reasons, workspace, task). */
 const INTERN_SLOTS = 4096;
 /** Each cached string's bytes are kept too (up to this many), to compare a word at a time. */
@@ -58,16 +57,24 @@ const OUTCOME = 7;
 /** A byte sequence compared in place: whole little-endian words first, then the tail bytes. */
 interface Literal {
   length: number;
-  words: Int32Array;
+  /** Where each 8-byte piece starts (the last one overlaps the one before when the length is not a multiple of 8). */
+  offsets: Int32Array;
+  /** Each piece read as a float64: printable ASCII is never a NaN or a zero, so equal values mean equal bytes. */
+  pieces: Float64Array;
   bytes: Uint8Array;
 }
 
 function literal(text: string): Literal {
   const bytes = Uint8Array.from(Buffer.from(text, 'latin1'));
-  const words = new Int32Array(bytes.length >> 2);
   const view = new DataView(bytes.buffer);
-  for (let i = 0; i < words.length; i++) words[i] = view.getInt32(i * 4, true);
-  return { length: bytes.length, words, bytes };
+  const starts: number[] = [];
+  if (bytes.length >= 8) {
+    for (let at = 0; at + 8 <= bytes.length; at += 8) starts.push(at);
+    if (bytes.length % 8 !== 0) starts.push(bytes.length - 8);
+  }
+  const offsets = Int32Array.from(starts);
+  const pieces = Float64Array.from(starts.map((at) => view.getFloat64(at, true)));
+  return { length: bytes.length, offsets, pieces, bytes };
 }
 
 /**
@@ -167,9 +174,10 @@ function latin1(buf: Buffer, start: number, end: number): string {
 
 /** Reads call-record lines from bytes; one per store (it keeps a small string cache). */
 export class LedgerLineScanner {
-  /** Where the callId of the last record scanned lies in its buffer (its key, as bytes). */
+  /** Where the callId of the last record scanned lies in its buffer (its key, as bytes), and its ledgerKeyHash. */
   callIdStart = 0;
   callIdEnd = 0;
+  callIdHash = 0;
   /** After {@link scanLine} found a record: the index of the newline ending its line. */
   lineEnd = 0;
   /** Just after the closing brace of the last record read. */
@@ -340,6 +348,9 @@ export class LedgerLineScanner {
           this.texts[index] = text;
           this.callIdStart = this.strStart;
           this.callIdEnd = pos;
+          // The string's hash is the key hash: whole words then the last bytes, as the
+          // callId is followed by a whole literal, so no word was cut short by the end.
+          this.callIdHash = this.strHash;
         }
         return pos;
       }
@@ -365,15 +376,19 @@ export class LedgerLineScanner {
     }
   }
 
+  /** Whether the bytes at `pos` are `lit`: 8 bytes at a time, or byte by byte when it is shorter. */
   private matches(pos: number, lit: Literal): boolean {
     if (pos + lit.length > this.end) return false;
-    const view = this.view;
-    const words = lit.words;
-    let at = pos;
-    for (let i = 0; i < words.length; i++, at += 4) if (view.getInt32(at, true) !== words[i]) return false;
+    const offsets = lit.offsets;
+    if (offsets.length > 0) {
+      const view = this.view;
+      const pieces = lit.pieces;
+      for (let i = 0; i < offsets.length; i++) if (view.getFloat64(pos + (offsets[i] as number), true) !== pieces[i]) return false;
+      return true;
+    }
     const buf = this.buf;
     const bytes = lit.bytes;
-    for (let i = words.length * 4; i < bytes.length; i++, at++) if (buf[at] !== bytes[i]) return false;
+    for (let i = 0; i < bytes.length; i++) if (buf[pos + i] !== bytes[i]) return false;
     return true;
   }
 
@@ -381,19 +396,21 @@ export class LedgerLineScanner {
    * The string whose characters start at `pos` (after its opening quote), made only of
    * printable ASCII without escapes, so its bytes are its characters. Returns the
    * position of the closing quote, or -1. Runs a word at a time until a word holds the
-   * closing quote (or a byte that makes it decline).
+   * closing quote (or a byte that makes it decline). Hashes as it goes, word by word
+   * then byte by byte: the same as ledgerKeyHash over the string when a whole word
+   * follows its closing quote before `end`.
    */
   private string(pos: number): number {
     const buf = this.buf;
     const end = this.end;
     const view = this.view;
-    let hash = FNV_OFFSET;
+    let hash = KEY_HASH_OFFSET;
     let i = pos;
     const lastWord = end - 4;
     while (i <= lastWord) {
       const w = view.getInt32(i, true);
       if (hasSpecialByte(w)) break;
-      hash = Math.imul(hash ^ w, FNV_PRIME);
+      hash = Math.imul(hash ^ w, KEY_HASH_PRIME);
       i += 4;
     }
     for (; i < end; i++) {
@@ -405,7 +422,7 @@ export class LedgerLineScanner {
         return i;
       }
       if (c < 0x20 || c > 0x7e || c === BACKSLASH) return -1;
-      hash = Math.imul(hash ^ c, FNV_PRIME);
+      hash = Math.imul(hash ^ c, KEY_HASH_PRIME);
     }
     return -1;
   }
@@ -498,12 +515,13 @@ export class LedgerLineScanner {
 
   /**
    * Whether the last string's bytes equal the cached bytes of `slot` (same length known),
-   * word by word; the last word overlaps the one before rather than going byte by byte.
+   * 8 bytes at a time as float64s (both sides are printable ASCII: never a NaN or a
+   * zero); the last piece overlaps the one before rather than going byte by byte.
    */
   private sameAsCached(slot: number, length: number): boolean {
     const base = slot * INTERN_BYTES;
     const start = this.strStart;
-    if (length < 4) {
+    if (length < 8) {
       const buf = this.buf;
       const bytes = this.internBytes;
       for (let i = 0; i < length; i++) if (buf[start + i] !== bytes[base + i]) return false;
@@ -511,8 +529,8 @@ export class LedgerLineScanner {
     }
     const view = this.view;
     const cached = this.internView;
-    for (let i = 0; i < length - 4; i += 4) if (view.getInt32(start + i, true) !== cached.getInt32(base + i, true)) return false;
-    return view.getInt32(start + length - 4, true) === cached.getInt32(base + length - 4, true);
+    for (let i = 0; i < length - 8; i += 8) if (view.getFloat64(start + i, true) !== cached.getFloat64(base + i, true)) return false;
+    return view.getFloat64(start + length - 8, true) === cached.getFloat64(base + length - 8, true);
   }
 
 }

@@ -282,7 +282,7 @@ export class LedgerStore {
       const newline = record !== undefined ? scanner.lineEnd : data.indexOf(NEWLINE, from);
       if (newline === -1) return from;
       state.lines += 1;
-      if (record !== undefined) this.deliver(record, this.known.hasBytes(data, scanner.callIdStart, scanner.callIdEnd, true), sink, report);
+      if (record !== undefined) this.deliver(record, this.known.hasHashed(data, scanner.callIdStart, scanner.callIdEnd, scanner.callIdHash, true), sink, report);
       else this.takeLine(data.toString('utf8', from, newline), name, state.lines, sink, report);
       state.offset += newline + 1 - from;
       from = newline + 1;
@@ -297,7 +297,7 @@ export class LedgerStore {
       return;
     }
     // The key straight from the line's bytes: the callId's characters are its bytes.
-    this.deliver(record, this.known.hasBytes(data, this.scanner.callIdStart, this.scanner.callIdEnd, true), sink, report);
+    this.deliver(record, this.known.hasHashed(data, this.scanner.callIdStart, this.scanner.callIdEnd, this.scanner.callIdHash, true), sink, report);
   }
 
   private takeLine(text: string, file: string, line: number, sink: (record: LedgerRecord) => void, report: LoadReport): void {

@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { LedgerLineScanner } from '../../../src/llm/ledgerScan';
+import { ledgerKeyHash } from '../../../src/llm/ledgerKeys';
 import type { LedgerRecord } from '../../../src/core/ledger/record';
 import { parseLedgerRecord } from '../../../src/core/ledger/record';
 import { seededRandom } from '../../support/fixtures/usage/builders';
@@ -28,7 +29,7 @@ function scanAgrees(scanner: LedgerLineScanner, line: string): 'scanned' | 'decl
   const start = Buffer.byteLength('{"v":1}\n');
   const end = start + Buffer.byteLength(line);
   const scanned = scanner.scan(bytes, start, end);
-  const { callIdStart, callIdEnd } = scanner;
+  const { callIdStart, callIdEnd, callIdHash } = scanner;
   // Finding the line's end itself must give the same answer as being told where it is.
   const inChunk = scanner.scanLine(bytes, start, bytes.length);
   assert.equal(inChunk === undefined, scanned === undefined, `scanLine and scan disagree on: ${line}`);
@@ -41,6 +42,7 @@ function scanAgrees(scanner: LedgerLineScanner, line: string): 'scanned' | 'decl
   assert.equal(JSON.stringify(scanned), JSON.stringify(full), line);
   assert.deepEqual(scanned, full, line);
   assert.equal(bytes.toString('latin1', callIdStart, callIdEnd), scanned.callId, 'the callId bytes the store dedupes on');
+  assert.equal(callIdHash, ledgerKeyHash(bytes, callIdStart, callIdEnd), 'the hash the key set files the callId under');
   return 'scanned';
 }
 
