@@ -1,3 +1,5 @@
+import { KEY_HASH_OFFSET, KEY_HASH_PRIME } from './ledgerScan';
+
 /*
  * The store's set of record keys (callIds), kept as bytes in typed arrays rather than as
  * 100k JS strings in a Set: the garbage collector never traces it, a load does not copy
@@ -10,9 +12,6 @@
 
 const SURROGATE = /[\ud800-\udfff]/;
 
-/** FNV-1a, taken a little-endian 32-bit word at a time (see {@link ledgerKeyHash}). */
-export const KEY_HASH_OFFSET = 0x811c9dc5 | 0;
-export const KEY_HASH_PRIME = 0x01000193;
 
 /**
  * The hash keys are filed under: FNV-1a over the key's little-endian 32-bit words, then

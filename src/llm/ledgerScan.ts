@@ -1,6 +1,5 @@
 import type { Tier } from '../core/tiers';
 import type { CallOutcome, CallRecord, CacheMiss, LedgerUsage } from '../core/ledger/record';
-import { KEY_HASH_OFFSET, KEY_HASH_PRIME } from './ledgerKeys';
 
 /*
  * A byte-level reader for the ledger lines the store itself writes, so a 100k-record
@@ -38,6 +37,15 @@ const LABEL_MAX = 200;
 const TEXT_MAX = 500;
 const SERVICE_TIER_MAX = 40;
 const KEY_MARK = 'sk-ant-';
+
+/**
+ * FNV-1a, taken a little-endian 32-bit word at a time: how strings are hashed while they
+ * are read, and so how the store's key set files callIds (ledgerKeyHash). Defined here,
+ * where the hot loop uses them: an imported constant is a getter call per use under the
+ * CommonJS transform the tests and benchmarks run through.
+ */
+export const KEY_HASH_OFFSET = 0x811c9dc5 | 0;
+export const KEY_HASH_PRIME = 0x01000193;
 
 /** Direct-mapped string cache: labels repeat (models, commands, reasons, workspace, task). */
 const INTERN_SLOTS = 4096;

@@ -275,9 +275,9 @@ export class LedgerSummary {
   private lastDayNumber = -1;
   private lastDay: DayState | undefined;
   private readonly taskRows = new Map<string, TaskState>();
-  /** Task ids in first-seen order from `orderHead` on: who is dropped past `maxTasks`. */
-  private taskOrder: string[] = [];
-  private orderHead = 0;
+  /** The rows in first-seen order, oldest at `ringHead` once full: who is dropped past `maxTasks`. */
+  private readonly ring: TaskState[] = [];
+  private ringHead = 0;
   private lastTask: TaskState | undefined;
   private readonly verdictStats: VerdictStats;
   private readonly opusModel: string;
@@ -448,21 +448,18 @@ export class LedgerSummary {
    * per task to the garbage collector.
    */
   private newTask(record: CallRecord): TaskState {
-    let task: TaskState | undefined;
-    if (this.taskRows.size >= this.maxTasks && this.orderHead < this.taskOrder.length) {
-      const oldest = this.taskOrder[this.orderHead] as string;
-      this.orderHead += 1;
-      if (this.orderHead >= 1024 && this.orderHead * 2 >= this.taskOrder.length) {
-        this.taskOrder = this.taskOrder.slice(this.orderHead);
-        this.orderHead = 0;
-      }
-      task = this.taskRows.get(oldest);
-      this.taskRows.delete(oldest);
+    let task: TaskState;
+    if (this.ring.length >= this.maxTasks && this.ring.length > 0) {
+      // The ring is full: its oldest row becomes the newest.
+      task = this.ring[this.ringHead] as TaskState;
+      this.taskRows.delete(task.taskId);
+      this.ringHead = (this.ringHead + 1) % this.ring.length;
+    } else {
+      task = new TaskState();
+      this.ring.push(task);
     }
-    task ??= new TaskState();
     task.start(record);
     this.taskRows.set(record.taskId, task);
-    this.taskOrder.push(record.taskId);
     return task;
   }
 
