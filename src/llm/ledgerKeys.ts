@@ -46,6 +46,10 @@ export class LedgerKeySet {
   private used = 0;
   private count = 0;
   private scratch = Buffer.allocUnsafe(256);
+  /** The last string key encoded into `scratch`, with its length and hash. */
+  private lastKey: string | undefined;
+  private lastLength = 0;
+  private lastHash = 0;
   private readonly odd = new Set<string>();
 
   /** How many keys are held. */
@@ -99,15 +103,21 @@ export class LedgerKeySet {
 
   /** Whether `key` is in the set; adds it when `add`. */
   hasString(key: string, add: boolean): boolean {
-    if (SURROGATE.test(key)) {
-      const had = this.odd.has(key);
-      if (add) this.odd.add(key);
-      return had;
+    if (key !== this.lastKey) {
+      // An append asks twice (before and after its write): encode and hash once.
+      this.lastKey = undefined;
+      if (SURROGATE.test(key)) {
+        const had = this.odd.has(key);
+        if (add) this.odd.add(key);
+        return had;
+      }
+      const needed = Buffer.byteLength(key, 'utf8');
+      if (needed > this.scratch.length) this.scratch = Buffer.allocUnsafe(needed * 2);
+      this.lastLength = this.scratch.write(key, 0, 'utf8');
+      this.lastHash = ledgerKeyHash(this.scratch, 0, this.lastLength);
+      this.lastKey = key;
     }
-    const needed = Buffer.byteLength(key, 'utf8');
-    if (needed > this.scratch.length) this.scratch = Buffer.allocUnsafe(needed * 2);
-    const length = this.scratch.write(key, 0, 'utf8');
-    return this.hasBytes(this.scratch, 0, length, add);
+    return this.hasHashed(this.scratch, 0, this.lastLength, this.lastHash, add);
   }
 
   private sameBytes(entry: number, bytes: Uint8Array, start: number, length: number): boolean {
