@@ -49,7 +49,7 @@ export const KEY_HASH_PRIME = 0x01000193;
 
 /** Direct-mapped string cache: labels repeat (models, commands, reasons, workspace, task). */
 const INTERN_SLOTS = 4096;
-/** Each cached string's bytes are kept too (up to this many), to compare a word at a time. */
+/** Each cached string's bytes are kept too (up to this many), to compare 8 bytes at a time. */
 const INTERN_BYTES = 64;
 
 /** How a value in the layout is read. */
@@ -62,7 +62,7 @@ const COUNT = 5;
 const SERVICE_TIER = 6;
 const OUTCOME = 7;
 
-/** A byte sequence compared in place: whole little-endian words first, then the tail bytes. */
+/** A byte sequence compared in place: 8 bytes at a time when it is that long, else byte by byte. */
 interface Literal {
   length: number;
   /** Where each 8-byte piece starts (the last one overlaps the one before when the length is not a multiple of 8). */

@@ -21,6 +21,11 @@ import { LedgerLineScanner } from './ledgerScan';
  * - A torn last line (from such a crash) is skipped and reported; before this process
  *   first appends to a file whose last byte is not a newline, it starts with one so the
  *   fragment cannot swallow the next record.
+ *
+ * Loading reads each line straight from the file's bytes: LedgerLineScanner vouches for
+ * the lines this store writes, and every other line (verdicts, other writers' layouts,
+ * damage) goes through JSON.parse and the record schema. Keys are kept as bytes in a
+ * LedgerKeySet rather than as strings, so the garbage collector never walks them.
  */
 
 const FILE_PATTERN = /^ledger-(\d{4}-\d{2})\.jsonl$/;

@@ -152,12 +152,14 @@ function tierStats(tiers: Record<Tier, TierStats>, tier: Tier): TierStats {
     default: return tiers.F;
   }
 }
+/** Tiers by {@link tierCode} (0 is unused). */
 const TIER_OF_CODE: readonly Tier[] = ['H', 'H', 'S', 'O', 'F'];
 
 /**
  * A task's running row, kept flat (tiers packed in a number, the common single model
- * in a field) and recycled when trimmed, so 30k tasks in a load are not 100k small
- * objects for the garbage collector. {@link TaskRow}s are made from it on demand.
+ * in a field) and reused for a newer task once its task is dropped past the cap, so 30k
+ * tasks in a load are not 100k small objects for the garbage collector. {@link TaskRow}s
+ * are made from it on demand.
  */
 class TaskState {
   taskId = '';
