@@ -373,7 +373,8 @@ export class LedgerLineScanner {
         return pos;
       }
       default: {
-        for (const outcome of OUTCOMES) {
+        for (let i = 0; i < OUTCOMES.length; i++) {
+          const outcome = OUTCOMES[i] as CallOutcome;
           if (outcome.length === length && this.sameText(outcome)) {
             this.outcome = outcome;
             return pos;

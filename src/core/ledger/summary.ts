@@ -156,8 +156,7 @@ function tierStats(tiers: Record<Tier, TierStats>, tier: Tier): TierStats {
 const TIER_OF_CODE: readonly Tier[] = ['H', 'H', 'S', 'O', 'F'];
 
 /**
- * A task's running row, kept flat (tiers packed in a number, the common single model
- * in a field) and reused for a newer task once its task is dropped past the cap, so 30k
+ * A task's running row, kept flat (tiers packed in a number) and reused for a newer task once its task is dropped past the cap, so 30k
  * tasks in a load are not 100k small objects for the garbage collector. {@link TaskRow}s
  * are made from it on demand.
  */
@@ -173,8 +172,8 @@ class TaskState {
   tierOrder = 0;
   tierCount = 0;
   finalTier: Tier = 'H';
-  model = '';
-  moreModels: string[] | undefined = undefined;
+  /** Models in first-use order; the array is kept when the row is reused, so it is not reallocated. */
+  readonly models: string[] = [];
   escalations = 0;
   fallbacks = 0;
   outcome: CallRecord['outcome'] = 'ok';
@@ -191,8 +190,8 @@ class TaskState {
     this.tierOrder = 0;
     this.tierCount = 0;
     this.finalTier = record.tier;
-    this.model = record.model;
-    this.moreModels = undefined;
+    this.models.length = 0;
+    this.models.push(record.model);
     this.escalations = 0;
     this.fallbacks = 0;
     this.outcome = record.outcome;
@@ -203,7 +202,7 @@ class TaskState {
     this.calls += 1;
     this.micros += micros;
     this.addTier(tierCode(record.tier));
-    if (record.model !== this.model && !(this.moreModels?.includes(record.model) ?? false)) (this.moreModels ??= []).push(record.model);
+    if (record.model !== this.models[0] && !this.models.includes(record.model)) this.models.push(record.model);
     if (record.outcome === 'escalated') this.escalations += 1;
     if (record.outcome === 'fellBack') this.fallbacks += 1;
     if (record.time < this.firstTime) this.firstTime = record.time;
@@ -219,7 +218,7 @@ class TaskState {
     for (let i = 0; i < this.tierCount; i++) tiers.push(TIER_OF_CODE[(this.tierOrder >> (3 * i)) & 7] as Tier);
     const row: TaskRow = {
       taskId: this.taskId, command: this.command, workspace: this.workspace, firstTime: this.firstTime, lastTime: this.lastTime,
-      calls: this.calls, micros: this.micros, tiers, finalTier: this.finalTier, models: [this.model, ...(this.moreModels ?? [])],
+      calls: this.calls, micros: this.micros, tiers, finalTier: this.finalTier, models: [...this.models],
       escalations: this.escalations, fallbacks: this.fallbacks, outcome: this.outcome,
     };
     if (this.verdict !== undefined) row.verdict = this.verdict;
@@ -233,8 +232,11 @@ class TaskState {
   }
 }
 
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
+/** The two-digit number at `at` in `time`, or -1 when it is not two digits. */
+function twoDigits(time: string, at: number): number {
+  const high = time.charCodeAt(at) - 48;
+  const low = time.charCodeAt(at + 1) - 48;
+  return high >= 0 && high <= 9 && low >= 0 && low <= 9 ? high * 10 + low : -1;
 }
 
 /**
@@ -243,17 +245,17 @@ function isDigit(code: number): boolean {
  * time is not shaped so.
  */
 function timeNumber(time: string, withHour: boolean): number {
-  if (time.length < 13 || time.charCodeAt(4) !== 45 || time.charCodeAt(7) !== 45 || (withHour && time.charCodeAt(10) !== 84)) return -1;
-  let n = 0;
-  for (const i of withHour ? HOUR_DIGITS : DATE_DIGITS) {
-    const c = time.charCodeAt(i);
-    if (!isDigit(c)) return -1;
-    n = n * 10 + (c - 48);
-  }
-  return n;
+  if (time.length < 13 || time.charCodeAt(4) !== 45 || time.charCodeAt(7) !== 45) return -1;
+  const century = twoDigits(time, 0);
+  const year = twoDigits(time, 2);
+  const month = twoDigits(time, 5);
+  const day = twoDigits(time, 8);
+  if (century < 0 || year < 0 || month < 0 || day < 0) return -1;
+  const date = ((century * 100 + year) * 100 + month) * 100 + day;
+  if (!withHour) return date;
+  const hour = twoDigits(time, 11);
+  return time.charCodeAt(10) !== 84 || hour < 0 ? -1 : date * 100 + hour;
 }
-const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
-const HOUR_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12];
 
 /**
  * Running totals over ledger records, one record at a time in O(1) (per-task rows and
