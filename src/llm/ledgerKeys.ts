@@ -106,18 +106,40 @@ export class LedgerKeySet {
     if (key !== this.lastKey) {
       // An append asks twice (before and after its write): encode and hash once.
       this.lastKey = undefined;
-      if (SURROGATE.test(key)) {
+      const length = this.encode(key);
+      if (length < 0) {
         const had = this.odd.has(key);
         if (add) this.odd.add(key);
         return had;
       }
-      const needed = Buffer.byteLength(key, 'utf8');
-      if (needed > this.scratch.length) this.scratch = Buffer.allocUnsafe(needed * 2);
-      this.lastLength = this.scratch.write(key, 0, 'utf8');
-      this.lastHash = ledgerKeyHash(this.scratch, 0, this.lastLength);
+      this.lastLength = length;
+      this.lastHash = ledgerKeyHash(this.scratch, 0, length);
       this.lastKey = key;
     }
     return this.hasHashed(this.scratch, 0, this.lastLength, this.lastHash, add);
+  }
+
+  /**
+   * Writes `key` as UTF-8 into `scratch` and returns its length, or -1 for a key with a
+   * surrogate (kept as a string instead). ASCII, the usual callId, is copied in a loop:
+   * cheaper than the two native calls an encode takes.
+   */
+  private encode(key: string): number {
+    if (key.length > this.scratch.length) this.scratch = Buffer.allocUnsafe(key.length * 2);
+    const scratch = this.scratch;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      if (c >= 0x80) return this.encodeWide(key);
+      scratch[i] = c;
+    }
+    return key.length;
+  }
+
+  private encodeWide(key: string): number {
+    if (SURROGATE.test(key)) return -1;
+    const needed = Buffer.byteLength(key, 'utf8');
+    if (needed > this.scratch.length) this.scratch = Buffer.allocUnsafe(needed * 2);
+    return this.scratch.write(key, 0, 'utf8');
   }
 
   private sameBytes(entry: number, bytes: Uint8Array, start: number, length: number): boolean {
