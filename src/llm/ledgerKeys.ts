@@ -12,7 +12,6 @@ import { KEY_HASH_OFFSET, KEY_HASH_PRIME } from './ledgerScan';
 
 const SURROGATE = /[\ud800-\udfff]/;
 
-
 /**
  * The hash keys are filed under: FNV-1a over the key's little-endian 32-bit words, then
  * its last 0-3 bytes one at a time. The line scanner computes the same while it reads a
@@ -28,6 +27,7 @@ export function ledgerKeyHash(bytes: Uint8Array, start: number, end: number): nu
   for (; i < end; i++) hash = Math.imul(hash ^ (bytes[i] as number), KEY_HASH_PRIME);
   return hash;
 }
+
 const INITIAL_SLOTS = 1 << 12;
 const INITIAL_BYTES = 1 << 16;
 /** A callId is a UUID: room for this many bytes per reserved key. */

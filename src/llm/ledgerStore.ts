@@ -226,7 +226,7 @@ export class LedgerStore {
       }
       try {
         // Room in the key set for the file's records up front (a line is ~450 bytes).
-        const { size } = await handle.stat();
+        const { size } = fs.fstatSync(handle.fd);
         this.known.reserve(this.known.size + Math.ceil(Math.max(0, size - state.offset) / TYPICAL_LINE_BYTES));
         await this.readFrom(handle, name, state, sink, report);
       } finally {
