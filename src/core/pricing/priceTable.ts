@@ -181,7 +181,14 @@ function indexOf(table: PriceTable): TableIndex {
       byId.set(id, list);
     }
   }
-  for (const list of byId.values()) list.sort((a, b) => (a.effectiveFrom ?? '').localeCompare(b.effectiveFrom ?? ''));
+  // ISO dates order as plain strings; localeCompare would pull in ICU on first use (~6 ms).
+  for (const list of byId.values()) {
+    list.sort((a, b) => {
+      const x = a.effectiveFrom ?? '';
+      const y = b.effectiveFrom ?? '';
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  }
   index = { byId, ceiling: ceilingOf(table) };
   indexes.set(table, index);
   return index;
