@@ -87,11 +87,6 @@ export class WorkspaceContext implements vscode.Disposable {
     return out;
   }
 
-  /** Why files were left out of the context, for the log ("what was left out"). */
-  exclusions(): { path: string; reason?: string }[] {
-    return this.index?.exclusions().map((s) => ({ path: s.path, reason: s.reason })) ?? [];
-  }
-
   private ensureScanned(): Promise<void> {
     this.scanning ??= this.scan();
     return this.scanning;
