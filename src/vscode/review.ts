@@ -174,9 +174,13 @@ export class ReviewService implements vscode.Disposable {
     lines.push('## Route', '', ...outcomes.map((o) => `- ${o.plan.model} (${TIER_LABELS[o.plan.tier]}): ${o.plan.reasons.join(' → ')}`), '');
     lines.push('---', `**Task cost: ${formatUsd(costMicros)}** over ${calls.length} call(s) (${calls.map((r) => `${r.model} ${formatUsd(r.costMicros)}`).join(', ')}).`, '');
     const uri = this.c.results.create('ladder-result', `${title} report.md`, lines.join('\n'));
-    // Rendered Markdown reads better than its source; the source is the fallback.
-    void Promise.resolve(vscode.commands.executeCommand('markdown.showPreviewToSide', uri)).catch(() =>
-      vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true }));
+    // Rendered Markdown reads better than its source; the source is the fallback. The preview
+    // takes focus when it opens, so focus goes back to the code the user was reviewing.
+    const column = vscode.window.visibleTextEditors.find((e) => e.document === selection.document)?.viewColumn;
+    void Promise.resolve(vscode.commands.executeCommand('markdown.showPreviewToSide', uri)).then(
+      () => (column ? vscode.window.showTextDocument(selection.document, { viewColumn: column, preview: false }) : undefined),
+      () => vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true }),
+    );
     return uri;
   }
 

@@ -53,8 +53,9 @@ export async function runCommand(page: Page, title: string, timeout = 30_000): P
   for (;;) {
     await closeQuickInput(page);
     await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible' });
     try {
+      // F1 is lost when focus sits inside a webview (a preview, a report): retry from the top.
+      await input.waitFor({ state: 'visible', timeout: 3_000 });
       await input.fill(`>${title}`, { timeout: 5_000 });
       await row.waitFor({ state: 'visible', timeout: 2_000 });
       break;
@@ -63,6 +64,8 @@ export async function runCommand(page: Page, title: string, timeout = 30_000): P
         await screenshot(page, `failed-run-command-${title.replace(/\W+/g, '-')}`).catch(() => undefined);
         throw err;
       }
+      // Take focus back to the workbench: an empty spot of the title bar.
+      await page.mouse.click(250, 12);
     }
   }
   await page.keyboard.press('Enter');
