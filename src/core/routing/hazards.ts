@@ -109,4 +109,14 @@ export const HAZARD_RULES: readonly HazardRule[] = [
   { id: 'exception.roleChange', family: 'exception', strength: 4, says: 'writes or guarantees across a cluster role change ("$0")',
     gate: /writes|guarantee/,
     re: /\bwrites (are |were |get |gets |being |can be )?(accepted|served|taken|applied)\b[^.\n]{0,60}\b(failover|fail-over|fail(ed|s)? over|partition\w*|demot\w*|election|new (master|primary|leader)|role change|epoch)\b|\bminority (partition|side)\b[^.\n]{0,40}\bwrites\b|\bwrites\b[^.\n]{0,40}\bminority (partition|side)\b|\b(accept\w*|serv\w*|tak(e|es|ing)|process\w*) (client |new |stale )?writes\b[^.\n]{0,60}\b(failover|fail-over|fail(ed|s)? over|partition\w*|demot\w*|election|new (master|primary|leader)|role change|epoch)\b|\b(failover|fail-over|partition\w*|demot\w*|stale (master|primary|leader)|old (master|primary|leader)|former (master|primary|leader))\b[^.\n]{0,60}\b(accept\w*|serv\w*|tak(e|es|ing)) (client |new )?writes\b|\b(los\w*|break\w*|violat\w*|bypass\w*|skip\w*|ignor\w*)\b[^.\n]{0,40}\bguarantees?\b[^.\n]{0,60}\b(replicas?|failover|resync\w*|partial sync|full sync|partition\w*|reconnect\w*|quorum|election|cluster)\b/ },
+
+  // The wire protocol as the other side sees it: replies out of step, a stream a client can no longer parse.
+  { id: 'integrity.protocol', family: 'integrity', strength: 3, says: 'breaks the protocol a peer relies on ("$0")',
+    gate: /protocol|wire/,
+    re: /\b(break(s|ing)?|broke|corrupt\w*|violat\w*|desync\w*)\b[^.\n]{0,20}\b(the )?(client |wire |replication |network |resp |http |framing )?(protocol|wire format)\b/ },
+
+  // Rapid repeated toggles expose callbacks that complete out of order.
+  { id: 'concurrency.rapidToggle', family: 'concurrency', strength: 3, says: 'rapid repeated toggles ("$0"): callbacks can interleave',
+    gate: /rapid|quick|succession/,
+    re: /\brapid(ly)?( [\w/-]+){0,2} (toggl\w*|switch\w*|in[- ]out|enter[- ]leave|mount[- ]unmount|succession)\b|\bin (quick|rapid) succession\b|\bquickly (toggl|switch)\w*/ },
 ];

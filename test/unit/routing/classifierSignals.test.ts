@@ -122,3 +122,29 @@ describe('signals: versions and context', () => {
     assert.ok(!result.signals.includes('labour.typo'));
   });
 });
+
+describe('signals: terse commit wording (real changelog style)', () => {
+  const code = (files: number, linesChanged: number, paths: string[] = ['src/lib/core.ts']) => ({ files, linesChanged, paths });
+  runTable([
+    { name: 'a subject that is only a project name and version is a release', input: askInput('Ladder 2.4.1', code(3, 20, ['CHANGELOG.md', 'package.json', 'src/version.ts'])), tier: 'H' },
+    { name: 'a version inside a feature subject is not a release', input: askInput('Support Node 22.4.0 test runner output', code(3, 90)), not: 'H' },
+    { name: 'rewording messages is labour', input: askInput('Rephrase the CLI error for missing arguments', code(2, 12)), tier: 'H' },
+    { name: 'making a field public', input: askInput('make `Config` timeout field public', code(1, 2)), tier: 'H' },
+    { name: 'marking a type must_use', input: askInput('mark `Permit` with `must_use`', code(1, 1)), tier: 'H' },
+    { name: 'marking something unsafe is not a marker chore', input: askInput('mark `from_raw` as unsafe', code(1, 3)), not: 'H' },
+    { name: 'setting up CI', input: askInput('Set up a CI workflow that runs lint on pushes'), tier: 'H' },
+    { name: 'a guard for null input', input: askInput('avoid crash when iterating over null or undefined props', code(1, 6)), tier: 'H' },
+    { name: 'free-after-use is a memory-safety fix', input: askInput('Fix a free-after-use when a listener unregisters itself', code(1, 12, ['src/events.c'])), tier: 'O' },
+    { name: 'breaking the client protocol', input: askInput('Fix pipelined replies breaking the protocol after a timeout', code(2, 40)), tier: 'O' },
+    { name: 'a breaking change to an options object is not protocol breakage', input: askInput('Rename the `timeout` option (breaking change)', code(2, 20)), not: 'O' },
+    { name: 'thread-safety marker traits', input: askInput('io: stop inheriting `Sync` from the inner handle', code(1, 20, ['src/io/handle.rs'])), tier: 'O' },
+    { name: 'a Send button is not a trait', input: askInput('Add a Send button to the message form', code(2, 30, ['web/form.tsx'])), not: 'O' },
+    { name: 'rapid toggles interleave callbacks', input: askInput('fix(modal): rapid open/close toggling leaves the backdrop visible', code(2, 35)), tier: 'O' },
+    { name: 'dropping after an event reorders a release, it removes no API', input: askInput('net: drop the socket after the read half closes', code(1, 15)), not: 'H' },
+    { name: 'dropping an API is still labour', input: askInput('net: drop the deprecated `bind_any` helper', code(2, 30)), tier: 'H' },
+    { name: 'a bump that edits many source files adapts code', input: askInput('update `hyper` dependency to v0.15', code(10, 200, ['Cargo.toml', 'src/server.rs', 'src/client.rs', 'src/body.rs', 'src/conn.rs'])), tier: 'S' },
+    { name: 'a bump of manifests only stays labour', input: askInput('update `hyper` dependency to v0.14.3', code(2, 6, ['Cargo.toml', 'Cargo.lock'])), tier: 'H' },
+    { name: 'a very large performance change is a redesign', input: askInput('perf(parser): port the tokenizer to a table-driven state machine', code(20, 2400)), tier: 'O', mentions: /redesign/ },
+    { name: 'a small performance change stays local', input: askInput('perf(parser): cache the keyword set', code(1, 20)), tier: 'S' },
+  ]);
+});
