@@ -230,7 +230,7 @@ const RULES: readonly TextRule[] = [
     re: /\b(package|project|crate|module) (metadata|description|keywords|classifiers|homepage|authors?)\b|\bmetadata to\b|\b(license|copyright) (headers?|years?|notices?|text|file)\b|\bcopyright\b|\b(update|bump)\w* (the )?(copyright )?year\b|\b(add|update|fix)\w* (the )?(package )?authors?\b|\b(add|update|remove)\w* (the )?(python [\d.]+ |trove )?classifiers?\b/ },
   { id: 'labour.generated', family: 'labour', strength: 3, sweep: true, step: 'boilerplate', says: 'regenerates generated code ("$0")',
     unless: /\bregenerat\w* (the |a |an |new )?(session|token|csrf|nonce|secret|key|salt|cookie|id)/,
-    re: /\bregenerat\w*|\bre-?run (the )?(code ?gen\w*|generators?)\b|\bgenerated (code|files|stubs|bindings|snapshots|types)\b|\bupdate (the )?snapshots\b/ },
+    re: /^run `?(make|npm run|yarn|pnpm|go generate|cargo run)\b[^`\n]{0,40}\b(update|regen\w*|generat\w*|gen)\b|\bregenerat\w*|\bre-?run (the )?(code ?gen\w*|generators?)\b|\bgenerated (code|files|stubs|bindings|snapshots|types)\b|\bupdate (the )?snapshots\b/ },
   { id: 'labour.deadCode', family: 'labour', strength: 3, sweep: true, step: 'refactor', says: 'removes dead code ("$0")',
     re: /\b(remov\w*|trim\w*|delet\w*|drop\w*|prun\w*|strip\w*|clean\w*( up)?|get rid of)\b[^.\n]{0,20}\b(dead|unused|unreachable|obsolete|leftover|commented[- ]out|redundant|duplicated?) (code|imports?|variables?|functions?|methods?|files?|dependenc\w+|parameters?|params?|args?|arguments?|constants?|types?|fields?|css|styles?|branches?|checks?|tests?|test cases?)\b|\bremov\w* (unused|dead)\b|\b(remov|delet)\w* (the )?[\w.-]+\.(rb|py|js|sh|pl|tcl|bat|ps1) (script|file)\b/ },
   { id: 'labour.move', family: 'labour', strength: 2, sweep: true, step: 'refactor', says: 'moves code or files ("$0")',
@@ -350,6 +350,8 @@ const CONFIG_PATH = /(^|\/)(\.github|\.circleci|\.gitlab|\.devcontainer)\/|(^|\/
 const TEST_PATH = /(^|\/)(tests?|__tests__|specs?|testsuite|testing|test-d)\/|\.(spec|test|test-d)\.[cm]?[jt]sx?$|_test\.(go|py|rs|c)$|(^|\/)test_[^/]*\.py$|\.snap$/i;
 const MANUAL_MEMORY_PATH = /\.(c|h|cc|cpp|cxx|hpp|hh)$/i;
 const MANUAL_MEMORY_LANGUAGE = /^(c|cpp|objective-c|objective-cpp)$/;
+/** Third-party code kept in the tree: updating it copies upstream, it does not write code. */
+const VENDORED_PATH = /(^|\/)(deps|vendor|vendored|third[_-]?party|external|extern)\//i;
 const SAMPLE_PATH = /(^|\/)(examples?|samples?)\//i;
 const EXAMPLE_PATH = /(^|\/)(examples?|samples?|benches|benchmarks?)\//i;
 const SECURITY_PATH = /(^|\/)(auth\w*|security|crypto\w*|oauth\w*|jwt|sessions?|permissions?|acl|secrets?|sanitiz\w*|csrf)([/._-]|$)/i;
@@ -368,6 +370,8 @@ interface PathFacts {
   readonly lowStakesOnly: boolean;
   /** Every path is example code: documentation in code form. */
   readonly examplesOnly: boolean;
+  /** Every path is vendored third-party code. */
+  readonly vendoredOnly: boolean;
   /** Every code path is C/C++ (manually managed memory). */
   readonly manualMemory: boolean;
   readonly security: boolean;
@@ -376,7 +380,7 @@ interface PathFacts {
 }
 
 function pathFacts(paths: readonly string[]): PathFacts {
-  let docs = 0, tests = 0, config = 0, lowStakes = 0, counted = 0, code = 0, manual = 0, examples = 0;
+  let docs = 0, tests = 0, config = 0, lowStakes = 0, counted = 0, code = 0, manual = 0, examples = 0, vendored = 0;
   let security = false, concurrency = false, data = false;
   for (const path of paths) {
     if (SECURITY_PATH.test(path)) security = true;
@@ -391,6 +395,7 @@ function pathFacts(paths: readonly string[]): PathFacts {
     else if (isDocs) docs++;
     else if (isTest) tests++;
     if (SAMPLE_PATH.test(path)) examples++;
+    if (VENDORED_PATH.test(path)) vendored++;
     if (isTest || isDocs || EXAMPLE_PATH.test(path)) lowStakes++;
     else if (!isConfig) {
       code++;
@@ -404,6 +409,7 @@ function pathFacts(paths: readonly string[]): PathFacts {
     configOnly: all(config),
     lowStakesOnly: all(lowStakes),
     examplesOnly: all(examples),
+    vendoredOnly: all(vendored),
     manualMemory: code > 0 && manual === code,
     security,
     concurrency,
@@ -619,13 +625,13 @@ export function classifyRequest(input: ClassifyInput): Classification {
           tier = 'S';
           confidence = 0.6;
           reasons.push(because(`a substitution concentrated in few files (${lines} lines over ${files}) is a rewrite, not a sweep`, tier));
-        } else if (best.rule.id === 'labour.bump' && lines > BUMP_MAX_LINES && !facts.configOnly) {
+        } else if (best.rule.id === 'labour.bump' && lines > BUMP_MAX_LINES && !facts.configOnly && !facts.vendoredOnly) {
           tier = 'S';
           confidence = 0.62;
           reasons.push(because(`a version upgrade that changes ${lines} lines of code is a migration`, tier));
         }
       }
-      if (tier === 'H' && best.rule.id === 'labour.bump' && files !== undefined && files >= BUMP_MAX_FILES && !facts.configOnly) {
+      if (tier === 'H' && best.rule.id === 'labour.bump' && files !== undefined && files >= BUMP_MAX_FILES && !facts.configOnly && !facts.vendoredOnly) {
         tier = 'S';
         confidence = 0.6;
         reasons.push(because(`a version upgrade that touches ${files} files changes code, not only manifests`, tier));

@@ -146,5 +146,9 @@ describe('signals: terse commit wording (real changelog style)', () => {
     { name: 'a bump of manifests only stays labour', input: askInput('update `hyper` dependency to v0.14.3', code(2, 6, ['Cargo.toml', 'Cargo.lock'])), tier: 'H' },
     { name: 'a very large performance change is a redesign', input: askInput('perf(parser): port the tokenizer to a table-driven state machine', code(20, 2400)), tier: 'O', mentions: /redesign/ },
     { name: 'a small performance change stays local', input: askInput('perf(parser): cache the keyword set', code(1, 20)), tier: 'S' },
+    { name: 'updating vendored code copies upstream, whatever its size', input: askInput('Update lua to 5.4.6', code(60, 9000, ['deps/lua/src/lapi.c', 'deps/lua/src/lcode.c', 'deps/lua/src/ldo.c', 'deps/lua/src/lgc.c', 'deps/lua/src/lvm.c'])), tier: 'H' },
+    { name: 'the same bump in first-party code is a migration', input: askInput('Update lua to 5.4.6', code(60, 9000, ['src/script_lua.c', 'src/eval.c', 'src/function_lua.c', 'src/server.c', 'src/module.c'])), tier: 'S' },
+    { name: 'running a generator target', input: askInput('run `make regen-unicode-tables`', code(2, 800, ['internal/unicode/tables.go', 'Makefile'])), tier: 'H' },
+    { name: 'running the tests is not generation', input: askInput('run `make test` and fix what fails', code(3, 60)), not: 'H' },
   ]);
 });
