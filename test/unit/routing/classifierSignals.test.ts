@@ -152,3 +152,22 @@ describe('signals: terse commit wording (real changelog style)', () => {
     { name: 'running the tests is not generation', input: askInput('run `make test` and fix what fails', code(3, 60)), not: 'H' },
   ]);
 });
+
+describe('signals: changelog-entry wording', () => {
+  const code = (files: number, linesChanged: number, paths: string[] = ['src/app/core.py']) => ({ files, linesChanged, paths });
+  runTable([
+    { name: 'a changed default value is a constant', input: askInput('The default redirect code for trailing slashes is 308 instead of 301.', code(2, 6)), tier: 'H' },
+    { name: 'zero-padding output numbers', input: askInput('format_size zero pads minutes to two digits', code(1, 4)), tier: 'H' },
+    { name: 'changing a comment', input: askInput('Change the license header comment in the generated bundle', code(1, 2)), tier: 'H' },
+    { name: 'a determinism problem has no known cause', input: askInput('Investigate a determinism problem in chunk names', code(3, 40)), tier: 'O' },
+    { name: 'a compatibility table is generated data', input: askInput('update the compatibility table', code(2, 90, ['internal/compat/table.go', 'compat-table/src/index.ts'])), tier: 'H' },
+    { name: 'Object.prototype leaking into lookups', input: askInput('Skip Object.prototype keys when reading route params', code(2, 20, ['lib/router.js'])), tier: 'O' },
+    { name: 'an unanchored pattern over-matches paths', input: askInput('Anchor mount-path regexps (unanchored patterns ran handlers on other paths)', code(2, 25, ['lib/router.js'])), tier: 'O' },
+    { name: 'a closing script tag in output', input: askInput('Escape </script inside inlined string literals', code(3, 60, ['internal/printer/printer.go'])), tier: 'O' },
+    { name: 'a cache that keeps serving revoked keys', input: askInput('The key cache keeps returning revoked signing keys for an hour', code(2, 30, ['jwt/jwks_client.py'])), tier: 'O' },
+    { name: '"fixed" as an adjective is not a repair', input: askInput('Encode RSA moduli with a fixed byte length', code(2, 30, ['jwt/algorithms.py'])), not: 'O' },
+    { name: '"by default" is not the Default trait', input: askInput('Add retries by default to the HTTP client', code(3, 80, ['src/client.rs'])), not: 'H' },
+    { name: 'dropping a waker outside a lock is lock ordering', input: askInput('sync: drop wakers outside the mutex in broadcast', code(1, 30, ['tokio/src/sync/broadcast.rs'])), tier: 'O' },
+    { name: 'ABA in a lock-free structure', input: askInput('queue: guard against ABA when reusing slots', code(1, 40, ['src/queue.rs'])), tier: 'O' },
+  ]);
+});
