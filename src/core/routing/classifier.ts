@@ -276,7 +276,7 @@ const RULES: readonly TextRule[] = [
   { id: 'labour.trivialError', family: 'labour', strength: 2, step: 'fix', says: 'a trivial error class ("$0")',
     re: /\bfix\w* (an? |the |some )?(import|syntax|indentation|name|lint|compile|compilation) errors?\b/ },
   { id: 'labour.tuneConstant', family: 'labour', strength: 2, step: 'fix', says: 'tunes a constant ("$0")',
-    re: /\b(increas|decreas|bump|rais|lower|adjust|tweak|chang)\w* (the )?(default )?(timeouts?|time ?limits?|thresholds?|delays?|intervals?|retr(y|ies) counts?|buffer sizes?|constants?|ports?)\b|\bdefault ([\w`.-]+ ){0,6}(is|to|now|becomes) [\w`.'\"-]+ (instead of|rather than|from)\b/ },
+    re: /\b(increas|decreas|bump|rais|lower|adjust|tweak|chang)\w* (the )?(default )?(timeouts?|time ?limits?|thresholds?|delays?|intervals?|retr(y|ies) counts?|buffer sizes?|constants?|ports?)\b|\bdefault ([\w`.-]+ ){0,6}(is|to|now|becomes) [\w`.'"-]+ (instead of|rather than|from)\b/ },
   { id: 'labour.visibility', family: 'labour', strength: 2, step: 'boilerplate', says: 'changes visibility or a marker attribute ("$0")',
     re: /\bmake (`[^`]+`|[\w:.*]+)( \w+){0,2} (public|pub|private|exported|non[- ]exhaustive)\b|\bmark\w* (`[^`]+`|[\w:.*]+)( \w+)? (as |with )`?(#\[)?(must_use|deprecated|inline|cold|non_exhaustive)\b/ },
   { id: 'labour.exportOnly', family: 'labour', strength: 2, sweep: true, step: 'boilerplate', says: 'exposes an existing symbol ("$0")',
