@@ -113,7 +113,7 @@ describe('signals: versions and context', () => {
     { name: 'a flaky test with its remedy stated', input: askInput('test: fix flaky upload test by increasing the timeout', { files: 1, linesChanged: 2, paths: ['test/upload.spec.ts'] }), tier: 'H' },
     { name: 'a flaky failure with no remedy', input: askInput('Fix flaky upload'), tier: 'O' },
     { name: 'risk words in a complete test-only change are incidental', input: askInput('Tests: increase the timeout in the replication test', TESTS_ONE_FILE), tier: 'H', mentions: /incidental/ },
-    { name: 'a truncated test-only path list is not trusted', input: askInput('Tests: increase the timeout in the replication test', { ...TESTS_ONE_FILE, files: 6 }), not: 'H' },
+    { name: 'a truncated test-only path list is not trusted', input: askInput('Tests: increase the timeout in the failover test', { ...TESTS_ONE_FILE, files: 6 }), not: 'H' },
   ]);
 
   test('labour framing in a commit body does not override the subject', () => {
@@ -169,5 +169,30 @@ describe('signals: changelog-entry wording', () => {
     { name: '"by default" is not the Default trait', input: askInput('Add retries by default to the HTTP client', code(3, 80, ['src/client.rs'])), not: 'H' },
     { name: 'dropping a waker outside a lock is lock ordering', input: askInput('sync: drop wakers outside the mutex in broadcast', code(1, 30, ['tokio/src/sync/broadcast.rs'])), tier: 'O' },
     { name: 'ABA in a lock-free structure', input: askInput('queue: guard against ABA when reusing slots', code(1, 40, ['src/queue.rs'])), tier: 'O' },
+  ]);
+});
+
+describe('signals: older changelog wording', () => {
+  const code = (files: number, linesChanged: number, paths: string[] = ['src/app/core.py']) => ({ files, linesChanged, paths });
+  runTable([
+    { name: 'swapping thread-local for context-local state changes isolation', input: askInput('`RequestState` uses contextvars instead of thread-local storage', code(2, 90)), tier: 'O' },
+    { name: 'swapping one deprecated hint for another is still mechanical', input: askInput('replace deprecated `atomic::spin_loop_hint` with `hint::spin_loop`', code(3, 8, ['src/sync/spin.rs'])), tier: 'H' },
+    { name: 'crypto padding is not CSS padding', input: askInput('RSA-OAEP now uses the right hash for OAEP padding', code(2, 30, ['jwt/algorithms.py'])), tier: 'O' },
+    { name: 'CSS padding stays cosmetic', input: askInput('Increase the padding around code blocks', code(1, 4, ['site/style.css'])), tier: 'H' },
+    { name: 'protection against an attack', input: askInput('Add protection against clickjacking-style framing abuse', code(2, 30)), tier: 'O' },
+    { name: 'a bare replica mention in a feature is not risk', input: askInput('Add a --replicas option to the cluster create command', code(1, 50, ['src/cli.c'])), not: 'O' },
+    { name: 'repairing replication is', input: askInput('Fix replicas applying the same stream offset twice', code(2, 30, ['src/sync.c'])), tier: 'O' },
+    { name: 'commands lost in transit', input: askInput('psync: commands lost when a replica reconnects mid-stream', code(2, 40, ['src/sync.c'])), tier: 'O' },
+    { name: 'two clusters merging', input: askInput('Refuse gossip that makes two clusters merge into one', code(1, 40, ['src/gossip.c'])), tier: 'O' },
+    { name: 'file permissions are mode bits, not access control', input: askInput('fix `copy_tree` dropping file permissions', code(1, 10, ['src/fs.rs'])), not: 'O' },
+    { name: 'form-urlencoded bodies are not URL encoding', input: askInput('Add a urlencoded body parser', code(3, 200, ['lib/parsers.js'])), not: 'O' },
+    { name: 'a type check that raises', input: askInput('Raise ValueError when timeout is not a number', code(1, 6)), tier: 'H' },
+    { name: 'non-string input now raises', input: askInput('Non-string header names now raise TypeError', code(2, 10)), tier: 'H' },
+    { name: 'wrapping exceptions', input: askInput('Wrap the exceptions into a ParseError with the line number', code(1, 12)), tier: 'H' },
+    { name: 'porting a script to Python 3', input: askInput('Convert the release script to Python 3', code(1, 40, ['scripts/release.py'])), tier: 'H' },
+    { name: 'an empty value instead of null', input: askInput('Return an empty list instead of None from `find_all`', code(1, 3)), tier: 'H' },
+    { name: 'retaining detached nodes is a leak', input: askInput('fix(list): avoid cached rows retaining detached DOM nodes', code(2, 30)), tier: 'O' },
+    { name: 'a leak whose cause is named is local', input: askInput('fix(router): avoid memory leak caused by the history listener', code(1, 15)), tier: 'S' },
+    { name: 'a literal ".." in file names', input: askInput('send_file rejects names containing ".." even inside a segment', code(2, 20, ['lib/send.js'])), tier: 'O' },
   ]);
 });
