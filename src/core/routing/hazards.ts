@@ -119,4 +119,9 @@ export const HAZARD_RULES: readonly HazardRule[] = [
   { id: 'concurrency.rapidToggle', family: 'concurrency', strength: 3, says: 'rapid repeated toggles ("$0"): callbacks can interleave',
     gate: /rapid|quick|succession/,
     re: /\brapid(ly)?( [\w/-]+){0,2} (toggl\w*|switch\w*|in[- ]out|enter[- ]leave|mount[- ]unmount|succession)\b|\bin (quick|rapid) succession\b|\bquickly (toggl|switch)\w*/ },
+
+  // Shutdown that leaves work running or waiting: a liveness failure at the end of life.
+  { id: 'concurrency.shutdown', family: 'concurrency', strength: 3, says: 'shutdown leaves work behind ("$0"): a liveness failure',
+    gate: /shut ?down|shutting/,
+    re: /\b(shutdown|shut down|shutting down)\b[^.\n]{0,40}\b(does not|doesn'?t|never|fails to|won'?t|cannot|can'?t) (abort|cancel|stop|wait for|complete|finish|exit|join|return|drain)\b/ },
 ];

@@ -196,3 +196,21 @@ describe('signals: older changelog wording', () => {
     { name: 'a literal ".." in file names', input: askInput('send_file rejects names containing ".." even inside a segment', code(2, 20, ['lib/send.js'])), tier: 'O' },
   ]);
 });
+
+describe('signals: newer changelog wording', () => {
+  const code = (files: number, linesChanged: number, paths: string[] = ['src/app/core.ts']) => ({ files, linesChanged, paths });
+  runTable([
+    { name: 'a deprecation is labour', input: askInput('Deprecate the `legacy` option of `createServer`', code(2, 20)), tier: 'H' },
+    { name: 'a deprecation warning in security code stays labour', input: askInput('Emit a DeprecationWarning for verify_signature=False', code(2, 12, ['jwt/api_jwt.py'])), tier: 'H' },
+    { name: 'a deprecation that states a consequence keeps the risk', input: askInput('Deprecate the md5 option, which allows signature forgery', code(2, 12, ['jwt/api_jwt.py'])), tier: 'O' },
+    { name: 'CLI help text', input: askInput('Add help for the --dry-run flag to the CLI', code(1, 6)), tier: 'H' },
+    { name: 'doc examples', input: askInput('io: add examples for `BufReader::lines`', code(1, 30, ['tokio/src/io/util/lines.rs'])), tier: 'H' },
+    { name: 'a weak verb over many files with a few lines each is a sweep', input: askInput('refactor: import types with `import type`', code(40, 120)), tier: 'H' },
+    { name: 'the same verb concentrated in a few files is not', input: askInput('refactor: split the parser state machine', code(3, 400)), not: 'H' },
+    { name: 'deleting something when a condition holds is behaviour', input: askInput('Delete the lock file when the build fails', code(2, 30)), not: 'H' },
+    { name: 'shutdown that does not stop work', input: askInput('pool shutdown does not wait for queued jobs', code(2, 40)), tier: 'O' },
+    { name: 'exponential cost', input: askInput('perf(router): avoid exponential cost for nested optional segments', code(2, 80)), tier: 'O' },
+    { name: 're-entry during async setup', input: askInput('fix(store): state leaks across re-entry of an async action', code(2, 40)), tier: 'O' },
+    { name: 'backticked unanchored patterns', input: askInput('Fix matching with unanchored `RegExp` mount paths', code(2, 20, ['lib/router/layer.js'])), tier: 'O' },
+  ]);
+});
