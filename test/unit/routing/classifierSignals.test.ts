@@ -211,6 +211,9 @@ describe('signals: newer changelog wording', () => {
     { name: 'shutdown that does not stop work', input: askInput('pool shutdown does not wait for queued jobs', code(2, 40)), tier: 'O' },
     { name: 'exponential cost', input: askInput('perf(router): avoid exponential cost for nested optional segments', code(2, 80)), tier: 'O' },
     { name: 're-entry during async setup', input: askInput('fix(store): state leaks across re-entry of an async action', code(2, 40)), tier: 'O' },
+    { name: 'a chore prefix does not hide unsafe-code aliasing work', input: askInput('chore: stop emitting `noalias` on the intrusive waiter list', code(3, 90, ['src/util/linked_list.rs'])), tier: 'O' },
+    { name: 'a chore prefix still makes plain housekeeping labour', input: askInput('chore: tidy up the issue templates', code(2, 10, ['.github/ISSUE_TEMPLATE/bug.md', '.github/ISSUE_TEMPLATE/feature.md'])), tier: 'H' },
+    { name: 'miri failures are undefined-behaviour reports', input: askInput('fix miri failures in the slab allocator', code(2, 60, ['src/util/slab.rs'])), tier: 'O' },
     { name: 'backticked unanchored patterns', input: askInput('Fix matching with unanchored `RegExp` mount paths', code(2, 20, ['lib/router/layer.js'])), tier: 'O' },
   ]);
 });
