@@ -4,6 +4,7 @@ import { TIERS, compareTiers, isTier } from '../tiers';
 import { classifyRequest } from './classifier';
 import type { ClassifyInput } from './classifier';
 import type { EstimateCostUsd } from './policy';
+import { DEFAULT_DIFFICULTY_SETTING } from './difficulty';
 import { DEFAULT_LADDER } from './policy';
 
 /**
@@ -56,6 +57,18 @@ export interface EvalMetrics {
   overRouting: number;
   counts: { correct: number; under: number; severe: number; over: number };
   cost: CostSummary;
+  /**
+   * Accuracy on each side of the default difficulty-check threshold: where confidence says
+   * "check me", routes should in fact be wrong more often than where it says "trust me".
+   */
+  calibration: { threshold: number; checked: BucketScore; trusted: BucketScore };
+}
+
+export interface BucketScore {
+  n: number;
+  correct: number;
+  /** correct / n, or null for an empty bucket. */
+  accuracy: number | null;
 }
 
 export interface ParseResult {
@@ -193,10 +206,16 @@ export function evaluate(items: readonly RoutedItem[], options: ScoringOptions):
   const confusion = emptyConfusion();
   let correct = 0, under = 0, severe = 0, over = 0;
   let routedUsd = 0, allOpusUsd = 0, oracleUsd = 0;
+  const threshold = DEFAULT_DIFFICULTY_SETTING.threshold;
+  const checked = { n: 0, correct: 0 };
+  const trusted = { n: 0, correct: 0 };
   for (const item of labelled) {
     const need = item.expected;
     confusion[need][item.tier]++;
     const cmp = compareTiers(item.tier, need);
+    const bucket = item.confidence < threshold ? checked : trusted;
+    bucket.n++;
+    if (cmp === 0) bucket.correct++;
     if (cmp === 0) correct++;
     else if (cmp < 0) {
       under++;
@@ -222,7 +241,16 @@ export function evaluate(items: readonly RoutedItem[], options: ScoringOptions):
       vsAllOpus: routedUsd / allOpusUsd,
       vsOracle: routedUsd / oracleUsd,
     },
+    calibration: { threshold, checked: scoreOf(checked), trusted: scoreOf(trusted) },
   };
+}
+
+function scoreOf(bucket: { n: number; correct: number }): BucketScore {
+  return { ...bucket, accuracy: bucket.n > 0 ? bucket.correct / bucket.n : null };
+}
+
+function bucketLine(bucket: BucketScore, pct: (x: number) => string): string {
+  return bucket.accuracy === null ? '0 items' : `${bucket.n} items, ${pct(bucket.accuracy)} right`;
 }
 
 /** Plain-text report of the metrics: summary lines and the confusion matrix. */
@@ -238,6 +266,8 @@ export function formatMetrics(metrics: EvalMetrics): string {
     `cost routed         ${usd(metrics.cost.routedUsd)}`,
     `cost all-Opus       ${usd(metrics.cost.allOpusUsd)}  (routed = ${metrics.cost.vsAllOpus.toFixed(3)}×)`,
     `cost oracle         ${usd(metrics.cost.oracleUsd)}  (routed = ${metrics.cost.vsOracle.toFixed(3)}×)`,
+    `low confidence      ${bucketLine(metrics.calibration.checked, pct)}  (below ${metrics.calibration.threshold}: the difficulty check runs)`,
+    `high confidence     ${bucketLine(metrics.calibration.trusted, pct)}`,
     '',
     'confusion (rows: label, columns: routed)',
     `      ${TIERS.map((t) => t.padStart(5)).join('')}`,

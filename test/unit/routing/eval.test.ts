@@ -59,6 +59,18 @@ describe('evaluate', () => {
     assert.equal(m?.accuracy, 1);
   });
 
+  test('calibration scores each side of the difficulty-check threshold', () => {
+    const at = (id: string, expected: 'H' | 'S', tier: 'H' | 'S', confidence: number) => ({ ...routed(id, expected, tier), confidence });
+    const m = evaluate([at('a', 'S', 'S', 0.4), at('b', 'S', 'H', 0.5), at('c', 'H', 'H', 0.55), at('d', 'S', 'S', 0.9)], options);
+    assert.ok(m);
+    assert.equal(m.calibration.threshold, 0.55);
+    assert.deepEqual(m.calibration.checked, { n: 2, correct: 1, accuracy: 0.5 });
+    assert.deepEqual(m.calibration.trusted, { n: 2, correct: 2, accuracy: 1 }, 'the threshold itself is trusted, as in shouldCheckDifficulty');
+    const none = evaluate([at('e', 'S', 'S', 0.9)], options);
+    assert.deepEqual(none?.calibration.checked, { n: 0, correct: 0, accuracy: null });
+    assert.match(formatMetrics(none!), /low confidence +0 items/);
+  });
+
   test('no labels, no metrics', () => {
     assert.equal(evaluate([routed('a', undefined, 'S')], options), undefined);
   });
@@ -67,7 +79,7 @@ describe('evaluate', () => {
     const m = evaluate([routed('a', 'O', 'H'), routed('b', 'S', 'S')], options);
     assert.ok(m);
     const text = formatMetrics(m);
-    for (const word of ['accuracy', 'under-routing', 'severe under-routing', 'over-routing', 'all-Opus', 'oracle', 'confusion']) {
+    for (const word of ['accuracy', 'under-routing', 'severe under-routing', 'over-routing', 'all-Opus', 'oracle', 'low confidence', 'high confidence', 'confusion']) {
       assert.ok(text.includes(word), word);
     }
   });
