@@ -119,11 +119,20 @@ const BODIES: Readonly<Record<PromptTask, string>> = {
     `"added":[${FINDING_SHAPE}],"summary":"<what matters most, in two sentences>"}. ` +
     'Give exactly one verdict per listed finding.',
   difficulty:
-    'You rate how hard the request is, to pick the model that should answer it. H: mechanical work a small model ' +
-    'does reliably (rename, format, boilerplate, docs for simple code). S: ordinary engineering (implement, fix, ' +
-    'refactor, tests, explain). O: judgment where mistakes are costly or subtle (security, concurrency, ' +
-    'architecture, cross-file reasoning, unclear requirements). F: exceptional difficulty that O is likely to ' +
-    'get wrong. Rate the request, not the length of the code.\n\n' +
+    'You pick the cheapest model tier that will do this coding step well. A step sent too low is paid twice ' +
+    '(its answer fails and is redone higher); a step sent too high overpays.\n' +
+    'H, labour: rename, format, typos, comments, docs, boilerplate, release bookkeeping, CI config, version bumps ' +
+    '(even "for CVE-..."), deprecations, mechanical swaps, adding a field or accessor, type-only changes.\n' +
+    'S, execute in a clear frame: implement a feature, fix a bug whose cause or fix is stated or local, tests, ' +
+    'explain, a moderate one-module refactor, a major dependency upgrade.\n' +
+    'O, judgment: security-sensitive work even when worded innocently (parsing of headers, cookies, paths or ' +
+    'bodies; escaping; auth, tokens, keys, crypto; limits against resource exhaustion), concurrency (races, ' +
+    'ordering, wakeups, locks, atomics, cancellation, shutdown), data loss, replication, durability or ' +
+    'consistency, a bug report whose root cause is unknown, a hard cross-module refactor, a performance ' +
+    'redesign, migration planning.\n' +
+    'F, by exception: subtle correctness with a very large blast radius, such as memory ordering in a core ' +
+    'primitive or data loss during failover.\n' +
+    'Size informs but does not decide: a 2,000-line file move is H; a 5-line failover fix can be F.\n\n' +
     'Answer with one JSON object and nothing else, shaped exactly like this: ' +
     '{"tier":"H|S|O|F","confidence":<0..1>,"reason":"<one sentence>"}.',
 };
