@@ -217,3 +217,20 @@ describe('signals: newer changelog wording', () => {
     { name: 'backticked unanchored patterns', input: askInput('Fix matching with unanchored `RegExp` mount paths', code(2, 20, ['lib/router/layer.js'])), tier: 'O' },
   ]);
 });
+
+describe('signals: common commit-subject idioms', () => {
+  const code = (files: number, linesChanged: number, paths: string[] = ['src/app/core.py']) => ({ files, linesChanged, paths });
+  runTable([
+    { name: '"Doc fixes"', input: askInput('Doc fixes', code(3, 20, ['src/app/core.py', 'src/app/cli.py', 'README.md'])), tier: 'H' },
+    { name: 'a submodule pointer bump', input: askInput('Update the vendor/json submodule', code(1, 2, ['vendor/json'])), tier: 'H' },
+    { name: 'a "<name> <version> released" subject', input: askInput('Ladder 0.42 released', code(3, 30, ['CHANGELOG.md', 'src/version.h', 'README.md'])), tier: 'H' },
+    { name: 'type hinting', input: askInput('Finish type hinting of the client module', code(1, 30)), tier: 'H' },
+    { name: 'exposing an exception class', input: askInput('Expose TimeoutError on the package root', code(1, 2)), tier: 'H' },
+    { name: 'conversion impls', input: askInput('impl conversions between `Duration` and `std::time::Duration`', code(1, 20, ['src/time.rs'])), tier: 'H' },
+    { name: 'replacing a deprecated call', input: askInput('Replace deprecated `datetime.utcnow()` calls', code(4, 16)), tier: 'H' },
+    { name: 'explicit relative imports', input: askInput('made the relative imports explicit', code(3, 9)), tier: 'H' },
+    { name: 'a hyphenated scope still frames the subject', input: askInput('tokio-util: use `Bytes::copy_from_slice`', code(1, 4, ['tokio-util/src/codec/bytes_codec.rs'])), tier: 'H' },
+    { name: 'the "none" algorithm', input: askInput('Tokens signed with the "none" alg are accepted by decode()', code(2, 20, ['jwt/api_jws.py'])), tier: 'O' },
+    { name: 'an algorithm that does not match the key', input: askInput('Signing succeeds when the algorithm does not match the key type', code(2, 30, ['jwt/algorithms.py'])), tier: 'O' },
+  ]);
+});
