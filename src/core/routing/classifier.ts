@@ -125,6 +125,9 @@ function familyTier(family: Family): Tier {
 // Verb-framed so that a label such as "[Doc Repo]" or "typo detector" does not read as docs work.
 const DOC_NOUN = String.raw`(changes\.(rst|md|txt)|history\.(md|rst)|docs?|documentation|readme|docstrings?|jsdoc|javadoc|rustdoc|man ?pages?|user guide|guides?|tutorial|(the )?document|examples? in (the )?docs|changelog|release notes)`;
 
+/** "fix" as a verb: not the adjective ("a fixed byte length") and not test fixtures. */
+const FIX = String.raw`\bfix(?!ed[- ]([\w-]+ )?(size|length|width|point|bits?|bytes?|number|set|order|rate|delay|interval|seed|format|offset|window|capacity|precision)|tures?\b)`;
+
 /** "... by increasing the timeout": the remedy is stated, so the cause is no longer open. */
 const REMEDY_STATED = /\bby (increas|rais|bump|extend|lengthen|add|us|wait|retry|retrie|skip|disabl|mark|sort|clear|reset)\w*/;
 /** "update rollup to v3": a target that names only a major version is a major upgrade. */
@@ -336,7 +339,7 @@ const RULES: readonly TextRule[] = [
   { id: 'execute.explain', family: 'execute', strength: 2, step: 'explain', says: 'an explanation ("$0")',
     re: /^(explain|what does|what is|how does|how do|walk me through|help me understand|describe how|why does)\b/ },
   { id: 'execute.fix', family: 'execute', strength: 1, step: 'fix', says: 'a fix inside a clear frame ("$0")',
-    re: /\bfix(?!ed[- ]([\w-]+ )?(size|length|width|point|bits?|bytes?|number|set|order|rate|delay|interval|seed|format|offset|window|capacity|precision)|tures?\b)(es|ed|ing)?\b|\bbugs?\b|\bcrash(es|ed|ing)?\b|\bbroken\b|\bregression\b|\bincorrect(ly)?\b|\bwrong\b|\bhandl(e|es|ed|ing)\b|\bcorrectly\b|\bedge cases?\b|\bprevent\w*\b|\bensure\w*\b|\bvalidat(e|es|ed|ing|ion)\b|\bcheck(s|ed)? (for|that|if|whether)\b|\bignor(e|es|ed|ing)\b|\bpanic\w*\b/ },
+    re: new RegExp(String.raw`${FIX}(es|ed|ing)?\b|\bbugs?\b|\bcrash(es|ed|ing)?\b|\bbroken\b|\bregression\b|\bincorrect(ly)?\b|\bwrong\b|\bhandl(e|es|ed|ing)\b|\bcorrectly\b|\bedge cases?\b|\bprevent\w*\b|\bensure\w*\b|\bvalidat(e|es|ed|ing|ion)\b|\bcheck(s|ed)? (for|that|if|whether)\b|\bignor(e|es|ed|ing)\b|\bpanic\w*\b`) },
   { id: 'execute.refactor', family: 'execute', strength: 1, step: 'refactor', says: 'a refactor ("$0")',
     re: /\brefactor\w*|\brestructur\w*|\breorganiz\w*|\brework\w*|(?<!(default|tcp|udp|http|server|listen(ing)?|the) )\bport(ed|ing)? (to|from)\b|\bconvert\w*|\btransform\w*|\bmigrat(e|ed|es|ing|ion)\b|\brewrit\w*/ },
 ];
@@ -346,7 +349,7 @@ const SYNC_NOUN = /mutex|lock|atomic|once|fetch_|compare_|\bcas\b|\bstore\b/;
 const PRESCRIBED_CONCURRENCY_FIX =
   /\b(behind|with|use|using|under|via|add\w*|take|taking|hold|holding|wrap\w*|guard\w*|protect\w*)\b[^.\n]{0,30}\b(an? |the )?(mutex|lock|rwlock|atomic|sync\.once|once_?cell|fetch_add|fetch_sub|compare_exchange|compare_and_swap|cas)\b|\bload\b[^.\n]{0,30}\bfollowed by (a )?store\b/;
 /** Repair wording strong enough to make a risky code path matter. */
-const REPAIR = /\bfix(?!ed[- ]([\w-]+ )?(size|length|width|point|bits?|bytes?|number|set|order|rate|delay|interval|seed|format|offset|window|capacity|precision)|tures?\b)\w*|\bbugs?\b|\bcrash\w*|\bpanic\w*|\bprevent\w*|\bavoid\w*|\bensure\w*|\bbroken\b|\bwrong\b|\bincorrect\w*/;
+const REPAIR = new RegExp(String.raw`${FIX}\w*|\bbugs?\b|\bcrash\w*|\bpanic\w*|\bprevent\w*|\bavoid\w*|\bensure\w*|\bbroken\b|\bwrong\b|\bincorrect\w*`);
 /** A leak on an error path is a local missing free, not a reachability puzzle. */
 const LOCAL_LEAK = /\berror paths?\b|\bthrows? (an? )?(error|exception)\b|\bcaused by\b|\bon (error|failure)\b|\bwhen [^.\n]{0,40}\bfails?\b|\bmissing free\b|\bearly return\b/;
 /** Restricting behaviour inside security code (by path) is a security decision. */
@@ -358,7 +361,7 @@ const LOW_STAKES_SCOPE = /^(metrics|stats|statistics|telemetry|logging|log|trace
 /** A consequence clause keeps risk alive behind a typo/format/docs frame. */
 const CONSEQUENCE = /\b(allow(s|ed|ing)?|enabl(e|es|ed|ing)|bypass\w*|leak\w*|expos\w*|lead(s)? to|led to|result(s|ed)? in|caus(e|es|ed|ing)|permit\w*|let (an? )?attackers?)\b/;
 /** Words that show something is being changed or repaired rather than added. */
-const FIX_VERB = /\bfix(?!ed[- ]([\w-]+ )?(size|length|width|point|bits?|bytes?|number|set|order|rate|delay|interval|seed|format|offset|window|capacity|precision)|tures?\b)\w*|\bbugs?\b|\bprevent\w*|\bavoid\w*|\bensure\w*|\bcorrect(ly)?\b|\bdon'?t\b|\bdo not\b|\bnever\b|\bcrash\w*|\bpanic\w*|\bbroken\b|\bwrong\b|\bissue\b|\bproblem\b|\bpossible\b|\bpotential(ly)?\b|\bchange\w*|\bweaken\w*|\bstrengthen\w*|\brelax\w*|\bmake \w+ (safe|sound)/;
+const FIX_VERB = new RegExp(String.raw`${FIX}\w*|\bbugs?\b|\bprevent\w*|\bavoid\w*|\bensure\w*|\bcorrect(ly)?\b|\bdon'?t\b|\bdo not\b|\bnever\b|\bcrash\w*|\bpanic\w*|\bbroken\b|\bwrong\b|\bissue\b|\bproblem\b|\bpossible\b|\bpotential(ly)?\b|\bchange\w*|\bweaken\w*|\bstrengthen\w*|\brelax\w*|\bmake \w+ (safe|sound)`);
 const REVIEW_VERB = /\b(review|audit|assess|evaluate|is (this|it) safe|check (whether|if) (this|it) is safe|threat model|possible|potential(ly)?)\b/;
 const ADD_VERB = /\b(add\w*|implement\w*|introduc\w*|support\w*|new|allow\w*|expose\w*)\b/;
 const REFACTOR_VERB = /\b(refactor\w*|split\w*|clean\w*|simplif\w*|restructur\w*|rework\w*|rewrit\w*)\b/;
@@ -655,6 +658,7 @@ export function classifyRequest(input: ClassifyInput): Classification {
           reasons.push(because(`an upgrade to a new major version ("${major[0]}") that changes code, not only manifests`, tier));
         }
       }
+      const codeBump = best.rule.id === 'labour.bump' && !facts.configOnly && !facts.vendoredOnly;
       if (tier === 'H' && lines !== undefined) {
         const dense = files !== undefined && files > 0 && lines / files > DENSE_LINES_PER_FILE;
         if (!best.rule.sweep && lines > LABOUR_MAX_LINES) {
@@ -665,13 +669,13 @@ export function classifyRequest(input: ClassifyInput): Classification {
           tier = 'S';
           confidence = SIZE_OVERRIDE_CONFIDENCE;
           reasons.push(because(`a substitution concentrated in few files (${lines} lines over ${files}) is a rewrite, not a sweep`, tier));
-        } else if (best.rule.id === 'labour.bump' && lines > BUMP_MAX_LINES && !facts.configOnly && !facts.vendoredOnly) {
+        } else if (codeBump && lines > BUMP_MAX_LINES) {
           tier = 'S';
           confidence = SIZE_OVERRIDE_CONFIDENCE;
           reasons.push(because(`a version upgrade that changes ${lines} lines of code is a migration`, tier));
         }
       }
-      if (tier === 'H' && best.rule.id === 'labour.bump' && files !== undefined && files >= BUMP_MAX_FILES && !facts.configOnly && !facts.vendoredOnly) {
+      if (tier === 'H' && codeBump && files !== undefined && files >= BUMP_MAX_FILES) {
         tier = 'S';
         confidence = SIZE_OVERRIDE_CONFIDENCE;
         reasons.push(because(`a version upgrade that touches ${files} files changes code, not only manifests`, tier));

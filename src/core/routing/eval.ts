@@ -215,9 +215,10 @@ export function evaluate(items: readonly RoutedItem[], options: ScoringOptions):
     const cmp = compareTiers(item.tier, need);
     const bucket = item.confidence < threshold ? checked : trusted;
     bucket.n++;
-    if (cmp === 0) bucket.correct++;
-    if (cmp === 0) correct++;
-    else if (cmp < 0) {
+    if (cmp === 0) {
+      correct++;
+      bucket.correct++;
+    } else if (cmp < 0) {
       under++;
       if ((need === 'O' || need === 'F') && item.tier === 'H') severe++;
     } else over++;
