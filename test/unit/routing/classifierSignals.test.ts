@@ -164,6 +164,7 @@ describe('signals: changelog-entry wording', () => {
     { name: 'Object.prototype leaking into lookups', input: askInput('Skip Object.prototype keys when reading route params', code(2, 20, ['lib/router.js'])), tier: 'O' },
     { name: 'an unanchored pattern over-matches paths', input: askInput('Anchor mount-path regexps (unanchored patterns ran handlers on other paths)', code(2, 25, ['lib/router.js'])), tier: 'O' },
     { name: 'a closing script tag in output', input: askInput('Escape </script inside inlined string literals', code(3, 60, ['internal/printer/printer.go'])), tier: 'O' },
+    { name: 'rotated-out keys served from a cache', input: askInput('The resolver keeps serving rotated-out signing keys', code(2, 30, ['src/jwks.py'])), tier: 'O', mentions: /access outlives its session/ },
     { name: 'a cache that keeps serving revoked keys', input: askInput('The key cache keeps returning revoked signing keys for an hour', code(2, 30, ['jwt/jwks_client.py'])), tier: 'O' },
     { name: '"fixed" as an adjective is not a repair', input: askInput('Encode RSA moduli with a fixed byte length', code(2, 30, ['jwt/algorithms.py'])), not: 'O' },
     { name: '"by default" is not the Default trait', input: askInput('Add retries by default to the HTTP client', code(3, 80, ['src/client.rs'])), not: 'H' },
