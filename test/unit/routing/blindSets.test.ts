@@ -49,6 +49,8 @@ const HELD_OUT_FLOORS: Readonly<Record<string, { accuracy: number; underRouting:
   'heldout-m.jsonl': { accuracy: 0.81, underRouting: 0.11 },
   'heldout-n.jsonl': { accuracy: 0.72, underRouting: 0.16 },
   'heldout-o.jsonl': { accuracy: 0.70, underRouting: 0.14 },
+  'heldout-p.jsonl': { accuracy: 0.66, underRouting: 0.15 },
+  'heldout-q.jsonl': { accuracy: 0.73, underRouting: 0.12 },
 };
 
 describe('router holds its ground on the held-out sets', () => {
