@@ -34,23 +34,25 @@ describe('router meets the issue targets on the blind sets', () => {
   }
 });
 
-// The held-out sets are measurements, not targets: most were tuned on after their one blind
-// run (see the commits that added them). These floors are their figures at the last tuning
-// round less two points, so a rule change that quietly loses ground on real wording fails
-// here; severe under-routing stays at zero everywhere.
+// The held-out sets were measurements once (first-run figures are in the commits that added
+// them); since then the rules were tuned on them and the wording model is trained on them, so
+// these floors are in-sample figures less two points: a change to the rules or a retrain that
+// quietly loses ground fails here, and severe under-routing stays at zero everywhere. What the
+// router does on requests it has not seen is measured with
+// `npm run train-router -- --hold-out SET,SET` on a set that has not been tuned on.
 const HELD_OUT_FLOORS: Readonly<Record<string, { accuracy: number; underRouting: number }>> = {
-  'heldout-e.jsonl': { accuracy: 0.89, underRouting: 0.05 },
-  'heldout-g.jsonl': { accuracy: 0.81, underRouting: 0.16 },
-  'heldout-h.jsonl': { accuracy: 0.82, underRouting: 0.05 },
-  'heldout-i.jsonl': { accuracy: 0.82, underRouting: 0.09 },
-  'heldout-j.jsonl': { accuracy: 0.84, underRouting: 0.07 },
-  'heldout-k.jsonl': { accuracy: 0.70, underRouting: 0.19 },
-  'heldout-l.jsonl': { accuracy: 0.75, underRouting: 0.09 },
-  'heldout-m.jsonl': { accuracy: 0.81, underRouting: 0.11 },
-  'heldout-n.jsonl': { accuracy: 0.72, underRouting: 0.16 },
-  'heldout-o.jsonl': { accuracy: 0.70, underRouting: 0.14 },
-  'heldout-p.jsonl': { accuracy: 0.66, underRouting: 0.15 },
-  'heldout-q.jsonl': { accuracy: 0.73, underRouting: 0.12 },
+  'heldout-e.jsonl': { accuracy: 0.98, underRouting: 0.02 },
+  'heldout-g.jsonl': { accuracy: 0.96, underRouting: 0.04 },
+  'heldout-h.jsonl': { accuracy: 0.96, underRouting: 0.02 },
+  'heldout-i.jsonl': { accuracy: 0.94, underRouting: 0.03 },
+  'heldout-j.jsonl': { accuracy: 0.96, underRouting: 0.03 },
+  'heldout-k.jsonl': { accuracy: 0.92, underRouting: 0.04 },
+  'heldout-l.jsonl': { accuracy: 0.90, underRouting: 0.04 },
+  'heldout-m.jsonl': { accuracy: 0.94, underRouting: 0.04 },
+  'heldout-n.jsonl': { accuracy: 0.89, underRouting: 0.05 },
+  'heldout-o.jsonl': { accuracy: 0.87, underRouting: 0.05 },
+  'heldout-p.jsonl': { accuracy: 0.83, underRouting: 0.08 },
+  'heldout-q.jsonl': { accuracy: 0.96, underRouting: 0.02 },
 };
 
 describe('router holds its ground on the held-out sets', () => {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyRequest } from '../../../src/core/routing/classifier';
+import { classifyByRules } from '../../../src/core/routing/classifier';
 import type { ClassifyInput } from '../../../src/core/routing/classifier';
 import type { StepType } from '../../../src/core/steps';
 import type { Tier } from '../../../src/core/tiers';
@@ -19,7 +19,7 @@ interface Case {
 function runTable(cases: readonly Case[]): void {
   for (const c of cases) {
     test(`${c.name} → ${c.tier}`, () => {
-      const result = classifyRequest(c.input);
+      const result = classifyByRules(c.input);
       assert.equal(result.tier, c.tier, `reasons: ${result.reasons.join(' | ')}`);
       if (c.step) assert.equal(result.stepType, c.step);
       if (c.mentions) assert.match(result.reasons.join(' '), c.mentions);
@@ -67,7 +67,7 @@ describe('classifier: risk words in their everyday sense are not judgment', () =
   ];
   for (const text of everyday) {
     test(text, () => {
-      const result = classifyRequest(askInput(text));
+      const result = classifyByRules(askInput(text));
       assert.notEqual(result.tier, 'O', result.reasons.join(' | '));
       assert.notEqual(result.tier, 'F');
     });
@@ -135,11 +135,11 @@ describe('classifier: commands are a strong prior', () => {
 describe('classifier: output contract', () => {
   test('is deterministic', () => {
     const input = askInput('Fix race in the worker pool shutdown', { files: 2, linesChanged: 30 });
-    assert.deepEqual(classifyRequest(input), classifyRequest(input));
+    assert.deepEqual(classifyByRules(input), classifyByRules(input));
   });
 
   test('reasons read as sentences ending in the tier they support', () => {
-    const result = classifyRequest(askInput('Fix integer overflow in the length check (CVE-2024-0001)'));
+    const result = classifyByRules(askInput('Fix integer overflow in the length check (CVE-2024-0001)'));
     const labels = Object.values(TIER_LABELS).join('|');
     assert.ok(result.reasons.length > 0);
     assert.match(result.reasons[0] ?? '', new RegExp(`→ (${labels})$`));
@@ -147,21 +147,21 @@ describe('classifier: output contract', () => {
   });
 
   test('confidence is low when nothing explains the request, high for a clear signal', () => {
-    const vague = classifyRequest(askInput('Improve the widget'));
-    const clear = classifyRequest(askInput('Fix typo in README'));
+    const vague = classifyByRules(askInput('Improve the widget'));
+    const clear = classifyByRules(askInput('Fix typo in README'));
     assert.ok(vague.confidence < 0.55, `vague ${vague.confidence}`);
     assert.ok(clear.confidence >= 0.8, `clear ${clear.confidence}`);
     for (const c of [vague, clear]) assert.ok(c.confidence >= 0 && c.confidence <= 1);
   });
 
   test('signals name what fired, including context facts', () => {
-    const result = classifyRequest(askInput('Update docs', { files: 2, paths: ['docs/a.md', 'docs/b.md'] }));
+    const result = classifyByRules(askInput('Update docs', { files: 2, paths: ['docs/a.md', 'docs/b.md'] }));
     assert.ok(result.signals.includes('path.docsOnly'));
     assert.equal(result.tier, 'H');
   });
 
   test('empty text with no command context defaults to execute with low confidence', () => {
-    const result = classifyRequest(askInput(''));
+    const result = classifyByRules(askInput(''));
     assert.equal(result.tier, 'S');
     assert.ok(result.confidence < 0.55);
   });

@@ -3,14 +3,14 @@
 // in a harmless sense that must not be routed up (or a labour rule that must not fire).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyRequest } from '../../../src/core/routing/classifier';
+import { classifyByRules } from '../../../src/core/routing/classifier';
 import type { TierCase } from '../../support/fixtures/routing/builders';
 import { askInput } from '../../support/fixtures/routing/builders';
 
 function runTable(cases: readonly TierCase[]): void {
   for (const c of cases) {
     test(`${c.name} → ${c.tier ?? `not ${c.not ?? '?'}`}`, () => {
-      const result = classifyRequest(c.input);
+      const result = classifyByRules(c.input);
       const why = result.reasons.join(' | ');
       if (c.tier) assert.equal(result.tier, c.tier, why);
       if (c.not) assert.notEqual(result.tier, c.not, why);
@@ -117,7 +117,7 @@ describe('signals: versions and context', () => {
   ]);
 
   test('labour framing in a commit body does not override the subject', () => {
-    const result = classifyRequest(askInput('Fix use-after-free in the connection pool\nAlso fix a typo in a comment.'));
+    const result = classifyByRules(askInput('Fix use-after-free in the connection pool\nAlso fix a typo in a comment.'));
     assert.equal(result.tier, 'O', result.reasons.join(' | '));
     assert.ok(!result.signals.includes('labour.typo'));
   });

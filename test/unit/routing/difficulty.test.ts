@@ -27,7 +27,7 @@ describe('shouldCheckDifficulty', () => {
   });
 
   test('agrees with the classifier on what is vague', () => {
-    assert.equal(shouldCheckDifficulty(classifyRequest(askInput('Improve the widget'))), true);
+    assert.equal(shouldCheckDifficulty(classifyRequest(askInput('Tune the cache eviction', { files: 7, linesChanged: 120 }))), true);
     assert.equal(shouldCheckDifficulty(classifyRequest(askInput('Fix typo in README'))), false);
   });
 });

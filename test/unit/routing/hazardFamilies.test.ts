@@ -4,7 +4,7 @@
 // trivial frame (docs, typo, bump, test-only) that makes the hazard words incidental.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyRequest } from '../../../src/core/routing/classifier';
+import { classifyByRules } from '../../../src/core/routing/classifier';
 import { HAZARD_RULES } from '../../../src/core/routing/hazards';
 import type { TierCase } from '../../support/fixtures/routing/builders';
 import { askInput } from '../../support/fixtures/routing/builders';
@@ -17,7 +17,7 @@ interface HazardCase extends TierCase {
 function runTable(cases: readonly HazardCase[]): void {
   for (const c of cases) {
     test(`${c.name} → ${c.tier ?? `not ${c.not ?? '?'}`}`, () => {
-      const result = classifyRequest(c.input);
+      const result = classifyByRules(c.input);
       const why = `${result.reasons.join(' | ')} [${result.signals.join(', ')}]`;
       if (c.tier) assert.equal(result.tier, c.tier, why);
       if (c.not) assert.notEqual(result.tier, c.not, why);

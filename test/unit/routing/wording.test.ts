@@ -1,0 +1,198 @@
+// The router's second stage (src/core/routing/wording.ts): the weights file is consistent and
+// is what the trainer writes from today's fixtures and rules; the features are what a reader
+// expects; the guard that limits the model holds; and the issue's adversarial cases hold for
+// the whole router (rules + model), not only for the rules the table tests cover.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WORDING_MODEL_BELOW, classifyByRules, classifyRequest, readsWording } from '../../../src/core/routing/classifier';
+import MODEL from '../../../src/core/routing/wording-model.json';
+import type { WordingModel } from '../../../src/core/routing/wording';
+import { JUDGMENT_FLOOR, charTerms, combine, featureCount, featurise, hashTerm, pathTerms, probabilities, scanChars, scanPaths, scanWords, wordTerms } from '../../../src/core/routing/wording';
+import type { Tier } from '../../../src/core/tiers';
+import { askInput, commandInput } from '../../support/fixtures/routing/builders';
+
+const ROOT = join(__dirname, '../../..');
+const FIXTURES = join(ROOT, 'test/support/fixtures/routing');
+const model = MODEL as WordingModel;
+
+describe('wording model file', () => {
+  test('weights, vocabulary and idf line up', () => {
+    assert.equal(model.weights.length, featureCount(model) * 4);
+    assert.equal(model.bias.length, 4);
+    for (const [terms, idf] of [[model.words, model.wordIdf], [model.chars, model.charIdf], [model.paths, model.pathIdf]] as const) {
+      assert.equal(terms.length, idf.length);
+      assert.ok(terms.length > 0);
+      assert.deepEqual([...terms].sort(), terms, 'sorted');
+      assert.equal(new Set(terms).size, terms.length, 'unique');
+      assert.ok(idf.every((x) => x >= 1), 'smoothed idf is at least 1');
+    }
+    assert.ok(model.weights.every((w) => Number.isFinite(w)));
+  });
+
+  test('is trained on our labelled sets, never on the dev set', () => {
+    assert.ok(!model.trainedOn.sets.includes('dev'));
+    for (const set of model.trainedOn.sets) assert.ok(existsSync(join(FIXTURES, `${set}.jsonl`)), set);
+    assert.ok(model.trainedOn.items >= 1500, `${model.trainedOn.items} items`);
+  });
+
+  test('is what `npm run train-router` writes from the current fixtures and rules', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ladder-train-'));
+    try {
+      const out = join(dir, 'model.json');
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'tools/trainRouter.ts', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+      assert.equal(run.status, 0, run.stderr);
+      const fresh = JSON.parse(readFileSync(out, 'utf8')) as WordingModel;
+      // Retrain (npm run train-router) after changing a fixture set, the features or the rules.
+      assert.deepEqual(fresh.trainedOn, model.trainedOn, 'retrain: the training sets changed');
+      assert.deepEqual(fresh.words, model.words, 'retrain: the vocabulary changed');
+      assert.deepEqual(fresh.chars, model.chars);
+      assert.deepEqual(fresh.paths, model.paths);
+      const drift = Math.max(...fresh.weights.map((w, i) => Math.abs(w - model.weights[i]!)));
+      assert.ok(drift <= 0.002, `retrain: weights drifted by ${drift}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('wording features', () => {
+  test('words and adjacent pairs', () => {
+    assert.deepEqual(wordTerms('fix the race'), ['fix', 'the', 'race', 'fix the', 'the race']);
+    assert.deepEqual(wordTerms('a b'), [], 'single letters are not words');
+  });
+
+  test('character n-grams stay inside padded words; a short word counts once', () => {
+    assert.deepEqual(charTerms('ab'), [' ab', 'ab ', ' ab ']);
+    assert.deepEqual(charTerms('a  b'), [' a ', ' b ']);
+    assert.deepEqual(charTerms('abcd'), [' ab', 'abc', 'bcd', 'cd ', ' abc', 'abcd', 'bcd ', ' abcd', 'abcd ']);
+    assert.ok(charTerms('race').includes(' race'));
+  });
+
+  test('path name parts', () => {
+    assert.deepEqual(pathTerms(['src/Auth/token.ts', 'README.md']), ['src', 'auth', 'token', 'ts', 'readme', 'md']);
+  });
+
+  test('the hashing scanners see exactly the string terms the trainer counts', () => {
+    const texts = [
+      'fix(reactivity): avoid  double-trigger of 2nd effect\n\tsee #123 — naïve “quotes” _private a1 12ab x',
+      '', ' ', 'a', '__init__ ✓ 3.4.1 SSL_read() über\u00a0straße\u2028end',
+    ];
+    const collect = (scan: (visit: (h: number) => void) => void) => {
+      const out: number[] = [];
+      scan((h) => out.push(h));
+      return out.sort();
+    };
+    for (const text of texts) {
+      const lower = text.toLowerCase();
+      assert.deepEqual(collect((v) => scanWords(lower, v)), wordTerms(lower).map(hashTerm).sort(), `words of ${JSON.stringify(text)}`);
+      assert.deepEqual(collect((v) => scanChars(lower, v)), charTerms(lower).map(hashTerm).sort(), `chars of ${JSON.stringify(text)}`);
+    }
+    const paths = ['src/Auth/token.ts', 'test/__snapshots__/a-b.spec.ts.snap', 'C:\\x\\y2.rs'];
+    assert.deepEqual(collect((v) => scanPaths(paths, v)), pathTerms(paths).map(hashTerm).sort());
+  });
+
+  test('probabilities are a distribution and deterministic', () => {
+    const input = { text: 'Fix the race in the pool', paths: ['src/pool.rs'], files: 1, lines: 12, ruleTier: 'O' as Tier, ruleConfidence: 0.84 };
+    const p = probabilities(model, featurise(model, input));
+    assert.equal(p.length, 4);
+    assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+    assert.deepEqual(probabilities(model, featurise(model, input)), p);
+  });
+
+  test('unknown words add nothing but size and the rules\' verdict', () => {
+    const x = featurise(model, { text: 'qqqqzz', paths: [], files: undefined, lines: undefined, ruleTier: 'S', ruleConfidence: 0.4 });
+    assert.ok(x.index.every((f) => f >= featureCount(model) - 9), `indexes ${x.index.join(',')}`);
+  });
+});
+
+describe('combine: how far the model may move the rules', () => {
+  const p = (h: number, s: number, o: number, f = 0) => [h, s, o, f];
+  test('raises freely', () => {
+    assert.equal(combine('H', p(0.1, 0.1, 0.8)), 'O');
+    assert.equal(combine('S', p(0.1, 0.3, 0.6)), 'O');
+  });
+  test('lowers one step at most', () => {
+    assert.equal(combine('O', p(0.9, 0.05, 0.05)), 'S');
+    assert.equal(combine('S', p(0.95, 0.05, 0)), 'H');
+  });
+  test('never lowers the exception tier', () => {
+    assert.equal(combine('F', p(0, 0.1, 0.9)), 'F');
+  });
+  test('keeps execute off labour while judgment is plausible', () => {
+    assert.equal(combine('S', p(0.8, 0.2 - JUDGMENT_FLOOR, JUDGMENT_FLOOR)), 'S');
+    assert.equal(combine('S', p(0.8, 0.15, 0.05)), 'H');
+  });
+  test('agrees when the model agrees', () => {
+    assert.equal(combine('S', p(0.2, 0.6, 0.2)), 'S');
+  });
+});
+
+describe('the whole router (rules + wording model) on the issue\'s cases', () => {
+  const cases: readonly [string, Parameters<typeof askInput>, Tier][] = [
+    ['innocent wording hiding escaping', ['The debugger escapes the page title'], 'O'],
+    ['a dependency bump for a CVE', ['bump qs for CVE-2022-24999', { files: 2, linesChanged: 6, paths: ['package.json', 'package-lock.json'] }], 'H'],
+    ['a typo in a security doc', ['Fix typo in SECURITY.md', { files: 1, linesChanged: 2, paths: ['SECURITY.md'] }], 'H'],
+    ['a large file move', ['Move src/legacy to packages/legacy', { files: 40, linesChanged: 2000 }], 'H'],
+    ['timing-safe comparison', ['Use a timing-safe comparison for the HMAC check'], 'O'],
+    ['deserialisation of untrusted input', ['Stop unpickling cookies sent by the client'], 'O'],
+    ['path traversal', ['Reject ../ segments in the download path'], 'O'],
+    ['permissions', ['Editors can delete projects they do not own'], 'O'],
+    ['a secret in the logs', ['The API token is printed in the debug log'], 'O'],
+    ['a race', ['Fix data race in the connection pool'], 'O'],
+    ['memory ordering in a core primitive', ['Fix memory ordering in the lock-free queue'], 'F'],
+    ['data loss', ['Uploads are sometimes lost when the disk is full'], 'O'],
+    ['replication consistency', ['Replicas can serve stale reads after failover'], 'O'],
+    ['plain labour', ['Rename getUser to fetchUser'], 'H'],
+    ['plain execution', ['Add a --json flag to the list command', { files: 2, linesChanged: 60 }], 'S'],
+  ];
+  for (const [name, args, tier] of cases) {
+    test(`${name} → ${tier}`, () => {
+      const result = classifyRequest(askInput(...args));
+      assert.equal(result.tier, tier, result.reasons.join(' | '));
+    });
+  }
+
+  test('says what the model read, and the reason ends in the tier it supports when it moves', () => {
+    for (const input of [askInput('Tune the cache eviction', { files: 7, linesChanged: 120 }), askInput('Close the file after reading')]) {
+      const result = classifyRequest(input);
+      const last = result.reasons.at(-1) ?? '';
+      assert.match(last, /wording model \(trained on [\d,]+ labelled requests\) gives \w+ \d+%/);
+      if (result.signals.includes('wording.agrees')) assert.match(last, /it agrees$/);
+      else assert.match(last, /over the rules' \w+ → \w+$/);
+    }
+  });
+
+  test('asks the model only about single-line free-form requests the rules are not sure of', () => {
+    const strong = askInput('Fix data race in the connection pool');
+    assert.ok(classifyByRules(strong).confidence >= WORDING_MODEL_BELOW);
+    assert.deepEqual(classifyRequest(strong), classifyByRules(strong));
+    const withBody = askInput('Tune the cache eviction\nIt evicts too early under load.');
+    assert.ok(classifyByRules(withBody).confidence < WORDING_MODEL_BELOW);
+    assert.deepEqual(classifyRequest(withBody), classifyByRules(withBody));
+    const unsure = askInput('Tune the cache eviction');
+    assert.ok(readsWording(unsure, classifyByRules(unsure)));
+    assert.ok(classifyRequest(unsure).signals.some((x) => x.startsWith('wording.')));
+  });
+
+  test('confidence is the model\'s chance for the tier it settles on', () => {
+    const input = askInput('Tune the cache eviction', { files: 7, linesChanged: 120 });
+    const result = classifyRequest(input);
+    const rules = classifyByRules(input);
+    const p = probabilities(model, featurise(model, { text: input.text, paths: [], files: 7, lines: 120, ruleTier: rules.tier, ruleConfidence: rules.confidence }));
+    assert.equal(result.confidence, Math.round(p[['H', 'S', 'O', 'F'].indexOf(result.tier)]! * 100) / 100);
+  });
+
+  test('a command keeps the rules\' verdict: the model reads free-form requests only', () => {
+    const input = commandInput('rename', 'rename getUser to fetchUser');
+    assert.deepEqual(classifyRequest(input), classifyByRules(input));
+  });
+
+  test('is deterministic', () => {
+    const input = askInput('Fix race in the worker pool shutdown', { files: 2, linesChanged: 30 });
+    assert.deepEqual(classifyRequest(input), classifyRequest(input));
+  });
+});

@@ -1,0 +1,274 @@
+// `npm run train-router [-- --hold-out SET,SET] [--out FILE]`: fits the router's wording
+// model (src/core/routing/wording.ts) on the labelled sets in test/support/fixtures/routing
+// and writes src/core/routing/wording-model.json. ../shared/routing/dev.jsonl is never read.
+//
+// The rules' tier each training item carries is the one the rules gave on their first run
+// over its set (first-runs.json, with the commit the rules stood at), so the model learns
+// how far the rules can be trusted on wording they were not tuned to. Sets without a first
+// run (our own own*.jsonl tables) use today's rules.
+//
+// --hold-out trains without the named sets, then scores them with the rules alone and with
+// rules + model, so a change to features or training can be judged on requests the model has
+// not seen. Deterministic: the same inputs give the same file byte for byte.
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { estimateCostUsd } from '../src/core/pricing/cost';
+import { applyWordingModel, classifyByRules, readsWording } from '../src/core/routing/classifier';
+import { classifyInputOf, evaluate, formatMetrics, parseEvalFile } from '../src/core/routing/eval';
+import type { EvalItem, RoutedItem } from '../src/core/routing/eval';
+import { DENSE_FEATURES, charTerms, featurise, pathTerms, subjectOf, wordTerms } from '../src/core/routing/wording';
+import type { Features, WordingModel } from '../src/core/routing/wording';
+import type { Tier } from '../src/core/tiers';
+import { TIERS, isTier } from '../src/core/tiers';
+
+const FIXTURES = join(__dirname, '../test/support/fixtures/routing');
+const OUT = join(__dirname, '../src/core/routing/wording-model.json');
+const TRAINING_SET = /^(own\d*|blind-[\w-]+|heldout-[\w-]+)\.jsonl$/;
+/** Vocabulary: terms in at least this many training requests; character n-grams capped. */
+const MIN_WORD_DF = 3;
+const MIN_CHAR_DF = 5;
+const MAX_CHARS = 5000;
+const MIN_PATH_DF = 2;
+/** Inverse L2 strength, as in the usual C of logistic regression (measured: 2 and 8 do worse). */
+const C = 4;
+
+interface Row {
+  readonly set: string;
+  readonly item: EvalItem;
+  readonly ruleTier: Tier;
+  readonly ruleConfidence: number;
+}
+
+type FirstRuns = Record<string, { rulesAt: string; routes: Record<string, [string, number]> }>;
+
+function loadSets(): Map<string, EvalItem[]> {
+  const sets = new Map<string, EvalItem[]>();
+  for (const name of readdirSync(FIXTURES).filter((n) => TRAINING_SET.test(n)).sort()) {
+    const { items, errors } = parseEvalFile(readFileSync(join(FIXTURES, name), 'utf8'), name);
+    if (errors.length > 0) throw new Error(errors.join('\n'));
+    sets.set(name.replace(/\.jsonl$/, ''), items.filter((i) => i.tier !== undefined));
+  }
+  return sets;
+}
+
+function rowsOf(sets: Map<string, EvalItem[]>, firstRuns: FirstRuns): Row[] {
+  const rows: Row[] = [];
+  for (const [set, items] of sets) {
+    const runs = firstRuns[set]?.routes;
+    for (const item of items) {
+      const first = runs?.[item.id];
+      if (runs && !first) throw new Error(`first-runs.json has ${set} but not ${item.id}`);
+      if (first && isTier(first[0])) {
+        rows.push({ set, item, ruleTier: first[0], ruleConfidence: first[1] });
+      } else {
+        const c = classifyByRules(classifyInputOf(item));
+        rows.push({ set, item, ruleTier: c.tier, ruleConfidence: c.confidence });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Terms by document frequency; sorted so the file is stable. */
+function vocabulary(docs: readonly string[][], minDf: number, max = Infinity): { terms: string[]; idf: number[] } {
+  const df = new Map<string, number>();
+  const total = new Map<string, number>();
+  for (const doc of docs) {
+    for (const t of doc) total.set(t, (total.get(t) ?? 0) + 1);
+    for (const t of new Set(doc)) df.set(t, (df.get(t) ?? 0) + 1);
+  }
+  let kept = [...df].filter(([, n]) => n >= minDf).map(([t]) => t);
+  if (kept.length > max) {
+    kept.sort((a, b) => total.get(b)! - total.get(a)! || (a < b ? -1 : 1));
+    kept = kept.slice(0, max);
+  }
+  kept.sort();
+  const n = docs.length;
+  return { terms: kept, idf: kept.map((t) => round(Math.log((1 + n) / (1 + df.get(t)!)) + 1, 3)) };
+}
+
+function round(x: number, digits: number): number {
+  const k = 10 ** digits;
+  return Math.round(x * k) / k;
+}
+
+function inputOf(row: Row): Parameters<typeof featurise>[1] {
+  const input = classifyInputOf(row.item);
+  const paths = input.context.paths ?? [];
+  return {
+    text: input.text,
+    paths,
+    files: input.context.files ?? (paths.length > 0 ? paths.length : undefined),
+    lines: input.context.linesChanged,
+    ruleTier: row.ruleTier,
+    ruleConfidence: row.ruleConfidence,
+  };
+}
+
+/** Softmax cross-entropy summed over rows plus ‖W‖²/(2C); the gradient is written into `grad`. */
+function objective(theta: Float64Array, grad: Float64Array, xs: readonly Features[], ys: readonly number[], nFeatures: number): number {
+  grad.fill(0);
+  const biasAt = nFeatures * 4;
+  let loss = 0;
+  const z = new Float64Array(4);
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    for (let k = 0; k < 4; k++) z[k] = theta[biasAt + k]!;
+    for (let j = 0; j < x.index.length; j++) {
+      const base = x.index[j]! * 4;
+      const v = x.value[j]!;
+      for (let k = 0; k < 4; k++) z[k]! += v * theta[base + k]!;
+    }
+    const top = Math.max(z[0]!, z[1]!, z[2]!, z[3]!);
+    let sum = 0;
+    for (let k = 0; k < 4; k++) sum += Math.exp(z[k]! - top);
+    const lse = top + Math.log(sum);
+    loss += lse - z[ys[i]!]!;
+    for (let k = 0; k < 4; k++) {
+      const d = Math.exp(z[k]! - lse) - (k === ys[i] ? 1 : 0);
+      grad[biasAt + k]! += d;
+      for (let j = 0; j < x.index.length; j++) grad[x.index[j]! * 4 + k]! += d * x.value[j]!;
+    }
+  }
+  for (let f = 0; f < biasAt; f++) {
+    loss += (theta[f]! * theta[f]!) / (2 * C);
+    grad[f]! += theta[f]! / C;
+  }
+  return loss;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/** Limited-memory BFGS with a backtracking (Armijo) line search; the problem is convex. */
+function minimise(f: (theta: Float64Array, grad: Float64Array) => number, size: number): { theta: Float64Array; loss: number; iterations: number; gradNorm: number } {
+  const memory = 10;
+  let theta = new Float64Array(size);
+  let grad = new Float64Array(size);
+  let loss = f(theta, grad);
+  const ss: Float64Array[] = [];
+  const ys: Float64Array[] = [];
+  let iterations = 0;
+  for (; iterations < 1000; iterations++) {
+    // Two-loop recursion: direction = -H·grad.
+    const q = Float64Array.from(grad);
+    const alphas: number[] = [];
+    for (let m = ss.length - 1; m >= 0; m--) {
+      const a = dot(ss[m]!, q) / dot(ys[m]!, ss[m]!);
+      alphas[m] = a;
+      for (let i = 0; i < size; i++) q[i]! -= a * ys[m]![i]!;
+    }
+    const last = ss.length - 1;
+    const gamma = last >= 0 ? dot(ss[last]!, ys[last]!) / dot(ys[last]!, ys[last]!) : 1 / Math.sqrt(dot(grad, grad));
+    for (let i = 0; i < size; i++) q[i]! *= gamma;
+    for (let m = 0; m < ss.length; m++) {
+      const b = dot(ys[m]!, q) / dot(ys[m]!, ss[m]!);
+      for (let i = 0; i < size; i++) q[i]! += ss[m]![i]! * (alphas[m]! - b);
+    }
+    const slope = -dot(grad, q);
+    let step = 1;
+    const next = new Float64Array(size);
+    const nextGrad = new Float64Array(size);
+    let nextLoss = Infinity;
+    for (let tries = 0; tries < 40; tries++) {
+      for (let i = 0; i < size; i++) next[i] = theta[i]! - step * q[i]!;
+      nextLoss = f(next, nextGrad);
+      if (nextLoss <= loss + 1e-4 * step * slope) break;
+      step /= 2;
+    }
+    const s = new Float64Array(size);
+    const y = new Float64Array(size);
+    for (let i = 0; i < size; i++) {
+      s[i] = next[i]! - theta[i]!;
+      y[i] = nextGrad[i]! - grad[i]!;
+    }
+    const improvement = loss - nextLoss;
+    theta = next;
+    grad = nextGrad;
+    loss = nextLoss;
+    if (dot(s, y) > 1e-12) {
+      ss.push(s);
+      ys.push(y);
+      if (ss.length > memory) {
+        ss.shift();
+        ys.shift();
+      }
+    }
+    if (Math.sqrt(dot(grad, grad)) < 1e-5 || improvement < 1e-10 * Math.max(1, Math.abs(loss))) break;
+  }
+  return { theta, loss, iterations, gradNorm: Math.sqrt(dot(grad, grad)) };
+}
+
+function train(rows: readonly Row[], sets: readonly string[]): WordingModel {
+  const lowers = rows.map((r) => subjectOf(r.item.request.toLowerCase()));
+  const words = vocabulary(lowers.map(wordTerms), MIN_WORD_DF);
+  const chars = vocabulary(lowers.map(charTerms), MIN_CHAR_DF, MAX_CHARS);
+  const paths = vocabulary(rows.map((r) => pathTerms(r.item.paths)), MIN_PATH_DF);
+  const nFeatures = words.terms.length + chars.terms.length + paths.terms.length + DENSE_FEATURES;
+  const shell: WordingModel = {
+    about: 'Written by tools/trainRouter.ts (npm run train-router); see src/core/routing/wording.ts.',
+    trainedOn: { items: rows.length, sets },
+    words: words.terms, wordIdf: words.idf,
+    chars: chars.terms, charIdf: chars.idf,
+    paths: paths.terms, pathIdf: paths.idf,
+    weights: [], bias: [],
+  };
+  const xs = rows.map((r) => featurise(shell, inputOf(r)));
+  const ys = rows.map((r) => TIERS.indexOf(r.item.tier!));
+  const started = Date.now();
+  const fit = minimise((theta, grad) => objective(theta, grad, xs, ys, nFeatures), nFeatures * 4 + 4);
+  console.error(`trained on ${rows.length} requests, ${nFeatures} features: loss ${fit.loss.toFixed(3)} after ${fit.iterations} iterations (gradient ${fit.gradNorm.toExponential(1)}) in ${Date.now() - started} ms`);
+  const theta = Array.from(fit.theta, (w) => round(w, 3));
+  return { ...shell, weights: theta.slice(0, nFeatures * 4), bias: theta.slice(nFeatures * 4) };
+}
+
+/** Short JSON with one term list or weight row per line, so diffs of retraining stay readable. */
+function serialise(model: WordingModel): string {
+  const rows: string[] = [];
+  for (let f = 0; f < model.weights.length; f += 4) rows.push(JSON.stringify(model.weights.slice(f, f + 4)).slice(1, -1));
+  const entries = Object.entries(model).map(([key, value]) => {
+    if (key === 'weights') return `  "weights": [\n${rows.join(',\n')}\n  ]`;
+    return `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`;
+  });
+  return `{\n${entries.join(',\n')}\n}\n`;
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const opt = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const holdOut = new Set((opt('--hold-out') ?? '').split(',').filter(Boolean));
+  const out = opt('--out') ?? (holdOut.size > 0 ? undefined : OUT);
+  const firstRuns = JSON.parse(readFileSync(join(FIXTURES, 'first-runs.json'), 'utf8')) as FirstRuns;
+  const sets = loadSets();
+  for (const name of holdOut) if (!sets.has(name)) throw new Error(`no labelled set ${name} in ${FIXTURES}`);
+  const trainingSets = [...sets.keys()].filter((s) => !holdOut.has(s));
+  const held = new Set([...holdOut].flatMap((s) => sets.get(s)!.map((i) => i.request.toLowerCase().trim())));
+  // A request repeated in a held-out set stays out of training too.
+  const rows = rowsOf(new Map(trainingSets.map((s) => [s, sets.get(s)!])), firstRuns)
+    .filter((r) => !held.has(r.item.request.toLowerCase().trim()));
+  const model = train(rows, trainingSets);
+  if (out) writeFileSync(out, serialise(model));
+  if (holdOut.size === 0) return;
+
+  const items = [...holdOut].flatMap((s) => sets.get(s)!);
+  const score = (label: string, routed: RoutedItem[]) => {
+    const metrics = evaluate(routed, { estimateCostUsd: (m, i, o) => estimateCostUsd(m, i, o) })!;
+    console.log(`${label} on ${[...holdOut].join(', ')}\n${formatMetrics(metrics)}\n`);
+  };
+  const routed = (withModel: boolean): RoutedItem[] => items.map((item) => {
+    const input = classifyInputOf(item);
+    const rules = classifyByRules(input);
+    const c = withModel && readsWording(input, rules) ? applyWordingModel(input, rules, model) : rules;
+    return { id: item.id, tier: c.tier, confidence: c.confidence, stepType: c.stepType, reasons: c.reasons, linesChanged: item.linesChanged, expected: item.tier! };
+  });
+  score('rules alone', routed(false));
+  score('rules + wording model', routed(true));
+}
+
+main();
