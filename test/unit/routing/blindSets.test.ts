@@ -53,6 +53,8 @@ const HELD_OUT_FLOORS: Readonly<Record<string, { accuracy: number; underRouting:
   'heldout-o.jsonl': { accuracy: 0.87, underRouting: 0.05 },
   'heldout-p.jsonl': { accuracy: 0.83, underRouting: 0.08 },
   'heldout-q.jsonl': { accuracy: 0.96, underRouting: 0.02 },
+  'heldout-r.jsonl': { accuracy: 0.82, underRouting: 0.06 },
+  'heldout-s.jsonl': { accuracy: 0.96, underRouting: 0.03 },
 };
 
 describe('router holds its ground on the held-out sets', () => {
