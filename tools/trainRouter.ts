@@ -31,7 +31,9 @@ const TRAINING_SET = /^(own\d*|blind-[\w-]+|heldout-[\w-]+)\.jsonl$/;
 /** Vocabulary: terms in at least this many training requests; character n-grams capped. */
 const MIN_WORD_DF = 3;
 const MIN_CHAR_DF = 5;
-const MAX_CHARS = 5000;
+// Held-out P-S with 5,000 / 2,000 / 1,000 character n-grams: 74.6% / 74.8% / 73.8%; the
+// smaller table stays in cache, which the classifier's p99 needs.
+const MAX_CHARS = 2000;
 const MIN_PATH_DF = 2;
 /** Inverse L2 strength, as in the usual C of logistic regression (measured: 2 and 8 do worse). */
 const C = 4;

@@ -134,8 +134,13 @@ function isSpace(c: number): boolean {
     || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
+/** Receives term hashes from a scanner (the classifier's is a TermTable, which counts them). */
+export interface TermSink {
+  term(hash: number): void;
+}
+
 /** The hashes of wordTerms(lower), in the same order per token (unigram, then its bigram). */
-export function scanWords(lower: string, visit: (hash: number) => void): void {
+export function scanWords(lower: string, sink: TermSink): void {
   let prev = 0;
   let hasPrev = false;
   for (let i = 0; i < lower.length;) {
@@ -150,11 +155,11 @@ export function scanWords(lower: string, visit: (hash: number) => void): void {
     if (end - start >= 2) {
       let h = FNV_OFFSET;
       for (let k = start; k < end; k++) h = fnv(h, lower.charCodeAt(k));
-      visit(h);
+      sink.term(h);
       if (hasPrev) {
         let b = fnv(prev, SPACE_CODE);
         for (let k = start; k < end; k++) b = fnv(b, lower.charCodeAt(k));
-        visit(b);
+        sink.term(b);
       }
       prev = h;
       hasPrev = true;
@@ -164,7 +169,7 @@ export function scanWords(lower: string, visit: (hash: number) => void): void {
 }
 
 /** The hashes of charTerms(lower). */
-export function scanChars(lower: string, visit: (hash: number) => void): void {
+export function scanChars(lower: string, sink: TermSink): void {
   for (let i = 0; i < lower.length;) {
     if (isSpace(lower.charCodeAt(i))) {
       i++;
@@ -179,7 +184,7 @@ export function scanChars(lower: string, visit: (hash: number) => void): void {
       for (let k = 0; k < 5 && p + k < padded; k++) {
         const q = p + k;
         h = fnv(h, q === 0 || q === padded - 1 ? SPACE_CODE : lower.charCodeAt(i + q - 1));
-        if (k >= 2) visit(h);
+        if (k >= 2) sink.term(h);
       }
     }
     i = end;
@@ -187,7 +192,7 @@ export function scanChars(lower: string, visit: (hash: number) => void): void {
 }
 
 /** The hashes of pathTerms(paths). */
-export function scanPaths(paths: readonly string[], visit: (hash: number) => void): void {
+export function scanPaths(paths: readonly string[], sink: TermSink): void {
   for (const path of paths) {
     const lower = path.toLowerCase();
     let h = FNV_OFFSET;
@@ -198,7 +203,7 @@ export function scanPaths(paths: readonly string[], visit: (hash: number) => voi
         h = fnv(h, c);
         inToken = true;
       } else if (inToken) {
-        visit(h);
+        sink.term(h);
         h = FNV_OFFSET;
         inToken = false;
       }
@@ -212,7 +217,7 @@ export function scanPaths(paths: readonly string[], visit: (hash: number) => voi
  * the four tier weights (int16, in thousandths; the weights file has three decimals), so a
  * term costs one memory access and no string is built or hashed by the engine.
  */
-class TermTable {
+class TermTable implements TermSink {
   private readonly hashes: Int32Array;
   private readonly features: Uint16Array;
   private readonly fixed: Int16Array;
@@ -253,7 +258,7 @@ class TermTable {
   }
 
   /** Counts one occurrence of the term with this hash, if it is in the vocabulary. */
-  readonly visit = (h: number): void => {
+  term(h: number): void {
     for (let slot = this.slotOf(h); ; slot = (slot + 1) & this.mask) {
       if (this.features[slot * 8 + 2] === EMPTY) return;
       if (this.hashes[slot * 4] !== h) continue;
@@ -262,7 +267,7 @@ class TermTable {
       if (n < 255) this.counts[slot] = n + 1;
       return;
     }
-  };
+  }
 
   /**
    * Turns the counted terms into sub-linear tf × idf, L2-normalised and scaled; adds their
@@ -363,11 +368,11 @@ function build(model: WordingModel, input: WordingInput, keep: boolean): void {
   vecLength = 0;
   for (let k = 0; k < 4; k++) scores[k] = model.bias[k]!;
   const subject = subjectOf(input.text.toLowerCase());
-  scanWords(subject, ix.words.visit);
+  scanWords(subject, ix.words);
   ix.words.flush(1, scores, keep);
-  scanChars(subject, ix.chars.visit);
+  scanChars(subject, ix.chars);
   ix.chars.flush(1, scores, keep);
-  scanPaths(input.paths, ix.paths.visit);
+  scanPaths(input.paths, ix.paths);
   ix.paths.flush(PATH_SCALE, scores, keep);
   const lines = input.lines;
   const files = input.files;

@@ -47,14 +47,14 @@ const HELD_OUT_FLOORS: Readonly<Record<string, { accuracy: number; underRouting:
   'heldout-i.jsonl': { accuracy: 0.94, underRouting: 0.03 },
   'heldout-j.jsonl': { accuracy: 0.96, underRouting: 0.03 },
   'heldout-k.jsonl': { accuracy: 0.92, underRouting: 0.04 },
-  'heldout-l.jsonl': { accuracy: 0.90, underRouting: 0.04 },
-  'heldout-m.jsonl': { accuracy: 0.94, underRouting: 0.04 },
-  'heldout-n.jsonl': { accuracy: 0.89, underRouting: 0.05 },
+  'heldout-l.jsonl': { accuracy: 0.89, underRouting: 0.04 },
+  'heldout-m.jsonl': { accuracy: 0.90, underRouting: 0.05 },
+  'heldout-n.jsonl': { accuracy: 0.87, underRouting: 0.06 },
   'heldout-o.jsonl': { accuracy: 0.87, underRouting: 0.05 },
-  'heldout-p.jsonl': { accuracy: 0.83, underRouting: 0.08 },
+  'heldout-p.jsonl': { accuracy: 0.84, underRouting: 0.07 },
   'heldout-q.jsonl': { accuracy: 0.96, underRouting: 0.02 },
   'heldout-r.jsonl': { accuracy: 0.82, underRouting: 0.06 },
-  'heldout-s.jsonl': { accuracy: 0.96, underRouting: 0.03 },
+  'heldout-s.jsonl': { accuracy: 0.94, underRouting: 0.03 },
 };
 
 describe('router holds its ground on the held-out sets', () => {

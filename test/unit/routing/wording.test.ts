@@ -81,9 +81,9 @@ describe('wording features', () => {
       'fix(reactivity): avoid  double-trigger of 2nd effect\n\tsee #123 — naïve “quotes” _private a1 12ab x',
       '', ' ', 'a', '__init__ ✓ 3.4.1 SSL_read() über\u00a0straße\u2028end',
     ];
-    const collect = (scan: (visit: (h: number) => void) => void) => {
+    const collect = (scan: (sink: { term(h: number): void }) => void) => {
       const out: number[] = [];
-      scan((h) => out.push(h));
+      scan({ term: (h) => out.push(h) });
       return out.sort();
     };
     for (const text of texts) {
