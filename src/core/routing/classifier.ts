@@ -48,7 +48,7 @@ import WORDING_MODEL from './wording-model.json';
  *    risky paths (mostly S/H) and weak routes of 300+ lines (exactly 40%). A bag-of-words
  *    second opinion trained next to rule verdicts the rules had been tuned on gained 0.6
  *    points; the wording model that replaced it (wording.ts) learns from the rules' first-run
- *    verdicts and reads character n-grams, and gains 11 points on fresh requests.
+ *    verdicts and reads character n-grams, and gains 4-7 points on fresh requests.
  */
 
 /** Context statistics the editor (or the eval) knows about a request. */
