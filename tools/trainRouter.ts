@@ -13,7 +13,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { estimateCostUsd } from '../src/core/pricing/cost';
-import { applyWordingModel, classifyByRules, readsWording } from '../src/core/routing/classifier';
+import { applyWordingModel, classifyByRules, readsWording, wordingInputOf } from '../src/core/routing/classifier';
 import { classifyInputOf, evaluate, formatMetrics, parseEvalFile } from '../src/core/routing/eval';
 import type { EvalItem, RoutedItem } from '../src/core/routing/eval';
 import { DENSE_FEATURES, charTerms, featurise, pathTerms, subjectOf, wordTerms } from '../src/core/routing/wording';
@@ -96,19 +96,6 @@ function vocabulary(docs: readonly string[][], minDf: number, max = Infinity): {
 function round(x: number, digits: number): number {
   const k = 10 ** digits;
   return Math.round(x * k) / k;
-}
-
-function inputOf(row: Row): Parameters<typeof featurise>[1] {
-  const input = classifyInputOf(row.item);
-  const paths = input.context.paths ?? [];
-  return {
-    text: input.text,
-    paths,
-    files: input.context.files ?? (paths.length > 0 ? paths.length : undefined),
-    lines: input.context.linesChanged,
-    ruleTier: row.ruleTier,
-    ruleConfidence: row.ruleConfidence,
-  };
 }
 
 /** Softmax cross-entropy summed over rows plus ‖W‖²/(2C); the gradient is written into `grad`. */
@@ -222,7 +209,7 @@ function train(rows: readonly Row[], sets: readonly string[]): WordingModel {
     paths: paths.terms, pathIdf: paths.idf,
     weights: [], bias: [],
   };
-  const xs = rows.map((r) => featurise(shell, inputOf(r)));
+  const xs = rows.map((r) => featurise(shell, wordingInputOf(classifyInputOf(r.item), r.ruleTier, r.ruleConfidence)));
   const ys = rows.map((r) => TIERS.indexOf(r.item.tier!));
   const started = Date.now();
   const fit = minimise((theta, grad) => objective(theta, grad, xs, ys, nFeatures), nFeatures * 4 + 4);

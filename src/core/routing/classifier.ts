@@ -3,7 +3,7 @@ import type { Tier } from '../tiers';
 import { TIER_LABELS, compareTiers, maxTier, minTier, tierRank } from '../tiers';
 import { HAZARD_RULES } from './hazards';
 import { combine, predict } from './wording';
-import type { WordingModel } from './wording';
+import type { WordingInput, WordingModel } from './wording';
 import WORDING_MODEL from './wording-model.json';
 
 /**
@@ -567,16 +567,7 @@ export function readsWording(input: ClassifyInput, rules: Classification): boole
  * the difficulty check runs where the two together are least sure.
  */
 export function applyWordingModel(input: ClassifyInput, rules: Classification, model: WordingModel): Classification {
-  const ctx = input.context ?? {};
-  const paths = ctx.paths ?? [];
-  const p = predict(model, {
-    text: input.text ?? '',
-    paths,
-    files: ctx.files ?? (paths.length > 0 ? paths.length : undefined),
-    lines: ctx.linesChanged ?? ctx.selectedLines,
-    ruleTier: rules.tier,
-    ruleConfidence: rules.confidence,
-  });
+  const p = predict(model, wordingInputOf(input, rules.tier, rules.confidence));
   const tier = combine(rules.tier, p);
   const chance = p[tierRank(tier)]!;
   const read = `${modelName(model)} gives ${TIER_LABELS[tier]} ${Math.round(chance * 100)}%`;
@@ -584,6 +575,18 @@ export function applyWordingModel(input: ClassifyInput, rules: Classification, m
   const signal = cmp > 0 ? 'wording.raised' : cmp < 0 ? 'wording.lowered' : 'wording.agrees';
   const reason = cmp === 0 ? `${read}: it agrees` : because(`${read}, over the rules' ${TIER_LABELS[rules.tier]}`, tier);
   return { ...rules, tier, confidence: clamp01(chance), reasons: [...rules.reasons, reason], signals: [...rules.signals, signal] };
+}
+
+/** What the wording model reads about a request: its text, paths and size as the rules read them, and the rules' verdict. */
+export function wordingInputOf(input: ClassifyInput, ruleTier: Tier, ruleConfidence: number): WordingInput {
+  const { paths, files, lines } = sizeOf(input.context ?? {});
+  return { text: input.text ?? '', paths, files, lines, ruleTier, ruleConfidence };
+}
+
+/** The change's size: diff statistics when known, else the selection and the path list. */
+function sizeOf(ctx: ClassifyContext): { paths: string[]; files: number | undefined; lines: number | undefined } {
+  const paths = ctx.paths ?? [];
+  return { paths, files: ctx.files ?? (paths.length > 0 ? paths.length : undefined), lines: ctx.linesChanged ?? ctx.selectedLines };
 }
 
 const modelNames = new WeakMap<WordingModel, string>();
@@ -607,10 +610,8 @@ export function classifyByRules(input: ClassifyInput): Classification {
   const lower = raw.toLowerCase();
   const unquoted = lower.includes('"') || lower.includes('“') ? lower.replace(QUOTED, ' ') : lower;
   const ctx = input.context ?? {};
-  const paths = ctx.paths ?? [];
+  const { paths, files, lines } = sizeOf(ctx);
   const facts = pathFacts(paths);
-  const lines = ctx.linesChanged ?? ctx.selectedLines;
-  const files = ctx.files ?? (paths.length > 0 ? paths.length : undefined);
 
   // Labour is framed in the subject line; a body explains and may reveal a hazard, so only
   // risk and execute rules read past the first line (and long bodies stay cheap).

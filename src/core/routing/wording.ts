@@ -1,5 +1,5 @@
 import type { Tier } from '../tiers';
-import { TIERS } from '../tiers';
+import { TIERS, tierRank } from '../tiers';
 
 /**
  * The router's second stage: a linear model of a request's wording that reads the rules'
@@ -380,7 +380,7 @@ function build(model: WordingModel, input: WordingInput, keep: boolean): void {
   if (lines === undefined) dense(model, ix.dense + 1, 1, keep);
   dense(model, ix.dense + 2, Math.log1p(files ?? 0) / 2, keep);
   if (files === undefined) dense(model, ix.dense + 3, 1, keep);
-  dense(model, ix.dense + 4 + TIERS.indexOf(input.ruleTier), 1, keep);
+  dense(model, ix.dense + 4 + tierRank(input.ruleTier), 1, keep);
   dense(model, ix.dense + 8, input.ruleConfidence, keep);
 }
 
@@ -411,7 +411,10 @@ export function featurise(model: WordingModel, input: WordingInput): Features {
   return out;
 }
 
-/** Softmax of the linear scores of a feature vector, in TIERS order (H, S, O, F). */
+/**
+ * Softmax of the linear scores of a feature vector, in TIERS order (H, S, O, F): the plain
+ * reference that the fused {@link predict} is tested against.
+ */
 export function probabilities(model: WordingModel, x: Features): number[] {
   const z = model.bias.slice(0, 4);
   for (let i = 0; i < x.index.length; i++) {
@@ -437,7 +440,7 @@ export const JUDGMENT_FLOOR = 0.1;
  * is the rules' call alone (2% of the labels: too few for the model to overrule them).
  */
 export function combine(ruleTier: Tier, p: readonly number[]): Tier {
-  const rule = TIERS.indexOf(ruleTier);
+  const rule = tierRank(ruleTier);
   let best = 0;
   for (let k = 1; k < 4; k++) if (p[k]! > p[best]!) best = k;
   if (rule === 3) return 'F';
