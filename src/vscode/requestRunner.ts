@@ -13,7 +13,7 @@ import { buildRequest, SecretLikeContentError } from '../core/prompt/request';
 import type { PromptPlan, SelectionInput } from '../core/prompt/request';
 import { classifyRequest } from '../core/routing/classifier';
 import type { Classification, ClassifyInput } from '../core/routing/classifier';
-import { applyDifficultyAnswer, buildDifficultyRequest, shouldCheckDifficulty } from '../core/routing/difficulty';
+import { applyDifficultyAnswer, buildDifficultyRequest, difficultySettingOf, shouldCheckDifficulty } from '../core/routing/difficulty';
 import { effectiveCap } from '../core/routing/policy';
 import { planRoute, routingConfigFromSettings } from '../core/routing/policy';
 import type { RoutePlan, RoutingConfig } from '../core/routing/policy';
@@ -344,8 +344,7 @@ export class RequestRunner {
    * is booked in the same task; a failed or invalid answer keeps the rules' result.
    */
   private async checkDifficulty<T>(spec: RequestSpec<T>, estimate: RouteEstimate, taskId: string): Promise<Classification | undefined> {
-    const settings = this.c.config.settings;
-    const setting = { mode: settings['routing.difficultyCheck'], threshold: settings['routing.difficultyThreshold'] };
+    const setting = difficultySettingOf(this.c.config.settings);
     if (!shouldCheckDifficulty(estimate.classification, setting)) return undefined;
     const config = this.routingConfig(false);
     const request = buildDifficultyRequest(estimate.input, estimate.classification);

@@ -2,6 +2,7 @@ import { DifficultyAnswer, extractJson } from '../protocol';
 import { instructionsFor } from '../prompt/instructions';
 import type { Tier } from '../tiers';
 import { TIER_LABELS, compareTiers, tierAbove, tierBelow } from '../tiers';
+import type { Settings } from '../settings/schema';
 import type { Classification, ClassifyInput } from './classifier';
 
 /**
@@ -25,6 +26,11 @@ export interface DifficultySetting {
 }
 
 export const DEFAULT_DIFFICULTY_SETTING: Readonly<DifficultySetting> = { mode: 'belowThreshold', threshold: 0.55 };
+
+/** The check's setting as the user configured it. */
+export function difficultySettingOf(settings: Settings): DifficultySetting {
+  return { mode: settings['routing.difficultyCheck'], threshold: settings['routing.difficultyThreshold'] };
+}
 
 /** The answer is one short JSON object; this leaves room for a wordy reason. */
 export const DIFFICULTY_MAX_TOKENS = 200;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { formatUsd } from '../../core/ledger/format';
+import { difficultySettingOf, shouldCheckDifficulty } from '../../core/routing/difficulty';
 import { TIER_LABELS } from '../../core/tiers';
 import { CommandIds } from '../commandIds';
 import { selectionFor } from '../editorSelection';
@@ -27,7 +28,7 @@ export const previewRouteCommand: Command = {
       ? `Ladder would not send this: ${plan.notice ?? 'blocked by policy'}`
       : `Ladder would route this to ${TIER_LABELS[plan.tier]} — ${plan.model}, about ${cost} (${estimate.tokenSource}, ${estimate.promptTokens.toLocaleString('en-US')} prompt tokens). Confidence ${classification.confidence.toFixed(2)}.`;
     const settings = c.config.settings;
-    const check = settings['routing.difficultyCheck'] === 'belowThreshold' && classification.confidence < settings['routing.difficultyThreshold']
+    const check = shouldCheckDifficulty(classification, difficultySettingOf(settings))
       ? ` Confidence is below ${settings['routing.difficultyThreshold']}, so a short ${settings['models.labour']} difficulty check would run first.`
       : '';
     const why = plan.reasons.join(' → ');
