@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { fnv1a } from '../core/hash';
 import { Budget } from '../core/ledger/budget';
 import type { BudgetStatus } from '../core/ledger/budget';
 import { formatUsd } from '../core/ledger/format';
@@ -183,10 +184,5 @@ export class CostMeter implements vscode.Disposable {
 
 /** A short, stable tag for a workspace: never its path. */
 function workspaceTagOf(uri: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < uri.length; i++) {
-    hash ^= uri.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return `ws-${hash.toString(16).padStart(8, '0')}`;
+  return `ws-${(fnv1a(uri) >>> 0).toString(16).padStart(8, '0')}`;
 }

@@ -1,4 +1,5 @@
 import type { Tier } from '../tiers';
+import { FNV_OFFSET as FNV_OFFSET_EXPORT, fnv1a, fnvStep as fnvStepExport } from '../hash';
 import { TIERS, tierRank } from '../tiers';
 
 /**
@@ -109,20 +110,11 @@ export function pathTerms(paths: readonly string[]): string[] {
   return paths.join(' ').toLowerCase().match(PATH_TOKEN) ?? [];
 }
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
 const SPACE_CODE = 32;
-
-function fnv(h: number, code: number): number {
-  return Math.imul(h ^ code, FNV_PRIME);
-}
-
-/** The 32-bit FNV-1a hash of a term's UTF-16 code units. */
-export function hashTerm(term: string): number {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < term.length; i++) h = fnv(h, term.charCodeAt(i));
-  return h;
-}
+// Bound once: under the CommonJS transform the tests and benchmarks run through, an imported
+// binding is a getter call per use, and the scanners use these once per character.
+const FNV_OFFSET = FNV_OFFSET_EXPORT;
+const fnvStep = fnvStepExport;
 
 function isTokenChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
@@ -154,11 +146,11 @@ export function scanWords(lower: string, sink: TermSink): void {
     while (start < end && lower.charCodeAt(start) <= 57) start++; // a token cannot start with a digit
     if (end - start >= 2) {
       let h = FNV_OFFSET;
-      for (let k = start; k < end; k++) h = fnv(h, lower.charCodeAt(k));
+      for (let k = start; k < end; k++) h = fnvStep(h, lower.charCodeAt(k));
       sink.term(h);
       if (hasPrev) {
-        let b = fnv(prev, SPACE_CODE);
-        for (let k = start; k < end; k++) b = fnv(b, lower.charCodeAt(k));
+        let b = fnvStep(prev, SPACE_CODE);
+        for (let k = start; k < end; k++) b = fnvStep(b, lower.charCodeAt(k));
         sink.term(b);
       }
       prev = h;
@@ -183,7 +175,7 @@ export function scanChars(lower: string, sink: TermSink): void {
       let h = FNV_OFFSET;
       for (let k = 0; k < 5 && p + k < padded; k++) {
         const q = p + k;
-        h = fnv(h, q === 0 || q === padded - 1 ? SPACE_CODE : lower.charCodeAt(i + q - 1));
+        h = fnvStep(h, q === 0 || q === padded - 1 ? SPACE_CODE : lower.charCodeAt(i + q - 1));
         if (k >= 2) sink.term(h);
       }
     }
@@ -200,7 +192,7 @@ export function scanPaths(paths: readonly string[], sink: TermSink): void {
     for (let i = 0; i <= lower.length; i++) {
       const c = i < lower.length ? lower.charCodeAt(i) : -1;
       if (c >= 0 && isTokenChar(c)) {
-        h = fnv(h, c);
+        h = fnvStep(h, c);
         inToken = true;
       } else if (inToken) {
         sink.term(h);
@@ -240,7 +232,7 @@ class TermTable implements TermSink {
     this.tfidf = new Float64Array(size);
     for (let slot = 0; slot < size; slot++) this.features[slot * 8 + 2] = EMPTY;
     terms.forEach((term, i) => {
-      const h = hashTerm(term);
+      const h = fnv1a(term);
       let slot = this.slotOf(h);
       while (this.features[slot * 8 + 2] !== EMPTY && this.hashes[slot * 4] !== h) slot = (slot + 1) & this.mask;
       // Two vocabulary terms with one hash: the first keeps it (the trainer sees the same).

@@ -9,9 +9,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WORDING_MODEL_BELOW, classifyByRules, classifyRequest, readsWording } from '../../../src/core/routing/classifier';
+import { fnv1a } from '../../../src/core/hash';
 import MODEL from '../../../src/core/routing/wording-model.json';
 import type { WordingModel } from '../../../src/core/routing/wording';
-import { JUDGMENT_FLOOR, charTerms, combine, featureCount, featurise, hashTerm, pathTerms, probabilities, scanChars, scanPaths, scanWords, wordTerms } from '../../../src/core/routing/wording';
+import { JUDGMENT_FLOOR, charTerms, combine, featureCount, featurise, pathTerms, probabilities, scanChars, scanPaths, scanWords, wordTerms } from '../../../src/core/routing/wording';
 import type { Tier } from '../../../src/core/tiers';
 import { askInput, commandInput } from '../../support/fixtures/routing/builders';
 
@@ -88,11 +89,11 @@ describe('wording features', () => {
     };
     for (const text of texts) {
       const lower = text.toLowerCase();
-      assert.deepEqual(collect((v) => scanWords(lower, v)), wordTerms(lower).map(hashTerm).sort(), `words of ${JSON.stringify(text)}`);
-      assert.deepEqual(collect((v) => scanChars(lower, v)), charTerms(lower).map(hashTerm).sort(), `chars of ${JSON.stringify(text)}`);
+      assert.deepEqual(collect((v) => scanWords(lower, v)), wordTerms(lower).map(fnv1a).sort(), `words of ${JSON.stringify(text)}`);
+      assert.deepEqual(collect((v) => scanChars(lower, v)), charTerms(lower).map(fnv1a).sort(), `chars of ${JSON.stringify(text)}`);
     }
     const paths = ['src/Auth/token.ts', 'test/__snapshots__/a-b.spec.ts.snap', 'C:\\x\\y2.rs'];
-    assert.deepEqual(collect((v) => scanPaths(paths, v)), pathTerms(paths).map(hashTerm).sort());
+    assert.deepEqual(collect((v) => scanPaths(paths, v)), pathTerms(paths).map(fnv1a).sort());
   });
 
   test('probabilities are a distribution and deterministic', () => {
