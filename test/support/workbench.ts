@@ -172,6 +172,7 @@ export async function selectLines(page: Page, from: number, to: number): Promise
   await waitForCursorStatus(page, new RegExp(`^Ln ${to}, Col \\d+ \\(\\d+ selected\\)$`));
 }
 
+/** Waits until the status bar's cursor item ("Ln 23, Col 2 (571 selected)") matches, and returns its text. */
 export async function waitForCursorStatus(page: Page, pattern: RegExp, timeout = 10_000): Promise<string> {
   const item = page.locator('#status\\.editor\\.selection');
   const deadline = Date.now() + timeout;

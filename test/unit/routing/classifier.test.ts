@@ -1,30 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyByRules } from '../../../src/core/routing/classifier';
-import type { ClassifyInput } from '../../../src/core/routing/classifier';
-import type { StepType } from '../../../src/core/steps';
 import type { Tier } from '../../../src/core/tiers';
 import { TIER_LABELS } from '../../../src/core/tiers';
-import { askInput, commandInput } from '../../support/fixtures/routing/builders';
+import type { TierCase } from '../../support/fixtures/routing/builders';
+import { askInput, commandInput, runTierTable } from '../../support/fixtures/routing/builders';
 
-interface Case {
-  name: string;
-  input: ClassifyInput;
-  tier: Tier;
-  step?: StepType;
-  /** A word the user-facing reasons must mention. */
-  mentions?: RegExp;
-}
+/** Rows here always name the tier they expect. */
+type Case = TierCase & { tier: Tier };
 
 function runTable(cases: readonly Case[]): void {
-  for (const c of cases) {
-    test(`${c.name} → ${c.tier}`, () => {
-      const result = classifyByRules(c.input);
-      assert.equal(result.tier, c.tier, `reasons: ${result.reasons.join(' | ')}`);
-      if (c.step) assert.equal(result.stepType, c.step);
-      if (c.mentions) assert.match(result.reasons.join(' '), c.mentions);
-    });
-  }
+  runTierTable(cases);
 }
 
 describe('classifier: labour stays cheap', () => {

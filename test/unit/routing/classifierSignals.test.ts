@@ -4,25 +4,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyByRules } from '../../../src/core/routing/classifier';
-import type { TierCase } from '../../support/fixtures/routing/builders';
-import { askInput } from '../../support/fixtures/routing/builders';
-
-function runTable(cases: readonly TierCase[]): void {
-  for (const c of cases) {
-    test(`${c.name} → ${c.tier ?? `not ${c.not ?? '?'}`}`, () => {
-      const result = classifyByRules(c.input);
-      const why = result.reasons.join(' | ');
-      if (c.tier) assert.equal(result.tier, c.tier, why);
-      if (c.not) assert.notEqual(result.tier, c.not, why);
-      if (c.mentions) assert.match(why, c.mentions);
-    });
-  }
-}
+import { askInput, runTierTable } from '../../support/fixtures/routing/builders';
 
 const TESTS_ONE_FILE = { files: 1, linesChanged: 2, paths: ['tests/integration/replication.tcl'] };
 
 describe('signals: security boundaries described without security words', () => {
-  runTable([
+  runTierTable([
     { name: 'a module named security.py is code, not the security policy', input: askInput('Raise the default hash iterations', { files: 1, linesChanged: 4, paths: ['src/app/security.py'] }), not: 'H' },
     { name: 'password-hashing parameters', input: askInput('PBKDF2 uses more iterations by default'), tier: 'O' },
     { name: 'URL encoding for a Location header', input: askInput('Use encodeURIComponent for the Location header'), tier: 'O', mentions: /redirect|Location/ },
@@ -39,7 +26,7 @@ describe('signals: security boundaries described without security words', () => 
 });
 
 describe('signals: security nouns count as risk when something is repaired', () => {
-  runTable([
+  runTierTable([
     { name: 'adding a cookie attribute option', input: askInput('Add a samesite option to the session cookie helper'), tier: 'S' },
     { name: 'repairing a cookie attribute', input: askInput('Fix the samesite attribute being dropped on redirect'), tier: 'O' },
     { name: 'loading certificates is plumbing', input: askInput('Support loading certificates from a PEM string'), tier: 'S' },
@@ -48,7 +35,7 @@ describe('signals: security nouns count as risk when something is repaired', () 
 });
 
 describe('signals: concurrency and lifetime hazards in everyday words', () => {
-  runTable([
+  runTierTable([
     { name: 'state mutated from inside a watcher', input: askInput('Mutating a ref inside a watcher callback loops forever'), tier: 'O', mentions: /re-entrancy/ },
     { name: 'documenting effects stays labour', input: askInput('docs: explain how effects are scheduled'), tier: 'H' },
     { name: 'a repair in the runtime scope', input: askInput('rt: fix panic when the worker count is zero'), tier: 'O' },
@@ -69,7 +56,7 @@ describe('signals: concurrency and lifetime hazards in everyday words', () => {
 });
 
 describe('signals: data loss and cluster safety in either word order', () => {
-  runTable([
+  runTierTable([
     { name: 'records that disappear', input: askInput('Records disappear from the index after a restart'), tier: 'O' },
     { name: 'a corrupted keyspace', input: askInput('Reloading the config corrupts the keyspace'), tier: 'O' },
     { name: 'loss before election', input: askInput('Lost acknowledged writes after a leader election'), tier: 'F' },
@@ -79,7 +66,7 @@ describe('signals: data loss and cluster safety in either word order', () => {
 });
 
 describe('signals: labour rules fire on labour, not on behaviour', () => {
-  runTable([
+  runTierTable([
     { name: 'sorting alphabetically', input: askInput('Sort the config keys alphabetically'), tier: 'H' },
     { name: 'no longer sorting is behaviour', input: askInput('Header values keep their original order instead of being sorted alphabetically'), not: 'H' },
     { name: 'pass by reference', input: askInput('Pass the options struct by reference'), tier: 'H' },
@@ -106,7 +93,7 @@ describe('signals: labour rules fire on labour, not on behaviour', () => {
 });
 
 describe('signals: versions and context', () => {
-  runTable([
+  runTierTable([
     { name: 'dotted versions between bump and target', input: askInput('update node 18.17.0 => 18.17.1'), tier: 'H' },
     { name: 'a major target that touches code', input: askInput('chore(deps): update dependency vite to v5', { files: 4, linesChanged: 60, paths: ['package.json', 'pnpm-lock.yaml', 'src/main.ts', 'vite.config.ts'] }), tier: 'S', mentions: /major version/ },
     { name: 'a major target in manifests only', input: askInput('chore(deps): update dependency vite to v5', { files: 2, linesChanged: 60, paths: ['package.json', 'pnpm-lock.yaml'] }), tier: 'H' },
@@ -125,7 +112,7 @@ describe('signals: versions and context', () => {
 
 describe('signals: terse commit wording (real changelog style)', () => {
   const code = (files: number, linesChanged: number, paths: string[] = ['src/lib/core.ts']) => ({ files, linesChanged, paths });
-  runTable([
+  runTierTable([
     { name: 'a subject that is only a project name and version is a release', input: askInput('Ladder 2.4.1', code(3, 20, ['CHANGELOG.md', 'package.json', 'src/version.ts'])), tier: 'H' },
     { name: 'a version inside a feature subject is not a release', input: askInput('Support Node 22.4.0 test runner output', code(3, 90)), not: 'H' },
     { name: 'rewording messages is labour', input: askInput('Rephrase the CLI error for missing arguments', code(2, 12)), tier: 'H' },
@@ -155,7 +142,7 @@ describe('signals: terse commit wording (real changelog style)', () => {
 
 describe('signals: changelog-entry wording', () => {
   const code = (files: number, linesChanged: number, paths: string[] = ['src/app/core.py']) => ({ files, linesChanged, paths });
-  runTable([
+  runTierTable([
     { name: 'a changed default value is a constant', input: askInput('The default redirect code for trailing slashes is 308 instead of 301.', code(2, 6)), tier: 'H' },
     { name: 'zero-padding output numbers', input: askInput('format_size zero pads minutes to two digits', code(1, 4)), tier: 'H' },
     { name: 'changing a comment', input: askInput('Change the license header comment in the generated bundle', code(1, 2)), tier: 'H' },
@@ -175,7 +162,7 @@ describe('signals: changelog-entry wording', () => {
 
 describe('signals: older changelog wording', () => {
   const code = (files: number, linesChanged: number, paths: string[] = ['src/app/core.py']) => ({ files, linesChanged, paths });
-  runTable([
+  runTierTable([
     { name: 'swapping thread-local for context-local state changes isolation', input: askInput('`RequestState` uses contextvars instead of thread-local storage', code(2, 90)), tier: 'O' },
     { name: 'swapping one deprecated hint for another is still mechanical', input: askInput('replace deprecated `atomic::spin_loop_hint` with `hint::spin_loop`', code(3, 8, ['src/sync/spin.rs'])), tier: 'H' },
     { name: 'crypto padding is not CSS padding', input: askInput('RSA-OAEP now uses the right hash for OAEP padding', code(2, 30, ['jwt/algorithms.py'])), tier: 'O' },
@@ -200,7 +187,7 @@ describe('signals: older changelog wording', () => {
 
 describe('signals: newer changelog wording', () => {
   const code = (files: number, linesChanged: number, paths: string[] = ['src/app/core.ts']) => ({ files, linesChanged, paths });
-  runTable([
+  runTierTable([
     { name: 'a deprecation is labour', input: askInput('Deprecate the `legacy` option of `createServer`', code(2, 20)), tier: 'H' },
     { name: 'a deprecation warning in security code stays labour', input: askInput('Emit a DeprecationWarning for verify_signature=False', code(2, 12, ['jwt/api_jwt.py'])), tier: 'H' },
     { name: 'a deprecation that states a consequence keeps the risk', input: askInput('Deprecate the md5 option, which allows signature forgery', code(2, 12, ['jwt/api_jwt.py'])), tier: 'O' },
@@ -221,7 +208,7 @@ describe('signals: newer changelog wording', () => {
 
 describe('signals: common commit-subject idioms', () => {
   const code = (files: number, linesChanged: number, paths: string[] = ['src/app/core.py']) => ({ files, linesChanged, paths });
-  runTable([
+  runTierTable([
     { name: '"Doc fixes"', input: askInput('Doc fixes', code(3, 20, ['src/app/core.py', 'src/app/cli.py', 'README.md'])), tier: 'H' },
     { name: 'a submodule pointer bump', input: askInput('Update the vendor/json submodule', code(1, 2, ['vendor/json'])), tier: 'H' },
     { name: 'a "<name> <version> released" subject', input: askInput('Ladder 0.42 released', code(3, 30, ['CHANGELOG.md', 'src/version.h', 'README.md'])), tier: 'H' },

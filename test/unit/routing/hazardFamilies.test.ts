@@ -4,37 +4,17 @@
 // trivial frame (docs, typo, bump, test-only) that makes the hazard words incidental.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyByRules } from '../../../src/core/routing/classifier';
 import { HAZARD_RULES } from '../../../src/core/routing/hazards';
 import type { TierCase } from '../../support/fixtures/routing/builders';
-import { askInput } from '../../support/fixtures/routing/builders';
+import { askInput, runTierTable } from '../../support/fixtures/routing/builders';
 
-interface HazardCase extends TierCase {
-  /** The signal id that must fire (hazard rows) or must not fire (neighbour rows). */
-  signal?: string;
-}
-
-function runTable(cases: readonly HazardCase[]): void {
-  for (const c of cases) {
-    test(`${c.name} → ${c.tier ?? `not ${c.not ?? '?'}`}`, () => {
-      const result = classifyByRules(c.input);
-      const why = `${result.reasons.join(' | ')} [${result.signals.join(', ')}]`;
-      if (c.tier) assert.equal(result.tier, c.tier, why);
-      if (c.not) assert.notEqual(result.tier, c.not, why);
-      if (c.mentions) assert.match(result.reasons.join(' '), c.mentions, why);
-      if (c.signal && c.tier && c.tier !== 'H') assert.ok(result.signals.includes(c.signal), why);
-      if (c.signal && c.not) assert.ok(!result.signals.includes(c.signal), why);
-    });
-  }
-}
-
-const hazard = (name: string, text: string, signal: string, tier: 'O' | 'F' = 'O'): HazardCase =>
+const hazard = (name: string, text: string, signal: string, tier: 'O' | 'F' = 'O'): TierCase =>
   ({ name, input: askInput(text), tier, signal });
-const neighbour = (name: string, text: string, signal?: string): HazardCase =>
+const neighbour = (name: string, text: string, signal?: string): TierCase =>
   ({ name, input: askInput(text), not: 'O', ...(signal ? { signal } : {}) });
 
 describe('hazards: liveness', () => {
-  runTable([
+  runTierTable([
     hazard('a timer that never fires', 'Timer never fires when the interval is shorter than the tick', 'concurrency.liveness'),
     hazard('consumers blocked forever', 'Consumers block forever if the producer panics', 'concurrency.liveness'),
     hazard('a missed notification', 'Receivers miss a notification when send races with subscribe', 'concurrency.liveness'),
@@ -52,7 +32,7 @@ describe('hazards: liveness', () => {
 });
 
 describe('hazards: windows, lifetimes and async ordering', () => {
-  runTable([
+  runTierTable([
     hazard('time of check to time of use', 'TOCTOU between the permission check and the file open', 'concurrency.window'),
     hazard('a check racing with deletion', 'The file is checked with exists() then opened, racing with deletion', 'concurrency.window'),
     hazard('a load/store window', 'A waiter can register between the state load and the list swap', 'concurrency.window'),
@@ -65,7 +45,7 @@ describe('hazards: windows, lifetimes and async ordering', () => {
 });
 
 describe('hazards: information exposure', () => {
-  runTable([
+  runTierTable([
     hazard('stack traces shown to users', 'Stack traces are shown to users in production', 'security.exposure'),
     hazard('a 500 page leaking paths', 'The 500 page leaks internal file paths', 'security.exposure'),
     hazard('exception details in API responses', 'Return a generic message instead of the exception details in API responses', 'security.exposure'),
@@ -79,7 +59,7 @@ describe('hazards: information exposure', () => {
 });
 
 describe('hazards: session and authentication lifecycle', () => {
-  runTable([
+  runTierTable([
     hazard('refresh tokens after logout', 'Refresh tokens still work after logout', 'security.sessionLifecycle'),
     hazard('deleted users logging in', 'Deleted users can still log in with an existing cookie', 'security.sessionLifecycle'),
     hazard('revoked keys accepted', 'Revoked API keys are still accepted', 'security.sessionLifecycle'),
@@ -92,7 +72,7 @@ describe('hazards: session and authentication lifecycle', () => {
 });
 
 describe('hazards: credential storage and weak randomness', () => {
-  runTable([
+  runTierTable([
     hazard('passwords in plain text', 'Passwords are stored in plain text in the users table', 'security.credentialStorage'),
     hazard('an API key printed', 'The CLI prints the API key to stdout on login', 'security.credentialStorage'),
     hazard('tokens logged', 'Access tokens are logged at debug level', 'security.credentialStorage'),
@@ -108,7 +88,7 @@ describe('hazards: credential storage and weak randomness', () => {
 });
 
 describe('hazards: header trust and request smuggling', () => {
-  runTable([
+  runTierTable([
     hazard('validating the Host header', 'Validate the Host header against ALLOWED_HOSTS', 'security.headerTrust'),
     hazard('Content-Length with Transfer-Encoding', 'Reject requests with both Content-Length and Transfer-Encoding', 'security.headerTrust'),
     hazard('newlines in header values', 'Header values containing newlines are written unchanged', 'security.headerTrust'),
@@ -122,7 +102,7 @@ describe('hazards: header trust and request smuggling', () => {
 });
 
 describe('hazards: resource exhaustion', () => {
-  runTable([
+  runTierTable([
     hazard('capping header count', 'Cap the number of headers in a request', 'security.resourceLimit'),
     hazard('no recursion limit', 'JSON parser has no recursion limit', 'security.resourceLimit'),
     hazard('a zip bomb', 'A zip bomb upload exhausts the disk', 'security.resourceLimit'),
@@ -137,7 +117,7 @@ describe('hazards: resource exhaustion', () => {
 });
 
 describe('hazards: integer bounds', () => {
-  runTable([
+  runTierTable([
     hazard('a length that wraps', 'Length field wraps around on 32-bit platforms', 'security.integerBounds'),
     hazard('truncated 64-bit lengths', 'Truncation of 64-bit lengths when reading the header', 'security.integerBounds'),
     hazard('signed/unsigned comparison', 'Signed/unsigned comparison in the bounds check', 'security.integerBounds'),
@@ -151,7 +131,7 @@ describe('hazards: integer bounds', () => {
 });
 
 describe('hazards: ordering of writes and role changes', () => {
-  runTable([
+  runTierTable([
     hazard('webhooks delivered twice', 'Webhooks are delivered twice when the worker restarts', 'integrity.ordering'),
     hazard('retries that double-apply', 'Retries can apply the same payment twice', 'integrity.ordering'),
     hazard('updates out of order', 'Updates from two replicas are applied out of order', 'integrity.ordering'),
@@ -164,7 +144,7 @@ describe('hazards: ordering of writes and role changes', () => {
 });
 
 describe('hazards: trivial frames keep alarming words incidental', () => {
-  runTable([
+  runTierTable([
     { name: 'docs about sessions after logout', input: askInput('docs: explain that sessions stay valid after logout until expiry'), tier: 'H' },
     { name: 'a typo near a plain-text warning', input: askInput('Fix typo in the plain text password warning'), tier: 'H' },
     { name: 'a bump for a CVE', input: askInput('Bump express to 4.19.2 for the open redirect CVE'), tier: 'H' },
@@ -175,7 +155,7 @@ describe('hazards: trivial frames keep alarming words incidental', () => {
 });
 
 describe('classifier rules adjusted alongside the hazard families', () => {
-  runTable([
+  runTierTable([
     { name: 'sanitising names that become paths', input: askInput('Sanitize attachment file names before writing them'), tier: 'O', signal: 'security.fileNames' },
     { name: 'escaping identifier names stays codegen', input: askInput('compiler: escape keys that are not valid identifiers'), not: 'O' },
     { name: 'changing the error type raised', input: askInput('Raise `ConfigError` instead of `KeyError` for a missing private key'), tier: 'S', signal: 'execute.errorType' },
