@@ -1,59 +1,128 @@
-// `npm run eval -- FILE.jsonl [--json] [--verbose]`: routes every request of a dev.jsonl-style
-// file as a free-form Ask and, when the lines carry labels, prints the routing metrics of
-// ../shared/routing/README.md. Input errors exit 2 naming file:line. The scoring lives in
-// src/core/routing/eval.ts; this file only reads, prints and picks the exit code.
+// `npm run eval -- FILE.jsonl [--json] [--verbose] [--check [--threshold N]]`: routes every
+// request of a dev.jsonl-style file as a free-form Ask and, when the lines carry labels,
+// prints the routing metrics of ../shared/routing/README.md. Input errors exit 2 naming
+// file:line. The scoring lives in src/core/routing/eval.ts; this file only reads, prints and
+// picks the exit code.
+//
+// --check also runs the optional difficulty check for real on the routes below the
+// threshold (default 0.55, the extension's), through the official SDK: set ANTHROPIC_API_KEY,
+// and ANTHROPIC_BASE_URL for an endpoint other than the API's. It prints the metrics before
+// and after the check and what the checks were billed. A rejected key, a forbidden model or
+// an exhausted balance stops the run (exit 1); other failed calls keep the router's tier.
 import { readFileSync } from 'node:fs';
 import { estimateCostUsd } from '../src/core/pricing/cost';
 import { evaluate, formatMetrics, parseEvalFile, routeItem } from '../src/core/routing/eval';
+import type { EvalMetrics, RoutedItem, ScoringOptions } from '../src/core/routing/eval';
+import { DEFAULT_DIFFICULTY_SETTING } from '../src/core/routing/difficulty';
+import { FatalCheckError, formatCheckStats, runDifficultyChecks } from './difficultyCheck';
+import type { CheckResult } from './difficultyCheck';
 
-const USAGE = 'usage: npm run eval -- FILE.jsonl [--json] [--verbose]';
+const USAGE = 'usage: npm run eval -- FILE.jsonl [--json] [--verbose] [--check [--threshold N]]';
+const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
-function fail(message: string): never {
+function fail(message: string, code = 2): never {
   console.error(message);
-  process.exit(2);
+  process.exit(code);
 }
 
-function main(): void {
-  const args = process.argv.slice(2);
-  const flags = new Set(args.filter((a) => a.startsWith('--')));
-  const files = args.filter((a) => !a.startsWith('--'));
-  for (const flag of flags) {
-    if (flag !== '--json' && flag !== '--verbose') fail(`unknown option ${flag}\n${USAGE}`);
+interface Args {
+  file: string;
+  json: boolean;
+  verbose: boolean;
+  check: boolean;
+  threshold: number;
+}
+
+function parseArgs(args: readonly string[]): Args {
+  const files: string[] = [];
+  const parsed = { json: false, verbose: false, check: false, threshold: DEFAULT_DIFFICULTY_SETTING.threshold };
+  let thresholdGiven = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--json') parsed.json = true;
+    else if (arg === '--verbose') parsed.verbose = true;
+    else if (arg === '--check') parsed.check = true;
+    else if (arg === '--threshold') {
+      const value = args[++i];
+      const n = Number(value);
+      if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) fail(`--threshold needs a number from 0 to 1, got ${value ?? 'nothing'}\n${USAGE}`);
+      parsed.threshold = n;
+      thresholdGiven = true;
+    } else if (arg.startsWith('--')) fail(`unknown option ${arg}\n${USAGE}`);
+    else files.push(arg);
   }
+  if (thresholdGiven && !parsed.check) fail(`--threshold only applies with --check\n${USAGE}`);
   const file = files[0];
   if (!file || files.length > 1) fail(USAGE);
+  return { file, ...parsed };
+}
+
+function printItems(routed: readonly RoutedItem[], logs?: readonly (string | undefined)[]): void {
+  routed.forEach((r, i) => {
+    const mark = r.expected === undefined ? ' ' : r.expected === r.tier ? '✓' : '✗';
+    const label = r.expected === undefined ? '' : ` (label ${r.expected})`;
+    console.log(`${mark} ${r.id}: ${r.tier}${label} ${r.stepType} conf ${r.confidence.toFixed(2)}`);
+    for (const reason of r.reasons) console.log(`    ${reason}`);
+    const log = logs?.[i];
+    if (log) console.log(`    [${log}]`);
+  });
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(args.file, 'utf8');
   } catch (err) {
-    fail(`${file}: cannot read (${err instanceof Error ? err.message : String(err)})`);
+    fail(`${args.file}: cannot read (${err instanceof Error ? err.message : String(err)})`);
   }
-  const { items, errors } = parseEvalFile(text, file);
+  const { items, errors } = parseEvalFile(text, args.file);
   if (errors.length > 0) fail(errors.join('\n'));
-  if (items.length === 0) fail(`${file}: no requests`);
+  if (items.length === 0) fail(`${args.file}: no requests`);
 
+  const scoring: ScoringOptions = { estimateCostUsd: (model, input, output) => estimateCostUsd(model, input, output), checkBelow: args.threshold };
   const routed = items.map(routeItem);
-  const metrics = evaluate(routed, { estimateCostUsd: (model, input, output) => estimateCostUsd(model, input, output) });
+  const metrics = evaluate(routed, scoring);
 
-  if (flags.has('--json')) {
+  let checked: CheckResult | undefined;
+  if (args.check) {
+    const apiKey = process.env.ANTHROPIC_API_KEY?.trim();
+    if (!apiKey) fail('--check calls the API: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for an endpoint other than the API)');
+    const baseURL = process.env.ANTHROPIC_BASE_URL?.trim() || DEFAULT_BASE_URL;
+    try {
+      checked = await runDifficultyChecks(items, { apiKey, baseURL, threshold: args.threshold });
+    } catch (err) {
+      if (err instanceof FatalCheckError) fail(err.message, 1);
+      throw err;
+    }
+  }
+  const final = checked?.routed ?? routed;
+  const finalMetrics: EvalMetrics | undefined = checked ? evaluate(final, scoring) : metrics;
+
+  if (args.json) {
     const out: Record<string, unknown> = {
-      items: routed.map((r) => ({ id: r.id, tier: r.tier, confidence: r.confidence, stepType: r.stepType, reasons: r.reasons })),
+      items: final.map((r) => ({ id: r.id, tier: r.tier, confidence: r.confidence, stepType: r.stepType, reasons: r.reasons })),
     };
-    if (metrics) out.metrics = metrics;
+    if (finalMetrics) out.metrics = finalMetrics;
+    if (checked) out.check = { ...checked.stats, ...(metrics ? { metricsWithoutCheck: metrics } : {}) };
     console.log(JSON.stringify(out));
     return;
   }
-  if (flags.has('--verbose') || !metrics) {
-    for (const r of routed) {
-      const mark = r.expected === undefined ? ' ' : r.expected === r.tier ? '✓' : '✗';
-      const label = r.expected === undefined ? '' : ` (label ${r.expected})`;
-      console.log(`${mark} ${r.id}: ${r.tier}${label} ${r.stepType} conf ${r.confidence.toFixed(2)}`);
-      for (const reason of r.reasons) console.log(`    ${reason}`);
-    }
-    if (metrics) console.log('');
+  if (args.verbose || !metrics) {
+    printItems(final, checked?.logs);
+    console.log('');
   }
-  if (metrics) console.log(formatMetrics(metrics));
-  else console.log(`\n${routed.length} requests routed (no labels, so no metrics)`);
+  if (checked && metrics && finalMetrics) {
+    console.log(`router alone\n${formatMetrics(metrics)}\n\nrouter + difficulty check\n${formatMetrics(finalMetrics)}\n`);
+  } else if (metrics) {
+    console.log(formatMetrics(metrics));
+  } else {
+    console.log(`${routed.length} requests routed (no labels, so no metrics)`);
+  }
+  if (checked) console.log(formatCheckStats(checked.stats));
 }
 
-main();
+main().catch((err: unknown) => {
+  console.error(`eval failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -2,7 +2,7 @@ import type { StepType } from '../steps';
 import type { Tier } from '../tiers';
 import { TIERS, compareTiers, isTier } from '../tiers';
 import { classifyRequest } from './classifier';
-import type { ClassifyInput } from './classifier';
+import type { Classification, ClassifyInput } from './classifier';
 import type { EstimateCostUsd } from './policy';
 import { DEFAULT_DIFFICULTY_SETTING } from './difficulty';
 import { DEFAULT_LADDER } from './policy';
@@ -156,7 +156,11 @@ export function classifyInputOf(item: EvalItem): ClassifyInput {
 
 /** Routes one eval item (see classifyInputOf). */
 export function routeItem(item: EvalItem): RoutedItem {
-  const c = classifyRequest(classifyInputOf(item));
+  return routedItemOf(item, classifyRequest(classifyInputOf(item)));
+}
+
+/** One item's route from a classification (the eval's --check passes one the difficulty check moved). */
+export function routedItemOf(item: EvalItem, c: Classification): RoutedItem {
   const routed: RoutedItem = {
     id: item.id,
     tier: c.tier,
@@ -173,6 +177,8 @@ export interface ScoringOptions {
   /** tier → model id; the default ladder when omitted. */
   ladder?: Readonly<Record<Tier, string>>;
   estimateCostUsd: EstimateCostUsd;
+  /** Where the calibration buckets split; the difficulty check's default threshold when omitted. */
+  checkBelow?: number;
 }
 
 /**
@@ -206,7 +212,7 @@ export function evaluate(items: readonly RoutedItem[], options: ScoringOptions):
   const confusion = emptyConfusion();
   let correct = 0, under = 0, severe = 0, over = 0;
   let routedUsd = 0, allOpusUsd = 0, oracleUsd = 0;
-  const threshold = DEFAULT_DIFFICULTY_SETTING.threshold;
+  const threshold = options.checkBelow ?? DEFAULT_DIFFICULTY_SETTING.threshold;
   const checked = { n: 0, correct: 0 };
   const trusted = { n: 0, correct: 0 };
   for (const item of labelled) {
@@ -251,7 +257,7 @@ function scoreOf(bucket: { n: number; correct: number }): BucketScore {
 }
 
 function bucketLine(bucket: BucketScore, pct: (x: number) => string): string {
-  return bucket.accuracy === null ? '0 items' : `${bucket.n} items, ${pct(bucket.accuracy)} right`;
+  return bucket.accuracy === null ? '0 items' : `${bucket.n} item${bucket.n === 1 ? '' : 's'}, ${pct(bucket.accuracy)} right`;
 }
 
 /** Plain-text report of the metrics: summary lines and the confusion matrix. */

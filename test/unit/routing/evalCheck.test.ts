@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { costOfUsage, estimateCostUsd, microsToUsd, picosToMicros } from '../../../src/core/pricing/cost';
+import type { UsageLike } from '../../../src/core/pricing/cost';
+import { evaluate, parseEvalFile, routeItem } from '../../../src/core/routing/eval';
+import { faults, start } from '../../support/standin/server';
+import type { Standin } from '../../support/standin/server';
+
+const ROOT = resolve(__dirname, '../../..');
+const FILE = 'test/support/fixtures/routing/small.jsonl';
+const KEY = 'sk-ant-eval-check-test-key-0000';
+const THRESHOLD = 0.95;
+
+interface Run { status: number; stdout: string; stderr: string }
+
+/** The eval CLI as a child process (asynchronously: the stand-in answers from this process). */
+function runEval(env: Record<string, string>, ...args: string[]): Promise<Run> {
+  return new Promise((done) => {
+    execFile(process.execPath, ['--import', 'tsx', 'tools/eval.ts', ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, ANTHROPIC_API_KEY: '', ANTHROPIC_BASE_URL: '', ...env },
+    }, (err, stdout, stderr) => {
+      const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
+      done({ status: code, stdout, stderr });
+    });
+  });
+}
+
+interface CheckJson {
+  items: { id: string; tier: string; confidence: number; stepType: string; reasons: string[] }[];
+  metrics: Record<string, unknown>;
+  check: {
+    model: string; threshold: number; requests: number; raised: number; lowered: number; agreed: number; kept: number;
+    invalid: number; failed: number; failures: Record<string, number>; inputTokens: number; outputTokens: number; usd: number;
+    metricsWithoutCheck: Record<string, unknown>;
+  };
+}
+
+describe('npm run eval -- --check (the difficulty check over HTTP, against the stand-in)', () => {
+  let standin: Standin;
+  const items = parseEvalFile(readFileSync(join(ROOT, FILE), 'utf8'), FILE).items;
+  const routed = items.map(routeItem);
+  const scoring = { estimateCostUsd: (m: string, i: number, o: number) => estimateCostUsd(m, i, o), checkBelow: THRESHOLD };
+
+  before(async () => {
+    standin = await start({ port: 0, requireKey: KEY });
+  });
+  after(() => standin.close());
+  beforeEach(() => standin.reset());
+
+  test('checks each route below the threshold once, keeps the rest, and bills the checks from their usage', async () => {
+    const below = routed.filter((r) => r.confidence < THRESHOLD);
+    assert.ok(below.length >= 3 && below.length < routed.length, 'the fixture has routes on both sides of the threshold');
+    // One check answers with prose, one fails on overload after the SDK's two retries.
+    standin.script.when({ lastUser: /Request: Fix typo/ }, { text: 'This one looks easy to me.' });
+    standin.script.fault(faults.overloaded({ retryAfterMs: 1 }), { times: 3, match: { lastUser: /Request: .*data race/ } });
+
+    const run = await runEval({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url }, FILE, '--check', '--threshold', String(THRESHOLD), '--json');
+    assert.equal(run.status, 0, run.stderr);
+    assert.ok(!run.stdout.includes(KEY) && !run.stderr.includes(KEY), 'the key is never printed');
+    const out = JSON.parse(run.stdout) as CheckJson;
+
+    const calls = standin.log.filter((e) => e.path === '/v1/messages');
+    assert.ok(calls.every((e) => e.model === 'claude-haiku-4-5'), 'every check goes to the labour model');
+    assert.ok(calls.every((e) => JSON.stringify(e.body).includes('Ladder task: difficulty')), 'every call is a difficulty check');
+    assert.equal(calls.length, below.length + 2, 'one call per checked route, plus the two retries of the overloaded one');
+
+    const { check } = out;
+    assert.equal(check.requests, below.length);
+    assert.equal(check.threshold, THRESHOLD);
+    assert.equal(check.invalid, 1);
+    assert.equal(check.failed, 1);
+    assert.deepEqual(check.failures, { overloaded: 1 });
+    assert.equal(check.raised + check.lowered + check.agreed + check.kept, below.length - 2);
+    const picos = calls.reduce((sum, e) => sum + (e.usage ? costOfUsage('claude-haiku-4-5', e.usage as UsageLike).picos : 0), 0);
+    assert.ok(picos > 0);
+    assert.equal(check.usd, microsToUsd(picosToMicros(picos)), 'billed exactly what the API reported');
+
+    assert.deepEqual(check.metricsWithoutCheck, JSON.parse(JSON.stringify(evaluate(routed, scoring))));
+    const byId = new Map(out.items.map((i) => [i.id, i]));
+    for (const r of routed) {
+      const item = byId.get(r.id)!;
+      if (r.confidence >= THRESHOLD || /data race/.test(items.find((i) => i.id === r.id)!.request)) {
+        // Not checked, or the check failed: exactly the router's route.
+        assert.deepEqual(item, { id: r.id, tier: r.tier, confidence: r.confidence, stepType: r.stepType, reasons: r.reasons });
+      } else {
+        assert.ok(item.reasons.some((reason) => /difficulty check/.test(reason)), `${r.id} says what the check did`);
+        assert.ok(Math.abs('HSOF'.indexOf(item.tier) - 'HSOF'.indexOf(r.tier)) <= 1, 'the check moves one tier at most');
+      }
+    }
+    const checkedRoutes = routed.map((r) => {
+      const item = byId.get(r.id)!;
+      return { ...r, tier: item.tier as typeof r.tier, confidence: item.confidence, reasons: item.reasons };
+    });
+    assert.deepEqual(out.metrics, JSON.parse(JSON.stringify(evaluate(checkedRoutes, scoring))));
+  });
+
+  test('the text report shows both sets of metrics and what the checks cost', async () => {
+    const run = await runEval({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url }, FILE, '--check');
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^router alone\n/);
+    assert.match(run.stdout, /\nrouter \+ difficulty check\n/);
+    assert.match(run.stdout, /difficulty check +\d+ requests below 0\.55 to claude-haiku-4-5: /);
+    assert.match(run.stdout, /billed for checks +\$\d+\.\d{6} for \d+ input and \d+ output tokens/);
+  });
+
+  test('a rejected key stops the run with exit 1 and never prints the key', async () => {
+    const wrong = 'sk-ant-wrong-key-for-eval-9999';
+    const run = await runEval({ ANTHROPIC_API_KEY: wrong, ANTHROPIC_BASE_URL: standin.url }, FILE, '--check', '--threshold', String(THRESHOLD));
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /the difficulty check stopped: .*\(auth, HTTP 401\)/);
+    assert.ok(!run.stderr.includes(wrong) && !run.stdout.includes(wrong));
+  });
+
+  test('without a key, or with a bad threshold, it exits 2 before calling anything', async () => {
+    const noKey = await runEval({ ANTHROPIC_BASE_URL: standin.url }, FILE, '--check');
+    assert.equal(noKey.status, 2);
+    assert.match(noKey.stderr, /set ANTHROPIC_API_KEY/);
+    const bad = await runEval({}, FILE, '--check', '--threshold', '1.5');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--threshold needs a number from 0 to 1, got 1\.5/);
+    const alone = await runEval({}, FILE, '--threshold', '0.5');
+    assert.equal(alone.status, 2);
+    assert.match(alone.stderr, /--threshold only applies with --check/);
+    assert.equal(standin.log.length, 0);
+  });
+});
