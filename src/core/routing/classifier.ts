@@ -1,6 +1,6 @@
 import type { RequestCommand, StepType } from '../steps';
 import type { Tier } from '../tiers';
-import { TIER_LABELS, compareTiers, maxTier, minTier, tierRank } from '../tiers';
+import { TIERS, TIER_LABELS, compareTiers, maxTier, minTier, tierRank } from '../tiers';
 import { HAZARD_RULES } from './hazards';
 import { combine, predict } from './wording';
 import type { WordingInput, WordingModel } from './wording';
@@ -569,12 +569,30 @@ export function readsWording(input: ClassifyInput, rules: Classification): boole
 export function applyWordingModel(input: ClassifyInput, rules: Classification, model: WordingModel): Classification {
   const p = predict(model, wordingInputOf(input, rules.tier, rules.confidence));
   const tier = combine(rules.tier, p);
-  const chance = p[tierRank(tier)]!;
-  const read = `${modelName(model)} gives ${TIER_LABELS[tier]} ${Math.round(chance * 100)}%`;
-  const cmp = compareTiers(tier, rules.tier);
-  const signal = cmp > 0 ? 'wording.raised' : cmp < 0 ? 'wording.lowered' : 'wording.agrees';
-  const reason = cmp === 0 ? `${read}: it agrees` : because(`${read}, over the rules' ${TIER_LABELS[rules.tier]}`, tier);
-  return { ...rules, tier, confidence: clamp01(chance), reasons: [...rules.reasons, reason], signals: [...rules.signals, signal] };
+  const { reason, signal } = wordingVerdict(modelName(model), rules.tier, p, tier);
+  return { ...rules, tier, confidence: clamp01(p[tierRank(tier)]!), reasons: [...rules.reasons, reason], signals: [...rules.signals, signal] };
+}
+
+const percent = (x: number): string => `${Math.round(x * 100)}%`;
+
+/**
+ * What the model said and what came of it, in words that match the numbers: when a bound of
+ * `combine` held the tier away from the model's favourite, the reason says which bound.
+ */
+function wordingVerdict(name: string, ruleTier: Tier, p: readonly number[], tier: Tier): { reason: string; signal: string } {
+  let top = 0;
+  for (let k = 1; k < 4; k++) if (p[k]! > p[top]!) top = k;
+  const rules = `the rules' ${TIER_LABELS[ruleTier]}`;
+  const cmp = compareTiers(tier, ruleTier);
+  if (top === tierRank(tier)) {
+    const read = `${name} gives ${TIER_LABELS[tier]} ${percent(p[top]!)}`;
+    if (cmp === 0) return { reason: `${read}: it agrees`, signal: 'wording.agrees' };
+    return { reason: because(`${read}, over ${rules}`, tier), signal: cmp > 0 ? 'wording.raised' : 'wording.lowered' };
+  }
+  const leans = `${name} leans ${TIER_LABELS[TIERS[top]!]} (${percent(p[top]!)})`;
+  if (cmp < 0) return { reason: because(`${leans}, over ${rules}; it lowers one step at most`, tier), signal: 'wording.lowered' };
+  if (ruleTier === 'F') return { reason: `${leans}; the exception tier stays the rules' call`, signal: 'wording.held' };
+  return { reason: `${leans} but gives judgment or above ${percent(p[2]! + p[3]!)}, so ${rules} stands`, signal: 'wording.held' };
 }
 
 /** What the wording model reads about a request: its text, paths and size as the rules read them, and the rules' verdict. */
