@@ -49,6 +49,13 @@ import WORDING_MODEL from './wording-model.json';
  *    second opinion trained next to rule verdicts the rules had been tuned on gained 0.6
  *    points; the wording model that replaced it (wording.ts) learns from the rules' first-run
  *    verdicts and reads character n-grams, and gains 4-7 points on fresh requests.
+ * 10. Editor asks (what users type about the selection, not commit subjects): reworking the
+ *    selected code ("refactor this…", one file) is a one-module execute change unless a risk
+ *    rule fires; a small self-contained snippet from a clear spec (one file, at most 30
+ *    lines) is boilerplate; a lookup ("where is…") or a tooling how-to ("how do I run…") is
+ *    labour at any size; asks about names only are renames. Measured on blind editor asks:
+ *    57% right before these rules on both sets; after them 78% on editor-a (written against
+ *    it) and 63.6% on editor-b (held out).
  */
 
 /** Context statistics the editor (or the eval) knows about a request. */
@@ -222,7 +229,7 @@ const RULES: readonly TextRule[] = [
     re: /\btypos?\b(?!\s*(detect\w*|check\w*|correct\w*|tolera\w*|squat\w*))|\bspelling\b|\bmisspell\w*|\bgramma(r|tical)\b|\bwording\b|\bpunctuation\b|\brephras\w*|\breword\w*/ },
   { id: 'labour.docs', family: 'labour', strength: 3, sweep: true, frame: 'soft', step: 'docs', says: 'documentation work ("$0")',
     gate: /doc|readme|man ?page|guide|tutorial|changes\.|history\.|changelog|release notes|link|example/,
-    re: new RegExp(String.raw`^docs?(\([^)]*\))?!?:|\b(add|adds|added|update|updates|updated|fix|fixes|fixed|improve|improves|improved|write|writes|wrote|clarif\w*|correct\w*|expand\w*|rewrite|reword\w*|tweak\w*|polish\w*|document\w*|require|required)\b[^.\n]{0,40}\b${DOC_NOUN}\b|\b(in|to|from) (the )?(usage |api |user )?${DOC_NOUN}\b|\b(add|adds|added|updat\w*|fix\w*|improv\w*)\b (the )?(doc |docs |usage |code )?examples? (for|to|of|in)\b|^docs? (fix|fixes|updates?|tweaks?|improvements?|changes?|cleanups?)\b|\bbroken links?\b|\bdead links?\b|\bdoc ?comments?\b|^(the )?(readme|docs|documentation)\b|^([\w-]+(\([^)]*\))?!?: )?document(s|ed)?\b|\b(readme|docs|documentation|docstrings?)\b[^.\n]{0,40}\b(is|are) (outdated|out of date|wrong|incorrect|missing|unclear|confusing|stale|broken)\b`) },
+    re: new RegExp(String.raw`^docs?(\([^)]*\))?!?:|\b(add|adds|added|update|updates|updated|fix|fixes|fixed|improve|improves|improved|write|writes|wrote|generate|generates|generated|create|creates|created|clarif\w*|correct\w*|expand\w*|rewrite|reword\w*|tweak\w*|polish\w*|document\w*|require|required)\b[^.\n]{0,40}\b${DOC_NOUN}\b|\b(in|to|from) (the )?(usage |api |user )?${DOC_NOUN}\b|\b(add|adds|added|updat\w*|fix\w*|improv\w*)\b (the )?(doc |docs |usage |code )?examples? (for|to|of|in)\b|^docs? (fix|fixes|updates?|tweaks?|improvements?|changes?|cleanups?)\b|\bbroken links?\b|\bdead links?\b|\bdoc ?comments?\b|^(the )?(readme|docs|documentation)\b|^([\w-]+(\([^)]*\))?!?: )?document(s|ed)?\b|\b(readme|docs|documentation|docstrings?)\b[^.\n]{0,40}\b(is|are) (outdated|out of date|wrong|incorrect|missing|unclear|confusing|stale|broken)\b`) },
   { id: 'labour.comment', family: 'labour', strength: 3, sweep: true, frame: 'soft', step: 'docs', says: 'edits comments ("$0")',
     re: /\b(add\w*|updat\w*|fix\w*|clarif\w*|improv\w*|correct\w*|reword\w*|remov\w*|tweak\w*|expand\w*|chang\w*)\b (a |an |the |some |outdated |stale |misleading |incorrect |wrong |more )?([\w-]+ ){0,2}(code |doc |inline |source |reference )?comments?\b(?! (pars\w*|handl\w*|syntax|nodes?|tokens?|preserv\w*|support))/ },
   { id: 'labour.ci', family: 'labour', strength: 3, sweep: true, frame: 'soft', step: 'boilerplate', says: 'CI/build configuration ("$0")',
@@ -236,7 +243,7 @@ const RULES: readonly TextRule[] = [
     re: /\bclarif(y|ies|ied|ication)\b/ },
   { id: 'labour.format', family: 'labour', strength: 3, sweep: true, frame: 'soft', step: 'format', says: 'formatting or lint ("$0")',
     gate: /style|format|fmt|lint|prettier|black|ruff|isort|clippy|flake8|pre-commit|pyupgrade|autopep8|2to3|codemod|whitespace|indent|trailing|import|line ending|tabs|spaces/,
-    re: /^style(\([^)]*\))?:|\breformat\w*|(?<!string |sql |query |log )\bformatting\b|\b(go|cargo|deno|dart|zig) fmt\b|\bformatter\b|\bformatted with\b|\bformat (the )?(code|files?|sources?|codebase)\b|\blint(er|ers|ing|s)?\b|\b(prettier|rustfmt|gofmt|clang-format|black|ruff|eslint|tslint|isort|clippy|flake8|pylint|stylelint|pre-commit|pyupgrade|autopep8|2to3|codemods?)\b|\b(trailing|extra|excess|stray|remov\w*|trim\w*|strip\w*) whitespace\b|\bwhitespace (only|changes?|clean\w*|fix\w*)\b|\bindent(ation|ed)?\b|\btrailing (spaces?|commas?|newlines?|whitespace)\b|\bcode ?style\b|\bsort(ed)? imports\b|\b(relative|absolute|explicit) imports?\b|\bline endings?\b|\b(tabs to spaces|spaces to tabs)\b/ },
+    re: /^style(\([^)]*\))?:|\breformat\w*|(?<!string |sql |query |log )\bformatting\b|\b(go|cargo|deno|dart|zig) fmt\b|\bformatter\b|\bformatted with\b|\bformat (the |this |these |my )?(code|files?|sources?|codebase|function|method|class|module|snippet|selection|json|yaml|sql|query)\b|^format (this|these|it)\b|\blint(er|ers|ing|s)?\b|\b(prettier|rustfmt|gofmt|clang-format|black|ruff|eslint|tslint|isort|clippy|flake8|pylint|stylelint|pre-commit|pyupgrade|autopep8|2to3|codemods?)\b|\b(trailing|extra|excess|stray|remov\w*|trim\w*|strip\w*) whitespace\b|\bwhitespace (only|changes?|clean\w*|fix\w*)\b|\bindent(ation|ed)?\b|\btrailing (spaces?|commas?|newlines?|whitespace)\b|\bcode ?style\b|\bsort(ed)? imports\b|\b(relative|absolute|explicit) imports?\b|\bline endings?\b|\b(tabs to spaces|spaces to tabs)\b/ },
   { id: 'labour.numberFormat', family: 'labour', strength: 2, step: 'format', says: 'formats numbers in output ("$0")',
     gate: /decimal|digit|significant|zero|leading|thousand/,
     re: /\b(to |with )?(one|two|three|four|\d) (decimal places|digits|significant figures)\b|\bzero[- ]?(fill|pad)\w*|\bleading zeros?\b|\bthousands? separators?\b/ },
@@ -248,6 +255,14 @@ const RULES: readonly TextRule[] = [
   { id: 'labour.rename', family: 'labour', strength: 3, sweep: true, frame: 'soft', on: 'raw', step: 'rename', says: 'a rename ("$0")',
     unless: /\b(avoid\w*|prevent\w*|stop\w*|don'?t|do not|no longer|never|without|not) renam/i,
     re: /\b[Rr]enam(e|ed|ing)\b/ },
+  // What users ask about the code in front of them (editor asks, not commit subjects).
+  { id: 'labour.naming', family: 'labour', strength: 3, sweep: true, step: 'rename', says: 'naming only ("$0")',
+    unless: /\b(smaller|split\w*|extract\w*|refactor\w*|break\w* (it |this )?(up|down|into))\b/,
+    re: /\b(improv\w*|better|clearer|more (descriptive|meaningful|readable)|meaningful|descriptive|consistent)\b[^.\n]{0,20}\bnam(es|ing)\b|\b(use|follow|apply|enforce)\w*\b[^.\n]{0,30}\b(snake|camel|pascal|kebab)[_ -]?case\b|\bnaming (style|conventions?)\b/ },
+  { id: 'labour.lookup', family: 'labour', strength: 2, sweep: true, step: 'ask', says: 'finds something in the code ("$0")',
+    re: /^(where (is|are|do|does|did|can i find)|which (files?|modules?|classes?|functions?|methods?) (is|are|has|have|contains?|defines?|uses?|calls?)|find (all |the )?(usages?|references?|callers?|places?|files?)|list (all |the )?)\b/ },
+  { id: 'labour.howTo', family: 'labour', strength: 3, sweep: true, step: 'ask', says: 'a tooling how-to ("$0")',
+    re: /\bhow (do|can) (i|we)\b[^.\n?]{0,12}\b(run|install|set ?up|configure|connect|deploy|undo|revert|enable|disable|publish)\b|^(undo|revert|amend|squash) (the |my )?(last|previous) (git )?commits?\b/ },
   { id: 'labour.metadata', family: 'labour', strength: 3, sweep: true, frame: 'soft', step: 'boilerplate', says: 'package metadata ("$0")',
     re: /\b(package|project|crate|module) (metadata|description|keywords|classifiers|homepage|authors?)\b|\bmetadata to\b|\b(license|copyright) (headers?|years?|notices?|text|file)\b|\bcopyright\b|\b(update|bump)\w* (the )?(copyright )?year\b|\b(add|update|fix)\w* (the )?(package )?authors?\b|\b(add|update|remove)\w* (the )?(python [\d.]+ |trove )?classifiers?\b/ },
   { id: 'labour.generated', family: 'labour', strength: 3, sweep: true, step: 'boilerplate', says: 'regenerates generated code ("$0")',
@@ -459,6 +474,22 @@ const TESTS_ONLY_FRAME: Rule = { ...TESTS_ONLY, frame: 'soft' };
 const TEST_PREFIX_FRAME: Rule = { ...TESTS_ONLY_FRAME, id: 'prefix.testsOnly', says: 'the change is labelled test-only ("test:")' };
 const SECURITY_GUARD: Rule = { id: 'path.securityGuard', family: 'security', strength: 3, says: 'restricts behaviour ("$0") in security code' };
 const PRESCRIBED: Rule = { id: 'concurrency.prescribed', family: 'execute', strength: 3, step: 'fix', says: 'the synchronisation is prescribed ("$0"): execution inside a clear frame' };
+/**
+ * A small self-contained piece of code from a clear spec ("create a function that validates
+ * email addresses", "write a FastAPI route that…"): boilerplate when the selection it goes
+ * into is small. Sized by the selection, so it is a context rule.
+ */
+const SNIPPET_ASK = /\b(create|write|generate|make|give me|get me started with|scaffold)\b (me )?(a|an)\b (new |simple |basic |small |quick |tiny |custom )?([\w./+#-]+ ){0,3}?(function|method|class|record|struct|enum|interface|type|component|route|endpoint|middleware|server|regex|regular expression|script|notebook|docker ?compose( file)?|dockerfile|config(uration)? file|hook|helper|handler|lambda|edge function)\b/;
+const SNIPPET_MAX_LINES = 30;
+const SNIPPET: Rule = { id: 'labour.snippet', family: 'labour', strength: 3, step: 'boilerplate', says: 'a small self-contained snippet from a clear spec ("$0")' };
+/**
+ * Reworking the selected code ("refactor this into smaller functions", "rewrite this to use
+ * async/await") is a one-module change in a clear frame: execute, with the confidence of a
+ * specific signal, unless a risk rule says otherwise. Simplifying stays labour.
+ */
+const SELECTION_REWORK = /\b(refactor|rewrite|restructure|convert|modernize|optimi[sz]e|improve)\b (this|these|the selected|the following|my)\b/;
+const SELECTION_MAX_LINES = 300;
+const SELECTION: Rule = { id: 'execute.selectionRework', family: 'execute', strength: 3, step: 'refactor', says: 'reworks the selected code ("$0"): a one-module change in a clear frame' };
 const SWEEP: Rule = { id: 'size.sweep', family: 'labour', strength: 1, sweep: true, step: 'refactor', says: 'touches many files with no feature, fix or risk wording: a mechanical sweep' };
 
 /** Command priors: the step the command names and the tier it usually needs. */
@@ -650,6 +681,16 @@ export function classifyByRules(input: ClassifyInput): Classification {
   if (facts.testsOnly) hits.push({ rule: files !== undefined && files > paths.length ? TESTS_ONLY : TESTS_ONLY_FRAME, match: '' });
   // The author's own "test:" label says the same as a test-only path list.
   else if (TEST_PREFIX.test(lower)) hits.push({ rule: TEST_PREFIX_FRAME, match: '' });
+  // Editor asks about a small selection in one file.
+  const oneFile = files === undefined || files <= 1;
+  if (oneFile && (lines === undefined || lines <= SNIPPET_MAX_LINES)) {
+    const snippet = SNIPPET_ASK.exec(subject);
+    if (snippet) hits.push({ rule: SNIPPET, match: snippet[0] });
+  }
+  if (oneFile && (lines === undefined || lines <= SELECTION_MAX_LINES)) {
+    const rework = SELECTION_REWORK.exec(subject);
+    if (rework) hits.push({ rule: SELECTION, match: rework[0] });
+  }
   // The prescribed-fix pattern starts at common words ("with", "use"): only run it when a
   // synchronisation noun is present at all.
   const prescribed = SYNC_NOUN.test(lower) ? PRESCRIBED_CONCURRENCY_FIX.exec(lower) : null;

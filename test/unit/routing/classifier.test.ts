@@ -103,6 +103,34 @@ describe('classifier: exception tier', () => {
   ]);
 });
 
+describe('classifier: editor asks about the code in front of the user', () => {
+  // What people type with a selection open, not commit subjects. One file, a selection's size.
+  const sel = (lines: number) => ({ files: 1, linesChanged: lines, paths: ['src/orders.ts'] });
+  runTable([
+    { name: 'format the open file', input: askInput('Format this file', sel(120)), tier: 'H', step: 'format' },
+    { name: 'better names', input: askInput('Give the variables in this function clearer names', sel(30)), tier: 'H', step: 'rename' },
+    { name: 'a naming convention', input: askInput('Make these methods follow camelCase naming', sel(40)), tier: 'H', step: 'rename' },
+    { name: 'docstrings', input: askInput('Generate docstrings for these functions', sel(50)), tier: 'H', step: 'docs' },
+    { name: 'a small function from a clear spec', input: askInput('Write a function that converts Celsius to Fahrenheit', sel(6)), tier: 'H', step: 'boilerplate' },
+    { name: 'a small component from a clear spec', input: askInput('Create a React component that shows a list of tags as chips', sel(20)), tier: 'H', step: 'boilerplate' },
+    { name: 'the same ask over a large area is real work', input: askInput('Create a React component that shows a list of tags as chips', sel(120)), tier: 'S' },
+    { name: 'a snippet ask for tests stays execute', input: askInput('Write a unit test for this parser', sel(20)), tier: 'S', step: 'tests' },
+    { name: 'where something lives', input: askInput('Where is the retry delay configured?', sel(200)), tier: 'H' },
+    { name: 'a tooling how-to', input: askInput('How do I run only the integration tests?', sel(10)), tier: 'H' },
+    { name: 'a git chore', input: askInput('undo the last commit but keep my changes'), tier: 'H' },
+    { name: 'refactor the selection', input: askInput('Refactor this into smaller functions', sel(80)), tier: 'S', step: 'refactor', signal: 'execute.selectionRework' },
+    { name: 'rewrite the selection in another style', input: askInput('Rewrite this to use async/await', sel(40)), tier: 'S', step: 'refactor', signal: 'execute.selectionRework' },
+    { name: 'a selection rework with a race in it is judgment', input: askInput('Rewrite this so the cache update is not racy', sel(40)), tier: 'O' },
+    { name: 'a security question about the selection', input: askInput('Is this safe against SQL injection?', sel(15)), tier: 'O' },
+    { name: 'a design question', input: askInput('How would you build an upload service with authentication and virus scanning?'), tier: 'O' },
+  ]);
+  test('a rework across many files is not a selection rework', () => {
+    const result = classifyByRules(askInput('Refactor this to use the new logger', { files: 12, linesChanged: 400 }));
+    assert.equal(result.tier, 'S');
+    assert.ok(!result.signals.includes('execute.selectionRework'), result.signals.join(', '));
+  });
+});
+
 describe('classifier: commands are a strong prior', () => {
   runTable([
     { name: 'tidy', input: commandInput('tidy', '', { selectedLines: 40 }), tier: 'H', step: 'format' },
