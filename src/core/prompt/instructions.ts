@@ -132,7 +132,11 @@ const BODIES: Readonly<Record<PromptTask, string>> = {
     'redesign, migration planning.\n' +
     'F, by exception: subtle correctness with a very large blast radius, such as memory ordering in a core ' +
     'primitive or data loss during failover.\n' +
-    'Size informs but does not decide: a 2,000-line file move is H; a 5-line failover fix can be F.\n\n' +
+    'Size informs but does not decide: a 2,000-line file move is H; a 5-line failover fix can be F.\n' +
+    'Requests about the selected code: "format this", "better names", "add docstrings", "where is X configured?", ' +
+    '"how do I run the tests?" and a small function or component from a clear spec are H; "refactor this into ' +
+    'smaller functions", "rewrite this with async/await" and "explain this" are S; "is this safe?", "why does this ' +
+    'sometimes hang?" and design questions are O.\n\n' +
     'Answer with one JSON object and nothing else, shaped exactly like this: ' +
     '{"tier":"H|S|O|F","confidence":<0..1>,"reason":"<one sentence>"}.',
 };
