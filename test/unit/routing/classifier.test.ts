@@ -114,6 +114,7 @@ describe('classifier: editor asks about the code in front of the user', () => {
     { name: 'a small function from a clear spec', input: askInput('Write a function that converts Celsius to Fahrenheit', sel(6)), tier: 'H', step: 'boilerplate' },
     { name: 'a small component from a clear spec', input: askInput('Create a React component that shows a list of tags as chips', sel(20)), tier: 'H', step: 'boilerplate' },
     { name: 'the same ask over a large area is real work', input: askInput('Create a React component that shows a list of tags as chips', sel(120)), tier: 'S' },
+    { name: 'a password check is never boilerplate', input: askInput('Write a function that checks whether a password matches its bcrypt hash', sel(10)), tier: 'O' },
     { name: 'a snippet ask for tests stays execute', input: askInput('Write a unit test for this parser', sel(20)), tier: 'S', step: 'tests' },
     { name: 'where something lives', input: askInput('Where is the retry delay configured?', sel(200)), tier: 'H' },
     { name: 'a tooling how-to', input: askInput('How do I run only the integration tests?', sel(10)), tier: 'H' },
@@ -124,6 +125,11 @@ describe('classifier: editor asks about the code in front of the user', () => {
     { name: 'a security question about the selection', input: askInput('Is this safe against SQL injection?', sel(15)), tier: 'O' },
     { name: 'a design question', input: askInput('How would you build an upload service with authentication and virus scanning?'), tier: 'O' },
   ]);
+  test('nor is a small snippet in auth code', () => {
+    const result = classifyByRules(askInput('Create a helper that builds the redirect URL', { files: 1, linesChanged: 12, paths: ['src/auth/login.ts'] }));
+    assert.notEqual(result.tier, 'H', result.reasons.join(' | '));
+    assert.ok(!result.signals.includes('labour.snippet'), result.signals.join(', '));
+  });
   test('a rework across many files is not a selection rework', () => {
     const result = classifyByRules(askInput('Refactor this to use the new logger', { files: 12, linesChanged: 400 }));
     assert.equal(result.tier, 'S');
