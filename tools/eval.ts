@@ -1,8 +1,8 @@
-// `npm run eval -- FILE.jsonl [--json] [--verbose] [--check [--threshold N]]`: routes every
+// `npm run eval -- FILE.jsonl [--json] [--verbose | --misses] [--check [--threshold N]]`: routes every
 // request of a dev.jsonl-style file as a free-form Ask and, when the lines carry labels,
 // prints the routing metrics of ../shared/routing/README.md. Input errors exit 2 naming
 // file:line. The scoring lives in src/core/routing/eval.ts; this file only reads, prints and
-// picks the exit code.
+// picks the exit code. --misses lists only the labelled requests routed to another tier.
 //
 // --check also runs the optional difficulty check for real on the routes below the
 // threshold (default 0.55, the extension's), through the official SDK: set ANTHROPIC_API_KEY,
@@ -17,7 +17,7 @@ import { DEFAULT_DIFFICULTY_SETTING } from '../src/core/routing/difficulty';
 import { FatalCheckError, formatCheckStats, runDifficultyChecks } from './difficultyCheck';
 import type { CheckResult } from './difficultyCheck';
 
-const USAGE = 'usage: npm run eval -- FILE.jsonl [--json] [--verbose] [--check [--threshold N]]';
+const USAGE = 'usage: npm run eval -- FILE.jsonl [--json] [--verbose | --misses] [--check [--threshold N]]';
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
 function fail(message: string, code = 2): never {
@@ -29,18 +29,20 @@ interface Args {
   file: string;
   json: boolean;
   verbose: boolean;
+  misses: boolean;
   check: boolean;
   threshold: number;
 }
 
 function parseArgs(args: readonly string[]): Args {
   const files: string[] = [];
-  const parsed = { json: false, verbose: false, check: false, threshold: DEFAULT_DIFFICULTY_SETTING.threshold };
+  const parsed = { json: false, verbose: false, misses: false, check: false, threshold: DEFAULT_DIFFICULTY_SETTING.threshold };
   let thresholdGiven = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--json') parsed.json = true;
     else if (arg === '--verbose') parsed.verbose = true;
+    else if (arg === '--misses') parsed.misses = true;
     else if (arg === '--check') parsed.check = true;
     else if (arg === '--threshold') {
       const value = args[++i];
@@ -51,14 +53,16 @@ function parseArgs(args: readonly string[]): Args {
     } else if (arg.startsWith('--')) fail(`unknown option ${arg}\n${USAGE}`);
     else files.push(arg);
   }
+  if (parsed.misses && parsed.verbose) fail(`--misses and --verbose are alternatives\n${USAGE}`);
   if (thresholdGiven && !parsed.check) fail(`--threshold only applies with --check\n${USAGE}`);
   const file = files[0];
   if (!file || files.length > 1) fail(USAGE);
   return { file, ...parsed };
 }
 
-function printItems(routed: readonly RoutedItem[], logs?: readonly (string | undefined)[]): void {
+function printItems(routed: readonly RoutedItem[], logs: readonly (string | undefined)[] | undefined, missesOnly: boolean): void {
   routed.forEach((r, i) => {
+    if (missesOnly && (r.expected === undefined || r.expected === r.tier)) return;
     const mark = r.expected === undefined ? ' ' : r.expected === r.tier ? '✓' : '✗';
     const label = r.expected === undefined ? '' : ` (label ${r.expected})`;
     console.log(`${mark} ${r.id}: ${r.tier}${label} ${r.stepType} conf ${r.confidence.toFixed(2)}`);
@@ -108,8 +112,8 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(out));
     return;
   }
-  if (args.verbose || !metrics) {
-    printItems(final, checked?.logs);
+  if (args.verbose || args.misses || !metrics) {
+    printItems(final, checked?.logs, args.misses);
     console.log('');
   }
   if (checked && metrics && finalMetrics) {

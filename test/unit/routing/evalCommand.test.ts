@@ -27,6 +27,22 @@ describe('npm run eval', () => {
     assert.deepEqual(out.metrics, JSON.parse(JSON.stringify(expected)));
   });
 
+  test('--misses lists exactly the misrouted requests, then the metrics', () => {
+    const file = join(FIXTURES, 'heldout-p.jsonl');
+    const { status, stdout, stderr } = runEval(file, '--misses');
+    assert.equal(status, 0, stderr);
+    const { items } = parseEvalFile(readFileSync(join(ROOT, file), 'utf8'), file);
+    const wrong = items.map(routeItem).filter((r) => r.tier !== r.expected).map((r) => r.id);
+    assert.ok(wrong.length > 0, 'the fixture has misses');
+    const listed = [...stdout.matchAll(/^([✓✗]) (\S+):/gm)];
+    assert.deepEqual(listed.map((m) => m[1]), wrong.map(() => '✗'));
+    assert.deepEqual(listed.map((m) => m[2]), wrong);
+    assert.match(stdout, /^accuracy /m);
+    const both = runEval(file, '--misses', '--verbose');
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /--misses and --verbose are alternatives/);
+  });
+
   test('without labels: items only, no metrics', () => {
     const { status, stdout } = runEval(join(FIXTURES, 'unlabelled.jsonl'), '--json');
     assert.equal(status, 0);
