@@ -16,8 +16,9 @@ import { TIERS, tierRank } from '../tiers';
  * rules gave on their first run over that set (first-runs.json), so it learns how far to
  * trust the rules on unseen wording, not on wording they were tuned to.
  *
- * The classifier asks it only about single-line free-form requests the rules are not sure
- * of (readsWording in classifier.ts). Deterministic: fixed weights (tools/trainRouter.ts
+ * The classifier asks it only about single-line free-form requests, worded like commit
+ * subjects rather than addressed to the assistant, that the rules are not sure of
+ * (readsWording in classifier.ts). Deterministic: fixed weights (tools/trainRouter.ts
  * writes wording-model.json), no randomness, no I/O. The model may raise a tier freely but lowers the rules' tier by at
  * most one step (never from exception), and never to labour when it gives judgment 10% or
  * more (see combine).

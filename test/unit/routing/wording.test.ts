@@ -203,6 +203,15 @@ describe('the whole router (rules + wording model) on the issue\'s cases', () =>
     const unsure = askInput('Tune the cache eviction');
     assert.ok(readsWording(unsure, classifyByRules(unsure)));
     assert.ok(classifyRequest(unsure).signals.some((x) => x.startsWith('wording.')));
+    // Worded to the assistant rather than like a commit subject: a register the model never saw.
+    for (const text of ['Can you tune the cache eviction?', 'Tune the cache eviction in this file', 'Why do you evict so early']) {
+      const addressed = askInput(text);
+      assert.ok(classifyByRules(addressed).confidence < WORDING_MODEL_BELOW, text);
+      assert.ok(!readsWording(addressed, classifyByRules(addressed)), text);
+      assert.deepEqual(classifyRequest(addressed), classifyByRules(addressed));
+    }
+    const io = askInput('Tune the I/O cache eviction');
+    assert.ok(readsWording(io, classifyByRules(io)), '"I/O" is a noun, not the first person');
   });
 
   test('confidence is the model\'s chance for the tier it settles on', () => {
