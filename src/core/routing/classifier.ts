@@ -54,9 +54,9 @@ import WORDING_MODEL from './wording-model.json';
  *    rule fires; a small self-contained snippet from a clear spec (one file, at most 30
  *    lines) is boilerplate; a lookup ("where is…") or a tooling how-to ("how do I run…") is
  *    labour at any size; asks about names only are renames. Measured on blind editor asks:
- *    57-60% right before these rules; after them 77% on editor-a (written against it) and
- *    64.8% on editor-b and editor-c (held out, 182 requests; 58.8% before). The wording model
- *    is not asked about requests addressed to the assistant (see readsWording).
+ *    57-60% right before these rules; after them 77% and 70.1% on editor-a and editor-b
+ *    (written against them) and 64.8% on editor-c (held out; 60.0% before). The wording
+ *    model is not asked about requests addressed to the assistant (see readsWording).
  */
 
 /** Context statistics the editor (or the eval) knows about a request. */
@@ -318,7 +318,7 @@ const RULES: readonly TextRule[] = [
   { id: 'labour.trivialError', family: 'labour', strength: 2, step: 'fix', says: 'a trivial error class ("$0")',
     re: /\bfix\w* (an? |the |some )?(import|syntax|indentation|name|lint|compile|compilation) errors?\b/ },
   { id: 'labour.tuneConstant', family: 'labour', strength: 2, step: 'fix', says: 'tunes a constant ("$0")',
-    re: /\b(increas|decreas|bump|rais|lower|adjust|tweak|chang)\w* (the )?(default )?(timeouts?|time ?limits?|thresholds?|delays?|intervals?|retr(y|ies) counts?|buffer sizes?|constants?|ports?)\b|\bdefault ([\w`.-]+ ){0,6}(is|to|now|becomes) [\w`.'"-]+ (instead of|rather than|from)\b/ },
+    re: /\b(increas|decreas|bump|rais|lower|adjust|tweak|chang)\w* (the )?(default )?(timeouts?|time ?limits?|thresholds?|delays?|intervals?|retr(y|ies) counts?|buffer sizes?|constants?|ports?)\b|\bdefault ([\w`.-]+ ){0,6}(is|to|now|becomes) [\w`.'"-]+ (instead of|rather than|from)\b|\b(a (bit|little|tad)|slightly|way|much|far) (too )?(bigger|smaller|larger|faster|slower|wider|narrower|taller|shorter|longer|darker|lighter|fast|slow|big|small|large)\b/ },
   { id: 'labour.visibility', family: 'labour', strength: 2, step: 'boilerplate', says: 'changes visibility or a marker attribute ("$0")',
     gate: /make|mark/,
     re: /\bmake (`[^`]+`|[\w:.*]+)( \w+){0,2} (public|pub|private|exported|non[- ]exhaustive)\b|\bmark\w* (`[^`]+`|[\w:.*]+)( \w+)? (as |with )`?(#\[)?(must_use|deprecated|inline|cold|non_exhaustive)\b/ },
@@ -329,6 +329,10 @@ const RULES: readonly TextRule[] = [
 
   // ── hazard families in plain words (see hazards.ts) ──────────────────────────────────
   ...HAZARD_RULES,
+  // Asking whether the selected code is safe is a security review, however short the ask.
+  { id: 'security.question', family: 'security', strength: 3, says: 'asks whether the code is safe ("$0"): a security review',
+    gate: /safe|secur|vulnerab|exploit|inject/,
+    re: /\b(is|are) (this|these|it|that|my|the) ([\w-]+ ){0,3}?(safe|secure|vulnerable|exploitable|injectable)\b(?! (to|for) (call|use|run|retry|repeat|reuse|share|copy|clone|cache|send|move|drop|delete|remove))|\b(any|possible|potential) (security|safety) (issues?|problems?|holes?|flaws?|risks?|concerns?)\b/ },
   // Sanitising a name that becomes a path is a traversal boundary, not identifier quoting.
   { id: 'security.fileNames', family: 'security', strength: 3, says: 'sanitises names that become paths ("$0"): a path-traversal boundary', gate: /saniti/,
     re: /\bsaniti[sz]\w*\b[^.\n]{0,30}\b(file ?names?|filenames?|(file )?paths?|path (segments?|components?))\b/ },
@@ -481,7 +485,7 @@ const PRESCRIBED: Rule = { id: 'concurrency.prescribed', family: 'execute', stre
  * into is small and nothing about it is risky (a password check is never boilerplate). Sized
  * by the selection, so it is a context rule.
  */
-const SNIPPET_ASK = /\b(create|write|generate|make|give me|get me started with|scaffold)\b (me )?(a|an)\b (new |simple |basic |small |quick |tiny |custom )?([\w./+#-]+ ){0,3}?(function|method|class|record|struct|enum|interface|type|component|route|endpoint|middleware|server|regex|regular expression|script|notebook|docker ?compose( file)?|dockerfile|config(uration)? file|hook|helper|handler|lambda|edge function)\b/;
+const SNIPPET_ASK = /\b(create|write|generate|make|give me|get me started with|scaffold)\b (me )?(a|an)\b (new |simple |basic |small |quick |tiny |custom )?([\w./+#-]+ ){0,3}?(function|method|class|record|struct|enum|interface|type|component|route|endpoint|middleware|server|regex|regular expression|script|notebook|docker ?compose( file)?|dockerfile|config(uration)? file|\.\w+ file|hook|helper|handler|lambda|edge function|app|web ?page|page|form|model)\b/;
 const SNIPPET_MAX_LINES = 30;
 const SNIPPET: Rule = { id: 'labour.snippet', family: 'labour', strength: 3, step: 'boilerplate', says: 'a small self-contained snippet from a clear spec ("$0")' };
 /**

@@ -123,8 +123,16 @@ describe('classifier: editor asks about the code in front of the user', () => {
     { name: 'rewrite the selection in another style', input: askInput('Rewrite this to use async/await', sel(40)), tier: 'S', step: 'refactor', signal: 'execute.selectionRework' },
     { name: 'a selection rework with a race in it is judgment', input: askInput('Rewrite this so the cache update is not racy', sel(40)), tier: 'O' },
     { name: 'a security question about the selection', input: askInput('Is this safe against SQL injection?', sel(15)), tier: 'O' },
+    { name: 'is this safe, about security code', input: askInput('Is this token check secure?', sel(15)), tier: 'O', signal: 'security.question' },
+    { name: 'a small app from a clear spec', input: askInput('make a flask app with a /health endpoint that returns ok', sel(10)), tier: 'H', step: 'boilerplate' },
+    { name: 'a size or speed tweak', input: askInput('the enemies move way too fast', sel(120)), tier: 'H' },
+    { name: 'a cosmetic size tweak', input: askInput('make the buttons a bit bigger', sel(60)), tier: 'H' },
     { name: 'a design question', input: askInput('How would you build an upload service with authentication and virus scanning?'), tier: 'O' },
   ]);
+  test('"is it safe to call twice" is not a security question', () => {
+    const result = classifyByRules(askInput('Is it safe to call this twice?', sel(15)));
+    assert.ok(!result.signals.includes('security.question'), result.signals.join(', '));
+  });
   test('nor is a small snippet in auth code', () => {
     const result = classifyByRules(askInput('Create a helper that builds the redirect URL', { files: 1, linesChanged: 12, paths: ['src/auth/login.ts'] }));
     assert.notEqual(result.tier, 'H', result.reasons.join(' | '));
