@@ -592,7 +592,7 @@ export const WORDING_MODEL_BELOW = 0.8;
  * A request that talks to the assistant about the code in front of the user ("this", "my",
  * "you", a question) rather than describing a change the way a commit subject does. The
  * wording model never saw that register: on such requests the rules alone were right 64
- * times in 97 across the editor-ask sets and 10 in 16 on other projects' wording, the model
+ * times in 97 in editor-a to editor-c and 10 in 16 on other projects' wording, the model
  * 60 and 8. ("i/o" is a noun, not the first person.)
  */
 const ADDRESSED = /\b(this|these|here|my|me|you|your)\b|\bi\b(?!\/o)|\?/;
@@ -698,11 +698,11 @@ export function classifyByRules(input: ClassifyInput): Classification {
   if (facts.testsOnly) hits.push({ rule: files !== undefined && files > paths.length ? TESTS_ONLY : TESTS_ONLY_FRAME, match: '' });
   // The author's own "test:" label says the same as a test-only path list.
   else if (TEST_PREFIX.test(lower)) hits.push({ rule: TEST_PREFIX_FRAME, match: '' });
-  // Editor asks about a small selection in one file.
+  // Editor asks about a small selection in one file. Code for security, concurrency or
+  // persistence is not boilerplate however small.
   const oneFile = files === undefined || files <= 1;
-  // Code for security, concurrency or persistence is not boilerplate however small.
-  const riskyTopic = facts.security || facts.concurrency || facts.data || hits.some((h) => isRisk(h.rule));
-  if (oneFile && !riskyTopic && (lines === undefined || lines <= SNIPPET_MAX_LINES)) {
+  if (oneFile && (lines === undefined || lines <= SNIPPET_MAX_LINES)
+    && !(facts.security || facts.concurrency || facts.data || hits.some((h) => isRisk(h.rule)))) {
     const snippet = SNIPPET_ASK.exec(subject);
     if (snippet) hits.push({ rule: SNIPPET, match: snippet[0] });
   }
