@@ -128,6 +128,14 @@ describe('classifier: editor asks about the code in front of the user', () => {
     { name: 'a size or speed tweak', input: askInput('the enemies move way too fast', sel(120)), tier: 'H' },
     { name: 'a cosmetic size tweak', input: askInput('make the buttons a bit bigger', sel(60)), tier: 'H' },
     { name: 'a design question', input: askInput('How would you build an upload service with authentication and virus scanning?'), tier: 'O' },
+    { name: 'explaining security code changes nothing', input: askInput('Explain how the session login flow works', sel(80)), tier: 'S', step: 'explain' },
+    { name: 'describing an architecture is an explanation', input: askInput('Describe the architecture of this service', { files: 30, linesChanged: 2000 }), tier: 'S' },
+    { name: 'but explaining why code is unsafe is a security review', input: askInput('Explain why this login handler is vulnerable', sel(40)), tier: 'O' },
+    { name: 'and explaining a race is judgment', input: askInput('Explain the race in this cache', sel(40)), tier: 'O' },
+    { name: 'assessing a whole codebase is judgment', input: askInput('Review this codebase and point out the fragile parts', { files: 60, linesChanged: 2000 }), tier: 'O', signal: 'architecture.assessment' },
+    { name: 'migrating a codebase, plan first', input: askInput('Migrate this codebase to Python 3.12, start with a plan', { files: 80, linesChanged: 2000 }), tier: 'O' },
+    { name: 'comments written to order', input: askInput('Write inline comments for this query', sel(30)), tier: 'H', step: 'docs' },
+    { name: 'a serializer from a clear spec', input: askInput('Write a serializer for this data structure', sel(25)), tier: 'H', step: 'boilerplate' },
   ]);
   test('"is it safe to call twice" is not a security question', () => {
     const result = classifyByRules(askInput('Is it safe to call this twice?', sel(15)));
