@@ -375,6 +375,10 @@ const RULES: readonly TextRule[] = [
   { id: 'execute.explainOnly', family: 'execute', strength: 2, frame: 'soft', step: 'explain', says: 'explains how existing code works ("$0")',
     unless: /\b(safe|safely|secure|securely|vulnerab\w*|exploit\w*|attack\w*|risk\w*|why|wrong|bugs?|fail\w*|crash\w*|leak\w*|races?|racy|deadlock\w*|hang\w*|trade-?offs?|should|which|best|recommend\w*|pros and cons|improve\w*|fix\w*)\b/,
     re: /^(please |can you |could you )?(explain|describe|trace|walk me through|give me an overview of|summari[sz]e|help me understand)\b/ },
+  // A general review of the selection: execute by default (as the review command treats a
+  // small selection), weakly, so the difficulty check gets a say; risk words still win.
+  { id: 'execute.review', family: 'execute', strength: 1, step: 'review', says: 'a review of the selected code ("$0")',
+    re: /^(please |can you |could you )?(review|code[- ]review|look over|check) (this|these|my|the selected|the following)\b/ },
   { id: 'execute.explain', family: 'execute', strength: 2, step: 'explain', says: 'an explanation ("$0")',
     re: /^(explain|what does|what is|how does|how do|walk me through|help me understand|describe how|why does)\b/ },
   { id: 'execute.fix', family: 'execute', strength: 1, step: 'fix', says: 'a fix inside a clear frame ("$0")',

@@ -128,6 +128,8 @@ describe('classifier: editor asks about the code in front of the user', () => {
     { name: 'a size or speed tweak', input: askInput('the enemies move way too fast', sel(120)), tier: 'H' },
     { name: 'a cosmetic size tweak', input: askInput('make the buttons a bit bigger', sel(60)), tier: 'H' },
     { name: 'a design question', input: askInput('How would you build an upload service with authentication and virus scanning?'), tier: 'O' },
+    { name: 'a general review of the selection', input: askInput('Review this code', sel(23)), tier: 'S', step: 'review', mentions: /a review of the selected code/ },
+    { name: 'a review for security is judgment', input: askInput('Review this code for injection risks', sel(23)), tier: 'O' },
     { name: 'explaining security code changes nothing', input: askInput('Explain how the session login flow works', sel(80)), tier: 'S', step: 'explain' },
     { name: 'describing an architecture is an explanation', input: askInput('Describe the architecture of this service', { files: 30, linesChanged: 2000 }), tier: 'S' },
     { name: 'but explaining why code is unsafe is a security review', input: askInput('Explain why this login handler is vulnerable', sel(40)), tier: 'O' },
