@@ -339,7 +339,7 @@ const RULES: readonly TextRule[] = [
   // Asking whether the selected code is safe is a security review, however short the ask.
   { id: 'security.question', family: 'security', strength: 3, says: 'asks whether the code is safe ("$0"): a security review',
     gate: /safe|secur|vulnerab|exploit|inject/,
-    re: /\b(is|are) (this|these|it|that|my|the) ([\w-]+ ){0,3}?(safe|secure|vulnerable|exploitable|injectable)\b(?! (to|for) (call|use|run|retry|repeat|reuse|share|copy|clone|cache|send|move|drop|delete|remove))|\b(any|possible|potential) (security|safety) (issues?|problems?|holes?|flaws?|risks?|concerns?)\b/ },
+    re: /\b(is|are) (this|these|it|that|my|the) ([\w-]+ ){0,3}?(safe|secure|vulnerable|exploitable|injectable)\b(?! (to|for) (call|use|run|retry|repeat|reuse|share|copy|clone|cache|send|move|drop|delete|remove))|\b(any|possible|potential) (security|safety) (issues?|problems?|holes?|flaws?|risks?|concerns?)\b|\b(review|check|audit|scan|look)\w*\b[^.\n]{0,40}\bfor (any |possible |potential )?(security|injection|sql injection|xss|csrf) (issues?|problems?|holes?|flaws?|risks?|bugs?|vulnerabilit\w*)\b/ },
   // Sanitising a name that becomes a path is a traversal boundary, not identifier quoting.
   { id: 'security.fileNames', family: 'security', strength: 3, says: 'sanitises names that become paths ("$0"): a path-traversal boundary', gate: /saniti/,
     re: /\bsaniti[sz]\w*\b[^.\n]{0,30}\b(file ?names?|filenames?|(file )?paths?|path (segments?|components?))\b/ },
