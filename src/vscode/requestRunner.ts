@@ -347,7 +347,9 @@ export class RequestRunner {
     const setting = difficultySettingOf(this.c.config.settings);
     if (!shouldCheckDifficulty(estimate.classification, setting)) return undefined;
     const config = this.routingConfig(false);
-    const request = buildDifficultyRequest(estimate.input, estimate.classification);
+    // The selection has passed buildRequest's secret refusal by now (estimate runs it first).
+    const selection = spec.selection;
+    const request = buildDifficultyRequest(estimate.input, estimate.classification, selection ? { text: selection.text, languageId: selection.languageId } : undefined);
     const route = planRoute({
       stepType: estimate.classification.stepType,
       tier: 'H',

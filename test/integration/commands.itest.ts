@@ -118,6 +118,19 @@ describe('commands against the local API stand-in', function () {
     assert.ok(outcome.plan.reasons.some((r) => /difficulty check/.test(r)), `the reason chain says what the check did: ${outcome.plan.reasons.join(' | ')}`);
   });
 
+  it('the difficulty check sees the head of the selected code, so a vague ask is judged on what it is about', async () => {
+    await openAndSelect('src/orders.ts', 10, 13);
+    const outcome = await vscode.commands.executeCommand<{ taskId: string }>('ladder.ask', 'can you take a look at this');
+    assert.ok(outcome, 'the request completed');
+    const check = messageRequests()[0];
+    assert.equal(check?.model, 'claude-haiku-4-5');
+    const body = JSON.stringify(check?.body);
+    assert.match(body, /Ladder task: difficulty/);
+    assert.match(body, /Code:/, 'the check is shown the code');
+    assert.match(body, /SELECT \* FROM orders/, 'the selected query is in the excerpt');
+    assert.ok(!body.includes('orderTotal'), 'only the selection, not the rest of the file');
+  });
+
   it('the API key never appears in the ledger, an export, or what the stand-in logged', async () => {
     const { container } = await ladder();
     const { records } = await container.cost.store.readAll();

@@ -136,7 +136,10 @@ const BODIES: Readonly<Record<PromptTask, string>> = {
     'Requests about the selected code: "format this", "better names", "add docstrings", "where is X configured?", ' +
     '"how do I run the tests?" and a small function or component from a clear spec are H; "refactor this into ' +
     'smaller functions", "rewrite this with async/await" and "explain this" are S; "is this safe?", "why does this ' +
-    'sometimes hang?" and design questions are O.\n\n' +
+    'sometimes hang?" and design questions are O.\n' +
+    'When the code is shown, judge the request by it: a vague "review this" or "fix this" takes the tier the code ' +
+    'calls for (SQL, HTML or shell built from strings, auth or secrets, state shared across threads: O; ordinary ' +
+    'logic: S; a typo or naming: H).\n\n' +
     'Answer with one JSON object and nothing else, shaped exactly like this: ' +
     '{"tier":"H|S|O|F","confidence":<0..1>,"reason":"<one sentence>"}.',
 };

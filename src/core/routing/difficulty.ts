@@ -38,6 +38,19 @@ export const MIN_ANSWER_CONFIDENCE = 0.5;
 /** Long requests are cut: the check is meant to stay a few hundred tokens. */
 export const MAX_REQUEST_CHARS = 2000;
 const MAX_PATHS_SHOWN = 5;
+/**
+ * The selected code the request is about, shown to the check so that "review this" or "fix
+ * this" is judged on what "this" is (a string-built SQL query makes a review judgment work).
+ * Its head only: about 600 tokens at most, a tenth of a cent on the labour tier.
+ */
+export const MAX_EXCERPT_LINES = 60;
+export const MAX_EXCERPT_CHARS = 2400;
+
+/** The code the request is about (the editor selection). The caller has already refused secret-like content in it. */
+export interface CodeExcerpt {
+  readonly text: string;
+  readonly languageId?: string;
+}
 
 /** Signals of the risk families; the check may not lower a result they put at judgment or above. */
 const RISK_SIGNAL = /^(security|integrity|exception|complexity|rootCause|architecture)\.|^concurrency\.(?!prescribed)|^path\.(securityGuard|riskyRepair)$/;
@@ -56,10 +69,11 @@ export interface DifficultyRequest {
 }
 
 /**
- * Builds the check's prompt. The deterministic guess is deliberately left out so the
- * answer is a second opinion rather than an echo.
+ * Builds the check's prompt: the context facts, the head of the selected code when there is
+ * one, then the request. The deterministic guess is deliberately left out so the answer is a
+ * second opinion rather than an echo.
  */
-export function buildDifficultyRequest(input: ClassifyInput, _classification: Classification): DifficultyRequest {
+export function buildDifficultyRequest(input: ClassifyInput, _classification: Classification, excerpt?: CodeExcerpt): DifficultyRequest {
   const ctx = input.context ?? {};
   const lines: string[] = [`Command: ${input.command}`];
   const paths = ctx.paths ?? [];
@@ -69,9 +83,29 @@ export function buildDifficultyRequest(input: ClassifyInput, _classification: Cl
   if (ctx.linesChanged !== undefined) lines.push(`Lines changed: ${ctx.linesChanged}`);
   if (ctx.selectedLines !== undefined) lines.push(`Selected lines: ${ctx.selectedLines}`);
   if (ctx.languageId) lines.push(`Language: ${ctx.languageId}`);
+  if (excerpt && excerpt.text.trim() !== '') lines.push(...excerptLines(excerpt));
   const text = input.text.length > MAX_REQUEST_CHARS ? `${input.text.slice(0, MAX_REQUEST_CHARS)} […]` : input.text;
   lines.push(`Request: ${text}`);
   return { system: instructionsFor('difficulty'), user: lines.join('\n'), maxTokens: DIFFICULTY_MAX_TOKENS };
+}
+
+/** The excerpt's head in a fence the code cannot close, saying how much was left out. */
+function excerptLines(excerpt: CodeExcerpt): string[] {
+  const all = excerpt.text.replace(/\n$/, '').split('\n');
+  const head = all.slice(0, MAX_EXCERPT_LINES).join('\n');
+  const shown = head.length > MAX_EXCERPT_CHARS ? head.slice(0, MAX_EXCERPT_CHARS) : head;
+  let longest = 0;
+  for (const run of shown.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  const heading = shown.length < head.length
+    ? `Code (cut at ${MAX_EXCERPT_CHARS.toLocaleString('en-US')} characters; ${all.length} line${all.length === 1 ? '' : 's'} in all):`
+    : all.length > MAX_EXCERPT_LINES ? `Code (the first ${MAX_EXCERPT_LINES} of ${all.length} lines):` : 'Code:';
+  return [
+    heading,
+    `${fence}${excerpt.languageId ?? ''}`,
+    shown,
+    fence,
+  ];
 }
 
 export interface DifficultyOutcome {

@@ -32,7 +32,7 @@ describe('instructions', () => {
     assert.match(instructionsFor('difficulty'), /"tier":"H\|S\|O\|F"/);
     // The check is only as good as the rubric it is given: each tier, the innocent-wording and
     // CVE-bump cases, and the size rule must be in it.
-    for (const rule of [/H, labour:/, /S, execute/, /O, judgment:/, /F, by exception:/, /worded innocently/, /for CVE-/, /Size informs but does not decide/, /Requests about the selected code/]) {
+    for (const rule of [/H, labour:/, /S, execute/, /O, judgment:/, /F, by exception:/, /worded innocently/, /for CVE-/, /Size informs but does not decide/, /Requests about the selected code/, /When the code is shown, judge the request by it/]) {
       assert.match(instructionsFor('difficulty'), rule);
     }
     for (const task of ['explain', 'ask'] as const) assert.match(instructionsFor(task), /Answer in prose/);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { classifyRequest } from '../../../src/core/routing/classifier';
 import type { Classification } from '../../../src/core/routing/classifier';
 import {
-  DEFAULT_DIFFICULTY_SETTING, MAX_REQUEST_CHARS, MIN_ANSWER_CONFIDENCE, applyDifficultyAnswer, buildDifficultyRequest, shouldCheckDifficulty,
+  DEFAULT_DIFFICULTY_SETTING, MAX_EXCERPT_CHARS, MAX_EXCERPT_LINES, MAX_REQUEST_CHARS, MIN_ANSWER_CONFIDENCE, applyDifficultyAnswer, buildDifficultyRequest, shouldCheckDifficulty,
 } from '../../../src/core/routing/difficulty';
 import { parseTaskHeader } from '../../../src/core/protocol';
 import type { Tier } from '../../../src/core/tiers';
@@ -51,6 +51,41 @@ describe('buildDifficultyRequest', () => {
     const req = buildDifficultyRequest(input, classifyRequest(input));
     assert.ok(req.user.length < MAX_REQUEST_CHARS + 400, `user message is ${req.user.length} chars`);
     assert.match(req.user, /\(7 more paths\)/);
+  });
+});
+
+describe('buildDifficultyRequest with the selected code', () => {
+  const input = askInput('can you take a look at this', { files: 1, paths: ['src/orders.ts'], languageId: 'typescript', selectedLines: 4 });
+  const code = 'export async function findOrders(customer: string) {\n  return db.query("SELECT * FROM orders WHERE customer = \'" + customer + "\'");\n}\n';
+
+  test('shows the code, fenced, between the context facts and the request', () => {
+    const req = buildDifficultyRequest(input, classifyRequest(input), { text: code, languageId: 'typescript' });
+    const lines = req.user.split('\n');
+    const at = lines.indexOf('Code:');
+    assert.ok(at > lines.indexOf('File: src/orders.ts'), req.user);
+    assert.equal(lines[at + 1], '```typescript');
+    assert.equal(lines[at + 2], 'export async function findOrders(customer: string) {');
+    assert.equal(lines[at + 5], '```');
+    assert.equal(lines.at(-1), 'Request: can you take a look at this');
+  });
+
+  test('shows only the head of a long selection and says so', () => {
+    const long = Array.from({ length: 400 }, (_, i) => `const v${i} = ${i};`).join('\n');
+    const req = buildDifficultyRequest(input, classifyRequest(input), { text: long });
+    assert.match(req.user, new RegExp(`^Code \\(the first ${MAX_EXCERPT_LINES} of 400 lines\\):$`, 'm'));
+    assert.ok(req.user.includes(`const v${MAX_EXCERPT_LINES - 1} = `) && !req.user.includes(`const v${MAX_EXCERPT_LINES} = `));
+    const wide = 'x'.repeat(MAX_EXCERPT_CHARS * 3);
+    const cut = buildDifficultyRequest(input, classifyRequest(input), { text: wide });
+    assert.ok(cut.user.length < MAX_EXCERPT_CHARS + 400, `user message is ${cut.user.length} chars`);
+    assert.match(cut.user, /^Code \(cut at 2,400 characters; 1 line in all\):$/m);
+  });
+
+  test('a fence inside the code cannot close the excerpt, and an empty selection adds nothing', () => {
+    const req = buildDifficultyRequest(input, classifyRequest(input), { text: 'const md = "```js\\nx\\n```";', languageId: 'typescript' });
+    assert.match(req.user, /^````typescript$/m);
+    assert.equal(req.user.split('\n').filter((l) => l === '````').length, 1);
+    const none = buildDifficultyRequest(input, classifyRequest(input), { text: '  \n' });
+    assert.doesNotMatch(none.user, /^Code/m);
   });
 });
 
