@@ -348,8 +348,7 @@ export class RequestRunner {
     if (!shouldCheckDifficulty(estimate.classification, setting)) return undefined;
     const config = this.routingConfig(false);
     // The selection has passed buildRequest's secret refusal by now (estimate runs it first).
-    const selection = spec.selection;
-    const request = buildDifficultyRequest(estimate.input, estimate.classification, selection ? { text: selection.text, languageId: selection.languageId } : undefined);
+    const request = buildDifficultyRequest(estimate.input, estimate.classification, spec.selection?.text);
     const route = planRoute({
       stepType: estimate.classification.stepType,
       tier: 'H',

@@ -209,7 +209,7 @@ export function renderUserMessage(selection: SelectionInput | undefined, questio
 }
 
 /** A backtick fence longer than any run inside the code, so the code cannot close it. */
-function fenceFor(code: string): string {
+export function fenceFor(code: string): string {
   let longest = 0;
   for (const run of code.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   return '`'.repeat(Math.max(3, longest + 1));

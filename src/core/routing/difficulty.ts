@@ -1,5 +1,6 @@
 import { DifficultyAnswer, extractJson } from '../protocol';
 import { instructionsFor } from '../prompt/instructions';
+import { fenceFor } from '../prompt/request';
 import type { Tier } from '../tiers';
 import { TIER_LABELS, compareTiers, tierAbove, tierBelow } from '../tiers';
 import type { Settings } from '../settings/schema';
@@ -46,12 +47,6 @@ const MAX_PATHS_SHOWN = 5;
 export const MAX_EXCERPT_LINES = 60;
 export const MAX_EXCERPT_CHARS = 2400;
 
-/** The code the request is about (the editor selection). The caller has already refused secret-like content in it. */
-export interface CodeExcerpt {
-  readonly text: string;
-  readonly languageId?: string;
-}
-
 /** Signals of the risk families; the check may not lower a result they put at judgment or above. */
 const RISK_SIGNAL = /^(security|integrity|exception|complexity|rootCause|architecture)\.|^concurrency\.(?!prescribed)|^path\.(securityGuard|riskyRepair)$/;
 
@@ -70,10 +65,11 @@ export interface DifficultyRequest {
 
 /**
  * Builds the check's prompt: the context facts, the head of the selected code when there is
- * one, then the request. The deterministic guess is deliberately left out so the answer is a
- * second opinion rather than an echo.
+ * one (`code`: the editor selection, whose secret-like content the caller has already
+ * refused), then the request. The deterministic guess is deliberately left out so the answer
+ * is a second opinion rather than an echo.
  */
-export function buildDifficultyRequest(input: ClassifyInput, _classification: Classification, excerpt?: CodeExcerpt): DifficultyRequest {
+export function buildDifficultyRequest(input: ClassifyInput, _classification: Classification, code?: string): DifficultyRequest {
   const ctx = input.context ?? {};
   const lines: string[] = [`Command: ${input.command}`];
   const paths = ctx.paths ?? [];
@@ -83,26 +79,24 @@ export function buildDifficultyRequest(input: ClassifyInput, _classification: Cl
   if (ctx.linesChanged !== undefined) lines.push(`Lines changed: ${ctx.linesChanged}`);
   if (ctx.selectedLines !== undefined) lines.push(`Selected lines: ${ctx.selectedLines}`);
   if (ctx.languageId) lines.push(`Language: ${ctx.languageId}`);
-  if (excerpt && excerpt.text.trim() !== '') lines.push(...excerptLines(excerpt));
+  if (code !== undefined && code.trim() !== '') lines.push(...excerptLines(code, ctx.languageId));
   const text = input.text.length > MAX_REQUEST_CHARS ? `${input.text.slice(0, MAX_REQUEST_CHARS)} […]` : input.text;
   lines.push(`Request: ${text}`);
   return { system: instructionsFor('difficulty'), user: lines.join('\n'), maxTokens: DIFFICULTY_MAX_TOKENS };
 }
 
-/** The excerpt's head in a fence the code cannot close, saying how much was left out. */
-function excerptLines(excerpt: CodeExcerpt): string[] {
-  const all = excerpt.text.replace(/\n$/, '').split('\n');
+/** The code's head in a fence it cannot close, saying how much was left out. */
+function excerptLines(code: string, languageId: string | undefined): string[] {
+  const all = code.replace(/\n$/, '').split('\n');
   const head = all.slice(0, MAX_EXCERPT_LINES).join('\n');
   const shown = head.length > MAX_EXCERPT_CHARS ? head.slice(0, MAX_EXCERPT_CHARS) : head;
-  let longest = 0;
-  for (const run of shown.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
-  const fence = '`'.repeat(Math.max(3, longest + 1));
+  const fence = fenceFor(shown);
   const heading = shown.length < head.length
     ? `Code (cut at ${MAX_EXCERPT_CHARS.toLocaleString('en-US')} characters; ${all.length} line${all.length === 1 ? '' : 's'} in all):`
     : all.length > MAX_EXCERPT_LINES ? `Code (the first ${MAX_EXCERPT_LINES} of ${all.length} lines):` : 'Code:';
   return [
     heading,
-    `${fence}${excerpt.languageId ?? ''}`,
+    `${fence}${languageId ?? ''}`,
     shown,
     fence,
   ];

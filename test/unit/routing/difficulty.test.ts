@@ -59,7 +59,7 @@ describe('buildDifficultyRequest with the selected code', () => {
   const code = 'export async function findOrders(customer: string) {\n  return db.query("SELECT * FROM orders WHERE customer = \'" + customer + "\'");\n}\n';
 
   test('shows the code, fenced, between the context facts and the request', () => {
-    const req = buildDifficultyRequest(input, classifyRequest(input), { text: code, languageId: 'typescript' });
+    const req = buildDifficultyRequest(input, classifyRequest(input), code);
     const lines = req.user.split('\n');
     const at = lines.indexOf('Code:');
     assert.ok(at > lines.indexOf('File: src/orders.ts'), req.user);
@@ -71,20 +71,20 @@ describe('buildDifficultyRequest with the selected code', () => {
 
   test('shows only the head of a long selection and says so', () => {
     const long = Array.from({ length: 400 }, (_, i) => `const v${i} = ${i};`).join('\n');
-    const req = buildDifficultyRequest(input, classifyRequest(input), { text: long });
+    const req = buildDifficultyRequest(input, classifyRequest(input), long);
     assert.match(req.user, new RegExp(`^Code \\(the first ${MAX_EXCERPT_LINES} of 400 lines\\):$`, 'm'));
     assert.ok(req.user.includes(`const v${MAX_EXCERPT_LINES - 1} = `) && !req.user.includes(`const v${MAX_EXCERPT_LINES} = `));
     const wide = 'x'.repeat(MAX_EXCERPT_CHARS * 3);
-    const cut = buildDifficultyRequest(input, classifyRequest(input), { text: wide });
+    const cut = buildDifficultyRequest(input, classifyRequest(input), wide);
     assert.ok(cut.user.length < MAX_EXCERPT_CHARS + 400, `user message is ${cut.user.length} chars`);
     assert.match(cut.user, /^Code \(cut at 2,400 characters; 1 line in all\):$/m);
   });
 
   test('a fence inside the code cannot close the excerpt, and an empty selection adds nothing', () => {
-    const req = buildDifficultyRequest(input, classifyRequest(input), { text: 'const md = "```js\\nx\\n```";', languageId: 'typescript' });
+    const req = buildDifficultyRequest(input, classifyRequest(input), 'const md = "```js\\nx\\n```";');
     assert.match(req.user, /^````typescript$/m);
     assert.equal(req.user.split('\n').filter((l) => l === '````').length, 1);
-    const none = buildDifficultyRequest(input, classifyRequest(input), { text: '  \n' });
+    const none = buildDifficultyRequest(input, classifyRequest(input), '  \n');
     assert.doesNotMatch(none.user, /^Code/m);
   });
 });
