@@ -7,7 +7,7 @@
 import { costOfUsage, microsToUsd, picosToMicros, pricedTokens } from '../src/core/pricing/cost';
 import type { UsageLike } from '../src/core/pricing/cost';
 import { classifyRequest } from '../src/core/routing/classifier';
-import { applyDifficultyAnswer, buildDifficultyRequest, shouldCheckDifficulty } from '../src/core/routing/difficulty';
+import { applyDifficultyAnswer, buildDifficultyRequest, difficultyBody, shouldCheckDifficulty } from '../src/core/routing/difficulty';
 import { classifyInputOf, routedItemOf } from '../src/core/routing/eval';
 import type { EvalItem, RoutedItem } from '../src/core/routing/eval';
 import { DEFAULT_LADDER } from '../src/core/routing/policy';
@@ -66,7 +66,8 @@ export async function runDifficultyChecks(items: readonly EvalItem[], options: C
     timeoutMs: options.timeoutMs ?? 60_000,
     maxRetries: options.maxRetries ?? 2,
   });
-  const classifications = items.map((item) => classifyRequest(classifyInputOf(item)));
+  const inputs = items.map(classifyInputOf);
+  const classifications = inputs.map(classifyRequest);
   const routed = items.map((item, i) => routedItemOf(item, classifications[i]!));
   const logs: (string | undefined)[] = items.map(() => undefined);
   const stats: CheckStats = {
@@ -90,12 +91,10 @@ export async function runDifficultyChecks(items: readonly EvalItem[], options: C
     while (next < queue.length && !fatal) {
       const i = queue[next++]!;
       const c = classifications[i]!;
-      const request = buildDifficultyRequest(classifyInputOf(items[i]!), c);
+      const request = buildDifficultyRequest(inputs[i]!, c);
       let text: string;
       try {
-        const response = await gateway.send({
-          body: { model, max_tokens: request.maxTokens, system: [{ type: 'text', text: request.system }], messages: [{ role: 'user', content: [{ type: 'text', text: request.user }] }] },
-        });
+        const response = await gateway.send({ body: difficultyBody(request, model) });
         bill(response.usage);
         text = response.text;
       } catch (err) {

@@ -13,7 +13,7 @@ import { buildRequest, SecretLikeContentError } from '../core/prompt/request';
 import type { PromptPlan, SelectionInput } from '../core/prompt/request';
 import { classifyRequest } from '../core/routing/classifier';
 import type { Classification, ClassifyInput } from '../core/routing/classifier';
-import { applyDifficultyAnswer, buildDifficultyRequest, difficultySettingOf, shouldCheckDifficulty } from '../core/routing/difficulty';
+import { applyDifficultyAnswer, buildDifficultyRequest, difficultyBody, difficultySettingOf, shouldCheckDifficulty } from '../core/routing/difficulty';
 import { effectiveCap } from '../core/routing/policy';
 import { planRoute, routingConfigFromSettings } from '../core/routing/policy';
 import type { RoutePlan, RoutingConfig } from '../core/routing/policy';
@@ -365,7 +365,7 @@ export class RequestRunner {
       route,
       // A second opinion is not worth escalating or falling back for.
       policy: { escalate: () => undefined, fallback: () => undefined },
-      buildBody: (r) => ({ model: r.model, max_tokens: request.maxTokens, system: [{ type: 'text', text: request.system }], messages: [{ role: 'user', content: [{ type: 'text', text: request.user }] }] }),
+      buildBody: (r) => difficultyBody(request, r.model),
       check: (text) => ({ ok: true, value: text }),
       ...(spec.signal ? { signal: spec.signal } : {}),
     }, this.stepDeps());

@@ -1,6 +1,7 @@
 import { DifficultyAnswer, extractJson } from '../protocol';
 import { instructionsFor } from '../prompt/instructions';
 import { fenceFor } from '../prompt/request';
+import type { MessagesRequestBody } from '../prompt/request';
 import type { Tier } from '../tiers';
 import { TIER_LABELS, compareTiers, tierAbove, tierBelow } from '../tiers';
 import type { Settings } from '../settings/schema';
@@ -61,6 +62,11 @@ export interface DifficultyRequest {
   /** The user message: context facts, then `Request:` last. */
   user: string;
   maxTokens: number;
+}
+
+/** The Messages API body that sends the check to `model` (uncached: it is a few hundred tokens). */
+export function difficultyBody(request: DifficultyRequest, model: string): MessagesRequestBody {
+  return { model, max_tokens: request.maxTokens, system: [{ type: 'text', text: request.system }], messages: [{ role: 'user', content: [{ type: 'text', text: request.user }] }] };
 }
 
 /**
