@@ -2,7 +2,7 @@ import type { RequestCommand, StepType } from '../steps';
 import type { Tier } from '../tiers';
 import { TIERS, TIER_LABELS, compareTiers, maxTier, minTier, tierRank } from '../tiers';
 import { HAZARD_RULES } from './hazards';
-import { combine, predict } from './wording';
+import { combine, favourite, predict } from './wording';
 import type { WordingInput, WordingModel } from './wording';
 import WORDING_MODEL from './wording-model.json';
 
@@ -611,7 +611,7 @@ export const WORDING_MODEL_BELOW = 0.8;
  * times in 97 in editor-a to editor-c and 10 in 16 on other projects' wording, the model
  * 60 and 8. ("i/o" is a noun, not the first person.)
  */
-const ADDRESSED = /\b(this|these|here|my|me|you|your)\b|\bi\b(?!\/o)|\?/;
+const ADDRESSED = /\b(this|these|here|my|me|you|your)\b|\bi\b(?!\/o)|\?/i;
 
 /**
  * Whether the wording model gets a say: a free-form request of one line (what it was trained
@@ -622,7 +622,7 @@ const ADDRESSED = /\b(this|these|here|my|me|you|your)\b|\bi\b(?!\/o)|\?/;
  */
 export function readsWording(input: ClassifyInput, rules: Classification): boolean {
   const text = input.text ?? '';
-  return input.command === 'ask' && rules.confidence < WORDING_MODEL_BELOW && !text.includes('\n') && !ADDRESSED.test(text.toLowerCase());
+  return input.command === 'ask' && rules.confidence < WORDING_MODEL_BELOW && !text.includes('\n') && !ADDRESSED.test(text);
 }
 
 /**
@@ -644,8 +644,7 @@ const percent = (x: number): string => `${Math.round(x * 100)}%`;
  * `combine` held the tier away from the model's favourite, the reason says which bound.
  */
 function wordingVerdict(name: string, ruleTier: Tier, p: readonly number[], tier: Tier): { reason: string; signal: string } {
-  let top = 0;
-  for (let k = 1; k < 4; k++) if (p[k]! > p[top]!) top = k;
+  const top = favourite(p);
   const rules = `the rules' ${TIER_LABELS[ruleTier]}`;
   const cmp = compareTiers(tier, ruleTier);
   if (top === tierRank(tier)) {

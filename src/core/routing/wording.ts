@@ -422,6 +422,13 @@ export function predict(model: WordingModel, input: WordingInput): number[] {
   return softmax(scores[0]!, scores[1]!, scores[2]!, scores[3]!);
 }
 
+/** The rank of the tier the model gives most (the first of equals), in TIERS order. */
+export function favourite(p: readonly number[]): number {
+  let best = 0;
+  for (let k = 1; k < 4; k++) if (p[k]! > p[best]!) best = k;
+  return best;
+}
+
 /** Judgment this likely or more keeps an execute route off labour. */
 export const JUDGMENT_FLOOR = 0.1;
 
@@ -434,8 +441,7 @@ export const JUDGMENT_FLOOR = 0.1;
  */
 export function combine(ruleTier: Tier, p: readonly number[]): Tier {
   const rule = tierRank(ruleTier);
-  let best = 0;
-  for (let k = 1; k < 4; k++) if (p[k]! > p[best]!) best = k;
+  let best = favourite(p);
   if (rule === 3) return 'F';
   if (best < rule - 1) best = rule - 1;
   if (best === 0 && rule === 1 && p[2]! + p[3]! >= JUDGMENT_FLOOR) best = 1;
