@@ -7,6 +7,8 @@ import { classifyByRules } from '../../../src/core/routing/classifier';
 import { askInput, runTierTable } from '../../support/fixtures/routing/builders';
 
 const TESTS_ONE_FILE = { files: 1, linesChanged: 2, paths: ['tests/integration/replication.tcl'] };
+/** Diff statistics of a change to ordinary source code (no security, concurrency, test or docs paths). */
+const code = (files: number, linesChanged: number, paths: string[] = ['src/app/core.ts']) => ({ files, linesChanged, paths });
 
 describe('signals: security boundaries described without security words', () => {
   runTierTable([
@@ -111,7 +113,6 @@ describe('signals: versions and context', () => {
 });
 
 describe('signals: terse commit wording (real changelog style)', () => {
-  const code = (files: number, linesChanged: number, paths: string[] = ['src/lib/core.ts']) => ({ files, linesChanged, paths });
   runTierTable([
     { name: 'a subject that is only a project name and version is a release', input: askInput('Ladder 2.4.1', code(3, 20, ['CHANGELOG.md', 'package.json', 'src/version.ts'])), tier: 'H' },
     { name: 'a version inside a feature subject is not a release', input: askInput('Support Node 22.4.0 test runner output', code(3, 90)), not: 'H' },
@@ -141,7 +142,6 @@ describe('signals: terse commit wording (real changelog style)', () => {
 });
 
 describe('signals: changelog-entry wording', () => {
-  const code = (files: number, linesChanged: number, paths: string[] = ['src/app/core.py']) => ({ files, linesChanged, paths });
   runTierTable([
     { name: 'a changed default value is a constant', input: askInput('The default redirect code for trailing slashes is 308 instead of 301.', code(2, 6)), tier: 'H' },
     { name: 'zero-padding output numbers', input: askInput('format_size zero pads minutes to two digits', code(1, 4)), tier: 'H' },
@@ -161,7 +161,6 @@ describe('signals: changelog-entry wording', () => {
 });
 
 describe('signals: older changelog wording', () => {
-  const code = (files: number, linesChanged: number, paths: string[] = ['src/app/core.py']) => ({ files, linesChanged, paths });
   runTierTable([
     { name: 'swapping thread-local for context-local state changes isolation', input: askInput('`RequestState` uses contextvars instead of thread-local storage', code(2, 90)), tier: 'O' },
     { name: 'swapping one deprecated hint for another is still mechanical', input: askInput('replace deprecated `atomic::spin_loop_hint` with `hint::spin_loop`', code(3, 8, ['src/sync/spin.rs'])), tier: 'H' },
@@ -186,7 +185,6 @@ describe('signals: older changelog wording', () => {
 });
 
 describe('signals: newer changelog wording', () => {
-  const code = (files: number, linesChanged: number, paths: string[] = ['src/app/core.ts']) => ({ files, linesChanged, paths });
   runTierTable([
     { name: 'a deprecation is labour', input: askInput('Deprecate the `legacy` option of `createServer`', code(2, 20)), tier: 'H' },
     { name: 'a deprecation warning in security code stays labour', input: askInput('Emit a DeprecationWarning for verify_signature=False', code(2, 12, ['jwt/api_jwt.py'])), tier: 'H' },
@@ -207,7 +205,6 @@ describe('signals: newer changelog wording', () => {
 });
 
 describe('signals: common commit-subject idioms', () => {
-  const code = (files: number, linesChanged: number, paths: string[] = ['src/app/core.py']) => ({ files, linesChanged, paths });
   runTierTable([
     { name: '"Doc fixes"', input: askInput('Doc fixes', code(3, 20, ['src/app/core.py', 'src/app/cli.py', 'README.md'])), tier: 'H' },
     { name: 'a submodule pointer bump', input: askInput('Update the vendor/json submodule', code(1, 2, ['vendor/json'])), tier: 'H' },
