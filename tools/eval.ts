@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { estimateCostUsd } from '../src/core/pricing/cost';
 import { evaluate, formatMetrics, parseEvalFile, routeItem } from '../src/core/routing/eval';
-import type { EvalMetrics, RoutedItem, ScoringOptions } from '../src/core/routing/eval';
+import type { EvalItem, EvalMetrics, RoutedItem, ScoringOptions } from '../src/core/routing/eval';
 import { DEFAULT_DIFFICULTY_SETTING } from '../src/core/routing/difficulty';
 import { FatalCheckError, formatCheckStats, runDifficultyChecks } from './difficultyCheck';
 import type { CheckResult } from './difficultyCheck';
@@ -60,16 +60,23 @@ function parseArgs(args: readonly string[]): Args {
   return { file, ...parsed };
 }
 
-function printItems(routed: readonly RoutedItem[], logs: readonly (string | undefined)[] | undefined, missesOnly: boolean): void {
+function printItems(items: readonly EvalItem[], routed: readonly RoutedItem[], logs: readonly (string | undefined)[] | undefined, missesOnly: boolean): void {
   routed.forEach((r, i) => {
     if (missesOnly && (r.expected === undefined || r.expected === r.tier)) return;
     const mark = r.expected === undefined ? ' ' : r.expected === r.tier ? '✓' : '✗';
     const label = r.expected === undefined ? '' : ` (label ${r.expected})`;
     console.log(`${mark} ${r.id}: ${r.tier}${label} ${r.stepType} conf ${r.confidence.toFixed(2)}`);
+    console.log(`    "${oneLine(items[i]!.request)}"`);
     for (const reason of r.reasons) console.log(`    ${reason}`);
     const log = logs?.[i];
     if (log) console.log(`    [${log}]`);
   });
+}
+
+/** The request on one line, cut at 160 characters, so a listing stays one screen line per item. */
+function oneLine(request: string): string {
+  const flat = request.replace(/\s+/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 159)}…` : flat;
 }
 
 async function main(): Promise<void> {
@@ -113,7 +120,7 @@ async function main(): Promise<void> {
     return;
   }
   if (args.verbose || args.misses || !metrics) {
-    printItems(final, checked?.logs, args.misses);
+    printItems(items, final, checked?.logs, args.misses);
     console.log('');
   }
   if (checked && metrics && finalMetrics) {

@@ -37,6 +37,13 @@ describe('npm run eval', () => {
     const listed = [...stdout.matchAll(/^([✓✗]) (\S+):/gm)];
     assert.deepEqual(listed.map((m) => m[1]), wrong.map(() => '✗'));
     assert.deepEqual(listed.map((m) => m[2]), wrong);
+    // Each listed route is followed by the request it was made for, on one line.
+    const byId = new Map(items.map((i) => [i.id, i.request.replace(/\s+/g, ' ').trim()]));
+    for (const m of stdout.matchAll(/^✗ (\S+):.*\n {4}"(.*)"$/gm)) {
+      const request = byId.get(m[1]!)!;
+      assert.equal(m[2], request.length > 160 ? `${request.slice(0, 159)}…` : request);
+    }
+    assert.equal([...stdout.matchAll(/^✗ (\S+):.*\n {4}"(.*)"$/gm)].length, wrong.length);
     assert.match(stdout, /^accuracy /m);
     const both = runEval(file, '--misses', '--verbose');
     assert.equal(both.status, 2);
