@@ -24,6 +24,11 @@ describe('classifier: labour stays cheap', () => {
     { name: 'conventional types scope', input: askInput('types(router): export `RouteMatch` interface'), tier: 'H' },
     { name: 'changelog-only change', input: askInput('Note the 2.1 changes', { files: 1, linesChanged: 12, paths: ['CHANGELOG.md'] }), tier: 'H', step: 'docs' },
     { name: 'a wordless change over many files is a sweep', input: askInput('OBJ_ prefixes for object helpers', { files: 30, linesChanged: 900 }), tier: 'H' },
+    { name: 'a revert behind a scope prefix', input: askInput('pool: revert the connection reuse optimisation'), tier: 'H' },
+    { name: 'docs extended for one API', input: askInput('net: extend documentation for `TcpStream::peek`'), tier: 'H', step: 'docs' },
+    { name: 'docs about an API, scoped', input: askInput('fs: docs about `File::sync_all` durability'), tier: 'H', step: 'docs' },
+    { name: 'docs rendered more clearly', input: askInput('render clearer documentation for the `retry!` macro'), tier: 'H', step: 'docs' },
+    { name: 'stabilising a gated API', input: askInput('runtime: stabilize `Handle::metrics`'), tier: 'H' },
   ]);
 });
 
@@ -36,6 +41,8 @@ describe('classifier: alarming words on trivial work are not over-routed', () =>
     { name: 'CI config mentioning races', input: askInput('Update the CI workflow to run tests with the race detector', { files: 1, linesChanged: 4, paths: ['.github/workflows/test.yml'] }), tier: 'H' },
     { name: 'revert of a risky change', input: askInput('Revert "Fix deadlock in the connection pool"'), tier: 'H' },
     { name: 'renaming in replication code', input: askInput('Rename master to primary in replication log messages', { files: 8, linesChanged: 90 }), tier: 'H' },
+    { name: 'stabilising flaky behaviour is not an API gate', input: askInput('Stabilize the flaky upload test'), tier: 'O' },
+    { name: 'stabilising an output is behaviour, not a gate', input: askInput('json: stabilize `Value::to_string` output'), tier: 'S' },
     { name: '"escape" as codegen quoting', input: askInput('compiler: escape keys that are not valid identifiers'), tier: 'S' },
   ]);
 });
