@@ -232,11 +232,8 @@ const RULES: readonly TextRule[] = [
   { id: 'labour.release', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'boilerplate', says: 'release bookkeeping ("$0")',
     re: /^(release|releasing|released|prepare (for )?release|publish(ed)?|version|([a-z][\w.-]* )?v?\d+(\.\d+)+(-[\w.]+)?( released)?\s*$)|\b(prepare|cut|tag) (the )?([\w-]+ )?(v?\d+(\.\d+)+|release)\b|\brelease (v?\d+(\.\d+)+|notes)\b|\b(bump|update|increment)\w* (the )?version( number| string)?\b|\bpublish\w* v?\d+(\.\d+)+/ },
   { id: 'labour.revert', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'refactor', says: 'a revert of an earlier change ("$0")',
+    gate: /revert/,
     re: /^([\w-]+(\([^)]*\))?!?: )?revert\b/ },
-  // Stabilising an API that already exists behind an unstable/feature gate removes the gate
-  // (Rust's `stabilize \`foo\``); it is not making flaky behaviour stable.
-  { id: 'labour.stabilise', family: 'labour', strength: 2, sweep: true, step: 'refactor', says: 'stabilises an existing API by removing its unstable gate ("$0")',
-    re: /\bstabili[sz](e|es|ed|ing)\b (the )?(`[^`]+`|[\w:]+ (apis?|methods?|functions?|features?))(?! (ordering|order|behaviou?r|output|results?|timing|under|when|across)\b)/ },
   { id: 'labour.typo', family: 'labour', strength: 3, sweep: true, frame: 'soft', step: 'docs', says: 'fixes wording ("$0")',
     re: /\btypos?\b(?!\s*(detect\w*|check\w*|correct\w*|tolera\w*|squat\w*))|\bspelling\b|\bmisspell\w*|\bgramma(r|tical)\b|\bwording\b|\bpunctuation\b|\brephras\w*|\breword\w*/ },
   { id: 'labour.docs', family: 'labour', strength: 3, sweep: true, frame: 'soft', step: 'docs', says: 'documentation work ("$0")',

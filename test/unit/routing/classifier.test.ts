@@ -28,7 +28,6 @@ describe('classifier: labour stays cheap', () => {
     { name: 'docs extended for one API', input: askInput('net: extend documentation for `TcpStream::peek`'), tier: 'H', step: 'docs' },
     { name: 'docs about an API, scoped', input: askInput('fs: docs about `File::sync_all` durability'), tier: 'H', step: 'docs' },
     { name: 'docs rendered more clearly', input: askInput('render clearer documentation for the `retry!` macro'), tier: 'H', step: 'docs' },
-    { name: 'stabilising a gated API', input: askInput('runtime: stabilize `Handle::metrics`'), tier: 'H' },
   ]);
 });
 
@@ -41,8 +40,6 @@ describe('classifier: alarming words on trivial work are not over-routed', () =>
     { name: 'CI config mentioning races', input: askInput('Update the CI workflow to run tests with the race detector', { files: 1, linesChanged: 4, paths: ['.github/workflows/test.yml'] }), tier: 'H' },
     { name: 'revert of a risky change', input: askInput('Revert "Fix deadlock in the connection pool"'), tier: 'H' },
     { name: 'renaming in replication code', input: askInput('Rename master to primary in replication log messages', { files: 8, linesChanged: 90 }), tier: 'H' },
-    { name: 'stabilising flaky behaviour is not an API gate', input: askInput('Stabilize the flaky upload test'), tier: 'O' },
-    { name: 'stabilising an output is behaviour, not a gate', input: askInput('json: stabilize `Value::to_string` output'), tier: 'S' },
     { name: '"escape" as codegen quoting', input: askInput('compiler: escape keys that are not valid identifiers'), tier: 'S' },
   ]);
 });
