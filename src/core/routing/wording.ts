@@ -57,8 +57,21 @@ export interface Features {
   readonly value: number[];
 }
 
-/** Features after the three term blocks: size (4) and the rules' verdict (one-hot 4 + confidence). */
-export const DENSE_FEATURES = 9;
+/**
+ * Features after the three term blocks: size (4), the rules' verdict (one-hot 4 + confidence),
+ * and the rules' verdict again on a small change (one-hot 4).
+ */
+export const DENSE_FEATURES = 13;
+/**
+ * A change this small (lines changed) lets the model weigh the rules' verdict apart: "add
+ * `Foo::bar`" or "fix X" over 12 lines is labour far more often than over 300, and a linear
+ * model cannot learn that from size and tier features added separately. Measured on the
+ * 2,163 requests the model is never trained on, with a model trained as shipped: 40 lines
+ * gained 1.1 points on the fresh sets, 0.6 on unseen and 1.0 on other projects with no new
+ * severe miss (held-out P-S +0.2); 10 and 20 lines, or four size bands, gained as much or
+ * more on the fresh sets but added severe misses on the others.
+ */
+const SMALL_CHANGE_LINES = 40;
 /** Paths are weaker evidence than wording. */
 const PATH_SCALE = 0.5;
 const WORD = /[a-z_][a-z0-9_]+/g;
@@ -375,6 +388,7 @@ function build(model: WordingModel, input: WordingInput, keep: boolean): void {
   if (files === undefined) dense(model, ix.dense + 3, 1, keep);
   dense(model, ix.dense + 4 + tierRank(input.ruleTier), 1, keep);
   dense(model, ix.dense + 8, input.ruleConfidence, keep);
+  if (lines !== undefined && lines <= SMALL_CHANGE_LINES) dense(model, ix.dense + 9 + tierRank(input.ruleTier), 1, keep);
 }
 
 function dense(model: WordingModel, f: number, v: number, keep: boolean): void {

@@ -106,7 +106,16 @@ describe('wording features', () => {
 
   test('unknown words add nothing but size and the rules\' verdict', () => {
     const x = featurise(model, { text: 'qqqqzz', paths: [], files: undefined, lines: undefined, ruleTier: 'S', ruleConfidence: 0.4 });
-    assert.ok(x.index.every((f) => f >= featureCount(model) - 9), `indexes ${x.index.join(',')}`);
+    assert.ok(x.index.every((f) => f >= featureCount(model) - DENSE_FEATURES), `indexes ${x.index.join(',')}`);
+  });
+
+  test('a small change carries the rules\' verdict a second time, in its own block', () => {
+    const at = (lines: number) => featurise(model, { text: 'qqqqzz', paths: [], files: 1, lines, ruleTier: 'S', ruleConfidence: 0.4 }).index;
+    const smallExecute = featureCount(model) - 4 + 1;
+    assert.ok(at(12).includes(smallExecute));
+    assert.ok(at(40).includes(smallExecute));
+    assert.ok(!at(41).includes(smallExecute));
+    assert.equal(at(12).length, at(200).length + 1);
   });
 });
 
