@@ -20,6 +20,8 @@ export interface CheckOptions {
   apiKey: string;
   /** Check routes whose confidence is below this (the extension's default is 0.55). */
   threshold: number;
+  /** The model the checks go to (default: the labour tier's, as in the extension). */
+  model?: string;
   /** Calls in flight at once. */
   concurrency?: number;
   timeoutMs?: number;
@@ -58,7 +60,7 @@ const FATAL: ReadonlySet<CallFailureKind> = new Set(['auth', 'permission', 'bill
 export class FatalCheckError extends Error {}
 
 export async function runDifficultyChecks(items: readonly EvalItem[], options: CheckOptions): Promise<CheckResult> {
-  const model = DEFAULT_LADDER.H;
+  const model = options.model ?? DEFAULT_LADDER.H;
   const setting = { mode: 'belowThreshold' as const, threshold: options.threshold };
   const gateway = new AnthropicGateway({
     baseURL: options.baseURL,

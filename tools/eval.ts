@@ -1,4 +1,4 @@
-// `npm run eval -- FILE.jsonl [--json] [--verbose | --misses] [--check [--threshold N]]`: routes every
+// `npm run eval -- FILE.jsonl [--json] [--verbose | --misses] [--check [--threshold N] [--check-model ID]]`: routes every
 // request of a dev.jsonl-style file as a free-form Ask and, when the lines carry labels,
 // prints the routing metrics of ../shared/routing/README.md. Input errors exit 2 naming
 // file:line. The scoring lives in src/core/routing/eval.ts; this file only reads, prints and
@@ -9,15 +9,18 @@
 // and ANTHROPIC_BASE_URL for an endpoint other than the API's. It prints the metrics before
 // and after the check and what the checks were billed. A rejected key, a forbidden model or
 // an exhausted balance stops the run (exit 1); other failed calls keep the router's tier.
+// --check-model sends the checks to another priced model than the labour tier's, to measure
+// whether a stronger second opinion would pay for itself.
 import { readFileSync } from 'node:fs';
 import { estimateCostUsd } from '../src/core/pricing/cost';
 import { evaluate, formatMetrics, parseEvalFile, routeItem } from '../src/core/routing/eval';
 import type { EvalItem, EvalMetrics, RoutedItem, ScoringOptions } from '../src/core/routing/eval';
+import { lookupPrice } from '../src/core/pricing/priceTable';
 import { DEFAULT_DIFFICULTY_SETTING } from '../src/core/routing/difficulty';
 import { FatalCheckError, formatCheckStats, runDifficultyChecks } from './difficultyCheck';
 import type { CheckResult } from './difficultyCheck';
 
-const USAGE = 'usage: npm run eval -- FILE.jsonl [--json] [--verbose | --misses] [--check [--threshold N]]';
+const USAGE = 'usage: npm run eval -- FILE.jsonl [--json] [--verbose | --misses] [--check [--threshold N] [--check-model ID]]';
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
 function fail(message: string, code = 2): never {
@@ -32,11 +35,13 @@ interface Args {
   misses: boolean;
   check: boolean;
   threshold: number;
+  /** The model the checks go to; undefined: the labour tier's. */
+  checkModel: string | undefined;
 }
 
 function parseArgs(args: readonly string[]): Args {
   const files: string[] = [];
-  const parsed = { json: false, verbose: false, misses: false, check: false, threshold: DEFAULT_DIFFICULTY_SETTING.threshold };
+  const parsed: Omit<Args, 'file'> = { json: false, verbose: false, misses: false, check: false, threshold: DEFAULT_DIFFICULTY_SETTING.threshold, checkModel: undefined };
   let thresholdGiven = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -50,11 +55,17 @@ function parseArgs(args: readonly string[]): Args {
       if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) fail(`--threshold needs a number from 0 to 1, got ${value ?? 'nothing'}\n${USAGE}`);
       parsed.threshold = n;
       thresholdGiven = true;
+    } else if (arg === '--check-model') {
+      const value = args[++i]?.trim();
+      // Billing must be exact, so only models the dated price table knows.
+      if (!value || !lookupPrice(value).known) fail(`--check-model needs a model id from the price table, got ${value || 'nothing'}\n${USAGE}`);
+      parsed.checkModel = value;
     } else if (arg.startsWith('--')) fail(`unknown option ${arg}\n${USAGE}`);
     else files.push(arg);
   }
   if (parsed.misses && parsed.verbose) fail(`--misses and --verbose are alternatives\n${USAGE}`);
   if (thresholdGiven && !parsed.check) fail(`--threshold only applies with --check\n${USAGE}`);
+  if (parsed.checkModel !== undefined && !parsed.check) fail(`--check-model only applies with --check\n${USAGE}`);
   const file = files[0];
   if (!file || files.length > 1) fail(USAGE);
   return { file, ...parsed };
@@ -101,7 +112,7 @@ async function main(): Promise<void> {
     if (!apiKey) fail('--check calls the API: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for an endpoint other than the API)');
     const baseURL = process.env.ANTHROPIC_BASE_URL?.trim() || DEFAULT_BASE_URL;
     try {
-      checked = await runDifficultyChecks(items, { apiKey, baseURL, threshold: args.threshold });
+      checked = await runDifficultyChecks(items, { apiKey, baseURL, threshold: args.threshold, model: args.checkModel });
     } catch (err) {
       if (err instanceof FatalCheckError) fail(err.message, 1);
       throw err;

@@ -109,6 +109,20 @@ describe('npm run eval -- --check (the difficulty check over HTTP, against the s
     assert.match(run.stdout, /billed for checks +\$\d+\.\d{6} for \d+ input and \d+ output tokens/);
   });
 
+  test('--check-model sends every check to that model and bills it at that model\'s prices', async () => {
+    const model = 'claude-sonnet-4-6';
+    const run = await runEval({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url }, FILE, '--check', '--threshold', String(THRESHOLD), '--check-model', model, '--json');
+    assert.equal(run.status, 0, run.stderr);
+    const { check } = JSON.parse(run.stdout) as CheckJson;
+    const calls = standin.log.filter((e) => e.path === '/v1/messages');
+    assert.equal(calls.length, routed.filter((r) => r.confidence < THRESHOLD).length);
+    assert.ok(calls.every((e) => e.model === model));
+    assert.equal(check.model, model);
+    const picos = calls.reduce((sum, e) => sum + costOfUsage(model, e.usage as UsageLike).picos, 0);
+    assert.equal(check.usd, microsToUsd(picosToMicros(picos)));
+    assert.ok(picos > calls.reduce((sum, e) => sum + costOfUsage('claude-haiku-4-5', e.usage as UsageLike).picos, 0), 'priced as Sonnet, not Haiku');
+  });
+
   test('a rejected key stops the run with exit 1 and never prints the key', async () => {
     const wrong = 'sk-ant-wrong-key-for-eval-9999';
     const run = await runEval({ ANTHROPIC_API_KEY: wrong, ANTHROPIC_BASE_URL: standin.url }, FILE, '--check', '--threshold', String(THRESHOLD));
@@ -127,6 +141,12 @@ describe('npm run eval -- --check (the difficulty check over HTTP, against the s
     const alone = await runEval({}, FILE, '--threshold', '0.5');
     assert.equal(alone.status, 2);
     assert.match(alone.stderr, /--threshold only applies with --check/);
+    const unknown = await runEval({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url }, FILE, '--check', '--check-model', 'gpt-4o');
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /--check-model needs a model id from the price table, got gpt-4o/);
+    const modelAlone = await runEval({}, FILE, '--check-model', 'claude-sonnet-4-6');
+    assert.equal(modelAlone.status, 2);
+    assert.match(modelAlone.stderr, /--check-model only applies with --check/);
     assert.equal(standin.log.length, 0);
   });
 });
