@@ -4,10 +4,17 @@
 // src/core/routing/difficulty.ts, sent through src/llm's gateway on the official SDK); only
 // the access cap differs: the eval scores routes without one, so the check may raise to the
 // exception tier as the rules may.
+//
+// Answers can be recorded (`record`) and replayed (`recorded`): a replayed answer applies only
+// to the exact prompt it was given for (the digest of system prompt and user message), so
+// bounds and thresholds can be studied offline without a key, and a changed prompt never
+// reuses an old answer.
+import { createHash } from 'node:crypto';
 import { costOfUsage, microsToUsd, picosToMicros, pricedTokens } from '../src/core/pricing/cost';
 import type { UsageLike } from '../src/core/pricing/cost';
 import { classifyRequest } from '../src/core/routing/classifier';
 import { applyDifficultyAnswer, buildDifficultyRequest, difficultyBody, shouldCheckDifficulty } from '../src/core/routing/difficulty';
+import type { DifficultyRequest } from '../src/core/routing/difficulty';
 import { classifyInputOf, routedItemOf } from '../src/core/routing/eval';
 import type { EvalItem, RoutedItem } from '../src/core/routing/eval';
 import { DEFAULT_LADDER } from '../src/core/routing/policy';
@@ -16,8 +23,13 @@ import type { CallFailureKind } from '../src/core/task/ports';
 import { AnthropicGateway } from '../src/llm/anthropic';
 
 export interface CheckOptions {
-  baseURL: string;
-  apiKey: string;
+  /** Where live checks go; unused when `recorded` answers are replayed. */
+  baseURL?: string;
+  apiKey?: string;
+  /** Replay these answers (answerKey → text) instead of calling the API. */
+  recorded?: ReadonlyMap<string, string>;
+  /** Receives every live answer, to be written out and replayed later. */
+  record?: (answer: RecordedAnswer) => void;
   /** Check routes whose confidence is below this (the extension's default is 0.55). */
   threshold: number;
   /** The model the checks go to (default: the labour tier's, as in the extension). */
@@ -28,8 +40,26 @@ export interface CheckOptions {
   maxRetries?: number;
 }
 
+/** One recorded answer: the item, the digest of the exact prompt, the answer text. */
+export interface RecordedAnswer {
+  id: string;
+  prompt: string;
+  text: string;
+}
+
+/** SHA-256 of the check's system prompt and user message: what a recorded answer answered. */
+export function promptDigest(request: DifficultyRequest): string {
+  return createHash('sha256').update(request.system).update('\n\n').update(request.user).digest('hex');
+}
+
+export function answerKey(id: string, prompt: string): string {
+  return `${id} ${prompt}`;
+}
+
 export interface CheckStats {
   model: string;
+  /** The answers were replayed from a recording: nothing was called or billed. */
+  replayed: boolean;
   threshold: number;
   /** Items below the threshold, each sent once. */
   requests: number;
@@ -40,6 +70,8 @@ export interface CheckStats {
   kept: number;
   invalid: number;
   failed: number;
+  /** Replay only: checked routes with no recorded answer for their exact prompt (kept). */
+  unanswered: number;
   failures: Partial<Record<CallFailureKind, number>>;
   inputTokens: number;
   outputTokens: number;
@@ -62,9 +94,10 @@ export class FatalCheckError extends Error {}
 export async function runDifficultyChecks(items: readonly EvalItem[], options: CheckOptions): Promise<CheckResult> {
   const model = options.model ?? DEFAULT_LADDER.H;
   const setting = { mode: 'belowThreshold' as const, threshold: options.threshold };
-  const gateway = new AnthropicGateway({
-    baseURL: options.baseURL,
-    getApiKey: () => Promise.resolve(options.apiKey),
+  const { recorded } = options;
+  const gateway = recorded ? undefined : new AnthropicGateway({
+    baseURL: options.baseURL ?? 'https://api.anthropic.com',
+    getApiKey: () => Promise.resolve(options.apiKey ?? ''),
     timeoutMs: options.timeoutMs ?? 60_000,
     maxRetries: options.maxRetries ?? 2,
   });
@@ -73,8 +106,8 @@ export async function runDifficultyChecks(items: readonly EvalItem[], options: C
   const routed = items.map((item, i) => routedItemOf(item, classifications[i]!));
   const logs: (string | undefined)[] = items.map(() => undefined);
   const stats: CheckStats = {
-    model, threshold: options.threshold, requests: 0, raised: 0, lowered: 0, agreed: 0, kept: 0, invalid: 0, failed: 0,
-    failures: {}, inputTokens: 0, outputTokens: 0, usd: 0,
+    model, replayed: recorded !== undefined, threshold: options.threshold, requests: 0, raised: 0, lowered: 0, agreed: 0, kept: 0,
+    invalid: 0, failed: 0, unanswered: 0, failures: {}, inputTokens: 0, outputTokens: 0, usd: 0,
   };
   let picos = 0;
   const bill = (usage: UsageLike | undefined) => {
@@ -94,11 +127,21 @@ export async function runDifficultyChecks(items: readonly EvalItem[], options: C
       const i = queue[next++]!;
       const c = classifications[i]!;
       const request = buildDifficultyRequest(inputs[i]!, c);
+      const prompt = promptDigest(request);
       let text: string;
-      try {
+      if (!gateway) {
+        const answer = recorded!.get(answerKey(items[i]!.id, prompt));
+        if (answer === undefined) {
+          stats.unanswered++;
+          logs[i] = 'no recorded answer for this exact prompt; kept the router\'s tier';
+          continue;
+        }
+        text = answer;
+      } else try {
         const response = await gateway.send({ body: difficultyBody(request, model) });
         bill(response.usage);
         text = response.text;
+        options.record?.({ id: items[i]!.id, prompt, text });
       } catch (err) {
         if (!(err instanceof ModelCallError)) throw err;
         bill(err.details.usage);
@@ -131,8 +174,11 @@ export async function runDifficultyChecks(items: readonly EvalItem[], options: C
 export function formatCheckStats(stats: CheckStats): string {
   const failures = Object.entries(stats.failures).map(([kind, n]) => `${n} ${kind}`).join(', ');
   return [
-    `difficulty check    ${stats.requests} requests below ${stats.threshold} to ${stats.model}: ${stats.raised} raised, ${stats.lowered} lowered, ` +
-      `${stats.agreed} agreed, ${stats.kept} kept, ${stats.invalid} invalid answers, ${stats.failed} failed calls${failures ? ` (${failures})` : ''}`,
-    `billed for checks   $${stats.usd.toFixed(6)} for ${stats.inputTokens} input and ${stats.outputTokens} output tokens (priced from usage)`,
+    `difficulty check    ${stats.requests} requests below ${stats.threshold} ${stats.replayed ? 'answered from a recording' : `to ${stats.model}`}: ${stats.raised} raised, ${stats.lowered} lowered, ` +
+      `${stats.agreed} agreed, ${stats.kept} kept, ${stats.invalid} invalid answers, ${stats.failed} failed calls${failures ? ` (${failures})` : ''}` +
+      (stats.unanswered > 0 ? `, ${stats.unanswered} without a recorded answer` : ''),
+    stats.replayed
+      ? 'billed for checks   nothing: recorded answers were replayed'
+      : `billed for checks   $${stats.usd.toFixed(6)} for ${stats.inputTokens} input and ${stats.outputTokens} output tokens (priced from usage)`,
   ].join('\n');
 }

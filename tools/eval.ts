@@ -1,4 +1,4 @@
-// `npm run eval -- FILE.jsonl [--json] [--verbose | --misses] [--check [--threshold N] [--check-model ID]]`: routes every
+// `npm run eval -- FILE.jsonl [--json] [--verbose | --misses] [--check [--threshold N] [--check-model ID | --answers F] [--record F]]`: routes every
 // request of a dev.jsonl-style file as a free-form Ask and, when the lines carry labels,
 // prints the routing metrics of ../shared/routing/README.md. Input errors exit 2 naming
 // file:line. The scoring lives in src/core/routing/eval.ts; this file only reads, prints and
@@ -10,17 +10,19 @@
 // and after the check and what the checks were billed. A rejected key, a forbidden model or
 // an exhausted balance stops the run (exit 1); other failed calls keep the router's tier.
 // --check-model sends the checks to another priced model than the labour tier's, to measure
-// whether a stronger second opinion would pay for itself.
-import { readFileSync } from 'node:fs';
+// whether a stronger second opinion would pay for itself. --record F writes every answer with
+// the digest of its exact prompt; --answers F replays such a file instead of calling the API
+// (no key needed), so thresholds and bounds can be studied offline.
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { estimateCostUsd } from '../src/core/pricing/cost';
 import { evaluate, formatMetrics, parseEvalFile, routeItem } from '../src/core/routing/eval';
 import type { EvalItem, EvalMetrics, RoutedItem, ScoringOptions } from '../src/core/routing/eval';
 import { lookupPrice } from '../src/core/pricing/priceTable';
 import { DEFAULT_DIFFICULTY_SETTING } from '../src/core/routing/difficulty';
-import { FatalCheckError, formatCheckStats, runDifficultyChecks } from './difficultyCheck';
-import type { CheckResult } from './difficultyCheck';
+import { FatalCheckError, answerKey, formatCheckStats, runDifficultyChecks } from './difficultyCheck';
+import type { CheckResult, RecordedAnswer } from './difficultyCheck';
 
-const USAGE = 'usage: npm run eval -- FILE.jsonl [--json] [--verbose | --misses] [--check [--threshold N] [--check-model ID]]';
+const USAGE = 'usage: npm run eval -- FILE.jsonl [--json] [--verbose | --misses] [--check [--threshold N] [--check-model ID | --answers FILE] [--record FILE]]';
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
 function fail(message: string, code = 2): never {
@@ -37,11 +39,15 @@ interface Args {
   threshold: number;
   /** The model the checks go to; undefined: the labour tier's. */
   checkModel: string | undefined;
+  /** Replay the recorded answers in this file instead of calling the API. */
+  answers: string | undefined;
+  /** Write every live answer to this file. */
+  record: string | undefined;
 }
 
 function parseArgs(args: readonly string[]): Args {
   const files: string[] = [];
-  const parsed: Omit<Args, 'file'> = { json: false, verbose: false, misses: false, check: false, threshold: DEFAULT_DIFFICULTY_SETTING.threshold, checkModel: undefined };
+  const parsed: Omit<Args, 'file'> = { json: false, verbose: false, misses: false, check: false, threshold: DEFAULT_DIFFICULTY_SETTING.threshold, checkModel: undefined, answers: undefined, record: undefined };
   let thresholdGiven = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -60,12 +66,21 @@ function parseArgs(args: readonly string[]): Args {
       // Billing must be exact, so only models the dated price table knows.
       if (!value || !lookupPrice(value).known) fail(`--check-model needs a model id from the price table, got ${value || 'nothing'}\n${USAGE}`);
       parsed.checkModel = value;
+    } else if (arg === '--answers' || arg === '--record') {
+      const value = args[++i];
+      if (!value || value.startsWith('--')) fail(`${arg} needs a file\n${USAGE}`);
+      parsed[arg === '--answers' ? 'answers' : 'record'] = value;
     } else if (arg.startsWith('--')) fail(`unknown option ${arg}\n${USAGE}`);
     else files.push(arg);
   }
   if (parsed.misses && parsed.verbose) fail(`--misses and --verbose are alternatives\n${USAGE}`);
   if (thresholdGiven && !parsed.check) fail(`--threshold only applies with --check\n${USAGE}`);
-  if (parsed.checkModel !== undefined && !parsed.check) fail(`--check-model only applies with --check\n${USAGE}`);
+  for (const [given, name] of [[parsed.checkModel, '--check-model'], [parsed.answers, '--answers'], [parsed.record, '--record']] as const) {
+    if (given !== undefined && !parsed.check) fail(`${name} only applies with --check\n${USAGE}`);
+  }
+  if (parsed.answers !== undefined && (parsed.checkModel !== undefined || parsed.record !== undefined)) {
+    fail(`--answers replays a recording: it takes neither --check-model nor --record\n${USAGE}`);
+  }
   const file = files[0];
   if (!file || files.length > 1) fail(USAGE);
   return { file, ...parsed };
@@ -82,6 +97,32 @@ function printItems(items: readonly EvalItem[], routed: readonly RoutedItem[], l
     const log = logs?.[i];
     if (log) console.log(`    [${log}]`);
   });
+}
+
+/** A file written by --record: one {"id","prompt","text"} per line. Bad lines exit 2 naming file:line. */
+function readAnswers(file: string): Map<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    fail(`${file}: cannot read (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const answers = new Map<string, string>();
+  text.split('\n').forEach((line, n) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      fail(`${file}:${n + 1}: not valid JSON`);
+    }
+    const { id, prompt, text: answer } = (value ?? {}) as Record<string, unknown>;
+    if (typeof id !== 'string' || typeof prompt !== 'string' || !/^[0-9a-f]{64}$/.test(prompt) || typeof answer !== 'string') {
+      fail(`${file}:${n + 1}: a recorded answer needs "id", "prompt" (the SHA-256 of the prompt) and "text"`);
+    }
+    answers.set(answerKey(id, prompt), answer);
+  });
+  return answers;
 }
 
 /** The request on one line, cut at 160 characters, so a listing stays one screen line per item. */
@@ -108,11 +149,18 @@ async function main(): Promise<void> {
 
   let checked: CheckResult | undefined;
   if (args.check) {
-    const apiKey = process.env.ANTHROPIC_API_KEY?.trim();
-    if (!apiKey) fail('--check calls the API: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for an endpoint other than the API)');
-    const baseURL = process.env.ANTHROPIC_BASE_URL?.trim() || DEFAULT_BASE_URL;
     try {
-      checked = await runDifficultyChecks(items, { apiKey, baseURL, threshold: args.threshold, model: args.checkModel });
+      if (args.answers !== undefined) {
+        checked = await runDifficultyChecks(items, { threshold: args.threshold, recorded: readAnswers(args.answers) });
+      } else {
+        const apiKey = process.env.ANTHROPIC_API_KEY?.trim();
+        if (!apiKey) fail('--check calls the API: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for an endpoint other than the API), or replay a recording with --answers');
+        const baseURL = process.env.ANTHROPIC_BASE_URL?.trim() || DEFAULT_BASE_URL;
+        const recordTo = args.record;
+        if (recordTo !== undefined) writeFileSync(recordTo, '');
+        const record = recordTo === undefined ? undefined : (answer: RecordedAnswer) => appendFileSync(recordTo, `${JSON.stringify(answer)}\n`);
+        checked = await runDifficultyChecks(items, { apiKey, baseURL, threshold: args.threshold, model: args.checkModel, record });
+      }
     } catch (err) {
       if (err instanceof FatalCheckError) fail(err.message, 1);
       throw err;

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { costOfUsage, estimateCostUsd, microsToUsd, picosToMicros } from '../../../src/core/pricing/cost';
 import type { UsageLike } from '../../../src/core/pricing/cost';
 import { evaluate, parseEvalFile, routeItem } from '../../../src/core/routing/eval';
+import { answerKey, runDifficultyChecks } from '../../../tools/difficultyCheck';
 import { faults, start } from '../../support/standin/server';
 import type { Standin } from '../../support/standin/server';
 
@@ -123,6 +125,48 @@ describe('npm run eval -- --check (the difficulty check over HTTP, against the s
     assert.ok(picos > calls.reduce((sum, e) => sum + costOfUsage('claude-haiku-4-5', e.usage as UsageLike).picos, 0), 'priced as Sonnet, not Haiku');
   });
 
+  test('--record writes each answer with its prompt digest, and --answers replays it without a key or a call', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ladder-eval-'));
+    try {
+      const recording = join(dir, 'answers.jsonl');
+      const live = await runEval({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url }, FILE, '--check', '--threshold', String(THRESHOLD), '--record', recording, '--json');
+      assert.equal(live.status, 0, live.stderr);
+      const lines = readFileSync(recording, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; prompt: string; text: string });
+      const calls = standin.log.filter((e) => e.path === '/v1/messages');
+      assert.equal(lines.length, calls.length, 'one recorded answer per answered call');
+      assert.deepEqual(lines.map((l) => l.id).sort(), routed.filter((r) => r.confidence < THRESHOLD).map((r) => r.id).sort());
+      assert.ok(lines.every((l) => /^[0-9a-f]{64}$/.test(l.prompt) && l.text.length > 0));
+
+      standin.reset();
+      const replay = await runEval({}, FILE, '--check', '--threshold', String(THRESHOLD), '--answers', recording, '--json');
+      assert.equal(replay.status, 0, replay.stderr);
+      assert.equal(standin.log.length, 0, 'a replay calls nothing');
+      const a = JSON.parse(live.stdout) as CheckJson;
+      const b = JSON.parse(replay.stdout) as CheckJson & { check: { replayed: boolean; unanswered: number } };
+      assert.deepEqual(b.items, a.items);
+      assert.deepEqual(b.metrics, a.metrics);
+      assert.equal(b.check.replayed, true);
+      assert.equal(b.check.unanswered, 0);
+      assert.equal(b.check.usd, 0);
+
+      // An answer recorded for another prompt is not reused: that route keeps the router's tier.
+      const stale = lines.map((l, i) => (i === 0 ? { ...l, prompt: '0'.repeat(64) } : l));
+      writeFileSync(recording, stale.map((l) => JSON.stringify(l)).join('\n'));
+      const partial = await runEval({}, FILE, '--check', '--threshold', String(THRESHOLD), '--answers', recording, '--json');
+      const c = JSON.parse(partial.stdout) as CheckJson & { check: { unanswered: number } };
+      assert.equal(c.check.unanswered, 1);
+      const first = routed.find((r) => r.id === lines[0]!.id)!;
+      assert.deepEqual(c.items.find((i) => i.id === first.id), { id: first.id, tier: first.tier, confidence: first.confidence, stepType: first.stepType, reasons: first.reasons });
+
+      writeFileSync(recording, '{"id": "x", "prompt": "abc", "text": "{}"}\nnot json\n');
+      const bad = await runEval({}, FILE, '--check', '--answers', recording);
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, /answers\.jsonl:1: a recorded answer needs "id", "prompt" \(the SHA-256 of the prompt\) and "text"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a rejected key stops the run with exit 1 and never prints the key', async () => {
     const wrong = 'sk-ant-wrong-key-for-eval-9999';
     const run = await runEval({ ANTHROPIC_API_KEY: wrong, ANTHROPIC_BASE_URL: standin.url }, FILE, '--check', '--threshold', String(THRESHOLD));
@@ -144,9 +188,34 @@ describe('npm run eval -- --check (the difficulty check over HTTP, against the s
     const unknown = await runEval({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url }, FILE, '--check', '--check-model', 'gpt-4o');
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /--check-model needs a model id from the price table, got gpt-4o/);
+    const answersAlone = await runEval({}, FILE, '--answers', 'x.jsonl');
+    assert.equal(answersAlone.status, 2);
+    assert.match(answersAlone.stderr, /--answers only applies with --check/);
+    const both = await runEval({}, FILE, '--check', '--answers', 'x.jsonl', '--check-model', 'claude-sonnet-4-6');
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /--answers replays a recording: it takes neither --check-model nor --record/);
     const modelAlone = await runEval({}, FILE, '--check-model', 'claude-sonnet-4-6');
     assert.equal(modelAlone.status, 2);
     assert.match(modelAlone.stderr, /--check-model only applies with --check/);
     assert.equal(standin.log.length, 0);
   });
 });
+
+describe('the recorded check answers in fixtures/routing/recorded', () => {
+  test('still answer the exact prompts of every route they were recorded for', async () => {
+    // The README's figures for the check replay this recording; a change to the check's
+    // prompt or to which routes fall below 0.8 leaves routes unanswered, and the figures stale.
+    const recording = join(ROOT, 'test/support/fixtures/routing/recorded/check-answers.jsonl');
+    const recorded = new Map(readFileSync(recording, 'utf8').trim().split('\n').map((l) => {
+      const { id, prompt, text } = JSON.parse(l) as { id: string; prompt: string; text: string };
+      return [answerKey(id, prompt), text] as const;
+    }));
+    const sets = ['fresh-t', 'fresh-u', 'fresh-v', 'fresh-w', 'fresh-x', 'fresh-y', 'unseen-za', 'unseen-zb', 'unseen-zd', 'unseen-ze', 'unseen-zf', 'other-t', 'other-u', 'other-v', 'other-w', 'other-x', 'other-y'];
+    const all = sets.flatMap((set) => parseEvalFile(readFileSync(join(ROOT, 'test/support/fixtures/routing', `${set}.jsonl`), 'utf8'), set).items);
+    const { stats } = await runDifficultyChecks(all, { threshold: 0.8, recorded });
+    assert.equal(stats.requests, recorded.size);
+    assert.equal(stats.unanswered, 0, 're-record the answers or re-measure the README figures');
+    assert.equal(stats.invalid, 0);
+  });
+});
+
