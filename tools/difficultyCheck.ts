@@ -94,10 +94,11 @@ export class FatalCheckError extends Error {}
 export async function runDifficultyChecks(items: readonly EvalItem[], options: CheckOptions): Promise<CheckResult> {
   const model = options.model ?? DEFAULT_LADDER.H;
   const setting = { mode: 'belowThreshold' as const, threshold: options.threshold };
-  const { recorded } = options;
+  const { recorded, apiKey, baseURL } = options;
+  if (!recorded && (!apiKey || !baseURL)) throw new Error('live difficulty checks need apiKey and baseURL');
   const gateway = recorded ? undefined : new AnthropicGateway({
-    baseURL: options.baseURL ?? 'https://api.anthropic.com',
-    getApiKey: () => Promise.resolve(options.apiKey ?? ''),
+    baseURL: baseURL!,
+    getApiKey: () => Promise.resolve(apiKey!),
     timeoutMs: options.timeoutMs ?? 60_000,
     maxRetries: options.maxRetries ?? 2,
   });
@@ -106,7 +107,7 @@ export async function runDifficultyChecks(items: readonly EvalItem[], options: C
   const routed = items.map((item, i) => routedItemOf(item, classifications[i]!));
   const logs: (string | undefined)[] = items.map(() => undefined);
   const stats: CheckStats = {
-    model, replayed: recorded !== undefined, threshold: options.threshold, requests: 0, raised: 0, lowered: 0, agreed: 0, kept: 0,
+    model: recorded ? 'recorded answers' : model, replayed: recorded !== undefined, threshold: options.threshold, requests: 0, raised: 0, lowered: 0, agreed: 0, kept: 0,
     invalid: 0, failed: 0, unanswered: 0, failures: {}, inputTokens: 0, outputTokens: 0, usd: 0,
   };
   let picos = 0;

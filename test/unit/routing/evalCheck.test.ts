@@ -146,6 +146,7 @@ describe('npm run eval -- --check (the difficulty check over HTTP, against the s
       assert.deepEqual(b.items, a.items);
       assert.deepEqual(b.metrics, a.metrics);
       assert.equal(b.check.replayed, true);
+      assert.equal(b.check.model, 'recorded answers');
       assert.equal(b.check.unanswered, 0);
       assert.equal(b.check.usd, 0);
 
