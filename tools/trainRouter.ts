@@ -14,7 +14,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { estimateCostUsd } from '../src/core/pricing/cost';
 import { applyWordingModel, classifyByRules, readsWording, wordingInputOf } from '../src/core/routing/classifier';
-import { classifyInputOf, evaluate, formatMetrics, parseEvalFile } from '../src/core/routing/eval';
+import { classifyInputOf, evaluate, formatMetrics, parseEvalFile, routedItemOf } from '../src/core/routing/eval';
 import type { EvalItem, RoutedItem } from '../src/core/routing/eval';
 import { DENSE_FEATURES, charTerms, featurise, pathTerms, subjectOf, wordTerms } from '../src/core/routing/wording';
 import type { Features, WordingModel } from '../src/core/routing/wording';
@@ -256,14 +256,12 @@ function main(): void {
     const metrics = evaluate(routed, { estimateCostUsd: (m, i, o) => estimateCostUsd(m, i, o) })!;
     console.log(`${label} on ${[...holdOut].join(', ')}\n${formatMetrics(metrics)}\n`);
   };
-  const routed = (withModel: boolean): RoutedItem[] => items.map((item) => {
+  const ruled = items.map((item) => {
     const input = classifyInputOf(item);
-    const rules = classifyByRules(input);
-    const c = withModel && readsWording(input, rules) ? applyWordingModel(input, rules, model) : rules;
-    return { id: item.id, tier: c.tier, confidence: c.confidence, stepType: c.stepType, reasons: c.reasons, linesChanged: item.linesChanged, expected: item.tier! };
+    return { item, input, rules: classifyByRules(input) };
   });
-  score('rules alone', routed(false));
-  score('rules + wording model', routed(true));
+  score('rules alone', ruled.map((r) => routedItemOf(r.item, r.rules)));
+  score('rules + wording model', ruled.map((r) => routedItemOf(r.item, readsWording(r.input, r.rules) ? applyWordingModel(r.input, r.rules, model) : r.rules)));
 }
 
 main();
