@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -211,8 +211,10 @@ describe('the recorded check answers in fixtures/routing/recorded', () => {
       const { id, prompt, text } = JSON.parse(l) as { id: string; prompt: string; text: string };
       return [answerKey(id, prompt), text] as const;
     }));
-    const sets = ['fresh-t', 'fresh-u', 'fresh-v', 'fresh-w', 'fresh-x', 'fresh-y', 'unseen-za', 'unseen-zb', 'unseen-zd', 'unseen-ze', 'unseen-zf', 'other-t', 'other-u', 'other-v', 'other-w', 'other-x', 'other-y'];
-    const all = sets.flatMap((set) => parseEvalFile(readFileSync(join(ROOT, 'test/support/fixtures/routing', `${set}.jsonl`), 'utf8'), set).items);
+    const fixtures = join(ROOT, 'test/support/fixtures/routing');
+    const sets = readdirSync(fixtures).filter((name) => /^(fresh|unseen|other)-[\w-]+\.jsonl$/.test(name));
+    assert.equal(sets.length, 17);
+    const all = sets.flatMap((name) => parseEvalFile(readFileSync(join(fixtures, name), 'utf8'), name).items);
     const { stats } = await runDifficultyChecks(all, { threshold: 1.01, recorded });
     assert.equal(stats.requests, all.length);
     assert.equal(recorded.size, all.length);
