@@ -99,14 +99,18 @@ function printItems(items: readonly EvalItem[], routed: readonly RoutedItem[], l
   });
 }
 
-/** A file written by --record: one {"id","prompt","text"} per line. Bad lines exit 2 naming file:line. */
-function readAnswers(file: string): Map<string, string> {
-  let text: string;
+/** The file's text, or exit 2 saying why it cannot be read. */
+function readOrExit(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     fail(`${file}: cannot read (${err instanceof Error ? err.message : String(err)})`);
   }
+}
+
+/** A file written by --record: one {"id","prompt","text"} per line. Bad lines exit 2 naming file:line. */
+function readAnswers(file: string): Map<string, string> {
+  const text = readOrExit(file);
   const answers = new Map<string, string>();
   text.split('\n').forEach((line, n) => {
     if (line.trim() === '') return;
@@ -133,13 +137,7 @@ function oneLine(request: string): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  let text: string;
-  try {
-    text = readFileSync(args.file, 'utf8');
-  } catch (err) {
-    fail(`${args.file}: cannot read (${err instanceof Error ? err.message : String(err)})`);
-  }
-  const { items, errors } = parseEvalFile(text, args.file);
+  const { items, errors } = parseEvalFile(readOrExit(args.file), args.file);
   if (errors.length > 0) fail(errors.join('\n'));
   if (items.length === 0) fail(`${args.file}: no requests`);
 
