@@ -105,6 +105,43 @@ export const HAZARD_RULES: readonly HazardRule[] = [
     gate: /order|twice|more than once|multiple times|lost update|last[- ]write|idempot|retr|redeliver|replay/,
     re: /\b(writes?|updates?|events?|messages?|commands?|operations?|mutations?|deliveries|acks?|acknowledg\w*|transactions?|payments?|webhooks?|jobs?)\b[^.\n]{0,30}\b(applied|delivered|processed|executed|replayed|arrive|arriving|committed|persisted|sent|handled|received|consumed|run|ran)\b[^.\n]{0,15}\b(out of order|in the wrong order|twice|more than once|multiple times|in a different order)\b|\b(out[- ]of[- ]order|reorder(ed|ing)) (writes|updates|events|messages|commands|deliver\w*|acks|replies|commits|mutations|operations)\b|\blost updates?\b|\blast[- ]write[- ]wins\b|\b(retr(y|ies|ied)|redeliver\w*|replay\w*)\b[^.\n]{0,30}\b(duplicat\w*|double|applied twice|twice|again and again)\b|\bnot idempotent\b/ },
 
+  // Untrusted input reaching a sink: a value the user typed, picked or uploaded becomes a
+  // command argument, a path, a query part or a file name ("run ffmpeg on the filename from
+  // the request body", "save the report under the name the user typed").
+  { id: 'security.untrustedInput', family: 'security', strength: 3, says: 'a value the user controls reaches code, a path or a command ("$0")',
+    gate: /user|request|query|form|upload|original/,
+    re: /\b(names?|values?|paths?|strings?|text|file ?names?|branch( names?)?|columns?|urls?|titles?|inputs?|expressions?|ids?|terms?)( the| a)? users? (typed|types|picked|picks|chose|chooses|selected|selects|entered|enters|provided|provides|supplied|supplies|gave|gives|tried|sent|sends|uploaded|uploads)\b|\b(from|in) the (query ?string|request (body|params|path|url)|post body|form (data|fields?|inputs?)|url (params?|path|query))\b|\b(uploaded|user'?s?) (file ?names?|file'?s name)\b|\b(keep|use|preserv)\w* the original (file ?names?|extensions?)\b/ },
+
+  // Injection sinks opened in plain words: queries or commands built from strings, eval of
+  // expressions, raw HTML in rendered content, XML entities, archives unpacked from users.
+  { id: 'security.injectionSink', family: 'security', strength: 3, says: 'opens an injection sink ("$0")',
+    // Moving away from string building is the remedy, not the hazard.
+    unless: /\b(instead of |rather than |replac\w* (the )?|remov\w* (the )?|avoid\w* (the )?|no more |no longer us\w* )(string |manual )?(concatenat\w*|interpolat\w*|f-strings?|joins?)\b/,
+    gate: /join|concat|interpolat|f-string|sprintf|eval|html|markdown|entit|dtd|xinclude|zip|tar|archive|unpack|extract/,
+    re: /\b(string (join|concat\w*|format\w*|interpolation|building)|concatenat\w*|f-strings?|sprintf)\b[^\n]{0,40}\b(sql|quer(y|ies)|where clause|in \(|in list|shell|command line)\b|\b(sql|quer(y|ies)|where clause|in \([^\n]{0,10}\)( list)?|shell command)[^\n]{0,30}\b(with|using|via|by) (a |an )?(string (join|concat\w*|format\w*|interpolation)|concatenation|f-strings?)\b|\beval\b (is fine|it|the (input|expression|string|text|value))|\b(use|using|via|with|call\w*) `?eval\b|\beval\(|\b(turn\w* on|enabl\w*|allow\w*|permit\w*)\b[^.\n]{0,20}\b(raw html|external entit\w*|entity (resolution|expansion)|dtd (loading|processing|includes?)|xinclude)\b|\brender\w* (the )?(user|users'?|user's|customer|visitor|comment|profile|untrusted)\w*( [\w-]+){0,2} as (html|markdown|md)\b|\b(extract|unzip|untar|unpack|decompress)\w*\b[^.\n]{0,30}\b(uploaded|untrusted|user|user's|incoming)\b[^.\n]{0,10}\b(zips?|tars?|tarballs?|archives?|files?)\b/ },
+
+  // Secrets compared with ordinary equality: a timing side channel.
+  { id: 'security.secretEquality', family: 'security', strength: 3, says: 'compares a secret with ordinary equality ("$0"): a timing side channel',
+    gate: /==|equals|strcmp|memcmp/,
+    re: /\b(signatures?|hmacs?|tokens?|passwords?|secrets?|digests?|api[- ]?keys?|otps?|macs?)\b[^.\n]{0,30}\b(with|using|via) (==|===|equals|strcmp|memcmp)|\b(signature|hmac|token|password|secret|digest|otp)\w*`? ?(==|===) ?`?\w|(==|===) ?`?\w*(signature|hmac|token|password|secret|digest)\b/ },
+
+  // A control removed or widened in plain words: expiry dropped, objects made public,
+  // world-writable modes, access granted to another group "too".
+  { id: 'security.weakenedControl', family: 'security', strength: 3, says: 'removes or widens an access control ("$0")',
+    gate: /expir|ttl|public|777|666|world|too|as well|also/,
+    re: /\b(remov|drop|disabl|skip|turn\w* off)\w* (the )?(expiry|expiration|expiration time|ttl)\b[^.\n]{0,10}|\b(invite|reset|magic|share|download|signup)[\w ]{0,12}\b(links?|tokens?|urls?|codes?)\b[^.\n]{0,20}\b(remov|drop|disabl|skip)\w* (the )?(expiry|expiration|ttl)\b|\bpublic[- ]read\b|\bpublic\b[^.\n]{0,15}\bby (accident|mistake)\b|\b(buckets?|blobs?)\b[^.\n]{0,20}\bpublic\b|\bmake\w* (the )?([\w-]+ ){0,2}(buckets?|objects?|blobs?|containers?|files|uploads)\b[^.\n]{0,10}\bpublic\b|\b(chmod\w*|mode|permissions?)\b[^.\n]{0,30}\b0?(777|666)\b|\bworld[- ](writable|readable)\b|\b(let|allow)\w* ([\w-]+ ){1,3}(to )?(call|access|see|view|edit|delete|read|write|use|hit)\b[^.\n]{0,40}\b(too|as well)\b/ },
+
+  // Durability given up: a write that no longer reaches disk in one piece before it is
+  // acknowledged, work cut off half-way by a crash, or a destructive change to production data.
+  { id: 'integrity.durability', family: 'integrity', strength: 3, says: 'gives up a durability step ("$0")',
+    gate: /fsync|fdatasync|sync|temp|tmp|atomic|flush|directly|mid|half|part|prod/,
+    re: /\b(skip|drop|remov|omit|avoid|without|no longer)\w*\b[^.\n]{0,20}\b(the )?(directory |dir |data |final )?(fsyncs?|fdatasyncs?|sync_all|temp[- ]?files?|tmp files?|atomic (rename|write|replace)|flush(es)? to disk)\b|\bwrit\w*\b[^\n]{0,30}\bdirectly\b[^\n]{0,40}\b(temp|tmp|atomic|rename)\w*|\b(delet|drop|purg|truncat|wip|remov|dedup\w*)\w*\b[^.\n]{0,50}\b(in|on|from) (prod|production)\b|\b(dies?|crash\w*|killed|is killed|gets killed|restart\w*)\b[^.\n]{0,15}\b(mid|half|part)[- ]?(way|job|task|run|write|request|batch|transaction|upload|send)\b/ },
+
+  // A memory fence or barrier dropped from a lock-free primitive: memory ordering.
+  { id: 'exception.fenceRemoved', family: 'exception', strength: 4, says: 'drops a memory fence or barrier ("$0"): memory ordering in a primitive',
+    gate: /fence|barrier/,
+    re: /\b(drop|remov|skip|omit|elid|weaken|relax|delet)\w*\b[^.\n]{0,20}\b(the |a |this |that )?(memory |compiler |store |load |full )?(fences?|barriers?)\b/ },
+
   // Writes accepted by the wrong node around a role change: cluster-wide blast radius.
   { id: 'exception.roleChange', family: 'exception', strength: 4, says: 'writes or guarantees across a cluster role change ("$0")',
     gate: /writes|guarantee/,

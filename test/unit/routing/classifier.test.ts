@@ -101,6 +101,61 @@ describe('classifier: risk behind innocent wording goes to judgment', () => {
   ]);
 });
 
+describe('classifier: hazards described in plain words', () => {
+  // Our own wording for the families the adversarial sets showed were read as routine.
+  const sel = (lines: number) => ({ files: 1, linesChanged: lines, paths: ['src/handlers/export.ts'] });
+  runTable([
+    { name: 'a file name the user typed', input: askInput('save the export under whatever file name the user typed', sel(20)), tier: 'O', signal: 'security.untrustedInput' },
+    { name: 'a path from the request reaches a command', input: askInput('run convert on the path from the request params', sel(15)), tier: 'O', signal: 'security.untrustedInput' },
+    { name: 'a query built by concatenation', input: askInput('build the WHERE clause with string concatenation', sel(25)), tier: 'O', signal: 'security.injectionSink' },
+    { name: 'raw HTML switched on', input: askInput('enable raw HTML in the comment renderer'), tier: 'O', signal: 'security.injectionSink' },
+    { name: 'an uploaded archive unpacked', input: askInput('unzip the uploaded archive into the project folder', sel(30)), tier: 'O', signal: 'security.injectionSink' },
+    { name: 'a signature compared with ==', input: askInput('check the webhook signature with ==', sel(10)), tier: 'O', signal: 'security.secretEquality' },
+    { name: 'reset links that never expire', input: askInput('drop the expiry on password reset links'), tier: 'O' },
+    { name: 'a bucket made public', input: askInput('make the uploads bucket public so images load'), tier: 'O', signal: 'security.weakenedControl' },
+    { name: 'a world-writable socket', input: askInput('chmod the socket 0666 so the agent can write to it'), tier: 'O', signal: 'security.weakenedControl' },
+    { name: 'access widened to another group', input: askInput('let support staff view the billing page too'), tier: 'O', signal: 'security.weakenedControl' },
+    { name: 'an fsync skipped', input: askInput('skip the fsync after each append, the OS flushes eventually'), tier: 'O', signal: 'integrity.durability' },
+    { name: 'a crash half-way through', input: askInput('if the importer crashes half-way does it leave partial rows?', sel(60)), tier: 'O', signal: 'integrity.durability' },
+    { name: 'deleting rows in production', input: askInput('delete the orphaned invoices in prod'), tier: 'O', signal: 'integrity.durability' },
+    { name: 'a barrier dropped from a lock-free push', input: askInput("drop the store barrier in the ring buffer's push"), tier: 'F', signal: 'exception.fenceRemoved' },
+    { name: 'state shared between workers', input: askInput('this map is shared between the worker threads, is that ok?', sel(40)), tier: 'O', signal: 'concurrency.hazard' },
+    { name: 'an atomic made plain', input: askInput("the refcount doesn't need the atomic, use a plain increment", sel(20)), tier: 'O', signal: 'concurrency.hazard' },
+    { name: 'a job run by several pods at once', input: askInput('make sure the nightly job is fine running on 4 pods at the same time'), tier: 'O', signal: 'concurrency.hazard' },
+    { name: 'designing a model', input: askInput('design the permissions model for teams'), tier: 'O', signal: 'architecture.design' },
+    { name: 'planning a framework move', input: askInput('plan the move from Vue 2 to Vue 3'), tier: 'O', signal: 'architecture.design' },
+    { name: 'how would you structure it', input: askInput('how would you structure this service into modules?'), tier: 'O', signal: 'architecture.design' },
+    { name: 'a choice between two designs', input: askInput('should the cache be in-process or redis?'), tier: 'O', signal: 'architecture.design' },
+    { name: 'a figure that regressed', input: askInput('memory usage doubled after the last release'), tier: 'O', signal: 'rootCause.ambiguous' },
+    { name: 'a failure rate', input: askInput('the checkout flow fails about 1 in 10 runs'), tier: 'O', signal: 'rootCause.ambiguous' },
+  ]);
+});
+
+describe('classifier: mechanical editor asks are labour', () => {
+  const sel = (lines: number) => ({ files: 1, linesChanged: lines, paths: ['src/model/user.ts'] });
+  runTable([
+    { name: 'alphabetising', input: askInput('alphabetize these enum members', sel(20)), tier: 'H' },
+    { name: 'a spellcheck', input: askInput('spellcheck the README'), tier: 'H' },
+    { name: 'translating comments', input: askInput('translate these comments into English', sel(30)), tier: 'H', step: 'docs' },
+    { name: 'a TODO', input: askInput('leave a TODO to handle pagination', sel(10)), tier: 'H', step: 'docs' },
+    { name: 'quote style', input: askInput('switch the double quotes to single quotes', sel(40)), tier: 'H', step: 'format' },
+    { name: 'debug prints removed', input: askInput('remove all the debug prints', sel(80)), tier: 'H' },
+    { name: 'a case convention', input: askInput('make these enum values SCREAMING_SNAKE_CASE', sel(12)), tier: 'H', step: 'rename' },
+    { name: 'accessors', input: askInput('generate getters and setters for this class', sel(25)), tier: 'H', step: 'boilerplate' },
+    { name: 'a flag lookup', input: askInput("what's the flag to make grep case-insensitive"), tier: 'H' },
+    { name: 'an operator lookup', input: askInput('what does := do in python'), tier: 'H' },
+    { name: 'a tooling how-to', input: askInput('how do i see which port is in use'), tier: 'H' },
+  ]);
+  test('explaining the selected code is still execute', () => {
+    const result = classifyByRules(askInput('what does this function do', sel(30)));
+    assert.equal(result.tier, 'S', result.reasons.join(' | '));
+  });
+  test('a plan that is not a migration is not architecture', () => {
+    const result = classifyByRules(askInput('plan the tasks for this sprint'));
+    assert.ok(!result.signals.includes('architecture.design'), result.signals.join(', '));
+  });
+});
+
 describe('classifier: exception tier', () => {
   runTable([
     { name: 'weakening memory ordering', input: askInput('sync: switch the refcount decrement to Release ordering'), tier: 'F', mentions: /memory ordering/ },
