@@ -150,8 +150,32 @@ const EDITOR_FLOORS: Readonly<Record<string, Floor>> = {
   'editor-b.jsonl': { accuracy: 0.68, underRouting: 0.10, severe: 2 },
   'editor-c.jsonl': { accuracy: 0.68, underRouting: 0.12 },
   'editor-d.jsonl': { accuracy: 0.68, underRouting: 0.17, severe: 2 },
+  // Two more blind sets in the voices of different kinds of developer, written for this round:
+  // rules were written against editor-e (first run 63.7%); editor-f was measured before and
+  // after them without being read (63.1% → 65.0%).
+  'editor-e.jsonl': { accuracy: 0.76, underRouting: 0.14, severe: 2 },
+  'editor-f.jsonl': { accuracy: 0.63, underRouting: 0.18, severe: 1 },
+  // editor-g (eight more voices: PHP, Swift, Kotlin, Unity, SRE, database, fintech review,
+  // a junior) arrived after those rules and was measured before and after them: 48.8% both.
+  'editor-g.jsonl': { accuracy: 0.46, underRouting: 0.24, severe: 7 },
 };
 
 describe('router on editor asks', () => {
   holdsFloors(/^editor-[\w-]+\.jsonl$/, EDITOR_FLOORS);
+});
+
+// Adversarial requests, labelled blind: risky work in innocent words (no "security", "race",
+// "CVE"...), alarming words on trivial work, and ordinary requests between them. The hazard
+// families in hazards.ts for untrusted input, injection sinks, secret equality, weakened
+// controls, durability and dropped fences were written against adversarial-a (first run 70.0%,
+// 24.4% under-routed, 12 severe); its floor is today's figure less two points.
+const ADVERSARIAL_FLOORS: Readonly<Record<string, Floor>> = {
+  'adversarial-a.jsonl': { accuracy: 0.82, underRouting: 0.12, severe: 4 },
+  // adversarial-b, a second blind set of the same design, arrived after those families and
+  // was measured before and after them without being read: 64.4% → 67.5%, 9 → 7 severe.
+  'adversarial-b.jsonl': { accuracy: 0.62, underRouting: 0.30, severe: 9 },
+};
+
+describe('router on adversarial phrasing', () => {
+  holdsFloors(/^adversarial-[\w-]+\.jsonl$/, ADVERSARIAL_FLOORS);
 });
