@@ -128,7 +128,33 @@ describe('classifier: hazards described in plain words', () => {
     { name: 'a choice between two designs', input: askInput('should the cache be in-process or redis?'), tier: 'O', signal: 'architecture.design' },
     { name: 'a figure that regressed', input: askInput('memory usage doubled after the last release'), tier: 'O', signal: 'rootCause.ambiguous' },
     { name: 'a failure rate', input: askInput('the checkout flow fails about 1 in 10 runs'), tier: 'O', signal: 'rootCause.ambiguous' },
+    { name: 'a value that comes from the URL', input: askInput('the table name here comes straight from ?t= in the url', sel(20)), tier: 'O', signal: 'security.untrustedInput' },
+    { name: 'whatever the client sends', input: askInput('the profile endpoint stores whatever avatar url the client sends', sel(30)), tier: 'O', signal: 'security.untrustedInput' },
+    { name: 'user-entered fields', input: askInput('the invoice PDF embeds user-entered notes', sel(40)), tier: 'O', signal: 'security.untrustedInput' },
+    { name: 'SQL in an f-string', input: askInput('cursor.execute(f"DELETE FROM carts WHERE id = {cart_id}") works, tidy it', sel(10)), tier: 'O', signal: 'security.injectionSink' },
+    { name: 'checks done on the client', input: askInput('the coupon limit is checked on the client before checkout', sel(25)), tier: 'O', signal: 'security.weakenedControl' },
+    { name: 'a signature checked after parsing', input: askInput('we deserialize the event body then verify the hmac', sel(25)), tier: 'O', signal: 'security.weakenedControl' },
+    { name: 'an open route', input: askInput('add permitAll for /internal/** so the sidecar can reach it'), tier: 'O', signal: 'security.weakenedControl' },
+    { name: 'a token from java.util.Random', input: askInput('session ids use new Random().nextInt(), ok?', sel(8)), tier: 'O', signal: 'security.weakRandomness' },
+    { name: 'a recursive delete of a variable path', input: askInput('the cleanup step runs rm -rf $WORK_DIR/* before each build'), tier: 'O', signal: 'integrity.durability' },
+    { name: 'infrastructure that will be replaced', input: askInput('terraform says the database will be replaced, can I apply?'), tier: 'O', signal: 'integrity.durability' },
+    { name: 'a lock swapped for atomics', input: askInput('replace the spinlock in this allocator with atomics', sel(60)), tier: 'F', signal: 'exception.fenceRemoved' },
+    { name: 'two nodes that both act as leader', input: askInput('after the network blip two nodes both accepted writes as leader'), tier: 'F', signal: 'exception.splitBrain' },
+    { name: 'an interrupt handler sharing an index', input: askInput('the timer isr updates the counter the main loop reads', sel(30)), tier: 'O', signal: 'concurrency.hazard' },
+    { name: 'read, check, write', input: askInput('withdraw() reads the balance, checks it, then writes the new one', sel(20)), tier: 'O', signal: 'concurrency.hazard' },
+    { name: 'two calls at once', input: askInput('two requests can run at once for the same cart, is this ok?', sel(30)), tier: 'O', signal: 'concurrency.hazard' },
+    { name: 'how to migrate, as a question', input: askInput('how do we migrate the jobs from cron to a queue without losing runs?'), tier: 'O', signal: 'architecture.design' },
+    { name: 'a constraint of no downtime', input: askInput('change the primary key type without downtime'), tier: 'O', signal: 'architecture.design' },
+    { name: 'a choice, as a question', input: askInput('should we use websockets or server-sent events for this?'), tier: 'O', signal: 'architecture.design' },
   ]);
+  test('the Escape key is not output escaping', () => {
+    const result = classifyByRules(askInput('the dropdown should close on escape', sel(30)));
+    assert.ok(!result.signals.includes('security.escaping'), result.signals.join(', '));
+  });
+  test('text a user typed that vanishes is UI state, not a sink', () => {
+    const result = classifyByRules(askInput('the text the user typed is lost when the dialog reopens', sel(30)));
+    assert.ok(!result.signals.includes('security.untrustedInput'), result.signals.join(', '));
+  });
 });
 
 describe('classifier: mechanical editor asks are labour', () => {
@@ -145,7 +171,22 @@ describe('classifier: mechanical editor asks are labour', () => {
     { name: 'a flag lookup', input: askInput("what's the flag to make grep case-insensitive"), tier: 'H' },
     { name: 'an operator lookup', input: askInput('what does := do in python'), tier: 'H' },
     { name: 'a tooling how-to', input: askInput('how do i see which port is in use'), tier: 'H' },
+    { name: 'a language how-to', input: askInput('how do i merge two dicts in python'), tier: 'H', signal: 'labour.howTo' },
+    { name: 'a difference question', input: askInput("what's the difference between == and === in js"), tier: 'H', signal: 'labour.howTo' },
+    { name: 'a snippet lookup', input: askInput('regex for a semver string'), tier: 'H', signal: 'labour.howTo' },
+    { name: 'a doc-comment tool', input: askInput('javadoc for these getters', sel(20)), tier: 'H', step: 'docs' },
+    { name: 'a linter by name', input: askInput('make this pass rubocop', sel(40)), tier: 'H', step: 'format' },
+    { name: 'a construct conversion', input: askInput('turn these constants into an enum', sel(15)), tier: 'H' },
+    { name: 'strings moved to resources', input: askInput('move these hardcoded strings into the locale file', sel(30)), tier: 'H' },
   ]);
+  test('how to handle something in the code is not a lookup', () => {
+    const result = classifyByRules(askInput('how can I handle timeouts when calling the payment API'));
+    assert.ok(!result.signals.includes('labour.howTo'), result.signals.join(', '));
+  });
+  test('adding an option is a feature, not a lookup', () => {
+    const result = classifyByRules(askInput('Add a --dry-run option to the deploy command'));
+    assert.equal(result.tier, 'S', result.reasons.join(' | '));
+  });
   test('explaining the selected code is still execute', () => {
     const result = classifyByRules(askInput('what does this function do', sel(30)));
     assert.equal(result.tier, 'S', result.reasons.join(' | '));
