@@ -150,14 +150,16 @@ const EDITOR_FLOORS: Readonly<Record<string, Floor>> = {
   'editor-b.jsonl': { accuracy: 0.68, underRouting: 0.10, severe: 2 },
   'editor-c.jsonl': { accuracy: 0.68, underRouting: 0.12 },
   'editor-d.jsonl': { accuracy: 0.68, underRouting: 0.17, severe: 2 },
-  // Two more blind sets in the voices of different kinds of developer, written for this round:
-  // rules were written against editor-e (first run 63.7%); editor-f was measured before and
-  // after them without being read (63.1% → 65.0%).
+  // Four more blind sets, each in the voices of eight kinds of developer, written for this
+  // round. Rules were written against editor-e (first run 63.7%), then editor-f and editor-g
+  // (measured before and after the first rules without being read: 63.1% → 65.0% and 48.8%
+  // both): in-sample floors, today's figures less two points. editor-h was measured before any
+  // of them and after each round without being read (56.3% → 57.5% → 63.7%): its floor is
+  // today's figure less two points, with no more severe misses than it has.
   'editor-e.jsonl': { accuracy: 0.76, underRouting: 0.14, severe: 2 },
-  'editor-f.jsonl': { accuracy: 0.63, underRouting: 0.18, severe: 1 },
-  // editor-g (eight more voices: PHP, Swift, Kotlin, Unity, SRE, database, fintech review,
-  // a junior) arrived after those rules and was measured before and after them: 48.8% both.
-  'editor-g.jsonl': { accuracy: 0.46, underRouting: 0.24, severe: 7 },
+  'editor-f.jsonl': { accuracy: 0.81, underRouting: 0.10 },
+  'editor-g.jsonl': { accuracy: 0.63, underRouting: 0.16, severe: 5 },
+  'editor-h.jsonl': { accuracy: 0.61, underRouting: 0.22, severe: 4 },
 };
 
 describe('router on editor asks', () => {
@@ -170,10 +172,12 @@ describe('router on editor asks', () => {
 // controls, durability and dropped fences were written against adversarial-a (first run 70.0%,
 // 24.4% under-routed, 12 severe); its floor is today's figure less two points.
 const ADVERSARIAL_FLOORS: Readonly<Record<string, Floor>> = {
-  'adversarial-a.jsonl': { accuracy: 0.82, underRouting: 0.12, severe: 4 },
-  // adversarial-b, a second blind set of the same design, arrived after those families and
-  // was measured before and after them without being read: 64.4% → 67.5%, 9 → 7 severe.
-  'adversarial-b.jsonl': { accuracy: 0.62, underRouting: 0.30, severe: 9 },
+  'adversarial-a.jsonl': { accuracy: 0.82, underRouting: 0.12, severe: 3 },
+  // adversarial-b and adversarial-c, blind sets of the same design, were measured before and
+  // after those families without being read: 64.4% → 67.5% (9 → 7 severe) and 67.5% → 70.0%
+  // (12 → 10 severe). Floors: today's figures less two points.
+  'adversarial-b.jsonl': { accuracy: 0.65, underRouting: 0.27, severe: 7 },
+  'adversarial-c.jsonl': { accuracy: 0.68, underRouting: 0.25, severe: 10 },
 };
 
 describe('router on adversarial phrasing', () => {
