@@ -119,8 +119,8 @@ describe('classifier: hazards described in plain words', () => {
     { name: 'a crash half-way through', input: askInput('if the importer crashes half-way does it leave partial rows?', sel(60)), tier: 'O', signal: 'integrity.durability' },
     { name: 'deleting rows in production', input: askInput('delete the orphaned invoices in prod'), tier: 'O', signal: 'integrity.durability' },
     { name: 'a barrier dropped from a lock-free push', input: askInput("drop the store barrier in the ring buffer's push"), tier: 'F', signal: 'exception.fenceRemoved' },
-    { name: 'state shared between workers', input: askInput('this map is shared between the worker threads, is that ok?', sel(40)), tier: 'O', signal: 'concurrency.hazard' },
-    { name: 'an atomic made plain', input: askInput("the refcount doesn't need the atomic, use a plain increment", sel(20)), tier: 'O', signal: 'concurrency.hazard' },
+    { name: 'state shared between workers', input: askInput('this map is shared between the worker threads, is that ok?', sel(40)), tier: 'O', signal: 'concurrency.sharedState' },
+    { name: 'an atomic made plain', input: askInput("the refcount doesn't need the atomic, use a plain increment", sel(20)), tier: 'O', signal: 'concurrency.sharedState' },
     { name: 'a job run by several pods at once', input: askInput('make sure the nightly job is fine running on 4 pods at the same time'), tier: 'O', signal: 'concurrency.hazard' },
     { name: 'designing a model', input: askInput('design the permissions model for teams'), tier: 'O', signal: 'architecture.design' },
     { name: 'planning a framework move', input: askInput('plan the move from Vue 2 to Vue 3'), tier: 'O', signal: 'architecture.design' },
@@ -140,13 +140,32 @@ describe('classifier: hazards described in plain words', () => {
     { name: 'infrastructure that will be replaced', input: askInput('terraform says the database will be replaced, can I apply?'), tier: 'O', signal: 'integrity.durability' },
     { name: 'a lock swapped for atomics', input: askInput('replace the spinlock in this allocator with atomics', sel(60)), tier: 'F', signal: 'exception.fenceRemoved' },
     { name: 'two nodes that both act as leader', input: askInput('after the network blip two nodes both accepted writes as leader'), tier: 'F', signal: 'exception.splitBrain' },
-    { name: 'an interrupt handler sharing an index', input: askInput('the timer isr updates the counter the main loop reads', sel(30)), tier: 'O', signal: 'concurrency.hazard' },
-    { name: 'read, check, write', input: askInput('withdraw() reads the balance, checks it, then writes the new one', sel(20)), tier: 'O', signal: 'concurrency.hazard' },
+    { name: 'an interrupt handler sharing an index', input: askInput('the timer isr updates the counter the main loop reads', sel(30)), tier: 'O', signal: 'concurrency.sharedState' },
+    { name: 'read, check, write', input: askInput('withdraw() reads the balance, checks it, then writes the new one', sel(20)), tier: 'O', signal: 'concurrency.sharedState' },
     { name: 'two calls at once', input: askInput('two requests can run at once for the same cart, is this ok?', sel(30)), tier: 'O', signal: 'concurrency.hazard' },
     { name: 'how to migrate, as a question', input: askInput('how do we migrate the jobs from cron to a queue without losing runs?'), tier: 'O', signal: 'architecture.design' },
     { name: 'a constraint of no downtime', input: askInput('change the primary key type without downtime'), tier: 'O', signal: 'architecture.design' },
     { name: 'a choice, as a question', input: askInput('should we use websockets or server-sent events for this?'), tier: 'O', signal: 'architecture.design' },
+    { name: 'a reply ahead of the fsync', input: askInput('respond to the client before the journal fsync completes'), tier: 'O', signal: 'integrity.aheadOfDurability' },
+    { name: 'whole requests in the logs', input: askInput('log the entire request including headers when the upstream call fails'), tier: 'O', signal: 'security.fullDump' },
+    { name: 'redirects followed by a fetcher', input: askInput('make the webhook sender follow redirects'), tier: 'O', signal: 'security.outboundFetch' },
+    { name: 'a deserialiser fed from outside', input: askInput('load the saved session from the cookie with pickle.loads'), tier: 'O', signal: 'security.untrustedFormat' },
+    { name: 'templates written by customers', input: askInput('let customers upload their own Handlebars templates for receipts'), tier: 'O', signal: 'security.untrustedFormat' },
+    { name: 'a lookup no longer scoped to the tenant', input: askInput('load the project with Project.objects.get(pk=pk) instead of going through request.user.projects'), tier: 'O', signal: 'security.tenancy' },
+    { name: 'inline scripts allowed', input: askInput("add 'unsafe-inline' to script-src so the chat widget loads"), tier: 'O', signal: 'security.browserPolicy' },
+    { name: 'a key derived from an identifier', input: askInput('derive the encryption key from the customer id'), tier: 'O', signal: 'security.keyHandling' },
+    { name: 'a column dropped after a backfill', input: askInput('drop the orders.notes_old column now that notes is filled'), tier: 'O', signal: 'integrity.consistency' },
+    { name: 'a charge retried', input: askInput('retry the payment when the gateway times out'), tier: 'O', signal: 'integrity.consistency' },
+    { name: 'a name passed straight into a filter', input: askInput('pass the search box text straight into the mongo filter'), tier: 'O', signal: 'security.injectionSink' },
+    { name: 'locks taken in a new order', input: askInput('take the cache lock before the index lock in refresh()'), tier: 'O', signal: 'concurrency.sharedState' },
+    { name: 'an atomic ordering in a call', input: askInput('load the head with head.load(Relaxed)'), tier: 'F', signal: 'exception.orderingWord' },
+    { name: 'sequential ids as tokens', input: askInput('make share links use the auto-increment id instead of the uuid'), tier: 'O', signal: 'security.weakRandomness' },
+    { name: 'a password on the command line', input: askInput('pass the api key to the uploader on the command line'), tier: 'O', signal: 'security.credentialStorage' },
   ]);
+  test('a plain full-text search is not a dump of requests', () => {
+    const result = classifyByRules(askInput('add full-text search over the product descriptions'));
+    assert.ok(!result.signals.includes('security.fullDump'), result.signals.join(', '));
+  });
   test('the Escape key is not output escaping', () => {
     const result = classifyByRules(askInput('the dropdown should close on escape', sel(30)));
     assert.ok(!result.signals.includes('security.escaping'), result.signals.join(', '));
