@@ -159,7 +159,10 @@ const EDITOR_FLOORS: Readonly<Record<string, Floor>> = {
   'editor-e.jsonl': { accuracy: 0.76, underRouting: 0.14, severe: 2 },
   'editor-f.jsonl': { accuracy: 0.81, underRouting: 0.10 },
   'editor-g.jsonl': { accuracy: 0.63, underRouting: 0.16, severe: 5 },
-  'editor-h.jsonl': { accuracy: 0.61, underRouting: 0.22, severe: 4 },
+  'editor-h.jsonl': { accuracy: 0.62, underRouting: 0.22, severe: 4 },
+  // editor-i arrived after the second round and was measured before any of this round's rules
+  // and after all of them without being read: 55.6% → 60.6%.
+  'editor-i.jsonl': { accuracy: 0.58, underRouting: 0.22, severe: 4 },
 };
 
 describe('router on editor asks', () => {
@@ -172,12 +175,17 @@ describe('router on editor asks', () => {
 // controls, durability and dropped fences were written against adversarial-a (first run 70.0%,
 // 24.4% under-routed, 12 severe); its floor is today's figure less two points.
 const ADVERSARIAL_FLOORS: Readonly<Record<string, Floor>> = {
-  'adversarial-a.jsonl': { accuracy: 0.82, underRouting: 0.12, severe: 3 },
+  'adversarial-a.jsonl': { accuracy: 0.83, underRouting: 0.12, severe: 3 },
   // adversarial-b and adversarial-c, blind sets of the same design, were measured before and
-  // after those families without being read: 64.4% → 67.5% (9 → 7 severe) and 67.5% → 70.0%
-  // (12 → 10 severe). Floors: today's figures less two points.
-  'adversarial-b.jsonl': { accuracy: 0.65, underRouting: 0.27, severe: 7 },
-  'adversarial-c.jsonl': { accuracy: 0.68, underRouting: 0.25, severe: 10 },
+  // after those families without being read (64.4% → 67.5%, 9 → 7 severe; 67.5% → 70.0%,
+  // 12 → 10 severe); a third round of families was then written against them. Floors: today's
+  // figures less two points.
+  'adversarial-b.jsonl': { accuracy: 0.76, underRouting: 0.16, severe: 3 },
+  'adversarial-c.jsonl': { accuracy: 0.80, underRouting: 0.13, severe: 6 },
+  // adversarial-d is the holdout for all three rounds, never read: 56.9% before them and 61.3%
+  // after (17 → 16 severe). Risky work described in innocent words is mostly knowledge that
+  // surface rules do not carry; that is what the difficulty check is for.
+  'adversarial-d.jsonl': { accuracy: 0.59, underRouting: 0.31, severe: 16 },
 };
 
 describe('router on adversarial phrasing', () => {
