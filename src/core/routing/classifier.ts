@@ -148,7 +148,7 @@ const FIX = String.raw`\bfix(?!ed[- ]([\w-]+ )?(size|length|width|point|bits?|by
 /** "... by increasing the timeout": the remedy is stated, so the cause is no longer open. */
 const REMEDY_STATED = /\bby (increas|rais|bump|extend|lengthen|add|us|wait|retry|retrie|skip|disabl|mark|sort|clear|reset)\w*/;
 /** "update rollup to v3": a target that names only a major version is a major upgrade. */
-const MAJOR_TARGET = /\b(updat|upgrad|bump|migrat|mov|switch)\w* [^.\n]{0,30}\bto v?\d+(\.x)?\b(?![.\d])/;
+const MAJOR_TARGET = /\b(updat|upgrad|bump|migrat|mov|switch)\w* [^.\n]{0,30}\bto v?\d+(\.x)?\b(?![.\d])(?! ?(days?|hours?|h|minutes?|mins?|m|seconds?|secs?|s|ms|weeks?|months?|years?|%|percent|[kmg]i?b|bytes?|items?|rows?|entries|requests?|connections?|retries|attempts?|times)\b)/;
 const VERSION_WORD = /\bversion\b|\brelease\b/;
 
 const RULES: readonly TextRule[] = [
@@ -607,7 +607,22 @@ const DISAGREEMENT_PENALTY = 0.2;
  */
 export function classifyRequest(input: ClassifyInput): Classification {
   const rules = classifyByRules(input);
-  return readsWording(input, rules) ? applyWordingModel(input, rules, WORDING_MODEL as WordingModel) : rules;
+  const routed = readsWording(input, rules) ? applyWordingModel(input, rules, WORDING_MODEL as WordingModel) : rules;
+  return routed.tier === 'H' && routed.confidence > FRAMED_RISK_CONFIDENCE && routed.signals.includes(RISK_SET_ASIDE) ? checkFramedRisk(routed) : routed;
+}
+
+/** A labour frame ("rename", "bump", "typo") set a risk word aside. */
+const RISK_SET_ASIDE = 'frame.riskSetAside';
+/**
+ * Labour routes whose frame set a risk word aside are where the rules disagree with
+ * themselves, and where risky work hides behind routine wording ("skip the directory fsync
+ * after segment rename", "Bump the reset link lifetime to 30 days"): their confidence is held
+ * below the default check threshold so the difficulty check reads them. The tier is unchanged.
+ */
+const FRAMED_RISK_CONFIDENCE = 0.5;
+
+function checkFramedRisk(c: Classification): Classification {
+  return { ...c, confidence: FRAMED_RISK_CONFIDENCE, reasons: [...c.reasons, `a routine frame set a risk word aside, so confidence is held at ${FRAMED_RISK_CONFIDENCE} for the difficulty check to read it`] };
 }
 
 /** Rules this sure (one strong, specific signal) are right 84–90% of the time on fresh wording; the model is not asked. */
@@ -883,6 +898,7 @@ export function classifyByRules(input: ClassifyInput): Classification {
 
   if (ignoredRisk && frame) {
     reasons.push(`mentions ${quote(ignoredRisk.match)} but ${frame.rule.says.replace(' ("$0")', '').replace('$0', frame.match.trim())}: the risk word is incidental`);
+    signals.push(RISK_SET_ASIDE);
     confidence -= 0.05;
   }
 

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyByRules } from '../../../src/core/routing/classifier';
+import { classifyByRules, classifyRequest } from '../../../src/core/routing/classifier';
+import { DEFAULT_DIFFICULTY_SETTING, shouldCheckDifficulty } from '../../../src/core/routing/difficulty';
 import type { Tier } from '../../../src/core/tiers';
 import { TIER_LABELS } from '../../../src/core/tiers';
 import type { TierCase } from '../../support/fixtures/routing/builders';
@@ -74,6 +75,7 @@ describe('classifier: execute work inside a clear frame', () => {
     { name: 'handling an edge case', input: askInput('Handle empty responses from the payment API'), tier: 'S', step: 'fix' },
     { name: 'labour wording on hundreds of lines', input: askInput('Remove the legacy plugin loader', { files: 12, linesChanged: 1500 }), tier: 'S', mentions: /1500 lines/ },
     { name: 'a small removal stays labour', input: askInput('Remove the legacy plugin loader', { files: 2, linesChanged: 20 }), tier: 'H' },
+    { name: 'a number with a unit is a setting, not a major version', input: askInput('Bump the upload timeout to 30 seconds'), tier: 'H' },
     { name: 'splitting a module into files', input: askInput('Refactor the parser module into separate files', { files: 6, linesChanged: 2500 }), tier: 'S' },
     { name: 'a prescribed lock', input: askInput('Add a mutex around the shared plugin registry'), tier: 'S', mentions: /prescribed/ },
     { name: 'a major-version upgrade is a migration', input: askInput('Upgrade Express from 4.18 to 5.0'), tier: 'S', mentions: /major-version/ },
@@ -213,6 +215,30 @@ describe('classifier: mechanical editor asks are labour', () => {
   test('a plan that is not a migration is not architecture', () => {
     const result = classifyByRules(askInput('plan the tasks for this sprint'));
     assert.ok(!result.signals.includes('architecture.design'), result.signals.join(', '));
+  });
+});
+
+describe('classifier: a routine frame that sets a risk word aside is checked', () => {
+  // The tier stays labour (a bump for a CVE usually is one); the confidence drops below the
+  // default threshold so the difficulty check reads the request.
+  const framed = [
+    'Bump the session token lifetime to 90 days',
+    'journal: skip the fsync after the segment rename',
+    'Fix typo in the password reset email',
+  ];
+  for (const text of framed) {
+    test(text, () => {
+      const result = classifyRequest(askInput(text));
+      assert.equal(result.tier, 'H', result.reasons.join(' | '));
+      assert.ok(result.signals.includes('frame.riskSetAside'), result.signals.join(', '));
+      assert.ok(shouldCheckDifficulty(result, DEFAULT_DIFFICULTY_SETTING), `confidence ${result.confidence}`);
+      assert.match(result.reasons.at(-1)!, /for the difficulty check/);
+    });
+  }
+  test('a labour route with no risk word keeps its confidence', () => {
+    const result = classifyRequest(askInput('Fix typo in the installation guide'));
+    assert.ok(!result.signals.includes('frame.riskSetAside'), result.signals.join(', '));
+    assert.ok(!shouldCheckDifficulty(result, DEFAULT_DIFFICULTY_SETTING), `confidence ${result.confidence}`);
   });
 });
 
