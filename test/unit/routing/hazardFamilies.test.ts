@@ -4,6 +4,9 @@
 // trivial frame (docs, typo, bump, test-only) that makes the hazard words incidental.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEvalFile } from '../../../src/core/routing/eval';
 import { HAZARD_RULES } from '../../../src/core/routing/hazards';
 import type { TierCase } from '../../support/fixtures/routing/builders';
 import { askInput, runTierTable } from '../../support/fixtures/routing/builders';
@@ -187,6 +190,19 @@ describe('hazards: rule table hygiene', () => {
     ];
     for (const rule of HAZARD_RULES) {
       for (const text of samples) {
+        if (rule.gate && rule.re.test(text)) assert.ok(rule.gate.test(text), `${rule.id} gate blocks "${text}"`);
+      }
+    }
+  });
+
+  test('nor on any labelled request in the fixtures', () => {
+    const fixtures = join(__dirname, '../../support/fixtures/routing');
+    const texts = readdirSync(fixtures).filter((name) => name.endsWith('.jsonl'))
+      .flatMap((name) => parseEvalFile(readFileSync(join(fixtures, name), 'utf8'), name).items.map((item) => item.request.toLowerCase()));
+    assert.ok(texts.length > 5000, `${texts.length} requests`);
+    for (const rule of HAZARD_RULES) {
+      if (!rule.gate) continue;
+      for (const text of texts) {
         if (rule.re.test(text)) assert.ok(rule.gate.test(text), `${rule.id} gate blocks "${text}"`);
       }
     }
