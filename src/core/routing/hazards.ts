@@ -131,7 +131,7 @@ export const HAZARD_RULES: readonly HazardRule[] = [
 
   // Secrets compared with ordinary equality: a timing side channel.
   { id: 'security.secretEquality', family: 'security', strength: 3, says: 'compares a secret with ordinary equality ("$0"): a timing side channel',
-    re: /\b(signatures?|hmacs?|tokens?|passwords?|secrets?|digests?|api[- ]?keys?|otps?|macs?)\b[^.\n]{0,30}\b(with|using|via) (==|===|equals|strcmp|memcmp)|\b(signature|hmac|token|password|secret|digest|otp)\w*`? ?(==|===) ?`?\w|(==|===) ?`?\w*(signature|hmac|token|password|secret|digest)\b/ },
+    re: /\b(signatures?|hmacs?|tokens?|passwords?|secrets?|digests?|api[- ]?keys?|otps?|macs?)\b[^.\n]{0,30}\b(with|using|via) (==|===|equals|strcmp|memcmp)|\b(signature|hmac|token|password|secret|digest|otp)\w*`? ?(==|===) ?`?\w|(==|===) ?`?\w*(signature|hmac|token|password|secret|digest)\b|(==|===)[^.\n]{0,30}\b(signatures?|hmacs?|tokens?|passwords?|secrets?|digests?|api[- ]?keys?)\b/ },
 
   // A control removed or widened in plain words: expiry dropped, objects made public,
   // world-writable modes, access granted to another group "too".

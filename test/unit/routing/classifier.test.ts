@@ -113,6 +113,7 @@ describe('classifier: hazards described in plain words', () => {
     { name: 'raw HTML switched on', input: askInput('enable raw HTML in the comment renderer'), tier: 'O', signal: 'security.injectionSink' },
     { name: 'an uploaded archive unpacked', input: askInput('unzip the uploaded archive into the project folder', sel(30)), tier: 'O', signal: 'security.injectionSink' },
     { name: 'a signature compared with ==', input: askInput('check the webhook signature with ==', sel(10)), tier: 'O', signal: 'security.secretEquality' },
+    { name: '== named before the secret', input: askInput('just use == on the two api keys here', sel(10)), tier: 'O', signal: 'security.secretEquality' },
     { name: 'reset links that never expire', input: askInput('drop the expiry on password reset links'), tier: 'O' },
     { name: 'a bucket made public', input: askInput('make the uploads bucket public so images load'), tier: 'O', signal: 'security.weakenedControl' },
     { name: 'a world-writable socket', input: askInput('chmod the socket 0666 so the agent can write to it'), tier: 'O', signal: 'security.weakenedControl' },
