@@ -236,6 +236,10 @@ describe('classifier: a routine frame that sets a risk word aside is checked', (
       assert.match(result.reasons.at(-1)!, /for the difficulty check/);
     });
   }
+  test('an explicit command states its own frame and keeps its confidence', () => {
+    const result = classifyRequest(commandInput('tidy', 'journal: skip the fsync after the segment rename'));
+    assert.ok(!result.reasons.some((r) => /for the difficulty check/.test(r)), result.reasons.join(' | '));
+  });
   test('a labour route with no risk word keeps its confidence', () => {
     const result = classifyRequest(askInput('Fix typo in the installation guide'));
     assert.ok(!result.signals.includes('frame.riskSetAside'), result.signals.join(', '));
