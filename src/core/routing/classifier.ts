@@ -580,13 +580,19 @@ const READS_RAW = 3;
  * a dozen shapes (optional gate, unless, on, step...), which made every property read in the
  * rule loop megamorphic; this loop runs 200 times per request.
  */
-const COMPILED: readonly { rule: TextRule; re: RegExp; gate: RegExp | null; unless: RegExp | null; reads: number }[] = RULES.map((rule) => ({
-  rule,
-  re: forMatching(rule.re),
-  gate: rule.gate ? forMatching(rule.gate) : null,
-  unless: rule.unless ? forMatching(rule.unless) : null,
-  reads: rule.on === 'raw' ? READS_RAW : rule.on === 'unquoted' ? READS_UNQUOTED : rule.family === 'labour' ? READS_SUBJECT : READS_LOWER,
-}));
+interface CompiledRule { rule: TextRule; re: RegExp; gate: RegExp | null; unless: RegExp | null; reads: number }
+let compiled: readonly CompiledRule[] | undefined;
+/** Built on the first classification rather than at load, so extension activation does not pay for it (about 4 ms). */
+function compiledRules(): readonly CompiledRule[] {
+  compiled ??= RULES.map((rule) => ({
+    rule,
+    re: forMatching(rule.re),
+    gate: rule.gate ? forMatching(rule.gate) : null,
+    unless: rule.unless ? forMatching(rule.unless) : null,
+    reads: rule.on === 'raw' ? READS_RAW : rule.on === 'unquoted' ? READS_UNQUOTED : rule.family === 'labour' ? READS_SUBJECT : READS_LOWER,
+  }));
+  return compiled;
+}
 
 /**
  * The same pattern, rewritten for the rule loop, which reads only the whole match: every
@@ -785,7 +791,7 @@ export function classifyByRules(input: ClassifyInput): Classification {
   const newline = lower.indexOf('\n');
   const subject = newline < 0 ? lower : lower.slice(0, newline);
   const hits: Hit[] = [];
-  for (const c of COMPILED) {
+  for (const c of compiledRules()) {
     const target = c.reads === READS_LOWER ? lower : c.reads === READS_SUBJECT ? subject : c.reads === READS_UNQUOTED ? unquoted : raw;
     if (c.gate !== null && !c.gate.test(target)) continue;
     const m = c.re.exec(target);
