@@ -146,9 +146,25 @@ describe('classifier: hazards described in plain words', () => {
     { name: 'an interrupt handler sharing an index', input: askInput('the timer isr updates the counter the main loop reads', sel(30)), tier: 'O', signal: 'concurrency.sharedState' },
     { name: 'read, check, write', input: askInput('withdraw() reads the balance, checks it, then writes the new one', sel(20)), tier: 'O', signal: 'concurrency.sharedState' },
     { name: 'two calls at once', input: askInput('two requests can run at once for the same cart, is this ok?', sel(30)), tier: 'O', signal: 'concurrency.hazard' },
+    { name: 'a buffer reused while in flight', input: askInput('I reuse the send buffer for the next message before the async write completes', sel(30)), tier: 'O', signal: 'concurrency.sharedState' },
+    { name: 'read in one place, written in another', input: askInput('the config map is read in the request handler and written from the reload watcher', sel(30)), tier: 'O', signal: 'concurrency.sharedState' },
+    { name: 'a global under threads', input: askInput('a global counter incremented by each of the worker threads', sel(20)), tier: 'O', signal: 'concurrency.sharedState' },
+    { name: 'funds sent before the balance changes', input: askInput('refund() sends the tokens first and then updates the balance', sel(20)), tier: 'O', signal: 'concurrency.reentrancy' },
+    { name: 'fields the user sends, whatever they are', input: askInput('save whatever settings they send in the request', sel(20)), tier: 'O', signal: 'security.untrustedInput' },
+    { name: 'a PHP superglobal', input: askInput('delete the row whose id is in $_GET', sel(10)), tier: 'O', signal: 'security.untrustedInput' },
+    { name: 'input echoed back', input: askInput('echo back what the user searched on the results page', sel(20)), tier: 'O', signal: 'security.untrustedInput' },
+    { name: 'a shell call', input: askInput('run the converter with os.system and the uploaded name', sel(10)), tier: 'O' },
+    { name: 'a password pasted into the code', input: askInput('put the prod admin password in here so the job can log in', sel(10)), tier: 'O', signal: 'security.credentialStorage' },
+    { name: 'chain data as randomness', input: askInput('pick the winner with block.timestamp % entries.length', sel(10)), tier: 'O', signal: 'security.weakRandomness' },
+    { name: 'every table truncated', input: askInput('a script that truncates every table before the import'), tier: 'O', signal: 'integrity.durability' },
     { name: 'how to migrate, as a question', input: askInput('how do we migrate the jobs from cron to a queue without losing runs?'), tier: 'O', signal: 'architecture.design' },
     { name: 'a constraint of no downtime', input: askInput('change the primary key type without downtime'), tier: 'O', signal: 'architecture.design' },
     { name: 'a choice, as a question', input: askInput('should we use websockets or server-sent events for this?'), tier: 'O', signal: 'architecture.design' },
+    { name: 'how would you plan it', input: askInput('we need to merge two billing systems into one, how would you plan it'), tier: 'O', signal: 'architecture.design' },
+    { name: 'where the time goes', input: askInput("the import takes 20 minutes, where's the time going"), tier: 'O', signal: 'rootCause.ambiguous' },
+    { name: 'memory that climbs', input: askInput('worker memory climbs to 3GB overnight'), tier: 'O', signal: 'rootCause.ambiguous' },
+    { name: 'results that differ', input: askInput('results differ between the CPU and GPU builds'), tier: 'O', signal: 'rootCause.ambiguous' },
+    { name: 'a percentage of the profile is not a percentage of the time', input: askInput('give a 5% discount 10% of the time'), tier: 'S' },
     { name: 'a reply ahead of the fsync', input: askInput('respond to the client before the journal fsync completes'), tier: 'O', signal: 'integrity.aheadOfDurability' },
     { name: 'whole requests in the logs', input: askInput('log the entire request including headers when the upstream call fails'), tier: 'O', signal: 'security.fullDump' },
     { name: 'redirects followed by a fetcher', input: askInput('make the webhook sender follow redirects'), tier: 'O', signal: 'security.outboundFetch' },
@@ -200,7 +216,32 @@ describe('classifier: mechanical editor asks are labour', () => {
     { name: 'a linter by name', input: askInput('make this pass rubocop', sel(40)), tier: 'H', step: 'format' },
     { name: 'a construct conversion', input: askInput('turn these constants into an enum', sel(15)), tier: 'H' },
     { name: 'strings moved to resources', input: askInput('move these hardcoded strings into the locale file', sel(30)), tier: 'H' },
+    { name: 'a style of docstring', input: askInput('sphinx-style docstrings for this module please', sel(60)), tier: 'H', step: 'docs' },
+    { name: 'a docblock', input: askInput('add a docblock to this method', sel(15)), tier: 'H', step: 'docs' },
+    { name: 'a formatter by name', input: askInput('run scalafmt on this', sel(80)), tier: 'H', step: 'format' },
+    { name: 'sorted includes', input: askInput('sort the includes at the top', sel(12)), tier: 'H', step: 'format' },
+    { name: 'a swap led by the verb', input: askInput('swap the ArrayList for a LinkedList here', sel(20)), tier: 'H' },
+    { name: 'fields into properties', input: askInput('turn these getters into auto properties', sel(30)), tier: 'H' },
+    { name: 'an equivalent elsewhere', input: askInput("what's the kotlin equivalent of java's try-with-resources"), tier: 'H', signal: 'labour.howTo' },
+    { name: 'something one always forgets', input: askInput('the git flag for a shallow clone, i always forget it'), tier: 'H', signal: 'labour.howTo' },
+    { name: 'what an API does, with a follow-up', input: askInput('what does Object.freeze actually do, is it deep'), tier: 'H', signal: 'labour.howTo' },
+    { name: 'a JSON pair', input: askInput('toJson/fromJson for this class', sel(20)), tier: 'H', step: 'boilerplate' },
+    { name: 'an argument parser', input: askInput('argparse block for --in --out --threads', sel(5)), tier: 'H', step: 'boilerplate' },
+    { name: 'a widget extracted', input: askInput('extract this into its own HeaderWidget', sel(40)), tier: 'H' },
   ]);
+  test('what a line of the open file does is an explanation, not a lookup', () => {
+    const result = classifyByRules(askInput('What does the closure on line 40 of server.ts do?'));
+    assert.ok(!result.signals.includes('labour.howTo'), result.signals.join(', '));
+  });
+  test('tests named by their framework are test work', () => {
+    const result = classifyByRules(askInput('jest tests for the cart reducer, empty cart and duplicate items'));
+    assert.equal(result.tier, 'S', result.reasons.join(' | '));
+    assert.equal(result.stepType, 'tests');
+  });
+  test('moving tests is not writing them', () => {
+    const result = classifyByRules(askInput('Move tests for `parser` into `tests/parser/`'));
+    assert.ok(!result.signals.includes('execute.tests'), result.signals.join(', '));
+  });
   test('how to handle something in the code is not a lookup', () => {
     const result = classifyByRules(askInput('how can I handle timeouts when calling the payment API'));
     assert.ok(!result.signals.includes('labour.howTo'), result.signals.join(', '));
