@@ -150,19 +150,20 @@ const EDITOR_FLOORS: Readonly<Record<string, Floor>> = {
   'editor-b.jsonl': { accuracy: 0.68, underRouting: 0.10, severe: 2 },
   'editor-c.jsonl': { accuracy: 0.68, underRouting: 0.12 },
   'editor-d.jsonl': { accuracy: 0.68, underRouting: 0.17, severe: 2 },
-  // Four more blind sets, each in the voices of eight kinds of developer, written for this
-  // round. Rules were written against editor-e (first run 63.7%), then editor-f and editor-g
-  // (measured before and after the first rules without being read: 63.1% → 65.0% and 48.8%
-  // both): in-sample floors, today's figures less two points. editor-h was measured before any
-  // of them and after each round without being read (56.3% → 57.5% → 63.7%): its floor is
-  // today's figure less two points, with no more severe misses than it has.
-  'editor-e.jsonl': { accuracy: 0.76, underRouting: 0.14, severe: 2 },
-  'editor-f.jsonl': { accuracy: 0.81, underRouting: 0.10 },
-  'editor-g.jsonl': { accuracy: 0.63, underRouting: 0.16, severe: 5 },
-  'editor-h.jsonl': { accuracy: 0.62, underRouting: 0.22, severe: 4 },
-  // editor-i arrived after the second round and was measured before any of this round's rules
-  // and after all of them without being read: 55.6% → 60.6%.
-  'editor-i.jsonl': { accuracy: 0.58, underRouting: 0.22, severe: 4 },
+  // Six more blind sets, each in the voices of eight kinds of developer, written for this
+  // round, with rules written in rounds against some and measured on the rest without reading
+  // them. Against editor-e (first run 63.7%); then editor-f and editor-g (63.1% → 65.0% and
+  // 48.8% → 48.8% before being read); then editor-h and editor-i (unread through three rounds:
+  // 56.3% → 63.7% and 55.6% → 60.6%). editor-j and editor-k are still unread: 64.4% → 71.9%
+  // and 58.1% → 65.0% over all four rounds. Floors: today's figures less two points, with no
+  // more severe misses than today.
+  'editor-e.jsonl': { accuracy: 0.77, underRouting: 0.14, severe: 2 },
+  'editor-f.jsonl': { accuracy: 0.82, underRouting: 0.09 },
+  'editor-g.jsonl': { accuracy: 0.64, underRouting: 0.15, severe: 4 },
+  'editor-h.jsonl': { accuracy: 0.76, underRouting: 0.14, severe: 3 },
+  'editor-i.jsonl': { accuracy: 0.73, underRouting: 0.13, severe: 1 },
+  'editor-j.jsonl': { accuracy: 0.69, underRouting: 0.15, severe: 2 },
+  'editor-k.jsonl': { accuracy: 0.63, underRouting: 0.16, severe: 1 },
 };
 
 describe('router on editor asks', () => {
@@ -181,7 +182,7 @@ const ADVERSARIAL_FLOORS: Readonly<Record<string, Floor>> = {
   // 12 → 10 severe); a third round of families was then written against them. Floors: today's
   // figures less two points.
   'adversarial-b.jsonl': { accuracy: 0.77, underRouting: 0.16, severe: 2 },
-  'adversarial-c.jsonl': { accuracy: 0.80, underRouting: 0.13, severe: 6 },
+  'adversarial-c.jsonl': { accuracy: 0.81, underRouting: 0.12, severe: 5 },
   // adversarial-d is the holdout for all three rounds, never read: 56.9% before them and 61.3%
   // after (17 → 16 severe). Risky work described in innocent words is mostly knowledge that
   // surface rules do not carry; that is what the difficulty check is for.
