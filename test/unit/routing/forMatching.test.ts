@@ -1,10 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { forMatching } from '../../../src/core/routing/classifier';
-import { parseEvalFile } from '../../../src/core/routing/eval';
 import { HAZARD_RULES } from '../../../src/core/routing/hazards';
+import { labelledRequestTexts } from '../../support/fixtures/routing/builders';
 
 /** The whole match (or null) of `re` on each text. */
 function matches(re: RegExp, texts: readonly string[]): (string | null)[] {
@@ -28,9 +26,7 @@ describe('forMatching: the rule loop\'s rewrite of a pattern matches exactly wha
   });
 
   test('every hazard pattern, its gate and its unless match the same text on every labelled request', () => {
-    const fixtures = join(__dirname, '../../support/fixtures/routing');
-    const texts = readdirSync(fixtures).filter((name) => name.endsWith('.jsonl'))
-      .flatMap((name) => parseEvalFile(readFileSync(join(fixtures, name), 'utf8'), name).items.map((item) => item.request.toLowerCase()));
+    const texts = labelledRequestTexts();
     assert.ok(texts.length > 5000, `${texts.length} requests`);
     for (const rule of HAZARD_RULES) {
       for (const re of [rule.re, rule.gate, rule.unless]) {

@@ -4,12 +4,9 @@
 // trivial frame (docs, typo, bump, test-only) that makes the hazard words incidental.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseEvalFile } from '../../../src/core/routing/eval';
 import { HAZARD_RULES } from '../../../src/core/routing/hazards';
 import type { TierCase } from '../../support/fixtures/routing/builders';
-import { askInput, runTierTable } from '../../support/fixtures/routing/builders';
+import { askInput, labelledRequestTexts, runTierTable } from '../../support/fixtures/routing/builders';
 
 const hazard = (name: string, text: string, signal: string, tier: 'O' | 'F' = 'O'): TierCase =>
   ({ name, input: askInput(text), tier, signal });
@@ -196,9 +193,7 @@ describe('hazards: rule table hygiene', () => {
   });
 
   test('nor on any labelled request in the fixtures', () => {
-    const fixtures = join(__dirname, '../../support/fixtures/routing');
-    const texts = readdirSync(fixtures).filter((name) => name.endsWith('.jsonl'))
-      .flatMap((name) => parseEvalFile(readFileSync(join(fixtures, name), 'utf8'), name).items.map((item) => item.request.toLowerCase()));
+    const texts = labelledRequestTexts();
     assert.ok(texts.length > 5000, `${texts.length} requests`);
     for (const rule of HAZARD_RULES) {
       if (!rule.gate) continue;
