@@ -1,7 +1,7 @@
 import type { RequestCommand, StepType } from '../steps';
 import type { Tier } from '../tiers';
 import { TIERS, TIER_LABELS, compareTiers, maxTier, minTier, tierRank } from '../tiers';
-import { HAZARD_RULES } from './hazards';
+import { HAZARD_RULES, LOCK_ORDER_SOURCE } from './hazards';
 import { combine, favourite, predict } from './wording';
 import type { WordingInput, WordingModel } from './wording';
 import WORDING_MODEL from './wording-model.json';
@@ -404,8 +404,8 @@ const RULES: readonly TextRule[] = [
 const SYNC_NOUN = /mutex|lock|atomic|once|fetch_|compare_|\bcas\b|\bstore\b/;
 const PRESCRIBED_CONCURRENCY_FIX =
   /\b(behind|with|use|using|under|via|add\w*|take|taking|hold|holding|wrap\w*|guard\w*|protect\w*)\b[^.\n]{0,30}\b(an? |the )?(mutex|lock|rwlock|atomic|sync\.once|once_?cell|fetch_add|fetch_sub|compare_exchange|compare_and_swap|cas)\b|\bload\b[^.\n]{0,30}\bfollowed by (a )?store\b/;
-/** Taking one lock before another decides the lock order: a deadlock question, however precisely worded. */
-const LOCK_ORDER = /\block order\w*|\b(locks?|mutex\w*)\b[^.\n]{0,20}\bbefore (the )?\w+ (locks?|mutex\w*)\b/;
+/** A lock order is decided, not prescribed (see hazards.ts). */
+const LOCK_ORDER = new RegExp(LOCK_ORDER_SOURCE);
 /** Repair wording strong enough to make a risky code path matter. */
 const REPAIR = new RegExp(String.raw`${FIX}\w*|\bbugs?\b|\bcrash\w*|\bpanic\w*|\bprevent\w*|\bavoid\w*|\bensure\w*|\bbroken\b|\bwrong\b|\bincorrect\w*`);
 /** A leak on an error path is a local missing free, not a reachability puzzle. */
@@ -685,7 +685,9 @@ const RISK_SET_ASIDE = 'frame.riskSetAside';
  * themselves, and where risky work hides behind routine wording ("skip the directory fsync
  * after segment rename", "Bump the reset link lifetime to 30 days"): their confidence is held
  * below the default check threshold so the difficulty check reads them. The tier is unchanged.
- * An explicit command (Tidy, Generate Docs) states its own frame and is left alone.
+ * An explicit command (Tidy, Generate Docs) states its own frame and is left alone. It is
+ * applied after the wording model, not in classifyByRules: the model replaces the confidence,
+ * and it reads rule routes below 0.8, so lowering the rules' confidence would change routes.
  */
 const FRAMED_RISK_CONFIDENCE = 0.5;
 
