@@ -2,6 +2,8 @@ import type { RequestCommand, StepType } from '../steps';
 import type { Tier } from '../tiers';
 import { TIERS, TIER_LABELS, compareTiers, maxTier, minTier, tierRank } from '../tiers';
 import { HAZARD_RULES, LOCK_ORDER_SOURCE } from './hazards';
+import { OpeningIndex, openingsOf } from './prefilter';
+import type { Openings } from './prefilter';
 import { combine, favourite, predict } from './wording';
 import type { WordingInput, WordingModel } from './wording';
 import WORDING_MODEL from './wording-model.json';
@@ -157,7 +159,8 @@ const REMEDY_STATED = /\bby (increas|rais|bump|extend|lengthen|add|us|wait|retry
 const MAJOR_TARGET = /\b(updat|upgrad|bump|migrat|mov|switch)\w* [^.\n]{0,30}\bto v?\d+(\.x)?\b(?![.\d])(?! ?(days?|hours?|h|minutes?|mins?|m|seconds?|secs?|s|ms|weeks?|months?|years?|%|percent|[kmg]i?b|bytes?|items?|rows?|entries|requests?|connections?|retries|attempts?|times)\b)/;
 const VERSION_WORD = /\bversion\b|\brelease\b/;
 
-const RULES: readonly TextRule[] = [
+/** Every text rule, in the order the loop reads them (exported for the tests that check every pattern). */
+export const RULES: readonly TextRule[] = [
   // ── exception: subtle correctness with a large blast radius ──────────────────────────
   { id: 'exception.memoryOrdering', family: 'exception', strength: 4, on: 'raw', says: 'mentions memory ordering ("$0") in a synchronisation primitive',
     re: /\b(SeqCst|AcqRel)\b|Ordering::(Relaxed|Acquire|Release|AcqRel|SeqCst)\b|\bmemory[ _-]order(ing|s)?\b|\bmemory_order_\w+|\b[Aa]cquire ?\/ ?[Rr]elease\b|\b[Aa]cquire[- ]release\b|\b(relaxed|acquire|release) (ordering|semantics|loads?|stores?|fences?)\b|\b(lock|wait)[- ]free\b|\b(relax\w*|weaken\w*|strengthen\w*|tighten\w*) (the )?(memory |atomic )?orderings?\b/i },
@@ -580,8 +583,9 @@ const READS_RAW = 3;
  * a dozen shapes (optional gate, unless, on, step...), which made every property read in the
  * rule loop megamorphic; this loop runs 200 times per request.
  */
-interface CompiledRule { rule: TextRule; re: RegExp; gate: RegExp | null; unless: RegExp | null; reads: number }
+interface CompiledRule { rule: TextRule; re: RegExp; gate: RegExp | null; unless: RegExp | null; reads: number; opens: Openings | null }
 let compiled: readonly CompiledRule[] | undefined;
+const openings = new OpeningIndex();
 /** Built on the first classification rather than at load, so extension activation does not pay for it (about 4 ms). */
 function compiledRules(): readonly CompiledRule[] {
   compiled ??= RULES.map((rule) => ({
@@ -590,6 +594,9 @@ function compiledRules(): readonly CompiledRule[] {
     gate: rule.gate ? forMatching(rule.gate) : null,
     unless: rule.unless ? forMatching(rule.unless) : null,
     reads: rule.on === 'raw' ? READS_RAW : rule.on === 'unquoted' ? READS_UNQUOTED : rule.family === 'labour' ? READS_SUBJECT : READS_LOWER,
+    // The subject is the start of the lowercased text, so its openings are among the text's;
+    // the raw text has openings of its own and is always scanned.
+    opens: rule.on === 'raw' ? null : openingsOf(rule.re),
   }));
   return compiled;
 }
@@ -778,7 +785,7 @@ function modelName(model: WordingModel): string {
 
 /**
  * The rules alone: step type, tier, confidence, readable reasons and the ids of the signals
- * that fired. Pure and allocation-light (all patterns are compiled once at module load).
+ * that fired. Deterministic and allocation-light: patterns are compiled on first use, and one scratch index of the request's openings (prefilter.ts) is reused, which is safe because classification is synchronous.
  */
 export function classifyByRules(input: ClassifyInput): Classification {
   const raw = input.text ?? '';
@@ -793,8 +800,13 @@ export function classifyByRules(input: ClassifyInput): Classification {
   const newline = lower.indexOf('\n');
   const subject = newline < 0 ? lower : lower.slice(0, newline);
   const hits: Hit[] = [];
-  for (const c of compiledRules()) {
+  const rules = compiledRules();
+  openings.index(lower);
+  // Text with its quotations blanked has openings of its own.
+  const quoted = unquoted !== lower;
+  for (const c of rules) {
     const target = c.reads === READS_LOWER ? lower : c.reads === READS_SUBJECT ? subject : c.reads === READS_UNQUOTED ? unquoted : raw;
+    if (c.opens !== null && !(quoted && c.reads === READS_UNQUOTED) && !openings.mayMatch(c.opens, target)) continue;
     if (c.gate !== null && !c.gate.test(target)) continue;
     const m = c.re.exec(target);
     if (m !== null && !(c.unless !== null && c.unless.test(target))) hits.push({ rule: c.rule, match: m[0] });
