@@ -12,11 +12,10 @@
 import { createHash } from 'node:crypto';
 import { costOfUsage, microsToUsd, picosToMicros, pricedTokens } from '../src/core/pricing/cost';
 import type { UsageLike } from '../src/core/pricing/cost';
-import { classifyRequest } from '../src/core/routing/classifier';
 import { applyDifficultyAnswer, buildDifficultyRequest, difficultyBody, shouldCheckDifficulty } from '../src/core/routing/difficulty';
 import type { DifficultyRequest } from '../src/core/routing/difficulty';
-import { classifyInputOf, routedItemOf } from '../src/core/routing/eval';
-import type { EvalItem, RoutedItem } from '../src/core/routing/eval';
+import { routedItemOf } from '../src/core/routing/eval';
+import type { RoutedFile, RoutedItem } from '../src/core/routing/eval';
 import { DEFAULT_LADDER } from '../src/core/routing/policy';
 import { ModelCallError } from '../src/core/task/ports';
 import type { CallFailureKind } from '../src/core/task/ports';
@@ -91,7 +90,8 @@ const FATAL: ReadonlySet<CallFailureKind> = new Set(['auth', 'permission', 'bill
 
 export class FatalCheckError extends Error {}
 
-export async function runDifficultyChecks(items: readonly EvalItem[], options: CheckOptions): Promise<CheckResult> {
+export async function runDifficultyChecks(file: RoutedFile, options: CheckOptions): Promise<CheckResult> {
+  const { items, inputs, classifications } = file;
   const model = options.model ?? DEFAULT_LADDER.H;
   const setting = { mode: 'belowThreshold' as const, threshold: options.threshold };
   const { recorded, apiKey, baseURL } = options;
@@ -102,9 +102,7 @@ export async function runDifficultyChecks(items: readonly EvalItem[], options: C
     timeoutMs: options.timeoutMs ?? 60_000,
     maxRetries: options.maxRetries ?? 2,
   });
-  const inputs = items.map(classifyInputOf);
-  const classifications = inputs.map(classifyRequest);
-  const routed = items.map((item, i) => routedItemOf(item, classifications[i]!));
+  const routed = [...file.routed];
   const logs: (string | undefined)[] = items.map(() => undefined);
   const stats: CheckStats = {
     model: recorded ? 'recorded answers' : model, replayed: recorded !== undefined, threshold: options.threshold, requests: 0, raised: 0, lowered: 0, agreed: 0, kept: 0,

@@ -15,7 +15,7 @@
 // (no key needed), so thresholds and bounds can be studied offline.
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { estimateCostUsd } from '../src/core/pricing/cost';
-import { evaluate, formatMetrics, parseEvalFile, routeItem } from '../src/core/routing/eval';
+import { evaluate, formatMetrics, parseEvalFile, routeFile } from '../src/core/routing/eval';
 import type { EvalItem, EvalMetrics, RoutedItem, ScoringOptions } from '../src/core/routing/eval';
 import { lookupPrice } from '../src/core/pricing/priceTable';
 import { DEFAULT_DIFFICULTY_SETTING } from '../src/core/routing/difficulty';
@@ -142,14 +142,15 @@ async function main(): Promise<void> {
   if (items.length === 0) fail(`${args.file}: no requests`);
 
   const scoring: ScoringOptions = { estimateCostUsd: (model, input, output) => estimateCostUsd(model, input, output), checkBelow: args.threshold };
-  const routed = items.map(routeItem);
+  const file = routeFile(items);
+  const { routed } = file;
   const metrics = evaluate(routed, scoring);
 
   let checked: CheckResult | undefined;
   if (args.check) {
     try {
       if (args.answers !== undefined) {
-        checked = await runDifficultyChecks(items, { threshold: args.threshold, recorded: readAnswers(args.answers) });
+        checked = await runDifficultyChecks(file, { threshold: args.threshold, recorded: readAnswers(args.answers) });
       } else {
         const apiKey = process.env.ANTHROPIC_API_KEY?.trim();
         if (!apiKey) fail('--check calls the API: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for an endpoint other than the API), or replay a recording with --answers');
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
         const recordTo = args.record;
         if (recordTo !== undefined) writeFileSync(recordTo, '');
         const record = recordTo === undefined ? undefined : (answer: RecordedAnswer) => appendFileSync(recordTo, `${JSON.stringify(answer)}\n`);
-        checked = await runDifficultyChecks(items, { apiKey, baseURL, threshold: args.threshold, model: args.checkModel, record });
+        checked = await runDifficultyChecks(file, { apiKey, baseURL, threshold: args.threshold, model: args.checkModel, record });
       }
     } catch (err) {
       if (err instanceof FatalCheckError) fail(err.message, 1);

@@ -785,7 +785,9 @@ function modelName(model: WordingModel): string {
 
 /**
  * The rules alone: step type, tier, confidence, readable reasons and the ids of the signals
- * that fired. Deterministic and allocation-light: patterns are compiled on first use, and one scratch index of the request's openings (prefilter.ts) is reused, which is safe because classification is synchronous.
+ * that fired. Deterministic and allocation-light: patterns are compiled on first use, and one
+ * scratch index of the request's openings (prefilter.ts) is reused, which is safe because
+ * classification is synchronous.
  */
 export function classifyByRules(input: ClassifyInput): Classification {
   const raw = input.text ?? '';

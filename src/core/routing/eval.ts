@@ -154,9 +154,18 @@ export function classifyInputOf(item: EvalItem): ClassifyInput {
   };
 }
 
-/** Routes one eval item (see classifyInputOf). */
-export function routeItem(item: EvalItem): RoutedItem {
-  return routedItemOf(item, classifyRequest(classifyInputOf(item)));
+/** A file's items routed once (see classifyInputOf), with what the difficulty check reads about each kept alongside. */
+export interface RoutedFile {
+  readonly items: readonly EvalItem[];
+  readonly inputs: readonly ClassifyInput[];
+  readonly classifications: readonly Classification[];
+  readonly routed: readonly RoutedItem[];
+}
+
+export function routeFile(items: readonly EvalItem[]): RoutedFile {
+  const inputs = items.map(classifyInputOf);
+  const classifications = inputs.map(classifyRequest);
+  return { items, inputs, classifications, routed: items.map((item, i) => routedItemOf(item, classifications[i]!)) };
 }
 
 /** One item's route from a classification (the eval's --check passes one the difficulty check moved). */

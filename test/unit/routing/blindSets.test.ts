@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluate, parseEvalFile, routeItem } from '../../../src/core/routing/eval';
+import { evaluate, parseEvalFile, routeFile } from '../../../src/core/routing/eval';
 import type { EvalMetrics } from '../../../src/core/routing/eval';
 import { fakeEstimate } from '../../support/fixtures/routing/builders';
 
@@ -19,7 +19,7 @@ const BLIND_SETS = readdirSync(FIXTURES).filter((name) => /^blind-[\w-]+\.jsonl$
 function scored(name: string): EvalMetrics {
   const { items, errors } = parseEvalFile(readFileSync(join(FIXTURES, name), 'utf8'), name);
   assert.deepEqual(errors, []);
-  const metrics = evaluate(items.map(routeItem), { estimateCostUsd: fakeEstimate });
+  const metrics = evaluate(routeFile(items).routed, { estimateCostUsd: fakeEstimate });
   assert.ok(metrics, 'the set is labelled');
   return metrics;
 }

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluate, formatMetrics, itemCostUsd, parseEvalFile, routeItem } from '../../../src/core/routing/eval';
+import { evaluate, formatMetrics, itemCostUsd, parseEvalFile, routeFile } from '../../../src/core/routing/eval';
 import { DEFAULT_LADDER } from '../../../src/core/routing/policy';
 import { fakeEstimate, routed } from '../../support/fixtures/routing/builders';
 
@@ -116,14 +116,18 @@ describe('parseEvalFile', () => {
   });
 });
 
-describe('routeItem', () => {
-  test('routes as a free-form ask with the item context', () => {
+describe('routeFile', () => {
+  test('routes each item once as a free-form ask with the item context, keeping what the check reads', () => {
     const { items } = parseEvalFile(readFileSync(join(FIXTURES, 'small.jsonl'), 'utf8'), 'small.jsonl');
-    const docs = items.find((i) => i.id === 'a');
-    assert.ok(docs);
-    const r = routeItem(docs);
+    const file = routeFile(items);
+    const k = items.findIndex((i) => i.id === 'a');
+    assert.ok(k >= 0);
+    const r = file.routed[k]!;
     assert.equal(r.expected, 'H');
     assert.equal(r.linesChanged, 2);
     assert.ok(r.reasons.length > 0);
+    assert.deepEqual(file.inputs[k]!.context, { files: items[k]!.files, linesChanged: 2, paths: items[k]!.paths });
+    assert.equal(file.classifications[k]!.tier, r.tier);
+    assert.equal(file.routed.length, items.length);
   });
 });

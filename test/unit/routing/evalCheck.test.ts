@@ -1,37 +1,19 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { costOfUsage, estimateCostUsd, microsToUsd, picosToMicros } from '../../../src/core/pricing/cost';
 import type { UsageLike } from '../../../src/core/pricing/cost';
-import { evaluate, parseEvalFile, routeItem } from '../../../src/core/routing/eval';
+import { evaluate, parseEvalFile, routeFile } from '../../../src/core/routing/eval';
 import { answerKey, runDifficultyChecks } from '../../../tools/difficultyCheck';
 import { faults, start } from '../../support/standin/server';
 import type { Standin } from '../../support/standin/server';
+import { ROOT, runEvalTool } from '../../support/evalTool';
 
-const ROOT = resolve(__dirname, '../../..');
 const FILE = 'test/support/fixtures/routing/small.jsonl';
 const KEY = 'sk-ant-eval-check-test-key-0000';
 const THRESHOLD = 0.95;
-
-interface Run { status: number; stdout: string; stderr: string }
-
-/** The eval CLI as a child process (asynchronously: the stand-in answers from this process). */
-function runEval(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', 'tools/eval.ts', ...args], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, ANTHROPIC_API_KEY: '', ANTHROPIC_BASE_URL: '', ...env },
-    }, (err, stdout, stderr) => {
-      const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
-      done({ status: code, stdout, stderr });
-    });
-  });
-}
 
 interface CheckJson {
   items: { id: string; tier: string; confidence: number; stepType: string; reasons: string[] }[];
@@ -46,7 +28,7 @@ interface CheckJson {
 describe('npm run eval -- --check (the difficulty check over HTTP, against the stand-in)', () => {
   let standin: Standin;
   const items = parseEvalFile(readFileSync(join(ROOT, FILE), 'utf8'), FILE).items;
-  const routed = items.map(routeItem);
+  const routed = routeFile(items).routed;
   const scoring = { estimateCostUsd: (m: string, i: number, o: number) => estimateCostUsd(m, i, o), checkBelow: THRESHOLD };
 
   before(async () => {
@@ -62,7 +44,7 @@ describe('npm run eval -- --check (the difficulty check over HTTP, against the s
     standin.script.when({ lastUser: /Request: Fix typo/ }, { text: 'This one looks easy to me.' });
     standin.script.fault(faults.overloaded({ retryAfterMs: 1 }), { times: 3, match: { lastUser: /Request: .*data race/ } });
 
-    const run = await runEval({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url }, FILE, '--check', '--threshold', String(THRESHOLD), '--json');
+    const run = await runEvalTool([FILE, '--check', '--threshold', String(THRESHOLD), '--json'], { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url });
     assert.equal(run.status, 0, run.stderr);
     assert.ok(!run.stdout.includes(KEY) && !run.stderr.includes(KEY), 'the key is never printed');
     const out = JSON.parse(run.stdout) as CheckJson;
@@ -103,7 +85,7 @@ describe('npm run eval -- --check (the difficulty check over HTTP, against the s
   });
 
   test('the text report shows both sets of metrics and what the checks cost', async () => {
-    const run = await runEval({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url }, FILE, '--check');
+    const run = await runEvalTool([FILE, '--check'], { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /^router alone\n/);
     assert.match(run.stdout, /\nrouter \+ difficulty check\n/);
@@ -113,7 +95,7 @@ describe('npm run eval -- --check (the difficulty check over HTTP, against the s
 
   test('--check-model sends every check to that model and bills it at that model\'s prices', async () => {
     const model = 'claude-sonnet-4-6';
-    const run = await runEval({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url }, FILE, '--check', '--threshold', String(THRESHOLD), '--check-model', model, '--json');
+    const run = await runEvalTool([FILE, '--check', '--threshold', String(THRESHOLD), '--check-model', model, '--json'], { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url });
     assert.equal(run.status, 0, run.stderr);
     const { check } = JSON.parse(run.stdout) as CheckJson;
     const calls = standin.log.filter((e) => e.path === '/v1/messages');
@@ -129,7 +111,7 @@ describe('npm run eval -- --check (the difficulty check over HTTP, against the s
     const dir = mkdtempSync(join(tmpdir(), 'ladder-eval-'));
     try {
       const recording = join(dir, 'answers.jsonl');
-      const live = await runEval({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url }, FILE, '--check', '--threshold', String(THRESHOLD), '--record', recording, '--json');
+      const live = await runEvalTool([FILE, '--check', '--threshold', String(THRESHOLD), '--record', recording, '--json'], { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url });
       assert.equal(live.status, 0, live.stderr);
       const lines = readFileSync(recording, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; prompt: string; text: string });
       const calls = standin.log.filter((e) => e.path === '/v1/messages');
@@ -138,7 +120,7 @@ describe('npm run eval -- --check (the difficulty check over HTTP, against the s
       assert.ok(lines.every((l) => /^[0-9a-f]{64}$/.test(l.prompt) && l.text.length > 0));
 
       standin.reset();
-      const replay = await runEval({}, FILE, '--check', '--threshold', String(THRESHOLD), '--answers', recording, '--json');
+      const replay = await runEvalTool([FILE, '--check', '--threshold', String(THRESHOLD), '--answers', recording, '--json']);
       assert.equal(replay.status, 0, replay.stderr);
       assert.equal(standin.log.length, 0, 'a replay calls nothing');
       const a = JSON.parse(live.stdout) as CheckJson;
@@ -153,14 +135,14 @@ describe('npm run eval -- --check (the difficulty check over HTTP, against the s
       // An answer recorded for another prompt is not reused: that route keeps the router's tier.
       const stale = lines.map((l, i) => (i === 0 ? { ...l, prompt: '0'.repeat(64) } : l));
       writeFileSync(recording, stale.map((l) => JSON.stringify(l)).join('\n'));
-      const partial = await runEval({}, FILE, '--check', '--threshold', String(THRESHOLD), '--answers', recording, '--json');
+      const partial = await runEvalTool([FILE, '--check', '--threshold', String(THRESHOLD), '--answers', recording, '--json']);
       const c = JSON.parse(partial.stdout) as CheckJson & { check: { unanswered: number } };
       assert.equal(c.check.unanswered, 1);
       const first = routed.find((r) => r.id === lines[0]!.id)!;
       assert.deepEqual(c.items.find((i) => i.id === first.id), { id: first.id, tier: first.tier, confidence: first.confidence, stepType: first.stepType, reasons: first.reasons });
 
       writeFileSync(recording, '{"id": "x", "prompt": "abc", "text": "{}"}\nnot json\n');
-      const bad = await runEval({}, FILE, '--check', '--answers', recording);
+      const bad = await runEvalTool([FILE, '--check', '--answers', recording]);
       assert.equal(bad.status, 2);
       assert.match(bad.stderr, /answers\.jsonl:1: a recorded answer needs "id", "prompt" \(the SHA-256 of the prompt\) and "text"/);
     } finally {
@@ -170,32 +152,32 @@ describe('npm run eval -- --check (the difficulty check over HTTP, against the s
 
   test('a rejected key stops the run with exit 1 and never prints the key', async () => {
     const wrong = 'sk-ant-wrong-key-for-eval-9999';
-    const run = await runEval({ ANTHROPIC_API_KEY: wrong, ANTHROPIC_BASE_URL: standin.url }, FILE, '--check', '--threshold', String(THRESHOLD));
+    const run = await runEvalTool([FILE, '--check', '--threshold', String(THRESHOLD)], { ANTHROPIC_API_KEY: wrong, ANTHROPIC_BASE_URL: standin.url });
     assert.equal(run.status, 1);
     assert.match(run.stderr, /the difficulty check stopped: .*\(auth, HTTP 401\)/);
     assert.ok(!run.stderr.includes(wrong) && !run.stdout.includes(wrong));
   });
 
   test('without a key, or with a bad threshold, it exits 2 before calling anything', async () => {
-    const noKey = await runEval({ ANTHROPIC_BASE_URL: standin.url }, FILE, '--check');
+    const noKey = await runEvalTool([FILE, '--check'], { ANTHROPIC_BASE_URL: standin.url });
     assert.equal(noKey.status, 2);
     assert.match(noKey.stderr, /set ANTHROPIC_API_KEY/);
-    const bad = await runEval({}, FILE, '--check', '--threshold', '1.5');
+    const bad = await runEvalTool([FILE, '--check', '--threshold', '1.5']);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--threshold needs a number from 0 to 1, got 1\.5/);
-    const alone = await runEval({}, FILE, '--threshold', '0.5');
+    const alone = await runEvalTool([FILE, '--threshold', '0.5']);
     assert.equal(alone.status, 2);
     assert.match(alone.stderr, /--threshold only applies with --check/);
-    const unknown = await runEval({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url }, FILE, '--check', '--check-model', 'gpt-4o');
+    const unknown = await runEvalTool([FILE, '--check', '--check-model', 'gpt-4o'], { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url });
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /--check-model needs a model id from the price table, got gpt-4o/);
-    const answersAlone = await runEval({}, FILE, '--answers', 'x.jsonl');
+    const answersAlone = await runEvalTool([FILE, '--answers', 'x.jsonl']);
     assert.equal(answersAlone.status, 2);
     assert.match(answersAlone.stderr, /--answers only applies with --check/);
-    const both = await runEval({}, FILE, '--check', '--answers', 'x.jsonl', '--check-model', 'claude-sonnet-4-6');
+    const both = await runEvalTool([FILE, '--check', '--answers', 'x.jsonl', '--check-model', 'claude-sonnet-4-6']);
     assert.equal(both.status, 2);
     assert.match(both.stderr, /--answers replays a recording: it takes neither --check-model nor --record/);
-    const modelAlone = await runEval({}, FILE, '--check-model', 'claude-sonnet-4-6');
+    const modelAlone = await runEvalTool([FILE, '--check-model', 'claude-sonnet-4-6']);
     assert.equal(modelAlone.status, 2);
     assert.match(modelAlone.stderr, /--check-model only applies with --check/);
     assert.equal(standin.log.length, 0);
@@ -216,7 +198,7 @@ describe('the recorded check answers in fixtures/routing/recorded', () => {
     const sets = readdirSync(fixtures).filter((name) => /^(fresh|unseen|other|adversarial)-[\w-]+\.jsonl$|^editor-[e-k]\.jsonl$/.test(name));
     assert.equal(sets.length, 28);
     const all = sets.flatMap((name) => parseEvalFile(readFileSync(join(fixtures, name), 'utf8'), name).items);
-    const { stats } = await runDifficultyChecks(all, { threshold: 1.01, recorded });
+    const { stats } = await runDifficultyChecks(routeFile(all), { threshold: 1.01, recorded });
     assert.equal(stats.requests, all.length);
     assert.equal(recorded.size, all.length);
     assert.equal(stats.unanswered, 0, 're-record the answers or re-measure the README figures');

@@ -1,38 +1,32 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { estimateCostUsd } from '../../../src/core/pricing/cost';
-import { evaluate, parseEvalFile, routeItem } from '../../../src/core/routing/eval';
+import { evaluate, parseEvalFile, routeFile } from '../../../src/core/routing/eval';
+import { ROOT, runEvalTool } from '../../support/evalTool';
 
-const ROOT = resolve(__dirname, '../../..');
 const FIXTURES = 'test/support/fixtures/routing';
 
-function runEval(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'tools/eval.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
 describe('npm run eval', () => {
-  test('--json prints one object with items and the metrics the core computes', () => {
+  test('--json prints one object with items and the metrics the core computes', async () => {
     const file = join(FIXTURES, 'small.jsonl');
-    const { status, stdout, stderr } = runEval(file, '--json');
+    const { status, stdout, stderr } = await runEvalTool([file, '--json']);
     assert.equal(status, 0, stderr);
     const out = JSON.parse(stdout) as { items: Record<string, unknown>[]; metrics?: Record<string, unknown> };
     const { items } = parseEvalFile(readFileSync(join(ROOT, file), 'utf8'), file);
     assert.equal(out.items.length, items.length);
     for (const item of out.items) assert.deepEqual(Object.keys(item).sort(), ['confidence', 'id', 'reasons', 'stepType', 'tier']);
-    const expected = evaluate(items.map(routeItem), { estimateCostUsd: (m, i, o) => estimateCostUsd(m, i, o) });
+    const expected = evaluate(routeFile(items).routed, { estimateCostUsd: (m, i, o) => estimateCostUsd(m, i, o) });
     assert.deepEqual(out.metrics, JSON.parse(JSON.stringify(expected)));
   });
 
-  test('--misses lists exactly the misrouted requests, then the metrics', () => {
+  test('--misses lists exactly the misrouted requests, then the metrics', async () => {
     const file = join(FIXTURES, 'heldout-p.jsonl');
-    const { status, stdout, stderr } = runEval(file, '--misses');
+    const { status, stdout, stderr } = await runEvalTool([file, '--misses']);
     assert.equal(status, 0, stderr);
     const { items } = parseEvalFile(readFileSync(join(ROOT, file), 'utf8'), file);
-    const wrong = items.map(routeItem).filter((r) => r.tier !== r.expected).map((r) => r.id);
+    const wrong = routeFile(items).routed.filter((r) => r.tier !== r.expected).map((r) => r.id);
     assert.ok(wrong.length > 0, 'the fixture has misses');
     const listed = [...stdout.matchAll(/^([✓✗]) (\S+):/gm)];
     assert.deepEqual(listed.map((m) => m[1]), wrong.map(() => '✗'));
@@ -45,33 +39,33 @@ describe('npm run eval', () => {
     }
     assert.equal([...stdout.matchAll(/^✗ (\S+):.*\n {4}"(.*)"$/gm)].length, wrong.length);
     assert.match(stdout, /^accuracy /m);
-    const both = runEval(file, '--misses', '--verbose');
+    const both = await runEvalTool([file, '--misses', '--verbose']);
     assert.equal(both.status, 2);
     assert.match(both.stderr, /--misses and --verbose are alternatives/);
   });
 
-  test('without labels: items only, no metrics', () => {
-    const { status, stdout } = runEval(join(FIXTURES, 'unlabelled.jsonl'), '--json');
+  test('without labels: items only, no metrics', async () => {
+    const { status, stdout } = await runEvalTool([join(FIXTURES, 'unlabelled.jsonl'), '--json']);
     assert.equal(status, 0);
     const out = JSON.parse(stdout) as Record<string, unknown>;
     assert.equal('metrics' in out, false);
     assert.equal((out.items as unknown[]).length, 2);
   });
 
-  test('a line that is not JSON exits 2 naming file:line', () => {
+  test('a line that is not JSON exits 2 naming file:line', async () => {
     const file = join(FIXTURES, 'malformed.jsonl');
-    const { status, stdout, stderr } = runEval(file, '--verbose');
+    const { status, stdout, stderr } = await runEvalTool([file, '--verbose']);
     assert.equal(status, 2);
     assert.equal(stdout, '');
     assert.match(stderr, new RegExp(`${file.replace(/[.]/g, '\\.')}:3: not valid JSON`));
   });
 
-  test('a line without a request exits 2 naming file:line, and so does a bad option', () => {
+  test('a line without a request exits 2 naming file:line, and so does a bad option', async () => {
     const file = join(FIXTURES, 'noRequest.jsonl');
-    const missing = runEval(file);
+    const missing = await runEvalTool([file]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /noRequest\.jsonl:2: missing "request"/);
-    const badFlag = runEval(file, '--fast');
+    const badFlag = await runEvalTool([file, '--fast']);
     assert.equal(badFlag.status, 2);
     assert.match(badFlag.stderr, /unknown option --fast/);
   });
