@@ -168,6 +168,24 @@ describe('classifier rules adjusted alongside the hazard families', () => {
   ]);
 });
 
+describe('hazards: lifted restrictions, secure comparison and host allow-lists', () => {
+  runTierTable([
+    hazard('lifting an upload restriction', 'Lift the file-size restriction on avatar uploads', 'security.weakenedControl'),
+    hazard('relaxing a parser restriction', 'Relax the nesting restriction in the XML reader for trusted feeds', 'security.weakenedControl'),
+    hazard('dropping the algorithm check on tokens', 'Drop the algorithm check when verifying tokens and rely on the key type', 'security.weakenedControl'),
+    hazard('a secure comparison helper', 'Switch the webhook handler to a secure comparison helper', 'security.hazard'),
+    hazard('a timing-safe function by name', 'use crypto.timingSafeEqual for the signature header', 'security.hazard'),
+    hazard('an allow-list of hosts', 'Only allow loopback hosts to reach the admin port', 'security.hazard'),
+    hazard('a release word as a sentence start', 'Versions 1.x are open to header injection through the redirect helper', 'security.hazard'),
+    hazard('leaking a session cookie', 'The redirect helper leaks session cookies to other hosts', 'security.hazard'),
+    hazard('logging refresh tokens', 'Stop logging refresh tokens in the OAuth debug output', 'security.hazard'),
+    neighbour('tokens a lexer exposes', 'Expose the lexer tokens to syntax plugins'),
+    neighbour('removing a restriction in a lint rule list', 'Remove the max-line-length restriction from the markdown lint rules'),
+    neighbour('allowing a value that is not a host', 'Only allow one trailing comma in the config'),
+    { name: 'a release subject is still release bookkeeping', input: askInput('Version 4.1.0'), tier: 'H', signal: 'labour.release' },
+  ]);
+});
+
 describe('hazards: rule table hygiene', () => {
   test('every rule id is unique and namespaced by its family', () => {
     const ids = HAZARD_RULES.map((r) => r.id);
