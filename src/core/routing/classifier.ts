@@ -2,8 +2,7 @@ import type { RequestCommand, StepType } from '../steps';
 import type { Tier } from '../tiers';
 import { TIERS, TIER_LABELS, compareTiers, maxTier, minTier, tierRank } from '../tiers';
 import { HAZARD_RULES, LOCK_ORDER_SOURCE } from './hazards';
-import { OpeningIndex, openingsOf } from './prefilter';
-import type { Openings } from './prefilter';
+import { PatternFilter, openingsOf } from './prefilter';
 import { combine, favourite, predict } from './wording';
 import type { WordingInput, WordingModel } from './wording';
 import WORDING_MODEL from './wording-model.json';
@@ -583,21 +582,22 @@ const READS_RAW = 3;
  * a dozen shapes (optional gate, unless, on, step...), which made every property read in the
  * rule loop megamorphic; this loop runs 200 times per request.
  */
-interface CompiledRule { rule: TextRule; re: RegExp; gate: RegExp | null; unless: RegExp | null; reads: number; opens: Openings | null }
-let compiled: readonly CompiledRule[] | undefined;
-const openings = new OpeningIndex();
-/** Built on the first classification rather than at load, so extension activation does not pay for it (about 4 ms). */
-function compiledRules(): readonly CompiledRule[] {
-  compiled ??= RULES.map((rule) => ({
-    rule,
-    re: forMatching(rule.re),
-    gate: rule.gate ? forMatching(rule.gate) : null,
-    unless: rule.unless ? forMatching(rule.unless) : null,
-    reads: rule.on === 'raw' ? READS_RAW : rule.on === 'unquoted' ? READS_UNQUOTED : rule.family === 'labour' ? READS_SUBJECT : READS_LOWER,
-    // The subject is the start of the lowercased text, so its openings are among the text's;
-    // the raw text has openings of its own and is always scanned.
-    opens: rule.on === 'raw' ? null : openingsOf(rule.re),
-  }));
+interface CompiledRule { rule: TextRule; re: RegExp; gate: RegExp | null; unless: RegExp | null; reads: number }
+let compiled: { readonly rules: readonly CompiledRule[]; readonly filter: PatternFilter } | undefined;
+/** Built on the first classification rather than at load, so extension activation does not pay for it (about 5 ms). */
+function compiledRules(): { readonly rules: readonly CompiledRule[]; readonly filter: PatternFilter } {
+  compiled ??= {
+    rules: RULES.map((rule) => ({
+      rule,
+      re: forMatching(rule.re),
+      gate: rule.gate ? forMatching(rule.gate) : null,
+      unless: rule.unless ? forMatching(rule.unless) : null,
+      reads: rule.on === 'raw' ? READS_RAW : rule.on === 'unquoted' ? READS_UNQUOTED : rule.family === 'labour' ? READS_SUBJECT : READS_LOWER,
+    })),
+    // The filter indexes the lowercased text. The subject is its start, so its openings are
+    // among the text's; the raw text has openings of its own and is always scanned.
+    filter: new PatternFilter(RULES.map((rule) => (rule.on === 'raw' ? null : openingsOf(rule.re)))),
+  };
   return compiled;
 }
 
@@ -802,13 +802,14 @@ export function classifyByRules(input: ClassifyInput): Classification {
   const newline = lower.indexOf('\n');
   const subject = newline < 0 ? lower : lower.slice(0, newline);
   const hits: Hit[] = [];
-  const rules = compiledRules();
-  openings.index(lower);
+  const { rules, filter } = compiledRules();
+  filter.index(lower);
   // Text with its quotations blanked has openings of its own.
   const quoted = unquoted !== lower;
-  for (const c of rules) {
+  for (let n = 0; n < rules.length; n++) {
+    const c = rules[n]!;
     const target = c.reads === READS_LOWER ? lower : c.reads === READS_SUBJECT ? subject : c.reads === READS_UNQUOTED ? unquoted : raw;
-    if (c.opens !== null && !(quoted && c.reads === READS_UNQUOTED) && !openings.mayMatch(c.opens, target)) continue;
+    if (!(quoted && c.reads === READS_UNQUOTED) && !filter.mayMatch(n, target)) continue;
     if (c.gate !== null && !c.gate.test(target)) continue;
     const m = c.re.exec(target);
     if (m !== null && !(c.unless !== null && c.unless.test(target))) hits.push({ rule: c.rule, match: m[0] });

@@ -304,23 +304,51 @@ export function openingsOf(re: RegExp): Openings | null {
 }
 
 /**
- * The openings present in one text (every run of two to four characters, and which of them
- * start a word), stamped with a generation number so that indexing the next text needs no
- * clearing.
+ * Which of a list of patterns may match a text, all at once: an inverted index from opening
+ * slots to the patterns that have them. Indexing a text walks its own openings (three per
+ * character) and marks the patterns listed under each, stamped with a generation number so
+ * that the next text needs no clearing; a pattern none of whose openings is present stays
+ * unmarked and is not scanned. A pattern without openings (null) is always scanned.
  */
-export class OpeningIndex {
-  private readonly anywhere = new Uint32Array(1 << SLOT_BITS);
-  private readonly wordStart = new Uint32Array(1 << SLOT_BITS);
+export class PatternFilter {
+  /** For each slot, where its entries start in `entries` (compressed sparse rows). */
+  private readonly starts: Uint32Array;
+  /** A pattern's number times two, plus one when the opening must start a word. */
+  private readonly entries: Uint32Array;
+  private readonly anchored: readonly (RegExp | null)[];
+  private readonly always: Uint8Array;
+  private readonly stamps: Uint32Array;
   private generation = 0;
+
+  constructor(patterns: readonly (Openings | null)[]) {
+    const slots = 1 << SLOT_BITS;
+    const counts = new Uint32Array(slots + 1);
+    patterns.forEach((o) => {
+      if (!o) return;
+      for (const slot of o.wordStart) counts[slot + 1]!++;
+      for (const slot of o.anywhere) counts[slot + 1]!++;
+    });
+    for (let k = 1; k <= slots; k++) counts[k]! += counts[k - 1]!;
+    this.starts = counts.slice();
+    this.entries = new Uint32Array(counts[slots]!);
+    patterns.forEach((o, n) => {
+      if (!o) return;
+      for (const slot of o.wordStart) this.entries[counts[slot]!++] = n * 2 + 1;
+      for (const slot of o.anywhere) this.entries[counts[slot]!++] = n * 2;
+    });
+    this.anchored = patterns.map((o) => o?.anchored ?? null);
+    this.always = Uint8Array.from(patterns, (o) => (o ? 0 : 1));
+    this.stamps = new Uint32Array(patterns.length);
+  }
 
   index(text: string): void {
     this.generation++;
     if (this.generation === 0xffffffff) {
-      this.anywhere.fill(0);
-      this.wordStart.fill(0);
+      this.stamps.fill(0);
       this.generation = 1;
     }
     const g = this.generation;
+    const { starts, entries, stamps } = this;
     let prevWord = false;
     for (let p = 0; p + SHORTEST <= text.length; p++) {
       const word = isWordCode(text.charCodeAt(p));
@@ -330,21 +358,21 @@ export class OpeningIndex {
       for (let length = SHORTEST; length <= OPENING && p + length <= text.length; length++) {
         h = step(h, text.charCodeAt(p + length - 1));
         const at = slot(h, length);
-        this.anywhere[at] = g;
-        if (opensWord) this.wordStart[at] = g;
+        for (let k = starts[at]!, end = starts[at + 1]!; k < end; k++) {
+          const e = entries[k]!;
+          if (opensWord || (e & 1) === 0) stamps[e >>> 1] = g;
+        }
       }
     }
   }
 
   /**
-   * False only when no match of a pattern with these openings can be in `text`, which is the
-   * indexed text or a start of it.
+   * False only when pattern `n` cannot match `text`, which is the indexed text or a start of
+   * it (its alternatives anchored at the start of the text are tested on `text` itself).
    */
-  mayMatch(o: Openings, text: string): boolean {
-    if (o.anchored !== null && o.anchored.test(text)) return true;
-    const g = this.generation;
-    for (let k = 0; k < o.wordStart.length; k++) if (this.wordStart[o.wordStart[k]!] === g) return true;
-    for (let k = 0; k < o.anywhere.length; k++) if (this.anywhere[o.anywhere[k]!] === g) return true;
-    return false;
+  mayMatch(n: number, text: string): boolean {
+    if (this.always[n] === 1 || this.stamps[n] === this.generation) return true;
+    const anchored = this.anchored[n];
+    return anchored !== null && anchored !== undefined && anchored.test(text);
   }
 }

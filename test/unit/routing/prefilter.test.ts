@@ -1,17 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RULES } from '../../../src/core/routing/classifier';
-import { OpeningIndex, openingsOf } from '../../../src/core/routing/prefilter';
+import { PatternFilter, openingsOf } from '../../../src/core/routing/prefilter';
 import { labelledRequestTexts } from '../../support/fixtures/routing/builders';
-
-const index = new OpeningIndex();
 
 /** What the prefilter says about `re` on `text`: true (may match), false (cannot), or null (not filtered). */
 function says(re: RegExp, text: string): boolean | null {
   const o = openingsOf(re);
   if (!o) return null;
-  index.index(text);
-  return index.mayMatch(o, text);
+  const filter = new PatternFilter([o]);
+  filter.index(text);
+  return filter.mayMatch(0, text);
 }
 
 /** A small deterministic generator, so a failure names a text that can be replayed. */
@@ -72,12 +71,12 @@ describe('prefilter: which rule patterns cannot match a request', () => {
     const texts = labelledRequestTexts();
     let checked = 0;
     let skipped = 0;
-    for (const rule of RULES) {
-      const o = openingsOf(rule.re);
-      if (!o) continue;
-      for (const text of texts) {
-        index.index(text);
-        const may = index.mayMatch(o, text);
+    // One filter over every rule, as the classifier builds it.
+    const filter = new PatternFilter(RULES.map((rule) => openingsOf(rule.re)));
+    for (const text of texts) {
+      filter.index(text);
+      for (const [n, rule] of RULES.entries()) {
+        const may = filter.mayMatch(n, text);
         if (rule.re.test(text)) {
           assert.ok(may, `${rule.id} matches but was filtered out: ${text}`);
           checked++;
@@ -96,9 +95,9 @@ describe('prefilter: which rule patterns cannot match a request', () => {
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
     const glue = [' ', '', '-', '. ', '\n', '`', ' the ', '_', '/', '(', ': '];
     let matched = 0;
-    for (const rule of RULES) {
-      const o = openingsOf(rule.re);
-      if (!o) continue;
+    const filter = new PatternFilter(RULES.map((rule) => openingsOf(rule.re)));
+    for (const [r, rule] of RULES.entries()) {
+      if (!openingsOf(rule.re)) continue;
       const words = rule.re.source.match(/[a-z][a-z' ]{1,}/gi) ?? [];
       if (words.length === 0) continue;
       for (let k = 0; k < 300; k++) {
@@ -108,8 +107,8 @@ describe('prefilter: which rule patterns cannot match a request', () => {
         text = text.toLowerCase();
         if (!rule.re.test(text)) continue;
         matched++;
-        index.index(text);
-        assert.ok(index.mayMatch(o, text), `${rule.id} matches but was filtered out: ${JSON.stringify(text)}`);
+        filter.index(text);
+        assert.ok(filter.mayMatch(r, text), `${rule.id} matches but was filtered out: ${JSON.stringify(text)}`);
       }
     }
     assert.ok(matched > 2000, `${matched} generated matches`);
