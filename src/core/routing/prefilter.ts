@@ -185,8 +185,6 @@ class Parser {
 const WORD_START = '\u0000';
 /** Past this many openings a pattern is not worth filtering. */
 const MAX_OPENINGS = 4096;
-/** Checking more openings than this costs about as much as scanning a long request. */
-const MAX_CHECKED = 256;
 
 function nullable(node: Node): boolean {
   switch (node.kind) {
@@ -247,12 +245,12 @@ function openingsOfSeq(seq: readonly Node[], limit: number, consumed: number): S
   }
 }
 
-/** Each alternative's openings at up to `limit` characters: fewer where a run of digits would make too many. */
-function openingsOfAlternatives(alts: readonly Node[][], limit: number): Set<string> | null {
+/** Each alternative's openings at up to four characters: fewer where a run of digits would make too many. */
+function openingsOfAlternatives(alts: readonly Node[][]): Set<string> | null {
   const found = new Set<string>();
   for (const alt of alts) {
     let part: Set<string> | null = null;
-    for (let l = limit; l >= SHORTEST && !part; l--) part = openingsOfSeq(alt, l, 0);
+    for (let l = OPENING; l >= SHORTEST && !part; l--) part = openingsOfSeq(alt, l, 0);
     if (!part) return null;
     for (const s of part) found.add(s);
   }
@@ -281,14 +279,7 @@ export function openingsOf(re: RegExp): Openings | null {
   const atTextStart = (nodes: readonly Node[]): boolean => nodes[0]?.kind === 'assert' && nodes[0].textStart === true;
   const anchoredSources = top.filter((a) => atTextStart(a.nodes)).map((a) => a.source);
   const alts = top.filter((a) => !atTextStart(a.nodes)).map((a) => a.nodes);
-  // The longest openings the pattern allows, unless there are so many that checking them costs
-  // more than the scan they would save; then shorter ones, which are fewer.
-  let found: Set<string> | null = null;
-  for (let limit = OPENING; limit >= SHORTEST; limit--) {
-    const here = openingsOfAlternatives(alts, limit);
-    if (here && (here.size <= MAX_CHECKED || !found)) found = here;
-    if (found && found.size <= MAX_CHECKED) break;
-  }
+  const found = openingsOfAlternatives(alts);
   if (!found) return null;
   const wordStart = new Set<number>();
   const anywhere = new Set<number>();
