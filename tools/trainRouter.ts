@@ -13,7 +13,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { estimateCostUsd } from '../src/core/pricing/cost';
-import { applyWordingModel, classifyByRules, readsWording, wordingInputOf } from '../src/core/routing/classifier';
+import { afterRules, classifyByRules, wordingInputOf } from '../src/core/routing/classifier';
 import { classifyInputOf, evaluate, formatMetrics, parseEvalFile, routedItemOf } from '../src/core/routing/eval';
 import type { EvalItem, RoutedItem } from '../src/core/routing/eval';
 import { DENSE_FEATURES, charTerms, featurise, pathTerms, subjectOf, wordTerms } from '../src/core/routing/wording';
@@ -261,7 +261,7 @@ function main(): void {
     return { item, input, rules: classifyByRules(input) };
   });
   score('rules alone', ruled.map((r) => routedItemOf(r.item, r.rules)));
-  score('rules + wording model', ruled.map((r) => routedItemOf(r.item, readsWording(r.input, r.rules) ? applyWordingModel(r.input, r.rules, model) : r.rules)));
+  score('rules + wording model', ruled.map((r) => routedItemOf(r.item, afterRules(r.input, r.rules, model))));
 }
 
 main();

@@ -684,8 +684,16 @@ const DISAGREEMENT_PENALTY = 0.2;
  * the wording model (wording.ts); a command's own prior is the rules' alone.
  */
 export function classifyRequest(input: ClassifyInput): Classification {
-  const rules = classifyByRules(input);
-  const routed = readsWording(input, rules) ? applyWordingModel(input, rules, WORDING_MODEL as WordingModel) : rules;
+  return afterRules(input, classifyByRules(input), WORDING_MODEL as WordingModel);
+}
+
+/**
+ * What follows the rules: the wording model where it reads the request, then the framed-risk
+ * hold. `npm run train-router -- --hold-out` scores a candidate model through this too, so it
+ * measures the pipeline that ships.
+ */
+export function afterRules(input: ClassifyInput, rules: Classification, model: WordingModel): Classification {
+  const routed = readsWording(input, rules) ? applyWordingModel(input, rules, model) : rules;
   return input.command === 'ask' && routed.tier === 'H' && routed.confidence > FRAMED_RISK_CONFIDENCE && routed.signals.includes(RISK_SET_ASIDE) ? checkFramedRisk(routed) : routed;
 }
 

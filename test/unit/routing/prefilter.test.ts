@@ -4,6 +4,8 @@ import { RULES } from '../../../src/core/routing/classifier';
 import { PatternFilter, openingsOf } from '../../../src/core/routing/prefilter';
 import { labelledRequestTexts } from '../../support/fixtures/routing/builders';
 
+const RULE_OPENINGS = RULES.map((rule) => openingsOf(rule.re));
+
 /** What the prefilter says about `re` on `text`: true (may match), false (cannot), or null (not filtered). */
 function says(re: RegExp, text: string): boolean | null {
   const o = openingsOf(re);
@@ -72,7 +74,7 @@ describe('prefilter: which rule patterns cannot match a request', () => {
     let checked = 0;
     let skipped = 0;
     // One filter over every rule, as the classifier builds it.
-    const filter = new PatternFilter(RULES.map((rule) => openingsOf(rule.re)));
+    const filter = new PatternFilter(RULE_OPENINGS);
     for (const text of texts) {
       filter.index(text);
       for (const [n, rule] of RULES.entries()) {
@@ -95,9 +97,9 @@ describe('prefilter: which rule patterns cannot match a request', () => {
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
     const glue = [' ', '', '-', '. ', '\n', '`', ' the ', '_', '/', '(', ': '];
     let matched = 0;
-    const filter = new PatternFilter(RULES.map((rule) => openingsOf(rule.re)));
+    const filter = new PatternFilter(RULE_OPENINGS);
     for (const [r, rule] of RULES.entries()) {
-      if (!openingsOf(rule.re)) continue;
+      if (!RULE_OPENINGS[r]) continue;
       const words = rule.re.source.match(/[a-z][a-z' ]{1,}/gi) ?? [];
       if (words.length === 0) continue;
       for (let k = 0; k < 300; k++) {
