@@ -47,7 +47,7 @@ export interface RecordedAnswer {
 }
 
 /** SHA-256 of the check's system prompt and user message: what a recorded answer answered. */
-export function promptDigest(request: DifficultyRequest): string {
+function promptDigest(request: DifficultyRequest): string {
   return createHash('sha256').update(request.system).update('\n\n').update(request.user).digest('hex');
 }
 

@@ -21,7 +21,7 @@ import type { StepType } from './steps';
  */
 export type PromptTask = StepType | 'difficulty' | 'reviewJudge';
 
-export const TASK_HEADER_PREFIX = 'Ladder task: ';
+const TASK_HEADER_PREFIX = 'Ladder task: ';
 
 export function taskHeader(task: PromptTask): string {
   return `${TASK_HEADER_PREFIX}${task}`;

@@ -7,7 +7,7 @@ import type { Tier } from './tiers';
  */
 
 /** Below this the first pass is unsure enough that judgment should look. */
-export const LOW_CONFIDENCE = 0.6;
+const LOW_CONFIDENCE = 0.6;
 
 /** Why a finding needs judgment, or undefined when the first pass's word is enough. */
 export function escalationReason(finding: Finding): string | undefined {

@@ -57,7 +57,7 @@ export interface Stoppable {
 }
 
 /** The identity a record is deduplicated on: its callId, or for verdicts their whole content. */
-export function recordKey(record: LedgerRecord): string {
+function recordKey(record: LedgerRecord): string {
   if (record.kind === 'verdict') return `verdict\u0000${record.taskId}\u0000${record.callId ?? ''}\u0000${record.verdict}\u0000${record.time}`;
   return record.callId;
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 
-export const RESULT_SCHEME = 'ladder-result';
+const RESULT_SCHEME = 'ladder-result';
 export const PROPOSAL_SCHEME = 'ladder-proposal';
 
 /**

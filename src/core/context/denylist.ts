@@ -7,7 +7,7 @@ import ignore from 'ignore';
  * out too, because a name like that is where people put the real thing. `.env.example` is
  * left out as well: templates are often filled in by accident.
  */
-export const DENYLIST: readonly { readonly pattern: string; readonly why: string }[] = [
+const DENYLIST: readonly { readonly pattern: string; readonly why: string }[] = [
   { pattern: '*.env', why: 'environment file' },
   { pattern: '.env', why: 'environment file' },
   { pattern: '.env.*', why: 'environment file' },
@@ -60,7 +60,7 @@ export const DENYLIST: readonly { readonly pattern: string; readonly why: string
  * installed dependencies (usually git-ignored anyway; listed so a repo without a .gitignore
  * does not drown the file tree).
  */
-export const SKIPPED_FOLDERS: ReadonlyMap<string, 'vcs' | 'dependencies'> = new Map([
+const SKIPPED_FOLDERS: ReadonlyMap<string, 'vcs' | 'dependencies'> = new Map([
   ['.git', 'vcs'],
   ['.hg', 'vcs'],
   ['.svn', 'vcs'],

@@ -151,11 +151,6 @@ export function findSecretLikeStrings(text: string): SecretMatch[] {
   return found.map((f) => ({ kind: f.kind, label: f.label, line: lineOf(f.index) }));
 }
 
-/** True when `text` holds at least one key-like string. */
-export function hasSecretLikeString(text: string): boolean {
-  return findSecretLikeStrings(text).length > 0;
-}
-
 /** "Anthropic API key (line 3), private key (line 10)": safe to show, holds no secret. */
 export function describeSecretMatches(matches: readonly SecretMatch[], limit = 3): string {
   const shown = matches.slice(0, limit).map((m) => `${m.label} (line ${m.line})`);
@@ -179,7 +174,7 @@ export function looksLikeRandomSecret(value: string): boolean {
 }
 
 /** Bits per character of the value's own character distribution. */
-export function shannonEntropy(value: string): number {
+function shannonEntropy(value: string): number {
   const counts = new Map<string, number>();
   for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   let bits = 0;

@@ -71,7 +71,7 @@ export interface WorkspaceIndexOptions {
 }
 
 /** Build and dependency manifests rendered into the context, by file name. */
-export const MANIFEST_NAMES: ReadonlySet<string> = new Set([
+const MANIFEST_NAMES: ReadonlySet<string> = new Set([
   'package.json', 'tsconfig.json', 'jsconfig.json', 'deno.json', 'deno.jsonc',
   'pyproject.toml', 'setup.cfg', 'setup.py', 'requirements.txt', 'Pipfile', 'environment.yml',
   'Cargo.toml', 'go.mod', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'settings.gradle',
@@ -80,7 +80,7 @@ export const MANIFEST_NAMES: ReadonlySet<string> = new Set([
 ]);
 const MANIFEST_SUFFIXES = ['.csproj', '.fsproj'];
 /** Manifests deeper than this many path segments are not rendered (packages/x/package.json is 3). */
-export const MANIFEST_MAX_SEGMENTS = 3;
+const MANIFEST_MAX_SEGMENTS = 3;
 const README = /^readme(?:\.(?:md|markdown|rst|txt|adoc))?$/i;
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;

@@ -78,10 +78,6 @@ export type VerdictRecord = z.infer<typeof VerdictRecord>;
 
 export type LedgerRecord = CallRecord | VerdictRecord;
 
-export function isVerdict(record: LedgerRecord): record is VerdictRecord {
-  return record.kind === 'verdict';
-}
-
 /** Strings that look like an Anthropic key; a record carrying one is refused. */
 const KEY_PATTERN = /sk-ant-[A-Za-z0-9_-]{8,}/;
 
@@ -121,7 +117,7 @@ const FAST_TIERS = new Set(['H', 'S', 'O', 'F']);
 const FAST_OUTCOMES = new Set(['ok', 'escalated', 'fellBack', 'failed', 'cancelled']);
 
 /** The time pattern plus a real calendar date (zod rejects 2026-02-30 too); what CallRecord's `time` accepts. */
-export function isRecordTime(value: unknown): value is string {
+function isRecordTime(value: unknown): value is string {
   if (typeof value !== 'string' || !FAST_TIME.test(value)) return false;
   const day = Number(value.slice(8, 10));
   if (day <= 28) return true;

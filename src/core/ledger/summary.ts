@@ -81,7 +81,7 @@ export interface SummaryOptions {
 }
 
 /** The UTC calendar day of an ISO timestamp. */
-export function utcDay(time: string): string {
+function utcDay(time: string): string {
   return time.slice(0, 10);
 }
 

@@ -119,7 +119,7 @@ const HAIKU_5_5_LONG = card({ input: 0.5, write5m: 0.625, write1h: 1, read: 0.05
 const HAIKU_4_5 = card({ input: 1, write5m: 1.25, write1h: 2, read: 0.1, output: 5, batchIn: 0.5, batchOut: 2.5 });
 
 /** The Haiku 5.5 long-prompt boundary: 100,000 prompt tokens is still the base tier. */
-export const HAIKU_5_5_LONG_PROMPT_ABOVE = 100_000;
+const HAIKU_5_5_LONG_PROMPT_ABOVE = 100_000;
 
 /**
  * The built-in table. Covers every id in SDK 1.12.0's `Model` type plus the retired
@@ -156,10 +156,10 @@ export const PRICE_TABLE: PriceTable = {
 export const DEFAULT_OPUS_BASELINE_MODEL = 'claude-opus-4-8';
 
 /** The table goes stale this many days after its `asOf`. */
-export const STALE_TABLE_DAYS = 120;
+const STALE_TABLE_DAYS = 120;
 
 /** The setting that holds per-model price overrides. */
-export const OVERRIDES_SETTING = 'ladder.pricing.overrides';
+const OVERRIDES_SETTING = 'ladder.pricing.overrides';
 
 const DAY_MS = 86_400_000;
 
@@ -299,7 +299,7 @@ function lineOf(model: string): string {
 }
 
 /** Formats µ$/MTok as a plain $/MTok figure for messages (no trailing zeros). */
-export function microsToUsdText(micros: MicrosPerMTok): string {
+function microsToUsdText(micros: MicrosPerMTok): string {
   return String(micros / MICROS_PER_USD);
 }
 
@@ -313,7 +313,7 @@ const UsdRate = z.number().finite().nonnegative().max(1000).refine((value) => {
  * follow the standard multipliers from the overridden input/output (5m 1.25×, 1h 2×,
  * read = the row's multiplier, or 0.1× for a new model; batch 0.5×).
  */
-export const PriceOverride = z.strictObject({
+const PriceOverride = z.strictObject({
   input: UsdRate.optional(),
   output: UsdRate.optional(),
   cacheWrite5m: UsdRate.optional(),
@@ -322,7 +322,7 @@ export const PriceOverride = z.strictObject({
   batchInput: UsdRate.optional(),
   batchOutput: UsdRate.optional(),
 });
-export type PriceOverride = z.infer<typeof PriceOverride>;
+type PriceOverride = z.infer<typeof PriceOverride>;
 
 /**
  * Validates the `ladder.pricing.overrides` setting (`{ [modelId]: PriceOverride }`). A bad

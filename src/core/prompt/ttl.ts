@@ -20,8 +20,8 @@ export type TtlSetting = CacheTtl | 'auto';
 export const TTL_MS: Readonly<Record<CacheTtl, number>> = { '5m': 5 * 60_000, '1h': 60 * 60_000 };
 
 /** Write multipliers on the base input price (anthropic-api.md §3). */
-export const CACHE_WRITE_MULTIPLIER: Readonly<Record<CacheTtl, number>> = { '5m': 1.25, '1h': 2 };
-export const DEFAULT_CACHE_READ_MULTIPLIER = 0.1;
+const CACHE_WRITE_MULTIPLIER: Readonly<Record<CacheTtl, number>> = { '5m': 1.25, '1h': 2 };
+const DEFAULT_CACHE_READ_MULTIPLIER = 0.1;
 
 /** How many recent gaps the rule looks at. */
 export const TTL_WINDOW = 10;

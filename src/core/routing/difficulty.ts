@@ -35,7 +35,7 @@ export function difficultySettingOf(settings: Settings): DifficultySetting {
 }
 
 /** The answer is one short JSON object; this leaves room for a wordy reason. */
-export const DIFFICULTY_MAX_TOKENS = 200;
+const DIFFICULTY_MAX_TOKENS = 200;
 export const MIN_ANSWER_CONFIDENCE = 0.5;
 /** Long requests are cut: the check is meant to stay a few hundred tokens. */
 export const MAX_REQUEST_CHARS = 2000;

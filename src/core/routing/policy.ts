@@ -22,7 +22,7 @@ export const DEFAULT_LADDER: Readonly<Record<Tier, string>> = {
   F: 'claude-fable-5',
 };
 
-export const DEFAULT_MAX_ESCALATIONS = 2;
+const DEFAULT_MAX_ESCALATIONS = 2;
 
 /** From the cost issue's budget tracker. */
 export interface BudgetState {

@@ -92,7 +92,7 @@ const SPACE = /\s+/;
  * rules already read the body for hazards; reading it here too would double the classifier's
  * time on long requests for evidence the model was never trained on.
  */
-export const SUBJECT_SPAN = 120;
+const SUBJECT_SPAN = 120;
 
 /** The part of the lower-cased text the model reads. */
 export function subjectOf(lower: string): string {

@@ -6,7 +6,7 @@ import { checkEditAnswer } from '../../core/task/checks';
 import { TIER_LABELS } from '../../core/tiers';
 
 /** `src/orders.ts` → `src/orders.test.ts`; `app.py` → `test_app.py`. */
-export function testFileFor(uri: vscode.Uri, languageId: string): vscode.Uri {
+function testFileFor(uri: vscode.Uri, languageId: string): vscode.Uri {
   const name = uri.path.split('/').pop() ?? 'code';
   const dot = name.lastIndexOf('.');
   const stem = dot > 0 ? name.slice(0, dot) : name;
