@@ -85,7 +85,8 @@ export interface ParseResult {
 export function parseEvalFile(text: string, fileName: string): ParseResult {
   const items: EvalItem[] = [];
   const errors: string[] = [];
-  const lines = text.split(/\r?\n/);
+  // A UTF-8 byte-order mark (Windows editors write one) is not part of the first line's JSON.
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const seen = new Set<string>();
   lines.forEach((line, index) => {
     const where = `${fileName}:${index + 1}`;

@@ -101,6 +101,12 @@ describe('parseEvalFile', () => {
     assert.equal(items[0]?.files, null);
   });
 
+  test('a Windows-saved file (byte-order mark, CRLF) reads like any other', () => {
+    const { items, errors } = parseEvalFile('\uFEFF{"id": "a", "request": "rename foo", "tier": "H"}\r\n\r\n{"request": "b"}\r\n', 'w.jsonl');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(items.map((i) => [i.id, i.request]), [['a', 'rename foo'], ['line-3', 'b']]);
+  });
+
   test('names file:line and the problem for each bad line', () => {
     const text = ['{"request": "ok"}', 'not json', '[1]', '{"id": "x"}', '{"request": "y", "tier": "Z"}',
       '{"request": "y", "files": -1}', '{"request": "y", "paths": "a"}', '{"id": "d", "request": "a"}', '{"id": "d", "request": "b"}'].join('\n');
