@@ -48,6 +48,27 @@ describe('classifier: alarming words on trivial work are not over-routed', () =>
   ]);
 });
 
+describe('classifier: "bump" is a version bump only when it is the request\'s own verb', () => {
+  // A counter bumped inside an interrupt handler, or "bump it" for a value the request just
+  // named, is the mechanism under discussion, not a dependency change.
+  runTable([
+    { name: 'a polite lead-in', input: askInput('can you bump lodash'), tier: 'H', signal: 'labour.bump' },
+    { name: 'past tense at the start', input: askInput('Bumped pyyaml'), tier: 'H', signal: 'labour.bump' },
+    { name: 'a version bump named as a noun', input: askInput('Pre-3.2.0rc1 version bump'), tier: 'H', signal: 'labour.bump' },
+    { name: 'dependencies bumped', input: askInput('deps bumped'), tier: 'H', signal: 'labour.bump' },
+  ]);
+  for (const text of [
+    'the frame counter is a u16 bumped in the vsync interrupt and read by the render thread; make the handoff safe',
+    'cache the cart total and bump it after the payment webhook lands instead of recounting',
+  ]) {
+    test(text, () => {
+      const result = classifyByRules(askInput(text));
+      assert.ok(!result.signals.includes('labour.bump'), result.signals.join(', '));
+      assert.notEqual(result.tier, 'H', result.reasons.join(' | '));
+    });
+  }
+});
+
 describe('classifier: risk words in their everyday sense are not judgment', () => {
   const everyday = [
     'Improve naming consistency in the settings page',
