@@ -148,6 +148,8 @@ describe('classifier: hazards described in plain words', () => {
     { name: 'a job run by several pods at once', input: askInput('make sure the nightly job is fine running on 4 pods at the same time'), tier: 'O', signal: 'concurrency.hazard' },
     { name: 'designing a model', input: askInput('design the permissions model for teams'), tier: 'O', signal: 'architecture.design' },
     { name: 'planning a framework move', input: askInput('plan the move from Vue 2 to Vue 3'), tier: 'O', signal: 'architecture.design' },
+    { name: 'planning a move between tools, mid-sentence', input: askInput('how should we plan porting the billing jobs from cron to temporal'), tier: 'O', signal: 'architecture.design' },
+    { name: 'a move stated, then "plan it so"', input: askInput('switching the fleet to systemd timers. plan it so old and new never run the same job'), tier: 'O', signal: 'architecture.design' },
     { name: 'how would you structure it', input: askInput('how would you structure this service into modules?'), tier: 'O', signal: 'architecture.design' },
     { name: 'a choice between two designs', input: askInput('should the cache be in-process or redis?'), tier: 'O', signal: 'architecture.design' },
     { name: 'a figure that regressed', input: askInput('memory usage doubled after the last release'), tier: 'O', signal: 'rootCause.ambiguous' },
