@@ -418,6 +418,12 @@ const GUARD_VERB = /\b(reject\w*|verif(y|ies|ied|ication)|deny|denies|denied|dis
 const VERSION_CHANGE = /\bv?(\d+)(?:\.\d+)+\s*(?:to|=>|->|→)\s*(?:[a-z][\w.-]* )?v?(\d+)(?:\.\d+)*/;
 /** Areas where a concurrency slip cannot corrupt program state. */
 const LOW_STAKES_SCOPE = /^(metrics|stats|statistics|telemetry|logging|log|trace|tracing|debug|tests?|ci|examples?|bench\w*|docs?)(\([^)]*\))?:|\b(metrics|statistics|telemetry)\b/;
+/**
+ * A report that an upgrade broke something ("Upgrade of X from 6.2 to 6.3 results in crashing
+ * replicas", "after upgrading to 2.0 the app crashes"): the bump is the bug's setting, not the
+ * task. Only finite verbs count, so "bump X to fix a crash" stays a bump.
+ */
+const BROKEN_BY_UPGRADE = /\b(upgrad|updat|bump|migrat)\w*\b(?:[^.\n]|(?<=\d)\.(?=\d)){0,60}?\b(results? in|resulted in|caus(es|ed)|breaks|broke|crash(es|ed)|(?<!(do|does|did|wo|ca)(n'?t| not) )fail(s|ed)?|panic(s|ked)|no longer|stopped|throws|threw|hangs|hung)\b/;
 /** A consequence clause keeps risk alive behind a typo/format/docs frame. */
 const CONSEQUENCE = /\b(allow(s|ed|ing)?|enabl(e|es|ed|ing)|bypass\w*|leak\w*|expos\w*|lead(s)? to|led to|result(s|ed)? in|caus(e|es|ed|ing)|permit\w*|let (an? )?attackers?)\b/;
 /** Words that show something is being changed or repaired rather than added. */
@@ -826,6 +832,8 @@ export function classifyByRules(input: ClassifyInput): Classification {
     const m = c.re.exec(target);
     if (m !== null && !(c.unless !== null && c.unless.test(target))) hits.push({ rule: c.rule, match: m[0] });
   }
+  const bump = hits.findIndex((h) => h.rule.id === 'labour.bump');
+  if (bump >= 0 && BROKEN_BY_UPGRADE.test(subject)) hits.splice(bump, 1);
   if (facts.docsOnly) hits.push({ rule: DOCS_ONLY, match: '' });
   if (facts.configOnly) hits.push({ rule: CONFIG_ONLY, match: '' });
   if (facts.examplesOnly) hits.push({ rule: EXAMPLES_ONLY, match: '' });

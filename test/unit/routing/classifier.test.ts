@@ -48,7 +48,7 @@ describe('classifier: alarming words on trivial work are not over-routed', () =>
   ]);
 });
 
-describe('classifier: "bump" is a version bump only when it is the request\'s own verb', () => {
+describe('classifier: "bump" is a version bump only when it is the request\'s own task', () => {
   // A counter bumped inside an interrupt handler, or "bump it" for a value the request just
   // named, is the mechanism under discussion, not a dependency change.
   runTable([
@@ -56,10 +56,16 @@ describe('classifier: "bump" is a version bump only when it is the request\'s ow
     { name: 'past tense at the start', input: askInput('Bumped pyyaml'), tier: 'H', signal: 'labour.bump' },
     { name: 'a version bump named as a noun', input: askInput('Pre-3.2.0rc1 version bump'), tier: 'H', signal: 'labour.bump' },
     { name: 'dependencies bumped', input: askInput('deps bumped'), tier: 'H', signal: 'labour.bump' },
+    { name: 'a bump that fixes a crash is still a bump', input: askInput('bump serde_yaml to fix a crash on empty documents'), tier: 'H', signal: 'labour.bump' },
+    { name: "a bump so tests don't fail", input: askInput("Bump pytest so the suite doesn't fail on 3.13"), tier: 'H', signal: 'labour.bump' },
   ]);
   for (const text of [
     'the frame counter is a u16 bumped in the vsync interrupt and read by the render thread; make the handoff safe',
     'cache the cart total and bump it after the payment webhook lands instead of recounting',
+    // A report that an upgrade broke something: the bump is the bug's setting, not the task.
+    'after upgrading webpack to 5.90 the dev server crashes on the first reload',
+    'Update of the grpc client from 1.58 to 1.60 results in dropped streams',
+    'bumping sqlalchemy to 2.0.25 breaks the nightly export',
   ]) {
     test(text, () => {
       const result = classifyByRules(askInput(text));
