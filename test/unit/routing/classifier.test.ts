@@ -306,6 +306,13 @@ describe('classifier: a routine frame that sets a risk word aside is checked', (
       assert.match(result.reasons.at(-1)!, /for the difficulty check/);
     });
   }
+  test('labour read from size alone is checked too', () => {
+    const result = classifyRequest(askInput('HEAP_ prefixes for the arena helpers', { files: 28, linesChanged: 1100 }));
+    assert.equal(result.tier, 'H', result.reasons.join(' | '));
+    assert.ok(result.signals.includes('size.sweep'), result.signals.join(', '));
+    assert.ok(shouldCheckDifficulty(result, DEFAULT_DIFFICULTY_SETTING), `confidence ${result.confidence}`);
+    assert.match(result.reasons.at(-1)!, /size alone.*difficulty check/);
+  });
   test('an explicit command states its own frame and keeps its confidence', () => {
     const result = classifyRequest(commandInput('tidy', 'journal: skip the fsync after the segment rename'));
     assert.ok(!result.reasons.some((r) => /for the difficulty check/.test(r)), result.reasons.join(' | '));
