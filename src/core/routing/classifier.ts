@@ -303,6 +303,8 @@ export const RULES: readonly TextRule[] = [
   { id: 'labour.typesScope', family: 'labour', strength: 3, sweep: true, step: 'boilerplate', says: 'a type-declarations-only change ("$0")',
     re: /^types?(\([^)]*\))?!?:|^\w+\((types?|typings?|dts)[/)]/ },
   { id: 'labour.types', family: 'labour', strength: 2, sweep: true, step: 'boilerplate', says: 'type declarations only ("$0")',
+    // "typing/logic", "types and behaviour": the change is not to declarations only.
+    unless: /\b(logic|behaviou?r|semantics|runtime checks?)\b/,
     re: /\btype[- ]?(hints?|hinting|annotations?|definitions?|declarations?|stubs?)\b|\b(trait|impl|generic|type) bounds?\b|\btypings?\b|\.d\.ts\b|\bexport\w* (the )?\w+ types?\b|\badd (missing |ts |typescript |python )?types?\b|\b(return|parameter|argument|generic) types?\b|\bpy\.typed\b/ },
   { id: 'labour.dropSupport', family: 'labour', strength: 2, sweep: true, frame: 'absolute', step: 'refactor', says: 'drops support for an old version ("$0")',
     re: /\bdrop(s|ped|ping)? (support for )?(python|py|node(\.?js)?|go|rust|java|php|ruby|ie|internet explorer|windows xp)\s*v?\d|\bdrop(s|ped|ping)? support for [`'"]?[\w.-]+[`'"]? ?(<=?|older than|before|below|prior to) ?v?\d|\bremov\w* (the )?([\w.-]+ ){0,2}(compat\w*( code| shims?| layer)?|polyfills?|shims?)\b/ },

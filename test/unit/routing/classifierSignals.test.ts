@@ -88,6 +88,8 @@ describe('signals: labour rules fire on labour, not on behaviour', () => {
     { name: 'tabs to spaces', input: askInput('Convert tabs to spaces'), tier: 'H' },
     { name: 'a default port', input: askInput('Change the default port to 3000'), tier: 'H' },
     { name: 'typing marker', input: askInput('Add py.typed marker file'), tier: 'H' },
+    { name: 'type hints alone', input: askInput('Add type hints to the retry helpers'), tier: 'H' },
+    { name: 'types together with logic are not declarations only', input: askInput('Tighten typing/logic for the `retry` options merge'), not: 'H' },
     { name: 'an HTTP status is behaviour, not an argument check', input: askInput('get_json raises a 415 error if the content type is wrong'), tier: 'S' },
     { name: 'an argument check', input: askInput('send_file raises TypeError for a missing name'), tier: 'H' },
     { name: 'example-only change', input: askInput('examples: add a websocket chat example', { files: 2, linesChanged: 90, paths: ['examples/chat/main.rs', 'examples/Cargo.toml'] }), tier: 'H' },
