@@ -293,7 +293,7 @@ export const RULES: readonly TextRule[] = [
   { id: 'labour.deadCode', family: 'labour', strength: 3, sweep: true, step: 'refactor', says: 'removes dead code ("$0")',
     re: /\b(remov\w*|trim\w*|delet\w*|drop\w*|prun\w*|strip\w*|clean\w*( up)?|get rid of)\b[^.\n]{0,20}\b(dead|unused|unreachable|obsolete|leftover|commented[- ]out|redundant|duplicated?) (code|imports?|variables?|functions?|methods?|files?|dependenc\w+|parameters?|params?|args?|arguments?|constants?|types?|fields?|css|styles?|branches?|checks?|tests?|test cases?)\b|\bremov\w* (unused|dead)\b|\b(remov|delet|strip|drop|clean)\w*( up)? (the |all |these |any |stray )?(console\.logs?|console\.log\(\)s|print(ln)?(\(\))?s|debug (prints?|logs?|statements?|output)|printfs)\b|\b(remov|delet)\w* (the )?[\w.-]+\.(rb|py|js|sh|pl|tcl|bat|ps1) (script|file)\b/ },
   { id: 'labour.move', family: 'labour', strength: 2, sweep: true, step: 'refactor', says: 'moves code or files ("$0")',
-    re: /\bmov(e|ed|es|ing)\b[^.\n]{0,60}\b(to|into|under|out of)\b|\brelocat\w+|\breorganiz\w* (the )?(files|folders|directories|imports|modules)\b/ },
+    re: /\bmov(e|ed|es|ing)\b(?![^.\n]{0,60}\bout of\b)[^.\n]{0,60}\b(to|into|under)\b|\brelocat\w+|\breorganiz\w* (the )?(files|folders|directories|imports|modules)\b/ },
   { id: 'labour.swap', family: 'labour', strength: 2, sweep: true, step: 'refactor', says: 'a mechanical substitution ("$0")',
     // Swapping how state is shared between threads or tasks changes semantics, not spelling.
     unless: /\b(threading\.local|thread[- ]?locals?|contextvars?|context[- ]locals?|greenlets?)\b/,

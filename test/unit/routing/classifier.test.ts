@@ -19,6 +19,7 @@ describe('classifier: labour stays cheap', () => {
     { name: 'typo in a guide', input: askInput('Fix typo in the installation guide'), tier: 'H', step: 'docs' },
     { name: 'rename across the codebase (large is not hard)', input: askInput('Rename `userId` to `accountId` across the codebase', { files: 60, linesChanged: 900 }), tier: 'H', step: 'rename' },
     { name: 'mass file move', input: askInput('Move all request handlers into src/handlers/', { files: 40, linesChanged: 3000 }), tier: 'H' },
+    { name: 'a file moved under a folder', input: askInput('move the fixtures under tests/data'), tier: 'H' },
     { name: 'formatter run over everything', input: askInput('Reformat everything with prettier', { files: 120, linesChanged: 5000 }), tier: 'H', step: 'format' },
     { name: 'regenerated stubs', input: askInput('Regenerate the protobuf stubs', { files: 25, linesChanged: 4000 }), tier: 'H' },
     { name: 'trait boilerplate', input: askInput('impl `Display` and `Debug` for `ParseError`'), tier: 'H', step: 'boilerplate' },
@@ -73,6 +74,13 @@ describe('classifier: "bump" is a version bump only when it is the request\'s ow
       assert.notEqual(result.tier, 'H', result.reasons.join(' | '));
     });
   }
+});
+
+describe('classifier: taking logic out of a unit is an extraction, not a file move', () => {
+  runTable([
+    { name: 'out of a component into a hook', input: askInput('move the polling out of this component into a hook'), tier: 'S' },
+    { name: 'a value moved out of a slot', input: askInput('sched: move the waker out of the `parked` slot before notifying'), not: 'H' },
+  ]);
 });
 
 describe('classifier: risk words in their everyday sense are not judgment', () => {
