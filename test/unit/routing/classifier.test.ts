@@ -76,9 +76,12 @@ describe('classifier: "bump" is a version bump only when it is the request\'s ow
   }
 });
 
-describe('classifier: taking logic out of a unit is an extraction, not a file move', () => {
+describe('classifier: a move that is not a file move', () => {
   runTable([
     { name: 'out of a component into a hook', input: askInput('move the polling out of this component into a hook'), tier: 'S' },
+    { name: 'work moved to another thread', input: askInput('move the thumbnail decoding to a worker thread'), not: 'H' },
+    { name: 'data moved to another store', input: askInput('move the audit events from MySQL to ClickHouse'), not: 'H' },
+    { name: 'tenants moved to their own database', input: askInput('move the largest customers to a dedicated database'), not: 'H' },
     { name: 'a value moved out of a slot', input: askInput('sched: move the waker out of the `parked` slot before notifying'), not: 'H' },
   ]);
 });
