@@ -103,7 +103,7 @@ const OTHER_FLOORS: Readonly<Record<string, Floor>> = {
   'other-v.jsonl': { accuracy: 0.75, underRouting: 0.17, severe: 0 },
   'other-w.jsonl': { accuracy: 0.70, underRouting: 0.22, severe: 2 },
   'other-x.jsonl': { accuracy: 0.73, underRouting: 0.11, severe: 1 },
-  'other-y.jsonl': { accuracy: 0.68, underRouting: 0.16, severe: 1 },
+  'other-y.jsonl': { accuracy: 0.68, underRouting: 0.16, severe: 0 },
   'unseen-za.jsonl': { accuracy: 0.74, underRouting: 0.14, severe: 1 },
   'unseen-zb.jsonl': { accuracy: 0.65, underRouting: 0.15, severe: 1 },
   'unseen-zd.jsonl': { accuracy: 0.68, underRouting: 0.20, severe: 2 },
@@ -127,10 +127,10 @@ describe('router on sets it was never tuned or trained on', () => {
 // they had.
 const FRESH_FLOORS: Readonly<Record<string, Floor>> = {
   'fresh-t.jsonl': { accuracy: 0.74, underRouting: 0.14 },
-  'fresh-u.jsonl': { accuracy: 0.63, underRouting: 0.10, severe: 2 },
+  'fresh-u.jsonl': { accuracy: 0.63, underRouting: 0.10, severe: 1 },
   'fresh-v.jsonl': { accuracy: 0.67, underRouting: 0.08 },
   'fresh-w.jsonl': { accuracy: 0.71, underRouting: 0.19 },
-  'fresh-x.jsonl': { accuracy: 0.64, underRouting: 0.15, severe: 4 },
+  'fresh-x.jsonl': { accuracy: 0.64, underRouting: 0.15, severe: 1 },
   'fresh-y.jsonl': { accuracy: 0.70, underRouting: 0.05 },
 };
 
@@ -159,11 +159,11 @@ const EDITOR_FLOORS: Readonly<Record<string, Floor>> = {
   // more severe misses than today.
   'editor-e.jsonl': { accuracy: 0.77, underRouting: 0.14, severe: 2 },
   'editor-f.jsonl': { accuracy: 0.82, underRouting: 0.09 },
-  'editor-g.jsonl': { accuracy: 0.64, underRouting: 0.15, severe: 4 },
-  'editor-h.jsonl': { accuracy: 0.76, underRouting: 0.14, severe: 3 },
+  'editor-g.jsonl': { accuracy: 0.64, underRouting: 0.15, severe: 3 },
+  'editor-h.jsonl': { accuracy: 0.76, underRouting: 0.14, severe: 2 },
   'editor-i.jsonl': { accuracy: 0.73, underRouting: 0.13, severe: 1 },
-  'editor-j.jsonl': { accuracy: 0.69, underRouting: 0.15, severe: 2 },
-  'editor-k.jsonl': { accuracy: 0.63, underRouting: 0.16, severe: 1 },
+  'editor-j.jsonl': { accuracy: 0.69, underRouting: 0.15, severe: 0 },
+  'editor-k.jsonl': { accuracy: 0.63, underRouting: 0.16, severe: 0 },
 };
 
 describe('router on editor asks', () => {
@@ -181,12 +181,12 @@ const ADVERSARIAL_FLOORS: Readonly<Record<string, Floor>> = {
   // after those families without being read (64.4% → 67.5%, 9 → 7 severe; 67.5% → 70.0%,
   // 12 → 10 severe); a third round of families was then written against them. Floors: today's
   // figures less two points.
-  'adversarial-b.jsonl': { accuracy: 0.77, underRouting: 0.16, severe: 2 },
+  'adversarial-b.jsonl': { accuracy: 0.77, underRouting: 0.16, severe: 1 },
   'adversarial-c.jsonl': { accuracy: 0.81, underRouting: 0.12, severe: 5 },
   // adversarial-d is the holdout for all three rounds, never read: 56.9% before them and 61.3%
   // after (17 → 16 severe). Risky work described in innocent words is mostly knowledge that
   // surface rules do not carry; that is what the difficulty check is for.
-  'adversarial-d.jsonl': { accuracy: 0.59, underRouting: 0.31, severe: 16 },
+  'adversarial-d.jsonl': { accuracy: 0.59, underRouting: 0.31, severe: 15 },
 };
 
 describe('router on adversarial phrasing', () => {
