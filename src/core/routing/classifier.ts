@@ -325,8 +325,8 @@ export const RULES: readonly TextRule[] = [
   { id: 'labour.deprecation', family: 'labour', strength: 3, frame: 'soft', step: 'boilerplate', says: 'a deprecation ("$0")',
     re: /^([\w-]+(\([^)]*\))?!?: )?deprecat(e|es|ed|ing)\b|\bdeprecation ?(warnings?|messages?|notices?)\b|\bdeprecationwarning\b/ },
   { id: 'labour.logging', family: 'labour', strength: 2, step: 'boilerplate', says: 'logging or message text ("$0")',
-    gate: /log|print|messag|help|usage|debug|deprecat|verbose|field|counter|stat|warning/,
-    re: /\b(log|logs|logged|logging|print|prints|printed|printing)\b[^.\n]{0,40}\b(message|to the log|to stderr|to stdout|warning|sha|name|id|details?|path|value)\b|\bto the log\b|\b(add|improv|better|clearer|more helpful|updat|reword)\w* (the |an |a )?(error |log |warning |debug |exception )?messages?\b|\bdebug (output|logging|print\w*)\b|\badd\w* (more |some |debug |trace )?(logging|log (lines?|statements?|messages?))\b|\b(add|emit|print|show)\w* (an? )?deprecation (warnings?|notices?|messages?)\b|\bverbose (output|logging|mode)\b|\b(help|usage) (text|messages?|output|strings?)\b|\b(add|adds|added|updat\w*|improv\w*|fix\w*)\b (the )?(cli )?help (about|for|on|text)\b|\bwarning\b[^.\n]{0,40}\b(is |are )?(always |now )?(shown|printed|displayed|logged|emitted)\b|\badd\w* (an? |the )?(new )?(info |stats? |metrics? )?(fields?|counters?|stats?) (for|to|with|of)\b/ },
+    gate: /log|print|messag|help|usage|debug|deprecat|verbose|field|counter|stat|warning|translat/,
+    re: /\btranslat\w* (the |these |this |all |our )?(error |log |warning |ui |user-facing |status )?(messages?|strings?|labels?|texts?)\b|\b(log|logs|logged|logging|print|prints|printed|printing)\b[^.\n]{0,40}\b(message|to the log|to stderr|to stdout|warning|sha|name|id|details?|path|value)\b|\bto the log\b|\b(add|improv|better|clearer|more helpful|updat|reword)\w* (the |an |a )?(error |log |warning |debug |exception )?messages?\b|\bdebug (output|logging|print\w*)\b|\badd\w* (more |some |debug |trace )?(logging|log (lines?|statements?|messages?))\b|\b(add|emit|print|show)\w* (an? )?deprecation (warnings?|notices?|messages?)\b|\bverbose (output|logging|mode)\b|\b(help|usage) (text|messages?|output|strings?)\b|\b(add|adds|added|updat\w*|improv\w*|fix\w*)\b (the )?(cli )?help (about|for|on|text)\b|\bwarning\b[^.\n]{0,40}\b(is |are )?(always |now )?(shown|printed|displayed|logged|emitted)\b|\badd\w* (an? |the )?(new )?(info |stats? |metrics? )?(fields?|counters?|stats?) (for|to|with|of)\b/ },
   { id: 'labour.warning', family: 'labour', strength: 2, step: 'fix', says: 'silences a compiler or lint warning ("$0")',
     // A mismatch warning reports wrong output (server and client disagree), not a lint.
     unless: /\bmismatch\w*/,
@@ -536,7 +536,7 @@ const SNIPPET: Rule = { id: 'labour.snippet', family: 'labour', strength: 3, ste
  * async/await") is a one-module change in a clear frame: execute, with the confidence of a
  * specific signal, unless a risk rule says otherwise. Simplifying stays labour.
  */
-const SELECTION_REWORK = /\b(refactor|rewrite|restructure|convert|modernize|optimi[sz]e|improve)\b (this|these|the selected|the following|my)\b/;
+const SELECTION_REWORK = /\b(refactor|rewrite|restructure|convert|port|modernize|optimi[sz]e|improve)\b (this|these|the selected|the following|my)\b|\btranslate (this|these|the selected|the following|my)\b[^.\n]{0,40}\b(to|into) (python|typescript|javascript|js|ts|rust|go|golang|java|kotlin|swift|c\+\+|c#|ruby|php|scala|elixir|lua|dart|haskell|c|sql|bash|powershell)\b/;
 const SELECTION_MAX_LINES = 300;
 const SELECTION: Rule = { id: 'execute.selectionRework', family: 'execute', strength: 3, step: 'refactor', says: 'reworks the selected code ("$0"): a one-module change in a clear frame' };
 const SWEEP: Rule = { id: 'size.sweep', family: 'labour', strength: 1, sweep: true, step: 'refactor', says: 'touches many files with no feature, fix or risk wording: a mechanical sweep' };
