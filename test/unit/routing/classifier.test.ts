@@ -124,6 +124,8 @@ describe('classifier: execute work inside a clear frame', () => {
 describe('classifier: risk behind innocent wording goes to judgment', () => {
   runTable([
     { name: 'timing-safe comparison', input: askInput('Compare API tokens with a constant-time function'), tier: 'O' },
+    { name: 'a verification step named', input: askInput('the webhook certificate validation here seems too lenient, take a look'), tier: 'O', signal: 'security.domain' },
+    { name: 'token verification asked about', input: askInput('can you go over our token verification'), tier: 'O', signal: 'security.domain' },
     { name: 'symlink escaping a root', input: askInput("Don't follow symlinks that point outside the upload root"), tier: 'O' },
     { name: 'broken object-level authorization', input: askInput("Users can delete other users' comments"), tier: 'O', mentions: /security/ },
     { name: 'missing output escaping', input: askInput("Render the user's display name in the page title without escaping"), tier: 'O' },
