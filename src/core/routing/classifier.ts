@@ -536,7 +536,7 @@ const SNIPPET: Rule = { id: 'labour.snippet', family: 'labour', strength: 3, ste
  * async/await") is a one-module change in a clear frame: execute, with the confidence of a
  * specific signal, unless a risk rule says otherwise. Simplifying stays labour.
  */
-const SELECTION_REWORK = /\b(refactor|rewrite|restructure|convert|port|modernize|optimi[sz]e|improve)\b (this|these|the selected|the following|my)\b|\btranslate (this|these|the selected|the following|my)\b[^.\n]{0,40}\b(to|into) (python|typescript|javascript|js|ts|rust|go|golang|java|kotlin|swift|c\+\+|c#|ruby|php|scala|elixir|lua|dart|haskell|c|sql|bash|powershell)\b/;
+const SELECTION_REWORK = /\b(refactor|rewrite|restructure|convert|port|modernize|optimi[sz]e|improve|merge|combine|dedupe|deduplicate)\b (this|these|the selected|the following|my)\b|\btranslate (this|these|the selected|the following|my)\b[^.\n]{0,40}\b(to|into) (python|typescript|javascript|js|ts|rust|go|golang|java|kotlin|swift|c\+\+|c#|ruby|php|scala|elixir|lua|dart|haskell|c|sql|bash|powershell)\b/;
 const SELECTION_MAX_LINES = 300;
 const SELECTION: Rule = { id: 'execute.selectionRework', family: 'execute', strength: 3, step: 'refactor', says: 'reworks the selected code ("$0"): a one-module change in a clear frame' };
 const SWEEP: Rule = { id: 'size.sweep', family: 'labour', strength: 1, sweep: true, step: 'refactor', says: 'touches many files with no feature, fix or risk wording: a mechanical sweep' };

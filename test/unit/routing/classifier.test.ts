@@ -364,6 +364,7 @@ describe('classifier: editor asks about the code in front of the user', () => {
     { name: 'a git chore', input: askInput('undo the last commit but keep my changes'), tier: 'H' },
     { name: 'refactor the selection', input: askInput('Refactor this into smaller functions', sel(80)), tier: 'S', step: 'refactor', signal: 'execute.selectionRework' },
     { name: 'rewrite the selection in another style', input: askInput('Rewrite this to use async/await', sel(40)), tier: 'S', step: 'refactor', signal: 'execute.selectionRework' },
+    { name: 'merge two selected functions', input: askInput('merge these two near-identical parsers', sel(70)), tier: 'S', step: 'refactor', signal: 'execute.selectionRework' },
     { name: 'port the selection to another language', input: askInput('port this to rust', sel(60)), tier: 'S', step: 'refactor', signal: 'execute.selectionRework' },
     { name: 'translate code to another language', input: askInput('translate this perl sub into python', sel(30)), tier: 'S', step: 'refactor', signal: 'execute.selectionRework' },
     { name: 'translating prose is not a code port', input: askInput('translate these log messages from french to english', sel(20)), not: 'S', signal: 'execute.selectionRework' },
