@@ -77,7 +77,7 @@ describe('classifier: "bump" is a version bump only when it is the request\'s ow
 });
 
 describe('classifier: a move that is not a file move', () => {
-  runTable([
+  runTierTable([
     { name: 'out of a component into a hook', input: askInput('move the polling out of this component into a hook'), tier: 'S' },
     { name: 'work moved to another thread', input: askInput('move the thumbnail decoding to a worker thread'), not: 'H' },
     { name: 'data moved to another store', input: askInput('move the audit events from MySQL to ClickHouse'), not: 'H' },
@@ -367,7 +367,7 @@ describe('classifier: editor asks about the code in front of the user', () => {
     { name: 'merge two selected functions', input: askInput('merge these two near-identical parsers', sel(70)), tier: 'S', step: 'refactor', signal: 'execute.selectionRework' },
     { name: 'port the selection to another language', input: askInput('port this to rust', sel(60)), tier: 'S', step: 'refactor', signal: 'execute.selectionRework' },
     { name: 'translate code to another language', input: askInput('translate this perl sub into python', sel(30)), tier: 'S', step: 'refactor', signal: 'execute.selectionRework' },
-    { name: 'translating prose is not a code port', input: askInput('translate these log messages from french to english', sel(20)), not: 'S', signal: 'execute.selectionRework' },
+    { name: 'translating messages is labour, not a code port', input: askInput('translate these log messages from french to english', sel(20)), tier: 'H', signal: 'labour.logging' },
     { name: 'a selection rework with a race in it is judgment', input: askInput('Rewrite this so the cache update is not racy', sel(40)), tier: 'O' },
     { name: 'a security question about the selection', input: askInput('Is this safe against SQL injection?', sel(15)), tier: 'O' },
     { name: 'a thread-safety question is a concurrency review', input: askInput('Is this thread-safe?', sel(40)), tier: 'O', step: 'review' },
