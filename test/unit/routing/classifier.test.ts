@@ -76,9 +76,12 @@ describe('classifier: "bump" is a version bump only when it is the request\'s ow
   }
 });
 
-describe('classifier: a move that is not a file move', () => {
+describe('classifier: a move or rename that is not a change of names in the code', () => {
   runTierTable([
     { name: 'out of a component into a hook', input: askInput('move the polling out of this component into a hook'), tier: 'S' },
+    { name: 'a file renamed into place at run time', input: askInput('save the index to index.tmp and rename it into place, drop the fsync'), not: 'H' },
+    { name: 'dropping the temp file + rename', input: askInput('just overwrite config.yaml directly, the temp file and rename are overkill'), not: 'H' },
+    { name: 'a rename in the code stays labour', input: askInput('rename tmpFile to scratchPath'), tier: 'H', signal: 'labour.rename' },
     { name: 'work moved to another thread', input: askInput('move the thumbnail decoding to a worker thread'), not: 'H' },
     { name: 'data moved to another store', input: askInput('move the audit events from MySQL to ClickHouse'), not: 'H' },
     { name: 'tenants moved to their own database', input: askInput('move the largest customers to a dedicated database'), not: 'H' },
