@@ -181,12 +181,12 @@ const ADVERSARIAL_FLOORS: Readonly<Record<string, Floor>> = {
   // after those families without being read (64.4% → 67.5%, 9 → 7 severe; 67.5% → 70.0%,
   // 12 → 10 severe); a third round of families was then written against them. Floors: today's
   // figures less two points.
-  'adversarial-b.jsonl': { accuracy: 0.77, underRouting: 0.16, severe: 1 },
-  'adversarial-c.jsonl': { accuracy: 0.81, underRouting: 0.12, severe: 5 },
+  'adversarial-b.jsonl': { accuracy: 0.77, underRouting: 0.16, severe: 0 },
+  'adversarial-c.jsonl': { accuracy: 0.81, underRouting: 0.12, severe: 4 },
   // adversarial-d is the holdout for all three rounds, never read: 56.9% before them and 61.3%
   // after (17 → 16 severe). Risky work described in innocent words is mostly knowledge that
   // surface rules do not carry; that is what the difficulty check is for.
-  'adversarial-d.jsonl': { accuracy: 0.59, underRouting: 0.31, severe: 15 },
+  'adversarial-d.jsonl': { accuracy: 0.59, underRouting: 0.31, severe: 14 },
 };
 
 describe('router on adversarial phrasing', () => {
