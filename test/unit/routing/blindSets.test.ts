@@ -164,6 +164,10 @@ const EDITOR_FLOORS: Readonly<Record<string, Floor>> = {
   'editor-i.jsonl': { accuracy: 0.73, underRouting: 0.13, severe: 1 },
   'editor-j.jsonl': { accuracy: 0.69, underRouting: 0.15, severe: 0 },
   'editor-k.jsonl': { accuracy: 0.63, underRouting: 0.16, severe: 0 },
+  // editor-l was written and labelled at stop 15 by two helpers that never saw the router
+  // (writer and labeller agree on 89.2%), and measured once, unread: 63.3% (62.5% on the code
+  // before that stop), 13.3% under-routed, 1 severe. Floor: that run less two points.
+  'editor-l.jsonl': { accuracy: 0.61, underRouting: 0.16, severe: 1 },
 };
 
 describe('router on editor asks', () => {
@@ -187,6 +191,10 @@ const ADVERSARIAL_FLOORS: Readonly<Record<string, Floor>> = {
   // after (17 → 16 severe). Risky work described in innocent words is mostly knowledge that
   // surface rules do not carry; that is what the difficulty check is for.
   'adversarial-d.jsonl': { accuracy: 0.59, underRouting: 0.31, severe: 14 },
+  // adversarial-e: the same design, written and labelled at stop 15 by two helpers that never
+  // saw the router (they agree on 94.2%), measured once, unread: 63.3%, 25.0% under-routed,
+  // 11 severe (12 on the code before that stop). Floor: that run less two points.
+  'adversarial-e.jsonl': { accuracy: 0.61, underRouting: 0.27, severe: 11 },
 };
 
 describe('router on adversarial phrasing', () => {
