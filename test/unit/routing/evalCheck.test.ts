@@ -187,7 +187,7 @@ describe('npm run eval -- --check (the difficulty check over HTTP, against the s
 describe('the recorded check answers in fixtures/routing/recorded', () => {
   test('still answer the exact prompt of every never-trained request', async () => {
     // The README's figures for the check replay this recording: one answer per never-trained
-    // commit-style request, and per request of the adversarial sets and editor-e to editor-k.
+    // commit-style request, and per request of the adversarial sets and editor-e to editor-l.
     // A change to the check's prompt leaves routes unanswered, and the figures stale.
     const recording = join(ROOT, 'test/support/fixtures/routing/recorded/check-answers.jsonl');
     const recorded = new Map(readFileSync(recording, 'utf8').trim().split('\n').map((l) => {
@@ -195,8 +195,8 @@ describe('the recorded check answers in fixtures/routing/recorded', () => {
       return [answerKey(id, prompt), text] as const;
     }));
     const fixtures = join(ROOT, 'test/support/fixtures/routing');
-    const sets = readdirSync(fixtures).filter((name) => /^(fresh|unseen|other|adversarial)-[\w-]+\.jsonl$|^editor-[e-k]\.jsonl$/.test(name));
-    assert.equal(sets.length, 28);
+    const sets = readdirSync(fixtures).filter((name) => /^(fresh|unseen|other|adversarial)-[\w-]+\.jsonl$|^editor-[e-l]\.jsonl$/.test(name));
+    assert.equal(sets.length, 30);
     const all = sets.flatMap((name) => parseEvalFile(readFileSync(join(fixtures, name), 'utf8'), name).items);
     const { stats } = await runDifficultyChecks(routeFile(all), { threshold: 1.01, recorded });
     assert.equal(stats.requests, all.length);
