@@ -154,6 +154,12 @@ const FIX = String.raw`\bfix(?!ed[- ]([\w-]+ )?(size|length|width|point|bits?|by
 
 /** "... by increasing the timeout": the remedy is stated, so the cause is no longer open. */
 const REMEDY_STATED = /\bby (increas|rais|bump|extend|lengthen|add|us|wait|retry|retrie|skip|disabl|mark|sort|clear|reset)\w*/;
+/**
+ * A report that an upgrade broke something ("Upgrade of X from 6.2 to 6.3 results in crashing
+ * replicas", "after upgrading to 2.0 the app crashes"): the bump is the bug's setting, not the
+ * task. Only finite verbs count, so "bump X to fix a crash" stays a bump.
+ */
+const BROKEN_BY_UPGRADE = /\b(upgrad|updat|bump|migrat)\w*\b(?:[^.\n]|(?<=\d)\.(?=\d)){0,60}?\b(results? in|resulted in|caus(es|ed)|breaks|broke|crash(es|ed)|(?<!(do|does|did|wo|ca)(n'?t| not) )fail(s|ed)?|panic(s|ked)|no longer|stopped|throws|threw|hangs|hung)\b/;
 /** "update rollup to v3": a target that names only a major version is a major upgrade. */
 const MAJOR_TARGET = /\b(updat|upgrad|bump|migrat|mov|switch)\w* [^.\n]{0,30}\bto v?\d+(\.x)?\b(?![.\d])(?! ?(days?|hours?|h|minutes?|mins?|m|seconds?|secs?|s|ms|weeks?|months?|years?|%|percent|[kmg]i?b|bytes?|items?|rows?|entries|requests?|connections?|retries|attempts?|times)\b)/;
 const VERSION_WORD = /\bversion\b|\brelease\b/;
@@ -240,9 +246,10 @@ export const RULES: readonly TextRule[] = [
   // ── labour ───────────────────────────────────────────────────────────────────────────
   // Without a version, "bump" is a bump only as the request's verb ("can you bump lodash", "Bumped
   // pyyaml") or noun ("version bump"): "a uint32 bumped in the tick isr" and "bump it after the
-  // email is sent" are the mechanism under discussion. BROKEN_BY_UPGRADE drops it for bug reports.
+  // email is sent" are the mechanism under discussion. A bug report about an upgrade is not a bump.
   { id: 'labour.bump', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'boilerplate', says: 'a version bump ("$0")',
     gate: /bump|upgrad|updat|pin|downgrad|dep|@/,
+    unless: BROKEN_BY_UPGRADE,
     re: /\b(bump(ed|s|ing)?|upgrad(e|ed|es|ing)|updat(e|ed|es|ing)|pin(s|ned)?|unpin\w*|downgrad\w*)\b(?:[^.\n]|(?<=\d)\.(?=\d)){0,40}?(\bto\b|\bfrom\b|→|->|=>) ?([\w.-]+ )?v?\d+(\.\d+)+|\bbump(s|ing)?\b(?! (it|them|this|that|its|their)\b)|^([\w./-]+(\([^)]*\))?!?: )?bumped\b|\b(version|dependency|deps?|dependencies|patch|minor|major) bump(s|ed)?\b|^deps?(\([^)]*\))?:|\bdependabot\b|\b(updat|bump)\w* (the )?[\w./-]*( |-)?submodules?\b|\b(update|upgrade|bump)\w* (all |the |some )?([\w-]+ )?(dev ?)?(dependencies|deps|requirements|lock ?file|toolchain|msrv)\b|\bupgrad(e|es|ed|ing) (the )?[\w@./-]+ ((dependency|package|crate|library|module|gem) )?(to (fix|address|patch|resolve|mitigate) |for )(cve-\d{4}-\d+|ghsa-[\w-]+|(a |the |known )?(security )?(vulnerabilit\w*|advisor\w*))|\b(updat|bump)\w* (the )?[\w@./-]+ (dependency|package|crate|library|module|gem) (to (fix|address|patch|resolve|mitigate) |for )(cve-\d{4}-\d+|ghsa-[\w-]+|(a |the |known )?(security )?(vulnerabilit\w*|advisor\w*))|(^|[\s(])[\w.-]+@\^?\d+\.\d+(\.\d+)?\b/ },
   { id: 'labour.release', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'boilerplate', says: 'release bookkeeping ("$0")',
     re: /^(release|releasing|released|prepare (for )?release|publish(ed)?|version)\b|^(([a-z][\w.-]* )?v?\d+(\.\d+)+(-[\w.]+)?( released)?\s*$)|\b(prepare|cut|tag) (the )?([\w-]+ )?(v?\d+(\.\d+)+|release)\b|\brelease (v?\d+(\.\d+)+|notes)\b|\b(bump|update|increment)\w* (the )?version( number| string)?\b|\bpublish\w* v?\d+(\.\d+)+/ },
@@ -427,12 +434,6 @@ const GUARD_VERB = /\b(reject\w*|verif(y|ies|ied|ication)|deny|denies|denied|dis
 const VERSION_CHANGE = /\bv?(\d+)(?:\.\d+)+\s*(?:to|=>|->|→)\s*(?:[a-z][\w.-]* )?v?(\d+)(?:\.\d+)*/;
 /** Areas where a concurrency slip cannot corrupt program state. */
 const LOW_STAKES_SCOPE = /^(metrics|stats|statistics|telemetry|logging|log|trace|tracing|debug|tests?|ci|examples?|bench\w*|docs?)(\([^)]*\))?:|\b(metrics|statistics|telemetry)\b/;
-/**
- * A report that an upgrade broke something ("Upgrade of X from 6.2 to 6.3 results in crashing
- * replicas", "after upgrading to 2.0 the app crashes"): the bump is the bug's setting, not the
- * task. Only finite verbs count, so "bump X to fix a crash" stays a bump.
- */
-const BROKEN_BY_UPGRADE = /\b(upgrad|updat|bump|migrat)\w*\b(?:[^.\n]|(?<=\d)\.(?=\d)){0,60}?\b(results? in|resulted in|caus(es|ed)|breaks|broke|crash(es|ed)|(?<!(do|does|did|wo|ca)(n'?t| not) )fail(s|ed)?|panic(s|ked)|no longer|stopped|throws|threw|hangs|hung)\b/;
 /** A consequence clause keeps risk alive behind a typo/format/docs frame. */
 const CONSEQUENCE = /\b(allow(s|ed|ing)?|enabl(e|es|ed|ing)|bypass\w*|leak\w*|expos\w*|lead(s)? to|led to|result(s|ed)? in|caus(e|es|ed|ing)|permit\w*|let (an? )?attackers?)\b/;
 /** Words that show something is being changed or repaired rather than added. */
@@ -710,8 +711,8 @@ export function classifyRequest(input: ClassifyInput): Classification {
 export function afterRules(input: ClassifyInput, rules: Classification, model: WordingModel): Classification {
   const routed = readsWording(input, rules) ? applyWordingModel(input, rules, model) : rules;
   if (input.command !== 'ask' || routed.tier !== 'H' || routed.confidence <= FRAMED_RISK_CONFIDENCE) return routed;
-  if (routed.signals.includes(RISK_SET_ASIDE)) return checkFramedRisk(routed);
-  return routed.signals.includes(SWEEP.id) ? checkSizeOnlySweep(routed) : routed;
+  if (routed.signals.includes(RISK_SET_ASIDE)) return holdForCheck(routed, 'a routine frame set a risk word aside');
+  return routed.signals.includes(SWEEP.id) ? holdForCheck(routed, 'labour inferred from size alone') : routed;
 }
 
 /** A labour frame ("rename", "bump", "typo") set a risk word aside. */
@@ -727,18 +728,14 @@ const RISK_SET_ASIDE = 'frame.riskSetAside';
  */
 const FRAMED_RISK_CONFIDENCE = 0.5;
 
-function checkFramedRisk(c: Classification): Classification {
-  return { ...c, confidence: FRAMED_RISK_CONFIDENCE, reasons: [...c.reasons, `a routine frame set a risk word aside, so confidence is held at ${FRAMED_RISK_CONFIDENCE} for the difficulty check to read it`] };
-}
 
 /**
- * Labour read from size alone (many files, no word for a feature, fix or risk) is a guess:
+ * Labour read from size alone (many files, no word for a feature, fix or risk) is a guess too:
  * on the 2,163 never-trained commit-style requests 8 such routes stayed labour after the
- * wording model, 3 of them right and 4 of them judgment or above. Its confidence is held
- * like a framed risk's, so the difficulty check reads the request. The tier is unchanged.
+ * wording model, 3 of them right and 4 of them judgment or above. It is held the same way.
  */
-function checkSizeOnlySweep(c: Classification): Classification {
-  return { ...c, confidence: FRAMED_RISK_CONFIDENCE, reasons: [...c.reasons, `labour inferred from size alone, so confidence is held at ${FRAMED_RISK_CONFIDENCE} for the difficulty check to read it`] };
+function holdForCheck(c: Classification, why: string): Classification {
+  return { ...c, confidence: FRAMED_RISK_CONFIDENCE, reasons: [...c.reasons, `${why}, so confidence is held at ${FRAMED_RISK_CONFIDENCE} for the difficulty check to read it`] };
 }
 
 /** Rules this sure (one strong, specific signal) are right 84–90% of the time on fresh wording; the model is not asked. */
@@ -853,8 +850,6 @@ export function classifyByRules(input: ClassifyInput): Classification {
     const m = c.re.exec(target);
     if (m !== null && !(c.unless !== null && c.unless.test(target))) hits.push({ rule: c.rule, match: m[0] });
   }
-  const bump = hits.findIndex((h) => h.rule.id === 'labour.bump');
-  if (bump >= 0 && BROKEN_BY_UPGRADE.test(subject)) hits.splice(bump, 1);
   if (facts.docsOnly) hits.push({ rule: DOCS_ONLY, match: '' });
   if (facts.configOnly) hits.push({ rule: CONFIG_ONLY, match: '' });
   if (facts.examplesOnly) hits.push({ rule: EXAMPLES_ONLY, match: '' });
