@@ -10,7 +10,8 @@
 // bounds and thresholds can be studied offline without a key, and a changed prompt never
 // reuses an old answer.
 import { createHash } from 'node:crypto';
-import { costOfUsage, microsToUsd, picosToMicros, pricedTokens } from '../src/core/pricing/cost';
+import { costOfUsage, estimateCostUsd, microsToUsd, picosToMicros, pricedTokens } from '../src/core/pricing/cost';
+import { estimateTokens } from '../src/core/models';
 import type { UsageLike } from '../src/core/pricing/cost';
 import { applyDifficultyAnswer, buildDifficultyRequest, difficultyBody, shouldCheckDifficulty } from '../src/core/routing/difficulty';
 import type { DifficultyRequest } from '../src/core/routing/difficulty';
@@ -76,6 +77,11 @@ export interface CheckStats {
   outputTokens: number;
   /** Billed for the checks, priced from each call's usage with the dated table. */
   usd: number;
+  /**
+   * Replay only: what the replayed checks would have cost live at the labour tier's model, from
+   * the local token estimate of each prompt and recorded answer (nothing was billed).
+   */
+  estimatedUsd?: number;
 }
 
 export interface CheckResult {
@@ -109,6 +115,7 @@ export async function runDifficultyChecks(file: RoutedFile, options: CheckOption
     invalid: 0, failed: 0, unanswered: 0, failures: {}, inputTokens: 0, outputTokens: 0, usd: 0,
   };
   let picos = 0;
+  let estimated = 0;
   const bill = (usage: UsageLike | undefined) => {
     if (!usage) return;
     const tokens = pricedTokens(usage);
@@ -136,6 +143,7 @@ export async function runDifficultyChecks(file: RoutedFile, options: CheckOption
           continue;
         }
         text = answer;
+        estimated += estimateCostUsd(model, estimateTokens(`${request.system}\n\n${request.user}`, model), estimateTokens(text, model));
       } else try {
         const response = await gateway.send({ body: difficultyBody(request, model) });
         bill(response.usage);
@@ -166,6 +174,7 @@ export async function runDifficultyChecks(file: RoutedFile, options: CheckOption
     throw new FatalCheckError(`the difficulty check stopped: ${fatal.message} (${fatal.kind}${fatal.details.status ? `, HTTP ${fatal.details.status}` : ''})`);
   }
   stats.usd = microsToUsd(picosToMicros(picos));
+  if (recorded) stats.estimatedUsd = estimated;
   return { routed, logs, stats };
 }
 
@@ -177,7 +186,7 @@ export function formatCheckStats(stats: CheckStats): string {
       `${stats.agreed} agreed, ${stats.kept} kept, ${stats.invalid} invalid answers, ${stats.failed} failed calls${failures ? ` (${failures})` : ''}` +
       (stats.unanswered > 0 ? `, ${stats.unanswered} without a recorded answer` : ''),
     stats.replayed
-      ? 'billed for checks   nothing: recorded answers were replayed'
+      ? `billed for checks   nothing: recorded answers were replayed (live at ${DEFAULT_LADDER.H}, about $${(stats.estimatedUsd ?? 0).toFixed(4)}, a local token estimate)`
       : `billed for checks   $${stats.usd.toFixed(6)} for ${stats.inputTokens} input and ${stats.outputTokens} output tokens (priced from usage)`,
   ].join('\n');
 }

@@ -3,7 +3,7 @@ import type { Tier } from '../tiers';
 import { TIERS, TIER_LABELS, compareTiers, maxTier, minTier, tierRank } from '../tiers';
 import { HAZARD_RULES, LOCK_ORDER_SOURCE } from './hazards';
 import { PatternFilter, openingsOf } from './prefilter';
-import { combine, favourite, predict } from './wording';
+import { calibrated, combine, favourite, predict } from './wording';
 import type { WordingInput, WordingModel } from './wording';
 import WORDING_MODEL from './wording-model.json';
 
@@ -764,28 +764,32 @@ export function readsWording(input: ClassifyInput, rules: Classification): boole
 
 /**
  * The rules' verdict, then the wording model's reading of the same request with that verdict
- * as one input. The model's probability of the tier it settles on becomes the confidence, so
- * the difficulty check runs where the two together are least sure.
+ * as one input. The model's probability of the tier it settles on, at the model's fitted
+ * temperature (wording.ts `calibrated`), becomes the confidence, so the difficulty check runs
+ * where the two together are least sure. The tier itself comes from the raw probabilities.
  */
 export function applyWordingModel(input: ClassifyInput, rules: Classification, model: WordingModel): Classification {
   const p = predict(model, wordingInputOf(input, rules.tier, rules.confidence));
   const tier = combine(rules.tier, p);
-  const { reason, signal } = wordingVerdict(modelName(model), rules.tier, p, tier);
-  return { ...rules, tier, confidence: clamp01(p[tierRank(tier)]!), reasons: [...rules.reasons, reason], signals: [...rules.signals, signal] };
+  const confidence = clamp01(calibrated(model, p)[tierRank(tier)]!);
+  const { reason, signal } = wordingVerdict(modelName(model), rules.tier, p, tier, confidence);
+  return { ...rules, tier, confidence, reasons: [...rules.reasons, reason], signals: [...rules.signals, signal] };
 }
 
 const percent = (x: number): string => `${Math.round(x * 100)}%`;
 
 /**
  * What the model said and what came of it, in words that match the numbers: when a bound of
- * `combine` held the tier away from the model's favourite, the reason says which bound.
+ * `combine` held the tier away from the model's favourite, the reason says which bound, and
+ * when calibration moved the confidence away from the model's own figure, it says both.
  */
-function wordingVerdict(name: string, ruleTier: Tier, p: readonly number[], tier: Tier): { reason: string; signal: string } {
+function wordingVerdict(name: string, ruleTier: Tier, p: readonly number[], tier: Tier, confidence: number): { reason: string; signal: string } {
   const top = favourite(p);
   const rules = `the rules' ${TIER_LABELS[ruleTier]}`;
   const cmp = compareTiers(tier, ruleTier);
   if (top === tierRank(tier)) {
-    const read = `${name} gives ${TIER_LABELS[tier]} ${percent(p[top]!)}`;
+    const calibration = percent(confidence) === percent(p[top]!) ? '' : ` (${percent(confidence)} calibrated)`;
+    const read = `${name} gives ${TIER_LABELS[tier]} ${percent(p[top]!)}${calibration}`;
     if (cmp === 0) return { reason: `${read}: it agrees`, signal: 'wording.agrees' };
     return { reason: because(`${read}, over ${rules}`, tier), signal: cmp > 0 ? 'wording.raised' : 'wording.lowered' };
   }

@@ -38,6 +38,11 @@ export interface WordingModel {
   /** Feature-major: weights[f * 4 + k] is feature f's weight for TIERS[k]. */
   readonly weights: readonly number[];
   readonly bias: readonly number[];
+  /**
+   * Softens the probabilities the classifier reports as confidence (see {@link calibrated});
+   * fitted by the trainer on predictions for sets each fold's model never saw.
+   */
+  readonly temperature: number;
 }
 
 /** What the model reads about one request. */
@@ -434,6 +439,19 @@ export function probabilities(model: WordingModel, x: Features): number[] {
 export function predict(model: WordingModel, input: WordingInput): number[] {
   build(model, input, false);
   return softmax(scores[0]!, scores[1]!, scores[2]!, scores[3]!);
+}
+
+/**
+ * The probabilities at the model's temperature: softmax(z / T), computed from softmax(z) as
+ * p^(1/T) renormalised. The raw probabilities decide the tier (`combine`); these are what the
+ * classifier reports as confidence, so the difficulty check's threshold reads as a chance of
+ * being right on wording the model was not trained on.
+ */
+export function calibrated(model: WordingModel, p: readonly number[]): number[] {
+  const k = 1 / model.temperature;
+  const q = p.map((x) => x ** k);
+  const sum = q[0]! + q[1]! + q[2]! + q[3]!;
+  return q.map((x) => x / sum);
 }
 
 /** The rank of the tier the model gives most (the first of equals), in TIERS order. */

@@ -12,7 +12,7 @@ import { WORDING_MODEL_BELOW, applyWordingModel, classifyByRules, classifyReques
 import { fnv1a } from '../../../src/core/hash';
 import MODEL from '../../../src/core/routing/wording-model.json';
 import type { WordingModel } from '../../../src/core/routing/wording';
-import { DENSE_FEATURES, JUDGMENT_FLOOR, charTerms, combine, featureCount, featurise, pathTerms, probabilities, scanChars, scanPaths, scanWords, wordTerms } from '../../../src/core/routing/wording';
+import { DENSE_FEATURES, JUDGMENT_FLOOR, calibrated, charTerms, combine, featureCount, featurise, pathTerms, probabilities, scanChars, scanPaths, scanWords, wordTerms } from '../../../src/core/routing/wording';
 import type { Tier } from '../../../src/core/tiers';
 import { askInput, commandInput } from '../../support/fixtures/routing/builders';
 
@@ -32,6 +32,7 @@ describe('wording model file', () => {
       assert.ok(idf.every((x) => x >= 1), 'smoothed idf is at least 1');
     }
     assert.ok(model.weights.every((w) => Number.isFinite(w)));
+    assert.ok(Number.isFinite(model.temperature) && model.temperature > 0, `temperature ${model.temperature}`);
   });
 
   test('is trained on our labelled sets, never on the dev set', () => {
@@ -54,6 +55,7 @@ describe('wording model file', () => {
       assert.deepEqual(fresh.paths, model.paths);
       const drift = Math.max(...fresh.weights.map((w, i) => Math.abs(w - model.weights[i]!)));
       assert.ok(drift <= 0.002, `retrain: weights drifted by ${drift}`);
+      assert.ok(Math.abs(fresh.temperature - model.temperature) <= 0.01, `retrain: temperature ${fresh.temperature} against ${model.temperature}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -182,7 +184,7 @@ describe('the whole router (rules + wording model) on the issue\'s cases', () =>
     const fixed = (p: number[]): WordingModel => ({
       about: 'test', trainedOn: { items: 7, sets: [] },
       words: ['zz'], wordIdf: [1], chars: ['zzz'], charIdf: [1], paths: ['zz'], pathIdf: [1],
-      weights: new Array((3 + DENSE_FEATURES) * 4).fill(0), bias: p.map((x) => Math.log(Math.max(x, 1e-9))),
+      weights: new Array((3 + DENSE_FEATURES) * 4).fill(0), bias: p.map((x) => Math.log(Math.max(x, 1e-9))), temperature: 1,
     });
     const input = askInput('Tune the cache eviction');
     const rules = (tier: Tier) => ({ ...classifyByRules(input), tier });
@@ -228,7 +230,34 @@ describe('the whole router (rules + wording model) on the issue\'s cases', () =>
     const result = classifyRequest(input);
     const rules = classifyByRules(input);
     const p = probabilities(model, featurise(model, { text: input.text, paths: [], files: 7, lines: 120, ruleTier: rules.tier, ruleConfidence: rules.confidence }));
-    assert.equal(result.confidence, Math.round(p[['H', 'S', 'O', 'F'].indexOf(result.tier)]! * 100) / 100);
+    assert.equal(result.confidence, Math.round(calibrated(model, p)[['H', 'S', 'O', 'F'].indexOf(result.tier)]! * 100) / 100);
+  });
+
+  test('calibration softens the confidence it reports, not the tier it routes', () => {
+    // A model that reads nothing and gives these probabilities (H, S, O, F) at temperature 2.
+    const p = [0.1, 0.8, 0.1, 0];
+    const soft: WordingModel = {
+      about: 'test', trainedOn: { items: 7, sets: [] },
+      words: ['zz'], wordIdf: [1], chars: ['zzz'], charIdf: [1], paths: ['zz'], pathIdf: [1],
+      weights: new Array((3 + DENSE_FEATURES) * 4).fill(0), bias: p.map((x) => Math.log(Math.max(x, 1e-9))), temperature: 2,
+    };
+    const input = askInput('Tune the cache eviction');
+    const result = applyWordingModel(input, { ...classifyByRules(input), tier: 'S' }, soft);
+    assert.equal(result.tier, 'S');
+    // softmax(z / 2) is p^(1/2) renormalised: 0.894 / (0.316 + 0.894 + 0.316) = 0.586.
+    assert.equal(result.confidence, 0.59);
+    assert.match(result.reasons.at(-1) ?? '', /gives execute 80% \(59% calibrated\): it agrees$/);
+  });
+
+  test('calibrated() is softmax of the scores over the temperature', () => {
+    const z = [1.5, -0.3, 0.2, -2];
+    const softmax = (s: number[]) => s.map((x) => Math.exp(x) / s.reduce((a, y) => a + Math.exp(y), 0));
+    for (const t of [0.5, 1, 1.34, 3]) {
+      const q = calibrated({ temperature: t } as WordingModel, softmax(z));
+      softmax(z.map((x) => x / t)).forEach((want, k) => assert.ok(Math.abs(q[k]! - want) < 1e-12, `t=${t} k=${k}`));
+    }
+    const p = softmax(z);
+    assert.deepEqual(calibrated({ temperature: 1 } as WordingModel, p).map((x) => x.toFixed(12)), p.map((x) => x.toFixed(12)));
   });
 
   test('a command keeps the rules\' verdict: the model reads free-form requests only', () => {
