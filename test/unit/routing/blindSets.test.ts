@@ -96,17 +96,18 @@ describe('router holds its ground on the held-out sets', () => {
 // accuracy on the dev sources' wording), unseen-*.jsonl more requests from the dev sources
 // (kept apart so the router always has a benchmark it has never been fitted to). Floors are
 // their first-run figures: accuracy less two points, under-routing plus two, and no more
-// severe misses than they had.
+// severe misses than they had (fewer where a general change removed some: other-w, unseen-zb
+// and unseen-zd lost one each when size alone stopped meaning labour).
 const OTHER_FLOORS: Readonly<Record<string, Floor>> = {
   'other-t.jsonl': { accuracy: 0.67, underRouting: 0.26, severe: 0 },
   'other-u.jsonl': { accuracy: 0.60, underRouting: 0.23, severe: 1 },
   'other-v.jsonl': { accuracy: 0.75, underRouting: 0.17, severe: 0 },
-  'other-w.jsonl': { accuracy: 0.70, underRouting: 0.22, severe: 2 },
+  'other-w.jsonl': { accuracy: 0.70, underRouting: 0.22, severe: 1 },
   'other-x.jsonl': { accuracy: 0.73, underRouting: 0.11, severe: 1 },
   'other-y.jsonl': { accuracy: 0.68, underRouting: 0.16, severe: 0 },
   'unseen-za.jsonl': { accuracy: 0.74, underRouting: 0.14, severe: 1 },
-  'unseen-zb.jsonl': { accuracy: 0.65, underRouting: 0.15, severe: 1 },
-  'unseen-zd.jsonl': { accuracy: 0.68, underRouting: 0.20, severe: 2 },
+  'unseen-zb.jsonl': { accuracy: 0.65, underRouting: 0.15 },
+  'unseen-zd.jsonl': { accuracy: 0.68, underRouting: 0.20, severe: 1 },
   'unseen-ze.jsonl': { accuracy: 0.69, underRouting: 0.13, severe: 1 },
   'unseen-zf.jsonl': { accuracy: 0.83, underRouting: 0.07, severe: 1 },
 };
@@ -124,13 +125,13 @@ describe('router on sets it was never tuned or trained on', () => {
 // scope prefix), which moved no route on any other set; with the model's small-change feature
 // (wording.ts) they stand at t 76.5% and u 65.3%, and their floors are those less two points.
 // fresh-v to fresh-y hold their first run less two points, with no more severe misses than
-// they had.
+// they have now (fresh-x lost its one when size alone stopped meaning labour).
 const FRESH_FLOORS: Readonly<Record<string, Floor>> = {
   'fresh-t.jsonl': { accuracy: 0.74, underRouting: 0.14 },
   'fresh-u.jsonl': { accuracy: 0.63, underRouting: 0.10, severe: 1 },
   'fresh-v.jsonl': { accuracy: 0.67, underRouting: 0.08 },
   'fresh-w.jsonl': { accuracy: 0.71, underRouting: 0.19 },
-  'fresh-x.jsonl': { accuracy: 0.64, underRouting: 0.15, severe: 1 },
+  'fresh-x.jsonl': { accuracy: 0.64, underRouting: 0.15 },
   'fresh-y.jsonl': { accuracy: 0.70, underRouting: 0.05 },
 };
 
@@ -190,7 +191,7 @@ const ADVERSARIAL_FLOORS: Readonly<Record<string, Floor>> = {
   // adversarial-d is the holdout for all three rounds, never read: 56.9% before them and 61.3%
   // after (17 → 16 severe). Risky work described in innocent words is mostly knowledge that
   // surface rules do not carry; that is what the difficulty check is for.
-  'adversarial-d.jsonl': { accuracy: 0.59, underRouting: 0.31, severe: 14 },
+  'adversarial-d.jsonl': { accuracy: 0.59, underRouting: 0.31, severe: 13 },
   // adversarial-e: the same design, written and labelled at stop 15 by two helpers that never
   // saw the router (they agree on 94.2%), measured once, unread: 63.3%, 25.0% under-routed,
   // 11 severe (12 on the code before that stop). Floor: that run less two points.

@@ -25,7 +25,8 @@ describe('classifier: labour stays cheap', () => {
     { name: 'trait boilerplate', input: askInput('impl `Display` and `Debug` for `ParseError`'), tier: 'H', step: 'boilerplate' },
     { name: 'conventional types scope', input: askInput('types(router): export `RouteMatch` interface'), tier: 'H' },
     { name: 'changelog-only change', input: askInput('Note the 2.1 changes', { files: 1, linesChanged: 12, paths: ['CHANGELOG.md'] }), tier: 'H', step: 'docs' },
-    { name: 'a wordless change over many files is a sweep', input: askInput('OBJ_ prefixes for object helpers', { files: 30, linesChanged: 900 }), tier: 'H' },
+    { name: 'a wordless change over many files is not labour by size alone', input: askInput('OBJ_ prefixes for object helpers', { files: 30, linesChanged: 900 }), tier: 'S', mentions: /size alone says nothing/ },
+    { name: 'a weak verb spread a few lines over many files is a sweep', input: askInput('Refactor the logger calls', { files: 40, linesChanged: 120 }), tier: 'H', signal: 'size.sweep' },
     { name: 'a revert behind a scope prefix', input: askInput('pool: revert the connection reuse optimisation'), tier: 'H' },
     { name: 'docs extended for one API', input: askInput('net: extend documentation for `TcpStream::peek`'), tier: 'H', step: 'docs' },
     { name: 'docs about an API, scoped', input: askInput('fs: docs about `File::sync_all` durability'), tier: 'H', step: 'docs' },
@@ -322,12 +323,22 @@ describe('classifier: a routine frame that sets a risk word aside is checked', (
       assert.match(result.reasons.at(-1)!, /for the difficulty check/);
     });
   }
-  test('labour read from size alone is checked too', () => {
-    const result = classifyRequest(askInput('HEAP_ prefixes for the arena helpers', { files: 28, linesChanged: 1100 }));
+  test('labour read from size is checked too', () => {
+    const result = classifyRequest(askInput('Refactor the logger calls', { files: 40, linesChanged: 120 }));
     assert.equal(result.tier, 'H', result.reasons.join(' | '));
     assert.ok(result.signals.includes('size.sweep'), result.signals.join(', '));
     assert.ok(shouldCheckDifficulty(result, DEFAULT_DIFFICULTY_SETTING), `confidence ${result.confidence}`);
-    assert.match(result.reasons.at(-1)!, /size alone.*difficulty check/);
+    assert.match(result.reasons.at(-1)!, /from size.*difficulty check/);
+  });
+  test('many files and no word at all is the execute default, not a sweep', () => {
+    const input = askInput('HEAP_ prefixes for the arena helpers', { files: 28, linesChanged: 1100 });
+    const rules = classifyByRules(input);
+    assert.equal(rules.tier, 'S');
+    assert.ok(shouldCheckDifficulty(rules, DEFAULT_DIFFICULTY_SETTING), `the rules alone are unsure: ${rules.confidence}`);
+    const result = classifyRequest(input);
+    assert.notEqual(result.tier, 'H', result.reasons.join(' | '));
+    assert.ok(!result.signals.includes('size.sweep'), result.signals.join(', '));
+    assert.match(result.reasons[0]!, /28 files, but size alone says nothing about difficulty/);
   });
   test('an explicit command states its own frame and keeps its confidence', () => {
     const result = classifyRequest(commandInput('tidy', 'journal: skip the fsync after the segment rename'));
