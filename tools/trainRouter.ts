@@ -222,10 +222,10 @@ function train(rows: readonly Row[], sets: readonly string[], quiet = false): Wo
   return { ...shell, weights: theta.slice(0, nFeatures * 4), bias: theta.slice(nFeatures * 4) };
 }
 
-/** One prediction for a request its model never saw: the probabilities, the tier routed, the label. */
+/** One prediction for a request its model never saw: the raw probabilities, the rules' tier, the label. */
 interface Unseen {
   readonly p: number[];
-  readonly tier: Tier;
+  readonly ruleTier: Tier;
   readonly label: Tier;
 }
 
@@ -248,24 +248,35 @@ function unseenPredictions(rows: readonly Row[]): Unseen[] {
       const input = classifyInputOf(r.item);
       if (!readsWording(input, { ...classifyByRules(input), confidence: r.ruleConfidence })) continue;
       const p = predict(model, wordingInputOf(input, r.ruleTier, r.ruleConfidence));
-      out.push({ p, tier: combine(r.ruleTier, p), label: r.item.tier! });
+      out.push({ p, ruleTier: r.ruleTier, label: r.item.tier! });
     }
   }
   return out;
 }
 
-/** Log loss of "the routed tier is right" when the confidence is the routed tier's probability at temperature t. */
+/** The tier routed at temperature t, and its probability: the classifier's confidence. */
+function routedAt(u: Unseen, t: number): { tier: Tier; confidence: number } {
+  const q = calibrated({ temperature: t } as WordingModel, u.p);
+  const tier = combine(u.ruleTier, q);
+  return { tier, confidence: q[TIERS.indexOf(tier)]! };
+}
+
+/** Log loss of "the routed tier is right", with the confidence as its chance, at temperature t. */
 function confidenceLoss(unseen: readonly Unseen[], t: number): number {
-  const shell = { temperature: t } as WordingModel;
   let loss = 0;
   for (const u of unseen) {
-    const q = Math.min(1 - 1e-9, Math.max(1e-9, calibrated(shell, u.p)[TIERS.indexOf(u.tier)]!));
-    loss -= u.tier === u.label ? Math.log(q) : Math.log(1 - q);
+    const { tier, confidence } = routedAt(u, t);
+    const q = Math.min(1 - 1e-9, Math.max(1e-9, confidence));
+    loss -= tier === u.label ? Math.log(q) : Math.log(1 - q);
   }
   return loss / unseen.length;
 }
 
-/** The temperature that minimises confidenceLoss: golden-section search over log t in [0, log 8] (the loss is unimodal in t). */
+/**
+ * The temperature that minimises confidenceLoss: golden-section search over log t in
+ * [0, log 8]. The loss is unimodal in t but for the few requests whose routed tier moves with
+ * the judgment floor; a scan in steps of 0.01 finds the same minimum.
+ */
 function fitTemperature(unseen: readonly Unseen[]): number {
   const phi = (Math.sqrt(5) - 1) / 2;
   let a = 0;
@@ -279,19 +290,17 @@ function fitTemperature(unseen: readonly Unseen[]): number {
   return round(Math.exp((a + b) / 2), 2);
 }
 
-/** Accuracy of the routed tier by reported confidence, before and after the temperature. */
+/** How often the routed tier is right, by reported confidence, at temperature 1 and at t. */
 function calibrationTable(unseen: readonly Unseen[], t: number): string {
   const lines = ['confidence  requests  right (raw)  requests  right (at temperature)'];
-  const shell = { temperature: t } as WordingModel;
   for (let band = 0; band < 10; band++) {
     const lo = band / 10;
-    const cell = (conf: (u: Unseen) => number) => {
-      const inBand = unseen.filter((u) => conf(u) >= lo && (conf(u) < lo + 0.1 || band === 9));
-      const right = inBand.filter((u) => u.tier === u.label).length;
+    const cell = (at: number) => {
+      const inBand = unseen.map((u) => ({ u, ...routedAt(u, at) })).filter((r) => r.confidence >= lo && (r.confidence < lo + 0.1 || band === 9));
+      const right = inBand.filter((r) => r.tier === r.u.label).length;
       return `${String(inBand.length).padStart(8)}  ${inBand.length ? `${((100 * right) / inBand.length).toFixed(0)}%`.padStart(11) : '          -'}`;
     };
-    const rank = (u: Unseen) => TIERS.indexOf(u.tier);
-    lines.push(`${lo.toFixed(1)}-${(lo + 0.1).toFixed(1)}   ${cell((u) => u.p[rank(u)]!)}  ${cell((u) => calibrated(shell, u.p)[rank(u)]!)}`);
+    lines.push(`${lo.toFixed(1)}-${(lo + 0.1).toFixed(1)}   ${cell(1)}  ${cell(t)}`);
   }
   return lines.join('\n');
 }

