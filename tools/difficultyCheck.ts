@@ -10,8 +10,8 @@
 // bounds and thresholds can be studied offline without a key, and a changed prompt never
 // reuses an old answer.
 import { createHash } from 'node:crypto';
-import { costOfUsage, estimateCostUsd, microsToUsd, picosToMicros, pricedTokens } from '../src/core/pricing/cost';
 import { estimateTokens } from '../src/core/models';
+import { costOfUsage, estimateCostUsd, microsToUsd, picosToMicros, pricedTokens } from '../src/core/pricing/cost';
 import type { UsageLike } from '../src/core/pricing/cost';
 import { applyDifficultyAnswer, buildDifficultyRequest, difficultyBody, shouldCheckDifficulty } from '../src/core/routing/difficulty';
 import type { DifficultyRequest } from '../src/core/routing/difficulty';

@@ -33,7 +33,7 @@ import WORDING_MODEL from './wording-model.json';
  *    execute, a substitution concentrated in few files is a rewrite, a major-version
  *    upgrade is a migration, and a weak verb spread thinly over many files is a sweep.
  *    Size alone never makes labour: a wordless change over many files is the execute
- *    default, below the check's threshold.
+ *    default (confidence 0.4), which the wording model reads (see WORDLESS_SIZE).
  * 6. An explicit command is the strongest prior (see applyCommandPrior).
  * 7. Labour framing is read from the subject line only (a body explains and may reveal a
  *    hazard); risk and execute rules read the whole text. A change whose complete path list
@@ -555,9 +555,8 @@ const SWEEP: Rule = { id: 'size.sweep', family: 'labour', strength: 1, sweep: tr
  * on the 2,163 never-trained commit-style requests 4 of the 9 severe misses were these ("rt:
  * automatic cooperative task yielding", 15 files). They now take the execute default at
  * confidence 0.4, which the wording model reads (and the difficulty check, where the model
- * is unsure too): over all 19, 8
- * routes were right before and 7 after, with no severe miss left (5 before); dev.jsonl lost
- * one, a 23-file macro change now over-routed.
+ * is unsure too): over all 19, 8 routes were right before and 7 after, with no severe miss
+ * left (5 before); dev.jsonl lost one, a 23-file macro change now over-routed.
  */
 
 /** Command priors: the step the command names and the tier it usually needs. */
