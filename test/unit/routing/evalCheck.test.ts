@@ -124,13 +124,18 @@ describe('npm run eval -- --check (the difficulty check over HTTP, against the s
       assert.equal(replay.status, 0, replay.stderr);
       assert.equal(standin.log.length, 0, 'a replay calls nothing');
       const a = JSON.parse(live.stdout) as CheckJson;
-      const b = JSON.parse(replay.stdout) as CheckJson & { check: { replayed: boolean; unanswered: number } };
+      const b = JSON.parse(replay.stdout) as CheckJson & { check: { replayed: boolean; unanswered: number; estimatedUsd: number } };
       assert.deepEqual(b.items, a.items);
       assert.deepEqual(b.metrics, a.metrics);
       assert.equal(b.check.replayed, true);
       assert.equal(b.check.model, 'recorded answers');
       assert.equal(b.check.unanswered, 0);
       assert.equal(b.check.usd, 0);
+      // What the replayed checks would cost live: a local estimate, of the order of what the live run was billed.
+      const billed = (a as CheckJson & { check: { usd: number } }).check.usd;
+      assert.ok(billed > 0 && b.check.estimatedUsd > billed / 3 && b.check.estimatedUsd < billed * 3, `estimated $${b.check.estimatedUsd} against $${billed} billed`);
+      const text = await runEvalTool([FILE, '--check', '--threshold', String(THRESHOLD), '--answers', recording]);
+      assert.match(text.stdout, /billed for checks +nothing: recorded answers were replayed \(live at claude-haiku-4-5, about \$\d+\.\d{4}, a local token estimate\)/);
 
       // An answer recorded for another prompt is not reused: that route keeps the router's tier.
       const stale = lines.map((l, i) => (i === 0 ? { ...l, prompt: '0'.repeat(64) } : l));
