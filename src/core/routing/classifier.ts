@@ -740,10 +740,10 @@ const RISK_SET_ASIDE = 'frame.riskSetAside';
  */
 const FRAMED_RISK_CONFIDENCE = 0.5;
 
-
 /**
- * Labour read from size (a weak verb spread a few lines over many files) is a guess too, and
- * is held the same way.
+ * Holds a labour route's confidence at FRAMED_RISK_CONFIDENCE, tier unchanged, saying why:
+ * a frame that set a risk word aside, or labour read from size (a weak verb spread a few
+ * lines over many files), which is a guess too.
  */
 function holdForCheck(c: Classification, why: string): Classification {
   return { ...c, confidence: FRAMED_RISK_CONFIDENCE, reasons: [...c.reasons, `${why}, so confidence is held at ${FRAMED_RISK_CONFIDENCE} for the difficulty check to read it`] };
@@ -932,26 +932,22 @@ export function classifyByRules(input: ClassifyInput): Classification {
   let step: StepType;
   let confidence: number;
 
-  // A weak verb ("refactor", "fix") over many files with a few lines each is a sweep.
+  // A weak verb ("refactor", "fix") over many files with a few lines each is a sweep. Many
+  // files and no word at all is not: that is the execute default (WORDLESS_SIZE).
   const sparse = files !== undefined && files >= SWEEP_FILES && lines !== undefined && lines / files <= SPARSE_LINES_PER_FILE;
-  const thinSweep = best !== undefined && best.rule.strength <= 1 && best.rule.family === 'execute' && sparse;
-  if (thinSweep) best = undefined;
-  if (!best) {
-    // Many files and no word at all is not a sweep: WORDLESS_SIZE.
-    if (thinSweep) {
-      best = { rule: SWEEP, match: '' };
-      signals.push(SWEEP.id);
-      tier = 'H';
-      step = 'refactor';
-      confidence = 0.5;
-      reasons.push(because(`${SWEEP.says} (${files} files)`, tier));
-    } else {
-      tier = 'S';
-      step = 'ask';
-      confidence = 0.4;
-      const size = files !== undefined && files >= SWEEP_FILES ? ` (${files} files, but size alone says nothing about difficulty)` : '';
-      reasons.push(because(`no clear labour or judgment signal${size}; defaulting to the execute tier`, tier));
-    }
+  if (best && best.rule.strength <= 1 && best.rule.family === 'execute' && sparse) {
+    best = { rule: SWEEP, match: '' };
+    signals.push(SWEEP.id);
+    tier = 'H';
+    step = 'refactor';
+    confidence = 0.5;
+    reasons.push(because(`${SWEEP.says} (${files} files)`, tier));
+  } else if (!best) {
+    tier = 'S';
+    step = 'ask';
+    confidence = 0.4;
+    const size = files !== undefined && files >= SWEEP_FILES ? ` (${files} files, but size alone says nothing about difficulty)` : '';
+    reasons.push(because(`no clear labour or judgment signal${size}; defaulting to the execute tier`, tier));
   } else {
     tier = familyTier(best.rule.family);
     step = best.rule.step ?? 'ask';

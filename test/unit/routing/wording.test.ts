@@ -143,6 +143,15 @@ describe('combine: how far the model may move the rules', () => {
   });
 });
 
+/** A model that reads nothing and always gives these probabilities (H, S, O, F) at temperature 1. */
+function fixedModel(p: number[], temperature = 1): WordingModel {
+  return {
+    about: 'test', trainedOn: { items: 7, sets: [] },
+    words: ['zz'], wordIdf: [1], chars: ['zzz'], charIdf: [1], paths: ['zz'], pathIdf: [1],
+    weights: new Array((3 + DENSE_FEATURES) * 4).fill(0), bias: p.map((x) => Math.log(Math.max(x, 1e-9))), temperature,
+  };
+}
+
 describe('the whole router (rules + wording model) on the issue\'s cases', () => {
   const cases: readonly [string, Parameters<typeof askInput>, Tier][] = [
     ['innocent wording hiding escaping', ['The debugger escapes the page title'], 'O'],
@@ -180,12 +189,6 @@ describe('the whole router (rules + wording model) on the issue\'s cases', () =>
   });
 
   test('when a bound holds the tier away from the model\'s favourite, the reason says which, with numbers that match', () => {
-    // A model that reads nothing and always gives these probabilities (H, S, O, F).
-    const fixed = (p: number[]): WordingModel => ({
-      about: 'test', trainedOn: { items: 7, sets: [] },
-      words: ['zz'], wordIdf: [1], chars: ['zzz'], charIdf: [1], paths: ['zz'], pathIdf: [1],
-      weights: new Array((3 + DENSE_FEATURES) * 4).fill(0), bias: p.map((x) => Math.log(Math.max(x, 1e-9))), temperature: 1,
-    });
     const input = askInput('Tune the cache eviction');
     const rules = (tier: Tier) => ({ ...classifyByRules(input), tier });
     const cases: [Tier, number[], Tier, string, RegExp][] = [
@@ -196,7 +199,7 @@ describe('the whole router (rules + wording model) on the issue\'s cases', () =>
       ['F', [0.1, 0.2, 0.7, 0], 'F', 'wording.held', /leans judgment \(70%\); the exception tier stays the rules' call$/],
     ];
     for (const [ruleTier, p, tier, signal, reason] of cases) {
-      const result = applyWordingModel(input, rules(ruleTier), fixed(p));
+      const result = applyWordingModel(input, rules(ruleTier), fixedModel(p));
       assert.equal(result.tier, tier);
       assert.equal(result.signals.at(-1), signal);
       assert.match(result.reasons.at(-1) ?? '', reason);
@@ -234,23 +237,17 @@ describe('the whole router (rules + wording model) on the issue\'s cases', () =>
   });
 
   test('reads the probabilities at the model\'s temperature: the confidence, the reason and the judgment floor', () => {
-    // A model that reads nothing and gives these probabilities (H, S, O, F) at temperature 1.
-    const atTemperature = (p: number[], temperature: number): WordingModel => ({
-      about: 'test', trainedOn: { items: 7, sets: [] },
-      words: ['zz'], wordIdf: [1], chars: ['zzz'], charIdf: [1], paths: ['zz'], pathIdf: [1],
-      weights: new Array((3 + DENSE_FEATURES) * 4).fill(0), bias: p.map((x) => Math.log(Math.max(x, 1e-9))), temperature,
-    });
     const input = askInput('Tune the cache eviction');
     const rules = { ...classifyByRules(input), tier: 'S' as Tier };
-    const agrees = applyWordingModel(input, rules, atTemperature([0.1, 0.8, 0.1, 0], 2));
+    const agrees = applyWordingModel(input, rules, fixedModel([0.1, 0.8, 0.1, 0], 2));
     assert.equal(agrees.tier, 'S');
     // softmax(z / 2) is p^(1/2) renormalised: 0.894 / (0.316 + 0.894 + 0.316) = 0.586.
     assert.equal(agrees.confidence, 0.59);
     assert.match(agrees.reasons.at(-1) ?? '', /gives execute 59%: it agrees$/);
     // Judgment at 5% is below the floor as the model says it, and above it once softened.
     const p = [0.7, 0.25, 0.05, 0];
-    assert.equal(applyWordingModel(input, rules, atTemperature(p, 1)).tier, 'H');
-    const held = applyWordingModel(input, rules, atTemperature(p, 2));
+    assert.equal(applyWordingModel(input, rules, fixedModel(p, 1)).tier, 'H');
+    const held = applyWordingModel(input, rules, fixedModel(p, 2));
     assert.equal(held.tier, 'S');
     assert.match(held.reasons.at(-1) ?? '', /but gives judgment or above 1\d%, so the rules' execute stands$/);
   });
