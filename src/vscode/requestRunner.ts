@@ -113,7 +113,7 @@ export class RequestRunner {
       command: spec.command,
       text: spec.question,
       context: {
-        ...(selection ? { selectedLines: selection.endLine - selection.startLine + 1, languageId: selection.languageId } : {}),
+        ...(selection ? { selectedLines: selection.endLine - selection.startLine + 1, languageId: selection.languageId, code: selection.text } : {}),
         files: spec.contextStats?.files ?? (selection ? 1 : 0),
         paths: spec.contextStats?.paths ?? (selection ? [selection.path] : []),
       },

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { classifyRequest } from '../../src/core/routing/classifier';
 import type { ClassifyInput } from '../../src/core/routing/classifier';
+import { MAX_SCANNED_CHARS, findCodeRisks } from '../../src/core/routing/codeRisks';
 import { classifyInputOf, parseEvalFile } from '../../src/core/routing/eval';
 
 const DEV_SET = resolve(__dirname, '../../../shared/routing/dev.jsonl');
@@ -50,5 +51,39 @@ export async function bench(): Promise<Record<string, number>> {
   return {
     classify_p50_us: round(percentile(samples, 0.5)),
     classify_p99_us: round(percentile(samples, 0.99)),
+    code_scan_300_lines_us: round(codeScanUs(benignCode(300))),
+    code_scan_max_us: round(codeScanUs(benignCode(Infinity))),
   };
+}
+
+/**
+ * Ordinary code with nothing risky in it, the scan's worst case (every pattern reads to the
+ * end): `lines` lines, or up to the scanned maximum.
+ */
+function benignCode(lines: number): string {
+  const unit = [
+    'export function orderTotal(items: { price: number; qty: number }[]): number {',
+    '  let total = 0;',
+    '  for (const item of items) total += item.price * item.qty; // no discounts yet',
+    "  return Math.round(total * 100) / 100;",
+    '}',
+    '',
+  ];
+  const out: string[] = [];
+  for (let chars = 0; out.length < lines && chars < MAX_SCANNED_CHARS; chars += out.at(-1)!.length + 1) out.push(unit[out.length % unit.length]!);
+  return out.join('\n');
+}
+
+/** Median time of findCodeRisks over `code`, in microseconds. */
+function codeScanUs(code: string): number {
+  if (findCodeRisks(code).length > 0) throw new Error('the benign code matched a risk pattern');
+  const times = new Float64Array(200);
+  for (let i = 0; i < 20; i++) findCodeRisks(code);
+  for (let i = 0; i < times.length; i++) {
+    const start = performance.now();
+    findCodeRisks(code);
+    times[i] = (performance.now() - start) * 1000;
+  }
+  times.sort();
+  return percentile(times, 0.5);
 }

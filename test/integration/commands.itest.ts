@@ -36,6 +36,17 @@ describe('commands against the local API stand-in', function () {
     assert.equal(messageRequests().length, 0, 'nothing was sent to /v1/messages');
   });
 
+  it('Preview Route reads the selected code: "review this" over a query built from strings is judgment work', async () => {
+    await openAndSelect('src/orders.ts', 10, 13);
+    const risky = await vscode.commands.executeCommand<{ tier: string; reasons: string[] }>('ladder.previewRoute', 'review this');
+    assert.equal(risky?.tier, 'O', `routed on the code, not the words: ${risky?.reasons.join(' | ')}`);
+    assert.ok(risky.reasons.some((r) => /^the selected code builds SQL from strings \(`SELECT \* FROM orders/.test(r)), risky.reasons.join(' | '));
+    await openAndSelect('src/orders.ts', 15, 19);
+    const plain = await vscode.commands.executeCommand<{ tier: string; reasons: string[] }>('ladder.previewRoute', 'review this');
+    assert.equal(plain?.tier, 'S', `arithmetic is execute work: ${plain?.reasons.join(' | ')}`);
+    assert.equal(messageRequests().length, 0, 'nothing was sent');
+  });
+
   it('Explain Selection streams into a result view, and the status bar moves to exactly the ledger sum', async () => {
     const { container } = await ladder();
     container.cost.resetSession();

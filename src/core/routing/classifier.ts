@@ -1,6 +1,7 @@
 import type { RequestCommand, StepType } from '../steps';
 import type { Tier } from '../tiers';
 import { TIERS, TIER_LABELS, compareTiers, maxTier, minTier, tierRank } from '../tiers';
+import { findCodeRisks } from './codeRisks';
 import { HAZARD_RULES, LOCK_ORDER_SOURCE } from './hazards';
 import { PatternFilter, openingsOf } from './prefilter';
 import { calibrated, combine, favourite, predict } from './wording';
@@ -80,6 +81,8 @@ export interface ClassifyContext {
   linesChanged?: number;
   paths?: string[];
   languageId?: string;
+  /** The selected code the request is about, read for risky constructs (see readsCode). */
+  code?: string;
 }
 
 export interface ClassifyInput {
@@ -312,7 +315,8 @@ export const RULES: readonly TextRule[] = [
     re: /\bmov(e|ed|es|ing)\b(?![^.\n]{0,60}\bout of\b)[^.\n]{0,60}\b(to|into|under)\b|\brelocat\w+|\breorganiz\w* (the )?(files|folders|directories|imports|modules)\b/ },
   { id: 'labour.swap', family: 'labour', strength: 2, sweep: true, step: 'refactor', says: 'a mechanical substitution ("$0")',
     // Swapping how state is shared between threads or tasks changes semantics, not spelling.
-    unless: /\b(threading\.local|thread[- ]?locals?|contextvars?|context[- ]locals?|greenlets?)\b/,
+    // "Look over this" and "go over it" ask for a reading, not "X over Y".
+    unless: /\b(threading\.local|thread[- ]?locals?|contextvars?|context[- ]locals?|greenlets?)\b|\b(look|looking|go|going|read|glance|skim|check|pass|run|walk) over\b/,
     re: /\b(use|uses|used|using|switch(ed|es)? to|prefer)\b(?:[^.\n]|\.(?=\w)){0,60}\b(instead of|in place of|rather than)\b|\breturn\w* (an? )?(empty|blank) [\w`-]+ (instead of|rather than) (none|null|nil|undefined)\b|\breplac(e|es|ed|ing)\b(?:[^.\n]|\.(?=\w)){0,60}\b(with|by|to)\b|^([\w-]+(\([^)]*\))?!?: )?(use|prefer)\b|^swap\w* (the |these |this |all )?[\w:.<>()[\]'#-]+( \w+)? (for|with|to)\b|^([\w-]+(\([^)]*\))?!?: )?[\w.`()-]+ (instead of|over|rather than) [\w.`()-]+$/ },
   { id: 'labour.convertType', family: 'labour', strength: 2, sweep: true, step: 'refactor', says: 'a type or literal conversion ("$0")',
     re: /\b(turn|change|convert|make)\w* (this|these|it|them|all( the)?) ([\w#-]+ ){0,2}(in)?to (an? )?(enums?|records?|arrow functions?|data ?class(es)?|named exports?|f-strings?|template literals?|list comprehensions?|dict comprehensions?|one[- ]liners?|switch( statements?)?|match( statements?)?|ternar\w*|auto[- ]?propert\w*|named tuples?|pipes?|pipelines?)\b|\bconvert\w* (these |this |the )?(old )?[\w -]{1,20} to the new syntax\b|\bconvert\w*\b[^.\n]{0,30}\bto (an? )?(strings?|str|ints?|integers?|floats?|numbers?|bool\w*|lists?|tuples?|arrays?|f-strings?|unicode|bytes|lower ?case|upper ?case|snake_?case|camel_?case|const|let|arrow functions?|template literals?|python ?3( syntax)?)\b|\bconvert\w*\b[^.\n]{0,40}\bto [\w-]+[- ]style\b|\bf-strings?\b/ },
@@ -712,7 +716,42 @@ const DISAGREEMENT_PENALTY = 0.2;
  * the wording model (wording.ts); a command's own prior is the rules' alone.
  */
 export function classifyRequest(input: ClassifyInput): Classification {
-  return afterRules(input, classifyByRules(input), WORDING_MODEL as WordingModel);
+  return readsCode(input, afterRules(input, classifyByRules(input), WORDING_MODEL as WordingModel));
+}
+
+/**
+ * Steps that take in the whole selection, so its difficulty is the code's: reviewing, fixing
+ * or refactoring a query built from strings or a lock is judgment work, however the ask is
+ * worded. Renaming, formatting, documenting, explaining or testing the same code is not, and
+ * adding to it ("add a null check here") mostly does not touch the risky line.
+ */
+const CODE_JUDGED_STEPS: ReadonlySet<StepType> = new Set(['review', 'fix', 'refactor']);
+const CODE_RISK_CONFIDENCE = 0.75;
+const CODE_RISKS_SAID = 2;
+
+/**
+ * The selected code can raise an execute route to judgment: "review this" over
+ * `db.query("… WHERE id = " + id)` is a security review, whatever the words say. Only
+ * raises, only to judgment (the exception tier stays an explicit choice), and only for
+ * CODE_JUDGED_STEPS; labour frames stay labour. The eval's items carry no code, so its
+ * figures do not move.
+ */
+export function readsCode(input: ClassifyInput, c: Classification): Classification {
+  const code = input.context.code;
+  if (!code || c.tier !== 'S' || !CODE_JUDGED_STEPS.has(c.stepType)) return c;
+  const risks = findCodeRisks(code);
+  if (risks.length === 0) return c;
+  const said = risks.slice(0, CODE_RISKS_SAID).map((r) => `${r.says} (\`${r.match}\`)`).join('; ');
+  const more = risks.length > CODE_RISKS_SAID ? ` and ${risks.length - CODE_RISKS_SAID} more` : '';
+  const security = risks.some((r) => r.family === 'security');
+  return {
+    ...c,
+    stepType: c.stepType === 'review' && security ? 'securityReview' : c.stepType,
+    tier: 'O',
+    confidence: Math.max(c.confidence, CODE_RISK_CONFIDENCE),
+    reasons: [...c.reasons, because(`the selected code ${said}${more}`, 'O')],
+    signals: [...c.signals, ...risks.map((r) => r.id)],
+  };
 }
 
 /**

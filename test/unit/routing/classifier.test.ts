@@ -365,6 +365,7 @@ describe('classifier: editor asks about the code in front of the user', () => {
   const sel = (lines: number) => ({ files: 1, linesChanged: lines, paths: ['src/orders.ts'] });
   runTable([
     { name: 'format the open file', input: askInput('Format this file', sel(120)), tier: 'H', step: 'format' },
+    { name: '"look over this" is a review, not "X over Y"', input: askInput('look over this', sel(20)), tier: 'S', step: 'review' },
     { name: 'better names', input: askInput('Give the variables in this function clearer names', sel(30)), tier: 'H', step: 'rename' },
     { name: 'a naming convention', input: askInput('Make these methods follow camelCase naming', sel(40)), tier: 'H', step: 'rename' },
     { name: 'docstrings', input: askInput('Generate docstrings for these functions', sel(50)), tier: 'H', step: 'docs' },
