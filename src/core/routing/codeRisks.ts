@@ -10,6 +10,8 @@
  * are skipped. Nothing here is sent anywhere: it runs on text already in the editor.
  */
 
+import { redactSecrets } from '../redact';
+
 export type CodeRiskFamily = 'security' | 'concurrency' | 'integrity';
 
 export interface CodeRisk {
@@ -109,6 +111,8 @@ export function findCodeRisks(code: string): CodeRisk[] {
   return found;
 }
 
+/** Cut to MATCH_SHOWN characters, with anything key-like redacted (the reason reaches the log). */
 function shorten(text: string): string {
-  return text.length <= MATCH_SHOWN ? text : `${text.slice(0, MATCH_SHOWN)}…`;
+  const clean = redactSecrets(text);
+  return clean.length <= MATCH_SHOWN ? clean : `${clean.slice(0, MATCH_SHOWN)}…`;
 }

@@ -68,6 +68,13 @@ describe('findCodeRisks: constructs, not topics', () => {
     assert.ok(!risk.match.includes('0123456789'), risk.match);
   });
 
+  test('a key inside the quoted construct is redacted', () => {
+    const [risk] = findCodeRisks(`db.query("SELECT id FROM keys WHERE k = 'sk-ant-api03-abcdefgh' AND u = " + user)`);
+    assert.equal(risk?.id, 'code.security.sqlFromStrings');
+    assert.ok(!risk.match.includes('abcdefgh'), risk.match);
+    assert.match(risk.match, /\[redacted/);
+  });
+
   test('reads the head of a huge selection only', () => {
     const filler = 'total += 1;\n'.repeat(Math.ceil(MAX_SCANNED_CHARS / 12));
     assert.deepEqual(ids(`${filler}el.innerHTML = x;`), []);
