@@ -16,8 +16,8 @@ import type { Classification, ClassifyInput } from './classifier';
  * - at most one tier up or down from the deterministic result;
  * - never above the caller's cap (the policy's effective access cap);
  * - never down from judgment or above when the rules saw risk (security, concurrency,
- *   data integrity, memory ordering, architecture): a cheap model calling risky work
- *   easy is exactly the failure routing must not have;
+ *   data integrity, memory ordering, architecture, or a risky construct in the selected
+ *   code): a cheap model calling risky work easy is exactly the failure routing must not have;
  * - an answer below {@link MIN_ANSWER_CONFIDENCE} is noted and ignored.
  * Anything invalid keeps the deterministic result and says why in `log`.
  */
@@ -48,8 +48,11 @@ const MAX_PATHS_SHOWN = 5;
 export const MAX_EXCERPT_LINES = 60;
 export const MAX_EXCERPT_CHARS = 2400;
 
-/** Signals of the risk families; the check may not lower a result they put at judgment or above. */
-const RISK_SIGNAL = /^(security|integrity|exception|complexity|rootCause|architecture)\.|^concurrency\.(?!prescribed)|^path\.(securityGuard|riskyRepair)$/;
+/**
+ * Signals of the risk families, in the request's words or in the selected code (`code.*`);
+ * the check may not lower a result they put at judgment or above.
+ */
+const RISK_SIGNAL = /^(security|integrity|exception|complexity|rootCause|architecture|code)\.|^concurrency\.(?!prescribed)|^path\.(securityGuard|riskyRepair)$/;
 
 /** Whether the difficulty check should run for this classification under this setting. */
 export function shouldCheckDifficulty(classification: Classification, setting: DifficultySetting = DEFAULT_DIFFICULTY_SETTING): boolean {

@@ -136,6 +136,15 @@ describe('applyDifficultyAnswer', () => {
     assert.match(kept.log, /not lowered/);
   });
 
+  test('does not lower a route the selected code raised, even when asked about confident routes', () => {
+    const raised = classifyRequest(askInput('review this', { code: 'el.innerHTML = comment.body;', selectedLines: 1, files: 1 }));
+    assert.equal(raised.tier, 'O');
+    assert.equal(shouldCheckDifficulty(raised, { mode: 'belowThreshold', threshold: 1 }), true);
+    const kept = applyDifficultyAnswer(raised, answer('S', 0.9, 'a one-line assignment'), cap);
+    assert.equal(kept.classification.tier, 'O');
+    assert.match(kept.log, /not lowered/);
+  });
+
   test('ignores unsure answers and firms up agreeing ones', () => {
     const unsure = applyDifficultyAnswer(classification('S'), answer('O', MIN_ANSWER_CONFIDENCE - 0.1), cap);
     assert.equal(unsure.classification.tier, 'S');
