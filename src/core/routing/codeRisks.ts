@@ -62,7 +62,7 @@ const PATTERNS: readonly Pattern[] = [
   },
   {
     name: 'crypto', family: 'security', says: 'handles credentials or cryptography',
-    re: /\b(?:createHash|createHmac|createCipher\w*|createDecipher\w*|createSign|createVerify|timingSafeEqual|pbkdf2\w*|scrypt\w*|randomBytes)\s*\(|\bhashlib\.(?:md5|sha1)\s*\(|\bhmac\.(?:new|compare_digest)\s*\(|\b(?:bcrypt|argon2|jwt)\.\w+\s*\(|\bMessageDigest\.getInstance\s*\(|\b(?:password|passwd|secret|token|signature|api_?key)\w*\s*(?:===?|!==?)\s*[\w$"'`]/gim,
+    re: /\b(?:createHash|createHmac|createCipher\w*|createDecipher\w*|createSign|createVerify|timingSafeEqual|pbkdf2\w*|scrypt\w*|randomBytes)\s*\(|\bhashlib\.(?:md5|sha1)\s*\(|\bhmac\.(?:new|compare_digest)\s*\(|\b(?:bcrypt|argon2|jwt)\.\w+\s*\(|\bMessageDigest\.getInstance\s*\(|\b(?:password|passwd|secret|signature|api_?key|(?:access|auth|bearer|csrf|xsrf|session|refresh|api|reset|verification)_?token)\w*\s*(?:===?|!==?)\s*[\w$"'`]/gim,
   },
   {
     name: 'pathFromRequest', family: 'security', says: 'opens a path taken from the request',
