@@ -81,7 +81,7 @@ export interface ClassifyContext {
   linesChanged?: number;
   paths?: string[];
   languageId?: string;
-  /** The selected code the request is about, read for risky constructs (see readsCode). */
+  /** The selected code the request is about, read for risky constructs (see applyCodeRisks). */
   code?: string;
 }
 
@@ -716,7 +716,7 @@ const DISAGREEMENT_PENALTY = 0.2;
  * the wording model (wording.ts); a command's own prior is the rules' alone.
  */
 export function classifyRequest(input: ClassifyInput): Classification {
-  return readsCode(input, afterRules(input, classifyByRules(input), WORDING_MODEL as WordingModel));
+  return applyCodeRisks(input, afterRules(input, classifyByRules(input), WORDING_MODEL as WordingModel));
 }
 
 /**
@@ -736,7 +736,7 @@ const CODE_RISKS_SAID = 2;
  * CODE_JUDGED_STEPS; labour frames stay labour. The eval's items carry no code, so its
  * figures do not move.
  */
-export function readsCode(input: ClassifyInput, c: Classification): Classification {
+function applyCodeRisks(input: ClassifyInput, c: Classification): Classification {
   const code = input.context.code;
   if (!code || c.tier !== 'S' || !CODE_JUDGED_STEPS.has(c.stepType)) return c;
   const risks = findCodeRisks(code);
