@@ -1,4 +1,5 @@
 import type { Finding, JudgeAnswer, Verdict } from './protocol';
+import type { CodeRisk } from './routing/codeRisks';
 import type { Tier } from './tiers';
 
 /**
@@ -33,6 +34,21 @@ export interface ReviewedFinding extends Finding {
 export interface ReviewMerge {
   kept: ReviewedFinding[];
   rejected: ReviewedFinding[];
+}
+
+/**
+ * Why the judgment pass runs, or undefined when the first pass's word stands: findings that
+ * need judgment; a security review (always judged); or risky constructs in the code
+ * (codeRisks.ts) that the cheap pass raised nothing about. A query built from strings with no
+ * finding that needs judgment is the miss this pass exists for, and the judge is asked to
+ * add what the first pass missed.
+ */
+export function judgmentReason(escalated: readonly { reason: string }[], security: boolean, codeRisks: readonly CodeRisk[]): string | undefined {
+  if (escalated.length > 0) return `review pass 2: ${escalated.length} finding(s) need judgment (${[...new Set(escalated.map((e) => e.reason))].join(', ')})`;
+  if (security) return 'review pass 2: a security review is always judged';
+  if (codeRisks.length === 0) return undefined;
+  const said = codeRisks.slice(0, 2).map((r) => `${r.says} (\`${r.match}\`)`).join('; ');
+  return `review pass 2: the code ${said}, and the first pass raised nothing that needs judgment`;
 }
 
 /** Splits first-pass findings into those that go to judgment (with their reason) and the rest. */

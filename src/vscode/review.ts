@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { formatUsd } from '../core/ledger/format';
 import { FindingsAnswer, JudgeAnswer, extractJson } from '../core/protocol';
 import type { Finding } from '../core/protocol';
-import { chunkLines, mergeVerdicts, triage } from '../core/review';
+import { chunkLines, judgmentReason, mergeVerdicts, triage } from '../core/review';
+import { findCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
 import type { RequestCommand } from '../core/steps';
 import type { CheckResult } from '../core/task/runStep';
@@ -70,6 +71,8 @@ export class ReviewService implements vscode.Disposable {
     const taskId = randomUUID();
     const outcomes: RequestOutcome<unknown>[] = [];
     const firstTier: Tier = options.security || selection.endLine - selection.startLine > 60 ? 'S' : 'H';
+    // Risky constructs in the code: the judgment pass reads it even if the cheap pass saw nothing.
+    const codeRisks = options.architecture ? [] : findCodeRisks(selection.text);
     const firstReasons = [`review pass 1: the ${TIER_LABELS[firstTier]} tier reads the material and lists findings; judgment checks what matters`];
     const task = options.architecture ? 'architecture' as const : options.security ? 'securityReview' as const : 'review' as const;
 
@@ -94,7 +97,7 @@ export class ReviewService implements vscode.Disposable {
         taskId,
         check: (text) => checkFindings(text, chunk),
         // A pass whose findings go to judgment is an escalation in the ledger and the report.
-        ...(options.architecture ? {} : { settledOutcome: (found: Finding[]) => (options.security || triage(found).escalate.length > 0 ? 'escalated' as const : 'ok' as const) }),
+        ...(options.architecture ? {} : { settledOutcome: (found: Finding[]) => (judgmentReason(triage(found).escalate, options.security === true, codeRisks) ? 'escalated' as const : 'ok' as const) }),
       });
       outcomes.push(outcome);
       findings.push(...outcome.value);
@@ -104,21 +107,21 @@ export class ReviewService implements vscode.Disposable {
 
     const { escalate, keep } = options.architecture ? { escalate: [], keep: findings } : triage(findings);
     let judge: { tier: Tier; model: string; answer: JudgeAnswer } | undefined;
-    if (escalate.length > 0 || options.security) {
+    const whyJudge = options.architecture ? undefined : judgmentReason(escalate, options.security === true, codeRisks);
+    if (whyJudge) {
       const listed = escalate.map(({ finding, reason }, index) => ({ index, reason, ...finding }));
+      const unflagged = escalate.length === 0 && codeRisks.length > 0
+        ? `\nThe code has constructs where security, concurrency or data-loss problems often hide (${codeRisks.map((r) => `${r.says}: \`${r.match}\``).join('; ')}); the first pass raised nothing about them, so check them.`
+        : '';
       const outcome = await this.c.runner.run({
         command: options.command,
         title: `${options.title}: judgment`,
         task: 'reviewJudge',
-        question: `A first review pass (${firstModel}) reported these findings, which need judgment:\n\`\`\`json\n${JSON.stringify({ findings: listed }, null, 2)}\n\`\`\`\nConfirm, reject or rewrite each by index, add any important finding it missed, and write the summary.`,
+        question: `A first review pass (${firstModel}) reported these findings, which need judgment:\n\`\`\`json\n${JSON.stringify({ findings: listed }, null, 2)}\n\`\`\`\nConfirm, reject or rewrite each by index, add any important finding it missed, and write the summary.${unflagged}`,
         selection,
         maxTokens: 4096,
         tier: 'O',
-        tierReasons: [
-          escalate.length > 0
-            ? `review pass 2: ${escalate.length} finding(s) need judgment (${[...new Set(escalate.map((e) => e.reason))].join(', ')})`
-            : 'review pass 2: a security review is always judged',
-        ],
+        tierReasons: [whyJudge],
         taskId,
         check: (text) => checkJudge(text, escalate.length),
       });

@@ -116,6 +116,28 @@ describe('commands against the local API stand-in', function () {
     assert.equal(taskCalls.reduce((s, r) => s + r.costMicros, 0), result.costMicros, 'the report total is the ledger total for the task');
   });
 
+  it('Review with Escalation: risky code goes to judgment even when the cheap pass flags nothing', async () => {
+    const root = vscode.workspace.workspaceFolders![0]!.uri;
+    const file = vscode.Uri.joinPath(root, 'src/counter.ts');
+    const code = '// Counts hits across worker threads.\nconst shared = new Int32Array(new SharedArrayBuffer(4));\n\nexport function hit(): number {\n  return Atomics.add(shared, 0, 1) + 1;\n}\n';
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(code));
+    try {
+      await openAndSelect('src/counter.ts', 1, 6);
+      const result = await vscode.commands.executeCommand<{ findings: { category: string }[]; taskId: string; reportUri: vscode.Uri }>('ladder.reviewSelection');
+      assert.ok(result, 'the review completed');
+      assert.deepEqual(messageRequests().map((e) => e.model), ['claude-haiku-4-5', 'claude-opus-4-8'], 'a labour pass, then judgment');
+      const judgeBody = JSON.stringify(messageRequests()[1]?.body);
+      assert.match(judgeBody, /synchronises threads: `SharedArrayBuffer`/, 'the judge is told what to look at');
+      const report = (await vscode.workspace.openTextDocument(result.reportUri)).getText();
+      assert.match(report, /review pass 2: the code synchronises threads \(`SharedArrayBuffer`\), and the first pass raised nothing that needs judgment/);
+      const taskCalls = (await ledgerCalls()).filter((r) => r.taskId === result.taskId);
+      assert.deepEqual(taskCalls.map((r) => [r.model, r.outcome]), [['claude-haiku-4-5', 'escalated'], ['claude-opus-4-8', 'ok']]);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(file);
+    }
+  });
+
   it('a vague Ask runs the difficulty check on the labour tier first, booked in the same task', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const outcome = await vscode.commands.executeCommand<{ taskId: string; plan: { reasons: string[] } }>('ladder.ask', 'can you take a look at this');

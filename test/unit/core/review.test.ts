@@ -1,13 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Finding } from '../../../src/core/protocol';
-import { chunkLines, escalationReason, mergeVerdicts, triage } from '../../../src/core/review';
+import { chunkLines, escalationReason, judgmentReason, mergeVerdicts, triage } from '../../../src/core/review';
+import { findCodeRisks } from '../../../src/core/routing/codeRisks';
 
 function finding(overrides: Partial<Finding> = {}): Finding {
   return { file: 'src/a.ts', startLine: 3, endLine: 3, severity: 'medium', category: 'correctness', confidence: 0.8, message: 'off by one', ...overrides };
 }
 
 describe('review with escalation', () => {
+  test('judgment reads the code when its constructs are risky, even if the cheap pass flagged nothing', () => {
+    const risky = findCodeRisks('const shared = new Int32Array(new SharedArrayBuffer(4));\nexport const hit = () => Atomics.add(shared, 0, 1);');
+    assert.equal(judgmentReason([], false, []), undefined, 'nothing flagged, plain code: the first pass stands');
+    assert.equal(judgmentReason([], true, []), 'review pass 2: a security review is always judged');
+    assert.match(judgmentReason([{ reason: 'high severity' }, { reason: 'high severity' }], false, risky) ?? '', /^review pass 2: 2 finding\(s\) need judgment \(high severity\)$/);
+    assert.equal(judgmentReason([], false, risky), 'review pass 2: the code synchronises threads (`SharedArrayBuffer`), and the first pass raised nothing that needs judgment');
+  });
+
   test('security, concurrency, high severity and low confidence go to judgment; the rest stays', () => {
     assert.equal(escalationReason(finding({ category: 'security' })), 'security-related');
     assert.equal(escalationReason(finding({ category: 'concurrency' })), 'concurrency');
