@@ -366,6 +366,9 @@ describe('classifier: editor asks about the code in front of the user', () => {
   runTable([
     { name: 'format the open file', input: askInput('Format this file', sel(120)), tier: 'H', step: 'format' },
     { name: '"look over this" is a review, not "X over Y"', input: askInput('look over this', sel(20)), tier: 'S', step: 'review' },
+    { name: 'inlining a variable is a local simplification', input: askInput('inline this variable', sel(20)), tier: 'H', step: 'refactor' },
+    { name: 'inlining stays judgment when the helper is security code', input: askInput('inline this helper, it checks the csrf token', sel(20)), not: 'H' },
+    { name: '"tidy it up" after a description of what the code does is not labour', input: askInput('this shells out with the hostname from the config file, tidy it up', sel(20)), not: 'H' },
     { name: 'better names', input: askInput('Give the variables in this function clearer names', sel(30)), tier: 'H', step: 'rename' },
     { name: 'a naming convention', input: askInput('Make these methods follow camelCase naming', sel(40)), tier: 'H', step: 'rename' },
     { name: 'docstrings', input: askInput('Generate docstrings for these functions', sel(50)), tier: 'H', step: 'docs' },
