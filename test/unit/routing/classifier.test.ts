@@ -367,8 +367,6 @@ describe('classifier: editor asks about the code in front of the user', () => {
     { name: 'format the open file', input: askInput('Format this file', sel(120)), tier: 'H', step: 'format' },
     { name: '"look over this" is a review, not "X over Y"', input: askInput('look over this', sel(20)), tier: 'S', step: 'review' },
     { name: 'inlining a variable is a local simplification', input: askInput('inline this variable', sel(20)), tier: 'H', step: 'refactor' },
-    { name: 'inlining stays judgment when the helper is security code', input: askInput('inline this helper, it checks the csrf token', sel(20)), not: 'H' },
-    { name: '"tidy it up" after a description of what the code does is not labour', input: askInput('this shells out with the hostname from the config file, tidy it up', sel(20)), not: 'H' },
     { name: 'better names', input: askInput('Give the variables in this function clearer names', sel(30)), tier: 'H', step: 'rename' },
     { name: 'a naming convention', input: askInput('Make these methods follow camelCase naming', sel(40)), tier: 'H', step: 'rename' },
     { name: 'docstrings', input: askInput('Generate docstrings for these functions', sel(50)), tier: 'H', step: 'docs' },
@@ -421,6 +419,14 @@ describe('classifier: editor asks about the code in front of the user', () => {
     assert.equal(result.tier, 'S');
     assert.ok(!result.signals.includes('execute.selectionRework'), result.signals.join(', '));
   });
+});
+
+describe('classifier: a labour verb does not hide what the selection does', () => {
+  const sel = { files: 1, linesChanged: 20, paths: ['src/orders.ts'] };
+  runTierTable([
+    { name: 'inlining stays judgment when the helper is security code', input: askInput('inline this helper, it checks the csrf token', sel), not: 'H' },
+    { name: '"tidy it up" after a description of what the code does is not labour', input: askInput('this shells out with the hostname from the config file, tidy it up', sel), not: 'H' },
+  ]);
 });
 
 describe('classifier: commands are a strong prior', () => {

@@ -221,3 +221,25 @@ describe('hazards: rule table hygiene', () => {
     }
   });
 });
+
+describe('hazards: everyday asks that hide data loss, exposure or shared state', () => {
+  runTierTable([
+    hazard('deleting old records on a schedule', 'delete the old records nightly', 'integrity.consistency'),
+    hazard('dropping a column', 'drop the unused column', 'integrity.consistency'),
+    hazard('a DROP TABLE', 'add a reset task that runs drop table on the staging db', 'integrity.consistency'),
+    hazard('logging request bodies', 'log the request body for debugging', 'security.loggedSecrets'),
+    hazard('logging credentials', 'log the tokens we get back from the provider', 'security.loggedSecrets'),
+    hazard('switching off certificate checks', 'disable ssl verification for now', 'security.weakenedControl'),
+    hazard('sessions that never expire', 'make the session last forever', 'security.sessionLifecycle'),
+    hazard('a webhook that trusts its payload', 'the webhook handler trusts the payload', 'security.headerTrust'),
+    hazard('code made to run on many threads', 'make this work with multiple threads', 'concurrency.sharedState'),
+    hazard('a cache shared between workers', 'share this cache between workers', 'concurrency.sharedState'),
+    { name: 'impersonating users is access control', input: askInput('let admins impersonate users'), tier: 'O', signal: 'security.domain' },
+    neighbour('deleting lines of code', 'delete the commented-out lines in this function'),
+    neighbour('a log line about a request id', 'log the request id when the handler starts'),
+    neighbour('a logs page is not logging', 'show the request logs page in the sidebar'),
+    neighbour('a webhook endpoint added', 'add a webhook endpoint for build events'),
+    neighbour('running tests on several workers', 'run the test suite on several workers in CI'),
+    { name: 'docs about deleting records stay labour', input: askInput('docs: explain how to delete old records'), tier: 'H' },
+  ]);
+});
