@@ -1,4 +1,5 @@
 import type { Finding, JudgeAnswer, Verdict } from './protocol';
+import { sayCodeRisks } from './routing/codeRisks';
 import type { CodeRisk } from './routing/codeRisks';
 import type { Tier } from './tiers';
 
@@ -47,8 +48,7 @@ export function judgmentReason(escalated: readonly { reason: string }[], securit
   if (escalated.length > 0) return `review pass 2: ${escalated.length} finding(s) need judgment (${[...new Set(escalated.map((e) => e.reason))].join(', ')})`;
   if (security) return 'review pass 2: a security review is always judged';
   if (codeRisks.length === 0) return undefined;
-  const said = codeRisks.slice(0, 2).map((r) => `${r.says} (\`${r.match}\`)`).join('; ');
-  return `review pass 2: the code ${said}, and the first pass raised nothing that needs judgment`;
+  return `review pass 2: the code ${sayCodeRisks(codeRisks)}, and the first pass raised nothing that needs judgment`;
 }
 
 /** Splits first-pass findings into those that go to judgment (with their reason) and the rest. */

@@ -4,7 +4,7 @@ import { formatUsd } from '../core/ledger/format';
 import { FindingsAnswer, JudgeAnswer, extractJson } from '../core/protocol';
 import type { Finding } from '../core/protocol';
 import { chunkLines, judgmentReason, mergeVerdicts, triage } from '../core/review';
-import { findCodeRisks } from '../core/routing/codeRisks';
+import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
 import type { RequestCommand } from '../core/steps';
 import type { CheckResult } from '../core/task/runStep';
@@ -111,7 +111,7 @@ export class ReviewService implements vscode.Disposable {
     if (whyJudge) {
       const listed = escalate.map(({ finding, reason }, index) => ({ index, reason, ...finding }));
       const unflagged = escalate.length === 0 && codeRisks.length > 0
-        ? `\nThe code has constructs where security, concurrency or data-loss problems often hide (${codeRisks.map((r) => `${r.says}: \`${r.match}\``).join('; ')}); the first pass raised nothing about them, so check them.`
+        ? `\nThe code has constructs where security, concurrency or data-loss problems often hide (${sayCodeRisks(codeRisks, codeRisks.length)}); the first pass raised nothing about them, so check them.`
         : '';
       const outcome = await this.c.runner.run({
         command: options.command,

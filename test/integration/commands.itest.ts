@@ -127,7 +127,7 @@ describe('commands against the local API stand-in', function () {
       assert.ok(result, 'the review completed');
       assert.deepEqual(messageRequests().map((e) => e.model), ['claude-haiku-4-5', 'claude-opus-4-8'], 'a labour pass, then judgment');
       const judgeBody = JSON.stringify(messageRequests()[1]?.body);
-      assert.match(judgeBody, /synchronises threads: `SharedArrayBuffer`/, 'the judge is told what to look at');
+      assert.match(judgeBody, /synchronises threads \(`SharedArrayBuffer`\)/, 'the judge is told what to look at');
       const report = (await vscode.workspace.openTextDocument(result.reportUri)).getText();
       assert.match(report, /review pass 2: the code synchronises threads \(`SharedArrayBuffer`\), and the first pass raised nothing that needs judgment/);
       const taskCalls = (await ledgerCalls()).filter((r) => r.taskId === result.taskId);

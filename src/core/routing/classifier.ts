@@ -1,7 +1,7 @@
 import type { RequestCommand, StepType } from '../steps';
 import type { Tier } from '../tiers';
 import { TIERS, TIER_LABELS, compareTiers, maxTier, minTier, tierRank } from '../tiers';
-import { findCodeRisks } from './codeRisks';
+import { findCodeRisks, sayCodeRisks } from './codeRisks';
 import { HAZARD_RULES, LOCK_ORDER_SOURCE } from './hazards';
 import { PatternFilter, openingsOf } from './prefilter';
 import { calibrated, combine, favourite, predict } from './wording';
@@ -727,7 +727,6 @@ export function classifyRequest(input: ClassifyInput): Classification {
  */
 const CODE_JUDGED_STEPS: ReadonlySet<StepType> = new Set(['review', 'fix', 'refactor']);
 const CODE_RISK_CONFIDENCE = 0.75;
-const CODE_RISKS_SAID = 2;
 
 /**
  * The selected code can raise an execute route to judgment: "review this" over
@@ -741,15 +740,13 @@ function applyCodeRisks(input: ClassifyInput, c: Classification): Classification
   if (!code || c.tier !== 'S' || !CODE_JUDGED_STEPS.has(c.stepType)) return c;
   const risks = findCodeRisks(code);
   if (risks.length === 0) return c;
-  const said = risks.slice(0, CODE_RISKS_SAID).map((r) => `${r.says} (\`${r.match}\`)`).join('; ');
-  const more = risks.length > CODE_RISKS_SAID ? ` and ${risks.length - CODE_RISKS_SAID} more` : '';
   const security = risks.some((r) => r.family === 'security');
   return {
     ...c,
     stepType: c.stepType === 'review' && security ? 'securityReview' : c.stepType,
     tier: 'O',
     confidence: Math.max(c.confidence, CODE_RISK_CONFIDENCE),
-    reasons: [...c.reasons, because(`the selected code ${said}${more}`, 'O')],
+    reasons: [...c.reasons, because(`the selected code ${sayCodeRisks(risks)}`, 'O')],
     signals: [...c.signals, ...risks.map((r) => r.id)],
   };
 }

@@ -112,6 +112,12 @@ export function findCodeRisks(code: string): CodeRisk[] {
   return found;
 }
 
+/** The first `max` risks in words, for a reason or a prompt: "builds SQL from strings (`…`); … and 2 more". */
+export function sayCodeRisks(risks: readonly CodeRisk[], max = 2): string {
+  const said = risks.slice(0, max).map((r) => `${r.says} (\`${r.match}\`)`).join('; ');
+  return risks.length > max ? `${said} and ${risks.length - max} more` : said;
+}
+
 /** Cut to MATCH_SHOWN characters, with anything key-like redacted (the reason reaches the log). */
 function shorten(text: string): string {
   const clean = redactSecrets(text);

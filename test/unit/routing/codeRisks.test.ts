@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_SCANNED_CHARS, findCodeRisks } from '../../../src/core/routing/codeRisks';
+import { MAX_SCANNED_CHARS, findCodeRisks, sayCodeRisks } from '../../../src/core/routing/codeRisks';
 import { classifyRequest } from '../../../src/core/routing/classifier';
 import { askInput, commandInput } from '../../support/fixtures/routing/builders';
 
@@ -67,6 +67,13 @@ describe('findCodeRisks: constructs, not topics', () => {
     const [risk] = findCodeRisks(`if (apiKey === "sk-live-0123456789abcdef") allow();`);
     assert.equal(risk?.id, 'code.security.crypto');
     assert.ok(!risk.match.includes('0123456789'), risk.match);
+  });
+
+  test('says the first risks and counts the rest', () => {
+    const risks = findCodeRisks('el.innerHTML = x;\neval(y);\nconst m = new Mutex();');
+    assert.equal(risks.length, 3);
+    assert.equal(sayCodeRisks(risks), 'writes HTML from a string (`.innerHTML =`); evaluates code built at run time (`eval(`) and 1 more');
+    assert.equal(sayCodeRisks(risks, 3), 'writes HTML from a string (`.innerHTML =`); evaluates code built at run time (`eval(`); synchronises threads (`Mutex`)');
   });
 
   test('a key inside the quoted construct is redacted', () => {
