@@ -37,6 +37,8 @@ describe('classifier: labour stays cheap', () => {
 describe('classifier: alarming words on trivial work are not over-routed', () => {
   runTable([
     { name: 'dependency bump for a CVE', input: askInput('Bump serde to 1.0.190 for CVE-2023-1234'), tier: 'H', mentions: /incidental/ },
+    { name: 'formatting code named after a risky domain', input: askInput('format the session expiry code'), tier: 'H', step: 'format', mentions: /incidental/ },
+    { name: 'a rename of a mutex variable', input: askInput('rename the mutex variable to stateLock'), tier: 'H', step: 'rename' },
     { name: 'npm-style dependency pin', input: askInput('deps: jsonwebtoken@9.0.2 (security fix)'), tier: 'H' },
     { name: 'a dependency upgraded for a CVE, no version given', input: askInput('upgrade lodash to fix CVE-2021-23337'), tier: 'H', signal: 'labour.bump' },
     { name: 'a named dependency updated for an advisory', input: askInput('Update the openssl dependency to address the security advisory'), tier: 'H', signal: 'labour.bump' },
