@@ -73,7 +73,7 @@ const PATTERNS: readonly Pattern[] = [
     re: /\b(?:Mutex|RwLock|RWMutex|Condvar|Semaphore|AtomicBool|AtomicPtr|Atomic[UI](?:8|16|32|64|size)|AtomicInteger|AtomicLong|AtomicReference|ConcurrentHashMap|SharedArrayBuffer|pthread_(?:mutex|rwlock|cond|spin)\w*|std::(?:atomic|mutex|shared_mutex|condition_variable)|memory_order_\w+|compare_exchange\w*|compareAndSet)\b|\bOrdering::(?:Relaxed|Acquire|Release|AcqRel|SeqCst)\b|\bAtomics\.\w+\s*\(|\bthreading\.(?:Lock|RLock|Condition|Semaphore)\s*\(|\basyncio\.Lock\s*\(|\bsynchronized\s*[({]|\bsync\.(?:Mutex|RWMutex|Once|WaitGroup)\b|\batomic\.(?:Add|Load|Store|CompareAndSwap)\w*\s*\(/gm,
   },
   {
-    name: 'destructiveWrite', family: 'integrity', says: 'deletes or overwrites stored data',
+    name: 'storedData', family: 'integrity', says: 'deletes stored data or decides when it reaches disk',
     re: /\bDROP\s+(?:TABLE|DATABASE|SCHEMA)\b|\bTRUNCATE\s+(?:TABLE\s+)?\w|\bDELETE\s+FROM\s+\w+\s*(?:["'\x60;]|$)|\bshutil\.rmtree\s*\(|\brm\s+-rf\b|\bfs\.(?:rm|rmSync)\s*\([^)\n]*recursive|\bf(?:data)?sync\s*\(/gm,
   },
 ];

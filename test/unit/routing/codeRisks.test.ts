@@ -36,9 +36,9 @@ describe('findCodeRisks: constructs, not topics', () => {
     ['a Rust atomic', 'let n = count.fetch_add(1, Ordering::SeqCst);', 'code.concurrency.synchronisation'],
     ['a Go mutex', 'var mu sync.Mutex', 'code.concurrency.synchronisation'],
     ['a Python lock', 'lock = threading.Lock()', 'code.concurrency.synchronisation'],
-    ['a DELETE with no WHERE', 'await db.exec("DELETE FROM sessions");', 'code.integrity.destructiveWrite'],
+    ['a DELETE with no WHERE', 'await db.exec("DELETE FROM sessions");', 'code.integrity.storedData'],
     ['a DELETE with a WHERE', 'await db.exec("DELETE FROM sessions WHERE expired = 1");', undefined],
-    ['an fsync', 'os.fsync(fd)', 'code.integrity.destructiveWrite'],
+    ['an fsync', 'os.fsync(fd)', 'code.integrity.storedData'],
     ['plain arithmetic', 'for (const i of items) total += i.price * i.qty;', undefined],
   ];
   for (const [name, code, expected] of cases) {
