@@ -185,7 +185,7 @@ export const HAZARD_RULES: readonly HazardRule[] = [
 
   // Keys derived or accepted in ways that widen who can sign; accounts linked by a claim anyone can set.
   { id: 'security.keyHandling', family: 'security', strength: 3, says: 'how keys are derived or accepted ("$0")',
-    re: /\bderiv\w*\b[^.\n]{0,30}\b(keys?|secrets?|nonces?|ivs?)\b|\baccept\w*\b[^.\n]{0,30}\b(tokens?|signatures?|keys?|certificates?|certs?)\b[^.\n]{0,30}\b(previous|old|expired|revoked|any|self-signed)\b|\b(link|merg|match)\w*\b[^.\n]{0,40}\baccounts?\b[^.\n]{0,30}\bby (matching )?(the )?(e-?mail|username)/ },
+    re: /\bderiv\w*\b[^.\n]{0,30}\b(keys?|secrets?|nonces?|ivs?)\b|\baccept\w*\b[^.\n]{0,30}\b(tokens?|signatures?|keys?|certificates?|certs?)\b[^.\n]{0,30}\b(previous|old|expired|revoked|any|self-signed)\b|\b(link|merg|match)\w*\b[^.\n]{0,40}\baccounts?\b[^.\n]{0,30}\bby (matching )?(the )?(e-?mail|username)|\bmerg\w* (two |the |duplicate |user |these )*accounts?\b/ },
 
   // Data removed for good, reads that may be stale, money moved twice.
   // Rows dropped from a CSV or a data frame are an analysis step, not stored data lost.
