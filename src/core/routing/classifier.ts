@@ -257,7 +257,7 @@ export const RULES: readonly TextRule[] = [
     unless: BROKEN_BY_UPGRADE,
     re: /\b(bump(ed|s|ing)?|upgrad(e|ed|es|ing)|updat(e|ed|es|ing)|pin(s|ned)?|unpin\w*|downgrad\w*)\b(?:[^.\n]|(?<=\d)\.(?=\d)){0,40}?(\bto\b|\bfrom\b|→|->|=>) ?([\w.-]+ )?v?\d+(\.\d+)+|\bbump(s|ing)?\b(?! (it|them|this|that|its|their)\b)|^([\w./-]+(\([^)]*\))?!?: )?bumped\b|\b(version|dependency|deps?|dependencies|patch|minor|major) bump(s|ed)?\b|^deps?(\([^)]*\))?:|\bdependabot\b|\b(updat|bump)\w* (the )?[\w./-]*( |-)?submodules?\b|\b(update|upgrade|bump)\w* (all |the |some )?([\w-]+ )?(dev ?)?(dependencies|deps|requirements|lock ?file|toolchain|msrv)\b|\bupgrad(e|es|ed|ing) (the )?[\w@./-]+ ((dependency|package|crate|library|module|gem) )?(to (fix|address|patch|resolve|mitigate) |for )(cve-\d{4}-\d+|ghsa-[\w-]+|(a |the |known )?(security )?(vulnerabilit\w*|advisor\w*))|\b(updat|bump)\w* (the )?[\w@./-]+ (dependency|package|crate|library|module|gem) (to (fix|address|patch|resolve|mitigate) |for )(cve-\d{4}-\d+|ghsa-[\w-]+|(a |the |known )?(security )?(vulnerabilit\w*|advisor\w*))|(^|[\s(])[\w.-]+@\^?\d+\.\d+(\.\d+)?\b/ },
   { id: 'labour.release', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'boilerplate', says: 'release bookkeeping ("$0")',
-    re: /^(release|releasing|released|prepare (for )?release|publish(ed)?|version)\b|^(([a-z][\w.-]* )?v?\d+(\.\d+)+(-[\w.]+)?( released)?\s*$)|\b(prepare|cut|tag) (the )?([\w-]+ )?(v?\d+(\.\d+)+|release)\b|\brelease (v?\d+(\.\d+)+|notes)\b|\b(bump|update|increment)\w* (the )?version( number| string)?\b|\bpublish\w* v?\d+(\.\d+)+/ },
+    re: /^((release|releasing|released)(?! (the |a |an |its |our |any )?([\w-]+ )?(locks?|mutex(es)?|guards?|semaphores?|borrows?|memory|buffers?|handles?|references?|refs?|connections?|resources?|permits?)\b)|prepare (for )?release|publish(ed)?|version)\b|^(([a-z][\w.-]* )?v?\d+(\.\d+)+(-[\w.]+)?( released)?\s*$)|\b(prepare|cut|tag) (the )?([\w-]+ )?(v?\d+(\.\d+)+|release)\b|\brelease (v?\d+(\.\d+)+|notes)\b|\b(bump|update|increment)\w* (the )?version( number| string)?\b|\bpublish\w* v?\d+(\.\d+)+/ },
   { id: 'labour.revert', family: 'labour', strength: 3, sweep: true, frame: 'absolute', step: 'refactor', says: 'a revert of an earlier change ("$0")',
     gate: /revert/,
     re: /^([\w-]+(\([^)]*\))?!?: )?revert\b/ },
@@ -427,7 +427,7 @@ export const RULES: readonly TextRule[] = [
 /** A concurrency change whose mechanism is spelled out is execution, not judgment. */
 const SYNC_NOUN = /mutex|lock|atomic|once|fetch_|compare_|\bcas\b|\bstore\b/;
 const PRESCRIBED_CONCURRENCY_FIX =
-  /\b(behind|with|use|using|under|via|add\w*|take|taking|hold|holding|wrap\w*|guard\w*|protect\w*)\b[^.\n]{0,30}\b(an? |the )?(mutex|lock|rwlock|atomic|sync\.once|once_?cell|fetch_add|fetch_sub|compare_exchange|compare_and_swap|cas)\b|\bload\b[^.\n]{0,30}\bfollowed by (a )?store\b/;
+  /(?<!\b(without|outside|no longer|stop|stops|not) )\b(behind|with|use|using|under|via|add\w*|take|taking|hold|holding|wrap\w*|guard\w*|protect\w*)\b[^.\n]{0,30}\b(an? |the )?(mutex|lock|rwlock|atomic|sync\.once|once_?cell|fetch_add|fetch_sub|compare_exchange|compare_and_swap|cas)\b|\bload\b[^.\n]{0,30}\bfollowed by (a )?store\b/;
 /** A lock order is decided, not prescribed (see hazards.ts). */
 const LOCK_ORDER = new RegExp(LOCK_ORDER_SOURCE);
 /** Repair wording strong enough to make a risky code path matter. */
