@@ -291,7 +291,7 @@ export const RULES: readonly TextRule[] = [
   { id: 'labour.rename', family: 'labour', strength: 3, sweep: true, frame: 'soft', on: 'raw', step: 'rename', says: 'a rename ("$0")',
     // A file renamed at run time ("rename it into place", "temp file + rename") is an atomic
     // replace, not a change of names in the code.
-    unless: /\b(avoid\w*|prevent\w*|stop\w*|don'?t|do not|no longer|never|without|not) renam|\binto place\b|\b(temp|tmp|temporary) files?\b[^.\n]{0,30}\brenam|\brenam\w*\b[^.\n]{0,30}\b(temp|tmp|temporary) files?\b|\batomic\w* renam|\brename\(/i,
+    unless: /\b(avoid\w*|prevent\w*|stop\w*|don'?t|do not|no longer|never|without|not) renam|\binto place\b|\b(temp|tmp|temporary)[ -]files?\b[^.\n]{0,30}\brenam|\brenam\w*\b[^.\n]{0,30}\b(temp|tmp|temporary)[ -]files?\b|\batomic\w* renam|\brename\(/i,
     re: /\b[Rr]enam(e|ed|ing)\b/ },
   // What users ask about the code in front of them (editor asks, not commit subjects).
   { id: 'labour.naming', family: 'labour', strength: 3, sweep: true, step: 'rename', says: 'naming only ("$0")',
