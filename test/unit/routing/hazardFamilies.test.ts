@@ -240,7 +240,6 @@ describe('hazards: everyday asks that hide data loss, exposure or shared state',
     neighbour('a logs page is not logging', 'show the request logs page in the sidebar'),
     neighbour('a webhook endpoint added', 'add a webhook endpoint for build events'),
     neighbour('running tests on several workers', 'run the test suite on several workers in CI'),
-    { name: 'docs about deleting records stay labour', input: askInput('docs: explain how to delete old records'), tier: 'H' },
     hazard('removing a lock', 'get rid of the global lock around the cache', 'concurrency.sharedState'),
     hazard('a mutex traded for a plain flag', 'replace the mutex with a plain bool', 'concurrency.sharedState'),
     hazard('removing a rate limiter', 'delete the rate limiter on the login route, it is annoying', 'security.weakenedControl'),
@@ -257,9 +256,6 @@ describe('hazards: everyday asks that hide data loss, exposure or shared state',
     { name: 'single sign-on is authentication', input: askInput('add SSO with Google'), tier: 'O', signal: 'security.domain' },
     { name: 'multi-tenancy is isolation work', input: askInput('add multi-tenant support'), tier: 'O', signal: 'security.domain' },
     neighbour('merging two branches', 'merge the two release branches'),
-    { name: 'scaling to a million users is a design question', input: askInput('how do I make this scale to a million users'), tier: 'O', signal: 'architecture.design' },
-    { name: 'the best way to structure a module is a design question', input: askInput("what's the best way to structure this module"), tier: 'O', signal: 'architecture.design' },
-    { name: 'scaling an image is not', input: askInput('scale the logo to 200 pixels wide'), not: 'O' },
     hazard('a lock released before the write', 'Release the lock before writing the result', 'concurrency.sharedState'),
     hazard('shared state read without the mutex', 'Read the config without holding the mutex', 'concurrency.sharedState'),
     hazard('a buffer freed twice', 'Free the buffer in the error path twice', 'concurrency.freedWhileInUse'),
@@ -272,14 +268,28 @@ describe('hazards: everyday asks that hide data loss, exposure or shared state',
     neighbour('a float for a progress bar', 'store the progress as a float between 0 and 1'),
     neighbour('a cached avatar', 'use the cached avatar in the header'),
     hazard('a hyphenated temp-file-then-rename given up', 'save the index in place instead of the temp-file-then-rename step', 'integrity.durability'),
+    neighbour('a server closed twice in a teardown', 'close the test server twice in the teardown'),
+    neighbour('an HTTP/0.9 flag', 'allow HTTP/0.9 responses behind a flag'),
+  ]);
+});
+
+describe('hazards: routine words that only look risky, or risky words that only look routine', () => {
+  runTierTable([
+    { name: 'docs about deleting records stay labour', input: askInput('docs: explain how to delete old records'), tier: 'H' },
     { name: 'a release with a version is still release bookkeeping', input: askInput('Release 2.4.1'), tier: 'H', signal: 'labour.release' },
     { name: 'a prescribed lock is still prescribed', input: askInput('Read the config while holding the mutex'), tier: 'S', signal: 'concurrency.prescribed' },
-    neighbour('a server closed twice in a teardown', 'close the test server twice in the teardown'),
     { name: 'a default admin user with a password is not the Default trait', input: askInput('add a default admin user with password admin'), not: 'H' },
     { name: 'a copy-to-clipboard button is not the Copy trait', input: askInput('add a copy button to the snippet viewer'), not: 'H' },
     { name: 'the Default trait, named', input: askInput('implement `Default` for the config struct'), tier: 'H', signal: 'labour.traitImpl' },
     { name: 'derives listed in a row', input: askInput('derive Debug, Clone, PartialEq on all these structs'), tier: 'H', signal: 'labour.traitImpl' },
-    neighbour('an HTTP/0.9 flag', 'allow HTTP/0.9 responses behind a flag'),
     { name: 'formatting two-factor code stays labour', input: askInput('run prettier on the two-factor components'), tier: 'H' },
+  ]);
+});
+
+describe('architecture: scale and structure questions', () => {
+  runTierTable([
+    { name: 'scaling to a million users is a design question', input: askInput('how do I make this scale to a million users'), tier: 'O', signal: 'architecture.design' },
+    { name: 'the best way to structure a module is a design question', input: askInput("what's the best way to structure this module"), tier: 'O', signal: 'architecture.design' },
+    { name: 'scaling an image is not', input: askInput('scale the logo to 200 pixels wide'), not: 'O' },
   ]);
 });
