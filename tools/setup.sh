@@ -43,8 +43,20 @@ if [ ! -x "$node24/bin/node" ]; then
   (cd tools/node24 && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# code-server's install compiles native modules (sqlite among them): about 700 MB here and
+# a few hundred MB of compiler scratch in the temp folder. Say so plainly when the disk is
+# short, instead of failing halfway through a compiler log.
+need_free() { # folder, MB
+  local free_mb
+  free_mb=$(df -Pm "$1" | awk 'NR == 2 { print $4 }')
+  [ "${free_mb:-0}" -ge "$2" ] \
+    || fail "installing code-server needs ${2} MB free in $1; only ${free_mb:-0} MB are. Free some space and run this command again."
+}
+
 stamp="tools/code-server/node_modules/.ladder-installed"
 if [ ! -f "$stamp" ] || [ tools/code-server/package-lock.json -nt "$stamp" ]; then
+  need_free tools/code-server 1024
+  need_free "${TMPDIR:-/tmp}" 512
   echo "setup: installing code-server 4.139 (tools/code-server, about 2 minutes the first time)"
   node24_abs="$(cd "$node24" && pwd)"
   (cd tools/code-server && PATH="$node24_abs/bin:$PATH" npm_config_nodedir="$node24_abs" \

@@ -2,7 +2,7 @@
 // contributors whose machine can download VS Code (CI here cannot; it uses code-server).
 // Usage: node esbuild.mjs --tests && npx tsx test/integration/runDesktop.ts
 // The suite starts the local API stand-in itself, inside the extension host.
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runTests } from '@vscode/test-electron';
@@ -11,12 +11,16 @@ async function main(): Promise<void> {
   const root = resolve(__dirname, '..', '..');
   const workspace = mkdtempSync(join(tmpdir(), 'ladder-desktop-'));
   cpSync(join(root, 'test', 'support', 'fixtures', 'demo'), workspace, { recursive: true });
-  await runTests({
-    extensionDevelopmentPath: root,
-    extensionTestsPath: join(root, 'out', 'test', 'integration', 'index.js'),
-    launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust'],
-    extensionTestsEnv: { ...process.env as Record<string, string> },
-  });
+  try {
+    await runTests({
+      extensionDevelopmentPath: root,
+      extensionTestsPath: join(root, 'out', 'test', 'integration', 'index.js'),
+      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust'],
+      extensionTestsEnv: { ...process.env as Record<string, string> },
+    });
+  } finally {
+    rmSync(workspace, { recursive: true, force: true });
+  }
 }
 
 main().catch((err: unknown) => {

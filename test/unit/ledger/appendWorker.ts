@@ -1,5 +1,6 @@
 // A child process for the store's crash and two-writer tests (not a test file itself).
-// argv: dir, prefix, count ('forever' to loop until killed), mode ('whole' | 'torn' | 'gated').
+// argv: dir, prefix, count, mode ('whole' | 'torn' | 'gated'). The count is always finite,
+// so a worker whose parent died cannot go on filling the disk.
 // 'gated' prints "ready" and waits for a line on stdin, so two workers start together; it
 // then writes half its records, waits until the other writer's (argv[4]) lines are in the
 // file, and writes the rest, so the two writers' lines are bound to interleave.
@@ -11,7 +12,7 @@ import { callRecord } from '../../support/fixtures/usage/records';
 
 const [dir = '', prefix = 'w', countArg = '10', mode = 'whole', other = ''] = process.argv.slice(2);
 const store = new LedgerStore(dir);
-const count = countArg === 'forever' ? Number.POSITIVE_INFINITY : Number(countArg);
+const count = Number(countArg);
 
 if (mode === 'torn') {
   // A write cut in half: the first half lands, then the process is killed before the rest.

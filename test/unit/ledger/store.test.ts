@@ -1,19 +1,15 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { LedgerStore, ledgerFileName } from '../../../src/llm/ledgerStore';
 import type { LedgerRecord } from '../../../src/core/ledger/record';
 import { callRecord, verdictRecord } from '../../support/fixtures/usage/records';
+import { tempDir } from '../../support/tempDir';
 
 const WORKER = path.join(__dirname, 'appendWorker.ts');
-
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'ladder-ledger-'));
-}
 
 async function loadAll(dir: string): Promise<{ records: LedgerRecord[]; report: Awaited<ReturnType<LedgerStore['load']>> }> {
   const records: LedgerRecord[] = [];
@@ -44,7 +40,7 @@ function runWorker(args: string[], onLine?: (line: string, kill: () => void, chi
 
 describe('LedgerStore: appending and loading', () => {
   test('appends one line per record into monthly files and loads them back in order', async () => {
-    const dir = tempDir();
+    const dir = tempDir('ledger');
     const store = new LedgerStore(dir);
     const october = callRecord({ time: '2026-10-31T23:59:59.000Z' });
     const november = callRecord({ time: '2026-11-01T00:00:00.000Z' });
@@ -59,7 +55,7 @@ describe('LedgerStore: appending and loading', () => {
   });
 
   test('append is idempotent by callId, within a process and across a restart', async () => {
-    const dir = tempDir();
+    const dir = tempDir('ledger');
     const record = callRecord();
     const first = new LedgerStore(dir);
     assert.equal(first.append(record), true);
@@ -73,7 +69,7 @@ describe('LedgerStore: appending and loading', () => {
   });
 
   test('verdicts are stored alongside calls and deduplicated on their content', async () => {
-    const dir = tempDir();
+    const dir = tempDir('ledger');
     const store = new LedgerStore(dir);
     const verdict = verdictRecord('task-1', 'accepted');
     store.append(callRecord());
@@ -85,13 +81,13 @@ describe('LedgerStore: appending and loading', () => {
   });
 
   test('a missing directory loads as empty', async () => {
-    const { records, report } = await loadAll(path.join(tempDir(), 'not-yet'));
+    const { records, report } = await loadAll(path.join(tempDir('ledger'), 'not-yet'));
     assert.equal(records.length, 0);
     assert.deepEqual(report.problems, []);
   });
 
   test('corrupt lines and a torn last line are skipped and reported; good lines are kept', async () => {
-    const dir = tempDir();
+    const dir = tempDir('ledger');
     const good = [callRecord(), callRecord(), callRecord()];
     const file = path.join(dir, ledgerFileName(good[0]?.time ?? ''));
     const lines = [JSON.stringify(good[0]), 'not json', JSON.stringify({ v: 1, taskId: 'x' }), JSON.stringify(good[1]), JSON.stringify(good[2]), '{"v":1,"taskId":"half'];
@@ -102,7 +98,7 @@ describe('LedgerStore: appending and loading', () => {
   });
 
   test('a record carrying an API key or a prompt-sized text is refused on load', async () => {
-    const dir = tempDir();
+    const dir = tempDir('ledger');
     const base = callRecord();
     const file = path.join(dir, ledgerFileName(base.time));
     fs.writeFileSync(file, [
@@ -116,7 +112,7 @@ describe('LedgerStore: appending and loading', () => {
   });
 
   test('after a torn tail, the next append starts on a new line and is not swallowed', async () => {
-    const dir = tempDir();
+    const dir = tempDir('ledger');
     const first = callRecord();
     const file = path.join(dir, ledgerFileName(first.time));
     fs.writeFileSync(file, `${JSON.stringify(first)}\n{"v":1,"callId":"tor`);
@@ -130,7 +126,7 @@ describe('LedgerStore: appending and loading', () => {
   });
 
   test('reload picks up what another store (another window) appended, once', async () => {
-    const dir = tempDir();
+    const dir = tempDir('ledger');
     const mine = new LedgerStore(dir);
     const theirs = new LedgerStore(dir);
     const seen: LedgerRecord[] = [];
@@ -148,7 +144,7 @@ describe('LedgerStore: appending and loading', () => {
   });
 
   test('watch reports records appended by another store', async () => {
-    const dir = tempDir();
+    const dir = tempDir('ledger');
     const mine = new LedgerStore(dir);
     await mine.load(() => undefined);
     // The watcher does not hold the process open (the extension host does that in real use).
@@ -171,7 +167,7 @@ describe('LedgerStore: appending and loading', () => {
 
 describe('LedgerStore: reading across chunk boundaries', () => {
   test('any chunk size yields the same records, multi-byte text included, and reload resumes exactly', async () => {
-    const dir = tempDir();
+    const dir = tempDir('ledger');
     const writer = new LedgerStore(dir);
     const reasons = ['plain', 'naïve café', 'emoji 🚀 split', 'x'.repeat(180), '日本語のテキスト'];
     const first = Array.from({ length: 25 }, (_, i) => callRecord({ reason: reasons[i % reasons.length] ?? '' }));
@@ -194,7 +190,7 @@ describe('LedgerStore: reading across chunk boundaries', () => {
   });
 
   test('a torn tail is found with tiny chunks too, and reload picks the line up once it is completed', async () => {
-    const dir = tempDir();
+    const dir = tempDir('ledger');
     const record = callRecord({ reason: 'ünïcödé' });
     const file = path.join(dir, ledgerFileName(record.time));
     const line = `${JSON.stringify(record)}\n`;
@@ -213,8 +209,9 @@ describe('LedgerStore: reading across chunk boundaries', () => {
 
 describe('LedgerStore: crashes and concurrent writers', () => {
   test('a writer killed with SIGKILL mid-loop: load does not throw, every acknowledged record is kept', async () => {
-    const dir = tempDir();
-    const result = await runWorker([dir, 'crash', 'forever'], (line, kill) => {
+    const dir = tempDir('ledger');
+    // Far more than it can write before the kill: the pipe holds a few thousand acks at most.
+    const result = await runWorker([dir, 'crash', '20000'], (line, kill) => {
       if (line === 'ack crash-300') kill();
     });
     assert.equal(result.signal, 'SIGKILL');
@@ -227,7 +224,7 @@ describe('LedgerStore: crashes and concurrent writers', () => {
   });
 
   test('a write cut in half by SIGKILL leaves a torn line that is reported; the rest loads', async () => {
-    const dir = tempDir();
+    const dir = tempDir('ledger');
     await runWorker([dir, 'before', '20']);
     const result = await runWorker([dir, 'dying', '1', 'torn'], (line, kill) => {
       if (line === 'half') kill();
@@ -241,7 +238,7 @@ describe('LedgerStore: crashes and concurrent writers', () => {
   });
 
   test('two processes appending at once lose nothing: exactly 2N records, interleaved', async () => {
-    const dir = tempDir();
+    const dir = tempDir('ledger');
     const n = 2000;
     const ready: ChildProcess[] = [];
     const gate = (line: string, _kill: () => void, child: ChildProcess): void => {

@@ -2,8 +2,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { tempDir } from '../../support/tempDir';
 
 const FIXTURES = path.join(__dirname, '../../support/fixtures/usage');
 
@@ -41,7 +41,7 @@ describe('npm run cost', () => {
   });
 
   test('a ledger file prices too (flat 5m/1h split)', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ladder-cost-'));
+    const dir = tempDir('cost');
     const file = path.join(dir, 'ledger.jsonl');
     fs.writeFileSync(file, `${JSON.stringify({ v: 1, model: 'claude-sonnet-4-6', time: '2026-11-20T00:00:00.000Z', usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 1000, cache_read_input_tokens: 0, cache_5m: 0, cache_1h: 1000, service_tier: 'standard' } })}\n`);
     const out = JSON.parse(runCost(file, '--json').stdout) as { total_usd: number };
@@ -49,7 +49,7 @@ describe('npm run cost', () => {
   });
 
   test('an unknown model is priced (never $0) and flagged on stderr', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ladder-cost-'));
+    const dir = tempDir('cost');
     const file = path.join(dir, 'unknown.jsonl');
     fs.writeFileSync(file, '{"model":"claude-nova-9","usage":{"input_tokens":1000,"output_tokens":0}}\n');
     const result = runCost(file, '--json');
@@ -63,7 +63,7 @@ describe('npm run cost', () => {
     assert.equal(result.status, 2);
     assert.match(result.stderr, /line 2: usage\.input_tokens/);
     assert.equal(result.stdout, '');
-    const notJson = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ladder-cost-')), 'bad.jsonl');
+    const notJson = path.join(tempDir('cost'), 'bad.jsonl');
     fs.writeFileSync(notJson, '{"model":"claude-haiku-4-5","usage":{}}\n{oops\n');
     const second = runCost(notJson);
     assert.equal(second.status, 2);
