@@ -49,6 +49,8 @@ export const CommandIds = {
   acceptEdit: 'ladder.acceptEdit',
   /** Discard the proposed edit in the open diff (diff title bar). */
   rejectEdit: 'ladder.rejectEdit',
+  /** The last rejected edit's request again, one tier up (offered after Reject). */
+  retryAbove: 'ladder.retryAbove',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -6,6 +6,7 @@ import { Config } from './config';
 import { CostMeter } from './costMeter';
 import { CostReportPanel } from './costReport';
 import { EditPreviews } from './editPreview';
+import { RetryAbove } from './retryAbove';
 import { Log } from './log';
 import { Pricing } from './pricing';
 import { RequestRunner } from './requestRunner';
@@ -27,6 +28,7 @@ export class Container implements vscode.Disposable {
   readonly workspace: WorkspaceContext;
   readonly results: ResultDocuments;
   readonly edits: EditPreviews;
+  readonly retryAbove: RetryAbove;
   readonly runner: RequestRunner;
   readonly reviews: ReviewService;
   private client: AnthropicGateway | undefined;
@@ -50,6 +52,7 @@ export class Container implements vscode.Disposable {
     this.workspace = this.own(new WorkspaceContext(context.workspaceState, this.config, this.log));
     this.results = this.own(new ResultDocuments());
     this.edits = this.own(new EditPreviews(this.results));
+    this.retryAbove = this.own(new RetryAbove());
     this.runner = new RequestRunner(this);
     this.reviews = this.own(new ReviewService(this));
     // A new endpoint or timeout takes effect on the next request.

@@ -15,7 +15,7 @@ import { classifyRequest } from '../core/routing/classifier';
 import type { Classification, ClassifyInput } from '../core/routing/classifier';
 import { applyDifficultyAnswer, buildDifficultyRequest, difficultyBody, difficultySettingOf, shouldCheckDifficulty } from '../core/routing/difficulty';
 import { effectiveCap } from '../core/routing/policy';
-import { planRoute, routingConfigFromSettings } from '../core/routing/policy';
+import { planEscalation, planRoute, routingConfigFromSettings } from '../core/routing/policy';
 import type { RoutePlan, RoutingConfig } from '../core/routing/policy';
 import type { RequestCommand } from '../core/steps';
 import { failureMessage } from '../core/task/failureMessage';
@@ -104,6 +104,11 @@ export class RequestRunner {
       state,
       onExceeded: settings['budget.onExceeded'],
     });
+  }
+
+  /** Where a step whose edit the user rejected would go next, or why it cannot (cap, budget, top). */
+  planAfterRejection(plan: RoutePlan): RoutePlan {
+    return planEscalation(plan, { kind: 'rejected', detail: plan.model }, this.routingConfig(false));
   }
 
   /** Classification and route plan for a request, and the prompt it would send. Sends nothing (count_tokens aside). */

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CallRecord, LedgerRecord } from '../../src/core/ledger/record';
-import { openAndSelect, revertAll, until, waitForDiff } from './editor';
+import { captureMessages, openAndSelect, revertAll, until, waitForDiff } from './editor';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite } from './setup';
 
@@ -50,6 +50,34 @@ describe('every command on its happy path', function () {
     assert.equal(await pending, 'rejected');
     assert.equal(editor.document.getText(), before);
     assert.ok((await ledger()).some((r) => r.kind === 'verdict' && r.verdict === 'rejected'));
+  });
+
+  it('After a Reject, the same request can be tried one tier up, in the same task', async () => {
+    const editor = await openAndSelect('src/orders.ts', 15, 19);
+    const before = editor.document.getText();
+    const first = vscode.commands.executeCommand<string>('ladder.tidySelection');
+    await waitForDiff(first);
+    const rejected = await captureMessages('showInformationMessage', async () => {
+      await vscode.commands.executeCommand('ladder.rejectEdit');
+      return first;
+    });
+    assert.equal(rejected.result, 'rejected');
+    assert.ok(rejected.messages.includes('Ladder: you rejected claude-haiku-4-5\'s edit. Try the same request on the execute tier (claude-sonnet-4-6)?'), rejected.messages.join('\n'));
+    assert.equal(editor.document.getText(), before);
+
+    const second = vscode.commands.executeCommand<string>('ladder.retryAbove');
+    await waitForDiff(second);
+    await vscode.commands.executeCommand('ladder.acceptEdit');
+    assert.equal(await second, 'accepted');
+    assert.deepEqual(api().log.filter((e) => e.path === '/v1/messages').map((e) => e.model), ['claude-haiku-4-5', 'claude-sonnet-4-6']);
+
+    const records = await ledger();
+    const calls = records.filter((r): r is CallRecord => r.kind !== 'verdict' && r.model === 'claude-sonnet-4-6').slice(-1);
+    const taskId = calls[0]?.taskId;
+    const task = records.filter((r) => r.taskId === taskId);
+    assert.deepEqual(task.map((r) => (r.kind === 'verdict' ? r.verdict : r.model)), ['claude-haiku-4-5', 'rejected', 'claude-sonnet-4-6', 'accepted'], 'both attempts and both verdicts are one task');
+    const again = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.retryAbove'));
+    assert.deepEqual(again.messages, ['Ladder: there is no rejected edit to try on a higher tier.'], 'the offer is used once');
   });
 
   it('Write Tests proposes a new test file; Accept creates it', async () => {

@@ -59,7 +59,9 @@ export interface RouteRequest {
 export type EscalationReason =
   | { kind: 'validationFailed'; detail?: string }
   | { kind: 'lowConfidence'; detail?: string }
-  | { kind: 'toolError'; detail?: string };
+  | { kind: 'toolError'; detail?: string }
+  /** The user rejected the step's edit and asked for the next tier. */
+  | { kind: 'rejected'; detail?: string };
 
 export interface FallbackFailure {
   kind: 'overloaded' | 'unavailable' | 'rateLimited' | 'server';
@@ -201,6 +203,7 @@ const ESCALATION_TEXT: Readonly<Record<EscalationReason['kind'], string>> = {
   validationFailed: 'the answer failed its check',
   lowConfidence: 'the answer was low-confidence',
   toolError: 'a tool call failed',
+  rejected: 'you rejected its edit',
 };
 
 /**
@@ -221,7 +224,8 @@ export function planEscalation(previous: RoutePlan, reason: EscalationReason, co
     triedModels,
   });
   const max = config.maxEscalations ?? DEFAULT_MAX_ESCALATIONS;
-  if (previous.escalations >= max) {
+  // The limit bounds what Ladder spends on its own; a retry the user asks for is theirs.
+  if (reason.kind !== 'rejected' && previous.escalations >= max) {
     return stop(`cannot escalate: ${why}, but this step already escalated ${previous.escalations} time(s) (limit ${max})`,
       `${capitalise(why)}; Ladder stops here (escalation limit ${max} reached for this step).`);
   }

@@ -2,7 +2,7 @@ import type { Command } from './command';
 import { architectureReviewCommand } from './architectureReview';
 import { askCommand } from './ask';
 import { chooseTierCommand } from './chooseTier';
-import { acceptEditCommand, rejectEditCommand } from './editVerdict';
+import { acceptEditCommand, rejectEditCommand, retryAboveCommand } from './editVerdict';
 import { explainSelectionCommand } from './explainSelection';
 import { exportLedgerCommand } from './exportLedger';
 import { generateDocsCommand } from './generateDocs';
@@ -43,4 +43,5 @@ export const COMMANDS: readonly Command[] = [
   showLogsCommand,
   acceptEditCommand,
   rejectEditCommand,
+  retryAboveCommand,
 ];

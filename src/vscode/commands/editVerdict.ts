@@ -11,3 +11,8 @@ export const rejectEditCommand: Command = {
   id: CommandIds.rejectEdit,
   run: (c, uri) => c.edits.reject(uri instanceof vscode.Uri ? uri : undefined),
 };
+
+export const retryAboveCommand: Command = {
+  id: CommandIds.retryAbove,
+  run: (c) => c.retryAbove.run(),
+};

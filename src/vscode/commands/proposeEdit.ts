@@ -3,16 +3,31 @@ import type { RequestCommand } from '../../core/steps';
 import type { PromptTask } from '../../core/protocol';
 import { checkEditAnswer } from '../../core/task/checks';
 import { TIER_LABELS } from '../../core/tiers';
+import type { Tier } from '../../core/tiers';
 import type { Container } from '../container';
+import type { EditVerdict } from '../editPreview';
 import { selectionFor } from '../editorSelection';
+import type { EditorSelection, RequestOutcome } from '../requestRunner';
+
+/** The same request forced onto a higher tier, in the task it continues. */
+export interface RetrySpec {
+  tier: Tier;
+  tierReasons: string[];
+  taskId: string;
+}
 
 /**
  * Asks for a replacement of the selection and opens it as a diff; Accept applies it as one
- * undoable edit. The verdict is recorded in the ledger for the route that produced it.
+ * undoable edit. The verdict is recorded in the ledger for the route that produced it, and
+ * a rejected edit can be tried again one tier up.
  */
-export async function proposeEdit(c: Container, options: { command: RequestCommand; title: string; task: PromptTask; question: string; uri?: unknown }): Promise<'accepted' | 'rejected' | 'stale' | 'unchanged' | undefined> {
+export async function proposeEdit(c: Container, options: { command: RequestCommand; title: string; task: PromptTask; question: string; uri?: unknown }): Promise<EditVerdict | 'stale' | 'unchanged' | undefined> {
   const selection = await selectionFor(c, { uri: options.uri });
   if (!selection) return undefined;
+  return proposeOn(c, options, selection);
+}
+
+async function proposeOn(c: Container, options: { command: RequestCommand; title: string; task: PromptTask; question: string }, selection: EditorSelection, retry?: RetrySpec): Promise<EditVerdict | 'stale' | 'unchanged'> {
   const outcome = await c.runner.run({
     command: options.command,
     title: options.title,
@@ -21,6 +36,7 @@ export async function proposeEdit(c: Container, options: { command: RequestComma
     selection,
     maxTokens: 8192,
     check: checkEditAnswer,
+    ...retry,
   });
   const original = selection.document.getText(selection.range);
   const replacement = preserveTrailingNewline(original, outcome.value);
@@ -35,8 +51,26 @@ export async function proposeEdit(c: Container, options: { command: RequestComma
     title: `Ladder: ${options.title} — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`,
     why: outcome.plan.reasons.join(' → '),
   });
-  if (verdict !== 'stale') c.cost.verdict(outcome.taskId, verdict, outcome.records.at(-1)?.callId);
+  settleVerdict(c, outcome, verdict, selection, (next) => proposeOn(c, options, selection, next));
   return verdict;
+}
+
+/**
+ * Records the verdict against the call that produced the edit. After a rejection, offers
+ * the same request on the next tier the policy allows, in the same task (so the ledger
+ * shows both attempts and the task's cost covers them).
+ */
+export function settleVerdict(c: Container, outcome: RequestOutcome<unknown>, verdict: EditVerdict | 'stale', selection: EditorSelection, retry: (spec: RetrySpec) => Promise<unknown>): void {
+  if (verdict === 'stale') return;
+  c.cost.verdict(outcome.taskId, verdict, outcome.records.at(-1)?.callId);
+  if (verdict !== 'rejected') return;
+  c.retryAbove.offer(outcome.plan, c.runner.planAfterRejection(outcome.plan), async (next) => {
+    if (selection.document.getText(selection.range) !== selection.text) {
+      void vscode.window.showWarningMessage('Ladder: the selected code changed after the edit was rejected. Select it and run the command again.');
+      return undefined;
+    }
+    return retry({ tier: next.tier, tierReasons: next.reasons, taskId: outcome.taskId });
+  });
 }
 
 /** A code block drops the selection's final newline; keep the file's shape as it was. */

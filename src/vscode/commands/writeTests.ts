@@ -2,6 +2,11 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
 import { selectionFor } from '../editorSelection';
 import type { Command } from './command';
+import { settleVerdict } from './proposeEdit';
+import type { RetrySpec } from './proposeEdit';
+import type { Container } from '../container';
+import type { EditVerdict } from '../editPreview';
+import type { EditorSelection } from '../requestRunner';
 import { checkEditAnswer } from '../../core/task/checks';
 import { TIER_LABELS } from '../../core/tiers';
 
@@ -20,20 +25,25 @@ export const writeTestsCommand: Command = {
   run: async (c, uri) => {
     const selection = await selectionFor(c, { uri });
     if (!selection) return undefined;
-    const outcome = await c.runner.run({
-      command: 'tests',
-      title: 'Write Tests',
-      task: 'tests',
-      question: 'Write focused unit tests for this code with the test framework the workspace already uses. Answer with the complete test file.',
-      selection,
-      maxTokens: 8192,
-      check: checkEditAnswer,
-    });
-    let target = testFileFor(selection.document.uri, selection.languageId);
-    const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
-    if (exists) target = vscode.Uri.joinPath(target, '..', `ladder-${target.path.split('/').pop()}`);
-    const verdict = await c.edits.proposeNewFile({ target, content: outcome.value.endsWith('\n') ? outcome.value : `${outcome.value}\n`, title: `Ladder: Write Tests — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`, why: outcome.plan.reasons.join(' → ') });
-    if (verdict !== 'stale') c.cost.verdict(outcome.taskId, verdict, outcome.records.at(-1)?.callId);
-    return verdict;
+    return writeTestsFor(c, selection);
   },
 };
+
+async function writeTestsFor(c: Container, selection: EditorSelection, retry?: RetrySpec): Promise<EditVerdict | 'stale'> {
+  const outcome = await c.runner.run({
+    command: 'tests',
+    title: 'Write Tests',
+    task: 'tests',
+    question: 'Write focused unit tests for this code with the test framework the workspace already uses. Answer with the complete test file.',
+    selection,
+    maxTokens: 8192,
+    check: checkEditAnswer,
+    ...retry,
+  });
+  let target = testFileFor(selection.document.uri, selection.languageId);
+  const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
+  if (exists) target = vscode.Uri.joinPath(target, '..', `ladder-${target.path.split('/').pop()}`);
+  const verdict = await c.edits.proposeNewFile({ target, content: outcome.value.endsWith('\n') ? outcome.value : `${outcome.value}\n`, title: `Ladder: Write Tests — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`, why: outcome.plan.reasons.join(' → ') });
+  settleVerdict(c, outcome, verdict, selection, (next) => writeTestsFor(c, selection, next));
+  return verdict;
+}

@@ -131,6 +131,34 @@ describe('planEscalation', () => {
   });
 });
 
+describe('planEscalation after the user rejects an edit', () => {
+  const rejected = { kind: 'rejected', detail: 'claude-haiku-4-5' } as const;
+
+  test('offers the next tier with the rejection as its reason', () => {
+    const first = planRoute(routeRequest('H'), routingConfig());
+    const next = planEscalation(first, rejected, routingConfig());
+    assert.equal(next.outcome, 'route');
+    assert.equal(next.model, DEFAULT_LADDER.S);
+    assert.match(next.reasons.at(-1) ?? '', /escalated from labour to execute .*you rejected its edit \(claude-haiku-4-5\)/);
+  });
+
+  test('is the user\'s call, so the automatic limit does not apply; the cap and the budget still do', () => {
+    const config = routingConfig({ maxEscalations: 1 });
+    const escalated = planEscalation(planRoute(routeRequest('H'), config), validationFailed, config);
+    assert.equal(planEscalation(escalated, validationFailed, config).outcome, 'cannotEscalate');
+    assert.equal(planEscalation(escalated, rejected, config).tier, 'O');
+    const capped = routingConfig({ accessCap: 'S' });
+    assert.match(planEscalation(planRoute(routeRequest('S'), capped), rejected, capped).notice ?? '', /not allowed/);
+    const broke = routingConfig({ budget: { state: 'exceeded', onExceeded: 'downgrade' } });
+    assert.equal(planEscalation(planRoute(routeRequest('H'), broke), rejected, broke).outcome, 'cannotEscalate');
+  });
+
+  test('never offers the exception tier without the opt-in', () => {
+    const config = routingConfig({ accessCap: 'F' });
+    assert.equal(planEscalation(planRoute(routeRequest('O'), config), rejected, config).outcome, 'cannotEscalate');
+  });
+});
+
 describe('planFallback', () => {
   const overloaded = { kind: 'overloaded', status: 529 } as const;
 

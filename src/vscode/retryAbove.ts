@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import type { RoutePlan } from '../core/routing/policy';
+import { TIER_LABELS } from '../core/tiers';
+import { CommandIds } from './commandIds';
+
+/**
+ * After the user rejects an edit, offers the same request on the next tier up. A rejection
+ * is evidence that the tier was not enough, like a failed check, but the user decides:
+ * a notification button and a command (for keyboard users and tests) run it. Only the
+ * latest rejection is on offer.
+ */
+export class RetryAbove implements vscode.Disposable {
+  private pending: (() => Promise<unknown>) | undefined;
+
+  /** `next` is the policy's answer for the rejected plan; nothing is offered when it cannot route. */
+  offer(rejected: RoutePlan, next: RoutePlan, run: (next: RoutePlan) => Promise<unknown>): void {
+    if (next.outcome !== 'route') {
+      this.set(undefined);
+      return;
+    }
+    this.set(() => run(next));
+    const button = `Try ${next.model}`;
+    void vscode.window.showInformationMessage(
+      `Ladder: you rejected ${rejected.model}'s edit. Try the same request on the ${TIER_LABELS[next.tier]} tier (${next.model})?`,
+      button,
+    ).then((choice) => {
+      if (choice === button) void vscode.commands.executeCommand(CommandIds.retryAbove);
+    });
+  }
+
+  /** Runs the offered retry once; resolves with the command's own result. */
+  async run(): Promise<unknown> {
+    const pending = this.pending;
+    this.set(undefined);
+    if (!pending) {
+      void vscode.window.showInformationMessage('Ladder: there is no rejected edit to try on a higher tier.');
+      return undefined;
+    }
+    return pending();
+  }
+
+  private set(pending: (() => Promise<unknown>) | undefined): void {
+    this.pending = pending;
+    void vscode.commands.executeCommand('setContext', 'ladder.canRetryAbove', pending !== undefined);
+  }
+
+  dispose(): void {
+    this.pending = undefined;
+  }
+}
