@@ -18,13 +18,15 @@ export class RetryAbove implements vscode.Disposable {
       this.set(undefined);
       return;
     }
-    this.set(() => run(next));
+    const retry = () => run(next);
+    this.set(retry);
     const button = `Try ${next.model}`;
     void vscode.window.showInformationMessage(
       `Ladder: you rejected ${rejected.model}'s edit. Try the same request on the ${TIER_LABELS[next.tier]} tier (${next.model})?`,
       button,
     ).then((choice) => {
-      if (choice === button) void vscode.commands.executeCommand(CommandIds.retryAbove);
+      // An older notification's button does nothing once a newer rejection replaced its offer.
+      if (choice === button && this.pending === retry) void vscode.commands.executeCommand(CommandIds.retryAbove);
     });
   }
 
