@@ -104,6 +104,12 @@ export async function waitForNotification(page: Page, text: RegExp, timeout = 30
   return (await toast.innerText()).trim();
 }
 
+/** Clicks a button on the notification toast whose text matches, as a person would. */
+export async function clickNotificationButton(page: Page, text: RegExp, button: string, timeout = 30_000): Promise<void> {
+  const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
+  await toast.locator('.monaco-button', { hasText: button }).first().click({ timeout });
+}
+
 /** Closes every visible notification toast (so later screenshots show what the test is about). */
 export async function clearNotifications(page: Page): Promise<void> {
   await runCommand(page, 'Notifications: Clear All Notifications');

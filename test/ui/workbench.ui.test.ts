@@ -17,7 +17,7 @@ import type { LadderServer } from '../support/ladderServer';
 import { start } from '../support/standin/server';
 import type { Standin } from '../support/standin/server';
 import {
-  clearNotifications, clickMenuItem, costMeter, costMeterLabel, openEditorContextMenu, openFromExplorer, openWorkbench,
+  clearNotifications, clickMenuItem, clickNotificationButton, costMeter, costMeterLabel, openEditorContextMenu, openFromExplorer, openWorkbench,
   problems, quickInput, runCommand, screenshot, selectLines, setApiKeyFromPalette, visibleText, waitForCostChange, waitForCursorStatus, waitForQuickInputTitle, waitForNotification, webviewFrame,
 } from '../support/workbench';
 
@@ -132,6 +132,24 @@ describe('Ladder in the workbench', () => {
     assert.match(text, /Why: \S.+/);
     assert.equal(messageRequests().length, sent, 'a preview sends no message');
     await shot('ui-5-preview-route');
+  });
+
+  test('Reject a proposed edit → Ladder offers the next tier, and its button runs the request there', { timeout: 60_000 }, async () => {
+    await clearNotifications(page);
+    await selectLines(page, 15, 19);
+    const sent = messageRequests().length;
+    await runCommand(page, 'Ladder: Tidy Selection');
+    const first = /Tidy Selection — claude-haiku-4-5 \(labour\): apply this edit\?/;
+    await waitForNotification(page, first);
+    await clickNotificationButton(page, first, 'Reject');
+    const offer = await waitForNotification(page, /you rejected/);
+    assert.match(offer, /Ladder: you rejected claude-haiku-4-5's edit\. Try the same request on the execute tier \(claude-sonnet-4-6\)\?/);
+    await shot('ui-5b-reject-offers-next-tier');
+    await clickNotificationButton(page, /you rejected claude-haiku/, 'Try claude-sonnet-4-6');
+    const second = /Tidy Selection — claude-sonnet-4-6 \(execute\): apply this edit\?/;
+    await waitForNotification(page, second);
+    assert.deepEqual(messageRequests().slice(sent).map((e) => e.model), ['claude-haiku-4-5', 'claude-sonnet-4-6']);
+    await clickNotificationButton(page, second, 'Reject');
   });
 
   test('clicking the cost meter opens the Ladder Cost Report webview', { timeout: 40_000 }, async () => {
