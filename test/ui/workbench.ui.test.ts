@@ -136,6 +136,10 @@ describe('Ladder in the workbench', () => {
 
   test('Reject a proposed edit → Ladder offers the next tier, and its button runs the request there', { timeout: 60_000 }, async () => {
     await clearNotifications(page);
+    // The review report's preview, in the second editor group, holds the keyboard focus: give
+    // it back to the first group, where orders.ts is open from the review.
+    await runCommand(page, 'View: Focus First Editor Group');
+    await page.locator('.editor-group-container.active .tab.active', { hasText: 'orders.ts' }).waitFor({ state: 'visible', timeout: 10_000 });
     await selectLines(page, 15, 19);
     const sent = messageRequests().length;
     await runCommand(page, 'Ladder: Tidy Selection');
