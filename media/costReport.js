@@ -6,6 +6,7 @@
 //     tasks: [{ taskId, command, workspace, firstTime, lastTime, calls, micros, tiers: ['H','O'],
 //               finalTier, models: [...], escalations, fallbacks, outcome, verdict? }],
 //     perTierPerDay: [{ day: 'YYYY-MM-DD', tier: 'H'|'S'|'O'|'F', calls, micros }],
+//     routes: [{ stepType, tier, calls, micros, escalated, accepted, rejected }],
 //     totals: { label, micros, calls, cacheSavingsMicros, opusMicros, opusModel, escalations,
 //               fallbacks, allTimeMicros } }
 // Non-ASCII text is written as \u escapes so the file decodes the same whatever charset
@@ -140,6 +141,65 @@
     return section;
   }
 
+  /** A step type as a person reads it: "securityReview" -> "security review". */
+  function stepName(stepType) {
+    if (stepType === 'difficulty') return 'difficulty check';
+    if (stepType === 'reviewJudge') return 'review judgment';
+    return stepType.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  }
+
+  const ROUTE_COLUMNS = [
+    { label: 'Step', render: (r) => stepName(r.stepType) },
+    { label: 'Tier', render: (r) => TIER_NAMES[r.tier] || r.tier },
+    { label: 'Calls', render: (r) => String(r.calls), numeric: true },
+    { label: 'Cost', render: (r) => usd(r.micros), numeric: true },
+    {
+      label: 'Kept',
+      render: (r) => (r.accepted + r.rejected === 0 ? '\u2014' : r.accepted + ' of ' + (r.accepted + r.rejected)),
+      numeric: true,
+      title: 'Edits you accepted, of those you accepted or rejected',
+    },
+    { label: 'Went up', render: (r) => String(r.escalated), numeric: true, title: 'Calls whose answer failed its check and was redone a tier up' },
+  ];
+
+  function renderRoutes(routes) {
+    const section = el('section', 'routes');
+    section.setAttribute('aria-label', 'Routes');
+    section.appendChild(el('h2', undefined, 'Routes'));
+    section.appendChild(el('p', 'note', 'Each step type on each tier, over everything recorded: what it cost, how often its answer went a tier up, and how often you kept its edits.'));
+    if (routes.length === 0) {
+      section.appendChild(el('p', 'empty', 'No calls yet.'));
+      return section;
+    }
+    const table = el('table');
+    const headRow = el('tr');
+    for (const c of ROUTE_COLUMNS) {
+      const th = el('th', c.numeric ? 'numeric' : '', c.label);
+      th.setAttribute('scope', 'col');
+      if (c.title) th.title = c.title;
+      headRow.appendChild(th);
+    }
+    const head = el('thead');
+    head.appendChild(headRow);
+    table.appendChild(head);
+    const body = el('tbody');
+    for (const route of routes) {
+      const tr = el('tr');
+      for (const c of ROUTE_COLUMNS) tr.appendChild(el('td', c.numeric ? 'numeric' : '', c.render(route)));
+      body.appendChild(tr);
+    }
+    table.appendChild(body);
+    section.appendChild(scroller(table));
+    return section;
+  }
+
+  /** A wide table scrolls sideways in a narrow editor group instead of hiding its last columns. */
+  function scroller(table) {
+    const box = el('div', 'scroller');
+    box.appendChild(table);
+    return box;
+  }
+
   const COLUMNS = [
     { key: 'lastTime', label: 'When', value: (t) => t.lastTime, render: (t) => shortTime(t.lastTime) },
     { key: 'command', label: 'Command', value: (t) => t.command, render: (t) => t.command },
@@ -192,7 +252,7 @@
       body.appendChild(tr);
     }
     table.appendChild(body);
-    section.appendChild(table);
+    section.appendChild(scroller(table));
     return section;
   }
 
@@ -204,6 +264,7 @@
     }
     root.appendChild(renderTotals(current.totals));
     root.appendChild(renderChart(current.perTierPerDay || []));
+    root.appendChild(renderRoutes(current.routes || []));
     root.appendChild(renderTasks(current.tasks || []));
   }
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CallRecord, LedgerRecord } from '../../src/core/ledger/record';
+import type { CostReportMessage } from '../../src/core/ledger/report';
 import { captureMessages, openAndSelect, revertAll, until, waitForDiff } from './editor';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite } from './setup';
@@ -176,10 +177,20 @@ describe('every command on its happy path', function () {
     }
   });
 
-  it('Show Cost Report opens the webview with per-task rows; Reset Session Cost zeroes the meter, not the ledger', async () => {
-    const report = await vscode.commands.executeCommand<{ type: string; tasks: unknown[]; totals: { micros: number } }>('ladder.showCostReport');
+  it('Show Cost Report opens the webview with per-task rows and per-route verdicts; Reset Session Cost zeroes the meter, not the ledger', async () => {
+    const report = await vscode.commands.executeCommand<CostReportMessage>('ladder.showCostReport');
     assert.equal(report?.type, 'costReport');
     assert.ok((report?.tasks.length ?? 0) > 0);
+    const records = await ledger();
+    const calls = records.filter((r): r is CallRecord => r.kind !== 'verdict');
+    const verdicts = records.filter((r) => r.kind === 'verdict');
+    const routes = report.routes;
+    assert.equal(routes.reduce((n, r) => n + r.calls, 0), calls.length, 'every call is on one route');
+    assert.equal(routes.reduce((n, r) => n + r.micros, 0), report.totals.allTimeMicros, 'the routes share out the total exactly');
+    assert.equal(routes.reduce((n, r) => n + r.accepted + r.rejected, 0), verdicts.length, 'every verdict counts once');
+    const format = (tier: string) => routes.find((r) => r.stepType === 'format' && r.tier === tier);
+    assert.ok((format('H')?.rejected ?? 0) >= 1, 'the rejected Haiku tidy counts on the labour route');
+    assert.ok((format('S')?.accepted ?? 0) >= 1, 'its accepted retry counts on the execute route');
     const { container } = await ladder();
     const before = (await ledger()).length;
     await vscode.commands.executeCommand('ladder.resetSessionCost');

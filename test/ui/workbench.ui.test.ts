@@ -171,7 +171,22 @@ describe('Ladder in the workbench', () => {
     assert.doesNotMatch(totals, /NaN|undefined/, `the totals render numbers: ${totals.replace(/\n/g, ' | ')}`);
     const meter = (await costMeter(page).innerText()).trim().replace(/^.*Ladder /, '');
     assert.ok(totals.includes(meter), `the totals show the meter's ${meter}: ${totals.replace(/\n/g, ' | ')}`);
-    const tasks = await frame.locator('table tbody tr').allInnerTexts();
+    const tasks = await frame.locator('.tasks table tbody tr').allInnerTexts();
     assert.ok(tasks.some((row) => /review/.test(row)), `the review is a task row: ${tasks.join(' | ')}`);
+  });
+
+  test('the Routes table counts both rejected Tidy edits, each on the tier that wrote it', { timeout: 30_000 }, async () => {
+    const frame = await webviewFrame(page, 'Ladder Cost Report');
+    const rows = (await frame.locator('.routes table tbody tr').allInnerTexts()).map((row) => row.split('\t').map((cell) => cell.trim()));
+    const format = (tier: string) => rows.find((cells) => cells[0] === 'format' && cells[1]?.startsWith(tier));
+    // Columns: Step, Tier, Calls, Cost, Kept, Went up.
+    for (const tier of ['H', 'S']) {
+      const row = format(tier);
+      assert.ok(row, `a format route on ${tier}: ${rows.map((r) => r.join(' ')).join(' | ')}`);
+      assert.equal(row[4], '0 of 1', `one edit on ${tier}, rejected: ${row.join(' ')}`);
+    }
+    assert.ok(rows.some((cells) => cells[0] === 'review'), `the review has a route: ${rows.map((r) => r.join(' ')).join(' | ')}`);
+    await frame.locator('.routes tbody tr').last().scrollIntoViewIfNeeded();
+    await shot('ui-7-cost-report-routes');
   });
 });

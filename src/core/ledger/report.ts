@@ -1,4 +1,4 @@
-import type { LedgerSummary, TaskRow, TierDayPoint } from './summary';
+import type { LedgerSummary, RouteStats, TaskRow, TierDayPoint } from './summary';
 
 /**
  * The message the cost report webview (media/costReport.js) renders. Money is integer
@@ -9,6 +9,8 @@ export interface CostReportMessage {
   type: 'costReport';
   tasks: TaskRow[];
   perTierPerDay: TierDayPoint[];
+  /** Every route (step type on a tier) over everything recorded: cost and accept/reject. */
+  routes: RouteStats[];
   totals: {
     /** What the totals cover, e.g. "This session" or "Today". */
     label: string;
@@ -45,6 +47,7 @@ export function costReportMessage(summary: LedgerSummary, options: ReportOptions
     type: 'costReport',
     tasks: summary.tasks(options.maxTasks ?? 200),
     perTierPerDay: summary.perTierPerDay(from),
+    routes: summary.routes(),
     totals: {
       label: options.scope === 'session' ? 'This session' : 'Today',
       micros: aggregate.micros,

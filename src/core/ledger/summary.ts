@@ -59,8 +59,28 @@ export interface TierDayPoint {
   micros: number;
 }
 
-/** Accepted/rejected counts per tier: the quality signal for each route. */
-export type VerdictStats = Record<Tier, { accepted: number; rejected: number }>;
+/**
+ * One route, a step type on a tier: what its calls cost and how the user judged its
+ * answers (the quality signal DESIGN.md records per route). Counts cover every record loaded.
+ */
+export interface RouteStats {
+  /** A StepType, or `difficulty` / `reviewJudge` for Ladder's own calls. */
+  stepType: string;
+  tier: Tier;
+  calls: number;
+  micros: number;
+  /** Calls whose answer failed its check and went a tier up. */
+  escalated: number;
+  /** Edits the user accepted or rejected; each verdict counts on the route of the call it judged. */
+  accepted: number;
+  rejected: number;
+}
+
+/**
+ * Ladder's own calls within a task: the difficulty check and a review's judgment pass. They
+ * are routes with a cost, but an accept or reject judges the task's work call, not them.
+ */
+const OWN_STEPS: ReadonlySet<string> = new Set(['difficulty', 'reviewJudge']);
 
 /** Options for {@link LedgerSummary}. */
 export interface SummaryOptions {
@@ -178,6 +198,13 @@ class TaskState {
   fallbacks = 0;
   outcome: CallRecord['outcome'] = 'ok';
   verdict: VerdictRecord['verdict'] | undefined = undefined;
+  /** The route and callId of the task's latest work call (not one of {@link OWN_STEPS}): what a verdict judges. */
+  workRoute: RouteStats | undefined = undefined;
+  workCallId = '';
+  private workTime = '';
+  /** Where the current verdict was counted, so a changed verdict on the same call moves its count. */
+  verdictRoute: RouteStats | undefined = undefined;
+  verdictCallId = '';
 
   start(record: CallRecord): void {
     this.taskId = record.taskId;
@@ -196,9 +223,19 @@ class TaskState {
     this.fallbacks = 0;
     this.outcome = record.outcome;
     this.verdict = undefined;
+    this.workRoute = undefined;
+    this.workCallId = '';
+    this.workTime = '';
+    this.verdictRoute = undefined;
+    this.verdictCallId = '';
   }
 
-  add(record: CallRecord, micros: number): void {
+  add(record: CallRecord, micros: number, route: RouteStats): void {
+    if (!OWN_STEPS.has(record.stepType) && record.time >= this.workTime) {
+      this.workRoute = route;
+      this.workCallId = record.callId;
+      this.workTime = record.time;
+    }
     this.calls += 1;
     this.micros += micros;
     this.addTier(tierCode(record.tier));
@@ -283,7 +320,8 @@ export class LedgerSummary {
   private readonly ring: TaskState[] = [];
   private ringHead = 0;
   private lastTask: TaskState | undefined;
-  private readonly verdictStats: VerdictStats;
+  /** Route stats by step type, then by tier code (1-4): two lookups with no key string made per call. */
+  private readonly routeTable = new Map<string, (RouteStats | undefined)[]>();
   private readonly opusModel: string;
   private readonly table: PriceTable;
   private readonly dayOf: (time: string) => string;
@@ -298,11 +336,9 @@ export class LedgerSummary {
     this.table = options.table ?? PRICE_TABLE;
     this.dayOf = options.dayOf ?? utcDay;
     this.maxTasks = options.maxTasks ?? 5_000;
-    this.verdictStats = {} as VerdictStats;
-    for (const tier of TIERS) this.verdictStats[tier] = { accepted: 0, rejected: 0 };
   }
 
-  /** Adds one record. Verdicts update their task's row and the per-tier quality counts. */
+  /** Adds one record. Verdicts update their task's row and the judged route's counts. */
   add(record: LedgerRecord): void {
     if (record.kind === 'verdict') {
       this.addVerdict(record);
@@ -313,7 +349,11 @@ export class LedgerSummary {
     addTo(this.total, record, contribution);
     addTo(day.aggregate, record, contribution);
     if (this.inSession(record)) addTo(this.sessionAggregate, record, contribution);
-    this.addToTask(record, contribution.micros);
+    const route = this.route(record.stepType, record.tier);
+    route.calls += 1;
+    route.micros += record.costMicros;
+    if (record.outcome === 'escalated') route.escalated += 1;
+    this.addToTask(record, contribution.micros, route);
   }
 
   /** The current session's totals. */
@@ -365,9 +405,26 @@ export class LedgerSummary {
     return points;
   }
 
-  /** Accepted/rejected verdicts per tier (the tier of the task's latest call). */
-  get verdicts(): VerdictStats {
-    return this.verdictStats;
+  /** Every route with calls (copies), the most used first, then by step type and tier. */
+  routes(): RouteStats[] {
+    const rows: RouteStats[] = [];
+    for (const byTier of this.routeTable.values()) for (const stats of byTier) if (stats !== undefined) rows.push({ ...stats });
+    return rows.sort((a, b) => b.calls - a.calls || (a.stepType < b.stepType ? -1 : a.stepType > b.stepType ? 1 : tierCode(a.tier) - tierCode(b.tier)));
+  }
+
+  private route(stepType: string, tier: Tier): RouteStats {
+    let byTier = this.routeTable.get(stepType);
+    if (byTier === undefined) {
+      byTier = [undefined, undefined, undefined, undefined, undefined];
+      this.routeTable.set(stepType, byTier);
+    }
+    const code = tierCode(tier);
+    let stats = byTier[code];
+    if (stats === undefined) {
+      stats = { stepType, tier, calls: 0, micros: 0, escalated: 0, accepted: 0, rejected: 0 };
+      byTier[code] = stats;
+    }
+    return stats;
   }
 
   private inSession(record: CallRecord): boolean {
@@ -436,14 +493,14 @@ export class LedgerSummary {
     return contribution;
   }
 
-  private addToTask(record: CallRecord, micros: number): void {
+  private addToTask(record: CallRecord, micros: number, route: RouteStats): void {
     // A task's calls usually come together: no map lookup for the second and later ones.
     let task = this.lastTask;
     if (task === undefined || task.taskId !== record.taskId) {
       task = this.taskRows.get(record.taskId) ?? this.newTask(record);
       this.lastTask = task;
     }
-    task.add(record, micros);
+    task.add(record, micros, route);
   }
 
   /**
@@ -470,10 +527,15 @@ export class LedgerSummary {
   private addVerdict(record: VerdictRecord): void {
     const row = this.taskRows.get(record.taskId);
     if (!row) return;
-    const previous = row.verdict;
-    if (previous !== undefined) this.verdictStats[row.finalTier][previous] -= 1;
+    // A verdict judges the call it names, else the task's latest work call; it counts on that
+    // call's route (a named call older than the latest is counted on the latest's route).
+    // After "try one tier up" a task has two verdicts on two calls, and both count.
+    const judged = record.callId ?? row.workCallId;
+    if (row.verdict !== undefined && row.verdictRoute !== undefined && row.verdictCallId === judged) row.verdictRoute[row.verdict] -= 1;
     row.verdict = record.verdict;
-    this.verdictStats[row.finalTier][record.verdict] += 1;
+    row.verdictRoute = row.workRoute;
+    row.verdictCallId = judged;
+    if (row.workRoute !== undefined) row.workRoute[record.verdict] += 1;
   }
 }
 

@@ -107,15 +107,43 @@ describe('LedgerSummary', () => {
     assert.deepEqual(s.perTierPerDay('2026-11-21').map((p) => p.day), ['2026-11-21']);
   });
 
-  test('verdicts mark the task and count per final tier; a changed verdict moves the count', () => {
-    const s = summaryOf([callRecord({ taskId: 't', tier: 'S' })]);
+  test('verdicts mark the task and count on the judged route; a changed verdict moves the count', () => {
+    const s = summaryOf([callRecord({ taskId: 't', stepType: 'fix', tier: 'S' })]);
     s.add(verdictRecord('t', 'rejected'));
-    assert.deepEqual(s.verdicts.S, { accepted: 0, rejected: 1 });
+    assert.deepEqual(s.routes().map((r) => [r.stepType, r.tier, r.accepted, r.rejected]), [['fix', 'S', 0, 1]]);
     s.add(verdictRecord('t', 'accepted', '2026-11-20T10:06:00.000Z'));
-    assert.deepEqual(s.verdicts.S, { accepted: 1, rejected: 0 });
+    assert.deepEqual(s.routes().map((r) => [r.accepted, r.rejected]), [[1, 0]]);
     assert.equal(s.tasks()[0]?.verdict, 'accepted');
     s.add(verdictRecord('unknown-task', 'accepted'));
-    assert.equal(s.verdicts.S.accepted + s.verdicts.H.accepted, 1, 'a verdict for an unknown task is ignored');
+    assert.equal(s.routes()[0]?.accepted, 1, 'a verdict for an unknown task is ignored');
+  });
+
+  test('routes: calls, cost and escalations per step type and tier; Ladder\'s own calls are routes but never the judged one', () => {
+    const check = callRecord({ taskId: 'a', stepType: 'difficulty', tier: 'H', model: 'claude-haiku-4-5', time: '2026-11-20T10:00:00.000Z' });
+    const first = callRecord({ taskId: 'a', stepType: 'format', tier: 'H', model: 'claude-haiku-4-5', outcome: 'escalated', time: '2026-11-20T10:00:01.000Z' });
+    const second = callRecord({ taskId: 'a', stepType: 'format', tier: 'S', time: '2026-11-20T10:00:02.000Z' });
+    const judge = callRecord({ taskId: 'a', stepType: 'reviewJudge', tier: 'O', model: 'claude-opus-4-8', time: '2026-11-20T10:00:03.000Z' });
+    const other = callRecord({ taskId: 'b', stepType: 'format', tier: 'H', model: 'claude-haiku-4-5', time: '2026-11-20T11:00:00.000Z' });
+    const s = summaryOf([check, first, second, judge, other]);
+    s.add(verdictRecord('a', 'accepted', '2026-11-20T10:01:00.000Z'));
+    const routes = s.routes();
+    assert.deepEqual(routes.map((r) => `${r.stepType}:${r.tier}:${r.calls}:${r.escalated}:${r.accepted}/${r.rejected}`),
+      ['format:H:2:1:0/0', 'difficulty:H:1:0:0/0', 'format:S:1:0:1/0', 'reviewJudge:O:1:0:0/0']);
+    assert.equal(routes[0]?.micros, first.costMicros + other.costMicros);
+    assert.equal(routes.reduce((sum, r) => sum + r.micros, 0), s.total.micros, 'the routes share out the total exactly');
+    routes[0]!.calls = 99;
+    assert.equal(s.routes()[0]?.calls, 2, 'routes() returns copies');
+  });
+
+  test('a rejected edit retried a tier up keeps the rejection on the first route and the acceptance on the second', () => {
+    const haiku = callRecord({ taskId: 't', stepType: 'format', tier: 'H', model: 'claude-haiku-4-5', time: '2026-11-20T10:00:00.000Z' });
+    const s = summaryOf([haiku]);
+    s.add({ ...verdictRecord('t', 'rejected', '2026-11-20T10:00:30.000Z'), callId: haiku.callId });
+    const sonnet = callRecord({ taskId: 't', stepType: 'format', tier: 'S', time: '2026-11-20T10:01:00.000Z' });
+    s.add(sonnet);
+    s.add({ ...verdictRecord('t', 'accepted', '2026-11-20T10:01:30.000Z'), callId: sonnet.callId });
+    assert.deepEqual(s.routes().map((r) => `${r.tier}:${r.accepted}/${r.rejected}`), ['H:0/1', 'S:1/0']);
+    assert.equal(s.tasks()[0]?.verdict, 'accepted');
   });
 
   test('per-task rows are capped (the latest kept) while totals still cover every call', () => {
