@@ -6,7 +6,9 @@ import type { BudgetStatus } from '../core/ledger/budget';
 import { formatUsd } from '../core/ledger/format';
 import type { CallRecord, LedgerRecord, VerdictRecord } from '../core/ledger/record';
 import { LedgerSummary, localDay } from '../core/ledger/summary';
-import type { Aggregate } from '../core/ledger/summary';
+import type { Aggregate, RouteVerdicts } from '../core/ledger/summary';
+import type { Tier } from '../core/tiers';
+import { VERDICT_WINDOW_DAYS } from '../core/routing/policy';
 import { costTooltip } from '../core/ledger/tooltip';
 import { DEFAULT_OPUS_BASELINE_MODEL } from '../core/pricing/priceTable';
 import { LedgerStore } from '../llm/ledgerStore';
@@ -119,6 +121,12 @@ export class CostMeter implements vscode.Disposable {
 
   get scope(): 'session' | 'today' {
     return this.config.get('statusBar.show');
+  }
+
+  /** This workspace's latest verdicts on a step's edits from one tier, within the policy's window. */
+  recentVerdicts(stepType: string, tier: Tier): RouteVerdicts {
+    const since = new Date(Date.now() - VERDICT_WINDOW_DAYS * 86_400_000).toISOString();
+    return this.summary.recentVerdicts(this.workspaceTag, stepType, tier, since);
   }
 
   get ledgerSummary(): LedgerSummary {

@@ -139,8 +139,11 @@ export class RequestRunner {
 
     const tier = spec.tier ?? classification.tier;
     const reasons = spec.tier ? spec.tierReasons ?? [] : classification.reasons;
+    // The user's verdicts move only the classifier's own route: not a tier Ladder or the user forced.
+    const learn = spec.tier === undefined && options.override === undefined && this.c.config.get('routing.learnFromVerdicts');
+    const verdicts = learn ? { verdicts: this.c.cost.recentVerdicts(classification.stepType, tier) } : {};
     const draftConfig = this.routingConfig(false);
-    const draftPlan = planRoute({ stepType: classification.stepType, tier, reasons, ...(options.override ? { override: options.override } : {}), estimatedInputTokens: 0, estimatedOutputTokens: 0 }, draftConfig);
+    const draftPlan = planRoute({ stepType: classification.stepType, tier, reasons, ...verdicts, ...(options.override ? { override: options.override } : {}), estimatedInputTokens: 0, estimatedOutputTokens: 0 }, draftConfig);
     let prompt = build(draftPlan.model);
     let promptTokens = localPromptTokens(prompt);
     let tokenSource: RouteEstimate['tokenSource'] = 'local estimate';
@@ -171,6 +174,7 @@ export class RequestRunner {
       stepType: classification.stepType,
       tier,
       reasons: preflight.exceeded ? [...reasons, `pre-flight (${tokenSource}): ${preflight.message}`] : reasons,
+      ...verdicts,
       ...(options.override ? { override: options.override } : {}),
       estimatedInputTokens: promptTokens,
       estimatedOutputTokens: outputTokens,

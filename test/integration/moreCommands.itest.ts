@@ -81,6 +81,46 @@ describe('every command on its happy path', function () {
     assert.deepEqual(again.messages, ['Ladder: there is no rejected edit to try on a higher tier.'], 'the offer is used once');
   });
 
+  it('Once most of Haiku\'s tidy edits here are rejected, Tidy starts on Sonnet and says why; Choose Tier and the setting still win', async function () {
+    this.timeout(120_000);
+    const { container } = await ladder();
+    const config = vscode.workspace.getConfiguration('ladder');
+    await openAndSelect('src/orders.ts', 15, 19);
+    const tidy = async (): Promise<string | undefined> => {
+      const sent = api().log.length;
+      const run = vscode.commands.executeCommand<string>('ladder.tidySelection');
+      await waitForDiff(run);
+      await vscode.commands.executeCommand('ladder.rejectEdit');
+      assert.equal(await run, 'rejected');
+      return api().log.slice(sent).find((e) => e.path === '/v1/messages')?.model;
+    };
+    // Earlier tests left their own tidy verdicts: reject until the evidence is enough, and
+    // check that the tier moved exactly when the rule says it should.
+    const share = () => container.cost.recentVerdicts('format', 'H');
+    let before = share();
+    let model = await tidy();
+    for (let i = 0; i < 8 && model === 'claude-haiku-4-5'; i++) {
+      before = share();
+      model = await tidy();
+    }
+    assert.equal(model, 'claude-sonnet-4-6', 'Tidy moved up to Sonnet');
+    const judged = before.accepted + before.rejected;
+    assert.ok(judged >= 4 && before.rejected / judged >= 2 / 3, `the Haiku verdicts before the Sonnet tidy reach the rule: ${JSON.stringify(before)}`);
+    try {
+      const preview = await vscode.commands.executeCommand<{ tier: string; reasons: string[] }>('ladder.previewRoute', 'format this');
+      assert.equal(preview?.tier, 'S');
+      assert.ok(preview.reasons.some((r) => /^execute \(claude-sonnet-4-6\) instead of labour: you rejected \d+ of the last \d+ format edits from claude-haiku-4-5 in this workspace/.test(r)), preview.reasons.join(' | '));
+      await vscode.commands.executeCommand('ladder.chooseTier', 'H');
+      assert.equal((await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'format this'))?.tier, 'H', 'Choose Tier overrides it');
+      await vscode.commands.executeCommand('ladder.chooseTier', 'auto');
+      assert.equal((await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'format this'))?.tier, 'S');
+      await config.update('routing.learnFromVerdicts', false, vscode.ConfigurationTarget.Global);
+      assert.equal((await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'format this'))?.tier, 'H', 'the setting turns it off');
+    } finally {
+      await config.update('routing.learnFromVerdicts', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('Write Tests proposes a new test file; Accept creates it', async () => {
     await openAndSelect('src/orders.ts', 15, 19);
     const pending = vscode.commands.executeCommand<string>('ladder.writeTests');

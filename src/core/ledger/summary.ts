@@ -76,6 +76,21 @@ export interface RouteStats {
   rejected: number;
 }
 
+/** The user's latest verdicts on one route in one workspace, for the routing policy. */
+export interface RouteVerdicts {
+  accepted: number;
+  rejected: number;
+}
+
+/** How many of a route's latest verdicts each workspace keeps for {@link LedgerSummary.recentVerdicts}. */
+export const RECENT_VERDICTS = 8;
+
+interface RecentVerdict {
+  time: string;
+  callId: string;
+  verdict: VerdictRecord['verdict'];
+}
+
 /**
  * Ladder's own calls within a task: the difficulty check and a review's judgment pass. They
  * are routes with a cost, but an accept or reject judges the task's work call, not them.
@@ -322,6 +337,8 @@ export class LedgerSummary {
   private lastTask: TaskState | undefined;
   /** Route stats by step type, then by tier code (1-4): two lookups with no key string made per call. */
   private readonly routeTable = new Map<string, (RouteStats | undefined)[]>();
+  /** The latest verdicts per workspace and route, oldest first, at most RECENT_VERDICTS each. */
+  private readonly recent = new Map<string, RecentVerdict[]>();
   private readonly opusModel: string;
   private readonly table: PriceTable;
   private readonly dayOf: (time: string) => string;
@@ -535,8 +552,42 @@ export class LedgerSummary {
     row.verdict = record.verdict;
     row.verdictRoute = row.workRoute;
     row.verdictCallId = judged;
-    if (row.workRoute !== undefined) row.workRoute[record.verdict] += 1;
+    if (row.workRoute === undefined) return;
+    row.workRoute[record.verdict] += 1;
+    this.remember(recentKey(row.workspace, row.workRoute.stepType, row.workRoute.tier), judged, record);
   }
+
+  /** Keeps a verdict among its route's latest; a changed verdict on the same call replaces it. */
+  private remember(key: string, callId: string, record: VerdictRecord): void {
+    let list = this.recent.get(key);
+    if (list === undefined) {
+      list = [];
+      this.recent.set(key, list);
+    }
+    const same = list.find((v) => v.callId === callId);
+    if (same !== undefined) {
+      same.verdict = record.verdict;
+      return;
+    }
+    list.push({ time: record.time, callId, verdict: record.verdict });
+    // Windows write to one ledger, so times can arrive slightly out of order.
+    list.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+    if (list.length > RECENT_VERDICTS) list.shift();
+  }
+
+  /**
+   * The user's latest verdicts (at most {@link RECENT_VERDICTS}) on edits a step type got
+   * from one tier in one workspace, counting those at or after `since` (ISO).
+   */
+  recentVerdicts(workspace: string, stepType: string, tier: Tier, since: string): RouteVerdicts {
+    const counts: RouteVerdicts = { accepted: 0, rejected: 0 };
+    for (const v of this.recent.get(recentKey(workspace, stepType, tier)) ?? []) if (v.time >= since) counts[v.verdict] += 1;
+    return counts;
+  }
+}
+
+function recentKey(workspace: string, stepType: string, tier: Tier): string {
+  return `${workspace}\n${stepType}\n${tier}`;
 }
 
 function addTo(aggregate: Aggregate, record: CallRecord, contribution: Contribution): void {

@@ -1,3 +1,4 @@
+import type { RouteVerdicts } from '../ledger/summary';
 import type { Settings } from '../settings/schema';
 import { ladderOf } from '../settings/schema';
 import type { StepType } from '../steps';
@@ -52,8 +53,55 @@ export interface RouteRequest {
   reasons?: readonly string[];
   /** The user's one-off choice for this request. */
   override?: Tier;
+  /**
+   * The user's latest verdicts in this workspace on this step's edits from `tier`
+   * (LedgerSummary.recentVerdicts); enough rejections start the step a tier up.
+   */
+  verdicts?: RouteVerdicts;
   estimatedInputTokens: number;
   estimatedOutputTokens: number;
+}
+
+/** Fewest recent verdicts on a route that can move a step's starting tier. */
+export const MIN_VERDICTS_TO_RAISE = 4;
+/** Verdicts older than this no longer count, so a tier left behind gets another chance. */
+export const VERDICT_WINDOW_DAYS = 30;
+/** The prompt and answer sizes the break-even is priced at (the routing README's base item). */
+const TYPICAL_INPUT_TOKENS = 4_000;
+const TYPICAL_OUTPUT_TOKENS = 300;
+
+/**
+ * The share of rejected edits at which starting a step one tier up costs no more than
+ * starting on `tier` and redoing the rejected edits there: c(T) + p·c(T+1) = c(T+1) at
+ * p = 1 − c(T)/c(T+1). Priced on the ladder's models: 2/3 from Haiku 4.5 to Sonnet 4.6,
+ * 0.4 from Sonnet 4.6 to Opus 4.8. Undefined at judgment and above: the exception tier
+ * stays an explicit choice.
+ */
+export function breakEvenRejection(tier: Tier, config: RoutingConfig): number | undefined {
+  const above = tierAbove(tier);
+  if (above === undefined || above === 'F') return undefined;
+  const low = config.estimateCostUsd(config.ladder[tier], TYPICAL_INPUT_TOKENS, TYPICAL_OUTPUT_TOKENS);
+  const high = config.estimateCostUsd(config.ladder[above], TYPICAL_INPUT_TOKENS, TYPICAL_OUTPUT_TOKENS);
+  return high > low && low > 0 ? 1 - low / high : undefined;
+}
+
+/**
+ * The user's own verdicts as routing evidence: when at least MIN_VERDICTS_TO_RAISE recent
+ * edits of this step from `tier` were judged and the rejected share reaches the break-even,
+ * the step starts one tier up, with a reason that says so. One tier at most; the cap, the
+ * budget and the user's override still decide over it.
+ */
+function raiseOnVerdicts(request: RouteRequest, config: RoutingConfig): { tier: Tier; reason: string } | undefined {
+  const v = request.verdicts;
+  if (v === undefined || request.override !== undefined) return undefined;
+  const judged = v.accepted + v.rejected;
+  const breakEven = breakEvenRejection(request.tier, config);
+  const above = tierAbove(request.tier);
+  if (judged < MIN_VERDICTS_TO_RAISE || breakEven === undefined || above === undefined || v.rejected / judged < breakEven) return undefined;
+  return {
+    tier: above,
+    reason: `${label(above, config)} instead of ${TIER_LABELS[request.tier]}: you rejected ${v.rejected} of the last ${judged} ${request.stepType} edits from ${config.ladder[request.tier]} in this workspace, and from ${Math.round(breakEven * 100)}% rejected starting higher costs less than redoing them`,
+  };
 }
 
 export type EscalationReason =
@@ -152,11 +200,13 @@ const BUDGET_BLOCK_NOTICE =
 export function planRoute(request: RouteRequest, config: RoutingConfig): RoutePlan {
   const reasons = [...(request.reasons ?? [])];
   const overridden = request.override !== undefined;
-  const requestedTier = request.override ?? request.tier;
+  const raised = raiseOnVerdicts(request, config);
+  const requestedTier = request.override ?? raised?.tier ?? request.tier;
   const notices: string[] = [];
   if (overridden) {
     reasons.push(`user override: ${label(requestedTier, config)} instead of ${TIER_LABELS[request.tier]}`);
   }
+  if (raised) reasons.push(raised.reason);
   let tier = requestedTier;
   const cap = effectiveCap(config);
   if (compareTiers(tier, cap) > 0) {

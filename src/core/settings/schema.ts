@@ -22,6 +22,7 @@ export const SETTING_SCHEMAS = {
   'routing.accessCap': tier.default('O'),
   'routing.allowExceptionTier': z.boolean().default(false),
   'routing.maxEscalations': z.number().int().min(0).max(3).default(2),
+  'routing.learnFromVerdicts': z.boolean().default(true),
   'routing.difficultyCheck': z.enum(['off', 'belowThreshold']).default('belowThreshold'),
   'routing.difficultyThreshold': z.number().min(0).max(1).default(0.55),
   'cache.ttl': z.enum(['5m', '1h', 'auto']).default('5m'),

@@ -146,6 +146,34 @@ describe('LedgerSummary', () => {
     assert.equal(s.tasks()[0]?.verdict, 'accepted');
   });
 
+  test('recent verdicts: per workspace, step type and tier, the latest eight, counted from a date', () => {
+    const s = summaryOf([]);
+    const edit = (i: number, workspace: string, stepType: string, tier: 'H' | 'S', verdict: 'accepted' | 'rejected') => {
+      const time = new Date(Date.UTC(2026, 10, 1 + i, 10)).toISOString();
+      const call = callRecord({ taskId: `t${i}-${workspace}-${stepType}-${tier}`, workspace, stepType, tier, time });
+      s.add(call);
+      s.add({ ...verdictRecord(call.taskId, verdict, time), callId: call.callId });
+    };
+    for (let i = 0; i < 10; i++) edit(i, 'ws-a', 'format', 'H', i < 3 ? 'accepted' : 'rejected');
+    edit(0, 'ws-b', 'format', 'H', 'accepted');
+    edit(0, 'ws-a', 'docs', 'H', 'accepted');
+    edit(0, 'ws-a', 'format', 'S', 'accepted');
+    assert.deepEqual(s.recentVerdicts('ws-a', 'format', 'H', ''), { accepted: 1, rejected: 7 }, 'the latest 8 of 10: days 3-10');
+    assert.deepEqual(s.recentVerdicts('ws-a', 'format', 'H', '2026-11-08'), { accepted: 0, rejected: 3 }, 'days 8-10');
+    assert.deepEqual(s.recentVerdicts('ws-b', 'format', 'H', ''), { accepted: 1, rejected: 0 });
+    assert.deepEqual(s.recentVerdicts('ws-a', 'docs', 'H', ''), { accepted: 1, rejected: 0 });
+    assert.deepEqual(s.recentVerdicts('ws-a', 'format', 'S', ''), { accepted: 1, rejected: 0 });
+    assert.deepEqual(s.recentVerdicts('ws-c', 'format', 'H', ''), { accepted: 0, rejected: 0 });
+  });
+
+  test('a changed verdict on the same call replaces its recent verdict instead of adding one', () => {
+    const call = callRecord({ taskId: 't', stepType: 'format', tier: 'H' });
+    const s = summaryOf([call]);
+    s.add(verdictRecord('t', 'rejected'));
+    s.add(verdictRecord('t', 'accepted', '2026-11-20T10:06:00.000Z'));
+    assert.deepEqual(s.recentVerdicts(call.workspace, 'format', 'H', ''), { accepted: 1, rejected: 0 });
+  });
+
   test('per-task rows are capped (the latest kept) while totals still cover every call', () => {
     const records = Array.from({ length: 50 }, (_, i) => callRecord({ taskId: `t${i}`, time: new Date(Date.UTC(2026, 10, 20, 0, i)).toISOString() }));
     const capped = summaryOf(records, undefined, 10);

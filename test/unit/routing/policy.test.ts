@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEFAULT_LADDER, effectiveCap, fallbackCandidates, planEscalation, planFallback, planRoute, routingConfigFromSettings,
+  DEFAULT_LADDER, MIN_VERDICTS_TO_RAISE, breakEvenRejection, effectiveCap, fallbackCandidates, planEscalation, planFallback, planRoute, routingConfigFromSettings,
 } from '../../../src/core/routing/policy';
 import type { RoutePlan } from '../../../src/core/routing/policy';
 import { parseSettings } from '../../../src/core/settings/schema';
@@ -156,6 +156,46 @@ describe('planEscalation after the user rejects an edit', () => {
   test('never offers the exception tier without the opt-in', () => {
     const config = routingConfig({ accessCap: 'F' });
     assert.equal(planEscalation(planRoute(routeRequest('O'), config), rejected, config).outcome, 'cannotEscalate');
+  });
+});
+
+describe('planRoute on the user\'s verdicts', () => {
+  const tidy = (tier: 'H' | 'S' | 'O', accepted: number, rejected: number, extra: Parameters<typeof routeRequest>[1] = {}) =>
+    routeRequest(tier, { stepType: 'format', verdicts: { accepted, rejected }, ...extra });
+
+  test('the break-even rejected share comes from the ladder\'s prices: 2/3 from Haiku, 0.4 from Sonnet, none from Opus', () => {
+    assert.ok(Math.abs((breakEvenRejection('H', routingConfig()) ?? 0) - 2 / 3) < 1e-12);
+    assert.ok(Math.abs((breakEvenRejection('S', routingConfig()) ?? 0) - 0.4) < 1e-12);
+    assert.equal(breakEvenRejection('O', routingConfig()), undefined, 'the exception tier stays an explicit choice');
+    const dearLabour = routingConfig({ ladder: { ...DEFAULT_LADDER, H: 'claude-sonnet-4-5' } });
+    assert.equal(breakEvenRejection('H', dearLabour), undefined, 'no saving when the two tiers cost the same');
+  });
+
+  test('enough rejections at or above the break-even start the step one tier up, and say why', () => {
+    const plan = planRoute(tidy('H', 1, 3), routingConfig());
+    assert.equal(plan.tier, 'S');
+    assert.equal(plan.model, DEFAULT_LADDER.S);
+    assert.equal(plan.overridden, false);
+    assert.ok(plan.reasons.includes('execute (claude-sonnet-4-6) instead of labour: you rejected 3 of the last 4 format edits from claude-haiku-4-5 in this workspace, and from 67% rejected starting higher costs less than redoing them'), plan.reasons.join('\n'));
+    assert.equal(planRoute(tidy('S', 3, 2), routingConfig()).tier, 'O', '2 of 5 reaches Sonnet\'s 40%');
+  });
+
+  test('too few verdicts, or a rejected share below the break-even, keep the classifier\'s tier', () => {
+    assert.equal(planRoute(tidy('H', 0, MIN_VERDICTS_TO_RAISE - 1), routingConfig()).tier, 'H', 'three rejections are not yet evidence');
+    assert.equal(planRoute(tidy('H', 2, 3), routingConfig()).tier, 'H', '3 of 5 is below 2/3');
+    assert.equal(planRoute(tidy('S', 4, 2), routingConfig()).tier, 'S', '2 of 6 is below 40%');
+    assert.equal(planRoute(tidy('O', 0, 8), routingConfig({ accessCap: 'F', allowExceptionTier: true })).tier, 'O', 'never to the exception tier');
+  });
+
+  test('the override, the access cap and the budget still decide over the verdicts', () => {
+    const overridden = planRoute(tidy('H', 0, 6, { override: 'H' }), routingConfig());
+    assert.equal(overridden.tier, 'H');
+    assert.ok(!overridden.reasons.some((r) => /you rejected/.test(r)), 'Choose Tier is the user\'s word for this request');
+    const capped = planRoute(tidy('H', 0, 6), routingConfig({ accessCap: 'H' }));
+    assert.equal(capped.tier, 'H');
+    assert.ok(capped.reasons.some((r) => /^capped at labour/.test(r)));
+    const downgraded = planRoute(tidy('H', 0, 6), routingConfig({ budget: { state: 'exceeded', onExceeded: 'downgrade' } }));
+    assert.equal(downgraded.tier, 'H', 'an exceeded budget takes the raise back');
   });
 });
 
