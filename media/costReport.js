@@ -6,7 +6,7 @@
 //     tasks: [{ taskId, command, workspace, firstTime, lastTime, calls, micros, tiers: ['H','O'],
 //               finalTier, models: [...], escalations, fallbacks, outcome, verdict? }],
 //     perTierPerDay: [{ day: 'YYYY-MM-DD', tier: 'H'|'S'|'O'|'F', calls, micros }],
-//     routes: [{ stepType, tier, calls, micros, escalated, accepted, rejected }],
+//     routes: [{ stepType, tier, calls, micros, escalated, accepted, rejected, startsOn? }],
 //     totals: { label, micros, calls, cacheSavingsMicros, opusMicros, opusModel, escalations,
 //               fallbacks, allTimeMicros } }
 // Non-ASCII text is written as \u escapes so the file decodes the same whatever charset
@@ -155,9 +155,10 @@
     { label: 'Cost', render: (r) => usd(r.micros), numeric: true },
     {
       label: 'Kept',
-      render: (r) => (r.accepted + r.rejected === 0 ? '\u2014' : r.accepted + ' of ' + (r.accepted + r.rejected)),
+      render: (r) => (r.accepted + r.rejected === 0 ? '\u2014' : r.accepted + ' of ' + (r.accepted + r.rejected)) + (r.startsOn ? ' \u2192 ' + r.startsOn : ''),
       numeric: true,
-      title: 'Edits you accepted, of those you accepted or rejected',
+      title: 'Edits you accepted, of those you accepted or rejected. "\u2192 S": you rejected enough of them in this workspace that this step now starts on that tier',
+      cellTitle: (r) => (r.startsOn ? 'You rejected enough of these edits in this workspace that ' + stepName(r.stepType) + ' now starts on ' + (TIER_NAMES[r.startsOn] || r.startsOn) : ''),
     },
     { label: 'Went up', render: (r) => String(r.escalated), numeric: true, title: 'Calls whose answer failed its check and was redone a tier up' },
   ];
@@ -185,7 +186,12 @@
     const body = el('tbody');
     for (const route of routes) {
       const tr = el('tr');
-      for (const c of ROUTE_COLUMNS) tr.appendChild(el('td', c.numeric ? 'numeric' : '', c.render(route)));
+      for (const c of ROUTE_COLUMNS) {
+        const td = el('td', c.numeric ? 'numeric' : '', c.render(route));
+        const title = c.cellTitle ? c.cellTitle(route) : '';
+        if (title) td.title = title;
+        tr.appendChild(td);
+      }
       body.appendChild(tr);
     }
     table.appendChild(body);

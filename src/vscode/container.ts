@@ -48,7 +48,7 @@ export class Container implements vscode.Disposable {
     this.apiKey = this.own(new ApiKeyStore(context.secrets, this.log));
     this.pricing = this.own(new Pricing(this.config, this.log));
     this.cost = this.own(new CostMeter(context, this.config, this.log, this.pricing));
-    this.costReport = this.own(new CostReportPanel(context.extensionUri, this.cost));
+    this.costReport = this.own(new CostReportPanel(context.extensionUri, this.cost, (stepType, tier) => this.runner.startsOn(stepType, tier)));
     this.workspace = this.own(new WorkspaceContext(context.workspaceState, this.config, this.log));
     this.results = this.own(new ResultDocuments());
     this.edits = this.own(new EditPreviews(this.results));

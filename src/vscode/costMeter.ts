@@ -31,9 +31,9 @@ export class CostMeter implements vscode.Disposable {
   private summary: LedgerSummary;
   readonly budget: Budget;
   private readonly item = vscode.window.createStatusBarItem(CostMeter.itemId, vscode.StatusBarAlignment.Right, 100);
-  private readonly emitter = new vscode.EventEmitter<CallRecord>();
-  /** Fires after a call record is appended and the meter shows it. */
-  readonly onDidRecord = this.emitter.event;
+  private readonly emitter = new vscode.EventEmitter<void>();
+  /** Fires after the summary took in new records (a call, a verdict, another window's writes). */
+  readonly onDidChange = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [];
   private watcher: Stoppable | undefined;
   private warnedAt: string | undefined;
@@ -85,17 +85,18 @@ export class CostMeter implements vscode.Disposable {
       this.watcher = this.store.watch((records) => {
         for (const record of records) this.summary.add(record);
         this.render();
+        this.emitter.fire();
       });
     } catch (err) {
       this.log.error('could not load the cost ledger', err);
     }
     this.render();
+    this.emitter.fire();
   }
 
   /** Appends a call record (idempotent by call id) and updates the meter at once. */
   record(record: CallRecord): void {
     this.write(record);
-    this.emitter.fire(record);
   }
 
   /** Records the user's accept/reject of a task's edit. */
@@ -112,6 +113,7 @@ export class CostMeter implements vscode.Disposable {
       this.log.error(`ledger append failed for ${record.kind === 'verdict' ? 'a verdict' : record.callId}`, err);
     }
     this.render();
+    this.emitter.fire();
   }
 
   /** The total the meter shows (session or today, per the setting), in micro-dollars. */

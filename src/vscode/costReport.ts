@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { costReportMessage } from '../core/ledger/report';
 import type { CostReportMessage } from '../core/ledger/report';
 import { DEFAULT_OPUS_BASELINE_MODEL } from '../core/pricing/priceTable';
+import type { Tier } from '../core/tiers';
 import type { CostMeter } from './costMeter';
 
 /**
@@ -12,8 +13,12 @@ export class CostReportPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly cost: CostMeter) {
-    this.subscription = cost.onDidRecord(() => this.post());
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly cost: CostMeter,
+    private readonly startsOn: (stepType: string, tier: Tier) => Tier | undefined,
+  ) {
+    this.subscription = cost.onDidChange(() => this.post());
   }
 
   show(): vscode.WebviewPanel {
@@ -50,7 +55,7 @@ export class CostReportPanel implements vscode.Disposable {
 
   /** The message the webview renders (media/costReport.js); returned by the command for tests. */
   data(): CostReportMessage {
-    return costReportMessage(this.cost.ledgerSummary, { scope: this.cost.scope, now: new Date(), opusModel: DEFAULT_OPUS_BASELINE_MODEL });
+    return costReportMessage(this.cost.ledgerSummary, { scope: this.cost.scope, now: new Date(), opusModel: DEFAULT_OPUS_BASELINE_MODEL, startsOn: this.startsOn });
   }
 
   private post(): void {

@@ -15,7 +15,7 @@ import { classifyRequest } from '../core/routing/classifier';
 import type { Classification, ClassifyInput } from '../core/routing/classifier';
 import { applyDifficultyAnswer, buildDifficultyRequest, difficultyBody, difficultySettingOf, shouldCheckDifficulty } from '../core/routing/difficulty';
 import { effectiveCap } from '../core/routing/policy';
-import { planEscalation, planRoute, routingConfigFromSettings } from '../core/routing/policy';
+import { planEscalation, planRoute, routingConfigFromSettings, startTierOnVerdicts } from '../core/routing/policy';
 import type { RoutePlan, RoutingConfig } from '../core/routing/policy';
 import type { RequestCommand } from '../core/steps';
 import { failureMessage } from '../core/task/failureMessage';
@@ -104,6 +104,12 @@ export class RequestRunner {
       state,
       onExceeded: settings['budget.onExceeded'],
     });
+  }
+
+  /** The tier the user's verdicts in this workspace now start a step classified at `tier` on, when they move it. */
+  startsOn(stepType: string, tier: Tier): Tier | undefined {
+    if (!this.c.config.get('routing.learnFromVerdicts')) return undefined;
+    return startTierOnVerdicts(tier, this.c.cost.recentVerdicts(stepType, tier), this.routingConfig(false));
   }
 
   /** Where a step whose edit the user rejected would go next, or why it cannot (cap, budget, top). */

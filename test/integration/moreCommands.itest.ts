@@ -110,12 +110,15 @@ describe('every command on its happy path', function () {
       const preview = await vscode.commands.executeCommand<{ tier: string; reasons: string[] }>('ladder.previewRoute', 'format this');
       assert.equal(preview?.tier, 'S');
       assert.ok(preview.reasons.some((r) => /^execute \(claude-sonnet-4-6\) instead of labour: you rejected \d+ of the last \d+ format edits from claude-haiku-4-5 in this workspace/.test(r)), preview.reasons.join(' | '));
+      const formatOnH = (report: CostReportMessage | undefined) => report?.routes.find((r) => r.stepType === 'format' && r.tier === 'H');
+      assert.equal(formatOnH(await vscode.commands.executeCommand<CostReportMessage>('ladder.showCostReport'))?.startsOn, 'S', 'the cost report shows where format starts now');
       await vscode.commands.executeCommand('ladder.chooseTier', 'H');
       assert.equal((await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'format this'))?.tier, 'H', 'Choose Tier overrides it');
       await vscode.commands.executeCommand('ladder.chooseTier', 'auto');
       assert.equal((await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'format this'))?.tier, 'S');
       await config.update('routing.learnFromVerdicts', false, vscode.ConfigurationTarget.Global);
       assert.equal((await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'format this'))?.tier, 'H', 'the setting turns it off');
+      assert.equal(formatOnH(await vscode.commands.executeCommand<CostReportMessage>('ladder.showCostReport'))?.startsOn, undefined);
     } finally {
       await config.update('routing.learnFromVerdicts', undefined, vscode.ConfigurationTarget.Global);
     }

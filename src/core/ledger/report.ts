@@ -1,3 +1,4 @@
+import type { Tier } from '../tiers';
 import type { LedgerSummary, RouteStats, TaskRow, TierDayPoint } from './summary';
 
 /**
@@ -10,7 +11,7 @@ export interface CostReportMessage {
   tasks: TaskRow[];
   perTierPerDay: TierDayPoint[];
   /** Every route (step type on a tier) over everything recorded: cost and accept/reject. */
-  routes: RouteStats[];
+  routes: RouteRow[];
   totals: {
     /** What the totals cover, e.g. "This session" or "Today". */
     label: string;
@@ -27,6 +28,9 @@ export interface CostReportMessage {
   };
 }
 
+/** A route in the report, with the tier your verdicts in this workspace now start its step on. */
+export type RouteRow = RouteStats & { startsOn?: Tier };
+
 /** Options for {@link costReportMessage}. */
 export interface ReportOptions {
   scope: 'session' | 'today';
@@ -36,6 +40,8 @@ export interface ReportOptions {
   days?: number;
   /** Task rows sent (default 200, most recent first). */
   maxTasks?: number;
+  /** The routing policy's answer: where the user's verdicts now start this route's step, if they move it. */
+  startsOn?: (stepType: string, tier: Tier) => Tier | undefined;
 }
 
 /** Builds the webview message from a summary. */
@@ -47,7 +53,10 @@ export function costReportMessage(summary: LedgerSummary, options: ReportOptions
     type: 'costReport',
     tasks: summary.tasks(options.maxTasks ?? 200),
     perTierPerDay: summary.perTierPerDay(from),
-    routes: summary.routes(),
+    routes: summary.routes().map((route) => {
+      const startsOn = options.startsOn?.(route.stepType, route.tier);
+      return startsOn === undefined ? route : { ...route, startsOn };
+    }),
     totals: {
       label: options.scope === 'session' ? 'This session' : 'Today',
       micros: aggregate.micros,

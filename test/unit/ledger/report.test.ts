@@ -25,4 +25,21 @@ describe('cost report message', () => {
     assert.equal(todayOnly.totals.label, 'Today');
     assert.equal(todayOnly.totals.calls, 1);
   });
+
+  test('routes carry the tier the routing policy now starts their step on, only where it moves', () => {
+    const s = new LedgerSummary({ sessionStart: '2026-11-20T00:00:00.000Z' });
+    s.add(callRecord({ taskId: 'a', stepType: 'format', tier: 'H', model: 'claude-haiku-4-5' }));
+    s.add(callRecord({ taskId: 'b', stepType: 'docs', tier: 'H', model: 'claude-haiku-4-5' }));
+    const asked: string[] = [];
+    const message = costReportMessage(s, {
+      scope: 'session', now: new Date('2026-11-20T12:00:00.000Z'), opusModel: 'claude-opus-4-8',
+      startsOn: (stepType, tier) => {
+        asked.push(`${stepType}:${tier}`);
+        return stepType === 'format' ? 'S' : undefined;
+      },
+    });
+    assert.deepEqual(message.routes.map((r) => [r.stepType, r.startsOn]), [['docs', undefined], ['format', 'S']]);
+    assert.ok(!('startsOn' in message.routes[0]!), 'no key where nothing moves');
+    assert.deepEqual(asked.sort(), ['docs:H', 'format:H']);
+  });
 });
