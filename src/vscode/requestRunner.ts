@@ -14,8 +14,7 @@ import type { PromptPlan, SelectionInput } from '../core/prompt/request';
 import { classifyRequest } from '../core/routing/classifier';
 import type { Classification, ClassifyInput } from '../core/routing/classifier';
 import { applyDifficultyAnswer, buildDifficultyRequest, difficultyBody, difficultySettingOf, shouldCheckDifficulty } from '../core/routing/difficulty';
-import { effectiveCap } from '../core/routing/policy';
-import { planEscalation, planRoute, routingConfigFromSettings, startTierOnVerdicts } from '../core/routing/policy';
+import { effectiveCap, planEscalation, planRoute, routingConfigFromSettings, startTierOnVerdicts } from '../core/routing/policy';
 import type { RoutePlan, RoutingConfig } from '../core/routing/policy';
 import type { RequestCommand } from '../core/steps';
 import { failureMessage } from '../core/task/failureMessage';
@@ -24,7 +23,7 @@ import { ModelCallError } from '../core/task/ports';
 import { runStep } from '../core/task/runStep';
 import type { CheckResult, StepDeps } from '../core/task/runStep';
 import { stepPolicy } from '../core/task/stepPolicy';
-import { TIER_LABELS } from '../core/tiers';
+import { TIER_LABELS, compareTiers } from '../core/tiers';
 import type { Tier } from '../core/tiers';
 import { CommandIds } from './commandIds';
 import type { Container } from './container';
@@ -109,7 +108,10 @@ export class RequestRunner {
   /** The tier the user's verdicts in this workspace now start a step classified at `tier` on, when they move it. */
   startsOn(stepType: string, tier: Tier): Tier | undefined {
     if (!this.c.config.get('routing.learnFromVerdicts')) return undefined;
-    return startTierOnVerdicts(tier, this.c.cost.recentVerdicts(stepType, tier), this.routingConfig(false));
+    const config = this.routingConfig(false);
+    const starts = startTierOnVerdicts(tier, this.c.cost.recentVerdicts(stepType, tier), config);
+    // Under an access cap at `tier` the step stays where it was: the report should not say otherwise.
+    return starts !== undefined && compareTiers(starts, effectiveCap(config)) <= 0 ? starts : undefined;
   }
 
   /** Where a step whose edit the user rejected would go next, or why it cannot (cap, budget, top). */

@@ -116,11 +116,16 @@ describe('every command on its happy path', function () {
       assert.equal((await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'format this'))?.tier, 'H', 'Choose Tier overrides it');
       await vscode.commands.executeCommand('ladder.chooseTier', 'auto');
       assert.equal((await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'format this'))?.tier, 'S');
+      await config.update('routing.accessCap', 'H', vscode.ConfigurationTarget.Global);
+      assert.equal((await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'format this'))?.tier, 'H', 'the access cap holds');
+      assert.equal(formatOnH(await vscode.commands.executeCommand<CostReportMessage>('ladder.showCostReport'))?.startsOn, undefined, 'and the report does not claim a move the cap stops');
+      await config.update('routing.accessCap', undefined, vscode.ConfigurationTarget.Global);
       await config.update('routing.learnFromVerdicts', false, vscode.ConfigurationTarget.Global);
       assert.equal((await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'format this'))?.tier, 'H', 'the setting turns it off');
       assert.equal(formatOnH(await vscode.commands.executeCommand<CostReportMessage>('ladder.showCostReport'))?.startsOn, undefined);
     } finally {
       await config.update('routing.learnFromVerdicts', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('routing.accessCap', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 
