@@ -86,22 +86,21 @@ export class EditPreviews implements vscode.Disposable {
     const proposal = this.take(uri);
     if (!proposal) return false;
     if (proposal.stale()) {
-      proposal.settle('stale');
       void vscode.window.showWarningMessage('Ladder: the file changed after the edit was proposed, so it was not applied. Run the command again.');
-      await this.closeDiff(proposal.uri);
+      await this.closeDiff(proposal.uri).finally(() => proposal.settle('stale'));
       return false;
     }
     const applied = await vscode.workspace.applyEdit(proposal.edit());
-    proposal.settle(applied ? 'accepted' : 'stale');
-    await this.closeDiff(proposal.uri);
+    // The command's result comes once the diff is gone, so whatever runs next (the retry
+    // offer, another command, a test's clean-up) finds the editor the user is back in.
+    await this.closeDiff(proposal.uri).finally(() => proposal.settle(applied ? 'accepted' : 'stale'));
     return applied;
   }
 
   async reject(uri?: vscode.Uri): Promise<boolean> {
     const proposal = this.take(uri);
     if (!proposal) return false;
-    proposal.settle('rejected');
-    await this.closeDiff(proposal.uri);
+    await this.closeDiff(proposal.uri).finally(() => proposal.settle('rejected'));
     return true;
   }
 
