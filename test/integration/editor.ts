@@ -45,7 +45,21 @@ export async function captureMessages<T>(kind: MessageKind, body: () => PromiseL
   }
 }
 
-/** Reverts every modified workspace file, so each test starts from the fixture as it is on disk. */
+let pristine: Map<string, Uint8Array> | undefined;
+
+/** Remembers every workspace file's bytes, for {@link revertAll} to put back. */
+export async function snapshotWorkspace(): Promise<void> {
+  pristine = new Map();
+  for (const uri of await vscode.workspace.findFiles('**/*')) pristine.set(uri.toString(), await vscode.workspace.fs.readFile(uri));
+}
+
+/**
+ * Reverts every modified workspace file, so each test starts from the fixture as it was at
+ * {@link snapshotWorkspace}. Reverting open editors was not enough: about one run in five, an
+ * accepted docs edit was on disk in the next test, with its editor clean. Neither Ladder nor
+ * the tests save files; the likely writer is the save prompt of a still-dirty editor being
+ * closed. So the files on disk are compared and restored too.
+ */
 export async function revertAll(): Promise<void> {
   for (const document of vscode.workspace.textDocuments) {
     if (document.isDirty && document.uri.scheme === 'file') {
@@ -54,6 +68,21 @@ export async function revertAll(): Promise<void> {
     }
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  for (const [key, bytes] of pristine ?? []) {
+    const uri = vscode.Uri.parse(key);
+    const text = new TextDecoder().decode(bytes);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+    if (open?.isDirty) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(0, 0, open.lineCount, 0), text);
+      await vscode.workspace.applyEdit(edit);
+      await open.save();
+    }
+    const now = await vscode.workspace.fs.readFile(uri).then((b) => b, () => undefined);
+    if (now !== undefined && Buffer.from(now).equals(Buffer.from(bytes))) continue;
+    await vscode.workspace.fs.writeFile(uri, bytes);
+    if (open) await until(`${uri.path} to reload from disk`, () => open.getText() === text || undefined);
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CallRecord, LedgerRecord } from '../../src/core/ledger/record';
 import type { CostReportMessage } from '../../src/core/ledger/report';
-import { captureMessages, openAndSelect, revertAll, until, waitForDiff } from './editor';
+import { captureMessages, openAndSelect, revertAll, snapshotWorkspace, until, waitForDiff } from './editor';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite } from './setup';
 
@@ -18,6 +18,7 @@ describe('every command on its happy path', function () {
   before(setUpSuite);
   after(tearDownSuite);
   beforeEach(resetApi);
+  before(snapshotWorkspace);
   afterEach(revertAll);
 
   it('Rename Symbol applies a suggested name through the rename provider, every reference included', async () => {
