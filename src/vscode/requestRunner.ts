@@ -14,9 +14,10 @@ import type { PromptPlan, SelectionInput } from '../core/prompt/request';
 import { classifyRequest } from '../core/routing/classifier';
 import type { Classification, ClassifyInput } from '../core/routing/classifier';
 import { applyDifficultyAnswer, buildDifficultyRequest, difficultyBody, difficultySettingOf, shouldCheckDifficulty } from '../core/routing/difficulty';
-import { effectiveCap, planEscalation, planRoute, routingConfigFromSettings, startTierOnVerdicts } from '../core/routing/policy';
-import type { RoutePlan, RoutingConfig } from '../core/routing/policy';
-import type { RequestCommand } from '../core/steps';
+import { effectiveCap, planEscalation, planRoute, routingConfigFromSettings } from '../core/routing/policy';
+import type { RoutePlan, RouteRequest, RoutingConfig } from '../core/routing/policy';
+import { STEP_TYPES } from '../core/steps';
+import type { RequestCommand, StepType } from '../core/steps';
 import { failureMessage } from '../core/task/failureMessage';
 import type { FailureAction } from '../core/task/failureMessage';
 import { ModelCallError } from '../core/task/ports';
@@ -105,13 +106,21 @@ export class RequestRunner {
     });
   }
 
-  /** The tier the user's verdicts in this workspace now start a step classified at `tier` on, when they move it. */
+  /**
+   * The tier a step classified at `tier` now starts on, when the user's verdicts in this
+   * workspace move it: planned by the policy itself, so the cap and budget count as they would
+   * for a request. Ladder's own calls (the difficulty check, a review's judgment) are no step.
+   */
   startsOn(stepType: string, tier: Tier): Tier | undefined {
-    if (!this.c.config.get('routing.learnFromVerdicts')) return undefined;
-    const config = this.routingConfig(false);
-    const starts = startTierOnVerdicts(tier, this.c.cost.recentVerdicts(stepType, tier), config);
-    // Under an access cap at `tier` the step stays where it was: the report should not say otherwise.
-    return starts !== undefined && compareTiers(starts, effectiveCap(config)) <= 0 ? starts : undefined;
+    const step = STEP_TYPES.find((s) => s === stepType);
+    if (step === undefined) return undefined;
+    const plan = planRoute({ stepType: step, tier, ...this.verdictsOn(step, tier), estimatedInputTokens: 0, estimatedOutputTokens: 0 }, this.routingConfig(false));
+    return compareTiers(plan.tier, tier) > 0 ? plan.tier : undefined;
+  }
+
+  /** This workspace's recent verdicts on a route, for planRoute; none when the user turned learning from them off. */
+  private verdictsOn(stepType: StepType, tier: Tier): Pick<RouteRequest, 'verdicts'> {
+    return this.c.config.get('routing.learnFromVerdicts') ? { verdicts: this.c.cost.recentVerdicts(stepType, tier) } : {};
   }
 
   /** Where a step whose edit the user rejected would go next, or why it cannot (cap, budget, top). */
@@ -148,8 +157,7 @@ export class RequestRunner {
     const tier = spec.tier ?? classification.tier;
     const reasons = spec.tier ? spec.tierReasons ?? [] : classification.reasons;
     // The user's verdicts move only the classifier's own route: not a tier Ladder or the user forced.
-    const learn = spec.tier === undefined && options.override === undefined && this.c.config.get('routing.learnFromVerdicts');
-    const verdicts = learn ? { verdicts: this.c.cost.recentVerdicts(classification.stepType, tier) } : {};
+    const verdicts = spec.tier === undefined && options.override === undefined ? this.verdictsOn(classification.stepType, tier) : {};
     const draftConfig = this.routingConfig(false);
     const draftPlan = planRoute({ stepType: classification.stepType, tier, reasons, ...verdicts, ...(options.override ? { override: options.override } : {}), estimatedInputTokens: 0, estimatedOutputTokens: 0 }, draftConfig);
     let prompt = build(draftPlan.model);
