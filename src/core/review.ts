@@ -1,3 +1,4 @@
+import { formatUsd } from './ledger/format';
 import type { Finding, JudgeAnswer, Verdict } from './protocol';
 import { sayCodeRisks } from './routing/codeRisks';
 import type { CodeRisk } from './routing/codeRisks';
@@ -110,4 +111,61 @@ export function chunkLines(text: string, startLine: number, maxLines = 400): { t
     chunks.push({ text: part.join('\n'), startLine: startLine + i, endLine: startLine + i + part.length - 1 });
   }
   return chunks;
+}
+
+/** Who stands behind a finding, as the diagnostics and the report say it. */
+export function provenance(f: ReviewedFinding): string {
+  if (!f.confirmedByModel) return `found by ${f.foundByModel}`;
+  if (f.foundByModel === f.confirmedByModel && f.foundBy === f.confirmedBy) return `added by ${f.confirmedByModel}`;
+  const judged = f.verdict === 'reject' ? 'rejected' : f.verdict === 'rewrite' ? 'rewritten' : 'confirmed';
+  return `found by ${f.foundByModel}, ${judged} by ${f.confirmedByModel}`;
+}
+
+export interface ReviewReport {
+  title: string;
+  /** "src/orders.ts:9-23" */
+  where: string;
+  summary: string;
+  kept: readonly ReviewedFinding[];
+  rejected: readonly ReviewedFinding[];
+  /** Each pass's route: model, tier label and reason chain. */
+  routes: readonly { model: string; tier: string; reasons: readonly string[] }[];
+  /** Every billed call of the task, in order. */
+  calls: readonly { model: string; costMicros: number }[];
+}
+
+/** Model text on one line, with nothing the Markdown preview would read as HTML. */
+function inline(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().replace(/&/g, '&amp;').replace(/</g, '&lt;');
+}
+
+function findingItem(f: ReviewedFinding, n: number): string {
+  const lines = f.endLine !== f.startLine ? `${f.startLine}-${f.endLine}` : String(f.startLine);
+  return [
+    `${n}. **${f.severity} · ${f.category}** · \`${f.file}:${lines}\``,
+    '',
+    `   ${inline(f.message)}`,
+    '',
+    `   *${provenance(f)}${f.escalated ? ` (sent to judgment: ${f.escalated})` : ''}, confidence ${f.confidence.toFixed(2)}.*`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * The review's report as Markdown: findings as a numbered list rather than a table, so each
+ * reads whole in a narrow preview beside the code, then the route of each pass and the task's
+ * cost, which is the sum of its billed calls (the ledger's figure for the task).
+ */
+export function reviewReport(r: ReviewReport): string {
+  const total = r.calls.reduce((sum, c) => sum + c.costMicros, 0);
+  const out = [`# ${r.title}: ${r.where}`, '', `**Summary.** ${inline(r.summary)}`, '', `## Findings (${r.kept.length})`, ''];
+  if (r.kept.length === 0) out.push('No findings.', '');
+  r.kept.forEach((f, i) => out.push(findingItem(f, i + 1)));
+  if (r.rejected.length > 0) {
+    out.push(`## Rejected by judgment (${r.rejected.length})`, '');
+    r.rejected.forEach((f, i) => out.push(findingItem(f, i + 1)));
+  }
+  out.push('## Route', '', ...r.routes.map((p) => `- ${p.model} (${p.tier}): ${p.reasons.join(' → ')}`), '');
+  out.push('---', '', `**Task cost: ${formatUsd(total)}** over ${r.calls.length} call(s) (${r.calls.map((c) => `${c.model} ${formatUsd(c.costMicros)}`).join(', ')}).`, '');
+  return out.join('\n');
 }

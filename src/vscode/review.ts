@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { formatUsd } from '../core/ledger/format';
 import { FindingsAnswer, JudgeAnswer, extractJson } from '../core/protocol';
 import type { Finding } from '../core/protocol';
-import { chunkLines, judgmentReason, mergeVerdicts, triage } from '../core/review';
+import { chunkLines, judgmentReason, mergeVerdicts, provenance, reviewReport, triage } from '../core/review';
 import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
 import type { RequestCommand } from '../core/steps';
@@ -134,7 +133,7 @@ export class ReviewService implements vscode.Disposable {
     // Architecture findings point into a digest of many files, not at editor lines.
     if (!options.architecture) this.publish(selection, merged.kept);
     const costMicros = outcomes.flatMap((o) => o.records).reduce((sum, r) => sum + r.costMicros, 0);
-    const reportUri = this.report(options.title, selection, merged.kept, merged.rejected, summary, costMicros, outcomes);
+    const reportUri = this.report(options.title, selection, merged.kept, merged.rejected, summary, outcomes);
     return { findings: merged.kept, rejected: merged.rejected, summary, taskId, costMicros, reportUri };
   }
 
@@ -146,8 +145,7 @@ export class ReviewService implements vscode.Disposable {
       const document = uri.toString() === selection.document.uri.toString() ? selection.document : undefined;
       const endLine = Math.max(0, f.endLine - 1);
       const range = new vscode.Range(Math.max(0, f.startLine - 1), 0, endLine, document ? document.lineAt(Math.min(endLine, document.lineCount - 1)).text.length : 200);
-      const who = f.confirmedBy ? `found by ${f.foundByModel}, ${f.verdict === 'rewrite' ? 'rewritten' : 'confirmed'} by ${f.confirmedByModel}` : `found by ${f.foundByModel}`;
-      const diagnostic = new vscode.Diagnostic(range, `${f.message} (${f.category}, confidence ${f.confidence.toFixed(2)}; ${who})`, SEVERITY[f.severity]);
+      const diagnostic = new vscode.Diagnostic(range, `${f.message} (${f.category}, confidence ${f.confidence.toFixed(2)}; ${provenance(f)})`, SEVERITY[f.severity]);
       diagnostic.source = 'Ladder';
       diagnostic.code = f.category;
       const entry = byUri.get(uri.toString()) ?? { uri, items: [] };
@@ -163,20 +161,13 @@ export class ReviewService implements vscode.Disposable {
     return vscode.Uri.joinPath(root, file);
   }
 
-  private report(title: string, selection: EditorSelection, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, costMicros: number, outcomes: readonly RequestOutcome<unknown>[]): vscode.Uri {
-    const row = (f: ReviewedFinding) => `| ${f.severity} | ${f.category} | ${f.file}:${f.startLine}${f.endLine !== f.startLine ? `-${f.endLine}` : ''} | ${f.message.replace(/\|/g, '\\|')} | ${f.foundByModel} | ${f.confirmedByModel ? `${f.confirmedByModel} (${f.verdict})` : '—'} |`;
-    const calls = outcomes.flatMap((o) => o.records);
-    const lines = [
-      `# ${title}: ${selection.path}:${selection.startLine}-${selection.endLine}`, '',
-      `**Summary.** ${summary}`, '',
-      `## Findings (${kept.length})`, '',
-      '| Severity | Category | Where | Finding | Found by | Judged by |', '|:--|:--|:--|:--|:--|:--|',
-      ...(kept.length ? kept.map(row) : ['| — | — | — | No findings. | — | — |']), '',
-    ];
-    if (rejected.length) lines.push(`## Rejected by judgment (${rejected.length})`, '', '| Severity | Category | Where | Finding | Found by | Judged by |', '|:--|:--|:--|:--|:--|:--|', ...rejected.map(row), '');
-    lines.push('## Route', '', ...outcomes.map((o) => `- ${o.plan.model} (${TIER_LABELS[o.plan.tier]}): ${o.plan.reasons.join(' → ')}`), '');
-    lines.push('---', `**Task cost: ${formatUsd(costMicros)}** over ${calls.length} call(s) (${calls.map((r) => `${r.model} ${formatUsd(r.costMicros)}`).join(', ')}).`, '');
-    const uri = this.c.results.create('ladder-result', `${title} report.md`, lines.join('\n'));
+  private report(title: string, selection: EditorSelection, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, outcomes: readonly RequestOutcome<unknown>[]): vscode.Uri {
+    const markdown = reviewReport({
+      title, where: `${selection.path}:${selection.startLine}-${selection.endLine}`, summary, kept, rejected,
+      routes: outcomes.map((o) => ({ model: o.plan.model, tier: TIER_LABELS[o.plan.tier], reasons: o.plan.reasons })),
+      calls: outcomes.flatMap((o) => o.records),
+    });
+    const uri = this.c.results.create('ladder-result', `${title} report.md`, markdown);
     // Rendered Markdown reads better than its source; the source is the fallback. The preview
     // takes focus when it opens, so focus goes back to the code the user was reviewing.
     const column = vscode.window.visibleTextEditors.find((e) => e.document === selection.document)?.viewColumn;

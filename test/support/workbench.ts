@@ -240,6 +240,23 @@ export async function webviewFrame(page: Page, title: string, timeout = 15_000):
   }
 }
 
+/**
+ * The rendered text of the first frame whose text matches `pattern`, waiting for it: for
+ * webviews that carry no title of their own, such as the Markdown preview.
+ */
+export async function waitForFrameText(page: Page, pattern: RegExp, timeout = 30_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      const text = await frame.evaluate<string>('document.body ? document.body.innerText : ""').catch(() => '');
+      if (pattern.test(text)) return text;
+    }
+    if (Date.now() > deadline) throw new Error(`no frame shows ${pattern} within ${timeout / 1000} s`);
+    await page.waitForTimeout(200);
+  }
+}
+
 const VISIBLE_TEXT_SCRIPT = `(() => {
   const fields = Array.from(document.querySelectorAll('input, textarea')).filter((e) => e.type !== 'password').map((e) => e.value);
   return [document.body ? document.body.innerText : '', ...fields].join('\\n');

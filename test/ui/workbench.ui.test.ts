@@ -18,7 +18,7 @@ import { start } from '../support/standin/server';
 import type { Standin } from '../support/standin/server';
 import {
   clearNotifications, clickMenuItem, clickNotificationButton, costMeter, costMeterLabel, openEditorContextMenu, openFromExplorer, openWorkbench,
-  problems, quickInput, runCommand, screenshot, selectLines, setApiKeyFromPalette, visibleText, waitForCostChange, waitForCursorStatus, waitForQuickInputTitle, waitForNotification, webviewFrame,
+  problems, quickInput, runCommand, screenshot, selectLines, setApiKeyFromPalette, visibleText, waitForCostChange, waitForCursorStatus, waitForFrameText, waitForQuickInputTitle, waitForNotification, webviewFrame,
 } from '../support/workbench';
 
 /** A fake key in the real key's shape; the stand-in accepts any non-empty key. */
@@ -117,6 +117,13 @@ describe('Ladder in the workbench', () => {
     assert.equal(await costMeterLabel(page), `Ladder session cost ${settled.replace(/^.*Ladder /, '')}`);
     const models = new Set(messageRequests().map((e) => e.model));
     assert.ok(models.size >= 2, `the review escalated to a second model: ${[...models].join(', ')}`);
+    // The report opens rendered beside the code (the Markdown preview can take seconds to start
+    // in a fresh workbench), and its task cost is the figure on the meter: the only task so far.
+    const report = await waitForFrameText(page, /Task cost: \$/);
+    assert.match(report, /Review with Escalation: src\/orders\.ts:9-23/);
+    assert.match(report, /Findings \(\d+\)/);
+    assert.match(report, /critical · security · src\/orders\.ts:11\n+SQL is assembled from strings[^\n]*\n+found by claude-haiku-4-5, confirmed by claude-opus-4-8/);
+    assert.equal(/Task cost: (\$[\d.,]+)/.exec(report)?.[1], settled.replace(/^.*Ladder /, ''), 'the report\'s task cost is the meter\'s session cost');
     await shot('ui-4-review-diagnostics-cost');
   });
 

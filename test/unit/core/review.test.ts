@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Finding } from '../../../src/core/protocol';
-import { chunkLines, escalationReason, judgmentReason, mergeVerdicts, triage } from '../../../src/core/review';
+import { chunkLines, escalationReason, judgmentReason, mergeVerdicts, provenance, reviewReport, triage } from '../../../src/core/review';
 import { findCodeRisks } from '../../../src/core/routing/codeRisks';
 
 function finding(overrides: Partial<Finding> = {}): Finding {
@@ -70,5 +70,33 @@ describe('review with escalation', () => {
     assert.deepEqual(chunks.map((c) => [c.startLine, c.endLine]), [[10, 409], [410, 809], [810, 959]]);
     assert.equal(chunks[1]?.text.split('\n')[0], 'line 410');
     assert.equal(chunks.map((c) => c.text).join('\n'), text);
+  });
+
+  test('the report lists each finding whole, says who found and who judged it, and totals the billed calls', () => {
+    const escalated = [
+      { finding: finding({ category: 'security', severity: 'critical', message: 'SQL built\nfrom <strings>', startLine: 11, endLine: 12 }), reason: 'security-related' },
+      { finding: finding({ severity: 'high', message: 'overstated', startLine: 7 }), reason: 'high severity' },
+    ];
+    const merged = mergeVerdicts({ tier: 'H', model: 'haiku' }, [finding({ category: 'style', severity: 'low', startLine: 1 })], escalated, {
+      tier: 'O', model: 'opus',
+      answer: { verdicts: [{ index: 0, verdict: 'confirm' }, { index: 1, verdict: 'reject' }], added: [finding({ message: 'missed null check', startLine: 20, endLine: 20 })], summary: 's' },
+    });
+    assert.deepEqual(merged.kept.map(provenance), ['found by haiku, confirmed by opus', 'added by opus', 'found by haiku']);
+    assert.deepEqual(merged.rejected.map(provenance), ['found by haiku, rejected by opus']);
+    const report = reviewReport({
+      title: 'Review with Escalation', where: 'src/a.ts:1-30', summary: 'Two real problems.', ...merged,
+      routes: [{ model: 'haiku', tier: 'labour', reasons: ['review', 'labour'] }, { model: 'opus', tier: 'judgment', reasons: ['review pass 2'] }],
+      calls: [{ model: 'haiku', costMicros: 1_234 }, { model: 'opus', costMicros: 20_000 }],
+    });
+    const lines = report.split('\n');
+    assert.equal(lines[0], '# Review with Escalation: src/a.ts:1-30');
+    assert.ok(lines.includes('## Findings (3)') && lines.includes('## Rejected by judgment (1)'));
+    assert.ok(lines.includes('1. **critical · security** · `src/a.ts:11-12`'));
+    // Model text stays on one line of its item and cannot open HTML in the preview.
+    assert.ok(lines.includes('   SQL built from &lt;strings>'));
+    assert.ok(lines.includes('   *found by haiku, confirmed by opus (sent to judgment: security-related), confidence 0.80.*'));
+    assert.ok(lines.includes('- opus (judgment): review pass 2'));
+    assert.ok(lines.includes('**Task cost: $0.02** over 2 call(s) (haiku $0.0012, opus $0.02).'), report);
+    assert.match(reviewReport({ title: 'Review File', where: 'a.ts:1-2', summary: 'Fine.', kept: [], rejected: [], routes: [], calls: [] }), /## Findings \(0\)\n\nNo findings\.\n/);
   });
 });
