@@ -169,3 +169,54 @@ export function reviewReport(r: ReviewReport): string {
   out.push('---', '', `**Task cost: ${formatUsd(total)}** over ${r.calls.length} call(s) (${r.calls.map((c) => `${c.model} ${formatUsd(c.costMicros)}`).join(', ')}).`, '');
   return out.join('\n');
 }
+
+/** One file of a digest: its path and the digest lines its text occupies (1-based). */
+export interface DigestPart {
+  path: string;
+  firstLine: number;
+  lastLine: number;
+}
+
+/**
+ * Many files as one text for a single review pass: each file's text after a
+ * `===== path =====` line, files apart by a blank line, and where each file's lines landed,
+ * so findings can be taken back to the file they are about.
+ */
+export function buildDigest(files: readonly { path: string; text: string }[]): { text: string; parts: DigestPart[] } {
+  const lines: string[] = [];
+  const parts: DigestPart[] = [];
+  files.forEach((f, i) => {
+    if (i > 0) lines.push('');
+    lines.push(`===== ${f.path} =====`);
+    const firstLine = lines.length + 1;
+    lines.push(...f.text.replace(/\r?\n$/, '').split(/\r?\n/));
+    parts.push({ path: f.path, firstLine, lastLine: lines.length });
+  });
+  return { text: lines.join('\n'), parts };
+}
+
+/** What the review asks of a model that reads a digest, so its findings name real files. */
+export const DIGEST_LOCATIONS =
+  'The material is several files, each after a line `===== path =====`. In each finding give `file` as that path, and line numbers counted within that file.';
+
+function clampLine(line: number, low: number, high: number): number {
+  return Math.min(Math.max(line, low), high);
+}
+
+/**
+ * A digest finding in its own file's lines. A finding that names one of the files has that
+ * file's lines, as asked (digest lines past the file's end are read as digest lines, a
+ * model's likely slip); one that names the digest as a whole (or nothing known) has digest
+ * lines, and goes to the file they fall in; a file's header line counts as its first line.
+ */
+export function locateInDigest(f: Finding, parts: readonly DigestPart[]): Finding {
+  const path = f.file.replace(/^\.\//, '');
+  const named = parts.find((p) => p.path === path);
+  const digestLines = !named || (f.startLine > named.lastLine - named.firstLine + 1 && f.startLine >= named.firstLine && f.startLine <= named.lastLine);
+  const part = digestLines ? (named ?? parts.find((p) => f.startLine <= p.lastLine) ?? parts.at(-1)) : named;
+  if (!part) return f;
+  const length = part.lastLine - part.firstLine + 1;
+  const offset = digestLines ? part.firstLine - 1 : 0;
+  const startLine = clampLine(f.startLine - offset, 1, length);
+  return { ...f, file: part.path, startLine, endLine: clampLine(f.endLine - offset, startLine, length) };
+}

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { FindingsAnswer, JudgeAnswer, extractJson } from '../core/protocol';
 import type { Finding } from '../core/protocol';
-import { chunkLines, judgmentReason, mergeVerdicts, provenance, reviewReport, triage } from '../core/review';
+import { DIGEST_LOCATIONS, chunkLines, judgmentReason, locateInDigest, mergeVerdicts, provenance, reviewReport, triage } from '../core/review';
+import type { DigestPart } from '../core/review';
 import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
 import type { RequestCommand } from '../core/steps';
@@ -65,7 +66,7 @@ export class ReviewService implements vscode.Disposable {
    * `architecture`: one pass routed by the classifier (judgment work from the start), no
    * second pass; otherwise the two-pass review with escalation.
    */
-  async review(options: { command: RequestCommand; title: string; selection: EditorSelection; security?: boolean; architecture?: boolean; files?: number; paths?: string[] }): Promise<ReviewResult> {
+  async review(options: { command: RequestCommand; title: string; selection: EditorSelection; security?: boolean; architecture?: { parts: readonly DigestPart[]; where: string } }): Promise<ReviewResult> {
     const { selection } = options;
     const taskId = randomUUID();
     const outcomes: RequestOutcome<unknown>[] = [];
@@ -86,20 +87,22 @@ export class ReviewService implements vscode.Disposable {
         title: chunks.length > 1 ? `${options.title} (part ${i + 1}/${chunks.length})` : options.title,
         task,
         question: options.architecture
-          ? 'Review the architecture of this code: module boundaries, dependencies, data flow, error handling strategy, and risks. Report each finding.'
+          ? `Review the architecture of this code: module boundaries, dependencies, data flow, error handling strategy, and risks. Report each finding. ${DIGEST_LOCATIONS}`
           : options.security
           ? 'Review this code for security problems (injection, escaping, auth, secrets, unsafe deserialisation, path traversal, races). Report each finding.'
           : 'Review this code: correctness, security, concurrency, reliability and maintainability. Report each finding.',
         selection: { ...selection, text: chunk.text, startLine: chunk.startLine, endLine: chunk.endLine },
         maxTokens: 4096,
-        ...(options.architecture ? { contextStats: { files: options.files ?? 1, paths: options.paths ?? [selection.path] } } : { tier: firstTier, tierReasons: firstReasons }),
+        ...(options.architecture ? { contextStats: { files: options.architecture.parts.length, paths: options.architecture.parts.slice(0, 20).map((p) => p.path) } } : { tier: firstTier, tierReasons: firstReasons }),
         taskId,
         check: (text) => checkFindings(text, chunk),
         // A pass whose findings go to judgment is an escalation in the ledger and the report.
         ...(options.architecture ? {} : { settledOutcome: (found: Finding[]) => (judgmentReason(triage(found).escalate, options.security === true, codeRisks) ? 'escalated' as const : 'ok' as const) }),
       });
       outcomes.push(outcome);
-      findings.push(...outcome.value);
+      // A digest's findings go back to the files they are about.
+      const digest = options.architecture?.parts;
+      findings.push(...(digest ? outcome.value.map((f) => locateInDigest(f, digest)) : outcome.value));
       firstModel = outcome.plan.model;
       firstTierUsed = outcome.plan.tier;
     }
@@ -129,20 +132,22 @@ export class ReviewService implements vscode.Disposable {
     }
 
     const merged = mergeVerdicts({ tier: firstTierUsed, model: firstModel }, keep, escalate, judge);
-    const summary = judge?.answer.summary ?? (findings.length === 0 ? 'No findings.' : `${findings.length} finding(s); none needed judgment.`);
-    // Architecture findings point into a digest of many files, not at editor lines.
-    if (!options.architecture) this.publish(selection, merged.kept);
+    const summary = judge?.answer.summary ?? (findings.length === 0 ? 'No findings.'
+      : options.architecture ? `${findings.length} finding(s) in ${new Set(findings.map((f) => f.file)).size} file(s).`
+      : `${findings.length} finding(s); none needed judgment.`);
+    this.publish(selection, merged.kept, options.architecture?.parts.map((p) => p.path) ?? []);
     const costMicros = outcomes.flatMap((o) => o.records).reduce((sum, r) => sum + r.costMicros, 0);
-    const reportUri = this.report(options.title, selection, merged.kept, merged.rejected, summary, outcomes);
+    const reportUri = this.report(options.title, options.architecture?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`, selection, merged.kept, merged.rejected, summary, outcomes);
     return { findings: merged.kept, rejected: merged.rejected, summary, taskId, costMicros, reportUri };
   }
 
-  private publish(selection: EditorSelection, findings: readonly ReviewedFinding[]): void {
+  /** Diagnostics for the findings; the selection's file and every file in `reviewed` lose their old ones. */
+  private publish(selection: EditorSelection, findings: readonly ReviewedFinding[], reviewed: readonly string[]): void {
     const byUri = new Map<string, { uri: vscode.Uri; items: vscode.Diagnostic[] }>();
-    byUri.set(selection.document.uri.toString(), { uri: selection.document.uri, items: [] });
+    for (const uri of [selection.document.uri, ...reviewed.map((file) => this.uriOf(file, selection))]) byUri.set(uri.toString(), { uri, items: [] });
     for (const f of findings) {
       const uri = this.uriOf(f.file, selection);
-      const document = uri.toString() === selection.document.uri.toString() ? selection.document : undefined;
+      const document = uri.toString() === selection.document.uri.toString() ? selection.document : vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
       const endLine = Math.max(0, f.endLine - 1);
       const range = new vscode.Range(Math.max(0, f.startLine - 1), 0, endLine, document ? document.lineAt(Math.min(endLine, document.lineCount - 1)).text.length : 200);
       const diagnostic = new vscode.Diagnostic(range, `${f.message} (${f.category}, confidence ${f.confidence.toFixed(2)}; ${provenance(f)})`, SEVERITY[f.severity]);
@@ -161,9 +166,9 @@ export class ReviewService implements vscode.Disposable {
     return vscode.Uri.joinPath(root, file);
   }
 
-  private report(title: string, selection: EditorSelection, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, outcomes: readonly RequestOutcome<unknown>[]): vscode.Uri {
+  private report(title: string, where: string, selection: EditorSelection, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, outcomes: readonly RequestOutcome<unknown>[]): vscode.Uri {
     const markdown = reviewReport({
-      title, where: `${selection.path}:${selection.startLine}-${selection.endLine}`, summary, kept, rejected,
+      title, where, summary, kept, rejected,
       routes: outcomes.map((o) => ({ model: o.plan.model, tier: TIER_LABELS[o.plan.tier], reasons: o.plan.reasons })),
       calls: outcomes.flatMap((o) => o.records),
     });

@@ -166,6 +166,19 @@ describe('every command on its happy path', function () {
     assert.match(body, /===== src\/orders\.ts =====/);
     assert.doesNotMatch(body, /sk-ant-api03-DEMOFAKEKEY|demo-password-do-not-send|DEMO_BUILD_ARTIFACT_MARKER/, 'no key-holding, secret or ignored file');
     assert.doesNotMatch(body, /src\/settings\.ts =====/);
+    assert.match(body, /each after a line `===== path =====`/, 'the model is told how to name the files');
+    // The stand-in answers in digest lines; each finding comes back to its own file and line,
+    // as a diagnostic there and in the report.
+    const orders = vscode.Uri.joinPath(root(), 'src', 'orders.ts');
+    const sqlLine = new TextDecoder().decode(await vscode.workspace.fs.readFile(orders)).split('\n').findIndex((l) => /SELECT/.test(l)) + 1;
+    assert.ok(sqlLine > 0);
+    const findings = result.findings as { file: string; startLine: number; category: string }[];
+    assert.ok(findings.some((f) => f.file === 'src/orders.ts' && f.startLine === sqlLine && f.category === 'security'), JSON.stringify(findings));
+    assert.ok(vscode.languages.getDiagnostics(orders).some((d) => d.source === 'Ladder' && d.range.start.line === sqlLine - 1 && /SQL/.test(d.message)), 'a diagnostic on the SQL line of src/orders.ts');
+    const report = (await vscode.workspace.openTextDocument(result.reportUri)).getText();
+    assert.match(report, /^# Architecture Review: src \(\d+ files\)$/m);
+    assert.match(report, /\*\*Summary\.\*\* \d+ finding\(s\) in \d+ file\(s\)\./);
+    assert.match(report, new RegExp(`\`src/orders\\.ts:${sqlLine}\``));
   });
 
   it('Choose Tier overrides the next request only, and the ledger labels it', async () => {

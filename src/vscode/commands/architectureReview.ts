@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { buildDigest } from '../../core/review';
 import { CommandIds } from '../commandIds';
 import type { Command } from './command';
 
@@ -20,15 +21,13 @@ export const architectureReviewCommand: Command = {
       void vscode.window.showInformationMessage(`Ladder: nothing reviewable in ${folder || 'the workspace'} (secret, ignored and binary files are never sent).`);
       return undefined;
     }
-    const text = files.map((f) => `===== ${f.path} =====\n${f.text}`).join('\n\n');
+    const { text, parts } = buildDigest(files);
     const document = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
     const lastLine = document.lineCount - 1;
     return await c.reviews.review({
       command: 'architectureReview',
       title: 'Architecture Review',
-      architecture: true,
-      files: files.length,
-      paths: files.map((f) => f.path).slice(0, 20),
+      architecture: { parts, where: `${folder || 'the workspace'} (${files.length} file${files.length === 1 ? '' : 's'})` },
       selection: {
         document,
         range: new vscode.Range(0, 0, lastLine, document.lineAt(lastLine).text.length),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Finding } from '../../../src/core/protocol';
-import { chunkLines, escalationReason, judgmentReason, mergeVerdicts, provenance, reviewReport, triage } from '../../../src/core/review';
+import { buildDigest, chunkLines, escalationReason, judgmentReason, locateInDigest, mergeVerdicts, provenance, reviewReport, triage } from '../../../src/core/review';
 import { findCodeRisks } from '../../../src/core/routing/codeRisks';
 
 function finding(overrides: Partial<Finding> = {}): Finding {
@@ -98,5 +98,29 @@ describe('review with escalation', () => {
     assert.ok(lines.includes('- opus (judgment): review pass 2'));
     assert.ok(lines.includes('**Task cost: $0.02** over 2 call(s) (haiku $0.0012, opus $0.02).'), report);
     assert.match(reviewReport({ title: 'Review File', where: 'a.ts:1-2', summary: 'Fine.', kept: [], rejected: [], routes: [], calls: [] }), /## Findings \(0\)\n\nNo findings\.\n/);
+  });
+
+  test('a digest of many files keeps where each file landed, and findings go back to their own file and line', () => {
+    const { text, parts } = buildDigest([
+      { path: 'src/a.ts', text: 'a1\na2\na3\n' },
+      { path: 'src/b.ts', text: 'b1\r\nb2' },
+    ]);
+    assert.equal(text, '===== src/a.ts =====\na1\na2\na3\n\n===== src/b.ts =====\nb1\nb2');
+    assert.deepEqual(parts, [{ path: 'src/a.ts', firstLine: 2, lastLine: 4 }, { path: 'src/b.ts', firstLine: 7, lastLine: 8 }]);
+    const lines = text.split('\n');
+    const at = (f: Partial<Finding>) => { const l = locateInDigest(finding(f), parts); return `${l.file}:${l.startLine}-${l.endLine}`; };
+    // Digest lines (the file named is the digest's own, "." or the folder): to the file they fall in.
+    assert.equal(lines[7 - 1], 'b1');
+    assert.equal(at({ file: '.', startLine: 7, endLine: 8 }), 'src/b.ts:1-2');
+    assert.equal(at({ file: 'src', startLine: 3, endLine: 3 }), 'src/a.ts:2-2');
+    assert.equal(at({ file: '.', startLine: 6, endLine: 6 }), 'src/b.ts:1-1', 'a header line is its file\'s first line');
+    assert.equal(at({ file: '.', startLine: 3, endLine: 7 }), 'src/a.ts:2-3', 'a range is cut at its file\'s end');
+    assert.equal(at({ file: '.', startLine: 99, endLine: 99 }), 'src/b.ts:2-2');
+    // A finding that names a file has that file's lines, as the model is asked…
+    assert.equal(at({ file: 'src/b.ts', startLine: 2, endLine: 2 }), 'src/b.ts:2-2');
+    assert.equal(at({ file: './src/a.ts', startLine: 1, endLine: 9 }), 'src/a.ts:1-3');
+    // …unless its line lies past the file's end and inside the file's digest lines.
+    assert.equal(at({ file: 'src/b.ts', startLine: 8, endLine: 8 }), 'src/b.ts:2-2');
+    assert.deepEqual(locateInDigest(finding({ file: '.' }), []), finding({ file: '.' }), 'no parts: unchanged');
   });
 });
