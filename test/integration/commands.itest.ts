@@ -151,6 +151,19 @@ describe('commands against the local API stand-in', function () {
     assert.ok(outcome.plan.reasons.some((r) => /difficulty check/.test(r)), `the reason chain says what the check did: ${outcome.plan.reasons.join(' | ')}`);
   });
 
+  it('an Ask worded as a security review is routed as one but answered in prose, as its result view shows', async () => {
+    await openAndSelect('src/orders.ts', 10, 13);
+    const outcome = await vscode.commands.executeCommand<{ text: string; plan: { tier: string }; taskId: string }>('ladder.ask', 'is this query safe from injection?');
+    assert.ok(outcome, 'the request completed');
+    assert.equal(outcome.plan.tier, 'O', 'security work goes to judgment');
+    const answer = messageRequests().at(-1);
+    assert.equal(answer?.model, 'claude-opus-4-8');
+    assert.match(JSON.stringify(answer?.body), /Ladder task: ask/, 'the prose instructions, not the findings schema');
+    assert.doesNotMatch(outcome.text, /^\s*(?:```json|\{)/, `a prose answer: ${outcome.text.slice(0, 80)}`);
+    const calls = (await ledgerCalls()).filter((r) => r.taskId === outcome.taskId);
+    assert.equal(calls.at(-1)?.stepType, 'ask');
+  });
+
   it('the difficulty check sees the head of the selected code, so a vague ask is judged on what it is about', async () => {
     await openAndSelect('src/orders.ts', 10, 13);
     const outcome = await vscode.commands.executeCommand<{ taskId: string }>('ladder.ask', 'can you take a look at this');

@@ -20,6 +20,9 @@ export const askCommand: Command = {
     return await c.runner.run({
       command: 'ask',
       title: 'Ask',
+      // Routed on its words like any request, but answered in prose whatever step it reads as:
+      // a review's findings schema or an edit's block would land raw in the result view.
+      task: 'ask',
       question: text.trim(),
       ...(selection ? { selection } : {}),
       maxTokens: 4096,
