@@ -41,7 +41,8 @@ export class EditPreviews implements vscode.Disposable {
 
   /** Proposes a new file (e.g. generated tests); Accept creates it with the content. */
   proposeNewFile(options: { target: vscode.Uri; content: string; title: string; why?: string }): Promise<EditVerdict | 'stale'> {
-    const empty = this.docs.create(PROPOSAL_SCHEME, `${options.target.path.split('/').pop() ?? 'new file'} (new)`, '');
+    // Both sides keep the file's own name, so the diff highlights it in its language.
+    const empty = this.docs.create(PROPOSAL_SCHEME, options.target.path.split('/').pop() ?? 'new file', '');
     return this.show(empty, options.content, options.title, options.why, {
       stale: () => false,
       edit: () => {

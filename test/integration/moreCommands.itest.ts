@@ -134,6 +134,11 @@ describe('every command on its happy path', function () {
     await openAndSelect('src/orders.ts', 15, 19);
     const pending = vscode.commands.executeCommand<string>('ladder.writeTests');
     await waitForDiff(pending);
+    // The diff says where the file will go, and shows it in its own language.
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff);
+    assert.match(tab?.label ?? '', /^Ladder: Write Tests → src\/orders\.test\.ts — claude-[\w.-]+ \(\w+\)$/);
+    const sides = tab?.input as vscode.TabInputTextDiff;
+    for (const side of [sides.original, sides.modified]) assert.equal((await vscode.workspace.openTextDocument(side)).languageId, 'typescript');
     await vscode.commands.executeCommand('ladder.acceptEdit');
     assert.equal(await pending, 'accepted');
     const created = vscode.Uri.joinPath(root(), 'src', 'orders.test.ts');

@@ -43,7 +43,7 @@ async function writeTestsFor(c: Container, selection: EditorSelection, retry?: R
   let target = testFileFor(selection.document.uri, selection.languageId);
   const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
   if (exists) target = vscode.Uri.joinPath(target, '..', `ladder-${target.path.split('/').pop()}`);
-  const verdict = await c.edits.proposeNewFile({ target, content: outcome.value.endsWith('\n') ? outcome.value : `${outcome.value}\n`, title: `Ladder: Write Tests — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`, why: outcome.plan.reasons.join(' → ') });
+  const verdict = await c.edits.proposeNewFile({ target, content: outcome.value.endsWith('\n') ? outcome.value : `${outcome.value}\n`, title: `Ladder: Write Tests → ${c.workspace.relativePath(target) ?? target.path.split('/').pop()} — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`, why: outcome.plan.reasons.join(' → ') });
   settleVerdict(c, outcome, verdict, selection, (next) => writeTestsFor(c, selection, next));
   return verdict;
 }
