@@ -94,7 +94,11 @@ export function mergeVerdicts(
     };
     (verdict.verdict === 'reject' ? result.rejected : result.kept).push(judged);
   });
+  // A finding the judge "adds" at the same place and of the same kind as one it was sent is
+  // that finding again (a judge that counted lines differently), not a second problem.
+  const sent = new Set([...result.kept, ...result.rejected].map((f) => `${f.file}:${f.startLine}:${f.category}`));
   for (const added of judge?.answer.added ?? []) {
+    if (sent.has(`${added.file}:${added.startLine}:${added.category}`)) continue;
     result.kept.push({ ...added, foundBy: judge!.tier, foundByModel: judge!.model, confirmedBy: judge!.tier, confirmedByModel: judge!.model, verdict: 'confirm' });
   }
   const order = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
@@ -175,14 +179,17 @@ export interface DigestPart {
   path: string;
   firstLine: number;
   lastLine: number;
+  /** The file's own number for the part's first line, when the part is a slice of a long file (1 otherwise). */
+  fromLine?: number;
 }
 
 /**
  * Many files as one text for a single review pass: each file's text after a
  * `===== path =====` line, files apart by a blank line, and where each file's lines landed,
- * so findings can be taken back to the file they are about.
+ * so findings can be taken back to the file they are about. A file given with `fromLine` is
+ * a slice of a longer one.
  */
-export function buildDigest(files: readonly { path: string; text: string }[]): { text: string; parts: DigestPart[] } {
+export function buildDigest(files: readonly { path: string; text: string; fromLine?: number }[]): { text: string; parts: DigestPart[] } {
   const lines: string[] = [];
   const parts: DigestPart[] = [];
   files.forEach((f, i) => {
@@ -190,9 +197,43 @@ export function buildDigest(files: readonly { path: string; text: string }[]): {
     lines.push(`===== ${f.path} =====`);
     const firstLine = lines.length + 1;
     lines.push(...f.text.replace(/\r?\n$/, '').split(/\r?\n/));
-    parts.push({ path: f.path, firstLine, lastLine: lines.length });
+    parts.push({ path: f.path, firstLine, lastLine: lines.length, ...(f.fromLine && f.fromLine > 1 ? { fromLine: f.fromLine } : {}) });
   });
   return { text: lines.join('\n'), parts };
+}
+
+/**
+ * A folder's files as digests of at most about `maxLines` lines each, for a review pass per
+ * digest: small files share one, and a file longer than that is cut into slices of whole
+ * lines, each its own digest. Files keep their order.
+ */
+export function digestChunks(files: readonly { path: string; text: string }[], maxLines = 400): { text: string; parts: DigestPart[]; lines: number }[] {
+  const slices: { path: string; text: string; fromLine: number; lines: number }[] = [];
+  for (const f of files) {
+    const lines = f.text.replace(/\r?\n$/, '').split(/\r?\n/);
+    for (let i = 0; i < lines.length; i += maxLines) {
+      const part = lines.slice(i, i + maxLines);
+      slices.push({ path: f.path, text: part.join('\n'), fromLine: i + 1, lines: part.length });
+    }
+  }
+  const groups: (typeof slices)[] = [];
+  let size = 0;
+  for (const slice of slices) {
+    // A header and a blank line come with each file.
+    const cost = slice.lines + 2;
+    const current = groups.at(-1);
+    if (!current || size + cost > maxLines + 2) {
+      groups.push([slice]);
+      size = cost;
+    } else {
+      current.push(slice);
+      size += cost;
+    }
+  }
+  return groups.map((group) => {
+    const { text, parts } = buildDigest(group);
+    return { text, parts, lines: parts.at(-1)!.lastLine };
+  });
 }
 
 /** What the review asks of a model that reads a digest, so its findings name real files. */
@@ -205,18 +246,21 @@ function clampLine(line: number, low: number, high: number): number {
 
 /**
  * A digest finding in its own file's lines. A finding that names one of the files has that
- * file's lines, as asked (digest lines past the file's end are read as digest lines, a
- * model's likely slip); one that names the digest as a whole (or nothing known) has digest
- * lines, and goes to the file they fall in; a file's header line counts as its first line.
+ * file's lines, as asked (a line outside the part's own lines but inside its digest lines is
+ * read as a digest line, a model's likely slip); one that names the digest as a whole (or
+ * nothing known) has digest lines, and goes to the file they fall in; a file's header line
+ * counts as its first line.
  */
 export function locateInDigest(f: Finding, parts: readonly DigestPart[]): Finding {
   const path = f.file.replace(/^\.\//, '');
   const named = parts.find((p) => p.path === path);
-  const digestLines = !named || (f.startLine > named.lastLine - named.firstLine + 1 && f.startLine >= named.firstLine && f.startLine <= named.lastLine);
+  const ownLines = (p: DigestPart) => ({ from: p.fromLine ?? 1, to: (p.fromLine ?? 1) + p.lastLine - p.firstLine });
+  const slip = named !== undefined && (f.startLine < ownLines(named).from || f.startLine > ownLines(named).to) && f.startLine >= named.firstLine && f.startLine <= named.lastLine;
+  const digestLines = !named || slip;
   const part = digestLines ? (named ?? parts.find((p) => f.startLine <= p.lastLine) ?? parts.at(-1)) : named;
   if (!part) return f;
-  const length = part.lastLine - part.firstLine + 1;
-  const offset = digestLines ? part.firstLine - 1 : 0;
-  const startLine = clampLine(f.startLine - offset, 1, length);
-  return { ...f, file: part.path, startLine, endLine: clampLine(f.endLine - offset, startLine, length) };
+  const { from, to } = ownLines(part);
+  const shift = digestLines ? from - part.firstLine : 0;
+  const startLine = clampLine(f.startLine + shift, from, to);
+  return { ...f, file: part.path, startLine, endLine: clampLine(f.endLine + shift, startLine, to) };
 }

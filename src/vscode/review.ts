@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { FindingsAnswer, JudgeAnswer, extractJson } from '../core/protocol';
 import type { Finding } from '../core/protocol';
-import { DIGEST_LOCATIONS, chunkLines, judgmentReason, locateInDigest, mergeVerdicts, provenance, reviewReport, triage } from '../core/review';
+import { DIGEST_LOCATIONS, buildDigest, chunkLines, digestChunks, judgmentReason, locateInDigest, mergeVerdicts, provenance, reviewReport, triage } from '../core/review';
 import type { DigestPart } from '../core/review';
 import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
@@ -30,9 +30,11 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Hint,
 };
 
-function checkFindings(text: string, chunk: { startLine: number; endLine: number }): CheckResult<Finding[]> {
+/** `chunk`: the lines the material spans, to clamp findings to (a digest's are placed by locateInDigest instead). */
+function checkFindings(text: string, chunk: { startLine: number; endLine: number } | undefined): CheckResult<Finding[]> {
   const parsed = FindingsAnswer.safeParse(extractJson(text));
   if (!parsed.success) return { ok: false, reason: 'the findings do not match the review schema' };
+  if (!chunk) return { ok: true, value: parsed.data.findings };
   // Findings pointing outside the material are the model's mistake, not the code's: clamp them.
   return {
     ok: true,
@@ -50,6 +52,41 @@ function checkJudge(text: string, count: number): CheckResult<JudgeAnswer> {
   return { ok: true, value: parsed.data };
 }
 
+/** A folder's reviewable files, and how the report names the folder. */
+export interface FolderMaterial {
+  files: readonly { path: string; text: string }[];
+  where: string;
+}
+
+const FOLDER_LIMITS = { maxFiles: 40, maxChars: 120_000 };
+
+/** A digest as the selection a request reads: an untitled plain-text document, `path` the folder. */
+async function digestSelection(text: string, path: string): Promise<EditorSelection> {
+  const document = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+  const lastLine = document.lineCount - 1;
+  return { document, range: new vscode.Range(0, 0, lastLine, document.lineAt(lastLine).text.length), text, path, startLine: 1, endLine: lastLine + 1, languageId: 'plaintext' };
+}
+
+/**
+ * A folder (or the workspace, for no folder) as review material: the files the context index
+ * includes (never secret, ignored, binary or huge ones), bounded in count and size. Tells the
+ * user and returns undefined when there is nothing to review.
+ */
+export async function folderMaterial(c: Container, folderUri: vscode.Uri | undefined): Promise<{ selection: EditorSelection; folder: FolderMaterial } | undefined> {
+  if (!vscode.workspace.workspaceFolders?.[0]) {
+    void vscode.window.showInformationMessage('Ladder: open a folder to review it.');
+    return undefined;
+  }
+  const rel = folderUri ? c.workspace.relativePath(folderUri) ?? '' : '';
+  const files = await c.workspace.digest(rel, FOLDER_LIMITS);
+  if (files.length === 0) {
+    void vscode.window.showInformationMessage(`Ladder: nothing reviewable in ${rel || 'the workspace'} (secret, ignored and binary files are never sent).`);
+    return undefined;
+  }
+  const where = `${rel || 'the workspace'} (${files.length} file${files.length === 1 ? '' : 's'})`;
+  return { selection: await digestSelection(buildDigest(files).text, rel || '.'), folder: { files, where } };
+}
+
 /**
  * Review with escalation (the seeds' research pipeline applied to code): a cheap pass reads
  * the material in chunks and reports structured findings; security-related, high-severity
@@ -64,10 +101,12 @@ export class ReviewService implements vscode.Disposable {
 
   /**
    * `architecture`: one pass routed by the classifier (judgment work from the start), no
-   * second pass; otherwise the two-pass review with escalation.
+   * second pass; otherwise the two-pass review with escalation. `folder`: the material is a
+   * folder's files (`selection` is their digest); each pass reads a digest of whole files, and
+   * findings go back to the files they name.
    */
-  async review(options: { command: RequestCommand; title: string; selection: EditorSelection; security?: boolean; architecture?: { parts: readonly DigestPart[]; where: string } }): Promise<ReviewResult> {
-    const { selection } = options;
+  async review(options: { command: RequestCommand; title: string; selection: EditorSelection; security?: boolean; architecture?: boolean; folder?: FolderMaterial }): Promise<ReviewResult> {
+    const { selection, folder } = options;
     const taskId = randomUUID();
     const outcomes: RequestOutcome<unknown>[] = [];
     const firstTier: Tier = options.security || selection.endLine - selection.startLine > 60 ? 'S' : 'H';
@@ -79,30 +118,33 @@ export class ReviewService implements vscode.Disposable {
     const findings: Finding[] = [];
     let firstModel = '';
     let firstTierUsed: Tier = firstTier;
-    // Architecture material is a digest of many files: one pass sees it whole.
-    const chunks = options.architecture ? [{ text: selection.text, startLine: selection.startLine, endLine: selection.endLine }] : chunkLines(selection.text, selection.startLine);
+    // Architecture sees a folder whole in one pass; a review reads it a digest of whole files at a time.
+    const chunks: { text: string; startLine: number; endLine: number; parts?: readonly DigestPart[] }[] = folder
+      ? (options.architecture ? [buildDigest(folder.files)] : digestChunks(folder.files)).map((d) => ({ text: d.text, startLine: 1, endLine: d.text.split('\n').length, parts: d.parts }))
+      : chunkLines(selection.text, selection.startLine);
+    const locations = folder ? ` ${DIGEST_LOCATIONS}` : '';
     for (const [i, chunk] of chunks.entries()) {
       const outcome = await this.c.runner.run({
         command: options.command,
         title: chunks.length > 1 ? `${options.title} (part ${i + 1}/${chunks.length})` : options.title,
         task,
-        question: options.architecture
-          ? `Review the architecture of this code: module boundaries, dependencies, data flow, error handling strategy, and risks. Report each finding. ${DIGEST_LOCATIONS}`
+        question: (options.architecture
+          ? 'Review the architecture of this code: module boundaries, dependencies, data flow, error handling strategy, and risks. Report each finding.'
           : options.security
           ? 'Review this code for security problems (injection, escaping, auth, secrets, unsafe deserialisation, path traversal, races). Report each finding.'
-          : 'Review this code: correctness, security, concurrency, reliability and maintainability. Report each finding.',
+          : 'Review this code: correctness, security, concurrency, reliability and maintainability. Report each finding.') + locations,
         selection: { ...selection, text: chunk.text, startLine: chunk.startLine, endLine: chunk.endLine },
         maxTokens: 4096,
-        ...(options.architecture ? { contextStats: { files: options.architecture.parts.length, paths: options.architecture.parts.slice(0, 20).map((p) => p.path) } } : { tier: firstTier, tierReasons: firstReasons }),
+        ...(options.architecture ? { contextStats: { files: folder?.files.length ?? 1, paths: folder?.files.slice(0, 20).map((f) => f.path) ?? [selection.path] } } : { tier: firstTier, tierReasons: firstReasons }),
         taskId,
-        check: (text) => checkFindings(text, chunk),
+        check: (text) => checkFindings(text, chunk.parts ? undefined : chunk),
         // A pass whose findings go to judgment is an escalation in the ledger and the report.
         ...(options.architecture ? {} : { settledOutcome: (found: Finding[]) => (judgmentReason(triage(found).escalate, options.security === true, codeRisks) ? 'escalated' as const : 'ok' as const) }),
       });
       outcomes.push(outcome);
       // A digest's findings go back to the files they are about.
-      const digest = options.architecture?.parts;
-      findings.push(...(digest ? outcome.value.map((f) => locateInDigest(f, digest)) : outcome.value));
+      const parts = chunk.parts;
+      findings.push(...(parts ? outcome.value.map((f) => locateInDigest(f, parts)) : outcome.value));
       firstModel = outcome.plan.model;
       firstTierUsed = outcome.plan.tier;
     }
@@ -115,12 +157,14 @@ export class ReviewService implements vscode.Disposable {
       const unflagged = escalate.length === 0 && codeRisks.length > 0
         ? `\nThe code has constructs where security, concurrency or data-loss problems often hide (${sayCodeRisks(codeRisks, codeRisks.length)}); the first pass raised nothing about them, so check them.`
         : '';
+      // Of a folder, judgment reads only the files its findings (or its risky constructs) are in.
+      const judged = folder ? await this.judgeMaterial(folder, selection, escalate.length > 0 ? new Set(escalate.map((e) => e.finding.file)) : undefined) : undefined;
       const outcome = await this.c.runner.run({
         command: options.command,
         title: `${options.title}: judgment`,
         task: 'reviewJudge',
-        question: `A first review pass (${firstModel}) reported these findings, which need judgment:\n\`\`\`json\n${JSON.stringify({ findings: listed }, null, 2)}\n\`\`\`\nConfirm, reject or rewrite each by index, add any important finding it missed, and write the summary.${unflagged}`,
-        selection,
+        question: `A first review pass (${firstModel}) reported these findings, which need judgment:\n\`\`\`json\n${JSON.stringify({ findings: listed }, null, 2)}\n\`\`\`\nConfirm, reject or rewrite each by index, add any important finding it missed, and write the summary.${unflagged}${locations}`,
+        selection: judged?.selection ?? selection,
         maxTokens: 4096,
         tier: 'O',
         tierReasons: [whyJudge],
@@ -128,17 +172,29 @@ export class ReviewService implements vscode.Disposable {
         check: (text) => checkJudge(text, escalate.length),
       });
       outcomes.push(outcome);
-      judge = { tier: outcome.plan.tier, model: outcome.plan.model, answer: outcome.value };
+      const answer = judged ? { ...outcome.value, added: outcome.value.added.map((f) => locateInDigest(f, judged.parts)) } : outcome.value;
+      judge = { tier: outcome.plan.tier, model: outcome.plan.model, answer };
     }
 
     const merged = mergeVerdicts({ tier: firstTierUsed, model: firstModel }, keep, escalate, judge);
     const summary = judge?.answer.summary ?? (findings.length === 0 ? 'No findings.'
       : options.architecture ? `${findings.length} finding(s) in ${new Set(findings.map((f) => f.file)).size} file(s).`
       : `${findings.length} finding(s); none needed judgment.`);
-    this.publish(selection, merged.kept, options.architecture?.parts.map((p) => p.path) ?? []);
+    this.publish(selection, merged.kept, folder?.files.map((f) => f.path) ?? []);
     const costMicros = outcomes.flatMap((o) => o.records).reduce((sum, r) => sum + r.costMicros, 0);
-    const reportUri = this.report(options.title, options.architecture?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`, selection, merged.kept, merged.rejected, summary, outcomes);
+    const reportUri = this.report(options.title, folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`, selection, merged.kept, merged.rejected, summary, outcomes);
     return { findings: merged.kept, rejected: merged.rejected, summary, taskId, costMicros, reportUri };
+  }
+
+  /**
+   * The judgment pass's material for a folder: a digest of the files that hold findings needing
+   * judgment, or else of the files with risky constructs; the whole folder when neither narrows it.
+   */
+  private async judgeMaterial(folder: FolderMaterial, whole: EditorSelection, files: ReadonlySet<string> | undefined): Promise<{ selection: EditorSelection; parts: readonly DigestPart[] }> {
+    const picked = folder.files.filter((f) => (files ? files.has(f.path) : findCodeRisks(f.text).length > 0));
+    if (picked.length === 0 || picked.length === folder.files.length) return { selection: whole, parts: buildDigest(folder.files).parts };
+    const { text, parts } = buildDigest(picked);
+    return { selection: await digestSelection(text, whole.path), parts };
   }
 
   /** Diagnostics for the findings; the selection's file and every file in `reviewed` lose their old ones. */

@@ -161,6 +161,34 @@ describe('every command on its happy path', function () {
     assert.equal(models.at(-1), 'claude-opus-4-8', 'and is always judged');
   });
 
+  it('Review with Escalation and Security Review of a folder read its files, judge only what matters, and put each finding on its own file', async () => {
+    const folder = vscode.Uri.joinPath(root(), 'src');
+    const orders = vscode.Uri.joinPath(folder, 'orders.ts');
+    const sqlLine = new TextDecoder().decode(await vscode.workspace.fs.readFile(orders)).split('\n').findIndex((l) => /SELECT/.test(l)) + 1;
+    type Result = { findings: { file: string; startLine: number; category: string; foundByModel: string; confirmedByModel?: string }[]; reportUri: vscode.Uri };
+    const result = await vscode.commands.executeCommand<Result>('ladder.reviewSelection', folder);
+    assert.ok(result);
+    const sent = api().log.filter((e) => e.path === '/v1/messages');
+    assert.deepEqual(sent.map((e) => e.model), ['claude-haiku-4-5', 'claude-opus-4-8'], 'a cheap pass over the small folder, then judgment');
+    const bodies = sent.map((e) => JSON.stringify(e.body));
+    assert.match(bodies[0]!, /===== src\/orders\.ts =====[\s\S]*===== src\/db\.ts =====|===== src\/db\.ts =====[\s\S]*===== src\/orders\.ts =====/, 'the first pass reads every file');
+    assert.ok(bodies.every((b) => !/sk-ant-api03-DEMOFAKEKEY|src\/settings\.ts =====/.test(b)), 'never the file that holds a key');
+    assert.match(bodies[1]!, /===== src\/orders\.ts =====/);
+    if (!result.findings.some((f) => f.file === 'src/db.ts')) assert.doesNotMatch(bodies[1]!, /===== src\/db\.ts =====/, 'judgment reads only the files with findings to judge');
+    const places = result.findings.map((f) => `${f.file}:${f.startLine}:${f.category}`);
+    assert.equal(new Set(places).size, places.length, `no finding twice: ${places.join(' ')}`);
+    const sql = result.findings.find((f) => f.category === 'security' && f.startLine === sqlLine);
+    assert.equal(sql?.file, 'src/orders.ts', JSON.stringify(result.findings));
+    assert.equal(sql?.confirmedByModel, 'claude-opus-4-8');
+    assert.ok(vscode.languages.getDiagnostics(orders).some((d) => d.range.start.line === sqlLine - 1 && /confirmed by claude-opus-4-8/.test(d.message)));
+    assert.match((await vscode.workspace.openTextDocument(result.reportUri)).getText(), /^# Review with Escalation: src \(2 files\)$/m);
+
+    resetApi();
+    const security = await vscode.commands.executeCommand<Result>('ladder.securityReview', folder);
+    assert.deepEqual(api().log.filter((e) => e.path === '/v1/messages').map((e) => e.model), ['claude-sonnet-4-6', 'claude-opus-4-8'], 'a security review reads on execute and is always judged');
+    assert.ok(security?.findings.some((f) => f.file === 'src/orders.ts' && f.startLine === sqlLine));
+  });
+
   it('Architecture Review of a folder routes to judgment and never sends secret or ignored files', async () => {
     const result = await vscode.commands.executeCommand<{ findings: unknown[]; reportUri: vscode.Uri }>('ladder.architectureReview', vscode.Uri.joinPath(root(), 'src'));
     assert.ok(result);

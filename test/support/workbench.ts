@@ -198,9 +198,31 @@ export async function openEditorContextMenu(page: Page, lineText: string): Promi
   return (await menu.locator('.action-item:not(.disabled) .action-label').allInnerTexts()).map((t) => t.trim());
 }
 
-/** Clicks a context-menu entry by its exact title. */
+/** Right-clicks a row of the Explorer by its name and returns the enabled menu entries. */
+export async function openExplorerContextMenu(page: Page, name: string): Promise<string[]> {
+  await page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"]`).first().click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.waitFor({ state: 'visible', timeout: 10_000 });
+  return (await menu.locator('.action-item:not(.disabled) .action-label').allInnerTexts()).map((t) => t.trim());
+}
+
+/**
+ * Clicks a context-menu entry by its exact title. A menu can swallow a click that comes right
+ * after it opened (it guards against the right-click's own release), and then stays open with
+ * the entry highlighted: click again until it closes, which only an activated entry does.
+ */
 export async function clickMenuItem(page: Page, title: string): Promise<void> {
-  await page.locator('.context-view .action-item', { has: page.locator('.action-label', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) }).first().click();
+  const item = page.locator('.context-view .action-item', { has: page.locator('.action-label', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) }).first();
+  const menu = page.locator('.context-view .monaco-menu');
+  for (let attempt = 0; ; attempt++) {
+    await item.click();
+    try {
+      await menu.waitFor({ state: 'hidden', timeout: 2_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 2) throw err;
+    }
+  }
 }
 
 export interface ProblemRow {

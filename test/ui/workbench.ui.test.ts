@@ -17,7 +17,7 @@ import type { LadderServer } from '../support/ladderServer';
 import { start } from '../support/standin/server';
 import type { Standin } from '../support/standin/server';
 import {
-  clearNotifications, clickMenuItem, clickNotificationButton, costMeter, costMeterLabel, openEditorContextMenu, openFromExplorer, openWorkbench,
+  clearNotifications, clickMenuItem, clickNotificationButton, costMeter, costMeterLabel, openEditorContextMenu, openExplorerContextMenu, openFromExplorer, openWorkbench,
   problems, quickInput, runCommand, screenshot, selectLines, setApiKeyFromPalette, visibleText, waitForCostChange, waitForCursorStatus, waitForFrameText, waitForQuickInputTitle, waitForNotification, webviewFrame,
 } from '../support/workbench';
 
@@ -195,5 +195,21 @@ describe('Ladder in the workbench', () => {
     assert.ok(rows.some((cells) => cells[0] === 'review'), `the review has a route: ${rows.map((r) => r.join(' ')).join(' | ')}`);
     await frame.locator('.routes tbody tr').last().scrollIntoViewIfNeeded();
     await shot('ui-7-cost-report-routes');
+  });
+
+  test('right-click a folder → Review with Escalation: findings land in its files and the report names the folder', { timeout: 60_000 }, async () => {
+    await clearNotifications(page);
+    const menu = await openExplorerContextMenu(page, 'src');
+    for (const title of ['Review with Escalation', 'Security Review', 'Architecture Review']) assert.ok(menu.includes(title), `the folder's menu lists ${title}: ${menu.join(' | ')}`);
+    assert.ok(!menu.includes('Review File'), 'and not the file-only entries');
+    const before = (await costMeter(page).innerText()).trim();
+    const sent = messageRequests().length;
+    await clickMenuItem(page, 'Review with Escalation');
+    await waitForCostChange(page, before);
+    const report = await waitForFrameText(page, /Review with Escalation: src \(2 files\)[\s\S]*Task cost: \$/);
+    assert.match(report, /Findings \(2\)\n/, 'the SQL and innerHTML findings, each once');
+    assert.match(report, /critical · security · src\/orders\.ts:11\n/);
+    assert.deepEqual(messageRequests().slice(sent).map((e) => e.model), ['claude-haiku-4-5', 'claude-opus-4-8']);
+    await shot('ui-8-folder-review');
   });
 });

@@ -1,11 +1,29 @@
+import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
 import { selectionFor } from '../editorSelection';
+import { folderMaterial } from '../review';
+import type { ReviewResult } from '../review';
+import type { Container } from '../container';
 import type { Command } from './command';
 
-/** Right-click → Review with Escalation: the selection (or the file when nothing is selected). */
+async function isFolder(uri: unknown): Promise<boolean> {
+  if (!(uri instanceof vscode.Uri)) return false;
+  const stat = await Promise.resolve(vscode.workspace.fs.stat(uri)).catch(() => undefined);
+  return stat !== undefined && (stat.type & vscode.FileType.Directory) !== 0;
+}
+
+/** A folder from the explorer: every reviewable file in it, each finding on its own file. */
+async function reviewFolder(c: Container, uri: vscode.Uri, title: string, security: boolean): Promise<ReviewResult | undefined> {
+  const material = await folderMaterial(c, uri);
+  if (!material) return undefined;
+  return await c.reviews.review({ command: security ? 'securityReview' : 'review', title, security, ...material });
+}
+
+/** Right-click → Review with Escalation: the selection (or the file when nothing is selected), or a folder. */
 export const reviewSelectionCommand: Command = {
   id: CommandIds.reviewSelection,
   run: async (c, uri) => {
+    if (await isFolder(uri)) return await reviewFolder(c, uri as vscode.Uri, 'Review with Escalation', false);
     const selection = await selectionFor(c, { uri });
     if (!selection) return undefined;
     return await c.reviews.review({ command: 'review', title: 'Review with Escalation', selection });
@@ -22,10 +40,11 @@ export const reviewFileCommand: Command = {
   },
 };
 
-/** Security Review: every finding the first pass reports is judged. */
+/** Security Review: every finding the first pass reports is judged. A selection, a file or a folder. */
 export const securityReviewCommand: Command = {
   id: CommandIds.securityReview,
   run: async (c, uri) => {
+    if (await isFolder(uri)) return await reviewFolder(c, uri as vscode.Uri, 'Security Review', true);
     const selection = await selectionFor(c, { uri });
     if (!selection) return undefined;
     return await c.reviews.review({ command: 'securityReview', title: 'Security Review', selection, security: true });

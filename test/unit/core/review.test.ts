@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Finding } from '../../../src/core/protocol';
-import { buildDigest, chunkLines, escalationReason, judgmentReason, locateInDigest, mergeVerdicts, provenance, reviewReport, triage } from '../../../src/core/review';
+import { buildDigest, chunkLines, digestChunks, escalationReason, judgmentReason, locateInDigest, mergeVerdicts, provenance, reviewReport, triage } from '../../../src/core/review';
 import { findCodeRisks } from '../../../src/core/routing/codeRisks';
 
 function finding(overrides: Partial<Finding> = {}): Finding {
@@ -43,7 +43,11 @@ describe('review with escalation', () => {
           { index: 1, verdict: 'reject' },
           { index: 2, verdict: 'rewrite', message: 'real but minor', severity: 'low' },
         ],
-        added: [finding({ category: 'security', severity: 'high', message: 'innerHTML sink', startLine: 22 })],
+        added: [
+          finding({ category: 'security', severity: 'high', message: 'innerHTML sink', startLine: 22 }),
+          // The SQL finding it confirmed, "added" again: not a second problem.
+          finding({ category: 'security', severity: 'critical', message: 'SQL injection', startLine: 11 }),
+        ],
         summary: 'two real issues',
       },
     });
@@ -54,7 +58,7 @@ describe('review with escalation', () => {
     assert.equal(byMessage.get('real but minor')?.severity, 'low');
     assert.equal(byMessage.get('innerHTML sink')?.foundBy, 'O');
     assert.equal(byMessage.get('off by one')?.confirmedBy, undefined, 'unescalated findings keep the first pass word');
-    assert.deepEqual(merged.kept.map((f) => f.severity), ['high', 'medium', 'low', 'low'], 'most severe first');
+    assert.deepEqual(merged.kept.map((f) => f.severity), ['high', 'medium', 'low', 'low'], 'most severe first; the SQL finding once');
   });
 
   test('without a judge, escalated findings are kept unconfirmed rather than dropped', () => {
@@ -122,5 +126,26 @@ describe('review with escalation', () => {
     // …unless its line lies past the file's end and inside the file's digest lines.
     assert.equal(at({ file: 'src/b.ts', startLine: 8, endLine: 8 }), 'src/b.ts:2-2');
     assert.deepEqual(locateInDigest(finding({ file: '.' }), []), finding({ file: '.' }), 'no parts: unchanged');
+  });
+
+  test('a folder is read in digests of whole files, long files in slices, and findings in a slice land on the file\'s own lines', () => {
+    const lines = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}${i + 1}`).join('\n');
+    const chunks = digestChunks([
+      { path: 'a.ts', text: lines(3, 'a') },
+      { path: 'b.ts', text: lines(4, 'b') },
+      { path: 'big.ts', text: lines(25, 'g') },
+      { path: 'c.ts', text: lines(2, 'c') },
+    ], 10);
+    assert.deepEqual(chunks.map((c) => c.parts.map((p) => `${p.path}@${p.fromLine ?? 1}`)), [['a.ts@1', 'b.ts@1'], ['big.ts@1'], ['big.ts@11'], ['big.ts@21', 'c.ts@1']]);
+    for (const c of chunks) assert.equal(c.text.split('\n').length, c.lines);
+    // Every line of every file is in exactly one digest.
+    assert.deepEqual(chunks.flatMap((c) => c.text.split('\n')).filter((l) => /^[abgc]\d+$/.test(l)).length, 3 + 4 + 25 + 2);
+    const third = chunks[2]!;
+    assert.equal(third.text.split('\n')[1], 'g11');
+    const at = (f: Partial<Finding>) => { const l = locateInDigest(finding(f), third.parts); return `${l.file}:${l.startLine}-${l.endLine}`; };
+    assert.equal(at({ file: '.', startLine: 2, endLine: 3 }), 'big.ts:11-12', 'digest lines of a slice');
+    assert.equal(at({ file: 'big.ts', startLine: 15, endLine: 40 }), 'big.ts:15-20', 'file lines, cut at the slice');
+    assert.equal(at({ file: 'big.ts', startLine: 3, endLine: 3 }), 'big.ts:12-12', 'a digest line given with the file name');
+    assert.deepEqual(digestChunks([]), []);
   });
 });
