@@ -73,11 +73,16 @@ async function digestSelection(text: string, path: string): Promise<EditorSelect
  * user and returns undefined when there is nothing to review.
  */
 export async function folderMaterial(c: Container, folderUri: vscode.Uri | undefined): Promise<{ selection: EditorSelection; folder: FolderMaterial } | undefined> {
-  if (!vscode.workspace.workspaceFolders?.[0]) {
+  const root = vscode.workspace.workspaceFolders?.[0];
+  if (!root) {
     void vscode.window.showInformationMessage('Ladder: open a folder to review it.');
     return undefined;
   }
-  const rel = folderUri ? c.workspace.relativePath(folderUri) ?? '' : '';
+  const rel = folderUri && folderUri.toString() !== root.uri.toString() ? c.workspace.relativePath(folderUri) : '';
+  if (rel === undefined) {
+    void vscode.window.showInformationMessage(`Ladder: ${folderUri?.fsPath} is outside ${root.name}, the folder Ladder reads; open it as the workspace folder to review it.`);
+    return undefined;
+  }
   const files = await c.workspace.digest(rel, FOLDER_LIMITS);
   if (files.length === 0) {
     void vscode.window.showInformationMessage(`Ladder: nothing reviewable in ${rel || 'the workspace'} (secret, ignored and binary files are never sent).`);

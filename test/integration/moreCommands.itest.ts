@@ -184,6 +184,9 @@ describe('every command on its happy path', function () {
     assert.match((await vscode.workspace.openTextDocument(result.reportUri)).getText(), /^# Review with Escalation: src \(2 files\)$/m);
 
     resetApi();
+    const outside = await vscode.commands.executeCommand<Result>('ladder.reviewSelection', vscode.Uri.joinPath(root(), '..'));
+    assert.equal(outside, undefined, 'a folder outside the workspace is not reviewed (nor the workspace in its place)');
+    assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0);
     const security = await vscode.commands.executeCommand<Result>('ladder.securityReview', folder);
     assert.deepEqual(api().log.filter((e) => e.path === '/v1/messages').map((e) => e.model), ['claude-sonnet-4-6', 'claude-opus-4-8'], 'a security review reads on execute and is always judged');
     assert.ok(security?.findings.some((f) => f.file === 'src/orders.ts' && f.startLine === sqlLine));
