@@ -6,6 +6,7 @@
 //     tasks: [{ taskId, command, workspace, firstTime, lastTime, calls, micros, tiers: ['H','O'],
 //               finalTier, models: [...], escalations, fallbacks, outcome, verdict? }],
 //     perTierPerDay: [{ day: 'YYYY-MM-DD', tier: 'H'|'S'|'O'|'F', calls, micros }],
+//     axis: { topMicros, ticks: [{ micros, label }] },
 //     routes: [{ stepType, tier, calls, micros, escalated, accepted, rejected, startsOn? }],
 //     totals: { label, micros, calls, cacheSavingsMicros, opusMicros, opusModel, escalations,
 //               fallbacks, allTimeMicros } }
@@ -76,7 +77,7 @@
     return section;
   }
 
-  function renderChart(points) {
+  function renderChart(points, given) {
     const section = el('section', 'chart');
     section.appendChild(el('h2', undefined, 'Cost per day by tier'));
     const days = Array.from(new Set(points.map((p) => p.day))).sort();
@@ -91,7 +92,11 @@
       day.total += p.micros;
       day.calls += p.calls;
     }
-    const max = Math.max(1, ...Array.from(byDay.values(), (d) => d.total));
+    const highest = Math.max(0, ...Array.from(byDay.values(), (d) => d.total));
+    // The extension sends the value axis (src/core/ledger/report.ts, chartAxis): round ticks,
+    // alike labels. A report restored from an older state has none: 0 and the highest day.
+    const axis = given || { topMicros: highest, ticks: [{ micros: 0, label: usd(0) }, { micros: highest, label: usd(highest) }] };
+    const max = Math.max(1, axis.topMicros);
     const width = 640;
     const height = 220;
     const left = 56;
@@ -100,12 +105,12 @@
     const slot = (width - left) / days.length;
     const barWidth = Math.max(2, Math.min(28, slot * 0.7));
     const chart = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, role: 'img', class: 'bars' });
-    chart.setAttribute('aria-label', 'Cost per day by tier over ' + days.length + ' days; highest day ' + usd(max));
-    for (const fraction of [0, 0.5, 1]) {
-      const y = 8 + plotHeight * (1 - fraction);
+    chart.setAttribute('aria-label', 'Cost per day by tier over ' + days.length + ' days; highest day ' + usd(highest));
+    for (const tick of axis.ticks) {
+      const y = 8 + plotHeight * (1 - tick.micros / max);
       chart.appendChild(svg('line', { x1: left, x2: width, y1: y, y2: y, class: 'grid' }));
       const label = svg('text', { x: left - 6, y: y + 4, class: 'axis', 'text-anchor': 'end' });
-      label.textContent = usd(Math.round(max * fraction));
+      label.textContent = tick.label;
       chart.appendChild(label);
     }
     days.forEach((dayKey, index) => {
@@ -269,7 +274,7 @@
       return;
     }
     root.appendChild(renderTotals(current.totals));
-    root.appendChild(renderChart(current.perTierPerDay || []));
+    root.appendChild(renderChart(current.perTierPerDay || [], current.axis));
     root.appendChild(renderRoutes(current.routes || []));
     root.appendChild(renderTasks(current.tasks || []));
   }

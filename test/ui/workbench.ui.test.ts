@@ -180,6 +180,12 @@ describe('Ladder in the workbench', () => {
     assert.ok(totals.includes(meter), `the totals show the meter's ${meter}: ${totals.replace(/\n/g, ' | ')}`);
     const tasks = await frame.locator('.tasks table tbody tr').allInnerTexts();
     assert.ok(tasks.some((row) => /review/.test(row)), `the review is a task row: ${tasks.join(' | ')}`);
+    // The chart's value axis: round, evenly spaced amounts from $0 up past today's bar (the whole session).
+    const ticks = (await frame.locator('svg.bars text.axis[text-anchor="end"]').allTextContents()).map((t) => dollars(t));
+    assert.ok(ticks.length >= 2 && ticks[0] === 0, `ticks from $0: ${ticks.join(', ')}`);
+    const step = ticks[1]! - ticks[0]!;
+    assert.ok(ticks.every((t, i) => Math.abs(t - i * step) < 1e-9), `evenly spaced: ${ticks.join(', ')}`);
+    assert.ok(ticks.at(-1)! >= dollars(meter) - 0.005, `the top tick covers today's $${dollars(meter)}: ${ticks.join(', ')}`);
   });
 
   test('the Routes table counts both rejected Tidy edits, each on the tier that wrote it', { timeout: 30_000 }, async () => {

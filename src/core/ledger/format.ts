@@ -10,7 +10,7 @@ function groupThousands(digits: string): string {
 }
 
 /** Rounds integer micro-dollars half-up to `decimals` (0–6) and renders "$1,234.56". */
-function formatUsdFixed(micros: number, decimals: number): string {
+export function formatUsdFixed(micros: number, decimals: number): string {
   const negative = micros < 0;
   const abs = Math.abs(Math.trunc(micros));
   const step = 10 ** (6 - decimals);

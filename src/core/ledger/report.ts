@@ -1,4 +1,5 @@
 import type { Tier } from '../tiers';
+import { formatUsdFixed } from './format';
 import type { LedgerSummary, RouteStats, TaskRow, TierDayPoint } from './summary';
 
 /**
@@ -10,6 +11,8 @@ export interface CostReportMessage {
   type: 'costReport';
   tasks: TaskRow[];
   perTierPerDay: TierDayPoint[];
+  /** The chart's value axis over `perTierPerDay`'s highest day. */
+  axis: ChartAxis;
   /** Every route (step type on a tier) over everything recorded: cost and accept/reject. */
   routes: RouteRow[];
   totals: {
@@ -26,6 +29,36 @@ export interface CostReportMessage {
     /** Everything loaded, for the chart's context. */
     allTimeMicros: number;
   };
+}
+
+/** Evenly spaced round values from 0 to at least the highest bar, each with its label. */
+export interface ChartAxis {
+  topMicros: number;
+  ticks: { micros: number; label: string }[];
+}
+
+const MAX_INTERVALS = 4;
+
+/**
+ * A value axis for a bar chart of money: the smallest step of 1, 2, 2.5 or 5 times a power of
+ * ten (in micro-dollars) that covers `maxMicros` in at most four intervals, and labels with as
+ * many decimals as the step needs, all alike ("$0.00, $0.01, $0.02, $0.03", never a half-cent
+ * rounded to a cent).
+ */
+export function chartAxis(maxMicros: number): ChartAxis {
+  const max = Math.max(1, Math.ceil(maxMicros));
+  let step = 1;
+  for (let power = 1; ; power *= 10) {
+    const found = [1, 2, 2.5, 5].map((m) => m * power).find((s) => Number.isInteger(s) && Math.ceil(max / s) <= MAX_INTERVALS);
+    if (found !== undefined) {
+      step = found;
+      break;
+    }
+  }
+  const decimals = step % 10_000 === 0 ? 2 : step % 1_000 === 0 ? 3 : step % 100 === 0 ? 4 : 6;
+  const intervals = Math.ceil(max / step);
+  const ticks = Array.from({ length: intervals + 1 }, (_, i) => ({ micros: i * step, label: formatUsdFixed(i * step, decimals) }));
+  return { topMicros: intervals * step, ticks };
 }
 
 /** A route in the report, with the tier your verdicts in this workspace now start its step on. */
@@ -49,10 +82,14 @@ export function costReportMessage(summary: LedgerSummary, options: ReportOptions
   const aggregate = options.scope === 'session' ? summary.session : summary.today(options.now);
   const days = options.days ?? 30;
   const from = new Date(options.now.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+  const perTierPerDay = summary.perTierPerDay(from);
+  const perDay = new Map<string, number>();
+  for (const point of perTierPerDay) perDay.set(point.day, (perDay.get(point.day) ?? 0) + point.micros);
   return {
     type: 'costReport',
     tasks: summary.tasks(options.maxTasks ?? 200),
-    perTierPerDay: summary.perTierPerDay(from),
+    perTierPerDay,
+    axis: chartAxis(Math.max(0, ...perDay.values())),
     routes: summary.routes().map((route) => {
       const startsOn = options.startsOn?.(route.stepType, route.tier);
       return startsOn === undefined ? route : { ...route, startsOn };

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { LedgerSummary } from '../../../src/core/ledger/summary';
-import { costReportMessage } from '../../../src/core/ledger/report';
+import { chartAxis, costReportMessage } from '../../../src/core/ledger/report';
 import { callRecord } from '../../support/fixtures/usage/records';
 
 describe('cost report message', () => {
@@ -20,6 +20,7 @@ describe('cost report message', () => {
     assert.equal(message.totals.micros, today.costMicros);
     assert.equal(message.totals.escalations, 1);
     assert.equal(message.totals.allTimeMicros, old.costMicros + yesterday.costMicros + today.costMicros);
+    assert.equal(message.axis.topMicros >= Math.max(yesterday.costMicros, today.costMicros), true, 'the axis covers the highest day in the window');
     assert.doesNotThrow(() => JSON.stringify(message), 'postMessage-safe: plain data');
     const todayOnly = costReportMessage(s, { scope: 'today', now, opusModel: 'claude-opus-4-8' });
     assert.equal(todayOnly.totals.label, 'Today');
@@ -41,5 +42,24 @@ describe('cost report message', () => {
     assert.deepEqual(message.routes.map((r) => [r.stepType, r.startsOn]), [['docs', undefined], ['format', 'S']]);
     assert.ok(!('startsOn' in message.routes[0]!), 'no key where nothing moves');
     assert.deepEqual(asked.sort(), ['docs:H', 'format:H']);
+  });
+
+  test('the chart axis steps by round amounts, covers the highest day, and labels every tick alike', () => {
+    const labels = (max: number) => chartAxis(max).ticks.map((t) => t.label).join(' ');
+    // The report that showed "$0.03 · $0.01 · $0.00" (a half-way tick rounded to a cent).
+    assert.equal(labels(26_500), '$0.00 $0.01 $0.02 $0.03');
+    assert.equal(chartAxis(26_500).topMicros, 30_000);
+    assert.equal(labels(4_200), '$0.000 $0.002 $0.004 $0.006');
+    assert.equal(labels(9_000), '$0.0000 $0.0025 $0.0050 $0.0075 $0.0100');
+    assert.equal(labels(1_234_567), '$0.00 $0.50 $1.00 $1.50');
+    assert.equal(labels(10_000_000), '$0.00 $2.50 $5.00 $7.50 $10.00');
+    assert.equal(labels(0), '$0.000000 $0.000001', 'an empty chart still has an axis');
+    for (const max of [1, 7, 99, 101, 12_345, 99_999, 3_000_001, 987_654_321]) {
+      const { topMicros, ticks } = chartAxis(max);
+      assert.ok(topMicros >= max && ticks.length >= 2 && ticks.length <= 5, `${max}: ${ticks.length} ticks to ${topMicros}`);
+      const step = ticks[1]!.micros;
+      assert.ok(ticks.every((t, i) => t.micros === i * step), `${max}: even steps`);
+      assert.ok(topMicros - step < max, `${max}: no empty interval at the top`);
+    }
   });
 });
