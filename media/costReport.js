@@ -25,11 +25,14 @@
   let sortDescending = true;
   let current;
 
-  /** Integer micro-dollars to "$1,234.56" (cents) or "$0.0042" below a cent, no float sums. */
-  function usd(micros) {
+  /**
+   * Integer micro-dollars to "$1,234.56" (cents) or "$0.0042" below a cent, no float sums;
+   * `fixed` forces the decimals, for amounts read side by side (core's formatUsdAlike).
+   */
+  function usd(micros, fixed) {
     const negative = micros < 0;
     const abs = Math.abs(Math.trunc(micros));
-    const decimals = abs === 0 || abs >= 10000 ? 2 : 4;
+    const decimals = fixed || (abs === 0 || abs >= 10000 ? 2 : 4);
     const step = Math.pow(10, 6 - decimals);
     const rounded = Math.floor((abs + step / 2) / step);
     const scale = Math.pow(10, decimals);
@@ -61,10 +64,11 @@
     const section = el('section', 'totals');
     section.setAttribute('aria-label', 'Totals');
     const saved = totals.opusMicros - totals.micros;
+    const alike = [Math.abs(saved), totals.opusMicros].some((m) => m !== 0 && m < 10000) ? 4 : undefined;
     const items = [
       [totals.label, usd(totals.micros), totals.calls + (totals.calls === 1 ? ' call' : ' calls')],
       ['Cache savings', usd(totals.cacheSavingsMicros), 'cache reads vs uncached input'],
-      [saved >= 0 ? 'Saved vs all-Opus' : 'Extra vs all-Opus', usd(Math.abs(saved)), 'all-Opus (' + totals.opusModel + '): ' + usd(totals.opusMicros)],
+      [saved >= 0 ? 'Saved vs all-Opus' : 'Extra vs all-Opus', usd(Math.abs(saved), alike), 'all-Opus (' + totals.opusModel + '): ' + usd(totals.opusMicros, alike)],
       ['Escalations \u00b7 fallbacks', totals.escalations + ' \u00b7 ' + totals.fallbacks, 'all loaded: ' + usd(totals.allTimeMicros)],
     ];
     for (const [label, value, note] of items) {

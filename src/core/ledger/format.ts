@@ -32,6 +32,15 @@ export function formatUsd(micros: number): string {
   return formatUsdFixed(micros, 4);
 }
 
+/**
+ * Amounts read side by side, to the same decimals: four when any of them is below a cent, so
+ * "$0.0088 saved (all-Opus: $0.0146)" rather than "$0.0088 saved (all-Opus: $0.01)".
+ */
+export function formatUsdAlike(micros: readonly number[]): string[] {
+  const belowCent = micros.some((m) => m !== 0 && Math.abs(m) < 10_000);
+  return micros.map((m) => (belowCent && Math.abs(m) >= 50 ? formatUsdFixed(m, 4) : formatUsd(m)));
+}
+
 /** Every micro-dollar: "$0.001234". Exports and the tooltip's exact total use it. */
 export function formatUsdExact(micros: number): string {
   return formatUsdFixed(micros, 6);

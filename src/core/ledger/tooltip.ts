@@ -1,7 +1,7 @@
 import { TIERS, TIER_LABELS } from '../tiers';
 import type { Aggregate } from './summary';
 import type { BudgetStatus } from './budget';
-import { formatTokens, formatUsd, formatUsdExact } from './format';
+import { formatTokens, formatUsd, formatUsdAlike, formatUsdExact } from './format';
 
 /** What the status-bar tooltip shows. */
 export interface TooltipInput {
@@ -41,9 +41,8 @@ export function costTooltip(input: TooltipInput): string {
   lines.push(`Cache savings: **${formatUsd(a.cacheSavingsMicros)}** (cache reads against uncached input)  `);
   const saved = a.opusMicros - a.micros;
   const opus = escapeMarkdown(input.opusModel);
-  lines.push(saved >= 0
-    ? `vs all-Opus (${opus}): **${formatUsd(saved)} saved** (all-Opus: ${formatUsd(a.opusMicros)})  `
-    : `vs all-Opus (${opus}): **${formatUsd(-saved)} more** (all-Opus: ${formatUsd(a.opusMicros)})  `);
+  const [difference, allOpus] = formatUsdAlike([Math.abs(saved), a.opusMicros]);
+  lines.push(`vs all-Opus (${opus}): **${difference} ${saved >= 0 ? 'saved' : 'more'}** (all-Opus: ${allOpus})  `);
   lines.push(`Escalations: ${a.escalations} · Fallbacks: ${a.fallbacks}${a.failures > 0 ? ` · Failed: ${a.failures}` : ''}${a.cancellations > 0 ? ` · Cancelled: ${a.cancellations}` : ''}  `);
   const limits = input.budget?.limits ?? [];
   if (limits.length === 0) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { costTooltip } from '../../../src/core/ledger/tooltip';
 import { LedgerSummary } from '../../../src/core/ledger/summary';
 import { budgetStatus } from '../../../src/core/ledger/budget';
-import { formatUsd, formatUsdExact } from '../../../src/core/ledger/format';
+import { formatUsd, formatUsdAlike, formatUsdExact } from '../../../src/core/ledger/format';
 import { callRecord } from '../../support/fixtures/usage/records';
 
 function summary(): LedgerSummary {
@@ -27,6 +27,15 @@ describe('status-bar tooltip', () => {
     assert.match(text, new RegExp(`vs all-Opus \\(claude\\\\-opus\\\\-4\\\\-8\\): \\*\\*\\${formatUsd(a.opusMicros - a.micros)} saved\\*\\*`));
     assert.match(text, /Escalations: 1 · Fallbacks: 1/);
     assert.match(text, new RegExp(`Budget: \\${formatUsd(1_000_000 - a.micros)} left of \\$1\\.00 \\(session\\)`));
+  });
+
+  test('the all-Opus comparison shows both figures to the same decimals', () => {
+    const aggregate = { ...summary().session, micros: 5_832, opusMicros: 14_632 };
+    const text = costTooltip({ scope: 'session', aggregate, opusModel: 'claude-opus-4-8' });
+    assert.match(text, /\*\*\$0\.0088 saved\*\* \(all-Opus: \$0\.0146\)/, 'not "$0.0088 saved (all-Opus: $0.01)", which reads as 88% saved');
+    assert.deepEqual(formatUsdAlike([1_500_000, 250_000]), ['$1.50', '$0.25'], 'cents when both are');
+    assert.deepEqual(formatUsdAlike([0, 12_345]), ['$0.00', '$0.01'], 'zero is not below a cent');
+    assert.deepEqual(formatUsdAlike([40, 12_345]), ['<$0.0001', '$0.0123']);
   });
 
   test('an empty session and no budget', () => {
