@@ -120,7 +120,8 @@ export function chunkLines(text: string, startLine: number, maxLines = 400): { t
 /** Who stands behind a finding, as the diagnostics and the report say it. */
 export function provenance(f: ReviewedFinding): string {
   if (!f.confirmedByModel) return `found by ${f.foundByModel}`;
-  if (f.foundByModel === f.confirmedByModel && f.foundBy === f.confirmedBy) return `added by ${f.confirmedByModel}`;
+  // Judged findings carry why they were sent; the judge's own additions were never sent.
+  if (!f.escalated) return `added by ${f.confirmedByModel}`;
   const judged = f.verdict === 'reject' ? 'rejected' : f.verdict === 'rewrite' ? 'rewritten' : 'confirmed';
   return `found by ${f.foundByModel}, ${judged} by ${f.confirmedByModel}`;
 }

@@ -87,6 +87,9 @@ describe('review with escalation', () => {
     });
     assert.deepEqual(merged.kept.map(provenance), ['found by haiku, confirmed by opus', 'added by opus', 'found by haiku']);
     assert.deepEqual(merged.rejected.map(provenance), ['found by haiku, rejected by opus']);
+    // A first pass that itself escalated to the judge's model: a confirmation, not an addition.
+    const same = mergeVerdicts({ tier: 'O', model: 'opus' }, [], [escalated[0]!], { tier: 'O', model: 'opus', answer: { verdicts: [{ index: 0, verdict: 'confirm' }], added: [], summary: 's' } });
+    assert.deepEqual(same.kept.map(provenance), ['found by opus, confirmed by opus']);
     const report = reviewReport({
       title: 'Review with Escalation', where: 'src/a.ts:1-30', summary: 'Two real problems.', ...merged,
       routes: [{ model: 'haiku', tier: 'labour', reasons: ['review', 'labour'] }, { model: 'opus', tier: 'judgment', reasons: ['review pass 2'] }],
