@@ -15,6 +15,9 @@ export interface FailureMessage {
 export function failureMessage(error: ModelCallError, context: { model: string; baseUrl: string; fallbackNotice?: string }): FailureMessage {
   const { status } = error.details;
   const tail = context.fallbackNotice ? ` ${context.fallbackNotice}` : '';
+  // The policy's notice names the model and what it did ("X is overloaded and no fallback is
+  // allowed or left…"); said after our own sentence about X, it would say X twice.
+  const whole = context.fallbackNotice?.startsWith(`${context.model} `) ? context.fallbackNotice : undefined;
   switch (error.kind) {
     case 'auth':
       return status === 401
@@ -31,11 +34,11 @@ export function failureMessage(error: ModelCallError, context: { model: string; 
     case 'badRequest':
       return { text: `The API refused the request${status ? ` (${status})` : ''}: ${error.message}`, actions: ['showLogs'] };
     case 'rateLimited':
-      return { text: `${context.model} is rate-limited (429) after retries${error.details.retryAfterSeconds ? `; retry in ${error.details.retryAfterSeconds} s` : ''}.${tail}`, actions: ['showLogs'] };
+      return { text: `${whole ?? `${context.model} is rate-limited (429) after retries.${tail}`}${error.details.retryAfterSeconds ? ` Retry in ${error.details.retryAfterSeconds} s.` : ''}`, actions: ['showLogs'] };
     case 'overloaded':
-      return { text: `${context.model} is overloaded (529) after retries.${tail}`, actions: ['showLogs'] };
+      return { text: whole ?? `${context.model} is overloaded${status ? ` (${status})` : ''} after retries.${tail}`, actions: ['showLogs'] };
     case 'server':
-      return { text: `The API had a server error${status ? ` (${status})` : ''} after retries.${tail}`, actions: ['showLogs'] };
+      return { text: whole ?? `The API had a server error${status ? ` (${status})` : ''} after retries.${tail}`, actions: ['showLogs'] };
     case 'timeout':
       return { text: `The request to ${context.model} timed out.${tail}`, actions: ['showLogs', 'openSettings'] };
     case 'streamError':

@@ -15,10 +15,16 @@ describe('failure messages', () => {
   test('overload after retries names the model and what the policy did', () => {
     const m = failureMessage(new ModelCallError('overloaded', 'Overloaded', { status: 529 }), { ...context, fallbackNotice: 'No fallback is allowed or left; try again later.' });
     assert.match(m.text, /claude-opus-4-8 is overloaded \(529\) after retries\. No fallback/);
+    // The policy's own notice names the model: said once, with no status it did not see.
+    const notice = 'claude-opus-4-8 is overloaded and no fallback is allowed or left; try again later.';
+    assert.equal(failureMessage(new ModelCallError('overloaded', 'Overloaded'), { ...context, fallbackNotice: notice }).text, notice);
+    assert.equal(failureMessage(new ModelCallError('overloaded', 'Overloaded'), context).text, 'claude-opus-4-8 is overloaded after retries.');
+    assert.equal(failureMessage(new ModelCallError('rateLimited', 'rate', { status: 429, retryAfterSeconds: 20 }), { ...context, fallbackNotice: notice.replace('overloaded', 'rate-limited (HTTP 429)') }).text,
+      'claude-opus-4-8 is rate-limited (HTTP 429) and no fallback is allowed or left; try again later. Retry in 20 s.');
   });
 
   test('429 passes on retry-after; offline names the host, not the URL path or key', () => {
-    assert.match(failureMessage(new ModelCallError('rateLimited', 'rate', { status: 429, retryAfterSeconds: 20 }), context).text, /retry in 20 s/);
+    assert.match(failureMessage(new ModelCallError('rateLimited', 'rate', { status: 429, retryAfterSeconds: 20 }), context).text, /Retry in 20 s/);
     const offline = failureMessage(new ModelCallError('network', 'ECONNREFUSED'), { ...context, baseUrl: 'http://127.0.0.1:9/v1' });
     assert.match(offline.text, /Could not reach 127\.0\.0\.1:9\./);
   });
