@@ -20,6 +20,15 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     this.registrations = [
       vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, this),
       vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this),
+      // VS Code reads a virtual document's content when it opens it, but drops change events
+      // that come before the extension host knows the document is open. A request that ends
+      // within that window (a quick failure, a short answer) would stay on what was read
+      // first, without its answer or footer: once the document is open, send what changed.
+      vscode.workspace.onDidOpenTextDocument((document) => {
+        const key = document.uri.toString();
+        const text = this.contents.get(key);
+        if (text !== undefined && document.getText() !== text) this.changed(document.uri);
+      }),
     ];
   }
 

@@ -70,6 +70,21 @@ describe('errors a user will meet', function () {
     assert.deepEqual(calls.map((c) => c.outcome), ['failed', 'fellBack', 'ok'], 'the retried attempt, the fallback and the answer');
   });
 
+  it('a stream that keeps breaking: the result view ends with the failed task\'s cost, as the ledger has it', async () => {
+    api().script.fault(faults.midStreamError(2), { times: 20 });
+    const result = await vscode.commands.executeCommand('ladder.explainSelection');
+    assert.equal(result, undefined, 'no answer');
+    assert.match(capture.messages.at(-1) ?? '', /broke off|overloaded/);
+    const calls = await callsSince(started);
+    assert.ok(calls.length >= 2, `the broken attempts are billed: ${calls.map((c) => c.outcome).join(', ')}`);
+    const micros = calls.reduce((sum, c) => sum + c.costMicros, 0);
+    const { formatUsd } = await import('../../src/core/ledger/format');
+    const results = () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'ladder-result' && /Explain Selection/.test(d.uri.path));
+    const view = await until('the failed result view', () => results().find((d) => d.getText().includes('_Failed.') && d.getText().includes('fell back')))
+      .catch(() => assert.fail(`no result view ends in _Failed: ${results().map((d) => `${d.uri.path}: …${d.getText().slice(-120)}`).join('\n')}`));
+    assert.match(view.getText(), new RegExp(`_Failed\\. Task cost ${formatUsd(micros).replace('$', '\\$')} over ${calls.length} call\\(s\\)\\._\\n$`), view.getText());
+  });
+
   it('unreachable API: a clear offline message and nothing billed', async () => {
     await vscode.workspace.getConfiguration('ladder').update('api.baseUrl', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
     const result = await vscode.commands.executeCommand('ladder.explainSelection');

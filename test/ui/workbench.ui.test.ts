@@ -14,7 +14,7 @@ import { launchBrowser } from '../support/browser';
 import { repoRoot } from '../support/codeServer';
 import { startLadderServer } from '../support/ladderServer';
 import type { LadderServer } from '../support/ladderServer';
-import { start } from '../support/standin/server';
+import { faults, start } from '../support/standin/server';
 import type { Standin } from '../support/standin/server';
 import {
   clearNotifications, clickMenuItem, clickNotificationButton, costMeter, costMeterLabel, openEditorContextMenu, openExplorerContextMenu, openFromExplorer, openWorkbench,
@@ -217,5 +217,24 @@ describe('Ladder in the workbench', () => {
     assert.match(report, /critical · security · src\/orders\.ts:11\n/);
     assert.deepEqual(messageRequests().slice(sent).map((e) => e.model), ['claude-haiku-4-5', 'claude-opus-4-8']);
     await shot('ui-8-folder-review');
+  });
+
+  test('a stream that breaks on every model: the result view still shows what came and the failed task\'s cost', { timeout: 60_000 }, async () => {
+    await clearNotifications(page);
+    await runCommand(page, 'View: Focus First Editor Group');
+    await openFromExplorer(page, 'src', 'orders.ts');
+    await selectLines(page, 15, 19);
+    const sent = messageRequests().length;
+    // A quick failure ends before VS Code has finished opening the result view.
+    standin.script.fault(faults.midStreamError(2), { times: 2 });
+    await runCommand(page, 'Ladder: Explain Selection');
+    const failure = await waitForNotification(page, /claude-sonnet-4-6 is overloaded/);
+    assert.doesNotMatch(failure, /overloaded.*overloaded/, `the model's trouble is said once: ${failure}`);
+    assert.deepEqual(messageRequests().slice(sent).map((e) => e.model), ['claude-haiku-4-5', 'claude-sonnet-4-6'], 'Haiku, then the fallback');
+    const view = page.locator('.editor-group-container .monaco-editor .view-lines', { hasText: '_Failed. Task cost' });
+    await view.waitFor({ state: 'visible', timeout: 15_000 });
+    // The editor draws spaces as no-break spaces.
+    assert.match((await view.innerText()).replace(/\u00a0/g, ' '), /fell back to[\s\S]*claude-sonnet-4-6[\s\S]*_Failed\. Task cost \$[\d.]+ over 2 call\(s\)\._/);
+    await shot('ui-9-stream-broke');
   });
 });
