@@ -94,21 +94,14 @@ export function breakEvenRejection(tier: Tier, config: RoutingConfig): number | 
 function raiseOnVerdicts(request: RouteRequest, config: RoutingConfig): { tier: Tier; reason: string } | undefined {
   const v = request.verdicts;
   if (v === undefined || request.override !== undefined) return undefined;
-  const above = startTierOnVerdicts(request.tier, v, config);
-  if (above === undefined) return undefined;
-  const breakEven = breakEvenRejection(request.tier, config) ?? 0;
+  const judged = v.accepted + v.rejected;
+  const breakEven = breakEvenRejection(request.tier, config);
+  const above = tierAbove(request.tier);
+  if (judged < MIN_VERDICTS_TO_RAISE || breakEven === undefined || above === undefined || v.rejected / judged < breakEven) return undefined;
   return {
     tier: above,
-    reason: `${label(above, config)} instead of ${TIER_LABELS[request.tier]}: you rejected ${v.rejected} of the last ${v.accepted + v.rejected} ${request.stepType} edits from ${config.ladder[request.tier]} in this workspace, and from ${Math.round(breakEven * 100)}% rejected starting higher costs less than redoing them`,
+    reason: `${label(above, config)} instead of ${TIER_LABELS[request.tier]}: you rejected ${v.rejected} of the last ${judged} ${request.stepType} edits from ${config.ladder[request.tier]} in this workspace, and from ${Math.round(breakEven * 100)}% rejected starting higher costs less than redoing them`,
   };
-}
-
-/** The tier a step classified at `tier` starts on after these verdicts, when they move it (see raiseOnVerdicts). */
-export function startTierOnVerdicts(tier: Tier, v: RouteVerdicts, config: RoutingConfig): Tier | undefined {
-  const judged = v.accepted + v.rejected;
-  const breakEven = breakEvenRejection(tier, config);
-  if (judged < MIN_VERDICTS_TO_RAISE || breakEven === undefined || v.rejected / judged < breakEven) return undefined;
-  return tierAbove(tier);
 }
 
 export type EscalationReason =

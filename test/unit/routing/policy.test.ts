@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEFAULT_LADDER, MIN_VERDICTS_TO_RAISE, breakEvenRejection, startTierOnVerdicts, effectiveCap, fallbackCandidates, planEscalation, planFallback, planRoute, routingConfigFromSettings,
+  DEFAULT_LADDER, MIN_VERDICTS_TO_RAISE, breakEvenRejection, effectiveCap, fallbackCandidates, planEscalation, planFallback, planRoute, routingConfigFromSettings,
 } from '../../../src/core/routing/policy';
 import type { RoutePlan } from '../../../src/core/routing/policy';
 import { parseSettings } from '../../../src/core/settings/schema';
@@ -178,8 +178,8 @@ describe('planRoute on the user\'s verdicts', () => {
     assert.equal(plan.overridden, false);
     assert.ok(plan.reasons.includes('execute (claude-sonnet-4-6) instead of labour: you rejected 3 of the last 4 format edits from claude-haiku-4-5 in this workspace, and from 67% rejected starting higher costs less than redoing them'), plan.reasons.join('\n'));
     assert.equal(planRoute(tidy('S', 3, 2), routingConfig()).tier, 'O', '2 of 5 reaches Sonnet\'s 40%');
-    assert.equal(startTierOnVerdicts('H', { accepted: 1, rejected: 3 }, routingConfig()), 'S', 'the cost report reads the same rule');
-    assert.equal(startTierOnVerdicts('H', { accepted: 2, rejected: 3 }, routingConfig()), undefined);
+    assert.equal(planRoute(tidy('H', 1, 3), routingConfig()).tier, 'S', 'the cost report plans the same route (RequestRunner.startsOn)');
+    assert.equal(planRoute(tidy('H', 2, 3), routingConfig()).tier, 'H');
   });
 
   test('too few verdicts, or a rejected share below the break-even, keep the classifier\'s tier', () => {
