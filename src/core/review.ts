@@ -190,7 +190,14 @@ export interface DigestPart {
  * so findings can be taken back to the file they are about. A file given with `fromLine` is
  * a slice of a longer one.
  */
-export function buildDigest(files: readonly { path: string; text: string; fromLine?: number }[]): { text: string; parts: DigestPart[] } {
+export interface Digest {
+  text: string;
+  parts: DigestPart[];
+  /** How many lines `text` has. */
+  lines: number;
+}
+
+export function buildDigest(files: readonly { path: string; text: string; fromLine?: number }[]): Digest {
   const lines: string[] = [];
   const parts: DigestPart[] = [];
   files.forEach((f, i) => {
@@ -200,7 +207,7 @@ export function buildDigest(files: readonly { path: string; text: string; fromLi
     lines.push(...f.text.replace(/\r?\n$/, '').split(/\r?\n/));
     parts.push({ path: f.path, firstLine, lastLine: lines.length, ...(f.fromLine && f.fromLine > 1 ? { fromLine: f.fromLine } : {}) });
   });
-  return { text: lines.join('\n'), parts };
+  return { text: lines.join('\n'), parts, lines: lines.length };
 }
 
 /**
@@ -208,7 +215,7 @@ export function buildDigest(files: readonly { path: string; text: string; fromLi
  * digest: small files share one, and a file longer than that is cut into slices of whole
  * lines, each its own digest. Files keep their order.
  */
-export function digestChunks(files: readonly { path: string; text: string }[], maxLines = 400): { text: string; parts: DigestPart[]; lines: number }[] {
+export function digestChunks(files: readonly { path: string; text: string }[], maxLines = 400): Digest[] {
   const slices: { path: string; text: string; fromLine: number; lines: number }[] = [];
   for (const f of files) {
     const lines = f.text.replace(/\r?\n$/, '').split(/\r?\n/);
@@ -231,10 +238,7 @@ export function digestChunks(files: readonly { path: string; text: string }[], m
       size += cost;
     }
   }
-  return groups.map((group) => {
-    const { text, parts } = buildDigest(group);
-    return { text, parts, lines: parts.at(-1)!.lastLine };
-  });
+  return groups.map((group) => buildDigest(group));
 }
 
 /** What the review asks of a model that reads a digest, so its findings name real files. */

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { FindingsAnswer, JudgeAnswer, extractJson } from '../core/protocol';
 import type { Finding } from '../core/protocol';
 import { DIGEST_LOCATIONS, buildDigest, chunkLines, digestChunks, judgmentReason, locateInDigest, mergeVerdicts, provenance, reviewReport, triage } from '../core/review';
-import type { DigestPart } from '../core/review';
+import type { Digest, DigestPart } from '../core/review';
 import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
 import type { RequestCommand } from '../core/steps';
@@ -52,9 +52,10 @@ function checkJudge(text: string, count: number): CheckResult<JudgeAnswer> {
   return { ok: true, value: parsed.data };
 }
 
-/** A folder's reviewable files, and how the report names the folder. */
+/** A folder's reviewable files, their digest (the selection's text), and how the report names the folder. */
 export interface FolderMaterial {
   files: readonly { path: string; text: string }[];
+  digest: Digest;
   where: string;
 }
 
@@ -89,7 +90,8 @@ export async function folderMaterial(c: Container, folderUri: vscode.Uri | undef
     return undefined;
   }
   const where = `${rel || 'the workspace'} (${files.length} file${files.length === 1 ? '' : 's'})`;
-  return { selection: await digestSelection(buildDigest(files).text, rel || '.'), folder: { files, where } };
+  const digest = buildDigest(files);
+  return { selection: await digestSelection(digest.text, rel || '.'), folder: { files, digest, where } };
 }
 
 /**
@@ -125,7 +127,7 @@ export class ReviewService implements vscode.Disposable {
     let firstTierUsed: Tier = firstTier;
     // Architecture sees a folder whole in one pass; a review reads it a digest of whole files at a time.
     const chunks: { text: string; startLine: number; endLine: number; parts?: readonly DigestPart[] }[] = folder
-      ? (options.architecture ? [buildDigest(folder.files)] : digestChunks(folder.files)).map((d) => ({ text: d.text, startLine: 1, endLine: d.text.split('\n').length, parts: d.parts }))
+      ? (options.architecture ? [folder.digest] : digestChunks(folder.files)).map((d) => ({ text: d.text, startLine: 1, endLine: d.lines, parts: d.parts }))
       : chunkLines(selection.text, selection.startLine);
     const locations = folder ? ` ${DIGEST_LOCATIONS}` : '';
     for (const [i, chunk] of chunks.entries()) {
@@ -197,7 +199,7 @@ export class ReviewService implements vscode.Disposable {
    */
   private async judgeMaterial(folder: FolderMaterial, whole: EditorSelection, files: ReadonlySet<string> | undefined): Promise<{ selection: EditorSelection; parts: readonly DigestPart[] }> {
     const picked = folder.files.filter((f) => (files ? files.has(f.path) : findCodeRisks(f.text).length > 0));
-    if (picked.length === 0 || picked.length === folder.files.length) return { selection: whole, parts: buildDigest(folder.files).parts };
+    if (picked.length === 0 || picked.length === folder.files.length) return { selection: whole, parts: folder.digest.parts };
     const { text, parts } = buildDigest(picked);
     return { selection: await digestSelection(text, whole.path), parts };
   }
