@@ -154,6 +154,18 @@ describe('errors a user will meet', function () {
     }
   });
 
+  it('a file named like a credentials file is never sent, even when nothing in it looks like a key', async () => {
+    // The fixture's .env holds a database password in a URL, which no key pattern matches.
+    const env = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, '.env');
+    for (const command of ['ladder.reviewFile', 'ladder.securityReview', 'ladder.explainSelection']) {
+      if (command === 'ladder.explainSelection') await vscode.window.showTextDocument(env).then((e) => { e.selection = new vscode.Selection(0, 0, 1, 0); });
+      const refused = await captureMessages('showErrorMessage', () => vscode.commands.executeCommand(command, command === 'ladder.explainSelection' ? undefined : env));
+      assert.equal(refused.result, undefined, command);
+      assert.deepEqual(refused.messages, ['Ladder: .env is never sent to the model: its name marks it as a credentials file (environment file).'], command);
+    }
+    assert.deepEqual(api().log.map((e) => e.path), [], 'nothing reached the API, not even a token count');
+  });
+
   it('a selection larger than the model context is refused before sending, with the estimate', async () => {
     const big = 'const value = "some text that repeats to fill the context window";\n'.repeat(14_000);
     const doc = await vscode.workspace.openTextDocument({ content: big, language: 'typescript' });

@@ -1,3 +1,4 @@
+import { denylistMatch } from '../context/denylist';
 import { describeSecretMatches, findSecretLikeStrings } from '../context/secrets';
 import type { SecretMatch } from '../context/secrets';
 import { fingerprint } from '../context/fingerprint';
@@ -117,13 +118,17 @@ export interface PromptPlan {
   readonly estimated: true;
 }
 
-/** Thrown when the selection or question holds a key-like string; the message names no secret. */
+/**
+ * Thrown when the selection or question holds a key-like string, or the selection comes from a
+ * file whose name marks it as a credentials file (`file`); the message names no secret.
+ */
 export class SecretLikeContentError extends Error {
   constructor(
-    readonly where: 'selection' | 'question',
+    readonly where: 'selection' | 'question' | 'file',
     readonly matches: readonly SecretMatch[],
+    message = `The ${where} looks like it contains ${describeSecretMatches(matches)}. Ladder does not send keys or tokens to the model; remove it and try again.`,
   ) {
-    super(`The ${where} looks like it contains ${describeSecretMatches(matches)}. Ladder does not send keys or tokens to the model; remove it and try again.`);
+    super(message);
     this.name = 'SecretLikeContentError';
   }
 }
@@ -131,7 +136,12 @@ export class SecretLikeContentError extends Error {
 /** Builds the request body and its cache plan. Throws SecretLikeContentError (see above). */
 export function buildRequest(input: BuildRequestInput): PromptPlan {
   refuseSecrets('question', input.question);
-  if (input.selection) refuseSecrets('selection', input.selection.text);
+  if (input.selection) {
+    // By name first: a .env or a key file is never sent, even when nothing in it looks like a key.
+    const listed = denylistMatch(input.selection.path);
+    if (listed) throw new SecretLikeContentError('file', [], `${input.selection.path} is never sent to the model: its name marks it as a credentials file (${listed.why}).`);
+    refuseSecrets('selection', input.selection.text);
+  }
 
   const estimate = input.estimate ?? estimateTokens;
   const model = findModel(input.model);

@@ -113,6 +113,18 @@ describe('cache markers', () => {
 });
 
 describe('secrets', () => {
+  test('a selection from a file named like a credentials file is refused by its name, whatever it holds', () => {
+    for (const path of ['.env', 'config/.env.production', 'deploy/id_rsa', 'certs/server.pem', 'credentials.json']) {
+      assert.throws(
+        () => buildRequest({ task: 'review', model: 'claude-haiku-4-5', selection: { ...selection, path, text: 'DB_PASSWORD=hunter2' }, question: 'review this', ttl: '5m', maxTokens: 10 }),
+        (err: unknown) => err instanceof SecretLikeContentError && err.where === 'file' && err.message.startsWith(`${path} is never sent to the model: its name marks it as a credentials file (`) && !err.message.includes('hunter2'),
+        path,
+      );
+    }
+    // A name that only resembles one is sent as usual.
+    assert.ok(buildRequest({ task: 'review', model: 'claude-haiku-4-5', selection: { ...selection, path: 'src/environment.ts', text: 'export const env = process.env;' }, question: 'review this', ttl: '5m', maxTokens: 10 }));
+  });
+
   test('a selection holding a key is refused with a message that does not repeat it', () => {
     const key = `${'sk-ant-'}api03-${randomish(48, 'tok', 5)}`;
     assert.throws(
