@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { WorkspaceIndex } from '../core/context/workspaceIndex';
+import { WorkspaceIndex, exclusionPhrase } from '../core/context/workspaceIndex';
 import { PrefixRenderer, workspaceSegments } from '../core/prompt/prefix';
 import type { PromptSegment } from '../core/prompt/prefix';
 import { CacheHealth } from '../core/prompt/cacheHealth';
@@ -23,7 +23,9 @@ export class WorkspaceContext implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly root: vscode.WorkspaceFolder | undefined = vscode.workspace.workspaceFolders?.[0];
 
-  constructor(private readonly state: vscode.Memento, private readonly config: Config, private readonly log: Log) {}
+  constructor(private readonly state: vscode.Memento, private readonly config: Config, private readonly log: Log) {
+    this.publishPinned();
+  }
 
   /** The workspace-relative path of a file, or undefined when it is outside the root folder. */
   relativePath(uri: vscode.Uri): string | undefined {
@@ -43,19 +45,43 @@ export class WorkspaceContext implements vscode.Disposable {
     return this.state.get<string[]>(PINNED_KEY, []);
   }
 
-  async pin(uri: vscode.Uri): Promise<string | undefined> {
+  /**
+   * Pins a file to every request's context. A file the context would never send (a secret,
+   * an ignored, binary or oversized file) is not pinned: `refused` says why.
+   */
+  async pin(uri: vscode.Uri): Promise<{ rel: string; refused?: string } | undefined> {
     const rel = this.relativePath(uri);
     if (!rel) return undefined;
-    await this.state.update(PINNED_KEY, [...new Set([...this.pinnedPaths(), rel])].sort());
-    if (this.index && this.root) {
-      if (this.index.pin(rel).needsContent) await feedFile(this.root.uri.fsPath, rel, this.index, this.config.get('context.maxFileBytes'));
+    await this.ensureScanned();
+    const index = this.index;
+    if (index && this.root) {
+      if (index.pin(rel).needsContent) await feedFile(this.root.uri.fsPath, rel, index, this.config.get('context.maxFileBytes'));
+      const status = index.status(rel);
+      if (status?.reason) {
+        if (!this.pinnedPaths().includes(rel)) index.unpin(rel);
+        return { rel, refused: exclusionPhrase(status.reason) };
+      }
     }
-    return rel;
+    await this.state.update(PINNED_KEY, [...new Set([...this.pinnedPaths(), rel])].sort());
+    this.publishPinned();
+    return { rel };
   }
 
-  async unpin(rel: string): Promise<void> {
-    await this.state.update(PINNED_KEY, this.pinnedPaths().filter((p) => p !== rel));
+  /** False when the file was not pinned. */
+  async unpin(rel: string): Promise<boolean> {
+    const pinned = this.pinnedPaths();
+    if (!pinned.includes(rel)) return false;
+    await this.state.update(PINNED_KEY, pinned.filter((p) => p !== rel));
     this.index?.unpin(rel);
+    this.publishPinned();
+    return true;
+  }
+
+  /** `ladder.pinnedPaths`: the pinned files' paths, so menus offer Pin or Unpin as fits. */
+  private publishPinned(): void {
+    const root = this.root;
+    const paths = root ? this.pinnedPaths().map((rel) => vscode.Uri.joinPath(root.uri, rel).fsPath) : [];
+    void vscode.commands.executeCommand('setContext', 'ladder.pinnedPaths', paths);
   }
 
   /**

@@ -241,6 +241,20 @@ describe('every command on its happy path', function () {
     assert.doesNotMatch(JSON.stringify(api().log.find((e) => e.path === '/v1/messages')?.body), /A stand-in for a real driver/);
   });
 
+  it('Pin File refuses a file the context never sends, and says why; Unpin says when a file was not pinned', async () => {
+    const { container } = await ladder();
+    const env = vscode.Uri.joinPath(root(), '.env');
+    const refused = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.pinFile', env));
+    assert.equal(refused.result, undefined);
+    assert.deepEqual(refused.messages, ['Ladder: .env is not pinned: its name marks it as a credentials file, so it is never sent.']);
+    const ignored = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.pinFile', vscode.Uri.joinPath(root(), 'build', 'bundle.js')));
+    assert.deepEqual(ignored.messages, ['Ladder: build/bundle.js is not pinned: it is git-ignored, so it is never sent.']);
+    assert.deepEqual(container.workspace.pinnedPaths(), [], 'nothing was pinned');
+    const notPinned = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.unpinFile', vscode.Uri.joinPath(root(), 'src', 'db.ts')));
+    assert.equal(notPinned.result, undefined);
+    assert.deepEqual(notPinned.messages, ['Ladder: src/db.ts is not pinned.']);
+  });
+
   it('a changed pinned file gives one diagnosed cache miss, named in the ledger record', async () => {
     const { container } = await ladder();
     const big = vscode.Uri.joinPath(root(), 'src', 'catalog.ts');

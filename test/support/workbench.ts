@@ -206,6 +206,14 @@ export async function openExplorerContextMenu(page: Page, name: string): Promise
   return (await menu.locator('.action-item:not(.disabled) .action-label').allInnerTexts()).map((t) => t.trim());
 }
 
+/** Hovers a submenu entry of the open context menu; returns the submenu's enabled entries. */
+export async function openSubmenu(page: Page, title: string): Promise<string[]> {
+  await page.locator('.context-view .action-item', { has: page.locator('.action-label', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) }).first().hover();
+  const submenu = page.locator('.context-view .monaco-menu').nth(1);
+  await submenu.waitFor({ state: 'visible', timeout: 10_000 });
+  return (await submenu.locator('.action-item:not(.disabled) .action-label').allInnerTexts()).map((t) => t.trim());
+}
+
 /**
  * Clicks a context-menu entry by its exact title. A menu can swallow a click that comes right
  * after it opened (it guards against the right-click's own release), and then stays open with

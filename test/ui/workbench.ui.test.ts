@@ -17,7 +17,7 @@ import type { LadderServer } from '../support/ladderServer';
 import { faults, start } from '../support/standin/server';
 import type { Standin } from '../support/standin/server';
 import {
-  clearNotifications, clickMenuItem, clickNotificationButton, costMeter, costMeterLabel, openEditorContextMenu, openExplorerContextMenu, openFromExplorer, openWorkbench,
+  clearNotifications, clickMenuItem, clickNotificationButton, costMeter, costMeterLabel, openEditorContextMenu, openExplorerContextMenu, openFromExplorer, openSubmenu, openWorkbench,
   problems, quickInput, runCommand, screenshot, selectLines, setApiKeyFromPalette, visibleText, waitForCostChange, waitForCursorStatus, waitForFrameText, waitForQuickInputTitle, waitForNotification, webviewFrame,
 } from '../support/workbench';
 
@@ -96,6 +96,11 @@ describe('Ladder in the workbench', () => {
 
     const menu = await openEditorContextMenu(page, 'innerHTML');
     assert.ok(menu.includes('Review with Escalation'), `the editor context menu lists Review with Escalation: ${menu.join(' | ')}`);
+    // The rest sits in one Ladder submenu, so nothing of ours stands beside VS Code's own
+    // entries under the same name (its Rename Symbol is in this menu too).
+    assert.equal(menu.filter((t) => t === 'Rename Symbol').length, 1, `one Rename Symbol, VS Code's: ${menu.join(' | ')}`);
+    const submenu = await openSubmenu(page, 'Ladder');
+    assert.deepEqual(submenu, ['Ask', 'Explain Selection', 'Tidy Selection', 'Refactor Selection', 'Generate Docs', 'Write Tests', 'Security Review', 'Pin File to Context']);
     const before = (await costMeter(page).innerText()).trim();
     assert.match(before, /\$0\.00$/);
     await clickMenuItem(page, 'Review with Escalation');
@@ -236,5 +241,26 @@ describe('Ladder in the workbench', () => {
     // The editor draws spaces as no-break spaces.
     assert.match((await view.innerText()).replace(/\u00a0/g, ' '), /fell back to[\s\S]*claude-sonnet-4-6[\s\S]*_Failed\. Task cost \$[\d.]+ over 2 call\(s\)\._/);
     await shot('ui-9-stream-broke');
+  });
+
+  test('right-click a file → Pin File to Context; the same menu then offers Unpin, and a .env is refused', { timeout: 40_000 }, async () => {
+    await clearNotifications(page);
+    const sent = standin.log.length;
+    let menu = await openExplorerContextMenu(page, 'db.ts');
+    assert.ok(menu.includes('Pin File to Context') && !menu.includes('Unpin File from Context'), menu.join(' | '));
+    await clickMenuItem(page, 'Pin File to Context');
+    await waitForNotification(page, /src\/db\.ts is pinned to every request's cached context/);
+    menu = await openExplorerContextMenu(page, 'db.ts');
+    assert.ok(menu.includes('Unpin File from Context') && !menu.includes('Pin File to Context'), `once pinned, the menu offers Unpin: ${menu.join(' | ')}`);
+    await clickMenuItem(page, 'Unpin File from Context');
+    await waitForNotification(page, /src\/db\.ts is no longer pinned/);
+    assert.ok((await openExplorerContextMenu(page, 'db.ts')).includes('Pin File to Context'), 'and Pin again after Unpin');
+    await page.keyboard.press('Escape');
+    await openExplorerContextMenu(page, '.env');
+    await clickMenuItem(page, 'Pin File to Context');
+    const refused = await waitForNotification(page, /\.env is not pinned/);
+    assert.match(refused, /its name marks it as a credentials file, so it is never sent/);
+    await shot('ui-10-pin-refused');
+    assert.equal(standin.log.length, sent, 'pinning sends nothing');
   });
 });

@@ -29,6 +29,19 @@ export type FileInput = string | Uint8Array | FileFacts;
  */
 export type ExclusionReason = 'vcs' | 'dependencies' | 'denylisted' | 'gitignored' | 'tooLarge' | 'binary' | 'secret';
 
+/** Why a file is never sent, as a clause a message can end with ("… is not pinned: <why>"). */
+export function exclusionPhrase(reason: ExclusionReason): string {
+  switch (reason) {
+    case 'vcs': return 'it is version-control data';
+    case 'dependencies': return 'it is in an installed-dependencies folder';
+    case 'denylisted': return 'its name marks it as a credentials file';
+    case 'gitignored': return 'it is git-ignored';
+    case 'tooLarge': return 'it is too large';
+    case 'binary': return 'it is binary';
+    case 'secret': return 'it looks like it holds a key or token';
+  }
+}
+
 /** One file as the "what was left out" view shows it. `detail` never holds secret text. */
 export interface FileStatus {
   readonly path: string;

@@ -1,5 +1,6 @@
 import { fingerprint } from '../context/fingerprint';
-import type { ContentFile, WorkspaceIndex } from '../context/workspaceIndex';
+import { exclusionPhrase } from '../context/workspaceIndex';
+import type { ContentFile, PinnedFile, WorkspaceIndex } from '../context/workspaceIndex';
 
 /**
  * The workspace context as prompt segments whose bytes depend only on the index's content:
@@ -297,15 +298,8 @@ function safeSlice(text: string, n: number): string {
   return code >= 0xd800 && code <= 0xdbff ? text.slice(0, n - 1) : text.slice(0, n);
 }
 
-function unavailableNote(reason: string | undefined): string {
-  switch (reason) {
-    case 'missing': return 'not sent: the file is not in the workspace index';
-    case 'needsContent': return 'not sent yet: its text has not been read';
-    case 'secret': return 'not sent: it looks like it holds a key or token';
-    case 'denylisted': return 'not sent: its name marks it as a credentials file';
-    case 'gitignored': return 'not sent: it is git-ignored';
-    case 'binary': return 'not sent: it is binary';
-    case 'tooLarge': return 'not sent: it is too large';
-    default: return `not sent: ${reason ?? 'unavailable'}`;
-  }
+function unavailableNote(reason: PinnedFile['unavailable']): string {
+  if (reason === 'missing') return 'not sent: the file is not in the workspace index';
+  if (reason === 'needsContent' || reason === undefined) return 'not sent yet: its text has not been read';
+  return `not sent: ${exclusionPhrase(reason)}`;
 }

@@ -7,13 +7,17 @@ export const pinFileCommand: Command = {
   run: async (c, uri) => {
     const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
     if (!target) return undefined;
-    const rel = await c.workspace.pin(target);
-    if (!rel) {
+    const pinned = await c.workspace.pin(target);
+    if (!pinned) {
       void vscode.window.showWarningMessage('Ladder: only files inside the workspace folder can be pinned.');
       return undefined;
     }
-    void vscode.window.showInformationMessage(`Ladder: ${rel} is pinned to every request's cached context.`);
-    return rel;
+    if (pinned.refused) {
+      void vscode.window.showWarningMessage(`Ladder: ${pinned.rel} is not pinned: ${pinned.refused}, so it is never sent.`);
+      return undefined;
+    }
+    void vscode.window.showInformationMessage(`Ladder: ${pinned.rel} is pinned to every request's cached context.`);
+    return pinned.rel;
   },
 };
 
@@ -27,7 +31,10 @@ export const unpinFileCommand: Command = {
       if (pinned.length === 0) void vscode.window.showInformationMessage('Ladder: no files are pinned.');
       return undefined;
     }
-    await c.workspace.unpin(rel);
+    if (!(await c.workspace.unpin(rel))) {
+      void vscode.window.showInformationMessage(`Ladder: ${rel} is not pinned.`);
+      return undefined;
+    }
     void vscode.window.showInformationMessage(`Ladder: ${rel} is no longer pinned.`);
     return rel;
   },
