@@ -119,7 +119,8 @@ export function chunkLines(text: string, startLine: number, maxLines = 400): { t
 
 /** Who stands behind a finding, as the diagnostics and the report say it. */
 export function provenance(f: ReviewedFinding): string {
-  if (!f.confirmedByModel) return `found by ${f.foundByModel}`;
+  // Sent to judgment but never judged: judgment did not run, or gave this one no verdict.
+  if (!f.confirmedByModel) return `found by ${f.foundByModel}${f.escalated ? ', not judged' : ''}`;
   // Judged findings carry why they were sent; the judge's own additions were never sent.
   if (!f.escalated) return `added by ${f.confirmedByModel}`;
   const judged = f.verdict === 'reject' ? 'rejected' : f.verdict === 'rewrite' ? 'rewritten' : 'confirmed';

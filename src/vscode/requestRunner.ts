@@ -84,8 +84,15 @@ export interface RequestOutcome<T> {
   resultUri?: vscode.Uri;
 }
 
-/** Why a request did not produce a value. The user has already been told. */
-export class RequestStopped extends Error {}
+/**
+ * Why a request did not produce a value; the user has already been told. `records` are the
+ * calls it billed before it stopped, so a caller with more of the task can still account for them.
+ */
+export class RequestStopped extends Error {
+  constructor(reason: string, readonly records: readonly CallRecord[] = []) {
+    super(reason);
+  }
+}
 
 /**
  * The one path every Ladder command takes: classify, route through the policy, build the
@@ -241,7 +248,7 @@ export class RequestRunner {
       void vscode.window.showWarningMessage(`Ladder: ${plan.notice ?? 'the routing policy blocked this request.'}`, 'Show Cost Report').then((choice) => {
         if (choice) void vscode.commands.executeCommand(CommandIds.showCostReport);
       });
-      throw new RequestStopped('blocked');
+      throw new RequestStopped(plan.notice ?? 'the routing policy blocked this request');
     }
     const window = findModel(plan.model)?.contextWindow;
     if (window !== undefined && promptTokens + spec.maxTokens > window) {
@@ -340,7 +347,7 @@ export class RequestRunner {
     }
     if (result.status === 'cancelled') {
       void vscode.window.showInformationMessage(`Ladder: cancelled. ${formatUsd(micros)} was billed before the stop and is in the ledger.`);
-      throw new RequestStopped('cancelled');
+      throw new RequestStopped('cancelled', result.records);
     }
     const error = result.error;
     const message = error
@@ -348,7 +355,7 @@ export class RequestRunner {
       : { text: stopNotice ?? result.reason, actions: ['showLogs'] as FailureAction[] };
     this.c.log.error(`[${taskId.slice(0, 8)}] ${spec.title} failed: ${result.reason}`);
     this.showFailure(message.text, message.actions);
-    throw new RequestStopped(result.reason);
+    throw new RequestStopped(message.text, result.records);
   }
 
   /** How a step reaches the API, the ledger and the clock. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { FindingsAnswer, JudgeAnswer, extractJson } from '../core/protocol';
+import type { CallRecord } from '../core/ledger/record';
 import type { Finding } from '../core/protocol';
 import { DIGEST_LOCATIONS, buildDigest, chunkLines, digestChunks, judgmentReason, locateInDigest, mergeVerdicts, provenance, reviewReport, triage } from '../core/review';
 import type { Digest, DigestPart } from '../core/review';
@@ -11,6 +12,7 @@ import type { CheckResult } from '../core/task/runStep';
 import { TIER_LABELS } from '../core/tiers';
 import type { Tier } from '../core/tiers';
 import type { Container } from './container';
+import { RequestStopped } from './requestRunner';
 import type { EditorSelection, RequestOutcome } from './requestRunner';
 
 export interface ReviewResult {
@@ -158,6 +160,7 @@ export class ReviewService implements vscode.Disposable {
 
     const { escalate, keep } = options.architecture ? { escalate: [], keep: findings } : triage(findings);
     let judge: { tier: Tier; model: string; answer: JudgeAnswer } | undefined;
+    let judgeStopped: RequestStopped | undefined;
     const whyJudge = options.architecture ? undefined : judgmentReason(escalate, options.security === true, codeRisks);
     if (whyJudge) {
       const listed = escalate.map(({ finding, reason }, index) => ({ index, reason, ...finding }));
@@ -166,7 +169,7 @@ export class ReviewService implements vscode.Disposable {
         : '';
       // Of a folder, judgment reads only the files its findings (or its risky constructs) are in.
       const judged = folder ? await this.judgeMaterial(folder, selection, escalate.length > 0 ? new Set(escalate.map((e) => e.finding.file)) : undefined) : undefined;
-      const outcome = await this.c.runner.run({
+      const judging = this.c.runner.run({
         command: options.command,
         title: `${options.title}: judgment`,
         task: 'reviewJudge',
@@ -178,18 +181,29 @@ export class ReviewService implements vscode.Disposable {
         taskId,
         check: (text) => checkJudge(text, escalate.length),
       });
-      outcomes.push(outcome);
-      const answer = judged ? { ...outcome.value, added: outcome.value.added.map((f) => locateInDigest(f, judged.parts)) } : outcome.value;
-      judge = { tier: outcome.plan.tier, model: outcome.plan.model, answer };
+      // The first pass is paid for: when judgment cannot run (budget, overload, cancel), its
+      // findings still land, marked as not judged, and the report counts every billed call.
+      const outcome = await judging.catch((err: unknown) => {
+        if (!(err instanceof RequestStopped)) throw err;
+        judgeStopped = err;
+        return undefined;
+      });
+      if (outcome) {
+        outcomes.push(outcome);
+        const answer = judged ? { ...outcome.value, added: outcome.value.added.map((f) => locateInDigest(f, judged.parts)) } : outcome.value;
+        judge = { tier: outcome.plan.tier, model: outcome.plan.model, answer };
+      }
     }
 
     const merged = mergeVerdicts({ tier: firstTierUsed, model: firstModel }, keep, escalate, judge);
-    const summary = judge?.answer.summary ?? (findings.length === 0 ? 'No findings.'
+    const summary = judge?.answer.summary ?? (judgeStopped ? `Judgment did not run (${judgeStopped.message.replace(/^Ladder: /, '')}). ${escalate.length > 0 ? `The ${escalate.length} finding(s) sent to it are the first pass's, not confirmed.` : 'The findings are the first pass\'s.'}`
+      : findings.length === 0 ? 'No findings.'
       : options.architecture ? `${findings.length} finding(s) in ${new Set(findings.map((f) => f.file)).size} file(s).`
       : `${findings.length} finding(s); none needed judgment.`);
     this.publish(selection, merged.kept, folder?.files.map((f) => f.path) ?? []);
-    const costMicros = outcomes.flatMap((o) => o.records).reduce((sum, r) => sum + r.costMicros, 0);
-    const reportUri = this.report(options.title, folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`, selection, merged.kept, merged.rejected, summary, outcomes);
+    const calls = [...outcomes.flatMap((o) => o.records), ...(judgeStopped?.records ?? [])];
+    const costMicros = calls.reduce((sum, r) => sum + r.costMicros, 0);
+    const reportUri = this.report(options.title, folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`, selection, merged.kept, merged.rejected, summary, outcomes, calls);
     return { findings: merged.kept, rejected: merged.rejected, summary, taskId, costMicros, reportUri };
   }
 
@@ -229,11 +243,10 @@ export class ReviewService implements vscode.Disposable {
     return vscode.Uri.joinPath(root, file);
   }
 
-  private report(title: string, where: string, selection: EditorSelection, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, outcomes: readonly RequestOutcome<unknown>[]): vscode.Uri {
+  private report(title: string, where: string, selection: EditorSelection, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, outcomes: readonly RequestOutcome<unknown>[], calls: readonly CallRecord[]): vscode.Uri {
     const markdown = reviewReport({
-      title, where, summary, kept, rejected,
+      title, where, summary, kept, rejected, calls,
       routes: outcomes.map((o) => ({ model: o.plan.model, tier: TIER_LABELS[o.plan.tier], reasons: o.plan.reasons })),
-      calls: outcomes.flatMap((o) => o.records),
     });
     const uri = this.c.results.create('ladder-result', `${title} report.md`, markdown);
     // Rendered Markdown reads better than its source; the source is the fallback. The preview

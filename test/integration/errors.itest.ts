@@ -54,6 +54,24 @@ describe('errors a user will meet', function () {
     assert.deepEqual(calls.map((c) => [c.outcome, c.costMicros]), [['failed', 0]]);
   });
 
+  it('a review whose judgment pass fails keeps the first pass: findings marked not judged, every billed call in its cost', async () => {
+    await openAndSelect('src/orders.ts', 9, 23);
+    api().script.fault({ type: 'status', status: 401, errorType: 'authentication_error', message: 'invalid x-api-key' }, { match: { model: 'claude-opus-4-8' } });
+    const result = await vscode.commands.executeCommand<{ findings: { message: string }[]; summary: string; taskId: string; costMicros: number; reportUri: vscode.Uri }>('ladder.reviewSelection');
+    assert.ok(result, 'the review still reports');
+    assert.deepEqual(api().log.filter((e) => e.path === '/v1/messages').map((e) => [e.model, e.status]), [['claude-haiku-4-5', 200], ['claude-opus-4-8', 401]]);
+    assert.equal(capture.messages.length, 1, 'the failure is said once');
+    assert.match(result.summary, /^Judgment did not run \(.*API key was rejected \(401\).*\)\. The \d+ finding\(s\) sent to it are the first pass's, not confirmed\.$/);
+    assert.ok(result.findings.length >= 2, 'the SQL and innerHTML findings are kept');
+    const diagnostics = vscode.languages.getDiagnostics(vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src', 'orders.ts')).filter((d) => d.source?.startsWith('Ladder'));
+    assert.ok(diagnostics.some((d) => /found by claude-haiku-4-5, not judged/.test(d.message)), diagnostics.map((d) => d.message).join(' | '));
+    const calls = (await callsSince(started)).filter((c) => c.taskId === result.taskId);
+    assert.deepEqual(calls.map((c) => [c.model, c.outcome]), [['claude-haiku-4-5', 'escalated'], ['claude-opus-4-8', 'failed']]);
+    assert.equal(result.costMicros, calls.reduce((n, c) => n + c.costMicros, 0), 'the review\'s cost is the ledger\'s for the task');
+    const report = (await vscode.workspace.openTextDocument(result.reportUri)).getText();
+    assert.match(report, /Task cost: \$[\d.]+\*\* over 2 call\(s\)/);
+  });
+
   it('529 after the SDK retry: falls back visibly to another model and records every attempt', async () => {
     // maxRetries is 1 in the suite: both attempts on the first model are overloaded.
     api().script.fault(faults.overloaded({ retryAfterMs: 1 }), { times: 2 });

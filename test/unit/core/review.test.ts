@@ -66,6 +66,7 @@ describe('review with escalation', () => {
     assert.equal(merged.kept.length, 1);
     assert.equal(merged.kept[0]?.confirmedBy, undefined);
     assert.equal(merged.kept[0]?.escalated, 'security-related');
+    assert.equal(provenance(merged.kept[0]!), 'found by sonnet, not judged', 'and say so: judgment was meant to read them');
   });
 
   test('long material is cut into whole-line chunks with their line numbers', () => {
