@@ -25,14 +25,11 @@
   let sortDescending = true;
   let current;
 
-  /**
-   * Integer micro-dollars to "$1,234.56" (cents) or "$0.0042" below a cent, no float sums;
-   * `fixed` forces the decimals, for amounts read side by side (core's formatUsdAlike).
-   */
-  function usd(micros, fixed) {
+  /** Integer micro-dollars to "$1,234.56" (cents) or "$0.0042" below a cent, no float sums. */
+  function usd(micros) {
     const negative = micros < 0;
     const abs = Math.abs(Math.trunc(micros));
-    const decimals = fixed || (abs === 0 || abs >= 10000 ? 2 : 4);
+    const decimals = abs === 0 || abs >= 10000 ? 2 : 4;
     const step = Math.pow(10, 6 - decimals);
     const rounded = Math.floor((abs + step / 2) / step);
     const scale = Math.pow(10, decimals);
@@ -63,12 +60,14 @@
   function renderTotals(totals) {
     const section = el('section', 'totals');
     section.setAttribute('aria-label', 'Totals');
+    // Worded by the extension (core's opusComparison), as the status-bar tooltip words it.
+    // A report restored from an older state has no wording: plain figures then.
     const saved = totals.opusMicros - totals.micros;
-    const alike = [Math.abs(saved), totals.opusMicros].some((m) => m !== 0 && m < 10000) ? 4 : undefined;
+    const vs = totals.vsOpus || { direction: saved >= 0 ? 'saved' : 'more', difference: usd(Math.abs(saved)), allOpus: usd(totals.opusMicros) };
     const items = [
       [totals.label, usd(totals.micros), totals.calls + (totals.calls === 1 ? ' call' : ' calls')],
       ['Cache savings', usd(totals.cacheSavingsMicros), 'cache reads vs uncached input'],
-      [saved >= 0 ? 'Saved vs all-Opus' : 'Extra vs all-Opus', usd(Math.abs(saved), alike), 'all-Opus (' + totals.opusModel + '): ' + usd(totals.opusMicros, alike)],
+      [vs.direction === 'saved' ? 'Saved vs all-Opus' : 'Extra vs all-Opus', vs.difference + (vs.percent ? ' (' + vs.percent + ')' : ''), 'all-Opus (' + totals.opusModel + '): ' + vs.allOpus],
       ['Escalations \u00b7 fallbacks', totals.escalations + ' \u00b7 ' + totals.fallbacks, 'all loaded: ' + usd(totals.allTimeMicros)],
     ];
     for (const [label, value, note] of items) {

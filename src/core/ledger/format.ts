@@ -33,12 +33,32 @@ export function formatUsd(micros: number): string {
 }
 
 /**
- * Amounts read side by side, to the same decimals: four when any of them is below a cent, so
- * "$0.0088 saved (all-Opus: $0.0146)" rather than "$0.0088 saved (all-Opus: $0.01)".
+ * Amounts read side by side, to the same decimals: four when any of them is below ten cents,
+ * so "$0.0168 saved (all-Opus: $0.0210)" rather than "$0.02 saved (all-Opus: $0.02)", where
+ * two decimals leave one significant digit and the pair reads as everything saved.
  */
 export function formatUsdAlike(micros: readonly number[]): string[] {
-  const belowCent = micros.some((m) => m !== 0 && Math.abs(m) < 10_000);
-  return micros.map((m) => (belowCent && Math.abs(m) >= 50 ? formatUsdFixed(m, 4) : formatUsd(m)));
+  const small = micros.some((m) => m !== 0 && Math.abs(m) < 100_000);
+  return micros.map((m) => (small && Math.abs(m) >= 50 ? formatUsdFixed(m, 4) : formatUsd(m)));
+}
+
+/** What the same calls would have cost on the Opus tier, against what they cost. */
+export interface OpusComparison {
+  /** `saved` when the calls cost less than all-Opus would have. */
+  direction: 'saved' | 'more';
+  /** The difference and the all-Opus figure, to the same decimals. */
+  difference: string;
+  allOpus: string;
+  /** The difference as a whole percentage of all-Opus ("80%"); undefined when all-Opus is 0. */
+  percent?: string;
+}
+
+export function opusComparison(micros: number, opusMicros: number): OpusComparison {
+  const saved = opusMicros - micros;
+  const [difference = '', allOpus = ''] = formatUsdAlike([Math.abs(saved), opusMicros]);
+  const comparison: OpusComparison = { direction: saved >= 0 ? 'saved' : 'more', difference, allOpus };
+  if (opusMicros > 0) comparison.percent = `${Math.round((Math.abs(saved) * 100) / opusMicros)}%`;
+  return comparison;
 }
 
 /** Every micro-dollar: "$0.001234". Exports and the tooltip's exact total use it. */

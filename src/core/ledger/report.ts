@@ -1,5 +1,6 @@
 import type { Tier } from '../tiers';
-import { formatUsdFixed } from './format';
+import { formatUsdFixed, opusComparison } from './format';
+import type { OpusComparison } from './format';
 import type { LedgerSummary, RouteStats, TaskRow, TierDayPoint } from './summary';
 
 /**
@@ -22,6 +23,8 @@ export interface CostReportMessage {
     calls: number;
     cacheSavingsMicros: number;
     opusMicros: number;
+    /** The all-Opus comparison as the tooltip words it, so the report shows the same figures. */
+    vsOpus: OpusComparison;
     /** The model "all-Opus" was priced on. */
     opusModel: string;
     escalations: number;
@@ -100,6 +103,7 @@ export function costReportMessage(summary: LedgerSummary, options: ReportOptions
       calls: aggregate.calls,
       cacheSavingsMicros: aggregate.cacheSavingsMicros,
       opusMicros: aggregate.opusMicros,
+      vsOpus: opusComparison(aggregate.micros, aggregate.opusMicros),
       opusModel: options.opusModel,
       escalations: aggregate.escalations,
       fallbacks: aggregate.fallbacks,

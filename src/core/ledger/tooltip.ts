@@ -1,7 +1,7 @@
 import { TIERS, TIER_LABELS } from '../tiers';
 import type { Aggregate } from './summary';
 import type { BudgetStatus } from './budget';
-import { formatTokens, formatUsd, formatUsdAlike, formatUsdExact } from './format';
+import { formatTokens, formatUsd, formatUsdExact, opusComparison } from './format';
 
 /** What the status-bar tooltip shows. */
 export interface TooltipInput {
@@ -39,10 +39,9 @@ export function costTooltip(input: TooltipInput): string {
   if (a.calls === 0) lines.push('| — | 0 | 0 / 0 | $0.00 |');
   lines.push('');
   lines.push(`Cache savings: **${formatUsd(a.cacheSavingsMicros)}** (cache reads against uncached input)  `);
-  const saved = a.opusMicros - a.micros;
+  const vs = opusComparison(a.micros, a.opusMicros);
   const opus = escapeMarkdown(input.opusModel);
-  const [difference, allOpus] = formatUsdAlike([Math.abs(saved), a.opusMicros]);
-  lines.push(`vs all-Opus (${opus}): **${difference} ${saved >= 0 ? 'saved' : 'more'}** (all-Opus: ${allOpus})  `);
+  lines.push(`vs all-Opus (${opus}): **${vs.difference} ${vs.direction}${vs.percent ? `, ${vs.percent}` : ''}** (all-Opus: ${vs.allOpus})  `);
   lines.push(`Escalations: ${a.escalations} · Fallbacks: ${a.fallbacks}${a.failures > 0 ? ` · Failed: ${a.failures}` : ''}${a.cancellations > 0 ? ` · Cancelled: ${a.cancellations}` : ''}  `);
   const limits = input.budget?.limits ?? [];
   if (limits.length === 0) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { costTooltip } from '../../../src/core/ledger/tooltip';
 import { LedgerSummary } from '../../../src/core/ledger/summary';
 import { budgetStatus } from '../../../src/core/ledger/budget';
-import { formatUsd, formatUsdAlike, formatUsdExact } from '../../../src/core/ledger/format';
+import { formatUsd, formatUsdAlike, formatUsdExact, opusComparison } from '../../../src/core/ledger/format';
 import { callRecord } from '../../support/fixtures/usage/records';
 
 function summary(): LedgerSummary {
@@ -24,17 +24,23 @@ describe('status-bar tooltip', () => {
     assert.match(text, /\| O · judgment \| 1 \|/);
     assert.doesNotMatch(text, /S · execute/, 'tiers without calls are left out');
     assert.match(text, new RegExp(`Cache savings: \\*\\*\\${formatUsd(a.cacheSavingsMicros)}\\*\\*`));
-    assert.match(text, new RegExp(`vs all-Opus \\(claude\\\\-opus\\\\-4\\\\-8\\): \\*\\*\\${formatUsd(a.opusMicros - a.micros)} saved\\*\\*`));
+    const vs = opusComparison(a.micros, a.opusMicros);
+    assert.ok(text.includes(`vs all-Opus (claude\\-opus\\-4\\-8): **${vs.difference} saved, ${vs.percent}** (all-Opus: ${vs.allOpus})`), text);
     assert.match(text, /Escalations: 1 · Fallbacks: 1/);
     assert.match(text, new RegExp(`Budget: \\${formatUsd(1_000_000 - a.micros)} left of \\$1\\.00 \\(session\\)`));
   });
 
-  test('the all-Opus comparison shows both figures to the same decimals', () => {
+  test('the all-Opus comparison shows both figures to the same decimals, and the share saved', () => {
     const aggregate = { ...summary().session, micros: 5_832, opusMicros: 14_632 };
     const text = costTooltip({ scope: 'session', aggregate, opusModel: 'claude-opus-4-8' });
-    assert.match(text, /\*\*\$0\.0088 saved\*\* \(all-Opus: \$0\.0146\)/, 'not "$0.0088 saved (all-Opus: $0.01)", which reads as 88% saved');
-    assert.deepEqual(formatUsdAlike([1_500_000, 250_000]), ['$1.50', '$0.25'], 'cents when both are');
-    assert.deepEqual(formatUsdAlike([0, 12_345]), ['$0.00', '$0.01'], 'zero is not below a cent');
+    assert.match(text, /\*\*\$0\.0088 saved, 60%\*\* \(all-Opus: \$0\.0146\)/, 'not "$0.0088 saved (all-Opus: $0.01)", which reads as 88% saved');
+    // Seen in a session: $0.0042 spent, $0.0210 on all-Opus read "$0.02 saved (all-Opus: $0.02)".
+    assert.deepEqual(opusComparison(4_228, 21_000), { direction: 'saved', difference: '$0.0168', allOpus: '$0.0210', percent: '80%' });
+    assert.deepEqual(opusComparison(30_000, 20_000), { direction: 'more', difference: '$0.0100', allOpus: '$0.0200', percent: '50%' });
+    assert.deepEqual(opusComparison(0, 0), { direction: 'saved', difference: '$0.00', allOpus: '$0.00' }, 'no share of nothing');
+    assert.deepEqual(formatUsdAlike([1_500_000, 250_000]), ['$1.50', '$0.25'], 'cents when both are ten cents or more');
+    assert.deepEqual(formatUsdAlike([168_000, 210_000]), ['$0.17', '$0.21']);
+    assert.deepEqual(formatUsdAlike([0, 12_345]), ['$0.00', '$0.0123'], 'zero does not count, a cent and a bit does');
     assert.deepEqual(formatUsdAlike([40, 12_345]), ['<$0.0001', '$0.0123']);
   });
 
