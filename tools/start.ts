@@ -49,7 +49,7 @@ Ladder is running in code-server (VS Code 1.139), offline:
   First run "Ladder: Set API Key" and enter any value (e.g. sk-ant-offline-demo):
   the stand-in accepts any key, and Ladder keeps it in VS Code's secret storage.
   Then open src/orders.ts, select a function and try "Ladder: Preview Route",
-  right-click → "Ladder: Review with Escalation", and watch the cost meter.
+  right-click → "Review with Escalation", and watch the cost meter.
 
 Press Ctrl-C to stop.`);
 }
