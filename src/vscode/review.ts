@@ -132,8 +132,11 @@ export class ReviewService implements vscode.Disposable {
       ? (options.architecture ? [folder.digest] : digestChunks(folder.files)).map((d) => ({ text: d.text, startLine: 1, endLine: d.lines, parts: d.parts }))
       : chunkLines(selection.text, selection.startLine);
     const locations = folder ? ` ${DIGEST_LOCATIONS}` : '';
+    // A part that cannot run (budget, failure, cancel) ends the pass; the parts before it are
+    // paid for, so their findings are kept and the review says what was not read.
+    let partStopped: { part: number; err: RequestStopped } | undefined;
     for (const [i, chunk] of chunks.entries()) {
-      const outcome = await this.c.runner.run({
+      const running = this.c.runner.run({
         command: options.command,
         title: chunks.length > 1 ? `${options.title} (part ${i + 1}/${chunks.length})` : options.title,
         task,
@@ -150,6 +153,12 @@ export class ReviewService implements vscode.Disposable {
         // A pass whose findings go to judgment is an escalation in the ledger and the report.
         ...(options.architecture ? {} : { settledOutcome: (found: Finding[]) => (judgmentReason(triage(found).escalate, options.security === true, codeRisks) ? 'escalated' as const : 'ok' as const) }),
       });
+      const outcome = i === 0 ? await running : await running.catch((err: unknown) => {
+        if (!(err instanceof RequestStopped)) throw err;
+        partStopped = { part: i + 1, err };
+        return undefined;
+      });
+      if (!outcome) break;
       outcomes.push(outcome);
       // A digest's findings go back to the files they are about.
       const parts = chunk.parts;
@@ -161,7 +170,7 @@ export class ReviewService implements vscode.Disposable {
     const { escalate, keep } = options.architecture ? { escalate: [], keep: findings } : triage(findings);
     let judge: { tier: Tier; model: string; answer: JudgeAnswer } | undefined;
     let judgeStopped: RequestStopped | undefined;
-    const whyJudge = options.architecture ? undefined : judgmentReason(escalate, options.security === true, codeRisks);
+    const whyJudge = options.architecture || partStopped ? undefined : judgmentReason(escalate, options.security === true, codeRisks);
     if (whyJudge) {
       const listed = escalate.map(({ finding, reason }, index) => ({ index, reason, ...finding }));
       const unflagged = escalate.length === 0 && codeRisks.length > 0
@@ -196,12 +205,14 @@ export class ReviewService implements vscode.Disposable {
     }
 
     const merged = mergeVerdicts({ tier: firstTierUsed, model: firstModel }, keep, escalate, judge);
-    const summary = judge?.answer.summary ?? (judgeStopped ? `Judgment did not run (${judgeStopped.message.replace(/^Ladder: /, '')}). ${escalate.length > 0 ? `The ${escalate.length} finding(s) sent to it are the first pass's, not confirmed.` : 'The findings are the first pass\'s.'}`
+    const unread = partStopped && (partStopped.part === chunks.length ? `Part ${chunks.length} of ${chunks.length} was` : `Parts ${partStopped.part}-${chunks.length} of ${chunks.length} were`);
+    const summary = judge?.answer.summary ?? (partStopped ? `${unread} not reviewed (${partStopped.err.message.replace(/^Ladder: /, '')}), and judgment did not run. ${findings.length} finding(s) from the parts before, not judged.`
+      : judgeStopped ? `Judgment did not run (${judgeStopped.message.replace(/^Ladder: /, '')}). ${escalate.length > 0 ? `The ${escalate.length} finding(s) sent to it are the first pass's, not confirmed.` : 'The findings are the first pass\'s.'}`
       : findings.length === 0 ? 'No findings.'
       : options.architecture ? `${findings.length} finding(s) in ${new Set(findings.map((f) => f.file)).size} file(s).`
       : `${findings.length} finding(s); none needed judgment.`);
     this.publish(selection, merged.kept, folder?.files.map((f) => f.path) ?? []);
-    const calls = [...outcomes.flatMap((o) => o.records), ...(judgeStopped?.records ?? [])];
+    const calls = [...outcomes.flatMap((o) => o.records), ...(partStopped?.err.records ?? []), ...(judgeStopped?.records ?? [])];
     const costMicros = calls.reduce((sum, r) => sum + r.costMicros, 0);
     const reportUri = this.report(options.title, folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`, selection, merged.kept, merged.rejected, summary, outcomes, calls);
     return { findings: merged.kept, rejected: merged.rejected, summary, taskId, costMicros, reportUri };

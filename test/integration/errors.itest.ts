@@ -72,6 +72,19 @@ describe('errors a user will meet', function () {
     assert.match(report, /Task cost: \$[\d.]+\*\* over 2 call\(s\)/);
   });
 
+  it('a long review that stops in its second part keeps the first part and says what was not read', async () => {
+    const text = Array.from({ length: 900 }, (_, i) => `export const v${i + 1} = ${i + 1};`).join('\n');
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: text, language: 'typescript' }));
+    editor.selection = new vscode.Selection(0, 0, 899, 0);
+    api().script.fault({ type: 'status', status: 401, errorType: 'authentication_error', message: 'invalid x-api-key' }, { match: { lastUser: /export const v401 = 401;/ } });
+    const result = await vscode.commands.executeCommand<{ summary: string; taskId: string; costMicros: number }>('ladder.reviewSelection');
+    assert.ok(result, 'the review still reports');
+    assert.match(result.summary, /^Parts 2-3 of 3 were not reviewed \(.*\(401\).*\), and judgment did not run\. \d+ finding\(s\) from the parts before, not judged\.$/);
+    const calls = (await callsSince(started)).filter((c) => c.taskId === result.taskId);
+    assert.deepEqual(calls.map((c) => c.outcome), ['ok', 'failed'], 'part 1, then the failed part 2; nothing after');
+    assert.equal(result.costMicros, calls.reduce((n, c) => n + c.costMicros, 0));
+  });
+
   it('529 after the SDK retry: falls back visibly to another model and records every attempt', async () => {
     // maxRetries is 1 in the suite: both attempts on the first model are overloaded.
     api().script.fault(faults.overloaded({ retryAfterMs: 1 }), { times: 2 });
