@@ -34,6 +34,17 @@ describe('every command on its happy path', function () {
     assert.equal(api().log.filter((e) => e.path === '/v1/messages')[0]?.model, 'claude-haiku-4-5', 'naming is labour');
   });
 
+  it('Rename Symbol asks the language first: where nothing can rename, nothing is sent', async () => {
+    const doc = await vscode.workspace.openTextDocument({ content: 'total = price * qty\n', language: 'plaintext' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 2, 0, 2);
+    const { result, messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.renameSymbol'));
+    assert.equal(result, undefined);
+    assert.equal(messages.length, 1);
+    assert.deepEqual(messages, ["Ladder: `total` cannot be renamed here (no rename provider for this language), so nothing was sent."]);
+    assert.deepEqual(api().log, [], 'no call, no token count');
+  });
+
   it('Generate Docs proposes doc comments in a diff; Accept applies them', async () => {
     const editor = await openAndSelect('src/orders.ts', 15, 19);
     const pending = vscode.commands.executeCommand<string>('ladder.generateDocs');

@@ -23,6 +23,12 @@ export const renameSymbolCommand: Command = {
       return undefined;
     }
     const symbol = document.getText(wordRange);
+    // Names are only worth paying for when something can apply one: ask the language first.
+    const cannot = await cannotRename(document.uri, wordRange.start, symbol);
+    if (cannot) {
+      void vscode.window.showInformationMessage(`Ladder: \`${symbol}\` cannot be renamed here (${cannot}), so nothing was sent.`);
+      return undefined;
+    }
     const line = wordRange.start.line;
     const from = Math.max(0, line - 15);
     const to = Math.min(document.lineCount - 1, line + 15);
@@ -61,3 +67,17 @@ export const renameSymbolCommand: Command = {
     return applied ? picked.name : undefined;
   },
 };
+
+/**
+ * Why the language cannot rename at `position`, or undefined when it can. `vscode.prepareRename`
+ * answers with the word even where no provider exists, so a dry run computes a rename's edit
+ * (applying nothing), as the rename itself will.
+ */
+async function cannotRename(uri: vscode.Uri, position: vscode.Position, symbol: string): Promise<string | undefined> {
+  try {
+    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit | undefined>('vscode.executeDocumentRenameProvider', uri, position, `${symbol}Renamed`);
+    return edit && edit.size > 0 ? undefined : 'no rename provider for this language';
+  } catch (err) {
+    return err instanceof Error && err.message ? err.message.replace(/\.$/, '') : 'the language refused';
+  }
+}
