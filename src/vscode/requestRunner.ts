@@ -233,6 +233,7 @@ export class RequestRunner {
       estimate = await this.estimate(spec, { countTokens: true, ...(override ? { override } : {}) });
     } catch (err) {
       if (err instanceof SecretLikeContentError) {
+        this.c.log.warn(`${spec.title}: not sent: ${err.message}`);
         void vscode.window.showErrorMessage(`Ladder: ${err.message}`);
         throw new RequestStopped('secret-like content');
       }
@@ -244,15 +245,21 @@ export class RequestRunner {
       if (checked) estimate = await this.estimate(spec, { countTokens: true, classification: checked });
     }
     const { plan, prompt, promptTokens, tokenSource, build } = estimate;
+    // What the user is told when nothing is sent goes to the log too, under the task's id.
+    const notSent = (text: string) => this.c.log.warn(`[${taskId.slice(0, 8)}] ${spec.title}: not sent: ${text}`);
     if (plan.blocked) {
-      void vscode.window.showWarningMessage(`Ladder: ${plan.notice ?? 'the routing policy blocked this request.'}`, 'Show Cost Report').then((choice) => {
+      const notice = plan.notice ?? 'the routing policy blocked this request.';
+      notSent(notice);
+      void vscode.window.showWarningMessage(`Ladder: ${notice}`, 'Show Cost Report').then((choice) => {
         if (choice) void vscode.commands.executeCommand(CommandIds.showCostReport);
       });
-      throw new RequestStopped(plan.notice ?? 'the routing policy blocked this request');
+      throw new RequestStopped(notice);
     }
     const window = findModel(plan.model)?.contextWindow;
     if (window !== undefined && promptTokens + spec.maxTokens > window) {
-      void vscode.window.showErrorMessage(`Ladder: this request is about ${promptTokens.toLocaleString('en-US')} tokens (${tokenSource}), more than ${plan.model}'s ${window.toLocaleString('en-US')}-token context. Select less and try again.`);
+      const text = `this request is about ${promptTokens.toLocaleString('en-US')} tokens (${tokenSource}), more than ${plan.model}'s ${window.toLocaleString('en-US')}-token context. Select less and try again.`;
+      notSent(text);
+      void vscode.window.showErrorMessage(`Ladder: ${text}`);
       throw new RequestStopped('too large');
     }
     if (plan.notice) void vscode.window.showInformationMessage(`Ladder: ${plan.notice}`);

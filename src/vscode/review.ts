@@ -70,6 +70,12 @@ async function digestSelection(text: string, path: string): Promise<EditorSelect
   return { document, range: new vscode.Range(0, 0, lastLine, document.lineAt(lastLine).text.length), text, path, startLine: 1, endLine: lastLine + 1, languageId: 'plaintext' };
 }
 
+/** What the user was told when a pass stopped, as one sentence of the summary. */
+function sentence(told: string): string {
+  const text = told.replace(/^Ladder: /, '').trim();
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 /**
  * A folder (or the workspace, for no folder) as review material: the files the context index
  * includes (never secret, ignored, binary or huge ones), bounded in count and size. Tells the
@@ -206,8 +212,8 @@ export class ReviewService implements vscode.Disposable {
 
     const merged = mergeVerdicts({ tier: firstTierUsed, model: firstModel }, keep, escalate, judge);
     const unread = partStopped && (partStopped.part === chunks.length ? `Part ${chunks.length} of ${chunks.length} was` : `Parts ${partStopped.part}-${chunks.length} of ${chunks.length} were`);
-    const summary = judge?.answer.summary ?? (partStopped ? `${unread} not reviewed (${partStopped.err.message.replace(/^Ladder: /, '')}), and judgment did not run. ${findings.length} finding(s) from the parts before, not judged.`
-      : judgeStopped ? `Judgment did not run (${judgeStopped.message.replace(/^Ladder: /, '')}). ${escalate.length > 0 ? `The ${escalate.length} finding(s) sent to it are the first pass's, not confirmed.` : 'The findings are the first pass\'s.'}`
+    const summary = judge?.answer.summary ?? (partStopped ? `${unread} not reviewed, and judgment did not run. ${sentence(partStopped.err.message)} ${findings.length} finding(s) from the parts before, not judged.`
+      : judgeStopped ? `Judgment did not run. ${sentence(judgeStopped.message)} ${escalate.length > 0 ? `The ${escalate.length} finding(s) sent to it are the first pass's, not confirmed.` : 'The findings are the first pass\'s.'}`
       : findings.length === 0 ? 'No findings.'
       : options.architecture ? `${findings.length} finding(s) in ${new Set(findings.map((f) => f.file)).size} file(s).`
       : `${findings.length} finding(s); none needed judgment.`);
