@@ -73,7 +73,18 @@ async function digestSelection(text: string, path: string): Promise<EditorSelect
 /** What the user was told when a pass stopped, as one sentence of the summary. */
 function sentence(told: string): string {
   const text = told.replace(/^Ladder: /, '').trim();
-  return /[.!?]$/.test(text) ? text : `${text}.`;
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/** The request's outcome, or the RequestStopped it ended with; anything else still throws. */
+async function orStopped<T>(running: Promise<T>): Promise<T | RequestStopped> {
+  try {
+    return await running;
+  } catch (err) {
+    if (err instanceof RequestStopped) return err;
+    throw err;
+  }
 }
 
 /**
@@ -159,12 +170,11 @@ export class ReviewService implements vscode.Disposable {
         // A pass whose findings go to judgment is an escalation in the ledger and the report.
         ...(options.architecture ? {} : { settledOutcome: (found: Finding[]) => (judgmentReason(triage(found).escalate, options.security === true, codeRisks) ? 'escalated' as const : 'ok' as const) }),
       });
-      const outcome = i === 0 ? await running : await running.catch((err: unknown) => {
-        if (!(err instanceof RequestStopped)) throw err;
-        partStopped = { part: i + 1, err };
-        return undefined;
-      });
-      if (!outcome) break;
+      const outcome = i === 0 ? await running : await orStopped(running);
+      if (outcome instanceof RequestStopped) {
+        partStopped = { part: i + 1, err: outcome };
+        break;
+      }
       outcomes.push(outcome);
       // A digest's findings go back to the files they are about.
       const parts = chunk.parts;
@@ -198,12 +208,10 @@ export class ReviewService implements vscode.Disposable {
       });
       // The first pass is paid for: when judgment cannot run (budget, overload, cancel), its
       // findings still land, marked as not judged, and the report counts every billed call.
-      const outcome = await judging.catch((err: unknown) => {
-        if (!(err instanceof RequestStopped)) throw err;
-        judgeStopped = err;
-        return undefined;
-      });
-      if (outcome) {
+      const outcome = await orStopped(judging);
+      if (outcome instanceof RequestStopped) {
+        judgeStopped = outcome;
+      } else {
         outcomes.push(outcome);
         const answer = judged ? { ...outcome.value, added: outcome.value.added.map((f) => locateInDigest(f, judged.parts)) } : outcome.value;
         judge = { tier: outcome.plan.tier, model: outcome.plan.model, answer };
