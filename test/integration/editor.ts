@@ -98,7 +98,12 @@ export async function waitForDiff(command: Thenable<unknown>): Promise<void> {
   });
   await until('the proposal diff', () => {
     if (vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff)) return true;
-    if (settled) throw new Error(`the command finished without a diff: ${JSON.stringify(settled.value)}`);
+    if (settled) {
+      // Name what was selected, so a failure shows whether the test's lines held what it meant.
+      const editor = vscode.window.activeTextEditor;
+      const selected = editor ? `${editor.document.uri.path.split('/').pop()} ${JSON.stringify(editor.document.getText(editor.selection))}` : 'no active editor';
+      throw new Error(`the command finished without a diff: ${JSON.stringify(settled.value)}; selected: ${selected}`);
+    }
     return undefined;
   });
 }
