@@ -237,6 +237,10 @@ describe('every command on its happy path', function () {
     assert.notEqual(second?.plan.model, 'claude-opus-4-8', 'the override was one-off');
     const labelled = (await ledger()).filter((r): r is CallRecord => r.kind !== 'verdict' && r.taskId === first!.taskId);
     assert.ok(labelled.length > 0 && labelled.every((r) => r.override === 'O'));
+    // Above the access cap (judgment by default), choosing a tier says at once where the request will go.
+    const exception = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.chooseTier', 'F'));
+    assert.deepEqual(exception.messages, ["Ladder: exception is not available here: this workspace's access cap is judgment, so it goes to judgment (claude-opus-4-8)."]);
+    await vscode.commands.executeCommand('ladder.chooseTier', 'auto');
   });
 
   it('Pin File adds the file to the cached context; Unpin removes it', async () => {

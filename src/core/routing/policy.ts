@@ -149,12 +149,23 @@ export interface RoutePlan {
   triedModels: string[];
 }
 
+type CapSettings = Pick<RoutingConfig, 'accessCap' | 'allowExceptionTier'>;
+
 /** The highest tier usable: the access cap, lowered to judgment without the exception opt-in. */
-export function effectiveCap(config: RoutingConfig): Tier {
+export function effectiveCap(config: CapSettings): Tier {
   return config.accessCap === 'F' && !config.allowExceptionTier ? 'O' : config.accessCap;
 }
 
-function capNote(config: RoutingConfig): string {
+/**
+ * Why `tier` cannot be used in this workspace and where a request for it goes instead, or
+ * undefined when it can: for a picker that offers tiers, so the cap is seen before choosing.
+ */
+export function tierUnavailable(tier: Tier, config: CapSettings): string | undefined {
+  const cap = effectiveCap(config);
+  return compareTiers(tier, cap) > 0 ? `${capNote(config)}, so it goes to ${TIER_LABELS[cap]}` : undefined;
+}
+
+function capNote(config: CapSettings): string {
   return config.accessCap === 'F' && !config.allowExceptionTier
     ? 'the exception tier needs the explicit opt-in (routing.allowExceptionTier)'
     : `this workspace's access cap is ${TIER_LABELS[config.accessCap]}`;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { effectiveCap, tierUnavailable } from '../../core/routing/policy';
 import { TIERS, TIER_LABELS, isTier } from '../../core/tiers';
 import { CommandIds } from '../commandIds';
 import type { Command } from './command';
@@ -9,16 +10,23 @@ export const chooseTierCommand: Command = {
   run: async (c, tierArg) => {
     const ladder = c.config.settings;
     const models = { H: ladder['models.labour'], S: ladder['models.execute'], O: ladder['models.judgment'], F: ladder['models.exception'] };
+    const cap = { accessCap: ladder['routing.accessCap'], allowExceptionTier: ladder['routing.allowExceptionTier'] };
     const choice = isTier(tierArg) || tierArg === 'auto' ? tierArg : await vscode.window.showQuickPick(
       [
         { label: 'Automatic', description: 'let Ladder route the next request', tier: 'auto' as const },
-        ...TIERS.map((tier) => ({ label: `${tier} · ${TIER_LABELS[tier]}`, description: models[tier], tier })),
+        ...TIERS.map((tier) => {
+          const unavailable = tierUnavailable(tier, cap);
+          return { label: `${tier} · ${TIER_LABELS[tier]}`, description: models[tier], tier, ...(unavailable ? { detail: `Not in this workspace: ${unavailable}` } : {}) };
+        }),
       ],
       { title: 'Ladder: Choose Tier for Next Request', placeHolder: c.pendingOverride ? `Currently: ${TIER_LABELS[c.pendingOverride]}` : 'The next request only; the access cap still applies' },
     ).then((item) => item?.tier);
     if (choice === undefined) return undefined;
     c.setOverride(choice === 'auto' ? undefined : choice);
-    void vscode.window.showInformationMessage(choice === 'auto' ? 'Ladder: the next request is routed automatically.' : `Ladder: the next request goes to the ${TIER_LABELS[choice]} tier (${models[choice]}), within the access cap.`);
+    const unavailable = choice === 'auto' ? undefined : tierUnavailable(choice, cap);
+    void vscode.window.showInformationMessage(choice === 'auto' ? 'Ladder: the next request is routed automatically.'
+      : unavailable ? `Ladder: ${TIER_LABELS[choice]} is not available here: ${unavailable} (${models[effectiveCap(cap)]}).`
+      : `Ladder: the next request goes to the ${TIER_LABELS[choice]} tier (${models[choice]}).`);
     return choice;
   },
 };

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEFAULT_LADDER, MIN_VERDICTS_TO_RAISE, breakEvenRejection, effectiveCap, fallbackCandidates, planEscalation, planFallback, planRoute, routingConfigFromSettings,
+  DEFAULT_LADDER, MIN_VERDICTS_TO_RAISE, breakEvenRejection, effectiveCap, fallbackCandidates, planEscalation, planFallback, planRoute, routingConfigFromSettings, tierUnavailable,
 } from '../../../src/core/routing/policy';
 import type { RoutePlan } from '../../../src/core/routing/policy';
 import { parseSettings } from '../../../src/core/settings/schema';
@@ -54,6 +54,13 @@ describe('planRoute', () => {
     const optIn = planRoute(routeRequest('F'), routingConfig({ accessCap: 'F', allowExceptionTier: true }));
     assert.equal(optIn.model, DEFAULT_LADDER.F);
     assert.equal(optIn.notice, undefined);
+  });
+
+  test('a tier picker can say which tiers the cap rules out, and where they would go', () => {
+    assert.equal(tierUnavailable('F', { accessCap: 'F', allowExceptionTier: false }), 'the exception tier needs the explicit opt-in (routing.allowExceptionTier), so it goes to judgment');
+    assert.equal(tierUnavailable('O', { accessCap: 'S', allowExceptionTier: false }), "this workspace's access cap is execute, so it goes to execute");
+    assert.equal(tierUnavailable('S', { accessCap: 'S', allowExceptionTier: false }), undefined);
+    assert.equal(tierUnavailable('F', { accessCap: 'F', allowExceptionTier: true }), undefined);
   });
 
   test('budget exceeded with block: a blocked plan with a clear message and no cost', () => {
