@@ -180,31 +180,44 @@
       section.appendChild(el('p', 'empty', 'No calls yet.'));
       return section;
     }
-    const table = el('table');
-    const headRow = el('tr');
-    for (const c of ROUTE_COLUMNS) {
-      const th = el('th', c.numeric ? 'numeric' : '', c.label);
-      th.setAttribute('scope', 'col');
+    section.appendChild(dataTable(ROUTE_COLUMNS, routes, (th, c) => {
+      th.textContent = c.label;
       if (c.title) th.title = c.title;
+    }));
+    return section;
+  }
+
+  /**
+   * A table with one cell per column for each row, in its sideways scroller. `headCell(th, c)`
+   * fills a column's header; `rowTitle(row)`, when given, titles a row; a column's
+   * `cellTitle(row)` titles its cell.
+   */
+  function dataTable(columns, rows, headCell, rowTitle) {
+    const headRow = el('tr');
+    for (const c of columns) {
+      const th = el('th', c.numeric ? 'numeric' : '');
+      th.setAttribute('scope', 'col');
+      headCell(th, c);
       headRow.appendChild(th);
     }
     const head = el('thead');
     head.appendChild(headRow);
-    table.appendChild(head);
     const body = el('tbody');
-    for (const route of routes) {
+    for (const row of rows) {
       const tr = el('tr');
-      for (const c of ROUTE_COLUMNS) {
-        const td = el('td', c.numeric ? 'numeric' : '', c.render(route));
-        const title = c.cellTitle ? c.cellTitle(route) : '';
+      if (rowTitle) tr.title = rowTitle(row);
+      for (const c of columns) {
+        const td = el('td', c.numeric ? 'numeric' : '', c.render(row));
+        const title = c.cellTitle ? c.cellTitle(row) : '';
         if (title) td.title = title;
         tr.appendChild(td);
       }
       body.appendChild(tr);
     }
+    const table = el('table');
+    table.appendChild(head);
     table.appendChild(body);
-    section.appendChild(scroller(table));
-    return section;
+    return scroller(table);
   }
 
   /** A wide table scrolls sideways in a narrow editor group instead of hiding its last columns. */
@@ -239,12 +252,7 @@
       const order = x < y ? -1 : x > y ? 1 : 0;
       return sortDescending ? -order : order;
     });
-    const table = el('table');
-    const head = el('thead');
-    const headRow = el('tr');
-    for (const c of COLUMNS) {
-      const th = el('th', c.numeric ? 'numeric' : '');
-      th.setAttribute('scope', 'col');
+    section.appendChild(dataTable(COLUMNS, rows, (th, c) => {
       const button = el('button', 'sort', c.label);
       button.type = 'button';
       if (c.key === sortKey) th.setAttribute('aria-sort', sortDescending ? 'descending' : 'ascending');
@@ -254,19 +262,7 @@
         render();
       });
       th.appendChild(button);
-      headRow.appendChild(th);
-    }
-    head.appendChild(headRow);
-    table.appendChild(head);
-    const body = el('tbody');
-    for (const task of rows) {
-      const tr = el('tr');
-      tr.title = task.taskId + ' \u00b7 ' + task.models.join(', ');
-      for (const c of COLUMNS) tr.appendChild(el('td', c.numeric ? 'numeric' : '', c.render(task)));
-      body.appendChild(tr);
-    }
-    table.appendChild(body);
-    section.appendChild(scroller(table));
+    }, (task) => task.taskId + ' \u00b7 ' + task.models.join(', ')));
     return section;
   }
 
