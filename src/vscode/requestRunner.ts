@@ -228,25 +228,25 @@ export class RequestRunner {
     }
 
     const override = spec.tier ? undefined : this.c.takeOverride();
+    const taskId = spec.taskId ?? randomUUID();
+    // What the user is told when nothing is sent goes to the log too, under the task's id.
+    const notSent = (text: string) => this.c.log.warn(`[${taskId.slice(0, 8)}] ${spec.title}: not sent: ${text}`);
     let estimate: RouteEstimate;
     try {
       estimate = await this.estimate(spec, { countTokens: true, ...(override ? { override } : {}) });
     } catch (err) {
       if (err instanceof SecretLikeContentError) {
-        this.c.log.warn(`${spec.title}: not sent: ${err.message}`);
+        notSent(err.message);
         void vscode.window.showErrorMessage(`Ladder: ${err.message}`);
         throw new RequestStopped('secret-like content');
       }
       throw err;
     }
-    const taskId = spec.taskId ?? randomUUID();
     if (!spec.tier && !override && vscode.workspace.isTrusted) {
       const checked = await this.checkDifficulty(spec, estimate, taskId);
       if (checked) estimate = await this.estimate(spec, { countTokens: true, classification: checked });
     }
     const { plan, prompt, promptTokens, tokenSource, build } = estimate;
-    // What the user is told when nothing is sent goes to the log too, under the task's id.
-    const notSent = (text: string) => this.c.log.warn(`[${taskId.slice(0, 8)}] ${spec.title}: not sent: ${text}`);
     if (plan.blocked) {
       const notice = plan.notice ?? 'the routing policy blocked this request.';
       notSent(notice);
