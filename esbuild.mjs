@@ -29,7 +29,7 @@ if (tests) {
     ...common,
     minify: false,
     sourcemap: true,
-    entryPoints: { 'integration/index': 'test/integration/index.ts', 'integration/failing/index': 'test/integration/failing/index.ts', 'integration/untrusted/index': 'test/integration/untrusted/index.ts', 'bench/extension': 'test/integration/bench/extension.ts' },
+    entryPoints: { 'integration/index': 'test/integration/index.ts', 'integration/failing/index': 'test/integration/failing/index.ts', 'integration/untrusted/index': 'test/integration/untrusted/index.ts', 'integration/multiRoot/index': 'test/integration/multiRoot/index.ts', 'bench/extension': 'test/integration/bench/extension.ts' },
     outdir: 'out/test',
     // mocha loads its reporters with dynamic requires; keep it out of the bundle.
     external: ['vscode', 'mocha'],

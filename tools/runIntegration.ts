@@ -14,26 +14,31 @@ function build(): void {
   if (result.status !== 0) throw new Error('build of the extension and the integration suite failed');
 }
 
-/** The suites that must pass: the main one, and the same extension in an untrusted folder. */
-const SUITES = [
-  { name: 'integration suite', entry: 'index.js', runDir: 'suite', workspaceTrust: false },
-  { name: 'untrusted-workspace suite', entry: 'untrusted/index.js', runDir: 'untrusted', workspaceTrust: true },
+const fixtures = join(root, 'test', 'support', 'fixtures');
+
+/**
+ * The suites that must pass: the main one, the same extension in an untrusted folder, and
+ * a multi-root workspace (two folders, opened from a .code-workspace file).
+ */
+const SUITES: { name: string; entry: string; runDir: string; workspace: string; workspaceFile?: string; workspaceTrust?: boolean }[] = [
+  { name: 'integration suite', entry: 'index.js', runDir: 'suite', workspace: join(fixtures, 'demo') },
+  { name: 'untrusted-workspace suite', entry: 'untrusted/index.js', runDir: 'untrusted', workspace: join(fixtures, 'demo'), workspaceTrust: true },
+  { name: 'multi-root suite', entry: 'multiRoot/index.js', runDir: 'multiRoot', workspace: join(fixtures, 'multiroot'), workspaceFile: 'ladder.code-workspace' },
 ];
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   build();
-  const workspace = join(root, 'test', 'support', 'fixtures', 'demo');
   const grepIndex = args.indexOf('--grep');
   const env: Record<string, string> = {};
   if (grepIndex >= 0 && args[grepIndex + 1]) env.LADDER_TEST_GREP = args[grepIndex + 1] as string;
-  const run = (entry: string, runDir: string, extra: { workspaceTrust?: boolean; onLog?: (line: string) => void; env?: Record<string, string> } = {}) =>
-    runSuiteInCodeServer({ extensionPath: root, testsPath: join(root, 'out', 'test', 'integration', entry), workspace, runDir: join(runRoot, runDir), env, ...extra });
+  const run = (entry: string, runDir: string, extra: { workspace?: string; workspaceFile?: string; workspaceTrust?: boolean; onLog?: (line: string) => void; env?: Record<string, string> } = {}) =>
+    runSuiteInCodeServer({ extensionPath: root, testsPath: join(root, 'out', 'test', 'integration', entry), workspace: join(fixtures, 'demo'), runDir: join(runRoot, runDir), env, ...extra });
 
   if (!args.includes('--only-failing-proof')) {
     for (const suite of SUITES) {
       const started = Date.now();
-      const code = await run(suite.entry, suite.runDir, { workspaceTrust: suite.workspaceTrust });
+      const code = await run(suite.entry, suite.runDir, { workspace: suite.workspace, workspaceFile: suite.workspaceFile, workspaceTrust: suite.workspaceTrust });
       console.log(`${suite.name} exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
       if (code !== 0) return code;
     }

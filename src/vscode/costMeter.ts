@@ -44,7 +44,8 @@ export class CostMeter implements vscode.Disposable {
 
   constructor(context: vscode.ExtensionContext, private readonly config: Config, private readonly log: Log, private readonly pricing: Pricing) {
     this.store = new LedgerStore(path.join(context.globalStorageUri.fsPath, 'ledger'));
-    this.workspaceTag = workspaceTagOf(vscode.workspace.workspaceFolders?.[0]?.uri.toString() ?? 'no-folder');
+    // A multi-root workspace is its .code-workspace file, as VS Code keys its state; one folder is the folder.
+    this.workspaceTag = workspaceTagOf((vscode.workspace.workspaceFile ?? vscode.workspace.workspaceFolders?.[0]?.uri)?.toString() ?? 'no-folder');
     this.summary = this.newSummary();
     this.budget = new Budget(this.limits(), () => ({
       sessionMicros: this.summary.session.micros,

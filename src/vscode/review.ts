@@ -93,14 +93,13 @@ async function orStopped<T>(running: Promise<T>): Promise<T | RequestStopped> {
  * user and returns undefined when there is nothing to review.
  */
 export async function folderMaterial(c: Container, folderUri: vscode.Uri | undefined): Promise<{ selection: EditorSelection; folder: FolderMaterial } | undefined> {
-  const root = vscode.workspace.workspaceFolders?.[0];
-  if (!root) {
+  if (!c.workspace.hasFolder) {
     void vscode.window.showInformationMessage('Ladder: open a folder to review it.');
     return undefined;
   }
-  const rel = folderUri && folderUri.toString() !== root.uri.toString() ? c.workspace.relativePath(folderUri) : '';
+  const rel = folderUri ? c.workspace.folderPath(folderUri) : '';
   if (rel === undefined) {
-    void vscode.window.showInformationMessage(`Ladder: ${folderUri?.fsPath} is outside ${root.name}, the folder Ladder reads; open it as the workspace folder to review it.`);
+    void vscode.window.showInformationMessage(`Ladder: ${folderUri?.fsPath} is outside the workspace's folders (${c.workspace.folderNames}); add it to the workspace to review it.`);
     return undefined;
   }
   const files = await c.workspace.digest(rel, FOLDER_LIMITS);
@@ -263,9 +262,8 @@ export class ReviewService implements vscode.Disposable {
   }
 
   private uriOf(file: string, selection: EditorSelection): vscode.Uri {
-    const root = vscode.workspace.workspaceFolders?.[0]?.uri;
-    if (!root || file === selection.path || selection.document.uri.path.endsWith(`/${file}`)) return selection.document.uri;
-    return vscode.Uri.joinPath(root, file);
+    if (file === selection.path || selection.document.uri.path.endsWith(`/${file}`)) return selection.document.uri;
+    return this.c.workspace.uriOf(file) ?? selection.document.uri;
   }
 
   private report(title: string, where: string, selection: EditorSelection, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, outcomes: readonly RequestOutcome<unknown>[], calls: readonly CallRecord[]): vscode.Uri {

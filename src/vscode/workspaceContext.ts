@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { WorkspaceIndex, exclusionPhrase } from '../core/context/workspaceIndex';
+import { WorkspaceRoots } from '../core/context/roots';
 import { PrefixRenderer, workspaceSegments } from '../core/prompt/prefix';
 import type { PromptSegment } from '../core/prompt/prefix';
 import { CacheHealth } from '../core/prompt/cacheHealth';
@@ -12,8 +13,10 @@ const PINNED_KEY = 'ladder.pinnedFiles';
 
 /**
  * The workspace as a cached prompt prefix: an index built once on first use, then kept
- * current by a file watcher (a change re-renders only what it affects), the user's pinned
- * files, and the cache-health tracker that explains misses.
+ * current by file watchers (a change re-renders only what it affects), the user's pinned
+ * files, and the cache-health tracker that explains misses. A multi-root workspace is one
+ * tree with a top-level directory per folder (WorkspaceRoots); adding or removing a folder
+ * rebuilds the index on next use.
  */
 export class WorkspaceContext implements vscode.Disposable {
   readonly cacheHealth = new CacheHealth();
@@ -21,22 +24,54 @@ export class WorkspaceContext implements vscode.Disposable {
   private renderer: PrefixRenderer | undefined;
   private scanning: Promise<void> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly root: vscode.WorkspaceFolder | undefined = vscode.workspace.workspaceFolders?.[0];
+  /** The index's file watchers; replaced when the workspace's folders change. */
+  private watchers: vscode.Disposable[] = [];
+  private roots = WorkspaceContext.currentRoots();
 
   constructor(private readonly state: vscode.Memento, private readonly config: Config, private readonly log: Log) {
     this.publishPinned();
+    this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(() => this.foldersChanged()));
   }
 
-  /** The workspace-relative path of a file, or undefined when it is outside the root folder. */
+  /** The local folders Ladder reads (a virtual or remote-only folder is not one). */
+  private static currentRoots(): WorkspaceRoots {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+    return new WorkspaceRoots(folders.map((f) => ({ name: f.name, path: toSlashes(f.uri.fsPath) })));
+  }
+
+  /** Whether the workspace has a folder Ladder can read. */
+  get hasFolder(): boolean {
+    return this.roots.folders.length > 0;
+  }
+
+  /** The folders' names, for messages ("api, web"). */
+  get folderNames(): string {
+    return this.roots.folders.map((f) => f.name).join(', ');
+  }
+
+  /**
+   * The workspace-relative path of a file (in a multi-root workspace it starts with the
+   * folder's name), or undefined when it is outside every folder or is a folder itself.
+   */
   relativePath(uri: vscode.Uri): string | undefined {
-    if (!this.root || uri.scheme !== 'file') return undefined;
-    const rel = path.relative(this.root.uri.fsPath, uri.fsPath);
-    return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : undefined;
+    return this.folderPath(uri) || undefined;
+  }
+
+  /** Like relativePath, but a workspace folder itself is its name ('' for the only folder). */
+  folderPath(uri: vscode.Uri): string | undefined {
+    if (uri.scheme !== 'file') return undefined;
+    return this.roots.indexPath(toSlashes(uri.fsPath));
+  }
+
+  /** The file a workspace-relative path names; undefined when it names no folder. */
+  uriOf(rel: string): vscode.Uri | undefined {
+    const abs = this.roots.absolutePath(rel);
+    return abs === undefined ? undefined : vscode.Uri.file(abs);
   }
 
   /** Context and pinned segments; empty in an untrusted workspace (nothing is sent). */
   async segments(): Promise<{ context?: PromptSegment; pinned?: PromptSegment }> {
-    if (!vscode.workspace.isTrusted || !this.root) return {};
+    if (!vscode.workspace.isTrusted || !this.hasFolder) return {};
     await this.ensureScanned();
     return this.renderer ? workspaceSegments(this.renderer, { trusted: vscode.workspace.isTrusted }) : {};
   }
@@ -54,8 +89,8 @@ export class WorkspaceContext implements vscode.Disposable {
     if (!rel) return undefined;
     await this.ensureScanned();
     const index = this.index;
-    if (index && this.root) {
-      if (index.pin(rel).needsContent) await feedFile(this.root.uri.fsPath, rel, index, this.config.get('context.maxFileBytes'));
+    if (index) {
+      if (index.pin(rel).needsContent) await feedFile(uri.fsPath, rel, index, this.config.get('context.maxFileBytes'));
       const status = index.status(rel);
       if (status?.reason) {
         if (!this.pinnedPaths().includes(rel)) index.unpin(rel);
@@ -79,8 +114,7 @@ export class WorkspaceContext implements vscode.Disposable {
 
   /** `ladder.pinnedPaths`: the pinned files' paths, so menus offer Pin or Unpin as fits. */
   private publishPinned(): void {
-    const root = this.root;
-    const paths = root ? this.pinnedPaths().map((rel) => vscode.Uri.joinPath(root.uri, rel).fsPath) : [];
+    const paths = this.pinnedPaths().flatMap((rel) => this.uriOf(rel)?.fsPath ?? []);
     void vscode.commands.executeCommand('setContext', 'ladder.pinnedPaths', paths);
   }
 
@@ -92,8 +126,7 @@ export class WorkspaceContext implements vscode.Disposable {
   async digest(folderRel: string, limits: { maxFiles: number; maxChars: number }): Promise<{ path: string; text: string }[]> {
     await this.ensureScanned();
     const index = this.index;
-    const root = this.root;
-    if (!index || !root) return [];
+    if (!index) return [];
     const prefix = folderRel ? `${folderRel}/` : '';
     const candidates = index.includedPaths().filter((p) => p.startsWith(prefix)).sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
     const out: { path: string; text: string }[] = [];
@@ -101,7 +134,8 @@ export class WorkspaceContext implements vscode.Disposable {
     const decoder = new TextDecoder();
     for (const rel of candidates) {
       if (out.length >= limits.maxFiles || chars >= limits.maxChars) break;
-      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root.uri, rel)).then((b) => b, () => undefined);
+      const uri = this.uriOf(rel);
+      const bytes = uri && (await vscode.workspace.fs.readFile(uri).then((b) => b, () => undefined));
       if (!bytes) continue;
       // Re-check with the content: a file whose text holds a key is excluded here too.
       index.setFile(rel, bytes);
@@ -119,37 +153,68 @@ export class WorkspaceContext implements vscode.Disposable {
   }
 
   private async scan(): Promise<void> {
-    const root = this.root;
-    if (!root || root.uri.scheme !== 'file') return;
+    const roots = this.roots;
+    if (!this.hasFolder) return;
     const maxFileBytes = this.config.get('context.maxFileBytes');
-    const index = new WorkspaceIndex({ maxFileBytes });
+    const index = new WorkspaceIndex({ maxFileBytes, rootDepth: roots.depth });
     for (const rel of this.pinnedPaths()) index.pin(rel);
     const started = Date.now();
-    const { files, truncated } = await scanFolder(root.uri.fsPath, index, { maxFileBytes });
+    let files = 0;
+    let truncated = false;
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    for (const [i, folder] of roots.folders.entries()) {
+      const scanned = await scanFolder(folder.path, index, { maxFileBytes, prefix: roots.labels[i], maxFiles: MAX_FILES - files });
+      files += scanned.files;
+      truncated ||= scanned.truncated;
+      if (truncated) break;
+    }
+    if (roots !== this.roots) return; // the folders changed meanwhile; the next use scans again
     this.index = index;
-    this.renderer = new PrefixRenderer(index, { maxTreeEntries: this.config.get('context.maxTreeEntries') });
-    this.log.info(`workspace context: ${files} files indexed in ${Date.now() - started} ms${truncated ? ' (stopped at the file limit)' : ''}; ${index.exclusions().length} left out`);
+    this.renderer = new PrefixRenderer(index, { maxTreeEntries: this.config.get('context.maxTreeEntries'), folders: roots.multi ? roots.labels : [] });
+    this.log.info(`workspace context: ${files} files indexed in ${Date.now() - started} ms${roots.multi ? ` from ${roots.folders.length} folders` : ''}${truncated ? ' (stopped at the file limit)' : ''}; ${index.exclusions().length} left out`);
 
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '**/*'));
-    const update = (uri: vscode.Uri) => {
-      const rel = this.relativePath(uri);
-      if (rel) void feedFile(root.uri.fsPath, rel, index, maxFileBytes);
-    };
-    this.disposables.push(
-      watcher,
-      watcher.onDidCreate(update),
-      watcher.onDidChange(update),
-      watcher.onDidDelete((uri) => {
-        const rel = this.relativePath(uri);
-        if (rel) {
-          index.deleteFile(rel);
-          index.deleteFolder(rel);
-        }
-      }),
-    );
+    for (const folder of folders.filter((f) => f.uri.scheme === 'file')) {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
+      this.watchers.push(
+        watcher,
+        watcher.onDidCreate((uri) => this.fileChanged(index, uri, maxFileBytes)),
+        watcher.onDidChange((uri) => this.fileChanged(index, uri, maxFileBytes)),
+        watcher.onDidDelete((uri) => {
+          const rel = this.relativePath(uri);
+          if (rel) {
+            index.deleteFile(rel);
+            index.deleteFolder(rel);
+          }
+        }),
+      );
+    }
+  }
+
+  private fileChanged(index: WorkspaceIndex, uri: vscode.Uri, maxFileBytes: number): void {
+    const rel = this.relativePath(uri);
+    if (rel) void feedFile(uri.fsPath, rel, index, maxFileBytes);
+  }
+
+  /** A folder was added or removed: drop the index; the next request scans the new set. */
+  private foldersChanged(): void {
+    this.roots = WorkspaceContext.currentRoots();
+    for (const d of this.watchers) d.dispose();
+    this.watchers = [];
+    this.index = undefined;
+    this.renderer = undefined;
+    this.scanning = undefined;
+    this.publishPinned();
+    this.log.info(`workspace folders changed (${this.folderNames || 'none'}): the context is rebuilt on the next request`);
   }
 
   dispose(): void {
-    for (const d of this.disposables) d.dispose();
+    for (const d of [...this.watchers, ...this.disposables]) d.dispose();
   }
+}
+
+/** Files indexed across all folders, as scanFolder's own default for one. */
+const MAX_FILES = 50_000;
+
+function toSlashes(fsPath: string): string {
+  return path.sep === '/' ? fsPath : fsPath.split(path.sep).join('/');
 }

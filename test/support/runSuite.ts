@@ -18,6 +18,8 @@ export interface SuiteRun {
   testsPath: string;
   /** Fixture folder to open; copied into the run folder so tests may change it. */
   workspace: string;
+  /** A `.code-workspace` file inside the fixture to open instead of the folder (multi-root). */
+  workspaceFile?: string;
   runDir: string;
   env?: Record<string, string>;
   userSettings?: Record<string, unknown>;
@@ -43,7 +45,8 @@ export async function runSuiteInCodeServer(run: SuiteRun): Promise<number> {
       ['extensionTestsPath', remote(run.testsPath)],
       ['extensionEnvironment', JSON.stringify(run.env ?? {})],
     ];
-    const url = `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const target = run.workspaceFile ? `workspace=${encodeURIComponent(join(workspace, run.workspaceFile))}` : `folder=${encodeURIComponent(workspace)}`;
+    const url = `${server.url}/?${target}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     const page = browser.pages()[0] ?? (await browser.newPage());
     const report = run.onLog ?? ((line: string) => process.stdout.write(`${line}\n`));
     // The workbench forwards its whole console; only the reporter's lines are shown, the

@@ -81,6 +81,11 @@ export interface PinnedFile {
 export interface WorkspaceIndexOptions {
   /** Files above this many bytes are `tooLarge`: never scanned, never rendered. Default 1 MiB. */
   readonly maxFileBytes?: number;
+  /**
+   * Segments before a folder's own paths: 1 when each workspace folder is a top-level
+   * directory (multi-root, see WorkspaceRoots), so each folder's README and manifests count.
+   */
+  readonly rootDepth?: number;
 }
 
 /** Build and dependency manifests rendered into the context, by file name. */
@@ -116,11 +121,15 @@ interface Entry {
   detail: string | undefined;
 }
 
-/** The role a path plays in the rendered context, from its name and place alone. */
-export function roleOf(path: string): Role | undefined {
+/**
+ * The role a path plays in the rendered context, from its name and place alone;
+ * `rootDepth` segments before it name the workspace folder (see WorkspaceIndexOptions).
+ */
+export function roleOf(path: string, rootDepth = 0): Role | undefined {
   const name = basenameOf(path);
-  if (!path.includes('/') && README.test(name)) return 'readme';
-  if (path.split('/').length > MANIFEST_MAX_SEGMENTS) return undefined;
+  const segments = path.split('/').length - rootDepth;
+  if (segments === 1 && README.test(name)) return 'readme';
+  if (segments < 1 || segments > MANIFEST_MAX_SEGMENTS) return undefined;
   if (MANIFEST_NAMES.has(name) || MANIFEST_SUFFIXES.some((s) => name.endsWith(s))) return 'manifest';
   return undefined;
 }
@@ -147,11 +156,13 @@ export class WorkspaceIndex {
   /** Paths with a role (manifest, README), so rendering never walks every entry. */
   private readonly roleFiles = new Set<string>();
   private readonly maxFileBytes: number;
+  private readonly rootDepth: number;
   private contextRevision = 0;
   private pinnedRevision = 0;
 
   constructor(options: WorkspaceIndexOptions = {}) {
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.rootDepth = options.rootDepth ?? 0;
   }
 
   /** Bumps whenever the tree, a manifest or the README changes (for render caches). */
@@ -175,7 +186,7 @@ export class WorkspaceIndex {
     const before = this.snapshot(path);
     let entry = this.entries.get(path);
     if (!entry) {
-      entry = { path, role: roleOf(path), size: 0, binary: false, contentKnown: false, fingerprint: undefined, content: undefined, secrets: [], reason: undefined, detail: undefined };
+      entry = { path, role: roleOf(path, this.rootDepth), size: 0, binary: false, contentKnown: false, fingerprint: undefined, content: undefined, secrets: [], reason: undefined, detail: undefined };
       this.entries.set(path, entry);
       if (entry.role) this.roleFiles.add(path);
     }
@@ -234,7 +245,7 @@ export class WorkspaceIndex {
   /** Whether the host should read this file's text (otherwise facts are enough). */
   wantsContent(rawPath: string): boolean {
     const path = normalizePath(rawPath);
-    return roleOf(path) !== undefined || this.pinned.has(path);
+    return roleOf(path, this.rootDepth) !== undefined || this.pinned.has(path);
   }
 
   /**
@@ -289,8 +300,9 @@ export class WorkspaceIndex {
         if (file) candidates.push(file);
       }
     }
-    const rank = (p: string): number => ['.md', '.markdown', '.rst', '.txt', '.adoc', ''].findIndex((ext) => p.toLowerCase() === `readme${ext}`);
-    candidates.sort((a, b) => rank(a.path) - rank(b.path) || compareCodeUnits(a.path, b.path));
+    const rank = (p: string): number => ['.md', '.markdown', '.rst', '.txt', '.adoc', ''].findIndex((ext) => basenameOf(p).toLowerCase() === `readme${ext}`);
+    // In a multi-root workspace, the first folder (by name) that has one.
+    candidates.sort((a, b) => compareCodeUnits(dirnameOf(a.path), dirnameOf(b.path)) || rank(a.path) - rank(b.path) || compareCodeUnits(a.path, b.path));
     return candidates[0];
   }
 
@@ -393,7 +405,7 @@ export class WorkspaceIndex {
       treeChanged = after.included ? this.tree.add(path) : this.tree.remove(path);
     }
     const renderedChanged = before.included !== after.included || before.rendered !== after.rendered;
-    const contextChanged = renderedChanged && roleOf(path) !== undefined;
+    const contextChanged = renderedChanged && roleOf(path, this.rootDepth) !== undefined;
     const pinnedChanged = renderedChanged && this.pinned.has(path);
     if (treeChanged || contextChanged) this.contextRevision++;
     if (pinnedChanged) this.pinnedRevision++;

@@ -43,6 +43,11 @@ export interface PrefixOptions {
   /** Characters per pinned file and for all pinned files together. Defaults 60 000 and 240 000. */
   readonly maxPinnedChars?: number;
   readonly maxPinnedTotalChars?: number;
+  /**
+   * A multi-root workspace's folder names, each a top-level directory of the tree (see
+   * WorkspaceRoots); the preamble says so. Empty (the default) for one folder.
+   */
+  readonly folders?: readonly string[];
 }
 
 /** How much work the renderer did; tests use it to prove updates stay incremental. */
@@ -67,12 +72,19 @@ const DEFAULTS: Required<PrefixOptions> = {
   readmeMaxChars: 4000,
   maxPinnedChars: 60_000,
   maxPinnedTotalChars: 240_000,
+  folders: [],
 };
 
-const CONTEXT_PREAMBLE =
-  'The workspace this request comes from. Paths are relative to the workspace root. Left out on purpose: ' +
-  'git-ignored files, files named like credentials (.env, keys, credential stores), files whose content ' +
-  'looks like it holds a key, binaries and very large files.';
+const LEFT_OUT =
+  'Left out on purpose: git-ignored files, files named like credentials (.env, keys, credential stores), ' +
+  'files whose content looks like it holds a key, binaries and very large files.';
+
+function contextPreamble(folders: readonly string[]): string {
+  const where = folders.length > 1
+    ? `It has ${folders.length} folders (${folders.join(', ')}); each path starts with its folder's name.`
+    : 'Paths are relative to the workspace root.';
+  return `The workspace this request comes from. ${where} ${LEFT_OUT}`;
+}
 
 const PINNED_PREAMBLE = 'Files the user pinned to every request, in full unless marked as cut.';
 
@@ -164,7 +176,7 @@ export class PrefixRenderer {
       blocks.push(section.text);
     }
 
-    const text = `<workspace_context>\n${CONTEXT_PREAMBLE}\n\n${blocks.join('\n\n')}\n</workspace_context>`;
+    const text = `<workspace_context>\n${contextPreamble(this.options.folders)}\n\n${blocks.join('\n\n')}\n</workspace_context>`;
     return { name: 'context', text, fingerprint: fingerprint(text), parts };
   }
 

@@ -9,7 +9,7 @@ export const pinFileCommand: Command = {
     if (!target) return undefined;
     const pinned = await c.workspace.pin(target);
     if (!pinned) {
-      void vscode.window.showWarningMessage('Ladder: only files inside the workspace folder can be pinned.');
+      void vscode.window.showWarningMessage('Ladder: only files inside a workspace folder can be pinned.');
       return undefined;
     }
     if (pinned.refused) {

@@ -1,0 +1,122 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { captureMessages } from '../editor';
+import { ladder } from '../helpers';
+import { api, resetApi, setUpSuite, tearDownSuite } from '../setup';
+
+type ReviewResult = { findings: { file: string; startLine: number; category: string }[]; reportUri: vscode.Uri };
+
+function folder(name: string): vscode.WorkspaceFolder {
+  const found = vscode.workspace.workspaceFolders?.find((f) => f.name === name);
+  if (!found) throw new Error(`no workspace folder named ${name}`);
+  return found;
+}
+
+function fileIn(name: string, rel: string): vscode.Uri {
+  return vscode.Uri.joinPath(folder(name).uri, rel);
+}
+
+async function openAll(uri: vscode.Uri): Promise<vscode.TextEditor> {
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+  const last = editor.document.lineCount - 1;
+  editor.selection = new vscode.Selection(0, 0, last, editor.document.lineAt(last).text.length);
+  return editor;
+}
+
+const messageBodies = (): string[] => api().log.filter((e) => e.path === '/v1/messages').map((e) => JSON.stringify(e.body));
+
+describe('multi-root workspace', function () {
+  this.timeout(60_000);
+  before(setUpSuite);
+  after(tearDownSuite);
+  beforeEach(resetApi);
+
+  it('opens both folders of the .code-workspace file', () => {
+    assert.deepEqual(vscode.workspace.workspaceFolders?.map((f) => f.name), ['api', 'web']);
+  });
+
+  it("the cached context holds both folders under their names, and neither folder's secret or ignored files", async () => {
+    const { container } = await ladder();
+    const text = (await container.workspace.segments()).context?.text ?? '';
+    assert.match(text, /It has 2 folders \(api, web\); each path starts with its folder's name\./);
+    for (const name of ['api', 'web']) assert.match(text, new RegExp(`^${name}/$`, 'm'), `${name} is a top-level directory of the tree`);
+    assert.match(text, /shop-api/, "api's package.json");
+    assert.match(text, /shop-web/, "web's package.json");
+    assert.match(text, /the API lives in the other folder/, "web's README (api has none)");
+    assert.doesNotMatch(text, /multiroot-password-do-not-send|MULTIROOT_BUILD_MARKER/);
+    assert.equal(container.workspace.relativePath(fileIn('web', 'src/cart.ts')), 'web/src/cart.ts');
+  });
+
+  it("Review with Escalation of a file in the second folder sends its folder's path and marks that file", async () => {
+    const cart = fileIn('web', 'src/cart.ts');
+    await openAll(cart);
+    const result = await vscode.commands.executeCommand<ReviewResult>('ladder.reviewSelection');
+    assert.ok(result, 'the review ran');
+    const bodies = messageBodies();
+    assert.ok(bodies.length >= 1);
+    assert.match(bodies[0]!, /web\/src\/cart\.ts/, 'the request names the file with its folder');
+    assert.match(bodies[0]!, /It has 2 folders \(api, web\)/, 'and carries the multi-root context');
+    const sink = result.findings.find((f) => f.category === 'security');
+    assert.ok(sink, JSON.stringify(result.findings));
+    assert.ok(vscode.languages.getDiagnostics(cart).some((d) => d.source === 'Ladder' && d.range.start.line === sink.startLine - 1), 'the diagnostic is on web/src/cart.ts');
+  });
+
+  it('a review of one folder reads only that folder, never its .env or ignored build, and maps findings back to its files', async () => {
+    const result = await vscode.commands.executeCommand<ReviewResult>('ladder.reviewSelection', folder('api').uri);
+    assert.ok(result, 'the folder review ran');
+    const bodies = messageBodies();
+    assert.match(bodies[0]!, /===== api\/src\/orders\.ts =====/);
+    assert.ok(bodies.every((b) => !/===== web\//.test(b)), 'nothing from the other folder');
+    assert.ok(bodies.every((b) => !/multiroot-password-do-not-send|MULTIROOT_BUILD_MARKER/.test(b)), 'never the secret or the ignored file');
+    const sql = result.findings.find((f) => f.file === 'api/src/orders.ts' && f.category === 'security');
+    assert.ok(sql, JSON.stringify(result.findings));
+    assert.ok(vscode.languages.getDiagnostics(fileIn('api', 'src/orders.ts')).some((d) => d.range.start.line === sql.startLine - 1), 'the diagnostic lands on the file in the api folder');
+    assert.match((await vscode.workspace.openTextDocument(result.reportUri)).getText(), /^# Review with Escalation: api \(4 files\)$/m);
+  });
+
+  it('a file in the second folder can be pinned and unpinned; its .env cannot be pinned or reviewed', async () => {
+    const { container } = await ladder();
+    const cart = fileIn('web', 'src/cart.ts');
+    assert.equal(await vscode.commands.executeCommand('ladder.pinFile', cart), 'web/src/cart.ts');
+    assert.deepEqual(container.workspace.pinnedPaths(), ['web/src/cart.ts']);
+    assert.match((await container.workspace.segments()).pinned?.text ?? '', /renderCart/, "the pinned segment carries the file's text");
+    assert.equal(await vscode.commands.executeCommand('ladder.unpinFile', cart), 'web/src/cart.ts');
+    assert.deepEqual(container.workspace.pinnedPaths(), []);
+
+    const env = fileIn('api', '.env');
+    const { messages } = await captureMessages('showWarningMessage', async () => {
+      assert.equal(await vscode.commands.executeCommand('ladder.pinFile', env), undefined);
+    });
+    assert.ok(messages.some((m) => /api\/\.env is not pinned/.test(m)), messages.join(' | '));
+    await openAll(env);
+    const reviewed = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.reviewSelection'));
+    assert.equal(reviewed.result, undefined);
+    assert.equal(api().log.length, 0, 'nothing reached the API, not even count_tokens');
+  });
+
+  it('a folder added to the workspace joins the context on the next request, and leaves it when removed', async () => {
+    const { container } = await ladder();
+    const extra = vscode.Uri.joinPath(folder('web').uri, '..', 'docs');
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(extra, 'guide.md'), new TextEncoder().encode('# Guide\n'));
+    const changed = () => new Promise<void>((resolve) => {
+      const listener = vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        listener.dispose();
+        resolve();
+      });
+    });
+    // At the end, not the start: changing the first folder restarts every extension.
+    let done = changed();
+    assert.ok(vscode.workspace.updateWorkspaceFolders(2, 0, { uri: extra, name: 'docs' }));
+    await done;
+    const text = (await container.workspace.segments()).context?.text ?? '';
+    assert.match(text, /It has 3 folders \(api, web, docs\)/);
+    assert.match(text, /^docs\/$/m);
+    assert.equal(container.workspace.relativePath(vscode.Uri.joinPath(extra, 'guide.md')), 'docs/guide.md');
+
+    done = changed();
+    assert.ok(vscode.workspace.updateWorkspaceFolders(2, 1));
+    await done;
+    assert.match((await container.workspace.segments()).context?.text ?? '', /It has 2 folders \(api, web\)/);
+    assert.equal(container.workspace.relativePath(vscode.Uri.joinPath(extra, 'guide.md')), undefined);
+  });
+});
