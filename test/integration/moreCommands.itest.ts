@@ -162,8 +162,10 @@ describe('every command on its happy path', function () {
 
   it('Review File and Security Review run on the whole file from a URI, as the explorer calls them', async () => {
     const uri = vscode.Uri.joinPath(root(), 'src', 'orders.ts');
-    const file = await vscode.commands.executeCommand<{ findings: unknown[] }>('ladder.reviewFile', uri);
+    const file = await vscode.commands.executeCommand<{ findings: unknown[]; reportUri: vscode.Uri }>('ladder.reviewFile', uri);
     assert.ok(file && file.findings.length > 0);
+    const heading = (await vscode.workspace.openTextDocument(file.reportUri)).getText().split('\n')[0];
+    assert.match(heading ?? '', /^# Review File with Escalation: src\/orders\.ts:1-\d+$/, 'the report is titled as the command the user chose');
     resetApi();
     const security = await vscode.commands.executeCommand<{ findings: { category: string; confirmedByModel?: string }[] }>('ladder.securityReview', uri);
     assert.ok(security);

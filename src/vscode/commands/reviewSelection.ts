@@ -30,13 +30,13 @@ export const reviewSelectionCommand: Command = {
   },
 };
 
-/** Review File: the whole file, from the editor or the explorer. */
+/** Review File with Escalation: the whole file, from the editor or the explorer. */
 export const reviewFileCommand: Command = {
   id: CommandIds.reviewFile,
   run: async (c, uri) => {
     const selection = await selectionFor(c, { uri, wholeFile: true });
     if (!selection) return undefined;
-    return await c.reviews.review({ command: 'review', title: 'Review File', selection });
+    return await c.reviews.review({ command: 'review', title: 'Review File with Escalation', selection });
   },
 };
 
