@@ -160,7 +160,7 @@
     { label: 'Step', render: (r) => stepName(r.stepType) },
     { label: 'Tier', render: (r) => TIER_NAMES[r.tier] || r.tier },
     { label: 'Calls', render: (r) => String(r.calls), numeric: true },
-    { label: 'Cost', render: (r) => usd(r.micros), numeric: true },
+    { label: 'Cost', render: (r) => r.cost, numeric: true },
     {
       label: 'Kept',
       render: (r) => (r.accepted + r.rejected === 0 ? '\u2014' : r.accepted + ' of ' + (r.accepted + r.rejected)) + (r.startsOn ? ' \u2192 ' + r.startsOn : ''),
@@ -232,7 +232,7 @@
     { key: 'command', label: 'Command', value: (t) => t.command, render: (t) => t.command },
     { key: 'tiers', label: 'Route', value: (t) => t.tiers.join(''), render: (t) => t.tiers.join(' \u2192 ') },
     { key: 'calls', label: 'Calls', value: (t) => t.calls, render: (t) => String(t.calls), numeric: true },
-    { key: 'micros', label: 'Cost', value: (t) => t.micros, render: (t) => usd(t.micros), numeric: true },
+    { key: 'micros', label: 'Cost', value: (t) => t.micros, render: (t) => t.cost, numeric: true },
     { key: 'escalations', label: 'Esc. / fallb.', value: (t) => t.escalations + t.fallbacks, render: (t) => t.escalations + ' / ' + t.fallbacks, numeric: true },
     { key: 'outcome', label: 'Outcome', value: (t) => t.outcome, render: (t) => t.outcome },
     { key: 'verdict', label: 'Verdict', value: (t) => t.verdict || '', render: (t) => t.verdict || '\u2014' },

@@ -1,4 +1,4 @@
-import { formatUsd } from './ledger/format';
+import { formatUsdAlike } from './ledger/format';
 import type { Finding, JudgeAnswer, Verdict } from './protocol';
 import { sayCodeRisks } from './routing/codeRisks';
 import type { CodeRisk } from './routing/codeRisks';
@@ -172,7 +172,9 @@ export function reviewReport(r: ReviewReport): string {
     r.rejected.forEach((f, i) => out.push(findingItem(f, i + 1)));
   }
   out.push('## Route', '', ...r.routes.map((p) => `- ${p.model} (${p.tier}): ${p.reasons.join(' → ')}`), '');
-  out.push('---', '', `**Task cost: ${formatUsd(total)}** over ${r.calls.length} call(s) (${r.calls.map((c) => `${c.model} ${formatUsd(c.costMicros)}`).join(', ')}).`, '');
+  // The total and its parts to the same decimals, so they visibly add up.
+  const [totalText, ...callTexts] = formatUsdAlike([total, ...r.calls.map((c) => c.costMicros)]);
+  out.push('---', '', `**Task cost: ${totalText}** over ${r.calls.length} call(s) (${r.calls.map((c, i) => `${c.model} ${callTexts[i]}`).join(', ')}).`, '');
   return out.join('\n');
 }
 

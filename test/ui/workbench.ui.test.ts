@@ -128,7 +128,10 @@ describe('Ladder in the workbench', () => {
     assert.match(report, /Review with Escalation: src\/orders\.ts:9-23/);
     assert.match(report, /Findings \(\d+\)/);
     assert.match(report, /critical · security · src\/orders\.ts:11\n+SQL is assembled from strings[^\n]*\n+found by claude-haiku-4-5, confirmed by claude-opus-4-8/);
-    assert.equal(/Task cost: (\$[\d.,]+)/.exec(report)?.[1], settled.replace(/^.*Ladder /, ''), 'the report\'s task cost is the meter\'s session cost');
+    // The report shows the task to four decimals (as its calls), the meter the session to the cent.
+    const cents = (usd: string | undefined) => Math.round(Number((usd ?? '').replace(/[$,]/g, '')) * 100);
+    assert.equal(cents(/Task cost: (\$[\d.,]+)/.exec(report)?.[1]), cents(settled.replace(/^.*Ladder /, '')), 'the report\'s task cost is the meter\'s session cost');
+    assert.match(report, /Task cost: \$0\.\d{4} over 2 call\(s\) \(claude-haiku-4-5 \$0\.\d{4}, claude-opus-4-8 \$0\.\d{4}\)/, 'the total and its calls to the same decimals');
     await shot('ui-4-review-diagnostics-cost');
   });
 
@@ -204,6 +207,8 @@ describe('Ladder in the workbench', () => {
       assert.equal(row[4], '0 of 1', `one edit on ${tier}, rejected: ${row.join(' ')}`);
     }
     assert.ok(rows.some((cells) => cells[0] === 'review'), `the review has a route: ${rows.map((r) => r.join(' ')).join(' | ')}`);
+    const decimals = new Set(rows.map((cells) => /\.(\d+)$/.exec(cells[3] ?? '')?.[1]?.length));
+    assert.deepEqual([...decimals], [4], `every cost in the column to four decimals, since some are below ten cents: ${rows.map((r) => r[3]).join(' ')}`);
     await frame.locator('.routes tbody tr').last().scrollIntoViewIfNeeded();
     await shot('ui-7-cost-report-routes');
   });

@@ -1,5 +1,5 @@
 import type { Tier } from '../tiers';
-import { formatUsdFixed, opusComparison } from './format';
+import { formatUsdAlike, formatUsdFixed, opusComparison } from './format';
 import type { OpusComparison } from './format';
 import type { LedgerSummary, RouteStats, TaskRow, TierDayPoint } from './summary';
 
@@ -10,7 +10,7 @@ import type { LedgerSummary, RouteStats, TaskRow, TierDayPoint } from './summary
  */
 export interface CostReportMessage {
   type: 'costReport';
-  tasks: TaskRow[];
+  tasks: TaskReportRow[];
   perTierPerDay: TierDayPoint[];
   /** The chart's value axis over `perTierPerDay`'s highest day. */
   axis: ChartAxis;
@@ -64,8 +64,23 @@ export function chartAxis(maxMicros: number): ChartAxis {
   return { topMicros: intervals * step, ticks };
 }
 
-/** A route in the report, with the tier your verdicts in this workspace now start its step on. */
-export type RouteRow = RouteStats & { startsOn?: Tier };
+/**
+ * A route in the report, with the tier your verdicts in this workspace now start its step on,
+ * and its cost as the table shows it (see {@link costColumn}).
+ */
+export type RouteRow = RouteStats & { startsOn?: Tier; cost: string };
+
+/** A task in the report, with its cost as the table shows it (see {@link costColumn}). */
+export type TaskReportRow = TaskRow & { cost: string };
+
+/**
+ * A table's Cost column, to the same decimals all the way down: "$0.0031" above "$0.0187",
+ * not above "$0.02", which reads as six times as much and does not add up with its neighbours.
+ */
+function costColumn<T extends { micros: number }>(rows: readonly T[]): (T & { cost: string })[] {
+  const costs = formatUsdAlike(rows.map((r) => r.micros));
+  return rows.map((r, i) => ({ ...r, cost: costs[i] as string }));
+}
 
 /** Options for {@link costReportMessage}. */
 export interface ReportOptions {
@@ -90,10 +105,10 @@ export function costReportMessage(summary: LedgerSummary, options: ReportOptions
   for (const point of perTierPerDay) perDay.set(point.day, (perDay.get(point.day) ?? 0) + point.micros);
   return {
     type: 'costReport',
-    tasks: summary.tasks(options.maxTasks ?? 200),
+    tasks: costColumn(summary.tasks(options.maxTasks ?? 200)),
     perTierPerDay,
     axis: chartAxis(Math.max(0, ...perDay.values())),
-    routes: summary.routes().map((route) => {
+    routes: costColumn(summary.routes()).map((route) => {
       const startsOn = options.startsOn?.(route.stepType, route.tier);
       return startsOn === undefined ? route : { ...route, startsOn };
     }),

@@ -1,7 +1,7 @@
 import { TIERS, TIER_LABELS } from '../tiers';
 import type { Aggregate } from './summary';
 import type { BudgetStatus } from './budget';
-import { formatTokens, formatUsd, formatUsdExact, opusComparison } from './format';
+import { formatTokens, formatUsd, formatUsdAlike, formatUsdExact, opusComparison } from './format';
 
 /** What the status-bar tooltip shows. */
 export interface TooltipInput {
@@ -30,12 +30,14 @@ export function costTooltip(input: TooltipInput): string {
   const lines: string[] = [];
   lines.push(`**Ladder: ${formatUsd(a.micros)} ${scopeText}** (${formatUsdExact(a.micros)}, ${a.calls} ${a.calls === 1 ? 'call' : 'calls'})`, '');
   lines.push('| Tier | Calls | Tokens in / out | Cost |', '|:--|--:|--:|--:|');
-  for (const tier of TIERS) {
+  const used = TIERS.filter((tier) => a.tiers[tier].calls > 0);
+  // The Cost column to the same decimals all the way down ("$0.0046" above "$0.0187", not "$0.02").
+  const costs = formatUsdAlike(used.map((tier) => a.tiers[tier].micros));
+  used.forEach((tier, i) => {
     const t = a.tiers[tier];
-    if (t.calls === 0) continue;
     const tokensIn = t.inputTokens + t.cacheReadTokens + t.cacheWriteTokens;
-    lines.push(`| ${tier} · ${TIER_LABELS[tier]} | ${t.calls} | ${formatTokens(tokensIn)} / ${formatTokens(t.outputTokens)} | ${formatUsd(t.micros)} |`);
-  }
+    lines.push(`| ${tier} · ${TIER_LABELS[tier]} | ${t.calls} | ${formatTokens(tokensIn)} / ${formatTokens(t.outputTokens)} | ${costs[i]} |`);
+  });
   if (a.calls === 0) lines.push('| — | 0 | 0 / 0 | $0.00 |');
   lines.push('');
   lines.push(`Cache savings: **${formatUsd(a.cacheSavingsMicros)}** (cache reads against uncached input)  `);

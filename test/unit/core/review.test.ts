@@ -104,7 +104,7 @@ describe('review with escalation', () => {
     assert.ok(lines.includes('   SQL built from &lt;strings>'));
     assert.ok(lines.includes('   *found by haiku, confirmed by opus (sent to judgment: security-related), confidence 0.80.*'));
     assert.ok(lines.includes('- opus (judgment): review pass 2'));
-    assert.ok(lines.includes('**Task cost: $0.02** over 2 call(s) (haiku $0.0012, opus $0.02).'), report);
+    assert.ok(lines.includes('**Task cost: $0.0212** over 2 call(s) (haiku $0.0012, opus $0.0200).'), `the total and its calls to the same decimals: ${report}`);
     assert.match(reviewReport({ title: 'Review File', where: 'a.ts:1-2', summary: 'Fine.', kept: [], rejected: [], routes: [], calls: [] }), /## Findings \(0\)\n\nNo findings\.\n/);
   });
 

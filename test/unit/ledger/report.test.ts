@@ -44,6 +44,24 @@ describe('cost report message', () => {
     assert.deepEqual(asked.sort(), ['docs:H', 'format:H']);
   });
 
+  test('each table shows its costs to the same decimals all the way down', () => {
+    const s = new LedgerSummary({ sessionStart: '2026-11-20T00:00:00.000Z' });
+    // The report that showed "$0.0031" above "$0.02" for a $0.0187 judgment call. Default
+    // usage (1,200 in, 300 out, 8,000 cache read) costs $0.0035 on Haiku, $0.0175 on Opus.
+    s.add(callRecord({ taskId: 'r', stepType: 'review', tier: 'H', model: 'claude-haiku-4-5' }));
+    s.add(callRecord({ taskId: 'r', stepType: 'reviewJudge', tier: 'O', model: 'claude-opus-4-8' }));
+    s.add(callRecord({ taskId: 'big', stepType: 'architecture', tier: 'O', model: 'claude-opus-4-8', usage: { input: 200_000, output: 10_000, cacheRead: 0 } }));
+    const now = new Date('2026-11-20T12:00:00.000Z');
+    const message = costReportMessage(s, { scope: 'session', now, opusModel: 'claude-opus-4-8' });
+    assert.deepEqual(message.routes.map((r) => [r.stepType, r.cost]), [['architecture', '$1.2500'], ['review', '$0.0035'], ['reviewJudge', '$0.0175']]);
+    assert.deepEqual(message.tasks.map((t) => [t.taskId, t.cost]).sort(), [['big', '$1.2500'], ['r', '$0.0210']], 'a task is its calls\' sum, to the same decimals');
+
+    const large = new LedgerSummary({ sessionStart: '2026-11-20T00:00:00.000Z' });
+    large.add(callRecord({ taskId: 'a', tier: 'O', model: 'claude-opus-4-8', usage: { input: 200_000, output: 10_000, cacheRead: 0 } }));
+    large.add(callRecord({ taskId: 'b', tier: 'O', model: 'claude-opus-4-8', usage: { input: 30_000, output: 1_200, cacheRead: 0 } }));
+    assert.deepEqual(costReportMessage(large, { scope: 'session', now, opusModel: 'claude-opus-4-8' }).tasks.map((t) => t.cost).sort(), ['$0.18', '$1.25'], 'cents when every amount is ten cents or more');
+  });
+
   test('the chart axis steps by round amounts, covers the highest day, and labels every tick alike', () => {
     const labels = (max: number) => chartAxis(max).ticks.map((t) => t.label).join(' ');
     // The report that showed "$0.03 · $0.01 · $0.00" (a half-way tick rounded to a cent).

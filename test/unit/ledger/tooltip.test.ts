@@ -21,7 +21,7 @@ describe('status-bar tooltip', () => {
     assert.ok(text.startsWith(`**Ladder: ${formatUsd(a.micros)} this session** (${formatUsdExact(a.micros)}, 2 calls)`));
     assert.match(text, /\| Tier \| Calls \| Tokens in \/ out \| Cost \|/);
     assert.match(text, new RegExp(`\\| H · labour \\| 1 \\| 41k / 100 \\| \\${formatUsd(a.tiers.H.micros)} \\|`));
-    assert.match(text, /\| O · judgment \| 1 \|/);
+    assert.match(text, /\| O · judgment \| 1 \| 2k \/ 800 \| \$0\.0300 \|/, 'the Cost column to the same decimals as the $0.0055 above it, not "$0.03"');
     assert.doesNotMatch(text, /S · execute/, 'tiers without calls are left out');
     assert.match(text, new RegExp(`Cache savings: \\*\\*\\${formatUsd(a.cacheSavingsMicros)}\\*\\*`));
     const vs = opusComparison(a.micros, a.opusMicros);
