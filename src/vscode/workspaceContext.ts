@@ -163,7 +163,7 @@ export class WorkspaceContext implements vscode.Disposable {
     let truncated = false;
     const folders = vscode.workspace.workspaceFolders ?? [];
     for (const [i, folder] of roots.folders.entries()) {
-      const scanned = await scanFolder(folder.path, index, { maxFileBytes, prefix: roots.labels[i], maxFiles: MAX_FILES - files });
+      const scanned = await scanFolder(folder.path, index, { maxFileBytes, prefix: roots.labels[i], maxFiles: MAX_FILES - files, skip: roots.nestedIn(i) });
       files += scanned.files;
       truncated ||= scanned.truncated;
       if (truncated) break;

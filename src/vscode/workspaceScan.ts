@@ -7,13 +7,14 @@ import type { WorkspaceIndex } from '../core/context/workspaceIndex';
  * its entries so ignored folders are skipped without being walked; only files the index
  * wants text for (manifests, README, pinned, .gitignore) are read, the rest are stat'ed.
  * Index paths start with `prefix` (a multi-root workspace's folder name, see
- * WorkspaceRoots). Plain Node (no vscode), so the bench and tests drive the same code as
+ * WorkspaceRoots); folders in `skip` (index paths) are not walked. Plain Node (no vscode), so the bench and tests drive the same code as
  * the extension.
  */
-export async function scanFolder(root: string, index: WorkspaceIndex, options: { maxFiles?: number; maxFileBytes?: number; prefix?: string } = {}): Promise<{ files: number; truncated: boolean }> {
+export async function scanFolder(root: string, index: WorkspaceIndex, options: { maxFiles?: number; maxFileBytes?: number; prefix?: string; skip?: readonly string[] } = {}): Promise<{ files: number; truncated: boolean }> {
   const maxFiles = options.maxFiles ?? 50_000;
   const maxBytes = options.maxFileBytes ?? 1024 * 1024;
   const prefix = options.prefix ?? '';
+  const skip = new Set(options.skip);
   let files = 0;
   const queue: string[] = [prefix];
   const onDisk = (indexPath: string) => path.join(root, indexPath.slice(prefix.length));
@@ -31,7 +32,7 @@ export async function scanFolder(root: string, index: WorkspaceIndex, options: {
     for (const entry of entries) {
       const relPath = join(rel, entry.name);
       if (entry.isDirectory()) {
-        if (!index.isIgnoredFolder(relPath)) queue.push(relPath);
+        if (!index.isIgnoredFolder(relPath) && !skip.has(relPath)) queue.push(relPath);
       } else if (entry.isFile() && entry !== gitignore) {
         if (files >= maxFiles) return { files, truncated: true };
         await feedFile(onDisk(relPath), relPath, index, maxBytes);

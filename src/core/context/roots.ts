@@ -52,6 +52,17 @@ export class WorkspaceRoots {
     return join(this.labels[best] as string, rel);
   }
 
+  /**
+   * The other folders inside folder `i`, as paths under its own name: a scan of `i` skips
+   * them, since each is scanned (and named) as a folder of its own.
+   */
+  nestedIn(i: number): string[] {
+    const root = this.paths[i];
+    if (root === undefined) return [];
+    const label = this.labels[i] as string;
+    return this.paths.flatMap((other, j) => (j !== i && other.startsWith(root === '' ? '/' : `${root}/`) ? [join(label, other.slice(root.length + 1))] : []));
+  }
+
   /** The folder an index path lies in and the path inside it; undefined for none. */
   locate(indexPath: string): RootLocation | undefined {
     if (!this.multi) return this.folders.length === 1 ? { folder: 0, rel: indexPath } : undefined;

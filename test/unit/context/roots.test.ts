@@ -50,6 +50,8 @@ describe('workspace roots', () => {
     const roots = new WorkspaceRoots([{ name: 'repo', path: '/r' }, { name: 'lib', path: '/r/packages/lib' }]);
     assert.equal(roots.indexPath('/r/packages/lib/src/x.ts'), 'lib/src/x.ts');
     assert.equal(roots.indexPath('/r/packages/other/x.ts'), 'repo/packages/other/x.ts');
+    assert.deepEqual(roots.nestedIn(0), ['repo/packages/lib'], 'the outer scan skips the inner folder');
+    assert.deepEqual(roots.nestedIn(1), []);
   });
 
   test('no folders: nothing is inside', () => {
@@ -93,7 +95,7 @@ describe('a multi-root workspace scanned into one index', () => {
     });
     const roots = new WorkspaceRoots([{ name: 'api', path: join(dir, 'server') }, { name: 'web', path: join(dir, 'client') }]);
     const index = new WorkspaceIndex({ rootDepth: roots.depth });
-    for (const [i, folder] of roots.folders.entries()) await scanFolder(folder.path, index, { prefix: roots.labels[i] });
+    for (const [i, folder] of roots.folders.entries()) await scanFolder(folder.path, index, { prefix: roots.labels[i], skip: roots.nestedIn(i) });
 
     assert.deepEqual(index.includedPaths().sort(), ['api/.gitignore', 'api/package.json', 'api/src/db.ts', 'web/README.md', 'web/local.ts', 'web/package.json', 'web/src/app.ts']);
     assert.equal(index.status('api/local.ts')?.reason, 'gitignored', "api's anchored /local.ts rule");
@@ -108,5 +110,19 @@ describe('a multi-root workspace scanned into one index', () => {
     assert.doesNotMatch(text, /postgres:/);
     const single = new PrefixRenderer(index).context()?.text ?? '';
     assert.match(single, /Paths are relative to the workspace root\./, 'one folder keeps the old wording (and cache bytes)');
+  });
+});
+
+describe('a folder nested in another folder of the workspace', () => {
+  test('is indexed once, under its own name', async () => {
+    const dir = tempDir('nested');
+    for (const rel of ['src/main.ts', 'packages/lib/src/lib.ts', 'packages/other/x.ts']) {
+      mkdirSync(dirname(join(dir, rel)), { recursive: true });
+      writeFileSync(join(dir, rel), 'export {};\n');
+    }
+    const roots = new WorkspaceRoots([{ name: 'repo', path: dir }, { name: 'lib', path: join(dir, 'packages/lib') }]);
+    const index = new WorkspaceIndex({ rootDepth: roots.depth });
+    for (const [i, folder] of roots.folders.entries()) await scanFolder(folder.path, index, { prefix: roots.labels[i], skip: roots.nestedIn(i) });
+    assert.deepEqual(index.includedPaths().sort(), ['lib/src/lib.ts', 'repo/packages/other/x.ts', 'repo/src/main.ts']);
   });
 });
