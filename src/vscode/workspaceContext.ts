@@ -51,7 +51,8 @@ export class WorkspaceContext implements vscode.Disposable {
 
   /**
    * The workspace-relative path of a file (in a multi-root workspace it starts with the
-   * folder's name), or undefined when it is outside every folder or is a folder itself.
+   * folder's name), or undefined outside every folder and for a single-folder workspace's
+   * folder itself.
    */
   relativePath(uri: vscode.Uri): string | undefined {
     return this.folderPath(uri) || undefined;
