@@ -60,18 +60,17 @@
   function renderTotals(totals) {
     const section = el('section', 'totals');
     section.setAttribute('aria-label', 'Totals');
-    // Worded by the extension (core's opusComparison), as the status-bar tooltip words it.
-    // A report restored from an older state has no wording: plain figures then.
-    const saved = totals.opusMicros - totals.micros;
-    const vs = totals.vsOpus || { direction: saved >= 0 ? 'saved' : 'more', difference: usd(Math.abs(saved)), allOpus: usd(totals.opusMicros) };
+    // Worded by the extension (core's opusComparison and budgetCard), as the status-bar tooltip words them.
+    const vs = totals.vsOpus;
     const items = [
       [totals.label, usd(totals.micros), totals.calls + (totals.calls === 1 ? ' call' : ' calls')],
       ['Cache savings', usd(totals.cacheSavingsMicros), 'cache reads vs uncached input'],
       [vs.direction === 'saved' ? 'Saved vs all-Opus' : 'Extra vs all-Opus', vs.difference + (vs.percent ? ' (' + vs.percent + ')' : ''), 'all-Opus (' + totals.opusModel + '): ' + vs.allOpus],
       ['Escalations \u00b7 fallbacks', totals.escalations + ' \u00b7 ' + totals.fallbacks, 'all loaded: ' + usd(totals.allTimeMicros)],
     ];
-    for (const [label, value, note] of items) {
-      const card = el('div', 'total');
+    if (totals.budget) items.push([totals.budget.label, totals.budget.value, totals.budget.note, totals.budget.state]);
+    for (const [label, value, note, state] of items) {
+      const card = el('div', 'total' + (state && state !== 'ok' ? ' budget-' + state : ''));
       card.appendChild(el('div', 'total-label', label));
       card.appendChild(el('div', 'total-value', value));
       card.appendChild(el('div', 'total-note', note));

@@ -61,6 +61,8 @@ export class CostMeter implements vscode.Disposable {
       config.onDidChange(() => {
         this.budget.setLimits(this.limits());
         this.render();
+        // An open cost report shows the budget and the scope too.
+        this.emitter.fire();
       }),
     );
     // Loading reads the disk: it runs after activation, and the meter fills in when done.

@@ -55,7 +55,7 @@ export class CostReportPanel implements vscode.Disposable {
 
   /** The message the webview renders (media/costReport.js); returned by the command for tests. */
   data(): CostReportMessage {
-    return costReportMessage(this.cost.ledgerSummary, { scope: this.cost.scope, now: new Date(), opusModel: DEFAULT_OPUS_BASELINE_MODEL, startsOn: this.startsOn });
+    return costReportMessage(this.cost.ledgerSummary, { scope: this.cost.scope, now: new Date(), opusModel: DEFAULT_OPUS_BASELINE_MODEL, startsOn: this.startsOn, budget: this.cost.budgetStatus() });
   }
 
   private post(): void {

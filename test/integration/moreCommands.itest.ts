@@ -320,10 +320,23 @@ describe('every command on its happy path', function () {
     const format = (tier: string) => routes.find((r) => r.stepType === 'format' && r.tier === tier);
     assert.ok((format('H')?.rejected ?? 0) >= 1, 'the rejected Haiku tidy counts on the labour route');
     assert.ok((format('S')?.accepted ?? 0) >= 1, 'its accepted retry counts on the execute route');
+    assert.equal(report.totals.budget, undefined, 'no budget card without a budget');
     const { container } = await ladder();
     const before = (await ledger()).length;
     await vscode.commands.executeCommand('ladder.resetSessionCost');
     assert.match(container.cost.shown.text, /Ladder \$0\.00$/);
     assert.equal((await ledger()).length, before);
+
+    const config = vscode.workspace.getConfiguration('ladder');
+    try {
+      await config.update('budget.session', 0.05, vscode.ConfigurationTarget.Global);
+      await config.update('budget.daily', 2, vscode.ConfigurationTarget.Global);
+      const budgeted = await vscode.commands.executeCommand<CostReportMessage>('ladder.showCostReport');
+      assert.deepEqual(budgeted?.totals.budget?.value, '$0.05 left', 'the reset session has all of its budget');
+      assert.match(budgeted?.totals.budget?.note ?? '', /^\$0\.00 of \$0\.05 this session · \$[\d.]+ of \$2\.00 today$/);
+    } finally {
+      await config.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('budget.daily', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });

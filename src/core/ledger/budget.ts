@@ -1,4 +1,4 @@
-import { formatUsd } from './format';
+import { formatUsd, formatUsdAlike } from './format';
 
 /** Spending limits in integer micro-dollars; an absent or zero limit is no limit. */
 export interface BudgetLimits {
@@ -65,6 +65,33 @@ export function budgetStatus(spend: BudgetSpend, limits: BudgetLimits): BudgetSt
   for (const status of statuses) if (RANK[status.state] > RANK[state]) state = status.state;
   const message = statuses.filter((s) => s.state !== 'ok').map(describe).join('; ');
   return { state, limits: statuses, message };
+}
+
+/** The budget as the cost report's card shows it. */
+export interface BudgetCard {
+  state: BudgetState;
+  /** "Budget", or "Budget · today 90% used" once a limit is at its warning mark. */
+  label: string;
+  /** What is left before a request is stopped ("$0.03 left"), or "Limit reached". */
+  value: string;
+  /** Each limit's spend: "$0.02 of $0.05 this session · $0.40 of $1.00 today". */
+  note: string;
+}
+
+const SCOPE_WORDS: Record<LimitStatus['scope'], string> = { session: 'this session', daily: 'today' };
+
+/** The card for the limits set; undefined when there is none. */
+export function budgetCard(status: BudgetStatus): BudgetCard | undefined {
+  if (status.limits.length === 0) return undefined;
+  // The least left is what the next request can spend: either limit stops it.
+  const left = Math.min(...status.limits.map((l) => l.leftMicros));
+  const fullest = status.limits.reduce((a, b) => (b.fraction > a.fraction ? b : a));
+  // Every figure on the card to the same decimals: "$0.0026 left · $0.0234 of $0.0260", not "of $0.03".
+  const [leftText, ...pairs] = formatUsdAlike([left, ...status.limits.flatMap((l) => [l.spentMicros, l.limitMicros])]);
+  const value = status.state === 'exceeded' ? 'Limit reached' : `${leftText} left`;
+  const label = status.state === 'warn' ? `Budget · ${SCOPE_WORDS[fullest.scope]} ${Math.floor(fullest.fraction * 100)}% used` : 'Budget';
+  const note = status.limits.map((l, i) => `${pairs[2 * i]} of ${pairs[2 * i + 1]} ${SCOPE_WORDS[l.scope]}`).join(' · ');
+  return { state: status.state, label, value, note };
 }
 
 /** The answer of a pre-flight check. */

@@ -33,12 +33,13 @@ export function formatUsd(micros: number): string {
 }
 
 /**
- * Amounts read side by side, to the same decimals: four when any of them is below ten cents,
- * so "$0.0168 saved (all-Opus: $0.0210)" rather than "$0.02 saved (all-Opus: $0.02)", where
- * two decimals leave one significant digit and the pair reads as everything saved.
+ * Amounts read side by side, to the same decimals: four when any of them is below ten cents
+ * and not a whole number of cents, so "$0.0168 saved (all-Opus: $0.0210)" rather than
+ * "$0.02 saved (all-Opus: $0.02)", where two decimals leave one significant digit and the
+ * pair reads as everything saved. Whole cents stay cents: "$0.02 of $0.05".
  */
 export function formatUsdAlike(micros: readonly number[]): string[] {
-  const small = micros.some((m) => m !== 0 && Math.abs(m) < 100_000);
+  const small = micros.some((m) => m !== 0 && Math.abs(m) < 100_000 && m % 10_000 !== 0);
   return micros.map((m) => (small && Math.abs(m) >= 50 ? formatUsdFixed(m, 4) : formatUsd(m)));
 }
 

@@ -2,6 +2,8 @@ import type { Tier } from '../tiers';
 import { formatUsdAlike, formatUsdFixed, opusComparison } from './format';
 import type { OpusComparison } from './format';
 import type { LedgerSummary, RouteStats, TaskRow, TierDayPoint } from './summary';
+import { budgetCard } from './budget';
+import type { BudgetCard, BudgetStatus } from './budget';
 
 /**
  * The message the cost report webview (media/costReport.js) renders. Money is integer
@@ -31,6 +33,8 @@ export interface CostReportMessage {
     fallbacks: number;
     /** Everything loaded, for the chart's context. */
     allTimeMicros: number;
+    /** Where spending stands against the budget settings; absent when none is set. */
+    budget?: BudgetCard;
   };
 }
 
@@ -93,6 +97,8 @@ export interface ReportOptions {
   maxTasks?: number;
   /** The routing policy's answer: where the user's verdicts now start this route's step, if they move it. */
   startsOn?: (stepType: string, tier: Tier) => Tier | undefined;
+  /** The budget's standing, as the status bar has it. */
+  budget?: BudgetStatus;
 }
 
 /** Builds the webview message from a summary. */
@@ -101,6 +107,7 @@ export function costReportMessage(summary: LedgerSummary, options: ReportOptions
   const days = options.days ?? 30;
   const from = new Date(options.now.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
   const perTierPerDay = summary.perTierPerDay(from);
+  const budget = options.budget && budgetCard(options.budget);
   const perDay = new Map<string, number>();
   for (const point of perTierPerDay) perDay.set(point.day, (perDay.get(point.day) ?? 0) + point.micros);
   return {
@@ -123,6 +130,7 @@ export function costReportMessage(summary: LedgerSummary, options: ReportOptions
       escalations: aggregate.escalations,
       fallbacks: aggregate.fallbacks,
       allTimeMicros: summary.total.micros,
+      ...(budget ? { budget } : {}),
     },
   };
 }

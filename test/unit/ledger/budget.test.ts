@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Budget, budgetStatus, wouldExceed } from '../../../src/core/ledger/budget';
+import { Budget, budgetCard, budgetStatus, wouldExceed } from '../../../src/core/ledger/budget';
 
 const USD = 1_000_000;
 
@@ -46,5 +46,29 @@ describe('budgets', () => {
     assert.equal(budget.wouldExceed(1).exceeded, true);
     budget.setLimits({});
     assert.equal(budget.wouldExceed(1).exceeded, false);
+  });
+});
+
+describe("the cost report's budget card", () => {
+  test('none without limits; otherwise what the next request can spend, and every limit spent', () => {
+    assert.equal(budgetCard(budgetStatus({ sessionMicros: 10, todayMicros: 10 }, {})), undefined);
+    assert.deepEqual(budgetCard(budgetStatus({ sessionMicros: 20_000, todayMicros: 400_000 }, { sessionMicros: 50_000, dailyMicros: 1_000_000 })), {
+      state: 'ok', label: 'Budget', value: '$0.03 left', note: '$0.02 of $0.05 this session · $0.40 of $1.00 today',
+    });
+    // What is left is the least of the two: $0.03 in the session, though today has $0.60.
+    assert.equal(budgetCard(budgetStatus({ sessionMicros: 20_000, todayMicros: 400_000 }, { sessionMicros: 50_000, dailyMicros: 1_000_000 }))?.value, '$0.03 left');
+    // The daily limit is at 90%, past its warning mark: the label names it.
+    assert.deepEqual(budgetCard(budgetStatus({ sessionMicros: 20_000, todayMicros: 900_000 }, { sessionMicros: 50_000, dailyMicros: 1_000_000 })), {
+      state: 'warn', label: 'Budget · today 90% used', value: '$0.03 left', note: '$0.02 of $0.05 this session · $0.90 of $1.00 today',
+    });
+    assert.equal(budgetCard(budgetStatus({ sessionMicros: 20_000, todayMicros: 950_000 }, { sessionMicros: 50_000, dailyMicros: 1_000_000 }))?.value, '$0.03 left');
+    assert.equal(budgetCard(budgetStatus({ sessionMicros: 20_000, todayMicros: 990_000 }, { sessionMicros: 50_000, dailyMicros: 1_000_000 }))?.value, '$0.01 left', 'today now has less left');
+    // Seen in the report: "$0.0026 left" beside "$0.02 of $0.03" for $0.0234 of a $0.026 budget.
+    assert.deepEqual(budgetCard(budgetStatus({ sessionMicros: 23_400, todayMicros: 23_400 }, { sessionMicros: 26_000 })), {
+      state: 'warn', label: 'Budget · this session 90% used', value: '$0.0026 left', note: '$0.0234 of $0.0260 this session',
+    });
+    assert.deepEqual(budgetCard(budgetStatus({ sessionMicros: 60_000, todayMicros: 60_000 }, { sessionMicros: 50_000 })), {
+      state: 'exceeded', label: 'Budget', value: 'Limit reached', note: '$0.06 of $0.05 this session',
+    });
   });
 });

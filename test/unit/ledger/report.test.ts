@@ -2,6 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { LedgerSummary } from '../../../src/core/ledger/summary';
 import { chartAxis, costReportMessage } from '../../../src/core/ledger/report';
+import { budgetStatus } from '../../../src/core/ledger/budget';
 import { callRecord } from '../../support/fixtures/usage/records';
 
 describe('cost report message', () => {
@@ -22,6 +23,10 @@ describe('cost report message', () => {
     assert.equal(message.totals.allTimeMicros, old.costMicros + yesterday.costMicros + today.costMicros);
     assert.equal(message.axis.topMicros >= Math.max(yesterday.costMicros, today.costMicros), true, 'the axis covers the highest day in the window');
     assert.doesNotThrow(() => JSON.stringify(message), 'postMessage-safe: plain data');
+    assert.equal(message.totals.budget, undefined, 'no budget given, no card');
+    const budgeted = costReportMessage(s, { scope: 'session', now, opusModel: 'claude-opus-4-8', budget: budgetStatus({ sessionMicros: message.totals.micros, todayMicros: 0 }, { sessionMicros: 1_000_000 }) });
+    assert.equal(message.totals.micros, 10_500, 'the default usage on Sonnet');
+    assert.equal(budgeted.totals.budget?.note, '$0.0105 of $1.0000 this session', 'the spend and the limit to the same decimals');
     const todayOnly = costReportMessage(s, { scope: 'today', now, opusModel: 'claude-opus-4-8' });
     assert.equal(todayOnly.totals.label, 'Today');
     assert.equal(todayOnly.totals.calls, 1);

@@ -36,12 +36,14 @@ describe('status-bar tooltip', () => {
     assert.match(text, /\*\*\$0\.0088 saved, 60%\*\* \(all-Opus: \$0\.0146\)/, 'not "$0.0088 saved (all-Opus: $0.01)", which reads as 88% saved');
     // Seen in a session: $0.0042 spent, $0.0210 on all-Opus read "$0.02 saved (all-Opus: $0.02)".
     assert.deepEqual(opusComparison(4_228, 21_000), { direction: 'saved', difference: '$0.0168', allOpus: '$0.0210', percent: '80%' });
-    assert.deepEqual(opusComparison(30_000, 20_000), { direction: 'more', difference: '$0.0100', allOpus: '$0.0200', percent: '50%' });
+    assert.deepEqual(opusComparison(30_000, 20_000), { direction: 'more', difference: '$0.01', allOpus: '$0.02', percent: '50%' }, 'whole cents need no more decimals');
     assert.deepEqual(opusComparison(0, 0), { direction: 'saved', difference: '$0.00', allOpus: '$0.00' }, 'no share of nothing');
     assert.deepEqual(formatUsdAlike([1_500_000, 250_000]), ['$1.50', '$0.25'], 'cents when both are ten cents or more');
     assert.deepEqual(formatUsdAlike([168_000, 210_000]), ['$0.17', '$0.21']);
     assert.deepEqual(formatUsdAlike([0, 12_345]), ['$0.00', '$0.0123'], 'zero does not count, a cent and a bit does');
     assert.deepEqual(formatUsdAlike([40, 12_345]), ['<$0.0001', '$0.0123']);
+    assert.deepEqual(formatUsdAlike([20_000, 50_000]), ['$0.02', '$0.05'], 'whole cents stay cents');
+    assert.deepEqual(formatUsdAlike([20_000, 23_400]), ['$0.0200', '$0.0234']);
   });
 
   test('an empty session and no budget', () => {
