@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { formatUsd } from '../../src/core/ledger/format';
 import type { CallRecord } from '../../src/core/ledger/record';
-import { openAndSelect, until, waitForDiff } from './editor';
+import { captureMessages, openAndSelect, until, waitForDiff } from './editor';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite, TEST_KEY } from './setup';
 
@@ -185,11 +185,14 @@ describe('commands against the local API stand-in', function () {
     assert.ok(records.length > 0);
     assert.ok(!JSON.stringify(records).includes(TEST_KEY));
     const target = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'ledger-export.csv');
-    const exported = await vscode.commands.executeCommand<{ records: number }>('ladder.exportLedger', 'csv', target);
+    const { result: exported, messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<{ records: number }>('ladder.exportLedger', 'csv', target), () => 'Open');
     assert.equal(exported?.records, records.length);
+    assert.ok(messages.some((m) => /exported \d+ ledger records to ledger-export\.csv/.test(m)), messages.join(' | '));
+    await until('the export opened on Open', () => vscode.window.activeTextEditor?.document.uri.toString() === target.toString() || undefined);
     const csv = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
     assert.ok(csv.startsWith('time,') || csv.split('\n')[0]!.includes('taskId'), 'a CSV header');
     assert.ok(!csv.includes(TEST_KEY));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await vscode.workspace.fs.delete(target);
   });
 });

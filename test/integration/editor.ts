@@ -30,13 +30,14 @@ type MessageKind = 'showWarningMessage' | 'showErrorMessage' | 'showInformationM
  * Records the messages Ladder shows of one kind (instead of popping them) while `body`
  * runs; notifications cannot be read back from the extension host otherwise.
  */
-export async function captureMessages<T>(kind: MessageKind, body: () => PromiseLike<T>): Promise<{ result: T; messages: string[] }> {
+export async function captureMessages<T>(kind: MessageKind, body: () => PromiseLike<T>, reply?: (message: string) => string | undefined): Promise<{ result: T; messages: string[] }> {
   const messages: string[] = [];
   const target = vscode.window as unknown as Record<MessageKind, unknown>;
   const original = target[kind];
+  // `reply` picks the button the user would have clicked; by default none (dismissed).
   target[kind] = (message: string) => {
     messages.push(message);
-    return Promise.resolve(undefined);
+    return Promise.resolve(reply?.(message));
   };
   try {
     return { result: await body(), messages };
