@@ -183,7 +183,10 @@ export class CostMeter implements vscode.Disposable {
       : budget.state === 'warn' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     if (budget.state !== 'ok' && this.warnedAt !== budget.state) {
       this.warnedAt = budget.state;
-      void vscode.window.showWarningMessage(`Ladder: ${budget.message}.`);
+      void vscode.window.showWarningMessage(`Ladder: ${budget.message}.`, 'Show Cost Report', 'Budget Settings').then((choice) => {
+        if (choice === 'Show Cost Report') void vscode.commands.executeCommand(CommandIds.showCostReport);
+        else if (choice === 'Budget Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'ladder.budget');
+      });
     } else if (budget.state === 'ok') {
       this.warnedAt = undefined;
     }

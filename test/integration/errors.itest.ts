@@ -185,6 +185,30 @@ describe('errors a user will meet', function () {
     }
   });
 
+  it('budget: nearing the session budget warns once, and the warning opens the cost report with the budget', async () => {
+    const { container } = await ladder();
+    const config = vscode.workspace.getConfiguration('ladder');
+    try {
+      container.cost.resetSession();
+      await openAndSelect('src/orders.ts', 15, 19);
+      assert.ok(await vscode.commands.executeCommand('ladder.explainSelection'));
+      const spent = container.cost.ledgerSummary.session.micros;
+      assert.ok(spent > 0);
+      // A budget the session has used 90% of.
+      const { messages } = await captureMessages('showWarningMessage', async () => {
+        await config.update('budget.session', Math.ceil(spent / 0.9) / 1_000_000, vscode.ConfigurationTarget.Global);
+        await until('the budget warning', () => container.cost.budgetStatus().state === 'warn' || undefined);
+      }, (m) => (/budget/.test(m) ? 'Show Cost Report' : undefined));
+      assert.equal(messages.filter((m) => /(89|90)% of the session budget used/.test(m)).length, 1, messages.join(' | '));
+      const tab = await until('the cost report', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Ladder Cost Report'));
+      assert.ok(tab);
+      const report = await vscode.commands.executeCommand<{ totals: { budget?: { label: string } } }>('ladder.showCostReport');
+      assert.match(report?.totals.budget?.label ?? '', /^Budget · this session (89|90)% used$/);
+    } finally {
+      await config.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a file named like a credentials file is never sent, even when nothing in it looks like a key', async () => {
     // The fixture's .env holds a database password in a URL, which no key pattern matches.
     const env = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, '.env');

@@ -54,8 +54,12 @@ function activeLimits(spend: BudgetSpend, limits: BudgetLimits): LimitStatus[] {
 
 function describe(limit: LimitStatus): string {
   const name = limit.scope === 'session' ? 'session' : 'daily';
-  if (limit.state === 'exceeded') return `${name} budget of ${formatUsd(limit.limitMicros)} reached (${formatUsd(limit.spentMicros)} spent)`;
-  return `${Math.floor(limit.fraction * 100)}% of the ${name} budget used (${formatUsd(limit.leftMicros)} left of ${formatUsd(limit.limitMicros)})`;
+  if (limit.state === 'exceeded') {
+    const [budget, spent] = formatUsdAlike([limit.limitMicros, limit.spentMicros]);
+    return `${name} budget of ${budget} reached (${spent} spent)`;
+  }
+  const [left, budget] = formatUsdAlike([limit.leftMicros, limit.limitMicros]);
+  return `${Math.floor(limit.fraction * 100)}% of the ${name} budget used (${left} left of ${budget})`;
 }
 
 /** Where spending stands against the limits: ok, warn (≥ 80% by default) or exceeded. */
@@ -113,7 +117,8 @@ export function wouldExceed(spend: BudgetSpend, limits: BudgetLimits, estimateMi
   if (crossed.length === 0) return { exceeded: false, scopes: [], message: '' };
   const parts = crossed.map((s) => {
     const before = s.scope === 'session' ? spend.sessionMicros : spend.todayMicros;
-    return `the ${s.scope} budget (${formatUsd(s.limitMicros)}, ${formatUsd(Math.max(0, s.limitMicros - before))} left)`;
+    const [budget, left] = formatUsdAlike([s.limitMicros, Math.max(0, s.limitMicros - before)]);
+    return `the ${s.scope} budget (${budget}, ${left} left)`;
   });
   return {
     exceeded: true,

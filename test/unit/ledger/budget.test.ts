@@ -63,6 +63,8 @@ describe("the cost report's budget card", () => {
     });
     assert.equal(budgetCard(budgetStatus({ sessionMicros: 20_000, todayMicros: 950_000 }, { sessionMicros: 50_000, dailyMicros: 1_000_000 }))?.value, '$0.03 left');
     assert.equal(budgetCard(budgetStatus({ sessionMicros: 20_000, todayMicros: 990_000 }, { sessionMicros: 50_000, dailyMicros: 1_000_000 }))?.value, '$0.01 left', 'today now has less left');
+    assert.equal(budgetStatus({ sessionMicros: 23_400, todayMicros: 0 }, { sessionMicros: 26_000 }).message, '90% of the session budget used ($0.0026 left of $0.0260)', 'the warning too, not "left of $0.03"');
+    assert.equal(wouldExceed({ sessionMicros: 23_400, todayMicros: 0 }, { sessionMicros: 26_000 }, 5_000).message, 'this request (about $0.0050) would exceed the session budget ($0.0260, $0.0026 left)');
     // Seen in the report: "$0.0026 left" beside "$0.02 of $0.03" for $0.0234 of a $0.026 budget.
     assert.deepEqual(budgetCard(budgetStatus({ sessionMicros: 23_400, todayMicros: 23_400 }, { sessionMicros: 26_000 })), {
       state: 'warn', label: 'Budget · this session 90% used', value: '$0.0026 left', note: '$0.0234 of $0.0260 this session',
