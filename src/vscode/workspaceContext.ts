@@ -7,7 +7,7 @@ import type { PromptSegment } from '../core/prompt/prefix';
 import { CacheHealth } from '../core/prompt/cacheHealth';
 import type { Config } from './config';
 import type { Log } from './log';
-import { feedFile, scanFolder } from './workspaceScan';
+import { feedFile, outerGitignores, scanFolder } from './workspaceScan';
 
 const PINNED_KEY = 'ladder.pinnedFiles';
 
@@ -164,6 +164,12 @@ export class WorkspaceContext implements vscode.Disposable {
     let truncated = false;
     const folders = vscode.workspace.workspaceFolders ?? [];
     for (const [i, folder] of roots.folders.entries()) {
+      // A folder inside a repository (a package of a monorepo) is bound by the .gitignore files above it too.
+      const outer = await outerGitignores(folder.path, maxFileBytes);
+      if (outer.length > 0) {
+        index.setOuterGitignores(roots.labels[i] as string, outer);
+        this.log.info(`workspace context: ${folder.name} also follows ${outer.map((o) => o.file).join(', ')} (the repository above it)`);
+      }
       const scanned = await scanFolder(folder.path, index, { maxFileBytes, prefix: roots.labels[i], maxFiles: MAX_FILES - files, skip: roots.nestedIn(i) });
       files += scanned.files;
       truncated ||= scanned.truncated;

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { WorkspaceIndex } from '../core/context/workspaceIndex';
+import type { OuterGitignore } from '../core/context/gitignoreRules';
 
 /**
  * Feeds a WorkspaceIndex from a folder on disk. Each folder's .gitignore is read before
@@ -62,3 +63,36 @@ export async function feedFile(abs: string, relPath: string, index: WorkspaceInd
 function join(dir: string, name: string): string {
   return dir ? `${dir}/${name}` : name;
 }
+
+/** How far up a folder's repository top is looked for. */
+const MAX_OUTER_LEVELS = 32;
+
+/**
+ * The .gitignore files above `root`, nearest first, up to the top of the git repository the
+ * folder is in (the first folder up that holds `.git`). None when `root` is that top itself
+ * or is in no repository: a .gitignore outside a repository is not git's.
+ */
+export async function outerGitignores(root: string, maxBytes = 1024 * 1024): Promise<OuterGitignore[]> {
+  const found: OuterGitignore[] = [];
+  let dir = path.resolve(root);
+  let prefix = '';
+  let up = '';
+  for (let level = 0; level < MAX_OUTER_LEVELS; level++) {
+    if (await exists(path.join(dir, '.git'))) return found;
+    const parent = path.dirname(dir);
+    if (parent === dir) return [];
+    prefix = `${path.basename(dir)}/${prefix}`;
+    up += '../';
+    dir = parent;
+    const file = path.join(dir, '.gitignore');
+    const stat = await fs.stat(file).catch(() => undefined);
+    const text = stat?.isFile() && stat.size <= maxBytes ? await fs.readFile(file, 'utf8') : '';
+    if (text.trim() !== '') found.push({ prefix, text, file: `${up}.gitignore` });
+  }
+  return [];
+}
+
+async function exists(p: string): Promise<boolean> {
+  return fs.stat(p).then(() => true, () => false);
+}
+

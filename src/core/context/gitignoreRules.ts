@@ -18,8 +18,25 @@ const NOT_IGNORED: GitignoreDecision = { ignored: false };
  * out: a folder excluded by a shallower .gitignore and re-included (`!dir/`) by a deeper one
  * still excludes files that the shallower file's folder rule covers.
  */
+/** A .gitignore above a workspace folder, in the same repository. */
+export interface OuterGitignore {
+  /** The folder's path as seen from the .gitignore's directory, with a trailing slash ("packages/web/"). */
+  readonly prefix: string;
+  readonly text: string;
+  /** How decisions name it ("../../.gitignore"). */
+  readonly file: string;
+}
+
+interface OuterLayer {
+  readonly prefix: string;
+  readonly rules: Ignore;
+  readonly file: string;
+}
+
 export class GitignoreRules {
   private readonly layers = new Map<string, Ignore>();
+  /** Outer .gitignore files by the index folder they apply under, nearest first. */
+  private readonly outer = new Map<string, OuterLayer[]>();
   private readonly folderMemo = new Map<string, GitignoreDecision>();
 
   /** Sets (or with undefined / blank text, removes) the rules of `<dir>/.gitignore`. */
@@ -32,6 +49,21 @@ export class GitignoreRules {
     this.layers.set(dir, ignore().add(text));
   }
 
+  /**
+   * Sets the .gitignore files above the workspace folder at index path `dir` ('' for the
+   * only folder), nearest first: git applies them to the folder's files, under any of the
+   * folder's own. A file whose rules would leave out the folder itself is not used: the
+   * user opened that folder to work in it.
+   */
+  setOuter(dir: string, files: readonly OuterGitignore[]): void {
+    this.folderMemo.clear();
+    const layers = files
+      .map((f) => ({ prefix: f.prefix, rules: ignore().add(f.text), file: f.file }))
+      .filter((layer) => !layer.rules.ignores(layer.prefix));
+    if (layers.length === 0) this.outer.delete(dir);
+    else this.outer.set(dir, layers);
+  }
+
   /** Folders that hold a .gitignore ('' is the root), sorted. */
   folders(): string[] {
     return [...this.layers.keys()].sort(compareCodeUnits);
@@ -39,7 +71,7 @@ export class GitignoreRules {
 
   /** Whether `path` (a file, or a folder with `isFolder`) is git-ignored, and by what. */
   test(path: string, isFolder = false): GitignoreDecision {
-    if (this.layers.size === 0) return NOT_IGNORED;
+    if (this.layers.size === 0 && this.outer.size === 0) return NOT_IGNORED;
     let end = path.indexOf('/');
     while (end >= 0) {
       const folder = this.folderDecision(path.slice(0, end));
@@ -65,11 +97,17 @@ export class GitignoreRules {
     for (;;) {
       const dir = cut < 0 ? '' : path.slice(0, cut);
       const layer = this.layers.get(dir);
+      const below = path.slice(cut + 1) + suffix;
       if (layer) {
-        const result = layer.test(path.slice(cut + 1) + suffix);
+        const result = layer.test(below);
         if (result.ignored) {
           return { ignored: true, file: dir ? `${dir}/.gitignore` : '.gitignore', pattern: result.rule?.pattern ?? '' };
         }
+        if (result.unignored) return NOT_IGNORED;
+      }
+      for (const outer of this.outer.get(dir) ?? []) {
+        const result = outer.rules.test(outer.prefix + below);
+        if (result.ignored) return { ignored: true, file: outer.file, pattern: result.rule?.pattern ?? '' };
         if (result.unignored) return NOT_IGNORED;
       }
       if (cut < 0) return NOT_IGNORED;

@@ -2,6 +2,7 @@ import { denylistMatch, skippedFolderOf } from './denylist';
 import { FileTree } from './fileTree';
 import { fingerprint } from './fingerprint';
 import { GitignoreRules } from './gitignoreRules';
+import type { OuterGitignore } from './gitignoreRules';
 import { basenameOf, compareCodeUnits, dirnameOf, isInside, normalizePath } from './paths';
 import { describeSecretMatches, findSecretLikeStrings } from './secrets';
 import type { SecretMatch } from './secrets';
@@ -223,6 +224,16 @@ export class WorkspaceIndex {
     return this.applyGitignore(normalizePath(rawFolder), text);
   }
 
+  /**
+   * Sets the .gitignore files above the workspace folder at `rawFolder` (see
+   * GitignoreRules.setOuter) and re-evaluates the files under it.
+   */
+  setOuterGitignores(rawFolder: string, files: readonly OuterGitignore[]): IndexChange[] {
+    const folder = normalizePath(rawFolder);
+    this.gitignore.setOuter(folder, files.map((f) => ({ ...f, text: normalizeText(f.text) })));
+    return this.reevaluate(folder);
+  }
+
   /** Pins a file to the context. `needsContent` asks the host to feed its text (setFile). */
   pin(rawPath: string): { needsContent: boolean } {
     const path = normalizePath(rawPath);
@@ -379,6 +390,11 @@ export class WorkspaceIndex {
 
   private applyGitignore(folder: string, text: string | undefined): IndexChange[] {
     this.gitignore.set(folder, text === undefined ? undefined : normalizeText(text));
+    return this.reevaluate(folder);
+  }
+
+  /** Re-evaluates every file under `folder` after its ignore rules changed. */
+  private reevaluate(folder: string): IndexChange[] {
     const changes: IndexChange[] = [];
     for (const entry of this.entries.values()) {
       if (!isInside(entry.path, folder)) continue;

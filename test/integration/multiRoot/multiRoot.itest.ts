@@ -98,6 +98,10 @@ describe('multi-root workspace', function () {
     const { container } = await ladder();
     const extra = vscode.Uri.joinPath(folder('web').uri, '..', 'docs');
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(extra, 'guide.md'), new TextEncoder().encode('# Guide\n'));
+    // The three folders sit in one repository whose .gitignore leaves out Markdown and logs.
+    const top = vscode.Uri.joinPath(folder('web').uri, '..');
+    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(top, '.git'));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(top, '.gitignore'), new TextEncoder().encode('*.md\n'));
     const changed = () => new Promise<void>((resolve) => {
       const listener = vscode.workspace.onDidChangeWorkspaceFolders(() => {
         listener.dispose();
@@ -110,7 +114,8 @@ describe('multi-root workspace', function () {
     await done;
     const text = (await container.workspace.segments()).context?.text ?? '';
     assert.match(text, /It has 3 folders \(api, web, docs\)/);
-    assert.match(text, /^docs\/$/m);
+    assert.doesNotMatch(text, /the API lives in the other folder/, "web's README is left out by the repository's .gitignore above it");
+    assert.match(text, /^web\/$/m);
     assert.equal(container.workspace.relativePath(vscode.Uri.joinPath(extra, 'guide.md')), 'docs/guide.md');
 
     done = changed();
