@@ -11,13 +11,6 @@ export interface GitignoreDecision {
 
 const NOT_IGNORED: GitignoreDecision = { ignored: false };
 
-/**
- * The .gitignore files of a workspace, layered as git layers them: a deeper file's rules win
- * over a shallower one's, the last matching rule in a file wins, and nothing inside an
- * ignored folder can be re-included. One simplification, which errs toward leaving files
- * out: a folder excluded by a shallower .gitignore and re-included (`!dir/`) by a deeper one
- * still excludes files that the shallower file's folder rule covers.
- */
 /** A .gitignore above a workspace folder, in the same repository. */
 export interface OuterGitignore {
   /** The folder's path as seen from the .gitignore's directory, with a trailing slash ("packages/web/"). */
@@ -33,6 +26,13 @@ interface OuterLayer {
   readonly file: string;
 }
 
+/**
+ * The .gitignore files of a workspace, layered as git layers them: a deeper file's rules win
+ * over a shallower one's, the last matching rule in a file wins, and nothing inside an
+ * ignored folder can be re-included. One simplification, which errs toward leaving files
+ * out: a folder excluded by a shallower .gitignore and re-included (`!dir/`) by a deeper one
+ * still excludes files that the shallower file's folder rule covers.
+ */
 export class GitignoreRules {
   private readonly layers = new Map<string, Ignore>();
   /** Outer .gitignore files by the index folder they apply under, nearest first. */
