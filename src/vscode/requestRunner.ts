@@ -103,13 +103,15 @@ export class RequestStopped extends Error {
 export class RequestRunner {
   constructor(private readonly c: Container) {}
 
-  private routingConfig(budgetExceeded: boolean): RoutingConfig {
+  /** `preflight`: why this request would cross a limit not reached yet (see BudgetState). */
+  private routingConfig(preflight?: string): RoutingConfig {
     const settings = this.c.config.settings;
     const status = this.c.cost.budgetStatus();
-    const state = budgetExceeded ? 'exceeded' : status.state;
+    const reached = status.state === 'exceeded';
     return routingConfigFromSettings(settings, (model, input, output) => estimateCostUsd(model, input, output, { table: this.c.pricing.table }), {
-      state,
+      state: preflight !== undefined ? 'exceeded' : status.state,
       onExceeded: settings['budget.onExceeded'],
+      ...(preflight !== undefined && !reached ? { preflight } : {}),
     });
   }
 
@@ -121,7 +123,7 @@ export class RequestRunner {
   startsOn(stepType: string, tier: Tier): Tier | undefined {
     const step = STEP_TYPES.find((s) => s === stepType);
     if (step === undefined) return undefined;
-    const plan = planRoute({ stepType: step, tier, ...this.verdictsOn(step, tier), estimatedInputTokens: 0, estimatedOutputTokens: 0 }, this.routingConfig(false));
+    const plan = planRoute({ stepType: step, tier, ...this.verdictsOn(step, tier), estimatedInputTokens: 0, estimatedOutputTokens: 0 }, this.routingConfig());
     return compareTiers(plan.tier, tier) > 0 ? plan.tier : undefined;
   }
 
@@ -132,7 +134,7 @@ export class RequestRunner {
 
   /** Where a step whose edit the user rejected would go next, or why it cannot (cap, budget, top). */
   planAfterRejection(plan: RoutePlan): RoutePlan {
-    return planEscalation(plan, { kind: 'rejected', detail: plan.model }, this.routingConfig(false));
+    return planEscalation(plan, { kind: 'rejected', detail: plan.model }, this.routingConfig());
   }
 
   /** Classification and route plan for a request, and the prompt it would send. Sends nothing (count_tokens aside). */
@@ -165,7 +167,7 @@ export class RequestRunner {
     const reasons = spec.tier ? spec.tierReasons ?? [] : classification.reasons;
     // The user's verdicts move only the classifier's own route: not a tier Ladder or the user forced.
     const verdicts = spec.tier === undefined && options.override === undefined ? this.verdictsOn(classification.stepType, tier) : {};
-    const draftConfig = this.routingConfig(false);
+    const draftConfig = this.routingConfig();
     const draftPlan = planRoute({ stepType: classification.stepType, tier, reasons, ...verdicts, ...(options.override ? { override: options.override } : {}), estimatedInputTokens: 0, estimatedOutputTokens: 0 }, draftConfig);
     let prompt = build(draftPlan.model);
     let promptTokens = localPromptTokens(prompt);
@@ -192,7 +194,7 @@ export class RequestRunner {
     const outputTokens = Math.min(spec.maxTokens, Math.max(300, Math.round(promptTokens * 0.15)));
     const estimatedMicros = Math.round(estimateCostUsd(draftPlan.model, promptTokens, outputTokens, { table: this.c.pricing.table }) * MICROS_PER_USD);
     const preflight = this.c.cost.budget.wouldExceed(estimatedMicros);
-    const config = this.routingConfig(preflight.exceeded);
+    const config = this.routingConfig(preflight.exceeded ? `${preflight.message} (${tokenSource})` : undefined);
     const plan = planRoute({
       stepType: classification.stepType,
       tier,
@@ -283,7 +285,7 @@ export class RequestRunner {
       return p;
     };
     let stopNotice: string | undefined;
-    const config = this.routingConfig(false);
+    const config = this.routingConfig();
     const policy = stepPolicy(config, (final) => {
       stopNotice = final.notice;
     });
@@ -385,7 +387,7 @@ export class RequestRunner {
   private async checkDifficulty<T>(spec: RequestSpec<T>, estimate: RouteEstimate, taskId: string): Promise<Classification | undefined> {
     const setting = difficultySettingOf(this.c.config.settings);
     if (!shouldCheckDifficulty(estimate.classification, setting)) return undefined;
-    const config = this.routingConfig(false);
+    const config = this.routingConfig();
     // The selection has passed buildRequest's secret refusal by now (estimate runs it first).
     const request = buildDifficultyRequest(estimate.input, estimate.classification, spec.selection?.text);
     const route = planRoute({

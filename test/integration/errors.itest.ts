@@ -170,7 +170,7 @@ describe('errors a user will meet', function () {
       await config.update('budget.session', 0.000001, vscode.ConfigurationTarget.Global);
       const blocked = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.securityReview'));
       assert.equal(blocked.result, undefined);
-      assert.ok(blocked.messages.some((w) => /Budget exceeded/.test(w)), `blocked with a clear message: ${blocked.messages.join(' | ')}`);
+      assert.ok(blocked.messages.some((w) => /This request \(about \$[\d.]+\) would exceed the session budget \(.*\) \(count_tokens\): Ladder is not sending it\./.test(w)), `blocked, saying why: ${blocked.messages.join(' | ')}`);
       assert.ok(api().log.some((e) => e.path === '/v1/messages/count_tokens'), 'the estimate came from count_tokens');
       assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0, 'nothing was sent');
 

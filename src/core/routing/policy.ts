@@ -29,6 +29,12 @@ const DEFAULT_MAX_ESCALATIONS = 2;
 export interface BudgetState {
   state: 'ok' | 'warn' | 'exceeded';
   onExceeded: 'block' | 'downgrade';
+  /**
+   * Why it counts as exceeded when the limit is not reached yet: the pre-flight found that
+   * this request would cross it ("this request (about $0.0190) would exceed the session
+   * budget ($0.0060, $0.0014 left)"). Notices say this instead of "Budget exceeded".
+   */
+  preflight?: string;
 }
 
 export interface RoutingConfig {
@@ -200,12 +206,21 @@ function withCost(plan: Omit<RoutePlan, 'estimatedCostUsd' | 'model'>, config: R
   return { ...plan, model: chosen, estimatedCostUsd };
 }
 
-function blockedByBudget(config: RoutingConfig): boolean {
-  return config.budget?.state === 'exceeded' && config.budget.onExceeded === 'block';
+/** The budget when it blocks requests (exceeded, and set to block). */
+function blockingBudget(config: RoutingConfig): BudgetState | undefined {
+  const budget = config.budget;
+  return budget?.state === 'exceeded' && budget.onExceeded === 'block' ? budget : undefined;
 }
 
-const BUDGET_BLOCK_NOTICE =
-  'Budget exceeded: Ladder is not sending this request. Raise the budget or set ladder.budget.onExceeded to "downgrade".';
+/** "Budget exceeded", or what the pre-flight found, capitalised for the start of a notice. */
+function budgetWhy(budget: BudgetState): string {
+  return budget.preflight ? capitalise(budget.preflight) : 'Budget exceeded';
+}
+
+function budgetBlockNotice(budget: BudgetState): string {
+  const what = budget.preflight ? `${capitalise(budget.preflight)}: Ladder is not sending it.` : 'Budget exceeded: Ladder is not sending this request.';
+  return `${what} Raise the budget or set ladder.budget.onExceeded to "downgrade".`;
+}
 
 /** Plans the first call of a step. */
 export function planRoute(request: RouteRequest, config: RoutingConfig): RoutePlan {
@@ -240,16 +255,16 @@ export function planRoute(request: RouteRequest, config: RoutingConfig): RoutePl
   if (budget?.state === 'exceeded') {
     if (budget.onExceeded === 'block') {
       reasons.push('budget exceeded and set to block');
-      return withCost({ ...base, outcome: 'blocked', blocked: true, tier, baseTier: tier, reasons, notice: BUDGET_BLOCK_NOTICE }, config);
+      return withCost({ ...base, outcome: 'blocked', blocked: true, tier, baseTier: tier, reasons, notice: budgetBlockNotice(budget) }, config);
     }
     const lower = downgradeTier(request.stepType, tier);
     if (lower !== tier) {
       reasons.push(`budget exceeded: downgraded from ${TIER_LABELS[tier]} to ${label(lower, config)}, the cheapest tier trusted with a ${request.stepType} step`);
-      notices.push(`Budget exceeded: answering with ${TIER_LABELS[lower]} (${config.ladder[lower]}) instead of ${TIER_LABELS[tier]}; quality may be lower.`);
+      notices.push(`${budgetWhy(budget)}: answering with ${TIER_LABELS[lower]} (${config.ladder[lower]}) instead of ${TIER_LABELS[tier]}; quality may be lower.`);
       tier = lower;
     } else {
       reasons.push(`budget exceeded: ${TIER_LABELS[tier]} is already the cheapest tier trusted with a ${request.stepType} step`);
-      notices.push(`Budget exceeded: ${TIER_LABELS[tier]} is already the cheapest tier for this step.`);
+      notices.push(`${budgetWhy(budget)}: ${TIER_LABELS[tier]} is already the cheapest tier for this step.`);
     }
   } else if (budget?.state === 'warn') {
     reasons.push('budget warning: most of the budget is used');
@@ -369,11 +384,12 @@ export function fallbackCandidates(previous: RoutePlan, config: RoutingConfig): 
 export function planFallback(previous: RoutePlan, failure: FallbackFailure, config: RoutingConfig): RoutePlan {
   const what = `${previous.model} ${FAILURE_TEXT[failure.kind]}${failure.status !== undefined ? ` (HTTP ${failure.status})` : ''}`;
   const triedModels = previous.triedModels.includes(previous.model) ? previous.triedModels : [...previous.triedModels, previous.model];
-  if (blockedByBudget(config)) {
+  const blocking = blockingBudget(config);
+  if (blocking) {
     return {
       ...previous, outcome: 'blocked', blocked: true, estimatedCostUsd: 0, triedModels,
       reasons: [...previous.reasons, `${what}; budget exceeded and set to block`],
-      notice: `${what}. ${BUDGET_BLOCK_NOTICE}`,
+      notice: `${what}. ${budgetBlockNotice(blocking)}`,
     };
   }
   const next = fallbackCandidates({ ...previous, triedModels }, config)[0];

@@ -71,6 +71,16 @@ describe('planRoute', () => {
     assert.match(plan.notice ?? '', /Budget exceeded.*not sending/);
   });
 
+  test('a request that would cross a limit not yet reached says so, not "Budget exceeded"', () => {
+    // Seen with $0.0046 spent of a $0.006 session budget: the notice read "Budget exceeded".
+    const preflight = 'this request (about $0.0190) would exceed the session budget ($0.0060, $0.0014 left) (count_tokens)';
+    const blocked = planRoute(routeRequest('O'), routingConfig({ budget: { state: 'exceeded', onExceeded: 'block', preflight } }));
+    assert.equal(blocked.outcome, 'blocked');
+    assert.equal(blocked.notice, 'This request (about $0.0190) would exceed the session budget ($0.0060, $0.0014 left) (count_tokens): Ladder is not sending it. Raise the budget or set ladder.budget.onExceeded to "downgrade".');
+    const downgraded = planRoute(routeRequest('O', { stepType: 'fix' }), routingConfig({ budget: { state: 'exceeded', onExceeded: 'downgrade', preflight } }));
+    assert.match(downgraded.notice ?? '', /^This request \(about \$0\.0190\) would exceed the session budget .*: answering with execute/);
+  });
+
   test('budget exceeded with downgrade: one tier down, never below the step floor', () => {
     const budget = { state: 'exceeded', onExceeded: 'downgrade' } as const;
     const fix = planRoute(routeRequest('O', { stepType: 'fix' }), routingConfig({ budget }));
