@@ -43,6 +43,8 @@ export const CommandIds = {
   setApiKey: 'ladder.setApiKey',
   /** Remove the stored API key. */
   clearApiKey: 'ladder.clearApiKey',
+  /** The cached prefix exactly as sent, and every file left out with why. */
+  showContext: 'ladder.showContext',
   /** Show the output channel. */
   showLogs: 'ladder.showLogs',
   /** Apply the proposed edit in the open diff (diff title bar). */

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { WorkspaceIndex, exclusionPhrase } from '../core/context/workspaceIndex';
 import { WorkspaceRoots } from '../core/context/roots';
 import { PrefixRenderer, workspaceSegments } from '../core/prompt/prefix';
-import type { PromptSegment } from '../core/prompt/prefix';
+import type { PromptSegment, RenderNote } from '../core/prompt/prefix';
+import type { FileStatus } from '../core/context/workspaceIndex';
 import { CacheHealth } from '../core/prompt/cacheHealth';
 import type { Config } from './config';
 import type { Log } from './log';
@@ -75,6 +76,13 @@ export class WorkspaceContext implements vscode.Disposable {
     if (!vscode.workspace.isTrusted || !this.hasFolder) return {};
     await this.ensureScanned();
     return this.renderer ? workspaceSegments(this.renderer, { trusted: vscode.workspace.isTrusted }) : {};
+  }
+
+  /** What the index leaves out, and pinned files not sent in full; empty in an untrusted workspace. */
+  async leftOut(): Promise<{ exclusions: FileStatus[]; pinnedNotes: readonly RenderNote[] }> {
+    if (!vscode.workspace.isTrusted || !this.hasFolder) return { exclusions: [], pinnedNotes: [] };
+    await this.ensureScanned();
+    return { exclusions: this.index?.exclusions() ?? [], pinnedNotes: this.renderer?.pinnedNotes() ?? [] };
   }
 
   pinnedPaths(): string[] {

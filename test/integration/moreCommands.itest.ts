@@ -306,6 +306,21 @@ describe('every command on its happy path', function () {
     }
   });
 
+  it('Show Workspace Context shows the cached prefix exactly as sent and every file left out, and sends nothing', async () => {
+    const { container } = await ladder();
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('ladder.showContext');
+    assert.ok(uri);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString(), 'it opens');
+    const text = (await vscode.workspace.openTextDocument(uri)).getText();
+    const { context } = await container.workspace.segments();
+    assert.ok(context && text.includes(`\n${context.text}\n`), 'the context segment, byte for byte');
+    assert.match(text, /^\| `\.env` \| its name marks it as a credentials file \|/m);
+    assert.match(text, /Other files appear in it by name only/);
+    assert.doesNotMatch(text, /sk-ant-api03-DEMOFAKEKEY|demo-password-do-not-send/, 'never what a left-out file holds');
+    assert.equal(api().log.length, 0, 'nothing reached the API');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('Show Cost Report opens the webview with per-task rows and per-route verdicts; Reset Session Cost zeroes the meter, not the ledger', async () => {
     const report = await vscode.commands.executeCommand<CostReportMessage>('ladder.showCostReport');
     assert.equal(report?.type, 'costReport');

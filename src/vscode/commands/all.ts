@@ -13,6 +13,7 @@ import { renameSymbolCommand } from './renameSymbol';
 import { resetSessionCostCommand } from './resetSessionCost';
 import { reviewFileCommand, reviewSelectionCommand, securityReviewCommand } from './reviewSelection';
 import { clearApiKeyCommand, setApiKeyCommand } from './setApiKey';
+import { showContextCommand } from './showContext';
 import { showCostReportCommand } from './showCostReport';
 import { showLogsCommand } from './showLogs';
 import { tidySelectionCommand } from './tidySelection';
@@ -40,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   unpinFileCommand,
   setApiKeyCommand,
   clearApiKeyCommand,
+  showContextCommand,
   showLogsCommand,
   acceptEditCommand,
   rejectEditCommand,

@@ -24,5 +24,8 @@ describe('untrusted workspace', function () {
     assert.ok(warnings.some((w) => /untrusted workspace/.test(w)), `the user is told why: ${warnings.join(' | ')}`);
     assert.deepEqual(api().log.map((e) => e.path), [], 'no request reached the API, not even count_tokens');
     assert.deepEqual(await container.workspace.segments(), {}, 'no workspace segments are rendered');
+    const shown = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.showContext'));
+    assert.equal(shown.result, undefined, 'Show Workspace Context opens nothing');
+    assert.ok(shown.messages.some((m) => /sends nothing from an untrusted workspace/.test(m)), shown.messages.join(' | '));
   });
 });

@@ -1,0 +1,55 @@
+import { exclusionPhrase } from '../context/workspaceIndex';
+import type { FileStatus } from '../context/workspaceIndex';
+import type { PromptSegment, RenderNote } from './prefix';
+import { fenceFor } from './request';
+
+/** What "Show Workspace Context" renders: the segments exactly as sent, and what was left out. */
+export interface ContextReportInput {
+  context?: PromptSegment;
+  pinned?: PromptSegment;
+  /** Pinned files not rendered or cut, with why. */
+  pinnedNotes: readonly RenderNote[];
+  /** Files the index knows and leaves out. */
+  exclusions: readonly FileStatus[];
+  /** A local token estimate of a text, with the model it is for ("about 1,234 tokens for claude-sonnet-4-6"). */
+  tokens: (text: string) => string;
+}
+
+/**
+ * A Markdown page a person can check: every byte the workspace adds to a request (the cached
+ * prefix, fenced so nothing in it can break out), then every file left out and why. Never the
+ * content of a left-out file: the reasons name patterns, not what matched.
+ */
+export function contextReport(input: ContextReportInput): string {
+  const out = ['# Ladder: workspace context', ''];
+  const sent = [input.context, input.pinned].filter((s): s is PromptSegment => s !== undefined);
+  if (sent.length === 0) {
+    out.push('Nothing from this workspace is sent before a request: no file is indexed yet, or none can be sent.', '');
+  } else {
+    out.push(
+      'Every request from this workspace starts with the text below, as a cached prompt prefix, then the selection or file the',
+      'request is about and the question. The text is exactly what is sent. Other files appear in it by name only: a file\'s',
+      'text is sent when it is a manifest, the README or pinned, or when you select it or review its folder, and never when',
+      'it is left out below or its text looks like it holds a key.',
+      '',
+    );
+  }
+  for (const segment of sent) {
+    const title = segment.name === 'context' ? 'Workspace context' : 'Pinned files';
+    const fence = fenceFor(segment.text);
+    out.push(`## ${title} (${input.tokens(segment.text)})`, '', `${fence}text`, segment.text, fence, '');
+  }
+  if (input.pinnedNotes.length > 0) {
+    out.push('## Pinned but not sent in full', '', ...input.pinnedNotes.map((n) => `- \`${n.path}\`: ${n.note}`), '');
+  }
+  out.push(`## Left out (${input.exclusions.length} file${input.exclusions.length === 1 ? '' : 's'})`, '');
+  if (input.exclusions.length === 0) out.push('No file the index read was left out.');
+  else out.push('| File | Why | Detail |', '|:--|:--|:--|', ...input.exclusions.map((f) => `| \`${cell(f.path)}\` | ${f.reason ? exclusionPhrase(f.reason) : ''} | ${cell(f.detail ?? '')} |`));
+  out.push('', 'Folders that are git-ignored, version-control data or installed dependencies (such as `node_modules`) are not read at all, so their files are not listed.', '');
+  return out.join('\n');
+}
+
+/** Text safe inside a Markdown table cell and inline code. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/`/g, "'").replace(/\n/g, ' ');
+}

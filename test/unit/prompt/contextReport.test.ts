@@ -1,0 +1,41 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { contextReport } from '../../../src/core/prompt/contextReport';
+import { PrefixRenderer } from '../../../src/core/prompt/prefix';
+import { indexOf } from '../context/helpers';
+
+const tokens = (text: string) => `${text.length} chars`;
+
+describe('Show Workspace Context', () => {
+  test('shows the segments byte for byte in a fence nothing inside can close, and every file left out with why', () => {
+    const index = indexOf({
+      'README.md': '# Shop\nUse ```fences``` freely.\n',
+      'package.json': '{"name":"shop"}\n',
+      'src/a.ts': 'export const a = 1;\n',
+      '.env': 'DATABASE_URL=postgres://u:p@h/db\n',
+      '.gitignore': 'build/\n*.log\n',
+      'debug.log': 'x',
+    });
+    index.pin('src/a.ts');
+    index.setFile('src/a.ts', 'export const a = 1;\n');
+    const renderer = new PrefixRenderer(index);
+    const context = renderer.context();
+    const pinned = renderer.pinned();
+    assert.ok(context && pinned);
+    const page = contextReport({ context, pinned, pinnedNotes: [], exclusions: index.exclusions(), tokens });
+
+    assert.ok(page.includes(`\n\`\`\`\`text\n${context.text}\n\`\`\`\`\n`), 'the context exactly, in a fence longer than the README\'s own');
+    assert.ok(page.includes(`\n\`\`\`text\n${pinned.text}\n\`\`\`\n`), 'the pinned segment exactly');
+    assert.match(page, /^## Workspace context \(\d+ chars\)$/m);
+    assert.match(page, /^## Left out \(2 files\)$/m);
+    assert.match(page, /^\| `\.env` \| its name marks it as a credentials file \| .+ \|$/m);
+    assert.match(page, /^\| `debug\.log` \| it is git-ignored \| \.gitignore: \*\.log \|$/m);
+    assert.doesNotMatch(page, /postgres:\/\//, 'never a left-out file\'s content');
+  });
+
+  test('says so when nothing is sent, and lists nothing left out when nothing is', () => {
+    const page = contextReport({ pinnedNotes: [], exclusions: [], tokens });
+    assert.match(page, /Nothing from this workspace is sent before a request/);
+    assert.match(page, /No file the index read was left out\./);
+  });
+});
