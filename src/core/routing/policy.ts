@@ -218,8 +218,7 @@ function budgetWhy(budget: BudgetState): string {
 }
 
 function budgetBlockNotice(budget: BudgetState): string {
-  const what = budget.preflight ? `${capitalise(budget.preflight)}: Ladder is not sending it.` : 'Budget exceeded: Ladder is not sending this request.';
-  return `${what} Raise the budget or set ladder.budget.onExceeded to "downgrade".`;
+  return `${budgetWhy(budget)}: Ladder is not sending ${budget.preflight ? 'it' : 'this request'}. Raise the budget or set ladder.budget.onExceeded to "downgrade".`;
 }
 
 /** Plans the first call of a step. */
