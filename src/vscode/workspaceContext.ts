@@ -8,7 +8,7 @@ import type { FileStatus } from '../core/context/workspaceIndex';
 import { CacheHealth } from '../core/prompt/cacheHealth';
 import type { Config } from './config';
 import type { Log } from './log';
-import { feedFile, outerGitignores, scanFolder } from './workspaceScan';
+import { feedFile, outerGitignores, repositoryFoldersAbove, scanFolder } from './workspaceScan';
 
 const PINNED_KEY = 'ladder.pinnedFiles';
 
@@ -171,13 +171,12 @@ export class WorkspaceContext implements vscode.Disposable {
     let files = 0;
     let truncated = false;
     const folders = vscode.workspace.workspaceFolders ?? [];
+    const outerUsed: string[][] = [];
     for (const [i, folder] of roots.folders.entries()) {
       // A folder inside a repository (a package of a monorepo) is bound by the .gitignore files above it too.
-      const outer = await outerGitignores(folder.path, maxFileBytes);
-      if (outer.length > 0) {
-        index.setOuterGitignores(roots.labels[i] as string, outer);
-        this.log.info(`workspace context: ${folder.name} also follows ${outer.map((o) => o.file).join(', ')} (the repository above it)`);
-      }
+      const used = index.setOuterGitignores(roots.labels[i] as string, await outerGitignores(folder.path, maxFileBytes));
+      outerUsed.push(used);
+      if (used.length > 0) this.log.info(`workspace context: ${folder.name} also follows ${used.join(', ')} (the repository above it)`);
       const scanned = await scanFolder(folder.path, index, { maxFileBytes, prefix: roots.labels[i], maxFiles: MAX_FILES - files, skip: roots.nestedIn(i) });
       files += scanned.files;
       truncated ||= scanned.truncated;
@@ -188,6 +187,7 @@ export class WorkspaceContext implements vscode.Disposable {
     this.renderer = new PrefixRenderer(index, { maxTreeEntries: this.config.get('context.maxTreeEntries'), folders: roots.multi ? roots.labels : [] });
     this.log.info(`workspace context: ${files} files indexed in ${Date.now() - started} ms${roots.multi ? ` from ${roots.folders.length} folders` : ''}${truncated ? ' (stopped at the file limit)' : ''}; ${index.exclusions().length} left out`);
 
+    for (const [i, folder] of roots.folders.entries()) void this.watchOuterGitignores(index, roots.labels[i] as string, folder, outerUsed[i] ?? [], maxFileBytes);
     for (const folder of folders.filter((f) => f.uri.scheme === 'file')) {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
       this.watchers.push(
@@ -203,6 +203,29 @@ export class WorkspaceContext implements vscode.Disposable {
         }),
       );
     }
+  }
+
+  /**
+   * Re-reads a folder's outer .gitignore files (see outerGitignores) when one in a folder
+   * between it and its repository's top is created, changed or deleted.
+   */
+  private async watchOuterGitignores(index: WorkspaceIndex, label: string, folder: { name: string; path: string }, used: readonly string[], maxFileBytes: number): Promise<void> {
+    const above = await repositoryFoldersAbove(folder.path);
+    if (this.index !== index) return;
+    let following = used.join(', ');
+    const reread = async () => {
+      const outer = await outerGitignores(folder.path, maxFileBytes);
+      if (this.index !== index) return;
+      const now = index.setOuterGitignores(label, outer).join(', ');
+      if (now !== following) this.log.info(`workspace context: ${folder.name} now follows ${now || 'no .gitignore above it'}`);
+      following = now;
+    };
+    for (const dir of above) {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '.gitignore'));
+      this.watchers.push(watcher, watcher.onDidCreate(reread), watcher.onDidChange(reread), watcher.onDidDelete(reread));
+    }
+    // An edit between the scan and the watchers' start is not missed.
+    if (above.length > 0) await reread();
   }
 
   private fileChanged(index: WorkspaceIndex, uri: vscode.Uri, maxFileBytes: number): void {

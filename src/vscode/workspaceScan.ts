@@ -68,28 +68,35 @@ function join(dir: string, name: string): string {
 const MAX_OUTER_LEVELS = 32;
 
 /**
- * The .gitignore files above `root`, nearest first, up to the top of the git repository the
- * folder is in (the first folder up that holds `.git`). None when `root` is that top itself
- * or is in no repository: a .gitignore outside a repository is not git's.
+ * The folders above `root`, nearest first, up to and including the top of the git
+ * repository it is in (the first folder up that holds `.git`). None when `root` is that top
+ * itself or is in no repository: a .gitignore outside a repository is not git's.
  */
-export async function outerGitignores(root: string, maxBytes = 1024 * 1024): Promise<OuterGitignore[]> {
-  const found: OuterGitignore[] = [];
+export async function repositoryFoldersAbove(root: string): Promise<string[]> {
+  const found: string[] = [];
   let dir = path.resolve(root);
-  let prefix = '';
-  let up = '';
   for (let level = 0; level < MAX_OUTER_LEVELS; level++) {
     if (await exists(path.join(dir, '.git'))) return found;
     const parent = path.dirname(dir);
     if (parent === dir) return [];
-    prefix = `${path.basename(dir)}/${prefix}`;
-    up += '../';
     dir = parent;
+    found.push(dir);
+  }
+  return [];
+}
+
+/** The .gitignore files in {@link repositoryFoldersAbove}, nearest first, as the index takes them. */
+export async function outerGitignores(root: string, maxBytes = 1024 * 1024): Promise<OuterGitignore[]> {
+  const found: OuterGitignore[] = [];
+  const from = path.resolve(root);
+  for (const [i, dir] of (await repositoryFoldersAbove(from)).entries()) {
     const file = path.join(dir, '.gitignore');
     const stat = await fs.stat(file).catch(() => undefined);
     const text = stat?.isFile() && stat.size <= maxBytes ? await fs.readFile(file, 'utf8') : '';
-    if (text.trim() !== '') found.push({ prefix, text, file: `${up}.gitignore` });
+    const prefix = `${path.relative(dir, from).split(path.sep).join('/')}/`;
+    if (text.trim() !== '') found.push({ prefix, text, file: `${'../'.repeat(i + 1)}.gitignore` });
   }
-  return [];
+  return found;
 }
 
 async function exists(p: string): Promise<boolean> {

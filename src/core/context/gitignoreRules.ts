@@ -64,6 +64,11 @@ export class GitignoreRules {
     else this.outer.set(dir, layers);
   }
 
+  /** The outer files in use under `dir` (see setOuter), nearest first. */
+  outerFiles(dir: string): string[] {
+    return (this.outer.get(dir) ?? []).map((layer) => layer.file);
+  }
+
   /** Folders that hold a .gitignore ('' is the root), sorted. */
   folders(): string[] {
     return [...this.layers.keys()].sort(compareCodeUnits);

@@ -226,12 +226,14 @@ export class WorkspaceIndex {
 
   /**
    * Sets the .gitignore files above the workspace folder at `rawFolder` (see
-   * GitignoreRules.setOuter) and re-evaluates the files under it.
+   * GitignoreRules.setOuter) and re-evaluates the files under it. Returns the files in use:
+   * one that would leave out the folder itself is not.
    */
-  setOuterGitignores(rawFolder: string, files: readonly OuterGitignore[]): IndexChange[] {
+  setOuterGitignores(rawFolder: string, files: readonly OuterGitignore[]): string[] {
     const folder = normalizePath(rawFolder);
     this.gitignore.setOuter(folder, files.map((f) => ({ ...f, text: normalizeText(f.text) })));
-    return this.reevaluate(folder);
+    this.reevaluate(folder);
+    return this.gitignore.outerFiles(folder);
   }
 
   /** Pins a file to the context. `needsContent` asks the host to feed its text (setFile). */

@@ -117,6 +117,14 @@ describe('multi-root workspace', function () {
     assert.doesNotMatch(text, /the API lives in the other folder/, "web's README is left out by the repository's .gitignore above it");
     assert.match(text, /^web\/$/m);
     assert.equal(container.workspace.relativePath(vscode.Uri.joinPath(extra, 'guide.md')), 'docs/guide.md');
+    // An edit to that .gitignore, outside every folder of the workspace, is followed too.
+    // Saved again each second until seen: a file watcher outside the workspace takes a moment to start.
+    const readmeBack = async () => /the API lives in the other folder/.test((await container.workspace.segments()).context?.text ?? '');
+    for (let save = 0; save < 10 && !(await readmeBack()); save++) {
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(top, '.gitignore'), new TextEncoder().encode(`*.log\n# saved ${save + 1}\n`));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    assert.ok(await readmeBack(), "web's README is back once the .gitignore above stops leaving it out");
 
     done = changed();
     assert.ok(vscode.workspace.updateWorkspaceFolders(2, 1));
