@@ -92,7 +92,8 @@ export async function outerGitignores(root: string, maxBytes = 1024 * 1024): Pro
   for (const [i, dir] of (await repositoryFoldersAbove(from)).entries()) {
     const file = path.join(dir, '.gitignore');
     const stat = await fs.stat(file).catch(() => undefined);
-    const text = stat?.isFile() && stat.size <= maxBytes ? await fs.readFile(file, 'utf8') : '';
+    // An unreadable file is treated as absent, as git treats it (with a warning).
+    const text = stat?.isFile() && stat.size <= maxBytes ? await fs.readFile(file, 'utf8').catch(() => '') : '';
     const prefix = `${path.relative(dir, from).split(path.sep).join('/')}/`;
     if (text.trim() !== '') found.push({ prefix, text, file: `${'../'.repeat(i + 1)}.gitignore` });
   }
