@@ -170,27 +170,27 @@ export class WorkspaceContext implements vscode.Disposable {
     const started = Date.now();
     let files = 0;
     let truncated = false;
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    const outerUsed: string[][] = [];
+    const watchers: vscode.Disposable[] = [];
     for (const [i, folder] of roots.folders.entries()) {
-      // A folder inside a repository (a package of a monorepo) is bound by the .gitignore files above it too.
-      const used = index.setOuterGitignores(roots.labels[i] as string, await outerGitignores(folder.path, maxFileBytes));
-      outerUsed.push(used);
-      if (used.length > 0) this.log.info(`workspace context: ${folder.name} also follows ${used.join(', ')} (the repository above it)`);
-      const scanned = await scanFolder(folder.path, index, { maxFileBytes, prefix: roots.labels[i], maxFiles: MAX_FILES - files, skip: roots.nestedIn(i) });
+      const label = roots.labels[i] as string;
+      watchers.push(...(await this.followOuterGitignores(index, label, folder, maxFileBytes)));
+      const scanned = await scanFolder(folder.path, index, { maxFileBytes, prefix: label, maxFiles: MAX_FILES - files, skip: roots.nestedIn(i) });
       files += scanned.files;
       truncated ||= scanned.truncated;
       if (truncated) break;
     }
-    if (roots !== this.roots) return; // the folders changed meanwhile; the next use scans again
+    if (roots !== this.roots) {
+      // The folders changed meanwhile; the next use scans again.
+      for (const d of watchers) d.dispose();
+      return;
+    }
     this.index = index;
     this.renderer = new PrefixRenderer(index, { maxTreeEntries: this.config.get('context.maxTreeEntries'), folders: roots.multi ? roots.labels : [] });
     this.log.info(`workspace context: ${files} files indexed in ${Date.now() - started} ms${roots.multi ? ` from ${roots.folders.length} folders` : ''}${truncated ? ' (stopped at the file limit)' : ''}; ${index.exclusions().length} left out`);
 
-    for (const [i, folder] of roots.folders.entries()) void this.watchOuterGitignores(index, roots.labels[i] as string, folder, outerUsed[i] ?? [], maxFileBytes);
-    for (const folder of folders.filter((f) => f.uri.scheme === 'file')) {
+    for (const folder of (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file')) {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
-      this.watchers.push(
+      watchers.push(
         watcher,
         watcher.onDidCreate((uri) => this.fileChanged(index, uri, maxFileBytes)),
         watcher.onDidChange((uri) => this.fileChanged(index, uri, maxFileBytes)),
@@ -203,29 +203,27 @@ export class WorkspaceContext implements vscode.Disposable {
         }),
       );
     }
+    this.watchers.push(...watchers);
   }
 
   /**
-   * Re-reads a folder's outer .gitignore files (see outerGitignores) when one in a folder
-   * between it and its repository's top is created, changed or deleted.
+   * A folder inside a repository (a package of a monorepo) is bound by the .gitignore files
+   * above it too (see outerGitignores). Reads them into the index, and re-reads them when one
+   * in a folder between it and its repository's top is created, changed or deleted. The
+   * watchers start before the first read, so no edit in between is missed.
    */
-  private async watchOuterGitignores(index: WorkspaceIndex, label: string, folder: { name: string; path: string }, used: readonly string[], maxFileBytes: number): Promise<void> {
+  private async followOuterGitignores(index: WorkspaceIndex, label: string, folder: { name: string; path: string }, maxFileBytes: number): Promise<vscode.Disposable[]> {
     const above = await repositoryFoldersAbove(folder.path);
-    if (this.index !== index) return;
-    let following = used.join(', ');
-    const reread = async () => {
-      const outer = await outerGitignores(folder.path, maxFileBytes);
-      if (this.index !== index) return;
-      const now = index.setOuterGitignores(label, outer).join(', ');
-      if (now !== following) this.log.info(`workspace context: ${folder.name} now follows ${now || 'no .gitignore above it'}`);
-      following = now;
+    let following = '';
+    const read = async () => {
+      const used = index.setOuterGitignores(label, await outerGitignores(folder.path, maxFileBytes, above)).join(', ');
+      if (used !== following) this.log.info(`workspace context: ${folder.name} follows ${used || 'no .gitignore'} from the repository above it`);
+      following = used;
     };
-    for (const dir of above) {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '.gitignore'));
-      this.watchers.push(watcher, watcher.onDidCreate(reread), watcher.onDidChange(reread), watcher.onDidDelete(reread));
-    }
-    // An edit between the scan and the watchers' start is not missed.
-    if (above.length > 0) await reread();
+    const watchers = above.map((dir) => vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '.gitignore')));
+    const disposables = watchers.flatMap((w) => [w, w.onDidCreate(read), w.onDidChange(read), w.onDidDelete(read)]);
+    await read();
+    return disposables;
   }
 
   private fileChanged(index: WorkspaceIndex, uri: vscode.Uri, maxFileBytes: number): void {

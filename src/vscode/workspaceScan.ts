@@ -85,11 +85,14 @@ export async function repositoryFoldersAbove(root: string): Promise<string[]> {
   return [];
 }
 
-/** The .gitignore files in {@link repositoryFoldersAbove}, nearest first, as the index takes them. */
-export async function outerGitignores(root: string, maxBytes = 1024 * 1024): Promise<OuterGitignore[]> {
+/**
+ * The .gitignore files in {@link repositoryFoldersAbove} (pass `above` when it is known),
+ * nearest first, as the index takes them.
+ */
+export async function outerGitignores(root: string, maxBytes = 1024 * 1024, above?: readonly string[]): Promise<OuterGitignore[]> {
   const found: OuterGitignore[] = [];
   const from = path.resolve(root);
-  for (const [i, dir] of (await repositoryFoldersAbove(from)).entries()) {
+  for (const [i, dir] of (above ?? (await repositoryFoldersAbove(from))).entries()) {
     const file = path.join(dir, '.gitignore');
     const stat = await fs.stat(file).catch(() => undefined);
     // An unreadable file is treated as absent, as git treats it (with a warning).
