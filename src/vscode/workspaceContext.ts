@@ -8,7 +8,7 @@ import type { FileStatus } from '../core/context/workspaceIndex';
 import { CacheHealth } from '../core/prompt/cacheHealth';
 import type { Config } from './config';
 import type { Log } from './log';
-import { feedFile, outerGitignores, repositoryFoldersAbove, scanFolder } from './workspaceScan';
+import { feedFile, findRepository, outerGitignores, scanFolder, toSlashes } from './workspaceScan';
 
 const PINNED_KEY = 'ladder.pinnedFiles';
 
@@ -207,20 +207,23 @@ export class WorkspaceContext implements vscode.Disposable {
   }
 
   /**
-   * A folder inside a repository (a package of a monorepo) is bound by the .gitignore files
-   * above it too (see outerGitignores). Reads them into the index, and re-reads them when one
-   * in a folder between it and its repository's top is created, changed or deleted. The
-   * watchers start before the first read, so no edit in between is missed.
+   * A folder in a git repository is bound by git's ignore files outside it too (see
+   * outerGitignores): the .gitignore files above it (a package of a monorepo), the
+   * repository's info/exclude and the user's global excludes file. Reads them into the index,
+   * and re-reads them when one is created, changed or deleted. The watchers start before
+   * the first read, so no edit in between is missed.
    */
   private async followOuterGitignores(index: WorkspaceIndex, label: string, folder: { name: string; path: string }, maxFileBytes: number): Promise<vscode.Disposable[]> {
-    const above = await repositoryFoldersAbove(folder.path);
+    const repo = await findRepository(folder.path);
+    if (!repo) return [];
     let following = '';
     const read = async () => {
-      const used = index.setOuterGitignores(label, await outerGitignores(folder.path, maxFileBytes, above)).join(', ');
-      if (used !== following) this.log.info(`workspace context: ${folder.name} follows ${used || 'no .gitignore'} from the repository above it`);
+      const used = index.setOuterGitignores(label, await outerGitignores(folder.path, maxFileBytes, repo)).join(', ');
+      if (used !== following) this.log.info(`workspace context: ${folder.name} follows ${used ? `git's ignore rules outside it (${used})` : 'no git ignore rules from outside it'}`);
       following = used;
     };
-    const watchers = above.map((dir) => vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '.gitignore')));
+    const files = [...repo.above.map((dir) => path.join(dir, '.gitignore')), ...(repo.infoExclude ? [repo.infoExclude] : []), repo.globalExcludes];
+    const watchers = files.map((file) => vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file))));
     const disposables = watchers.flatMap((w) => [w, w.onDidCreate(read), w.onDidChange(read), w.onDidDelete(read)]);
     await read();
     return disposables;
@@ -250,7 +253,3 @@ export class WorkspaceContext implements vscode.Disposable {
 
 /** Files indexed across all folders, as scanFolder's own default for one. */
 const MAX_FILES = 50_000;
-
-function toSlashes(fsPath: string): string {
-  return path.sep === '/' ? fsPath : fsPath.split(path.sep).join('/');
-}

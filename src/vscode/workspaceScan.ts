@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { WorkspaceIndex } from '../core/context/workspaceIndex';
 import type { OuterGitignore } from '../core/context/gitignoreRules';
@@ -67,43 +69,104 @@ function join(dir: string, name: string): string {
 /** How far up a folder's repository top is looked for. */
 const MAX_OUTER_LEVELS = 32;
 
-/**
- * The folders above `root`, nearest first, up to and including the top of the git
- * repository it is in (the first folder up that holds `.git`). None when `root` is that top
- * itself or is in no repository: a .gitignore outside a repository is not git's.
- */
-export async function repositoryFoldersAbove(root: string): Promise<string[]> {
-  const found: string[] = [];
-  let dir = path.resolve(root);
-  for (let level = 0; level < MAX_OUTER_LEVELS; level++) {
-    if (await exists(path.join(dir, '.git'))) return found;
-    const parent = path.dirname(dir);
-    if (parent === dir) return [];
-    dir = parent;
-    found.push(dir);
-  }
-  return [];
+/** The git repository a workspace folder is in, as far as its ignore rules go. */
+export interface Repository {
+  /** The repository's top (its work tree). */
+  readonly top: string;
+  /** The folders above the workspace folder, nearest first, up to and including `top`; none when the folder is the top. */
+  readonly above: readonly string[];
+  /** The repository's `info/exclude` (in its common git folder, for a worktree or submodule). */
+  readonly infoExclude: string | undefined;
+  /** The user's excludes file: git's `core.excludesFile`, else `$XDG_CONFIG_HOME/git/ignore`. */
+  readonly globalExcludes: string;
 }
 
 /**
- * The .gitignore files in {@link repositoryFoldersAbove} (pass `above` when it is known),
- * nearest first, as the index takes them.
+ * The repository `root` is in: the first folder up (itself included) that holds `.git`.
+ * Undefined outside any repository: then no ignore file outside the folder is git's.
+ * `env` is the environment git is asked in (tests pass a hermetic one).
  */
-export async function outerGitignores(root: string, maxBytes = 1024 * 1024, above?: readonly string[]): Promise<OuterGitignore[]> {
-  const found: OuterGitignore[] = [];
+export async function findRepository(root: string, env: NodeJS.ProcessEnv = process.env): Promise<Repository | undefined> {
+  const above: string[] = [];
+  let dir = path.resolve(root);
+  for (let level = 0; level < MAX_OUTER_LEVELS; level++) {
+    if (await exists(path.join(dir, '.git'))) {
+      return { top: dir, above, infoExclude: await infoExcludeOf(dir), globalExcludes: await globalExcludesFile(dir, env) };
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+    above.push(dir);
+  }
+  return undefined;
+}
+
+/** `info/exclude` of the repository whose top is `top`: `.git` is a folder, or a file naming one (`gitdir:`), whose `commondir` may point further. */
+async function infoExcludeOf(top: string): Promise<string | undefined> {
+  const dotGit = path.join(top, '.git');
+  let gitDir = dotGit;
+  const stat = await fs.stat(dotGit).catch(() => undefined);
+  if (stat?.isFile()) {
+    const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(await fs.readFile(dotGit, 'utf8').catch(() => ''));
+    if (!pointer?.[1]) return undefined;
+    gitDir = path.resolve(top, pointer[1]);
+  } else if (!stat?.isDirectory()) {
+    return undefined;
+  }
+  const common = (await fs.readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => '')).trim();
+  return path.join(common ? path.resolve(gitDir, common) : gitDir, 'info', 'exclude');
+}
+
+/**
+ * The user's global excludes file. git itself is asked for `core.excludesFile` (so includes,
+ * `~` and every config level count as git counts them); where it has none, or git cannot
+ * be run, git's default applies.
+ */
+function globalExcludesFile(top: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const fallback = env.XDG_CONFIG_HOME ? path.join(env.XDG_CONFIG_HOME, 'git', 'ignore') : path.join(env.HOME ?? os.homedir(), '.config', 'git', 'ignore');
+  return new Promise((resolve) => {
+    execFile('git', ['config', '--path', '--get', 'core.excludesFile'], { cwd: top, env, timeout: 5000, windowsHide: true }, (err, stdout) => {
+      const configured = err ? '' : stdout.trim();
+      resolve(configured ? path.resolve(top, configured) : fallback);
+    });
+  });
+}
+
+/**
+ * The ignore files outside `root` that git applies to it, in git's order of precedence: the
+ * .gitignore files in the folders above it up to its repository's top (nearest first), the
+ * repository's `info/exclude`, then the user's global excludes file. Pass `repo` when it
+ * is known. None outside any repository.
+ */
+export async function outerGitignores(root: string, maxBytes = 1024 * 1024, repo?: Repository): Promise<OuterGitignore[]> {
   const from = path.resolve(root);
-  for (const [i, dir] of (above ?? (await repositoryFoldersAbove(from))).entries()) {
-    const file = path.join(dir, '.gitignore');
+  const repository = repo ?? (await findRepository(from));
+  if (!repository) return [];
+  const found: OuterGitignore[] = [];
+  const add = async (file: string, dir: string, label: string) => {
     const stat = await fs.stat(file).catch(() => undefined);
     // An unreadable file is treated as absent, as git treats it (with a warning).
     const text = stat?.isFile() && stat.size <= maxBytes ? await fs.readFile(file, 'utf8').catch(() => '') : '';
-    const prefix = `${path.relative(dir, from).split(path.sep).join('/')}/`;
-    if (text.trim() !== '') found.push({ prefix, text, file: `${'../'.repeat(i + 1)}.gitignore` });
-  }
+    const below = toSlashes(path.relative(dir, from));
+    if (text.trim() !== '') found.push({ prefix: below ? `${below}/` : '', text, file: label });
+  };
+  for (const [i, dir] of repository.above.entries()) await add(path.join(dir, '.gitignore'), dir, `${'../'.repeat(i + 1)}.gitignore`);
+  if (repository.infoExclude) await add(repository.infoExclude, repository.top, toSlashes(path.relative(from, repository.infoExclude)));
+  await add(repository.globalExcludes, repository.top, homeRelative(repository.globalExcludes));
   return found;
+}
+
+/** A file system path with forward slashes, as index paths have them. */
+export function toSlashes(p: string): string {
+  return path.sep === '/' ? p : p.split(path.sep).join('/');
+}
+
+/** `~/.config/git/ignore` rather than the home folder's full path, in logs and reasons. */
+function homeRelative(file: string): string {
+  const rel = path.relative(os.homedir(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? `~/${toSlashes(rel)}` : toSlashes(file);
 }
 
 async function exists(p: string): Promise<boolean> {
   return fs.stat(p).then(() => true, () => false);
 }
-

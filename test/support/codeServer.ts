@@ -100,8 +100,15 @@ export function installExtension(runDir: string, vsix: string): void {
   }
 }
 
+/**
+ * XDG folders of the run's own, and a git that reads no system or user config: the
+ * machine's global excludes file must not change what the extension under test reads.
+ */
 function xdgEnv(xdg: string): Record<string, string> {
-  return { XDG_CONFIG_HOME: join(xdg, 'config'), XDG_DATA_HOME: join(xdg, 'data'), XDG_CACHE_HOME: join(xdg, 'cache') };
+  return {
+    XDG_CONFIG_HOME: join(xdg, 'config'), XDG_DATA_HOME: join(xdg, 'data'), XDG_CACHE_HOME: join(xdg, 'cache'),
+    GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null',
+  };
 }
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServerHandle> {

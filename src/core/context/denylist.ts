@@ -93,11 +93,12 @@ export function denylistMatch(path: string): { pattern: string; why: string } | 
 
 /**
  * Whether a folder on the path is one of SKIPPED_FOLDERS; returns its kind. With
- * `isFolder` the last segment counts too (for pruning a walk).
+ * `isFolder` the last segment counts too (for pruning a walk). A file named `.git` (a
+ * worktree's or submodule's pointer to its git folder) is version-control data too.
  */
 export function skippedFolderOf(path: string, isFolder = false): 'vcs' | 'dependencies' | undefined {
   const segments = path.split('/');
-  const end = isFolder ? segments.length : segments.length - 1;
+  const end = isFolder || segments[segments.length - 1] === '.git' ? segments.length : segments.length - 1;
   for (let i = 0; i < end; i++) {
     const kind = SKIPPED_FOLDERS.get(segments[i] ?? '');
     if (kind) return kind;

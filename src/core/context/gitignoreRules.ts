@@ -11,9 +11,9 @@ export interface GitignoreDecision {
 
 const NOT_IGNORED: GitignoreDecision = { ignored: false };
 
-/** A .gitignore above a workspace folder, in the same repository. */
+/** An ignore file of git's outside a workspace folder: a .gitignore above it, info/exclude, the global excludes. */
 export interface OuterGitignore {
-  /** The folder's path as seen from the .gitignore's directory, with a trailing slash ("packages/web/"). */
+  /** The folder's path as seen from where the file's rules apply, with a trailing slash ("packages/web/"); '' at the same place. */
   readonly prefix: string;
   readonly text: string;
   /** How decisions name it ("../../.gitignore"). */
@@ -59,7 +59,7 @@ export class GitignoreRules {
     this.folderMemo.clear();
     const layers = files
       .map((f) => ({ prefix: f.prefix, rules: ignore().add(f.text), file: f.file }))
-      .filter((layer) => !layer.rules.ignores(layer.prefix));
+      .filter((layer) => layer.prefix === '' || !layer.rules.ignores(layer.prefix));
     if (layers.length === 0) this.outer.delete(dir);
     else this.outer.set(dir, layers);
   }

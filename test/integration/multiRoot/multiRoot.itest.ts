@@ -102,6 +102,9 @@ describe('multi-root workspace', function () {
     const top = vscode.Uri.joinPath(folder('web').uri, '..');
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(top, '.git'));
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(top, '.gitignore'), new TextEncoder().encode('*.md\n'));
+    // Its info/exclude leaves out a scratch file, as git would.
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(top, '.git', 'info', 'exclude'), new TextEncoder().encode('*.scratch\n'));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder('web').uri, 'todo.scratch'), new TextEncoder().encode('MULTIROOT_SCRATCH_MARKER\n'));
     const changed = () => new Promise<void>((resolve) => {
       const listener = vscode.workspace.onDidChangeWorkspaceFolders(() => {
         listener.dispose();
@@ -116,6 +119,8 @@ describe('multi-root workspace', function () {
     assert.match(text, /It has 3 folders \(api, web, docs\)/);
     assert.doesNotMatch(text, /the API lives in the other folder/, "web's README is left out by the repository's .gitignore above it");
     assert.match(text, /^web\/$/m);
+    const scratch = (await container.workspace.leftOut()).exclusions.find((e) => e.path === 'web/todo.scratch');
+    assert.equal(scratch?.detail, '../.git/info/exclude: *.scratch', "the repository's info/exclude, named as the folder sees it");
     assert.equal(container.workspace.relativePath(vscode.Uri.joinPath(extra, 'guide.md')), 'docs/guide.md');
     // An edit to that .gitignore, outside every folder of the workspace, is followed too.
     // Saved again each second until seen: a file watcher outside the workspace takes a moment to start.

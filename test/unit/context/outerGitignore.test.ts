@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
-import { outerGitignores, scanFolder } from '../../../src/vscode/workspaceScan';
+import { findRepository, outerGitignores, scanFolder } from '../../../src/vscode/workspaceScan';
 import { tempDir } from '../../support/tempDir';
 
 function write(root: string, files: Record<string, string>): void {
@@ -22,8 +22,25 @@ const PACKAGE = {
   'local.txt': 'x',
 };
 
-async function scanned(root: string, index = new WorkspaceIndex()): Promise<{ index: WorkspaceIndex; included: string[] }> {
-  index.setOuterGitignores('', await outerGitignores(root));
+/**
+ * The environment git is asked in: no system config, and a home of the test's own, so the
+ * machine's global excludes never leak in. `globalConfig` is that home's ~/.gitconfig.
+ */
+function gitEnv(globalConfig = ''): NodeJS.ProcessEnv {
+  const home = tempDir('git-home');
+  writeFileSync(join(home, '.gitconfig'), globalConfig);
+  const { XDG_CONFIG_HOME: _xdg, GIT_CONFIG_GLOBAL: _global, ...rest } = process.env;
+  return { ...rest, HOME: home, GIT_CONFIG_NOSYSTEM: '1' };
+}
+
+const HERMETIC = gitEnv();
+
+async function outer(root: string, env = HERMETIC) {
+  return outerGitignores(root, undefined, await findRepository(root, env));
+}
+
+async function scanned(root: string, index = new WorkspaceIndex(), env = HERMETIC): Promise<{ index: WorkspaceIndex; included: string[] }> {
+  index.setOuterGitignores('', await outer(root, env));
   await scanFolder(root, index);
   return { index, included: index.includedPaths().sort() };
 }
@@ -39,8 +56,8 @@ describe('a folder opened inside a git repository (a monorepo package)', () => {
       ...Object.fromEntries(Object.entries(PACKAGE).map(([rel, text]) => [`packages/web/${rel}`, text])),
     });
     const web = join(repo, 'packages', 'web');
-    const outer = await outerGitignores(web);
-    assert.deepEqual(outer.map((o) => [o.file, o.prefix]), [['../.gitignore', 'web/'], ['../../.gitignore', 'packages/web/']], 'nearest first');
+    const files = await outer(web);
+    assert.deepEqual(files.map((o) => [o.file, o.prefix]), [['../.gitignore', 'web/'], ['../../.gitignore', 'packages/web/']], 'nearest first');
 
     const { index, included } = await scanned(web);
     assert.deepEqual(included, ['keep.log', 'src/app.ts']);
@@ -70,9 +87,62 @@ describe('a folder opened inside a git repository (a monorepo package)', () => {
     const outside = tempDir('outer-none');
     write(outside, { '.gitignore': '*\n', 'repo/.gitignore': '', 'repo/src/a.ts': 'x', 'plain/src/b.ts': 'x' });
     mkdirSync(join(outside, 'repo', '.git'));
-    assert.deepEqual(await outerGitignores(join(outside, 'repo')), [], 'the folder is its repository top');
-    assert.deepEqual(await outerGitignores(join(outside, 'repo', 'src')), [], "the repository's own .gitignore is empty; nothing above its top counts");
+    assert.deepEqual(await outer(join(outside, 'repo')), [], 'the folder is its repository top');
+    assert.deepEqual(await outer(join(outside, 'repo', 'src')), [], "the repository's own .gitignore is empty; nothing above its top counts");
     assert.deepEqual((await scanned(join(outside, 'plain'))).included, ['src/b.ts'], 'not in a repository');
+  });
+});
+
+describe("git's other ignore files: info/exclude and the user's global excludes", () => {
+  test("the repository's info/exclude applies from its top, under every .gitignore, for the top itself and a folder below it", async () => {
+    const repo = tempDir('exclude');
+    write(repo, {
+      '.git/info/exclude': '*.local\nnotes/\n',
+      '.gitignore': '!keep.local\n',
+      'a.local': 'x', 'keep.local': 'x', 'notes/todo.md': 'x', 'src/b.local': 'x', 'src/c.ts': 'x',
+    });
+    const top = await scanned(repo);
+    assert.deepEqual(top.included, ['.gitignore', 'keep.local', 'src/c.ts'], 'a .gitignore re-include wins over info/exclude');
+    assert.equal(top.index.status('a.local')?.detail, '.git/info/exclude: *.local');
+    assert.equal(top.index.isIgnoredFolder('notes'), true);
+    const below = await scanned(join(repo, 'src'));
+    assert.deepEqual(below.included, ['c.ts']);
+    assert.equal(below.index.status('b.local')?.detail, '../.git/info/exclude: *.local');
+  });
+
+  test("the global excludes file: git's core.excludesFile, else $XDG_CONFIG_HOME/git/ignore, last in precedence", async () => {
+    const repo = tempDir('global');
+    mkdirSync(join(repo, '.git'));
+    write(repo, { '.gitignore': '!keep.swp\n', 'a.swp': 'x', 'keep.swp': 'x', '.idea/workspace.xml': 'x', 'src/c.ts': 'x' });
+    const home = tempDir('global-home');
+    write(home, { 'my-ignore': '*.swp\n.idea/\n' });
+    const configured = gitEnv(`[core]\n\texcludesFile = ${join(home, 'my-ignore')}\n`);
+    const files = await outer(repo, configured);
+    assert.deepEqual(files.map((f) => [f.prefix, f.text]), [['', '*.swp\n.idea/\n']], 'git itself answered where the file is');
+    const { index, included } = await scanned(repo, new WorkspaceIndex(), configured);
+    assert.deepEqual(included, ['.gitignore', 'keep.swp', 'src/c.ts']);
+    assert.match(index.status('a.swp')?.detail ?? '', /my-ignore: \*\.swp$/);
+
+    const xdg = tempDir('xdg');
+    write(xdg, { 'git/ignore': '*.swp\n' });
+    const byDefault = { ...HERMETIC, XDG_CONFIG_HOME: xdg };
+    assert.equal((await findRepository(repo, byDefault))?.globalExcludes, join(xdg, 'git', 'ignore'));
+    assert.deepEqual((await scanned(repo, new WorkspaceIndex(), byDefault)).included, ['.gitignore', '.idea/workspace.xml', 'keep.swp', 'src/c.ts']);
+  });
+
+  test('a worktree or submodule: .git is a file naming the git folder, whose commondir holds info/exclude', async () => {
+    const root = tempDir('worktree');
+    write(root, {
+      'main/.git/info/exclude': '*.tmp\n',
+      'main/.git/worktrees/feature/commondir': '../..\n',
+      'feature/.git': `gitdir: ${join(root, 'main', '.git', 'worktrees', 'feature')}\n`,
+      'feature/a.tmp': 'x', 'feature/b.ts': 'x',
+    });
+    const repo = await findRepository(join(root, 'feature'), HERMETIC);
+    assert.equal(repo?.infoExclude, join(root, 'main', '.git', 'info', 'exclude'));
+    const { index, included } = await scanned(join(root, 'feature'));
+    assert.deepEqual(included, ['b.ts']);
+    assert.equal(index.status('.git')?.detail, 'version-control internals', 'the .git file, which names a local path, is never sent');
   });
 });
 
