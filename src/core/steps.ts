@@ -31,6 +31,7 @@ export type RequestCommand =
   | 'tests'
   | 'explain'
   | 'refactor'
+  | 'fix'
   | 'review'
   | 'securityReview'
   | 'architectureReview';

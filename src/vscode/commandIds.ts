@@ -25,6 +25,8 @@ export const CommandIds = {
   securityReview: 'ladder.securityReview',
   /** Architecture review of a folder or the workspace. */
   architectureReview: 'ladder.architectureReview',
+  /** A fix for a review finding (light bulb on a Ladder diagnostic), as a diff. */
+  fixFinding: 'ladder.fixFinding',
   /** Shows tier, model, reasons and estimated cost without sending anything. */
   previewRoute: 'ladder.previewRoute',
   /** One-off tier override for the next request. */

@@ -3,13 +3,15 @@ import { PROPOSAL_SCHEME } from './resultDocuments';
 import type { ResultDocuments } from './resultDocuments';
 
 export type EditVerdict = 'accepted' | 'rejected';
+/** How a proposal ended: a verdict, 'stale' (the file changed meanwhile), or 'dismissed' (its diff was closed without one). */
+export type ProposalEnd = EditVerdict | 'stale' | 'dismissed';
 
 interface Proposal {
   readonly uri: vscode.Uri;
   /** True when the target changed after the proposal was made. */
   readonly stale: () => boolean;
   readonly edit: () => vscode.WorkspaceEdit;
-  readonly settle: (verdict: EditVerdict | 'stale') => void;
+  readonly settle: (end: ProposalEnd) => void;
 }
 
 /**
@@ -21,10 +23,17 @@ export class EditPreviews implements vscode.Disposable {
   private readonly proposals = new Map<string, Proposal>();
   private latest: string | undefined;
 
+  /** A proposal's diff closed without Accept or Reject ends it as 'dismissed': no verdict is recorded. */
+  private readonly closing = vscode.window.tabGroups.onDidChangeTabs((event) => {
+    for (const tab of event.closed) {
+      if (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === PROPOSAL_SCHEME) this.take(tab.input.modified)?.settle('dismissed');
+    }
+  });
+
   constructor(private readonly docs: ResultDocuments) {}
 
   /** Shows the diff and resolves with the user's verdict ('stale' if the file changed meanwhile). */
-  propose(options: { document: vscode.TextDocument; range: vscode.Range; newText: string; title: string; why?: string }): Promise<EditVerdict | 'stale'> {
+  propose(options: { document: vscode.TextDocument; range: vscode.Range; newText: string; title: string; why?: string }): Promise<ProposalEnd> {
     const { document, range, newText } = options;
     const full = document.getText();
     const proposed = full.slice(0, document.offsetAt(range.start)) + newText + full.slice(document.offsetAt(range.end));
@@ -40,7 +49,7 @@ export class EditPreviews implements vscode.Disposable {
   }
 
   /** Proposes a new file (e.g. generated tests); Accept creates it with the content. */
-  proposeNewFile(options: { target: vscode.Uri; content: string; title: string; why?: string }): Promise<EditVerdict | 'stale'> {
+  proposeNewFile(options: { target: vscode.Uri; content: string; title: string; why?: string }): Promise<ProposalEnd> {
     // Both sides keep the file's own name, so the diff highlights it in its language.
     const empty = this.docs.create(PROPOSAL_SCHEME, options.target.path.split('/').pop() ?? 'new file', '');
     return this.show(empty, options.content, options.title, options.why, {
@@ -55,17 +64,20 @@ export class EditPreviews implements vscode.Disposable {
     });
   }
 
-  private async show(left: vscode.Uri, proposed: string, title: string, why: string | undefined, target: Pick<Proposal, 'stale' | 'edit'>): Promise<EditVerdict | 'stale'> {
+  private async show(left: vscode.Uri, proposed: string, title: string, why: string | undefined, target: Pick<Proposal, 'stale' | 'edit'>): Promise<ProposalEnd> {
     const name = left.path.split('/').pop() ?? 'proposal';
     const uri = this.docs.create(PROPOSAL_SCHEME, name, proposed);
-    const verdict = new Promise<EditVerdict | 'stale'>((settle) => {
+    const verdict = new Promise<ProposalEnd>((settle) => {
       this.proposals.set(uri.toString(), { uri, ...target, settle });
     });
     this.latest = uri.toString();
     this.updateContext();
-    await vscode.commands.executeCommand('vscode.diff', left, uri, title, { preview: true });
+    // Not a preview tab: opening another file to check something must not close the pending diff.
+    await vscode.commands.executeCommand('vscode.diff', left, uri, title, { preview: false });
+    // The API cannot take this notification back once the diff's own buttons decide, so a late click says so.
     void vscode.window.showInformationMessage(`${title}: apply this edit?${why ? ` (Why this model: ${why})` : ''}`, 'Accept', 'Reject').then((choice) => {
-      if (choice === 'Accept') void this.accept(uri);
+      if (choice && !this.proposals.has(uri.toString())) void vscode.window.showInformationMessage('Ladder: that edit was already accepted, rejected or closed.');
+      else if (choice === 'Accept') void this.accept(uri);
       else if (choice === 'Reject') void this.reject(uri);
     });
     return verdict;
@@ -116,6 +128,7 @@ export class EditPreviews implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.closing.dispose();
     for (const proposal of this.proposals.values()) proposal.settle('rejected');
     this.proposals.clear();
   }

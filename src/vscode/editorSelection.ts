@@ -20,7 +20,11 @@ export async function selectionFor(c: Container, options: { uri?: unknown; whole
     void vscode.window.showInformationMessage('Ladder: open a file and select some code first.');
     return undefined;
   }
-  range ??= new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
+  return selectionOf(c, document, range ?? new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)));
+}
+
+/** The material `range` of `document` holds, as a request reads it. */
+export function selectionOf(c: Container, document: vscode.TextDocument, range: vscode.Range): EditorSelection {
   // Whole lines read better in a prompt and make line numbers in findings exact.
   const lines = new vscode.Range(range.start.line, 0, range.end.line, document.lineAt(range.end.line).text.length);
   const text = document.getText(range);

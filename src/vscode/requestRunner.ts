@@ -45,6 +45,8 @@ export interface RequestSpec<T> {
   selection?: EditorSelection;
   /** Size of the material beyond the selection (files reviewed, paths touched). */
   contextStats?: { files?: number; paths?: string[] };
+  /** The review finding a fix is for (the classifier reads its category). */
+  finding?: { category: string; severity: string };
   /** The prompt task; defaults to the classification's step type. */
   task?: PromptTask;
   maxTokens: number;
@@ -148,6 +150,7 @@ export class RequestRunner {
         files: spec.contextStats?.files ?? (selection ? 1 : 0),
         paths: spec.contextStats?.paths ?? (selection ? [selection.path] : []),
       },
+      ...(spec.finding ? { finding: spec.finding } : {}),
     };
     const classification = options.classification ?? classifyRequest(input);
     const task: PromptTask = spec.task ?? classification.stepType;

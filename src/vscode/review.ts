@@ -11,6 +11,7 @@ import type { RequestCommand } from '../core/steps';
 import type { CheckResult } from '../core/task/runStep';
 import { TIER_LABELS } from '../core/tiers';
 import type { Tier } from '../core/tiers';
+import { CommandIds } from './commandIds';
 import type { Container } from './container';
 import { RequestStopped } from './requestRunner';
 import type { EditorSelection, RequestOutcome } from './requestRunner';
@@ -31,6 +32,21 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   low: vscode.DiagnosticSeverity.Information,
   info: vscode.DiagnosticSeverity.Hint,
 };
+
+/** A finding shown as a diagnostic, with the code its lines held when the review ran. */
+export interface ShownFinding {
+  readonly id: number;
+  readonly uri: vscode.Uri;
+  readonly finding: ReviewedFinding;
+  readonly diagnostic: vscode.Diagnostic;
+  /** Lines startLine..endLine as the review read them; undefined when the text was not at hand. */
+  readonly code: string | undefined;
+}
+
+/** Lines `start`..`end` (1-based, inclusive) of `text`. */
+function linesOf(text: string, start: number, end: number): string {
+  return text.split('\n').slice(start - 1, end).join('\n');
+}
 
 /** `chunk`: the lines the material spans, to clamp findings to (a digest's are placed by locateInDigest instead). */
 function checkFindings(text: string, chunk: { startLine: number; endLine: number } | undefined): CheckResult<Finding[]> {
@@ -121,8 +137,37 @@ export async function folderMaterial(c: Container, folderUri: vscode.Uri | undef
  */
 export class ReviewService implements vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('Ladder');
+  /** The findings behind the diagnostics, by file URI. */
+  private readonly shown = new Map<string, ShownFinding[]>();
+  private shownIds = 0;
+
+  /** The light bulb's "Fix with Ladder" on each Ladder diagnostic. */
+  private readonly fixes = vscode.languages.registerCodeActionsProvider(
+    [{ scheme: 'file' }, { scheme: 'untitled' }],
+    { provideCodeActions: (document, _range, context) => this.fixActions(document, context) },
+    { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+  );
 
   constructor(private readonly c: Container) {}
+
+  private fixActions(document: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const shown = this.shown.get(document.uri.toString());
+    if (!shown) return [];
+    const actions: vscode.CodeAction[] = [];
+    for (const diagnostic of context.diagnostics) {
+      if (diagnostic.source !== 'Ladder') continue;
+      // The context holds copies: match on the message, and the line when two say the same.
+      const same = shown.filter((s) => s.diagnostic.message === diagnostic.message);
+      const match = same.find((s) => s.diagnostic.range.start.line === diagnostic.range.start.line) ?? same[0];
+      if (!match) continue;
+      const message = match.finding.message;
+      const action = new vscode.CodeAction(`Fix with Ladder: ${message.length > 70 ? `${message.slice(0, 69)}…` : message}`, vscode.CodeActionKind.QuickFix);
+      action.diagnostics = [diagnostic];
+      action.command = { command: CommandIds.fixFinding, title: action.title, arguments: [match.id] };
+      actions.push(action);
+    }
+    return actions;
+  }
 
   /**
    * `architecture`: one pass routed by the classifier (judgment work from the start), no
@@ -224,7 +269,7 @@ export class ReviewService implements vscode.Disposable {
       : findings.length === 0 ? 'No findings.'
       : options.architecture ? `${findings.length} finding(s) in ${new Set(findings.map((f) => f.file)).size} file(s).`
       : `${findings.length} finding(s); none needed judgment.`);
-    this.publish(selection, merged.kept, folder?.files.map((f) => f.path) ?? []);
+    this.publish(selection, merged.kept, folder?.files ?? []);
     const calls = [...outcomes.flatMap((o) => o.records), ...(partStopped?.err.records ?? []), ...(judgeStopped?.records ?? [])];
     const costMicros = calls.reduce((sum, r) => sum + r.costMicros, 0);
     const reportUri = this.report(options.title, folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`, selection, merged.kept, merged.rejected, summary, outcomes, calls);
@@ -242,10 +287,14 @@ export class ReviewService implements vscode.Disposable {
     return { selection: await digestSelection(text, whole.path), parts };
   }
 
-  /** Diagnostics for the findings; the selection's file and every file in `reviewed` lose their old ones. */
-  private publish(selection: EditorSelection, findings: readonly ReviewedFinding[], reviewed: readonly string[]): void {
-    const byUri = new Map<string, { uri: vscode.Uri; items: vscode.Diagnostic[] }>();
-    for (const uri of [selection.document.uri, ...reviewed.map((file) => this.uriOf(file, selection))]) byUri.set(uri.toString(), { uri, items: [] });
+  /**
+   * Diagnostics for the findings; the selection's file and every file in `reviewed` lose their
+   * old ones. Each finding is kept with the code its lines held, so Fix Review Finding can
+   * find it again after edits above it.
+   */
+  private publish(selection: EditorSelection, findings: readonly ReviewedFinding[], reviewed: readonly { path: string; text: string }[]): void {
+    const byUri = new Map<string, { uri: vscode.Uri; items: vscode.Diagnostic[]; shown: ShownFinding[] }>();
+    for (const uri of [selection.document.uri, ...reviewed.map((file) => this.uriOf(file.path, selection))]) byUri.set(uri.toString(), { uri, items: [], shown: [] });
     for (const f of findings) {
       const uri = this.uriOf(f.file, selection);
       const document = uri.toString() === selection.document.uri.toString() ? selection.document : vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
@@ -254,11 +303,73 @@ export class ReviewService implements vscode.Disposable {
       const diagnostic = new vscode.Diagnostic(range, `${f.message} (${f.category}, confidence ${f.confidence.toFixed(2)}; ${provenance(f)})`, SEVERITY[f.severity]);
       diagnostic.source = 'Ladder';
       diagnostic.code = f.category;
-      const entry = byUri.get(uri.toString()) ?? { uri, items: [] };
+      const entry = byUri.get(uri.toString()) ?? { uri, items: [], shown: [] };
       entry.items.push(diagnostic);
+      const text = document?.getText() ?? reviewed.find((file) => file.path === f.file)?.text;
+      entry.shown.push({ id: ++this.shownIds, uri, finding: f, diagnostic, code: text === undefined ? undefined : linesOf(text, f.startLine, f.endLine) });
       byUri.set(uri.toString(), entry);
     }
-    for (const { uri, items } of byUri.values()) this.diagnostics.set(uri, items);
+    for (const { uri, items, shown } of byUri.values()) {
+      this.diagnostics.set(uri, items);
+      if (shown.length > 0) this.shown.set(uri.toString(), shown);
+      else this.shown.delete(uri.toString());
+    }
+    this.publishFindingPaths();
+  }
+
+  /** The findings shown in `document`; with `line` (0-based), only those whose lines (where they are now) hold it. */
+  findingsIn(document: vscode.TextDocument, line?: number): readonly ShownFinding[] {
+    const shown = this.shown.get(document.uri.toString()) ?? [];
+    if (line === undefined) return shown;
+    return shown.filter((s) => {
+      const range = this.locate(s, document) ?? s.diagnostic.range;
+      return range.start.line <= line && line <= range.end.line;
+    });
+  }
+
+  /** A shown finding by id (undefined once its file was reviewed again or it was fixed). */
+  finding(id: number): ShownFinding | undefined {
+    for (const shown of this.shown.values()) {
+      const found = shown.find((s) => s.id === id);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /**
+   * The whole lines a shown finding is about in `document` now: where the review saw them
+   * if they hold the same code, else the one place that code moved to (lines added or
+   * removed above it). Undefined when the code changed or appears more than once.
+   */
+  locate(shown: ShownFinding, document: vscode.TextDocument): vscode.Range | undefined {
+    const { startLine, endLine } = shown.finding;
+    const text = document.getText();
+    const wholeLines = (start: number, end: number) => (end <= document.lineCount ? new vscode.Range(start - 1, 0, end - 1, document.lineAt(end - 1).text.length) : undefined);
+    if (shown.code === undefined) return wholeLines(startLine, Math.min(endLine, document.lineCount));
+    if (linesOf(text, startLine, endLine) === shown.code) return wholeLines(startLine, endLine);
+    const lines = text.split('\n');
+    const height = endLine - startLine + 1;
+    const matches: number[] = [];
+    for (let i = 0; i + height <= lines.length && matches.length < 2; i++) {
+      if (lines.slice(i, i + height).join('\n') === shown.code) matches.push(i + 1);
+    }
+    return matches.length === 1 ? wholeLines(matches[0] as number, (matches[0] as number) + height - 1) : undefined;
+  }
+
+  /** A finding was fixed: its diagnostic goes. */
+  fixed(shown: ShownFinding): void {
+    const key = shown.uri.toString();
+    const left = (this.shown.get(key) ?? []).filter((s) => s.id !== shown.id);
+    if (left.length > 0) this.shown.set(key, left);
+    else this.shown.delete(key);
+    this.diagnostics.set(shown.uri, (this.diagnostics.get(shown.uri) ?? []).filter((d) => d !== shown.diagnostic));
+    this.publishFindingPaths();
+  }
+
+  /** `ladder.findingPaths`: the files with findings, for menus that offer a fix. */
+  private publishFindingPaths(): void {
+    const paths = [...this.shown.values()].map((shown) => shown[0]?.uri.fsPath).filter((p): p is string => p !== undefined);
+    void vscode.commands.executeCommand('setContext', 'ladder.findingPaths', paths);
   }
 
   private uriOf(file: string, selection: EditorSelection): vscode.Uri {
@@ -283,6 +394,7 @@ export class ReviewService implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.fixes.dispose();
     this.diagnostics.dispose();
   }
 }

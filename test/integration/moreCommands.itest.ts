@@ -65,6 +65,23 @@ describe('every command on its happy path', function () {
     assert.ok((await ledger()).some((r) => r.kind === 'verdict' && r.verdict === 'rejected'));
   });
 
+  it('a proposal whose diff is closed without Accept or Reject ends there: nothing applied, no verdict, and opening another file does not close it', async () => {
+    const editor = await openAndSelect('src/orders.ts', 15, 19);
+    const before = editor.document.getText();
+    const verdicts = (await ledger()).filter((r) => r.kind === 'verdict').length;
+    const pending = vscode.commands.executeCommand<string>('ladder.refactorSelection', undefined, 'use reduce instead of the loop');
+    await waitForDiff(pending);
+    const diffTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff);
+    // Another file opened in a preview tab, as a click in the explorer opens it.
+    await vscode.window.showTextDocument(vscode.Uri.joinPath(root(), 'src/db.ts'), { preview: true });
+    assert.equal(diffTabs().length, 1, 'the diff is still open');
+    await vscode.window.tabGroups.close(diffTabs());
+    assert.equal(await pending, 'dismissed');
+    assert.equal(editor.document.getText(), before);
+    assert.equal((await ledger()).filter((r) => r.kind === 'verdict').length, verdicts, 'closing is not booked as a rejection');
+    assert.equal(await vscode.commands.executeCommand('ladder.acceptEdit'), false, 'nothing is left to accept');
+  });
+
   it('After a Reject, the same request can be tried one tier up, in the same task', async () => {
     const editor = await openAndSelect('src/orders.ts', 15, 19);
     const before = editor.document.getText();
@@ -139,6 +156,75 @@ describe('every command on its happy path', function () {
       await config.update('routing.learnFromVerdicts', undefined, vscode.ConfigurationTarget.Global);
       await config.update('routing.accessCap', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+
+  it('Fix Review Finding: the light bulb on a finding proposes a fix at the tier its category needs; Accept applies it and the finding goes', async () => {
+    const editor = await openAndSelect('src/orders.ts', 9, 23);
+    const review = await vscode.commands.executeCommand<{ findings: { category: string; message: string; startLine: number }[] }>('ladder.reviewSelection');
+    const html = review.findings.find((f) => f.category === 'security' && f.startLine === 22);
+    assert.ok(html, `the innerHTML write is a security finding: ${JSON.stringify(review.findings)}`);
+    const uri = editor.document.uri;
+    const ladderDiagnostics = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Ladder');
+    const before = await until('Ladder diagnostics', () => (ladderDiagnostics().length > 0 ? ladderDiagnostics() : undefined));
+    const target = before.find((d) => d.range.start.line === 21 && d.message.startsWith(html.message));
+    assert.ok(target, 'the finding is a diagnostic on line 22');
+
+    // A line added above the finding after the review: the fix still finds its code.
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), '// orders\n'));
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    // The light bulb's request is cancelled when the editors move (the review's report opening beside): ask again.
+    const actions = await until('the quick fixes', () => Promise.resolve(vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, target.range, vscode.CodeActionKind.QuickFix.value)).catch(() => undefined));
+    const fix = actions.find((a) => a.title.startsWith(`Fix with Ladder: ${html.message.slice(0, 40)}`));
+    assert.ok(fix?.command, `a quick fix is offered: ${actions.map((a) => a.title).join(' | ')}`);
+
+    const sent = api().log.length;
+    const pending = vscode.commands.executeCommand<string>(fix.command.command, ...(fix.command.arguments ?? []));
+    await waitForDiff(pending);
+    await vscode.commands.executeCommand('ladder.acceptEdit');
+    assert.equal(await pending, 'accepted');
+    const text = editor.document.getText();
+    assert.match(text, /el\.textContent = /, 'the fix is applied');
+    assert.match(text, /^\/\/ orders\n/, 'the edit above is kept');
+    assert.match(text, /"SELECT \* FROM orders WHERE customer = '" \+ customer/, 'only the finding\'s lines were rewritten');
+    const request = api().log.slice(sent).find((e) => e.path === '/v1/messages');
+    assert.equal(request?.model, 'claude-opus-4-8', 'a security finding\'s fix is judgment work');
+    const user = JSON.stringify((request?.body as { messages: unknown[] }).messages);
+    assert.match(user, /el\.innerHTML/, 'the finding\'s line is what is sent');
+    assert.doesNotMatch(user, /SELECT \*/, 'and not the rest of the file');
+    await until('the fixed finding leaves the Problems list', () => (ladderDiagnostics().length === before.length - 1 ? true : undefined));
+    assert.ok(!ladderDiagnostics().some((d) => d.message === target.message));
+    const records = await ledger();
+    const call = records.filter((r): r is CallRecord => r.kind !== 'verdict').at(-1);
+    assert.deepEqual([call?.command, call?.stepType, call?.model], ['fix', 'fix', 'claude-opus-4-8']);
+    assert.ok(records.some((r) => r.kind === 'verdict' && r.verdict === 'accepted' && r.taskId === call?.taskId), 'the verdict is booked on the fix');
+
+    // From the palette: the finding at the cursor, found where its code is now.
+    const active = await vscode.window.showTextDocument(editor.document);
+    const sqlLine = active.document.getText().split('\n').findIndex((l) => l.includes('SELECT * FROM orders'));
+    active.selection = new vscode.Selection(sqlLine, 4, sqlLine, 4);
+    const sentPalette = api().log.length;
+    const palette = vscode.commands.executeCommand<string>('ladder.fixFinding');
+    await waitForDiff(palette);
+    await vscode.commands.executeCommand('ladder.rejectEdit');
+    assert.equal(await palette, 'rejected');
+    const sqlRequest = api().log.slice(sentPalette).find((e) => e.path === '/v1/messages');
+    assert.match(JSON.stringify((sqlRequest?.body as { messages: unknown[] }).messages), /SELECT \* FROM orders/, 'the SQL finding, at the cursor, was the one sent');
+
+    // Its line edited after the review: Ladder says so and sends nothing.
+    const sql = review.findings.find((f) => f.startLine === 11);
+    assert.ok(sql, 'the SQL line has a finding');
+    const sqlDiagnostic = ladderDiagnostics().find((d) => d.message.startsWith(sql.message));
+    assert.ok(sqlDiagnostic);
+    const sqlActions = await until('the quick fixes', () => Promise.resolve(vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, sqlDiagnostic.range, vscode.CodeActionKind.QuickFix.value)).catch(() => undefined));
+    const sqlFix = sqlActions.find((a) => a.title.startsWith(`Fix with Ladder: ${sql.message.slice(0, 40)}`));
+    assert.ok(sqlFix?.command);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, new vscode.Position(sqlLine, 2), '/* x */ ');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const sentBefore = api().log.length;
+    const { messages } = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand(sqlFix.command!.command, ...(sqlFix.command!.arguments ?? [])));
+    assert.match(messages.join('\n'), /changed since the review, so Ladder cannot tell what to fix\. Run the review again\./);
+    assert.equal(api().log.length, sentBefore, 'nothing was sent');
   });
 
   it('Write Tests proposes a new test file; Accept creates it', async () => {

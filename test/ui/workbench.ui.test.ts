@@ -17,7 +17,7 @@ import type { LadderServer } from '../support/ladderServer';
 import { faults, start } from '../support/standin/server';
 import type { Standin } from '../support/standin/server';
 import {
-  clearNotifications, clickMenuItem, clickNotificationButton, costMeter, costMeterLabel, openEditorContextMenu, openExplorerContextMenu, openFromExplorer, openSubmenu, openWorkbench,
+  activeEditor, clearNotifications, clickMenuItem, clickNotificationButton, costMeter, costMeterLabel, openEditorContextMenu, openExplorerContextMenu, openFromExplorer, openSubmenu, openWorkbench,
   problems, quickInput, runCommand, screenshot, selectLines, setApiKeyFromPalette, visibleText, waitForCostChange, waitForCursorStatus, waitForFrameText, waitForQuickInputTitle, waitForNotification, webviewFrame,
 } from '../support/workbench';
 
@@ -143,6 +143,27 @@ describe('Ladder in the workbench', () => {
     assert.equal(cents(/Task cost: (\$[\d.,]+)/.exec(report)?.[1]), cents(settled.replace(/^.*Ladder /, '')), 'the report\'s task cost is the meter\'s session cost');
     assert.match(report, /Task cost: \$0\.\d{4} over 2 call\(s\) \(claude-haiku-4-5 \$0\.\d{4}, claude-opus-4-8 \$0\.\d{4}\)/, 'the total and its calls to the same decimals');
     await shot('ui-4-review-diagnostics-cost');
+  });
+
+  test("a finding's light bulb offers Fix with Ladder, which opens the fix as a diff on the tier the finding needs", { timeout: 60_000 }, async () => {
+    await clearNotifications(page);
+    await runCommand(page, 'View: Focus First Editor Group');
+    await activeEditor(page).locator('.view-line', { hasText: 'el.innerHTML' }).first().click();
+    await waitForCursorStatus(page, /^Ln 22, Col \d+$/);
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row.action', { hasText: 'Fix with Ladder: HTML is written from a string' });
+    await fix.waitFor({ state: 'visible', timeout: 15_000 });
+    await shot('ui-4b-fix-with-ladder');
+    const sent = messageRequests().length;
+    await fix.click();
+    const proposal = /Fix Review Finding — claude-opus-4-8 \(judgment\): apply this edit\?/;
+    await waitForNotification(page, proposal);
+    const request = messageRequests().slice(sent);
+    assert.deepEqual(request.map((e) => e.model), ['claude-opus-4-8'], 'a security finding is fixed on the judgment tier');
+    assert.match(JSON.stringify(request[0]?.body), /el\.innerHTML/);
+    assert.ok(await page.locator('.tabs-container .tab.active', { hasText: 'Fix Review Finding' }).isVisible(), 'the fix opens as a diff');
+    await clickNotificationButton(page, proposal, 'Reject');
+    await page.locator('.tabs-container .tab', { hasText: 'Fix Review Finding' }).waitFor({ state: 'detached', timeout: 10_000 });
   });
 
   test('palette → Preview Route shows a tier, a model and reasons, and sends nothing', { timeout: 40_000 }, async () => {

@@ -89,7 +89,12 @@ export interface ClassifyInput {
   command: RequestCommand;
   text: string;
   context: ClassifyContext;
+  /** For the fix command: the review finding being fixed. */
+  finding?: { category: string; severity: string };
 }
+
+/** Findings whose fix is judgment work whatever their wording. */
+const JUDGED_FINDINGS: ReadonlySet<string> = new Set(['security', 'concurrency']);
 
 export interface Classification {
   stepType: StepType;
@@ -572,6 +577,7 @@ const COMMAND_PRIORS: Readonly<Record<RequestCommand, { step: StepType; tier: Ti
   tests: { step: 'tests', tier: 'S' },
   explain: { step: 'explain', tier: 'S' },
   refactor: { step: 'refactor', tier: 'S' },
+  fix: { step: 'fix', tier: 'S' },
   review: { step: 'review', tier: 'O' },
   securityReview: { step: 'securityReview', tier: 'O' },
   architectureReview: { step: 'architecture', tier: 'O' },
@@ -1161,6 +1167,7 @@ function applyCommandPrior(input: ClassifyInput, draft: Draft, candidates: reado
         reasons.push(because('the code it touches is security/concurrency-sensitive, so the cheapest tier is not trusted with it', tier));
       }
       break;
+    case 'fix':
     case 'explain':
     case 'tests':
     case 'refactor':
@@ -1178,6 +1185,11 @@ function applyCommandPrior(input: ClassifyInput, draft: Draft, candidates: reado
         tier = 'O';
         confidence = 0.66;
         reasons.push(because(`a refactor across ${files} files needs cross-module judgment`, tier));
+      } else if (input.command === 'fix' && input.finding && JUDGED_FINDINGS.has(input.finding.category)) {
+        // Fixing a security or concurrency finding is the security-sensitive fix the rubric gives judgment.
+        tier = 'O';
+        confidence = 0.75;
+        reasons.push(because(`fixing a ${input.finding.category} finding`, tier));
       }
       break;
     case 'review':

@@ -5,6 +5,7 @@ import { chooseTierCommand } from './chooseTier';
 import { acceptEditCommand, rejectEditCommand, retryAboveCommand } from './editVerdict';
 import { explainSelectionCommand } from './explainSelection';
 import { exportLedgerCommand } from './exportLedger';
+import { fixFindingCommand } from './fixFinding';
 import { generateDocsCommand } from './generateDocs';
 import { pinFileCommand, unpinFileCommand } from './pinFile';
 import { previewRouteCommand } from './previewRoute';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly Command[] = [
   reviewFileCommand,
   securityReviewCommand,
   architectureReviewCommand,
+  fixFindingCommand,
   previewRouteCommand,
   chooseTierCommand,
   showCostReportCommand,

@@ -5,7 +5,7 @@ import { checkEditAnswer } from '../../core/task/checks';
 import { TIER_LABELS } from '../../core/tiers';
 import type { Tier } from '../../core/tiers';
 import type { Container } from '../container';
-import type { EditVerdict } from '../editPreview';
+import type { ProposalEnd } from '../editPreview';
 import { selectionFor } from '../editorSelection';
 import type { EditorSelection, RequestOutcome } from '../requestRunner';
 
@@ -21,13 +21,24 @@ export interface RetrySpec {
  * undoable edit. The verdict is recorded in the ledger for the route that produced it, and
  * a rejected edit can be tried again one tier up.
  */
-export async function proposeEdit(c: Container, options: { command: RequestCommand; title: string; task: PromptTask; question: string; uri?: unknown }): Promise<EditVerdict | 'stale' | 'unchanged' | undefined> {
-  const selection = await selectionFor(c, { uri: options.uri });
+export async function proposeEdit(c: Container, options: EditRequest & { uri?: unknown; selection?: EditorSelection }): Promise<ProposalEnd | 'unchanged' | undefined> {
+  const selection = options.selection ?? (await selectionFor(c, { uri: options.uri }));
   if (!selection) return undefined;
   return proposeOn(c, options, selection);
 }
 
-async function proposeOn(c: Container, options: { command: RequestCommand; title: string; task: PromptTask; question: string }, selection: EditorSelection, retry?: RetrySpec): Promise<EditVerdict | 'stale' | 'unchanged'> {
+interface EditRequest {
+  command: RequestCommand;
+  title: string;
+  task: PromptTask;
+  question: string;
+  /** The review finding a fix is for. */
+  finding?: { category: string; severity: string };
+  /** Called once the edit (or a retry's, one tier up) is applied. */
+  onAccepted?: () => void;
+}
+
+async function proposeOn(c: Container, options: EditRequest, selection: EditorSelection, retry?: RetrySpec): Promise<ProposalEnd | 'unchanged'> {
   const outcome = await c.runner.run({
     command: options.command,
     title: options.title,
@@ -36,6 +47,7 @@ async function proposeOn(c: Container, options: { command: RequestCommand; title
     selection,
     maxTokens: 8192,
     check: checkEditAnswer,
+    ...(options.finding ? { finding: options.finding } : {}),
     ...retry,
   });
   const original = selection.document.getText(selection.range);
@@ -51,6 +63,7 @@ async function proposeOn(c: Container, options: { command: RequestCommand; title
     title: `Ladder: ${options.title} — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`,
     why: outcome.plan.reasons.join(' → '),
   });
+  if (verdict === 'accepted') options.onAccepted?.();
   settleVerdict(c, outcome, verdict, selection, (next) => proposeOn(c, options, selection, next));
   return verdict;
 }
@@ -60,8 +73,8 @@ async function proposeOn(c: Container, options: { command: RequestCommand; title
  * the same request on the next tier the policy allows, in the same task (so the ledger
  * shows both attempts and the task's cost covers them).
  */
-export function settleVerdict(c: Container, outcome: RequestOutcome<unknown>, verdict: EditVerdict | 'stale', selection: EditorSelection, retry: (spec: RetrySpec) => Promise<unknown>): void {
-  if (verdict === 'stale') return;
+export function settleVerdict(c: Container, outcome: RequestOutcome<unknown>, verdict: ProposalEnd, selection: EditorSelection, retry: (spec: RetrySpec) => Promise<unknown>): void {
+  if (verdict !== 'accepted' && verdict !== 'rejected') return;
   c.cost.verdict(outcome.taskId, verdict, outcome.records.at(-1)?.callId);
   if (verdict !== 'rejected') return;
   c.retryAbove.offer(outcome.plan, c.runner.planAfterRejection(outcome.plan), async (next) => {

@@ -5,7 +5,7 @@ import type { Command } from './command';
 import { settleVerdict } from './proposeEdit';
 import type { RetrySpec } from './proposeEdit';
 import type { Container } from '../container';
-import type { EditVerdict } from '../editPreview';
+import type { ProposalEnd } from '../editPreview';
 import type { EditorSelection } from '../requestRunner';
 import { checkEditAnswer } from '../../core/task/checks';
 import { TIER_LABELS } from '../../core/tiers';
@@ -29,7 +29,7 @@ export const writeTestsCommand: Command = {
   },
 };
 
-async function writeTestsFor(c: Container, selection: EditorSelection, retry?: RetrySpec): Promise<EditVerdict | 'stale'> {
+async function writeTestsFor(c: Container, selection: EditorSelection, retry?: RetrySpec): Promise<ProposalEnd> {
   const outcome = await c.runner.run({
     command: 'tests',
     title: 'Write Tests',

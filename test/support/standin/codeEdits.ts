@@ -238,6 +238,8 @@ export function fix(code: string, language: string): string {
       .replace(/!=(?!=)/g, '!==')
       .replace(/catch\s*(?:\(\s*([A-Za-z_$][\w$]*)\s*\))?\s*\{\s*\}/g, (_w, name: string | undefined) => `catch (${name ?? 'err'}) {\n  console.error(${name ?? 'err'});\n}`)
       .replace(/\beval\s*\(/g, 'JSON.parse(')
+      // A value quoted into SQL becomes a bound parameter.
+      .replace(/\(\s*(["'`])((?:SELECT|INSERT|UPDATE|DELETE)\b[^"'`]*?)'\1\s*\+\s*([A-Za-z_$][\w$.]*)\s*\+\s*\1'\1\s*\)/gi, (_w, q: string, sql: string, value: string) => `(${q}${sql}$1${q}, [${value}])`)
       .replace(/\.innerHTML\s*=/g, '.textContent =');
   } else if (family === 'python') {
     next = pythonIdioms(next).replace(/except\s*:/g, 'except Exception:');

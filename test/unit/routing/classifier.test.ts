@@ -446,6 +446,33 @@ describe('classifier: commands are a strong prior', () => {
   ]);
 });
 
+describe('classifier: Fix Review Finding', () => {
+  const fix = (message: string, category: string, severity = 'medium', code?: string) => ({
+    ...commandInput('fix', `Fix this problem, which a review found in the selected code: ${message} (${category}, ${severity} severity; found by claude-haiku-4-5).`, { selectedLines: 3, files: 1, paths: ['src/report.ts'], ...(code ? { code } : {}) }),
+    finding: { category, severity },
+  });
+  const cases: [string, ReturnType<typeof fix>, Tier][] = [
+    ['a maintainability finding is a fix in a clear frame', fix('The loop recomputes the total on every pass', 'maintainability'), 'S'],
+    ['so is a high-severity correctness finding worded plainly', fix('The last page of results is never returned', 'correctness', 'high'), 'S'],
+    ['a security finding is a security-sensitive fix, however mild its words', fix('The report name comes straight from the request', 'security'), 'O'],
+    ['so is a concurrency finding', fix('Two callers can both see the slot as free', 'concurrency', 'low'), 'O'],
+    ['a style finding over a query built from strings: the code decides', fix('Inconsistent quotes', 'style', 'low', 'db.query("SELECT * FROM t WHERE id = " + id)'), 'O'],
+    ['memory ordering goes to judgment; the exception tier stays an explicit choice, as for Refactor', fix('The Relaxed load can see the flag before the data it guards', 'correctness', 'high'), 'O'],
+  ];
+  for (const [name, input, tier] of cases) {
+    test(`${name} → ${tier}`, () => {
+      const result = classifyRequest(input);
+      assert.equal(result.tier, tier, result.reasons.join(' | '));
+      assert.equal(result.stepType, 'fix');
+    });
+  }
+  test('the finding is named in the reasons when its category alone decides', () => {
+    const result = classifyRequest({ ...fix('The slot can be taken twice', 'maintainability'), finding: { category: 'concurrency', severity: 'low' } });
+    assert.equal(result.tier, 'O');
+    assert.ok(result.reasons.includes(`fixing a concurrency finding → ${TIER_LABELS.O}`), result.reasons.join(' | '));
+  });
+});
+
 describe('classifier: output contract', () => {
   test('is deterministic', () => {
     const input = askInput('Fix race in the worker pool shutdown', { files: 2, linesChanged: 30 });

@@ -87,6 +87,8 @@ describe('standin: default responder for Ladder tasks', () => {
     assert.equal(refactored, 'const name = "x";\nlet n = 1;\nn = n + 1;\nlog(`hi ${name}`);');
     const fixed = extractCodeBlock(text(await ask('fix', ladderUserMessage({ language: 'javascript', code: 'if (a == b) { go(); }' }))));
     assert.equal(fixed, 'if (a === b) { go(); }');
+    const bound = extractCodeBlock(text(await ask('fix', ladderUserMessage({ language: 'typescript', code: `const rows = await db.query("SELECT * FROM t WHERE name = '" + name + "'");` }))));
+    assert.equal(bound, 'const rows = await db.query("SELECT * FROM t WHERE name = $1", [name]);', 'a value quoted into SQL becomes a bound parameter');
     const implemented = extractCodeBlock(text(await ask('implement', ladderUserMessage({ code: 'function area(r: number): number {\n  // TODO\n}', request: 'compute the circle area' }))));
     assert.match(implemented ?? '', /Implemented: compute the circle area\n {2}return 0;/);
     const scaffold = extractCodeBlock(text(await ask('boilerplate', ladderUserMessage({ code: '', request: 'add a user profile type' }))));
