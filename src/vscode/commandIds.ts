@@ -5,6 +5,8 @@
 export const CommandIds = {
   /** Free-form request, routed on its text and the selection. */
   ask: 'ladder.ask',
+  /** Continues the answer in the active result view with the conversation so far. */
+  followUp: 'ladder.followUp',
   /** Suggested names for the symbol at the cursor, applied through the rename provider. */
   renameSymbol: 'ladder.renameSymbol',
   /** Format and clean up the selection (diff preview). */

@@ -5,6 +5,7 @@ import { ApiKeyStore } from './apiKey';
 import { Config } from './config';
 import { CostMeter } from './costMeter';
 import { CostReportPanel } from './costReport';
+import { Conversations } from './conversations';
 import { EditPreviews } from './editPreview';
 import { RetryAbove } from './retryAbove';
 import { Log } from './log';
@@ -31,6 +32,7 @@ export class Container implements vscode.Disposable {
   readonly retryAbove: RetryAbove;
   readonly runner: RequestRunner;
   readonly reviews: ReviewService;
+  readonly conversations: Conversations;
   private client: AnthropicGateway | undefined;
   private override: Tier | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -55,6 +57,7 @@ export class Container implements vscode.Disposable {
     this.retryAbove = this.own(new RetryAbove());
     this.runner = new RequestRunner(this);
     this.reviews = this.own(new ReviewService(this));
+    this.conversations = this.own(new Conversations());
     // A new endpoint or timeout takes effect on the next request.
     this.own(this.config.onDidChange(() => {
       this.client = undefined;

@@ -10,7 +10,7 @@ import { resolveTtl } from '../core/prompt/ttl';
 import type { CacheTtl } from '../core/prompt/ttl';
 import type { PromptTask } from '../core/protocol';
 import { buildRequest, SecretLikeContentError } from '../core/prompt/request';
-import type { PromptPlan, SelectionInput } from '../core/prompt/request';
+import type { PromptPlan, SelectionInput, Turn } from '../core/prompt/request';
 import { classifyRequest } from '../core/routing/classifier';
 import type { Classification, ClassifyInput } from '../core/routing/classifier';
 import { applyDifficultyAnswer, buildDifficultyRequest, difficultyBody, difficultySettingOf, shouldCheckDifficulty } from '../core/routing/difficulty';
@@ -24,7 +24,7 @@ import { ModelCallError } from '../core/task/ports';
 import { runStep } from '../core/task/runStep';
 import type { CheckResult, StepDeps } from '../core/task/runStep';
 import { stepPolicy } from '../core/task/stepPolicy';
-import { TIER_LABELS, compareTiers } from '../core/tiers';
+import { TIER_LABELS, compareTiers, tierRank } from '../core/tiers';
 import type { Tier } from '../core/tiers';
 import { CommandIds } from './commandIds';
 import type { Container } from './container';
@@ -53,8 +53,16 @@ export interface RequestSpec<T> {
   check(text: string): CheckResult<T>;
   /** The ledger outcome of a passing answer (default `ok`). */
   settledOutcome?(value: T): CallOutcome;
-  /** Stream the answer into a result view (explain, ask). */
+  /** Stream the answer into a result view (explain, ask); the view can then be followed up (Conversations). */
   showResult?: boolean;
+  /** The result view quotes this as what was asked. */
+  quote?: string;
+  /** Where the result view opens, as a kept tab (default: a preview tab beside the active editor). */
+  resultColumn?: vscode.ViewColumn;
+  /** Earlier turns of the conversation a follow-up continues (see buildRequest). */
+  earlier?: readonly Turn[];
+  /** The route goes no lower than this tier (a follow-up stays on the tier that answered). */
+  floor?: { tier: Tier; why: string };
   /** Forces a tier (review's judgment pass); the plan still goes through the policy. */
   tier?: Tier;
   /** Reasons that head the chain when `tier` is forced. */
@@ -152,7 +160,7 @@ export class RequestRunner {
       },
       ...(spec.finding ? { finding: spec.finding } : {}),
     };
-    const classification = options.classification ?? classifyRequest(input);
+    const classification = withFloor(options.classification ?? classifyRequest(input), spec.floor);
     const task: PromptTask = spec.task ?? classification.stepType;
     const segments = await this.c.workspace.segments();
     const build = (model: string) => buildRequest({
@@ -162,6 +170,7 @@ export class RequestRunner {
       pinned: segments.pinned,
       selection: selection ? { path: selection.path, startLine: selection.startLine, endLine: selection.endLine, languageId: selection.languageId, text: selection.text } : undefined,
       question: spec.question,
+      ...(spec.earlier ? { earlier: spec.earlier } : {}),
       ttl: resolveTtl(this.c.config.get('cache.ttl'), this.c.workspace.cacheHealth.ttlStats()),
       maxTokens: spec.maxTokens,
     });
@@ -271,11 +280,12 @@ export class RequestRunner {
 
     const docs = this.c.results;
     const resultUri = spec.showResult ? docs.create('ladder-result', `${spec.title}.md`, '') : undefined;
-    const header = (route: RoutePlan, why: string) => `**${spec.title}** — ${why} **${route.model}** (${TIER_LABELS[route.tier]} tier)\n\n_Why:_ ${route.reasons.join(' → ') || 'default route'}\n\n---\n\n`;
+    const asked = spec.quote ? `${spec.quote.split('\n').map((line) => `> ${line}`).join('\n')}\n\n` : '';
+    const header = (route: RoutePlan, why: string) => `**${spec.title}** — ${why} **${route.model}** (${TIER_LABELS[route.tier]} tier)\n\n${asked}_Why:_ ${route.reasons.join(' → ') || 'default route'}\n\n---\n\n`;
     if (resultUri) {
       docs.set(resultUri, header(plan, 'routed to'));
       // The request goes out while the view opens; streamed text reaches the document either way.
-      void vscode.window.showTextDocument(resultUri, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+      void vscode.window.showTextDocument(resultUri, { viewColumn: spec.resultColumn ?? vscode.ViewColumn.Beside, preview: spec.resultColumn === undefined, preserveFocus: true });
     }
 
     const plans = new Map<string, PromptPlan>([[plan.model, prompt]]);
@@ -355,6 +365,14 @@ export class RequestRunner {
     }
     if (result.status === 'ok') {
       this.c.log.info(`[${taskId.slice(0, 8)}] done on ${result.route.model}; task cost ${formatUsd(micros)} (${result.records.length} call(s))`);
+      if (resultUri) {
+        this.c.conversations.remember(resultUri, {
+          ...(spec.selection ? { selection: spec.selection } : {}),
+          turns: [...(spec.earlier ?? []), { question: spec.question, answer: result.text }],
+          tier: result.route.tier,
+          model: result.route.model,
+        });
+      }
       return { value: result.value, text: result.text, plan: result.route, taskId, records: result.records, ...(resultUri ? { resultUri } : {}) };
     }
     if (result.status === 'cancelled') {
@@ -465,4 +483,10 @@ export class RequestRunner {
 
 function localPromptTokens(prompt: PromptPlan): number {
   return prompt.segments.reduce((sum, s) => sum + s.tokens, 0) + prompt.requestTokens;
+}
+
+/** The classification raised to `floor` when it is lower, saying why. */
+function withFloor(classification: Classification, floor: RequestSpec<unknown>['floor']): Classification {
+  if (!floor || tierRank(classification.tier) >= tierRank(floor.tier)) return classification;
+  return { ...classification, tier: floor.tier, reasons: [...classification.reasons, `${floor.why} → ${TIER_LABELS[floor.tier]}`] };
 }

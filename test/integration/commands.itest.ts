@@ -166,6 +166,40 @@ describe('commands against the local API stand-in', function () {
     assert.equal(calls.at(-1)?.stepType, 'ask');
   });
 
+  it('Ask a Follow-up continues an answer with the conversation so far, never below the tier that answered', async () => {
+    await openAndSelect('src/orders.ts', 10, 13);
+    type Outcome = { text: string; plan: { tier: string; model: string; reasons: string[] }; resultUri: vscode.Uri };
+    const first = await vscode.commands.executeCommand<Outcome>('ladder.ask', 'is this query safe from injection?');
+    assert.equal(first.plan.tier, 'O');
+    assert.match((await vscode.workspace.openTextDocument(first.resultUri)).getText(), /^> is this query safe from injection\?$/m, 'the answer quotes the question');
+
+    const sent = messageRequests().length;
+    // Worded alone, this is labour; after a judgment answer it stays on judgment.
+    const second = await vscode.commands.executeCommand<Outcome>('ladder.followUp', first.resultUri, 'rename the variable rows to orderRows');
+    assert.equal(second.plan.tier, 'O');
+    assert.ok(second.plan.reasons.some((r) => r.startsWith('a follow-up stays on the tier that gave the answer it follows (judgment, claude-opus-4-8)')), second.plan.reasons.join(' | '));
+    const request = messageRequests().slice(sent).at(-1)?.body as { messages: { role: string; content: { text: string }[] }[] };
+    assert.deepEqual(request.messages.map((m) => m.role), ['user', 'assistant', 'user']);
+    assert.match(request.messages[0]?.content[0]?.text ?? '', /^File: src\/orders\.ts\nLines: 10-13[\s\S]*Request: is this query safe from injection\?$/);
+    assert.equal(request.messages[1]?.content[0]?.text, first.text, 'the answer it follows, as given');
+    assert.equal(request.messages[2]?.content[0]?.text, 'Request: rename the variable rows to orderRows');
+    assert.match(second.text, /src\/orders\.ts/, 'answered about the code the conversation is about');
+    const view = await vscode.workspace.openTextDocument(second.resultUri);
+    assert.match(view.getText(), /^\*\*Follow-up\*\* — routed to \*\*claude-opus-4-8\*\*[\s\S]*^> rename the variable rows to orderRows$/m);
+
+    // A follow-up of the follow-up carries both answers.
+    await vscode.commands.executeCommand<Outcome>('ladder.followUp', second.resultUri, 'and the types?');
+    const third = messageRequests().at(-1)?.body as { messages: { role: string }[] };
+    assert.deepEqual(third.messages.map((m) => m.role), ['user', 'assistant', 'user', 'assistant', 'user']);
+
+    // On anything but an answer, it says what it is for and sends nothing.
+    await openAndSelect('src/orders.ts', 10, 13);
+    const before = messageRequests().length;
+    const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.followUp', undefined, 'and then?'));
+    assert.match(messages.join('\n'), /a follow-up continues an answer from Ask or Explain Selection/);
+    assert.equal(messageRequests().length, before);
+  });
+
   it('the difficulty check sees the head of the selected code, so a vague ask is judged on what it is about', async () => {
     await openAndSelect('src/orders.ts', 10, 13);
     const outcome = await vscode.commands.executeCommand<{ taskId: string }>('ladder.ask', 'can you take a look at this');

@@ -80,9 +80,20 @@ export interface BuildRequestInput {
   readonly pinned?: PromptSegment;
   readonly selection?: SelectionInput;
   readonly question: string;
+  /**
+   * The earlier turns of a conversation, oldest first: the first one's question goes with the
+   * selection, and `question` follows the last answer.
+   */
+  readonly earlier?: readonly Turn[];
   readonly ttl: CacheTtl;
   readonly maxTokens: number;
   readonly estimate?: TokenEstimator;
+}
+
+/** One question and its answer, earlier in a conversation. */
+export interface Turn {
+  readonly question: string;
+  readonly answer: string;
 }
 
 /** What the plan knows about one segment; enough for logs, the ledger and cache health. */
@@ -112,7 +123,7 @@ export interface PromptPlan {
   /** cache_control markers placed (≤ MAX_CACHE_BREAKPOINTS). */
   readonly breakpoints: number;
   readonly minCacheableTokens: number;
-  /** Estimated tokens of the user message (never cached). */
+  /** Estimated tokens of the messages (never cached): the user message, or a follow-up's whole conversation. */
   readonly requestTokens: number;
   /** Always true for now: token figures are local estimates, not count_tokens results. */
   readonly estimated: true;
@@ -158,12 +169,19 @@ export function buildRequest(input: BuildRequestInput): PromptPlan {
   const system: TextBlock[] = prefix.map((segment, i) =>
     placement[i]?.cached ? { type: 'text', text: segment.text, cache_control: cacheControl } : { type: 'text', text: segment.text },
   );
-  const userText = renderUserMessage(input.selection, input.question);
+  const earlier = input.earlier ?? [];
+  // A follow-up: the conversation so far, then the new question on its own.
+  const messages: MessageParam[] = earlier.flatMap((turn, i) => [
+    { role: 'user' as const, content: [{ type: 'text' as const, text: i === 0 ? renderUserMessage(input.selection, turn.question) : `Request: ${turn.question}` }] },
+    { role: 'assistant' as const, content: [{ type: 'text' as const, text: turn.answer }] },
+  ]);
+  const userText = earlier.length > 0 ? `Request: ${input.question}` : renderUserMessage(input.selection, input.question);
+  messages.push({ role: 'user', content: [{ type: 'text', text: userText }] });
   const body: MessagesRequestBody = {
     model: input.model,
     max_tokens: input.maxTokens,
     system,
-    messages: [{ role: 'user', content: [{ type: 'text', text: userText }] }],
+    messages,
   };
   return {
     task: input.task,
@@ -174,7 +192,7 @@ export function buildRequest(input: BuildRequestInput): PromptPlan {
     prefix,
     breakpoints: placement.filter((s) => s.cached).length,
     minCacheableTokens: minimum,
-    requestTokens: estimate(userText, input.model),
+    requestTokens: messages.reduce((sum, m) => sum + m.content.reduce((n, block) => n + estimate(block.text, input.model), 0), 0),
     estimated: true,
   };
 }

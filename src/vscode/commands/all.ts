@@ -6,6 +6,7 @@ import { acceptEditCommand, rejectEditCommand, retryAboveCommand } from './editV
 import { explainSelectionCommand } from './explainSelection';
 import { exportLedgerCommand } from './exportLedger';
 import { fixFindingCommand } from './fixFinding';
+import { followUpCommand } from './followUp';
 import { generateDocsCommand } from './generateDocs';
 import { pinFileCommand, unpinFileCommand } from './pinFile';
 import { previewRouteCommand } from './previewRoute';
@@ -23,6 +24,7 @@ import { writeTestsCommand } from './writeTests';
 /** Every command, registered in one loop by extension.ts. */
 export const COMMANDS: readonly Command[] = [
   askCommand,
+  followUpCommand,
   renameSymbolCommand,
   tidySelectionCommand,
   generateDocsCommand,

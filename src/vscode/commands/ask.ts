@@ -24,6 +24,7 @@ export const askCommand: Command = {
       // a review's findings schema or an edit's block would land raw in the result view.
       task: 'ask',
       question: text.trim(),
+      quote: text.trim(),
       ...(selection ? { selection } : {}),
       maxTokens: 4096,
       showResult: true,

@@ -1,6 +1,7 @@
 import { taskOfSystem, type PromptTask } from '../../../src/core/protocol';
 import { addDocs, boilerplate, describe, fix, implement, refactor, renameSuggestions, tidy, writeTests } from './codeEdits';
 import { difficulty, judge, reviewFindings } from './findings';
+import { blocksText } from './script';
 import type { Reply, ReplyContext } from './script';
 import { findDeclarations, languageFamily, parseSelection, type Selection } from './selection';
 
@@ -80,10 +81,22 @@ function textAnswer(task: PromptTask, sel: Selection): Reply {
   }
 }
 
+/**
+ * The material a request is about: its own code, or in a follow-up (a conversation whose
+ * last question comes without code) the code the conversation's first message carried.
+ */
+function materialOf(context: ReplyContext): Selection {
+  const own = parseSelection(context.lastUser);
+  if (own.hasCode) return own;
+  const first = context.request.messages.find((m) => m.role === 'user');
+  const earlier = first ? parseSelection(blocksText(first.content)) : undefined;
+  return earlier?.hasCode ? { ...earlier, request: own.request } : own;
+}
+
 /** The default responder. */
 export function defaultReply(context: ReplyContext): Reply {
   const task = taskOfSystem(context.request.system.map((block) => String(block.raw.text)));
-  const sel = parseSelection(context.lastUser);
+  const sel = materialOf(context);
   const answer = task ? jsonAnswer(task, sel, context.lastUser) : undefined;
   const choice = context.request.toolChoice;
   // A forced tool call gets the answer as the tool's input, as structured output would.

@@ -31,6 +31,22 @@ describe('layout', () => {
     assert.equal(text, ['File: src/util/math.ts', 'Lines: 2-4', 'Language: typescript', '```typescript', selection.text, '```', 'Request: Add overflow checks'].join('\n'));
   });
 
+  test('a follow-up sends the conversation: the selection with the first question, each answer, then the new question alone', () => {
+    const earlier = [{ question: 'What does this return?', answer: 'Always 0.' }, { question: 'Why?', answer: 'The sum is never added.' }];
+    const plan = buildRequest({ task: 'ask', model: 'claude-sonnet-4-6', selection, question: 'How do I fix it?', earlier, ttl: '5m', maxTokens: 10 });
+    const messages = plan.body.messages.map((m) => [m.role, m.content[0]?.text]);
+    assert.deepEqual(messages, [
+      ['user', renderUserMessage(selection, 'What does this return?')],
+      ['assistant', 'Always 0.'],
+      ['user', 'Request: Why?'],
+      ['assistant', 'The sum is never added.'],
+      ['user', 'Request: How do I fix it?'],
+    ]);
+    const alone = buildRequest({ task: 'ask', model: 'claude-sonnet-4-6', selection, question: 'How do I fix it?', ttl: '5m', maxTokens: 10 });
+    assert.ok(plan.requestTokens > alone.requestTokens, 'the whole conversation counts toward the estimate');
+    assert.deepEqual(plan.body.system, alone.body.system, 'the cached prefix is the same bytes');
+  });
+
   test('a selection containing backtick fences gets a longer fence', () => {
     const text = renderUserMessage({ ...selection, text: 'const md = "```js\\nx\\n```";' }, 'q');
     assert.match(text, /^````typescript$/m);

@@ -146,6 +146,19 @@ describe('standin: default responder for Ladder tasks', () => {
     assert.match(explained, /`load`/);
     const asked = text(await ask('ask', ladderUserMessage({ code: RISKY_JS, request: 'Why is this slow?' })));
     assert.match(asked, /Why is this slow\?/);
+    // A follow-up: the code is in the conversation's first message, the new question alone.
+    const followed = text(await ctx.client().messages.create({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 4096,
+      system: taskHeader('ask'),
+      messages: [
+        { role: 'user', content: ladderUserMessage({ file: 'src/users.js', language: 'javascript', code: RISKY_JS, request: 'Why is this slow?' }) },
+        { role: 'assistant', content: asked },
+        { role: 'user', content: 'Request: And is it safe?' },
+      ],
+    }));
+    assert.match(followed, /src\/users\.js/, 'answered about the code the conversation is about');
+    assert.match(followed, /And is it safe\?/);
   });
 
   test('answers are deterministic and stream in several deltas', async () => {

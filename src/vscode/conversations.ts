@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import type { Turn } from '../core/prompt/request';
+import type { Tier } from '../core/tiers';
+import type { EditorSelection } from './requestRunner';
+
+/** An answer in a result view that a follow-up can continue. */
+export interface Conversation {
+  /** The material of the first question, as it was sent. */
+  readonly selection?: EditorSelection;
+  /** Every question and answer so far, oldest first. */
+  readonly turns: readonly Turn[];
+  /** Who gave the last answer. */
+  readonly tier: Tier;
+  readonly model: string;
+}
+
+/** How many answers can still be followed up; the oldest are forgotten first. */
+const KEPT = 50;
+
+/**
+ * The answers in result views (Ask, Explain, and follow-ups), by the view's URI, so Ask a
+ * Follow-up can send the conversation so far. `ladder.conversationPaths` lets the view's
+ * title bar and the palette offer the command only on such a view.
+ */
+export class Conversations implements vscode.Disposable {
+  private readonly byUri = new Map<string, Conversation & { uri: vscode.Uri }>();
+
+  remember(uri: vscode.Uri, conversation: Conversation): void {
+    this.byUri.set(uri.toString(), { ...conversation, uri });
+    for (const key of [...this.byUri.keys()].slice(0, Math.max(0, this.byUri.size - KEPT))) this.byUri.delete(key);
+    void vscode.commands.executeCommand('setContext', 'ladder.conversationPaths', [...this.byUri.values()].map((c) => c.uri.fsPath));
+  }
+
+  get(uri: vscode.Uri): Conversation | undefined {
+    return this.byUri.get(uri.toString());
+  }
+
+  dispose(): void {
+    this.byUri.clear();
+  }
+}
