@@ -31,7 +31,13 @@ export class WorkspaceContext implements vscode.Disposable {
 
   constructor(private readonly state: vscode.Memento, private readonly config: Config, private readonly log: Log) {
     this.publishPinned();
-    this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(() => this.foldersChanged()));
+    this.disposables.push(
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.foldersChanged()),
+      // A scan made before trust did not ask git for the global excludes file; read again.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        if (this.index) this.rebuild('the workspace is trusted now');
+      }),
+    );
   }
 
   /** The local folders Ladder reads (a virtual or remote-only folder is not one). */
@@ -214,7 +220,7 @@ export class WorkspaceContext implements vscode.Disposable {
    * the first read, so no edit in between is missed.
    */
   private async followOuterGitignores(index: WorkspaceIndex, label: string, folder: { name: string; path: string }, maxFileBytes: number): Promise<vscode.Disposable[]> {
-    const repo = await findRepository(folder.path);
+    const repo = await findRepository(folder.path, process.env, vscode.workspace.isTrusted);
     if (!repo) return [];
     let following = '';
     const read = async () => {
@@ -234,16 +240,21 @@ export class WorkspaceContext implements vscode.Disposable {
     if (rel) void feedFile(uri.fsPath, rel, index, maxFileBytes);
   }
 
-  /** A folder was added or removed: drop the index; the next request scans the new set. */
+  /** A folder was added or removed: the next request scans the new set. */
   private foldersChanged(): void {
     this.roots = WorkspaceContext.currentRoots();
+    this.rebuild(`workspace folders changed (${this.folderNames || 'none'})`);
+  }
+
+  /** Drops the index; the next request scans again. */
+  private rebuild(why: string): void {
     for (const d of this.watchers) d.dispose();
     this.watchers = [];
     this.index = undefined;
     this.renderer = undefined;
     this.scanning = undefined;
     this.publishPinned();
-    this.log.info(`workspace folders changed (${this.folderNames || 'none'}): the context is rebuilt on the next request`);
+    this.log.info(`${why}: the context is rebuilt on the next request`);
   }
 
   dispose(): void {

@@ -84,14 +84,16 @@ export interface Repository {
 /**
  * The repository `root` is in: the first folder up (itself included) that holds `.git`.
  * Undefined outside any repository: then no ignore file outside the folder is git's.
- * `env` is the environment git is asked in (tests pass a hermetic one).
+ * `env` is the environment git is asked in (tests pass a hermetic one); with `askGit` false
+ * (an untrusted workspace, whose git config Ladder does not run git on) git's default
+ * global excludes file is assumed.
  */
-export async function findRepository(root: string, env: NodeJS.ProcessEnv = process.env): Promise<Repository | undefined> {
+export async function findRepository(root: string, env: NodeJS.ProcessEnv = process.env, askGit = true): Promise<Repository | undefined> {
   const above: string[] = [];
   let dir = path.resolve(root);
   for (let level = 0; level < MAX_OUTER_LEVELS; level++) {
     if (await exists(path.join(dir, '.git'))) {
-      return { top: dir, above, infoExclude: await infoExcludeOf(dir), globalExcludes: await globalExcludesFile(dir, env) };
+      return { top: dir, above, infoExclude: await infoExcludeOf(dir), globalExcludes: await globalExcludesFile(dir, env, askGit) };
     }
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
@@ -122,8 +124,9 @@ async function infoExcludeOf(top: string): Promise<string | undefined> {
  * `~` and every config level count as git counts them); where it has none, or git cannot
  * be run, git's default applies.
  */
-function globalExcludesFile(top: string, env: NodeJS.ProcessEnv): Promise<string> {
+function globalExcludesFile(top: string, env: NodeJS.ProcessEnv, askGit: boolean): Promise<string> {
   const fallback = env.XDG_CONFIG_HOME ? path.join(env.XDG_CONFIG_HOME, 'git', 'ignore') : path.join(env.HOME ?? os.homedir(), '.config', 'git', 'ignore');
+  if (!askGit) return Promise.resolve(fallback);
   return new Promise((resolve) => {
     execFile('git', ['config', '--path', '--get', 'core.excludesFile'], { cwd: top, env, timeout: 5000, windowsHide: true }, (err, stdout) => {
       const configured = err ? '' : stdout.trim();

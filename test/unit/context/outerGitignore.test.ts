@@ -123,6 +123,9 @@ describe("git's other ignore files: info/exclude and the user's global excludes"
     assert.deepEqual(included, ['.gitignore', 'keep.swp', 'src/c.ts']);
     assert.match(index.status('a.swp')?.detail ?? '', /my-ignore: \*\.swp$/);
 
+    const notAsked = await findRepository(repo, { ...configured, XDG_CONFIG_HOME: home }, false);
+    assert.equal(notAsked?.globalExcludes, join(home, 'git', 'ignore'), 'an untrusted workspace runs no git: the default is assumed');
+
     const xdg = tempDir('xdg');
     write(xdg, { 'git/ignore': '*.swp\n' });
     const byDefault = { ...HERMETIC, XDG_CONFIG_HOME: xdg };
