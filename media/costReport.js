@@ -10,6 +10,8 @@
 //     routes: [{ stepType, tier, calls, micros, escalated, accepted, rejected, startsOn? }],
 //     totals: { label, micros, calls, cacheSavingsMicros, opusMicros, opusModel, escalations,
 //               fallbacks, allTimeMicros } }
+// A task's "When" button asks for its calls ({ type: 'taskCalls', taskId }); the extension
+// answers with TaskCallsMessage ({ type: 'taskCalls', taskId, calls: [...], total }).
 // Non-ASCII text is written as \u escapes so the file decodes the same whatever charset
 // the page declares. Money is integer micro-dollars. On load the script posts { type: 'ready' } so the
 // extension knows when to send; the last report is kept with setState for reloads.
@@ -21,6 +23,11 @@
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
   const root = document.getElementById('cost-report') || document.body;
+  /** Tasks whose calls are shown, and the calls the extension sent for them (by task id). */
+  const open = new Set();
+  const details = new Map();
+  /** How many calls each opened task had when its calls were asked for. */
+  const asked = new Map();
   let sortKey = 'lastTime';
   let sortDescending = true;
   let current;
@@ -262,7 +269,79 @@
       });
       th.appendChild(button);
     }, (task) => task.taskId + ' \u00b7 ' + task.models.join(', ')));
+    // Each task's "When" opens its calls beneath it: usage and cost of every billed attempt.
+    const trs = section.querySelectorAll('tbody tr');
+    rows.forEach((task, i) => {
+      const tr = trs[i];
+      if (!tr) return;
+      const cell = tr.firstChild;
+      const opened = open.has(task.taskId);
+      const button = el('button', 'disclose', (opened ? '\u25be ' : '\u25b8 ') + cell.textContent);
+      button.type = 'button';
+      button.setAttribute('aria-expanded', String(opened));
+      button.setAttribute('aria-label', (opened ? 'Hide' : 'Show') + ' the calls of the ' + task.command + ' task of ' + cell.textContent);
+      button.addEventListener('click', () => {
+        if (open.has(task.taskId)) open.delete(task.taskId);
+        else open.add(task.taskId);
+        render();
+      });
+      cell.textContent = '';
+      cell.appendChild(button);
+      if (opened) {
+        // A task still running has gained calls since they were asked for: ask again, once per count.
+        if (asked.get(task.taskId) !== task.calls) askCalls(task);
+        tr.after(callsRow(task, COLUMNS.length));
+      }
+    });
     return section;
+  }
+
+  function askCalls(task) {
+    asked.set(task.taskId, task.calls);
+    if (vscode) vscode.postMessage({ type: 'taskCalls', taskId: task.taskId });
+  }
+
+  // Compact enough for a narrow editor group: the time and the route's reason are the row's tooltip.
+  const CALL_COLUMNS = [
+    { label: 'Call', render: (c) => c.model + ' (' + c.tier + ') \u00b7 ' + c.stepType + (c.attempt > 1 ? ' #' + c.attempt : '') },
+    { label: 'Outcome', render: (c) => c.outcome },
+    { label: 'In', title: 'Input tokens (uncached)', render: (c) => count(c.input), numeric: true },
+    { label: 'Write', title: 'Cache write tokens', render: (c) => count(c.cacheWrite), numeric: true },
+    { label: 'Read', title: 'Cache read tokens', render: (c) => count(c.cacheRead), numeric: true },
+    { label: 'Out', title: 'Output tokens', render: (c) => count(c.output), numeric: true },
+    { label: 'Cost', render: (c) => c.cost, numeric: true },
+  ];
+
+  function count(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  }
+
+  /** The row beneath an opened task: its calls as the ledger has them, or a wait. */
+  function callsRow(task, span) {
+    const tr = el('tr', 'task-calls');
+    const td = el('td');
+    td.colSpan = span;
+    tr.appendChild(td);
+    const data = details.get(task.taskId);
+    if (!data) {
+      td.appendChild(el('p', 'empty', 'Reading the calls of this task from the ledger\u2026'));
+      return tr;
+    }
+    const table = dataTable(CALL_COLUMNS, data.calls, (th, c) => {
+      th.textContent = c.label;
+      if (c.title) th.title = c.title;
+    }, (c) => shortTime(c.time) + ' \u00b7 ' + c.reason + (c.cacheMiss ? ' \u00b7 cache miss: ' + c.cacheMiss : ''));
+    table.querySelector('table').setAttribute('aria-label', 'Calls of the ' + task.command + ' task');
+    const foot = el('tfoot');
+    const total = el('tr');
+    total.appendChild(el('th', '', 'Total'));
+    const sum = el('td', 'numeric', data.total);
+    sum.colSpan = CALL_COLUMNS.length - 1;
+    total.appendChild(sum);
+    foot.appendChild(total);
+    table.querySelector('table').appendChild(foot);
+    td.appendChild(table);
+    return tr;
   }
 
   function render() {
@@ -279,6 +358,11 @@
 
   window.addEventListener('message', (event) => {
     const data = event.data;
+    if (data && data.type === 'taskCalls' && typeof data.taskId === 'string' && Array.isArray(data.calls)) {
+      details.set(data.taskId, data);
+      if (open.has(data.taskId)) render();
+      return;
+    }
     if (!data || !Array.isArray(data.tasks) || !Array.isArray(data.perTierPerDay) || !data.totals) return;
     current = data;
     if (vscode) vscode.setState(data);

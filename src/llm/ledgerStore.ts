@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { LedgerRecord } from '../core/ledger/record';
+import type { CallRecord, LedgerRecord } from '../core/ledger/record';
 import { parseLedgerRecord } from '../core/ledger/record';
 import { LedgerKeySet } from './ledgerKeys';
 import { LedgerLineScanner } from './ledgerScan';
@@ -144,6 +144,37 @@ export class LedgerStore {
     const records: LedgerRecord[] = [];
     const report = await shadow.load((record) => records.push(record));
     return { records, problems: report.problems };
+  }
+
+  /**
+   * The billed calls of one task, oldest first, each once: for the cost report's task
+   * details. Only the monthly files from `from` to `to` (the task's first and last times)
+   * are read, and only lines holding the task id in quotes are parsed, so a click does not
+   * load the whole ledger. Lines that do not parse are skipped (load reports them).
+   */
+  async callsOfTask(taskId: string, from: string, to: string): Promise<CallRecord[]> {
+    const needle = Buffer.from(JSON.stringify(taskId), 'utf8');
+    const first = ledgerFileName(from);
+    const last = ledgerFileName(to);
+    const calls = new Map<string, CallRecord>();
+    for (const name of this.monthlyFiles().filter((n) => n >= first && n <= last)) {
+      const data = await fs.promises.readFile(path.join(this.dir, name)).catch(() => Buffer.alloc(0));
+      // Each hit's whole line is parsed once; the search goes on after it.
+      for (let at = data.indexOf(needle); at !== -1; at = data.indexOf(needle, at)) {
+        const start = data.lastIndexOf(NEWLINE, at) + 1;
+        const newline = data.indexOf(NEWLINE, at);
+        const end = newline === -1 ? data.length : newline;
+        let parsed: ReturnType<typeof parseLedgerRecord> | undefined;
+        try {
+          parsed = parseLedgerRecord(JSON.parse(data.toString('utf8', start, end)));
+        } catch {
+          parsed = undefined;
+        }
+        if (parsed && 'record' in parsed && parsed.record.kind !== 'verdict' && parsed.record.taskId === taskId) calls.set(parsed.record.callId, parsed.record);
+        at = end;
+      }
+    }
+    return [...calls.values()].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   }
 
   /**

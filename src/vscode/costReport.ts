@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { costReportMessage } from '../core/ledger/report';
-import type { CostReportMessage } from '../core/ledger/report';
+import { costReportMessage, taskCallsMessage } from '../core/ledger/report';
+import type { CostReportMessage, TaskCallsMessage } from '../core/ledger/report';
 import { DEFAULT_OPUS_BASELINE_MODEL } from '../core/pricing/priceTable';
 import type { Tier } from '../core/tiers';
 import type { CostMeter } from './costMeter';
@@ -43,8 +43,11 @@ export class CostReportPanel implements vscode.Disposable {
 <link rel="stylesheet" href="${style}"><title>Ladder Cost Report</title></head>
 <body><main id="cost-report" aria-live="polite"><p>Loading the ledger…</p></main>
 <script nonce="${nonce}" src="${script}"></script></body></html>`;
-    panel.webview.onDidReceiveMessage((message: { type?: string }) => {
+    panel.webview.onDidReceiveMessage((message: { type?: string; taskId?: unknown }) => {
       if (message?.type === 'ready') this.post();
+      if (message?.type === 'taskCalls' && typeof message.taskId === 'string') {
+        void this.taskCalls(message.taskId).then((details) => (details ? panel.webview.postMessage(details) : undefined));
+      }
     });
     panel.onDidDispose(() => {
       this.panel = undefined;
@@ -56,6 +59,13 @@ export class CostReportPanel implements vscode.Disposable {
   /** The message the webview renders (media/costReport.js); returned by the command for tests. */
   data(): CostReportMessage {
     return costReportMessage(this.cost.ledgerSummary, { scope: this.cost.scope, now: new Date(), opusModel: DEFAULT_OPUS_BASELINE_MODEL, startsOn: this.startsOn, budget: this.cost.budgetStatus() });
+  }
+
+  /** A task's calls with their usage and cost, read from the ledger for the row the user opened. */
+  async taskCalls(taskId: string): Promise<TaskCallsMessage | undefined> {
+    const row = this.cost.ledgerSummary.task(taskId);
+    if (!row) return undefined;
+    return taskCallsMessage(taskId, await this.cost.store.callsOfTask(taskId, row.firstTime, row.lastTime));
   }
 
   private post(): void {

@@ -423,6 +423,14 @@ describe('every command on its happy path', function () {
     assert.ok((format('S')?.accepted ?? 0) >= 1, 'its accepted retry counts on the execute route');
     assert.equal(report.totals.budget, undefined, 'no budget card without a budget');
     const { container } = await ladder();
+    // A task's details: each of its calls with the four usage fields, as the ledger has them.
+    const busiest = [...report.tasks].sort((a, b) => b.calls - a.calls)[0]!;
+    const details = await container.costReport.taskCalls(busiest.taskId);
+    const ofTask = calls.filter((r) => r.taskId === busiest.taskId);
+    assert.equal(details?.calls.length, busiest.calls);
+    assert.deepEqual(details?.calls.map((c) => [c.model, c.outcome, c.input, c.cacheWrite, c.cacheRead, c.output]),
+      ofTask.map((r) => [r.model, r.outcome, r.usage.input_tokens, r.usage.cache_creation_input_tokens, r.usage.cache_read_input_tokens, r.usage.output_tokens]));
+    assert.equal(details?.total, busiest.cost, 'the details add up to the task row\'s figure');
     const before = (await ledger()).length;
     await vscode.commands.executeCommand('ladder.resetSessionCost');
     assert.match(container.cost.shown.text, /Ladder \$0\.00$/);

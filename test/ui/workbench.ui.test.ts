@@ -255,6 +255,25 @@ describe('Ladder in the workbench', () => {
     await shot('ui-7-cost-report-routes');
   });
 
+  test("a task's When opens its calls beneath it: each billed call's usage and cost, adding up to the row", { timeout: 30_000 }, async () => {
+    const frame = await webviewFrame(page, 'Ladder Cost Report');
+    const review = frame.locator('.tasks > .scroller > table > tbody > tr', { hasText: 'review' }).first();
+    const cells = (await review.locator(':scope > td').allInnerTexts()).map((t) => t.trim());
+    // Columns: When, Command, Route, Calls, Cost, Esc. / fallb., Outcome, Verdict.
+    await review.locator('button.disclose').click();
+    const details = frame.locator('tr.task-calls table');
+    await details.locator('tbody tr').first().waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await review.locator('button.disclose').getAttribute('aria-expanded'), 'true');
+    const calls = await details.locator('tbody tr').allInnerTexts();
+    assert.equal(String(calls.length), cells[3], `one line per call of the task: ${calls.join(' | ')}`);
+    assert.match(calls[0] ?? '', /claude-haiku-4-5 \(H\)[\s\S]*escalated/, 'the first pass, which went to judgment');
+    assert.match(calls.at(-1) ?? '', /claude-opus-4-8 \(O\)/);
+    const total = (await details.locator('tfoot td').innerText()).trim();
+    assert.equal(total, cells[4], 'the calls add up to the task\'s cost');
+    await details.evaluate((table) => table.scrollIntoView({ block: 'nearest', inline: 'nearest' }));
+    await shot('ui-7b-task-calls');
+  });
+
   test('right-click a folder → Review with Escalation: findings land in its files and the report names the folder', { timeout: 60_000 }, async () => {
     await clearNotifications(page);
     const menu = await openExplorerContextMenu(page, 'src');

@@ -1,4 +1,5 @@
 import type { Tier } from '../tiers';
+import type { CallRecord } from './record';
 import { formatUsdAlike, formatUsdFixed, opusComparison } from './format';
 import type { OpusComparison } from './format';
 import type { LedgerSummary, RouteStats, TaskRow, TierDayPoint } from './summary';
@@ -132,5 +133,59 @@ export function costReportMessage(summary: LedgerSummary, options: ReportOptions
       allTimeMicros: summary.total.micros,
       ...(budget ? { budget } : {}),
     },
+  };
+}
+
+/** One billed call in a task's details, its cost formatted like the others beside it. */
+export interface TaskCallRow {
+  time: string;
+  model: string;
+  tier: Tier;
+  stepType: string;
+  outcome: string;
+  attempt: number;
+  /** The four usage fields the cost is priced from. */
+  input: number;
+  cacheWrite: number;
+  cacheRead: number;
+  output: number;
+  cost: string;
+  reason: string;
+  /** Why an expected cache hit did not happen, when one did not. */
+  cacheMiss?: string;
+}
+
+/** A task's billed calls, for the cost report's details under the task's row. */
+export interface TaskCallsMessage {
+  type: 'taskCalls';
+  taskId: string;
+  calls: TaskCallRow[];
+  /** The calls' sum, to the same decimals as they are shown; the task row's figure. */
+  total: string;
+}
+
+/** The details of one task: each call with its usage and cost, and their sum. */
+export function taskCallsMessage(taskId: string, calls: readonly CallRecord[]): TaskCallsMessage {
+  const total = calls.reduce((sum, c) => sum + c.costMicros, 0);
+  const costs = formatUsdAlike([...calls.map((c) => c.costMicros), total]);
+  return {
+    type: 'taskCalls',
+    taskId,
+    calls: calls.map((c, i) => ({
+      time: c.time,
+      model: c.model,
+      tier: c.tier,
+      stepType: c.stepType,
+      outcome: c.outcome,
+      attempt: c.attempt,
+      input: c.usage.input_tokens,
+      cacheWrite: c.usage.cache_creation_input_tokens,
+      cacheRead: c.usage.cache_read_input_tokens,
+      output: c.usage.output_tokens,
+      cost: costs[i] ?? '',
+      reason: c.reason,
+      ...(c.cacheMiss ? { cacheMiss: `${c.cacheMiss.segment}: ${c.cacheMiss.cause}` } : {}),
+    })),
+    total: costs[calls.length] ?? '',
   };
 }

@@ -404,6 +404,11 @@ export class LedgerSummary {
     return rows.slice(0, limit);
   }
 
+  /** One task's row, if it is among those kept. */
+  task(taskId: string): TaskRow | undefined {
+    return this.taskRows.get(taskId)?.row();
+  }
+
   get taskCount(): number {
     return Math.min(this.taskRows.size, this.maxTasks);
   }

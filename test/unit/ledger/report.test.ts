@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { LedgerSummary } from '../../../src/core/ledger/summary';
-import { chartAxis, costReportMessage } from '../../../src/core/ledger/report';
+import { chartAxis, costReportMessage, taskCallsMessage } from '../../../src/core/ledger/report';
 import { budgetStatus } from '../../../src/core/ledger/budget';
 import { callRecord } from '../../support/fixtures/usage/records';
 
@@ -84,5 +84,20 @@ describe('cost report message', () => {
       assert.ok(ticks.every((t, i) => t.micros === i * step), `${max}: even steps`);
       assert.ok(topMicros - step < max, `${max}: no empty interval at the top`);
     }
+  });
+});
+
+describe("a task's details", () => {
+  test('each call with its usage and cost, to the decimals of the total they add up to', () => {
+    const first = callRecord({ taskId: 'r', model: 'claude-haiku-4-5', tier: 'H', outcome: 'escalated', usage: { input: 900, output: 200 } });
+    const judged = callRecord({ taskId: 'r', model: 'claude-opus-4-8', tier: 'O', usage: { input: 1500, output: 400, cacheRead: 6000, cw5m: 2000 } });
+    const message = taskCallsMessage('r', [first, judged]);
+    assert.deepEqual(message.calls.map((c) => [c.model, c.outcome, c.input, c.cacheWrite, c.cacheRead, c.output]), [
+      ['claude-haiku-4-5', 'escalated', 900, 0, 0, 200],
+      ['claude-opus-4-8', 'ok', 1500, 2000, 6000, 400],
+    ]);
+    const cents = (text: string) => Number(text.replace('$', ''));
+    assert.ok(message.calls.every((c) => /^\$\d+\.\d{4}$/.test(c.cost)) && /^\$\d+\.\d{4}$/.test(message.total), JSON.stringify(message));
+    assert.equal(Math.round((cents(message.calls[0]!.cost) + cents(message.calls[1]!.cost)) * 1e4), Math.round(cents(message.total) * 1e4));
   });
 });

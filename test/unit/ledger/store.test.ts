@@ -258,3 +258,24 @@ describe('LedgerStore: crashes and concurrent writers', () => {
     assert.ok(switches >= 2, `the two writers' lines interleave in one file (${switches} switches)`);
   });
 });
+
+describe("a task's calls, for the cost report's details", () => {
+  test('reads only the months the task spans and the lines naming it, each call once, oldest first', async () => {
+    const dir = tempDir('ledger-task');
+    const store = new LedgerStore(dir);
+    const late = callRecord({ taskId: 'task-a', time: '2026-12-01T00:00:02.000Z', model: 'claude-opus-4-8', tier: 'O', outcome: 'ok' });
+    const early = callRecord({ taskId: 'task-a', time: '2026-11-30T23:59:59.000Z', model: 'claude-haiku-4-5', tier: 'H', outcome: 'escalated' });
+    const other = callRecord({ taskId: 'task-b', time: '2026-11-30T23:59:58.000Z', reason: 'task-a' });
+    for (const record of [late, other, early, verdictRecord('task-a', 'accepted', '2026-12-01T00:01:00.000Z')]) store.append(record);
+    store.close();
+    // Another window's copy of a call (idempotent on callId), and a torn line naming the task.
+    fs.appendFileSync(path.join(dir, ledgerFileName(late.time)), `${JSON.stringify(late)}\n{"v":1,"taskId":"task-a","callId":"torn`);
+    // A month outside the task's times is not read.
+    fs.writeFileSync(path.join(dir, 'ledger-2026-10.jsonl'), `${JSON.stringify(callRecord({ taskId: 'task-a', time: '2026-10-01T00:00:00.000Z' }))}\n`);
+
+    const calls = await new LedgerStore(dir).callsOfTask('task-a', early.time, late.time);
+    assert.deepEqual(calls.map((c) => [c.callId, c.model]), [[early.callId, 'claude-haiku-4-5'], [late.callId, 'claude-opus-4-8']]);
+    assert.deepEqual(await new LedgerStore(dir).callsOfTask('task-b', other.time, other.time), [other], 'the line whose reason is "task-a" is task-b\'s call');
+    assert.deepEqual(await new LedgerStore(dir).callsOfTask('task-c', early.time, late.time), []);
+  });
+});
