@@ -394,12 +394,17 @@ describe('every command on its happy path', function () {
 
   it('Show Workspace Context shows the cached prefix exactly as sent and every file left out, and sends nothing', async () => {
     const { container } = await ladder();
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('ladder.showContext');
-    assert.ok(uri);
-    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString(), 'it opens');
-    const text = (await vscode.workspace.openTextDocument(uri)).getText();
-    const { context } = await container.workspace.segments();
-    assert.ok(context && text.includes(`\n${context.text}\n`), 'the context segment, byte for byte');
+    // The previous test's clean-up reverts files, and their watcher events can still move the
+    // context between the page and the segments read here: compare once both agree, or fail.
+    const { uri, text } = await until('the page and the segments to read the same context', async () => {
+      const shown = await vscode.commands.executeCommand<vscode.Uri>('ladder.showContext');
+      assert.ok(shown);
+      assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), shown.toString(), 'it opens');
+      const page = (await vscode.workspace.openTextDocument(shown)).getText();
+      const { context } = await container.workspace.segments();
+      return context && page.includes(`\n${context.text}\n`) ? { uri: shown, text: page } : undefined;
+    }, 10_000);
+    assert.ok(uri, 'the context segment, byte for byte');
     assert.match(text, /^\| `\.env` \| its name marks it as a credentials file \|/m);
     assert.match(text, /Other files appear in it by name only/);
     assert.doesNotMatch(text, /sk-ant-api03-DEMOFAKEKEY|demo-password-do-not-send/, 'never what a left-out file holds');
