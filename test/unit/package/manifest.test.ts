@@ -12,6 +12,9 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   capabilities: { untrustedWorkspaces: { supported: unknown; description?: string } };
   main: string;
 };
+const walkthroughs = (JSON.parse(readFileSync('package.json', 'utf8')) as {
+  contributes: { walkthroughs: { id: string; title: string; steps: { id: string; title: string; description: string; media: { markdown?: string }; completionEvents: string[] }[] }[] };
+}).contributes.walkthroughs;
 
 describe('package.json', () => {
   test('contributes exactly the commands in commandIds.ts, each in the Ladder category', () => {
@@ -62,5 +65,20 @@ describe('package.json', () => {
     assert.equal(pkg.main, './dist/extension.js');
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.ok(pkg.capabilities.untrustedWorkspaces.description);
+  });
+
+  test('the Get Started walkthrough: each step has a button for a contributed command, completes when it runs, and its page exists', () => {
+    const known = new Set(commandIds);
+    assert.equal(walkthroughs.length, 1);
+    for (const step of walkthroughs[0]!.steps) {
+      const linked = [...step.description.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]);
+      assert.equal(linked.length, 1, `${step.id} has one button`);
+      assert.ok(known.has(linked[0]), `${step.id}'s button runs ${linked[0]}, a contributed command`);
+      assert.ok(step.completionEvents.includes(`onCommand:${linked[0]}`), `${step.id} completes when its button's command runs`);
+      for (const event of step.completionEvents) assert.ok(known.has(event.replace(/^onCommand:/, '')), `${step.id}: ${event}`);
+      const page = readFileSync(step.media.markdown ?? '', 'utf8');
+      assert.match(page, /^# \S/, `${step.media.markdown} opens with a heading`);
+      for (const named of page.matchAll(/`(ladder\.[\w.]+)`/g)) assert.ok((named[1] ?? '') in pkg.contributes.configuration.properties, `${step.media.markdown} names a real setting: ${named[1]}`);
+    }
   });
 });
