@@ -261,6 +261,7 @@
     section.appendChild(dataTable(COLUMNS, rows, (th, c) => {
       const button = el('button', 'sort', c.label);
       button.type = 'button';
+      button.dataset.focusKey = 'sort:' + c.key;
       if (c.key === sortKey) th.setAttribute('aria-sort', sortDescending ? 'descending' : 'ascending');
       button.addEventListener('click', () => {
         sortDescending = c.key === sortKey ? !sortDescending : true;
@@ -278,6 +279,7 @@
       const opened = open.has(task.taskId);
       const button = el('button', 'disclose', (opened ? '\u25be ' : '\u25b8 ') + cell.textContent);
       button.type = 'button';
+      button.dataset.focusKey = 'calls:' + task.taskId;
       button.setAttribute('aria-expanded', String(opened));
       button.setAttribute('aria-label', (opened ? 'Hide' : 'Show') + ' the calls of the ' + task.command + ' task of ' + cell.textContent);
       button.addEventListener('click', () => {
@@ -345,6 +347,9 @@
   }
 
   function render() {
+    // Everything is drawn afresh: the button that had the keyboard (a sort, a task's calls) gets it back.
+    const active = document.activeElement;
+    const focusKey = active && active.dataset ? active.dataset.focusKey : undefined;
     root.textContent = '';
     if (!current) {
       root.appendChild(el('p', 'empty', 'Loading the cost ledger\u2026'));
@@ -354,6 +359,10 @@
     root.appendChild(renderChart(current.perTierPerDay || [], current.axis));
     root.appendChild(renderRoutes(current.routes || []));
     root.appendChild(renderTasks(current.tasks || []));
+    if (focusKey !== undefined) {
+      const again = Array.from(root.querySelectorAll('button')).find((b) => b.dataset.focusKey === focusKey);
+      if (again) again.focus();
+    }
   }
 
   window.addEventListener('message', (event) => {

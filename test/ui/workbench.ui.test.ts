@@ -272,6 +272,11 @@ describe('Ladder in the workbench', () => {
     assert.equal(total, cells[4], 'the calls add up to the task\'s cost');
     await details.evaluate((table) => table.scrollIntoView({ block: 'nearest', inline: 'nearest' }));
     await shot('ui-7b-task-calls');
+    // The keyboard stays on the button: Enter closes the calls again.
+    assert.equal(await frame.evaluate<string>('document.activeElement ? document.activeElement.className : ""'), 'disclose');
+    await page.keyboard.press('Enter');
+    await details.waitFor({ state: 'detached', timeout: 5_000 });
+    assert.equal(await review.locator('button.disclose').getAttribute('aria-expanded'), 'false');
   });
 
   test('right-click a folder → Review with Escalation: findings land in its files and the report names the folder', { timeout: 60_000 }, async () => {
