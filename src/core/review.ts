@@ -167,6 +167,7 @@ export function reviewReport(r: ReviewReport): string {
   const out = [`# ${r.title}: ${r.where}`, '', `**Summary.** ${inline(r.summary)}`, '', `## Findings (${r.kept.length})`, ''];
   if (r.kept.length === 0) out.push('No findings.', '');
   r.kept.forEach((f, i) => out.push(findingItem(f, i + 1)));
+  if (r.kept.length > 0) out.push('_Each finding is also in the Problems view; the light bulb on it offers **Fix with Ladder**._', '');
   if (r.rejected.length > 0) {
     out.push(`## Rejected by judgment (${r.rejected.length})`, '');
     r.rejected.forEach((f, i) => out.push(findingItem(f, i + 1)));
