@@ -28,7 +28,7 @@ export function contextReport(input: ContextReportInput): string {
   } else {
     // One line per paragraph: the editor wraps it to its width.
     out.push(
-      'After Ladder\'s own instructions, every request from this workspace carries the text below, as a cached prompt prefix, then the selection or file the request is about and the question. '
+      'Every request from this workspace starts with the text below, as a cached prompt prefix; Ladder\'s instructions for the task follow it, then the selection or file the request is about and the question. '
         + 'The text is exactly what is sent. Other files appear in it by name only: a file\'s text is sent when it is a manifest, the README or pinned, '
         + 'or when you select it or review its folder, and never when it is left out below or its text looks like it holds a key.',
       '',
