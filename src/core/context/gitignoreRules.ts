@@ -35,7 +35,7 @@ interface OuterLayer {
  */
 export class GitignoreRules {
   private readonly layers = new Map<string, Ignore>();
-  /** Outer .gitignore files by the index folder they apply under, nearest first. */
+  /** Git's ignore files outside each workspace folder, by the index folder they apply under, in git's precedence. */
   private readonly outer = new Map<string, OuterLayer[]>();
   private readonly folderMemo = new Map<string, GitignoreDecision>();
 
@@ -50,10 +50,11 @@ export class GitignoreRules {
   }
 
   /**
-   * Sets the .gitignore files above the workspace folder at index path `dir` ('' for the
-   * only folder), nearest first: git applies them to the folder's files, under any of the
-   * folder's own. A file whose rules would leave out the folder itself is not used: the
-   * user opened that folder to work in it.
+   * Sets git's ignore files outside the workspace folder at index path `dir` ('' for the
+   * only folder), in git's precedence (the .gitignore files above it nearest first, then
+   * info/exclude, then the global excludes): git applies them to the folder's files, under
+   * any of the folder's own. A file whose rules would leave out the folder itself is not
+   * used: the user opened that folder to work in it.
    */
   setOuter(dir: string, files: readonly OuterGitignore[]): void {
     this.folderMemo.clear();

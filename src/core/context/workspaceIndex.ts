@@ -225,7 +225,7 @@ export class WorkspaceIndex {
   }
 
   /**
-   * Sets the .gitignore files above the workspace folder at `rawFolder` (see
+   * Sets git's ignore files outside the workspace folder at `rawFolder` (see
    * GitignoreRules.setOuter) and re-evaluates the files under it. Returns the files in use:
    * one that would leave out the folder itself is not.
    */
