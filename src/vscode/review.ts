@@ -43,9 +43,9 @@ export interface ShownFinding {
   readonly code: string | undefined;
 }
 
-/** Lines `start`..`end` (1-based, inclusive) of `text`. */
-function linesOf(text: string, start: number, end: number): string {
-  return text.split('\n').slice(start - 1, end).join('\n');
+/** Lines `start`..`end` (1-based, inclusive) of a text split at its newlines. */
+function linesOf(lines: readonly string[], start: number, end: number): string {
+  return lines.slice(start - 1, end).join('\n');
 }
 
 /** `chunk`: the lines the material spans, to clamp findings to (a digest's are placed by locateInDigest instead). */
@@ -295,6 +295,8 @@ export class ReviewService implements vscode.Disposable {
   private publish(selection: EditorSelection, findings: readonly ReviewedFinding[], reviewed: readonly { path: string; text: string }[]): void {
     const byUri = new Map<string, { uri: vscode.Uri; items: vscode.Diagnostic[]; shown: ShownFinding[] }>();
     for (const uri of [selection.document.uri, ...reviewed.map((file) => this.uriOf(file.path, selection))]) byUri.set(uri.toString(), { uri, items: [], shown: [] });
+    // Each file's text is split once, however many findings it has.
+    const linesByUri = new Map<string, string[] | undefined>();
     for (const f of findings) {
       const uri = this.uriOf(f.file, selection);
       const document = uri.toString() === selection.document.uri.toString() ? selection.document : vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
@@ -305,8 +307,9 @@ export class ReviewService implements vscode.Disposable {
       diagnostic.code = f.category;
       const entry = byUri.get(uri.toString()) ?? { uri, items: [], shown: [] };
       entry.items.push(diagnostic);
-      const text = document?.getText() ?? reviewed.find((file) => file.path === f.file)?.text;
-      entry.shown.push({ id: ++this.shownIds, uri, finding: f, diagnostic, code: text === undefined ? undefined : linesOf(text, f.startLine, f.endLine) });
+      if (!linesByUri.has(uri.toString())) linesByUri.set(uri.toString(), (document?.getText() ?? reviewed.find((file) => file.path === f.file)?.text)?.split('\n'));
+      const lines = linesByUri.get(uri.toString());
+      entry.shown.push({ id: ++this.shownIds, uri, finding: f, diagnostic, code: lines === undefined ? undefined : linesOf(lines, f.startLine, f.endLine) });
       byUri.set(uri.toString(), entry);
     }
     for (const { uri, items, shown } of byUri.values()) {
@@ -343,15 +346,14 @@ export class ReviewService implements vscode.Disposable {
    */
   locate(shown: ShownFinding, document: vscode.TextDocument): vscode.Range | undefined {
     const { startLine, endLine } = shown.finding;
-    const text = document.getText();
     const wholeLines = (start: number, end: number) => (end <= document.lineCount ? new vscode.Range(start - 1, 0, end - 1, document.lineAt(end - 1).text.length) : undefined);
     if (shown.code === undefined) return wholeLines(startLine, Math.min(endLine, document.lineCount));
-    if (linesOf(text, startLine, endLine) === shown.code) return wholeLines(startLine, endLine);
-    const lines = text.split('\n');
+    const lines = document.getText().split('\n');
+    if (linesOf(lines, startLine, endLine) === shown.code) return wholeLines(startLine, endLine);
     const height = endLine - startLine + 1;
     const matches: number[] = [];
     for (let i = 0; i + height <= lines.length && matches.length < 2; i++) {
-      if (lines.slice(i, i + height).join('\n') === shown.code) matches.push(i + 1);
+      if (linesOf(lines, i + 1, i + height) === shown.code) matches.push(i + 1);
     }
     return matches.length === 1 ? wholeLines(matches[0] as number, (matches[0] as number) + height - 1) : undefined;
   }
