@@ -1176,8 +1176,15 @@ function applyCommandPrior(input: ClassifyInput, draft: Draft, candidates: reado
         confidence = 0.72;
         reasons.push(...textReasons.filter((r) => r.endsWith(TIER_LABELS.O) || r.endsWith(TIER_LABELS.F)));
       } else if (input.command === 'explain' && size !== undefined && size <= SMALL_SELECTION) {
-        tier = 'H';
-        reasons.push(because(`a short selection (${size} lines) with nothing risky in it`, tier));
+        // Explaining is not fixing, so a risky construct does not make it judgment; but an
+        // explanation of it has to say what the risk is, which the labour tier is not trusted with.
+        const codeRisks = ctx.code ? findCodeRisks(ctx.code) : [];
+        if (codeRisks.length === 0) {
+          tier = 'H';
+          reasons.push(because(`a short selection (${size} lines) with nothing risky in it`, tier));
+        } else {
+          reasons.push(because(`a short selection (${size} lines), but the code ${sayCodeRisks(codeRisks)}`, tier));
+        }
       } else if (input.command === 'refactor' && draft.tier === 'H' && (size === undefined || size <= 200)) {
         tier = 'H';
         reasons.push(...textReasons.filter((r) => r.endsWith(TIER_LABELS.H)));

@@ -436,6 +436,8 @@ describe('classifier: commands are a strong prior', () => {
     { name: 'tidy', input: commandInput('tidy', '', { selectedLines: 40 }), tier: 'H', step: 'format' },
     { name: 'rename in auth code is not left to the cheapest tier', input: commandInput('rename', 'passwordHash', { paths: ['src/auth/login.ts'], selectedLines: 1 }), tier: 'S', step: 'rename' },
     { name: 'explain a short selection', input: commandInput('explain', '', { selectedLines: 12 }), tier: 'H', step: 'explain' },
+    { name: 'explain a short selection of plain code', input: commandInput('explain', '', { selectedLines: 3, code: 'const total = items.reduce((sum, i) => sum + i.price, 0);' }), tier: 'H', step: 'explain' },
+    { name: 'explain a short selection that builds a query from strings: the explanation must name the risk', input: commandInput('explain', '', { selectedLines: 3, code: 'return db.query("SELECT * FROM orders WHERE customer = \'" + customer + "\'");' }), tier: 'S', step: 'explain' },
     { name: 'explain lock-free code', input: commandInput('explain', 'why is this lock-free queue correct?', { selectedLines: 120 }), tier: 'O' },
     { name: 'small ordinary review', input: commandInput('review', '', { selectedLines: 30, files: 1, paths: ['src/format.ts'] }), tier: 'S', step: 'review' },
     { name: 'review of auth code', input: commandInput('review', '', { selectedLines: 30, files: 1, paths: ['src/auth/session.ts'] }), tier: 'O' },
