@@ -175,7 +175,7 @@ export function reviewReport(r: ReviewReport): string {
   out.push('## Route', '', ...r.routes.map((p) => `- ${p.model} (${p.tier}): ${p.reasons.join(' → ')}`), '');
   // The total and its parts to the same decimals, so they visibly add up.
   const [totalText, ...callTexts] = formatUsdAlike([total, ...r.calls.map((c) => c.costMicros)]);
-  out.push('---', '', `**Task cost: ${totalText}** over ${r.calls.length} call(s) (${r.calls.map((c, i) => `${c.model} ${callTexts[i]}`).join(', ')}).`, '');
+  out.push('---', '', `**Task cost: ${totalText}** over ${r.calls.length} call${r.calls.length === 1 ? '' : 's'} (${r.calls.map((c, i) => `${c.model} ${callTexts[i]}`).join(', ')}).`, '');
   return out.join('\n');
 }
 

@@ -285,7 +285,7 @@ export class RequestRunner {
     if (resultUri) {
       docs.set(resultUri, header(plan, 'routed to'));
       // The request goes out while the view opens; streamed text reaches the document either way.
-      void vscode.window.showTextDocument(resultUri, { viewColumn: spec.resultColumn ?? vscode.ViewColumn.Beside, preview: spec.resultColumn === undefined, preserveFocus: true });
+      void vscode.window.showTextDocument(resultUri, { viewColumn: spec.resultColumn ?? besideTheCode(), preview: spec.resultColumn === undefined, preserveFocus: true });
     }
 
     const plans = new Map<string, PromptPlan>([[plan.model, prompt]]);
@@ -355,16 +355,17 @@ export class RequestRunner {
     );
 
     const micros = result.records.reduce((sum, r) => sum + r.costMicros, 0);
+    const callCount = `${result.records.length} call${result.records.length === 1 ? '' : 's'}`;
     if (resultUri) {
       docs.flush();
       const footer = result.status === 'ok'
-        ? `\n\n---\n_Answered by ${result.route.model} (${TIER_LABELS[result.route.tier]}). Task cost ${formatUsd(micros)} over ${result.records.length} call(s)._\n`
-        : `\n\n---\n_${result.status === 'cancelled' ? 'Cancelled' : 'Failed'}. Task cost ${formatUsd(micros)} over ${result.records.length} call(s)._\n`;
+        ? `\n\n---\n_Answered by ${result.route.model} (${TIER_LABELS[result.route.tier]}). Task cost ${formatUsd(micros)} over ${callCount}._\n`
+        : `\n\n---\n_${result.status === 'cancelled' ? 'Cancelled' : 'Failed'}. Task cost ${formatUsd(micros)} over ${callCount}._\n`;
       docs.append(resultUri, footer);
       docs.flush();
     }
     if (result.status === 'ok') {
-      this.c.log.info(`[${taskId.slice(0, 8)}] done on ${result.route.model}; task cost ${formatUsd(micros)} (${result.records.length} call(s))`);
+      this.c.log.info(`[${taskId.slice(0, 8)}] done on ${result.route.model}; task cost ${formatUsd(micros)} (${callCount})`);
       if (resultUri) {
         this.c.conversations.remember(resultUri, {
           ...(spec.selection ? { selection: spec.selection } : {}),
@@ -479,6 +480,15 @@ export class RequestRunner {
       else if (choice === labels.openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', 'ladder');
     });
   }
+}
+
+/**
+ * Where a result view opens: beside the code it is about, or where the user is when no
+ * editor is open (an Ask from the palette), rather than beside an empty editor group.
+ */
+function besideTheCode(): vscode.ViewColumn {
+  // The Output panel's editor is visible too, but in no column.
+  return vscode.window.visibleTextEditors.some((e) => e.viewColumn !== undefined) ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
 }
 
 function localPromptTokens(prompt: PromptPlan): number {

@@ -69,7 +69,7 @@ describe('errors a user will meet', function () {
     assert.deepEqual(calls.map((c) => [c.model, c.outcome]), [['claude-haiku-4-5', 'escalated'], ['claude-opus-4-8', 'failed']]);
     assert.equal(result.costMicros, calls.reduce((n, c) => n + c.costMicros, 0), 'the review\'s cost is the ledger\'s for the task');
     const report = (await vscode.workspace.openTextDocument(result.reportUri)).getText();
-    assert.match(report, /Task cost: \$[\d.]+\*\* over 2 call\(s\)/);
+    assert.match(report, /Task cost: \$[\d.]+\*\* over 2 calls/);
   });
 
   it('a long review that stops in its second part keeps the first part and says what was not read', async () => {

@@ -141,7 +141,7 @@ describe('Ladder in the workbench', () => {
     // The report shows the task to four decimals (as its calls), the meter the session to the cent.
     const cents = (usd: string | undefined) => Math.round(Number((usd ?? '').replace(/[$,]/g, '')) * 100);
     assert.equal(cents(/Task cost: (\$[\d.,]+)/.exec(report)?.[1]), cents(settled.replace(/^.*Ladder /, '')), 'the report\'s task cost is the meter\'s session cost');
-    assert.match(report, /Task cost: \$0\.\d{4} over 2 call\(s\) \(claude-haiku-4-5 \$0\.\d{4}, claude-opus-4-8 \$0\.\d{4}\)/, 'the total and its calls to the same decimals');
+    assert.match(report, /Task cost: \$0\.\d{4} over 2 calls \(claude-haiku-4-5 \$0\.\d{4}, claude-opus-4-8 \$0\.\d{4}\)/, 'the total and its calls to the same decimals');
     await shot('ui-4-review-diagnostics-cost');
   });
 
@@ -310,7 +310,7 @@ describe('Ladder in the workbench', () => {
     const view = page.locator('.editor-group-container .monaco-editor .view-lines', { hasText: '_Failed. Task cost' });
     await view.waitFor({ state: 'visible', timeout: 15_000 });
     // The editor draws spaces as no-break spaces.
-    assert.match((await view.innerText()).replace(/\u00a0/g, ' '), /fell back to[\s\S]*claude-sonnet-4-6[\s\S]*_Failed\. Task cost \$[\d.]+ over 2 call\(s\)\._/);
+    assert.match((await view.innerText()).replace(/\u00a0/g, ' '), /fell back to[\s\S]*claude-sonnet-4-6[\s\S]*_Failed\. Task cost \$[\d.]+ over 2 calls\._/);
     await shot('ui-9-stream-broke');
   });
 

@@ -30,9 +30,9 @@ function explainText(sel: Selection, asked: boolean): string {
   const paragraphs: string[] = [];
   if (!sel.hasCode) {
     paragraphs.push(sel.request
-      ? `You asked: “${sel.request}”. There is no code attached, so this answer stays general.`
-      : 'There is no code attached to this request.');
-    paragraphs.push('Share a selection or a file and I can point at specific lines, explain what they do and suggest changes.');
+      ? `You asked: “${sel.request}”. No code is selected, so this answer goes by the workspace outline only.`
+      : 'No code is selected in this request.');
+    paragraphs.push('Select the code you mean and ask again: then I can point at specific lines, explain what they do and suggest changes.');
     return paragraphs.join('\n\n');
   }
   paragraphs.push(`The selection from \`${sel.file}\` (lines ${sel.startLine}–${sel.endLine}, ${lines} line${lines === 1 ? '' : 's'} of ${sel.language}) ${names.length ? `defines ${names.join(', ')}.` : 'is a fragment without its own declarations.'}`);

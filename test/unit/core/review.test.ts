@@ -106,7 +106,7 @@ describe('review with escalation', () => {
     assert.ok(lines.includes('- opus (judgment): review pass 2'));
     const hint = lines.indexOf('_Each finding is also in the Problems view; the light bulb on it offers **Fix with Ladder**._');
     assert.ok(hint > lines.indexOf('## Findings (3)') && hint < lines.indexOf('## Rejected by judgment (1)'), 'the way to a fix, under the findings it is for');
-    assert.ok(lines.includes('**Task cost: $0.0212** over 2 call(s) (haiku $0.0012, opus $0.0200).'), `the total and its calls to the same decimals: ${report}`);
+    assert.ok(lines.includes('**Task cost: $0.0212** over 2 calls (haiku $0.0012, opus $0.0200).'), `the total and its calls to the same decimals: ${report}`);
     assert.match(reviewReport({ title: 'Review File', where: 'a.ts:1-2', summary: 'Fine.', kept: [], rejected: [], routes: [], calls: [] }), /## Findings \(0\)\n\nNo findings\.\n/);
   });
 
