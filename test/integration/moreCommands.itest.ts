@@ -34,6 +34,18 @@ describe('every command on its happy path', function () {
     assert.equal(api().log.filter((e) => e.path === '/v1/messages')[0]?.model, 'claude-haiku-4-5', 'naming is labour');
   });
 
+  it('Rename Symbol on a declaring keyword asks names for the symbol the language renames, not for the keyword', async () => {
+    const editor = await openAndSelect('src/orders.ts');
+    const line = editor.document.getText().split('\n').findIndex((l) => l.includes('let t = 0'));
+    const column = editor.document.lineAt(line).text.indexOf('let');
+    editor.selection = new vscode.Selection(line, column, line, column);
+    assert.equal(await vscode.commands.executeCommand<string | undefined>('ladder.renameSymbol', 'runningTotal'), 'runningTotal');
+    const asked = api().log.filter((e) => e.path === '/v1/messages').map((e) => JSON.stringify(e.body));
+    assert.equal(asked.length, 1);
+    assert.match(asked[0] ?? '', /Suggest better names for `t` \(line \d+\)/, 'the names asked for are for the symbol that is renamed');
+    assert.match(editor.document.getText(), /let runningTotal = 0;?\n\s*for \(const i of items\) \{ runningTotal \+= /);
+  });
+
   it('Rename Symbol asks the language first: where nothing can rename, nothing is sent', async () => {
     const doc = await vscode.workspace.openTextDocument({ content: 'total = price * qty\n', language: 'plaintext' });
     const editor = await vscode.window.showTextDocument(doc);

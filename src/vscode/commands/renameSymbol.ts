@@ -17,18 +17,19 @@ export const renameSymbolCommand: Command = {
       return undefined;
     }
     const document = editor.document;
-    const wordRange = document.getWordRangeAtPosition(editor.selection.active);
-    if (!wordRange) {
+    const cursorWord = document.getWordRangeAtPosition(editor.selection.active);
+    if (!cursorWord) {
       void vscode.window.showInformationMessage('Ladder: put the cursor on a symbol to rename.');
       return undefined;
     }
-    const symbol = document.getText(wordRange);
-    // Names are only worth paying for when something can apply one: ask the language first.
-    const cannot = await cannotRename(document.uri, wordRange.start, symbol);
-    if (cannot) {
-      void vscode.window.showInformationMessage(`Ladder: \`${symbol}\` cannot be renamed here (${cannot}), so nothing was sent.`);
+    // Names are only worth paying for when something can apply one: ask the language first,
+    // and ask it what it would rename (on `let` in `let t = 0`, TypeScript renames `t`).
+    const target = await renameTarget(document, cursorWord);
+    if ('cannot' in target) {
+      void vscode.window.showInformationMessage(`Ladder: \`${target.symbol}\` cannot be renamed here (${target.cannot}), so nothing was sent.`);
       return undefined;
     }
+    const { symbol, range: wordRange } = target;
     const line = wordRange.start.line;
     const from = Math.max(0, line - 15);
     const to = Math.min(document.lineCount - 1, line + 15);
@@ -69,15 +70,33 @@ export const renameSymbolCommand: Command = {
 };
 
 /**
- * Why the language cannot rename at `position`, or undefined when it can. `vscode.prepareRename`
- * answers with the word even where no provider exists, so a dry run computes a rename's edit
- * (applying nothing), as the rename itself will.
+ * What the language would rename from the word at the cursor: the symbol's own range (the
+ * word itself, or the name a keyword declares), or why nothing can be renamed there.
+ * `vscode.prepareRename` answers with the word even where no provider exists, so a dry run
+ * then computes the rename's edit (applying nothing), as the rename itself will.
  */
-async function cannotRename(uri: vscode.Uri, position: vscode.Position, symbol: string): Promise<string | undefined> {
+async function renameTarget(document: vscode.TextDocument, word: vscode.Range): Promise<{ symbol: string; range: vscode.Range } | { symbol: string; cannot: string }> {
+  let symbol = document.getText(word);
+  let range = word;
+  let refused: string | undefined;
   try {
-    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit | undefined>('vscode.executeDocumentRenameProvider', uri, position, `${symbol}Renamed`);
-    return edit && edit.size > 0 ? undefined : 'no rename provider for this language';
+    const prepared = await vscode.commands.executeCommand<vscode.Range | { range: vscode.Range; placeholder?: string } | undefined>('vscode.prepareRename', document.uri, word.start);
+    const preparedRange = prepared instanceof vscode.Range ? prepared : prepared?.range;
+    if (preparedRange && !preparedRange.isEmpty && preparedRange.isSingleLine) {
+      range = preparedRange;
+      symbol = document.getText(preparedRange);
+    }
   } catch (err) {
-    return err instanceof Error && err.message ? err.message.replace(/\.$/, '') : 'the language refused';
+    refused = errorText(err);
   }
+  try {
+    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit | undefined>('vscode.executeDocumentRenameProvider', document.uri, range.start, `${symbol}Renamed`);
+    return edit && edit.size > 0 ? { symbol, range } : { symbol, cannot: refused ?? 'no rename provider for this language' };
+  } catch (err) {
+    return { symbol, cannot: errorText(err) };
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error && err.message ? err.message.replace(/\.$/, '') : 'the language refused';
 }
