@@ -326,17 +326,21 @@ const ABBREVIATIONS: Record<string, string[]> = {
 
 function targetIdentifier(sel: Selection): { name: string; rhs: string } {
   const code = sel.code.trim();
-  if (/^[A-Za-z_$][\w$]*$/.test(code)) {
-    const quoted = /`([A-Za-z_$][\w$]*)`/.exec(sel.request)?.[1];
-    return { name: quoted ?? code, rhs: '' };
+  const quoted = /`([A-Za-z_$][\w$]*)`/.exec(sel.request)?.[1];
+  if (/^[A-Za-z_$][\w$]*$/.test(code)) return { name: quoted ?? code, rhs: '' };
+  if (quoted) {
+    // The symbol the request names, with its own initialiser when the code declares it.
+    const name = quoted.replace(/\$/g, '\\$');
+    const own = new RegExp(`(?:const|let|var|val|auto)\\s+${name}\\s*(?::[^=]+)?=\\s*([^;\\n]+)`).exec(code)
+      ?? new RegExp(`^\\s*${name}\\s*:?=\\s*([^\\n]+)`, 'm').exec(code);
+    return { name: quoted, rhs: own?.[1] ?? '' };
   }
   const decl = /(?:const|let|var|val|auto)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=\s*([^;\n]+)/.exec(code)
     ?? /^\s*([A-Za-z_][\w]*)\s*:?=\s*([^\n]+)/m.exec(code);
   if (decl?.[1]) return { name: decl[1], rhs: decl[2] ?? '' };
   const fn = findDeclarations(code, languageFamily(sel.language))[0];
   if (fn) return { name: fn.name, rhs: '' };
-  const quoted = /`([A-Za-z_$][\w$]*)`/.exec(sel.request)?.[1];
-  return { name: quoted ?? /[A-Za-z_$][\w$]*/.exec(code)?.[0] ?? 'value', rhs: '' };
+  return { name: /[A-Za-z_$][\w$]*/.exec(code)?.[0] ?? 'value', rhs: '' };
 }
 
 function wordsFromExpression(rhs: string): { words: string[]; why: string }[] {
@@ -363,6 +367,8 @@ function wordsFromExpression(rhs: string): { words: string[]; why: string }[] {
   }
   const sql = /^\s*['"`]\s*(?:SELECT|INSERT|UPDATE|DELETE)\b[^'"`]*?\b(?:FROM|INTO|UPDATE)\s+(\w+)/i.exec(rhs);
   if (sql?.[1]) out.push({ words: [...identifierWords(sql[1]).map((w) => w.replace(/s$/, '')), 'query'], why: `It holds the SQL that reads \`${sql[1]}\`.` });
+  const rowsRead = /\.query\s*\(\s*['"`]\s*SELECT\b[^'"`]*?\bFROM\s+(\w+)/i.exec(rhs);
+  if (rowsRead?.[1]) out.push({ words: [...identifierWords(rowsRead[1]).map((w) => w.replace(/s$/, '')), 'rows'], why: `It holds the rows read from \`${rowsRead[1]}\`.` });
   if (/\bfetch\s*\(|\baxios\.|\bhttp\.get\(/.test(rhs)) out.push({ words: ['response'], why: 'It holds the HTTP response.' });
   if (/JSON\.parse\(|json\.loads\(/.test(rhs)) out.push({ words: ['parsed', 'payload'], why: 'It holds the decoded JSON.' });
   const created = /\bnew\s+([A-Z][\w$]*)/.exec(rhs);
@@ -380,6 +386,10 @@ export function renameSuggestions(sel: Selection): RenameAnswer {
     : /^[A-Z]/.test(name) ? 'pascal'
       : family === 'python' || family === 'rust' || family === 'ruby' || name.includes('_') ? 'snake' : 'camel';
   const ideas: { words: string[]; why: string }[] = [...wordsFromExpression(rhs)];
+  // An accumulator (`t += …` in a loop) says what it adds up.
+  if (new RegExp(`(?:^|[^\\w$])${name.replace(/\$/g, '\\$')}\\s*\\+=`).test(sel.code)) {
+    ideas.push({ words: ['running', 'total'], why: 'It adds up a value on each pass of the loop.' }, { words: ['sum'], why: 'A short name for an accumulated sum.' });
+  }
   const expanded = original.map((w) => ABBREVIATIONS[w]?.[0] ?? w);
   if (expanded.join() !== original.join()) ideas.push({ words: expanded, why: `Spells out the abbreviation in \`${name}\`.` });
   for (const word of original) {

@@ -57,6 +57,13 @@ describe('standin: default responder for Ladder tasks', () => {
     assert.ok(snake.names.every((n) => /^[a-z0-9_]+$/.test(n.name)), JSON.stringify(snake));
   });
 
+  test('rename suggests names for the symbol the request names, not the first one declared around it', async () => {
+    const code = 'const rows = await db.query("SELECT * FROM orders");\nlet t = 0;\nfor (const r of rows) { t += r.total; }';
+    const names = async (symbol: string) => RenameAnswer.parse(extractJson(text(await ask('rename', ladderUserMessage({ code, request: `Suggest better names for \`${symbol}\` (line 2).` }))))).names.map((n) => n.name);
+    assert.equal((await names('t'))[0], 'runningTotal');
+    assert.equal((await names('rows'))[0], 'orderRows');
+  });
+
   test('format returns one code block: trailing whitespace trimmed, indentation consistent, same tokens', async () => {
     const code = extractCodeBlock(text(await ask('format', ladderUserMessage({ code: MESSY_TS }))));
     assert.ok(code);
