@@ -1,9 +1,6 @@
 import * as vscode from 'vscode';
-import { parseSettings, SETTINGS_SECTION } from '../core/settings/schema';
+import { parseSettings, SETTINGS_SECTION, strictestCap } from '../core/settings/schema';
 import type { SettingKey, Settings } from '../core/settings/schema';
-import { minTier } from '../core/tiers';
-import type { Tier } from '../core/tiers';
-import { isTier } from '../core/tiers';
 
 /**
  * Settings a workspace must not be able to loosen. The endpoint decides where the API key
@@ -16,6 +13,8 @@ const USER_LEVEL_ONLY: ReadonlySet<SettingKey> = new Set<SettingKey>(['api.baseU
 /** Typed, validated access to `ladder.*` settings. */
 export class Config implements vscode.Disposable {
   private current: Settings;
+  /** The errors of the last read, so a change elsewhere does not report them again. */
+  private reported = new Set<string>();
   private readonly emitter = new vscode.EventEmitter<Settings>();
   private readonly subscription: vscode.Disposable;
   readonly onDidChange = this.emitter.event;
@@ -40,12 +39,26 @@ export class Config implements vscode.Disposable {
 
   private read(): Settings {
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    const capErrors: string[] = [];
     const { settings, errors } = parseSettings((key) => {
       if (USER_LEVEL_ONLY.has(key)) return config.inspect(key)?.globalValue;
-      if (key === 'routing.accessCap') return strictestCap(config.inspect<string>(key));
+      if (key === 'routing.accessCap') {
+        const levels = config.inspect(key);
+        const cap = strictestCap([
+          { level: 'user', value: levels?.globalValue },
+          { level: 'workspace', value: levels?.workspaceValue },
+          { level: 'folder', value: levels?.workspaceFolderValue },
+        ]);
+        capErrors.push(...cap.errors);
+        return cap.value;
+      }
       return config.get(key);
     });
-    if (errors.length > 0) this.reportErrors(errors);
+    // Only what is newly wrong: editing another setting does not repeat a warning already shown.
+    const all = [...capErrors, ...errors];
+    const fresh = all.filter((e) => !this.reported.has(e));
+    this.reported = new Set(all);
+    if (fresh.length > 0) this.reportErrors(fresh);
     return settings;
   }
 
@@ -53,13 +66,4 @@ export class Config implements vscode.Disposable {
     this.subscription.dispose();
     this.emitter.dispose();
   }
-}
-
-/** The access cap is a ceiling: every level may lower it, none may raise another's. */
-function strictestCap(inspected: { globalValue?: string; workspaceValue?: string; workspaceFolderValue?: string } | undefined): unknown {
-  const values = [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue].filter((v) => v !== undefined);
-  if (values.length === 0) return undefined;
-  const invalid = values.find((v) => !isTier(v));
-  if (invalid !== undefined) return invalid;
-  return (values as Tier[]).reduce((a, b) => minTier(a, b));
 }

@@ -42,8 +42,12 @@ export class Container implements vscode.Disposable {
     this.config = this.own(
       new Config((errors) => {
         for (const error of errors) this.log.warn(error);
-        void vscode.window.showWarningMessage(`Ladder: ${errors[0]}${errors.length > 1 ? ` (+${errors.length - 1} more, see logs)` : ''}`, 'Open Settings').then((choice) => {
-          if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'ladder');
+        // Every setting is named in the toast: one left unread in the log could be a budget.
+        const names = errors.map((e) => /"(ladder\.[^"]+)"/.exec(e)?.[1] ?? 'a setting');
+        const message = errors.length === 1 ? errors[0] : `${errors.length} settings are invalid and use their defaults: ${names.join(', ')}. The log says why.`;
+        void vscode.window.showWarningMessage(`Ladder: ${message}`, 'Open Settings', 'Show Logs').then((choice) => {
+          if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'ladder');
+          if (choice === 'Show Logs') this.log.show();
         });
       }),
     );

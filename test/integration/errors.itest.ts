@@ -144,6 +144,38 @@ describe('errors a user will meet', function () {
     assert.ok(cancelled.usage.input_tokens > 0 && cancelled.costMicros > 0, 'the partial usage is billed');
   });
 
+  it('malformed settings: each is named once with the default used; garbage in the workspace\'s access cap does not lift the user\'s', async () => {
+    const config = vscode.workspace.getConfiguration('ladder');
+    const settingsFile = vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/'), '.vscode', 'settings.json');
+    const hadFile = await vscode.workspace.fs.stat(settingsFile).then(() => true, () => false);
+    try {
+      await config.update('routing.accessCap', 'S', vscode.ConfigurationTarget.Global);
+      const seen: string[] = [];
+      const { messages } = await captureMessages('showWarningMessage', async () => {
+        await config.update('routing.accessCap', 'Z', vscode.ConfigurationTarget.Workspace);
+        await until('the access cap warning', () => seen.length >= 1 || undefined, 10_000);
+        await config.update('budget.session', 'five dollars', vscode.ConfigurationTarget.Workspace);
+        await until('the budget warning', () => seen.length >= 2 || undefined, 10_000);
+        // Another change elsewhere does not repeat the warnings already shown.
+        await config.update('cache.ttl', '1h', vscode.ConfigurationTarget.Workspace);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }, (message) => {
+        seen.push(message);
+        return undefined;
+      });
+      assert.deepEqual(messages, [
+        'Ladder: Setting "ladder.routing.accessCap" in workspace settings is invalid ("Z" is not one of "H"|"S"|"O"|"F"); ignored, so the cap of the other levels applies.',
+        'Ladder: Setting "ladder.budget.session" is invalid (Invalid input: expected number, received string); using the default, 0 (no limit).',
+      ]);
+      const preview = await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'audit the session token comparison for timing attacks');
+      assert.equal(preview?.tier, 'S', 'the user\'s cap of execute still holds');
+    } finally {
+      for (const key of ['routing.accessCap', 'budget.session', 'cache.ttl']) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('routing.accessCap', undefined, vscode.ConfigurationTarget.Global);
+      if (!hadFile) await vscode.workspace.fs.delete(vscode.Uri.joinPath(settingsFile, '..'), { recursive: true }).then(undefined, () => undefined);
+    }
+  });
+
   it('no API key: asks once, and sends nothing when the user declines', async () => {
     const { container } = await ladder();
     await container.apiKey.clear();

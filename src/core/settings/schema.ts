@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Tier } from '../tiers';
+import { isTier, minTier } from '../tiers';
 
 /**
  * Ladder's settings, validated here rather than trusted from the editor. Each setting is
@@ -61,11 +62,36 @@ export function parseSettings(read: (key: SettingKey) => unknown): SettingsResul
       settings[key] = parsed.data;
     } else {
       const issue = parsed.error.issues[0];
-      errors.push(`Setting "${SETTINGS_SECTION}.${key}" is invalid (${issue?.message ?? 'bad value'}); using the default.`);
-      settings[key] = schema.parse(undefined);
+      const fallback: unknown = schema.parse(undefined);
+      // Name the entry that is wrong inside an object or list setting ("ladder.models.alternates.S").
+      const where = (issue?.path ?? []).map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
+      errors.push(`Setting "${SETTINGS_SECTION}.${key}${where}" is invalid (${issue?.message ?? 'bad value'}); using the default, ${describeDefault(key, fallback)}.`);
+      settings[key] = fallback;
     }
   }
   return { settings: settings as Settings, errors };
+}
+
+/**
+ * The access cap from every settings level that sets it. The cap is a ceiling: every level may
+ * lower it, none may raise another's. A level holding something that is not a tier is left out
+ * and reported, so a workspace cannot undo the user's lower cap by writing garbage (that would
+ * fall back to the default, the highest cap). With no valid level the raw value is returned,
+ * for the schema to report and replace by the default.
+ */
+export function strictestCap(levels: readonly { level: string; value: unknown }[]): { value: unknown; errors: string[] } {
+  const set = levels.filter((l) => l.value !== undefined && l.value !== null);
+  const valid = set.map((l) => l.value).filter(isTier);
+  if (valid.length === 0) return { value: set[0]?.value, errors: [] };
+  const errors = set.filter((l) => !isTier(l.value)).map((l) =>
+    `Setting "${SETTINGS_SECTION}.routing.accessCap" in ${l.level} settings is invalid (${JSON.stringify(l.value)} is not one of "H"|"S"|"O"|"F"); ignored, so the cap of the other levels applies.`);
+  return { value: valid.reduce((a, b) => minTier(a, b)), errors };
+}
+
+/** A default as a person reads it; a budget of 0 is no budget, which a user who set one must be told. */
+function describeDefault(key: SettingKey, value: unknown): string {
+  if (key.startsWith('budget.') && value === 0) return '0 (no limit)';
+  return JSON.stringify(value);
 }
 
 /** The configured ladder, tier → model id. */

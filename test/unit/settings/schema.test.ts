@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ladderOf, parseSettings } from '../../../src/core/settings/schema';
+import { ladderOf, parseSettings, strictestCap } from '../../../src/core/settings/schema';
 import type { SettingKey } from '../../../src/core/settings/schema';
 
 function read(values: Partial<Record<SettingKey, unknown>>) {
@@ -36,5 +36,37 @@ describe('settings', () => {
     assert.equal(settings['routing.maxEscalations'], 2);
     assert.equal(settings['routing.allowExceptionTier'], false);
     assert.deepEqual(settings['models.alternates'], {});
+  });
+
+  test('the message names the entry that is wrong and the default used instead; a budget default says it is no limit', () => {
+    const { errors } = parseSettings(read({ 'models.alternates': { S: 'claude-sonnet-5' }, 'budget.daily': 'five dollars', 'cache.ttl': '10m' }));
+    assert.deepEqual(errors, [
+      'Setting "ladder.models.alternates.S" is invalid (Invalid input: expected array, received string); using the default, {}.',
+      'Setting "ladder.cache.ttl" is invalid (Invalid option: expected one of "5m"|"1h"|"auto"); using the default, "5m".',
+      'Setting "ladder.budget.daily" is invalid (Invalid input: expected number, received string); using the default, 0 (no limit).',
+    ]);
+  });
+});
+
+describe('access cap across settings levels', () => {
+  test('the lowest valid level wins', () => {
+    assert.deepEqual(strictestCap([{ level: 'user', value: 'O' }, { level: 'workspace', value: 'S' }, { level: 'folder', value: undefined }]), { value: 'S', errors: [] });
+    assert.deepEqual(strictestCap([{ level: 'user', value: 'H' }, { level: 'workspace', value: 'O' }]), { value: 'H', errors: [] });
+  });
+
+  test('a workspace cannot lift the user\'s cap by writing something that is not a tier', () => {
+    const cap = strictestCap([{ level: 'user', value: 'S' }, { level: 'workspace', value: 'Z' }]);
+    assert.equal(cap.value, 'S', 'an invalid level is left out, not turned into the default (the highest cap)');
+    assert.deepEqual(cap.errors, ['Setting "ladder.routing.accessCap" in workspace settings is invalid ("Z" is not one of "H"|"S"|"O"|"F"); ignored, so the cap of the other levels applies.']);
+    assert.equal(parseSettings((key) => (key === 'routing.accessCap' ? cap.value : undefined)).settings['routing.accessCap'], 'S');
+  });
+
+  test('with no valid level the raw value goes to the schema, which reports it and uses the default', () => {
+    const cap = strictestCap([{ level: 'user', value: 'Z' }]);
+    assert.deepEqual(cap, { value: 'Z', errors: [] });
+    const parsed = parseSettings((key) => (key === 'routing.accessCap' ? cap.value : undefined));
+    assert.equal(parsed.settings['routing.accessCap'], 'O');
+    assert.equal(parsed.errors.length, 1);
+    assert.deepEqual(strictestCap([]), { value: undefined, errors: [] });
   });
 });
