@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
-import { parseSettings, SETTINGS_SECTION, strictestCap } from '../core/settings/schema';
+import { parseSettings, SETTINGS_SECTION, strictestBudget, strictestCap } from '../core/settings/schema';
 import type { SettingKey, Settings } from '../core/settings/schema';
 
 /**
- * Settings a workspace must not be able to loosen. The endpoint decides where the API key
- * is sent; the exception-tier opt-in decides spend. They are application-scoped in
+ * Settings a workspace must not be able to set at all. The endpoint decides where the API
+ * key is sent; the exception-tier opt-in decides spend, and so do prices (a repository's
+ * overrides of $0 would blind the meter and every budget). They are application-scoped in
  * package.json, and read here from the user's own level only, so even a workspace file
- * that sets them has no effect.
+ * that sets them has no effect. The access cap and budgets are read from every level, the
+ * strictest winning (see strictestOf).
  */
-const USER_LEVEL_ONLY: ReadonlySet<SettingKey> = new Set<SettingKey>(['api.baseUrl', 'routing.allowExceptionTier']);
+const USER_LEVEL_ONLY: ReadonlySet<SettingKey> = new Set<SettingKey>(['api.baseUrl', 'routing.allowExceptionTier', 'pricing.overrides']);
 
 /** Typed, validated access to `ladder.*` settings. */
 export class Config implements vscode.Disposable {
@@ -39,23 +41,24 @@ export class Config implements vscode.Disposable {
 
   private read(): Settings {
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-    const capErrors: string[] = [];
+    const levelErrors: string[] = [];
     const { settings, errors } = parseSettings((key) => {
       if (USER_LEVEL_ONLY.has(key)) return config.inspect(key)?.globalValue;
-      if (key === 'routing.accessCap') {
-        const levels = config.inspect(key);
-        const cap = strictestCap([
-          { level: 'user', value: levels?.globalValue },
-          { level: 'workspace', value: levels?.workspaceValue },
-          { level: 'folder', value: levels?.workspaceFolderValue },
-        ]);
-        capErrors.push(...cap.errors);
-        return cap.value;
+      if (key === 'routing.accessCap' || key === 'budget.session' || key === 'budget.daily') {
+        const inspected = config.inspect(key);
+        const levels = [
+          { level: 'user', value: inspected?.globalValue },
+          { level: 'workspace', value: inspected?.workspaceValue },
+          { level: 'folder', value: inspected?.workspaceFolderValue },
+        ];
+        const strictest = key === 'routing.accessCap' ? strictestCap(levels) : strictestBudget(key, levels);
+        levelErrors.push(...strictest.errors);
+        return strictest.value;
       }
       return config.get(key);
     });
     // Only what is newly wrong: editing another setting does not repeat a warning already shown.
-    const all = [...capErrors, ...errors];
+    const all = [...levelErrors, ...errors];
     const fresh = all.filter((e) => !this.reported.has(e));
     this.reported = new Set(all);
     if (fresh.length > 0) this.reportErrors(fresh);

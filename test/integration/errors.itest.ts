@@ -144,7 +144,7 @@ describe('errors a user will meet', function () {
     assert.ok(cancelled.usage.input_tokens > 0 && cancelled.costMicros > 0, 'the partial usage is billed');
   });
 
-  it('malformed settings: each is named once with the default used; garbage in the workspace\'s access cap does not lift the user\'s', async () => {
+  it('malformed settings: each is named once with the default used; a workspace can lower, not lift, the user\'s access cap and budgets', async () => {
     const config = vscode.workspace.getConfiguration('ladder');
     const settingsFile = vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/'), '.vscode', 'settings.json');
     const hadFile = await vscode.workspace.fs.stat(settingsFile).then(() => true, () => false);
@@ -164,14 +164,22 @@ describe('errors a user will meet', function () {
         return undefined;
       });
       assert.deepEqual(messages, [
-        'Ladder: Setting "ladder.routing.accessCap" in workspace settings is invalid ("Z" is not one of "H"|"S"|"O"|"F"); ignored, so the cap of the other levels applies.',
+        'Ladder: Setting "ladder.routing.accessCap" in workspace settings is invalid ("Z" is not one of "H"|"S"|"O"|"F"); ignored, so the other levels\' value applies.',
         'Ladder: Setting "ladder.budget.session" is invalid (Invalid input: expected number, received string); using the default, 0 (no limit).',
       ]);
       const preview = await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'audit the session token comparison for timing attacks');
       assert.equal(preview?.tier, 'S', 'the user\'s cap of execute still holds');
+      // Nor can a workspace remove the user's budget by setting none (0).
+      const { container } = await ladder();
+      await config.update('budget.daily', 4, vscode.ConfigurationTarget.Global);
+      await config.update('budget.daily', 0, vscode.ConfigurationTarget.Workspace);
+      await until('the user\'s daily budget', () => container.config.get('budget.daily') === 4 || undefined, 10_000);
+      await config.update('budget.daily', 1.5, vscode.ConfigurationTarget.Workspace);
+      await until('the workspace\'s lower daily budget', () => container.config.get('budget.daily') === 1.5 || undefined, 10_000);
     } finally {
-      for (const key of ['routing.accessCap', 'budget.session', 'cache.ttl']) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+      for (const key of ['routing.accessCap', 'budget.session', 'budget.daily', 'cache.ttl']) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
       await config.update('routing.accessCap', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('budget.daily', undefined, vscode.ConfigurationTarget.Global);
       if (!hadFile) await vscode.workspace.fs.delete(vscode.Uri.joinPath(settingsFile, '..'), { recursive: true }).then(undefined, () => undefined);
     }
   });

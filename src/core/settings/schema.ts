@@ -72,20 +72,39 @@ export function parseSettings(read: (key: SettingKey) => unknown): SettingsResul
   return { settings: settings as Settings, errors };
 }
 
+/** One settings level's raw value for a setting (undefined when that level does not set it). */
+export interface SettingLevel {
+  level: string;
+  value: unknown;
+}
+
 /**
- * The access cap from every settings level that sets it. The cap is a ceiling: every level may
- * lower it, none may raise another's. A level holding something that is not a tier is left out
- * and reported, so a workspace cannot undo the user's lower cap by writing garbage (that would
- * fall back to the default, the highest cap). With no valid level the raw value is returned,
- * for the schema to report and replace by the default.
+ * Settings that guard spend are ceilings: every level (user, workspace, folder) may tighten
+ * them, none may loosen another's, so a cloned repository's `.vscode/settings.json` cannot
+ * lift your access cap or remove your budget. A level holding an invalid value is left out
+ * and reported (falling back to the default would loosen: the default cap is the highest, the
+ * default budget none). With no valid level the raw value is returned, for the schema to
+ * report and replace by the default.
  */
-export function strictestCap(levels: readonly { level: string; value: unknown }[]): { value: unknown; errors: string[] } {
+function strictestOf<T>(key: SettingKey, levels: readonly SettingLevel[], valid: (v: unknown) => v is T, stricter: (a: T, b: T) => T, expected: string): { value: unknown; errors: string[] } {
   const set = levels.filter((l) => l.value !== undefined && l.value !== null);
-  const valid = set.map((l) => l.value).filter(isTier);
-  if (valid.length === 0) return { value: set[0]?.value, errors: [] };
-  const errors = set.filter((l) => !isTier(l.value)).map((l) =>
-    `Setting "${SETTINGS_SECTION}.routing.accessCap" in ${l.level} settings is invalid (${JSON.stringify(l.value)} is not one of "H"|"S"|"O"|"F"); ignored, so the cap of the other levels applies.`);
-  return { value: valid.reduce((a, b) => minTier(a, b)), errors };
+  const values = set.map((l) => l.value).filter(valid);
+  if (values.length === 0) return { value: set[0]?.value, errors: [] };
+  const errors = set.filter((l) => !valid(l.value)).map((l) =>
+    `Setting "${SETTINGS_SECTION}.${key}" in ${l.level} settings is invalid (${JSON.stringify(l.value)} is not ${expected}); ignored, so the other levels' value applies.`);
+  return { value: values.reduce(stricter), errors };
+}
+
+/** The access cap across levels: the lowest valid tier. */
+export function strictestCap(levels: readonly SettingLevel[]): { value: unknown; errors: string[] } {
+  return strictestOf('routing.accessCap', levels, isTier, minTier, 'one of "H"|"S"|"O"|"F"');
+}
+
+const isBudget = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/** A budget across levels: the smallest limit set anywhere (0 is no limit, so it never wins over a limit). */
+export function strictestBudget(key: 'budget.session' | 'budget.daily', levels: readonly SettingLevel[]): { value: unknown; errors: string[] } {
+  return strictestOf(key, levels, isBudget, (a, b) => (a === 0 ? b : b === 0 ? a : Math.min(a, b)), 'an amount of US dollars, 0 or more');
 }
 
 /** A default as a person reads it; a budget of 0 is no budget, which a user who set one must be told. */

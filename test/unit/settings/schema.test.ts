@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ladderOf, parseSettings, strictestCap } from '../../../src/core/settings/schema';
+import { ladderOf, parseSettings, strictestBudget, strictestCap } from '../../../src/core/settings/schema';
 import type { SettingKey } from '../../../src/core/settings/schema';
 
 function read(values: Partial<Record<SettingKey, unknown>>) {
@@ -57,8 +57,18 @@ describe('access cap across settings levels', () => {
   test('a workspace cannot lift the user\'s cap by writing something that is not a tier', () => {
     const cap = strictestCap([{ level: 'user', value: 'S' }, { level: 'workspace', value: 'Z' }]);
     assert.equal(cap.value, 'S', 'an invalid level is left out, not turned into the default (the highest cap)');
-    assert.deepEqual(cap.errors, ['Setting "ladder.routing.accessCap" in workspace settings is invalid ("Z" is not one of "H"|"S"|"O"|"F"); ignored, so the cap of the other levels applies.']);
+    assert.deepEqual(cap.errors, ['Setting "ladder.routing.accessCap" in workspace settings is invalid ("Z" is not one of "H"|"S"|"O"|"F"); ignored, so the other levels\' value applies.']);
     assert.equal(parseSettings((key) => (key === 'routing.accessCap' ? cap.value : undefined)).settings['routing.accessCap'], 'S');
+  });
+
+  test('a budget: the smallest limit set anywhere wins, and 0 (no limit) never removes another level\'s', () => {
+    assert.deepEqual(strictestBudget('budget.daily', [{ level: 'user', value: 5 }, { level: 'workspace', value: 0 }]), { value: 5, errors: [] });
+    assert.deepEqual(strictestBudget('budget.daily', [{ level: 'user', value: 5 }, { level: 'workspace', value: 50 }]), { value: 5, errors: [] });
+    assert.deepEqual(strictestBudget('budget.session', [{ level: 'user', value: 0 }, { level: 'workspace', value: 2 }]), { value: 2, errors: [] }, 'a workspace may set a budget where the user has none');
+    assert.deepEqual(strictestBudget('budget.session', [{ level: 'user', value: 0 }, { level: 'folder', value: 0 }]), { value: 0, errors: [] });
+    const garbage = strictestBudget('budget.session', [{ level: 'user', value: 3 }, { level: 'workspace', value: -1 }]);
+    assert.equal(garbage.value, 3);
+    assert.deepEqual(garbage.errors, ['Setting "ladder.budget.session" in workspace settings is invalid (-1 is not an amount of US dollars, 0 or more); ignored, so the other levels\' value applies.']);
   });
 
   test('with no valid level the raw value goes to the schema, which reports it and uses the default', () => {
