@@ -219,13 +219,24 @@ function pythonIdioms(code: string): string {
 }
 
 /** refactor: modern idioms first (let/const, arrows, template strings); a named constant otherwise. */
-export function refactor(code: string, language: string): string {
+export function refactor(code: string, language: string, request = ''): string {
   const family = languageFamily(language);
   let next = code;
-  if (family === 'js') next = concatToTemplate(callbacksToArrows(varToLetConst(code)));
+  if (family === 'js' && /\breduce\b/i.test(request)) next = loopToReduce(code);
+  if (family === 'js' && next === code) next = concatToTemplate(callbacksToArrows(varToLetConst(code)));
   else if (family === 'python') next = pythonIdioms(code);
   if (next === code) next = extractMagicNumber(code, family);
   return next === code ? tidy(code, language) : next;
+}
+
+/**
+ * An accumulator loop (`let t = 0` then `for (const i of items) { t += …; }` then `return t`)
+ * as one `reduce`, the refactor "use reduce instead of the loop" asks for.
+ */
+function loopToReduce(code: string): string {
+  const loop = /^([ \t]*)let\s+([A-Za-z_$][\w$]*)\s*=\s*([^;\n]+?);?[ \t]*\n[ \t]*for\s*\(\s*(?:const|let)\s+([A-Za-z_$][\w$]*)\s+of\s+([^)]+?)\s*\)\s*\{?\s*\2\s*\+=\s*([^;\n}]+?)\s*;?\s*\}?[ \t]*\n[ \t]*return\s+\2[ \t]*;?/m;
+  return code.replace(loop, (_w, indent: string, _acc: string, init: string, item: string, items: string, added: string) =>
+    `${indent}return ${items}.reduce((sum, ${item}) => sum + ${added}, ${init});`);
 }
 
 /** fix: the mechanical corrections a reviewer would ask for. */

@@ -72,7 +72,7 @@ function textAnswer(task: PromptTask, sel: Selection): Reply {
     case 'format': return editReply('Tidied: trailing whitespace removed, indentation made consistent.', tidy(code, language), language);
     case 'docs': return editReply('Added documentation comments.', addDocs(code, language), language);
     case 'tests': return editReply(`Tests for \`${sel.file}\`:`, writeTests(sel), language);
-    case 'refactor': return editReply('Refactored without changing behaviour:', refactor(code, language), language);
+    case 'refactor': return editReply('Refactored without changing behaviour:', refactor(code, language, request), language);
     case 'fix': return editReply('Fixed:', fix(code, language), language);
     case 'implement': return editReply('Implementation:', implement(code, language, request), language);
     case 'boilerplate': return editReply('Here is the scaffolding:', boilerplate(code, language, request), language);

@@ -89,6 +89,12 @@ describe('standin: default responder for Ladder tasks', () => {
     assert.match(code ?? '', /assert\.equal\(add\.length, 2\)/);
   });
 
+  test('refactor does what the request asks where it can: an accumulator loop becomes a reduce', async () => {
+    const code = 'function total(items) {\n  let t = 0;\n  for (const i of items) { t += i.price * i.qty; }\n  return t;\n}';
+    const refactored = extractCodeBlock(text(await ask('refactor', ladderUserMessage({ language: 'javascript', code, request: 'use reduce instead of the loop' }))));
+    assert.equal(refactored, 'function total(items) {\n  return items.reduce((sum, i) => sum + i.price * i.qty, 0);\n}');
+  });
+
   test('refactor, fix, implement and boilerplate each make a real change', async () => {
     const refactored = extractCodeBlock(text(await ask('refactor', ladderUserMessage({ language: 'javascript', code: 'var name = "x";\nvar n = 1;\nn = n + 1;\nlog("hi " + name);' }))));
     assert.equal(refactored, 'const name = "x";\nlet n = 1;\nn = n + 1;\nlog(`hi ${name}`);');
