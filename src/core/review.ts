@@ -1,4 +1,4 @@
-import { formatUsdAlike } from './ledger/format';
+import { countOf, formatUsdAlike } from './ledger/format';
 import type { Finding, JudgeAnswer, Verdict } from './protocol';
 import { sayCodeRisks } from './routing/codeRisks';
 import type { CodeRisk } from './routing/codeRisks';
@@ -46,7 +46,7 @@ export interface ReviewMerge {
  * add what the first pass missed.
  */
 export function judgmentReason(escalated: readonly { reason: string }[], security: boolean, codeRisks: readonly CodeRisk[]): string | undefined {
-  if (escalated.length > 0) return `review pass 2: ${escalated.length} finding(s) need judgment (${[...new Set(escalated.map((e) => e.reason))].join(', ')})`;
+  if (escalated.length > 0) return `review pass 2: ${countOf(escalated.length, 'finding')} need${escalated.length === 1 ? 's' : ''} judgment (${[...new Set(escalated.map((e) => e.reason))].join(', ')})`;
   if (security) return 'review pass 2: a security review is always judged';
   if (codeRisks.length === 0) return undefined;
   return `review pass 2: the code ${sayCodeRisks(codeRisks)}, and the first pass raised nothing that needs judgment`;
@@ -175,7 +175,7 @@ export function reviewReport(r: ReviewReport): string {
   out.push('## Route', '', ...r.routes.map((p) => `- ${p.model} (${p.tier}): ${p.reasons.join(' → ')}`), '');
   // The total and its parts to the same decimals, so they visibly add up.
   const [totalText, ...callTexts] = formatUsdAlike([total, ...r.calls.map((c) => c.costMicros)]);
-  out.push('---', '', `**Task cost: ${totalText}** over ${r.calls.length} call${r.calls.length === 1 ? '' : 's'} (${r.calls.map((c, i) => `${c.model} ${callTexts[i]}`).join(', ')}).`, '');
+  out.push('---', '', `**Task cost: ${totalText}** over ${countOf(r.calls.length, 'call')} (${r.calls.map((c, i) => `${c.model} ${callTexts[i]}`).join(', ')}).`, '');
   return out.join('\n');
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { CacheMiss as LedgerCacheMiss, CallOutcome, CallRecord } from '../core/ledger/record';
-import { formatUsd } from '../core/ledger/format';
+import { countOf, formatUsd } from '../core/ledger/format';
 import { findModel } from '../core/models';
 import { costOfUsage, estimateCostUsd, pricedTokens } from '../core/pricing/cost';
 import type { UsageLike } from '../core/pricing/cost';
@@ -355,7 +355,7 @@ export class RequestRunner {
     );
 
     const micros = result.records.reduce((sum, r) => sum + r.costMicros, 0);
-    const callCount = `${result.records.length} call${result.records.length === 1 ? '' : 's'}`;
+    const callCount = countOf(result.records.length, 'call');
     if (resultUri) {
       docs.flush();
       const footer = result.status === 'ok'

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { FindingsAnswer, JudgeAnswer, extractJson } from '../core/protocol';
 import type { CallRecord } from '../core/ledger/record';
+import { countOf } from '../core/ledger/format';
 import type { Finding } from '../core/protocol';
 import { DIGEST_LOCATIONS, buildDigest, chunkLines, digestChunks, judgmentReason, locateInDigest, mergeVerdicts, provenance, reviewReport, triage } from '../core/review';
 import type { Digest, DigestPart } from '../core/review';
@@ -123,7 +124,7 @@ export async function folderMaterial(c: Container, folderUri: vscode.Uri | undef
     void vscode.window.showInformationMessage(`Ladder: nothing reviewable in ${rel || 'the workspace'} (secret, ignored and binary files are never sent).`);
     return undefined;
   }
-  const where = `${rel || 'the workspace'} (${files.length} file${files.length === 1 ? '' : 's'})`;
+  const where = `${rel || 'the workspace'} (${countOf(files.length, 'file')})`;
   const digest = buildDigest(files);
   return { selection: await digestSelection(digest.text, rel || '.'), folder: { files, digest, where } };
 }
@@ -264,11 +265,11 @@ export class ReviewService implements vscode.Disposable {
 
     const merged = mergeVerdicts({ tier: firstTierUsed, model: firstModel }, keep, escalate, judge);
     const unread = partStopped && (partStopped.part === chunks.length ? `Part ${chunks.length} of ${chunks.length} was` : `Parts ${partStopped.part}-${chunks.length} of ${chunks.length} were`);
-    const summary = judge?.answer.summary ?? (partStopped ? `${unread} not reviewed, and judgment did not run. ${sentence(partStopped.err.message)} ${findings.length} finding(s) from the parts before, not judged.`
-      : judgeStopped ? `Judgment did not run. ${sentence(judgeStopped.message)} ${escalate.length > 0 ? `The ${escalate.length} finding(s) sent to it are the first pass's, not confirmed.` : 'The findings are the first pass\'s.'}`
+    const summary = judge?.answer.summary ?? (partStopped ? `${unread} not reviewed, and judgment did not run. ${sentence(partStopped.err.message)} ${countOf(findings.length, 'finding')} from the parts before, not judged.`
+      : judgeStopped ? `Judgment did not run. ${sentence(judgeStopped.message)} ${escalate.length > 0 ? `The ${countOf(escalate.length, 'finding')} sent to it are the first pass's, not confirmed.` : 'The findings are the first pass\'s.'}`
       : findings.length === 0 ? 'No findings.'
-      : options.architecture ? `${findings.length} finding(s) in ${new Set(findings.map((f) => f.file)).size} file(s).`
-      : `${findings.length} finding(s); none needed judgment.`);
+      : options.architecture ? `${countOf(findings.length, 'finding')} in ${countOf(new Set(findings.map((f) => f.file)).size, 'file')}.`
+      : `${countOf(findings.length, 'finding')}; none needed judgment.`);
     this.publish(selection, merged.kept, folder?.files ?? []);
     const calls = [...outcomes.flatMap((o) => o.records), ...(partStopped?.err.records ?? []), ...(judgeStopped?.records ?? [])];
     const costMicros = calls.reduce((sum, r) => sum + r.costMicros, 0);

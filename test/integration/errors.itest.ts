@@ -61,7 +61,7 @@ describe('errors a user will meet', function () {
     assert.ok(result, 'the review still reports');
     assert.deepEqual(api().log.filter((e) => e.path === '/v1/messages').map((e) => [e.model, e.status]), [['claude-haiku-4-5', 200], ['claude-opus-4-8', 401]]);
     assert.equal(capture.messages.length, 1, 'the failure is said once');
-    assert.match(result.summary, /^Judgment did not run\. .*API key was rejected \(401\).*[.!?] The \d+ finding\(s\) sent to it are the first pass's, not confirmed\.$/);
+    assert.match(result.summary, /^Judgment did not run\. .*API key was rejected \(401\).*[.!?] The \d+ findings? sent to it are the first pass's, not confirmed\.$/);
     assert.ok(result.findings.length >= 2, 'the SQL and innerHTML findings are kept');
     const diagnostics = vscode.languages.getDiagnostics(vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src', 'orders.ts')).filter((d) => d.source?.startsWith('Ladder'));
     assert.ok(diagnostics.some((d) => /found by claude-haiku-4-5, not judged/.test(d.message)), diagnostics.map((d) => d.message).join(' | '));
@@ -79,7 +79,7 @@ describe('errors a user will meet', function () {
     api().script.fault({ type: 'status', status: 401, errorType: 'authentication_error', message: 'invalid x-api-key' }, { match: { lastUser: /export const v401 = 401;/ } });
     const result = await vscode.commands.executeCommand<{ summary: string; taskId: string; costMicros: number }>('ladder.reviewSelection');
     assert.ok(result, 'the review still reports');
-    assert.match(result.summary, /^Parts 2-3 of 3 were not reviewed, and judgment did not run\. .*\(401\).*[.!?] \d+ finding\(s\) from the parts before, not judged\.$/);
+    assert.match(result.summary, /^Parts 2-3 of 3 were not reviewed, and judgment did not run\. .*\(401\).*[.!?] \d+ findings? from the parts before, not judged\.$/);
     const calls = (await callsSince(started)).filter((c) => c.taskId === result.taskId);
     assert.deepEqual(calls.map((c) => c.outcome), ['ok', 'failed'], 'part 1, then the failed part 2; nothing after');
     assert.equal(result.costMicros, calls.reduce((n, c) => n + c.costMicros, 0));
@@ -113,7 +113,7 @@ describe('errors a user will meet', function () {
     const results = () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'ladder-result' && /Explain Selection/.test(d.uri.path));
     const view = await until('the failed result view', () => results().find((d) => d.getText().includes('_Failed.') && d.getText().includes('fell back')))
       .catch(() => assert.fail(`no result view ends in _Failed: ${results().map((d) => `${d.uri.path}: …${d.getText().slice(-120)}`).join('\n')}`));
-    assert.match(view.getText(), new RegExp(`_Failed\\. Task cost ${formatUsd(micros).replace('$', '\\$')} over ${calls.length} call\\(s\\)\\._\\n$`), view.getText());
+    assert.match(view.getText(), new RegExp(`_Failed\\. Task cost ${formatUsd(micros).replace('$', '\\$')} over ${calls.length} call${calls.length === 1 ? '' : 's'}\\._\\n$`), view.getText());
   });
 
   it('unreachable API: a clear offline message and nothing billed', async () => {

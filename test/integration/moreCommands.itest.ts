@@ -324,7 +324,7 @@ describe('every command on its happy path', function () {
     assert.ok(vscode.languages.getDiagnostics(orders).some((d) => d.source === 'Ladder' && d.range.start.line === sqlLine - 1 && /SQL/.test(d.message)), 'a diagnostic on the SQL line of src/orders.ts');
     const report = (await vscode.workspace.openTextDocument(result.reportUri)).getText();
     assert.match(report, /^# Architecture Review: src \(\d+ files\)$/m);
-    assert.match(report, /\*\*Summary\.\*\* \d+ finding\(s\) in \d+ file\(s\)\./);
+    assert.match(report, /\*\*Summary\.\*\* \d+ findings? in \d+ files?\./);
     assert.match(report, new RegExp(`\`src/orders\\.ts:${sqlLine}\``));
   });
 

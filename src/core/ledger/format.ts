@@ -80,3 +80,8 @@ export function formatTokens(tokens: number): string {
   if (tokens < 1_000_000) return `${(tokens / 1000).toFixed(tokens < 10_000 ? 2 : 1).replace(/\.?0+$/, '')}k`;
   return `${(tokens / 1_000_000).toFixed(2).replace(/\.?0+$/, '')}M`;
 }
+
+/** A count with its noun, for people: "1 call", "2 calls", "0 findings". */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

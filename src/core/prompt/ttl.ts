@@ -14,6 +14,8 @@
  * single long pause does not flip the setting. Ties go to 5m.
  */
 
+import { countOf } from '../ledger/format';
+
 export type CacheTtl = '5m' | '1h';
 export type TtlSetting = CacheTtl | 'auto';
 
@@ -46,7 +48,7 @@ export function chooseTtl(stats: TtlStats): TtlDecision {
   const read = stats.readMultiplier ?? DEFAULT_CACHE_READ_MULTIPLIER;
   const relativeCost = { '5m': replay(gaps, '5m', read), '1h': replay(gaps, '1h', read) };
   if (gaps.length < 2) {
-    return { ttl: '5m', reason: `only ${gaps.length + 1} use(s) of the prefix seen; 1h needs at least 3 to pay`, relativeCost };
+    return { ttl: '5m', reason: `only ${countOf(gaps.length + 1, 'use')} of the prefix seen; 1h needs at least 3 to pay`, relativeCost };
   }
   if (relativeCost['1h'] < relativeCost['5m']) {
     const slow = gaps.filter((g) => g > TTL_MS['5m'] && g <= TTL_MS['1h']).length;

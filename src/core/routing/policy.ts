@@ -1,4 +1,5 @@
 import type { RouteVerdicts } from '../ledger/summary';
+import { countOf } from '../ledger/format';
 import type { Settings } from '../settings/schema';
 import { ladderOf } from '../settings/schema';
 import type { StepType } from '../steps';
@@ -301,7 +302,7 @@ export function planEscalation(previous: RoutePlan, reason: EscalationReason, co
   const max = config.maxEscalations ?? DEFAULT_MAX_ESCALATIONS;
   // The limit bounds what Ladder spends on its own; a retry the user asks for is theirs.
   if (reason.kind !== 'rejected' && previous.escalations >= max) {
-    return stop(`cannot escalate: ${why}, but this step already escalated ${previous.escalations} time(s) (limit ${max})`,
+    return stop(`cannot escalate: ${why}, but this step already escalated ${countOf(previous.escalations, 'time')} (limit ${max})`,
       `${capitalise(why)}; Ladder stops here (escalation limit ${max} reached for this step).`);
   }
   const next = tierAbove(previous.tier);

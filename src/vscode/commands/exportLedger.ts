@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { toCsv, toJson } from '../../core/ledger/export';
+import { countOf } from '../../core/ledger/format';
 import { CommandIds } from '../commandIds';
 import type { Command } from './command';
 
@@ -21,7 +22,7 @@ export const exportLedgerCommand: Command = {
     const { records, problems } = await c.cost.store.readAll();
     const text = format === 'csv' ? toCsv(records) : toJson(records, new Date().toISOString());
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-    const skipped = problems.length > 0 ? ` (${problems.length} damaged line(s) skipped; see logs)` : '';
+    const skipped = problems.length > 0 ? ` (${countOf(problems.length, 'damaged line')} skipped; see logs)` : '';
     for (const p of problems) c.log.warn(`export skipped ${p.file}:${p.line} (${p.kind})`);
     void vscode.window.showInformationMessage(`Ladder: exported ${records.length} ledger records to ${target.path.split('/').pop()}${skipped}.`, 'Open').then(
       (choice) => (choice === 'Open' ? vscode.window.showTextDocument(target, { preview: false }) : undefined),

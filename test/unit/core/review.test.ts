@@ -13,7 +13,7 @@ describe('review with escalation', () => {
     const risky = findCodeRisks('const shared = new Int32Array(new SharedArrayBuffer(4));\nexport const hit = () => Atomics.add(shared, 0, 1);');
     assert.equal(judgmentReason([], false, []), undefined, 'nothing flagged, plain code: the first pass stands');
     assert.equal(judgmentReason([], true, []), 'review pass 2: a security review is always judged');
-    assert.match(judgmentReason([{ reason: 'high severity' }, { reason: 'high severity' }], false, risky) ?? '', /^review pass 2: 2 finding\(s\) need judgment \(high severity\)$/);
+    assert.match(judgmentReason([{ reason: 'high severity' }, { reason: 'high severity' }], false, risky) ?? '', /^review pass 2: 2 findings need judgment \(high severity\)$/);
     assert.equal(judgmentReason([], false, risky), 'review pass 2: the code synchronises threads (`SharedArrayBuffer`), and the first pass raised nothing that needs judgment');
   });
 

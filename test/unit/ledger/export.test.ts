@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { CSV_COLUMNS, csvField, toCsv, toJson } from '../../../src/core/ledger/export';
 import type { JsonExport } from '../../../src/core/ledger/export';
-import { formatTokens, formatUsd, formatUsdExact, microsToDecimal } from '../../../src/core/ledger/format';
+import { countOf, formatTokens, formatUsd, formatUsdExact, microsToDecimal } from '../../../src/core/ledger/format';
 import { callRecord, verdictRecord } from '../../support/fixtures/usage/records';
 
 /** A minimal RFC 4180 reader, to check the writer round-trips. */
@@ -74,5 +74,6 @@ describe('exports', () => {
     assert.equal(formatTokens(950), '950');
     assert.equal(formatTokens(12_345), '12.3k');
     assert.equal(formatTokens(4_560_000), '4.56M');
+    assert.deepEqual([0, 1, 2].map((n) => countOf(n, 'call')), ['0 calls', '1 call', '2 calls']);
   });
 });
