@@ -129,7 +129,8 @@ export class EditPreviews implements vscode.Disposable {
 
   dispose(): void {
     this.closing.dispose();
-    for (const proposal of this.proposals.values()) proposal.settle('rejected');
+    // Closing the window is not a verdict on the tier, as closing the diff is not.
+    for (const proposal of this.proposals.values()) proposal.settle('dismissed');
     this.proposals.clear();
   }
 }
