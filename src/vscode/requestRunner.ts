@@ -334,9 +334,10 @@ export class RequestRunner {
             this.c.log.info(`[${taskId.slice(0, 8)}] ${spec.title}: ${verb} ${route.model} — ${route.reasons.join(' → ')}`);
             if (why !== 'start') {
               const switchNote = this.switchNote(previousModel, route.model, prompt);
-              this.c.log.info(`[${taskId.slice(0, 8)}] cache: ${switchNote}`);
-              if (route.notice) void vscode.window.showInformationMessage(`Ladder: ${route.notice} (${switchNote})`);
-              if (resultUri) docs.set(resultUri, `${header(route, why === 'escalated' ? 'escalated to' : 'fell back to')}_Cache:_ ${switchNote}\n\n`);
+              this.c.log.info(`[${taskId.slice(0, 8)}] cache: ${switchNote.text}`);
+              // The toast names the cache only when the switch pays for a new write; the view and the log always do.
+              if (route.notice) void vscode.window.showInformationMessage(`Ladder: ${route.notice}${switchNote.costs ? ` (${switchNote.text})` : ''}`);
+              if (resultUri) docs.set(resultUri, `${header(route, why === 'escalated' ? 'escalated to' : 'fell back to')}_Cache:_ ${switchNote.text}\n\n`);
             }
             previousModel = route.model;
             streaming = false;
@@ -442,7 +443,8 @@ export class RequestRunner {
   }
 
   /** What moving this step to another model costs in cache writes (caches are per model). */
-  private switchNote(fromModel: string, toModel: string, prompt: PromptPlan): string {
+  /** What switching models does to the cache, and whether it costs a new cache write. */
+  private switchNote(fromModel: string, toModel: string, prompt: PromptPlan): { text: string; costs: boolean } {
     const price = (model: string, tokens: number, ttl: CacheTtl) => costOfUsage(model, {
       input_tokens: 0,
       output_tokens: 0,
@@ -452,7 +454,7 @@ export class RequestRunner {
     const health = this.c.workspace.cacheHealth;
     const warmTokens = health.warmTokens(toModel, prompt, Date.now());
     const cost = cacheSwitchCost(fromModel, toModel, prompt.prefix, price, { ttl: prompt.ttl, warmTokens });
-    return cost.usd > 0 ? `${cost.reason}, about ${formatUsd(Math.round(cost.usd * MICROS_PER_USD))} (estimate)` : cost.reason;
+    return cost.usd > 0 ? { text: `${cost.reason}, about ${formatUsd(Math.round(cost.usd * MICROS_PER_USD))} (estimate)`, costs: true } : { text: cost.reason, costs: false };
   }
 
   /** Checks the cache read against what was expected; a miss goes to the log, the tooltip and the ledger record. */

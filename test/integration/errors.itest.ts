@@ -88,8 +88,10 @@ describe('errors a user will meet', function () {
   it('529 after the SDK retry: falls back visibly to another model and records every attempt', async () => {
     // maxRetries is 1 in the suite: both attempts on the first model are overloaded.
     api().script.fault(faults.overloaded({ retryAfterMs: 1 }), { times: 2 });
-    const outcome = await vscode.commands.executeCommand<{ plan: { model: string; notice?: string; reasons: string[] } }>('ladder.explainSelection');
+    const { result: outcome, messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<{ plan: { model: string; notice?: string; reasons: string[] } }>('ladder.explainSelection'));
     assert.ok(outcome, 'the fallback answered');
+    const toast = messages.find((m) => /overloaded/.test(m));
+    assert.ok(toast && toast === `Ladder: ${outcome.plan.notice}`, `the fallback is told in a toast, without the cache's details when the switch writes nothing new: ${messages.join(' | ')}`);
     const models = api().log.filter((e) => e.path === '/v1/messages').map((e) => [e.model, e.status]);
     assert.equal(models.length, 3);
     assert.equal(models[0]?.[1], 529);
