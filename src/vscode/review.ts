@@ -80,9 +80,13 @@ export interface FolderMaterial {
 
 const FOLDER_LIMITS = { maxFiles: 40, maxChars: 120_000 };
 
-/** A digest as the selection a request reads: an untitled plain-text document, `path` the folder. */
-async function digestSelection(text: string, path: string): Promise<EditorSelection> {
-  const document = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+/**
+ * A digest as the selection a request reads: a read-only virtual document, `path` the folder.
+ * Not an untitled document: VS Code shows those in an empty editor area, unsaved, and asks to
+ * save them when the window closes.
+ */
+async function digestSelection(c: Container, text: string, path: string): Promise<EditorSelection> {
+  const document = await vscode.workspace.openTextDocument(c.results.create('ladder-result', `${path} digest.txt`, text));
   const lastLine = document.lineCount - 1;
   return { document, range: new vscode.Range(0, 0, lastLine, document.lineAt(lastLine).text.length), text, path, startLine: 1, endLine: lastLine + 1, languageId: 'plaintext' };
 }
@@ -126,7 +130,7 @@ export async function folderMaterial(c: Container, folderUri: vscode.Uri | undef
   }
   const where = `${rel || 'the workspace'} (${countOf(files.length, 'file')})`;
   const digest = buildDigest(files);
-  return { selection: await digestSelection(digest.text, rel || '.'), folder: { files, digest, where } };
+  return { selection: await digestSelection(c, digest.text, rel || '.'), folder: { files, digest, where } };
 }
 
 /**
@@ -285,7 +289,7 @@ export class ReviewService implements vscode.Disposable {
     const picked = folder.files.filter((f) => (files ? files.has(f.path) : findCodeRisks(f.text).length > 0));
     if (picked.length === 0 || picked.length === folder.files.length) return { selection: whole, parts: folder.digest.parts };
     const { text, parts } = buildDigest(picked);
-    return { selection: await digestSelection(text, whole.path), parts };
+    return { selection: await digestSelection(this.c, text, whole.path), parts };
   }
 
   /**

@@ -277,8 +277,12 @@ describe('every command on its happy path', function () {
     const orders = vscode.Uri.joinPath(folder, 'orders.ts');
     const sqlLine = new TextDecoder().decode(await vscode.workspace.fs.readFile(orders)).split('\n').findIndex((l) => /SELECT/.test(l)) + 1;
     type Result = { findings: { file: string; startLine: number; category: string; foundByModel: string; confirmedByModel?: string }[]; reportUri: vscode.Uri };
+    // From the Explorer with no editor open, as a user starts a folder review.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const result = await vscode.commands.executeCommand<Result>('ladder.reviewSelection', folder);
     assert.ok(result);
+    const untitled = () => vscode.workspace.textDocuments.filter((d) => d.isUntitled || d.isDirty).map((d) => d.uri.toString());
+    assert.deepEqual(untitled(), [], 'the folder\'s digest is not an unsaved document, which VS Code shows in an empty editor area and asks to save on closing');
     const sent = api().log.filter((e) => e.path === '/v1/messages');
     assert.deepEqual(sent.map((e) => e.model), ['claude-haiku-4-5', 'claude-opus-4-8'], 'a cheap pass over the small folder, then judgment');
     const bodies = sent.map((e) => JSON.stringify(e.body));
@@ -301,6 +305,9 @@ describe('every command on its happy path', function () {
     const security = await vscode.commands.executeCommand<Result>('ladder.securityReview', folder);
     assert.deepEqual(api().log.filter((e) => e.path === '/v1/messages').map((e) => e.model), ['claude-sonnet-4-6', 'claude-opus-4-8'], 'a security review reads on execute and is always judged');
     assert.ok(security?.findings.some((f) => f.file === 'src/orders.ts' && f.startLine === sqlLine));
+    assert.deepEqual(untitled(), [], 'nor is the judgment pass\'s digest');
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+    assert.ok(tabs.every((label) => !label.startsWith('=====')), `no digest is left open: ${tabs.join(', ')}`);
   });
 
   it('Architecture Review of a folder routes to judgment and never sends secret or ignored files', async () => {
