@@ -1,6 +1,14 @@
 import * as vscode from 'vscode';
-import { parseSettings, SETTINGS_SECTION, strictestBudget, strictestCap } from '../core/settings/schema';
-import type { SettingKey, Settings } from '../core/settings/schema';
+import { lookupPrice } from '../core/pricing/priceTable';
+import { MODEL_KEYS, TIER_OF_MODEL_KEY, alternatesAcrossLevels, modelAcrossLevels, parseSettings, SETTINGS_SECTION, strictestBudget, strictestCap, userModel } from '../core/settings/schema';
+import type { ModelKey, SettingKey, SettingLevel, Settings } from '../core/settings/schema';
+
+/** Models are compared by their output price in the built-in table (an unknown model costs the most). */
+const outputRate = (model: string): number => lookupPrice(model).rates.output;
+
+function isModelKey(key: SettingKey): key is ModelKey {
+  return (MODEL_KEYS as readonly string[]).includes(key);
+}
 
 /**
  * Settings a workspace must not be able to set at all. The endpoint decides where the API
@@ -8,7 +16,8 @@ import type { SettingKey, Settings } from '../core/settings/schema';
  * overrides of $0 would blind the meter and every budget). They are application-scoped in
  * package.json, and read here from the user's own level only, so even a workspace file
  * that sets them has no effect. The access cap and budgets are read from every level, the
- * strictest winning (see strictestOf).
+ * strictest winning (see strictestOf); a tier's model and its alternates from a workspace or
+ * folder may not cost more than the user's (see modelAcrossLevels).
  */
 const USER_LEVEL_ONLY: ReadonlySet<SettingKey> = new Set<SettingKey>(['api.baseUrl', 'routing.allowExceptionTier', 'pricing.overrides']);
 
@@ -41,19 +50,28 @@ export class Config implements vscode.Disposable {
 
   private read(): Settings {
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    const levelsOf = (key: SettingKey): SettingLevel[] => {
+      const inspected = config.inspect(key);
+      return [
+        { level: 'user', value: inspected?.globalValue },
+        { level: 'workspace', value: inspected?.workspaceValue },
+        { level: 'folder', value: inspected?.workspaceFolderValue },
+      ];
+    };
     const levelErrors: string[] = [];
+    const take = (result: { value: unknown; errors: string[] }): unknown => {
+      levelErrors.push(...result.errors);
+      return result.value;
+    };
     const { settings, errors } = parseSettings((key) => {
       if (USER_LEVEL_ONLY.has(key)) return config.inspect(key)?.globalValue;
-      if (key === 'routing.accessCap' || key === 'budget.session' || key === 'budget.daily') {
-        const inspected = config.inspect(key);
-        const levels = [
-          { level: 'user', value: inspected?.globalValue },
-          { level: 'workspace', value: inspected?.workspaceValue },
-          { level: 'folder', value: inspected?.workspaceFolderValue },
-        ];
-        const strictest = key === 'routing.accessCap' ? strictestCap(levels) : strictestBudget(key, levels);
-        levelErrors.push(...strictest.errors);
-        return strictest.value;
+      if (key === 'routing.accessCap') return take(strictestCap(levelsOf(key)));
+      if (key === 'budget.session' || key === 'budget.daily') return take(strictestBudget(key, levelsOf(key)));
+      if (isModelKey(key)) return take(modelAcrossLevels(key, levelsOf(key), outputRate));
+      if (key === 'models.alternates') {
+        const userLadder = { H: '', S: '', O: '', F: '' };
+        for (const modelKey of MODEL_KEYS) userLadder[TIER_OF_MODEL_KEY[modelKey]] = userModel(modelKey, config.inspect(modelKey)?.globalValue);
+        return take(alternatesAcrossLevels(levelsOf(key), userLadder, outputRate));
       }
       return config.get(key);
     });

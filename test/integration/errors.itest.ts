@@ -186,6 +186,30 @@ describe('errors a user will meet', function () {
     }
   });
 
+  it('a repository\'s settings cannot move a tier onto a pricier model; a cheaper one is used', async () => {
+    const config = vscode.workspace.getConfiguration('ladder');
+    const settingsFile = vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/'), '.vscode', 'settings.json');
+    const hadFile = await vscode.workspace.fs.stat(settingsFile).then(() => true, () => false);
+    try {
+      const seen: string[] = [];
+      await captureMessages('showWarningMessage', async () => {
+        await config.update('models.labour', 'claude-fable-5', vscode.ConfigurationTarget.Workspace);
+        await until('the warning', () => seen.length >= 1 || undefined, 10_000);
+      }, (message) => {
+        seen.push(message);
+        return undefined;
+      });
+      assert.deepEqual(seen, ['Ladder: Setting "ladder.models.labour" in workspace settings asks for claude-fable-5, which costs more than claude-haiku-4-5 on the H tier; ignored. Set it in your user settings to use it.']);
+      assert.equal((await vscode.commands.executeCommand<{ model: string }>('ladder.previewRoute', 'format this'))?.model, 'claude-haiku-4-5');
+      await config.update('models.execute', 'claude-haiku-4-5', vscode.ConfigurationTarget.Workspace);
+      const { container } = await ladder();
+      await until('the cheaper execute model', () => container.config.get('models.execute') === 'claude-haiku-4-5' || undefined, 10_000);
+    } finally {
+      for (const key of ['models.labour', 'models.execute']) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+      if (!hadFile) await vscode.workspace.fs.delete(vscode.Uri.joinPath(settingsFile, '..'), { recursive: true }).then(undefined, () => undefined);
+    }
+  });
+
   it('no API key: asks once, and sends nothing when the user declines', async () => {
     const { container } = await ladder();
     await container.apiKey.clear();

@@ -91,7 +91,7 @@ function strictestOf<T>(key: SettingKey, levels: readonly SettingLevel[], valid:
   const values = set.map((l) => l.value).filter(valid);
   if (values.length === 0) return { value: set[0]?.value, errors: [] };
   const errors = set.filter((l) => !valid(l.value)).map((l) =>
-    `Setting "${SETTINGS_SECTION}.${key}" in ${l.level} settings is invalid (${JSON.stringify(l.value)} is not ${expected}); ignored, so the other levels' value applies.`);
+    `Setting "${SETTINGS_SECTION}.${key}" in ${levelName(l.level)} is invalid (${JSON.stringify(l.value)} is not ${expected}); ignored, so the other levels' value applies.`);
   return { value: values.reduce(stricter), errors };
 }
 
@@ -105,6 +105,79 @@ const isBudget = (v: unknown): v is number => typeof v === 'number' && Number.is
 /** A budget across levels: the smallest limit set anywhere (0 is no limit, so it never wins over a limit). */
 export function strictestBudget(key: 'budget.session' | 'budget.daily', levels: readonly SettingLevel[]): { value: unknown; errors: string[] } {
   return strictestOf(key, levels, isBudget, (a, b) => (a === 0 ? b : b === 0 ? a : Math.min(a, b)), 'an amount of US dollars, 0 or more');
+}
+
+/** The settings that put a model on a tier. */
+export const MODEL_KEYS = ['models.labour', 'models.execute', 'models.judgment', 'models.exception'] as const;
+export type ModelKey = (typeof MODEL_KEYS)[number];
+export const TIER_OF_MODEL_KEY: Readonly<Record<ModelKey, Tier>> = { 'models.labour': 'H', 'models.execute': 'S', 'models.judgment': 'O', 'models.exception': 'F' };
+
+/** A model's price per output token, to compare models (unknown models cost the most). */
+export type ModelRate = (model: string) => number;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function levelName(level: string): string {
+  return `${level} settings`;
+}
+
+/** The model your user settings put on a tier, or the default when they do not (or not validly). */
+export function userModel(key: ModelKey, userValue: unknown): string {
+  return modelId.safeParse(userValue).success ? (userValue as string) : (SETTING_SCHEMAS[key].parse(undefined) as string);
+}
+
+/**
+ * A tier's model across levels. A workspace or folder may put a model on a tier that costs no
+ * more than the one your user settings (or the default) put there; a pricier one is left out
+ * and named, so a cloned repository cannot move your labour onto the most expensive model.
+ * Later levels win, as in VS Code (user, then workspace, then folder).
+ */
+export function modelAcrossLevels(key: ModelKey, levels: readonly SettingLevel[], rate: ModelRate): { value: unknown; errors: string[] } {
+  const user = levels.find((l) => l.level === 'user')?.value;
+  const base = userModel(key, user);
+  let value = user;
+  const errors: string[] = [];
+  for (const l of levels) {
+    if (l.level === 'user' || l.value === undefined || l.value === null) continue;
+    if (modelId.safeParse(l.value).success && rate(l.value as string) > rate(base)) {
+      errors.push(`Setting "${SETTINGS_SECTION}.${key}" in ${levelName(l.level)} asks for ${l.value}, which costs more than ${base} on the ${TIER_OF_MODEL_KEY[key]} tier; ignored. Set it in your user settings to use it.`);
+    } else {
+      value = l.value;
+    }
+  }
+  return { value, errors };
+}
+
+/**
+ * Same-tier fallback models across levels: a workspace's or folder's list for a tier keeps only
+ * models that cost no more than that tier's model (`ladder`, from user settings or defaults).
+ */
+export function alternatesAcrossLevels(levels: readonly SettingLevel[], ladder: Readonly<Record<Tier, string>>, rate: ModelRate): { value: unknown; errors: string[] } {
+  const user = levels.find((l) => l.level === 'user')?.value;
+  let value: unknown = user;
+  const errors: string[] = [];
+  for (const l of levels) {
+    if (l.level === 'user' || l.value === undefined || l.value === null) continue;
+    if (!isPlainObject(l.value)) {
+      value = l.value;
+      continue;
+    }
+    // Keys of a later level replace those of an earlier one, as VS Code merges object settings.
+    const merged: Record<string, unknown> = isPlainObject(value) ? { ...value } : {};
+    for (const [tier, list] of Object.entries(l.value)) {
+      if (!isTier(tier) || !Array.isArray(list)) {
+        merged[tier] = list;
+        continue;
+      }
+      const pricier = list.filter((m): m is string => modelId.safeParse(m).success && rate(m as string) > rate(ladder[tier]));
+      for (const model of pricier) errors.push(`Setting "${SETTINGS_SECTION}.models.alternates.${tier}" in ${levelName(l.level)} lists ${model}, which costs more than ${ladder[tier]} on that tier; left out. Set it in your user settings to use it.`);
+      merged[tier] = list.filter((m) => !pricier.includes(m as string));
+    }
+    value = merged;
+  }
+  return { value, errors };
 }
 
 /** A default as a person reads it; a budget of 0 is no budget, which a user who set one must be told. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ladderOf, parseSettings, strictestBudget, strictestCap } from '../../../src/core/settings/schema';
+import { alternatesAcrossLevels, ladderOf, modelAcrossLevels, parseSettings, strictestBudget, strictestCap } from '../../../src/core/settings/schema';
+import { lookupPrice } from '../../../src/core/pricing/priceTable';
 import type { SettingKey } from '../../../src/core/settings/schema';
 
 function read(values: Partial<Record<SettingKey, unknown>>) {
@@ -78,5 +79,41 @@ describe('access cap across settings levels', () => {
     assert.equal(parsed.settings['routing.accessCap'], 'O');
     assert.equal(parsed.errors.length, 1);
     assert.deepEqual(strictestCap([]), { value: undefined, errors: [] });
+  });
+});
+
+describe('models across settings levels', () => {
+  const rate = (model: string) => lookupPrice(model).rates.output;
+  const levels = (user: unknown, workspace: unknown, folder?: unknown) => [{ level: 'user', value: user }, { level: 'workspace', value: workspace }, { level: 'folder', value: folder }];
+
+  test('a workspace may put a model on a tier that costs no more than yours (or the default)', () => {
+    assert.deepEqual(modelAcrossLevels('models.execute', levels(undefined, 'claude-haiku-4-5'), rate), { value: 'claude-haiku-4-5', errors: [] });
+    assert.deepEqual(modelAcrossLevels('models.judgment', levels('claude-opus-4-8', 'claude-opus-4-7'), rate), { value: 'claude-opus-4-7', errors: [] }, 'the same price is allowed');
+    assert.deepEqual(modelAcrossLevels('models.labour', levels('claude-haiku-4-5', undefined), rate), { value: 'claude-haiku-4-5', errors: [] });
+  });
+
+  test('a pricier one is left out and named: a repository cannot move your labour onto the most expensive model', () => {
+    const labour = modelAcrossLevels('models.labour', levels(undefined, 'claude-fable-5'), rate);
+    assert.equal(labour.value, undefined, 'the default applies');
+    assert.deepEqual(labour.errors, ['Setting "ladder.models.labour" in workspace settings asks for claude-fable-5, which costs more than claude-haiku-4-5 on the H tier; ignored. Set it in your user settings to use it.']);
+    assert.equal(parseSettings((key) => (key === 'models.labour' ? labour.value : undefined)).settings['models.labour'], 'claude-haiku-4-5');
+    const unknown = modelAcrossLevels('models.execute', levels('claude-sonnet-4-6', 'acme-model-1'), rate);
+    assert.equal(unknown.value, 'claude-sonnet-4-6', 'a model the table does not know is priced as the most expensive');
+    assert.equal(unknown.errors.length, 1);
+  });
+
+  test('your own user settings are never second-guessed, and a value that is not a model id goes to the schema', () => {
+    assert.deepEqual(modelAcrossLevels('models.labour', levels('claude-opus-4-8', undefined), rate), { value: 'claude-opus-4-8', errors: [] });
+    assert.deepEqual(modelAcrossLevels('models.labour', levels(undefined, 'not a model id'), rate), { value: 'not a model id', errors: [] });
+    assert.equal(parseSettings((key) => (key === 'models.labour' ? 'not a model id' : undefined)).errors.length, 1);
+  });
+
+  test('same-tier alternates from a workspace keep only models no pricier than the tier\'s own', () => {
+    const ladder = { H: 'claude-haiku-4-5', S: 'claude-sonnet-4-6', O: 'claude-opus-4-8', F: 'claude-fable-5' };
+    const result = alternatesAcrossLevels(levels({ O: ['claude-opus-4-7'] }, { S: ['claude-sonnet-4-5', 'claude-opus-4-8'] }), ladder, rate);
+    assert.deepEqual(result.value, { O: ['claude-opus-4-7'], S: ['claude-sonnet-4-5'] });
+    assert.deepEqual(result.errors, ['Setting "ladder.models.alternates.S" in workspace settings lists claude-opus-4-8, which costs more than claude-sonnet-4-6 on that tier; left out. Set it in your user settings to use it.']);
+    assert.deepEqual(alternatesAcrossLevels(levels(undefined, 'oops'), ladder, rate), { value: 'oops', errors: [] }, 'a malformed value goes to the schema');
+    assert.deepEqual(alternatesAcrossLevels(levels({ S: ['claude-opus-4-8'] }, undefined), ladder, rate), { value: { S: ['claude-opus-4-8'] }, errors: [] }, 'your own list is yours');
   });
 });
