@@ -58,6 +58,14 @@ export class Config implements vscode.Disposable {
         { level: 'folder', value: inspected?.workspaceFolderValue },
       ];
     };
+    // The access cap is resource-scoped: in a multi-root workspace each folder's own settings may lower it too.
+    const capLevels = (): SettingLevel[] => [
+      ...levelsOf('routing.accessCap'),
+      ...(vscode.workspace.workspaceFile ? vscode.workspace.workspaceFolders ?? [] : []).map((folder) => ({
+        level: `folder "${folder.name}"`,
+        value: vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).inspect('routing.accessCap')?.workspaceFolderValue,
+      })),
+    ];
     const levelErrors: string[] = [];
     const take = (result: { value: unknown; errors: string[] }): unknown => {
       levelErrors.push(...result.errors);
@@ -65,7 +73,7 @@ export class Config implements vscode.Disposable {
     };
     const { settings, errors } = parseSettings((key) => {
       if (USER_LEVEL_ONLY.has(key)) return config.inspect(key)?.globalValue;
-      if (key === 'routing.accessCap') return take(strictestCap(levelsOf(key)));
+      if (key === 'routing.accessCap') return take(strictestCap(capLevels()));
       if (key === 'budget.session' || key === 'budget.daily') return take(strictestBudget(key, levelsOf(key)));
       if (isModelKey(key)) return take(modelAcrossLevels(key, levelsOf(key), outputRate));
       if (key === 'models.alternates') {

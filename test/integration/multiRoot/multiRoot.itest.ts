@@ -94,6 +94,25 @@ describe('multi-root workspace', function () {
     assert.equal(api().log.length, 0, 'nothing reached the API, not even count_tokens');
   });
 
+  it("one folder's own settings can lower the access cap, as every settings level can", async () => {
+    const config = vscode.workspace.getConfiguration('ladder', folder('web').uri);
+    const dotVscode = fileIn('web', '.vscode');
+    const had = await vscode.workspace.fs.stat(dotVscode).then(() => true, () => false);
+    const { container } = await ladder();
+    try {
+      await config.update('routing.accessCap', 'S', vscode.ConfigurationTarget.WorkspaceFolder);
+      const capped = async () => (await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'audit the session token comparison for timing attacks'))?.tier;
+      for (let i = 0; i < 20 && container.config.get('routing.accessCap') !== 'S'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(container.config.get('routing.accessCap'), 'S');
+      assert.equal(await capped(), 'S');
+    } finally {
+      await config.update('routing.accessCap', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+      if (!had) await vscode.workspace.fs.delete(dotVscode, { recursive: true }).then(undefined, () => undefined);
+    }
+    for (let i = 0; i < 20 && container.config.get('routing.accessCap') !== 'O'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(container.config.get('routing.accessCap'), 'O', 'and the cap is lifted again with it');
+  });
+
   it('a folder added to the workspace joins the context on the next request, and leaves it when removed', async () => {
     const { container } = await ladder();
     const extra = vscode.Uri.joinPath(folder('web').uri, '..', 'docs');
