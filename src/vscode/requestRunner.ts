@@ -256,9 +256,12 @@ export class RequestRunner {
       }
       throw err;
     }
+    // The difficulty check's call is the task's too: its cost is in every total shown for the task.
+    let checkRecords: readonly CallRecord[] = [];
     if (!spec.tier && !override && vscode.workspace.isTrusted) {
       const checked = await this.checkDifficulty(spec, estimate, taskId);
-      if (checked) estimate = await this.estimate(spec, { countTokens: true, classification: checked });
+      checkRecords = checked.records;
+      if (checked.classification) estimate = await this.estimate(spec, { countTokens: true, classification: checked.classification });
     }
     const { plan, prompt, promptTokens, tokenSource, build } = estimate;
     if (plan.blocked) {
@@ -267,14 +270,14 @@ export class RequestRunner {
       void vscode.window.showWarningMessage(`Ladder: ${notice}`, 'Show Cost Report').then((choice) => {
         if (choice) void vscode.commands.executeCommand(CommandIds.showCostReport);
       });
-      throw new RequestStopped(notice);
+      throw new RequestStopped(notice, checkRecords);
     }
     const window = findModel(plan.model)?.contextWindow;
     if (window !== undefined && promptTokens + spec.maxTokens > window) {
       const text = `this request is about ${promptTokens.toLocaleString('en-US')} tokens (${tokenSource}), more than ${plan.model}'s ${window.toLocaleString('en-US')}-token context. Select less and try again.`;
       notSent(text);
       void vscode.window.showErrorMessage(`Ladder: ${text}`);
-      throw new RequestStopped('too large');
+      throw new RequestStopped('too large', checkRecords);
     }
     if (plan.notice) void vscode.window.showInformationMessage(`Ladder: ${plan.notice}`);
 
@@ -355,8 +358,9 @@ export class RequestRunner {
       },
     );
 
-    const micros = result.records.reduce((sum, r) => sum + r.costMicros, 0);
-    const callCount = countOf(result.records.length, 'call');
+    const records = [...checkRecords, ...result.records];
+    const micros = records.reduce((sum, r) => sum + r.costMicros, 0);
+    const callCount = countOf(records.length, 'call');
     if (resultUri) {
       docs.flush();
       const footer = result.status === 'ok'
@@ -366,7 +370,7 @@ export class RequestRunner {
       docs.flush();
     }
     if (result.status === 'ok') {
-      this.c.log.info(`[${taskId.slice(0, 8)}] done on ${result.route.model}; task cost ${formatUsd(micros)} (${callCount})`);
+      this.c.log.info(`[${taskId.slice(0, 8)}] done on ${result.route.model}; ${formatUsd(micros)} over ${callCount}`);
       if (resultUri) {
         this.c.conversations.remember(resultUri, {
           ...(spec.selection ? { selection: spec.selection } : {}),
@@ -375,11 +379,11 @@ export class RequestRunner {
           model: result.route.model,
         });
       }
-      return { value: result.value, text: result.text, plan: result.route, taskId, records: result.records, ...(resultUri ? { resultUri } : {}) };
+      return { value: result.value, text: result.text, plan: result.route, taskId, records, ...(resultUri ? { resultUri } : {}) };
     }
     if (result.status === 'cancelled') {
       void vscode.window.showInformationMessage(`Ladder: cancelled. ${formatUsd(micros)} was billed before the stop and is in the ledger.`);
-      throw new RequestStopped('cancelled', result.records);
+      throw new RequestStopped('cancelled', records);
     }
     const error = result.error;
     const message = error
@@ -387,7 +391,7 @@ export class RequestRunner {
       : { text: stopNotice ?? result.reason, actions: ['showLogs'] as FailureAction[] };
     this.c.log.error(`[${taskId.slice(0, 8)}] ${spec.title} failed: ${result.reason}`);
     this.showFailure(message.text, message.actions);
-    throw new RequestStopped(message.text, result.records);
+    throw new RequestStopped(message.text, records);
   }
 
   /** How a step reaches the API, the ledger and the clock. */
@@ -407,9 +411,9 @@ export class RequestRunner {
    * call whose JSON answer may move the tier one step within the policy's bounds. Its cost
    * is booked in the same task; a failed or invalid answer keeps the rules' result.
    */
-  private async checkDifficulty<T>(spec: RequestSpec<T>, estimate: RouteEstimate, taskId: string): Promise<Classification | undefined> {
+  private async checkDifficulty<T>(spec: RequestSpec<T>, estimate: RouteEstimate, taskId: string): Promise<{ classification?: Classification; records: readonly CallRecord[] }> {
     const setting = difficultySettingOf(this.c.config.settings);
-    if (!shouldCheckDifficulty(estimate.classification, setting)) return undefined;
+    if (!shouldCheckDifficulty(estimate.classification, setting)) return { records: [] };
     const config = this.routingConfig();
     // The selection has passed buildRequest's secret refusal by now (estimate runs it first).
     const request = buildDifficultyRequest(estimate.input, estimate.classification, spec.selection?.text);
@@ -420,7 +424,7 @@ export class RequestRunner {
       estimatedInputTokens: 300,
       estimatedOutputTokens: request.maxTokens,
     }, config);
-    if (route.blocked) return undefined;
+    if (route.blocked) return { records: [] };
     const result = await runStep({
       taskId,
       command: spec.command,
@@ -435,11 +439,11 @@ export class RequestRunner {
     }, this.stepDeps());
     if (result.status !== 'ok') {
       this.c.log.warn(`[${taskId.slice(0, 8)}] difficulty check failed (${result.status}); kept the rules' tier`);
-      return undefined;
+      return { records: result.records };
     }
     const outcome = applyDifficultyAnswer(estimate.classification, result.value, { cap: effectiveCap(config) });
     this.c.log.info(`[${taskId.slice(0, 8)}] ${outcome.log}`);
-    return outcome.classification;
+    return { classification: outcome.classification, records: result.records };
   }
 
   /** What moving this step to another model costs in cache writes (caches are per model). */

@@ -142,7 +142,7 @@ describe('commands against the local API stand-in', function () {
 
   it('a vague Ask runs the difficulty check on the labour tier first, booked in the same task', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const outcome = await vscode.commands.executeCommand<{ taskId: string; plan: { reasons: string[] } }>('ladder.ask', 'can you take a look at this');
+    const outcome = await vscode.commands.executeCommand<{ taskId: string; plan: { reasons: string[] }; records: { callId: string }[]; resultUri: vscode.Uri }>('ladder.ask', 'can you take a look at this');
     assert.ok(outcome, 'the request completed');
     const sent = messageRequests();
     assert.equal(sent.length, 2, 'the check, then the answer');
@@ -150,6 +150,12 @@ describe('commands against the local API stand-in', function () {
     assert.match(JSON.stringify(sent[0]?.body), /Ladder task: difficulty/);
     const calls = (await ledgerCalls()).filter((r) => r.taskId === outcome.taskId);
     assert.deepEqual(calls.map((r) => r.stepType), ['difficulty', 'ask']);
+    // Every figure shown for the task counts the check too, as the ledger does.
+    assert.deepEqual(outcome.records.map((r) => r.callId), calls.map((r) => r.callId));
+    const { formatUsd } = await import('../../src/core/ledger/format');
+    const total = formatUsd(calls.reduce((sum, r) => sum + r.costMicros, 0));
+    const view = (await vscode.workspace.openTextDocument(outcome.resultUri)).getText();
+    assert.ok(view.endsWith(`Task cost ${total} over 2 calls._\n`), `the answer's footer is the ledger's task total: …${view.slice(-90)}`);
     assert.ok(outcome.plan.reasons.some((r) => /difficulty check/.test(r)), `the reason chain says what the check did: ${outcome.plan.reasons.join(' | ')}`);
   });
 
