@@ -446,8 +446,7 @@ export class RequestRunner {
     return { classification: outcome.classification, records: result.records };
   }
 
-  /** What moving this step to another model costs in cache writes (caches are per model). */
-  /** What switching models does to the cache, and whether it costs a new cache write. */
+  /** What moving this step to another model costs in cache writes (caches are per model), and whether it costs any. */
   private switchNote(fromModel: string, toModel: string, prompt: PromptPlan): { text: string; costs: boolean } {
     const price = (model: string, tokens: number, ttl: CacheTtl) => costOfUsage(model, {
       input_tokens: 0,
