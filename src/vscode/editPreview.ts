@@ -104,6 +104,7 @@ export class EditPreviews implements vscode.Disposable {
       return false;
     }
     const applied = await vscode.workspace.applyEdit(proposal.edit());
+    if (!applied) void vscode.window.showWarningMessage('Ladder: VS Code could not apply the edit (its file may have been created, moved or made read-only meanwhile). Nothing was changed; run the command again.');
     // The command's result comes once the diff is gone, so whatever runs next (the retry
     // offer, another command, a test's clean-up) finds the editor the user is back in.
     await this.closeDiff(proposal.uri).finally(() => proposal.settle(applied ? 'accepted' : 'stale'));

@@ -255,7 +255,24 @@ describe('every command on its happy path', function () {
     await document.save();
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(created));
     assert.match(text, /orderTotal/);
-    await vscode.workspace.fs.delete(created);
+    // Beside existing tests a new file is proposed, never one over them; each Accept creates it.
+    const made = [created];
+    try {
+      for (const name of ['ladder-orders.test.ts', 'ladder-2-orders.test.ts']) {
+        await openAndSelect('src/orders.ts', 15, 19);
+        const again = vscode.commands.executeCommand<string>('ladder.writeTests');
+        await waitForDiff(again);
+        const label = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff)?.label ?? '';
+        assert.ok(label.startsWith(`Ladder: Write Tests → src/${name} — `), label);
+        await vscode.commands.executeCommand('ladder.acceptEdit');
+        assert.equal(await again, 'accepted');
+        const file = vscode.Uri.joinPath(root(), 'src', name);
+        made.push(file);
+        await (await vscode.workspace.openTextDocument(file)).save();
+      }
+    } finally {
+      for (const file of made) await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+    }
   });
 
   it('Review File and Security Review run on the whole file from a URI, as the explorer calls them', async () => {

@@ -20,6 +20,18 @@ function testFileFor(uri: vscode.Uri, languageId: string): vscode.Uri {
   return vscode.Uri.joinPath(uri, '..', testName);
 }
 
+/**
+ * The test file's name, or beside an existing one `ladder-orders.test.ts`, then
+ * `ladder-2-orders.test.ts`…: a proposal never replaces tests the model did not see.
+ */
+async function freeName(wanted: vscode.Uri): Promise<vscode.Uri> {
+  const name = wanted.path.split('/').pop() ?? 'tests';
+  const exists = (uri: vscode.Uri) => vscode.workspace.fs.stat(uri).then(() => true, () => false);
+  let candidate = wanted;
+  for (let n = 1; await exists(candidate); n++) candidate = vscode.Uri.joinPath(wanted, '..', `ladder-${n === 1 ? '' : `${n}-`}${name}`);
+  return candidate;
+}
+
 export const writeTestsCommand: Command = {
   id: CommandIds.writeTests,
   run: async (c, uri) => {
@@ -40,9 +52,7 @@ async function writeTestsFor(c: Container, selection: EditorSelection, retry?: R
     check: checkEditAnswer,
     ...retry,
   });
-  let target = testFileFor(selection.document.uri, selection.languageId);
-  const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
-  if (exists) target = vscode.Uri.joinPath(target, '..', `ladder-${target.path.split('/').pop()}`);
+  const target = await freeName(testFileFor(selection.document.uri, selection.languageId));
   const verdict = await c.edits.proposeNewFile({ target, content: outcome.value.endsWith('\n') ? outcome.value : `${outcome.value}\n`, title: `Ladder: Write Tests → ${c.workspace.relativePath(target) ?? target.path.split('/').pop()} — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`, why: outcome.plan.reasons.join(' → ') });
   settleVerdict(c, outcome, verdict, selection, (next) => writeTestsFor(c, selection, next));
   return verdict;
