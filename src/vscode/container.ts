@@ -46,7 +46,9 @@ export class Container implements vscode.Disposable {
         const names = errors.map((e) => /"(ladder\.[^"]+)"/.exec(e)?.[1] ?? 'a setting');
         const message = errors.length === 1 ? errors[0] : `${errors.length} settings are invalid and use their defaults: ${names.join(', ')}. The log says why.`;
         void vscode.window.showWarningMessage(`Ladder: ${message}`, 'Open Settings', 'Show Logs').then((choice) => {
-          if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'ladder');
+          // Straight to the setting when there is one ("ladder.models.alternates.S" → its setting).
+          const setting = errors.length === 1 ? /^ladder\.\w+\.\w+/.exec(names[0] ?? '')?.[0] : undefined;
+          if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', setting ?? 'ladder');
           if (choice === 'Show Logs') this.log.show();
         });
       }),
