@@ -44,6 +44,12 @@ describe('commands against the local API stand-in', function () {
     await openAndSelect('src/orders.ts', 15, 19);
     const plain = await vscode.commands.executeCommand<{ tier: string; reasons: string[] }>('ladder.previewRoute', 'review this');
     assert.equal(plain?.tier, 'S', `arithmetic is execute work: ${plain?.reasons.join(' | ')}`);
+    // With nothing selected, Ask sends no code, so the preview reads none: not the whole file's query.
+    const editor = await openAndSelect('src/orders.ts', 10, 13);
+    editor.selection = new vscode.Selection(11, 0, 11, 0);
+    const bare = await vscode.commands.executeCommand<{ tier: string; reasons: string[] }>('ladder.previewRoute', 'review this');
+    assert.equal(bare?.tier, 'S', `no selection, no code read: ${bare?.reasons.join(' | ')}`);
+    assert.ok(bare.reasons.every((r) => !/^the selected code /.test(r)), bare.reasons.join(' | '));
     assert.equal(messageRequests().length, 0, 'nothing was sent');
   });
 

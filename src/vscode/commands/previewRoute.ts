@@ -16,8 +16,9 @@ export const previewRouteCommand: Command = {
       value: 'Review this code',
     });
     if (question === undefined) return undefined;
+    // As Ask reads it: the selection is the material, and nothing when nothing is selected.
     const editor = vscode.window.activeTextEditor;
-    const selection = editor ? await selectionFor(c) : undefined;
+    const selection = editor && !editor.selection.isEmpty ? await selectionFor(c) : undefined;
     const estimate = await c.runner.estimate(
       { command: 'ask', title: 'Preview Route', question: question || 'Review this code', ...(selection ? { selection } : {}), maxTokens: 4096, check: () => ({ ok: false, reason: 'preview' }) },
       { countTokens: false, ...(c.pendingOverride ? { override: c.pendingOverride } : {}) },
