@@ -37,6 +37,8 @@ export class CostMeter implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private watcher: Stoppable | undefined;
   private warnedAt: string | undefined;
+  /** The last ledger write failed (so the user has been told). */
+  private writeFailing = false;
   readonly ready: Promise<void>;
   readonly workspaceTag: string;
   private sessionStart = new Date().toISOString();
@@ -110,10 +112,18 @@ export class CostMeter implements vscode.Disposable {
   private write(record: LedgerRecord): void {
     try {
       if (this.store.append(record)) this.summary.add(record);
+      this.writeFailing = false;
     } catch (err) {
       // The figure still counts in this window; the log says the disk copy is missing.
       this.summary.add(record);
       this.log.error(`ledger append failed for ${record.kind === 'verdict' ? 'a verdict' : record.callId}`, err);
+      // Once per run of failures: other windows, the daily budget and the report read the disk copy.
+      if (!this.writeFailing) {
+        this.writeFailing = true;
+        void vscode.window.showWarningMessage(`Ladder: the cost ledger could not be saved (${err instanceof Error ? err.message : String(err)}). Costs count in this window only until it can; other windows and the daily budget do not see them.`, 'Show Logs').then((choice) => {
+          if (choice) this.log.show();
+        });
+      }
     }
     this.render();
     this.emitter.fire();

@@ -210,6 +210,25 @@ describe('errors a user will meet', function () {
     }
   });
 
+  it('a ledger that cannot be written: the cost still counts in the window, and the user is told once', async () => {
+    const { container } = await ladder();
+    const append = container.cost.store.append.bind(container.cost.store);
+    container.cost.store.append = () => {
+      throw new Error('ENOSPC: no space left on device, write');
+    };
+    const before = container.cost.shownAggregate().micros;
+    try {
+      const { messages } = await captureMessages('showWarningMessage', async () => {
+        await vscode.commands.executeCommand('ladder.explainSelection');
+        await vscode.commands.executeCommand('ladder.explainSelection');
+      });
+      assert.deepEqual(messages.filter((m) => /cost ledger/.test(m)), ['Ladder: the cost ledger could not be saved (ENOSPC: no space left on device, write). Costs count in this window only until it can; other windows and the daily budget do not see them.']);
+      assert.ok(container.cost.shownAggregate().micros > before, 'the meter still counts what was billed');
+    } finally {
+      container.cost.store.append = append;
+    }
+  });
+
   it('no API key: asks once, and sends nothing when the user declines', async () => {
     const { container } = await ladder();
     await container.apiKey.clear();
