@@ -94,6 +94,9 @@ export class CostMeter implements vscode.Disposable {
       });
     } catch (err) {
       this.log.error('could not load the cost ledger', err);
+      void vscode.window.showWarningMessage(`Ladder: the cost ledger could not be read (${err instanceof Error ? err.message : String(err)}). Earlier costs are not counted: the meter, today's total and the daily budget start from this window's calls.`, 'Show Logs').then((choice) => {
+        if (choice) this.log.show();
+      });
     }
     this.render();
     this.emitter.fire();
