@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { fnv1a } from '../core/hash';
 import { Budget } from '../core/ledger/budget';
 import type { BudgetStatus } from '../core/ledger/budget';
-import { formatUsd } from '../core/ledger/format';
+import { countOf, formatUsd } from '../core/ledger/format';
 import type { CallRecord, LedgerRecord, VerdictRecord } from '../core/ledger/record';
 import { LedgerSummary, localDay } from '../core/ledger/summary';
 import type { Aggregate, RouteVerdicts } from '../core/ledger/summary';
@@ -25,6 +25,9 @@ const MICROS_PER_USD = 1_000_000;
  * summary, the budget, and the status-bar meter that shows them. Every figure the meter
  * shows is read from the same summary the ledger feeds, so they cannot disagree.
  */
+/** At most this many failed writes are kept to retry (a day of heavy use); more are counted but not kept. */
+const MAX_UNSAVED = 10_000;
+
 export class CostMeter implements vscode.Disposable {
   static readonly itemId = 'ladder.costMeter';
   readonly store: LedgerStore;
@@ -39,6 +42,8 @@ export class CostMeter implements vscode.Disposable {
   private warnedAt: string | undefined;
   /** The last ledger write failed (so the user has been told). */
   private writeFailing = false;
+  /** Records counted here whose ledger write failed, oldest first: written before the next one. */
+  private readonly unsaved: LedgerRecord[] = [];
   readonly ready: Promise<void>;
   readonly workspaceTag: string;
   private sessionStart = new Date().toISOString();
@@ -114,12 +119,14 @@ export class CostMeter implements vscode.Disposable {
 
   private write(record: LedgerRecord): void {
     try {
+      this.saveUnsaved();
       if (this.store.append(record)) this.summary.add(record);
       this.writeFailing = false;
     } catch (err) {
-      // The figure still counts in this window; the log says the disk copy is missing.
+      // The figure still counts in this window, and the record is written once the ledger takes writes again.
       this.summary.add(record);
-      this.log.error(`ledger append failed for ${record.kind === 'verdict' ? 'a verdict' : record.callId}`, err);
+      if (this.unsaved.length < MAX_UNSAVED) this.unsaved.push(record);
+      this.log.error(`ledger append failed for ${record.kind === 'verdict' ? 'a verdict' : record.callId}; kept to write later (${this.unsaved.length} waiting)`, err);
       // Once per run of failures: other windows, the daily budget and the report read the disk copy.
       if (!this.writeFailing) {
         this.writeFailing = true;
@@ -130,6 +137,20 @@ export class CostMeter implements vscode.Disposable {
     }
     this.render();
     this.emitter.fire();
+  }
+
+  /**
+   * Writes the records whose append failed, oldest first; throws (keeping the rest) while the
+   * ledger still refuses. Appends are idempotent by call id, so a record is never written twice.
+   */
+  private saveUnsaved(): void {
+    if (this.unsaved.length === 0) return;
+    const waiting = this.unsaved.length;
+    while (this.unsaved.length > 0) {
+      this.store.append(this.unsaved[0] as LedgerRecord);
+      this.unsaved.shift();
+    }
+    this.log.info(`ledger: wrote ${countOf(waiting, 'record')} whose first write had failed`);
   }
 
   /** The total the meter shows (session or today, per the setting), in micro-dollars. */
@@ -206,6 +227,11 @@ export class CostMeter implements vscode.Disposable {
   }
 
   dispose(): void {
+    try {
+      this.saveUnsaved();
+    } catch (err) {
+      this.log.error(`ledger: ${countOf(this.unsaved.length, 'record')} could not be written before the window closed`, err);
+    }
     this.watcher?.dispose();
     for (const d of this.disposables) d.dispose();
   }

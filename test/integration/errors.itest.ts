@@ -217,16 +217,23 @@ describe('errors a user will meet', function () {
       throw new Error('ENOSPC: no space left on device, write');
     };
     const before = container.cost.shownAggregate().micros;
+    let refused: { taskId: string }[] = [];
     try {
       const { messages } = await captureMessages('showWarningMessage', async () => {
-        await vscode.commands.executeCommand('ladder.explainSelection');
-        await vscode.commands.executeCommand('ladder.explainSelection');
+        refused = [
+          await vscode.commands.executeCommand<{ taskId: string }>('ladder.explainSelection'),
+          await vscode.commands.executeCommand<{ taskId: string }>('ladder.explainSelection'),
+        ];
       });
       assert.deepEqual(messages.filter((m) => /cost ledger/.test(m)), ['Ladder: the cost ledger could not be saved (ENOSPC: no space left on device, write). Costs count in this window only until it can; other windows and the daily budget do not see them.']);
       assert.ok(container.cost.shownAggregate().micros > before, 'the meter still counts what was billed');
     } finally {
       container.cost.store.append = append;
     }
+    // Once the ledger takes writes again, the calls it refused are written before the next one: nothing is lost.
+    const next = await vscode.commands.executeCommand<{ taskId: string }>('ladder.explainSelection');
+    const onDisk = await callsSince(started);
+    for (const task of [...refused, next]) assert.equal(onDisk.filter((r) => r.taskId === task.taskId).length, 1, `task ${task.taskId} is in the ledger once`);
   });
 
   it('no API key: asks once, and sends nothing when the user declines', async () => {
