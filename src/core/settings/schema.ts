@@ -107,6 +107,13 @@ export function strictestBudget(key: 'budget.session' | 'budget.daily', levels: 
   return strictestOf(key, levels, isBudget, (a, b) => (a === 0 ? b : b === 0 ? a : Math.min(a, b)), 'an amount of US dollars, 0 or more');
 }
 
+const isEscalationLimit = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 3;
+
+/** Escalations per step across levels: the lowest limit set anywhere (each one is a paid call up the ladder). */
+export function strictestEscalations(levels: readonly SettingLevel[]): { value: unknown; errors: string[] } {
+  return strictestOf('routing.maxEscalations', levels, isEscalationLimit, (a, b) => Math.min(a, b), 'a whole number from 0 to 3');
+}
+
 /** The settings that put a model on a tier. */
 export const MODEL_KEYS = ['models.labour', 'models.execute', 'models.judgment', 'models.exception'] as const;
 export type ModelKey = (typeof MODEL_KEYS)[number];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { alternatesAcrossLevels, ladderOf, modelAcrossLevels, parseSettings, strictestBudget, strictestCap } from '../../../src/core/settings/schema';
+import { alternatesAcrossLevels, ladderOf, modelAcrossLevels, parseSettings, strictestBudget, strictestCap, strictestEscalations } from '../../../src/core/settings/schema';
 import { lookupPrice } from '../../../src/core/pricing/priceTable';
 import type { SettingKey } from '../../../src/core/settings/schema';
 
@@ -70,6 +70,12 @@ describe('access cap across settings levels', () => {
     const garbage = strictestBudget('budget.session', [{ level: 'user', value: 3 }, { level: 'workspace', value: -1 }]);
     assert.equal(garbage.value, 3);
     assert.deepEqual(garbage.errors, ['Setting "ladder.budget.session" in workspace settings is invalid (-1 is not an amount of US dollars, 0 or more); ignored, so the other levels\' value applies.']);
+  });
+
+  test('escalations per step: the lowest limit set anywhere', () => {
+    assert.deepEqual(strictestEscalations([{ level: 'user', value: 1 }, { level: 'workspace', value: 3 }]), { value: 1, errors: [] });
+    assert.deepEqual(strictestEscalations([{ level: 'user', value: undefined }, { level: 'workspace', value: 0 }]), { value: 0, errors: [] });
+    assert.equal(strictestEscalations([{ level: 'user', value: 2 }, { level: 'workspace', value: 9 }]).value, 2, 'an invalid level is left out');
   });
 
   test('with no valid level the raw value goes to the schema, which reports it and uses the default', () => {
