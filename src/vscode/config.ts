@@ -16,8 +16,8 @@ function isModelKey(key: SettingKey): key is ModelKey {
  * overrides of $0 would blind the meter and every budget). They are application-scoped in
  * package.json, and read here from the user's own level only, so even a workspace file
  * that sets them has no effect. The access cap, budgets and escalation limit are read from
- * every level, the strictest winning (see strictestOf); a tier's model and its alternates from a workspace or
- * folder may not cost more than the user's (see modelAcrossLevels).
+ * every level, the strictest winning (see strictestOf); a tier's model and its alternates
+ * from a workspace or folder may not cost more than the user's (see modelAcrossLevels).
  */
 const USER_LEVEL_ONLY: ReadonlySet<SettingKey> = new Set<SettingKey>(['api.baseUrl', 'routing.allowExceptionTier', 'pricing.overrides']);
 

@@ -19,15 +19,14 @@ import type { Log } from './log';
 import type { Pricing } from './pricing';
 
 const MICROS_PER_USD = 1_000_000;
+/** At most this many failed writes are kept to retry (a day of heavy use); more are counted but not kept. */
+const MAX_UNSAVED = 10_000;
 
 /**
  * The cost ledger as the editor sees it: the JSONL store in global storage, the running
  * summary, the budget, and the status-bar meter that shows them. Every figure the meter
  * shows is read from the same summary the ledger feeds, so they cannot disagree.
  */
-/** At most this many failed writes are kept to retry (a day of heavy use); more are counted but not kept. */
-const MAX_UNSAVED = 10_000;
-
 export class CostMeter implements vscode.Disposable {
   static readonly itemId = 'ladder.costMeter';
   readonly store: LedgerStore;
