@@ -1,6 +1,7 @@
 import type { RequestCommand, StepType } from '../steps';
 import type { Tier } from '../tiers';
 import { TIERS, TIER_LABELS, compareTiers, maxTier, minTier, tierRank } from '../tiers';
+import { countOf } from '../ledger/format';
 import { findCodeRisks, sayCodeRisks } from './codeRisks';
 import { HAZARD_RULES, LOCK_ORDER_SOURCE } from './hazards';
 import { PatternFilter, openingsOf } from './prefilter';
@@ -1181,9 +1182,9 @@ function applyCommandPrior(input: ClassifyInput, draft: Draft, candidates: reado
         const codeRisks = ctx.code ? findCodeRisks(ctx.code) : [];
         if (codeRisks.length === 0) {
           tier = 'H';
-          reasons.push(because(`a short selection (${size} lines) with nothing risky in it`, tier));
+          reasons.push(because(`a short selection (${countOf(size, 'line')}) with nothing risky in it`, tier));
         } else {
-          reasons.push(because(`a short selection (${size} lines), but the code ${sayCodeRisks(codeRisks)}`, tier));
+          reasons.push(because(`a short selection (${countOf(size, 'line')}), but the code ${sayCodeRisks(codeRisks)}`, tier));
         }
       } else if (input.command === 'refactor' && draft.tier === 'H' && (size === undefined || size <= 200)) {
         tier = 'H';
@@ -1206,7 +1207,7 @@ function applyCommandPrior(input: ClassifyInput, draft: Draft, candidates: reado
       } else if (!risky && !facts.security && !facts.concurrency && !facts.data
         && size !== undefined && size <= SMALL_REVIEW && files <= 1) {
         tier = 'S';
-        reasons.push(because(`a small selection (${size} lines) in ordinary code`, tier));
+        reasons.push(because(`a small selection (${countOf(size, 'line')}) in ordinary code`, tier));
       } else if (risky) {
         reasons.push(...textReasons.filter((r) => r.endsWith(TIER_LABELS.O)));
       }

@@ -24,7 +24,7 @@ export const exportLedgerCommand: Command = {
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
     const skipped = problems.length > 0 ? ` (${countOf(problems.length, 'damaged line')} skipped; see logs)` : '';
     for (const p of problems) c.log.warn(`export skipped ${p.file}:${p.line} (${p.kind})`);
-    void vscode.window.showInformationMessage(`Ladder: exported ${records.length} ledger records to ${target.path.split('/').pop()}${skipped}.`, 'Open').then(
+    void vscode.window.showInformationMessage(`Ladder: exported ${countOf(records.length, 'ledger record')} to ${target.path.split('/').pop()}${skipped}.`, 'Open').then(
       (choice) => (choice === 'Open' ? vscode.window.showTextDocument(target, { preview: false }) : undefined),
     );
     return { records: records.length, target: target.toString() };
