@@ -11,7 +11,7 @@ import type { CacheTtl } from '../core/prompt/ttl';
 import type { PromptTask } from '../core/protocol';
 import { buildRequest, SecretLikeContentError } from '../core/prompt/request';
 import type { PromptPlan, SelectionInput, Turn } from '../core/prompt/request';
-import { classifyRequest } from '../core/routing/classifier';
+import { classifyRequest, withFloor } from '../core/routing/classifier';
 import type { Classification, ClassifyInput } from '../core/routing/classifier';
 import { applyDifficultyAnswer, buildDifficultyRequest, difficultyBody, difficultySettingOf, shouldCheckDifficulty } from '../core/routing/difficulty';
 import { effectiveCap, planEscalation, planRoute, routingConfigFromSettings } from '../core/routing/policy';
@@ -24,7 +24,7 @@ import { ModelCallError } from '../core/task/ports';
 import { runStep } from '../core/task/runStep';
 import type { CheckResult, StepDeps } from '../core/task/runStep';
 import { stepPolicy } from '../core/task/stepPolicy';
-import { TIER_LABELS, compareTiers, tierRank } from '../core/tiers';
+import { TIER_LABELS, compareTiers } from '../core/tiers';
 import type { Tier } from '../core/tiers';
 import { CommandIds } from './commandIds';
 import type { Container } from './container';
@@ -498,10 +498,4 @@ function besideTheCode(): vscode.ViewColumn {
 
 function localPromptTokens(prompt: PromptPlan): number {
   return prompt.segments.reduce((sum, s) => sum + s.tokens, 0) + prompt.requestTokens;
-}
-
-/** The classification raised to `floor` when it is lower, saying why. */
-function withFloor(classification: Classification, floor: RequestSpec<unknown>['floor']): Classification {
-  if (!floor || tierRank(classification.tier) >= tierRank(floor.tier)) return classification;
-  return { ...classification, tier: floor.tier, reasons: [...classification.reasons, `${floor.why} → ${TIER_LABELS[floor.tier]}`] };
 }

@@ -726,6 +726,12 @@ export function classifyRequest(input: ClassifyInput): Classification {
   return applyCodeRisks(input, afterRules(input, classifyByRules(input), WORDING_MODEL as WordingModel));
 }
 
+/** The classification raised to `floor` when it is lower (a follow-up stays on the tier that answered), saying why. */
+export function withFloor(classification: Classification, floor: { tier: Tier; why: string } | undefined): Classification {
+  if (!floor || tierRank(classification.tier) >= tierRank(floor.tier)) return classification;
+  return { ...classification, tier: floor.tier, reasons: [...classification.reasons, because(floor.why, floor.tier)] };
+}
+
 /**
  * Steps that take in the whole selection, so its difficulty is the code's: reviewing, fixing
  * or refactoring a query built from strings or a lock is judgment work, however the ask is

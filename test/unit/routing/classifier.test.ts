@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyByRules, classifyRequest } from '../../../src/core/routing/classifier';
+import { classifyByRules, classifyRequest, withFloor } from '../../../src/core/routing/classifier';
 import { DEFAULT_DIFFICULTY_SETTING, shouldCheckDifficulty } from '../../../src/core/routing/difficulty';
 import type { Tier } from '../../../src/core/tiers';
 import { TIER_LABELS } from '../../../src/core/tiers';
@@ -507,5 +507,20 @@ describe('classifier: output contract', () => {
     const result = classifyByRules(askInput(''));
     assert.equal(result.tier, 'S');
     assert.ok(result.confidence < 0.55);
+  });
+});
+
+describe('classifier: a floor (a follow-up stays on the tier that answered)', () => {
+  const floor = { tier: 'O' as const, why: 'a follow-up stays on the tier that gave the answer it follows' };
+  test('raises a lower route and says why', () => {
+    const low = classifyRequest(askInput('rename the variable rows to orderRows'));
+    const raised = withFloor(low, floor);
+    assert.equal(raised.tier, 'O');
+    assert.equal(raised.reasons.at(-1), 'a follow-up stays on the tier that gave the answer it follows → judgment');
+  });
+  test('leaves a route at or above it, and no floor, alone', () => {
+    const high = classifyRequest(askInput('is this lock-free queue free of races under concurrent pops?'));
+    assert.equal(withFloor(high, { ...floor, tier: 'S' }), high);
+    assert.equal(withFloor(high, undefined), high);
   });
 });
