@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { lookupPrice } from '../core/pricing/priceTable';
-import { MODEL_KEYS, TIER_OF_MODEL_KEY, alternatesAcrossLevels, modelAcrossLevels, parseSettings, SETTINGS_SECTION, strictestBudget, strictestCap, strictestEscalations, userModel } from '../core/settings/schema';
+import { MODEL_KEYS, alternatesAcrossLevels, ladderFrom, modelAcrossLevels, parseSettings, SETTINGS_SECTION, strictestBudget, strictestCap, strictestEscalations, userModel } from '../core/settings/schema';
 import type { ModelKey, SettingKey, SettingLevel, Settings } from '../core/settings/schema';
 
 /** Models are compared by their output price in the built-in table (an unknown model costs the most). */
@@ -78,8 +78,7 @@ export class Config implements vscode.Disposable {
       if (key === 'routing.maxEscalations') return take(strictestEscalations(levelsOf(key)));
       if (isModelKey(key)) return take(modelAcrossLevels(key, levelsOf(key), outputRate));
       if (key === 'models.alternates') {
-        const userLadder = { H: '', S: '', O: '', F: '' };
-        for (const modelKey of MODEL_KEYS) userLadder[TIER_OF_MODEL_KEY[modelKey]] = userModel(modelKey, config.inspect(modelKey)?.globalValue);
+        const userLadder = ladderFrom((modelKey) => userModel(modelKey, config.inspect(modelKey)?.globalValue));
         return take(alternatesAcrossLevels(levelsOf(key), userLadder, outputRate));
       }
       return config.get(key);

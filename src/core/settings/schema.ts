@@ -117,7 +117,7 @@ export function strictestEscalations(levels: readonly SettingLevel[]): { value: 
 /** The settings that put a model on a tier. */
 export const MODEL_KEYS = ['models.labour', 'models.execute', 'models.judgment', 'models.exception'] as const;
 export type ModelKey = (typeof MODEL_KEYS)[number];
-export const TIER_OF_MODEL_KEY: Readonly<Record<ModelKey, Tier>> = { 'models.labour': 'H', 'models.execute': 'S', 'models.judgment': 'O', 'models.exception': 'F' };
+const TIER_OF_MODEL_KEY: Readonly<Record<ModelKey, Tier>> = { 'models.labour': 'H', 'models.execute': 'S', 'models.judgment': 'O', 'models.exception': 'F' };
 
 /** A model's price per output token, to compare models (unknown models cost the most). */
 export type ModelRate = (model: string) => number;
@@ -195,10 +195,12 @@ function describeDefault(key: SettingKey, value: unknown): string {
 
 /** The configured ladder, tier → model id. */
 export function ladderOf(settings: Settings): Record<Tier, string> {
-  return {
-    H: settings['models.labour'],
-    S: settings['models.execute'],
-    O: settings['models.judgment'],
-    F: settings['models.exception'],
-  };
+  return ladderFrom((key) => settings[key]);
+}
+
+/** A ladder, tier → model id, with each tier's model read by its setting key. */
+export function ladderFrom(modelOf: (key: ModelKey) => string): Record<Tier, string> {
+  const ladder = {} as Record<Tier, string>;
+  for (const key of MODEL_KEYS) ladder[TIER_OF_MODEL_KEY[key]] = modelOf(key);
+  return ladder;
 }
