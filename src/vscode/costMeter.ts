@@ -98,9 +98,7 @@ export class CostMeter implements vscode.Disposable {
       });
     } catch (err) {
       this.log.error('could not load the cost ledger', err);
-      void vscode.window.showWarningMessage(`Ladder: the cost ledger could not be read (${err instanceof Error ? err.message : String(err)}). Earlier costs are not counted: the meter, today's total and the daily budget start from this window's calls.`, 'Show Logs').then((choice) => {
-        if (choice) this.log.show();
-      });
+      this.log.warnUser(`Ladder: the cost ledger could not be read (${err instanceof Error ? err.message : String(err)}). Earlier costs are not counted: the meter, today's total and the daily budget start from this window's calls.`);
     }
     this.render();
     this.emitter.fire();
@@ -129,9 +127,7 @@ export class CostMeter implements vscode.Disposable {
       // Once per run of failures: other windows, the daily budget and the report read the disk copy.
       if (!this.writeFailing) {
         this.writeFailing = true;
-        void vscode.window.showWarningMessage(`Ladder: the cost ledger could not be saved (${err instanceof Error ? err.message : String(err)}). Costs count in this window only until it can; other windows and the daily budget do not see them.`, 'Show Logs').then((choice) => {
-          if (choice) this.log.show();
-        });
+        this.log.warnUser(`Ladder: the cost ledger could not be saved (${err instanceof Error ? err.message : String(err)}). Costs count in this window only until it can; other windows and the daily budget do not see them.`);
       }
     }
     this.render();

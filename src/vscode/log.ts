@@ -39,6 +39,13 @@ export class Log implements vscode.Disposable {
     this.channel.show(true);
   }
 
+  /** Tells the user something went wrong (redacted), as a warning whose Show Logs button opens this log. */
+  warnUser(message: string): void {
+    void vscode.window.showWarningMessage(this.clean(message), 'Show Logs').then((choice) => {
+      if (choice) this.show();
+    });
+  }
+
   dispose(): void {
     this.channel.dispose();
   }

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { applyPriceOverrides, parsePriceOverrides, PRICE_TABLE, tableWarnings } from '../core/pricing/priceTable';
 import type { PriceTable } from '../core/pricing/priceTable';
 import type { Config } from './config';
@@ -32,9 +32,7 @@ export class Pricing implements vscode.Disposable {
     for (const line of [...problems, ...warnings]) this.log.warn(`pricing: ${line}`);
     if (problems.length > 0 || warnings.length > 0) {
       const first = problems[0] ?? warnings[0];
-      void vscode.window.showWarningMessage(`Ladder pricing: ${first}${problems.length + warnings.length > 1 ? ' (more in the logs)' : ''}`, 'Show Logs').then((choice) => {
-        if (choice) this.log.show();
-      });
+      this.log.warnUser(`Ladder pricing: ${first}${problems.length + warnings.length > 1 ? ' (more in the logs)' : ''}`);
     }
     return applied.table;
   }
