@@ -329,8 +329,10 @@ export class ReviewService implements vscode.Disposable {
   findingsIn(document: vscode.TextDocument, line?: number): readonly ShownFinding[] {
     const shown = this.shown.get(document.uri.toString()) ?? [];
     if (line === undefined) return shown;
+    // The document is split once for all its findings.
+    const lines = document.getText().split('\n');
     return shown.filter((s) => {
-      const range = this.locate(s, document) ?? s.diagnostic.range;
+      const range = this.locate(s, document, lines) ?? s.diagnostic.range;
       return range.start.line <= line && line <= range.end.line;
     });
   }
@@ -347,13 +349,13 @@ export class ReviewService implements vscode.Disposable {
   /**
    * The whole lines a shown finding is about in `document` now: where the review saw them
    * if they hold the same code, else the one place that code moved to (lines added or
-   * removed above it). Undefined when the code changed or appears more than once.
+   * removed above it). Undefined when the code changed or appears more than once. `lines`:
+   * the document split at its newlines, when the caller has it already.
    */
-  locate(shown: ShownFinding, document: vscode.TextDocument): vscode.Range | undefined {
+  locate(shown: ShownFinding, document: vscode.TextDocument, lines = document.getText().split('\n')): vscode.Range | undefined {
     const { startLine, endLine } = shown.finding;
     const wholeLines = (start: number, end: number) => (end <= document.lineCount ? new vscode.Range(start - 1, 0, end - 1, document.lineAt(end - 1).text.length) : undefined);
     if (shown.code === undefined) return wholeLines(startLine, Math.min(endLine, document.lineCount));
-    const lines = document.getText().split('\n');
     if (linesOf(lines, startLine, endLine) === shown.code) return wholeLines(startLine, endLine);
     const height = endLine - startLine + 1;
     const matches: number[] = [];
