@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { countOf } from '../../core/ledger/format';
 import { TIER_LABELS } from '../../core/tiers';
 import { checkNonEmpty } from '../../core/task/checks';
 import { CommandIds } from '../commandIds';
@@ -22,7 +23,7 @@ export const followUpCommand: Command = {
     const first = conversation.turns[0]?.question ?? '';
     const text = typeof question === 'string' ? question : await vscode.window.showInputBox({
       title: 'Ladder: Ask a Follow-up',
-      prompt: `Continues "${first.length > 80 ? `${first.slice(0, 79)}…` : first}" (${conversation.turns.length} answer${conversation.turns.length === 1 ? '' : 's'} so far, the last from ${conversation.model})`,
+      prompt: `Continues "${first.length > 80 ? `${first.slice(0, 79)}…` : first}" (${countOf(conversation.turns.length, 'answer')} so far, the last from ${conversation.model})`,
       placeHolder: 'e.g. what happens when the list is empty?',
       ignoreFocusOut: true,
     });
