@@ -23,6 +23,24 @@ async function callsSince(time: string): Promise<CallRecord[]> {
   return records.filter((r): r is CallRecord => r.kind !== 'verdict' && r.time >= time);
 }
 
+/**
+ * Runs `body` with the workspace's settings to write `keys` in, then unsets them there (and
+ * `userKeys` in user settings) and removes the `.vscode` folder writing them created, so later
+ * tests see the fixture as it was.
+ */
+async function withWorkspaceSettings(keys: readonly string[], body: (config: vscode.WorkspaceConfiguration) => Promise<void>, userKeys: readonly string[] = []): Promise<void> {
+  const config = vscode.workspace.getConfiguration('ladder');
+  const dotVscode = vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/'), '.vscode');
+  const had = await vscode.workspace.fs.stat(dotVscode).then(() => true, () => false);
+  try {
+    await body(config);
+  } finally {
+    for (const key of keys) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    for (const key of userKeys) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+    if (!had) await vscode.workspace.fs.delete(dotVscode, { recursive: true }).then(undefined, () => undefined);
+  }
+}
+
 describe('errors a user will meet', function () {
   this.timeout(60_000);
   let capture: Awaited<ReturnType<typeof captureFailures>>;
@@ -147,10 +165,7 @@ describe('errors a user will meet', function () {
   });
 
   it('malformed settings: each is named once with the default used; a workspace can lower, not lift, the user\'s access cap and budgets', async () => {
-    const config = vscode.workspace.getConfiguration('ladder');
-    const settingsFile = vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/'), '.vscode', 'settings.json');
-    const hadFile = await vscode.workspace.fs.stat(settingsFile).then(() => true, () => false);
-    try {
+    await withWorkspaceSettings(['routing.accessCap', 'budget.session', 'budget.daily', 'cache.ttl'], async (config) => {
       await config.update('routing.accessCap', 'S', vscode.ConfigurationTarget.Global);
       const seen: string[] = [];
       const { messages } = await captureMessages('showWarningMessage', async () => {
@@ -178,19 +193,11 @@ describe('errors a user will meet', function () {
       await until('the user\'s daily budget', () => container.config.get('budget.daily') === 4 || undefined, 10_000);
       await config.update('budget.daily', 1.5, vscode.ConfigurationTarget.Workspace);
       await until('the workspace\'s lower daily budget', () => container.config.get('budget.daily') === 1.5 || undefined, 10_000);
-    } finally {
-      for (const key of ['routing.accessCap', 'budget.session', 'budget.daily', 'cache.ttl']) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
-      await config.update('routing.accessCap', undefined, vscode.ConfigurationTarget.Global);
-      await config.update('budget.daily', undefined, vscode.ConfigurationTarget.Global);
-      if (!hadFile) await vscode.workspace.fs.delete(vscode.Uri.joinPath(settingsFile, '..'), { recursive: true }).then(undefined, () => undefined);
-    }
+    }, ['routing.accessCap', 'budget.daily']);
   });
 
   it('a repository\'s settings cannot move a tier onto a pricier model; a cheaper one is used', async () => {
-    const config = vscode.workspace.getConfiguration('ladder');
-    const settingsFile = vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/'), '.vscode', 'settings.json');
-    const hadFile = await vscode.workspace.fs.stat(settingsFile).then(() => true, () => false);
-    try {
+    await withWorkspaceSettings(['models.labour', 'models.execute'], async (config) => {
       const seen: string[] = [];
       await captureMessages('showWarningMessage', async () => {
         await config.update('models.labour', 'claude-fable-5', vscode.ConfigurationTarget.Workspace);
@@ -204,10 +211,7 @@ describe('errors a user will meet', function () {
       await config.update('models.execute', 'claude-haiku-4-5', vscode.ConfigurationTarget.Workspace);
       const { container } = await ladder();
       await until('the cheaper execute model', () => container.config.get('models.execute') === 'claude-haiku-4-5' || undefined, 10_000);
-    } finally {
-      for (const key of ['models.labour', 'models.execute']) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
-      if (!hadFile) await vscode.workspace.fs.delete(vscode.Uri.joinPath(settingsFile, '..'), { recursive: true }).then(undefined, () => undefined);
-    }
+    });
   });
 
   it('a ledger that cannot be written: the cost still counts in the window, and the user is told once', async () => {
