@@ -33,6 +33,11 @@
   let current;
 
   /** Integer micro-dollars to "$1,234.56" (cents) or "$0.0042" below a cent, no float sums. */
+  /** A whole number with thousands separators: 12,345. */
+  function count(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  }
+
   function usd(micros) {
     const negative = micros < 0;
     const abs = Math.abs(Math.trunc(micros));
@@ -40,7 +45,7 @@
     const step = Math.pow(10, 6 - decimals);
     const rounded = Math.floor((abs + step / 2) / step);
     const scale = Math.pow(10, decimals);
-    const whole = String(Math.floor(rounded / scale)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    const whole = count(Math.floor(rounded / scale));
     const fraction = String(rounded % scale).padStart(decimals, '0');
     return (negative ? '-' : '') + '$' + whole + '.' + fraction;
   }
@@ -313,10 +318,6 @@
     { label: 'Out', title: 'Output tokens', render: (c) => count(c.output), numeric: true },
     { label: 'Cost', render: (c) => c.cost, numeric: true },
   ];
-
-  function count(n) {
-    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  }
 
   /** The row beneath an opened task: its calls as the ledger has them, or a wait. */
   function callsRow(task, span) {
