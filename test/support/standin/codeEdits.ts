@@ -184,7 +184,7 @@ export function writeTests(sel: Selection): string {
 
 function varToLetConst(code: string): string {
   return code.replace(/\bvar\s+([A-Za-z_$][\w$]*)/g, (whole, name: string) => {
-    const reassigned = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\s*(?:[-+*/%&|^]?=(?!=)|\\+\\+|--)`, 'g');
+    const reassigned = new RegExp(`(?<![\\w$.])${escapedName(name)}\\s*(?:[-+*/%&|^]?=(?!=)|\\+\\+|--)`, 'g');
     const count = [...code.matchAll(reassigned)].length;
     // The declaration itself is one assignment; any other means the binding changes.
     return `${count > 1 ? 'let' : 'const'} ${name}`;
@@ -335,20 +335,28 @@ const ABBREVIATIONS: Record<string, string[]> = {
   data: ['payload'], info: ['details'], mgr: ['manager'], svc: ['service'], util: ['helper'], len: ['length'], buf: ['buffer'],
 };
 
+/** `name` as it stands in a RegExp source (identifiers may hold `$`). */
+function escapedName(name: string): string {
+  return name.replace(/\$/g, '\\$');
+}
+
+/** A declaration and its initialiser (`const x = …`, `x := …`): of `name`, or else the first in the code. */
+function declarationOf(code: string, name?: string): { name: string; rhs: string } | undefined {
+  const declared = name ? `(${escapedName(name)})` : '([A-Za-z_$][\\w$]*)';
+  const assigned = name ? `(${escapedName(name)})` : '([A-Za-z_][\\w]*)';
+  const decl = new RegExp(`(?:const|let|var|val|auto)\\s+${declared}\\s*(?::[^=]+)?=\\s*([^;\\n]+)`).exec(code)
+    ?? new RegExp(`^\\s*${assigned}\\s*:?=\\s*([^\\n]+)`, 'm').exec(code);
+  return decl?.[1] ? { name: decl[1], rhs: decl[2] ?? '' } : undefined;
+}
+
 function targetIdentifier(sel: Selection): { name: string; rhs: string } {
   const code = sel.code.trim();
   const quoted = /`([A-Za-z_$][\w$]*)`/.exec(sel.request)?.[1];
   if (/^[A-Za-z_$][\w$]*$/.test(code)) return { name: quoted ?? code, rhs: '' };
-  if (quoted) {
-    // The symbol the request names, with its own initialiser when the code declares it.
-    const name = quoted.replace(/\$/g, '\\$');
-    const own = new RegExp(`(?:const|let|var|val|auto)\\s+${name}\\s*(?::[^=]+)?=\\s*([^;\\n]+)`).exec(code)
-      ?? new RegExp(`^\\s*${name}\\s*:?=\\s*([^\\n]+)`, 'm').exec(code);
-    return { name: quoted, rhs: own?.[1] ?? '' };
-  }
-  const decl = /(?:const|let|var|val|auto)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=\s*([^;\n]+)/.exec(code)
-    ?? /^\s*([A-Za-z_][\w]*)\s*:?=\s*([^\n]+)/m.exec(code);
-  if (decl?.[1]) return { name: decl[1], rhs: decl[2] ?? '' };
+  // The symbol the request names, with its own initialiser when the code declares it.
+  if (quoted) return { name: quoted, rhs: declarationOf(code, quoted)?.rhs ?? '' };
+  const decl = declarationOf(code);
+  if (decl) return decl;
   const fn = findDeclarations(code, languageFamily(sel.language))[0];
   if (fn) return { name: fn.name, rhs: '' };
   return { name: /[A-Za-z_$][\w$]*/.exec(code)?.[0] ?? 'value', rhs: '' };
@@ -398,7 +406,7 @@ export function renameSuggestions(sel: Selection): RenameAnswer {
       : family === 'python' || family === 'rust' || family === 'ruby' || name.includes('_') ? 'snake' : 'camel';
   const ideas: { words: string[]; why: string }[] = [...wordsFromExpression(rhs)];
   // An accumulator (`t += …` in a loop) says what it adds up.
-  if (new RegExp(`(?:^|[^\\w$])${name.replace(/\$/g, '\\$')}\\s*\\+=`).test(sel.code)) {
+  if (new RegExp(`(?:^|[^\\w$])${escapedName(name)}\\s*\\+=`).test(sel.code)) {
     ideas.push({ words: ['running', 'total'], why: 'It adds up a value on each pass of the loop.' }, { words: ['sum'], why: 'A short name for an accumulated sum.' });
   }
   const expanded = original.map((w) => ABBREVIATIONS[w]?.[0] ?? w);
