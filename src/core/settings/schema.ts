@@ -114,6 +114,38 @@ export function strictestEscalations(levels: readonly SettingLevel[]): { value: 
   return strictestOf('routing.maxEscalations', levels, isEscalationLimit, (a, b) => Math.min(a, b), 'a whole number from 0 to 3');
 }
 
+/** The bounds of the cached context: how much of the workspace goes into every request's prefix. */
+export type ContextBoundKey = 'context.maxTreeEntries' | 'context.maxFileBytes';
+
+const BOUND_RANGE: Readonly<Record<ContextBoundKey, string>> = { 'context.maxTreeEntries': '0 to 20000', 'context.maxFileBytes': '1000 to 2000000' };
+
+/**
+ * A context bound across levels. The prefix it grows is sent (and cached) with every request,
+ * so your user value, or the default when you set none, is a ceiling: a workspace or folder may
+ * lower it, and a higher value is ignored and named. Later levels win, as in VS Code.
+ */
+export function boundAcrossLevels(key: ContextBoundKey, levels: readonly SettingLevel[]): { value: unknown; errors: string[] } {
+  const schema = SETTING_SCHEMAS[key];
+  const user = levels.find((l) => l.level === 'user')?.value;
+  const userSet = user !== undefined && schema.safeParse(user).success;
+  const ceiling = (userSet ? user : schema.parse(undefined)) as number;
+  const source = userSet ? 'your user setting' : 'the default';
+  let value = user;
+  const errors: string[] = [];
+  for (const l of levels) {
+    if (l.level === 'user' || l.value === undefined || l.value === null) continue;
+    if (!schema.safeParse(l.value).success) {
+      // Falling back to the default could loosen your own lower value.
+      errors.push(`Setting "${SETTINGS_SECTION}.${key}" in ${levelName(l.level)} is invalid (${JSON.stringify(l.value)} is not a whole number from ${BOUND_RANGE[key]}); ignored, so the other levels' value applies.`);
+    } else if ((l.value as number) > ceiling) {
+      errors.push(`Setting "${SETTINGS_SECTION}.${key}" in ${levelName(l.level)} asks for ${l.value}, above ${source} (${ceiling}); ignored, since it would grow what every request sends. Set it in your user settings to use it.`);
+    } else {
+      value = l.value;
+    }
+  }
+  return { value, errors };
+}
+
 /** The settings that put a model on a tier. */
 export const MODEL_KEYS = ['models.labour', 'models.execute', 'models.judgment', 'models.exception'] as const;
 export type ModelKey = (typeof MODEL_KEYS)[number];

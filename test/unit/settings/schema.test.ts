@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { alternatesAcrossLevels, ladderOf, modelAcrossLevels, parseSettings, strictestBudget, strictestCap, strictestEscalations } from '../../../src/core/settings/schema';
+import { alternatesAcrossLevels, boundAcrossLevels, ladderOf, modelAcrossLevels, parseSettings, strictestBudget, strictestCap, strictestEscalations } from '../../../src/core/settings/schema';
 import { lookupPrice } from '../../../src/core/pricing/priceTable';
 import type { SettingKey } from '../../../src/core/settings/schema';
 
@@ -85,6 +85,33 @@ describe('access cap across settings levels', () => {
     assert.equal(parsed.settings['routing.accessCap'], 'O');
     assert.equal(parsed.errors.length, 1);
     assert.deepEqual(strictestCap([]), { value: undefined, errors: [] });
+  });
+});
+
+describe('context bounds across settings levels', () => {
+  const levels = (user: unknown, workspace: unknown, folder?: unknown) => [{ level: 'user', value: user }, { level: 'workspace', value: workspace }, { level: 'folder', value: folder }];
+
+  test('a workspace or folder may lower a bound; the later level wins', () => {
+    assert.deepEqual(boundAcrossLevels('context.maxTreeEntries', levels(undefined, 100)), { value: 100, errors: [] });
+    assert.deepEqual(boundAcrossLevels('context.maxTreeEntries', levels(1000, 800, 50)), { value: 50, errors: [] });
+    assert.deepEqual(boundAcrossLevels('context.maxFileBytes', levels(500_000, undefined)), { value: 500_000, errors: [] }, 'your own value is never second-guessed');
+  });
+
+  test('a repository cannot grow what every request sends past your value, or the default', () => {
+    const tree = boundAcrossLevels('context.maxTreeEntries', levels(undefined, 20_000));
+    assert.equal(tree.value, undefined, 'the default applies');
+    assert.deepEqual(tree.errors, ['Setting "ladder.context.maxTreeEntries" in workspace settings asks for 20000, above the default (400); ignored, since it would grow what every request sends. Set it in your user settings to use it.']);
+    const bytes = boundAcrossLevels('context.maxFileBytes', levels(300_000, 250_000, 1_000_000));
+    assert.equal(bytes.value, 250_000, 'the folder\'s value is left out, the workspace\'s lower one holds');
+    assert.match(bytes.errors[0] ?? '', /folder settings asks for 1000000, above your user setting \(300000\)/);
+  });
+
+  test('an invalid level is left out, so it cannot fall back to a default above your value', () => {
+    const result = boundAcrossLevels('context.maxTreeEntries', levels(100, 'lots'));
+    assert.equal(result.value, 100);
+    assert.deepEqual(result.errors, ['Setting "ladder.context.maxTreeEntries" in workspace settings is invalid ("lots" is not a whole number from 0 to 20000); ignored, so the other levels\' value applies.']);
+    assert.equal(parseSettings((key) => (key === 'context.maxTreeEntries' ? result.value : undefined)).settings['context.maxTreeEntries'], 100);
+    assert.equal(boundAcrossLevels('context.maxFileBytes', levels(12, undefined)).value, 12, 'an invalid user value goes to the schema, which reports it');
   });
 });
 
