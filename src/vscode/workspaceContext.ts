@@ -28,6 +28,8 @@ export class WorkspaceContext implements vscode.Disposable {
   /** The index's file watchers; replaced when the workspace's folders change. */
   private watchers: vscode.Disposable[] = [];
   private roots = WorkspaceContext.currentRoots();
+  /** The context bounds the index is (being) built with (see bounds). */
+  private scannedWith = '';
 
   constructor(private readonly state: vscode.Memento, private readonly config: Config, private readonly log: Log) {
     this.publishPinned();
@@ -36,6 +38,10 @@ export class WorkspaceContext implements vscode.Disposable {
       // A scan made before trust did not ask git for the global excludes file; read again.
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         if (this.index) this.rebuild('the workspace is trusted now');
+      }),
+      // The bounds decide what the index holds and the tree shows: a change reads it again.
+      config.onDidChange(() => {
+        if (this.scanning && this.bounds() !== this.scannedWith) this.rebuild(`the context bounds changed (${this.bounds()})`);
       }),
     );
   }
@@ -167,9 +173,16 @@ export class WorkspaceContext implements vscode.Disposable {
     return this.scanning;
   }
 
+  /** The context settings as one comparable string: "maxTreeEntries 400, maxFileBytes 200000". */
+  private bounds(): string {
+    return `maxTreeEntries ${this.config.get('context.maxTreeEntries')}, maxFileBytes ${this.config.get('context.maxFileBytes')}`;
+  }
+
   private async scan(): Promise<void> {
     const roots = this.roots;
     if (!this.hasFolder) return;
+    const bounds = this.bounds();
+    this.scannedWith = bounds;
     const maxFileBytes = this.config.get('context.maxFileBytes');
     const index = new WorkspaceIndex({ maxFileBytes, rootDepth: roots.depth });
     for (const rel of this.pinnedPaths()) index.pin(rel);
@@ -185,8 +198,8 @@ export class WorkspaceContext implements vscode.Disposable {
       truncated ||= scanned.truncated;
       if (truncated) break;
     }
-    if (roots !== this.roots) {
-      // The folders changed meanwhile; the next use scans again.
+    if (roots !== this.roots || bounds !== this.bounds()) {
+      // The folders or the bounds changed meanwhile; the next use scans again.
       for (const d of watchers) d.dispose();
       return;
     }

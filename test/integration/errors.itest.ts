@@ -214,6 +214,29 @@ describe('errors a user will meet', function () {
     });
   });
 
+  it('a workspace may lower the context bounds but not grow them, and a change reads the context again', async () => {
+    const { container } = await ladder();
+    const tree = async () => (await container.workspace.segments()).context?.text ?? '';
+    assert.doesNotMatch(await tree(), /… \d+ more/, 'the fixture\'s tree fits the default bound');
+    await withWorkspaceSettings(['context.maxTreeEntries'], async (config) => {
+      const seen: string[] = [];
+      await captureMessages('showWarningMessage', async () => {
+        await config.update('context.maxTreeEntries', 20_000, vscode.ConfigurationTarget.Workspace);
+        await until('the warning', () => seen.length >= 1 || undefined, 10_000);
+      }, (message) => {
+        seen.push(message);
+        return undefined;
+      });
+      assert.deepEqual(seen, ['Ladder: Setting "ladder.context.maxTreeEntries" in workspace settings asks for 20000, above the default (400); ignored, since it would grow what every request sends. Set it in your user settings to use it.']);
+      assert.equal(container.config.get('context.maxTreeEntries'), 400);
+      await config.update('context.maxTreeEntries', 2, vscode.ConfigurationTarget.Workspace);
+      await until('the lower bound', () => container.config.get('context.maxTreeEntries') === 2 || undefined, 10_000);
+      assert.match(await tree(), /… \d+ more/, 'the next request\'s context shows two entries and says how many more there are');
+    });
+    await until('the default bound again', () => container.config.get('context.maxTreeEntries') === 400 || undefined, 10_000);
+    assert.doesNotMatch(await tree(), /… \d+ more/);
+  });
+
   it('a ledger that cannot be written: the cost still counts in the window, and the user is told once', async () => {
     const { container } = await ladder();
     const append = container.cost.store.append.bind(container.cost.store);
