@@ -11,6 +11,8 @@ interface Proposal {
   /** True when the target changed after the proposal was made. */
   readonly stale: () => boolean;
   readonly edit: () => vscode.WorkspaceEdit;
+  /** After the edit applied: e.g. open the file it created. */
+  readonly applied?: () => Promise<unknown>;
   readonly settle: (end: ProposalEnd) => void;
 }
 
@@ -48,23 +50,34 @@ export class EditPreviews implements vscode.Disposable {
     });
   }
 
-  /** Proposes a new file (e.g. generated tests); Accept creates it with the content. */
-  proposeNewFile(options: { target: vscode.Uri; content: string; title: string; why?: string }): Promise<ProposalEnd> {
+  /**
+   * Proposes a new file (e.g. generated tests); Accept creates it with the content, saved, and
+   * opens it. An `untitled:` target becomes an unsaved editor in `languageId` instead (the
+   * code it was made from has no folder to put a file in).
+   */
+  proposeNewFile(options: { target: vscode.Uri; content: string; title: string; why?: string; languageId?: string }): Promise<ProposalEnd> {
+    const { target, content, languageId } = options;
     // Both sides keep the file's own name, so the diff highlights it in its language.
-    const empty = this.docs.create(PROPOSAL_SCHEME, options.target.path.split('/').pop() ?? 'new file', '');
-    return this.show(empty, options.content, options.title, options.why, {
+    const empty = this.docs.create(PROPOSAL_SCHEME, target.path.split('/').pop() ?? 'new file', '');
+    return this.show(empty, content, options.title, options.why, {
       stale: () => false,
       edit: () => {
-        // Create, then insert: one edit, and the new file's text is undoable like any other.
+        // One edit, undoable as one. A file is created with its content on disk: a created
+        // empty file with the text only in an unsaved, unopened model is easy to lose.
         const edit = new vscode.WorkspaceEdit();
-        edit.createFile(options.target, { ignoreIfExists: false });
-        edit.insert(options.target, new vscode.Position(0, 0), options.content);
+        if (target.scheme === 'untitled') edit.insert(target, new vscode.Position(0, 0), content);
+        else edit.createFile(target, { ignoreIfExists: false, contents: new TextEncoder().encode(content) });
         return edit;
+      },
+      applied: async () => {
+        const document = await vscode.workspace.openTextDocument(target);
+        const typed = languageId && document.isUntitled && document.languageId !== languageId ? await vscode.languages.setTextDocumentLanguage(document, languageId) : document;
+        await vscode.window.showTextDocument(typed, { preview: false });
       },
     });
   }
 
-  private async show(left: vscode.Uri, proposed: string, title: string, why: string | undefined, target: Pick<Proposal, 'stale' | 'edit'>): Promise<ProposalEnd> {
+  private async show(left: vscode.Uri, proposed: string, title: string, why: string | undefined, target: Pick<Proposal, 'stale' | 'edit' | 'applied'>): Promise<ProposalEnd> {
     const name = left.path.split('/').pop() ?? 'proposal';
     const uri = this.docs.create(PROPOSAL_SCHEME, name, proposed);
     const verdict = new Promise<ProposalEnd>((settle) => {
@@ -107,7 +120,13 @@ export class EditPreviews implements vscode.Disposable {
     if (!applied) void vscode.window.showWarningMessage('Ladder: VS Code could not apply the edit (its file may have been created, moved or made read-only meanwhile). Nothing was changed; run the command again.');
     // The command's result comes once the diff is gone, so whatever runs next (the retry
     // offer, another command, a test's clean-up) finds the editor the user is back in.
-    await this.closeDiff(proposal.uri).finally(() => proposal.settle(applied ? 'accepted' : 'stale'));
+    try {
+      await this.closeDiff(proposal.uri);
+      // The edit is in: failing to show its file does not undo it.
+      if (applied) await proposal.applied?.().then(undefined, () => undefined);
+    } finally {
+      proposal.settle(applied ? 'accepted' : 'stale');
+    }
     return applied;
   }
 

@@ -251,10 +251,12 @@ describe('every command on its happy path', function () {
     await vscode.commands.executeCommand('ladder.acceptEdit');
     assert.equal(await pending, 'accepted');
     const created = vscode.Uri.joinPath(root(), 'src', 'orders.test.ts');
-    const document = await vscode.workspace.openTextDocument(created);
-    await document.save();
+    // The file is on disk with its tests, and open in front of the user: not an empty file
+    // with the tests only in an unsaved model no editor shows.
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(created));
     assert.match(text, /orderTotal/);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), created.toString());
+    assert.equal(vscode.window.activeTextEditor?.document.isDirty, false);
     // Beside existing tests a new file is proposed, never one over them; each Accept creates it.
     const made = [created];
     try {
@@ -268,10 +270,30 @@ describe('every command on its happy path', function () {
         assert.equal(await again, 'accepted');
         const file = vscode.Uri.joinPath(root(), 'src', name);
         made.push(file);
-        await (await vscode.workspace.openTextDocument(file)).save();
+        assert.match(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)), /orderTotal/);
       }
     } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       for (const file of made) await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+    }
+  });
+
+  it('Write Tests from an untitled buffer: Accept opens the tests in a new untitled editor in its language', async () => {
+    const source = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'export function double(n: number): number {\n  return n * 2;\n}\n' });
+    const editor = await vscode.window.showTextDocument(source);
+    editor.selection = new vscode.Selection(0, 0, 3, 0);
+    const pending = vscode.commands.executeCommand<string>('ladder.writeTests');
+    await waitForDiff(pending);
+    await vscode.commands.executeCommand('ladder.acceptEdit');
+    assert.equal(await pending, 'accepted');
+    const tests = vscode.window.activeTextEditor?.document;
+    assert.ok(tests && tests !== source);
+    assert.equal(tests.isUntitled, true, 'nothing is written to disk: the code has no folder');
+    assert.equal(tests.languageId, 'typescript');
+    assert.match(tests.getText(), /double/);
+    for (const doc of [tests, source]) {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
   });
 

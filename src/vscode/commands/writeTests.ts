@@ -26,7 +26,8 @@ function testFileFor(uri: vscode.Uri, languageId: string): vscode.Uri {
  */
 async function freeName(wanted: vscode.Uri): Promise<vscode.Uri> {
   const name = wanted.path.split('/').pop() ?? 'tests';
-  const exists = (uri: vscode.Uri) => vscode.workspace.fs.stat(uri).then(() => true, () => false);
+  // An untitled one exists only as an open document.
+  const exists = async (uri: vscode.Uri) => vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()) || vscode.workspace.fs.stat(uri).then(() => true, () => false);
   let candidate = wanted;
   for (let n = 1; await exists(candidate); n++) candidate = vscode.Uri.joinPath(wanted, '..', `ladder-${n === 1 ? '' : `${n}-`}${name}`);
   return candidate;
@@ -53,7 +54,7 @@ async function writeTestsFor(c: Container, selection: EditorSelection, retry?: R
     ...retry,
   });
   const target = await freeName(testFileFor(selection.document.uri, selection.languageId));
-  const verdict = await c.edits.proposeNewFile({ target, content: outcome.value.endsWith('\n') ? outcome.value : `${outcome.value}\n`, title: `Ladder: Write Tests → ${c.workspace.relativePath(target) ?? target.path.split('/').pop()} — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`, why: outcome.plan.reasons.join(' → ') });
+  const verdict = await c.edits.proposeNewFile({ target, content: outcome.value.endsWith('\n') ? outcome.value : `${outcome.value}\n`, title: `Ladder: Write Tests → ${c.workspace.relativePath(target) ?? target.path.split('/').pop()} — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`, why: outcome.plan.reasons.join(' → '), languageId: selection.languageId });
   settleVerdict(c, outcome, verdict, selection, (next) => writeTestsFor(c, selection, next));
   return verdict;
 }
