@@ -49,7 +49,11 @@ export function costTooltip(input: TooltipInput): string {
   if (limits.length === 0) {
     lines.push('Budget: no limit set');
   } else {
-    const parts = limits.map((l) => `${formatUsd(l.leftMicros)} left of ${formatUsd(l.limitMicros)} (${l.scope})`);
+    // Left and limit to the same decimals: "$0.02 left of $0.02" hid $0.0031 spent.
+    const parts = limits.map((l) => {
+      const [left, limit] = formatUsdAlike([l.leftMicros, l.limitMicros]);
+      return `${left} left of ${limit} (${l.scope})`;
+    });
     const flag = input.budget?.state === 'exceeded' ? ' **· limit reached**' : input.budget?.state === 'warn' ? ' **· over 80%**' : '';
     lines.push(`Budget: ${parts.join(' · ')}${flag}`);
   }

@@ -46,6 +46,13 @@ describe('status-bar tooltip', () => {
     assert.deepEqual(formatUsdAlike([20_000, 23_400]), ['$0.0200', '$0.0234']);
   });
 
+  test('a small budget: what is left and the limit to the same decimals, as the cost report shows them', () => {
+    // Seen in a session: $0.003126 spent of $0.02 read "Budget: $0.02 left of $0.02 (session)".
+    const aggregate = { ...summary().session, micros: 3_126 };
+    const text = costTooltip({ scope: 'session', aggregate, opusModel: 'claude-opus-4-8', budget: budgetStatus({ sessionMicros: 3_126, todayMicros: 3_126 }, { sessionMicros: 20_000 }) });
+    assert.match(text, /Budget: \$0\.0169 left of \$0\.0200 \(session\)$/);
+  });
+
   test('an empty session and no budget', () => {
     const s = new LedgerSummary({ sessionStart: '2026-01-01T00:00:00.000Z' });
     const text = costTooltip({ scope: 'today', aggregate: s.session, opusModel: 'claude-opus-4-8' });
