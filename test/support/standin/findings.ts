@@ -62,6 +62,14 @@ const LINE_RULES: readonly LineRule[] = [
     message: '`@ts-ignore` hides whatever error is here; prefer `@ts-expect-error` with a reason, or fix the type.' },
 ];
 
+/** Layers an architecture review looks for mixed in one module. */
+const LAYERS: readonly { name: string; pattern: RegExp }[] = [
+  { name: 'data access', pattern: /\b(?:SELECT|INSERT|UPDATE|DELETE)\b|\.query\(|\bdb\.|\brepository\b/i },
+  { name: 'rendering', pattern: /\bdocument\.|innerHTML|\.render\(|['"`(]\s*<[a-z][\w-]*[\s>/]/ },
+  { name: 'request handling', pattern: /\b(?:req|request|res|response)\.(?:body|query|params|send|json|status)\b/ },
+  { name: 'file I/O', pattern: /\bfs\.|readFile|writeFile|open\(/ },
+];
+
 const LONG_LINE = 120;
 const LONG_FUNCTION = 40;
 const MANY_PARAMS = 4;
@@ -105,15 +113,22 @@ function structuralFindings(sel: Selection, task: ReviewTask): Finding[] {
     }
   });
   if (task === 'architecture') {
-    const concerns = [
-      /\b(?:SELECT|INSERT|UPDATE|DELETE)\b|\.query\(|\bdb\.|\brepository\b/i,
-      /\bdocument\.|innerHTML|\.render\(|<\w+[^>]*>/,
-      /\b(?:req|request|res|response)\.(?:body|query|params|send|json|status)\b/,
-      /\bfs\.|readFile|writeFile|open\(/,
-    ].filter((re) => re.test(sel.code)).length;
-    const first = declarations.find((d) => d.kind !== 'class');
-    if (concerns >= 2 && first) {
-      out.push(finding(sel, first.line, 0, { category: 'maintainability', severity: 'medium', confidence: 0.5, message: `\`${first.name}\` mixes ${concerns} layers (request handling, data access, rendering or file I/O); separating them would let each be tested and changed alone.` }));
+    // Per file of a digest ("===== path =====" headers), or the whole selection: one module
+    // holding two layers is the finding; layers in separate files are the point of files.
+    const headers = lines.flatMap((l, i) => (/^===== .+ =====$/.test(l) ? [i] : []));
+    const sections = headers.length > 0 ? headers.map((h, k) => ({ from: h + 1, to: headers[k + 1] ?? lines.length })) : [{ from: 0, to: lines.length }];
+    for (const { from, to } of sections) {
+      const found = LAYERS.flatMap((layer) => {
+        const at = lines.slice(from, to).findIndex((l) => layer.pattern.test(l));
+        if (at < 0) return [];
+        const line = from + at;
+        const owner = [...declarations].reverse().find((d) => d.kind !== 'class' && d.line <= line && d.line >= from);
+        return [{ name: layer.name, line, owner: owner?.name }];
+      });
+      if (found.length < 2) continue;
+      const said = found.map((f) => `${f.name}${f.owner ? ` (\`${f.owner}\`)` : ''}`);
+      const list = said.length === 2 ? said.join(' and ') : `${said.slice(0, -1).join(', ')} and ${said.at(-1)}`;
+      out.push(finding(sel, found[0]!.line, 0, { category: 'maintainability', severity: 'medium', confidence: 0.5, message: `This module mixes ${list}; separating the layers would let each be tested and changed alone.` }));
     }
     const imports = lines.filter((l) => /^\s*(?:import\s|from\s+\S+\s+import|const\s+\w+\s*=\s*require\()/.test(l)).length;
     if (imports > 8) out.push(finding(sel, 0, 0, { category: 'maintainability', severity: 'medium', confidence: 0.45, message: `${imports} imports in one place suggests this module has several responsibilities; consider splitting by concern.` }));

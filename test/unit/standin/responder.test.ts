@@ -133,6 +133,18 @@ describe('standin: default responder for Ladder tasks', () => {
     assert.deepEqual(clean.findings, []);
   });
 
+  test('architecture names the layers one module mixes, and where; layers in separate files of a digest are not mixed', async () => {
+    const orders = 'import { db } from \'./db\';\n\nexport async function findOrders(c: string): Promise<Order[]> {\n  return db.query(\'SELECT * FROM orders\');\n}\n\nexport function renderOrder(el: HTMLElement, o: Order): void {\n  el.innerHTML = \'<b>\' + o.customer + \'</b>\';\n}\n';
+    const one = FindingsAnswer.parse(extractJson(text(await ask('architecture', ladderUserMessage({ file: 'src/orders.ts', code: orders })))));
+    const mixed = one.findings.find((f) => /mixes/.test(f.message));
+    assert.equal(mixed?.message, 'This module mixes data access (`findOrders`) and rendering (`renderOrder`); separating the layers would let each be tested and changed alone.');
+    assert.equal(mixed?.startLine, 4, 'at the first layer\'s line, not on a generic type (`Promise<Order[]>`)');
+    const [data, view] = orders.split('\n\nexport function');
+    const digest = `===== src/data.ts =====\n${data}\n\n===== src/view.ts =====\nexport function${view}`;
+    const split = FindingsAnswer.parse(extractJson(text(await ask('architecture', ladderUserMessage({ file: 'src', code: digest })))));
+    assert.ok(!split.findings.some((f) => /mixes/.test(f.message)), JSON.stringify(split.findings));
+  });
+
   test('reviewJudge confirms, rejects or rewrites each finding it was sent, by index', async () => {
     const findings = [
       { file: 'a.js', startLine: 3, endLine: 3, severity: 'critical', category: 'security', confidence: 0.85, message: 'SQL injection' },
