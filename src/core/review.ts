@@ -138,6 +138,8 @@ export interface ReviewReport {
   routes: readonly { model: string; tier: string; reasons: readonly string[] }[];
   /** Every billed call of the task, in order. */
   calls: readonly { model: string; costMicros: number }[];
+  /** Files of a reviewed folder that were not sent, or not whole, and why ('' path: a line of its own, e.g. a count). */
+  notReviewed?: readonly { path: string; why: string }[];
 }
 
 /** Model text on one line, with nothing the Markdown preview would read as HTML. */
@@ -171,6 +173,10 @@ export function reviewReport(r: ReviewReport): string {
   if (r.rejected.length > 0) {
     out.push(`## Rejected by judgment (${r.rejected.length})`, '');
     r.rejected.forEach((f, i) => out.push(findingItem(f, i + 1)));
+  }
+  const notReviewed = r.notReviewed ?? [];
+  if (notReviewed.length > 0) {
+    out.push('## Not reviewed', '', 'Not sent to a model, or not whole; check these yourself.', '', ...notReviewed.map((f) => `- ${f.path ? `\`${inline(f.path)}\`: ` : ''}${inline(f.why)}`), '');
   }
   out.push('## Route', '', ...r.routes.map((p) => `- ${p.model} (${p.tier}): ${p.reasons.join(' → ')}`), '');
   // The total and its parts to the same decimals, so they visibly add up.

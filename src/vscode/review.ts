@@ -76,6 +76,8 @@ export interface FolderMaterial {
   files: readonly { path: string; text: string }[];
   digest: Digest;
   where: string;
+  /** Files of the folder not read, or not read whole, and why (see WorkspaceContext.digest). */
+  leftOut: readonly { path: string; why: string }[];
 }
 
 const FOLDER_LIMITS = { maxFiles: 40, maxChars: 120_000 };
@@ -123,14 +125,14 @@ export async function folderMaterial(c: Container, folderUri: vscode.Uri | undef
     void vscode.window.showInformationMessage(`Ladder: ${folderUri?.fsPath} is outside the workspace's folders (${c.workspace.folderNames}); add it to the workspace to review it.`);
     return undefined;
   }
-  const files = await c.workspace.digest(rel, FOLDER_LIMITS);
+  const { files, leftOut } = await c.workspace.digest(rel, FOLDER_LIMITS);
   if (files.length === 0) {
     void vscode.window.showInformationMessage(`Ladder: nothing reviewable in ${rel || 'the workspace'} (secret, ignored and binary files are never sent).`);
     return undefined;
   }
   const where = `${rel || 'the workspace'} (${countOf(files.length, 'file')})`;
   const digest = buildDigest(files);
-  return { selection: await digestSelection(c, digest.text, rel || '.'), folder: { files, digest, where } };
+  return { selection: await digestSelection(c, digest.text, rel || '.'), folder: { files, digest, where, leftOut } };
 }
 
 /**
@@ -277,7 +279,7 @@ export class ReviewService implements vscode.Disposable {
     this.publish(selection, merged.kept, folder?.files ?? []);
     const calls = [...outcomes.flatMap((o) => o.records), ...(partStopped?.err.records ?? []), ...(judgeStopped?.records ?? [])];
     const costMicros = calls.reduce((sum, r) => sum + r.costMicros, 0);
-    const reportUri = this.report(options.title, folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`, selection, merged.kept, merged.rejected, summary, outcomes, calls);
+    const reportUri = this.report(options.title, folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`, selection, merged.kept, merged.rejected, summary, outcomes, calls, folder?.leftOut ?? []);
     return { findings: merged.kept, rejected: merged.rejected, summary, taskId, costMicros, reportUri };
   }
 
@@ -386,9 +388,9 @@ export class ReviewService implements vscode.Disposable {
     return this.c.workspace.uriOf(file) ?? selection.document.uri;
   }
 
-  private report(title: string, where: string, selection: EditorSelection, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, outcomes: readonly RequestOutcome<unknown>[], calls: readonly CallRecord[]): vscode.Uri {
+  private report(title: string, where: string, selection: EditorSelection, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, outcomes: readonly RequestOutcome<unknown>[], calls: readonly CallRecord[], notReviewed: readonly { path: string; why: string }[]): vscode.Uri {
     const markdown = reviewReport({
-      title, where, summary, kept, rejected, calls,
+      title, where, summary, kept, rejected, calls, notReviewed,
       routes: outcomes.map((o) => ({ model: o.plan.model, tier: TIER_LABELS[o.plan.tier], reasons: o.plan.reasons })),
     });
     const uri = this.c.results.create('ladder-result', `${title} report.md`, markdown);

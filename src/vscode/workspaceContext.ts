@@ -140,32 +140,50 @@ export class WorkspaceContext implements vscode.Disposable {
   }
 
   /**
-   * Source files under a folder with their text, for an architecture review: only files
-   * the index includes (never secret, ignored, binary or huge ones), smallest paths first,
-   * bounded in count and size.
+   * Source files under a folder with their text, for a folder review: only files the index
+   * includes (never secret, ignored, binary or huge ones), smallest paths first, bounded in
+   * count and size. `leftOut`: the files a reader would expect reviewed and why they were not
+   * (a credentials name or a key in the content, too large, over the bounds; a file cut at the
+   * size bound is named too). Git-ignored, dependency and binary files are not listed.
    */
-  async digest(folderRel: string, limits: { maxFiles: number; maxChars: number }): Promise<{ path: string; text: string }[]> {
+  async digest(folderRel: string, limits: { maxFiles: number; maxChars: number }): Promise<{ files: { path: string; text: string }[]; leftOut: { path: string; why: string }[] }> {
     await this.ensureScanned();
     const index = this.index;
-    if (!index) return [];
+    if (!index) return { files: [], leftOut: [] };
     const prefix = folderRel ? `${folderRel}/` : '';
     const candidates = index.includedPaths().filter((p) => p.startsWith(prefix)).sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
-    const out: { path: string; text: string }[] = [];
+    const files: { path: string; text: string }[] = [];
+    const overBounds: { path: string; why: string }[] = [];
+    const skipped: string[] = [];
+    const bounds = `the review's bounds of ${limits.maxFiles} files and ${limits.maxChars.toLocaleString('en-US')} characters`;
     let chars = 0;
     const decoder = new TextDecoder();
     for (const rel of candidates) {
-      if (out.length >= limits.maxFiles || chars >= limits.maxChars) break;
+      if (files.length >= limits.maxFiles || chars >= limits.maxChars) {
+        skipped.push(rel);
+        continue;
+      }
       const uri = this.uriOf(rel);
       const bytes = uri && (await vscode.workspace.fs.readFile(uri).then((b) => b, () => undefined));
       if (!bytes) continue;
       // Re-check with the content: a file whose text holds a key is excluded here too.
       index.setFile(rel, bytes);
       if (!index.status(rel)?.included) continue;
-      const text = decoder.decode(bytes).slice(0, Math.max(0, limits.maxChars - chars));
+      const whole = decoder.decode(bytes);
+      const text = whole.slice(0, Math.max(0, limits.maxChars - chars));
+      if (text.length < whole.length) overBounds.push({ path: rel, why: `only its first ${text.length.toLocaleString('en-US')} characters were read (${bounds})` });
       chars += text.length;
-      out.push({ path: rel, text });
+      files.push({ path: rel, text });
     }
-    return out;
+    const excluded = index.exclusions()
+      .filter((f) => f.path.startsWith(prefix) && (f.reason === 'denylisted' || f.reason === 'secret' || f.reason === 'tooLarge'))
+      // "it looks like it holds Anthropic API key (line 5)"; "it is too large: 300000 bytes, over…".
+      .map((f) => ({ path: f.path, why: f.reason === 'secret' && f.detail ? `it ${f.detail}` : `${exclusionPhrase(f.reason!)}${f.detail ? `: ${f.detail}` : ''}` }));
+    // A big folder's rest is named up to a point, then counted.
+    const named = skipped.slice(0, MAX_NAMED_SKIPPED).map((rel) => ({ path: rel, why: `over ${bounds}` }));
+    const rest = skipped.length - named.length;
+    if (rest > 0) named.push({ path: '', why: `${rest.toLocaleString('en-US')} more ${rest === 1 ? 'file' : 'files'} over ${bounds}` });
+    return { files, leftOut: [...excluded, ...overBounds, ...named] };
   }
 
   private ensureScanned(): Promise<void> {
@@ -274,6 +292,9 @@ export class WorkspaceContext implements vscode.Disposable {
     for (const d of [...this.watchers, ...this.disposables]) d.dispose();
   }
 }
+
+/** Files over a folder review's bounds named one by one in its report; more are counted. */
+const MAX_NAMED_SKIPPED = 10;
 
 /** Files indexed across all folders, as scanFolder's own default for one. */
 const MAX_FILES = 50_000;

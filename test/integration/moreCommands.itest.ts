@@ -335,7 +335,11 @@ describe('every command on its happy path', function () {
     assert.equal(sql?.file, 'src/orders.ts', JSON.stringify(result.findings));
     assert.equal(sql?.confirmedByModel, 'claude-opus-4-8');
     assert.ok(vscode.languages.getDiagnostics(orders).some((d) => d.range.start.line === sqlLine - 1 && /confirmed by claude-opus-4-8/.test(d.message)));
-    assert.match((await vscode.workspace.openTextDocument(result.reportUri)).getText(), /^# Review with Escalation: src \(2 files\)$/m);
+    const report = (await vscode.workspace.openTextDocument(result.reportUri)).getText();
+    assert.match(report, /^# Review with Escalation: src \(2 files\)$/m);
+    // A reviewer must know what was not read: here the file a key was found in.
+    assert.match(report, /^## Not reviewed\n\nNot sent to a model, or not whole; check these yourself\.\n\n- `src\/settings\.ts`: it looks like it holds Anthropic API key \(line \d+\)$/m);
+    assert.doesNotMatch(report, /sk-ant-api03-DEMOFAKEKEY/);
 
     resetApi();
     const outside = await vscode.commands.executeCommand<Result>('ladder.reviewSelection', vscode.Uri.joinPath(root(), '..'));
@@ -347,6 +351,26 @@ describe('every command on its happy path', function () {
     assert.deepEqual(untitled(), [], 'nor is the judgment pass\'s digest');
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
     assert.ok(tabs.every((label) => !label.startsWith('=====')), `no digest is left open: ${tabs.join(', ')}`);
+  });
+
+  it('a folder over the review\'s bounds: the report names what was not read, and counts the rest', async () => {
+    const { container } = await ladder();
+    const folder = vscode.Uri.joinPath(root(), 'many');
+    const names = Array.from({ length: 52 }, (_, i) => `m${String(i).padStart(2, '0')}.ts`);
+    try {
+      for (const name of names) await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, name), new TextEncoder().encode(`export const ${name.slice(0, 3)} = ${name.length};\n`));
+      await until('the new files in the context', async () => ((await container.workspace.digest('many', { maxFiles: 100, maxChars: 100_000 })).files.length === 52) || undefined, 15_000);
+      const result = await vscode.commands.executeCommand<{ reportUri: vscode.Uri }>('ladder.architectureReview', folder);
+      const report = (await vscode.workspace.openTextDocument(result!.reportUri)).getText();
+      assert.match(report, /^# Architecture Review: many \(40 files\)$/m);
+      const section = report.slice(report.indexOf('## Not reviewed'), report.indexOf('## Route'));
+      const named = section.split('\n').filter((l) => l.startsWith('- `many/'));
+      assert.equal(named.length, 10, section);
+      assert.match(named[0]!, /^- `many\/m40\.ts`: over the review's bounds of 40 files and 120,000 characters$/);
+      assert.match(section, /^- 2 more files over the review's bounds of 40 files and 120,000 characters$/m);
+    } finally {
+      await vscode.workspace.fs.delete(folder, { recursive: true });
+    }
   });
 
   it('Architecture Review of a folder routes to judgment and never sends secret or ignored files', async () => {

@@ -108,6 +108,9 @@ describe('review with escalation', () => {
     assert.ok(hint > lines.indexOf('## Findings (3)') && hint < lines.indexOf('## Rejected by judgment (1)'), 'the way to a fix, under the findings it is for');
     assert.ok(lines.includes('**Task cost: $0.0212** over 2 calls (haiku $0.0012, opus $0.0200).'), `the total and its calls to the same decimals: ${report}`);
     assert.match(reviewReport({ title: 'Review File', where: 'a.ts:1-2', summary: 'Fine.', kept: [], rejected: [], routes: [], calls: [] }), /## Findings \(0\)\n\nNo findings\.\n/);
+    assert.ok(!report.includes('## Not reviewed'), 'nothing to say when every file was read');
+    const folder = reviewReport({ title: 'Security Review', where: 'src (2 files)', summary: 'Fine.', kept: [], rejected: [], routes: [], calls: [], notReviewed: [{ path: 'src/keys.ts', why: 'it looks like it holds a key or token (AWS access key id (line 3))' }, { path: 'src/<big>.ts', why: 'only its first 100 characters were read' }, { path: '', why: '12 more files over the bounds' }] });
+    assert.match(folder, /## Not reviewed\n\nNot sent to a model, or not whole; check these yourself\.\n\n- `src\/keys\.ts`: it looks like it holds a key or token \(AWS access key id \(line 3\)\)\n- `src\/&lt;big>\.ts`: only its first 100 characters were read\n- 12 more files over the bounds\n\n## Route/);
   });
 
   test('a digest of many files keeps where each file landed, and findings go back to their own file and line', () => {
