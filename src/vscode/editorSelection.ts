@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Container } from './container';
 import type { EditorSelection } from './requestRunner';
@@ -32,9 +33,34 @@ export function selectionOf(c: Container, document: vscode.TextDocument, range: 
     document,
     range,
     text,
-    path: c.workspace.relativePath(document.uri) ?? document.uri.path.split('/').pop() ?? 'untitled',
+    ...pathsOf(c, document.uri),
     startLine: lines.start.line + 1,
     endLine: lines.end.line + 1,
     languageId: document.languageId,
   };
+}
+
+/** Drive and root off, slashes only: the form the credentials-name rules read. */
+function asRuleInput(fsPath: string): string {
+  return fsPath.replace(/\\/g, '/').replace(/^[A-Za-z]:\//, '').replace(/^\/+/, '');
+}
+
+/**
+ * How a file is named to the model (its workspace path, or only its name outside the
+ * workspace) and, for the credentials-name check alone, where it really is: outside the
+ * workspace its full path (`~/.kube/config` is a key file; `config` is not), and the target
+ * of a link anywhere. Neither origin is sent.
+ */
+export function pathsOf(c: Container, uri: vscode.Uri): { path: string; origins: string[] } {
+  const inWorkspace = c.workspace.relativePath(uri);
+  const path = inWorkspace ?? uri.path.split('/').pop() ?? 'untitled';
+  if (uri.scheme !== 'file') return { path, origins: [] };
+  const origins = inWorkspace === undefined ? [asRuleInput(uri.fsPath)] : [];
+  try {
+    const real = realpathSync(uri.fsPath);
+    if (real !== uri.fsPath) origins.push(asRuleInput(real));
+  } catch {
+    // Not on disk (yet): nothing to follow.
+  }
+  return { path, origins };
 }

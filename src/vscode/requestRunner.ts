@@ -43,6 +43,8 @@ export interface RequestSpec<T> {
   title: string;
   question: string;
   selection?: EditorSelection;
+  /** The whole material a part-selection comes from; checked for secrets, never sent (see BuildRequestInput.material). */
+  material?: EditorSelection;
   /** Size of the material beyond the selection (files reviewed, paths touched). */
   contextStats?: { files?: number; paths?: string[] };
   /** The review finding a fix is for (the classifier reads its category). */
@@ -168,7 +170,8 @@ export class RequestRunner {
       model,
       context: segments.context,
       pinned: segments.pinned,
-      selection: selection ? { path: selection.path, startLine: selection.startLine, endLine: selection.endLine, languageId: selection.languageId, text: selection.text } : undefined,
+      selection: selection ? selectionInput(selection) : undefined,
+      ...(spec.material ? { material: selectionInput(spec.material) } : {}),
       question: spec.question,
       ...(spec.earlier ? { earlier: spec.earlier } : {}),
       ttl: resolveTtl(this.c.config.get('cache.ttl'), this.c.workspace.cacheHealth.ttlStats()),
@@ -498,4 +501,9 @@ function besideTheCode(): vscode.ViewColumn {
 
 function localPromptTokens(prompt: PromptPlan): number {
   return prompt.segments.reduce((sum, s) => sum + s.tokens, 0) + prompt.requestTokens;
+}
+
+/** What a request reads of a selection: no editor objects. */
+function selectionInput(selection: EditorSelection): SelectionInput {
+  return { path: selection.path, ...(selection.origins ? { origins: selection.origins } : {}), startLine: selection.startLine, endLine: selection.endLine, languageId: selection.languageId, text: selection.text };
 }

@@ -214,6 +214,8 @@ export class ReviewService implements vscode.Disposable {
           ? 'Review this code for security problems (injection, escaping, auth, secrets, unsafe deserialisation, path traversal, races). Report each finding.'
           : 'Review this code: correctness, security, concurrency, reliability and maintainability. Report each finding.') + locations,
         selection: { ...selection, text: chunk.text, startLine: chunk.startLine, endLine: chunk.endLine },
+        // A key in a later part stops the review before any part is sent.
+        ...(folder ? {} : { material: selection }),
         maxTokens: 4096,
         ...(options.architecture ? { contextStats: { files: folder?.files.length ?? 1, paths: folder?.files.slice(0, 20).map((f) => f.path) ?? [selection.path] } } : { tier: firstTier, tierReasons: firstReasons }),
         taskId,

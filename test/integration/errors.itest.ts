@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CallRecord } from '../../src/core/ledger/record';
 import { faults } from '../support/standin/server';
@@ -338,6 +341,41 @@ describe('errors a user will meet', function () {
       assert.deepEqual(refused.messages, ['Ladder: .env is never sent to the model: its name marks it as a credentials file (environment file).'], command);
     }
     assert.deepEqual(api().log.map((e) => e.path), [], 'nothing reached the API, not even a token count');
+  });
+
+  it('a key file outside the workspace is refused by where it is, and a key late in a long file stops its review before any part is sent', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'ladder-outside-'));
+    try {
+      // ~/.kube/config: its name alone ("config") marks nothing, and nothing in it is a known key shape.
+      const kube = join(home, '.kube', 'config');
+      await mkdir(dirname(kube), { recursive: true });
+      await writeFile(kube, 'apiVersion: v1\nusers:\n- name: admin\n  user:\n    client-key-data: TFMwdExTMUNSVWRKVGlCU1UwRWdVRkpKVmtGVVJTQkxSVmt0TFMwdExRbz0=\n');
+      const editor = await vscode.window.showTextDocument(vscode.Uri.file(kube));
+      editor.selection = new vscode.Selection(0, 0, 3, 0);
+      const refused = await captureMessages('showErrorMessage', () => vscode.commands.executeCommand('ladder.explainSelection'));
+      assert.equal(refused.result, undefined);
+      assert.deepEqual(refused.messages, ['Ladder: config is never sent to the model: its name marks it as a credentials file (Kubernetes credentials).']);
+      // Rename Symbol named a file outside the workspace "untitled", which no rule matches.
+      const secrets = join(home, 'secrets.ts');
+      await writeFile(secrets, 'export const dbPassword = "correct horse battery staple";\n');
+      const source = await vscode.window.showTextDocument(vscode.Uri.file(secrets));
+      source.selection = new vscode.Selection(0, 15, 0, 15);
+      const rename = await captureMessages('showErrorMessage', () => vscode.commands.executeCommand('ladder.renameSymbol', 'dbSecret'));
+      assert.equal(rename.result, undefined);
+      assert.deepEqual(rename.messages, ['Ladder: secrets.ts is never sent to the model: its name marks it as a credentials file (secrets file).']);
+      assert.deepEqual(api().log.map((e) => e.path), [], 'nothing reached the API');
+
+      const key = `${'sk-ant-'}api03-${'Zq8v'.repeat(12)}`;
+      const long = vscode.Uri.file(join(home, 'long.ts'));
+      await writeFile(long.fsPath, `${Array.from({ length: 419 }, (_, i) => `export const v${i} = ${i};`).join('\n')}\nexport const apiKey = '${key}';\n`);
+      const review = await captureMessages('showErrorMessage', () => vscode.commands.executeCommand('ladder.reviewFile', long));
+      assert.equal(review.result, undefined);
+      assert.match(review.messages.join('\n'), /looks like it contains Anthropic API key \(line 420\)/);
+      assert.equal(api().log.length, 0, 'not even the first 400 lines, which hold no key');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await rm(home, { recursive: true, force: true });
+    }
   });
 
   it('a selection larger than the model context is refused before sending, with the estimate', async () => {

@@ -60,7 +60,13 @@ export interface MessagesRequestBody {
 
 /** The code the user selected; lines are 1-based and inclusive. */
 export interface SelectionInput {
+  /** How the file is named to the model. */
   readonly path: string;
+  /**
+   * Where the file really is, when that differs from `path` (a file outside the workspace, a
+   * link's target): slash-separated, for the credentials-name check only. Never sent.
+   */
+  readonly origins?: readonly string[];
   readonly startLine: number;
   readonly endLine: number;
   readonly languageId: string;
@@ -79,6 +85,11 @@ export interface BuildRequestInput {
   readonly context?: PromptSegment;
   readonly pinned?: PromptSegment;
   readonly selection?: SelectionInput;
+  /**
+   * The whole material `selection` is a part of (a long file reviewed in parts): checked for
+   * secrets as the selection is, so no part of a file that holds a key is sent. Not sent itself.
+   */
+  readonly material?: SelectionInput;
   readonly question: string;
   /**
    * The earlier turns of a conversation, oldest first: the first one's question goes with the
@@ -147,12 +158,8 @@ export class SecretLikeContentError extends Error {
 /** Builds the request body and its cache plan. Throws SecretLikeContentError (see above). */
 export function buildRequest(input: BuildRequestInput): PromptPlan {
   refuseSecrets('question', input.question);
-  if (input.selection) {
-    // By name first: a .env or a key file is never sent, even when nothing in it looks like a key.
-    const listed = denylistMatch(input.selection.path);
-    if (listed) throw new SecretLikeContentError('file', [], `${input.selection.path} is never sent to the model: its name marks it as a credentials file (${listed.why}).`);
-    refuseSecrets('selection', input.selection.text);
-  }
+  if (input.selection) refuseSecretSelection(input.selection);
+  if (input.material) refuseSecretSelection(input.material);
 
   const estimate = input.estimate ?? estimateTokens;
   const model = findModel(input.model);
@@ -241,6 +248,13 @@ export function fenceFor(code: string): string {
   let longest = 0;
   for (const run of code.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   return '`'.repeat(Math.max(3, longest + 1));
+}
+
+function refuseSecretSelection(selection: SelectionInput): void {
+  // By name first: a .env or a key file is never sent, even when nothing in it looks like a key.
+  const listed = [selection.path, ...(selection.origins ?? [])].map((p) => denylistMatch(p)).find((m) => m !== undefined);
+  if (listed) throw new SecretLikeContentError('file', [], `${selection.path} is never sent to the model: its name marks it as a credentials file (${listed.why}).`);
+  refuseSecrets('selection', selection.text);
 }
 
 function refuseSecrets(where: 'selection' | 'question', text: string): void {

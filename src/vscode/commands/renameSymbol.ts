@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { RenameAnswer, extractJson } from '../../core/protocol';
 import { CommandIds } from '../commandIds';
+import { pathsOf } from '../editorSelection';
 import type { Command } from './command';
 
 /**
@@ -39,7 +40,7 @@ export const renameSymbolCommand: Command = {
       title: 'Rename Symbol',
       task: 'rename',
       question: `Suggest better names for \`${symbol}\` (line ${line + 1}), following this file's naming conventions.`,
-      selection: { document, range, text: document.getText(range), path: c.workspace.relativePath(document.uri) ?? 'untitled', startLine: from + 1, endLine: to + 1, languageId: document.languageId },
+      selection: { document, range, text: document.getText(range), ...pathsOf(c, document.uri), startLine: from + 1, endLine: to + 1, languageId: document.languageId },
       maxTokens: 1024,
       check: (text) => {
         const parsed = RenameAnswer.safeParse(extractJson(text));

@@ -141,6 +141,32 @@ describe('secrets', () => {
     assert.ok(buildRequest({ task: 'review', model: 'claude-haiku-4-5', selection: { ...selection, path: 'src/environment.ts', text: 'export const env = process.env;' }, question: 'review this', ttl: '5m', maxTokens: 10 }));
   });
 
+  test('a file outside the workspace or behind a link is refused by where it really is, which is never sent', () => {
+    // Outside the workspace the model is told only the file's name; `config` alone is no key file.
+    for (const origin of ['home/ana/.kube/config', 'Users/ana/.docker/config.json', 'home/ana/.aws/credentials', 'home/ana/.ssh/id_ed25519']) {
+      const name = origin.split('/').pop()!;
+      assert.throws(
+        () => buildRequest({ task: 'explain', model: 'claude-haiku-4-5', selection: { ...selection, path: name, origins: [origin], text: 'apiVersion: v1' }, question: 'explain', ttl: '5m', maxTokens: 10 }),
+        (err: unknown) => err instanceof SecretLikeContentError && err.message.startsWith(`${name} is never sent to the model`) && !err.message.includes('ana'),
+        origin,
+      );
+    }
+    const plan = buildRequest({ task: 'explain', model: 'claude-haiku-4-5', selection: { ...selection, path: 'notes.ts', origins: ['home/ana/src/notes.ts'], text: 'export {};' }, question: 'explain', ttl: '5m', maxTokens: 10 });
+    assert.doesNotMatch(JSON.stringify(plan.body), /home\/ana/, 'where a file is stays on the machine');
+  });
+
+  test('the whole material a part comes from is checked: a key in a later part stops the first part too', () => {
+    const key = `${'sk-ant-'}api03-${randomish(48, 'tok', 5)}`;
+    const whole = { ...selection, text: `const a = 1;\nconst k = '${key}';\n`, startLine: 1, endLine: 2 };
+    const part = { ...whole, text: 'const a = 1;', endLine: 1 };
+    assert.ok(buildRequest({ task: 'review', model: 'claude-haiku-4-5', selection: part, question: 'review this', ttl: '5m', maxTokens: 10 }));
+    assert.throws(
+      () => buildRequest({ task: 'review', model: 'claude-haiku-4-5', selection: part, material: whole, question: 'review this', ttl: '5m', maxTokens: 10 }),
+      (err: unknown) => err instanceof SecretLikeContentError && /Anthropic API key \(line 2\)/.test(err.message) && !err.message.includes(key),
+    );
+    assert.throws(() => buildRequest({ task: 'review', model: 'claude-haiku-4-5', selection: part, material: { ...whole, path: '.env' }, question: 'review this', ttl: '5m', maxTokens: 10 }), SecretLikeContentError);
+  });
+
   test('a selection holding a key is refused with a message that does not repeat it', () => {
     const key = `${'sk-ant-'}api03-${randomish(48, 'tok', 5)}`;
     assert.throws(
