@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { lookupPrice } from '../core/pricing/priceTable';
-import { MODEL_KEYS, alternatesAcrossLevels, boundAcrossLevels, ladderFrom, modelAcrossLevels, parseSettings, SETTINGS_SECTION, strictestBudget, strictestCap, strictestEscalations, userModel } from '../core/settings/schema';
+import { MODEL_KEYS, alternatesAcrossLevels, boundAcrossLevels, ladderFrom, modelAcrossLevels, parseSettings, SETTINGS_SECTION, strictestBudget, strictestCap, strictestEscalations, strictestOnExceeded, userModel } from '../core/settings/schema';
 import type { ModelKey, SettingKey, SettingLevel, Settings } from '../core/settings/schema';
 
 /** Models are compared by their output price in the built-in table (an unknown model costs the most). */
@@ -15,7 +15,7 @@ function isModelKey(key: SettingKey): key is ModelKey {
  * key is sent; the exception-tier opt-in decides spend, and so do prices (a repository's
  * overrides of $0 would blind the meter and every budget). They are application-scoped in
  * package.json, and read here from the user's own level only, so even a workspace file
- * that sets them has no effect. The access cap, budgets and escalation limit are read from
+ * that sets them has no effect. The access cap, budgets (and what an exceeded one does) and escalation limit are read from
  * every level, the strictest winning (see strictestOf); a tier's model and its alternates
  * from a workspace or folder may not cost more than the user's (see modelAcrossLevels), and the
  * context bounds may not grow past the user's (see boundAcrossLevels).
@@ -77,6 +77,7 @@ export class Config implements vscode.Disposable {
       if (key === 'routing.accessCap') return take(strictestCap(capLevels()));
       if (key === 'budget.session' || key === 'budget.daily') return take(strictestBudget(key, levelsOf(key)));
       if (key === 'routing.maxEscalations') return take(strictestEscalations(levelsOf(key)));
+      if (key === 'budget.onExceeded') return take(strictestOnExceeded(levelsOf(key)));
       if (isModelKey(key)) return take(modelAcrossLevels(key, levelsOf(key), outputRate));
       if (key === 'context.maxTreeEntries' || key === 'context.maxFileBytes') return take(boundAcrossLevels(key, levelsOf(key)));
       if (key === 'models.alternates') {

@@ -107,6 +107,19 @@ export function strictestBudget(key: 'budget.session' | 'budget.daily', levels: 
   return strictestOf(key, levels, isBudget, (a, b) => (a === 0 ? b : b === 0 ? a : Math.min(a, b)), 'an amount of US dollars, 0 or more');
 }
 
+const isOnExceeded = (v: unknown): v is 'block' | 'downgrade' => v === 'block' || v === 'downgrade';
+
+/**
+ * What an exceeded budget does, across levels: `block` wherever it is set, and by default
+ * when your user settings choose nothing (`downgrade` keeps spending past the limit, so only
+ * you can choose it).
+ */
+export function strictestOnExceeded(levels: readonly SettingLevel[]): { value: unknown; errors: string[] } {
+  const user = levels.find((l) => l.level === 'user')?.value;
+  const withDefault = isOnExceeded(user) ? levels : [...levels, { level: 'default', value: 'block' }];
+  return strictestOf('budget.onExceeded', withDefault, isOnExceeded, (a, b) => (a === 'block' || b === 'block' ? 'block' : 'downgrade'), '"block" or "downgrade"');
+}
+
 const isEscalationLimit = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 3;
 
 /** Escalations per step across levels: the lowest limit set anywhere (each one is a paid call up the ladder). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { alternatesAcrossLevels, boundAcrossLevels, ladderOf, modelAcrossLevels, parseSettings, strictestBudget, strictestCap, strictestEscalations } from '../../../src/core/settings/schema';
+import { alternatesAcrossLevels, boundAcrossLevels, ladderOf, modelAcrossLevels, parseSettings, strictestBudget, strictestCap, strictestEscalations, strictestOnExceeded } from '../../../src/core/settings/schema';
 import { lookupPrice } from '../../../src/core/pricing/priceTable';
 import type { SettingKey } from '../../../src/core/settings/schema';
 
@@ -76,6 +76,14 @@ describe('access cap across settings levels', () => {
     assert.deepEqual(strictestEscalations([{ level: 'user', value: 1 }, { level: 'workspace', value: 3 }]), { value: 1, errors: [] });
     assert.deepEqual(strictestEscalations([{ level: 'user', value: undefined }, { level: 'workspace', value: 0 }]), { value: 0, errors: [] });
     assert.equal(strictestEscalations([{ level: 'user', value: 2 }, { level: 'workspace', value: 9 }]).value, 2, 'an invalid level is left out');
+  });
+
+  test('an exceeded budget blocks when any level says so: a repository cannot turn your block into a downgrade that keeps spending', () => {
+    assert.deepEqual(strictestOnExceeded([{ level: 'user', value: undefined }, { level: 'workspace', value: 'downgrade' }]), { value: 'block', errors: [] }, 'when you chose nothing, the default (block) holds');
+    assert.deepEqual(strictestOnExceeded([{ level: 'user', value: 'downgrade' }, { level: 'workspace', value: undefined }]), { value: 'downgrade', errors: [] }, 'your own choice');
+    assert.deepEqual(strictestOnExceeded([{ level: 'user', value: 'block' }, { level: 'workspace', value: 'downgrade' }]), { value: 'block', errors: [] });
+    assert.deepEqual(strictestOnExceeded([{ level: 'user', value: 'downgrade' }, { level: 'folder', value: 'block' }]), { value: 'block', errors: [] });
+    assert.equal(strictestOnExceeded([{ level: 'user', value: 'block' }, { level: 'workspace', value: 'spend' }]).errors.length, 1);
   });
 
   test('with no valid level the raw value goes to the schema, which reports it and uses the default', () => {
