@@ -83,6 +83,8 @@ interface Writer {
 /** The append-only JSONL ledger. Synchronous appends; asynchronous, streaming loads. */
 export class LedgerStore {
   private readonly known = new LedgerKeySet();
+  /** Records scanSync read from a file before any load or reload handed them on. */
+  private found: LedgerRecord[] = [];
   private readonly files = new Map<string, FileState>();
   private readonly writers = new Map<string, Writer>();
   private dirReady = false;
@@ -127,6 +129,7 @@ export class LedgerStore {
   async load(sink: (record: LedgerRecord) => void): Promise<LoadReport> {
     this.files.clear();
     this.known.clear();
+    this.found = [];
     return this.readNew(sink);
   }
 
@@ -264,6 +267,8 @@ export class LedgerStore {
         await handle.close();
       }
     }
+    // Records an append found first (see scanSync), handed on once, here.
+    for (const record of this.found.splice(0)) this.deliver(record, false, sink, report);
     return report;
   }
 
@@ -363,7 +368,11 @@ export class LedgerStore {
     sink(record);
   }
 
-  /** Learns the keys already in a file before the first append to it (append before load). */
+  /**
+   * Learns the keys already in a file before the first append to it. Its records are kept
+   * for the next load or reload to hand on: that read starts after them, and an append can
+   * come while a load is still on an older month, or before a reload sees a new file.
+   */
   private scanSync(name: string): void {
     const state: FileState = { offset: 0, lines: 0 };
     this.files.set(name, state);
@@ -375,6 +384,6 @@ export class LedgerStore {
       throw err;
     }
     const ignoreProblems: LoadReport = { records: 0, duplicates: 0, problems: [] };
-    this.takeLines(data, 0, name, state, () => undefined, ignoreProblems);
+    this.takeLines(data, 0, name, state, (record) => this.found.push(record), ignoreProblems);
   }
 }

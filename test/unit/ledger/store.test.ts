@@ -143,6 +143,38 @@ describe('LedgerStore: appending and loading', () => {
     theirs.close();
   });
 
+  test('an append while a load is still on an older month, or before a reload reaches a new file, loses no record', async () => {
+    const dir = tempDir('ledger');
+    const seed = new LedgerStore(dir);
+    const jan = [1, 2].map(() => callRecord({ time: '2026-01-10T10:00:00.000Z' }));
+    const feb = [1, 2, 3].map(() => callRecord({ time: '2026-02-10T10:00:00.000Z' }));
+    for (const r of [...jan, ...feb]) seed.append(r);
+    seed.close();
+    const store = new LedgerStore(dir);
+    const seen: string[] = [];
+    const id = (r: LedgerRecord) => (r.kind === 'verdict' ? '' : r.callId);
+    const loading = store.load((r) => seen.push(id(r)));
+    // A call ends while the load reads January; the meter adds what it appends itself.
+    const fresh = callRecord({ time: '2026-02-11T10:00:00.000Z' });
+    assert.equal(store.append(fresh), true);
+    seen.push(fresh.callId);
+    const report = await loading;
+    assert.deepEqual([...seen].sort(), [...jan, ...feb, fresh].map(id).sort(), 'February\'s earlier records were read by the append, and are handed on');
+    assert.equal(report.records, 5);
+    // Another window starts March; this one appends there before its reload runs.
+    const theirs = new LedgerStore(dir);
+    const march = callRecord({ time: '2026-03-01T10:00:00.000Z' });
+    theirs.append(march);
+    const mine = callRecord({ time: '2026-03-01T11:00:00.000Z' });
+    store.append(mine);
+    seen.push(mine.callId);
+    await store.reload((r) => seen.push(id(r)));
+    assert.deepEqual(seen.filter((c) => c === march.callId || c === mine.callId).sort(), [march.callId, mine.callId].sort(), 'each once');
+    assert.equal(new Set(seen).size, seen.length, 'nothing twice');
+    store.close();
+    theirs.close();
+  });
+
   test('watch reports records appended by another store', async () => {
     const dir = tempDir('ledger');
     const mine = new LedgerStore(dir);
