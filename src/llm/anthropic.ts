@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { UsageLike } from '../core/pricing/cost';
 import { ModelCallError } from '../core/task/ports';
+import { estimateTokens } from '../core/models';
 import type { MessagesRequestBody } from '../core/prompt/request';
 import type { CallFailureKind, ModelPort, ModelRequest, ModelResponse, UnbilledAttempt } from '../core/task/ports';
 
@@ -45,6 +46,9 @@ export class AnthropicGateway implements ModelPort {
     const retried: UnbilledAttempt[] = [];
     let usage: UsageLike | undefined;
     let requestId: string | undefined;
+    // What arrived, for the output count when the stream breaks before its final usage.
+    let received = '';
+    let finalUsage = false;
     const fetchWithAttempts: typeof fetch = async (input, init) => {
       const res = await fetch(input, init);
       if (!res.ok) retried.push({ status: res.status, requestId: res.headers.get('request-id') ?? undefined });
@@ -60,16 +64,24 @@ export class AnthropicGateway implements ModelPort {
           request.onUsage?.(usage);
         } else if (event.type === 'message_delta') {
           usage = mergeDeltaUsage(usage, event.usage as Partial<UsageLike>);
+          finalUsage = true;
           request.onUsage?.(usage);
         }
       });
-      stream.on('text', (delta) => request.onText?.(delta));
+      stream.on('text', (delta) => {
+        received += delta;
+        request.onText?.(delta);
+      });
       const message = await stream.finalMessage();
       requestId = stream.request_id ?? undefined;
       const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
       return { text, usage: message.usage as UsageLike, requestId, stopReason: message.stop_reason, retried };
     } catch (err) {
-      throw toCallError(err, usage, retried);
+      // The output was billed as it was generated, but the API's count of it comes only at
+      // the end: message_start says 1. Estimate it from the text that arrived instead.
+      const estimated = usage && !finalUsage ? Math.max(usage.output_tokens ?? 0, estimateTokens(received, String(request.body.model))) : undefined;
+      const billed = usage && estimated !== undefined ? { ...usage, output_tokens: estimated } : usage;
+      throw toCallError(err, billed, retried, estimated !== undefined && estimated > (usage?.output_tokens ?? 0));
     }
   }
 
@@ -108,9 +120,9 @@ function kindOfStatus(status: number): CallFailureKind {
   return 'badRequest';
 }
 
-function toCallError(err: unknown, usage: UsageLike | undefined, retried: UnbilledAttempt[]): ModelCallError {
+function toCallError(err: unknown, usage: UsageLike | undefined, retried: UnbilledAttempt[], outputEstimated = false): ModelCallError {
   if (err instanceof ModelCallError) return err;
-  const details = { usage, retried };
+  const details = { usage, retried, ...(outputEstimated ? { outputEstimated } : {}) };
   if (err instanceof Anthropic.APIUserAbortError) return new ModelCallError('cancelled', 'Request cancelled.', details);
   if (err instanceof Anthropic.APIConnectionTimeoutError) return new ModelCallError('timeout', 'The request timed out.', details);
   if (err instanceof Anthropic.APIConnectionError) {
@@ -127,7 +139,7 @@ function toCallError(err: unknown, usage: UsageLike | undefined, retried: Unbill
     }
     const retryAfter = Number(err.headers?.get('retry-after'));
     return new ModelCallError(kindOfStatus(err.status), apiMessage, {
-      usage,
+      ...details,
       // The attempt that finally failed is this error; the retried ones came before it.
       retried: retried.slice(0, -1),
       status: err.status,
@@ -138,5 +150,8 @@ function toCallError(err: unknown, usage: UsageLike | undefined, retried: Unbill
   if (err instanceof Error && /stream ended without producing/i.test(err.message)) {
     return new ModelCallError('streamError', 'The connection dropped mid-answer.', details);
   }
+  // Once the answer had started (usage came), any other failure is the stream breaking,
+  // e.g. undici's "terminated" on a connection reset: billed, and worth a fallback.
+  if (usage) return new ModelCallError('streamError', 'The connection dropped mid-answer.', details);
   return new ModelCallError('network', err instanceof Error ? err.message : String(err), details);
 }

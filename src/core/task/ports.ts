@@ -37,12 +37,16 @@ export interface ModelResponse {
   retried: UnbilledAttempt[];
 }
 
-/** A failed call. `usage` is present when the API had started billing (mid-stream failure). */
+/**
+ * A failed call. `usage` is present when the API had started billing (mid-stream failure).
+ * `outputEstimated`: the stream ended before the API's final count, so `usage.output_tokens`
+ * is estimated from the text received (the API's own count then was only its first token).
+ */
 export class ModelCallError extends Error {
   constructor(
     readonly kind: CallFailureKind,
     message: string,
-    readonly details: { status?: number; requestId?: string; usage?: UsageLike; retried?: UnbilledAttempt[]; retryAfterSeconds?: number } = {},
+    readonly details: { status?: number; requestId?: string; usage?: UsageLike; outputEstimated?: boolean; retried?: UnbilledAttempt[]; retryAfterSeconds?: number } = {},
   ) {
     super(message);
     this.name = 'ModelCallError';

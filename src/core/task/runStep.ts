@@ -125,12 +125,13 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
       for (const retried of error.details.retried ?? []) {
         write(ZERO_USAGE, 'failed', `retried by the SDK after HTTP ${retried.status ?? '?'} (not billed)`, retried.requestId);
       }
+      const estimated = error.details.outputEstimated ? '; output tokens estimated from the text received' : '';
       if (error.kind === 'cancelled') {
-        write(error.details.usage ?? ZERO_USAGE, 'cancelled', `${routeReason()}; cancelled by the user`, error.details.requestId);
+        write(error.details.usage ?? ZERO_USAGE, 'cancelled', `${routeReason()}; cancelled by the user${estimated}`, error.details.requestId);
         return { status: 'cancelled', route, routes, records };
       }
       const next = FALLBACK_KINDS.has(error.kind) ? spec.policy.fallback(route, { kind: error.kind, status: error.details.status }) : undefined;
-      write(error.details.usage ?? ZERO_USAGE, next ? 'fellBack' : 'failed', `${routeReason()}; ${error.kind}: ${error.message}`, error.details.requestId);
+      write(error.details.usage ?? ZERO_USAGE, next ? 'fellBack' : 'failed', `${routeReason()}; ${error.kind}: ${error.message}${estimated}`, error.details.requestId);
       if (!next) return { status: 'failed', reason: error.message, route, routes, records, error };
       route = next;
       routes.push(route);

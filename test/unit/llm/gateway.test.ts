@@ -51,6 +51,26 @@ describe('AnthropicGateway against the stand-in (real SDK over HTTP)', () => {
     assert.ok((error.details.usage?.input_tokens ?? 0) > 0);
   });
 
+  test('a stream that breaks before its final count: the output billed so far is estimated from the text received, not left at 1', async () => {
+    const text = 'The orders module builds its SQL from strings; bind the customer as a parameter and keep the rest as it is. '.repeat(4);
+    for (const fault of [faults.midStreamError(6), faults.reset(6)]) {
+      standin.reset();
+      standin.script.enqueue({ text, deltas: 10 });
+      standin.script.fault(fault);
+      let received = '';
+      const error = await gateway().send({ body: body('claude-opus-4-8'), onText: (d) => { received += d; } }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof ModelCallError, fault.type);
+      // A reset is undici's "terminated", not an APIConnectionError: still a broken stream, billed, worth a fallback.
+      assert.equal(error.kind, fault.type === 'reset' ? 'streamError' : 'overloaded');
+      assert.ok(received.length > 100, 'text had arrived');
+      const output = error.details.usage?.output_tokens ?? 0;
+      const billed = (standin.log[0]?.usage as { output_tokens?: number } | undefined)?.output_tokens;
+      assert.ok(output > 10, `${fault.type}: ${output} output tokens for ${received.length} characters`);
+      if (billed !== undefined) assert.ok(output >= billed * 0.5 && output <= billed * 2, `${fault.type}: estimated ${output}, the stand-in billed ${billed}`);
+      assert.equal(error.details.outputEstimated, true);
+    }
+  });
+
   test('cancelling mid-stream aborts the request and reports partial usage', async () => {
     standin.script.fault(faults.hang(1));
     const abort = new AbortController();
