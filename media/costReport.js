@@ -38,9 +38,11 @@
     return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   }
 
+  // As formatUsd in src/core/ledger/format.ts, which the status bar uses.
   function usd(micros) {
     const negative = micros < 0;
     const abs = Math.abs(Math.trunc(micros));
+    if (abs > 0 && abs < 50) return negative ? '>-$0.0001' : '<$0.0001';
     const decimals = abs === 0 || abs >= 10000 ? 2 : 4;
     const step = Math.pow(10, 6 - decimals);
     const rounded = Math.floor((abs + step / 2) / step);
