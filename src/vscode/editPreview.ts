@@ -25,12 +25,21 @@ export class EditPreviews implements vscode.Disposable {
   private readonly proposals = new Map<string, Proposal>();
   private latest: string | undefined;
 
-  /** A proposal's diff closed without Accept or Reject ends it as 'dismissed': no verdict is recorded. */
+  /**
+   * A proposal's diff closed without Accept or Reject ends it as 'dismissed': no verdict is
+   * recorded. Moving the diff to another group, or closing one of two split copies, closes a
+   * tab too, but the diff is still there to decide on.
+   */
   private readonly closing = vscode.window.tabGroups.onDidChangeTabs((event) => {
     for (const tab of event.closed) {
-      if (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === PROPOSAL_SCHEME) this.take(tab.input.modified)?.settle('dismissed');
+      if (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === PROPOSAL_SCHEME && !this.diffTabs(tab.input.modified).length) this.take(tab.input.modified)?.settle('dismissed');
     }
   });
+
+  /** The open tabs showing the proposal at `uri`. */
+  private diffTabs(uri: vscode.Uri): vscode.Tab[] {
+    return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === uri.toString());
+  }
 
   constructor(private readonly docs: ResultDocuments) {}
 
@@ -96,8 +105,16 @@ export class EditPreviews implements vscode.Disposable {
     return verdict;
   }
 
+  /** The proposal whose diff is the active tab, if it is one. */
+  private focused(): string | undefined {
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    return input instanceof vscode.TabInputTextDiff && input.modified.scheme === PROPOSAL_SCHEME ? input.modified.toString() : undefined;
+  }
+
+  /** By URI (the diff's own buttons), else the diff in front of the user (the palette), else the latest. */
   private take(uri?: vscode.Uri): Proposal | undefined {
-    const key = uri?.scheme === PROPOSAL_SCHEME ? uri.toString() : this.latest;
+    const focused = this.focused();
+    const key = uri?.scheme === PROPOSAL_SCHEME ? uri.toString() : focused && this.proposals.has(focused) ? focused : this.latest;
     const proposal = key ? this.proposals.get(key) : undefined;
     if (proposal) {
       this.proposals.delete(proposal.uri.toString());
@@ -107,7 +124,7 @@ export class EditPreviews implements vscode.Disposable {
     return proposal;
   }
 
-  /** Applies the proposal (the latest one when no URI is given). */
+  /** Applies the proposal (see take for which one when no URI is given). */
   async accept(uri?: vscode.Uri): Promise<boolean> {
     const proposal = this.take(uri);
     if (!proposal) return false;
@@ -143,7 +160,7 @@ export class EditPreviews implements vscode.Disposable {
   }
 
   private async closeDiff(uri: vscode.Uri): Promise<void> {
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === uri.toString());
+    const tabs = this.diffTabs(uri);
     if (tabs.length > 0) await vscode.window.tabGroups.close(tabs);
   }
 

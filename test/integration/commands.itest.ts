@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { formatUsd } from '../../src/core/ledger/format';
 import type { CallRecord } from '../../src/core/ledger/record';
+import { faults } from '../support/standin/server';
 import { captureMessages, openAndSelect, until, waitForDiff } from './editor';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite, TEST_KEY } from './setup';
@@ -95,6 +96,65 @@ describe('commands against the local API stand-in', function () {
     const { container } = await ladder();
     const { records } = await container.cost.store.readAll();
     assert.ok(records.some((r) => r.kind === 'verdict' && r.verdict === 'accepted'), 'the accept is in the ledger');
+  });
+
+  it('two proposals: Accept from the palette takes the diff in front of you; moving a diff keeps its proposal; typing above a selection while the model works proposes nothing', async () => {
+    const root = vscode.workspace.workspaceFolders![0]!.uri;
+    const files = ['src/tidy-a.ts', 'src/tidy-b.ts', 'src/tidy-c.ts'].map((p) => vscode.Uri.joinPath(root, p));
+    const messy = 'export function a( x:number ){   \n  return x+1;   \n}   \n';
+    try {
+      for (const f of files) await vscode.workspace.fs.writeFile(f, new TextEncoder().encode(messy));
+      const proposal = async (file: vscode.Uri) => {
+        const editor = await vscode.window.showTextDocument(file);
+        editor.selection = new vscode.Selection(0, 0, 3, 0);
+        const pending = vscode.commands.executeCommand<string>('ladder.tidySelection');
+        const before = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff).length;
+        await until('its diff', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff).length > before || undefined);
+        return { pending, document: editor.document };
+      };
+      const a = await proposal(files[0]!);
+      const b = await proposal(files[1]!);
+      // Back to A's diff, then the palette's Accept: A, not the latest (B).
+      const aTab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.label.includes('Tidy') && (t.input.original.path.endsWith('tidy-a.ts')));
+      assert.ok(aTab, 'A\'s diff');
+      await vscode.commands.executeCommand('vscode.diff', (aTab.input as vscode.TabInputTextDiff).original, (aTab.input as vscode.TabInputTextDiff).modified, aTab.label, { preview: false });
+      assert.equal(await vscode.commands.executeCommand('ladder.acceptEdit'), true);
+      assert.equal(await a.pending, 'accepted');
+      assert.notEqual(a.document.getText(), messy);
+      assert.equal(b.document.getText(), messy, 'B is untouched');
+      // B's diff moved to another group is still B's proposal.
+      const bTab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && (t.input.original.path.endsWith('tidy-b.ts')));
+      const bInput = bTab()!.input as vscode.TabInputTextDiff;
+      await vscode.commands.executeCommand('vscode.diff', bInput.original, bInput.modified, bTab()!.label, { preview: false });
+      await vscode.commands.executeCommand('workbench.action.moveEditorToNextGroup');
+      await until('the moved diff', () => (bTab()?.group.viewColumn ?? 1) > 1 || undefined);
+      assert.equal(await vscode.commands.executeCommand('ladder.acceptEdit', bInput.modified), true, 'still pending after the move');
+      assert.equal(await b.pending, 'accepted');
+      assert.notEqual(b.document.getText(), messy);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+
+      // Typing a line above the selection while the model works: the edit would land on the wrong lines.
+      const editor = await vscode.window.showTextDocument(files[2]!);
+      editor.selection = new vscode.Selection(0, 0, 3, 0);
+      api().script.fault(faults.slowFirstByte(1_500));
+      const { result, messages } = await captureMessages('showWarningMessage', async () => {
+        const pending = vscode.commands.executeCommand<string>('ladder.tidySelection');
+        await until('the request', () => api().log.some((e) => e.path === '/v1/messages') || undefined);
+        await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// a new first line\n'));
+        return pending;
+      });
+      assert.equal(result, 'stale');
+      assert.match(messages.join('\n'), /the selected code changed while claude-[\w.-]+ worked on it, so its Tidy Selection edit was not proposed/);
+      assert.equal(editor.document.getText(), `// a new first line\n${messy}`, 'nothing replaced');
+      assert.ok(!vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff), 'no diff opened');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      for (const f of files) {
+        const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.toString());
+        if (open?.isDirty) await open.save();
+        await vscode.workspace.fs.delete(f).then(undefined, () => undefined);
+      }
+    }
   });
 
   it('Review with Escalation: a cheap pass finds, judgment confirms, diagnostics appear with who found and who confirmed', async () => {

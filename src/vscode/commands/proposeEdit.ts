@@ -51,6 +51,12 @@ async function proposeOn(c: Container, options: EditRequest, selection: EditorSe
     ...retry,
   });
   const original = selection.document.getText(selection.range);
+  // Typing above the selection while the model worked moves the code out of the range: the
+  // edit would replace the wrong lines. (Typing elsewhere leaves the range's text as it was.)
+  if (original !== selection.text) {
+    void vscode.window.showWarningMessage(`Ladder: the selected code changed while ${outcome.plan.model} worked on it, so its ${options.title} edit was not proposed. Run the command again.`);
+    return 'stale';
+  }
   const replacement = preserveTrailingNewline(original, outcome.value);
   if (replacement === original) {
     void vscode.window.showInformationMessage(`Ladder: ${options.title} proposed no change (answered by ${outcome.plan.model}).`);
