@@ -187,6 +187,8 @@ export class CostMeter implements vscode.Disposable {
     this.sessionStart = new Date().toISOString();
     this.summary.resetSession(this.sessionStart);
     this.render();
+    // An open cost report shows the session too.
+    this.emitter.fire();
   }
 
   budgetStatus(): BudgetStatus {

@@ -519,8 +519,12 @@ describe('every command on its happy path', function () {
       ofTask.map((r) => [r.model, r.outcome, r.usage.input_tokens, r.usage.cache_creation_input_tokens, r.usage.cache_read_input_tokens, r.usage.output_tokens]));
     assert.equal(details?.total, busiest.cost, 'the details add up to the task row\'s figure');
     const before = (await ledger()).length;
+    let told = 0;
+    const listening = container.cost.onDidChange(() => { told += 1; });
     await vscode.commands.executeCommand('ladder.resetSessionCost');
+    listening.dispose();
     assert.match(container.cost.shown.text, /Ladder \$0\.00$/);
+    assert.ok(told > 0, 'an open cost report is told, so its session card shows $0.00 too');
     assert.equal((await ledger()).length, before);
 
     const config = vscode.workspace.getConfiguration('ladder');

@@ -20,7 +20,8 @@ export const previewRouteCommand: Command = {
     const editor = vscode.window.activeTextEditor;
     const selection = editor && !editor.selection.isEmpty ? await selectionFor(c) : undefined;
     const estimate = await c.runner.estimate(
-      { command: 'ask', title: 'Preview Route', question: question || 'Review this code', ...(selection ? { selection } : {}), maxTokens: 4096, check: () => ({ ok: false, reason: 'preview' }) },
+      // Ask's own prompt (task 'ask'), so the estimate prices what Ask would send.
+      { command: 'ask', task: 'ask', title: 'Preview Route', question: question || 'Review this code', ...(selection ? { selection } : {}), maxTokens: 4096, check: () => ({ ok: false, reason: 'preview' }) },
       { countTokens: false, ...(c.pendingOverride ? { override: c.pendingOverride } : {}) },
     );
     const { plan, classification } = estimate;
@@ -29,7 +30,8 @@ export const previewRouteCommand: Command = {
       ? `Ladder would not send this: ${plan.notice ?? 'blocked by policy'}`
       : `Ladder would route this to ${TIER_LABELS[plan.tier]} — ${plan.model}, about ${cost} (${estimate.tokenSource}, ${estimate.promptTokens.toLocaleString('en-US')} prompt tokens). Confidence ${classification.confidence.toFixed(2)}.`;
     const settings = c.config.settings;
-    const check = shouldCheckDifficulty(classification, difficultySettingOf(settings))
+    // As the run decides: a tier you chose skips the check.
+    const check = !c.pendingOverride && shouldCheckDifficulty(classification, difficultySettingOf(settings))
       ? ` Confidence is below ${settings['routing.difficultyThreshold']}, so a short ${settings['models.labour']} difficulty check would run first.`
       : '';
     const why = plan.reasons.join(' → ');
