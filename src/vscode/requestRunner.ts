@@ -261,7 +261,8 @@ export class RequestRunner {
     }
     // The difficulty check's call is the task's too: its cost is in every total shown for the task.
     let checkRecords: readonly CallRecord[] = [];
-    if (!spec.tier && !override && vscode.workspace.isTrusted) {
+    // Not for a request the budget blocks: the check is a paid call, and could cross the limit itself.
+    if (!spec.tier && !override && vscode.workspace.isTrusted && !estimate.plan.blocked) {
       const checked = await this.checkDifficulty(spec, estimate, taskId);
       checkRecords = checked.records;
       if (checked.classification) estimate = await this.estimate(spec, { countTokens: true, classification: checked.classification });
@@ -304,9 +305,13 @@ export class RequestRunner {
       return p;
     };
     let stopNotice: string | undefined;
-    const config = this.routingConfig();
-    const policy = stepPolicy(config, (final) => {
+    // Each escalation or fallback is a new paid call: it sees the budget the calls before left,
+    // and is checked before it goes, as this first call was (the pre-flight).
+    const policy = stepPolicy(() => this.routingConfig(), (final) => {
       stopNotice = final.notice;
+    }, (candidate, spentMicros) => {
+      const next = this.c.cost.budget.wouldExceed(spentMicros + Math.round(candidate.estimatedCostUsd * MICROS_PER_USD));
+      return next.exceeded ? this.routingConfig(`${next.message} (estimate, with the attempt before it)`) : undefined;
     });
 
     const result = await vscode.window.withProgress(

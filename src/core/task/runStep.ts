@@ -1,6 +1,6 @@
 import type { CacheMiss, CallOutcome, CallRecord } from '../ledger/record';
 import { buildCallRecord } from '../ledger/record';
-import { pricedTokens } from '../pricing/cost';
+import { costOfUsage, pricedTokens } from '../pricing/cost';
 import type { UsageLike } from '../pricing/cost';
 import type { PriceTable } from '../pricing/priceTable';
 import type { Tier } from '../tiers';
@@ -22,10 +22,13 @@ export type CheckResult<T> = { ok: true; value: T } | { ok: false; reason: strin
 
 /** Everything that moves a step from one route to the next. Implemented by the routing policy. */
 export interface StepPolicy<R extends StepRoute> {
-  /** The next tier up for this step, or undefined when the cap or the access cap is reached. */
-  escalate(route: R, reason: string): R | undefined;
+  /**
+   * The next tier up for this step, or undefined when the cap or the access cap is reached.
+   * `spentMicros`: what the attempt that failed its check cost (its record is written after this decision).
+   */
+  escalate(route: R, reason: string, spentMicros?: number): R | undefined;
   /** Another model after overload/5xx (same tier first), or undefined when none is allowed. */
-  fallback(route: R, failure: { kind: CallFailureKind; status?: number }): R | undefined;
+  fallback(route: R, failure: { kind: CallFailureKind; status?: number }, spentMicros?: number): R | undefined;
 }
 
 export interface StepDeps {
@@ -111,6 +114,7 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
     spec.onRecord?.(record);
   };
   const routeReason = () => route.reasons.join(' → ');
+  const costOf = (usage: UsageLike | undefined) => (usage ? costOfUsage(route.model, usage, { table: deps.table }).micros : 0);
 
   for (;;) {
     let response: ModelResponse;
@@ -130,7 +134,7 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
         write(error.details.usage ?? ZERO_USAGE, 'cancelled', `${routeReason()}; cancelled by the user${estimated}`, error.details.requestId);
         return { status: 'cancelled', route, routes, records };
       }
-      const next = FALLBACK_KINDS.has(error.kind) ? spec.policy.fallback(route, { kind: error.kind, status: error.details.status }) : undefined;
+      const next = FALLBACK_KINDS.has(error.kind) ? spec.policy.fallback(route, { kind: error.kind, status: error.details.status }, costOf(error.details.usage)) : undefined;
       write(error.details.usage ?? ZERO_USAGE, next ? 'fellBack' : 'failed', `${routeReason()}; ${error.kind}: ${error.message}${estimated}`, error.details.requestId);
       if (!next) return { status: 'failed', reason: error.message, route, routes, records, error };
       route = next;
@@ -147,7 +151,7 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
       write(response.usage, spec.settledOutcome?.(checked.value) ?? 'ok', routeReason(), response.requestId);
       return { status: 'ok', value: checked.value, text: response.text, route, routes, records, response };
     }
-    const next = spec.policy.escalate(route, checked.reason);
+    const next = spec.policy.escalate(route, checked.reason, costOf(response.usage));
     write(response.usage, next ? 'escalated' : 'failed', `${routeReason()}; check failed: ${checked.reason}`, response.requestId);
     if (!next) return { status: 'failed', reason: `The answer failed its check (${checked.reason}) and no higher tier is allowed.`, route, routes, records };
     route = next;

@@ -7,6 +7,11 @@ import { runStep } from '../../../src/core/task/runStep';
 import type { StepPolicy, StepRoute, StepSpec } from '../../../src/core/task/runStep';
 import type { Tier } from '../../../src/core/tiers';
 import { tierAbove } from '../../../src/core/tiers';
+import { Budget } from '../../../src/core/ledger/budget';
+import { estimateCostUsd } from '../../../src/core/pricing/cost';
+import { DEFAULT_LADDER, planRoute } from '../../../src/core/routing/policy';
+import type { RoutingConfig } from '../../../src/core/routing/policy';
+import { stepPolicy } from '../../../src/core/task/stepPolicy';
 
 const LADDER: Record<Tier, string> = { H: 'claude-haiku-4-5', S: 'claude-sonnet-4-6', O: 'claude-opus-4-8', F: 'claude-fable-5' };
 
@@ -136,5 +141,50 @@ describe('runStep', () => {
     assert.equal(result.status === 'failed' && result.error?.kind, 'auth');
     assert.equal(records.length, 1);
     assert.equal(records[0]?.costMicros, 0);
+  });
+});
+
+describe('runStep with the routing policy and a budget', () => {
+  // As RequestRunner wires it: the config read at each decision, and each move checked before it goes.
+  const setUp = (onExceeded: 'block' | 'downgrade', spentBefore: number, limit: number) => {
+    let spent = spentBefore;
+    const budget = new Budget({ sessionMicros: limit }, () => ({ sessionMicros: spent, todayMicros: spent }));
+    const config = (preflight?: string): RoutingConfig => ({
+      ladder: DEFAULT_LADDER, accessCap: 'O', allowExceptionTier: false, estimateCostUsd: (m, i, o) => estimateCostUsd(m, i, o),
+      budget: { state: preflight ? 'exceeded' : budget.status().state, onExceeded, ...(preflight ? { preflight } : {}) },
+    });
+    const policy = stepPolicy(() => config(), undefined, (candidate, spentMicros) => {
+      const next = budget.wouldExceed(spentMicros + Math.round(candidate.estimatedCostUsd * 1_000_000));
+      return next.exceeded ? config(next.message) : undefined;
+    });
+    return { config, policy, record: (r: CallRecord) => { spent += r.costMicros; }, spent: () => spent };
+  };
+
+  test('an escalation that would cross the budget is not sent, in block mode', async () => {
+    const { config, policy, record, spent } = setUp('block', 7_000, 10_000);
+    const first = planRoute({ stepType: 'implement', tier: 'H', estimatedInputTokens: 1_000, estimatedOutputTokens: 300 }, config());
+    assert.equal(first.blocked, false, 'the first Haiku call fits');
+    const model = scriptedModel([answer('bad', 1_000, 300), answer('bad', 1_000, 300), answer('good', 1_000, 300)]);
+    const result = await runStep(spec({ route: first, policy: policy as unknown as StepPolicy<StepRoute> }), { ...deps(model).deps, record });
+    assert.equal(result.status, 'failed');
+    assert.deepEqual(result.routes.map((r) => r.model), ['claude-haiku-4-5'], 'no escalation to Sonnet, which would cross the $0.01 limit');
+    assert.ok(spent() <= 10_000, `spent ${spent()} of 10000`);
+  });
+
+  test('in downgrade mode an escalation back up to the tier the pre-flight ruled out is not taken', async () => {
+    const { config, policy, record } = setUp('downgrade', 7_000, 10_000);
+    const first = planRoute({ stepType: 'implement', tier: 'H', estimatedInputTokens: 1_000, estimatedOutputTokens: 300 }, config());
+    const model = scriptedModel([answer('bad', 1_000, 300), answer('good', 1_000, 300)]);
+    const result = await runStep(spec({ route: first, policy: policy as unknown as StepPolicy<StepRoute> }), { ...deps(model).deps, record });
+    assert.deepEqual(result.routes.map((r) => r.tier), ['H']);
+  });
+
+  test('with room in the budget the step escalates as before', async () => {
+    const { config, policy, record } = setUp('block', 0, 1_000_000);
+    const first = planRoute({ stepType: 'implement', tier: 'H', estimatedInputTokens: 1_000, estimatedOutputTokens: 300 }, config());
+    const model = scriptedModel([answer('bad', 1_000, 300), answer('good', 1_000, 300)]);
+    const result = await runStep(spec({ route: first, policy: policy as unknown as StepPolicy<StepRoute> }), { ...deps(model).deps, record });
+    assert.equal(result.status, 'ok');
+    assert.deepEqual(result.routes.map((r) => r.tier), ['H', 'S']);
   });
 });
