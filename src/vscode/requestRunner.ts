@@ -47,6 +47,8 @@ export interface RequestSpec<T> {
   material?: EditorSelection;
   /** Size of the material beyond the selection (files reviewed, paths touched). */
   contextStats?: { files?: number; paths?: string[] };
+  /** A tier the user chose (Choose Tier), taken by the caller: a review takes it once for all its parts. */
+  override?: Tier;
   /** The review finding a fix is for (the classifier reads its category). */
   finding?: { category: string; severity: string };
   /** The prompt task; defaults to the classification's step type. */
@@ -244,7 +246,14 @@ export class RequestRunner {
       }
     }
 
-    const override = spec.tier ? undefined : this.c.takeOverride();
+    // The tier the user chose for the next request: this one's, unless Ladder forces the tier
+    // (a review's judgment, a retry) or the caller took it already (a review, for all its parts).
+    const taken = spec.tier || spec.override ? undefined : this.c.takeOverride();
+    const override = spec.override ?? taken;
+    // Nothing sent, nothing used: the choice waits for the next request.
+    const giveBack = () => {
+      if (taken && !this.c.pendingOverride) this.c.setOverride(taken);
+    };
     const taskId = spec.taskId ?? randomUUID();
     // What the user is told when nothing is sent goes to the log too, under the task's id.
     const notSent = (text: string) => this.c.log.warn(`[${taskId.slice(0, 8)}] ${spec.title}: not sent: ${text}`);
@@ -252,6 +261,7 @@ export class RequestRunner {
     try {
       estimate = await this.estimate(spec, { countTokens: true, ...(override ? { override } : {}) });
     } catch (err) {
+      giveBack();
       if (err instanceof SecretLikeContentError) {
         notSent(err.message);
         void vscode.window.showErrorMessage(`Ladder: ${err.message}`);
@@ -271,6 +281,7 @@ export class RequestRunner {
     if (plan.blocked) {
       const notice = plan.notice ?? 'the routing policy blocked this request.';
       notSent(notice);
+      giveBack();
       void vscode.window.showWarningMessage(`Ladder: ${notice}`, 'Show Cost Report').then((choice) => {
         if (choice) void vscode.commands.executeCommand(CommandIds.showCostReport);
       });
@@ -280,6 +291,7 @@ export class RequestRunner {
     if (window !== undefined && promptTokens + spec.maxTokens > window) {
       const text = `this request is about ${promptTokens.toLocaleString('en-US')} tokens (${tokenSource}), more than ${plan.model}'s ${window.toLocaleString('en-US')}-token context. Select less and try again.`;
       notSent(text);
+      giveBack();
       void vscode.window.showErrorMessage(`Ladder: ${text}`);
       throw new RequestStopped('too large', checkRecords);
     }

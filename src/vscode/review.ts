@@ -185,6 +185,9 @@ export class ReviewService implements vscode.Disposable {
   async review(options: { command: RequestCommand; title: string; selection: EditorSelection; security?: boolean; architecture?: boolean; folder?: FolderMaterial }): Promise<ReviewResult> {
     const { selection, folder } = options;
     const taskId = randomUUID();
+    // A tier you chose for the next request is this review's: every part of its first pass
+    // reads on it (judgment still judges, as the escalation it is).
+    const chosen = this.c.takeOverride();
     const outcomes: RequestOutcome<unknown>[] = [];
     const firstTier: Tier = options.security || selection.endLine - selection.startLine > 60 ? 'S' : 'H';
     // Risky constructs in the code: the judgment pass reads it even if the cheap pass saw nothing.
@@ -204,6 +207,11 @@ export class ReviewService implements vscode.Disposable {
     // paid for, so their findings are kept and the review says what was not read.
     let partStopped: { part: number; err: RequestStopped } | undefined;
     for (const [i, chunk] of chunks.entries()) {
+      // One pass, one tier: later parts read where the first part was routed.
+      const route: { override?: Tier; tier?: Tier; tierReasons?: string[] } = chosen ? { override: chosen }
+        : !options.architecture ? { tier: firstTier, tierReasons: firstReasons }
+        : i === 0 ? {}
+        : { tier: firstTierUsed, tierReasons: [`as part 1 of this architecture review (${TIER_LABELS[firstTierUsed]})`] };
       const running = this.c.runner.run({
         command: options.command,
         title: chunks.length > 1 ? `${options.title} (part ${i + 1}/${chunks.length})` : options.title,
@@ -217,13 +225,18 @@ export class ReviewService implements vscode.Disposable {
         // A key in a later part stops the review before any part is sent.
         ...(folder ? {} : { material: selection }),
         maxTokens: 4096,
-        ...(options.architecture ? { contextStats: { files: folder?.files.length ?? 1, paths: folder?.files.slice(0, 20).map((f) => f.path) ?? [selection.path] } } : { tier: firstTier, tierReasons: firstReasons }),
+        ...(options.architecture ? { contextStats: { files: folder?.files.length ?? 1, paths: folder?.files.slice(0, 20).map((f) => f.path) ?? [selection.path] } } : {}),
+        ...route,
         taskId,
         check: (text) => checkFindings(text, chunk.parts ? undefined : chunk),
         // A pass whose findings go to judgment is an escalation in the ledger and the report.
         ...(options.architecture ? {} : { settledOutcome: (found: Finding[]) => (judgmentReason(triage(found).escalate, options.security === true, codeRisks) ? 'escalated' as const : 'ok' as const) }),
       });
-      const outcome = i === 0 ? await running : await orStopped(running);
+      // The first part stopping ends the review; when nothing was sent, your chosen tier waits for the next request.
+      const outcome = i === 0 ? await running.catch((err: unknown) => {
+        if (chosen && err instanceof RequestStopped && err.records.length === 0 && !this.c.pendingOverride) this.c.setOverride(chosen);
+        throw err;
+      }) : await orStopped(running);
       if (outcome instanceof RequestStopped) {
         partStopped = { part: i + 1, err: outcome };
         break;

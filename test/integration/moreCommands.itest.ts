@@ -413,6 +413,30 @@ describe('every command on its happy path', function () {
     await vscode.commands.executeCommand('ladder.chooseTier', 'auto');
   });
 
+  it('Choose Tier before a review: its first pass reads on that tier and uses the choice up; a request that is not sent leaves it for the next', async () => {
+    const { container } = await ladder();
+    const uri = vscode.Uri.joinPath(root(), 'src', 'orders.ts');
+    await vscode.commands.executeCommand('ladder.chooseTier', 'S');
+    resetApi();
+    const review = await vscode.commands.executeCommand<{ taskId: string }>('ladder.reviewFile', uri);
+    assert.ok(review);
+    assert.equal(api().log.filter((e) => e.path === '/v1/messages')[0]?.model, 'claude-sonnet-4-6', 'the first pass on the tier you chose (a review of a short file starts on labour)');
+    assert.ok((await ledger()).some((r) => r.kind !== 'verdict' && r.taskId === review.taskId && r.override === 'S'), 'labelled in the ledger');
+    assert.equal(container.pendingOverride, undefined, 'the review used the choice: it does not carry over to a later request');
+    // Not sent (the budget blocks it): the choice waits for the next request.
+    const config = vscode.workspace.getConfiguration('ladder');
+    try {
+      await config.update('budget.session', 0.000001, vscode.ConfigurationTarget.Global);
+      await openAndSelect('src/orders.ts', 15, 19);
+      await vscode.commands.executeCommand('ladder.chooseTier', 'O');
+      await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.explainSelection'));
+      assert.equal(container.pendingOverride, 'O');
+    } finally {
+      await config.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('ladder.chooseTier', 'auto');
+    }
+  });
+
   it('Pin File adds the file to the cached context; Unpin removes it', async () => {
     const uri = vscode.Uri.joinPath(root(), 'src', 'db.ts');
     assert.equal(await vscode.commands.executeCommand('ladder.pinFile', uri), 'src/db.ts');
