@@ -64,3 +64,20 @@ export function pathsOf(c: Container, uri: vscode.Uri): { path: string; origins:
   }
   return { path, origins };
 }
+
+/**
+ * Whether an edit can be applied to `document`: a file on a writable file system, an
+ * untitled buffer or a notebook cell. Not a Ladder answer, a proposal diff, a git view or
+ * another read-only document: paying for an edit there only ends in "could not apply".
+ */
+export function canEdit(document: vscode.TextDocument): boolean {
+  const scheme = document.uri.scheme;
+  return scheme === 'untitled' || scheme === 'vscode-notebook-cell' || vscode.workspace.fs.isWritableFileSystem(scheme) === true;
+}
+
+/** Says why `title` cannot change `document`, and returns false; true when it can. */
+export function editableOrSay(document: vscode.TextDocument, title: string): boolean {
+  if (canEdit(document)) return true;
+  void vscode.window.showInformationMessage(`Ladder: ${document.uri.path.split('/').pop() || 'this view'} is read-only, so ${title} cannot change it; nothing was sent. Open the file itself and run it there.`);
+  return false;
+}

@@ -157,6 +157,23 @@ describe('commands against the local API stand-in', function () {
     }
   });
 
+  it('an edit command on a read-only view (a Ladder answer) says so and sends nothing', async () => {
+    await openAndSelect('src/orders.ts', 15, 19);
+    const explained = await vscode.commands.executeCommand<{ resultUri?: vscode.Uri }>('ladder.explainSelection');
+    const answer = await until('the answer view', () => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'ladder-result')?.document);
+    assert.ok(explained && answer);
+    const editor = await vscode.window.showTextDocument(answer);
+    editor.selection = new vscode.Selection(0, 0, Math.min(3, answer.lineCount - 1), 0);
+    resetApi();
+    for (const command of ['ladder.tidySelection', 'ladder.generateDocs', 'ladder.refactorSelection', 'ladder.writeTests']) {
+      const { result, messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand(command));
+      assert.equal(result, undefined, command);
+      assert.match(messages.join('\n'), /is read-only, so [\w ]+ cannot change it; nothing was sent/, command);
+    }
+    assert.equal(api().log.length, 0, 'nothing was paid for');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('Review with Escalation: a cheap pass finds, judgment confirms, diagnostics appear with who found and who confirmed', async () => {
     await openAndSelect('src/orders.ts', 9, 23);
     const result = await vscode.commands.executeCommand<{ findings: { category: string; foundByModel: string; confirmedByModel?: string }[]; costMicros: number; taskId: string; reportUri: vscode.Uri }>('ladder.reviewSelection');

@@ -6,7 +6,7 @@ import { TIER_LABELS } from '../../core/tiers';
 import type { Tier } from '../../core/tiers';
 import type { Container } from '../container';
 import type { ProposalEnd } from '../editPreview';
-import { selectionFor } from '../editorSelection';
+import { editableOrSay, selectionFor } from '../editorSelection';
 import type { EditorSelection, RequestOutcome } from '../requestRunner';
 
 /** The same request forced onto a higher tier, in the task it continues. */
@@ -23,7 +23,7 @@ export interface RetrySpec {
  */
 export async function proposeEdit(c: Container, options: EditRequest & { uri?: unknown; selection?: EditorSelection }): Promise<ProposalEnd | 'unchanged' | undefined> {
   const selection = options.selection ?? (await selectionFor(c, { uri: options.uri }));
-  if (!selection) return undefined;
+  if (!selection || !editableOrSay(selection.document, options.title)) return undefined;
   return proposeOn(c, options, selection);
 }
 

@@ -1,11 +1,15 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
+import { editableOrSay, selectionFor } from '../editorSelection';
 import type { Command } from './command';
 import { proposeEdit } from './proposeEdit';
 
 export const refactorSelectionCommand: Command = {
   id: CommandIds.refactorSelection,
   run: async (c, uri, goal) => {
+    // Before asking what to do: a read-only view cannot take the edit.
+    const selection = await selectionFor(c, { uri });
+    if (!selection || !editableOrSay(selection.document, 'Refactor Selection')) return undefined;
     const question = typeof goal === 'string' ? goal : await vscode.window.showInputBox({
       title: 'Ladder: Refactor Selection',
       prompt: 'What should the refactoring achieve? (Enter for a general clean-up)',
@@ -17,7 +21,7 @@ export const refactorSelectionCommand: Command = {
       title: 'Refactor Selection',
       task: 'refactor',
       question: question.trim() || 'Refactor this code for clarity without changing its behaviour.',
-      uri,
+      selection,
     });
   },
 };

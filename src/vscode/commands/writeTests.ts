@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
-import { selectionFor } from '../editorSelection';
+import { editableOrSay, selectionFor } from '../editorSelection';
 import type { Command } from './command';
 import { settleVerdict } from './proposeEdit';
 import type { RetrySpec } from './proposeEdit';
@@ -37,7 +37,8 @@ export const writeTestsCommand: Command = {
   id: CommandIds.writeTests,
   run: async (c, uri) => {
     const selection = await selectionFor(c, { uri });
-    if (!selection) return undefined;
+    // The tests go beside the code: a read-only view has nowhere to put them.
+    if (!selection || !editableOrSay(selection.document, 'Write Tests')) return undefined;
     return writeTestsFor(c, selection);
   },
 };
