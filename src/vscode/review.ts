@@ -155,7 +155,33 @@ export class ReviewService implements vscode.Disposable {
     { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
   );
 
+  /** Findings follow their file when it is renamed or moved, and go with it when it is deleted. */
+  private readonly fileEvents = [
+    vscode.workspace.onDidRenameFiles((e) => {
+      for (const { oldUri, newUri } of e.files) this.moveFindings(oldUri, newUri);
+    }),
+    vscode.workspace.onDidDeleteFiles((e) => {
+      for (const uri of e.files) this.moveFindings(uri, undefined);
+    }),
+  ];
+
   constructor(private readonly c: Container) {}
+
+  /** Moves the findings of `from` (a file, or every file under a folder) to `to`, or drops them. */
+  private moveFindings(from: vscode.Uri, to: vscode.Uri | undefined): void {
+    const prefix = from.toString();
+    const moved = [...this.shown.entries()].filter(([key]) => key === prefix || key.startsWith(`${prefix}/`));
+    for (const [key, list] of moved) {
+      const oldUri = list[0]?.uri ?? vscode.Uri.parse(key);
+      this.shown.delete(key);
+      this.diagnostics.delete(oldUri);
+      if (!to) continue;
+      const newUri = vscode.Uri.parse(to.toString() + key.slice(prefix.length));
+      this.shown.set(newUri.toString(), list.map((s) => ({ ...s, uri: newUri })));
+      this.diagnostics.set(newUri, list.map((s) => s.diagnostic));
+    }
+    if (moved.length > 0) this.publishFindingPaths();
+  }
 
   private fixActions(document: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const shown = this.shown.get(document.uri.toString());
@@ -317,6 +343,19 @@ export class ReviewService implements vscode.Disposable {
   private publish(selection: EditorSelection, findings: readonly ReviewedFinding[], reviewed: readonly { path: string; text: string }[]): void {
     const byUri = new Map<string, { uri: vscode.Uri; items: vscode.Diagnostic[]; shown: ShownFinding[] }>();
     for (const uri of [selection.document.uri, ...reviewed.map((file) => this.uriOf(file.path, selection))]) byUri.set(uri.toString(), { uri, items: [], shown: [] });
+    if (reviewed.length === 0) {
+      // A selection's review replaces the findings on its lines; the file's others stay.
+      const own = byUri.get(selection.document.uri.toString())!;
+      const lines = selection.document.getText().split('\n');
+      for (const earlier of this.shown.get(selection.document.uri.toString()) ?? []) {
+        const kept = this.placed(earlier, selection.document, lines);
+        const now = kept.diagnostic.range;
+        if (now.end.line + 1 < selection.startLine || now.start.line + 1 > selection.endLine) {
+          own.items.push(kept.diagnostic);
+          own.shown.push(kept);
+        }
+      }
+    }
     // Each file's text is split once, however many findings it has.
     const linesByUri = new Map<string, string[] | undefined>();
     for (const f of findings) {
@@ -382,13 +421,27 @@ export class ReviewService implements vscode.Disposable {
     return matches.length === 1 ? wholeLines(matches[0] as number, (matches[0] as number) + height - 1) : undefined;
   }
 
+  /** A shown finding with its diagnostic where its code is now in `document` (itself when it has not moved, or cannot be found). */
+  private placed(shown: ShownFinding, document: vscode.TextDocument, lines?: string[]): ShownFinding {
+    const now = this.locate(shown, document, lines);
+    if (!now || now.isEqual(shown.diagnostic.range)) return shown;
+    const moved = new vscode.Diagnostic(now, shown.diagnostic.message, shown.diagnostic.severity);
+    moved.source = shown.diagnostic.source;
+    moved.code = shown.diagnostic.code;
+    return { ...shown, diagnostic: moved, finding: { ...shown.finding, startLine: now.start.line + 1, endLine: now.end.line + 1 } };
+  }
+
   /** A finding was fixed: its diagnostic goes. */
   fixed(shown: ShownFinding): void {
     const key = shown.uri.toString();
-    const left = (this.shown.get(key) ?? []).filter((s) => s.id !== shown.id);
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+    const lines = document?.getText().split('\n');
+    // Setting the collection again places each diagnostic at the range it was made with; the
+    // fix may have added or removed lines above the others, so they go where their code is now.
+    const left = (this.shown.get(key) ?? []).filter((s) => s.id !== shown.id).map((s) => (document ? this.placed(s, document, lines) : s));
     if (left.length > 0) this.shown.set(key, left);
     else this.shown.delete(key);
-    this.diagnostics.set(shown.uri, (this.diagnostics.get(shown.uri) ?? []).filter((d) => d !== shown.diagnostic));
+    this.diagnostics.set(shown.uri, left.map((s) => s.diagnostic));
     this.publishFindingPaths();
   }
 
@@ -421,6 +474,7 @@ export class ReviewService implements vscode.Disposable {
 
   dispose(): void {
     this.fixes.dispose();
+    for (const d of this.fileEvents) d.dispose();
     this.diagnostics.dispose();
   }
 }

@@ -170,6 +170,37 @@ describe('every command on its happy path', function () {
     }
   });
 
+  it('findings stay with their code: a review of other lines keeps them, a rename takes them along, a delete takes them away', async () => {
+    const original = vscode.Uri.joinPath(root(), 'src', 'findings-a.ts');
+    const renamed = vscode.Uri.joinPath(root(), 'src', 'findings-b.ts');
+    const code = 'export function show(el: HTMLElement, name: string): void {\n  el.innerHTML = \'<b>\' + name + \'</b>\';\n}\n\nexport function run(code: string): unknown {\n  return eval(code);\n}\n';
+    const ladderAt = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Ladder').map((d) => d.range.start.line + 1).sort();
+    try {
+      await vscode.workspace.fs.writeFile(original, new TextEncoder().encode(code));
+      const editor = await vscode.window.showTextDocument(original);
+      editor.selection = new vscode.Selection(0, 0, 3, 0);
+      await vscode.commands.executeCommand('ladder.reviewSelection');
+      await until('the innerHTML finding', () => (ladderAt(original).includes(2) ? true : undefined));
+      await vscode.window.showTextDocument(original).then((e) => { e.selection = new vscode.Selection(4, 0, 7, 0); });
+      await vscode.commands.executeCommand('ladder.reviewSelection');
+      await until('both findings', () => (ladderAt(original).includes(6) ? true : undefined));
+      assert.ok(ladderAt(original).includes(2), `the first review's finding, outside the second's lines, stays: ${ladderAt(original).join(', ')}`);
+      const edit = new vscode.WorkspaceEdit();
+      edit.renameFile(original, renamed);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await until('the findings on the renamed file', () => (ladderAt(renamed).length >= 2 ? true : undefined));
+      assert.deepEqual(ladderAt(original), [], 'none left on the old path');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      const removal = new vscode.WorkspaceEdit();
+      removal.deleteFile(renamed);
+      assert.ok(await vscode.workspace.applyEdit(removal));
+      await until('no findings for a deleted file', () => (ladderAt(renamed).length === 0 ? true : undefined));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      for (const f of [original, renamed]) await vscode.workspace.fs.delete(f).then(undefined, () => undefined);
+    }
+  });
+
   it('Fix Review Finding: the light bulb on a finding proposes a fix at the tier its category needs; Accept applies it and the finding goes', async () => {
     const editor = await openAndSelect('src/orders.ts', 9, 23);
     const review = await vscode.commands.executeCommand<{ findings: { category: string; message: string; startLine: number }[] }>('ladder.reviewSelection');
@@ -205,6 +236,9 @@ describe('every command on its happy path', function () {
     assert.doesNotMatch(user, /SELECT \*/, 'and not the rest of the file');
     await until('the fixed finding leaves the Problems list', () => (ladderDiagnostics().length === before.length - 1 ? true : undefined));
     assert.ok(!ladderDiagnostics().some((d) => d.message === target.message));
+    // The others stay on their code, which the line added above moved down one.
+    const sqlNow = editor.document.getText().split('\n').findIndex((l) => l.includes('SELECT * FROM orders'));
+    assert.ok(ladderDiagnostics().some((d) => d.range.start.line === sqlNow && /SQL/.test(d.message)), `the SQL finding on line ${sqlNow + 1}: ${ladderDiagnostics().map((d) => d.range.start.line + 1).join(', ')}`);
     const records = await ledger();
     const call = records.filter((r): r is CallRecord => r.kind !== 'verdict').at(-1);
     assert.deepEqual([call?.command, call?.stepType, call?.model], ['fix', 'fix', 'claude-opus-4-8']);
