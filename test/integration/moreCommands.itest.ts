@@ -343,6 +343,14 @@ describe('every command on its happy path', function () {
     const models = api().log.filter((e) => e.path === '/v1/messages').map((e) => e.model);
     assert.equal(models[0], 'claude-sonnet-4-6', 'a security review reads on the execute tier');
     assert.equal(models.at(-1), 'claude-opus-4-8', 'and is always judged');
+    // From the Explorer (which passes the selected files too) the file is reviewed whole, even
+    // when it is the active editor with a selection; the editor's own menu reviews the selection.
+    await openAndSelect('src/orders.ts', 15, 19);
+    const explorer = await vscode.commands.executeCommand<{ reportUri: vscode.Uri }>('ladder.securityReview', uri, [uri]);
+    assert.match((await vscode.workspace.openTextDocument(explorer!.reportUri)).getText().split('\n')[0] ?? '', /^# Security Review: src\/orders\.ts:1-\d+$/);
+    await openAndSelect('src/orders.ts', 15, 19);
+    const editorMenu = await vscode.commands.executeCommand<{ reportUri: vscode.Uri }>('ladder.securityReview', uri);
+    assert.match((await vscode.workspace.openTextDocument(editorMenu!.reportUri)).getText().split('\n')[0] ?? '', /^# Security Review: src\/orders\.ts:15-19$/);
   });
 
   it('Review with Escalation and Security Review of a folder read its files, judge only what matters, and put each finding on its own file', async () => {

@@ -19,12 +19,21 @@ async function reviewFolder(c: Container, uri: vscode.Uri, title: string, securi
   return await c.reviews.review({ command: security ? 'securityReview' : 'review', title, security, ...material });
 }
 
+/**
+ * From the Explorer, which passes the selected resources as a second argument (an array): the
+ * file, whole, even when it is also the active editor with a selection (the editor's own menu
+ * passes no array).
+ */
+function fromExplorer(selected: unknown): boolean {
+  return Array.isArray(selected);
+}
+
 /** Right-click → Review with Escalation: the selection (or the file when nothing is selected), or a folder. */
 export const reviewSelectionCommand: Command = {
   id: CommandIds.reviewSelection,
-  run: async (c, uri) => {
+  run: async (c, uri, selected) => {
     if (await isFolder(uri)) return await reviewFolder(c, uri as vscode.Uri, 'Review with Escalation', false);
-    const selection = await selectionFor(c, { uri });
+    const selection = await selectionFor(c, { uri, wholeFile: fromExplorer(selected) });
     if (!selection) return undefined;
     return await c.reviews.review({ command: 'review', title: 'Review with Escalation', selection });
   },
@@ -43,9 +52,9 @@ export const reviewFileCommand: Command = {
 /** Security Review: every finding the first pass reports is judged. A selection, a file or a folder. */
 export const securityReviewCommand: Command = {
   id: CommandIds.securityReview,
-  run: async (c, uri) => {
+  run: async (c, uri, selected) => {
     if (await isFolder(uri)) return await reviewFolder(c, uri as vscode.Uri, 'Security Review', true);
-    const selection = await selectionFor(c, { uri });
+    const selection = await selectionFor(c, { uri, wholeFile: fromExplorer(selected) });
     if (!selection) return undefined;
     return await c.reviews.review({ command: 'securityReview', title: 'Security Review', selection, security: true });
   },
