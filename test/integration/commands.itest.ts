@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { formatUsd } from '../../src/core/ledger/format';
 import type { CallRecord } from '../../src/core/ledger/record';
 import { faults } from '../support/standin/server';
-import { captureMessages, openAndSelect, until, waitForDiff } from './editor';
+import { captureMessages, openAndSelect, snapshotWorkspace, until, waitForDiff } from './editor';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite, TEST_KEY } from './setup';
 
@@ -20,6 +20,8 @@ function messageRequests() {
 describe('commands against the local API stand-in', function () {
   this.timeout(60_000);
   before(setUpSuite);
+  // Each suite starts from the fixture as the first one found it.
+  before(snapshotWorkspace);
   after(tearDownSuite);
   beforeEach(resetApi);
   afterEach(async () => {

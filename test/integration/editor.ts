@@ -48,8 +48,14 @@ export async function captureMessages<T>(kind: MessageKind, body: () => PromiseL
 
 let pristine: Map<string, Uint8Array> | undefined;
 
-/** Remembers every workspace file's bytes, for {@link revertAll} to put back. */
+/** Remembers every workspace file's bytes, for {@link revertAll} to put back (the first time; after that, puts them back). */
 export async function snapshotWorkspace(): Promise<void> {
+  // The first suite to ask takes the fixture as it is; later suites start from that, not from
+  // whatever an earlier suite left on disk (a stripped line there would look pristine).
+  if (pristine) {
+    await revertAll();
+    return;
+  }
   pristine = new Map();
   for (const uri of await vscode.workspace.findFiles('**/*')) pristine.set(uri.toString(), await vscode.workspace.fs.readFile(uri));
 }

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CallRecord } from '../../src/core/ledger/record';
 import { faults } from '../support/standin/server';
-import { captureMessages, openAndSelect, until } from './editor';
+import { captureMessages, openAndSelect, snapshotWorkspace, until } from './editor';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite, TEST_KEY } from './setup';
 
@@ -49,6 +49,8 @@ describe('errors a user will meet', function () {
   let capture: Awaited<ReturnType<typeof captureFailures>>;
   let started: string;
   before(setUpSuite);
+  // Each suite starts from the fixture as the first one found it.
+  before(snapshotWorkspace);
   after(tearDownSuite);
   beforeEach(async () => {
     resetApi();

@@ -181,7 +181,13 @@ describe('every command on its happy path', function () {
       editor.selection = new vscode.Selection(0, 0, 3, 0);
       await vscode.commands.executeCommand('ladder.reviewSelection');
       await until('the innerHTML finding', () => (ladderAt(original).includes(2) ? true : undefined));
-      await vscode.window.showTextDocument(original).then((e) => { e.selection = new vscode.Selection(4, 0, 7, 0); });
+      // The report opens beside and focus comes back to the code: select once it has.
+      const back = await until('the code in front again', async () => {
+        const shown = await vscode.window.showTextDocument(original);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return vscode.window.activeTextEditor === shown ? shown : undefined;
+      });
+      back.selection = new vscode.Selection(4, 0, 7, 0);
       await vscode.commands.executeCommand('ladder.reviewSelection');
       await until('both findings', () => (ladderAt(original).includes(6) ? true : undefined));
       assert.ok(ladderAt(original).includes(2), `the first review's finding, outside the second's lines, stays: ${ladderAt(original).join(', ')}`);
