@@ -1,7 +1,7 @@
 import type { CallRecord, LedgerRecord, VerdictRecord } from './record';
 import { microsToDecimal } from './format';
 
-/** The CSV columns, in order. One row per billed call; a task's verdict is joined in. */
+/** The CSV columns, in order. One row per billed call; the verdict on its edit is joined in (see verdictsByCall). */
 export const CSV_COLUMNS = [
   'time', 'task_id', 'call_id', 'command', 'step_type', 'tier', 'model', 'reason', 'attempt', 'outcome', 'override',
   'input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'cache_5m', 'cache_1h',
@@ -11,22 +11,41 @@ export const CSV_COLUMNS = [
 
 /**
  * RFC 4180 quoting: a field with a comma, a double quote, CR or LF is wrapped in double
- * quotes with inner quotes doubled; every other field is written as is.
+ * quotes with inner quotes doubled; every other field is written as is. Text that a
+ * spreadsheet would run as a formula (starting with =, +, -, @, tab or CR: a reason or a
+ * cache note can hold a workspace file's name) gets a leading apostrophe, so it stays text.
  */
 export function csvField(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
-  const text = String(value);
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function latestVerdicts(records: readonly LedgerRecord[]): Map<string, VerdictRecord> {
-  const verdicts = new Map<string, VerdictRecord>();
+/**
+ * The verdict on each call's edit: a verdict naming its call goes on that call; one naming
+ * none (older records, Rename Symbol) goes on its task's last call. A rejected Haiku edit and
+ * its accepted retry on Sonnet are one task, and two rows with two verdicts.
+ */
+function verdictsByCall(records: readonly LedgerRecord[]): Map<string, VerdictRecord> {
+  const latest = (map: Map<string, VerdictRecord>, key: string, record: VerdictRecord) => {
+    const previous = map.get(key);
+    if (!previous || previous.time <= record.time) map.set(key, record);
+  };
+  const byCall = new Map<string, VerdictRecord>();
+  const byTask = new Map<string, VerdictRecord>();
   for (const record of records) {
-    if (record.kind !== 'verdict') continue;
-    const previous = verdicts.get(record.taskId);
-    if (!previous || previous.time <= record.time) verdicts.set(record.taskId, record);
+    if (record.kind === 'verdict') latest(record.callId ? byCall : byTask, record.callId ?? record.taskId, record);
   }
-  return verdicts;
+  const lastCall = new Map<string, CallRecord>();
+  for (const call of calls(records)) {
+    const previous = lastCall.get(call.taskId);
+    if (!previous || previous.time <= call.time) lastCall.set(call.taskId, call);
+  }
+  for (const [taskId, verdict] of byTask) {
+    const call = lastCall.get(taskId);
+    if (call && !byCall.has(call.callId)) byCall.set(call.callId, verdict);
+  }
+  return byCall;
 }
 
 function calls(records: readonly LedgerRecord[]): CallRecord[] {
@@ -35,7 +54,7 @@ function calls(records: readonly LedgerRecord[]): CallRecord[] {
 
 /** The ledger as CSV text: header, then one CRLF-terminated line per call (RFC 4180). */
 export function toCsv(records: readonly LedgerRecord[]): string {
-  const verdicts = latestVerdicts(records);
+  const verdicts = verdictsByCall(records);
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of calls(records)) {
     const u = r.usage;
@@ -43,7 +62,7 @@ export function toCsv(records: readonly LedgerRecord[]): string {
       r.time, r.taskId, r.callId, r.command, r.stepType, r.tier, r.model, r.reason, r.attempt, r.outcome, r.override,
       u.input_tokens, u.output_tokens, u.cache_creation_input_tokens, u.cache_read_input_tokens, u.cache_5m, u.cache_1h,
       u.service_tier, microsToDecimal(r.costMicros), r.costMicros, r.workspace, r.requestId, r.cacheMiss?.segment,
-      r.cacheMiss?.cause, r.cacheMiss?.detail, verdicts.get(r.taskId)?.verdict,
+      r.cacheMiss?.cause, r.cacheMiss?.detail, verdicts.get(r.callId)?.verdict,
     ].map(csvField).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;

@@ -22,6 +22,26 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('exports', () => {
+  test('text a spreadsheet would run as a formula stays text; numbers are left alone', () => {
+    assert.equal(csvField('=HYPERLINK("http://x","y"): changed'), '"\'=HYPERLINK(""http://x"",""y""): changed"');
+    for (const lead of ['+', '-', '@', '\t']) assert.ok(csvField(`${lead}x`).startsWith(`'${lead}`) || csvField(`${lead}x`).startsWith(`"'${lead}`), lead);
+    assert.equal(csvField(-5), '-5');
+    assert.equal(csvField('escalated after schema failure'), 'escalated after schema failure');
+  });
+
+  test('each call row carries the verdict on its own edit: a rejected Haiku edit and its accepted Sonnet retry are two rows, two verdicts', () => {
+    const haiku = callRecord({ taskId: 'task-r', tier: 'H', model: 'claude-haiku-4-5', time: '2026-11-20T10:00:00.000Z' });
+    const sonnet = callRecord({ taskId: 'task-r', tier: 'S', model: 'claude-sonnet-4-6', time: '2026-11-20T10:02:00.000Z' });
+    const renamed = callRecord({ taskId: 'task-n', time: '2026-11-20T10:03:00.000Z' });
+    const rows = parseCsv(toCsv([
+      haiku, { ...verdictRecord('task-r', 'rejected', '2026-11-20T10:01:00.000Z'), callId: haiku.callId },
+      sonnet, { ...verdictRecord('task-r', 'accepted', '2026-11-20T10:03:00.000Z'), callId: sonnet.callId },
+      renamed, verdictRecord('task-n', 'accepted', '2026-11-20T10:04:00.000Z'),
+    ]));
+    const verdict = CSV_COLUMNS.indexOf('verdict');
+    assert.deepEqual(rows.slice(1).map((r) => r[verdict]), ['rejected', 'accepted', 'accepted']);
+  });
+
   test('csvField quotes only what RFC 4180 requires', () => {
     assert.equal(csvField('plain'), 'plain');
     assert.equal(csvField('a,b'), '"a,b"');
