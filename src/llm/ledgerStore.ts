@@ -181,10 +181,10 @@ export class LedgerStore {
   }
 
   /**
-   * Calls `listener` with records other processes append, debounced. Relies on
-   * fs.watch; call `reload` on a timer too where file events are unreliable.
+   * Calls `listener` with records other processes append, debounced: on fs.watch events, and
+   * every `pollMs` as well, where file events are unreliable.
    */
-  watch(listener: (records: LedgerRecord[], report: LoadReport) => void, debounceMs = 200): Stoppable {
+  watch(listener: (records: LedgerRecord[], report: LoadReport) => void, debounceMs = 200, pollMs = 60_000): Stoppable {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let running = Promise.resolve();
     const fire = (): void => {
@@ -200,9 +200,15 @@ export class LedgerStore {
       if (filename !== null && !FILE_PATTERN.test(String(filename))) return;
       if (timer === undefined) timer = setTimeout(fire, debounceMs);
     });
+    // File events are not delivered everywhere (network file systems): read again now and then too.
+    const poll = setInterval(() => {
+      if (timer === undefined) fire();
+    }, pollMs);
+    poll.unref?.();
     return {
       dispose: () => {
         if (timer !== undefined) clearTimeout(timer);
+        clearInterval(poll);
         watcher.close();
       },
     };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { fnv1a } from '../core/hash';
@@ -50,8 +51,10 @@ export class CostMeter implements vscode.Disposable {
 
   constructor(context: vscode.ExtensionContext, private readonly config: Config, private readonly log: Log, private readonly pricing: Pricing) {
     this.store = new LedgerStore(path.join(context.globalStorageUri.fsPath, 'ledger'));
-    // A multi-root workspace is its .code-workspace file, as VS Code keys its state; one folder is the folder.
-    this.workspaceTag = workspaceTagOf((vscode.workspace.workspaceFile ?? vscode.workspace.workspaceFolders?.[0]?.uri)?.toString() ?? 'no-folder');
+    // A multi-root workspace is its .code-workspace file, as VS Code keys its state; one folder is
+    // the folder. Windows without a folder are each their own: one shared tag made every empty
+    // window count the others' calls as its session (and its session budget).
+    this.workspaceTag = workspaceTagOf((vscode.workspace.workspaceFile ?? vscode.workspace.workspaceFolders?.[0]?.uri)?.toString() ?? `no-folder:${randomUUID()}`);
     this.summary = this.newSummary();
     this.budget = new Budget(this.limits(), () => ({
       sessionMicros: this.summary.session.micros,
@@ -96,6 +99,16 @@ export class CostMeter implements vscode.Disposable {
         this.render();
         this.emitter.fire();
       });
+      // "Today" turns over at local midnight without any call: the meter and report follow.
+      let day = this.summary.dayKeyOf(new Date());
+      const midnight = setInterval(() => {
+        const now = this.summary.dayKeyOf(new Date());
+        if (now === day) return;
+        day = now;
+        this.render();
+        this.emitter.fire();
+      }, 60_000);
+      this.disposables.push({ dispose: () => clearInterval(midnight) });
     } catch (err) {
       this.log.error('could not load the cost ledger', err);
       this.log.warnUser(`Ladder: the cost ledger could not be read (${err instanceof Error ? err.message : String(err)}). Earlier costs are not counted: the meter, today's total and the daily budget start from this window's calls.`);

@@ -106,7 +106,8 @@ export interface ReportOptions {
 export function costReportMessage(summary: LedgerSummary, options: ReportOptions): CostReportMessage {
   const aggregate = options.scope === 'session' ? summary.session : summary.today(options.now);
   const days = options.days ?? 30;
-  const from = new Date(options.now.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+  // By the summary's own day (the user's local day), as the bars are keyed: not the UTC date.
+  const from = summary.dayKeyOf(new Date(options.now.getTime() - (days - 1) * 86_400_000));
   const perTierPerDay = summary.perTierPerDay(from);
   const budget = options.budget && budgetCard(options.budget);
   const perDay = new Map<string, number>();

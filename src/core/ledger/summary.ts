@@ -388,6 +388,11 @@ export class LedgerSummary {
     return this.day(this.dayOf(now.toISOString()));
   }
 
+  /** The day key (YYYY-MM-DD) of an instant, by the same day function as the records'. */
+  dayKeyOf(instant: Date): string {
+    return this.dayOf(instant.toISOString());
+  }
+
   /**
    * Starts a new session at `start`: calls before it no longer count. Records already
    * added at or after `start` (another window's, or a clock step) are not recounted, so

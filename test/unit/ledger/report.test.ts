@@ -6,6 +6,17 @@ import { budgetStatus } from '../../../src/core/ledger/budget';
 import { callRecord } from '../../support/fixtures/usage/records';
 
 describe('cost report message', () => {
+  test('the chart window is so many of the user\'s own days, not UTC dates', () => {
+    // A zone 14 hours ahead: at 20:00 UTC it is already the next day there.
+    const ahead = (time: string) => new Date(Date.parse(time) + 14 * 3_600_000).toISOString().slice(0, 10);
+    const s = new LedgerSummary({ sessionStart: '2026-05-01T00:00:00.000Z', dayOf: ahead });
+    for (let d = 1; d <= 31; d++) s.add(callRecord({ taskId: `d${d}`, time: `2026-05-${String(d).padStart(2, '0')}T12:00:00.000Z` }));
+    const message = costReportMessage(s, { scope: 'today', now: new Date('2026-05-31T20:00:00.000Z'), opusModel: 'claude-opus-4-8', days: 7 });
+    const days = [...new Set(message.perTierPerDay.map((p) => p.day))];
+    assert.equal(days.length, 7, days.join(' '));
+    assert.equal(days.at(-1), '2026-06-01');
+  });
+
   test('carries the chosen scope, the chart window and the latest tasks', () => {
     const s = new LedgerSummary({ sessionStart: '2026-11-20T00:00:00.000Z' });
     const old = callRecord({ taskId: 'old', time: '2026-10-01T10:00:00.000Z' });
