@@ -374,6 +374,7 @@ export class RequestRunner {
             if (resultUri) docs.append(resultUri, delta);
           },
           diagnoseCache: (route, usage) => this.observeCache(promptFor(route), usage),
+          abandonCache: (route) => this.c.workspace.cacheHealth.abandon(promptFor(route)),
         }, this.stepDeps());
       },
     );

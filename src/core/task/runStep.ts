@@ -64,6 +64,8 @@ export interface StepSpec<T, R extends StepRoute> {
   onRecord?(record: CallRecord): void;
   /** Explains a cache miss from an attempt's usage, for its ledger record. */
   diagnoseCache?(route: R, usage: UsageLike): CacheMiss | undefined;
+  /** A call that failed before any usage came back: forget what it expected of the cache (its writes never happened). */
+  abandonCache?(route: R): void;
 }
 
 export type StepResult<T, R extends StepRoute> =
@@ -126,6 +128,7 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
       });
     } catch (err) {
       const error = err instanceof ModelCallError ? err : new ModelCallError('network', err instanceof Error ? err.message : String(err));
+      if (!error.details.usage) spec.abandonCache?.(route);
       for (const retried of error.details.retried ?? []) {
         write(ZERO_USAGE, 'failed', `retried by the SDK after HTTP ${retried.status ?? '?'} (not billed)`, retried.requestId);
       }

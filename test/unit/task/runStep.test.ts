@@ -116,6 +116,15 @@ describe('runStep', () => {
     assert.equal(result.status === 'ok' && result.route.notice, 'Opus overloaded; used Sonnet');
   });
 
+  test('a call that failed before any usage came back tells the cache tracker to forget it; a billed one does not', async () => {
+    const refused = () => new ModelCallError('overloaded', 'Overloaded', { status: 529 });
+    const midStream = () => new ModelCallError('overloaded', 'Overloaded', { status: 529, usage: { input_tokens: 500, output_tokens: 7 } });
+    const abandoned: string[] = [];
+    const { deps: d } = deps(scriptedModel([refused, midStream, answer('good')]));
+    await runStep(spec({ route: route('H'), abandonCache: (r) => abandoned.push(r.model) }), d);
+    assert.deepEqual(abandoned, ['claude-haiku-4-5'], 'only the call nothing came back from');
+  });
+
   test('SDK retries that were not billed are recorded at zero cost', async () => {
     const withRetries: Step = () => ({ text: 'good', usage: { input_tokens: 10, output_tokens: 1 }, stopReason: 'end_turn', retried: [{ status: 529 }, { status: 529 }] });
     const { records, deps: d } = deps(scriptedModel([withRetries]));
