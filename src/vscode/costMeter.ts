@@ -213,8 +213,7 @@ export class CostMeter implements vscode.Disposable {
     const aggregate = this.shownAggregate();
     const budget = this.budget.status();
     const hasBudget = budget.limits.length > 0;
-    let tooltip = costTooltip({ scope, aggregate, opusModel: DEFAULT_OPUS_BASELINE_MODEL, ...(hasBudget ? { budget } : {}) });
-    if (this.cacheNote) tooltip += `\n\n**Cache:** ${this.cacheNote}`;
+    let tooltip = costTooltip({ scope, aggregate, opusModel: DEFAULT_OPUS_BASELINE_MODEL, ...(hasBudget ? { budget } : {}), ...(this.cacheNote ? { cacheNote: this.cacheNote } : {}) });
     tooltip += `\n\n[Open cost report](command:${CommandIds.showCostReport})`;
     const markdown = new vscode.MarkdownString(tooltip);
     markdown.isTrusted = { enabledCommands: [CommandIds.showCostReport] };

@@ -12,6 +12,8 @@ export interface TooltipInput {
   opusModel: string;
   /** Omitted when no limit is configured. */
   budget?: BudgetStatus;
+  /** The last cache note (a miss and its cause); it names workspace files, so it is escaped. */
+  cacheNote?: string;
 }
 
 /** Escapes the characters Markdown would read as markup, for text that is not ours. */
@@ -57,5 +59,6 @@ export function costTooltip(input: TooltipInput): string {
     const flag = input.budget?.state === 'exceeded' ? ' **· limit reached**' : input.budget?.state === 'warn' ? ' **· over 80%**' : '';
     lines.push(`Budget: ${parts.join(' · ')}${flag}`);
   }
+  if (input.cacheNote) lines.push('', `**Cache:** ${escapeMarkdown(input.cacheNote)}`);
   return lines.join('\n');
 }

@@ -53,6 +53,11 @@ describe('status-bar tooltip', () => {
     assert.match(text, /Budget: \$0\.0169 left of \$0\.0200 \(session\)$/);
   });
 
+  test('the cache note names workspace files, so Markdown in a file name stays text', () => {
+    const text = costTooltip({ scope: 'session', aggregate: summary().session, opusModel: 'claude-opus-4-8', cacheNote: 'miss on pinned:[run](command:workbench.action.terminal.new).ts' });
+    assert.ok(text.endsWith('**Cache:** miss on pinned:\\[run\\]\\(command:workbench.action.terminal.new\\).ts'), text);
+  });
+
   test('an empty session and no budget', () => {
     const s = new LedgerSummary({ sessionStart: '2026-01-01T00:00:00.000Z' });
     const text = costTooltip({ scope: 'today', aggregate: s.session, opusModel: 'claude-opus-4-8' });
