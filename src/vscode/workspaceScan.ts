@@ -49,7 +49,7 @@ export async function scanFolder(root: string, index: WorkspaceIndex, options: {
 /** Reads (or stats) the file at `abs` into the index as `relPath`; a file that vanished meanwhile is deleted. */
 export async function feedFile(abs: string, relPath: string, index: WorkspaceIndex, maxBytes: number): Promise<void> {
   try {
-    if (index.wantsContent(relPath) || path.basename(relPath) === '.gitignore') {
+    if (index.wantsContent(relPath) || index.wasRead(relPath) || path.basename(relPath) === '.gitignore') {
       const stat = await fs.stat(abs);
       if (stat.size > maxBytes) index.setFile(relPath, { size: stat.size });
       else index.setFile(relPath, new Uint8Array(await fs.readFile(abs)));

@@ -262,6 +262,17 @@ export class WorkspaceIndex {
   }
 
   /**
+   * Whether a file's bytes were read before (a folder review or a pin attempt read them, and
+   * found it binary or holding a key, say). Its changes must be read too: size alone would
+   * clear what the bytes showed, and the file would come back into the tree until read again,
+   * each flip rewriting the cached prefix.
+   */
+  wasRead(rawPath: string): boolean {
+    const entry = this.entries.get(normalizePath(rawPath));
+    return entry !== undefined && (entry.contentKnown || entry.binary);
+  }
+
+  /**
    * Whether a walk can skip this folder: version-control or dependency folders, denylisted
    * folders (.ssh/, .aws/) and git-ignored ones. Nothing inside could be included.
    */

@@ -203,6 +203,22 @@ describe('roles', () => {
     assert.equal(index.readme()?.path, 'README.md');
   });
 
+  test('a file whose bytes were read stays judged by them: its next change is read too, so the tree does not flip', () => {
+    const index = new WorkspaceIndex();
+    const key = `${'sk-ant-'}api03-${randomish(48, 'tok', 9)}`;
+    index.setFile('src/keys.ts', { size: 80 });
+    assert.equal(index.wasRead('src/keys.ts'), false, 'the scan knows its size only');
+    assert.deepEqual(index.includedPaths(), ['src/keys.ts']);
+    index.setFile('src/keys.ts', new TextEncoder().encode(`export const k = '${key}';\n`));
+    assert.equal(index.status('src/keys.ts')?.reason, 'secret');
+    assert.equal(index.wasRead('src/keys.ts'), true, 'so a save is fed its bytes, not its size');
+    index.setFile('src/logo.bin', new Uint8Array([1, 0, 2]));
+    assert.equal(index.wasRead('src/logo.bin'), true);
+    // What a size-only update would do, which is why a read file is not given one.
+    index.setFile('src/keys.ts', { size: 90 });
+    assert.deepEqual(index.includedPaths().includes('src/keys.ts'), true);
+  });
+
   test('paths are normalised', () => {
     const index = new WorkspaceIndex();
     index.setFile('./src\\win\\file.ts', 'x');
