@@ -32,13 +32,15 @@
   let sortDescending = true;
   let current;
 
-  /** Integer micro-dollars to "$1,234.56" (cents) or "$0.0042" below a cent, no float sums. */
   /** A whole number with thousands separators: 12,345. */
   function count(n) {
     return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   }
 
-  // As formatUsd in src/core/ledger/format.ts, which the status bar uses.
+  /**
+   * Integer micro-dollars to "$1,234.56" (cents), "$0.0042" below a cent or "<$0.0001", no
+   * float sums: as formatUsd in src/core/ledger/format.ts, which the status bar uses.
+   */
   function usd(micros) {
     const negative = micros < 0;
     const abs = Math.abs(Math.trunc(micros));
