@@ -115,8 +115,7 @@ const isOnExceeded = (v: unknown): v is 'block' | 'downgrade' => v === 'block' |
  * you can choose it).
  */
 export function strictestOnExceeded(levels: readonly SettingLevel[]): { value: unknown; errors: string[] } {
-  const user = levels.find((l) => l.level === 'user')?.value;
-  const withDefault = isOnExceeded(user) ? levels : [...levels, { level: 'default', value: 'block' }];
+  const withDefault = isOnExceeded(userValueOf(levels)) ? levels : [...levels, { level: 'default', value: 'block' }];
   return strictestOf('budget.onExceeded', withDefault, isOnExceeded, (a, b) => (a === 'block' || b === 'block' ? 'block' : 'downgrade'), '"block" or "downgrade"');
 }
 
@@ -139,24 +138,16 @@ const BOUND_RANGE: Readonly<Record<ContextBoundKey, string>> = { 'context.maxTre
  */
 export function boundAcrossLevels(key: ContextBoundKey, levels: readonly SettingLevel[]): { value: unknown; errors: string[] } {
   const schema = SETTING_SCHEMAS[key];
-  const user = levels.find((l) => l.level === 'user')?.value;
+  const user = userValueOf(levels);
   const userSet = user !== undefined && schema.safeParse(user).success;
   const ceiling = (userSet ? user : schema.parse(undefined)) as number;
   const source = userSet ? 'your user setting' : 'the default';
-  let value = user;
-  const errors: string[] = [];
-  for (const l of levels) {
-    if (l.level === 'user' || l.value === undefined || l.value === null) continue;
-    if (!schema.safeParse(l.value).success) {
-      // Falling back to the default could loosen your own lower value.
-      errors.push(`Setting "${SETTINGS_SECTION}.${key}" in ${levelName(l.level)} is invalid (${JSON.stringify(l.value)} is not a whole number from ${BOUND_RANGE[key]}); ignored, so the other levels' value applies.`);
-    } else if ((l.value as number) > ceiling) {
-      errors.push(`Setting "${SETTINGS_SECTION}.${key}" in ${levelName(l.level)} asks for ${l.value}, above ${source} (${ceiling}); ignored, since it would grow what every request sends. Set it in your user settings to use it.`);
-    } else {
-      value = l.value;
-    }
-  }
-  return { value, errors };
+  return laterLevelsUnlessRefused(levels, (value, level) => {
+    // Falling back to the default could loosen your own lower value.
+    if (!schema.safeParse(value).success) return `Setting "${SETTINGS_SECTION}.${key}" in ${levelName(level)} is invalid (${JSON.stringify(value)} is not a whole number from ${BOUND_RANGE[key]}); ignored, so the other levels' value applies.`;
+    if ((value as number) > ceiling) return `Setting "${SETTINGS_SECTION}.${key}" in ${levelName(level)} asks for ${value}, above ${source} (${ceiling}); ignored, since it would grow what every request sends. Set it in your user settings to use it.`;
+    return undefined;
+  });
 }
 
 /** The settings that put a model on a tier. */
@@ -175,6 +166,27 @@ function levelName(level: string): string {
   return `${level} settings`;
 }
 
+/** The user level's raw value. */
+function userValueOf(levels: readonly SettingLevel[]): unknown {
+  return levels.find((l) => l.level === 'user')?.value;
+}
+
+/**
+ * Your user value, then each later level (workspace, folder) that sets one and is not refused,
+ * the last winning as in VS Code; `refuse` says why a level's value is ignored.
+ */
+function laterLevelsUnlessRefused(levels: readonly SettingLevel[], refuse: (value: unknown, level: string) => string | undefined): { value: unknown; errors: string[] } {
+  let value = userValueOf(levels);
+  const errors: string[] = [];
+  for (const l of levels) {
+    if (l.level === 'user' || l.value === undefined || l.value === null) continue;
+    const why = refuse(l.value, l.level);
+    if (why) errors.push(why);
+    else value = l.value;
+  }
+  return { value, errors };
+}
+
 /** The model your user settings put on a tier, or the default when they do not (or not validly). */
 export function userModel(key: ModelKey, userValue: unknown): string {
   return modelId.safeParse(userValue).success ? (userValue as string) : (SETTING_SCHEMAS[key].parse(undefined) as string);
@@ -187,19 +199,10 @@ export function userModel(key: ModelKey, userValue: unknown): string {
  * Later levels win, as in VS Code (user, then workspace, then folder).
  */
 export function modelAcrossLevels(key: ModelKey, levels: readonly SettingLevel[], rate: ModelRate): { value: unknown; errors: string[] } {
-  const user = levels.find((l) => l.level === 'user')?.value;
-  const base = userModel(key, user);
-  let value = user;
-  const errors: string[] = [];
-  for (const l of levels) {
-    if (l.level === 'user' || l.value === undefined || l.value === null) continue;
-    if (modelId.safeParse(l.value).success && rate(l.value as string) > rate(base)) {
-      errors.push(`Setting "${SETTINGS_SECTION}.${key}" in ${levelName(l.level)} asks for ${l.value}, which costs more than ${base} on the ${TIER_OF_MODEL_KEY[key]} tier; ignored. Set it in your user settings to use it.`);
-    } else {
-      value = l.value;
-    }
-  }
-  return { value, errors };
+  const base = userModel(key, userValueOf(levels));
+  return laterLevelsUnlessRefused(levels, (value, level) => (modelId.safeParse(value).success && rate(value as string) > rate(base)
+    ? `Setting "${SETTINGS_SECTION}.${key}" in ${levelName(level)} asks for ${value}, which costs more than ${base} on the ${TIER_OF_MODEL_KEY[key]} tier; ignored. Set it in your user settings to use it.`
+    : undefined));
 }
 
 /**
@@ -207,8 +210,7 @@ export function modelAcrossLevels(key: ModelKey, levels: readonly SettingLevel[]
  * models that cost no more than that tier's model (`ladder`, from user settings or defaults).
  */
 export function alternatesAcrossLevels(levels: readonly SettingLevel[], ladder: Readonly<Record<Tier, string>>, rate: ModelRate): { value: unknown; errors: string[] } {
-  const user = levels.find((l) => l.level === 'user')?.value;
-  let value: unknown = user;
+  let value: unknown = userValueOf(levels);
   const errors: string[] = [];
   for (const l of levels) {
     if (l.level === 'user' || l.value === undefined || l.value === null) continue;
