@@ -79,9 +79,9 @@ export class AnthropicGateway implements ModelPort {
     } catch (err) {
       // The output was billed as it was generated, but the API's count of it comes only at
       // the end: message_start says 1. Estimate it from the text that arrived instead.
-      const estimated = usage && !finalUsage ? Math.max(usage.output_tokens ?? 0, estimateTokens(received, String(request.body.model))) : undefined;
-      const billed = usage && estimated !== undefined ? { ...usage, output_tokens: estimated } : usage;
-      throw toCallError(err, billed, retried, estimated !== undefined && estimated > (usage?.output_tokens ?? 0));
+      const estimated = usage && !finalUsage ? estimateTokens(received, String(request.body.model)) : 0;
+      const outputEstimated = usage !== undefined && estimated > (usage.output_tokens ?? 0);
+      throw toCallError(err, outputEstimated ? { ...usage, output_tokens: estimated } : usage, retried, outputEstimated);
     }
   }
 

@@ -105,16 +105,16 @@ export class EditPreviews implements vscode.Disposable {
     return verdict;
   }
 
-  /** The proposal whose diff is the active tab, if it is one. */
+  /** The pending proposal whose diff is the active tab, if there is one. */
   private focused(): string | undefined {
     const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-    return input instanceof vscode.TabInputTextDiff && input.modified.scheme === PROPOSAL_SCHEME ? input.modified.toString() : undefined;
+    const key = input instanceof vscode.TabInputTextDiff ? input.modified.toString() : undefined;
+    return key !== undefined && this.proposals.has(key) ? key : undefined;
   }
 
   /** By URI (the diff's own buttons), else the diff in front of the user (the palette), else the latest. */
   private take(uri?: vscode.Uri): Proposal | undefined {
-    const focused = this.focused();
-    const key = uri?.scheme === PROPOSAL_SCHEME ? uri.toString() : focused && this.proposals.has(focused) ? focused : this.latest;
+    const key = uri?.scheme === PROPOSAL_SCHEME ? uri.toString() : this.focused() ?? this.latest;
     const proposal = key ? this.proposals.get(key) : undefined;
     if (proposal) {
       this.proposals.delete(proposal.uri.toString());
