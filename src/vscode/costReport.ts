@@ -5,6 +5,9 @@ import { DEFAULT_OPUS_BASELINE_MODEL } from '../core/pricing/priceTable';
 import type { Tier } from '../core/tiers';
 import type { CostMeter } from './costMeter';
 
+/** The report's webview type; package.json activates on it so a reload can restore the panel. */
+const VIEW_TYPE = 'ladder.costReport';
+
 /**
  * The cost report: a webview with per-task rows and a per-tier/per-day chart. Its script
  * and style live in media/; the data comes from the same summary as the status bar.
@@ -18,7 +21,10 @@ export class CostReportPanel implements vscode.Disposable {
     private readonly cost: CostMeter,
     private readonly startsOn: (stepType: string, tier: Tier) => Tier | undefined,
   ) {
-    this.subscription = cost.onDidChange(() => this.post());
+    this.subscription = vscode.Disposable.from(
+      cost.onDidChange(() => this.post()),
+      vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, { deserializeWebviewPanel: async (panel) => this.restore(panel) }),
+    );
   }
 
   show(): vscode.WebviewPanel {
@@ -27,12 +33,29 @@ export class CostReportPanel implements vscode.Disposable {
       this.post();
       return this.panel;
     }
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    const panel = vscode.window.createWebviewPanel('ladder.costReport', 'Ladder Cost Report', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [media],
-    });
+    return this.adopt(vscode.window.createWebviewPanel(VIEW_TYPE, 'Ladder Cost Report', vscode.ViewColumn.Active, this.options()));
+  }
+
+  /**
+   * A report that was open when the window reloaded comes back where it was, with fresh
+   * figures. A second one (two were open) is closed: the report is one panel.
+   */
+  restore(panel: vscode.WebviewPanel): void {
+    if (this.panel) {
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = this.options();
+    this.adopt(panel);
+  }
+
+  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')] };
+  }
+
+  private adopt(panel: vscode.WebviewPanel): vscode.WebviewPanel {
     this.panel = panel;
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'costReport.js'));
     const style = panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'costReport.css'));
     const nonce = Array.from({ length: 32 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
@@ -50,7 +73,7 @@ export class CostReportPanel implements vscode.Disposable {
       }
     });
     panel.onDidDispose(() => {
-      this.panel = undefined;
+      if (this.panel === panel) this.panel = undefined;
     });
     this.post();
     return panel;

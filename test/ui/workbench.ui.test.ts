@@ -334,4 +334,21 @@ describe('Ladder in the workbench', () => {
     await shot('ui-10-pin-refused');
     assert.equal(standin.log.length, sent, 'pinning sends nothing');
   });
+
+  test('an open cost report comes back after the window reloads, read again from the ledger', { timeout: 90_000 }, async () => {
+    await clearNotifications(page);
+    await costMeter(page).click();
+    const tab = page.locator('.tabs-container .tab', { hasText: 'Ladder Cost Report' });
+    await tab.waitFor({ state: 'visible', timeout: 15_000 });
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    await tab.waitFor({ state: 'visible', timeout: 30_000 });
+    await tab.click();
+    const frame = await webviewFrame(page, 'Ladder Cost Report');
+    const tasks = frame.locator('.tasks table tbody tr', { hasText: 'review' });
+    await tasks.first().waitFor({ state: 'visible', timeout: 30_000 });
+    assert.ok((await tasks.count()) >= 2, 'the selection and folder reviews, read from the ledger by the new window');
+    assert.doesNotMatch(await frame.locator('body').innerText(), /Loading the ledger/);
+    await shot('ui-11-report-after-reload');
+  });
 });
