@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { lookupPrice } from '../core/pricing/priceTable';
-import { MODEL_KEYS, alternatesAcrossLevels, boundAcrossLevels, ladderFrom, modelAcrossLevels, parseSettings, SETTINGS_SECTION, strictestBudget, strictestCap, strictestEscalations, strictestOnExceeded, userModel } from '../core/settings/schema';
+import { MODEL_KEYS, alternatesAcrossLevels, boundAcrossLevels, ladderFrom, modelAcrossLevels, parseSettings, SETTINGS_SECTION, lowestSpendAcrossLevels, strictestBudget, strictestCap, strictestEscalations, strictestOnExceeded, userModel } from '../core/settings/schema';
 import type { ModelKey, SettingKey, SettingLevel, Settings } from '../core/settings/schema';
 
 /** Models are compared by their output price in the built-in table (an unknown model costs the most). */
@@ -74,10 +74,11 @@ export class Config implements vscode.Disposable {
     };
     const { settings, errors } = parseSettings((key) => {
       if (USER_LEVEL_ONLY.has(key)) return config.inspect(key)?.globalValue;
-      if (key === 'routing.accessCap') return take(strictestCap(capLevels()));
+      if (key === 'routing.accessCap') return take(strictestCap(capLevels(), config.inspect('routing.allowExceptionTier')?.globalValue === true));
       if (key === 'budget.session' || key === 'budget.daily') return take(strictestBudget(key, levelsOf(key)));
       if (key === 'routing.maxEscalations') return take(strictestEscalations(levelsOf(key)));
       if (key === 'budget.onExceeded') return take(strictestOnExceeded(levelsOf(key)));
+      if (key === 'cache.ttl' || key === 'routing.difficultyCheck' || key === 'routing.difficultyThreshold') return take(lowestSpendAcrossLevels(key, levelsOf(key)));
       if (isModelKey(key)) return take(modelAcrossLevels(key, levelsOf(key), outputRate));
       if (key === 'context.maxTreeEntries' || key === 'context.maxFileBytes') return take(boundAcrossLevels(key, levelsOf(key)));
       if (key === 'models.alternates') {

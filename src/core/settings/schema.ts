@@ -95,9 +95,15 @@ function strictestOf<T>(key: SettingKey, levels: readonly SettingLevel[], valid:
   return { value: values.reduce(stricter), errors };
 }
 
-/** The access cap across levels: the lowest valid tier. */
-export function strictestCap(levels: readonly SettingLevel[]): { value: unknown; errors: string[] } {
-  return strictestOf('routing.accessCap', levels, isTier, minTier, 'one of "H"|"S"|"O"|"F"');
+/**
+ * The access cap across levels: the lowest valid tier. Set nowhere, it is the exception tier
+ * once you have opted in to it (`routing.allowExceptionTier`, user settings), else the
+ * default, judgment: the opt-in alone is how a person asks for that tier, and needing a
+ * second setting for it to do anything surprised. Any level can still set a lower cap.
+ */
+export function strictestCap(levels: readonly SettingLevel[], exceptionOptIn = false): { value: unknown; errors: string[] } {
+  const result = strictestOf('routing.accessCap', levels, isTier, minTier, 'one of "H"|"S"|"O"|"F"');
+  return result.value === undefined && exceptionOptIn ? { value: 'F', errors: result.errors } : result;
 }
 
 const isBudget = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
@@ -124,6 +130,31 @@ const isEscalationLimit = (v: unknown): v is number => typeof v === 'number' && 
 /** Escalations per step across levels: the lowest limit set anywhere (each one is a paid call up the ladder). */
 export function strictestEscalations(levels: readonly SettingLevel[]): { value: unknown; errors: string[] } {
   return strictestOf('routing.maxEscalations', levels, isEscalationLimit, (a, b) => Math.min(a, b), 'a whole number from 0 to 3');
+}
+
+/** Settings that make each request spend more as they go up, in order of that spend. */
+const SPEND_ORDER = {
+  'cache.ttl': ['5m', 'auto', '1h'],
+  'routing.difficultyCheck': ['off', 'belowThreshold'],
+} as const;
+export type SpendSettingKey = keyof typeof SPEND_ORDER | 'routing.difficultyThreshold';
+
+/**
+ * A setting that raises what each request costs, across levels: the lowest of the levels'
+ * values and yours (or the default when you set none). A workspace may lower it, not raise
+ * it: a 1-hour cache TTL doubles the price of every cache write, and a difficulty threshold
+ * of 1 adds a paid check to almost every request.
+ */
+export function lowestSpendAcrossLevels(key: SpendSettingKey, levels: readonly SettingLevel[]): { value: unknown; errors: string[] } {
+  const fallback = (SETTING_SCHEMAS[key] as z.ZodType).parse(undefined);
+  // Not set is not valid here: the schema would read it as its default.
+  const valid = (v: unknown): v is string | number => v !== undefined && v !== null && (SETTING_SCHEMAS[key] as z.ZodType).safeParse(v).success;
+  const withDefault = valid(userValueOf(levels)) ? levels : [...levels, { level: 'default', value: fallback }];
+  if (key === 'routing.difficultyThreshold') {
+    return strictestOf(key, withDefault, valid, (a, b) => Math.min(Number(a), Number(b)), 'a number from 0 to 1');
+  }
+  const order: readonly unknown[] = SPEND_ORDER[key];
+  return strictestOf(key, withDefault, valid, (a, b) => (order.indexOf(a) <= order.indexOf(b) ? a : b), order.map((v) => `"${String(v)}"`).join(' or '));
 }
 
 /** The bounds of the cached context: how much of the workspace goes into every request's prefix. */

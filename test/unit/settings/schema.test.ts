@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { alternatesAcrossLevels, boundAcrossLevels, ladderOf, modelAcrossLevels, parseSettings, strictestBudget, strictestCap, strictestEscalations, strictestOnExceeded } from '../../../src/core/settings/schema';
+import { alternatesAcrossLevels, boundAcrossLevels, ladderOf, lowestSpendAcrossLevels, modelAcrossLevels, parseSettings, strictestBudget, strictestCap, strictestEscalations, strictestOnExceeded } from '../../../src/core/settings/schema';
 import { lookupPrice } from '../../../src/core/pricing/priceTable';
 import type { SettingKey } from '../../../src/core/settings/schema';
 
@@ -93,6 +93,36 @@ describe('access cap across settings levels', () => {
     assert.equal(parsed.settings['routing.accessCap'], 'O');
     assert.equal(parsed.errors.length, 1);
     assert.deepEqual(strictestCap([]), { value: undefined, errors: [] });
+    // The opt-in alone opens the exception tier when no level sets a cap; a set cap still rules.
+    assert.deepEqual(strictestCap([{ level: 'user', value: undefined }], true), { value: 'F', errors: [] });
+    assert.deepEqual(strictestCap([{ level: 'workspace', value: 'O' }], true), { value: 'O', errors: [] });
+    assert.deepEqual(strictestCap([{ level: 'user', value: 'F' }, { level: 'folder', value: 'S' }], true), { value: 'S', errors: [] });
+  });
+});
+
+describe('per-request spend settings across settings levels', () => {
+  const user = (value: unknown) => ({ level: 'user', value });
+  const workspace = (value: unknown) => ({ level: 'workspace', value });
+
+  test('a repository cannot make every cache write cost 2× by choosing the 1-hour TTL, but may shorten yours', () => {
+    assert.deepEqual(lowestSpendAcrossLevels('cache.ttl', [user(undefined), workspace('1h')]), { value: '5m', errors: [] }, 'the default, 5m, holds');
+    assert.deepEqual(lowestSpendAcrossLevels('cache.ttl', [user(undefined), workspace('auto')]), { value: '5m', errors: [] });
+    assert.deepEqual(lowestSpendAcrossLevels('cache.ttl', [user('1h'), workspace(undefined)]), { value: '1h', errors: [] }, 'your own choice');
+    assert.deepEqual(lowestSpendAcrossLevels('cache.ttl', [user('1h'), workspace('auto')]), { value: 'auto', errors: [] });
+  });
+
+  test('nor add a paid difficulty check to almost every request; it may check less', () => {
+    assert.deepEqual(lowestSpendAcrossLevels('routing.difficultyThreshold', [user(undefined), workspace(1)]), { value: 0.55, errors: [] });
+    assert.deepEqual(lowestSpendAcrossLevels('routing.difficultyThreshold', [user(0.8), workspace(0.3)]), { value: 0.3, errors: [] });
+    assert.deepEqual(lowestSpendAcrossLevels('routing.difficultyCheck', [user('off'), workspace('belowThreshold')]), { value: 'off', errors: [] });
+    assert.deepEqual(lowestSpendAcrossLevels('routing.difficultyCheck', [user(undefined), workspace('off')]), { value: 'off', errors: [] });
+  });
+
+  test('an invalid level is named and left out; an invalid user value gives way to the default', () => {
+    const ttl = lowestSpendAcrossLevels('cache.ttl', [user('1h'), workspace('2h')]);
+    assert.equal(ttl.value, '1h');
+    assert.match(ttl.errors[0] ?? '', /"ladder\.cache\.ttl" in workspace settings is invalid \("2h" is not "5m" or "auto" or "1h"\)/);
+    assert.deepEqual(lowestSpendAcrossLevels('routing.difficultyThreshold', [user(7), workspace(0.9)]).value, 0.55);
   });
 });
 
