@@ -7,6 +7,7 @@ import { CostMeter } from './costMeter';
 import { CostReportPanel } from './costReport';
 import { Conversations } from './conversations';
 import { EditPreviews } from './editPreview';
+import { RecentEditor } from './editorSelection';
 import { RetryAbove } from './retryAbove';
 import { Log } from './log';
 import { Pricing } from './pricing';
@@ -33,6 +34,7 @@ export class Container implements vscode.Disposable {
   readonly runner: RequestRunner;
   readonly reviews: ReviewService;
   readonly conversations: Conversations;
+  readonly editors: RecentEditor;
   private client: AnthropicGateway | undefined;
   private override: Tier | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -64,6 +66,7 @@ export class Container implements vscode.Disposable {
     this.runner = new RequestRunner(this);
     this.reviews = this.own(new ReviewService(this));
     this.conversations = this.own(new Conversations());
+    this.editors = this.own(new RecentEditor());
     // A new endpoint or timeout takes effect on the next request.
     this.own(this.config.onDidChange(() => {
       this.client = undefined;

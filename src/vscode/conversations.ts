@@ -20,7 +20,9 @@ const KEPT = 50;
 /**
  * The answers in result views (Ask, Explain, and follow-ups), by the view's URI, so Ask a
  * Follow-up can send the conversation so far. `ladder.conversationPaths` lets the view's
- * title bar and the palette offer the command only on such a view.
+ * title bar and the palette offer the command only on such a view. It holds each view's
+ * `uri.path`, which is what `resourcePath` is for a scheme other than `file` (`fsPath` has
+ * backslashes on Windows, so the menus would never match there).
  */
 export class Conversations implements vscode.Disposable {
   private readonly byUri = new Map<string, Conversation & { uri: vscode.Uri }>();
@@ -28,7 +30,7 @@ export class Conversations implements vscode.Disposable {
   remember(uri: vscode.Uri, conversation: Conversation): void {
     this.byUri.set(uri.toString(), { ...conversation, uri });
     for (const key of [...this.byUri.keys()].slice(0, Math.max(0, this.byUri.size - KEPT))) this.byUri.delete(key);
-    void vscode.commands.executeCommand('setContext', 'ladder.conversationPaths', [...this.byUri.values()].map((c) => c.uri.fsPath));
+    void vscode.commands.executeCommand('setContext', 'ladder.conversationPaths', [...this.byUri.values()].map((c) => c.uri.path));
   }
 
   get(uri: vscode.Uri): Conversation | undefined {

@@ -3,16 +3,81 @@ import * as vscode from 'vscode';
 import type { Container } from './container';
 import type { EditorSelection } from './requestRunner';
 
+/** The document and selection a command reads when it is run without a file named. */
+export interface EditorState {
+  readonly document: vscode.TextDocument;
+  readonly selection: vscode.Selection;
+}
+
 /**
- * The material a command works on: the selection in the active editor, the whole file
- * when nothing is selected (or when `wholeFile`), or a file named by a context-menu URI.
+ * The text editor a person last worked in. A button on the walkthrough, a webview such as
+ * the cost report or the settings page takes the focus, and VS Code then has no active
+ * text editor: "select some code, then Preview Route" would read nothing. So while no text
+ * editor is active, a command reads the last one, as long as a tab still shows it.
+ */
+export class RecentEditor implements vscode.Disposable {
+  private last: EditorState | undefined;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor() {
+    this.remember(vscode.window.activeTextEditor);
+    this.subscriptions = [
+      vscode.window.onDidChangeActiveTextEditor((editor) => this.remember(editor)),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (e.textEditor === vscode.window.activeTextEditor) this.remember(e.textEditor);
+      }),
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        if (document === this.last?.document) this.last = undefined;
+      }),
+    ];
+  }
+
+  /** The active text editor's state, else the last one's while a tab still shows it. */
+  current(): EditorState | undefined {
+    const editor = vscode.window.activeTextEditor;
+    if (editor) return { document: editor.document, selection: editor.selection };
+    const last = this.last;
+    if (!last || last.document.isClosed || !hasTab(last.document.uri)) return undefined;
+    const range = last.document.validateRange(last.selection);
+    return { document: last.document, selection: new vscode.Selection(range.start, range.end) };
+  }
+
+  private remember(editor: vscode.TextEditor | undefined): void {
+    if (editor) this.last = { document: editor.document, selection: editor.selection };
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+/** Whether an editor tab still shows `uri` (a document stays open for a while after its tab closes). */
+function hasTab(uri: vscode.Uri): boolean {
+  const key = uri.toString();
+  return vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => {
+    const input = tab.input;
+    return (input instanceof vscode.TabInputText && input.uri.toString() === key) || (input instanceof vscode.TabInputTextDiff && input.modified.toString() === key);
+  }));
+}
+
+/**
+ * The material a command works on: the selection in the current editor (see RecentEditor),
+ * the whole file when nothing is selected (or when `wholeFile`), or a file named by a
+ * context-menu URI.
  */
 export async function selectionFor(c: Container, options: { uri?: unknown; wholeFile?: boolean } = {}): Promise<EditorSelection | undefined> {
-  let document: vscode.TextDocument | undefined;
+  let document: vscode.TextDocument | undefined | null;
   let range: vscode.Range | undefined;
-  const editor = vscode.window.activeTextEditor;
+  const editor = c.editors.current();
   if (options.uri instanceof vscode.Uri && options.uri.toString() !== editor?.document.uri.toString()) {
-    document = await vscode.workspace.openTextDocument(options.uri);
+    const uri = options.uri;
+    document = await vscode.workspace.openTextDocument(uri).then(undefined, (err: unknown) => {
+      // VS Code refuses a binary file ("seems to be binary") or one too large to open.
+      c.log.warn(`could not open ${uri.toString()} as text: ${err instanceof Error ? err.message : String(err)}`);
+      void vscode.window.showInformationMessage(`Ladder: ${uri.path.split('/').pop() ?? 'the file'} cannot be opened as text (a binary file, or too large), so there is nothing to send.`);
+      return null;
+    });
+    if (document === null) return undefined;
   } else if (editor) {
     document = editor.document;
     if (!options.wholeFile && !editor.selection.isEmpty) range = new vscode.Range(editor.selection.start, editor.selection.end);

@@ -56,6 +56,32 @@ describe('commands against the local API stand-in', function () {
     assert.equal(messageRequests().length, 0, 'nothing was sent');
   });
 
+  it('with a webview in front (the walkthrough, the cost report), a command reads the editor you last worked in', async () => {
+    await openAndSelect('src/orders.ts', 10, 13);
+    await vscode.commands.executeCommand('ladder.showCostReport');
+    await until('the report in front', () => (vscode.window.activeTextEditor === undefined ? true : undefined));
+    const risky = await vscode.commands.executeCommand<{ tier: string; reasons: string[] }>('ladder.previewRoute', 'review this');
+    assert.equal(risky?.tier, 'O', `the selection behind the report is read: ${risky?.reasons.join(' | ')}`);
+    assert.ok(risky.reasons.some((r) => /^the selected code builds SQL from strings/.test(r)), risky.reasons.join(' | '));
+    // Closed, it is not read: "open a file" again.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.reviewFile'));
+    assert.deepEqual(messages, ['Ladder: open a file and select some code first.']);
+    assert.equal(messageRequests().length, 0, 'nothing was sent');
+  });
+
+  it('Review File on a binary file says it cannot be read as text, sends nothing and raises no error', async () => {
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { writeFileSync } = await import('node:fs');
+    const file = join(tmpdir(), `ladder-binary-${process.pid}.bin`);
+    writeFileSync(file, Buffer.from([0, 1, 2, 0, 255, 0, 7, 0, 0, 0]));
+    const errors = await captureMessages('showErrorMessage', () => captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.reviewFile', vscode.Uri.file(file))));
+    assert.deepEqual(errors.messages, []);
+    assert.match(errors.result.messages.join(' | '), /ladder-binary-\d+\.bin cannot be opened as text \(a binary file, or too large\), so there is nothing to send/);
+    assert.equal(messageRequests().length, 0, 'nothing was sent');
+  });
+
   it('Explain Selection streams into a result view, and the status bar moves to exactly the ledger sum', async () => {
     const { container } = await ladder();
     container.cost.resetSession();

@@ -15,7 +15,7 @@ export const askCommand: Command = {
       ignoreFocusOut: true,
     });
     if (!text?.trim()) return undefined;
-    const editor = vscode.window.activeTextEditor;
+    const editor = c.editors.current();
     const selection = editor && !editor.selection.isEmpty ? await selectionFor(c) : undefined;
     return await c.runner.run({
       command: 'ask',

@@ -5,8 +5,11 @@ import type { Command } from './command';
 export const pinFileCommand: Command = {
   id: CommandIds.pinFile,
   run: async (c, uri) => {
-    const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
-    if (!target) return undefined;
+    const target = uri instanceof vscode.Uri ? uri : c.editors.current()?.document.uri;
+    if (!target) {
+      void vscode.window.showInformationMessage('Ladder: open the file to pin (or right-click it in the Explorer), then run Pin File to Context.');
+      return undefined;
+    }
     const pinned = await c.workspace.pin(target);
     if (!pinned) {
       void vscode.window.showWarningMessage('Ladder: only files inside a workspace folder can be pinned.');

@@ -17,7 +17,7 @@ export const previewRouteCommand: Command = {
     });
     if (question === undefined) return undefined;
     // As Ask reads it: the selection is the material, and nothing when nothing is selected.
-    const editor = vscode.window.activeTextEditor;
+    const editor = c.editors.current();
     const selection = editor && !editor.selection.isEmpty ? await selectionFor(c) : undefined;
     const estimate = await c.runner.estimate(
       // Ask's own prompt (task 'ask'), so the estimate prices what Ask would send.

@@ -11,6 +11,7 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   contributes: { commands: { command: string; category?: string }[]; configuration: { properties: Record<string, { scope?: string; markdownDescription?: string }> }; menus: Record<string, { command?: string; submenu?: string; when?: string }[]>; submenus: { id: string; label: string }[] };
   capabilities: { untrustedWorkspaces: { supported: unknown; description?: string } };
   main: string;
+  files: string[];
 };
 const walkthroughs = (JSON.parse(readFileSync('package.json', 'utf8')) as {
   contributes: { walkthroughs: { id: string; title: string; steps: { id: string; title: string; description: string; media: { markdown?: string }; completionEvents: string[] }[] }[] };
@@ -55,6 +56,20 @@ describe('package.json', () => {
     }
   });
 
+  test('the package ships the licences of what it bundles beside the bundle', () => {
+    assert.ok(pkg.files.includes('dist/extension.js') && pkg.files.includes('dist/THIRD_PARTY_NOTICES.txt'), pkg.files.join(', '));
+    assert.match(readFileSync('esbuild.mjs', 'utf8'), /writeFileSync\('dist\/THIRD_PARTY_NOTICES\.txt'/);
+  });
+
+  test('edit commands are offered only where they can write: Tidy, Refactor, Docs and Write Tests hide on read-only editors', () => {
+    const menus = Object.values(pkg.contributes.menus).flat();
+    for (const id of ['ladder.tidySelection', 'ladder.refactorSelection', 'ladder.generateDocs', 'ladder.writeTests']) {
+      const entries = menus.filter((m) => m.command === id && /editorHasSelection/.test(m.when ?? ''));
+      assert.ok(entries.length > 0, `${id} has an editor menu entry`);
+      for (const entry of entries) assert.match(entry.when ?? '', /!editorReadonly/, `${id}: ${entry.when}`);
+    }
+  });
+
   test('settings that decide where the key goes are application-scoped', () => {
     assert.equal(pkg.contributes.configuration.properties['ladder.api.baseUrl']?.scope, 'application');
     assert.equal(pkg.contributes.configuration.properties['ladder.routing.allowExceptionTier']?.scope, 'application');
@@ -62,6 +77,7 @@ describe('package.json', () => {
 
   test('never activates on *, and declares limited untrusted-workspace support', () => {
     assert.ok(!pkg.activationEvents.includes('*'));
+    assert.ok(pkg.activationEvents.includes('onWebviewPanel:ladder.costReport'), 'a reload can restore an open cost report');
     assert.equal(pkg.main, './dist/extension.js');
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.ok(pkg.capabilities.untrustedWorkspaces.description);
