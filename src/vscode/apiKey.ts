@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isApiKeyShaped } from '../llm/anthropic';
 import type { Log } from './log';
 
 const SECRET_KEY = 'ladder.anthropicApiKey';
@@ -11,6 +12,8 @@ export class ApiKeyStore implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   /** The key as last read; secret storage is a round trip to the browser in a remote window. */
   private cached: { key: string | undefined } | undefined;
+  /** Bumped by every set, clear and outside change, so a read that was under way cannot bring back an old key. */
+  private generation = 0;
   private readonly subscription: vscode.Disposable;
   readonly onDidChange = this.emitter.event;
 
@@ -19,26 +22,32 @@ export class ApiKeyStore implements vscode.Disposable {
       if (e.key !== SECRET_KEY) return;
       // Another window may have changed it: read it afresh next time.
       this.cached = undefined;
+      this.generation++;
       this.emitter.fire();
     });
   }
 
   async get(): Promise<string | undefined> {
-    if (!this.cached) {
-      const key = (await this.secrets.get(SECRET_KEY)) || undefined;
-      this.log.setKnownSecret(key);
-      this.cached = { key };
-    }
-    return this.cached.key;
+    if (this.cached) return this.cached.key;
+    const generation = this.generation;
+    const key = (await this.secrets.get(SECRET_KEY)) || undefined;
+    // A set or clear while this read was under way decides: it is newer.
+    if (generation !== this.generation) return this.get();
+    this.log.setKnownSecret(key);
+    this.cached = { key };
+    return key;
   }
 
   async set(key: string): Promise<void> {
+    this.generation++;
     this.log.setKnownSecret(key);
     await this.secrets.store(SECRET_KEY, key);
     this.cached = { key };
   }
 
   async clear(): Promise<void> {
+    this.generation++;
+    this.cached = { key: undefined };
     await this.secrets.delete(SECRET_KEY);
     this.cached = { key: undefined };
   }
@@ -51,7 +60,12 @@ export class ApiKeyStore implements vscode.Disposable {
       password: true,
       ignoreFocusOut: true,
       placeHolder: 'sk-ant-…',
-      validateInput: (value) => (value.trim().length < 8 ? 'That is too short to be an API key.' : /\s/.test(value.trim()) ? 'An API key has no spaces.' : undefined),
+      validateInput: (value) => {
+        const key = value.trim();
+        if (key.length < 8) return 'That is too short to be an API key.';
+        if (/\s/.test(key)) return 'An API key has no spaces.';
+        return isApiKeyShaped(key) ? undefined : 'An API key has only plain letters, digits and - _: this one has an invisible or typographic character (from copying it?).';
+      },
     });
     if (!key) return false;
     await this.set(key.trim());

@@ -20,7 +20,7 @@ function isModelKey(key: SettingKey): key is ModelKey {
  * from a workspace or folder may not cost more than the user's (see modelAcrossLevels), and the
  * context bounds may not grow past the user's (see boundAcrossLevels).
  */
-const USER_LEVEL_ONLY: ReadonlySet<SettingKey> = new Set<SettingKey>(['api.baseUrl', 'routing.allowExceptionTier', 'pricing.overrides']);
+const USER_LEVEL_ONLY: ReadonlySet<SettingKey> = new Set<SettingKey>(['api.baseUrl', 'api.timeoutSeconds', 'api.maxRetries', 'routing.allowExceptionTier', 'pricing.overrides']);
 
 /** Typed, validated access to `ladder.*` settings. */
 export class Config implements vscode.Disposable {

@@ -1,4 +1,5 @@
 import type { ModelCallError } from './ports';
+import { UNSENDABLE_KEY } from './ports';
 
 /** What the user can do about a failure; the vscode layer turns these into buttons. */
 export type FailureAction = 'setApiKey' | 'showLogs' | 'openSettings';
@@ -20,34 +21,44 @@ export function failureMessage(error: ModelCallError, context: { model: string; 
   const whole = context.fallbackNotice?.startsWith(`${context.model} `) ? context.fallbackNotice : undefined;
   switch (error.kind) {
     case 'auth':
-      return status === 401
-        ? { text: 'The API key was rejected (401). Set a valid Anthropic API key.', actions: ['setApiKey'] }
-        : { text: 'No Anthropic API key is set.', actions: ['setApiKey'] };
+      if (status === 401) return { text: 'The API key was rejected (401). Set a valid Anthropic API key.', actions: ['setApiKey'] };
+      return { text: error.message === UNSENDABLE_KEY ? UNSENDABLE_KEY : 'No Anthropic API key is set.', actions: ['setApiKey'] };
     case 'permission':
-      return { text: `This key may not use ${context.model} (403).`, actions: ['openSettings', 'showLogs'] };
+      return { text: `This key may not use ${context.model} (403): ${error.message}`, actions: ['openSettings', 'showLogs'] };
     case 'billing':
       return { text: 'The Anthropic account has a billing problem (402); check your plan and credits.', actions: ['showLogs'] };
     case 'notFound':
-      return { text: `The API does not know the model "${context.model}" (404). Check the ladder.models settings.`, actions: ['openSettings'] };
+      // A 404 about something else than the model is most often a base URL with a path in it.
+      return error.message.includes(context.model)
+        ? { text: `The API does not know the model "${context.model}" (404). Check the ladder.models settings.`, actions: ['openSettings'] }
+        : { text: `The API answered 404 (${error.message}). Check ladder.api.baseUrl: it is the host alone, such as https://api.anthropic.com, without /v1.`, actions: ['openSettings', 'showLogs'] };
     case 'tooLarge':
       return { text: 'The request is too large for the API (413). Select less, or unpin large files.', actions: ['showLogs'] };
     case 'badRequest':
       return { text: `The API refused the request${status ? ` (${status})` : ''}: ${error.message}`, actions: ['showLogs'] };
     case 'rateLimited':
-      return { text: `${whole ?? `${context.model} is rate-limited (429) after retries.${tail}`}${error.details.retryAfterSeconds ? ` Retry in ${error.details.retryAfterSeconds} s.` : ''}`, actions: ['showLogs'] };
+      return { text: `${whole ?? `${context.model} is rate-limited (429) after retries.${tail}`}${retryIn(error)}`, actions: ['showLogs'] };
     case 'overloaded':
-      return { text: whole ?? `${context.model} is overloaded${status ? ` (${status})` : ''} after retries.${tail}`, actions: ['showLogs'] };
+      return { text: `${whole ?? `${context.model} is overloaded${status ? ` (${status})` : ''} after retries.${tail}`}${retryIn(error)}`, actions: ['showLogs'] };
     case 'server':
-      return { text: whole ?? `The API had a server error${status ? ` (${status})` : ''} after retries.${tail}`, actions: ['showLogs'] };
+      return { text: `${whole ?? `The API had a server error${status ? ` (${status})` : ''} after retries.${tail}`}${retryIn(error)}`, actions: ['showLogs'] };
     case 'timeout':
-      return { text: `The request to ${context.model} timed out.${tail}`, actions: ['showLogs', 'openSettings'] };
+      return error.details.silentSeconds
+        ? { text: `${context.model} sent nothing for ${error.details.silentSeconds} s, so the request was abandoned.${tail}`, actions: ['showLogs', 'openSettings'] }
+        : { text: `The request to ${context.model} timed out.${tail}`, actions: ['showLogs', 'openSettings'] };
     case 'streamError':
-      return { text: `The answer stream from ${context.model} broke off; what was billed is in the ledger.${tail}`, actions: ['showLogs'] };
+      return error.details.silentSeconds
+        ? { text: `The answer stream from ${context.model} went silent for ${error.details.silentSeconds} s and was abandoned; what was billed is in the ledger.${tail}`, actions: ['showLogs'] }
+        : { text: `The answer stream from ${context.model} broke off; what was billed is in the ledger.${tail}`, actions: ['showLogs'] };
     case 'network':
       return { text: `Could not reach ${hostOf(context.baseUrl)}. Check your connection (or ladder.api.baseUrl).`, actions: ['showLogs', 'openSettings'] };
     case 'cancelled':
       return { text: 'Cancelled. Any tokens already billed are in the ledger.', actions: [] };
   }
+}
+
+function retryIn(error: ModelCallError): string {
+  return error.details.retryAfterSeconds ? ` Retry in ${error.details.retryAfterSeconds} s.` : '';
 }
 
 function hostOf(baseUrl: string): string {

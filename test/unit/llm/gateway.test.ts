@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { AnthropicGateway } from '../../../src/llm/anthropic';
+import { AnthropicGateway, isApiKeyShaped, retryAfterSeconds } from '../../../src/llm/anthropic';
 import type { MessagesRequestBody } from '../../../src/core/prompt/request';
 import { ModelCallError } from '../../../src/core/task/ports';
 import { faults, start } from '../../support/standin/server';
@@ -81,6 +81,50 @@ describe('AnthropicGateway against the stand-in (real SDK over HTTP)', () => {
     assert.ok((error.details.usage?.input_tokens ?? 0) > 0);
   });
 
+  test('a stream that goes silent after its headers is abandoned after the timeout: billed, with its request id, and worth a fallback', async () => {
+    standin.script.fault(faults.hang(1));
+    const started = Date.now();
+    const quick = new AnthropicGateway({ baseURL: standin.url, getApiKey: async () => key, timeoutMs: 1_000, maxRetries: 0 });
+    const error = await quick.send({ body: body() }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof ModelCallError);
+    assert.equal(error.kind, 'streamError', 'the answer had started: billed, and another model may answer');
+    assert.equal(error.message, 'Nothing arrived for 1 s, so the request was abandoned.');
+    assert.ok((error.details.usage?.input_tokens ?? 0) > 0, 'the input billed at message_start is kept');
+    assert.equal(error.details.requestId, standin.log[0]?.requestId, 'the request id to reconcile the charge by');
+    assert.ok(Date.now() - started < 4_000, `abandoned after about a second, not left waiting (${Date.now() - started} ms)`);
+  });
+
+  test('a cancel during a silent stream is a cancel, not a stall', async () => {
+    standin.script.fault(faults.hang(1));
+    const abort = new AbortController();
+    const quick = new AnthropicGateway({ baseURL: standin.url, getApiKey: async () => key, timeoutMs: 60_000, maxRetries: 0 });
+    const pending = quick.send({ body: body(), signal: abort.signal, onText: () => setTimeout(() => abort.abort(), 50) });
+    const error = await pending.then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof ModelCallError);
+    assert.equal(error.kind, 'cancelled');
+    assert.equal(error.details.requestId, standin.log[0]?.requestId);
+  });
+
+  test('countTokens gives up after 5 s even when the body stops after the headers', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"input_tok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const stalled = new AnthropicGateway({ baseURL: `http://127.0.0.1:${port}`, getApiKey: async () => key, timeoutMs: 60_000, maxRetries: 0 });
+      const started = Date.now();
+      const error = await stalled.countTokens(body()).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof ModelCallError, 'refused, so the caller uses its local estimate');
+      assert.ok(Date.now() - started < 8_000, `${Date.now() - started} ms`);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   test('401, 404 and no key map to kinds the policy understands; the key is in no message', async () => {
     standin.script.fault({ type: 'status', status: 401, errorType: 'authentication_error' });
     const unauthorized = await gateway().send({ body: body() }).catch((e: ModelCallError) => e);
@@ -92,6 +136,30 @@ describe('AnthropicGateway against the stand-in (real SDK over HTTP)', () => {
     const missing = await gateway().send({ body: body() }).catch((e: ModelCallError) => e);
     assert.equal((missing as ModelCallError).kind, 'auth');
     assert.equal(standin.log.length, 2, 'no request without a key');
+  });
+
+  test('a key pasted with an invisible or typographic character is never sent (fetch would refuse it, with the key in its message)', async () => {
+    for (const bad of ['sk-ant-api03-abc\u200bdef-1234', 'sk-ant-api03-abc\u2019def-1234', 'sk-ant-api03-abc\u0000def-1234', 'sk-ant-api03-abc\u007fdef-1234']) {
+      key = bad;
+      const error = await gateway().send({ body: body() }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof ModelCallError);
+      assert.equal(error.kind, 'auth');
+      assert.match(error.message, /^The stored API key has a character no API key has/);
+      assert.ok(!error.message.includes('sk-ant'), 'the key is in no message');
+    }
+    assert.equal(standin.log.length, 0, 'nothing went out');
+    assert.ok(isApiKeyShaped('sk-ant-api03-AbC_d-9'));
+  });
+
+  test('the wait the API asks for, in any of its forms', () => {
+    const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name] ?? null });
+    const now = Date.parse('2026-11-24T12:00:00Z');
+    assert.equal(retryAfterSeconds(headers({ 'retry-after': '20' }), now), 20);
+    assert.equal(retryAfterSeconds(headers({ 'retry-after-ms': '4000', 'retry-after': '9' }), now), 4, 'the finer header first');
+    assert.equal(retryAfterSeconds(headers({ 'retry-after': 'Tue, 24 Nov 2026 12:00:30 GMT' }), now), 30);
+    assert.equal(retryAfterSeconds(headers({ 'retry-after': 'Tue, 24 Nov 2026 11:00:00 GMT' }), now), undefined, 'a date in the past asks for no wait');
+    assert.equal(retryAfterSeconds(headers({ 'retry-after': 'soon' }), now), undefined);
+    assert.equal(retryAfterSeconds(undefined, now), undefined);
   });
 
   test('countTokens equals what /v1/messages bills for the same prompt', async () => {

@@ -29,6 +29,32 @@ describe('failure messages', () => {
     assert.match(offline.text, /Could not reach 127\.0\.0\.1:9\./);
   });
 
+  test('a 404 that is not about the model points at the base URL, and a 403 keeps the API\'s reason', () => {
+    const model = failureMessage(new ModelCallError('notFound', 'model: claude-opus-4-8', { status: 404 }), context);
+    assert.equal(model.text, 'The API does not know the model "claude-opus-4-8" (404). Check the ladder.models settings.');
+    // ladder.api.baseUrl set to https://api.anthropic.com/v1 posts to /v1/v1/messages.
+    const path = failureMessage(new ModelCallError('notFound', 'Not found: POST /v1/v1/messages', { status: 404 }), context);
+    assert.equal(path.text, 'The API answered 404 (Not found: POST /v1/v1/messages). Check ladder.api.baseUrl: it is the host alone, such as https://api.anthropic.com, without /v1.');
+    assert.deepEqual(path.actions, ['openSettings', 'showLogs']);
+    const denied = failureMessage(new ModelCallError('permission', 'This organization has been disabled.', { status: 403 }), context);
+    assert.equal(denied.text, 'This key may not use claude-opus-4-8 (403): This organization has been disabled.');
+  });
+
+  test('a silent stream says how long nothing came; overload and server errors pass on the wait too', () => {
+    assert.equal(failureMessage(new ModelCallError('streamError', 'x', { silentSeconds: 120 }), context).text,
+      'The answer stream from claude-opus-4-8 went silent for 120 s and was abandoned; what was billed is in the ledger.');
+    assert.equal(failureMessage(new ModelCallError('timeout', 'x', { silentSeconds: 120 }), context).text, 'claude-opus-4-8 sent nothing for 120 s, so the request was abandoned.');
+    assert.match(failureMessage(new ModelCallError('overloaded', 'x', { status: 529, retryAfterSeconds: 30 }), context).text, /overloaded \(529\) after retries\. Retry in 30 s\.$/);
+    assert.match(failureMessage(new ModelCallError('server', 'x', { status: 503, retryAfterSeconds: 5 }), context).text, /server error \(503\) after retries\. Retry in 5 s\.$/);
+  });
+
+  test('a key the gateway would not send is said as such, not as "no key"', () => {
+    assert.equal(failureMessage(new ModelCallError('auth', 'No Anthropic API key is set.'), context).text, 'No Anthropic API key is set.');
+    const shaped = failureMessage(new ModelCallError('auth', 'The stored API key has a character no API key has (an invisible or typographic one, from copying it?). Set it again.'), context);
+    assert.match(shaped.text, /^The stored API key has a character/);
+    assert.deepEqual(shaped.actions, ['setApiKey']);
+  });
+
   test('every failure kind has a sentence', () => {
     const kinds = ['auth', 'permission', 'billing', 'notFound', 'badRequest', 'tooLarge', 'rateLimited', 'overloaded', 'server', 'timeout', 'network', 'streamError', 'cancelled'] as const;
     for (const kind of kinds) assert.ok(failureMessage(new ModelCallError(kind, 'x'), context).text.length > 10, kind);
