@@ -9,9 +9,11 @@ export interface Conversation {
   readonly selection?: EditorSelection;
   /** Every question and answer so far, oldest first. */
   readonly turns: readonly Turn[];
-  /** Who gave the last answer. */
+  /** The tier the last answer was routed to (a follow-up's floor), and the model that gave it. */
   readonly tier: Tier;
   readonly model: string;
+  /** The model answered on a fallback below `tier` (the routed model was busy). */
+  readonly fellBack?: boolean;
 }
 
 /** How many answers can still be followed up; the oldest are forgotten first. */

@@ -21,10 +21,10 @@ import type { RequestCommand, StepType } from '../core/steps';
 import { failureMessage } from '../core/task/failureMessage';
 import type { FailureAction } from '../core/task/failureMessage';
 import { ModelCallError } from '../core/task/ports';
-import { runStep } from '../core/task/runStep';
+import { runStep, stopNote } from '../core/task/runStep';
 import type { CheckResult, StepDeps } from '../core/task/runStep';
 import { stepPolicy } from '../core/task/stepPolicy';
-import { TIER_LABELS, compareTiers } from '../core/tiers';
+import { TIER_LABELS, compareTiers, maxTier } from '../core/tiers';
 import type { Tier } from '../core/tiers';
 import { CommandIds } from './commandIds';
 import type { Container } from './container';
@@ -71,6 +71,8 @@ export interface RequestSpec<T> {
   tier?: Tier;
   /** Reasons that head the chain when `tier` is forced. */
   tierReasons?: string[];
+  /** Block rather than downgrade for the budget (a retry one tier up; see RouteRequest). */
+  noDowngrade?: boolean;
   /** Shares one task id across several steps (review's two passes). */
   taskId?: string;
   signal?: AbortSignal;
@@ -218,6 +220,7 @@ export class RequestRunner {
       reasons: preflight.exceeded ? [...reasons, `pre-flight (${tokenSource}): ${preflight.message}`] : reasons,
       ...verdicts,
       ...(options.override ? { override: options.override } : {}),
+      ...(spec.noDowngrade ? { noDowngrade: true } : {}),
       estimatedInputTokens: promptTokens,
       estimatedOutputTokens: outputTokens,
     }, config);
@@ -271,13 +274,27 @@ export class RequestRunner {
     }
     // The difficulty check's call is the task's too: its cost is in every total shown for the task.
     let checkRecords: readonly CallRecord[] = [];
+    const tooLarge = (e: RouteEstimate, records: readonly CallRecord[]): void => {
+      const window = findModel(e.plan.model)?.contextWindow;
+      if (window === undefined || e.promptTokens + spec.maxTokens <= window) return;
+      const advice = spec.earlier?.length ? 'The conversation has grown too long: start a new Ask.' : 'Select less and try again.';
+      const text = `this request is about ${e.promptTokens.toLocaleString('en-US')} tokens (${e.tokenSource}), more than ${e.plan.model}'s ${window.toLocaleString('en-US')}-token context. ${advice}`;
+      notSent(text);
+      giveBack();
+      void vscode.window.showErrorMessage(`Ladder: ${text}`);
+      throw new RequestStopped('too large', records);
+    };
+    // Before the difficulty check too: it is a paid call, and nothing it says makes the prompt fit.
+    if (!estimate.plan.blocked) tooLarge(estimate, checkRecords);
+    // A follow-up floored at the cap cannot move: the check could neither raise it nor lower it.
+    const pinnedAtCap = spec.floor !== undefined && compareTiers(spec.floor.tier, effectiveCap(this.routingConfig())) >= 0;
     // Not for a request the budget blocks: the check is a paid call, and could cross the limit itself.
-    if (!spec.tier && !override && vscode.workspace.isTrusted && !estimate.plan.blocked) {
+    if (!spec.tier && !override && vscode.workspace.isTrusted && !estimate.plan.blocked && !pinnedAtCap) {
       const checked = await this.checkDifficulty(spec, estimate, taskId);
       checkRecords = checked.records;
       if (checked.classification) estimate = await this.estimate(spec, { countTokens: true, classification: checked.classification });
     }
-    const { plan, prompt, promptTokens, tokenSource, build } = estimate;
+    const { plan, prompt, build } = estimate;
     if (plan.blocked) {
       const notice = plan.notice ?? 'the routing policy blocked this request.';
       notSent(notice);
@@ -287,14 +304,7 @@ export class RequestRunner {
       });
       throw new RequestStopped(notice, checkRecords);
     }
-    const window = findModel(plan.model)?.contextWindow;
-    if (window !== undefined && promptTokens + spec.maxTokens > window) {
-      const text = `this request is about ${promptTokens.toLocaleString('en-US')} tokens (${tokenSource}), more than ${plan.model}'s ${window.toLocaleString('en-US')}-token context. Select less and try again.`;
-      notSent(text);
-      giveBack();
-      void vscode.window.showErrorMessage(`Ladder: ${text}`);
-      throw new RequestStopped('too large', checkRecords);
-    }
+    tooLarge(estimate, checkRecords);
     if (plan.notice) void vscode.window.showInformationMessage(`Ladder: ${plan.notice}`);
 
     const docs = this.c.results;
@@ -384,8 +394,12 @@ export class RequestRunner {
     const callCount = countOf(records.length, 'call');
     if (resultUri) {
       docs.flush();
+      // An answer that did not finish says so above the cost line (it passed a prose check).
+      const stopped = result.status === 'ok' ? stopNote(result.response.stopReason) : undefined;
+      const limit = result.status === 'ok' && result.response.stopReason === 'max_tokens' ? ` (${spec.maxTokens.toLocaleString('en-US')} tokens)` : '';
+      const cut = stopped ? `_${stopped.charAt(0).toUpperCase()}${stopped.slice(1)}${limit}: ask a follow-up to go on._\n\n` : '';
       const footer = result.status === 'ok'
-        ? `\n\n---\n_Answered by ${result.route.model} (${TIER_LABELS[result.route.tier]}). Task cost ${formatUsd(micros)} over ${callCount}._\n`
+        ? `\n\n---\n${cut}_Answered by ${result.route.model} (${TIER_LABELS[result.route.tier]}). Task cost ${formatUsd(micros)} over ${callCount}._\n`
         : `\n\n---\n_${result.status === 'cancelled' ? 'Cancelled' : 'Failed'}. Task cost ${formatUsd(micros)} over ${callCount}._\n`;
       docs.append(resultUri, footer);
       docs.flush();
@@ -396,8 +410,10 @@ export class RequestRunner {
         this.c.conversations.remember(resultUri, {
           ...(spec.selection ? { selection: spec.selection } : {}),
           turns: [...(spec.earlier ?? []), { question: spec.question, answer: result.text }],
-          tier: result.route.tier,
+          // The tier the policy chose, when a fallback answered lower: a busy moment does not lower the conversation.
+          tier: maxTier(result.route.tier, result.route.baseTier),
           model: result.route.model,
+          ...(compareTiers(result.route.baseTier, result.route.tier) > 0 ? { fellBack: true } : {}),
         });
       }
       return { value: result.value, text: result.text, plan: result.route, taskId, records, ...(resultUri ? { resultUri } : {}) };

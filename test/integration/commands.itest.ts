@@ -317,6 +317,28 @@ describe('commands against the local API stand-in', function () {
     assert.equal(messageRequests().length, before);
   });
 
+  it('an answer cut at its output limit says so under the answer and in the ledger, and can be followed up', async () => {
+    await openAndSelect('src/orders.ts', 10, 13);
+    api().script.when({ system: /Ladder task: ask/, lastUser: /walk me through this query/ }, { text: 'The query selects every order of one customer, and then', stopReason: 'max_tokens' }, { times: 1 });
+    const outcome = await vscode.commands.executeCommand<{ taskId: string; resultUri: vscode.Uri }>('ladder.ask', 'walk me through this query');
+    const view = (await vscode.workspace.openTextDocument(outcome.resultUri)).getText();
+    assert.match(view, /and then\n\n---\n_The answer was cut short at its output limit \(4,096 tokens\): ask a follow-up to go on\._\n\n_Answered by /);
+    const calls = (await ledgerCalls()).filter((r) => r.taskId === outcome.taskId);
+    assert.match(calls.at(-1)?.reason ?? '', /; the answer was cut short at its output limit$/);
+  });
+
+  it('a follow-up already on the access cap skips the difficulty check: it could not move the tier', async () => {
+    await openAndSelect('src/orders.ts', 10, 13);
+    type Outcome = { plan: { tier: string }; resultUri: vscode.Uri };
+    const first = await vscode.commands.executeCommand<Outcome>('ladder.ask', 'is this query safe from injection?');
+    assert.equal(first.plan.tier, 'O');
+    const sent = messageRequests().length;
+    // "why?" alone is unsure (below the check's threshold) but floored at judgment, the cap.
+    const second = await vscode.commands.executeCommand<Outcome>('ladder.followUp', first.resultUri, 'why?');
+    assert.equal(second.plan.tier, 'O');
+    assert.deepEqual(messageRequests().slice(sent).map((e) => e.model), ['claude-opus-4-8'], 'one call: no Haiku difficulty check');
+  });
+
   it('the difficulty check sees the head of the selected code, so a vague ask is judged on what it is about', async () => {
     await openAndSelect('src/orders.ts', 10, 13);
     const outcome = await vscode.commands.executeCommand<{ taskId: string }>('ladder.ask', 'can you take a look at this');

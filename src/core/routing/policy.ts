@@ -65,6 +65,11 @@ export interface RouteRequest {
    * (LedgerSummary.recentVerdicts); enough rejections start the step a tier up.
    */
   verdicts?: RouteVerdicts;
+  /**
+   * A retry one tier up after a rejected edit: an exceeded budget in downgrade mode blocks it
+   * rather than send it back down to the tier whose answer was just rejected.
+   */
+  noDowngrade?: boolean;
   estimatedInputTokens: number;
   estimatedOutputTokens: number;
 }
@@ -258,6 +263,10 @@ export function planRoute(request: RouteRequest, config: RoutingConfig): RoutePl
       return withCost({ ...base, outcome: 'blocked', blocked: true, tier, baseTier: tier, reasons, notice: budgetBlockNotice(budget) }, config);
     }
     const lower = downgradeTier(request.stepType, tier);
+    if (lower !== tier && request.noDowngrade) {
+      reasons.push(`budget exceeded: a retry on ${TIER_LABELS[tier]} is not downgraded to the tier whose edit was rejected`);
+      return withCost({ ...base, outcome: 'blocked', blocked: true, tier, baseTier: tier, reasons, notice: `${budgetWhy(budget)}: the retry would go back to ${TIER_LABELS[lower]}, whose edit you rejected, so nothing was sent.` }, config);
+    }
     if (lower !== tier) {
       reasons.push(`budget exceeded: downgraded from ${TIER_LABELS[tier]} to ${label(lower, config)}, the cheapest tier trusted with a ${request.stepType} step`);
       notices.push(`${budgetWhy(budget)}: answering with ${TIER_LABELS[lower]} (${config.ladder[lower]}) instead of ${TIER_LABELS[tier]}; quality may be lower.`);

@@ -151,7 +151,8 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
     }
     const checked = spec.check(response.text, route);
     if (checked.ok) {
-      write(response.usage, spec.settledOutcome?.(checked.value) ?? 'ok', routeReason(), response.requestId);
+      const stopped = stopNote(response.stopReason);
+      write(response.usage, spec.settledOutcome?.(checked.value) ?? 'ok', stopped ? `${routeReason()}; ${stopped}` : routeReason(), response.requestId);
       return { status: 'ok', value: checked.value, text: response.text, route, routes, records, response };
     }
     const next = spec.policy.escalate(route, checked.reason, costOf(response.usage));
@@ -160,5 +161,22 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
     route = next;
     routes.push(route);
     spec.onRoute?.(route, 'escalated');
+  }
+}
+
+/**
+ * What an answer's stop reason says about it, when it did not simply finish: an answer cut
+ * at the output limit passes a prose check, and the reader (and the ledger) should know.
+ */
+export function stopNote(stopReason: string | null | undefined): string | undefined {
+  switch (stopReason) {
+    case 'max_tokens':
+      return 'the answer was cut short at its output limit';
+    case 'model_context_window_exceeded':
+      return 'the answer was cut short at the model\'s context window';
+    case 'refusal':
+      return 'the model declined to go on (stop reason: refusal)';
+    default:
+      return undefined;
   }
 }

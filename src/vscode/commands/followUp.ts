@@ -14,7 +14,7 @@ import type { Command } from './command';
 export const followUpCommand: Command = {
   id: CommandIds.followUp,
   run: async (c, uri, question) => {
-    const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+    const target = uri instanceof vscode.Uri ? uri : c.editors.current()?.document.uri;
     const conversation = target ? c.conversations.get(target) : undefined;
     if (!conversation) {
       void vscode.window.showInformationMessage('Ladder: a follow-up continues an answer from Ask or Explain Selection. Open that answer, then run Ask a Follow-up.');
@@ -37,7 +37,12 @@ export const followUpCommand: Command = {
       quote: text.trim(),
       ...(conversation.selection ? { selection: conversation.selection } : {}),
       earlier: conversation.turns,
-      floor: { tier: conversation.tier, why: `a follow-up stays on the tier that gave the answer it follows (${TIER_LABELS[conversation.tier]}, ${conversation.model})` },
+      floor: {
+        tier: conversation.tier,
+        why: conversation.fellBack
+          ? `a follow-up stays on the tier the answer it follows was routed to (${TIER_LABELS[conversation.tier]}; ${conversation.model} gave it on a fallback)`
+          : `a follow-up stays on the tier that gave the answer it follows (${TIER_LABELS[conversation.tier]}, ${conversation.model})`,
+      },
       maxTokens: 4096,
       showResult: true,
       // In the answer's column, not a new one each time; a kept tab, so the answer stays open too.

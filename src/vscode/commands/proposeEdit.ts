@@ -14,6 +14,8 @@ export interface RetrySpec {
   tier: Tier;
   tierReasons: string[];
   taskId: string;
+  /** Never downgraded for the budget: that would resend to the tier just rejected. */
+  noDowngrade: true;
 }
 
 /**
@@ -88,7 +90,7 @@ export function settleVerdict(c: Container, outcome: RequestOutcome<unknown>, ve
       void vscode.window.showWarningMessage('Ladder: the selected code changed after the edit was rejected. Select it and run the command again.');
       return undefined;
     }
-    return retry({ tier: next.tier, tierReasons: next.reasons, taskId: outcome.taskId });
+    return retry({ tier: next.tier, tierReasons: next.reasons, taskId: outcome.taskId, noDowngrade: true });
   });
 }
 

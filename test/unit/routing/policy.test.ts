@@ -94,6 +94,17 @@ describe('planRoute', () => {
     assert.equal(labour.tier, 'H');
   });
 
+  test('a retry one tier up after a rejected edit is blocked, not downgraded back to the rejected tier', () => {
+    const budget = { state: 'exceeded', onExceeded: 'downgrade' } as const;
+    const retry = planRoute(routeRequest('S', { stepType: 'format', noDowngrade: true }), routingConfig({ budget }));
+    assert.equal(retry.blocked, true);
+    assert.equal(retry.notice, 'Budget exceeded: the retry would go back to labour, whose edit you rejected, so nothing was sent.');
+    // Where no downgrade would happen, the retry goes as asked.
+    const floor = planRoute(routeRequest('S', { stepType: 'securityReview', noDowngrade: true }), routingConfig({ budget }));
+    assert.equal(floor.blocked, false);
+    assert.equal(floor.tier, 'S');
+  });
+
   test('a budget warning is recorded but does not move the route', () => {
     const plan = planRoute(routeRequest('O'), routingConfig({ budget: { state: 'warn', onExceeded: 'block' } }));
     assert.equal(plan.tier, 'O');

@@ -86,6 +86,17 @@ describe('runStep', () => {
     assert.equal(records[0]?.costMicros, 1_000_000, '1M input tokens on Haiku 4.5 cost $1');
   });
 
+  test('an answer cut at its output limit passes a prose check, and its record says it was cut', async () => {
+    const cut: Step = () => ({ text: 'good but unfinish', usage: { input_tokens: 100, output_tokens: 100 }, stopReason: 'max_tokens', retried: [], requestId: 'req_2' });
+    const { records, deps: d } = deps(scriptedModel([cut, answer('good answer')]));
+    const result = await runStep(spec(), d);
+    assert.equal(result.status === 'ok' && result.response.stopReason, 'max_tokens');
+    assert.equal(records[0]?.outcome, 'ok');
+    assert.equal(records[0]?.reason, 'test route; the answer was cut short at its output limit');
+    await runStep(spec(), d);
+    assert.equal(records[1]?.reason, 'test route', 'a finished answer adds nothing');
+  });
+
   test('a failed check escalates one tier and records both attempts', async () => {
     const model = scriptedModel([answer('bad'), answer('good on sonnet')]);
     const { records, deps: d } = deps(model);
