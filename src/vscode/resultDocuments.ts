@@ -1,6 +1,11 @@
 import * as vscode from 'vscode';
 
 const RESULT_SCHEME = 'ladder-result';
+/**
+ * Closed documents kept, newest first, so Reopen Closed Editor still shows an answer; older
+ * ones are dropped (a proposal holds a whole file, and a session can make hundreds).
+ */
+const CLOSED_KEPT = 50;
 export const PROPOSAL_SCHEME = 'ladder-proposal';
 
 /**
@@ -37,7 +42,21 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     this.counter += 1;
     const uri = vscode.Uri.from({ scheme, path: `/${this.counter}/${name}` });
     this.contents.set(uri.toString(), initial);
+    this.trim();
     return uri;
+  }
+
+  /** Forgets the oldest documents no editor has open, beyond the newest CLOSED_KEPT of them. */
+  private trim(): void {
+    if (this.contents.size <= CLOSED_KEPT) return;
+    const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+    const closed = [...this.contents.keys()].filter((key) => !open.has(key) && !this.pending.has(key));
+    for (const key of closed.slice(0, Math.max(0, closed.length - CLOSED_KEPT))) this.contents.delete(key);
+  }
+
+  /** How many documents are held (for tests). */
+  get size(): number {
+    return this.contents.size;
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {

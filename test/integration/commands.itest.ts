@@ -70,6 +70,16 @@ describe('commands against the local API stand-in', function () {
     assert.equal(messageRequests().length, 0, 'nothing was sent');
   });
 
+  it('answer documents no editor shows are not kept for ever: the newest closed ones are, and every open one', async () => {
+    const { container } = await ladder();
+    const open = container.results.create('ladder-result', 'Kept open.md', 'still shown');
+    await vscode.window.showTextDocument(open, { preview: false });
+    for (let i = 0; i < 120; i++) container.results.create('ladder-result', `Old ${i}.md`, 'x'.repeat(1000));
+    assert.ok(container.results.size <= 50 + vscode.workspace.textDocuments.length, `${container.results.size} held`);
+    assert.equal(container.results.get(open), 'still shown', 'an open answer keeps its text');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('Review File on a binary file says it cannot be read as text, sends nothing and raises no error', async () => {
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
