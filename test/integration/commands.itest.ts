@@ -90,6 +90,10 @@ describe('commands against the local API stand-in', function () {
     assert.deepEqual(errors.messages, []);
     assert.match(errors.result.messages.join(' | '), /ladder-binary-\d+\.bin cannot be opened as text \(a binary file, or too large\), so there is nothing to send/);
     assert.equal(messageRequests().length, 0, 'nothing was sent');
+    // Several selected in the Explorer: it says that it reviews the one right-clicked.
+    const other = vscode.Uri.file(`${file}.other`);
+    const several = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.reviewFile', vscode.Uri.file(file), [vscode.Uri.file(file), other]));
+    assert.match(several.messages[0] ?? '', /^Ladder reviews one file or folder at a time: the one you right-clicked, not the other 1 selected\./);
   });
 
   it('Explain Selection streams into a result view, and the status bar moves to exactly the ledger sum', async () => {
@@ -325,6 +329,29 @@ describe('commands against the local API stand-in', function () {
     const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.followUp', undefined, 'and then?'));
     assert.match(messages.join('\n'), /a follow-up continues an answer from Ask or Explain Selection/);
     assert.equal(messageRequests().length, before);
+  });
+
+  it('follow-ups cache the conversation: the second reads from cache what the first wrote', async () => {
+    await openAndSelect('src/orders.ts', 15, 19);
+    type Outcome = { plan: { tier: string; model: string }; resultUri: vscode.Uri };
+    // A long first answer, so the conversation passes Sonnet's minimum cacheable prompt (2,048 tokens).
+    const long = Array.from({ length: 110 }, (_, i) => `${i + 1}. orderTotal adds each line's price times its quantity, then the tax, in that order.`).join('\n');
+    api().script.when({ system: /Ladder task: ask/, lastUser: /walk me through what orderTotal adds up/ }, { text: long }, { times: 1 });
+    const first = await vscode.commands.executeCommand<Outcome>('ladder.ask', 'walk me through what orderTotal adds up');
+    assert.equal(first.plan.model, 'claude-sonnet-4-6');
+    const second = await vscode.commands.executeCommand<Outcome>('ladder.followUp', first.resultUri, 'what about rounding?');
+    await vscode.commands.executeCommand<Outcome>('ladder.followUp', second.resultUri, 'and negative quantities?');
+    type Body = { messages: { content: { cache_control?: unknown }[] }[] };
+    // The follow-ups themselves, not a difficulty check between them.
+    const [one, two] = messageRequests().filter((e) => (e.body as Body).messages.length > 1).slice(-2);
+    const marks = (body: unknown) => (body as Body).messages.map((m) => (m.content[0]?.cache_control ? 1 : 0));
+    // The first question alone is under the minimum, so only the follow-up's own question is marked.
+    assert.deepEqual(marks(one?.body), [0, 0, 1], 'the first follow-up marks its own question');
+    assert.deepEqual(marks(two?.body), [0, 0, 1, 0, 1], 'the second marks the question the first ended with, and its own');
+    type Usage = { cache_read_input_tokens: number; cache_creation_input_tokens: number };
+    const [u1, u2] = [one?.usage as Usage, two?.usage as Usage];
+    assert.ok(u1.cache_creation_input_tokens > 0, `the first follow-up wrote the conversation: ${JSON.stringify(u1)}`);
+    assert.ok(u2.cache_read_input_tokens > u1.cache_read_input_tokens + 1000, `the second read it back: ${u1.cache_read_input_tokens} → ${u2.cache_read_input_tokens}`);
   });
 
   it('an answer cut at its output limit says so under the answer and in the ledger, and can be followed up', async () => {

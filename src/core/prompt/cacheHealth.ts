@@ -341,6 +341,9 @@ export class CacheHealth {
     if (entry?.state === 'live' && !this.readable(entry, now)) {
       return { segment: segment.name, cause: 'ttlExpired', detail: `last used ${describeAge(now - entry.lastUseAt)} ago; the ${describeTtl(entry.ttlMs)} cache had expired`, potentialTokens };
     }
+    // The system prefix before it is readable, and this part of the conversation was never
+    // written (the answer it starts from had no marker): new content, written now, not a miss.
+    if (segment.name === 'conversation') return undefined;
     const elsewhere = this.liveElsewhere(model, chains[lost] ?? '', now);
     if (elsewhere) {
       return { segment: segment.name, cause: 'modelSwitched', detail: `this prefix is cached on ${elsewhere}; ${model} keeps its own cache and writes it again`, potentialTokens };
@@ -422,13 +425,19 @@ export class CacheHealth {
   }
 }
 
-/** Fingerprint of the prefix through each segment (the cache is keyed on the whole prefix). */
+/**
+ * Fingerprint of the prefix through each segment (the cache is keyed on the whole prefix). A
+ * conversation segment's fingerprint already covers every message through it, so it chains
+ * off the system prefix alone: the next follow-up's boundary at the same message has the
+ * same key, though that request splits its conversation differently.
+ */
 export function chainsOf(segments: readonly SegmentInfo[]): string[] {
   const chains: string[] = [];
-  let previous = '';
+  let system = '';
   for (const segment of segments) {
-    previous = combineFingerprints([previous, segment.name, segment.fingerprint]);
-    chains.push(previous);
+    const chain = combineFingerprints([system, segment.name, segment.fingerprint]);
+    if (segment.name !== 'conversation') system = chain;
+    chains.push(chain);
   }
   return chains;
 }

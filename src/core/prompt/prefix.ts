@@ -10,7 +10,11 @@ import type { ContentFile, PinnedFile, WorkspaceIndex } from '../context/workspa
  * Two renders of the same workspace are byte-identical whatever order the files were fed in.
  */
 
-export type SegmentName = 'instructions' | 'context' | 'pinned';
+/**
+ * `conversation`: a follow-up's messages through one of its questions (request.ts); the
+ * others are the system prefix.
+ */
+export type SegmentName = 'instructions' | 'context' | 'pinned' | 'conversation';
 
 /** A piece of a segment with its own fingerprint, so a cache miss can name the file. */
 export interface SegmentPart {

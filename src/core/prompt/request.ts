@@ -26,6 +26,14 @@ import type { CacheTtl } from './ttl';
  * marker after pinned survives a task switch and the one after context survives a pinned-file
  * edit; a segment below the minimum gets no marker and its SegmentInfo says why. Never more
  * than the API's 4 (the last ones are kept).
+ *
+ * A follow-up also caches its conversation: a marker on the earlier question the previous
+ * request ended with (which that request wrote) and one on the new question (which the next
+ * follow-up reads). Markers cost nothing of their own: the API bills each written token once,
+ * whatever the number of markers. So the second follow-up and later read the conversation so
+ * far at a tenth of the input price instead of resending it in full. In the plan these are
+ * `conversation` segments after the system ones, each fingerprinted over every message
+ * through its marker, so the next follow-up's boundary has the same key.
  */
 
 /** The API accepts at most this many cache_control markers per request. */
@@ -184,24 +192,65 @@ export function buildRequest(input: BuildRequestInput): PromptPlan {
   ]);
   const userText = earlier.length > 0 ? `Request: ${input.question}` : renderUserMessage(input.selection, input.question);
   messages.push({ role: 'user', content: [{ type: 'text', text: userText }] });
+  const conversation = earlier.length > 0 ? conversationSegments(messages, placement, input.model, minimum, estimate) : [];
+  const segments: (SegmentInfo & { messageIndex?: number })[] = conversation.length > 0 ? dropEarliestMarkers([...placement, ...conversation]) : placement;
+  const marked = (i: number) => segments[i]?.cached === true;
   const body: MessagesRequestBody = {
     model: input.model,
     max_tokens: input.maxTokens,
-    system,
-    messages,
+    system: system.map((block, i) => (marked(i) || !block.cache_control ? block : { type: 'text', text: block.text })),
+    messages: conversation.length === 0 ? messages : messages.map((message, m) => {
+      const at = conversation.findIndex((s) => s.messageIndex === m);
+      const block = message.content[0];
+      return at >= 0 && marked(placement.length + at) && block ? { ...message, content: [{ ...block, cache_control: cacheControl }] } : message;
+    }),
   };
+  const messageTokens = messages.reduce((sum, m) => sum + m.content.reduce((n, block) => n + estimate(block.text, input.model), 0), 0);
   return {
     task: input.task,
     model: input.model,
     ttl: input.ttl,
     body,
-    segments: placement,
+    segments: segments.map(({ messageIndex: _, ...info }) => info),
     prefix,
-    breakpoints: placement.filter((s) => s.cached).length,
+    breakpoints: segments.filter((s) => s.cached).length,
     minCacheableTokens: minimum,
-    requestTokens: messages.reduce((sum, m) => sum + m.content.reduce((n, block) => n + estimate(block.text, input.model), 0), 0),
+    requestTokens: messageTokens - conversation.reduce((sum, s) => sum + s.tokens, 0),
     estimated: true,
   };
+}
+
+/**
+ * A follow-up's two conversation boundaries (see the module comment): through the last
+ * earlier question, and through the new one. Each is marked when the prompt through it
+ * reaches the model's minimum; `messageIndex` is the message its marker goes on.
+ */
+function conversationSegments(messages: readonly MessageParam[], system: readonly SegmentInfo[], modelId: string, minimum: number, estimate: TokenEstimator): (SegmentInfo & { messageIndex?: number })[] {
+  const last = messages.length - 1;
+  const boundaries = [last - 2, last];
+  let cumulative = system[system.length - 1]?.cumulativeTokens ?? 0;
+  let from = 0;
+  return boundaries.map((through) => {
+    const covered = messages.slice(from, through + 1);
+    const tokens = covered.reduce((sum, m) => sum + m.content.reduce((n, block) => n + estimate(block.text, modelId), 0), 0);
+    cumulative += tokens;
+    from = through + 1;
+    const print = fingerprint(JSON.stringify(messages.slice(0, through + 1).map((m) => [m.role, m.content.map((b) => b.text)])));
+    const base = { name: 'conversation' as const, fingerprint: print, tokens, cumulativeTokens: cumulative, parts: [{ name: `conversation:${through + 1} messages`, fingerprint: print }], messageIndex: through };
+    return cumulative >= minimum
+      ? { ...base, cached: true }
+      : { ...base, cached: false, skippedReason: `prompt through message ${through + 1} is ~${cumulative} tokens (estimated), below ${modelId}'s minimum cacheable ${minimum}: no marker` };
+  });
+}
+
+/** More markers than the API allows: the earliest go (the later ones cover more). */
+function dropEarliestMarkers<T extends SegmentInfo>(segments: T[]): T[] {
+  let excess = segments.filter((s) => s.cached).length - MAX_CACHE_BREAKPOINTS;
+  return segments.map((s) => {
+    if (!s.cached || excess <= 0) return s;
+    excess--;
+    return { ...s, cached: false, skippedReason: `more than ${MAX_CACHE_BREAKPOINTS} cacheable segments: marker kept on later ones` };
+  });
 }
 
 /**

@@ -13,7 +13,8 @@ async function isFolder(uri: unknown): Promise<boolean> {
 }
 
 /** A folder from the explorer: every reviewable file in it, each finding on its own file. */
-async function reviewFolder(c: Container, uri: vscode.Uri, title: string, security: boolean): Promise<ReviewResult | undefined> {
+async function reviewFolder(c: Container, uri: vscode.Uri, title: string, security: boolean, selected: unknown): Promise<ReviewResult | undefined> {
+  fromExplorer(selected);
   const material = await folderMaterial(c, uri);
   if (!material) return undefined;
   return await c.reviews.review({ command: security ? 'securityReview' : 'review', title, security, ...material });
@@ -25,6 +26,10 @@ async function reviewFolder(c: Container, uri: vscode.Uri, title: string, securi
  * passes no array).
  */
 function fromExplorer(selected: unknown): boolean {
+  if (Array.isArray(selected) && selected.length > 1) {
+    // Several selected in the Explorer: the command is given them all, but reviews one.
+    void vscode.window.showInformationMessage(`Ladder reviews one file or folder at a time: the one you right-clicked, not the other ${selected.length - 1} selected. To review files together, right-click their folder.`);
+  }
   return Array.isArray(selected);
 }
 
@@ -32,7 +37,7 @@ function fromExplorer(selected: unknown): boolean {
 export const reviewSelectionCommand: Command = {
   id: CommandIds.reviewSelection,
   run: async (c, uri, selected) => {
-    if (await isFolder(uri)) return await reviewFolder(c, uri as vscode.Uri, 'Review with Escalation', false);
+    if (await isFolder(uri)) return await reviewFolder(c, uri as vscode.Uri, 'Review with Escalation', false, selected);
     const selection = await selectionFor(c, { uri, wholeFile: fromExplorer(selected) });
     if (!selection) return undefined;
     return await c.reviews.review({ command: 'review', title: 'Review with Escalation', selection });
@@ -42,7 +47,8 @@ export const reviewSelectionCommand: Command = {
 /** Review File with Escalation: the whole file, from the editor or the explorer. */
 export const reviewFileCommand: Command = {
   id: CommandIds.reviewFile,
-  run: async (c, uri) => {
+  run: async (c, uri, selected) => {
+    fromExplorer(selected);
     const selection = await selectionFor(c, { uri, wholeFile: true });
     if (!selection) return undefined;
     return await c.reviews.review({ command: 'review', title: 'Review File with Escalation', selection });
@@ -53,7 +59,7 @@ export const reviewFileCommand: Command = {
 export const securityReviewCommand: Command = {
   id: CommandIds.securityReview,
   run: async (c, uri, selected) => {
-    if (await isFolder(uri)) return await reviewFolder(c, uri as vscode.Uri, 'Security Review', true);
+    if (await isFolder(uri)) return await reviewFolder(c, uri as vscode.Uri, 'Security Review', true, selected);
     const selection = await selectionFor(c, { uri, wholeFile: fromExplorer(selected) });
     if (!selection) return undefined;
     return await c.reviews.review({ command: 'securityReview', title: 'Security Review', selection, security: true });

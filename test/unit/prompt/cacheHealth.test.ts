@@ -46,6 +46,45 @@ describe('hits', () => {
   });
 });
 
+describe('follow-up conversations', () => {
+  const context = { name: 'context' as const, text: textOfTokens(3000, 'ctx'), fingerprint: 'ctx', parts: [] };
+  const turns = [
+    { question: 'What does total() return?', answer: textOfTokens(600, 'a1') },
+    { question: 'Why is the sum never added?', answer: textOfTokens(600, 'a2') },
+    { question: 'How would you fix it?', answer: textOfTokens(600, 'a3') },
+  ];
+  const selection = { path: 'src/util/math.ts', startLine: 1, endLine: 3, languageId: 'typescript', text: textOfTokens(800, 'code') };
+  /** The request for turn `n` (0 = the first Ask), with the turns before it as the conversation. */
+  const turn = (n: number) => buildRequest({ task: 'ask', model: 'claude-sonnet-4-6', context, selection, question: turns[n]!.question, earlier: turns.slice(0, n), ttl: '5m', maxTokens: 1024 });
+
+  test('each follow-up reads the conversation the one before it wrote, and nothing is called a miss', () => {
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    const ask = call(health, api, turn(0), 0);
+    assert.equal(ask.outcome, 'write');
+    const first = call(health, api, turn(1), MIN);
+    // The first Ask marked no message, so the first follow-up reads the system prefix and writes its conversation.
+    assert.equal(first.outcome, 'partial');
+    assert.equal(first.miss, undefined, 'a conversation never written is new content, not a miss');
+    const second = call(health, api, turn(2), 2 * MIN);
+    assert.equal(second.outcome, 'partial');
+    assert.equal(second.miss, undefined);
+    const through = turn(2).segments.find((s) => s.name === 'conversation')!.cumulativeTokens;
+    assert.equal(second.readTokens, through, 'read through the question the previous follow-up ended with');
+    assert.ok(second.readTokens > first.readTokens + 1300, `the earlier turns come from cache: ${first.readTokens} → ${second.readTokens}`);
+    assert.equal(health.stats().misses, 0);
+  });
+
+  test('a conversation left past its TTL is a diagnosed miss', () => {
+    const health = new CacheHealth();
+    const api = new FakeApiCache();
+    call(health, api, turn(0), 0);
+    call(health, api, turn(1), MIN);
+    const late = call(health, api, turn(2), 12 * MIN);
+    assert.equal(late.miss?.cause, 'ttlExpired');
+  });
+});
+
 describe('miss diagnosis', () => {
   test('a changed pinned file gives exactly one miss that names the file', () => {
     const health = new CacheHealth();

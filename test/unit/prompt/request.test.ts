@@ -43,8 +43,30 @@ describe('layout', () => {
       ['user', 'Request: How do I fix it?'],
     ]);
     const alone = buildRequest({ task: 'ask', model: 'claude-sonnet-4-6', selection, question: 'How do I fix it?', ttl: '5m', maxTokens: 10 });
-    assert.ok(plan.requestTokens > alone.requestTokens, 'the whole conversation counts toward the estimate');
+    const total = (p: typeof plan) => p.segments.reduce((sum, s) => sum + s.tokens, 0) + p.requestTokens;
+    assert.ok(total(plan) > total(alone), 'the whole conversation counts toward the estimate');
     assert.deepEqual(plan.body.system, alone.body.system, 'the cached prefix is the same bytes');
+  });
+
+  test('a follow-up marks the question the previous request ended with and its own, within the API\'s four markers', () => {
+    const context = { name: 'context' as const, text: textOfTokens(3000, 'ctx'), fingerprint: 'ctx', parts: [] };
+    const pinned = segment('pinned', { 'src/a.ts': textOfTokens(500) });
+    const earlier = [{ question: 'What does this return?', answer: 'Always 0.' }, { question: 'Why?', answer: 'The sum is never added.' }];
+    const plan = buildRequest({ task: 'ask', model: 'claude-sonnet-4-6', context, pinned, selection, question: 'How do I fix it?', earlier, ttl: '1h', maxTokens: 10 });
+    const markers = plan.body.messages.map((m) => m.content[0]?.cache_control);
+    assert.deepEqual(markers, [undefined, undefined, { type: 'ephemeral', ttl: '1h' }, undefined, { type: 'ephemeral', ttl: '1h' }]);
+    assert.equal(plan.breakpoints, MAX_CACHE_BREAKPOINTS);
+    const all = [...plan.body.system, ...plan.body.messages.flatMap((m) => m.content)].filter((b) => b.cache_control).length;
+    assert.equal(all, MAX_CACHE_BREAKPOINTS, 'four in the body, as the plan says');
+    assert.deepEqual(plan.segments.map((s) => [s.name, s.cached]), [['context', false], ['pinned', true], ['instructions', true], ['conversation', true], ['conversation', true]], 'the earliest system marker gives way');
+    assert.equal(plan.requestTokens, 0, 'every message is in a segment');
+    // A first Ask marks no message: most are never followed up, and a marker there would buy nothing.
+    const ask = buildRequest({ task: 'ask', model: 'claude-sonnet-4-6', context, selection, question: 'q', ttl: '5m', maxTokens: 10 });
+    assert.ok(ask.body.messages.every((m) => m.content.every((b) => !b.cache_control)));
+    // Below the model's minimum, no conversation marker.
+    const small = buildRequest({ task: 'ask', model: 'claude-haiku-4-5', selection, question: 'q', earlier, ttl: '5m', maxTokens: 10 });
+    assert.ok(small.body.messages.every((m) => m.content.every((b) => !b.cache_control)));
+    assert.match(small.segments.at(-1)?.skippedReason ?? '', /below claude-haiku-4-5's minimum cacheable 4096: no marker/);
   });
 
   test('a selection containing backtick fences gets a longer fence', () => {
