@@ -66,8 +66,12 @@ export class AnthropicGateway implements ModelPort {
     };
     const fetchWithAttempts: typeof fetch = async (input, init) => {
       const res = await fetch(input, init);
-      if (!res.ok) retried.push({ status: res.status, requestId: res.headers.get('request-id') ?? undefined });
-      else {
+      if (!res.ok) {
+        retried.push({ status: res.status, requestId: res.headers.get('request-id') ?? undefined });
+        // The statuses the SDK retries, while it has retries left (the first attempt, then maxRetries more).
+        const retryable = res.status === 429 || res.status === 408 || res.status === 409 || res.status >= 500;
+        if (retryable && retried.length <= this.options.maxRetries) request.onRetry?.(res.status, retryAfterSeconds(res.headers));
+      } else {
         // Known before the answer starts, so a billed call that breaks keeps the id to reconcile it by.
         requestId = res.headers.get('request-id') ?? undefined;
         touch();

@@ -361,6 +361,11 @@ export class RequestRunner {
           check: (text) => spec.check(text),
           ...(spec.settledOutcome ? { settledOutcome: spec.settledOutcome } : {}),
           signal: abort.signal,
+          onRetry: (route, status, seconds) => {
+            // The SDK waits as the API asks (up to a minute) before trying again: say so, or the toast looks stuck.
+            const busy = status === 429 ? 'is rate-limited' : status === 529 ? 'is overloaded' : `answered HTTP ${status}`;
+            progress.report({ message: `${route.model} ${busy}; trying again${seconds !== undefined && seconds <= 60 ? ` in ${seconds} s` : ''}…` });
+          },
           onRoute: (route, why) => {
             const verb = why === 'start' ? 'asking' : why === 'escalated' ? 'escalated to' : 'fell back to';
             progress.report({ message: `${verb} ${route.model} (${TIER_LABELS[route.tier]})` });

@@ -64,6 +64,8 @@ export interface ModelRequest {
   onText?: (delta: string) => void;
   /** Usage as soon as the API reports it (message_start), then cumulatively. */
   onUsage?: (usage: UsageLike) => void;
+  /** An attempt the SDK will retry (429, 5xx, 529), with the wait the API asked for when it said. */
+  onRetry?: (status: number, retryAfterSeconds: number | undefined) => void;
 }
 
 export interface ModelPort {

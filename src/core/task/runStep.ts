@@ -58,6 +58,8 @@ export interface StepSpec<T, R extends StepRoute> {
   settledOutcome?(value: T): CallOutcome;
   signal?: AbortSignal;
   onText?(delta: string, route: R): void;
+  /** The SDK is about to retry an attempt on `route` (see ModelRequest.onRetry), for the UI. */
+  onRetry?(route: R, status: number, retryAfterSeconds: number | undefined): void;
   /** Called when a new route starts (first, escalation, fallback), for the UI. */
   onRoute?(route: R, why: 'start' | 'escalated' | 'fellBack'): void;
   /** Called after each billed attempt with its record. */
@@ -125,6 +127,7 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
         body: spec.buildBody(route),
         signal: spec.signal,
         onText: (delta) => spec.onText?.(delta, route),
+        onRetry: (status, seconds) => spec.onRetry?.(route, status, seconds),
       });
     } catch (err) {
       const error = err instanceof ModelCallError ? err : new ModelCallError('network', err instanceof Error ? err.message : String(err));

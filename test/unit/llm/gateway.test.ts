@@ -36,11 +36,19 @@ describe('AnthropicGateway against the stand-in (real SDK over HTTP)', () => {
     assert.ok(usages.length >= 2, 'usage reported at message_start and message_delta');
   });
 
-  test('retries the SDK made are reported as unbilled attempts', async () => {
+  test('retries the SDK made are reported as unbilled attempts, each said as it is about to be retried', async () => {
     standin.script.fault(faults.overloaded({ retryAfterMs: 1 }), { times: 2 });
-    const result = await gateway(2).send({ body: body() });
+    const retries: [number, number | undefined][] = [];
+    const result = await gateway(2).send({ body: body(), onRetry: (status, seconds) => retries.push([status, seconds]) });
     assert.deepEqual(result.retried.map((r) => r.status), [529, 529]);
+    assert.deepEqual(retries, [[529, 1], [529, 1]], 'the wait the API asked for, in whole seconds');
     assert.deepEqual(standin.log.map((e) => e.retryCount), [0, 1, 2]);
+    // Out of retries: the last failure is not announced as a retry.
+    standin.reset();
+    standin.script.fault(faults.overloaded({ retryAfterMs: 1 }), { times: 2 });
+    retries.length = 0;
+    await gateway(1).send({ body: body(), onRetry: (status, seconds) => retries.push([status, seconds]) }).catch(() => undefined);
+    assert.equal(retries.length, 1);
   });
 
   test('a mid-stream overload keeps the usage billed so far', async () => {
