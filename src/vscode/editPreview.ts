@@ -8,6 +8,8 @@ export type ProposalEnd = EditVerdict | 'stale' | 'dismissed';
 
 interface Proposal {
   readonly uri: vscode.Uri;
+  /** The diff's title ("Tidy Selection — claude-haiku-4-5 (labour)"), for a picker. */
+  readonly title: string;
   /** True when the target changed after the proposal was made. */
   readonly stale: () => boolean;
   readonly edit: () => vscode.WorkspaceEdit;
@@ -23,7 +25,6 @@ interface Proposal {
  */
 export class EditPreviews implements vscode.Disposable {
   private readonly proposals = new Map<string, Proposal>();
-  private latest: string | undefined;
 
   /**
    * A proposal's diff closed without Accept or Reject ends it as 'dismissed': no verdict is
@@ -32,7 +33,7 @@ export class EditPreviews implements vscode.Disposable {
    */
   private readonly closing = vscode.window.tabGroups.onDidChangeTabs((event) => {
     for (const tab of event.closed) {
-      if (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === PROPOSAL_SCHEME && !this.diffTabs(tab.input.modified).length) this.take(tab.input.modified)?.settle('dismissed');
+      if (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === PROPOSAL_SCHEME && !this.diffTabs(tab.input.modified).length) this.take(tab.input.modified.toString())?.settle('dismissed');
     }
   });
 
@@ -90,9 +91,8 @@ export class EditPreviews implements vscode.Disposable {
     const name = left.path.split('/').pop() ?? 'proposal';
     const uri = this.docs.create(PROPOSAL_SCHEME, name, proposed);
     const verdict = new Promise<ProposalEnd>((settle) => {
-      this.proposals.set(uri.toString(), { uri, ...target, settle });
+      this.proposals.set(uri.toString(), { uri, title, ...target, settle });
     });
-    this.latest = uri.toString();
     this.updateContext();
     // Not a preview tab: opening another file to check something must not close the pending diff.
     await vscode.commands.executeCommand('vscode.diff', left, uri, title, { preview: false });
@@ -112,21 +112,33 @@ export class EditPreviews implements vscode.Disposable {
     return key !== undefined && this.proposals.has(key) ? key : undefined;
   }
 
-  /** By URI (the diff's own buttons), else the diff in front of the user (the palette), else the latest. */
-  private take(uri?: vscode.Uri): Proposal | undefined {
-    const key = uri?.scheme === PROPOSAL_SCHEME ? uri.toString() : this.focused() ?? this.latest;
+  /**
+   * Which proposal a verdict is for: by URI (the diff's own buttons), else the diff in front
+   * of the user (the palette), else the only one pending, else the one the user picks (two
+   * or more pending and none in front: applying the latest would apply an edit not looked at).
+   */
+  private async which(uri?: vscode.Uri, verb = 'Accept'): Promise<string | undefined> {
+    if (uri?.scheme === PROPOSAL_SCHEME) return uri.toString();
+    const focused = this.focused();
+    if (focused || this.proposals.size <= 1) return focused ?? [...this.proposals.keys()][0];
+    const items = [...this.proposals.values()].reverse().map((p) => ({ label: p.title, description: p.uri.path.split('/').pop(), key: p.uri.toString() }));
+    const picked = await vscode.window.showQuickPick(items, { title: `Ladder: ${verb} which proposed edit?`, placeHolder: `${items.length} edits are waiting for a verdict` });
+    return picked?.key;
+  }
+
+  /** Removes and returns the proposal at `key` (see which). */
+  private take(key: string | undefined): Proposal | undefined {
     const proposal = key ? this.proposals.get(key) : undefined;
     if (proposal) {
       this.proposals.delete(proposal.uri.toString());
-      if (this.latest === proposal.uri.toString()) this.latest = [...this.proposals.keys()].pop();
       this.updateContext();
     }
     return proposal;
   }
 
-  /** Applies the proposal (see take for which one when no URI is given). */
+  /** Applies the proposal (see `which` for which one when no URI is given). */
   async accept(uri?: vscode.Uri): Promise<boolean> {
-    const proposal = this.take(uri);
+    const proposal = this.take(await this.which(uri, 'Accept'));
     if (!proposal) return false;
     if (proposal.stale()) {
       void vscode.window.showWarningMessage('Ladder: the file changed after the edit was proposed, so it was not applied. Run the command again.');
@@ -148,7 +160,7 @@ export class EditPreviews implements vscode.Disposable {
   }
 
   async reject(uri?: vscode.Uri): Promise<boolean> {
-    const proposal = this.take(uri);
+    const proposal = this.take(await this.which(uri, 'Reject'));
     if (!proposal) return false;
     await this.closeDiff(proposal.uri).finally(() => proposal.settle('rejected'));
     return true;

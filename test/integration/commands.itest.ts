@@ -156,6 +156,23 @@ describe('commands against the local API stand-in', function () {
       };
       const a = await proposal(files[0]!);
       const b = await proposal(files[1]!);
+      // With neither diff in front (a file is), the palette's Accept asks which; dismissed, it applies nothing.
+      await vscode.window.showTextDocument(files[2]!);
+      const window = vscode.window as unknown as { showQuickPick: (items: { label: string }[], options: { title?: string }) => Promise<undefined> };
+      const original = window.showQuickPick;
+      const asked: string[] = [];
+      window.showQuickPick = async (items, options) => {
+        asked.push(options.title ?? '', ...items.map((i) => i.label));
+        return undefined;
+      };
+      try {
+        assert.equal(await vscode.commands.executeCommand('ladder.acceptEdit'), false);
+      } finally {
+        window.showQuickPick = original;
+      }
+      assert.equal(asked[0], 'Ladder: Accept which proposed edit?');
+      assert.equal(asked.length, 3, `both proposals offered: ${asked.join(' | ')}`);
+      assert.equal(a.document.getText(), messy, 'nothing applied');
       // Back to A's diff, then the palette's Accept: A, not the latest (B).
       const aTab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.label.includes('Tidy') && (t.input.original.path.endsWith('tidy-a.ts')));
       assert.ok(aTab, 'A\'s diff');
