@@ -208,6 +208,23 @@ export class WorkspaceContext implements vscode.Disposable {
     let files = 0;
     let truncated = false;
     const watchers: vscode.Disposable[] = [];
+    // Watching starts before the scan: a file saved while the scan runs (after it was read)
+    // would otherwise keep its old text until its next save. Changes during the scan wait,
+    // then are read once it ends.
+    let during: Map<string, { uri: vscode.Uri; deleted: boolean }> | undefined = new Map();
+    const apply = (uri: vscode.Uri, deleted: boolean) => {
+      if (!deleted) return this.fileChanged(index, uri, maxFileBytes);
+      const rel = this.relativePath(uri);
+      if (rel) {
+        index.deleteFile(rel);
+        index.deleteFolder(rel);
+      }
+    };
+    const event = (deleted: boolean) => (uri: vscode.Uri) => (during ? void during.set(uri.toString(), { uri, deleted }) : apply(uri, deleted));
+    for (const folder of (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file')) {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
+      watchers.push(watcher, watcher.onDidCreate(event(false)), watcher.onDidChange(event(false)), watcher.onDidDelete(event(true)));
+    }
     for (const [i, folder] of roots.folders.entries()) {
       const label = roots.labels[i] as string;
       watchers.push(...(await this.followOuterGitignores(index, label, folder, maxFileBytes)));
@@ -224,22 +241,9 @@ export class WorkspaceContext implements vscode.Disposable {
     this.index = index;
     this.renderer = new PrefixRenderer(index, { maxTreeEntries: this.config.get('context.maxTreeEntries'), folders: roots.multi ? roots.labels : [] });
     this.log.info(`workspace context: ${files} files indexed in ${Date.now() - started} ms${roots.multi ? ` from ${roots.folders.length} folders` : ''}${truncated ? ' (stopped at the file limit)' : ''}; ${index.exclusions().length} left out`);
-
-    for (const folder of (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file')) {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
-      watchers.push(
-        watcher,
-        watcher.onDidCreate((uri) => this.fileChanged(index, uri, maxFileBytes)),
-        watcher.onDidChange((uri) => this.fileChanged(index, uri, maxFileBytes)),
-        watcher.onDidDelete((uri) => {
-          const rel = this.relativePath(uri);
-          if (rel) {
-            index.deleteFile(rel);
-            index.deleteFolder(rel);
-          }
-        }),
-      );
-    }
+    const waiting = [...during.values()];
+    during = undefined;
+    for (const { uri, deleted } of waiting) apply(uri, deleted);
     this.watchers.push(...watchers);
   }
 
