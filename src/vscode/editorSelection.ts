@@ -86,13 +86,29 @@ export async function selectionFor(c: Container, options: { uri?: unknown; whole
     void vscode.window.showInformationMessage('Ladder: open a file and select some code first.');
     return undefined;
   }
-  return selectionOf(c, document, range ?? new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)));
+  return selectionOf(c, document, range ? fromLineStart(document, range) : new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)));
+}
+
+/**
+ * A selection as an edit should replace it. Started after its line's indentation (Expand
+ * Selection, or a drag from the first word), the first line would reach the model unindented
+ * while the rest keep theirs, and the answer would come back at the wrong column: it starts
+ * at the line's start. Started at the very end of a line (the cursor at a line's end, then
+ * Shift+Down), it starts on the next line, or the answer's first line is glued to that one.
+ */
+export function fromLineStart(document: vscode.TextDocument, range: vscode.Range): vscode.Range {
+  let start = range.start;
+  if (!range.isSingleLine && start.character > 0 && start.character >= document.lineAt(start.line).text.length) start = new vscode.Position(start.line + 1, 0);
+  if (start.character > 0 && document.lineAt(start.line).text.slice(0, start.character).trim() === '') start = new vscode.Position(start.line, 0);
+  return start.isEqual(range.start) ? range : new vscode.Range(start, range.end);
 }
 
 /** The material `range` of `document` holds, as a request reads it. */
 export function selectionOf(c: Container, document: vscode.TextDocument, range: vscode.Range): EditorSelection {
-  // Whole lines read better in a prompt and make line numbers in findings exact.
-  const lines = new vscode.Range(range.start.line, 0, range.end.line, document.lineAt(range.end.line).text.length);
+  // Whole lines read better in a prompt and make line numbers in findings exact. A selection
+  // that ends at the start of a line (whole lines selected) ends on the line before.
+  const last = !range.isSingleLine && range.end.character === 0 ? range.end.line - 1 : range.end.line;
+  const lines = new vscode.Range(range.start.line, 0, last, document.lineAt(last).text.length);
   const text = document.getText(range);
   return {
     document,

@@ -71,6 +71,8 @@ export interface RequestSpec<T> {
   tier?: Tier;
   /** Reasons that head the chain when `tier` is forced. */
   tierReasons?: string[];
+  /** The answer's expected size when it is known to be large (an edit writes the selection again); else a share of the prompt. */
+  expectedOutputTokens?: number;
   /** Block rather than downgrade for the budget (a retry one tier up; see RouteRequest). */
   noDowngrade?: boolean;
   /** Shares one task id across several steps (review's two passes). */
@@ -210,7 +212,7 @@ export class RequestRunner {
         }
       }
     }
-    const outputTokens = Math.min(spec.maxTokens, Math.max(300, Math.round(promptTokens * 0.15)));
+    const outputTokens = Math.min(spec.maxTokens, Math.max(300, Math.round(promptTokens * 0.15), spec.expectedOutputTokens ?? 0));
     const estimatedMicros = Math.round(estimateCostUsd(draftPlan.model, promptTokens, outputTokens, { table: this.c.pricing.table }) * MICROS_PER_USD);
     const preflight = this.c.cost.budget.wouldExceed(estimatedMicros);
     const config = this.routingConfig(preflight.exceeded ? `${preflight.message} (${tokenSource})` : undefined);

@@ -5,6 +5,7 @@ import type { CostReportMessage } from '../../src/core/ledger/report';
 import { captureMessages, openAndSelect, revertAll, snapshotWorkspace, until, waitForDiff } from './editor';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite } from './setup';
+import { faults } from '../support/standin/server';
 
 async function ledger(): Promise<LedgerRecord[]> {
   const { container } = await ladder();
@@ -57,6 +58,41 @@ describe('every command on its happy path', function () {
     assert.deepEqual(api().log, [], 'no call, no token count');
   });
 
+  it('Rename Symbol renames nothing when the symbol moved while the names were suggested', async () => {
+    const editor = await openAndSelect('src/orders.ts');
+    const line = editor.document.getText().split('\n').findIndex((l) => l.includes('let t = 0'));
+    editor.selection = new vscode.Selection(line, 8, line, 8);
+    api().script.fault(faults.slowFirstByte(1_500));
+    const { result, messages } = await captureMessages('showWarningMessage', async () => {
+      const pending = vscode.commands.executeCommand<string | undefined>('ladder.renameSymbol', 'runningTotal');
+      await until('the request', () => api().log.some((e) => e.path === '/v1/messages') || undefined);
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// a new first line\n'));
+      return await pending;
+    });
+    assert.equal(result, undefined);
+    assert.deepEqual(messages, ['Ladder: `t` moved or changed while the names were suggested, so nothing was renamed. Put the cursor on it and run Rename Symbol again.']);
+    assert.ok(!editor.document.getText().includes('runningTotal'), 'nothing renamed');
+    assert.ok(!(await ledger()).some((r) => r.kind === 'verdict'), 'and no verdict');
+  });
+
+  it('Write Tests beside an existing Python test file keeps a name pytest collects', async () => {
+    const dir = vscode.Uri.joinPath(root(), 'py');
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, 'app.py'), new TextEncoder().encode('def add(a, b):\n    return a + b\n'));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, 'test_app.py'), new TextEncoder().encode('def test_add():\n    pass\n'));
+    try {
+      const editor = await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'app.py'));
+      editor.selection = new vscode.Selection(0, 0, 2, 0);
+      const pending = vscode.commands.executeCommand<string>('ladder.writeTests');
+      await waitForDiff(pending);
+      const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff);
+      assert.match(tab?.label ?? '', /Write Tests → py\/test_app_ladder\.py/, tab?.label);
+      await vscode.commands.executeCommand('ladder.rejectEdit');
+      await pending;
+    } finally {
+      await vscode.workspace.fs.delete(dir, { recursive: true });
+    }
+  });
+
   it('Generate Docs proposes doc comments in a diff; Accept applies them', async () => {
     const editor = await openAndSelect('src/orders.ts', 15, 19);
     const pending = vscode.commands.executeCommand<string>('ladder.generateDocs');
@@ -64,6 +100,63 @@ describe('every command on its happy path', function () {
     await vscode.commands.executeCommand('ladder.acceptEdit');
     assert.equal(await pending, 'accepted');
     assert.match(editor.document.getText(), /\/\*\*[\s\S]*\*\/\s*export function orderTotal/);
+  });
+
+  it('an edit reads whole first lines: a selection from the first word, or from the end of the line above, keeps its indentation', async () => {
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { writeFileSync } = await import('node:fs');
+    const { fromLineStart } = await import('../../src/vscode/editorSelection');
+    const file = join(tmpdir(), `ladder-indent-${process.pid}.ts`);
+    writeFileSync(file, 'class A {\n  run(x: number) {\n    return x;\n  }\n}\n');
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+    const { document } = editor;
+    // From `run` (Expand Selection, or a drag from the first word): from the line's start.
+    assert.deepEqual(fromLineStart(document, new vscode.Range(1, 2, 3, 3)), new vscode.Range(1, 0, 3, 3));
+    // From the end of `class A {` (Shift+Down from a line's end): from the next line's start.
+    assert.deepEqual(fromLineStart(document, new vscode.Range(0, 9, 3, 3)), new vscode.Range(1, 0, 3, 3));
+    // Inside a line's code, the selection stays as made.
+    assert.deepEqual(fromLineStart(document, new vscode.Range(1, 6, 1, 7)), new vscode.Range(1, 6, 1, 7));
+    editor.selection = new vscode.Selection(1, 2, 3, 3);
+    const pending = vscode.commands.executeCommand<string>('ladder.generateDocs');
+    await waitForDiff(pending);
+    await vscode.commands.executeCommand('ladder.acceptEdit');
+    assert.equal(await pending, 'accepted');
+    const lines = document.getText().split('\n');
+    assert.match(lines[1] ?? '', /^ {2}\/\*\*/, `the doc comment at the method's column: ${JSON.stringify(lines.slice(0, 4))}`);
+    assert.ok(lines.includes('  run(x: number) {'), `the method keeps its indentation: ${JSON.stringify(lines)}`);
+  });
+
+  it('an edit that cannot succeed is refused before it is paid for: only whitespace, or more code than an answer holds', async () => {
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { writeFileSync } = await import('node:fs');
+    const file = join(tmpdir(), `ladder-refuse-${process.pid}.ts`);
+    const big = Array.from({ length: 2000 }, (_, i) => `export const value${i} = computeSomething(${i}, 'a label for ${i}');`).join('\n');
+    writeFileSync(file, `\n\n   \n${big}\n`);
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+    editor.selection = new vscode.Selection(0, 0, 2, 3);
+    const blank = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.tidySelection'));
+    assert.deepEqual(blank.messages, ['Ladder: the selection is only whitespace, so Tidy Selection has nothing to work on; nothing was sent.']);
+    editor.selection = new vscode.Selection(3, 0, 2003, 0);
+    const large = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.tidySelection'));
+    assert.match(large.messages[0] ?? '', /^Ladder: the selection is about [\d,]+ tokens, and Tidy Selection answers with all of it; an answer holds at most 8,192\. Select a smaller part/);
+    assert.deepEqual(api().log.filter((e) => e.path === '/v1/messages'), [], 'nothing was sent');
+  });
+
+  it('a CRLF file: an answer that changes nothing is recognised as no change, not a diff of line endings', async () => {
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { writeFileSync } = await import('node:fs');
+    const file = join(tmpdir(), `ladder-crlf-${process.pid}.ts`);
+    writeFileSync(file, 'export function one(): number {\r\n  return 1;\r\n}\r\n');
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+    assert.equal(editor.document.eol, vscode.EndOfLine.CRLF);
+    editor.selection = new vscode.Selection(0, 0, 3, 0);
+    api().script.when({ system: /Ladder task: format/ }, { text: '```ts\nexport function one(): number {\n  return 1;\n}\n```' }, { times: 1 });
+    const { result, messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<string>('ladder.tidySelection'));
+    assert.equal(result, 'unchanged', messages.join(' | '));
+    assert.match(messages.join(' | '), /Tidy Selection proposed no change/);
   });
 
   it('Refactor Selection: Reject leaves the file untouched and records the rejection', async () => {

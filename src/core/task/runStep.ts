@@ -158,6 +158,11 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
       write(response.usage, spec.settledOutcome?.(checked.value) ?? 'ok', stopped ? `${routeReason()}; ${stopped}` : routeReason(), response.requestId);
       return { status: 'ok', value: checked.value, text: response.text, route, routes, records, response };
     }
+    // An answer cut at its output limit fails on any tier with the same limit: no escalation.
+    if (response.stopReason === 'max_tokens') {
+      write(response.usage, 'failed', `${routeReason()}; check failed: ${checked.reason}; ${stopNote(response.stopReason) ?? ''}`, response.requestId);
+      return { status: 'failed', reason: 'The answer was cut short at its output limit, and a higher tier has the same limit. Select less and try again.', route, routes, records };
+    }
     const next = spec.policy.escalate(route, checked.reason, costOf(response.usage));
     write(response.usage, next ? 'escalated' : 'failed', `${routeReason()}; check failed: ${checked.reason}`, response.requestId);
     if (!next) return { status: 'failed', reason: `The answer failed its check (${checked.reason}) and no higher tier is allowed.`, route, routes, records };

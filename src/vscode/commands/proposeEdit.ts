@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { RequestCommand } from '../../core/steps';
 import type { PromptTask } from '../../core/protocol';
 import { checkEditAnswer } from '../../core/task/checks';
+import { estimateTokens } from '../../core/models';
 import { TIER_LABELS } from '../../core/tiers';
 import type { Tier } from '../../core/tiers';
 import type { Container } from '../container';
@@ -25,8 +26,35 @@ export interface RetrySpec {
  */
 export async function proposeEdit(c: Container, options: EditRequest & { uri?: unknown; selection?: EditorSelection }): Promise<ProposalEnd | 'unchanged' | undefined> {
   const selection = options.selection ?? (await selectionFor(c, { uri: options.uri }));
-  if (!selection || !editableOrSay(selection.document, options.title)) return undefined;
+  if (!selection || !editableOrSay(selection.document, options.title) || !sendableEdit(selection, options.title)) return undefined;
   return proposeOn(c, options, selection);
+}
+
+/** An edit's answer is the whole selection again, in at most this many tokens. */
+const EDIT_MAX_TOKENS = 8192;
+
+/**
+ * Says why an edit of `selection` cannot succeed, before anything is paid: nothing but
+ * whitespace to edit, or (for an edit that `rewrites` the selection) more code than an
+ * answer can hold: every tier would be cut off at the same limit, and each would be paid
+ * for. Returns true when it can be sent.
+ */
+export function sendableEdit(selection: EditorSelection, title: string, rewrites = true): boolean {
+  if (selection.text.trim() === '') {
+    void vscode.window.showInformationMessage(`Ladder: the selection is only whitespace, so ${title} has nothing to work on; nothing was sent.`);
+    return false;
+  }
+  const tokens = editOutputTokens(selection.text);
+  if (rewrites && tokens > EDIT_MAX_TOKENS) {
+    void vscode.window.showWarningMessage(`Ladder: the selection is about ${tokens.toLocaleString('en-US')} tokens, and ${title} answers with all of it; an answer holds at most ${EDIT_MAX_TOKENS.toLocaleString('en-US')}. Select a smaller part (a function or two); nothing was sent.`);
+    return false;
+  }
+  return true;
+}
+
+/** What an edit's answer costs in output: the selection written again (on the newest tokenizer, the larger count). */
+function editOutputTokens(text: string): number {
+  return estimateTokens(text, 'claude-opus-4-8');
 }
 
 interface EditRequest {
@@ -47,7 +75,8 @@ async function proposeOn(c: Container, options: EditRequest, selection: EditorSe
     task: options.task,
     question: options.question,
     selection,
-    maxTokens: 8192,
+    maxTokens: EDIT_MAX_TOKENS,
+    expectedOutputTokens: editOutputTokens(selection.text),
     check: checkEditAnswer,
     ...(options.finding ? { finding: options.finding } : {}),
     ...retry,
@@ -59,7 +88,9 @@ async function proposeOn(c: Container, options: EditRequest, selection: EditorSe
     void vscode.window.showWarningMessage(`Ladder: the selected code changed while ${outcome.plan.model} worked on it, so its ${options.title} edit was not proposed. Run the command again.`);
     return 'stale';
   }
-  const replacement = preserveTrailingNewline(original, outcome.value);
+  // In the document's own line endings: a CRLF file's unchanged code must compare equal.
+  const crlf = selection.document.eol === vscode.EndOfLine.CRLF;
+  const replacement = preserveTrailingNewline(original, crlf ? outcome.value.replace(/\r?\n/g, '\r\n') : outcome.value);
   if (replacement === original) {
     void vscode.window.showInformationMessage(`Ladder: ${options.title} proposed no change (answered by ${outcome.plan.model}).`);
     return 'unchanged';
@@ -96,7 +127,8 @@ export function settleVerdict(c: Container, outcome: RequestOutcome<unknown>, ve
 
 /** A code block drops the selection's final newline; keep the file's shape as it was. */
 function preserveTrailingNewline(original: string, replacement: string): string {
-  if (original.endsWith('\n') && !replacement.endsWith('\n')) return `${replacement}\n`;
-  if (!original.endsWith('\n') && replacement.endsWith('\n')) return replacement.replace(/\n$/, '');
+  const eol = original.endsWith('\r\n') ? '\r\n' : '\n';
+  if (original.endsWith('\n') && !replacement.endsWith('\n')) return `${replacement}${eol}`;
+  if (!original.endsWith('\n') && replacement.endsWith('\n')) return replacement.replace(/\r?\n$/, '');
   return replacement;
 }

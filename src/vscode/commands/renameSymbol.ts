@@ -59,13 +59,20 @@ export const renameSymbolCommand: Command = {
       c.cost.verdict(outcome.taskId, 'rejected');
       return undefined;
     }
+    // Typing while the model worked moves the symbol: the saved position would rename whatever is there now.
+    if (document.getText(wordRange) !== symbol) {
+      void vscode.window.showWarningMessage(`Ladder: \`${symbol}\` moved or changed while the names were suggested, so nothing was renamed. Put the cursor on it and run Rename Symbol again.`);
+      return undefined;
+    }
     const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit | undefined>('vscode.executeDocumentRenameProvider', document.uri, wordRange.start, picked.name);
     if (!edit || edit.size === 0) {
       void vscode.window.showWarningMessage(`Ladder: no rename provider could rename \`${symbol}\` in ${document.languageId}; nothing was changed.`);
       return undefined;
     }
     const applied = await vscode.workspace.applyEdit(edit);
-    c.cost.verdict(outcome.taskId, applied ? 'accepted' : 'rejected');
+    // A rename VS Code could not apply says nothing about the names: no verdict.
+    if (applied) c.cost.verdict(outcome.taskId, 'accepted');
+    else void vscode.window.showWarningMessage(`Ladder: VS Code could not apply the rename of \`${symbol}\`; nothing was changed.`);
     return applied ? picked.name : undefined;
   },
 };

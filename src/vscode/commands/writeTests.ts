@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
 import { editableOrSay, selectionFor } from '../editorSelection';
 import type { Command } from './command';
-import { settleVerdict } from './proposeEdit';
+import { sendableEdit, settleVerdict } from './proposeEdit';
 import type { RetrySpec } from './proposeEdit';
 import type { Container } from '../container';
 import type { ProposalEnd } from '../editPreview';
@@ -22,14 +22,18 @@ function testFileFor(uri: vscode.Uri, languageId: string): vscode.Uri {
 
 /**
  * The test file's name, or beside an existing one `ladder-orders.test.ts`, then
- * `ladder-2-orders.test.ts`…: a proposal never replaces tests the model did not see.
+ * `ladder-2-orders.test.ts`…: a proposal never replaces tests the model did not see. A
+ * Python name keeps pytest's and unittest's `test_*.py` shape (`test_app_ladder.py`): a
+ * `ladder-` prefix would hide it from both, and a hyphen cannot be imported.
  */
 async function freeName(wanted: vscode.Uri): Promise<vscode.Uri> {
   const name = wanted.path.split('/').pop() ?? 'tests';
   // An untitled one exists only as an open document.
   const exists = async (uri: vscode.Uri) => vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()) || vscode.workspace.fs.stat(uri).then(() => true, () => false);
+  const python = /^test_.+\.py$/.exec(name) ? name.slice(0, -3) : undefined;
+  const nth = (n: number) => (python ? `${python}_ladder${n === 1 ? '' : `_${n}`}.py` : `ladder-${n === 1 ? '' : `${n}-`}${name}`);
   let candidate = wanted;
-  for (let n = 1; await exists(candidate); n++) candidate = vscode.Uri.joinPath(wanted, '..', `ladder-${n === 1 ? '' : `${n}-`}${name}`);
+  for (let n = 1; await exists(candidate); n++) candidate = vscode.Uri.joinPath(wanted, '..', nth(n));
   return candidate;
 }
 
@@ -38,7 +42,7 @@ export const writeTestsCommand: Command = {
   run: async (c, uri) => {
     const selection = await selectionFor(c, { uri });
     // The tests go beside the code: a read-only view has nowhere to put them.
-    if (!selection || !editableOrSay(selection.document, 'Write Tests')) return undefined;
+    if (!selection || !editableOrSay(selection.document, 'Write Tests') || !sendableEdit(selection, 'Write Tests', false)) return undefined;
     return writeTestsFor(c, selection);
   },
 };
