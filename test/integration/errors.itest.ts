@@ -387,7 +387,8 @@ describe('errors a user will meet', function () {
     editor.selection = new vscode.Selection(0, 0, doc.lineCount - 1, 0);
     const { container } = await ladder();
     await vscode.commands.executeCommand('ladder.chooseTier', 'H');
-    const refused = await captureMessages('showErrorMessage', () => vscode.commands.executeCommand('ladder.tidySelection')).finally(() => container.setOverride(undefined));
+    // Explain: an edit this size is refused earlier, as more than an answer can hold.
+    const refused = await captureMessages('showErrorMessage', () => vscode.commands.executeCommand('ladder.explainSelection')).finally(() => container.setOverride(undefined));
     assert.equal(refused.result, undefined);
     const shown = refused.messages;
     assert.match(shown.join('\n'), /about [\d,]+ tokens \(count_tokens\), more than claude-haiku-4-5's 200,000-token context/);
