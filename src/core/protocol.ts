@@ -125,21 +125,44 @@ export function fencedBlocks(text: string): { lang: string; body: string }[] {
 }
 
 /**
- * Pulls the first JSON object out of a model's text (in a fenced block, or bare).
- * Returns undefined when there is none or it does not parse.
+ * Pulls a JSON object out of a model's text: a fenced block first (```json, ```JSON,
+ * ```jsonc or no language), then each balanced `{…}` in the text in turn, so a brace in
+ * the prose around it ("the `{}` default") or a code snippet before it does not hide it.
+ * With `accept`, the first object it accepts (an answer's schema); without, the first that
+ * parses. Returns undefined when there is none.
  */
-export function extractJson(text: string): unknown {
-  const candidates = fencedBlocks(text).filter((b) => b.lang === '' || b.lang === 'json').map((b) => b.body);
-  candidates.push(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1));
-  for (const candidate of candidates) {
+export function extractJson(text: string, accept: (value: unknown) => boolean = () => true): unknown {
+  const fenced = fencedBlocks(text).filter((b) => /^(json|jsonc)?$/i.test(b.lang)).map((b) => b.body);
+  for (const candidate of [...fenced, ...balancedObjects(text)]) {
     if (!candidate.trim()) continue;
     try {
-      return JSON.parse(candidate);
+      const value: unknown = JSON.parse(candidate);
+      if (accept(value)) return value;
     } catch {
       // try the next candidate
     }
   }
   return undefined;
+}
+
+/** Each `{…}` whose braces balance (braces inside JSON strings do not count), in order of its opening brace. */
+function* balancedObjects(text: string): Generator<string> {
+  for (let start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
+    let depth = 0;
+    let inString = false;
+    for (let i = start; i < text.length; i++) {
+      const ch = text[i];
+      if (inString) {
+        if (ch === '\\') i++;
+        else if (ch === '"') inString = false;
+      } else if (ch === '"') inString = true;
+      else if (ch === '{') depth++;
+      else if (ch === '}' && --depth === 0) {
+        yield text.slice(start, i + 1);
+        break;
+      }
+    }
+  }
 }
 
 /** The body of the first fenced code block, or undefined. */

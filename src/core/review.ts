@@ -94,11 +94,12 @@ export function mergeVerdicts(
     };
     (verdict.verdict === 'reject' ? result.rejected : result.kept).push(judged);
   });
-  // A finding the judge "adds" at the same place and of the same kind as one it was sent is
-  // that finding again (a judge that counted lines differently), not a second problem.
-  const sent = new Set([...result.kept, ...result.rejected].map((f) => `${f.file}:${f.startLine}:${f.category}`));
+  // A finding the judge "adds" at the same place and of the same kind as one it kept is that
+  // finding again (a judge that counted lines differently, or named the file another way), not
+  // a second problem. One it rejected there is not: rejecting the first pass's wrong reading
+  // and adding the real problem in its place is how a judge often corrects it.
   for (const added of judge?.answer.added ?? []) {
-    if (sent.has(`${added.file}:${added.startLine}:${added.category}`)) continue;
+    if (result.kept.some((f) => f.startLine === added.startLine && f.category === added.category && sameFile(f.file, added.file))) continue;
     result.kept.push({ ...added, foundBy: judge!.tier, foundByModel: judge!.model, confirmedBy: judge!.tier, confirmedByModel: judge!.model, verdict: 'confirm' });
   }
   const order = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
@@ -106,9 +107,20 @@ export function mergeVerdicts(
   return result;
 }
 
-/** Splits long material into chunks of whole lines so each first-pass call stays small. */
+/** The same file named two ways ("a.ts", "src/a.ts", "./src/a.ts"). */
+function sameFile(a: string, b: string): boolean {
+  const x = a.replace(/^\.\//, '');
+  const y = b.replace(/^\.\//, '');
+  return x === y || x.endsWith(`/${y}`) || y.endsWith(`/${x}`);
+}
+
+/**
+ * Splits long material into chunks of whole lines so each first-pass call stays small. A
+ * final newline ends the last line; it does not start an empty one (a file of 800 lines
+ * would otherwise send a third, empty, paid part).
+ */
 export function chunkLines(text: string, startLine: number, maxLines = 400): { text: string; startLine: number; endLine: number }[] {
-  const lines = text.split('\n');
+  const lines = (text.endsWith('\n') && text.length > 1 ? text.slice(0, -1) : text).split('\n');
   const chunks: { text: string; startLine: number; endLine: number }[] = [];
   for (let i = 0; i < lines.length; i += maxLines) {
     const part = lines.slice(i, i + maxLines);

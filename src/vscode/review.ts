@@ -31,7 +31,8 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   high: vscode.DiagnosticSeverity.Error,
   medium: vscode.DiagnosticSeverity.Warning,
   low: vscode.DiagnosticSeverity.Information,
-  info: vscode.DiagnosticSeverity.Hint,
+  // Not Hint: hints are faint dots that the Problems view leaves out, and the report says each finding is there.
+  info: vscode.DiagnosticSeverity.Information,
 };
 
 /** A finding shown as a diagnostic, with the code its lines held when the review ran. */
@@ -51,24 +52,25 @@ function linesOf(lines: readonly string[], start: number, end: number): string {
 
 /** `chunk`: the lines the material spans, to clamp findings to (a digest's are placed by locateInDigest instead). */
 function checkFindings(text: string, chunk: { startLine: number; endLine: number } | undefined): CheckResult<Finding[]> {
-  const parsed = FindingsAnswer.safeParse(extractJson(text));
+  const parsed = FindingsAnswer.safeParse(extractJson(text, (v) => FindingsAnswer.safeParse(v).success));
   if (!parsed.success) return { ok: false, reason: 'the findings do not match the review schema' };
   if (!chunk) return { ok: true, value: parsed.data.findings };
-  // Findings pointing outside the material are the model's mistake, not the code's: clamp them.
-  return {
-    ok: true,
-    value: parsed.data.findings.map((f) => {
-      const startLine = Math.min(Math.max(f.startLine, chunk.startLine), chunk.endLine);
-      return { ...f, startLine, endLine: Math.min(Math.max(f.endLine, startLine), chunk.endLine) };
-    }),
-  };
+  return { ok: true, value: parsed.data.findings.map((f) => clampTo(f, chunk)) };
 }
 
-function checkJudge(text: string, count: number): CheckResult<JudgeAnswer> {
-  const parsed = JudgeAnswer.safeParse(extractJson(text));
+/** `chunk`: the selection's lines, to clamp the findings the judge adds to (as checkFindings does the first pass's). */
+function checkJudge(text: string, count: number, chunk: { startLine: number; endLine: number } | undefined): CheckResult<JudgeAnswer> {
+  const parsed = JudgeAnswer.safeParse(extractJson(text, (v) => JudgeAnswer.safeParse(v).success));
   if (!parsed.success) return { ok: false, reason: 'the verdicts do not match the judge schema' };
   if (parsed.data.verdicts.some((v) => v.index >= count)) return { ok: false, reason: 'a verdict names a finding that was not sent' };
-  return { ok: true, value: parsed.data };
+  if (!chunk) return { ok: true, value: parsed.data };
+  return { ok: true, value: { ...parsed.data, added: parsed.data.added.map((f) => clampTo(f, chunk)) } };
+}
+
+/** A finding pointing outside the material is the model's miscount, not the code's: it goes to the nearest line inside. */
+function clampTo<F extends { startLine: number; endLine: number }>(f: F, chunk: { startLine: number; endLine: number }): F {
+  const startLine = Math.min(Math.max(f.startLine, chunk.startLine), chunk.endLine);
+  return { ...f, startLine, endLine: Math.min(Math.max(f.endLine, startLine), chunk.endLine) };
 }
 
 /** A folder's reviewable files, their digest (the selection's text), and how the report names the folder. */
@@ -150,7 +152,7 @@ export class ReviewService implements vscode.Disposable {
 
   /** The light bulb's "Fix with Ladder" on each Ladder diagnostic. */
   private readonly fixes = vscode.languages.registerCodeActionsProvider(
-    [{ scheme: 'file' }, { scheme: 'untitled' }],
+    [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-notebook-cell' }],
     { provideCodeActions: (document, _range, context) => this.fixActions(document, context) },
     { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
   );
@@ -162,6 +164,10 @@ export class ReviewService implements vscode.Disposable {
     }),
     vscode.workspace.onDidDeleteFiles((e) => {
       for (const uri of e.files) this.moveFindings(uri, undefined);
+    }),
+    // An untitled buffer closed is gone (saved, it is a file now, reviewed again there).
+    vscode.workspace.onDidCloseTextDocument((document) => {
+      if (document.uri.scheme === 'untitled') this.moveFindings(document.uri, undefined);
     }),
   ];
 
@@ -296,7 +302,7 @@ export class ReviewService implements vscode.Disposable {
         tier: 'O',
         tierReasons: [whyJudge],
         taskId,
-        check: (text) => checkJudge(text, escalate.length),
+        check: (text) => checkJudge(text, escalate.length, folder ? undefined : selection),
       });
       // The first pass is paid for: when judgment cannot run (budget, overload, cancel), its
       // findings still land, marked as not judged, and the report counts every billed call.
@@ -317,7 +323,11 @@ export class ReviewService implements vscode.Disposable {
       : findings.length === 0 ? 'No findings.'
       : options.architecture ? `${countOf(findings.length, 'finding')} in ${countOf(new Set(findings.map((f) => f.file)).size, 'file')}.`
       : `${countOf(findings.length, 'finding')}; none needed judgment.`);
-    this.publish(selection, merged.kept, folder?.files ?? []);
+    // A review that stopped part-way replaces earlier findings only where it read.
+    const read = partStopped ? chunks.slice(0, partStopped.part - 1) : chunks;
+    const readFiles = new Set(read.flatMap((chunk) => chunk.parts?.map((p) => p.path) ?? []));
+    const readTo = read.at(-1)?.endLine ?? selection.startLine - 1;
+    this.publish({ ...selection, endLine: Math.min(selection.endLine, readTo) }, merged.kept, (folder?.files ?? []).filter((f) => !partStopped || readFiles.has(f.path)));
     const calls = [...outcomes.flatMap((o) => o.records), ...(partStopped?.err.records ?? []), ...(judgeStopped?.records ?? [])];
     const costMicros = calls.reduce((sum, r) => sum + r.costMicros, 0);
     const reportUri = this.report(options.title, folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`, selection, merged.kept, merged.rejected, summary, outcomes, calls, folder?.leftOut ?? []);
@@ -356,10 +366,20 @@ export class ReviewService implements vscode.Disposable {
         }
       }
     }
-    // Each file's text is split once, however many findings it has.
-    const linesByUri = new Map<string, string[] | undefined>();
+    // The code each finding is kept with is the code the review read (the selection's text,
+    // or a folder file as read from disk), never the buffer as it is now: edits made while the
+    // review ran, or unsaved changes a folder review did not see, would pair the finding with
+    // other lines, and Fix would send those. Each diagnostic then goes where that code is now.
+    const reviewedLines = new Map<string, { lines: string[]; first: number }>();
+    const readLines = (f: ReviewedFinding) => {
+      if (reviewed.length === 0) return reviewedLines.get('') ?? reviewedLines.set('', { lines: selection.text.split('\n'), first: selection.startLine }).get('')!;
+      const file = reviewed.find((r) => r.path === f.file);
+      return file ? reviewedLines.get(file.path) ?? reviewedLines.set(file.path, { lines: file.text.split(/\r?\n/), first: 1 }).get(file.path)! : undefined;
+    };
+    const currentLines = new Map<string, string[]>();
     for (const f of findings) {
-      const uri = this.uriOf(f.file, selection);
+      // A selection's review read one file: every finding is on it, whatever file it names.
+      const uri = reviewed.length === 0 ? selection.document.uri : this.uriOf(f.file, selection);
       const document = uri.toString() === selection.document.uri.toString() ? selection.document : vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
       const endLine = Math.max(0, f.endLine - 1);
       const range = new vscode.Range(Math.max(0, f.startLine - 1), 0, endLine, document ? document.lineAt(Math.min(endLine, document.lineCount - 1)).text.length : 200);
@@ -367,10 +387,15 @@ export class ReviewService implements vscode.Disposable {
       diagnostic.source = 'Ladder';
       diagnostic.code = f.category;
       const entry = byUri.get(uri.toString()) ?? { uri, items: [], shown: [] };
-      entry.items.push(diagnostic);
-      if (!linesByUri.has(uri.toString())) linesByUri.set(uri.toString(), (document?.getText() ?? reviewed.find((file) => file.path === f.file)?.text)?.split('\n'));
-      const lines = linesByUri.get(uri.toString());
-      entry.shown.push({ id: ++this.shownIds, uri, finding: f, diagnostic, code: lines === undefined ? undefined : linesOf(lines, f.startLine, f.endLine) });
+      const read = readLines(f);
+      const code = read === undefined ? undefined : linesOf(read.lines, f.startLine - read.first + 1, f.endLine - read.first + 1);
+      let shown: ShownFinding = { id: ++this.shownIds, uri, finding: f, diagnostic, code };
+      if (document) {
+        const lines = currentLines.get(uri.toString()) ?? currentLines.set(uri.toString(), document.getText().split('\n')).get(uri.toString())!;
+        shown = this.placed(shown, document, lines);
+      }
+      entry.items.push(shown.diagnostic);
+      entry.shown.push(shown);
       byUri.set(uri.toString(), entry);
     }
     for (const { uri, items, shown } of byUri.values()) {

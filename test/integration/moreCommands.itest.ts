@@ -302,6 +302,40 @@ describe('every command on its happy path', function () {
     }
   });
 
+  it('a review keeps each finding with the code it read: lines added above while it ran move the finding with its code', async () => {
+    const file = vscode.Uri.joinPath(root(), 'src', 'findings-c.ts');
+    const code = 'export function show(el: HTMLElement, name: string): void {\n  el.innerHTML = \'<b>\' + name + \'</b>\';\n}\n';
+    const ladderAt = () => vscode.languages.getDiagnostics(file).filter((d) => d.source === 'Ladder');
+    try {
+      await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(code));
+      const editor = await vscode.window.showTextDocument(file);
+      editor.selection = new vscode.Selection(0, 0, 3, 0);
+      api().script.fault(faults.slowFirstByte(1_500));
+      const pending = vscode.commands.executeCommand('ladder.reviewSelection');
+      await until('the first pass', () => api().log.some((e) => e.path === '/v1/messages') || undefined);
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// one\n// two\n'));
+      await pending;
+      const found = await until('the innerHTML finding', () => ladderAt().find((d) => /innerHTML|HTML/i.test(d.message)));
+      assert.equal(found.range.start.line + 1, 4, `on the innerHTML line, now line 4, not the line 2 the review read it at: ${ladderAt().map((d) => d.range.start.line + 1).join(', ')}`);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+    }
+  });
+
+  it('a selection review puts every finding on the file it read, whatever file the model names; an info finding is in the Problems view', async () => {
+    const editor = await openAndSelect('src/orders.ts', 9, 13);
+    const other = vscode.Uri.joinPath(root(), 'src', 'db.ts');
+    const before = vscode.languages.getDiagnostics(other).filter((d) => d.source === 'Ladder').length;
+    api().script.when({ system: /Ladder task: review/ }, { json: { findings: [
+      { file: 'src/db.ts', startLine: 10, endLine: 10, severity: 'info', category: 'maintainability', confidence: 0.9, message: 'the helper in db.ts could be shared' },
+    ] } }, { times: 1 });
+    await vscode.commands.executeCommand('ladder.reviewSelection');
+    const mine = await until('the finding on orders.ts', () => vscode.languages.getDiagnostics(editor.document.uri).find((d) => d.source === 'Ladder' && /helper in db\.ts/.test(d.message)));
+    assert.equal(mine.severity, vscode.DiagnosticSeverity.Information, 'not a Hint, which the Problems view leaves out');
+    assert.equal(vscode.languages.getDiagnostics(other).filter((d) => d.source === 'Ladder').length, before, 'db.ts, which the review did not read, is untouched');
+  });
+
   it('Fix Review Finding: the light bulb on a finding proposes a fix at the tier its category needs; Accept applies it and the finding goes', async () => {
     const editor = await openAndSelect('src/orders.ts', 9, 23);
     const review = await vscode.commands.executeCommand<{ findings: { category: string; message: string; startLine: number }[] }>('ladder.reviewSelection');

@@ -43,7 +43,7 @@ export const renameSymbolCommand: Command = {
       selection: { document, range, text: document.getText(range), ...pathsOf(c, document.uri), startLine: from + 1, endLine: to + 1, languageId: document.languageId },
       maxTokens: 1024,
       check: (text) => {
-        const parsed = RenameAnswer.safeParse(extractJson(text));
+        const parsed = RenameAnswer.safeParse(extractJson(text, (v) => RenameAnswer.safeParse(v).success));
         if (!parsed.success) return { ok: false, reason: 'the answer is not the rename JSON' };
         const names = parsed.data.names.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n.name) && n.name !== symbol);
         return names.length > 0 ? { ok: true, value: names } : { ok: false, reason: 'no valid identifier among the suggestions' };

@@ -15,6 +15,22 @@ describe('protocol helpers', () => {
     assert.equal(extractJson('{ broken'), undefined);
   });
 
+  test('extractJson finds the answer past braces in the prose or a snippet before it, and in any json fence', () => {
+    const findings = { findings: [{ file: 'a.ts', startLine: 3 }] };
+    const isFindings = (v: unknown) => typeof v === 'object' && v !== null && 'findings' in v;
+    const cases = [
+      `${JSON.stringify(findings)}\nNote: the \`{}\` default is fine.`,
+      `Given \`{a}\` in the handler, here: ${JSON.stringify(findings)}`,
+      `\`\`\`ts\nconst o = { a: 1 };\n\`\`\`\n${JSON.stringify(findings)}`,
+      `\`\`\`JSON\n${JSON.stringify(findings)}\n\`\`\`\nThe {x} case is rare.`,
+      `\`\`\`jsonc\n${JSON.stringify(findings)}\n\`\`\``,
+      `{"note":"a } inside a string"} then ${JSON.stringify(findings)}`,
+    ];
+    for (const text of cases) assert.deepEqual(extractJson(text, isFindings), findings, text);
+    // Without a schema, the first object that parses.
+    assert.deepEqual(extractJson('{"a":1} and {"b":2}'), { a: 1 });
+  });
+
   test('extractCodeBlock keeps longer fences that wrap inner ones', () => {
     const text = 'Here:\n````md\n```js\nx()\n```\n````\n';
     assert.equal(extractCodeBlock(text), '```js\nx()\n```');

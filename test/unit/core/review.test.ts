@@ -61,6 +61,26 @@ describe('review with escalation', () => {
     assert.deepEqual(merged.kept.map((f) => f.severity), ['high', 'medium', 'low', 'low'], 'most severe first; the SQL finding once');
   });
 
+  test('a judge that rejects the first pass\'s reading and adds the real problem in its place keeps the real one; the same finding named by another path is one', () => {
+    const merged = mergeVerdicts({ tier: 'H', model: 'haiku' }, [], [{ finding: finding({ category: 'security', message: 'XSS via innerHTML (wrong: it is textContent)', startLine: 11 }), reason: 'security-related' }], {
+      tier: 'O',
+      model: 'opus',
+      answer: {
+        verdicts: [{ index: 0, verdict: 'reject' }],
+        added: [finding({ category: 'security', severity: 'critical', message: 'SQL injection', startLine: 11 })],
+        summary: 'one real issue',
+      },
+    });
+    assert.deepEqual(merged.kept.map((f) => f.message), ['SQL injection']);
+    assert.deepEqual(merged.rejected.map((f) => f.message), ['XSS via innerHTML (wrong: it is textContent)']);
+    const twice = mergeVerdicts({ tier: 'H', model: 'haiku' }, [], [{ finding: finding({ file: 'src/a.ts', category: 'security', startLine: 11 }), reason: 'security-related' }], {
+      tier: 'O',
+      model: 'opus',
+      answer: { verdicts: [{ index: 0, verdict: 'confirm' }], added: [finding({ file: 'a.ts', category: 'security', startLine: 11, message: 'SQLi' })], summary: 's' },
+    });
+    assert.equal(twice.kept.length, 1, 'a.ts and src/a.ts at line 11 are the same finding');
+  });
+
   test('without a judge, escalated findings are kept unconfirmed rather than dropped', () => {
     const merged = mergeVerdicts({ tier: 'S', model: 'sonnet' }, [], [{ finding: finding({ category: 'security' }), reason: 'security-related' }], undefined);
     assert.equal(merged.kept.length, 1);
@@ -75,6 +95,9 @@ describe('review with escalation', () => {
     assert.deepEqual(chunks.map((c) => [c.startLine, c.endLine]), [[10, 409], [410, 809], [810, 959]]);
     assert.equal(chunks[1]?.text.split('\n')[0], 'line 410');
     assert.equal(chunks.map((c) => c.text).join('\n'), text);
+    // A whole file's final newline ends its last line: 800 lines are two parts, not three.
+    const file = `${Array.from({ length: 800 }, (_, i) => `l${i + 1}`).join('\n')}\n`;
+    assert.deepEqual(chunkLines(file, 1, 400).map((c) => [c.startLine, c.endLine]), [[1, 400], [401, 800]]);
   });
 
   test('the report lists each finding whole, says who found and who judged it, and totals the billed calls', () => {
