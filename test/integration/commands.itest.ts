@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { formatUsd } from '../../src/core/ledger/format';
 import type { CallRecord } from '../../src/core/ledger/record';
 import { faults } from '../support/standin/server';
-import { captureMessages, openAndSelect, snapshotWorkspace, until, waitForDiff } from './editor';
+import { captureMessages, openAndSelect, snapshotWorkspace, tempFile, until, waitForDiff } from './editor';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite, TEST_KEY } from './setup';
 
@@ -81,14 +81,10 @@ describe('commands against the local API stand-in', function () {
   });
 
   it('Review File on a binary file says it cannot be read as text, sends nothing and raises no error', async () => {
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { writeFileSync } = await import('node:fs');
-    const file = join(tmpdir(), `ladder-binary-${process.pid}.bin`);
-    writeFileSync(file, Buffer.from([0, 1, 2, 0, 255, 0, 7, 0, 0, 0]));
+    const file = tempFile('binary.bin', Buffer.from([0, 1, 2, 0, 255, 0, 7, 0, 0, 0])).fsPath;
     const errors = await captureMessages('showErrorMessage', () => captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.reviewFile', vscode.Uri.file(file))));
     assert.deepEqual(errors.messages, []);
-    assert.match(errors.result.messages.join(' | '), /ladder-binary-\d+\.bin cannot be opened as text \(a binary file, or too large\), so there is nothing to send/);
+    assert.match(errors.result.messages.join(' | '), /ladder-\d+-binary\.bin cannot be opened as text \(a binary file, or too large\), so there is nothing to send/);
     assert.equal(messageRequests().length, 0, 'nothing was sent');
     // Several selected in the Explorer: it says that it reviews the one right-clicked.
     const other = vscode.Uri.file(`${file}.other`);

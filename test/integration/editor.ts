@@ -1,4 +1,14 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+
+/** A file outside the workspace with `content` (a name unique to this run), for tests that need odd bytes or line endings. */
+export function tempFile(name: string, content: string | Uint8Array): vscode.Uri {
+  const file = join(tmpdir(), `ladder-${process.pid}-${name}`);
+  writeFileSync(file, content);
+  return vscode.Uri.file(file);
+}
 
 /** Opens a workspace file and selects the given 1-based inclusive lines. */
 export async function openAndSelect(relPath: string, fromLine?: number, toLine?: number): Promise<vscode.TextEditor> {

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CallRecord, LedgerRecord } from '../../src/core/ledger/record';
 import type { CostReportMessage } from '../../src/core/ledger/report';
-import { captureMessages, openAndSelect, revertAll, snapshotWorkspace, until, waitForDiff } from './editor';
+import { captureMessages, openAndSelect, revertAll, snapshotWorkspace, tempFile, until, waitForDiff } from './editor';
+import { fromLineStart } from '../../src/vscode/editorSelection';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite } from './setup';
 import { faults } from '../support/standin/server';
@@ -105,13 +106,7 @@ describe('every command on its happy path', function () {
   });
 
   it('an edit reads whole first lines: a selection from the first word, or from the end of the line above, keeps its indentation', async () => {
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { writeFileSync } = await import('node:fs');
-    const { fromLineStart } = await import('../../src/vscode/editorSelection');
-    const file = join(tmpdir(), `ladder-indent-${process.pid}.ts`);
-    writeFileSync(file, 'class A {\n  run(x: number) {\n    return x;\n  }\n}\n');
-    const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+    const editor = await vscode.window.showTextDocument(tempFile('indent.ts', 'class A {\n  run(x: number) {\n    return x;\n  }\n}\n'));
     const { document } = editor;
     // From `run` (Expand Selection, or a drag from the first word): from the line's start.
     assert.deepEqual(fromLineStart(document, new vscode.Range(1, 2, 3, 3)), new vscode.Range(1, 0, 3, 3));
@@ -130,13 +125,8 @@ describe('every command on its happy path', function () {
   });
 
   it('an edit that cannot succeed is refused before it is paid for: only whitespace, or more code than an answer holds', async () => {
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { writeFileSync } = await import('node:fs');
-    const file = join(tmpdir(), `ladder-refuse-${process.pid}.ts`);
     const big = Array.from({ length: 2000 }, (_, i) => `export const value${i} = computeSomething(${i}, 'a label for ${i}');`).join('\n');
-    writeFileSync(file, `\n\n   \n${big}\n`);
-    const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+    const editor = await vscode.window.showTextDocument(tempFile('refuse.ts', `\n\n   \n${big}\n`));
     editor.selection = new vscode.Selection(0, 0, 2, 3);
     const blank = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.tidySelection'));
     assert.deepEqual(blank.messages, ['Ladder: the selection is only whitespace, so Tidy Selection has nothing to work on; nothing was sent.']);
@@ -147,12 +137,7 @@ describe('every command on its happy path', function () {
   });
 
   it('a CRLF file: an answer that changes nothing is recognised as no change, not a diff of line endings', async () => {
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { writeFileSync } = await import('node:fs');
-    const file = join(tmpdir(), `ladder-crlf-${process.pid}.ts`);
-    writeFileSync(file, 'export function one(): number {\r\n  return 1;\r\n}\r\n');
-    const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+    const editor = await vscode.window.showTextDocument(tempFile('crlf.ts', 'export function one(): number {\r\n  return 1;\r\n}\r\n'));
     assert.equal(editor.document.eol, vscode.EndOfLine.CRLF);
     editor.selection = new vscode.Selection(0, 0, 3, 0);
     api().script.when({ system: /Ladder task: format/ }, { text: '```ts\nexport function one(): number {\n  return 1;\n}\n```' }, { times: 1 });
