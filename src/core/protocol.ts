@@ -145,9 +145,13 @@ export function extractJson(text: string, accept: (value: unknown) => boolean = 
   return undefined;
 }
 
+/** Opening braces tried at most: an answer with none acceptable stays linear-ish, not quadratic. */
+const MAX_OBJECT_STARTS = 64;
+
 /** Each `{…}` whose braces balance (braces inside JSON strings do not count), in order of its opening brace. */
 function* balancedObjects(text: string): Generator<string> {
-  for (let start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
+  let tried = 0;
+  for (let start = text.indexOf('{'); start >= 0 && tried++ < MAX_OBJECT_STARTS; start = text.indexOf('{', start + 1)) {
     let depth = 0;
     let inString = false;
     for (let i = start; i < text.length; i++) {

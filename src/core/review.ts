@@ -98,8 +98,9 @@ export function mergeVerdicts(
   // finding again (a judge that counted lines differently, or named the file another way), not
   // a second problem. One it rejected there is not: rejecting the first pass's wrong reading
   // and adding the real problem in its place is how a judge often corrects it.
+  const judged = [...result.kept];
   for (const added of judge?.answer.added ?? []) {
-    if (result.kept.some((f) => f.startLine === added.startLine && f.category === added.category && sameFile(f.file, added.file))) continue;
+    if (judged.some((f) => f.startLine === added.startLine && f.category === added.category && sameFile(f.file, added.file))) continue;
     result.kept.push({ ...added, foundBy: judge!.tier, foundByModel: judge!.model, confirmedBy: judge!.tier, confirmedByModel: judge!.model, verdict: 'confirm' });
   }
   const order = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;

@@ -23,8 +23,9 @@ export class RecentEditor implements vscode.Disposable {
     this.remember(vscode.window.activeTextEditor);
     this.subscriptions = [
       vscode.window.onDidChangeActiveTextEditor((editor) => this.remember(editor)),
+      // The active editor's, and the remembered document's in any editor (a reload from disk or a formatter moves it).
       vscode.window.onDidChangeTextEditorSelection((e) => {
-        if (e.textEditor === vscode.window.activeTextEditor) this.remember(e.textEditor);
+        if (e.textEditor === vscode.window.activeTextEditor || e.textEditor.document === this.last?.document) this.remember(e.textEditor);
       }),
       vscode.workspace.onDidCloseTextDocument((document) => {
         if (document === this.last?.document) this.last = undefined;

@@ -24,7 +24,7 @@ import { ModelCallError } from '../core/task/ports';
 import { runStep, stopNote } from '../core/task/runStep';
 import type { CheckResult, StepDeps } from '../core/task/runStep';
 import { stepPolicy } from '../core/task/stepPolicy';
-import { TIER_LABELS, compareTiers, maxTier } from '../core/tiers';
+import { TIERS, TIER_LABELS, compareTiers, maxTier } from '../core/tiers';
 import type { Tier } from '../core/tiers';
 import { CommandIds } from './commandIds';
 import type { Container } from './container';
@@ -73,6 +73,8 @@ export interface RequestSpec<T> {
   tierReasons?: string[];
   /** The answer's expected size when it is known to be large (an edit writes the selection again); else a share of the prompt. */
   expectedOutputTokens?: number;
+  /** The answer is the selection rewritten: cut at the output limit, it is not escalated (see runStep). */
+  answerSizedByInput?: boolean;
   /** Block rather than downgrade for the budget (a retry one tier up; see RouteRequest). */
   noDowngrade?: boolean;
   /** Shares one task id across several steps (review's two passes). */
@@ -276,8 +278,7 @@ export class RequestRunner {
     }
     // The difficulty check's call is the task's too: its cost is in every total shown for the task.
     let checkRecords: readonly CallRecord[] = [];
-    const tooLarge = (e: RouteEstimate, records: readonly CallRecord[]): void => {
-      const window = findModel(e.plan.model)?.contextWindow;
+    const tooLarge = (e: RouteEstimate, records: readonly CallRecord[], window = findModel(e.plan.model)?.contextWindow): void => {
       if (window === undefined || e.promptTokens + spec.maxTokens <= window) return;
       const advice = spec.earlier?.length ? 'The conversation has grown too long: start a new Ask.' : 'Select less and try again.';
       const text = `this request is about ${e.promptTokens.toLocaleString('en-US')} tokens (${e.tokenSource}), more than ${e.plan.model}'s ${window.toLocaleString('en-US')}-token context. ${advice}`;
@@ -286,8 +287,10 @@ export class RequestRunner {
       void vscode.window.showErrorMessage(`Ladder: ${text}`);
       throw new RequestStopped('too large', records);
     };
-    // Before the difficulty check too: it is a paid call, and nothing it says makes the prompt fit.
-    if (!estimate.plan.blocked) tooLarge(estimate, checkRecords);
+    // Before the difficulty check too, when no tier it could raise the request to has room
+    // for the prompt: the check is a paid call. (Labour's model may have a smaller window
+    // than execute's, so a check that raises the tier can make a prompt fit.)
+    if (!estimate.plan.blocked) tooLarge(estimate, checkRecords, this.widestWindow());
     // A follow-up floored at the cap cannot move: the check could neither raise it nor lower it.
     const pinnedAtCap = spec.floor !== undefined && compareTiers(spec.floor.tier, effectiveCap(this.routingConfig())) >= 0;
     // Not for a request the budget blocks: the check is a paid call, and could cross the limit itself.
@@ -362,6 +365,7 @@ export class RequestRunner {
           },
           check: (text) => spec.check(text),
           ...(spec.settledOutcome ? { settledOutcome: spec.settledOutcome } : {}),
+          ...(spec.answerSizedByInput ? { answerSizedByInput: true } : {}),
           signal: abort.signal,
           onRetry: (route, status, seconds) => {
             // The SDK waits as the API asks (up to a minute) before trying again: say so, or the toast looks stuck.
@@ -436,6 +440,14 @@ export class RequestRunner {
     this.c.log.error(`[${taskId.slice(0, 8)}] ${spec.title} failed: ${result.reason}`);
     this.showFailure(message.text, message.actions);
     throw new RequestStopped(message.text, records);
+  }
+
+  /** The largest context window among the ladder's models up to the access cap (undefined when one is unknown). */
+  private widestWindow(): number | undefined {
+    const config = this.routingConfig();
+    const cap = effectiveCap(config);
+    const windows = TIERS.filter((t) => compareTiers(t, cap) <= 0).map((t) => findModel(config.ladder[t])?.contextWindow);
+    return windows.some((w) => w === undefined) ? undefined : Math.max(...(windows as number[]));
   }
 
   /** How a step reaches the API, the ledger and the clock. */

@@ -16,6 +16,7 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   private readonly contents = new Map<string, string>();
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   private readonly pending = new Set<string>();
+  private readonly kept = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   readonly onDidChange = this.emitter.event;
   private readonly registrations: vscode.Disposable[];
@@ -37,11 +38,16 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     ];
   }
 
-  /** A fresh URI; `name` becomes the tab title. */
-  create(scheme: string, name: string, initial = ''): vscode.Uri {
+  /**
+   * A fresh URI; `name` becomes the tab title. `keep`: never dropped, for a document shown
+   * in a Markdown preview (a review's report), whose text VS Code may close while the
+   * preview still reads it.
+   */
+  create(scheme: string, name: string, initial = '', keep = false): vscode.Uri {
     this.counter += 1;
     const uri = vscode.Uri.from({ scheme, path: `/${this.counter}/${name}` });
     this.contents.set(uri.toString(), initial);
+    if (keep) this.kept.add(uri.toString());
     this.trim();
     return uri;
   }
@@ -50,7 +56,7 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   private trim(): void {
     if (this.contents.size <= CLOSED_KEPT) return;
     const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
-    const closed = [...this.contents.keys()].filter((key) => !open.has(key) && !this.pending.has(key));
+    const closed = [...this.contents.keys()].filter((key) => !open.has(key) && !this.pending.has(key) && !this.kept.has(key));
     for (const key of closed.slice(0, Math.max(0, closed.length - CLOSED_KEPT))) this.contents.delete(key);
   }
 

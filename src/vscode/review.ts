@@ -165,9 +165,14 @@ export class ReviewService implements vscode.Disposable {
     vscode.workspace.onDidDeleteFiles((e) => {
       for (const uri of e.files) this.moveFindings(uri, undefined);
     }),
-    // An untitled buffer closed is gone (saved, it is a file now, reviewed again there).
+    // An untitled buffer closed is gone (saved, it is a file now, reviewed again there). A
+    // language change closes and reopens the document: gone is only what stays closed.
     vscode.workspace.onDidCloseTextDocument((document) => {
-      if (document.uri.scheme === 'untitled') this.moveFindings(document.uri, undefined);
+      if (document.uri.scheme !== 'untitled') return;
+      const key = document.uri.toString();
+      setTimeout(() => {
+        if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) this.moveFindings(document.uri, undefined);
+      }, 1000);
     }),
   ];
 
@@ -216,6 +221,9 @@ export class ReviewService implements vscode.Disposable {
    */
   async review(options: { command: RequestCommand; title: string; selection: EditorSelection; security?: boolean; architecture?: boolean; folder?: FolderMaterial }): Promise<ReviewResult> {
     const { selection, folder } = options;
+    // The file as the review reads it, whole lines and line endings as the document has them:
+    // each finding keeps its lines from this, for Fix to find again (see publish).
+    const readText = selection.document.getText();
     const taskId = randomUUID();
     // A tier you chose for the next request is this review's: every part of its first pass
     // reads on it (judgment still judges, as the escalation it is).
@@ -327,7 +335,7 @@ export class ReviewService implements vscode.Disposable {
     const read = partStopped ? chunks.slice(0, partStopped.part - 1) : chunks;
     const readFiles = new Set(read.flatMap((chunk) => chunk.parts?.map((p) => p.path) ?? []));
     const readTo = read.at(-1)?.endLine ?? selection.startLine - 1;
-    this.publish({ ...selection, endLine: Math.min(selection.endLine, readTo) }, merged.kept, (folder?.files ?? []).filter((f) => !partStopped || readFiles.has(f.path)));
+    this.publish({ ...selection, endLine: Math.min(selection.endLine, readTo) }, merged.kept, (folder?.files ?? []).filter((f) => !partStopped || readFiles.has(f.path)), readText);
     const calls = [...outcomes.flatMap((o) => o.records), ...(partStopped?.err.records ?? []), ...(judgeStopped?.records ?? [])];
     const costMicros = calls.reduce((sum, r) => sum + r.costMicros, 0);
     const reportUri = this.report(options.title, folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`, selection, merged.kept, merged.rejected, summary, outcomes, calls, folder?.leftOut ?? []);
@@ -350,7 +358,7 @@ export class ReviewService implements vscode.Disposable {
    * old ones. Each finding is kept with the code its lines held, so Fix Review Finding can
    * find it again after edits above it.
    */
-  private publish(selection: EditorSelection, findings: readonly ReviewedFinding[], reviewed: readonly { path: string; text: string }[]): void {
+  private publish(selection: EditorSelection, findings: readonly ReviewedFinding[], reviewed: readonly { path: string; text: string }[], readText: string): void {
     const byUri = new Map<string, { uri: vscode.Uri; items: vscode.Diagnostic[]; shown: ShownFinding[] }>();
     for (const uri of [selection.document.uri, ...reviewed.map((file) => this.uriOf(file.path, selection))]) byUri.set(uri.toString(), { uri, items: [], shown: [] });
     if (reviewed.length === 0) {
@@ -366,15 +374,17 @@ export class ReviewService implements vscode.Disposable {
         }
       }
     }
-    // The code each finding is kept with is the code the review read (the selection's text,
-    // or a folder file as read from disk), never the buffer as it is now: edits made while the
-    // review ran, or unsaved changes a folder review did not see, would pair the finding with
-    // other lines, and Fix would send those. Each diagnostic then goes where that code is now.
-    const reviewedLines = new Map<string, { lines: string[]; first: number }>();
+    // The code each finding is kept with is the code the review read (the selection's file
+    // when the review began, or a folder file as read from disk), never the buffer as it is
+    // now: edits made while the review ran, or unsaved changes a folder review did not see,
+    // would pair the finding with other lines, and Fix would send those. Whole lines, split as
+    // locate() splits a document (a CRLF line keeps its \r). Each diagnostic then goes where
+    // that code is now.
+    const reviewedLines = new Map<string, string[]>();
     const readLines = (f: ReviewedFinding) => {
-      if (reviewed.length === 0) return reviewedLines.get('') ?? reviewedLines.set('', { lines: selection.text.split('\n'), first: selection.startLine }).get('')!;
+      if (reviewed.length === 0) return reviewedLines.get('') ?? reviewedLines.set('', readText.split('\n')).get('')!;
       const file = reviewed.find((r) => r.path === f.file);
-      return file ? reviewedLines.get(file.path) ?? reviewedLines.set(file.path, { lines: file.text.split(/\r?\n/), first: 1 }).get(file.path)! : undefined;
+      return file ? reviewedLines.get(file.path) ?? reviewedLines.set(file.path, file.text.split('\n')).get(file.path)! : undefined;
     };
     const currentLines = new Map<string, string[]>();
     for (const f of findings) {
@@ -388,7 +398,7 @@ export class ReviewService implements vscode.Disposable {
       diagnostic.code = f.category;
       const entry = byUri.get(uri.toString()) ?? { uri, items: [], shown: [] };
       const read = readLines(f);
-      const code = read === undefined ? undefined : linesOf(read.lines, f.startLine - read.first + 1, f.endLine - read.first + 1);
+      const code = read === undefined ? undefined : linesOf(read, f.startLine, f.endLine);
       let shown: ShownFinding = { id: ++this.shownIds, uri, finding: f, diagnostic, code };
       if (document) {
         const lines = currentLines.get(uri.toString()) ?? currentLines.set(uri.toString(), document.getText().split('\n')).get(uri.toString())!;
@@ -486,7 +496,7 @@ export class ReviewService implements vscode.Disposable {
       title, where, summary, kept, rejected, calls, notReviewed,
       routes: outcomes.map((o) => ({ model: o.plan.model, tier: TIER_LABELS[o.plan.tier], reasons: o.plan.reasons })),
     });
-    const uri = this.c.results.create('ladder-result', `${title} report.md`, markdown);
+    const uri = this.c.results.create('ladder-result', `${title} report.md`, markdown, true);
     // Rendered Markdown reads better than its source; the source is the fallback. The preview
     // takes focus when it opens, so focus goes back to the code the user was reviewing.
     const column = vscode.window.visibleTextEditors.find((e) => e.document === selection.document)?.viewColumn;

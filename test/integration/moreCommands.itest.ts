@@ -308,6 +308,15 @@ describe('every command on its happy path', function () {
     }
   });
 
+  it('in a CRLF file, a finding from a selection that starts and ends mid-line is still found for Fix', async () => {
+    const editor = await vscode.window.showTextDocument(tempFile('crlf-review.ts', 'export function show(el: HTMLElement, name: string): void {\r\n  el.innerHTML = \'<b>\' + name + \'</b>\';\r\n}\r\n'));
+    editor.selection = new vscode.Selection(0, 7, 2, 1);
+    await vscode.commands.executeCommand('ladder.reviewSelection');
+    const { container } = await ladder();
+    const shown = await until('the innerHTML finding', () => container.reviews.findingsIn(editor.document).find((s) => s.finding.startLine === 2));
+    assert.ok(container.reviews.locate(shown, editor.document), `Fix finds the finding's code: ${JSON.stringify(shown.code)}`);
+  });
+
   it('a selection review puts every finding on the file it read, whatever file the model names; an info finding is in the Problems view', async () => {
     const editor = await openAndSelect('src/orders.ts', 9, 13);
     const other = vscode.Uri.joinPath(root(), 'src', 'db.ts');

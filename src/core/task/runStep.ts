@@ -56,6 +56,8 @@ export interface StepSpec<T, R extends StepRoute> {
   check(text: string, route: R): CheckResult<T>;
   /** The outcome of an attempt whose answer passed (default `ok`); a review pass whose findings go to judgment is `escalated`. */
   settledOutcome?(value: T): CallOutcome;
+  /** The answer's size is the input's (an edit writes the selection again): one cut at the output limit is not escalated. */
+  answerSizedByInput?: boolean;
   signal?: AbortSignal;
   onText?(delta: string, route: R): void;
   /** The SDK is about to retry an attempt on `route` (see ModelRequest.onRetry), for the UI. */
@@ -158,8 +160,9 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
       write(response.usage, spec.settledOutcome?.(checked.value) ?? 'ok', stopped ? `${routeReason()}; ${stopped}` : routeReason(), response.requestId);
       return { status: 'ok', value: checked.value, text: response.text, route, routes, records, response };
     }
-    // An answer cut at its output limit fails on any tier with the same limit: no escalation.
-    if (response.stopReason === 'max_tokens') {
+    // An edit cut at its output limit fails on any tier with the same limit: its answer is the
+    // selection again, whatever the model. (A list of findings may fit on a terser tier.)
+    if (response.stopReason === 'max_tokens' && spec.answerSizedByInput) {
       write(response.usage, 'failed', `${routeReason()}; check failed: ${checked.reason}; ${stopNote(response.stopReason) ?? ''}`, response.requestId);
       return { status: 'failed', reason: 'The answer was cut short at its output limit, and a higher tier has the same limit. Select less and try again.', route, routes, records };
     }

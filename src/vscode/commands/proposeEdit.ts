@@ -77,6 +77,7 @@ async function proposeOn(c: Container, options: EditRequest, selection: EditorSe
     selection,
     maxTokens: EDIT_MAX_TOKENS,
     expectedOutputTokens: editOutputTokens(selection.text),
+    answerSizedByInput: true,
     check: checkEditAnswer,
     ...(options.finding ? { finding: options.finding } : {}),
     ...retry,

@@ -79,6 +79,13 @@ describe('review with escalation', () => {
       answer: { verdicts: [{ index: 0, verdict: 'confirm' }], added: [finding({ file: 'a.ts', category: 'security', startLine: 11, message: 'SQLi' })], summary: 's' },
     });
     assert.equal(twice.kept.length, 1, 'a.ts and src/a.ts at line 11 are the same finding');
+    // Two the judge adds at one line are two: only what it was sent and kept can repeat one.
+    const added = mergeVerdicts({ tier: 'H', model: 'haiku' }, [], [], {
+      tier: 'O',
+      model: 'opus',
+      answer: { verdicts: [], added: [finding({ category: 'security', startLine: 5, message: 'one' }), finding({ category: 'security', startLine: 5, message: 'two' })], summary: 's' },
+    });
+    assert.deepEqual(added.kept.map((f) => f.message), ['one', 'two']);
   });
 
   test('without a judge, escalated findings are kept unconfirmed rather than dropped', () => {

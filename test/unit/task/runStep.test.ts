@@ -97,16 +97,21 @@ describe('runStep', () => {
     assert.equal(records[1]?.reason, 'test route', 'a finished answer adds nothing');
   });
 
-  test('an answer that fails its check because it was cut at the output limit is not escalated: every tier has that limit', async () => {
+  test('an edit that fails its check because it was cut at the output limit is not escalated: every tier has that limit', async () => {
     const cut: Step = () => ({ text: '```ts\nconst a = 1;\nconst b', usage: { input_tokens: 100, output_tokens: 8192 }, stopReason: 'max_tokens', retried: [], requestId: 'req_3' });
     const model = scriptedModel([cut]);
     const { records, deps: d } = deps(model);
-    const result = await runStep(spec(), d);
+    const result = await runStep(spec({ answerSizedByInput: true }), d);
     assert.equal(result.status, 'failed');
     assert.equal(result.status === 'failed' && result.reason, 'The answer was cut short at its output limit, and a higher tier has the same limit. Select less and try again.');
     assert.deepEqual(model.bodies, ['claude-haiku-4-5'], 'one call, not three');
     assert.deepEqual(records.map((r) => r.outcome), ['failed']);
     assert.match(records[0]?.reason ?? '', /check failed: not good; the answer was cut short at its output limit$/);
+    // A list of findings is not the input's size: a terser tier may fit it, so it escalates as before.
+    const again = scriptedModel([cut, answer('good on sonnet')]);
+    const second = deps(again);
+    assert.equal((await runStep(spec(), second.deps)).status, 'ok');
+    assert.deepEqual(again.bodies, ['claude-haiku-4-5', 'claude-sonnet-4-6']);
   });
 
   test('a failed check escalates one tier and records both attempts', async () => {
