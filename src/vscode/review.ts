@@ -10,7 +10,7 @@ import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
 import type { RequestCommand } from '../core/steps';
 import type { CheckResult } from '../core/task/runStep';
-import { TIER_LABELS } from '../core/tiers';
+import { TIER_LABELS, compareTiers } from '../core/tiers';
 import type { Tier } from '../core/tiers';
 import { CommandIds } from './commandIds';
 import type { Container } from './container';
@@ -300,21 +300,27 @@ export class ReviewService implements vscode.Disposable {
         : '';
       // Of a folder, judgment reads only the files its findings (or its risky constructs) are in.
       const judged = folder ? await this.judgeMaterial(folder, selection, escalate.length > 0 ? new Set(escalate.map((e) => e.finding.file)) : undefined) : undefined;
-      const judging = this.c.runner.run({
+      const judgeSpec = {
         command: options.command,
         title: `${options.title}: judgment`,
-        task: 'reviewJudge',
+        task: 'reviewJudge' as const,
         question: `A first review pass (${firstModel}) reported these findings, which need judgment:\n\`\`\`json\n${JSON.stringify({ findings: listed }, null, 2)}\n\`\`\`\nConfirm, reject or rewrite each by index, add any important finding it missed, and write the summary.${unflagged}${locations}`,
         selection: judged?.selection ?? selection,
         maxTokens: 4096,
-        tier: 'O',
+        tier: 'O' as const,
         tierReasons: [whyJudge],
         taskId,
-        check: (text) => checkJudge(text, escalate.length, folder ? undefined : selection),
-      });
+        check: (text: string) => checkJudge(text, escalate.length, folder ? undefined : selection),
+      };
+      // The access cap (or a budget downgrade) can leave judgment no tier above the first
+      // pass's: the same model would be paid to confirm its own findings. Not sent, and said.
+      const planned = (await this.c.runner.estimate(judgeSpec, { countTokens: false })).plan;
+      const sameTier = !planned.blocked && compareTiers(planned.tier, firstTierUsed) <= 0;
       // The first pass is paid for: when judgment cannot run (budget, overload, cancel), its
       // findings still land, marked as not judged, and the report counts every billed call.
-      const outcome = await orStopped(judging);
+      const outcome = sameTier
+        ? new RequestStopped(`Judgment would run on ${TIER_LABELS[planned.tier]} (${planned.model}), no higher than the first pass, so it was not sent: ${planned.reasons.find((r) => r.startsWith('capped at') || r.startsWith('budget exceeded')) ?? 'the routing policy allows nothing higher'}.`)
+        : await orStopped(this.c.runner.run(judgeSpec));
       if (outcome instanceof RequestStopped) {
         judgeStopped = outcome;
       } else {

@@ -95,6 +95,18 @@ describe('errors a user will meet', function () {
     assert.match(report, /Task cost: \$[\d.]+\*\* over 2 calls/);
   });
 
+  it('a security review whose judgment the access cap holds on the first pass\'s tier sends no second pass to the same model', async () => {
+    await withWorkspaceSettings(['routing.accessCap'], async (config) => {
+      await config.update('routing.accessCap', 'S', vscode.ConfigurationTarget.Workspace);
+      await openAndSelect('src/orders.ts', 9, 13);
+      const result = await vscode.commands.executeCommand<{ summary: string; findings: { message: string }[] }>('ladder.securityReview');
+      assert.ok(result, 'the review reports');
+      assert.deepEqual(api().log.filter((e) => e.path === '/v1/messages').map((e) => e.model), ['claude-sonnet-4-6'], 'one pass on Sonnet; no Sonnet paid to confirm its own findings');
+      assert.match(result.summary, /^Judgment did not run\. Judgment would run on execute \(claude-sonnet-4-6\), no higher than the first pass, so it was not sent: capped at execute/);
+      assert.ok(result.findings.length >= 1, 'the first pass\'s findings are kept, not judged');
+    });
+  });
+
   it('a long review that stops in its second part keeps the first part and says what was not read', async () => {
     const text = Array.from({ length: 900 }, (_, i) => `export const v${i + 1} = ${i + 1};`).join('\n');
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: text, language: 'typescript' }));
