@@ -132,8 +132,7 @@ export function fencedBlocks(text: string): { lang: string; body: string }[] {
  * parses. Returns undefined when there is none.
  */
 export function extractJson(text: string, accept: (value: unknown) => boolean = () => true): unknown {
-  const fenced = fencedBlocks(text).filter((b) => /^(json|jsonc)?$/i.test(b.lang)).map((b) => b.body);
-  for (const candidate of [...fenced, ...balancedObjects(text)]) {
+  for (const candidate of jsonCandidates(text)) {
     if (!candidate.trim()) continue;
     try {
       const value: unknown = JSON.parse(candidate);
@@ -143,6 +142,23 @@ export function extractJson(text: string, accept: (value: unknown) => boolean = 
     }
   }
   return undefined;
+}
+
+/** The first JSON object in a model's text that `schema` accepts, parsed by it (see extractJson). */
+export function extractAnswer<S extends z.ZodType>(text: string, schema: S): z.output<S> | undefined {
+  let answer: z.output<S> | undefined;
+  extractJson(text, (value) => {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) answer = parsed.data;
+    return parsed.success;
+  });
+  return answer;
+}
+
+/** Fenced JSON blocks, then balanced objects, produced one at a time: a good first candidate scans no further. */
+function* jsonCandidates(text: string): Generator<string> {
+  for (const block of fencedBlocks(text)) if (/^(json|jsonc)?$/i.test(block.lang)) yield block.body;
+  yield* balancedObjects(text);
 }
 
 /** Opening braces tried at most: an answer with none acceptable stays linear-ish, not quadratic. */

@@ -49,7 +49,6 @@ export class ApiKeyStore implements vscode.Disposable {
     this.generation++;
     this.cached = { key: undefined };
     await this.secrets.delete(SECRET_KEY);
-    this.cached = { key: undefined };
   }
 
   /** Asks for the key in a password box; returns whether one was stored. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { FindingsAnswer, JudgeAnswer, extractJson } from '../core/protocol';
+import { FindingsAnswer, JudgeAnswer, extractAnswer } from '../core/protocol';
 import type { CallRecord } from '../core/ledger/record';
 import { countOf } from '../core/ledger/format';
 import type { Finding } from '../core/protocol';
@@ -52,19 +52,19 @@ function linesOf(lines: readonly string[], start: number, end: number): string {
 
 /** `chunk`: the lines the material spans, to clamp findings to (a digest's are placed by locateInDigest instead). */
 function checkFindings(text: string, chunk: { startLine: number; endLine: number } | undefined): CheckResult<Finding[]> {
-  const parsed = FindingsAnswer.safeParse(extractJson(text, (v) => FindingsAnswer.safeParse(v).success));
-  if (!parsed.success) return { ok: false, reason: 'the findings do not match the review schema' };
-  if (!chunk) return { ok: true, value: parsed.data.findings };
-  return { ok: true, value: parsed.data.findings.map((f) => clampTo(f, chunk)) };
+  const answer = extractAnswer(text, FindingsAnswer);
+  if (!answer) return { ok: false, reason: 'the findings do not match the review schema' };
+  if (!chunk) return { ok: true, value: answer.findings };
+  return { ok: true, value: answer.findings.map((f) => clampTo(f, chunk)) };
 }
 
 /** `chunk`: the selection's lines, to clamp the findings the judge adds to (as checkFindings does the first pass's). */
 function checkJudge(text: string, count: number, chunk: { startLine: number; endLine: number } | undefined): CheckResult<JudgeAnswer> {
-  const parsed = JudgeAnswer.safeParse(extractJson(text, (v) => JudgeAnswer.safeParse(v).success));
-  if (!parsed.success) return { ok: false, reason: 'the verdicts do not match the judge schema' };
-  if (parsed.data.verdicts.some((v) => v.index >= count)) return { ok: false, reason: 'a verdict names a finding that was not sent' };
-  if (!chunk) return { ok: true, value: parsed.data };
-  return { ok: true, value: { ...parsed.data, added: parsed.data.added.map((f) => clampTo(f, chunk)) } };
+  const answer = extractAnswer(text, JudgeAnswer);
+  if (!answer) return { ok: false, reason: 'the verdicts do not match the judge schema' };
+  if (answer.verdicts.some((v) => v.index >= count)) return { ok: false, reason: 'a verdict names a finding that was not sent' };
+  if (!chunk) return { ok: true, value: answer };
+  return { ok: true, value: { ...answer, added: answer.added.map((f) => clampTo(f, chunk)) } };
 }
 
 /** A finding pointing outside the material is the model's miscount, not the code's: it goes to the nearest line inside. */

@@ -205,7 +205,6 @@ export function buildRequest(input: BuildRequestInput): PromptPlan {
       return at >= 0 && marked(placement.length + at) && block ? { ...message, content: [{ ...block, cache_control: cacheControl }] } : message;
     }),
   };
-  const messageTokens = messages.reduce((sum, m) => sum + m.content.reduce((n, block) => n + estimate(block.text, input.model), 0), 0);
   return {
     task: input.task,
     model: input.model,
@@ -215,7 +214,8 @@ export function buildRequest(input: BuildRequestInput): PromptPlan {
     prefix,
     breakpoints: segments.filter((s) => s.cached).length,
     minCacheableTokens: minimum,
-    requestTokens: messageTokens - conversation.reduce((sum, s) => sum + s.tokens, 0),
+    // A follow-up's conversation segments cover every message.
+    requestTokens: conversation.length > 0 ? 0 : tokensOf(messages, input.model, estimate),
     estimated: true,
   };
 }
@@ -231,8 +231,7 @@ function conversationSegments(messages: readonly MessageParam[], system: readonl
   let cumulative = system[system.length - 1]?.cumulativeTokens ?? 0;
   let from = 0;
   return boundaries.map((through) => {
-    const covered = messages.slice(from, through + 1);
-    const tokens = covered.reduce((sum, m) => sum + m.content.reduce((n, block) => n + estimate(block.text, modelId), 0), 0);
+    const tokens = tokensOf(messages.slice(from, through + 1), modelId, estimate);
     cumulative += tokens;
     from = through + 1;
     const print = fingerprint(JSON.stringify(messages.slice(0, through + 1).map((m) => [m.role, m.content.map((b) => b.text)])));
@@ -241,6 +240,11 @@ function conversationSegments(messages: readonly MessageParam[], system: readonl
       ? { ...base, cached: true }
       : { ...base, cached: false, skippedReason: `prompt through message ${through + 1} is ~${cumulative} tokens (estimated), below ${modelId}'s minimum cacheable ${minimum}: no marker` };
   });
+}
+
+/** Estimated tokens of `messages`' text. */
+function tokensOf(messages: readonly MessageParam[], modelId: string, estimate: TokenEstimator): number {
+  return messages.reduce((sum, m) => sum + m.content.reduce((n, block) => n + estimate(block.text, modelId), 0), 0);
 }
 
 /** More markers than the API allows: the earliest go (the later ones cover more). */

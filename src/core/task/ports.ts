@@ -37,15 +37,15 @@ export interface ModelResponse {
   retried: UnbilledAttempt[];
 }
 
+/** The gateway's sentence for a stored key it will not send (a character no API key has). */
+export const UNSENDABLE_KEY = 'The stored API key has a character no API key has (an invisible or typographic one, from copying it?). Set it again.';
+
 /**
  * A failed call. `usage` is present when the API had started billing (mid-stream failure).
  * `outputEstimated`: the stream ended before the API's final count, so `usage.output_tokens`
  * is estimated from the text received (the API's own count then was only its first token).
  * `silentSeconds`: nothing arrived for that long after the response began, so it was abandoned.
  */
-/** The gateway's sentence for a stored key it will not send (a character no API key has). */
-export const UNSENDABLE_KEY = 'The stored API key has a character no API key has (an invisible or typographic one, from copying it?). Set it again.';
-
 export class ModelCallError extends Error {
   constructor(
     readonly kind: CallFailureKind,

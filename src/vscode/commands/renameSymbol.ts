@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { RenameAnswer, extractJson } from '../../core/protocol';
+import { RenameAnswer, extractAnswer } from '../../core/protocol';
 import { CommandIds } from '../commandIds';
 import { pathsOf } from '../editorSelection';
 import type { Command } from './command';
@@ -43,9 +43,9 @@ export const renameSymbolCommand: Command = {
       selection: { document, range, text: document.getText(range), ...pathsOf(c, document.uri), startLine: from + 1, endLine: to + 1, languageId: document.languageId },
       maxTokens: 1024,
       check: (text) => {
-        const parsed = RenameAnswer.safeParse(extractJson(text, (v) => RenameAnswer.safeParse(v).success));
-        if (!parsed.success) return { ok: false, reason: 'the answer is not the rename JSON' };
-        const names = parsed.data.names.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n.name) && n.name !== symbol);
+        const answer = extractAnswer(text, RenameAnswer);
+        if (!answer) return { ok: false, reason: 'the answer is not the rename JSON' };
+        const names = answer.names.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n.name) && n.name !== symbol);
         return names.length > 0 ? { ok: true, value: names } : { ok: false, reason: 'no valid identifier among the suggestions' };
       },
     });
