@@ -55,8 +55,8 @@ export interface RequestSpec<T> {
   task?: PromptTask;
   maxTokens: number;
   check(text: string): CheckResult<T>;
-  /** The ledger outcome of a passing answer (default `ok`). */
-  settledOutcome?(value: T): CallOutcome;
+  /** The ledger outcome of a passing answer (default `ok`), given the tier that gave it. */
+  settledOutcome?(value: T, tier: Tier): CallOutcome;
   /** Stream the answer into a result view (explain, ask); the view can then be followed up (Conversations). */
   showResult?: boolean;
   /** The result view quotes this as what was asked. */
@@ -364,7 +364,7 @@ export class RequestRunner {
             return p.body as never;
           },
           check: (text) => spec.check(text),
-          ...(spec.settledOutcome ? { settledOutcome: spec.settledOutcome } : {}),
+          ...(spec.settledOutcome ? { settledOutcome: (value: T, route: RoutePlan) => spec.settledOutcome!(value, route.tier) } : {}),
           ...(spec.answerSizedByInput ? { answerSizedByInput: true } : {}),
           signal: abort.signal,
           onRetry: (route, status, seconds) => {

@@ -235,6 +235,10 @@ export class ReviewService implements vscode.Disposable {
     const firstReasons = [`review pass 1: the ${TIER_LABELS[firstTier]} tier reads the material and lists findings; judgment checks what matters`];
     const task = options.architecture ? 'architecture' as const : options.security ? 'securityReview' as const : 'review' as const;
 
+    const judgeBase = { command: options.command, title: `${options.title}: judgment`, task: 'reviewJudge' as const, question: '', maxTokens: 4096, tier: 'O' as const, taskId, check: (): CheckResult<never> => ({ ok: false, reason: 'not sent' }) };
+    // Where judgment would run as the policy stands before the first pass (cap, budget).
+    const judgePlan = options.architecture ? undefined : (await this.c.runner.estimate({ ...judgeBase, selection }, { countTokens: false })).plan;
+    const judgeTier = judgePlan && !judgePlan.blocked ? judgePlan.tier : undefined;
     const findings: Finding[] = [];
     let firstModel = '';
     let firstTierUsed: Tier = firstTier;
@@ -269,8 +273,9 @@ export class ReviewService implements vscode.Disposable {
         ...route,
         taskId,
         check: (text) => checkFindings(text, chunk.parts ? undefined : chunk),
-        // A pass whose findings go to judgment is an escalation in the ledger and the report.
-        ...(options.architecture ? {} : { settledOutcome: (found: Finding[]) => (judgmentReason(triage(found).escalate, options.security === true, codeRisks) ? 'escalated' as const : 'ok' as const) }),
+        // A pass whose findings go to judgment is an escalation in the ledger and the report;
+        // not when judgment has no tier above the one that answered (it is not sent then).
+        ...(judgeTier ? { settledOutcome: (found: Finding[], tier: Tier) => (compareTiers(judgeTier, tier) > 0 && judgmentReason(triage(found).escalate, options.security === true, codeRisks) ? 'escalated' as const : 'ok' as const) } : {}),
       });
       // The first part stopping ends the review; when nothing was sent, your chosen tier waits for the next request.
       const outcome = i === 0 ? await running.catch((err: unknown) => {
@@ -301,15 +306,10 @@ export class ReviewService implements vscode.Disposable {
       // Of a folder, judgment reads only the files its findings (or its risky constructs) are in.
       const judged = folder ? await this.judgeMaterial(folder, selection, escalate.length > 0 ? new Set(escalate.map((e) => e.finding.file)) : undefined) : undefined;
       const judgeSpec = {
-        command: options.command,
-        title: `${options.title}: judgment`,
-        task: 'reviewJudge' as const,
+        ...judgeBase,
         question: `A first review pass (${firstModel}) reported these findings, which need judgment:\n\`\`\`json\n${JSON.stringify({ findings: listed }, null, 2)}\n\`\`\`\nConfirm, reject or rewrite each by index, add any important finding it missed, and write the summary.${unflagged}${locations}`,
         selection: judged?.selection ?? selection,
-        maxTokens: 4096,
-        tier: 'O' as const,
         tierReasons: [whyJudge],
-        taskId,
         check: (text: string) => checkJudge(text, escalate.length, folder ? undefined : selection),
       };
       // The access cap (or a budget downgrade) can leave judgment no tier above the first

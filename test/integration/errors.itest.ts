@@ -99,9 +99,12 @@ describe('errors a user will meet', function () {
     await withWorkspaceSettings(['routing.accessCap'], async (config) => {
       await config.update('routing.accessCap', 'S', vscode.ConfigurationTarget.Workspace);
       await openAndSelect('src/orders.ts', 9, 13);
-      const result = await vscode.commands.executeCommand<{ summary: string; findings: { message: string }[] }>('ladder.securityReview');
+      const started = new Date().toISOString();
+      const result = await vscode.commands.executeCommand<{ summary: string; findings: { message: string }[]; taskId: string }>('ladder.securityReview');
       assert.ok(result, 'the review reports');
       assert.deepEqual(api().log.filter((e) => e.path === '/v1/messages').map((e) => e.model), ['claude-sonnet-4-6'], 'one pass on Sonnet; no Sonnet paid to confirm its own findings');
+      const calls = (await callsSince(started)).filter((c) => c.taskId === result.taskId);
+      assert.deepEqual(calls.map((c) => [c.model, c.outcome]), [['claude-sonnet-4-6', 'ok']], 'the pass is not booked as escalated: nothing was handed on');
       assert.match(result.summary, /^Judgment did not run\. Judgment would run on execute \(claude-sonnet-4-6\), no higher than the first pass, so it was not sent: capped at execute/);
       assert.ok(result.findings.length >= 1, 'the first pass\'s findings are kept, not judged');
     });

@@ -55,7 +55,7 @@ export interface StepSpec<T, R extends StepRoute> {
   buildBody(route: R): MessagesRequestBody;
   check(text: string, route: R): CheckResult<T>;
   /** The outcome of an attempt whose answer passed (default `ok`); a review pass whose findings go to judgment is `escalated`. */
-  settledOutcome?(value: T): CallOutcome;
+  settledOutcome?(value: T, route: R): CallOutcome;
   /** The answer's size is the input's (an edit writes the selection again): one cut at the output limit is not escalated. */
   answerSizedByInput?: boolean;
   signal?: AbortSignal;
@@ -157,7 +157,7 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
     const checked = spec.check(response.text, route);
     if (checked.ok) {
       const stopped = stopNote(response.stopReason);
-      write(response.usage, spec.settledOutcome?.(checked.value) ?? 'ok', stopped ? `${routeReason()}; ${stopped}` : routeReason(), response.requestId);
+      write(response.usage, spec.settledOutcome?.(checked.value, route) ?? 'ok', stopped ? `${routeReason()}; ${stopped}` : routeReason(), response.requestId);
       return { status: 'ok', value: checked.value, text: response.text, route, routes, records, response };
     }
     // An edit cut at its output limit fails on any tier with the same limit: its answer is the
