@@ -76,6 +76,11 @@ export function findModel(id: string): ModelInfo | undefined {
  */
 export function estimateTokens(text: string, modelId: string): number {
   const base = Math.ceil(text.length / 4);
-  const generation = findModel(modelId)?.tokenizer ?? 'v2';
-  return generation === 'v2' ? Math.ceil(base * 1.3) : base;
+  const factor = tokenizerFactor(modelId);
+  return factor === 1 ? base : Math.ceil(base * factor);
+}
+
+/** How many tokens `modelId` counts for text the legacy tokenizer counts as one (unknown models: the newer tokenizer's). */
+export function tokenizerFactor(modelId: string): number {
+  return (findModel(modelId)?.tokenizer ?? 'v2') === 'v2' ? 1.3 : 1;
 }

@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
-import { lookupPrice } from '../core/pricing/priceTable';
+import { dearerPerCall } from '../core/pricing/cost';
+import { applyPriceOverrides, parsePriceOverrides, PRICE_TABLE } from '../core/pricing/priceTable';
 import { MODEL_KEYS, alternatesAcrossLevels, boundAcrossLevels, ladderFrom, modelAcrossLevels, parseSettings, SETTINGS_SECTION, lowestSpendAcrossLevels, strictestBudget, strictestCap, strictestEscalations, strictestOnExceeded, userModel } from '../core/settings/schema';
 import type { ModelKey, SettingKey, SettingLevel, Settings } from '../core/settings/schema';
-
-/** Models are compared by their output price in the built-in table (an unknown model costs the most). */
-const outputRate = (model: string): number => lookupPrice(model).rates.output;
 
 function isModelKey(key: SettingKey): key is ModelKey {
   return (MODEL_KEYS as readonly string[]).includes(key);
@@ -15,8 +13,9 @@ function isModelKey(key: SettingKey): key is ModelKey {
  * key is sent; the exception-tier opt-in decides spend, and so do prices (a repository's
  * overrides of $0 would blind the meter and every budget). They are application-scoped in
  * package.json, and read here from the user's own level only, so even a workspace file
- * that sets them has no effect. The access cap, budgets (and what an exceeded one does) and escalation limit are read from
- * every level, the strictest winning (see strictestOf); a tier's model and its alternates
+ * that sets them has no effect. The access cap, budgets (and what an exceeded one does), escalation limit and the settings that
+ * make each request spend more (cache TTL, difficulty check, learning from verdicts) are read from
+ * every level, the strictest winning (see strictestOf, lowestSpendAcrossLevels); a tier's model and its alternates
  * from a workspace or folder may not cost more than the user's (see modelAcrossLevels), and the
  * context bounds may not grow past the user's (see boundAcrossLevels).
  */
@@ -72,18 +71,21 @@ export class Config implements vscode.Disposable {
       levelErrors.push(...result.errors);
       return result.value;
     };
+    // Models are compared at the prices you pay: the table with your own overrides.
+    const prices = applyPriceOverrides(PRICE_TABLE, parsePriceOverrides(config.inspect('pricing.overrides')?.globalValue ?? {}).overrides).table;
+    const pricier = (candidate: string, base: string): string | undefined => dearerPerCall(candidate, base, prices);
     const { settings, errors } = parseSettings((key) => {
       if (USER_LEVEL_ONLY.has(key)) return config.inspect(key)?.globalValue;
       if (key === 'routing.accessCap') return take(strictestCap(capLevels(), config.inspect('routing.allowExceptionTier')?.globalValue === true));
       if (key === 'budget.session' || key === 'budget.daily') return take(strictestBudget(key, levelsOf(key)));
       if (key === 'routing.maxEscalations') return take(strictestEscalations(levelsOf(key)));
       if (key === 'budget.onExceeded') return take(strictestOnExceeded(levelsOf(key)));
-      if (key === 'cache.ttl' || key === 'routing.difficultyCheck' || key === 'routing.difficultyThreshold') return take(lowestSpendAcrossLevels(key, levelsOf(key)));
-      if (isModelKey(key)) return take(modelAcrossLevels(key, levelsOf(key), outputRate));
+      if (key === 'cache.ttl' || key === 'routing.difficultyCheck' || key === 'routing.difficultyThreshold' || key === 'routing.learnFromVerdicts') return take(lowestSpendAcrossLevels(key, levelsOf(key)));
+      if (isModelKey(key)) return take(modelAcrossLevels(key, levelsOf(key), pricier));
       if (key === 'context.maxTreeEntries' || key === 'context.maxFileBytes') return take(boundAcrossLevels(key, levelsOf(key)));
       if (key === 'models.alternates') {
         const userLadder = ladderFrom((modelKey) => userModel(modelKey, config.inspect(modelKey)?.globalValue));
-        return take(alternatesAcrossLevels(levelsOf(key), userLadder, outputRate));
+        return take(alternatesAcrossLevels(levelsOf(key), userLadder, pricier));
       }
       return config.get(key);
     });

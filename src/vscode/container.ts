@@ -46,7 +46,7 @@ export class Container implements vscode.Disposable {
         for (const error of errors) this.log.warn(error);
         // Every setting is named in the toast: one left unread in the log could be a budget.
         const names = errors.map((e) => /"(ladder\.[^"]+)"/.exec(e)?.[1] ?? 'a setting');
-        const message = errors.length === 1 ? errors[0] : `${errors.length} settings are invalid and use their defaults: ${names.join(', ')}. The log says why.`;
+        const message = errors.length === 1 ? errors[0] : `${errors.length} settings were not applied as written: ${names.join(', ')}. The log says why, and what applies instead.`;
         void vscode.window.showWarningMessage(`Ladder: ${message}`, 'Open Settings', 'Show Logs').then((choice) => {
           // Straight to the setting when there is one ("ladder.models.alternates.S" → its setting).
           const setting = errors.length === 1 ? /^ladder\.\w+\.\w+/.exec(names[0] ?? '')?.[0] : undefined;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PriceLookup, PriceTable, RateCard } from './priceTable';
 import { PRICE_TABLE, lookupPrice, modelWarnings, tableWarnings } from './priceTable';
+import { tokenizerFactor } from '../models';
 
 /**
  * A usage block as the Messages API returns it (`message.usage`, or the cumulative usage
@@ -212,4 +213,27 @@ export function costOnModel(otherModel: string, usage: UsageLike, options: CostO
 export function costWithoutCacheReads(model: string, usage: UsageLike, options: CostOptions = {}): CallCost {
   const cacheRead = usage.cache_read_input_tokens ?? 0;
   return costOfUsage(model, { ...usage, input_tokens: (usage.input_tokens ?? 0) + cacheRead, cache_read_input_tokens: 0 }, options);
+}
+
+const PER_CALL_RATES = { input: 'input', cacheWrite5m: 'cache write', cacheWrite1h: '1-hour cache write', cacheRead: 'cache read', output: 'output' } as const;
+
+/**
+ * Why a call on `candidate` can cost more than the same call on `base`, or undefined when it
+ * cannot. A model the table does not know always can; otherwise when any of the rates a call
+ * is billed by is higher, each taken per token of the same text (the newer tokenizer counts
+ * about 1.3× as many). Output price alone misses a dearer cache read, or an equal price on
+ * more tokens.
+ */
+export function dearerPerCall(candidate: string, base: string, table: PriceTable = PRICE_TABLE): string | undefined {
+  if (candidate === base) return undefined;
+  const a = lookupPrice(candidate, table);
+  if (!a.known) return `${candidate} has no price in Ladder's table, so it may cost more than ${base}`;
+  const b = lookupPrice(base, table);
+  if (!b.known) return `${base} has no price in Ladder's table to compare ${candidate} with`;
+  const fa = tokenizerFactor(candidate);
+  const fb = tokenizerFactor(base);
+  const rate = (Object.keys(PER_CALL_RATES) as (keyof typeof PER_CALL_RATES)[]).find((r) => a.rates[r] * fa > b.rates[r] * fb);
+  if (rate === undefined) return undefined;
+  const tokens = fa > fb ? ', counting the same text as more tokens' : '';
+  return `${candidate} costs more than ${base} (its ${PER_CALL_RATES[rate]} price${tokens})`;
 }

@@ -12,7 +12,7 @@ const modelId = z.string().regex(/^[a-z0-9][a-z0-9.@:_-]*$/i, 'a model id such a
 const usd = z.number().finite().min(0);
 
 export const SETTING_SCHEMAS = {
-  'api.baseUrl': z.string().url().default('https://api.anthropic.com'),
+  'api.baseUrl': z.string().url().refine((url) => /^https?:\/\//i.test(url), 'an http(s) address such as https://api.anthropic.com').default('https://api.anthropic.com'),
   'api.timeoutSeconds': z.number().int().min(5).max(3600).default(120),
   'api.maxRetries': z.number().int().min(0).max(5).default(2),
   'models.labour': modelId.default('claude-haiku-4-5'),
@@ -136,6 +136,8 @@ export function strictestEscalations(levels: readonly SettingLevel[]): { value: 
 const SPEND_ORDER = {
   'cache.ttl': ['5m', 'auto', '1h'],
   'routing.difficultyCheck': ['off', 'belowThreshold'],
+  // Learning from your rejections starts steps a tier up.
+  'routing.learnFromVerdicts': [false, true],
 } as const;
 export type SpendSettingKey = keyof typeof SPEND_ORDER | 'routing.difficultyThreshold';
 
@@ -148,13 +150,13 @@ export type SpendSettingKey = keyof typeof SPEND_ORDER | 'routing.difficultyThre
 export function lowestSpendAcrossLevels(key: SpendSettingKey, levels: readonly SettingLevel[]): { value: unknown; errors: string[] } {
   const fallback = (SETTING_SCHEMAS[key] as z.ZodType).parse(undefined);
   // Not set is not valid here: the schema would read it as its default.
-  const valid = (v: unknown): v is string | number => v !== undefined && v !== null && (SETTING_SCHEMAS[key] as z.ZodType).safeParse(v).success;
+  const valid = (v: unknown): v is string | number | boolean => v !== undefined && v !== null && (SETTING_SCHEMAS[key] as z.ZodType).safeParse(v).success;
   const withDefault = valid(userValueOf(levels)) ? levels : [...levels, { level: 'default', value: fallback }];
   if (key === 'routing.difficultyThreshold') {
     return strictestOf(key, withDefault, valid, (a, b) => Math.min(Number(a), Number(b)), 'a number from 0 to 1');
   }
   const order: readonly unknown[] = SPEND_ORDER[key];
-  return strictestOf(key, withDefault, valid, (a, b) => (order.indexOf(a) <= order.indexOf(b) ? a : b), order.map((v) => `"${String(v)}"`).join(' or '));
+  return strictestOf(key, withDefault, valid, (a, b) => (order.indexOf(a) <= order.indexOf(b) ? a : b), order.map((v) => JSON.stringify(v)).join(' or '));
 }
 
 /** The bounds of the cached context: how much of the workspace goes into every request's prefix. */
@@ -186,8 +188,8 @@ export const MODEL_KEYS = ['models.labour', 'models.execute', 'models.judgment',
 export type ModelKey = (typeof MODEL_KEYS)[number];
 const TIER_OF_MODEL_KEY: Readonly<Record<ModelKey, Tier>> = { 'models.labour': 'H', 'models.execute': 'S', 'models.judgment': 'O', 'models.exception': 'F' };
 
-/** A model's price per output token, to compare models (unknown models cost the most). */
-export type ModelRate = (model: string) => number;
+/** Why a call on `candidate` can cost more than on `base`, or undefined (see dearerPerCall). */
+export type Pricier = (candidate: string, base: string) => string | undefined;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -229,36 +231,44 @@ export function userModel(key: ModelKey, userValue: unknown): string {
  * and named, so a cloned repository cannot move your labour onto the most expensive model.
  * Later levels win, as in VS Code (user, then workspace, then folder).
  */
-export function modelAcrossLevels(key: ModelKey, levels: readonly SettingLevel[], rate: ModelRate): { value: unknown; errors: string[] } {
+export function modelAcrossLevels(key: ModelKey, levels: readonly SettingLevel[], pricier: Pricier): { value: unknown; errors: string[] } {
   const base = userModel(key, userValueOf(levels));
-  return laterLevelsUnlessRefused(levels, (value, level) => (modelId.safeParse(value).success && rate(value as string) > rate(base)
-    ? `Setting "${SETTINGS_SECTION}.${key}" in ${levelName(level)} asks for ${value}, which costs more than ${base} on the ${TIER_OF_MODEL_KEY[key]} tier; ignored. Set it in your user settings to use it.`
-    : undefined));
+  return laterLevelsUnlessRefused(levels, (value, level) => {
+    // Replacing yours with the default could cost more than your own choice.
+    if (!modelId.safeParse(value).success) return `Setting "${SETTINGS_SECTION}.${key}" in ${levelName(level)} is invalid (${JSON.stringify(value)} is not a model id); ignored, so the other levels' value applies.`;
+    const dearer = pricier(value as string, base);
+    return dearer && `Setting "${SETTINGS_SECTION}.${key}" in ${levelName(level)} asks for a model for the ${TIER_OF_MODEL_KEY[key]} tier, but ${dearer}; ignored. Set it in your user settings to use it.`;
+  });
 }
 
 /**
  * Same-tier fallback models across levels: a workspace's or folder's list for a tier keeps only
  * models that cost no more than that tier's model (`ladder`, from user settings or defaults).
  */
-export function alternatesAcrossLevels(levels: readonly SettingLevel[], ladder: Readonly<Record<Tier, string>>, rate: ModelRate): { value: unknown; errors: string[] } {
+export function alternatesAcrossLevels(levels: readonly SettingLevel[], ladder: Readonly<Record<Tier, string>>, pricier: Pricier): { value: unknown; errors: string[] } {
   let value: unknown = userValueOf(levels);
   const errors: string[] = [];
   for (const l of levels) {
     if (l.level === 'user' || l.value === undefined || l.value === null) continue;
     if (!isPlainObject(l.value)) {
-      value = l.value;
+      // Replacing your fallbacks with none would send an overload up the ladder instead.
+      errors.push(`Setting "${SETTINGS_SECTION}.models.alternates" in ${levelName(l.level)} is invalid (${JSON.stringify(l.value)} is not an object of tiers to lists of model ids); ignored, so the other levels' value applies.`);
       continue;
     }
     // Keys of a later level replace those of an earlier one, as VS Code merges object settings.
     const merged: Record<string, unknown> = isPlainObject(value) ? { ...value } : {};
     for (const [tier, list] of Object.entries(l.value)) {
       if (!isTier(tier) || !Array.isArray(list)) {
-        merged[tier] = list;
+        errors.push(`Setting "${SETTINGS_SECTION}.models.alternates.${tier}" in ${levelName(l.level)} is invalid (${isTier(tier) ? 'not a list of model ids' : 'not one of the tiers "H"|"S"|"O"|"F"'}); ignored, so the other levels' value applies.`);
         continue;
       }
-      const pricier = list.filter((m): m is string => modelId.safeParse(m).success && rate(m as string) > rate(ladder[tier]));
-      for (const model of pricier) errors.push(`Setting "${SETTINGS_SECTION}.models.alternates.${tier}" in ${levelName(l.level)} lists ${model}, which costs more than ${ladder[tier]} on that tier; left out. Set it in your user settings to use it.`);
-      merged[tier] = list.filter((m) => !pricier.includes(m as string));
+      const kept: string[] = [];
+      for (const model of list) {
+        const why = !modelId.safeParse(model).success ? `${JSON.stringify(model)} is not a model id` : pricier(model as string, ladder[tier]);
+        if (why) errors.push(`Setting "${SETTINGS_SECTION}.models.alternates.${tier}" in ${levelName(l.level)} lists a model ${tier} may fall back to, but ${why}; left out. Set it in your user settings to use it.`);
+        else kept.push(model as string);
+      }
+      merged[tier] = kept;
     }
     value = merged;
   }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { dearerPerCall } from '../../../src/core/pricing/cost';
+import { applyPriceOverrides, parsePriceOverrides, PRICE_TABLE } from '../../../src/core/pricing/priceTable';
 import { alternatesAcrossLevels, boundAcrossLevels, ladderOf, lowestSpendAcrossLevels, modelAcrossLevels, parseSettings, strictestBudget, strictestCap, strictestEscalations, strictestOnExceeded } from '../../../src/core/settings/schema';
-import { lookupPrice } from '../../../src/core/pricing/priceTable';
 import type { SettingKey } from '../../../src/core/settings/schema';
 
 function read(values: Partial<Record<SettingKey, unknown>>) {
@@ -29,6 +30,15 @@ describe('settings', () => {
     assert.equal(settings['routing.accessCap'], 'O');
     assert.equal(settings['api.baseUrl'], 'https://api.anthropic.com');
     assert.equal(settings['models.execute'], 'claude-sonnet-5', 'a valid neighbour is kept');
+  });
+
+  test('the API address must be http(s): a file: or javascript: URL is named, and the API\'s own address used', () => {
+    for (const url of ['file:///etc/passwd', 'javascript:alert(1)']) {
+      const { settings, errors } = parseSettings(read({ 'api.baseUrl': url }));
+      assert.equal(settings['api.baseUrl'], 'https://api.anthropic.com');
+      assert.match(errors[0] ?? '', /"ladder\.api\.baseUrl" is invalid \(an http\(s\) address/);
+    }
+    assert.equal(parseSettings(read({ 'api.baseUrl': 'http://127.0.0.1:8080' })).settings['api.baseUrl'], 'http://127.0.0.1:8080');
   });
 
   test('wrong types are errors, not coercions', () => {
@@ -118,6 +128,13 @@ describe('per-request spend settings across settings levels', () => {
     assert.deepEqual(lowestSpendAcrossLevels('routing.difficultyCheck', [user(undefined), workspace('off')]), { value: 'off', errors: [] });
   });
 
+  test('nor start your steps a tier up by learning from verdicts you turned off; it may turn it off for you', () => {
+    assert.deepEqual(lowestSpendAcrossLevels('routing.learnFromVerdicts', [user(false), workspace(true)]), { value: false, errors: [] });
+    assert.deepEqual(lowestSpendAcrossLevels('routing.learnFromVerdicts', [user(undefined), workspace(false)]), { value: false, errors: [] });
+    assert.deepEqual(lowestSpendAcrossLevels('routing.learnFromVerdicts', [user(undefined), workspace(true)]), { value: true, errors: [] }, 'the default, on');
+    assert.match(lowestSpendAcrossLevels('routing.learnFromVerdicts', [user(true), workspace('yes')]).errors[0] ?? '', /is not false or true/);
+  });
+
   test('an invalid level is named and left out; an invalid user value gives way to the default', () => {
     const ttl = lowestSpendAcrossLevels('cache.ttl', [user('1h'), workspace('2h')]);
     assert.equal(ttl.value, '1h');
@@ -154,37 +171,65 @@ describe('context bounds across settings levels', () => {
 });
 
 describe('models across settings levels', () => {
-  const rate = (model: string) => lookupPrice(model).rates.output;
+  const pricier = (candidate: string, base: string) => dearerPerCall(candidate, base);
   const levels = (user: unknown, workspace: unknown, folder?: unknown) => [{ level: 'user', value: user }, { level: 'workspace', value: workspace }, { level: 'folder', value: folder }];
 
   test('a workspace may put a model on a tier that costs no more than yours (or the default)', () => {
-    assert.deepEqual(modelAcrossLevels('models.execute', levels(undefined, 'claude-haiku-4-5'), rate), { value: 'claude-haiku-4-5', errors: [] });
-    assert.deepEqual(modelAcrossLevels('models.judgment', levels('claude-opus-4-8', 'claude-opus-4-7'), rate), { value: 'claude-opus-4-7', errors: [] }, 'the same price is allowed');
-    assert.deepEqual(modelAcrossLevels('models.labour', levels('claude-haiku-4-5', undefined), rate), { value: 'claude-haiku-4-5', errors: [] });
+    assert.deepEqual(modelAcrossLevels('models.execute', levels(undefined, 'claude-haiku-4-5'), pricier), { value: 'claude-haiku-4-5', errors: [] });
+    assert.deepEqual(modelAcrossLevels('models.judgment', levels('claude-opus-4-8', 'claude-opus-4-7'), pricier), { value: 'claude-opus-4-7', errors: [] }, 'the same prices and tokenizer are allowed');
+    assert.deepEqual(modelAcrossLevels('models.labour', levels('claude-haiku-4-5', undefined), pricier), { value: 'claude-haiku-4-5', errors: [] });
   });
 
   test('a pricier one is left out and named: a repository cannot move your labour onto the most expensive model', () => {
-    const labour = modelAcrossLevels('models.labour', levels(undefined, 'claude-fable-5'), rate);
+    const labour = modelAcrossLevels('models.labour', levels(undefined, 'claude-fable-5'), pricier);
     assert.equal(labour.value, undefined, 'the default applies');
-    assert.deepEqual(labour.errors, ['Setting "ladder.models.labour" in workspace settings asks for claude-fable-5, which costs more than claude-haiku-4-5 on the H tier; ignored. Set it in your user settings to use it.']);
+    assert.deepEqual(labour.errors, ['Setting "ladder.models.labour" in workspace settings asks for a model for the H tier, but claude-fable-5 costs more than claude-haiku-4-5 (its input price, counting the same text as more tokens); ignored. Set it in your user settings to use it.']);
     assert.equal(parseSettings((key) => (key === 'models.labour' ? labour.value : undefined)).settings['models.labour'], 'claude-haiku-4-5');
-    const unknown = modelAcrossLevels('models.execute', levels('claude-sonnet-4-6', 'acme-model-1'), rate);
-    assert.equal(unknown.value, 'claude-sonnet-4-6', 'a model the table does not know is priced as the most expensive');
-    assert.equal(unknown.errors.length, 1);
+    const unknown = modelAcrossLevels('models.execute', levels('claude-sonnet-4-6', 'acme-model-1'), pricier);
+    assert.equal(unknown.value, 'claude-sonnet-4-6', 'a model the table does not know may cost anything');
+    assert.match(unknown.errors[0] ?? '', /acme-model-1 has no price in Ladder's table, so it may cost more than claude-sonnet-4-6/);
   });
 
-  test('your own user settings are never second-guessed, and a value that is not a model id goes to the schema', () => {
-    assert.deepEqual(modelAcrossLevels('models.labour', levels('claude-opus-4-8', undefined), rate), { value: 'claude-opus-4-8', errors: [] });
-    assert.deepEqual(modelAcrossLevels('models.labour', levels(undefined, 'not a model id'), rate), { value: 'not a model id', errors: [] });
-    assert.equal(parseSettings((key) => (key === 'models.labour' ? 'not a model id' : undefined)).errors.length, 1);
+  test('models are compared on every rate a call pays, per token of the same text, not the output price alone', () => {
+    // Same $5/$25 list price, but the newer tokenizer bills the same text as about 1.3× the tokens.
+    assert.match(modelAcrossLevels('models.judgment', levels('claude-opus-4-6', 'claude-opus-4-8'), pricier).errors[0] ?? '', /claude-opus-4-8 costs more than claude-opus-4-6 \(its input price, counting the same text as more tokens\)/);
+    // Same tokenizer and output price; a dearer cache read.
+    const sonnet = dearerPerCall('claude-sonnet-5', 'claude-sonnet-5-5');
+    assert.match(sonnet ?? '', /cache read/);
+  });
+
+  test('models are compared at the prices you pay: your overrides price a model the table lacks', () => {
+    const { table } = applyPriceOverrides(PRICE_TABLE, parsePriceOverrides({ 'claude-haiku-6': { input: 0.5, output: 2.5 } }).overrides);
+    const withOverrides = (candidate: string, base: string) => dearerPerCall(candidate, base, table);
+    const labour = modelAcrossLevels('models.labour', levels('claude-haiku-6', 'claude-fable-5'), withOverrides);
+    assert.equal(labour.value, 'claude-haiku-6', 'Fable is refused: without your override, an unknown model priced at the ceiling let it through');
+    assert.equal(modelAcrossLevels('models.labour', levels('claude-haiku-6', 'claude-fable-5'), pricier).value, 'claude-haiku-6', 'and a model with no price at all cannot be compared with, so nothing replaces it');
+  });
+
+  test('your own user settings are never second-guessed; an invalid workspace value is ignored, not a reason to use the default', () => {
+    assert.deepEqual(modelAcrossLevels('models.labour', levels('claude-opus-4-8', undefined), pricier), { value: 'claude-opus-4-8', errors: [] });
+    const bad = modelAcrossLevels('models.labour', levels('claude-haiku-5-5', 0), pricier);
+    assert.equal(bad.value, 'claude-haiku-5-5', 'your cheaper model stays; the default would cost 10× per call');
+    assert.deepEqual(bad.errors, ['Setting "ladder.models.labour" in workspace settings is invalid (0 is not a model id); ignored, so the other levels\' value applies.']);
+    assert.equal(parseSettings((key) => (key === 'models.labour' ? 'not a model id' : undefined)).errors.length, 1, 'your own invalid value goes to the schema');
   });
 
   test('same-tier alternates from a workspace keep only models no pricier than the tier\'s own', () => {
     const ladder = { H: 'claude-haiku-4-5', S: 'claude-sonnet-4-6', O: 'claude-opus-4-8', F: 'claude-fable-5' };
-    const result = alternatesAcrossLevels(levels({ O: ['claude-opus-4-7'] }, { S: ['claude-sonnet-4-5', 'claude-opus-4-8'] }), ladder, rate);
+    const result = alternatesAcrossLevels(levels({ O: ['claude-opus-4-7'] }, { S: ['claude-sonnet-4-5', 'claude-opus-4-8'] }), ladder, pricier);
     assert.deepEqual(result.value, { O: ['claude-opus-4-7'], S: ['claude-sonnet-4-5'] });
-    assert.deepEqual(result.errors, ['Setting "ladder.models.alternates.S" in workspace settings lists claude-opus-4-8, which costs more than claude-sonnet-4-6 on that tier; left out. Set it in your user settings to use it.']);
-    assert.deepEqual(alternatesAcrossLevels(levels(undefined, 'oops'), ladder, rate), { value: 'oops', errors: [] }, 'a malformed value goes to the schema');
-    assert.deepEqual(alternatesAcrossLevels(levels({ S: ['claude-opus-4-8'] }, undefined), ladder, rate), { value: { S: ['claude-opus-4-8'] }, errors: [] }, 'your own list is yours');
+    assert.deepEqual(result.errors, ['Setting "ladder.models.alternates.S" in workspace settings lists a model S may fall back to, but claude-opus-4-8 costs more than claude-sonnet-4-6 (its input price, counting the same text as more tokens); left out. Set it in your user settings to use it.']);
+    assert.deepEqual(alternatesAcrossLevels(levels({ S: ['claude-opus-4-8'] }, undefined), ladder, pricier), { value: { S: ['claude-opus-4-8'] }, errors: [] }, 'your own list is yours');
+  });
+
+  test('a malformed workspace list is ignored, so your fallbacks stay', () => {
+    const ladder = { H: 'claude-haiku-4-5', S: 'claude-sonnet-4-6', O: 'claude-opus-4-8', F: 'claude-fable-5' };
+    const mine = { S: ['claude-sonnet-4-5'] };
+    const whole = alternatesAcrossLevels(levels(mine, 'oops'), ladder, pricier);
+    assert.deepEqual(whole.value, mine);
+    assert.match(whole.errors[0] ?? '', /"ladder\.models\.alternates" in workspace settings is invalid \("oops" is not an object/);
+    const entries = alternatesAcrossLevels(levels(mine, { S: 'nope', labour: ['claude-haiku-4-5'], H: [3] }), ladder, pricier);
+    assert.deepEqual(entries.value, { S: ['claude-sonnet-4-5'], H: [] });
+    assert.equal(entries.errors.length, 3, entries.errors.join('\n'));
   });
 });
