@@ -314,8 +314,19 @@ export function planEscalation(previous: RoutePlan, reason: EscalationReason, co
     return stop(`cannot escalate: ${why}, but this step already escalated ${countOf(previous.escalations, 'time')} (limit ${max})`,
       `${capitalise(why)}; Ladder stops here (escalation limit ${max} reached for this step).`);
   }
-  const next = tierAbove(previous.tier);
+  // A tier whose model already answered (two tiers on one model) or failed this step would
+  // pay for the same model again: the step goes on to the first tier above with another.
+  const skipped: string[] = [];
+  let next = tierAbove(previous.tier);
+  while (next && triedModels.includes(config.ladder[next])) {
+    skipped.push(`${TIER_LABELS[next]}'s model, ${config.ladder[next]}, was already tried for this step`);
+    next = tierAbove(next);
+  }
   const cap = effectiveCap(config);
+  if (skipped.length > 0 && (!next || compareTiers(next, cap) > 0)) {
+    const none = `no tier the policy allows above ${TIER_LABELS[previous.tier]} has a model not already tried`;
+    return stop(`cannot escalate: ${why}, and ${none} (${skipped.join('; ')})`, `${capitalise(why)}; ${none}.`);
+  }
   if (!next) {
     return stop(`cannot escalate: ${why}, and ${TIER_LABELS[previous.tier]} is the top of the ladder`,
       `${capitalise(why)}; ${TIER_LABELS[previous.tier]} is already the top tier.`);
@@ -328,7 +339,7 @@ export function planEscalation(previous: RoutePlan, reason: EscalationReason, co
     return stop(`cannot escalate: ${why}, but the budget is exceeded`,
       `${capitalise(why)}; not escalating because the budget is exceeded.`);
   }
-  reasons.push(`escalated from ${TIER_LABELS[previous.tier]} to ${label(next, config)}: ${why}`);
+  reasons.push(`escalated from ${TIER_LABELS[previous.tier]} to ${label(next, config)}: ${why}${skipped.length > 0 ? ` (${skipped.join('; ')})` : ''}`);
   return withCost({
     ...previous,
     outcome: 'route',
@@ -358,16 +369,19 @@ const FAILURE_TEXT: Readonly<Record<FallbackFailure['kind'], string>> = {
  *    otherwise down one tier (the exception tier always falls back to judgment);
  * 3. the other neighbour as a last resort.
  * Never more than one tier from the step's base tier (so repeated fallbacks do not drift
- * down the ladder), never past the access cap, never up while the budget is strained.
+ * down the ladder), never past the access cap, never up while the budget is strained or
+ * when the step may not escalate (going up costs more, as an escalation does), never below
+ * the step's floor (a review is not left to the labour tier).
  */
 export function fallbackCandidates(previous: RoutePlan, config: RoutingConfig): { model: string; tier: Tier }[] {
   const tier = previous.baseTier;
   const out: { model: string; tier: Tier }[] = [];
   for (const model of config.alternates?.[tier] ?? []) out.push({ model, tier });
   const cap = effectiveCap(config);
-  const upAllowed = config.budget?.state !== 'exceeded' && config.budget?.state !== 'warn';
+  const upAllowed = config.budget?.state !== 'exceeded' && config.budget?.state !== 'warn' && previous.escalations < (config.maxEscalations ?? DEFAULT_MAX_ESCALATIONS);
   const up = tierAbove(tier);
-  const down = tierBelow(tier);
+  const below = tierBelow(tier);
+  const down = below !== undefined && compareTiers(below, STEP_FLOOR[previous.stepType]) >= 0 ? below : undefined;
   const canUp = up !== undefined && upAllowed && compareTiers(up, cap) <= 0;
   const neighbours: Tier[] = [];
   if (tier === 'F') {

@@ -159,6 +159,26 @@ describe('planEscalation', () => {
   });
 });
 
+describe('planEscalation past models already tried', () => {
+  test('two tiers on one model: the step goes on to the first tier above with another model, and says why', () => {
+    const config = routingConfig({ ladder: { ...DEFAULT_LADDER, H: 'claude-sonnet-4-6' } });
+    const next = planEscalation(planRoute(routeRequest('H'), config), validationFailed, config);
+    assert.equal(next.tier, 'O');
+    assert.equal(next.model, DEFAULT_LADDER.O);
+    assert.equal(next.escalations, 1, 'one escalation, not two');
+    assert.match(next.reasons.at(-1) ?? '', /escalated from labour to judgment .*execute's model, claude-sonnet-4-6, was already tried/);
+  });
+
+  test('after judgment fell back to execute for overload, a failed check does not escalate back into the overloaded model', () => {
+    const config = routingConfig();
+    const fellBack = planFallback(planRoute(routeRequest('O'), config), { kind: 'overloaded', status: 529 }, config);
+    assert.equal(fellBack.model, DEFAULT_LADDER.S);
+    const stop = planEscalation(fellBack, validationFailed, config);
+    assert.equal(stop.outcome, 'cannotEscalate');
+    assert.match(stop.notice ?? '', /; no tier the policy allows above execute has a model not already tried\./);
+  });
+});
+
 describe('planEscalation after the user rejects an edit', () => {
   const rejected = { kind: 'rejected', detail: 'claude-haiku-4-5' } as const;
 
@@ -286,6 +306,20 @@ describe('planFallback', () => {
     assert.equal(plan.model, 'claude-haiku-5-5');
     assert.ok(plan.notice);
     assert.match(plan.reasons.at(-1) ?? '', /rate-limited \(HTTP 429\); fell back to claude-haiku-5-5, another labour model/);
+  });
+
+  test('a review is never left to the labour tier: fallback keeps the step\'s floor, as a budget downgrade does', () => {
+    const config = routingConfig({ accessCap: 'S' });
+    const plan = planFallback(planRoute(routeRequest('S', { stepType: 'securityReview' }), config), overloaded, config);
+    assert.equal(plan.outcome, 'cannotFallback', `not ${plan.model}`);
+    const fix = planFallback(planRoute(routeRequest('S'), config), overloaded, config);
+    assert.equal(fix.tier, 'H', 'a fix may still go down');
+  });
+
+  test('going up costs more, like an escalation: with no escalations allowed, fallback goes down, not up', () => {
+    const config = routingConfig({ maxEscalations: 0 });
+    assert.equal(planFallback(planRoute(routeRequest('S'), config), overloaded, config).tier, 'H');
+    assert.equal(planFallback(planRoute(routeRequest('H'), config), overloaded, config).outcome, 'cannotFallback');
   });
 
   test('a blocked budget blocks the fallback too', () => {
