@@ -227,7 +227,7 @@ export class WorkspaceContext implements vscode.Disposable {
     }
     for (const [i, folder] of roots.folders.entries()) {
       const label = roots.labels[i] as string;
-      watchers.push(...(await this.followOuterGitignores(index, label, folder, maxFileBytes)));
+      watchers.push(...(await this.followOuterGitignores(index, label, folder)));
       const scanned = await scanFolder(folder.path, index, { maxFileBytes, prefix: label, maxFiles: MAX_FILES - files, skip: roots.nestedIn(i) });
       files += scanned.files;
       truncated ||= scanned.truncated;
@@ -254,12 +254,12 @@ export class WorkspaceContext implements vscode.Disposable {
    * and re-reads them when one is created, changed or deleted. The watchers start before
    * the first read, so no edit in between is missed.
    */
-  private async followOuterGitignores(index: WorkspaceIndex, label: string, folder: { name: string; path: string }, maxFileBytes: number): Promise<vscode.Disposable[]> {
+  private async followOuterGitignores(index: WorkspaceIndex, label: string, folder: { name: string; path: string }): Promise<vscode.Disposable[]> {
     const repo = await findRepository(folder.path, process.env, vscode.workspace.isTrusted);
     if (!repo) return [];
     let following = '';
     const read = async () => {
-      const used = index.setOuterGitignores(label, await outerGitignores(folder.path, maxFileBytes, repo)).join(', ');
+      const used = index.setOuterGitignores(label, await outerGitignores(folder.path, repo)).join(', ');
       if (used !== following) this.log.info(`workspace context: ${folder.name} follows ${used ? `git's ignore rules outside it (${used})` : 'no git ignore rules from outside it'}`);
       following = used;
     };

@@ -3,6 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { WorkspaceIndex } from '../core/context/workspaceIndex';
+import { dirnameOf } from '../core/context/paths';
+import { IGNORE_FILE_MAX_BYTES, ignoreFileText } from '../core/context/gitignoreRules';
 import type { OuterGitignore } from '../core/context/gitignoreRules';
 
 /**
@@ -46,19 +48,40 @@ export async function scanFolder(root: string, index: WorkspaceIndex, options: {
   return { files, truncated: false };
 }
 
-/** Reads (or stats) the file at `abs` into the index as `relPath`; a file that vanished meanwhile is deleted. */
+/**
+ * Reads (or stats) the file at `abs` into the index as `relPath`; a file that vanished
+ * meanwhile is deleted. A .gitignore's rules are read whatever `maxBytes` says (see
+ * IGNORE_FILE_MAX_BYTES).
+ */
 export async function feedFile(abs: string, relPath: string, index: WorkspaceIndex, maxBytes: number): Promise<void> {
   try {
-    if (index.wantsContent(relPath) || index.wasRead(relPath) || path.basename(relPath) === '.gitignore') {
+    const isIgnoreFile = path.basename(relPath) === '.gitignore';
+    if (index.wantsContent(relPath) || index.wasRead(relPath) || isIgnoreFile) {
       const stat = await fs.stat(abs);
-      if (stat.size > maxBytes) index.setFile(relPath, { size: stat.size });
-      else index.setFile(relPath, new Uint8Array(await fs.readFile(abs)));
+      if (stat.size <= maxBytes) {
+        index.setFile(relPath, new Uint8Array(await fs.readFile(abs)));
+      } else {
+        index.setFile(relPath, { size: stat.size });
+        if (isIgnoreFile) index.setGitignore(dirnameOf(relPath), ignoreFileText(await readHead(abs, IGNORE_FILE_MAX_BYTES + 1)));
+      }
     } else {
       const stat = await fs.stat(abs);
       index.setFile(relPath, { size: stat.size });
     }
   } catch {
     index.deleteFile(relPath);
+  }
+}
+
+/** The first `max` bytes of a file (all of it when shorter). */
+async function readHead(abs: string, max: number): Promise<Uint8Array> {
+  const handle = await fs.open(abs, 'r');
+  try {
+    const buffer = new Uint8Array(max);
+    const { bytesRead } = await handle.read(buffer, 0, max, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
 }
 
@@ -139,9 +162,10 @@ function globalExcludesFile(top: string, env: NodeJS.ProcessEnv, askGit: boolean
  * The ignore files outside `root` that git applies to it, in git's order of precedence: the
  * .gitignore files in the folders above it up to its repository's top (nearest first), the
  * repository's `info/exclude`, then the user's global excludes file. Pass `repo` when it
- * is known. None outside any repository.
+ * is known. None outside any repository. Each is read up to IGNORE_FILE_MAX_BYTES, whatever
+ * the context's file-size cap.
  */
-export async function outerGitignores(root: string, maxBytes = 1024 * 1024, repo?: Repository): Promise<OuterGitignore[]> {
+export async function outerGitignores(root: string, repo?: Repository): Promise<OuterGitignore[]> {
   const from = path.resolve(root);
   const repository = repo ?? (await findRepository(from));
   if (!repository) return [];
@@ -149,7 +173,7 @@ export async function outerGitignores(root: string, maxBytes = 1024 * 1024, repo
   const add = async (file: string, dir: string, label: string) => {
     const stat = await fs.stat(file).catch(() => undefined);
     // An unreadable file is treated as absent, as git treats it (with a warning).
-    const text = stat?.isFile() && stat.size <= maxBytes ? await fs.readFile(file, 'utf8').catch(() => '') : '';
+    const text = stat?.isFile() ? await readHead(file, IGNORE_FILE_MAX_BYTES + 1).then(ignoreFileText, () => '') : '';
     const below = toSlashes(path.relative(dir, from));
     if (text.trim() !== '') found.push({ prefix: below ? `${below}/` : '', text, file: label });
   };

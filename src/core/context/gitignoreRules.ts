@@ -11,6 +11,24 @@ export interface GitignoreDecision {
 
 const NOT_IGNORED: GitignoreDecision = { ignored: false };
 
+/**
+ * How much of an ignore file (.gitignore, info/exclude, the global excludes) is read. Ignore
+ * files are read whatever `ladder.context.maxFileBytes` says: a workspace may lower that cap,
+ * and a .gitignore over it would otherwise apply no rules at all. A file beyond this bound
+ * keeps the rules in its first whole lines up to it.
+ */
+export const IGNORE_FILE_MAX_BYTES = 1024 * 1024;
+
+const ignoreDecoder = new TextDecoder('utf-8');
+
+/** The rules text of an ignore file's content (or its head), at most IGNORE_FILE_MAX_BYTES, whole lines only. */
+export function ignoreFileText(content: string | Uint8Array): string {
+  const cut = typeof content === 'string' ? content.length > IGNORE_FILE_MAX_BYTES : content.byteLength > IGNORE_FILE_MAX_BYTES;
+  const text = typeof content === 'string' ? content.slice(0, IGNORE_FILE_MAX_BYTES) : ignoreDecoder.decode(content.subarray(0, IGNORE_FILE_MAX_BYTES));
+  // A rule cut mid-line could match what its whole line does not.
+  return cut ? text.slice(0, text.lastIndexOf('\n') + 1) : text;
+}
+
 /** An ignore file of git's outside a workspace folder: a .gitignore above it, info/exclude, the global excludes. */
 export interface OuterGitignore {
   /** The folder's path as seen from where the file's rules apply, with a trailing slash ("packages/web/"); '' at the same place. */

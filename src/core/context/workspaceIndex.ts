@@ -1,7 +1,7 @@
 import { denylistMatch, skippedFolderOf } from './denylist';
 import { FileTree } from './fileTree';
 import { fingerprint } from './fingerprint';
-import { GitignoreRules } from './gitignoreRules';
+import { GitignoreRules, ignoreFileText } from './gitignoreRules';
 import type { OuterGitignore } from './gitignoreRules';
 import { basenameOf, compareCodeUnits, dirnameOf, isInside, normalizePath } from './paths';
 import { describeSecretMatches, findSecretLikeStrings } from './secrets';
@@ -181,7 +181,11 @@ export class WorkspaceIndex {
     return this.entries.size;
   }
 
-  /** A file was created or changed. A `.gitignore` also updates the ignore rules. */
+  /**
+   * A file was created or changed. A `.gitignore` given as text or bytes also updates the
+   * ignore rules, however large it is (see IGNORE_FILE_MAX_BYTES); given as facts only, its
+   * rules stay as they were.
+   */
   setFile(rawPath: string, input: FileInput): IndexChange {
     const path = normalizePath(rawPath);
     const before = this.snapshot(path);
@@ -191,9 +195,9 @@ export class WorkspaceIndex {
       this.entries.set(path, entry);
       if (entry.role) this.roleFiles.add(path);
     }
-    const text = this.absorb(entry, input);
-    if (basenameOf(path) === '.gitignore' && text !== undefined) {
-      this.applyGitignore(dirnameOf(path), text);
+    this.absorb(entry, input);
+    if (basenameOf(path) === '.gitignore' && (typeof input === 'string' || input instanceof Uint8Array)) {
+      this.applyGitignore(dirnameOf(path), ignoreFileText(input));
     }
     this.evaluate(entry);
     return this.settle(path, before);
@@ -352,7 +356,7 @@ export class WorkspaceIndex {
     }
   }
 
-  private absorb(entry: Entry, input: FileInput): string | undefined {
+  private absorb(entry: Entry, input: FileInput): void {
     let text: string | undefined;
     if (typeof input === 'string') {
       entry.size = input.length;
@@ -371,7 +375,7 @@ export class WorkspaceIndex {
       entry.fingerprint = undefined;
       entry.content = undefined;
       entry.secrets = [];
-      return undefined;
+      return;
     }
     const normalized = normalizeText(text);
     const print = fingerprint(normalized);
@@ -381,7 +385,6 @@ export class WorkspaceIndex {
     }
     entry.contentKnown = true;
     entry.content = entry.role !== undefined || this.pinned.has(entry.path) ? normalized : undefined;
-    return normalized;
   }
 
   private evaluate(entry: Entry): void {

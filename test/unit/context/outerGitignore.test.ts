@@ -36,7 +36,7 @@ function gitEnv(globalConfig = ''): NodeJS.ProcessEnv {
 const HERMETIC = gitEnv();
 
 async function outer(root: string, env = HERMETIC) {
-  return outerGitignores(root, undefined, await findRepository(root, env));
+  return outerGitignores(root, await findRepository(root, env));
 }
 
 async function scanned(root: string, index = new WorkspaceIndex(), env = HERMETIC): Promise<{ index: WorkspaceIndex; included: string[] }> {
