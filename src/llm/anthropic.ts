@@ -48,7 +48,7 @@ export class AnthropicGateway implements ModelPort {
     const retried: UnbilledAttempt[] = [];
     let usage: UsageLike | undefined;
     let requestId: string | undefined;
-    // What arrived, for the output count when the stream breaks before its final usage.
+    // What was generated (answer, thinking, tool input), for the output count when the stream breaks before its final usage.
     let received = '';
     let finalUsage = false;
     // The SDK's timeout covers the wait for the response's headers only: a stream that stops
@@ -91,19 +91,18 @@ export class AnthropicGateway implements ModelPort {
           usage = mergeDeltaUsage(usage, event.usage as Partial<UsageLike>);
           finalUsage = true;
           request.onUsage?.(usage);
+        } else if (event.type === 'content_block_delta') {
+          received += generatedText(event.delta);
         }
       });
-      stream.on('text', (delta) => {
-        received += delta;
-        request.onText?.(delta);
-      });
+      stream.on('text', (delta) => request.onText?.(delta));
       const message = await stream.finalMessage();
       requestId = stream.request_id ?? requestId;
       const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
       return { text, usage: message.usage as UsageLike, requestId, stopReason: message.stop_reason, retried };
     } catch (err) {
       // The output was billed as it was generated, but the API's count of it comes only at
-      // the end: message_start says 1. Estimate it from the text that arrived instead.
+      // the end: message_start says 1. Estimate it from what arrived instead, thinking included.
       const estimated = usage && !finalUsage ? estimateTokens(received, String(request.body.model)) : 0;
       const outputEstimated = usage !== undefined && estimated > (usage.output_tokens ?? 0);
       const billed = outputEstimated ? { ...usage, output_tokens: estimated } : usage;
@@ -154,6 +153,17 @@ export function retryAfterSeconds(headers: { get(name: string): string | null } 
   if (!raw) return undefined;
   const seconds = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : (Date.parse(raw) - now) / 1000;
   return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
+}
+
+/**
+ * The output tokens' text a delta carries: answer, thinking, tool input JSON. A signature
+ * (an opaque seal on the thinking) and a citation (quoted from the input) are not generated.
+ */
+function generatedText(delta: Anthropic.RawContentBlockDelta): string {
+  if (delta.type === 'text_delta') return delta.text;
+  if (delta.type === 'thinking_delta') return delta.thinking;
+  if (delta.type === 'input_json_delta') return delta.partial_json;
+  return '';
 }
 
 /** message_delta usage overwrites the cumulative counts it carries; the 5m/1h split stays from message_start. */

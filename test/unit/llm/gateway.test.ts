@@ -79,6 +79,32 @@ describe('AnthropicGateway against the stand-in (real SDK over HTTP)', () => {
     }
   });
 
+  test('the estimate for a broken or silent stream counts the thinking and the tool input that arrived, not only the answer text', async () => {
+    const thinking = 'The lock is taken in two orders: the cache first in refresh, the index first in evict, so a refresh racing an evict can deadlock. '.repeat(6);
+    const input = { path: 'src/cache.ts', edits: ['take the index lock before the cache lock in refresh', 'keep evict as it is'].join('; ').repeat(4) };
+    const thinkingBody = { ...body('claude-opus-4-8'), max_tokens: 4_000, thinking: { type: 'enabled', budget_tokens: 2_000 } } as MessagesRequestBody;
+    const quick = new AnthropicGateway({ baseURL: standin.url, getApiKey: async () => key, timeoutMs: 1_000, maxRetries: 0 });
+    const cases = [
+      { name: 'reset mid-thinking', reply: { thinking, text: 'Reorder the locks.', deltas: 10 }, fault: faults.reset(6), body: thinkingBody },
+      { name: 'silent mid-thinking', reply: { thinking, text: 'Reorder the locks.', deltas: 10 }, fault: faults.hang(6), body: thinkingBody },
+      { name: 'reset mid-tool-input', reply: { toolUse: { name: 'edit', input }, deltas: 8 }, fault: faults.reset(5), body: body('claude-opus-4-8') },
+    ];
+    for (const { name, reply, fault, body: sent } of cases) {
+      standin.reset();
+      standin.script.enqueue(reply);
+      standin.script.fault(fault);
+      let text = '';
+      const error = await quick.send({ body: sent, onText: (d) => { text += d; } }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof ModelCallError, name);
+      assert.equal(text, '', `${name}: no answer text had arrived`);
+      const output = error.details.usage?.output_tokens ?? 0;
+      const billed = (standin.log[0]?.usage as { output_tokens?: number } | undefined)?.output_tokens ?? 0;
+      assert.ok(billed > 50, `${name}: the stand-in billed ${billed}`);
+      assert.ok(output >= billed * 0.5 && output <= billed * 2, `${name}: estimated ${output}, the stand-in billed ${billed}`);
+      assert.equal(error.details.outputEstimated, true, name);
+    }
+  });
+
   test('cancelling mid-stream aborts the request and reports partial usage', async () => {
     standin.script.fault(faults.hang(1));
     const abort = new AbortController();
