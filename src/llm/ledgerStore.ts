@@ -18,9 +18,11 @@ import { LedgerLineScanner } from './ledgerScan';
  *   kernel's page cache and survives the extension host crashing or being killed. It is
  *   not fsync'd, so an OS crash or power cut can still lose the last records or leave a
  *   torn last line; loading tolerates that.
- * - A torn last line (from such a crash) is skipped and reported; before this process
- *   first appends to a file whose last byte is not a newline, it starts with one so the
- *   fragment cannot swallow the next record.
+ * - A torn last line (from such a crash, or a write cut short in any window) is skipped
+ *   and reported. Before each append, when the file's size is not where our own last
+ *   write left it (another window wrote, or this is our first write), its last byte is
+ *   read: a line that does not end in a newline gets one first, so the fragment cannot
+ *   swallow our record.
  *
  * Loading reads each line straight from the file's bytes: LedgerLineScanner vouches for
  * the lines this store writes, and every other line (verdicts, other writers' layouts,
@@ -76,8 +78,8 @@ interface FileState {
 
 interface Writer {
   fd: number;
-  /** Prefix the next write with a newline (the file ended mid-line). */
-  needsNewline: boolean;
+  /** The file's size just after our last whole write; -1 when unknown (none yet, or cut short). */
+  end: number;
 }
 
 /** The append-only JSONL ledger. Synchronous appends; asynchronous, streaming loads. */
@@ -88,6 +90,7 @@ export class LedgerStore {
   private readonly files = new Map<string, FileState>();
   private readonly writers = new Map<string, Writer>();
   private dirReady = false;
+  private readonly oneByte = Buffer.alloc(1);
 
   private readonly chunkBytes: number;
   private readonly scanner = new LedgerLineScanner();
@@ -107,15 +110,16 @@ export class LedgerStore {
     if (!this.files.has(name)) this.scanSync(name);
     if (this.known.hasString(key, false)) return false;
     const writer = this.writer(name);
-    const line = `${writer.needsNewline ? '\n' : ''}${JSON.stringify(record)}\n`;
+    const line = `${this.endsMidLine(writer) ? '\n' : ''}${JSON.stringify(record)}\n`;
     const bytes = Buffer.from(line, 'utf8');
     const written = fs.writeSync(writer.fd, bytes, 0, bytes.length);
     if (written !== bytes.length) {
-      // A short write left a fragment; the next record must not be glued to it.
-      writer.needsNewline = true;
+      // A short write left a fragment: the next append reads the last byte again and starts a new line.
+      writer.end = -1;
       throw new Error(`ledger write to ${name} was cut short (${written} of ${bytes.length} bytes)`);
     }
-    writer.needsNewline = false;
+    // Had another window written between the check and our write, this is short of the end, and the next append looks.
+    writer.end += written;
     this.known.hasString(key, true);
     return true;
   }
@@ -231,16 +235,22 @@ export class LedgerStore {
     if (writer) return writer;
     this.ensureDir();
     const fd = fs.openSync(path.join(this.dir, name), 'a+');
-    const size = fs.fstatSync(fd).size;
-    let needsNewline = false;
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      fs.readSync(fd, last, 0, 1, size - 1);
-      needsNewline = last[0] !== NEWLINE;
-    }
-    writer = { fd, needsNewline };
+    writer = { fd, end: -1 };
     this.writers.set(name, writer);
     return writer;
+  }
+
+  /**
+   * Whether the file ends mid-line: a fragment another window (or our own cut-short write)
+   * left. One read past where our last write ended says whether anyone wrote since; only
+   * then are the size and the last byte looked at. Leaves `writer.end` at the file's end.
+   */
+  private endsMidLine(writer: Writer): boolean {
+    if (writer.end >= 0 && fs.readSync(writer.fd, this.oneByte, 0, 1, writer.end) === 0) return false;
+    writer.end = fs.fstatSync(writer.fd).size;
+    if (writer.end === 0) return false;
+    fs.readSync(writer.fd, this.oneByte, 0, 1, writer.end - 1);
+    return this.oneByte[0] !== NEWLINE;
   }
 
   private monthlyFiles(): string[] {

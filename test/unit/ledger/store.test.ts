@@ -125,6 +125,26 @@ describe('LedgerStore: appending and loading', () => {
     assert.deepEqual(report.problems.map((p) => p.kind), ['corrupt'], 'the old fragment is now a complete, unparseable line');
   });
 
+  test('a fragment another window leaves after our file is open cannot swallow our next record, nor theirs', async () => {
+    const dir = tempDir('ledger');
+    const mine = new LedgerStore(dir);
+    const theirs = new LedgerStore(dir);
+    mine.append(callRecord({ callId: 'a1' }));
+    theirs.append(callRecord({ callId: 'b1' }));
+    // Both files are open and end with a newline; then a write of ours is cut short (another descriptor, as another process would be).
+    const file = path.join(dir, ledgerFileName(callRecord().time));
+    fs.appendFileSync(file, JSON.stringify(callRecord({ callId: 'a2' })).slice(0, 120));
+    theirs.append(callRecord({ callId: 'b2' }));
+    theirs.append(callRecord({ callId: 'b3' }));
+    fs.appendFileSync(file, '{"v":1,"callId":"b4');
+    mine.append(callRecord({ callId: 'a3' }));
+    mine.close();
+    theirs.close();
+    const { records, report } = await loadAll(dir);
+    assert.deepEqual(records.map((r) => (r.kind === 'verdict' ? '' : r.callId)), ['a1', 'b1', 'b2', 'b3', 'a3']);
+    assert.deepEqual(report.problems.map((p) => `${p.line}:${p.kind}`), ['3:corrupt', '6:corrupt'], 'each fragment is a line of its own');
+  });
+
   test('reload picks up what another store (another window) appended, once', async () => {
     const dir = tempDir('ledger');
     const mine = new LedgerStore(dir);
