@@ -8,7 +8,7 @@ import type { FileStatus } from '../core/context/workspaceIndex';
 import { CacheHealth } from '../core/prompt/cacheHealth';
 import type { Config } from './config';
 import type { Log } from './log';
-import { feedFile, findRepository, outerGitignores, scanFolder, toSlashes } from './workspaceScan';
+import { WorkspaceFeeder, findRepository, outerGitignores, toSlashes } from './workspaceScan';
 
 const PINNED_KEY = 'ladder.pinnedFiles';
 
@@ -22,6 +22,8 @@ const PINNED_KEY = 'ladder.pinnedFiles';
 export class WorkspaceContext implements vscode.Disposable {
   readonly cacheHealth = new CacheHealth();
   private index: WorkspaceIndex | undefined;
+  /** Feeds the index from disk: the scan, watcher events, pins. */
+  private feeder: WorkspaceFeeder | undefined;
   private renderer: PrefixRenderer | undefined;
   private scanning: Promise<void> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -111,7 +113,7 @@ export class WorkspaceContext implements vscode.Disposable {
     await this.ensureScanned();
     const index = this.index;
     if (index) {
-      if (index.pin(rel).needsContent) await feedFile(uri.fsPath, rel, index, this.config.get('context.maxFileBytes'));
+      if (index.pin(rel).needsContent) await this.feeder?.changed(rel);
       const status = index.status(rel);
       if (status?.reason) {
         if (!this.pinnedPaths().includes(rel)) index.unpin(rel);
@@ -203,17 +205,16 @@ export class WorkspaceContext implements vscode.Disposable {
     this.scannedWith = bounds;
     const maxFileBytes = this.config.get('context.maxFileBytes');
     const index = new WorkspaceIndex({ maxFileBytes, rootDepth: roots.depth });
+    const feeder = new WorkspaceFeeder(index, roots.folders.map((f, i) => ({ root: f.path, prefix: roots.labels[i] as string, skip: roots.nestedIn(i) })), { maxFileBytes, maxFiles: MAX_FILES });
     for (const rel of this.pinnedPaths()) index.pin(rel);
     const started = Date.now();
-    let files = 0;
-    let truncated = false;
     const watchers: vscode.Disposable[] = [];
     // Watching starts before the scan: a file saved while the scan runs (after it was read)
     // would otherwise keep its old text until its next save. Changes during the scan wait,
     // then are read once it ends.
     let during: Map<string, { uri: vscode.Uri; deleted: boolean }> | undefined = new Map();
     const apply = (uri: vscode.Uri, deleted: boolean) => {
-      if (!deleted) return this.fileChanged(index, uri, maxFileBytes);
+      if (!deleted) return this.fileChanged(feeder, uri);
       const rel = this.relativePath(uri);
       if (rel) {
         index.deleteFile(rel);
@@ -225,20 +226,15 @@ export class WorkspaceContext implements vscode.Disposable {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
       watchers.push(watcher, watcher.onDidCreate(event(false)), watcher.onDidChange(event(false)), watcher.onDidDelete(event(true)));
     }
-    for (const [i, folder] of roots.folders.entries()) {
-      const label = roots.labels[i] as string;
-      watchers.push(...(await this.followOuterGitignores(index, label, folder)));
-      const scanned = await scanFolder(folder.path, index, { maxFileBytes, prefix: label, maxFiles: MAX_FILES - files, skip: roots.nestedIn(i) });
-      files += scanned.files;
-      truncated ||= scanned.truncated;
-      if (truncated) break;
-    }
+    for (const [i, folder] of roots.folders.entries()) watchers.push(...(await this.followOuterGitignores(index, roots.labels[i] as string, folder)));
+    const { files, truncated } = await feeder.scan();
     if (roots !== this.roots || bounds !== this.bounds()) {
       // The folders or the bounds changed meanwhile; the next use scans again.
       for (const d of watchers) d.dispose();
       return;
     }
     this.index = index;
+    this.feeder = feeder;
     this.renderer = new PrefixRenderer(index, { maxTreeEntries: this.config.get('context.maxTreeEntries'), folders: roots.multi ? roots.labels : [] });
     this.log.info(`workspace context: ${files} files indexed in ${Date.now() - started} ms${roots.multi ? ` from ${roots.folders.length} folders` : ''}${truncated ? ' (stopped at the file limit)' : ''}; ${index.exclusions().length} left out`);
     const waiting = [...during.values()];
@@ -270,9 +266,9 @@ export class WorkspaceContext implements vscode.Disposable {
     return disposables;
   }
 
-  private fileChanged(index: WorkspaceIndex, uri: vscode.Uri, maxFileBytes: number): void {
+  private fileChanged(feeder: WorkspaceFeeder, uri: vscode.Uri): void {
     const rel = this.relativePath(uri);
-    if (rel) void feedFile(uri.fsPath, rel, index, maxFileBytes);
+    if (rel) void feeder.changed(rel);
   }
 
   /** A folder was added or removed: the next request scans the new set. */
@@ -286,6 +282,7 @@ export class WorkspaceContext implements vscode.Disposable {
     for (const d of this.watchers) d.dispose();
     this.watchers = [];
     this.index = undefined;
+    this.feeder = undefined;
     this.renderer = undefined;
     this.scanning = undefined;
     this.publishPinned();

@@ -2,75 +2,168 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { WorkspaceIndex } from '../core/context/workspaceIndex';
-import { dirnameOf } from '../core/context/paths';
+import type { LinkTarget, WorkspaceIndex } from '../core/context/workspaceIndex';
+import { basenameOf, dirnameOf, isInside } from '../core/context/paths';
 import { IGNORE_FILE_MAX_BYTES, ignoreFileText } from '../core/context/gitignoreRules';
 import type { OuterGitignore } from '../core/context/gitignoreRules';
 
-/**
- * Feeds a WorkspaceIndex from a folder on disk. Each folder's .gitignore is read before
- * its entries so ignored folders are skipped without being walked; only files the index
- * wants text for (manifests, README, pinned, .gitignore) are read, the rest are stat'ed.
- * Index paths start with `prefix` (a multi-root workspace's folder name, see
- * WorkspaceRoots); folders in `skip` (index paths) are not walked. Plain Node (no vscode), so the bench and tests drive the same code as
- * the extension.
- */
-export async function scanFolder(root: string, index: WorkspaceIndex, options: { maxFiles?: number; maxFileBytes?: number; prefix?: string; skip?: readonly string[] } = {}): Promise<{ files: number; truncated: boolean }> {
-  const maxFiles = options.maxFiles ?? 50_000;
-  const maxBytes = options.maxFileBytes ?? 1024 * 1024;
-  const prefix = options.prefix ?? '';
-  const skip = new Set(options.skip);
-  let files = 0;
-  const queue: string[] = [prefix];
-  const onDisk = (indexPath: string) => path.join(root, indexPath.slice(prefix.length));
-  while (queue.length > 0) {
-    const rel = queue.shift() as string;
-    let entries;
-    try {
-      entries = await fs.readdir(onDisk(rel), { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const gitignore = entries.find((e) => e.isFile() && e.name === '.gitignore');
-    if (gitignore) await feedFile(onDisk(join(rel, gitignore.name)), join(rel, gitignore.name), index, maxBytes);
-    for (const entry of entries) {
-      const relPath = join(rel, entry.name);
-      if (entry.isDirectory()) {
-        if (!index.isIgnoredFolder(relPath) && !skip.has(relPath)) queue.push(relPath);
-      } else if (entry.isFile() && entry !== gitignore) {
-        if (files >= maxFiles) return { files, truncated: true };
-        await feedFile(onDisk(relPath), relPath, index, maxBytes);
-        files++;
-      }
-    }
-  }
-  return { files, truncated: false };
+/** A workspace folder on disk and the index path its files go under. */
+export interface DiskFolder {
+  /** Its absolute path. */
+  readonly root: string;
+  /** Its index path ('' for the only folder, its label in a multi-root workspace; see WorkspaceRoots). */
+  readonly prefix: string;
+  /** Folders inside it (index paths) that are not walked: other workspace folders nested in it. */
+  readonly skip?: readonly string[];
+}
+
+export interface FeedOptions {
+  /** Files indexed at most (all folders together). Default 50,000. */
+  readonly maxFiles?: number;
+  /** Files above this size are stat'ed, never read (ignore files excepted). Default 1 MiB. */
+  readonly maxFileBytes?: number;
 }
 
 /**
- * Reads (or stats) the file at `abs` into the index as `relPath`; a file that vanished
- * meanwhile is deleted. A .gitignore's rules are read whatever `maxBytes` says (see
- * IGNORE_FILE_MAX_BYTES).
+ * Feeds a WorkspaceIndex from folders on disk: the first scan, then one event at a time
+ * (a watcher's create, change or delete; a pin). Each folder's .gitignore is read before its
+ * entries so ignored folders are skipped without being walked; only files the index wants
+ * text for (manifests, README, pinned, .gitignore) are read, the rest are stat'ed.
+ *
+ * A link is judged by its own name and by where it leads: a link to a file inside its
+ * workspace folder is indexed with that target (the index checks the target's name and
+ * ignore rules too); a link that leads out of its folder, or to a folder, is left out. The
+ * scan, watcher events and pins all come through here, so they agree. Plain Node (no
+ * vscode), so the bench and tests drive the same code as the extension.
  */
-export async function feedFile(abs: string, relPath: string, index: WorkspaceIndex, maxBytes: number): Promise<void> {
-  try {
-    const isIgnoreFile = path.basename(relPath) === '.gitignore';
-    if (index.wantsContent(relPath) || index.wasRead(relPath) || isIgnoreFile) {
-      const stat = await fs.stat(abs);
-      if (stat.size <= maxBytes) {
-        index.setFile(relPath, new Uint8Array(await fs.readFile(abs)));
-      } else {
-        index.setFile(relPath, { size: stat.size });
-        if (isIgnoreFile) index.setGitignore(dirnameOf(relPath), ignoreFileText(await readHead(abs, IGNORE_FILE_MAX_BYTES + 1)));
-      }
-    } else {
-      const stat = await fs.stat(abs);
-      index.setFile(relPath, { size: stat.size });
-    }
-  } catch {
-    index.deleteFile(relPath);
+export class WorkspaceFeeder {
+  private readonly maxFiles: number;
+  private readonly maxBytes: number;
+  private readonly realRoots = new Map<string, Promise<string>>();
+
+  constructor(readonly index: WorkspaceIndex, private readonly folders: readonly DiskFolder[], options: FeedOptions = {}) {
+    this.maxFiles = options.maxFiles ?? 50_000;
+    this.maxBytes = options.maxFileBytes ?? 1024 * 1024;
   }
+
+  /** Walks every folder, in order, until the file cap. */
+  async scan(): Promise<{ files: number; truncated: boolean }> {
+    let files = 0;
+    for (const folder of this.folders) {
+      const walked = await this.walk(folder, folder.prefix, this.maxFiles - files);
+      files += walked.files;
+      if (walked.truncated) return { files, truncated: true };
+    }
+    return { files, truncated: false };
+  }
+
+  /** A file was created or changed, or is to be read for a pin: reads (or stats) it into the index. */
+  async changed(rel: string): Promise<void> {
+    const folder = this.folderOf(rel);
+    if (folder) await this.feed(folder, rel);
+  }
+
+  /** The folder an index path lies in (the one with the longest prefix). */
+  private folderOf(rel: string): DiskFolder | undefined {
+    let best: DiskFolder | undefined;
+    for (const folder of this.folders) {
+      if (isInside(rel, folder.prefix) && (!best || folder.prefix.length > best.prefix.length)) best = folder;
+    }
+    return best;
+  }
+
+  private onDisk(folder: DiskFolder, rel: string): string {
+    return path.join(folder.root, rel.slice(folder.prefix.length));
+  }
+
+  /** Breadth-first from `start`, .gitignore first in each folder; stops after `maxFiles` files. */
+  private async walk(folder: DiskFolder, start: string, maxFiles: number): Promise<{ files: number; truncated: boolean }> {
+    const skip = new Set(folder.skip);
+    let files = 0;
+    const queue: string[] = [start];
+    while (queue.length > 0) {
+      const rel = queue.shift() as string;
+      let entries;
+      try {
+        entries = await fs.readdir(this.onDisk(folder, rel), { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const gitignore = entries.find((e) => e.isFile() && e.name === '.gitignore');
+      if (gitignore) await this.feed(folder, join(rel, gitignore.name), true);
+      for (const entry of entries) {
+        const relPath = join(rel, entry.name);
+        if (entry.isDirectory()) {
+          if (!this.index.isIgnoredFolder(relPath) && !skip.has(relPath)) queue.push(relPath);
+        } else if ((entry.isFile() || entry.isSymbolicLink()) && entry !== gitignore) {
+          if (files >= maxFiles) return { files, truncated: true };
+          // A plain file met on the walk is no link (the walk never enters a linked folder).
+          if (await this.feed(folder, relPath, entry.isFile())) files++;
+        }
+      }
+    }
+    return { files, truncated: false };
+  }
+
+  /**
+   * Reads (or stats) one file into the index; a file that vanished meanwhile, or a link to a
+   * folder, is deleted. `noLink`: the caller knows the path is no link (else it is looked
+   * up). A .gitignore's rules are read whatever the size cap (see IGNORE_FILE_MAX_BYTES).
+   * True when the path is in the index afterwards.
+   */
+  private async feed(folder: DiskFolder, rel: string, noLink = false): Promise<boolean> {
+    const index = this.index;
+    const abs = this.onDisk(folder, rel);
+    try {
+      const link = noLink ? null : await this.linkOf(folder, rel, abs);
+      const stat = await fs.stat(abs);
+      if (!stat.isFile()) {
+        index.deleteFile(rel);
+        return false;
+      }
+      const isIgnoreFile = basenameOf(rel) === '.gitignore';
+      // Nothing is read through a link out of the folder: it is left out whatever it holds.
+      const outside = link !== null && link.target === undefined;
+      if ((index.wantsContent(rel) || index.wasRead(rel) || isIgnoreFile) && !outside && stat.size <= this.maxBytes) {
+        index.setFile(rel, new Uint8Array(await fs.readFile(abs)), link);
+      } else {
+        index.setFile(rel, { size: stat.size }, link);
+        if (isIgnoreFile && !outside) index.setGitignore(dirnameOf(rel), ignoreFileText(await readHead(abs, IGNORE_FILE_MAX_BYTES + 1)));
+      }
+      return true;
+    } catch {
+      index.deleteFile(rel);
+      return false;
+    }
+  }
+
+  /**
+   * Where a path reached through a link (itself, or a folder above it) really is: its index
+   * path when that lies in the same workspace folder, `target: undefined` when it lies out of
+   * it; null when the path is no link.
+   */
+  private async linkOf(folder: DiskFolder, rel: string, abs: string): Promise<LinkTarget | null> {
+    const real = await fs.realpath(abs);
+    let root = this.realRoots.get(folder.root);
+    if (!root) this.realRoots.set(folder.root, (root = fs.realpath(folder.root).catch(() => folder.root)));
+    const inside = path.relative(await root, real);
+    const expected = rel.slice(folder.prefix.length).replace(/^\//, '');
+    if (toSlashes(inside) === expected) return null;
+    if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) return { target: undefined };
+    return { target: join(folder.prefix, toSlashes(inside)) };
+  }
+}
+
+/** Scans one folder into the index (see WorkspaceFeeder). */
+export function scanFolder(root: string, index: WorkspaceIndex, options: FeedOptions & { prefix?: string; skip?: readonly string[] } = {}): Promise<{ files: number; truncated: boolean }> {
+  return new WorkspaceFeeder(index, [{ root, prefix: options.prefix ?? '', skip: options.skip }], options).scan();
+}
+
+/** One watcher event (create or change) for the file at `abs`, index path `relPath`, in a single-folder workspace. */
+export function feedFile(abs: string, relPath: string, index: WorkspaceIndex, maxBytes: number): Promise<void> {
+  const root = abs.slice(0, abs.length - relPath.length).replace(/[\\/]+$/, '') || path.parse(abs).root;
+  return new WorkspaceFeeder(index, [{ root, prefix: '' }], { maxFileBytes: maxBytes }).changed(relPath);
 }
 
 /** The first `max` bytes of a file (all of it when shorter). */

@@ -24,11 +24,21 @@ export interface FileFacts {
 export type FileInput = string | Uint8Array | FileFacts;
 
 /**
+ * Where a path reached through a symbolic link (itself or a folder above it) really is: the
+ * index path of its target, or undefined when the target lies outside its workspace folder.
+ */
+export interface LinkTarget {
+  readonly target: string | undefined;
+}
+
+/**
  * Why a file is left out of every prompt, in the order the checks run:
  * `vcs`/`dependencies` (.git, node_modules …), `denylisted` (its name: .env, *.pem, id_rsa …),
- * `gitignored`, `tooLarge`, `binary` (a NUL byte), `secret` (content holds a key-like string).
+ * `gitignored`, `link` (a link out of its workspace folder, or to a file left out by its
+ * name or ignore rules), `tooLarge`, `binary` (a NUL byte), `secret` (content holds a
+ * key-like string).
  */
-export type ExclusionReason = 'vcs' | 'dependencies' | 'denylisted' | 'gitignored' | 'tooLarge' | 'binary' | 'secret';
+export type ExclusionReason = 'vcs' | 'dependencies' | 'denylisted' | 'gitignored' | 'link' | 'tooLarge' | 'binary' | 'secret';
 
 /** Why a file is never sent, as a clause a message can end with ("… is not pinned: <why>"). */
 export function exclusionPhrase(reason: ExclusionReason): string {
@@ -37,6 +47,7 @@ export function exclusionPhrase(reason: ExclusionReason): string {
     case 'dependencies': return 'it is in an installed-dependencies folder';
     case 'denylisted': return 'its name marks it as a credentials file';
     case 'gitignored': return 'it is git-ignored';
+    case 'link': return 'it is a link to a file the context never sends';
     case 'tooLarge': return 'it is too large';
     case 'binary': return 'it is binary';
     case 'secret': return 'it looks like it holds a key or token';
@@ -120,6 +131,8 @@ interface Entry {
   secrets: readonly SecretMatch[];
   reason: ExclusionReason | undefined;
   detail: string | undefined;
+  /** Set when the path is reached through a link (see LinkTarget). */
+  link: LinkTarget | undefined;
 }
 
 /**
@@ -184,17 +197,20 @@ export class WorkspaceIndex {
   /**
    * A file was created or changed. A `.gitignore` given as text or bytes also updates the
    * ignore rules, however large it is (see IGNORE_FILE_MAX_BYTES); given as facts only, its
-   * rules stay as they were.
+   * rules stay as they were. `link`: where the path really leads when it is reached through
+   * a link, null when it is not, omitted to keep what the index knew (a host re-reading the
+   * content only).
    */
-  setFile(rawPath: string, input: FileInput): IndexChange {
+  setFile(rawPath: string, input: FileInput, link?: LinkTarget | null): IndexChange {
     const path = normalizePath(rawPath);
     const before = this.snapshot(path);
     let entry = this.entries.get(path);
     if (!entry) {
-      entry = { path, role: roleOf(path, this.rootDepth), size: 0, binary: false, contentKnown: false, fingerprint: undefined, content: undefined, secrets: [], reason: undefined, detail: undefined };
+      entry = { path, role: roleOf(path, this.rootDepth), size: 0, binary: false, contentKnown: false, fingerprint: undefined, content: undefined, secrets: [], reason: undefined, detail: undefined, link: undefined };
       this.entries.set(path, entry);
       if (entry.role) this.roleFiles.add(path);
     }
+    if (link !== undefined) entry.link = link ?? undefined;
     this.absorb(entry, input);
     if (basenameOf(path) === '.gitignore' && (typeof input === 'string' || input instanceof Uint8Array)) {
       this.applyGitignore(dirnameOf(path), ignoreFileText(input));
@@ -392,16 +408,29 @@ export class WorkspaceIndex {
       entry.reason = reason;
       entry.detail = detail;
     };
-    const folder = skippedFolderOf(entry.path);
-    if (folder) return set(folder, folder === 'vcs' ? 'version-control internals' : 'installed dependencies');
-    const denied = denylistMatch(entry.path);
-    if (denied) return set('denylisted', `${denied.why} (matches ${denied.pattern})`);
-    const ignored = this.gitignore.test(entry.path);
-    if (ignored.ignored) return set('gitignored', `${ignored.file}: ${ignored.pattern}`);
+    const byName = this.nameVerdict(entry.path);
+    if (byName) return set(byName.reason, byName.detail);
+    if (entry.link) {
+      const target = entry.link.target;
+      if (target === undefined) return set('link', 'it leads out of its workspace folder');
+      const targetVerdict = this.nameVerdict(target);
+      if (targetVerdict) return set('link', `it leads to ${target}, left out: ${targetVerdict.detail}`);
+    }
     if (entry.size > this.maxFileBytes) return set('tooLarge', `${entry.size} bytes, over the ${this.maxFileBytes}-byte cap`);
     if (entry.binary) return set('binary', 'contains NUL bytes');
     if (entry.secrets.length > 0) return set('secret', `looks like it holds ${describeSecretMatches(entry.secrets)}`);
     set(undefined);
+  }
+
+  /** The checks that need only a path: its folders, its name, the ignore rules. */
+  private nameVerdict(path: string): { reason: ExclusionReason; detail: string } | undefined {
+    const folder = skippedFolderOf(path);
+    if (folder) return { reason: folder, detail: folder === 'vcs' ? 'version-control internals' : 'installed dependencies' };
+    const denied = denylistMatch(path);
+    if (denied) return { reason: 'denylisted', detail: `${denied.why} (matches ${denied.pattern})` };
+    const ignored = this.gitignore.test(path);
+    if (ignored.ignored) return { reason: 'gitignored', detail: `${ignored.file}: ${ignored.pattern}` };
+    return undefined;
   }
 
   private applyGitignore(folder: string, text: string | undefined): IndexChange[] {
