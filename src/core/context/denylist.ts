@@ -4,14 +4,22 @@ import ignore from 'ignore';
  * Files that never enter a prompt because of what they are called, whatever .gitignore says
  * and whatever they contain. Patterns use .gitignore syntax and match case-insensitively at
  * any depth. The list errs wide: a source file named `credentials.ts` or `secrets.py` is left
- * out too, because a name like that is where people put the real thing. `.env.example` is
- * left out as well: templates are often filled in by accident.
+ * out too, because a name like that is where people put the real thing, and so is a page
+ * like `docs/secrets.md` (how-tos about secrets paste real ones) and everything under a
+ * `secrets/` or `secret/` folder. `.env.example` is left out as well: templates are often
+ * filled in by accident. Names that only begin like these (`environment.ts`, `envelope.go`,
+ * `secretary.py`) are not caught.
  */
 const DENYLIST: readonly { readonly pattern: string; readonly why: string }[] = [
   { pattern: '*.env', why: 'environment file' },
   { pattern: '.env', why: 'environment file' },
   { pattern: '.env.*', why: 'environment file' },
+  { pattern: '.env-*', why: 'environment file' },
+  { pattern: '.env_*', why: 'environment file' },
+  { pattern: '.env~', why: 'environment file (editor backup)' },
+  { pattern: '.envs/', why: 'environment files folder' },
   { pattern: '.envrc', why: 'direnv file (usually exports secrets)' },
+  { pattern: '.dev.vars', why: 'Cloudflare Workers local secrets' },
   { pattern: '*.pem', why: 'PEM key or certificate bundle' },
   { pattern: '*.key', why: 'private key' },
   { pattern: '*.p12', why: 'PKCS#12 key store' },
@@ -28,9 +36,17 @@ const DENYLIST: readonly { readonly pattern: string; readonly why: string }[] = 
   { pattern: '.ssh/', why: 'SSH folder' },
   { pattern: '.aws/', why: 'AWS credentials folder' },
   { pattern: '.azure/', why: 'Azure credentials folder' },
+  { pattern: '.gnupg/', why: 'GnuPG keyring folder' },
+  { pattern: 'secrets/', why: 'secrets folder' },
+  { pattern: 'secret/', why: 'secrets folder' },
   { pattern: 'credentials*', why: 'credentials file' },
   { pattern: '.credentials*', why: 'credentials file' },
   { pattern: '.git-credentials', why: 'git credential store' },
+  { pattern: 'application_default_credentials.json', why: 'Google Cloud credentials' },
+  { pattern: '.vault-token', why: 'HashiCorp Vault token' },
+  { pattern: '.s3cfg', why: 's3cmd config (holds AWS keys)' },
+  { pattern: '.boto', why: 'boto config (holds AWS keys)' },
+  { pattern: 'local.settings.json', why: 'Azure Functions local settings (connection strings)' },
   { pattern: '.npmrc', why: 'npm config (may hold an auth token)' },
   { pattern: '.yarnrc.yml', why: 'yarn config (may hold an auth token)' },
   { pattern: '.pypirc', why: 'PyPI config (may hold a password)' },
@@ -48,9 +64,13 @@ const DENYLIST: readonly { readonly pattern: string; readonly why: string }[] = 
   { pattern: '.secrets', why: 'secrets file' },
   { pattern: '*.secret', why: 'secrets file' },
   { pattern: '*.secrets', why: 'secrets file' },
-  { pattern: 'service-account*.json', why: 'cloud service-account key' },
-  { pattern: 'terraform.tfvars', why: 'Terraform variables (often secrets)' },
-  { pattern: '*.auto.tfvars', why: 'Terraform variables (often secrets)' },
+  { pattern: '*service-account*.json', why: 'cloud service-account key' },
+  { pattern: '*service_account*.json', why: 'cloud service-account key' },
+  { pattern: 'serviceaccount*.json', why: 'cloud service-account key' },
+  { pattern: '*-adminsdk-*.json', why: 'Firebase service-account key' },
+  { pattern: 'client_secret*.json', why: 'OAuth client secret' },
+  { pattern: '*.tfvars', why: 'Terraform variables (often secrets)' },
+  { pattern: '*.tfvars.json', why: 'Terraform variables (often secrets)' },
   { pattern: '*.tfstate', why: 'Terraform state (holds secrets in clear)' },
   { pattern: '*.tfstate.*', why: 'Terraform state (holds secrets in clear)' },
 ];

@@ -79,7 +79,22 @@ describe('denylist', () => {
       assert.ok(denylistMatch(path));
     });
   }
-  const allowed = ['src/environment.ts', 'src/keyboard.ts', 'docs/keys.md', 'src/secretary.ts', 'src/tokens.ts', 'envoy.yaml', 'src/auth/password.ts'];
+  // Found missing by an audit; each stays as a regression test.
+  const audited = [
+    '.env-production', '.env_local', '.env~', 'config/.env~', '.envs/.production/.django', '.dev.vars', 'secrets/prod.yaml', 'deploy/secret/db.yml',
+    'prod.tfvars', 'infra/terraform.tfvars.json', 'serviceAccountKey.json', 'keys/my-service-account-123.json', 'gcp_service_account.json',
+    'firebase-adminsdk-abc12.json', 'client_secret_123.apps.googleusercontent.com.json', 'application_default_credentials.json',
+    '.vault-token', 'api/local.settings.json', '.s3cfg', '.boto', '.gnupg/secring.gpg', 'home/.gnupg/private-keys-v1.d/x.key',
+  ];
+  for (const path of audited) {
+    test(`${path} is denylisted`, () => {
+      assert.equal(excludedReason(indexOf({ [path]: 'harmless text' }), path), 'denylisted');
+    });
+  }
+  const allowed = [
+    'src/environment.ts', 'src/keyboard.ts', 'docs/keys.md', 'src/secretary.ts', 'src/tokens.ts', 'envoy.yaml', 'src/auth/password.ts',
+    'envelope.go', 'src/env.ts', '.envoy/config.yaml', 'src/secretsManager.ts', 'src/secret-santa/app.ts', 'settings.json', 'service.json', 'terraform/main.tf',
+  ];
   for (const path of allowed) {
     test(`${path} is not denylisted`, () => {
       assert.equal(denylistMatch(path), undefined);
