@@ -129,15 +129,16 @@ function asRuleInput(fsPath: string): string {
 
 /**
  * How a file is named to the model (its workspace path, or only its name outside the
- * workspace) and, for the credentials-name check alone, where it really is: outside the
- * workspace its full path (`~/.kube/config` is a key file; `config` is not), and the target
- * of a link anywhere. Neither origin is sent.
+ * workspace) and, for the credentials-name check alone, where it really is: in the workspace
+ * its path inside its folder (a multi-root folder's name is no file name), outside it its
+ * full path (`~/.kube/config` is a key file; `config` is not), and the target of a link
+ * anywhere. Neither origin is sent.
  */
 export function pathsOf(c: Container, uri: vscode.Uri): { path: string; origins: string[] } {
   const inWorkspace = c.workspace.relativePath(uri);
   const path = inWorkspace ?? uri.path.split('/').pop() ?? 'untitled';
   if (uri.scheme !== 'file') return { path, origins: [] };
-  const origins = inWorkspace === undefined ? [asRuleInput(uri.fsPath)] : [];
+  const origins = [inWorkspace === undefined ? asRuleInput(uri.fsPath) : c.workspace.pathInFolder(uri) ?? inWorkspace];
   try {
     const real = realpathSync(uri.fsPath);
     if (real !== uri.fsPath) origins.push(asRuleInput(real));

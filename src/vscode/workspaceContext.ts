@@ -79,6 +79,12 @@ export class WorkspaceContext implements vscode.Disposable {
     return this.roots.indexPath(toSlashes(uri.fsPath));
   }
 
+  /** A file's path inside its workspace folder, without a multi-root folder's name; undefined outside every folder. */
+  pathInFolder(uri: vscode.Uri): string | undefined {
+    const rel = this.folderPath(uri);
+    return rel === undefined ? undefined : this.roots.locate(rel)?.rel;
+  }
+
   /** The file a workspace-relative path names; undefined when it names no folder. */
   uriOf(rel: string): vscode.Uri | undefined {
     const abs = this.roots.absolutePath(rel);

@@ -298,9 +298,10 @@ export class WorkspaceIndex {
    */
   isIgnoredFolder(rawFolder: string): boolean {
     const folder = normalizePath(rawFolder);
-    if (folder === '') return false;
-    if (skippedFolderOf(folder, true)) return true;
-    if (denylistMatch(`${folder}/`)) return true;
+    const inFolder = this.belowRoot(folder);
+    if (inFolder === '') return false;
+    if (skippedFolderOf(inFolder, true)) return true;
+    if (denylistMatch(`${inFolder}/`)) return true;
     return this.gitignore.test(folder, true).ignored;
   }
 
@@ -422,15 +423,30 @@ export class WorkspaceIndex {
     set(undefined);
   }
 
-  /** The checks that need only a path: its folders, its name, the ignore rules. */
+  /**
+   * The checks that need only a path: its folders, its name, the ignore rules. Names are
+   * judged below the workspace folder's own name: a folder called `credentials-service` is
+   * not a credentials file.
+   */
   private nameVerdict(path: string): { reason: ExclusionReason; detail: string } | undefined {
-    const folder = skippedFolderOf(path);
+    const inFolder = this.belowRoot(path);
+    const folder = skippedFolderOf(inFolder);
     if (folder) return { reason: folder, detail: folder === 'vcs' ? 'version-control internals' : 'installed dependencies' };
-    const denied = denylistMatch(path);
+    const denied = denylistMatch(inFolder);
     if (denied) return { reason: 'denylisted', detail: `${denied.why} (matches ${denied.pattern})` };
     const ignored = this.gitignore.test(path);
     if (ignored.ignored) return { reason: 'gitignored', detail: `${ignored.file}: ${ignored.pattern}` };
     return undefined;
+  }
+
+  /** A path without its first `rootDepth` segments (a multi-root workspace's folder name). */
+  private belowRoot(path: string): string {
+    let cut = -1;
+    for (let i = 0; i < this.rootDepth; i++) {
+      cut = path.indexOf('/', cut + 1);
+      if (cut < 0) return '';
+    }
+    return path.slice(cut + 1);
   }
 
   private applyGitignore(folder: string, text: string | undefined): IndexChange[] {

@@ -71,8 +71,10 @@ export interface SelectionInput {
   /** How the file is named to the model. */
   readonly path: string;
   /**
-   * Where the file really is, when that differs from `path` (a file outside the workspace, a
-   * link's target): slash-separated, for the credentials-name check only. Never sent.
+   * What the credentials-name check reads in place of `path` when given: the path inside its
+   * workspace folder (a multi-root workspace's folder name is no part of it), and where the
+   * file really is when that differs (a file outside the workspace, a link's target).
+   * Slash-separated; never sent.
    */
   readonly origins?: readonly string[];
   readonly startLine: number;
@@ -305,7 +307,8 @@ export function fenceFor(code: string): string {
 
 function refuseSecretSelection(selection: SelectionInput): void {
   // By name first: a .env or a key file is never sent, even when nothing in it looks like a key.
-  const listed = [selection.path, ...(selection.origins ?? [])].map((p) => denylistMatch(p)).find((m) => m !== undefined);
+  const names = selection.origins?.length ? selection.origins : [selection.path];
+  const listed = names.map((p) => denylistMatch(p)).find((m) => m !== undefined);
   if (listed) throw new SecretLikeContentError('file', [], `${selection.path} is never sent to the model: its name marks it as a credentials file (${listed.why}).`);
   refuseSecrets('selection', selection.text);
 }

@@ -126,3 +126,20 @@ describe('a folder nested in another folder of the workspace', () => {
     assert.deepEqual(index.includedPaths().sort(), ['lib/src/lib.ts', 'repo/packages/other/x.ts', 'repo/src/main.ts']);
   });
 });
+
+describe('multi-root folder names and the credentials-name check', () => {
+  test("a folder named like a credentials file leaves out only its files' own secret names", () => {
+    const roots = new WorkspaceRoots([{ name: 'web', path: '/w/web' }, { name: 'credentials-service', path: '/w/cred' }, { name: 'secrets.manager', path: '/w/sm' }]);
+    const index = new WorkspaceIndex({ rootDepth: roots.depth });
+    for (const rel of ['credentials-service/src/index.ts', 'credentials-service/README.md', 'secrets.manager/package.json', 'credentials-service/.env', 'credentials-service/keys/credentials.json']) index.setFile(rel, { size: 10 });
+    assert.deepEqual(index.includedPaths(), ['credentials-service/README.md', 'credentials-service/src/index.ts', 'secrets.manager/package.json']);
+    assert.equal(index.status('credentials-service/.env')?.reason, 'denylisted');
+    assert.equal(index.status('credentials-service/keys/credentials.json')?.reason, 'denylisted');
+    assert.equal(index.isIgnoredFolder('credentials-service'), false, 'the scan walks it');
+    assert.equal(index.isIgnoredFolder('web/.ssh'), true);
+    // With one folder there is no name to skip: a top-level credentials folder is still one.
+    const single = new WorkspaceIndex();
+    single.setFile('credentials/a.json', { size: 1 });
+    assert.equal(single.status('credentials/a.json')?.reason, 'denylisted');
+  });
+});

@@ -177,6 +177,14 @@ describe('secrets', () => {
     assert.doesNotMatch(JSON.stringify(plan.body), /home\/ana/, 'where a file is stays on the machine');
   });
 
+  test("in a multi-root workspace the name check reads the path inside the folder, not the folder's name", () => {
+    // The folder is called credentials-service; its index.ts is no credentials file, its .env is.
+    const ok = { ...selection, path: 'credentials-service/src/index.ts', origins: ['src/index.ts'], text: 'export {};' };
+    assert.ok(buildRequest({ task: 'explain', model: 'claude-haiku-4-5', selection: ok, question: 'explain', ttl: '5m', maxTokens: 10 }));
+    const env = { ...selection, path: 'credentials-service/.env', origins: ['.env'], text: 'A=1' };
+    assert.throws(() => buildRequest({ task: 'explain', model: 'claude-haiku-4-5', selection: env, question: 'explain', ttl: '5m', maxTokens: 10 }), SecretLikeContentError);
+  });
+
   test('the whole material a part comes from is checked: a key in a later part stops the first part too', () => {
     const key = `${'sk-ant-'}api03-${randomish(48, 'tok', 5)}`;
     const whole = { ...selection, text: `const a = 1;\nconst k = '${key}';\n`, startLine: 1, endLine: 2 };
