@@ -154,6 +154,14 @@ export class LedgerStore {
   }
 
   /**
+   * Whether a record with this one's key was read or written here; with `remember`, one
+   * that was not is taken as read from now on (a reload will not hand it on).
+   */
+  knows(record: LedgerRecord, remember = false): boolean {
+    return this.known.hasString(recordKey(record), remember);
+  }
+
+  /**
    * The billed calls of one task, oldest first, each once: for the cost report's task
    * details. Only the monthly files from `from` to `to` (the task's first and last times)
    * are read, and only lines holding the task id in quotes are parsed, so a click does not

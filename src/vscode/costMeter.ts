@@ -12,8 +12,8 @@ import type { Tier } from '../core/tiers';
 import { VERDICT_WINDOW_DAYS } from '../core/routing/policy';
 import { costTooltip } from '../core/ledger/tooltip';
 import { DEFAULT_OPUS_BASELINE_MODEL } from '../core/pricing/priceTable';
-import { LedgerStore } from '../llm/ledgerStore';
-import type { Stoppable } from '../llm/ledgerStore';
+import { LedgerBook } from '../llm/ledgerBook';
+import type { LedgerStore } from '../llm/ledgerStore';
 import { CommandIds } from './commandIds';
 import type { Config } from './config';
 import type { Log } from './log';
@@ -30,32 +30,27 @@ const MAX_UNSAVED = 10_000;
  */
 export class CostMeter implements vscode.Disposable {
   static readonly itemId = 'ladder.costMeter';
-  readonly store: LedgerStore;
-  private summary: LedgerSummary;
+  private readonly book: LedgerBook;
   readonly budget: Budget;
   private readonly item = vscode.window.createStatusBarItem(CostMeter.itemId, vscode.StatusBarAlignment.Right, 100);
   private readonly emitter = new vscode.EventEmitter<void>();
   /** Fires after the summary took in new records (a call, a verdict, another window's writes). */
   readonly onDidChange = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [];
-  private watcher: Stoppable | undefined;
   private warnedAt: string | undefined;
   /** The last ledger write failed (so the user has been told). */
   private writeFailing = false;
-  /** Records counted here whose ledger write failed, oldest first: written before the next one. */
-  private readonly unsaved: LedgerRecord[] = [];
   readonly ready: Promise<void>;
   readonly workspaceTag: string;
   private sessionStart = new Date().toISOString();
   private cacheNote: string | undefined;
 
   constructor(context: vscode.ExtensionContext, private readonly config: Config, private readonly log: Log, private readonly pricing: Pricing) {
-    this.store = new LedgerStore(path.join(context.globalStorageUri.fsPath, 'ledger'));
     // A multi-root workspace is its .code-workspace file, as VS Code keys its state; one folder is
     // the folder. Windows without a folder are each their own: one shared tag made every empty
     // window count the others' calls as its session (and its session budget).
     this.workspaceTag = workspaceTagOf((vscode.workspace.workspaceFile ?? vscode.workspace.workspaceFolders?.[0]?.uri)?.toString() ?? `no-folder:${randomUUID()}`);
-    this.summary = this.newSummary();
+    this.book = new LedgerBook(path.join(context.globalStorageUri.fsPath, 'ledger'), () => this.newSummary(), MAX_UNSAVED);
     this.budget = new Budget(this.limits(), () => ({
       sessionMicros: this.summary.session.micros,
       todayMicros: this.summary.today(new Date()).micros,
@@ -73,6 +68,9 @@ export class CostMeter implements vscode.Disposable {
         // An open cost report shows the budget and the scope too.
         this.emitter.fire();
       }),
+      // Savings and the all-Opus comparison are priced with the table in force: read the ledger
+      // again with the new one, as a fresh window would. Recorded costs stay as recorded.
+      pricing.onDidChange(() => void this.reprice()),
     );
     // Loading reads the disk: it runs after activation, and the meter fills in when done.
     this.ready = this.load();
@@ -89,13 +87,20 @@ export class CostMeter implements vscode.Disposable {
     };
   }
 
+  private get summary(): LedgerSummary {
+    return this.book.summary;
+  }
+
+  get store(): LedgerStore {
+    return this.book.store;
+  }
+
   private async load(): Promise<void> {
     try {
-      const report = await this.store.load((record) => this.summary.add(record));
+      const report = await this.book.load();
       for (const problem of report.problems) this.log.warn(`ledger ${problem.file}:${problem.line} skipped (${problem.kind}): ${problem.message}`);
-      this.log.info(`ledger loaded: ${report.records} records from ${this.store.dir}`);
-      this.watcher = this.store.watch((records) => {
-        for (const record of records) this.summary.add(record);
+      this.log.info(`ledger loaded: ${report.records} records from ${this.book.dir}`);
+      this.book.watch(() => {
         this.render();
         this.emitter.fire();
       });
@@ -117,6 +122,18 @@ export class CostMeter implements vscode.Disposable {
     this.emitter.fire();
   }
 
+  private async reprice(): Promise<void> {
+    try {
+      await this.ready;
+      const report = await this.book.load();
+      this.log.info(`ledger read again with the new prices: ${report.records} records`);
+    } catch (err) {
+      this.log.error('could not read the cost ledger again with the new prices; savings and the all-Opus figure keep the old ones', err);
+    }
+    this.render();
+    this.emitter.fire();
+  }
+
   /** Appends a call record (idempotent by call id) and updates the meter at once. */
   record(record: CallRecord): void {
     this.write(record);
@@ -129,14 +146,13 @@ export class CostMeter implements vscode.Disposable {
 
   private write(record: LedgerRecord): void {
     try {
-      this.saveUnsaved();
-      if (this.store.append(record)) this.summary.add(record);
+      const waiting = this.book.waiting;
+      this.book.write(record);
+      if (waiting > 0) this.log.info(`ledger: wrote ${countOf(waiting, 'record')} whose first write had failed`);
       this.writeFailing = false;
     } catch (err) {
       // The figure still counts in this window, and the record is written once the ledger takes writes again.
-      this.summary.add(record);
-      if (this.unsaved.length < MAX_UNSAVED) this.unsaved.push(record);
-      this.log.error(`ledger append failed for ${record.kind === 'verdict' ? 'a verdict' : record.callId}; kept to write later (${this.unsaved.length} waiting)`, err);
+      this.log.error(`ledger append failed for ${record.kind === 'verdict' ? 'a verdict' : record.callId}; kept to write later (${this.book.waiting} waiting)`, err);
       // Once per run of failures: other windows, the daily budget and the report read the disk copy.
       if (!this.writeFailing) {
         this.writeFailing = true;
@@ -145,20 +161,6 @@ export class CostMeter implements vscode.Disposable {
     }
     this.render();
     this.emitter.fire();
-  }
-
-  /**
-   * Writes the records whose append failed, oldest first; throws (keeping the rest) while the
-   * ledger still refuses. Appends are idempotent by call id, so a record is never written twice.
-   */
-  private saveUnsaved(): void {
-    if (this.unsaved.length === 0) return;
-    const waiting = this.unsaved.length;
-    while (this.unsaved.length > 0) {
-      this.store.append(this.unsaved[0] as LedgerRecord);
-      this.unsaved.shift();
-    }
-    this.log.info(`ledger: wrote ${countOf(waiting, 'record')} whose first write had failed`);
   }
 
   /** The total the meter shows (session or today, per the setting), in micro-dollars. */
@@ -198,7 +200,7 @@ export class CostMeter implements vscode.Disposable {
 
   resetSession(): void {
     this.sessionStart = new Date().toISOString();
-    this.summary.resetSession(this.sessionStart);
+    this.book.resetSession(this.sessionStart);
     this.render();
     // An open cost report shows the session too.
     this.emitter.fire();
@@ -237,11 +239,11 @@ export class CostMeter implements vscode.Disposable {
 
   dispose(): void {
     try {
-      this.saveUnsaved();
+      this.book.saveUnsaved();
     } catch (err) {
-      this.log.error(`ledger: ${countOf(this.unsaved.length, 'record')} could not be written before the window closed`, err);
+      this.log.error(`ledger: ${countOf(this.book.waiting, 'record')} could not be written before the window closed`, err);
     }
-    this.watcher?.dispose();
+    this.book.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

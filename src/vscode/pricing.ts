@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { applyPriceOverrides, parsePriceOverrides, PRICE_TABLE, tableWarnings } from '../core/pricing/priceTable';
 import type { PriceTable } from '../core/pricing/priceTable';
 import type { Config } from './config';
@@ -11,13 +11,27 @@ import type { Log } from './log';
  */
 export class Pricing implements vscode.Disposable {
   private current: PriceTable = PRICE_TABLE;
+  /** The overrides setting the table was built from, to tell a change of prices from any other. */
+  private overrides: string;
   private readonly subscription: vscode.Disposable;
+  private readonly emitter = new vscode.EventEmitter<void>();
+  /** Fires after the table changed (the overrides setting did). */
+  readonly onDidChange = this.emitter.event;
 
   constructor(private readonly config: Config, private readonly log: Log) {
+    this.overrides = this.overridesKey();
     this.current = this.build();
     this.subscription = config.onDidChange(() => {
+      const overrides = this.overridesKey();
+      if (overrides === this.overrides) return;
+      this.overrides = overrides;
       this.current = this.build();
+      this.emitter.fire();
     });
+  }
+
+  private overridesKey(): string {
+    return JSON.stringify(this.config.get('pricing.overrides') ?? {});
   }
 
   get table(): PriceTable {
@@ -39,5 +53,6 @@ export class Pricing implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    this.emitter.dispose();
   }
 }

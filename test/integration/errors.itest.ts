@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CallRecord } from '../../src/core/ledger/record';
+import { LedgerSummary, localDay } from '../../src/core/ledger/summary';
 import { faults } from '../support/standin/server';
 import { captureMessages, openAndSelect, snapshotWorkspace, until } from './editor';
 import { ladder } from './helpers';
@@ -181,7 +182,25 @@ describe('errors a user will meet', function () {
     const calls = await callsSince(started);
     const cancelled = calls.find((c) => c.outcome === 'cancelled');
     assert.ok(cancelled, 'a cancelled record');
-    assert.ok(cancelled.usage.input_tokens > 0 && cancelled.costMicros > 0, 'the partial usage is billed');
+    assert.ok(cancelled.usage.input_tokens > 0 && cancelled.costMicros > 0, `the partial usage is billed: ${JSON.stringify(calls)}`);
+  });
+
+  it('a window reload or close stops a streaming request and records what it was billed (deactivate waits for it)', async () => {
+    api().script.fault(faults.hang(2));
+    const { container } = await ladder();
+    const started = new Date().toISOString();
+    const selection = await (await import('../../src/vscode/editorSelection')).selectionFor(container);
+    const running = container.runner.run({
+      command: 'explain', title: 'Explain', task: 'explain', question: 'Explain', selection: selection!, maxTokens: 1000, showResult: true,
+      check: (t) => ({ ok: true, value: t }),
+    }).then(() => 'finished', (err: Error) => err.name === 'Error' ? err.message : err.name);
+    await until('the stream to start', () => api().log.some((e) => e.path === '/v1/messages' && e.usage) || undefined);
+    // What deactivate() runs: nothing else stops a request when the host goes.
+    await container.runner.stopAll();
+    const cancelled = (await callsSince(started)).find((c) => c.outcome === 'cancelled');
+    assert.ok(cancelled, 'the cut-off call is in the ledger when stopAll returns');
+    assert.ok(cancelled.usage.input_tokens > 0 && cancelled.costMicros > 0, 'with the prompt it was billed for');
+    assert.equal(await running, 'cancelled');
   });
 
   it('malformed settings: each is named once with the default used; a workspace can lower, not lift, the user\'s access cap and budgets', async () => {
@@ -281,6 +300,29 @@ describe('errors a user will meet', function () {
     const next = await vscode.commands.executeCommand<{ taskId: string }>('ladder.explainSelection');
     const onDisk = await callsSince(started);
     for (const task of [...refused, next]) assert.equal(onDisk.filter((r) => r.taskId === task.taskId).length, 1, `task ${task.taskId} is in the ledger once`);
+  });
+
+  it('changing the price overrides re-prices savings and the all-Opus figure at once, as a fresh window would; recorded costs stay', async () => {
+    const { container } = await ladder();
+    await vscode.commands.executeCommand('ladder.explainSelection');
+    const config = vscode.workspace.getConfiguration('ladder');
+    const before = { ...container.cost.ledgerSummary.total };
+    try {
+      await config.update('pricing.overrides', { 'claude-opus-4-8': { input: 15, output: 75 } }, vscode.ConfigurationTarget.Global);
+      await until('the re-priced summary', () => container.cost.ledgerSummary.total.opusMicros !== before.opusMicros || undefined, 10_000);
+      const after = container.cost.ledgerSummary.total;
+      assert.equal(after.micros, before.micros, 'recorded costs are summed as recorded');
+      assert.ok(after.opusMicros > before.opusMicros * 2, `all-Opus on the new rates: ${before.opusMicros} → ${after.opusMicros}`);
+      const fresh = new LedgerSummary({ sessionStart: '2000-01-01T00:00:00.000Z', table: container.pricing.table, dayOf: localDay });
+      for (const record of (await container.cost.store.readAll()).records) fresh.add(record);
+      assert.equal(after.opusMicros, fresh.total.opusMicros, 'what a window opened now would show');
+      assert.equal(after.cacheSavingsMicros, fresh.total.cacheSavingsMicros);
+      const report = await vscode.commands.executeCommand<{ totals: { opusMicros: number } }>('ladder.showCostReport');
+      assert.equal(report?.totals.opusMicros, container.cost.shownAggregate().opusMicros, 'the report and the tooltip agree');
+    } finally {
+      await config.update('pricing.overrides', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await until('the built-in prices again', () => container.cost.ledgerSummary.total.opusMicros === before.opusMicros || undefined, 10_000);
   });
 
   it('no API key: asks once, and sends nothing when the user declines', async () => {
