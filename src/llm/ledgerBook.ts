@@ -1,4 +1,4 @@
-import type { LedgerRecord } from '../core/ledger/record';
+import type { CallRecord, LedgerRecord } from '../core/ledger/record';
 import type { LedgerSummary } from '../core/ledger/summary';
 import { LedgerStore } from './ledgerStore';
 import type { LoadReport, Stoppable } from './ledgerStore';
@@ -121,6 +121,11 @@ export class LedgerBook {
       this.unsaved.shift();
     }
     return waiting;
+  }
+
+  /** A task's calls, oldest first, each once: those on disk and those waiting to be written. */
+  callsOfTask(taskId: string, from: string, to: string): Promise<CallRecord[]> {
+    return this.current.callsOfTask(taskId, from, to, this.unsaved);
   }
 
   /** Starts a new session at `start` (see LedgerSummary.resetSession); a load under way keeps it. */

@@ -166,8 +166,10 @@ export class LedgerStore {
    * details. Only the monthly files from `from` to `to` (the task's first and last times)
    * are read, and only lines holding the task id in quotes are parsed, so a click does not
    * load the whole ledger. Lines that do not parse are skipped (load reports them).
+   * `pending` are records not on disk yet (a failed write waiting to be retried): the
+   * task's calls among them are included too.
    */
-  async callsOfTask(taskId: string, from: string, to: string): Promise<CallRecord[]> {
+  async callsOfTask(taskId: string, from: string, to: string, pending: readonly LedgerRecord[] = []): Promise<CallRecord[]> {
     const needle = Buffer.from(JSON.stringify(taskId), 'utf8');
     const first = ledgerFileName(from);
     const last = ledgerFileName(to);
@@ -189,6 +191,7 @@ export class LedgerStore {
         at = end;
       }
     }
+    for (const record of pending) if (record.kind !== 'verdict' && record.taskId === taskId && !calls.has(record.callId)) calls.set(record.callId, record);
     return [...calls.values()].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   }
 

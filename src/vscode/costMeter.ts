@@ -134,6 +134,11 @@ export class CostMeter implements vscode.Disposable {
     this.emitter.fire();
   }
 
+  /** A task's calls for the report's details: those on disk, and those waiting to be written. */
+  callsOfTask(taskId: string, from: string, to: string): Promise<CallRecord[]> {
+    return this.book.callsOfTask(taskId, from, to);
+  }
+
   /** Appends a call record (idempotent by call id) and updates the meter at once. */
   record(record: CallRecord): void {
     this.write(record);

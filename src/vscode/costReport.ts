@@ -84,11 +84,14 @@ export class CostReportPanel implements vscode.Disposable {
     return costReportMessage(this.cost.ledgerSummary, { scope: this.cost.scope, now: new Date(), opusModel: DEFAULT_OPUS_BASELINE_MODEL, startsOn: this.startsOn, budget: this.cost.budgetStatus() });
   }
 
-  /** A task's calls with their usage and cost, read from the ledger for the row the user opened. */
+  /**
+   * A task's calls with their usage and cost, for the row the user opened: read from the
+   * ledger, with those still waiting to be written (the row counts them too).
+   */
   async taskCalls(taskId: string): Promise<TaskCallsMessage | undefined> {
     const row = this.cost.ledgerSummary.task(taskId);
     if (!row) return undefined;
-    return taskCallsMessage(taskId, await this.cost.store.callsOfTask(taskId, row.firstTime, row.lastTime));
+    return taskCallsMessage(taskId, await this.cost.callsOfTask(taskId, row.firstTime, row.lastTime));
   }
 
   private post(): void {

@@ -293,6 +293,11 @@ describe('errors a user will meet', function () {
       });
       assert.deepEqual(messages.filter((m) => /cost ledger/.test(m)), ['Ladder: the cost ledger could not be saved (ENOSPC: no space left on device, write). Costs count in this window only until it can; other windows and the daily budget do not see them.']);
       assert.ok(container.cost.shownAggregate().micros > before, 'the meter still counts what was billed');
+      // The report's details of a task whose calls wait to be written agree with its row.
+      const row = container.cost.ledgerSummary.task(refused[0]!.taskId)!;
+      const details = await container.costReport.taskCalls(row.taskId);
+      assert.equal(details?.calls.length, row.calls, 'the waiting calls are in the details too');
+      assert.equal(details?.total, container.costReport.data().tasks.find((t) => t.taskId === row.taskId)?.cost, 'the details add up to the row');
     } finally {
       container.cost.store.append = append;
     }

@@ -76,7 +76,7 @@ describe('LedgerBook', () => {
     assert.deepEqual(seen.map((r) => (r.kind === 'verdict' ? '' : r.callId)), ['other-window'], 'only the other window\'s record is new to the swapped-in store');
   });
 
-  test('while writes fail: a load keeps the waiting records counted, and they are still written later', async () => {
+  test('while writes fail: a load keeps the waiting records counted, they are still written later, and the task details include them', async () => {
     const dir = tempDir('book');
     let table = PRICE_TABLE;
     const book = bookOf(dir, () => table);
@@ -91,6 +91,10 @@ describe('LedgerBook', () => {
     assert.equal(book.waiting, 2);
     assert.equal(book.summary.task('task')?.calls, 3, 'the row counts what waits to be written');
 
+    const details = await book.callsOfTask('task', '2026-11-20T10:00:00.000Z', '2026-11-20T10:02:00.000Z');
+    assert.deepEqual(details.map((c) => c.callId), ['saved', 'waiting-1', 'waiting-2'], 'the details agree with the row');
+    assert.equal(details.reduce((sum, c) => sum + c.costMicros, 0), book.summary.task('task')?.micros);
+
     book.store.append = append;
     table = withOverrides({ 'claude-opus-4-8': { input: 15, output: 75 } });
     await book.load();
@@ -98,5 +102,6 @@ describe('LedgerBook', () => {
     assert.equal(book.saveUnsaved(), 2);
     const onDisk = await freshLoad(dir, table);
     assert.equal(onDisk.task('task')?.calls, 3, 'and they are written once the ledger takes writes again');
+    assert.deepEqual((await book.callsOfTask('task', '2026-11-20T10:00:00.000Z', '2026-11-20T10:02:00.000Z')).map((c) => c.callId), ['saved', 'waiting-1', 'waiting-2'], 'each once');
   });
 });
