@@ -11,9 +11,12 @@ export interface LadderApi {
   readonly container: Container;
 }
 
+let active: Container | undefined;
+
 export function activate(context: vscode.ExtensionContext): LadderApi {
   const started = performance.now();
   const container = new Container(context);
+  active = container;
   context.subscriptions.push(container);
   for (const command of COMMANDS) {
     context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => runAtBoundary(container, command, args)));
@@ -41,6 +44,12 @@ async function runAtBoundary(container: Container, command: Command, args: unkno
   }
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/**
+ * A window reload or close: requests still streaming are stopped and their billed usage
+ * recorded before the host goes (VS Code waits for this). Everything else is disposed
+ * through context.subscriptions.
+ */
+export async function deactivate(): Promise<void> {
+  await active?.runner.stopAll();
+  active = undefined;
 }

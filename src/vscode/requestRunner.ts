@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { CacheMiss as LedgerCacheMiss, CallOutcome, CallRecord } from '../core/ledger/record';
 import { countOf, formatUsd } from '../core/ledger/format';
-import { findModel } from '../core/models';
+import { findModel, tokenizerFactor } from '../core/models';
 import { costOfUsage, estimateCostUsd, pricedTokens } from '../core/pricing/cost';
 import type { UsageLike } from '../core/pricing/cost';
-import { cacheSwitchCost } from '../core/prompt/switchCost';
+import { cacheSwitchCost, expectedUsage } from '../core/prompt/switchCost';
 import { resolveTtl } from '../core/prompt/ttl';
 import type { CacheTtl } from '../core/prompt/ttl';
 import type { PromptTask } from '../core/protocol';
@@ -15,7 +15,7 @@ import { classifyRequest, withFloor } from '../core/routing/classifier';
 import type { Classification, ClassifyInput } from '../core/routing/classifier';
 import { applyDifficultyAnswer, buildDifficultyRequest, difficultyBody, difficultySettingOf, shouldCheckDifficulty } from '../core/routing/difficulty';
 import { effectiveCap, planEscalation, planRoute, routingConfigFromSettings } from '../core/routing/policy';
-import type { RoutePlan, RouteRequest, RoutingConfig } from '../core/routing/policy';
+import type { EstimateCostUsd, RoutePlan, RouteRequest, RoutingConfig } from '../core/routing/policy';
 import { STEP_TYPES } from '../core/steps';
 import type { RequestCommand, StepType } from '../core/steps';
 import { failureMessage } from '../core/task/failureMessage';
@@ -91,6 +91,8 @@ export interface RouteEstimate {
   tokenSource: 'count_tokens' | 'local estimate';
   /** The same request built for another model (escalation, fallback): caches are per model. */
   build(model: string): PromptPlan;
+  /** Prices a plan for this request as its prompt will bill (see RequestRunner.planCost). */
+  planCost: EstimateCostUsd;
   /** What the classifier saw. */
   input: ClassifyInput;
 }
@@ -121,18 +123,50 @@ export class RequestStopped extends Error {
  * and explain failures in one actionable sentence.
  */
 export class RequestRunner {
+  /** Estimated cost of the requests running now, counted by each new pre-flight. */
+  private reservedMicros = 0;
+  /** Requests on the wire, by their abort: see stopAll. */
+  private readonly inFlight = new Map<AbortController, Promise<unknown>>();
+
   constructor(private readonly c: Container) {}
 
+  /**
+   * Stops every request on the wire and waits (up to `timeoutMs`) for each to record what was
+   * billed: a call cut off by a window reload or close has still been billed for its prompt.
+   */
+  async stopAll(timeoutMs = 3000): Promise<void> {
+    const running = [...this.inFlight];
+    for (const [abort] of running) abort.abort();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.allSettled(running.map(([, p]) => p)), new Promise((resolve) => { timer = setTimeout(resolve, timeoutMs); })]);
+    clearTimeout(timer);
+  }
+
   /** `preflight`: why this request would cross a limit not reached yet (see BudgetState). */
-  private routingConfig(preflight?: string): RoutingConfig {
+  private routingConfig(preflight?: string, planCost?: EstimateCostUsd): RoutingConfig {
     const settings = this.c.config.settings;
     const status = this.c.cost.budgetStatus();
     const reached = status.state === 'exceeded';
-    return routingConfigFromSettings(settings, (model, input, output) => estimateCostUsd(model, input, output, { table: this.c.pricing.table }), {
+    return routingConfigFromSettings(settings, planCost ?? ((model, input, output) => estimateCostUsd(model, input, output, { table: this.c.pricing.table })), {
       state: preflight !== undefined ? 'exceeded' : status.state,
       onExceeded: settings['budget.onExceeded'],
       ...(preflight !== undefined && !reached ? { preflight } : {}),
     });
+  }
+
+  /**
+   * Prices a plan as its prompt will bill (see expectedUsage): the cached prefix is read where
+   * it is warm on the plan's model and written where it is not (a cache write costs 1.25× or 2×
+   * input, and caches are per model, so an escalation or fallback writes it again); another
+   * model's tokenizer counts the prompt, counted on `countedOn`, anew.
+   */
+  private planCost(countedOn: string, promptOn: (model: string) => PromptPlan): EstimateCostUsd {
+    return (model, inputTokens, outputTokens) => {
+      const prompt = promptOn(model);
+      const tokens = model === countedOn ? inputTokens : Math.round((inputTokens * tokenizerFactor(model)) / tokenizerFactor(countedOn));
+      const usage = expectedUsage(prompt, tokens, outputTokens, this.c.workspace.cacheHealth.warmTokens(model, prompt, Date.now()));
+      return costOfUsage(model, usage, { table: this.c.pricing.table }).usd;
+    };
   }
 
   /**
@@ -173,7 +207,8 @@ export class RequestRunner {
     const classification = withFloor(options.classification ?? classifyRequest(input), spec.floor);
     const task: PromptTask = spec.task ?? classification.stepType;
     const segments = await this.c.workspace.segments();
-    const build = (model: string) => buildRequest({
+    const built = new Map<string, PromptPlan>();
+    const build = (model: string): PromptPlan => built.get(model) ?? built.set(model, buildRequest({
       task,
       model,
       context: segments.context,
@@ -184,7 +219,7 @@ export class RequestRunner {
       ...(spec.earlier ? { earlier: spec.earlier } : {}),
       ttl: resolveTtl(this.c.config.get('cache.ttl'), this.c.workspace.cacheHealth.ttlStats()),
       maxTokens: spec.maxTokens,
-    });
+    })).get(model)!;
 
     const tier = spec.tier ?? classification.tier;
     const reasons = spec.tier ? spec.tierReasons ?? [] : classification.reasons;
@@ -215,9 +250,12 @@ export class RequestRunner {
       }
     }
     const outputTokens = Math.min(spec.maxTokens, Math.max(300, Math.round(promptTokens * 0.15), spec.expectedOutputTokens ?? 0));
-    const estimatedMicros = Math.round(estimateCostUsd(draftPlan.model, promptTokens, outputTokens, { table: this.c.pricing.table }) * MICROS_PER_USD);
-    const preflight = this.c.cost.budget.wouldExceed(estimatedMicros);
-    const config = this.routingConfig(preflight.exceeded ? `${preflight.message} (${tokenSource})` : undefined);
+    // Today's spend is in the ledger's newest file, read last: a budget is judged on all of it.
+    if (budgeted) await this.c.cost.ready;
+    const planCost = this.planCost(draftPlan.model, build);
+    const estimatedMicros = Math.round(planCost(draftPlan.model, promptTokens, outputTokens) * MICROS_PER_USD);
+    const preflight = this.c.cost.budget.wouldExceed(estimatedMicros, this.reservedMicros);
+    const config = this.routingConfig(preflight.exceeded ? `${preflight.message} (${tokenSource})` : undefined, planCost);
     const plan = planRoute({
       stepType: classification.stepType,
       tier,
@@ -232,7 +270,7 @@ export class RequestRunner {
       prompt = build(plan.model);
       if (tokenSource === 'local estimate') promptTokens = localPromptTokens(prompt);
     }
-    return { classification, plan, prompt, promptTokens, tokenSource, build, input };
+    return { classification, plan, prompt, promptTokens, tokenSource, build, planCost, input };
   }
 
   /** Runs a request to completion; throws RequestStopped when there is no value (already reported). */
@@ -322,29 +360,25 @@ export class RequestRunner {
       void vscode.window.showTextDocument(resultUri, { viewColumn: spec.resultColumn ?? besideTheCode(), preview: spec.resultColumn === undefined, preserveFocus: true });
     }
 
-    const plans = new Map<string, PromptPlan>([[plan.model, prompt]]);
-    const promptFor = (route: RoutePlan): PromptPlan => {
-      let p = plans.get(route.model);
-      if (!p) {
-        p = build(route.model);
-        plans.set(route.model, p);
-      }
-      return p;
-    };
+    const promptFor = (route: RoutePlan): PromptPlan => (route.model === plan.model ? prompt : build(route.model));
     let stopNotice: string | undefined;
     // Each escalation or fallback is a new paid call: it sees the budget the calls before left,
     // and is checked before it goes, as this first call was (the pre-flight).
-    const policy = stepPolicy(() => this.routingConfig(), (final) => {
+    const policy = stepPolicy(() => this.routingConfig(undefined, estimate.planCost), (final) => {
       stopNotice = final.notice;
     }, (candidate, spentMicros) => {
-      const next = this.c.cost.budget.wouldExceed(spentMicros + Math.round(candidate.estimatedCostUsd * MICROS_PER_USD));
-      return next.exceeded ? this.routingConfig(`${next.message} (estimate, with the attempt before it)`) : undefined;
+      const next = this.c.cost.budget.wouldExceed(spentMicros + Math.round(candidate.estimatedCostUsd * MICROS_PER_USD), this.reservedMicros - reservedMicros);
+      return next.exceeded ? this.routingConfig(`${next.message} (estimate, with the attempt before it)`, estimate.planCost) : undefined;
     });
 
-    const result = await vscode.window.withProgress(
+    // Until it settles, this request's estimate counts against the budget for requests started
+    // beside it: each pre-flight sees the others, so five at once cannot each pass alone.
+    const reservedMicros = Math.round(plan.estimatedCostUsd * MICROS_PER_USD);
+    this.reservedMicros += reservedMicros;
+    const abort = new AbortController();
+    const running = Promise.resolve(vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Ladder: ${spec.title}`, cancellable: true },
       async (progress, token) => {
-        const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         spec.signal?.addEventListener('abort', () => abort.abort());
         const now = () => Date.now();
@@ -398,7 +432,12 @@ export class RequestRunner {
           abandonCache: (route) => this.c.workspace.cacheHealth.abandon(promptFor(route)),
         }, this.stepDeps());
       },
-    );
+    ));
+    this.inFlight.set(abort, running);
+    const result = await running.finally(() => {
+      this.inFlight.delete(abort);
+      this.reservedMicros -= reservedMicros;
+    });
 
     const records = [...checkRecords, ...result.records];
     const micros = records.reduce((sum, r) => sum + r.costMicros, 0);

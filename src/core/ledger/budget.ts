@@ -107,11 +107,14 @@ export interface PreflightCheck {
 }
 
 /**
- * Pre-flight: would spending `estimateMicros` more cross a limit? Reaching a limit
- * exactly is allowed; going past it is not. The caller labels the estimate (count_tokens
- * or local) in its own message.
+ * Pre-flight: would spending `estimateMicros` more cross a limit, with `runningMicros`
+ * estimated for requests still running beside it? Reaching a limit exactly is allowed;
+ * going past it is not. The caller labels the estimate (count_tokens or local) in its own
+ * message.
  */
-export function wouldExceed(spend: BudgetSpend, limits: BudgetLimits, estimateMicros: number): PreflightCheck {
+export function wouldExceed(spend: BudgetSpend, limits: BudgetLimits, estimateMicros: number, runningMicros = 0): PreflightCheck {
+  const before: BudgetSpend = { sessionMicros: spend.sessionMicros + runningMicros, todayMicros: spend.todayMicros + runningMicros };
+  spend = before;
   const after: BudgetSpend = { sessionMicros: spend.sessionMicros + estimateMicros, todayMicros: spend.todayMicros + estimateMicros };
   const crossed = activeLimits(after, limits).filter((s) => s.spentMicros > s.limitMicros);
   if (crossed.length === 0) return { exceeded: false, scopes: [], message: '' };
@@ -123,7 +126,7 @@ export function wouldExceed(spend: BudgetSpend, limits: BudgetLimits, estimateMi
   return {
     exceeded: true,
     scopes: crossed.map((s) => s.scope),
-    message: `this request (about ${formatUsd(estimateMicros)}) would exceed ${parts.join(' and ')}`,
+    message: `this request (about ${formatUsd(estimateMicros)}${runningMicros > 0 ? `, with about ${formatUsd(runningMicros)} for requests still running` : ''}) would exceed ${parts.join(' and ')}`,
   };
 }
 
@@ -146,7 +149,7 @@ export class Budget {
     return budgetStatus(this.spend(), this.limits);
   }
 
-  wouldExceed(estimateMicros: number): PreflightCheck {
-    return wouldExceed(this.spend(), this.limits, estimateMicros);
+  wouldExceed(estimateMicros: number, runningMicros = 0): PreflightCheck {
+    return wouldExceed(this.spend(), this.limits, estimateMicros, runningMicros);
   }
 }

@@ -1,7 +1,8 @@
 import { estimateTokens, findModel } from '../models';
 import type { PromptSegment } from './prefix';
 import { DEFAULT_MIN_CACHEABLE_TOKENS, placeBreakpoints } from './request';
-import type { TokenEstimator } from './request';
+import type { PromptPlan, TokenEstimator } from './request';
+import type { UsageLike } from '../pricing/cost';
 import type { CacheTtl } from './ttl';
 
 /**
@@ -53,4 +54,26 @@ export function cacheSwitchCost(fromModel: string, toModel: string, segments: re
   const writeTokens = Math.max(0, lastMarked.cumulativeTokens - warm);
   const reason = warm > 0 ? `~${writeTokens} prefix tokens to write on ${toModel} (~${warm} already warm there)` : `~${writeTokens} prefix tokens to write on ${toModel}: caches do not carry across models`;
   return { ...base, writeTokens, usd: writeTokens > 0 ? price(toModel, writeTokens, ttl) : 0, reason };
+}
+
+/**
+ * The usage a request built as `plan` is expected to bill, for budget pre-flights and plan
+ * costs: its cached prefix is read where it is warm on the plan's model and written (at the
+ * TTL's price, 1.25× or 2× input) where it is not; the rest is plain input. `promptTokens` is
+ * the prompt's size as counted (or estimated); the plan's own estimates only split it.
+ */
+export function expectedUsage(plan: PromptPlan, promptTokens: number, outputTokens: number, warmTokens: number): UsageLike {
+  const local = plan.segments.reduce((sum, s) => sum + s.tokens, 0) + plan.requestTokens;
+  const scale = local > 0 ? promptTokens / local : 1;
+  const cachedLocal = plan.segments.reduce((through, s) => (s.cached ? s.cumulativeTokens : through), 0);
+  const cached = Math.min(promptTokens, Math.round(cachedLocal * scale));
+  const read = Math.min(cached, Math.round(warmTokens * scale));
+  const write = cached - read;
+  return {
+    input_tokens: promptTokens - cached,
+    output_tokens: outputTokens,
+    cache_read_input_tokens: read,
+    cache_creation_input_tokens: write,
+    cache_creation: { ephemeral_5m_input_tokens: plan.ttl === '1h' ? 0 : write, ephemeral_1h_input_tokens: plan.ttl === '1h' ? write : 0 },
+  };
 }

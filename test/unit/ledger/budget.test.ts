@@ -37,6 +37,15 @@ describe('budgets', () => {
     assert.match(check.message, /would exceed the session budget \(\$5\.00, \$1\.00 left\)/);
   });
 
+  test('pre-flight counts the requests still running beside it: five at once cannot each pass alone', () => {
+    const spend = { sessionMicros: 0.9 * USD, todayMicros: 0.9 * USD };
+    const limits = { dailyMicros: 1 * USD };
+    const each = 0.075 * USD;
+    const passed = [0, 1, 2, 3, 4].map((running) => !wouldExceed(spend, limits, each, running * each).exceeded);
+    assert.deepEqual(passed, [true, false, false, false, false]);
+    assert.match(wouldExceed(spend, limits, each, each).message, /^this request \(about \$0\.08, with about \$0\.08 for requests still running\) would exceed the daily budget \(\$1\.0000, \$0\.0250 left\)/);
+  });
+
   test('Budget reads the live spend each time', () => {
     let spent = 0;
     const budget = new Budget({ dailyMicros: 2 * USD }, () => ({ sessionMicros: spent, todayMicros: spent }));

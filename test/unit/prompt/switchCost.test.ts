@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cacheSwitchCost } from '../../../src/core/prompt/switchCost';
+import { costOfUsage } from '../../../src/core/pricing/cost';
+import type { PromptPlan } from '../../../src/core/prompt/request';
+import { cacheSwitchCost, expectedUsage } from '../../../src/core/prompt/switchCost';
 import type { CacheWritePrice } from '../../../src/core/prompt/switchCost';
 import { planWith } from './builders';
 
@@ -36,5 +38,36 @@ describe('cacheSwitchCost', () => {
     const cold = cacheSwitchCost('claude-sonnet-4-6', 'claude-sonnet-5', plan.prefix, price);
     const warm = cacheSwitchCost('claude-sonnet-4-6', 'claude-sonnet-5', plan.prefix, price, { warmTokens: 1000 });
     assert.equal(warm.writeTokens, cold.writeTokens - 1000);
+  });
+});
+
+describe('expectedUsage: what a request will bill, for pre-flights and plan costs', () => {
+  const local = (plan: PromptPlan) => plan.segments.reduce((sum, s) => sum + s.tokens, 0) + plan.requestTokens;
+  const cachedThrough = (plan: PromptPlan) => plan.segments.filter((s) => s.cached).at(-1)?.cumulativeTokens ?? 0;
+
+  test('a cold prefix is a cache write at the TTL\'s price; the rest plain input; the counts add up to the prompt', () => {
+    const plan = planWith({ model: 'claude-opus-4-8', contextTokens: 20_000 });
+    const tokens = local(plan);
+    const usage = expectedUsage(plan, tokens, 500, 0);
+    assert.ok(cachedThrough(plan) > 0, 'the fixture has a cached prefix');
+    assert.equal(usage.cache_creation_input_tokens, cachedThrough(plan));
+    assert.equal(usage.cache_read_input_tokens, 0);
+    assert.equal((usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0), tokens);
+    assert.deepEqual(usage.cache_creation, { ephemeral_5m_input_tokens: usage.cache_creation_input_tokens, ephemeral_1h_input_tokens: 0 });
+    // Against pricing it all as plain input, as the pre-flight did: 1.25× on the prefix.
+    const plain = costOfUsage('claude-opus-4-8', { input_tokens: tokens, output_tokens: 500 }).micros;
+    assert.ok(costOfUsage('claude-opus-4-8', usage).micros > plain * 1.2, 'a cold 5m write costs about 1.25× the plain estimate');
+    const hour = expectedUsage(planWith({ model: 'claude-opus-4-8', contextTokens: 20_000, ttl: '1h' }), tokens, 500, 0);
+    assert.equal(hour.cache_creation?.ephemeral_1h_input_tokens, hour.cache_creation_input_tokens);
+  });
+
+  test('a warm prefix is read at a tenth of the price; a counted prompt is split in the plan\'s proportions', () => {
+    const plan = planWith({ model: 'claude-sonnet-4-6', contextTokens: 20_000 });
+    const warm = expectedUsage(plan, local(plan), 500, cachedThrough(plan));
+    assert.equal(warm.cache_read_input_tokens, cachedThrough(plan));
+    assert.equal(warm.cache_creation_input_tokens, 0);
+    const counted = expectedUsage(plan, local(plan) * 2, 500, cachedThrough(plan));
+    assert.equal(counted.cache_read_input_tokens, cachedThrough(plan) * 2);
+    assert.equal((counted.input_tokens ?? 0) + (counted.cache_read_input_tokens ?? 0), local(plan) * 2);
   });
 });
