@@ -220,19 +220,15 @@ export class WorkspaceContext implements vscode.Disposable {
     // then are read once it ends.
     let during: Map<string, { uri: vscode.Uri; deleted: boolean }> | undefined = new Map();
     const apply = (uri: vscode.Uri, deleted: boolean) => {
-      if (!deleted) return this.fileChanged(feeder, uri);
       const rel = this.relativePath(uri);
-      if (rel) {
-        index.deleteFile(rel);
-        index.deleteFolder(rel);
-      }
+      if (rel) void (deleted ? feeder.deleted(rel) : feeder.changed(rel));
     };
     const event = (deleted: boolean) => (uri: vscode.Uri) => (during ? void during.set(uri.toString(), { uri, deleted }) : apply(uri, deleted));
     for (const folder of (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file')) {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
       watchers.push(watcher, watcher.onDidCreate(event(false)), watcher.onDidChange(event(false)), watcher.onDidDelete(event(true)));
     }
-    for (const [i, folder] of roots.folders.entries()) watchers.push(...(await this.followOuterGitignores(index, roots.labels[i] as string, folder)));
+    for (const [i, folder] of roots.folders.entries()) watchers.push(...(await this.followOuterGitignores(feeder, roots.labels[i] as string, folder)));
     const { files, truncated } = await feeder.scan();
     if (roots !== this.roots || bounds !== this.bounds()) {
       // The folders or the bounds changed meanwhile; the next use scans again.
@@ -253,15 +249,16 @@ export class WorkspaceContext implements vscode.Disposable {
    * A folder in a git repository is bound by git's ignore files outside it too (see
    * outerGitignores): the .gitignore files above it (a package of a monorepo), the
    * repository's info/exclude and the user's global excludes file. Reads them into the index,
-   * and re-reads them when one is created, changed or deleted. The watchers start before
-   * the first read, so no edit in between is missed.
+   * and re-reads them when one is created, changed or deleted (walking the folders they no
+   * longer leave out). The watchers start before the first read, so no edit in between is missed.
    */
-  private async followOuterGitignores(index: WorkspaceIndex, label: string, folder: { name: string; path: string }): Promise<vscode.Disposable[]> {
+  private async followOuterGitignores(feeder: WorkspaceFeeder, label: string, folder: { name: string; path: string }): Promise<vscode.Disposable[]> {
     const repo = await findRepository(folder.path, process.env, vscode.workspace.isTrusted);
     if (!repo) return [];
     let following = '';
     const read = async () => {
-      const used = index.setOuterGitignores(label, await outerGitignores(folder.path, repo)).join(', ');
+      const used = feeder.index.setOuterGitignores(label, await outerGitignores(folder.path, repo)).join(', ');
+      await feeder.rulesChanged(label);
       if (used !== following) this.log.info(`workspace context: ${folder.name} follows ${used ? `git's ignore rules outside it (${used})` : 'no git ignore rules from outside it'}`);
       following = used;
     };
@@ -270,11 +267,6 @@ export class WorkspaceContext implements vscode.Disposable {
     const disposables = watchers.flatMap((w) => [w, w.onDidCreate(read), w.onDidChange(read), w.onDidDelete(read)]);
     await read();
     return disposables;
-  }
-
-  private fileChanged(feeder: WorkspaceFeeder, uri: vscode.Uri): void {
-    const rel = this.relativePath(uri);
-    if (rel) void feeder.changed(rel);
   }
 
   /** A folder was added or removed: the next request scans the new set. */

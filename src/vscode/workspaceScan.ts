@@ -50,17 +50,51 @@ export class WorkspaceFeeder {
   async scan(): Promise<{ files: number; truncated: boolean }> {
     let files = 0;
     for (const folder of this.folders) {
-      const walked = await this.walk(folder, folder.prefix, this.maxFiles - files);
+      const walked = await this.walk(folder, folder.prefix);
       files += walked.files;
       if (walked.truncated) return { files, truncated: true };
     }
     return { files, truncated: false };
   }
 
-  /** A file was created or changed, or is to be read for a pin: reads (or stats) it into the index. */
+  /**
+   * A file or folder was created or changed, or a file is to be read for a pin. A file is
+   * read (or stat'ed) into the index, after the .gitignore files of any folder above it that
+   * was never read (a scan cut at its cap); a folder is walked as the scan walks one; nothing
+   * under an ignored folder (.git, node_modules, a git-ignored one) is indexed. A .gitignore
+   * that changed walks the folders it no longer ignores.
+   */
   async changed(rel: string): Promise<void> {
     const folder = this.folderOf(rel);
-    if (folder) await this.feed(folder, rel);
+    if (!folder) return;
+    for (const dir of this.index.unwalkedFoldersOf(rel)) {
+      if (this.index.isIgnoredFolder(dir)) return;
+      await this.feed(folder, join(dir, '.gitignore'), true);
+      this.index.noteFolder(dir);
+    }
+    if (this.index.isIgnoredFolder(dirnameOf(rel))) return;
+    const stat = await fs.lstat(this.onDisk(folder, rel)).catch(() => undefined);
+    if (stat?.isDirectory()) {
+      if (this.index.isIgnoredFolder(rel)) this.index.noteFolder(rel, true);
+      else await this.walk(folder, rel);
+      return;
+    }
+    await this.feed(folder, rel);
+    if (basenameOf(rel) === '.gitignore') await this.rulesChanged(dirnameOf(rel));
+  }
+
+  /** A file or folder was deleted (a watcher may report only the folder; a rename is a delete and a create). */
+  async deleted(rel: string): Promise<void> {
+    this.index.deleteFile(rel);
+    this.index.deleteFolder(rel);
+    if (basenameOf(rel) === '.gitignore') await this.rulesChanged(dirnameOf(rel));
+  }
+
+  /** Ignore rules for the files under `folder` changed: walks the folders they no longer leave out. */
+  async rulesChanged(folder: string): Promise<void> {
+    const disk = this.folderOf(folder);
+    if (!disk) return;
+    for (const released of this.index.releasePruned(folder)) await this.walk(disk, released);
   }
 
   /** The folder an index path lies in (the one with the longest prefix). */
@@ -76,8 +110,12 @@ export class WorkspaceFeeder {
     return path.join(folder.root, rel.slice(folder.prefix.length));
   }
 
-  /** Breadth-first from `start`, .gitignore first in each folder; stops after `maxFiles` files. */
-  private async walk(folder: DiskFolder, start: string, maxFiles: number): Promise<{ files: number; truncated: boolean }> {
+  /**
+   * Breadth-first from `start`, .gitignore first in each folder, noting each folder read or
+   * skipped as ignored (see WorkspaceIndex.noteFolder); stops when the index holds the cap's
+   * worth of files, and marks it truncated.
+   */
+  private async walk(folder: DiskFolder, start: string): Promise<{ files: number; truncated: boolean }> {
     const skip = new Set(folder.skip);
     let files = 0;
     const queue: string[] = [start];
@@ -92,12 +130,18 @@ export class WorkspaceFeeder {
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const gitignore = entries.find((e) => e.isFile() && e.name === '.gitignore');
       if (gitignore) await this.feed(folder, join(rel, gitignore.name), true);
+      this.index.noteFolder(rel);
       for (const entry of entries) {
         const relPath = join(rel, entry.name);
         if (entry.isDirectory()) {
-          if (!this.index.isIgnoredFolder(relPath) && !skip.has(relPath)) queue.push(relPath);
+          if (skip.has(relPath)) continue;
+          if (this.index.isIgnoredFolder(relPath)) this.index.noteFolder(relPath, true);
+          else queue.push(relPath);
         } else if ((entry.isFile() || entry.isSymbolicLink()) && entry !== gitignore) {
-          if (files >= maxFiles) return { files, truncated: true };
+          if (this.index.fileCount >= this.maxFiles && !this.index.status(relPath)) {
+            this.index.markTruncated();
+            return { files, truncated: true };
+          }
           // A plain file met on the walk is no link (the walk never enters a linked folder).
           if (await this.feed(folder, relPath, entry.isFile())) files++;
         }

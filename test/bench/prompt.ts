@@ -4,11 +4,14 @@
 // - prefix_incremental_ms: after one file changes on disk, feed that one file and render the
 //   request again. Measured for an ordinary edit, a new file, a manifest edit and a pinned-file
 //   edit; the figure is the slowest of their medians.
+// - index_delete_events_ms: 5,000 watcher delete events (deleteFile and deleteFolder each, as
+//   the extension handles them) on a 50,000-file index: a `git checkout` or `rm -rf` of a package.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PromptSession } from '../../src/core/prompt/session';
+import { WorkspaceIndex } from '../../src/core/context/workspaceIndex';
 import { loadWorkspace, pinFile, refreshFile } from '../support/fsWorkspace';
 
 const FILES = 10_000;
@@ -115,8 +118,26 @@ export async function bench(): Promise<Record<string, number>> {
     return {
       prefix_cold_10k_ms: Math.round(median(coldTimes)),
       prefix_incremental_ms: Number(Math.max(...medians).toFixed(2)),
+      index_delete_events_ms: deleteEvents(),
     };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** Milliseconds for 5,000 delete events on a 50,000-file index (the median of three runs). */
+function deleteEvents(): number {
+  const path = (i: number): string => `pkg${i % 200}/src/mod${Math.floor(i / 200)}/file${i}.ts`;
+  const times: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const index = new WorkspaceIndex();
+    for (let i = 0; i < 50_000; i++) index.setFile(path(i), { size: 100 });
+    const started = performance.now();
+    for (let i = 0; i < 50_000; i += 10) {
+      index.deleteFile(path(i));
+      index.deleteFolder(path(i));
+    }
+    times.push(performance.now() - started);
+  }
+  return Math.round(median(times));
 }

@@ -169,6 +169,14 @@ export class WorkspaceIndex {
   private readonly pinned = new Set<string>();
   /** Paths with a role (manifest, README), so rendering never walks every entry. */
   private readonly roleFiles = new Set<string>();
+  /** Each folder's files and subfolders, so a folder's entries are found without walking every entry. */
+  private readonly folderIndex = new Map<string, { readonly files: Set<string>; readonly folders: Set<string> }>();
+  /** Entries reached through a link with a target, re-judged when the target's rules change. */
+  private readonly linked = new Set<string>();
+  /** Folders the host has read (their .gitignore looked for) and folders it skipped as ignored. */
+  private readonly walked = new Set<string>();
+  private readonly pruned = new Set<string>();
+  private cut = false;
   private readonly maxFileBytes: number;
   private readonly rootDepth: number;
   private contextRevision = 0;
@@ -194,6 +202,58 @@ export class WorkspaceIndex {
     return this.entries.size;
   }
 
+  /** Whether the host stopped reading the workspace at its file cap: the listing is incomplete. */
+  get truncated(): boolean {
+    return this.cut;
+  }
+
+  /** The host stopped at its file cap (see truncated). */
+  markTruncated(): void {
+    if (this.cut) return;
+    this.cut = true;
+    this.contextRevision++;
+  }
+
+  /**
+   * The host read `folder`'s entries (and its .gitignore, if any), or with `pruned` skipped
+   * it as ignored; see unwalkedFoldersOf and releasePruned.
+   */
+  noteFolder(rawFolder: string, pruned = false): void {
+    const folder = normalizePath(rawFolder);
+    this.walked.add(folder);
+    if (pruned) this.pruned.add(folder);
+    else this.pruned.delete(folder);
+  }
+
+  /**
+   * The folders above a path whose .gitignore the host never looked for (a scan that stopped
+   * at its cap, a folder made since), outermost first: the host reads them before it feeds
+   * the path, so their rules judge it.
+   */
+  unwalkedFoldersOf(rawPath: string): string[] {
+    const segments = normalizePath(rawPath).split('/');
+    const out: string[] = [];
+    for (let n = this.rootDepth; n < segments.length; n++) {
+      const folder = segments.slice(0, n).join('/');
+      if (!this.walked.has(folder)) out.push(folder);
+    }
+    return out;
+  }
+
+  /**
+   * Folders under `rawFolder` the host skipped as ignored that no rule ignores any more (a
+   * .gitignore changed or went): they are forgotten here, and the host walks them again.
+   */
+  releasePruned(rawFolder: string): string[] {
+    const folder = normalizePath(rawFolder);
+    const released = [...this.pruned].filter((f) => isInside(f, folder) && !this.isIgnoredFolder(f)).sort(compareCodeUnits);
+    for (const f of released) {
+      this.pruned.delete(f);
+      this.walked.delete(f);
+    }
+    return released;
+  }
+
   /**
    * A file was created or changed. A `.gitignore` given as text or bytes also updates the
    * ignore rules, however large it is (see IGNORE_FILE_MAX_BYTES); given as facts only, its
@@ -209,8 +269,13 @@ export class WorkspaceIndex {
       entry = { path, role: roleOf(path, this.rootDepth), size: 0, binary: false, contentKnown: false, fingerprint: undefined, content: undefined, secrets: [], reason: undefined, detail: undefined, link: undefined };
       this.entries.set(path, entry);
       if (entry.role) this.roleFiles.add(path);
+      this.addToFolders(path);
     }
-    if (link !== undefined) entry.link = link ?? undefined;
+    if (link !== undefined) {
+      entry.link = link ?? undefined;
+      if (link?.target !== undefined) this.linked.add(path);
+      else this.linked.delete(path);
+    }
     this.absorb(entry, input);
     if (basenameOf(path) === '.gitignore' && (typeof input === 'string' || input instanceof Uint8Array)) {
       this.applyGitignore(dirnameOf(path), ignoreFileText(input));
@@ -223,17 +288,24 @@ export class WorkspaceIndex {
   deleteFile(rawPath: string): IndexChange {
     const path = normalizePath(rawPath);
     const before = this.snapshot(path);
-    this.entries.delete(path);
+    if (this.entries.delete(path)) this.removeFromFolders(path);
     this.roleFiles.delete(path);
+    this.linked.delete(path);
     if (basenameOf(path) === '.gitignore') this.applyGitignore(dirnameOf(path), undefined);
     return this.settle(path, before);
   }
 
-  /** A folder was deleted (watchers often report only the folder). */
+  /**
+   * A folder was deleted (watchers often report only the folder): its files go, in time
+   * proportional to them (a path that is no folder costs nothing), and what the host noted
+   * of its folders is forgotten.
+   */
   deleteFolder(rawFolder: string): IndexChange[] {
     const folder = normalizePath(rawFolder);
-    const paths = [...this.entries.keys()].filter((p) => isInside(p, folder)).sort(compareCodeUnits);
-    return paths.map((p) => this.deleteFile(p));
+    if (this.walked.has(folder)) {
+      for (const set of [this.walked, this.pruned]) for (const f of [...set]) if (isInside(f, folder)) set.delete(f);
+    }
+    return this.pathsUnder(folder).map((p) => this.deleteFile(p));
   }
 
   /**
@@ -454,17 +526,61 @@ export class WorkspaceIndex {
     return this.reevaluate(folder);
   }
 
-  /** Re-evaluates every file under `folder` after its ignore rules changed. */
+  /** Re-evaluates every file under `folder` (and every link into it) after its ignore rules changed. */
   private reevaluate(folder: string): IndexChange[] {
     const changes: IndexChange[] = [];
-    for (const entry of this.entries.values()) {
-      if (!isInside(entry.path, folder)) continue;
+    const links = [...this.linked].filter((p) => isInside(this.entries.get(p)?.link?.target ?? '', folder) && !isInside(p, folder));
+    for (const path of [...this.pathsUnder(folder), ...links]) {
+      const entry = this.entries.get(path);
+      if (!entry) continue;
       const before = this.snapshot(entry.path);
       this.evaluate(entry);
       const change = this.settle(entry.path, before);
       if (change.treeChanged || change.contextChanged || change.pinnedChanged) changes.push(change);
     }
     return changes;
+  }
+
+  /** The indexed files at or under `folder`, sorted. */
+  private pathsUnder(folder: string): string[] {
+    const out: string[] = [];
+    if (folder !== '' && this.entries.has(folder)) out.push(folder);
+    const visit = (dir: string): void => {
+      const node = this.folderIndex.get(dir);
+      if (!node) return;
+      out.push(...node.files);
+      for (const sub of node.folders) visit(sub);
+    };
+    visit(folder);
+    return out.sort(compareCodeUnits);
+  }
+
+  private addToFolders(path: string): void {
+    let dir = dirnameOf(path);
+    this.folderNode(dir).files.add(path);
+    while (dir !== '') {
+      const parent = this.folderNode(dirnameOf(dir));
+      if (parent.folders.has(dir)) break;
+      parent.folders.add(dir);
+      dir = dirnameOf(dir);
+    }
+  }
+
+  private removeFromFolders(path: string): void {
+    let dir = dirnameOf(path);
+    this.folderIndex.get(dir)?.files.delete(path);
+    for (let node = this.folderIndex.get(dir); node && node.files.size === 0 && node.folders.size === 0 && dir !== ''; node = this.folderIndex.get(dir)) {
+      this.folderIndex.delete(dir);
+      const parent = dirnameOf(dir);
+      this.folderIndex.get(parent)?.folders.delete(dir);
+      dir = parent;
+    }
+  }
+
+  private folderNode(dir: string): { readonly files: Set<string>; readonly folders: Set<string> } {
+    let node = this.folderIndex.get(dir);
+    if (!node) this.folderIndex.set(dir, (node = { files: new Set(), folders: new Set() }));
+    return node;
   }
 
   /** What the renderer can see of one path, to diff before and after an event. */

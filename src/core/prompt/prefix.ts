@@ -83,11 +83,13 @@ const LEFT_OUT =
   'Left out on purpose: git-ignored files, files named like credentials (.env, keys, credential stores), ' +
   'files whose content looks like it holds a key, binaries and very large files.';
 
-function contextPreamble(folders: readonly string[]): string {
+const INCOMPLETE = 'The workspace has more files than Ladder reads, so the file tree is incomplete: some folders were not read.';
+
+function contextPreamble(folders: readonly string[], incomplete: boolean): string {
   const where = folders.length > 1
     ? `It has ${folders.length} folders (${folders.join(', ')}); each path starts with its folder's name.`
     : 'Paths are relative to the workspace root.';
-  return `The workspace this request comes from. ${where} ${LEFT_OUT}`;
+  return `The workspace this request comes from. ${where} ${LEFT_OUT}${incomplete ? ` ${INCOMPLETE}` : ''}`;
 }
 
 const PINNED_PREAMBLE = 'Files the user pinned to every request, in full unless marked as cut.';
@@ -106,7 +108,7 @@ interface Section {
 export class PrefixRenderer {
   readonly stats: RenderStats = { treeRenders: 0, sectionRenders: 0, contextBuilds: 0, pinnedBuilds: 0 };
   private readonly options: Required<PrefixOptions>;
-  private tree: { version: number; section: Section; part: SegmentPart } | undefined;
+  private tree: { version: string; section: Section; part: SegmentPart } | undefined;
   private readonly sections = new Map<string, { source: string; section: Section; used: number }>();
   private build = 0;
   private contextCache: { version: number; segment: PromptSegment | undefined } | undefined;
@@ -180,7 +182,7 @@ export class PrefixRenderer {
       blocks.push(section.text);
     }
 
-    const text = `<workspace_context>\n${contextPreamble(this.options.folders)}\n\n${blocks.join('\n\n')}\n</workspace_context>`;
+    const text = `<workspace_context>\n${contextPreamble(this.options.folders, this.index.truncated)}\n\n${blocks.join('\n\n')}\n</workspace_context>`;
     return { name: 'context', text, fingerprint: fingerprint(text), parts };
   }
 
@@ -217,15 +219,17 @@ export class PrefixRenderer {
   private treeSection(): { section: Section; part: SegmentPart } | undefined {
     const tree = this.index.tree;
     if (tree.size === 0) return undefined;
-    if (this.tree?.version !== tree.version) {
+    // An index the host stopped reading at its file cap is incomplete too (see WorkspaceIndex.truncated).
+    const version = `${tree.version}:${this.index.truncated}`;
+    if (this.tree?.version !== version) {
       this.stats.treeRenders++;
       const rendering = tree.render(this.options.maxTreeEntries);
-      const attributes = { files: String(rendering.totalFiles), shown_entries: String(rendering.shownEntries), truncated: rendering.truncated ? 'yes' : 'no' };
+      const attributes = { files: String(rendering.totalFiles), shown_entries: String(rendering.shownEntries), truncated: rendering.truncated || this.index.truncated ? 'yes' : 'no' };
       const text = tagged('file_tree', attributes, rendering.text);
       const print = fingerprint(text);
       const last = tree.lastChange;
       const part: SegmentPart = last ? { name: 'tree', file: last.path, change: last.kind, fingerprint: print } : { name: 'tree', fingerprint: print };
-      this.tree = { version: tree.version, section: { fingerprint: print, text }, part };
+      this.tree = { version, section: { fingerprint: print, text }, part };
     }
     return { section: this.tree.section, part: this.tree.part };
   }

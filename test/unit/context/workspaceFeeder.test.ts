@@ -1,8 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
+import { PrefixRenderer } from '../../../src/core/prompt/prefix';
 import { WorkspaceFeeder } from '../../../src/vscode/workspaceScan';
 import { tempDir } from '../../support/tempDir';
 
@@ -89,5 +90,96 @@ describe('the index and links', () => {
     assert.equal(index.status('docs/a.txt')?.included, true, 'no longer a link');
     index.setFile('docs/b.txt', { size: 3 }, { target: undefined });
     assert.equal(index.status('docs/b.txt')?.reason, 'link');
+  });
+});
+
+describe('watcher events', () => {
+  async function scanned(files: Record<string, string>, options: { maxFiles?: number } = {}) {
+    const root = tempDir('events');
+    write(root, files);
+    const index = new WorkspaceIndex();
+    const feeder = new WorkspaceFeeder(index, [{ root, prefix: '' }], options);
+    await feeder.scan();
+    return { root, index, feeder };
+  }
+
+  test('a created folder is walked as the scan walks one; an ignored one is not indexed at all', async () => {
+    const { root, index, feeder } = await scanned({ '.gitignore': 'dist/\n', 'a.ts': 'x\n' });
+    write(root, { 'utils/.gitignore': 'local.ts\n', 'utils/x.ts': 'x\n', 'utils/local.ts': 'x\n', 'utils/deep/y.ts': 'y\n', 'dist/out.js': 'x', 'node_modules/m/index.js': 'x', '.ssh/id': 'x' });
+    for (const dir of ['utils', 'dist', 'node_modules', '.ssh']) await feeder.changed(dir);
+    assert.deepEqual(index.includedPaths(), ['.gitignore', 'a.ts', 'utils/.gitignore', 'utils/deep/y.ts', 'utils/x.ts']);
+    assert.equal(index.status('utils/local.ts')?.reason, 'gitignored');
+    assert.equal(index.status('utils'), undefined, 'a folder is never a file');
+    assert.deepEqual(index.exclusions().map((e) => e.path), ['utils/local.ts']);
+  });
+
+  test('a renamed folder: the old files go, the new folder is walked', async () => {
+    const { root, index, feeder } = await scanned({ 'src/old/a.ts': 'a\n', 'src/old/b.ts': 'b\n', 'src/keep.ts': 'k\n' });
+    renameSync(join(root, 'src/old'), join(root, 'src/new'));
+    await feeder.deleted('src/old');
+    await feeder.changed('src/new');
+    assert.deepEqual(index.includedPaths(), ['src/keep.ts', 'src/new/a.ts', 'src/new/b.ts']);
+  });
+
+  test('events under .git/ and ignored folders leave nothing behind for Show Context to list', async () => {
+    const { root, index, feeder } = await scanned({ '.gitignore': 'dist/\n', '.git/HEAD': 'ref\n', 'a.ts': 'x\n' });
+    write(root, { '.git/index': 'x', '.git/logs/HEAD': 'x', 'dist/chunk.js': 'x', 'dist/deep/more.js': 'x' });
+    for (const rel of ['.git/index', '.git/logs/HEAD', 'dist', 'dist/chunk.js', 'dist/deep/more.js']) await feeder.changed(rel);
+    assert.deepEqual(index.exclusions(), []);
+    assert.deepEqual(index.includedPaths(), ['.gitignore', 'a.ts']);
+  });
+
+  test('un-ignoring a folder, or deleting the .gitignore, brings its files in', async () => {
+    const { root, index, feeder } = await scanned({ '.gitignore': 'generated/\n', 'generated/api.ts': 'x\n', 'generated/deep/b.ts': 'x\n', 'main.ts': 'x\n' });
+    assert.deepEqual(index.includedPaths(), ['.gitignore', 'main.ts']);
+    writeFileSync(join(root, '.gitignore'), '# nothing ignored now\n');
+    await feeder.changed('.gitignore');
+    assert.deepEqual(index.includedPaths(), ['.gitignore', 'generated/api.ts', 'generated/deep/b.ts', 'main.ts']);
+    writeFileSync(join(root, '.gitignore'), 'generated/\n');
+    await feeder.changed('.gitignore');
+    assert.deepEqual(index.includedPaths(), ['.gitignore', 'main.ts']);
+    unlinkSync(join(root, '.gitignore'));
+    await feeder.deleted('.gitignore');
+    assert.deepEqual(index.includedPaths(), ['generated/api.ts', 'generated/deep/b.ts', 'main.ts']);
+  });
+
+  test('outer ignore rules that change bring the folders they no longer ignore in', async () => {
+    const { index, feeder } = await scanned({ 'vendor/lib.ts': 'x\n', 'main.ts': 'x\n' });
+    index.setOuterGitignores('', [{ prefix: 'web/', text: 'vendor/\n', file: '../.gitignore' }]);
+    await feeder.deleted('vendor');
+    await feeder.scan();
+    assert.deepEqual(index.includedPaths(), ['main.ts']);
+    index.setOuterGitignores('', []);
+    await feeder.rulesChanged('');
+    assert.deepEqual(index.includedPaths(), ['main.ts', 'vendor/lib.ts']);
+  });
+});
+
+describe('a scan stopped at its file cap', () => {
+  test("a file pinned or saved in a folder the scan never read is judged by that folder's .gitignore, and the tree says it is incomplete", async () => {
+    const root = tempDir('cap');
+    write(root, { ...Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`a/f${i}.ts`, 'x'])), 'z/svc/.gitignore': 'local.yml\n', 'z/svc/local.yml': 'password: hunter2\n', 'z/svc/ok.ts': 'x' });
+    const index = new WorkspaceIndex();
+    const feeder = new WorkspaceFeeder(index, [{ root, prefix: '' }], { maxFiles: 5 });
+    assert.deepEqual(await feeder.scan(), { files: 5, truncated: true });
+    index.pin('z/svc/local.yml');
+    await feeder.changed('z/svc/local.yml');
+    assert.equal(index.status('z/svc/local.yml')?.reason, 'gitignored');
+    assert.equal(index.pinnedFiles()[0]?.unavailable, 'gitignored');
+    await feeder.changed('z/svc/ok.ts');
+    assert.equal(index.status('z/svc/ok.ts')?.included, true);
+    const context = new PrefixRenderer(index).context()?.text ?? '';
+    assert.match(context, /<file_tree [^>]*truncated="yes"/);
+    assert.match(context, /the file tree is incomplete/);
+  });
+
+  test('a scan that read everything says nothing of the kind', async () => {
+    const root = tempDir('nocap');
+    write(root, { 'a.ts': 'x' });
+    const index = new WorkspaceIndex();
+    await new WorkspaceFeeder(index, [{ root, prefix: '' }]).scan();
+    const context = new PrefixRenderer(index).context()?.text ?? '';
+    assert.match(context, /truncated="no"/);
+    assert.doesNotMatch(context, /incomplete/);
   });
 });

@@ -157,6 +157,32 @@ describe('content checks', () => {
 });
 
 describe('incremental updates', () => {
+  test('a folder delete removes exactly its files; a file path given as a folder removes only itself', () => {
+    const index = indexOf({ 'src/a/x.ts': 'x', 'src/a/deep/y.ts': 'y', 'src/ab/z.ts': 'z', 'src/a.ts': 'a', 'top.ts': 't' });
+    assert.deepEqual(index.deleteFolder('src/a.ts').map((c) => c.path), ['src/a.ts']);
+    assert.deepEqual(index.deleteFolder('src/a').map((c) => c.path), ['src/a/deep/y.ts', 'src/a/x.ts']);
+    assert.deepEqual(index.includedPaths(), ['src/ab/z.ts', 'top.ts']);
+    index.setFile('src/a/again.ts', 'x');
+    assert.deepEqual(index.deleteFolder('src').map((c) => c.path), ['src/a/again.ts', 'src/ab/z.ts']);
+    assert.deepEqual(index.deleteFolder('').map((c) => c.path), ['top.ts']);
+    assert.equal(index.fileCount, 0);
+  });
+
+  test('delete events cost in proportion to what they delete, not to the index', () => {
+    // The watcher's delete handler runs deleteFile and deleteFolder on every deleted path; this
+    // used to walk all 50,000 entries per event (5,000 events: 11 s). Bound generous for slow CI.
+    const index = new WorkspaceIndex();
+    const path = (i: number) => `pkg${i % 200}/src/mod${Math.floor(i / 200)}/file${i}.ts`;
+    for (let i = 0; i < 50_000; i++) index.setFile(path(i), { size: 100 });
+    const started = performance.now();
+    for (let i = 0; i < 50_000; i += 10) {
+      index.deleteFile(path(i));
+      index.deleteFolder(path(i));
+    }
+    assert.ok(performance.now() - started < 2000, `${Math.round(performance.now() - started)} ms`);
+    assert.equal(index.fileCount, 45_000);
+  });
+
   test('a content change to an ordinary file touches neither the tree nor the rendered context', () => {
     const index = indexOf(sampleFiles());
     const before = index.contextVersion;
