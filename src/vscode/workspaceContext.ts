@@ -30,6 +30,8 @@ export class WorkspaceContext implements vscode.Disposable {
   /** The index's file watchers; replaced when the workspace's folders change. */
   private watchers: vscode.Disposable[] = [];
   private roots = WorkspaceContext.currentRoots();
+  /** Bumped by every rebuild: a scan started before one is dropped when it ends. */
+  private generation = 0;
   /** The context bounds the index is (being) built with (see bounds). */
   private scannedWith = '';
 
@@ -38,8 +40,9 @@ export class WorkspaceContext implements vscode.Disposable {
     this.disposables.push(
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.foldersChanged()),
       // A scan made before trust did not ask git for the global excludes file; read again.
+      // A scan still running was started untrusted too: it is dropped when it ends.
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
-        if (this.index) this.rebuild('the workspace is trusted now');
+        if (this.index || this.scanning) this.rebuild('the workspace is trusted now');
       }),
       // The bounds decide what the index holds and the tree shows: a change reads it again.
       config.onDidChange(() => {
@@ -194,9 +197,13 @@ export class WorkspaceContext implements vscode.Disposable {
     return { files, leftOut: [...excluded, ...overBounds, ...named] };
   }
 
-  private ensureScanned(): Promise<void> {
-    this.scanning ??= this.scan();
-    return this.scanning;
+  /** Waits for a scan of the current folders, trust and bounds: one dropped by a rebuild meanwhile is followed by the next. */
+  private async ensureScanned(): Promise<void> {
+    for (;;) {
+      const scanning = (this.scanning ??= this.scan());
+      await scanning;
+      if (this.scanning === scanning) return;
+    }
   }
 
   /** The context settings as one comparable string: "maxTreeEntries 400, maxFileBytes 200000". */
@@ -207,6 +214,7 @@ export class WorkspaceContext implements vscode.Disposable {
   private async scan(): Promise<void> {
     const roots = this.roots;
     if (!this.hasFolder) return;
+    const generation = this.generation;
     const bounds = this.bounds();
     this.scannedWith = bounds;
     const maxFileBytes = this.config.get('context.maxFileBytes');
@@ -230,8 +238,8 @@ export class WorkspaceContext implements vscode.Disposable {
     }
     for (const [i, folder] of roots.folders.entries()) watchers.push(...(await this.followOuterGitignores(feeder, roots.labels[i] as string, folder)));
     const { files, truncated } = await feeder.scan();
-    if (roots !== this.roots || bounds !== this.bounds()) {
-      // The folders or the bounds changed meanwhile; the next use scans again.
+    if (generation !== this.generation || roots !== this.roots || bounds !== this.bounds()) {
+      // The folders, the trust or the bounds changed meanwhile; the next use scans again.
       for (const d of watchers) d.dispose();
       return;
     }
@@ -275,8 +283,9 @@ export class WorkspaceContext implements vscode.Disposable {
     this.rebuild(`workspace folders changed (${this.folderNames || 'none'})`);
   }
 
-  /** Drops the index; the next request scans again. */
+  /** Drops the index (and any scan still running); the next request scans again. */
   private rebuild(why: string): void {
+    this.generation++;
     for (const d of this.watchers) d.dispose();
     this.watchers = [];
     this.index = undefined;
