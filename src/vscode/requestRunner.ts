@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { CacheMiss as LedgerCacheMiss, CallOutcome, CallRecord } from '../core/ledger/record';
 import { countOf, formatUsd } from '../core/ledger/format';
-import { findModel, tokenizerFactor } from '../core/models';
+import { estimateTokens, findModel, tokenizerFactor } from '../core/models';
 import { costOfUsage, estimateCostUsd, pricedTokens } from '../core/pricing/cost';
 import type { UsageLike } from '../core/pricing/cost';
 import { cacheSwitchCost, expectedUsage } from '../core/prompt/switchCost';
@@ -516,7 +516,8 @@ export class RequestRunner {
       stepType: estimate.classification.stepType,
       tier: 'H',
       reasons: [`difficulty check: the classifier's confidence ${estimate.classification.confidence.toFixed(2)} is below ${setting.threshold}`],
-      estimatedInputTokens: 300,
+      // Its instructions, the request and the head of the code: several hundred tokens, not a fixed guess.
+      estimatedInputTokens: estimateTokens(JSON.stringify(difficultyBody(request, config.ladder.H)), config.ladder.H),
       estimatedOutputTokens: request.maxTokens,
     }, config);
     if (route.blocked) return { records: [] };

@@ -1,4 +1,4 @@
-import { DifficultyAnswer, extractJson } from '../protocol';
+import { DifficultyAnswer, extractAnswer, extractJson } from '../protocol';
 import { instructionsFor } from '../prompt/instructions';
 import { fenceFor } from '../prompt/request';
 import type { MessagesRequestBody } from '../prompt/request';
@@ -136,19 +136,16 @@ function keep(classification: Classification, valid: boolean, log: string, note:
  */
 export function applyDifficultyAnswer(classification: Classification, rawText: string, bounds: { cap: Tier }): DifficultyOutcome {
   const det = classification.tier;
-  const json = extractJson(rawText);
-  if (json === undefined) {
-    return keep(classification, false, 'difficulty check: no JSON object in the answer; kept the rules\' tier',
-      'the difficulty check gave no usable answer; kept the rules\' tier');
-  }
-  const parsed = DifficultyAnswer.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+  // The first object that is an answer: prose may show another object before it.
+  const answer = extractAnswer(rawText, DifficultyAnswer);
+  if (answer === undefined) {
+    const json = extractJson(rawText);
+    const issue = json === undefined ? undefined : DifficultyAnswer.safeParse(json).error?.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : 'answer';
-    return keep(classification, false, `difficulty check: invalid answer (${where}: ${issue?.message ?? 'does not match the schema'}); kept the rules' tier`,
-      'the difficulty check gave no usable answer; kept the rules\' tier');
+    return keep(classification, false, json === undefined ? 'difficulty check: no JSON object in the answer; kept the rules\' tier'
+      : `difficulty check: invalid answer (${where}: ${issue?.message ?? 'does not match the schema'}); kept the rules' tier`,
+    'the difficulty check gave no usable answer; kept the rules\' tier');
   }
-  const answer = parsed.data;
   const said = `difficulty check said ${answer.tier} (${answer.confidence.toFixed(2)}): ${answer.reason}`;
   if (answer.confidence < MIN_ANSWER_CONFIDENCE) {
     return keep(classification, true, `${said}; ignored below ${MIN_ANSWER_CONFIDENCE} confidence`,

@@ -105,6 +105,12 @@ describe('applyDifficultyAnswer', () => {
     assert.match(applyDifficultyAnswer(base, answer('X', 0.9), cap).log, /tier:/, 'the log names the bad field');
   });
 
+  test('an object in the prose before the answer does not hide the answer', () => {
+    const out = applyDifficultyAnswer(classification('S'), `I considered {"tier":"X"}, but: ${answer('O', 0.8, 'touches auth')}`, cap);
+    assert.equal(out.valid, true);
+    assert.equal(out.classification.tier, 'O');
+  });
+
   test('accepts an answer in a json fence and raises one tier', () => {
     const out = applyDifficultyAnswer(classification('S'), `Here you go:\n\`\`\`json\n${answer('O', 0.8, 'touches auth')}\n\`\`\``, cap);
     assert.equal(out.valid, true);
