@@ -10,7 +10,10 @@ import type { Config } from './config';
 import type { Log } from './log';
 import { WorkspaceFeeder, findRepository, outerGitignores, toSlashes } from './workspaceScan';
 
-const PINNED_KEY = 'ladder.pinnedFiles';
+/** Pinned files as absolute file URIs. */
+const PINS_KEY = 'ladder.pins';
+/** Before: pinned files as index paths, whose first segment in a multi-root workspace is a folder's label (read once, then dropped). */
+const OLD_PINS_KEY = 'ladder.pinnedFiles';
 
 /**
  * The workspace as a cached prompt prefix: an index built once on first use, then kept
@@ -35,7 +38,11 @@ export class WorkspaceContext implements vscode.Disposable {
   /** The context bounds the index is (being) built with (see bounds). */
   private scannedWith = '';
 
+  /** The pinned files' URIs (see PINS_KEY), kept here so reads never wait on storage. */
+  private pins: string[];
+
   constructor(private readonly state: vscode.Memento, private readonly config: Config, private readonly log: Log) {
+    this.pins = state.get<string[]>(PINS_KEY) ?? this.migratePins();
     this.publishPinned();
     this.disposables.push(
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.foldersChanged()),
@@ -108,8 +115,26 @@ export class WorkspaceContext implements vscode.Disposable {
     return { exclusions: this.index?.exclusions() ?? [], pinnedNotes: this.renderer?.pinnedNotes() ?? [] };
   }
 
+  /** The pinned files in the current folders, as index paths. A pin of a file that is gone stays, and counts again if the file comes back. */
   pinnedPaths(): string[] {
-    return this.state.get<string[]>(PINNED_KEY, []);
+    return this.roots.indexPaths(this.pins.map((uri) => toSlashes(vscode.Uri.parse(uri).fsPath)));
+  }
+
+  /**
+   * Pins stored by an earlier version as index paths, read once against the current folders
+   * (as they were read then) and stored as URIs.
+   */
+  private migratePins(): string[] {
+    const old = this.state.get<string[]>(OLD_PINS_KEY) ?? [];
+    const pins = old.flatMap((rel) => this.uriOf(rel)?.toString() ?? []);
+    if (old.length > 0) void Promise.all([this.state.update(PINS_KEY, pins), this.state.update(OLD_PINS_KEY, undefined)]);
+    return pins;
+  }
+
+  private async savePins(pins: readonly string[]): Promise<void> {
+    this.pins = [...new Set(pins)].sort();
+    await this.state.update(PINS_KEY, this.pins);
+    this.publishPinned();
   }
 
   /**
@@ -129,24 +154,22 @@ export class WorkspaceContext implements vscode.Disposable {
         return { rel, refused: exclusionPhrase(status.reason) };
       }
     }
-    await this.state.update(PINNED_KEY, [...new Set([...this.pinnedPaths(), rel])].sort());
-    this.publishPinned();
+    await this.savePins([...this.pins, vscode.Uri.file(uri.fsPath).toString()]);
     return { rel };
   }
 
   /** False when the file was not pinned. */
   async unpin(rel: string): Promise<boolean> {
-    const pinned = this.pinnedPaths();
-    if (!pinned.includes(rel)) return false;
-    await this.state.update(PINNED_KEY, pinned.filter((p) => p !== rel));
+    const uri = this.uriOf(rel)?.toString();
+    if (!uri || !this.pins.includes(uri)) return false;
     this.index?.unpin(rel);
-    this.publishPinned();
+    await this.savePins(this.pins.filter((p) => p !== uri));
     return true;
   }
 
   /** `ladder.pinnedPaths`: the pinned files' paths, so menus offer Pin or Unpin as fits. */
   private publishPinned(): void {
-    const paths = this.pinnedPaths().flatMap((rel) => this.uriOf(rel)?.fsPath ?? []);
+    const paths = this.pins.map((uri) => vscode.Uri.parse(uri).fsPath);
     void vscode.commands.executeCommand('setContext', 'ladder.pinnedPaths', paths);
   }
 

@@ -635,6 +635,40 @@ describe('every command on its happy path', function () {
     assert.deepEqual(notPinned.messages, ['Ladder: src/db.ts is not pinned.']);
   });
 
+  it('Pin File refuses a link to a secret file, as the context leaves the link out', async () => {
+    const { container } = await ladder();
+    const { symlinkSync, rmSync } = await import('node:fs');
+    const link = vscode.Uri.joinPath(root(), 'src', 'deploy-settings.txt');
+    symlinkSync('../.env', link.fsPath);
+    try {
+      const refused = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.pinFile', link));
+      assert.equal(refused.result, undefined);
+      assert.deepEqual(refused.messages, ['Ladder: src/deploy-settings.txt is not pinned: it is a link to a file the context never sends, so it is never sent.']);
+      assert.deepEqual(container.workspace.pinnedPaths(), []);
+      const { exclusions } = await container.workspace.leftOut();
+      assert.match(exclusions.find((e) => e.path === 'src/deploy-settings.txt')?.detail ?? '', /leads to \.env/);
+    } finally {
+      rmSync(link.fsPath, { force: true });
+    }
+  });
+
+  it('a folder made on disk is read as the scan reads one; files under .git never show as left out', async () => {
+    const { container } = await ladder();
+    await container.workspace.segments();
+    const { mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    const dir = vscode.Uri.joinPath(root(), 'src', 'made-later');
+    mkdirSync(vscode.Uri.joinPath(dir, 'deep').fsPath, { recursive: true });
+    writeFileSync(vscode.Uri.joinPath(dir, 'deep', 'late.ts').fsPath, 'export const late = 1;\n');
+    try {
+      await until('the new folder in the tree', async () => /late\.ts/.test((await container.workspace.segments()).context?.text ?? ''), 10_000);
+      const { exclusions } = await container.workspace.leftOut();
+      assert.ok(!exclusions.some((e) => e.path === 'src/made-later' || e.path.startsWith('.git/')), exclusions.map((e) => e.path).join(', '));
+    } finally {
+      rmSync(dir.fsPath, { recursive: true, force: true });
+    }
+    await until('the deleted folder gone from the tree', async () => !/made-later/.test((await container.workspace.segments()).context?.text ?? ''), 10_000);
+  });
+
   it('a changed pinned file gives one diagnosed cache miss, named in the ledger record', async () => {
     const { container } = await ladder();
     const big = vscode.Uri.joinPath(root(), 'src', 'catalog.ts');

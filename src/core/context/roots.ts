@@ -1,3 +1,5 @@
+import { compareCodeUnits } from './paths';
+
 /**
  * The workspace's folders as one tree of index paths. With one folder, an index path is
  * relative to it, as before. With several (a multi-root workspace), each folder is a
@@ -61,6 +63,15 @@ export class WorkspaceRoots {
     if (root === undefined) return [];
     const label = this.labels[i] as string;
     return this.paths.flatMap((other, j) => (j !== i && other.startsWith(root === '' ? '/' : `${root}/`) ? [join(label, other.slice(root.length + 1))] : []));
+  }
+
+  /**
+   * The index paths of absolute paths (forward slashes) that lie in a folder, sorted; the rest
+   * are left out. Pins are stored as absolute paths and mapped here each time, so reordering,
+   * adding or removing folders never points one at another file.
+   */
+  indexPaths(absolutes: readonly string[]): string[] {
+    return [...new Set(absolutes.flatMap((abs) => this.indexPath(abs) || []))].sort(compareCodeUnits);
   }
 
   /** The folder an index path lies in and the path inside it; undefined for none. */

@@ -143,3 +143,24 @@ describe('multi-root folder names and the credentials-name check', () => {
     assert.equal(single.status('credentials/a.json')?.reason, 'denylisted');
   });
 });
+
+describe('pins stored by absolute path', () => {
+  test('reordering, removing or adding folders never points a pin at another file', () => {
+    const client = { name: 'app', path: '/home/u/client/app' };
+    const server = { name: 'app', path: '/home/u/server/app' };
+    const pins = ['/home/u/server/app/config/settings.ts'];
+    assert.deepEqual(new WorkspaceRoots([client, server]).indexPaths(pins), ['app-2/config/settings.ts']);
+    assert.deepEqual(new WorkspaceRoots([server, client]).indexPaths(pins), ['app/config/settings.ts'], 'reordered: the label moves, the file does not');
+    assert.deepEqual(new WorkspaceRoots([server]).indexPaths(pins), ['config/settings.ts']);
+    assert.deepEqual(new WorkspaceRoots([client]).indexPaths(pins), [], 'its folder is gone: not pinned here, kept for when it comes back');
+    const web = { name: 'web', path: '/w/web' };
+    assert.deepEqual(new WorkspaceRoots([web, { name: 'api', path: '/w/api' }]).indexPaths(['/w/web/api/handlers.ts']), ['web/api/handlers.ts']);
+  });
+
+  test('an old pin (an index path) is read against the folders as they are, once', () => {
+    const roots = new WorkspaceRoots([{ name: 'app', path: '/c/app' }, { name: 'app', path: '/s/app' }]);
+    const migrated = ['app-2/config/settings.ts', 'gone/x.ts'].flatMap((rel) => roots.absolutePath(rel) ?? []);
+    assert.deepEqual(migrated, ['/s/app/config/settings.ts']);
+    assert.deepEqual(roots.indexPaths(migrated), ['app-2/config/settings.ts']);
+  });
+});
