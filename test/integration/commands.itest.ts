@@ -418,4 +418,18 @@ describe('commands against the local API stand-in', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await vscode.workspace.fs.delete(target);
   });
+
+  it('the JSON export, written piece by piece, is the whole ledger as one JSON document', async () => {
+    const { container } = await ladder();
+    const { records } = await container.cost.store.readAll();
+    const target = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'ledger-export.json');
+    const { result: exported } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<{ records: number }>('ladder.exportLedger', 'json', target));
+    assert.equal(exported?.records, records.length);
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+    const parsed = JSON.parse(text) as { calls: unknown[]; verdicts: unknown[]; totalMicros: number };
+    assert.equal(parsed.calls.length + parsed.verdicts.length, records.length);
+    assert.equal(parsed.totalMicros, records.reduce((sum, r) => sum + (r.kind === 'verdict' ? 0 : r.costMicros), 0));
+    assert.ok(text.endsWith('}\n'));
+    await vscode.workspace.fs.delete(target);
+  });
 });

@@ -52,10 +52,16 @@ function calls(records: readonly LedgerRecord[]): CallRecord[] {
   return records.filter((record): record is CallRecord => record.kind !== 'verdict');
 }
 
-/** The ledger as CSV text: header, then one CRLF-terminated line per call (RFC 4180). */
-export function toCsv(records: readonly LedgerRecord[]): string {
+/**
+ * Records per piece of a streamed export: pieces of a few hundred KB, so no string grows
+ * with the ledger (V8 caps one string at about 512 MB: some 665k records as JSON).
+ */
+const CHUNK_RECORDS = 1_000;
+
+/** The CSV export in pieces, to write one after another: joined, they are {@link toCsv}'s text. */
+export function* csvChunks(records: readonly LedgerRecord[]): Generator<string> {
   const verdicts = verdictsByCall(records);
-  const lines = [CSV_COLUMNS.join(',')];
+  let lines = [CSV_COLUMNS.join(',')];
   for (const r of calls(records)) {
     const u = r.usage;
     lines.push([
@@ -64,8 +70,17 @@ export function toCsv(records: readonly LedgerRecord[]): string {
       u.service_tier, microsToDecimal(r.costMicros), r.costMicros, r.workspace, r.requestId, r.cacheMiss?.segment,
       r.cacheMiss?.cause, r.cacheMiss?.detail, verdicts.get(r.callId)?.verdict,
     ].map(csvField).join(','));
+    if (lines.length >= CHUNK_RECORDS) {
+      yield `${lines.join('\r\n')}\r\n`;
+      lines = [];
+    }
   }
-  return `${lines.join('\r\n')}\r\n`;
+  if (lines.length > 0) yield `${lines.join('\r\n')}\r\n`;
+}
+
+/** The ledger as CSV text: header, then one CRLF-terminated line per call (RFC 4180). */
+export function toCsv(records: readonly LedgerRecord[]): string {
+  return [...csvChunks(records)].join('');
 }
 
 /** The JSON export's shape. Money is integer micro-dollars plus an exact decimal string. */
@@ -78,17 +93,41 @@ export interface JsonExport {
   totalUsd: string;
 }
 
-/** The ledger as pretty-printed JSON text (records as stored, plus the exact total). */
-export function toJson(records: readonly LedgerRecord[], exportedAt: string): string {
+/**
+ * The JSON export in pieces, to write one after another: joined, they are exactly
+ * `JSON.stringify(body, null, 2)` and a newline, {@link toJson}'s text.
+ */
+export function* jsonChunks(records: readonly LedgerRecord[], exportedAt: string): Generator<string> {
   const callRecords = calls(records);
   const totalMicros = callRecords.reduce((sum, r) => sum + r.costMicros, 0);
-  const body: JsonExport = {
-    v: 1,
-    exportedAt,
-    calls: callRecords,
-    verdicts: records.filter((record): record is VerdictRecord => record.kind === 'verdict'),
-    totalMicros,
-    totalUsd: microsToDecimal(totalMicros),
-  };
-  return `${JSON.stringify(body, null, 2)}\n`;
+  // The fields in JsonExport's order, as JSON.stringify would lay them out.
+  yield `{\n  "v": 1,\n  "exportedAt": ${JSON.stringify(exportedAt)},\n  "calls": `;
+  yield* jsonArrayChunks(callRecords);
+  yield ',\n  "verdicts": ';
+  yield* jsonArrayChunks(records.filter((record): record is VerdictRecord => record.kind === 'verdict'));
+  yield `,\n  "totalMicros": ${JSON.stringify(totalMicros)},\n  "totalUsd": ${JSON.stringify(microsToDecimal(totalMicros))}\n}\n`;
+}
+
+/** An array one level into the top object, pretty-printed (2 spaces) as JSON.stringify does, in pieces. */
+function* jsonArrayChunks(items: readonly object[]): Generator<string> {
+  if (items.length === 0) {
+    yield '[]';
+    return;
+  }
+  let parts: string[] = [];
+  for (const [i, item] of items.entries()) {
+    // A JSON text has no raw newline inside a string, so every newline is a line to indent.
+    parts.push(`${i === 0 ? '[' : ','}\n    ${JSON.stringify(item, null, 2).replace(/\n/g, '\n    ')}`);
+    if (parts.length >= CHUNK_RECORDS) {
+      yield parts.join('');
+      parts = [];
+    }
+  }
+  parts.push('\n  ]');
+  yield parts.join('');
+}
+
+/** The ledger as pretty-printed JSON text (records as stored, plus the exact total): see {@link JsonExport}. */
+export function toJson(records: readonly LedgerRecord[], exportedAt: string): string {
+  return [...jsonChunks(records, exportedAt)].join('');
 }

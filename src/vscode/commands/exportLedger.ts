@@ -1,5 +1,8 @@
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import * as vscode from 'vscode';
-import { toCsv, toJson } from '../../core/ledger/export';
+import { csvChunks, jsonChunks } from '../../core/ledger/export';
 import { countOf } from '../../core/ledger/format';
 import { CommandIds } from '../commandIds';
 import type { Command } from './command';
@@ -20,8 +23,7 @@ export const exportLedgerCommand: Command = {
     });
     if (!target) return undefined;
     const { records, problems } = await c.cost.store.readAll();
-    const text = format === 'csv' ? toCsv(records) : toJson(records, new Date().toISOString());
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+    await writeChunks(target, format === 'csv' ? csvChunks(records) : jsonChunks(records, new Date().toISOString()));
     const skipped = problems.length > 0 ? ` (${countOf(problems.length, 'damaged line')} skipped; see logs)` : '';
     for (const p of problems) c.log.warn(`export skipped ${p.file}:${p.line} (${p.kind})`);
     void vscode.window.showInformationMessage(`Ladder: exported ${countOf(records.length, 'ledger record')} to ${target.path.split('/').pop()}${skipped}.`, 'Open').then(
@@ -30,3 +32,15 @@ export const exportLedgerCommand: Command = {
     return { records: records.length, target: target.toString() };
   },
 };
+
+/**
+ * Writes an export piece by piece: the whole text as one string would pass V8's limit on a
+ * long ledger. A file on disk is streamed; another file system takes the bytes whole.
+ */
+async function writeChunks(target: vscode.Uri, chunks: Iterable<string>): Promise<void> {
+  if (target.scheme === 'file') {
+    await pipeline(Readable.from(chunks), createWriteStream(target.fsPath));
+    return;
+  }
+  await vscode.workspace.fs.writeFile(target, Buffer.concat(Array.from(chunks, (chunk) => Buffer.from(chunk, 'utf8'))));
+}

@@ -1,8 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { CSV_COLUMNS, csvField, toCsv, toJson } from '../../../src/core/ledger/export';
+import { CSV_COLUMNS, csvChunks, csvField, jsonChunks, toCsv, toJson } from '../../../src/core/ledger/export';
 import type { JsonExport } from '../../../src/core/ledger/export';
 import { countOf, formatTokens, formatUsd, formatUsdExact, microsToDecimal } from '../../../src/core/ledger/format';
+import type { CallRecord, LedgerRecord, VerdictRecord } from '../../../src/core/ledger/record';
 import { callRecord, verdictRecord } from '../../support/fixtures/usage/records';
 
 /** A minimal RFC 4180 reader, to check the writer round-trips. */
@@ -79,6 +80,33 @@ describe('exports', () => {
     assert.equal(parsed.totalMicros, expected);
     assert.equal(parsed.totalUsd, microsToDecimal(expected));
     assert.deepEqual(parsed.calls[0], records[0]);
+  });
+
+  test('streamed exports: pieces of a bounded size that join into exactly the text JSON.stringify and the CSV writer give', () => {
+    const records: LedgerRecord[] = [];
+    for (let i = 0; i < 2_500; i++) {
+      records.push(callRecord({ taskId: `task-${i % 40}`, reason: i % 7 === 0 ? 'escalated: "schema" é 日本\nnext, then \u2028' : 'review: 3 files' }));
+      if (i % 9 === 0) records.push(verdictRecord(`task-${i % 40}`, i % 2 === 0 ? 'accepted' : 'rejected'));
+    }
+    const exportedAt = '2026-11-22T00:00:00.000Z';
+    const expected = (of: LedgerRecord[]): string => {
+      const calls = of.filter((r): r is CallRecord => r.kind !== 'verdict');
+      const totalMicros = calls.reduce((sum, r) => sum + r.costMicros, 0);
+      const body: JsonExport = { v: 1, exportedAt, calls, verdicts: of.filter((r): r is VerdictRecord => r.kind === 'verdict'), totalMicros, totalUsd: microsToDecimal(totalMicros) };
+      return `${JSON.stringify(body, null, 2)}\n`;
+    };
+    for (const of of [records, records.slice(0, 1), records.filter((r) => r.kind !== 'verdict'), []]) {
+      assert.equal([...jsonChunks(of, exportedAt)].join(''), expected(of), `${of.length} records`);
+      assert.equal(toJson(of, exportedAt), expected(of));
+    }
+    const json = [...jsonChunks(records, exportedAt)];
+    const csv = [...csvChunks(records)];
+    assert.ok(json.length >= 3 && csv.length >= 3, 'a long ledger comes in several pieces');
+    const biggest = (pieces: string[]): number => Math.max(...pieces.map((p) => p.length));
+    assert.ok(biggest(json) < json.join('').length / 2 && biggest(csv) < csv.join('').length / 2, 'no piece holds most of the ledger');
+    const rows = parseCsv(csv.join(''));
+    assert.equal(rows.length, 1 + 2_500, 'header and one row per call, none split between pieces');
+    assert.equal(rows[8]?.[CSV_COLUMNS.indexOf('reason')], 'escalated: "schema" é 日本\nnext, then \u2028');
   });
 
   test('money formatting is integer-exact', () => {
