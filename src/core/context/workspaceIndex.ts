@@ -113,6 +113,29 @@ const MANIFEST_SUFFIXES = ['.csproj', '.fsproj'];
 const MANIFEST_MAX_SEGMENTS = 3;
 const README = /^readme(?:\.(?:md|markdown|rst|txt|adoc))?$/i;
 
+/**
+ * File types that are binary whatever their first bytes: most files are only stat'ed, never
+ * read, and the tree should not name a logo or an archive while the preamble says binaries
+ * are left out.
+ */
+const BINARY_EXTENSIONS: ReadonlySet<string> = new Set([
+  'png', 'jpg', 'jpeg', 'gif', 'bmp', 'ico', 'icns', 'webp', 'tif', 'tiff', 'psd', 'heic', 'avif',
+  'zip', 'gz', 'tgz', 'bz2', 'xz', 'zst', '7z', 'rar', 'tar', 'jar', 'war', 'ear', 'apk', 'aab', 'ipa', 'dmg', 'iso', 'whl', 'nupkg',
+  'exe', 'dll', 'so', 'dylib', 'o', 'a', 'lib', 'obj', 'bin', 'class', 'pyc', 'pyo', 'wasm', 'node',
+  'woff', 'woff2', 'ttf', 'otf', 'eot',
+  'mp3', 'mp4', 'm4a', 'mov', 'avi', 'mkv', 'wav', 'flac', 'ogg', 'webm',
+  'pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'odt',
+  'sqlite', 'sqlite3', 'db', 'parquet', 'onnx', 'pt', 'pth', 'h5', 'pkl', 'npy', 'npz',
+]);
+
+/** The binary file type a path's extension names, or undefined. */
+function binaryExtensionOf(path: string): string | undefined {
+  const name = basenameOf(path);
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+  return BINARY_EXTENSIONS.has(ext) ? ext : undefined;
+}
+
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 /** Git's own heuristic: a NUL byte in the first 8000 bytes means binary. */
 const BINARY_SNIFF_BYTES = 8000;
@@ -491,6 +514,8 @@ export class WorkspaceIndex {
     }
     if (entry.size > this.maxFileBytes) return set('tooLarge', `${entry.size} bytes, over the ${this.maxFileBytes}-byte cap`);
     if (entry.binary) return set('binary', 'contains NUL bytes');
+    const binaryType = binaryExtensionOf(entry.path);
+    if (binaryType) return set('binary', `a .${binaryType} file`);
     if (entry.secrets.length > 0) return set('secret', `looks like it holds ${describeSecretMatches(entry.secrets)}`);
     set(undefined);
   }

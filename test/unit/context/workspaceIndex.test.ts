@@ -148,6 +148,13 @@ describe('content checks', () => {
     assert.deepEqual(index.includedPaths(), ['src/ok.ts']);
   });
 
+  test('a well-known binary type is left out from its name alone, when only its size is known', () => {
+    const index = indexOf({ 'assets/Logo.PNG': { size: 4000 }, 'dist/app.wasm': { size: 10 }, 'fonts/a.woff2': { size: 10 }, 'src/png.ts': { size: 10 }, 'docs/a.pdf.md': { size: 10 }, '.gz': { size: 1 } });
+    assert.deepEqual(index.includedPaths(), ['.gz', 'docs/a.pdf.md', 'src/png.ts']);
+    assert.equal(index.status('assets/Logo.PNG')?.detail, 'a .png file');
+    assert.equal(index.wasRead('assets/Logo.PNG'), false, 'its changes are still only stat\'ed');
+  });
+
   test('UTF-8 bytes are decoded and normalised (CRLF to LF, BOM dropped)', () => {
     const bytes = new TextEncoder().encode('\ufeff{\r\n  "name": "x"\r\n}\r\n');
     const index = indexOf({ 'package.json': bytes });
