@@ -245,7 +245,7 @@ describe('errors a user will meet', function () {
         seen.push(message);
         return undefined;
       });
-      assert.deepEqual(seen, ['Ladder: Setting "ladder.models.labour" in workspace settings asks for claude-fable-5, which costs more than claude-haiku-4-5 on the H tier; ignored. Set it in your user settings to use it.']);
+      assert.deepEqual(seen, ['Ladder: Setting "ladder.models.labour" in workspace settings asks for a model for the H tier, but claude-fable-5 costs more than claude-haiku-4-5 (its input price, counting the same text as more tokens); ignored. Set it in your user settings to use it.']);
       assert.equal((await vscode.commands.executeCommand<{ model: string }>('ladder.previewRoute', 'format this'))?.model, 'claude-haiku-4-5');
       await config.update('models.execute', 'claude-haiku-4-5', vscode.ConfigurationTarget.Workspace);
       const { container } = await ladder();
