@@ -316,7 +316,7 @@
   const CALL_COLUMNS = [
     { label: 'Call', render: (c) => c.model + ' (' + c.tier + ') \u00b7 ' + c.stepType + (c.attempt > 1 ? ' #' + c.attempt : '') },
     { label: 'Outcome', render: (c) => c.outcome },
-    { label: 'In', title: 'Input tokens (uncached)', render: (c) => count(c.input), numeric: true },
+    { label: 'Uncached in', title: 'Input tokens outside the cache, at the full input rate: the prompt less its cache writes and reads', render: (c) => count(c.input), numeric: true },
     { label: 'Write', title: 'Cache write tokens', render: (c) => count(c.cacheWrite), numeric: true },
     { label: 'Read', title: 'Cache read tokens', render: (c) => count(c.cacheRead), numeric: true },
     { label: 'Out', title: 'Output tokens', render: (c) => count(c.output), numeric: true },

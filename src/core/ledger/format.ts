@@ -74,11 +74,17 @@ export function microsToDecimal(micros: number): string {
   return `${negative ? '-' : ''}${Math.floor(abs / MICROS_PER_USD)}.${String(abs % MICROS_PER_USD).padStart(6, '0')}`;
 }
 
-/** Token counts for people: 950, 12.3k, 4.56M. */
+/** Token counts for people: 950, 12.3k, 4.56M (999,950 rounds to 1M, not "1000k"). */
 export function formatTokens(tokens: number): string {
   if (tokens < 1000) return String(tokens);
-  if (tokens < 1_000_000) return `${(tokens / 1000).toFixed(tokens < 10_000 ? 2 : 1).replace(/\.?0+$/, '')}k`;
-  return `${(tokens / 1_000_000).toFixed(2).replace(/\.?0+$/, '')}M`;
+  const thousands = (tokens / 1000).toFixed(tokens < 10_000 ? 2 : 1);
+  if (Number(thousands) < 1000) return `${trimZeros(thousands)}k`;
+  return `${trimZeros((tokens / 1_000_000).toFixed(2))}M`;
+}
+
+/** "12.30" → "12.3", "4.00" → "4". */
+function trimZeros(decimal: string): string {
+  return decimal.replace(/\.?0+$/, '');
 }
 
 /** A count with its noun, for people: "1 call", "2 calls", "0 findings". */

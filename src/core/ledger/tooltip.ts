@@ -31,7 +31,8 @@ export function costTooltip(input: TooltipInput): string {
   const scopeText = input.scope === 'session' ? 'this session' : 'today';
   const lines: string[] = [];
   lines.push(`**Ladder: ${formatUsd(a.micros)} ${scopeText}** (${formatUsdExact(a.micros)}, ${a.calls} ${a.calls === 1 ? 'call' : 'calls'})`, '');
-  lines.push('| Tier | Calls | Tokens in / out | Cost |', '|:--|--:|--:|--:|');
+  // "In" is the whole prompt, cache writes and reads included (the report's call details split it).
+  lines.push('| Tier | Calls | Tokens in, cache incl. / out | Cost |', '|:--|--:|--:|--:|');
   const used = TIERS.filter((tier) => a.tiers[tier].calls > 0);
   // The Cost column to the same decimals all the way down ("$0.0046" above "$0.0187", not "$0.02").
   const costs = formatUsdAlike(used.map((tier) => a.tiers[tier].micros));

@@ -122,6 +122,7 @@ describe('exports', () => {
     assert.equal(formatTokens(950), '950');
     assert.equal(formatTokens(12_345), '12.3k');
     assert.equal(formatTokens(4_560_000), '4.56M');
+    assert.deepEqual([9_999, 999_949, 999_950, 999_999, 1_000_000].map(formatTokens), ['10k', '999.9k', '1M', '1M', '1M'], 'a count that rounds to a thousand k is 1M');
     assert.deepEqual([0, 1, 2].map((n) => countOf(n, 'call')), ['0 calls', '1 call', '2 calls']);
   });
 });

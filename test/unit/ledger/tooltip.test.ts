@@ -19,7 +19,7 @@ describe('status-bar tooltip', () => {
     const a = s.session;
     const text = costTooltip({ scope: 'session', aggregate: a, opusModel: 'claude-opus-4-8', budget: budgetStatus({ sessionMicros: a.micros, todayMicros: a.micros }, { sessionMicros: 1_000_000 }) });
     assert.ok(text.startsWith(`**Ladder: ${formatUsd(a.micros)} this session** (${formatUsdExact(a.micros)}, 2 calls)`));
-    assert.match(text, /\| Tier \| Calls \| Tokens in \/ out \| Cost \|/);
+    assert.match(text, /\| Tier \| Calls \| Tokens in, cache incl\. \/ out \| Cost \|/, 'in counts the cache reads and writes too, and says so');
     assert.match(text, new RegExp(`\\| H · labour \\| 1 \\| 41k / 100 \\| \\${formatUsd(a.tiers.H.micros)} \\|`));
     assert.match(text, /\| O · judgment \| 1 \| 2k \/ 800 \| \$0\.0300 \|/, 'the Cost column to the same decimals as the $0.0055 above it, not "$0.03"');
     assert.doesNotMatch(text, /S · execute/, 'tiers without calls are left out');
