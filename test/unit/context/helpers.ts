@@ -1,4 +1,6 @@
 // Shared helpers for context and prompt tests.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
 import type { WorkspaceIndexOptions } from '../../../src/core/context/workspaceIndex';
 
@@ -42,4 +44,12 @@ export function sampleFiles(): Record<string, string> {
     'test/index.test.ts': "import { answer } from '../src/index';\n",
     'docs/guide.md': '# Guide\n',
   };
+}
+
+/** Writes a path → text map under `root`, making folders as needed. */
+export function writeTree(root: string, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
 }

@@ -1,18 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
 import { IGNORE_FILE_MAX_BYTES, ignoreFileText } from '../../../src/core/context/gitignoreRules';
 import { feedFile, findRepository, outerGitignores, scanFolder } from '../../../src/vscode/workspaceScan';
 import { tempDir } from '../../support/tempDir';
+import { writeTree } from './helpers';
 
-function write(root: string, files: Record<string, string>): void {
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-}
 
 /** A template-sized .gitignore (about 3 KB) whose last rules leave out a settings file and a folder. */
 const LONG_GITIGNORE = `${Array.from({ length: 120 }, (_, i) => `# rule ${i}\n*.tmp${i}`).join('\n')}\nlocal_settings.py\ninstance/\n`;
@@ -32,7 +27,7 @@ describe('ignore files are applied whatever the context file-size cap', () => {
 
   test('a scan with a workspace-lowered cap still reads a .gitignore above it, and a watcher edit too', async () => {
     const root = tempDir('big-gitignore');
-    write(root, { '.gitignore': LONG_GITIGNORE, 'local_settings.py': "PASSWORD = 'x'\n", 'instance/config.py': 'x\n', 'app.py': 'print(1)\n' });
+    writeTree(root, { '.gitignore': LONG_GITIGNORE, 'local_settings.py': "PASSWORD = 'x'\n", 'instance/config.py': 'x\n', 'app.py': 'print(1)\n' });
     const index = new WorkspaceIndex({ maxFileBytes: 1000 });
     await scanFolder(root, index, { maxFileBytes: 1000 });
     assert.deepEqual(index.includedPaths(), ['app.py']);
@@ -44,7 +39,7 @@ describe('ignore files are applied whatever the context file-size cap', () => {
   test('an ignore file outside the folder (info/exclude) is read whatever its size', async () => {
     const root = tempDir('big-exclude');
     mkdirSync(join(root, '.git', 'info'), { recursive: true });
-    write(root, { '.git/info/exclude': LONG_GITIGNORE, 'local_settings.py': 'x\n', 'app.py': 'x\n' });
+    writeTree(root, { '.git/info/exclude': LONG_GITIGNORE, 'local_settings.py': 'x\n', 'app.py': 'x\n' });
     const index = new WorkspaceIndex({ maxFileBytes: 1000 });
     index.setOuterGitignores('', await outerGitignores(root, await findRepository(root, { HOME: root, GIT_CONFIG_NOSYSTEM: '1', PATH: process.env.PATH }, false)));
     await scanFolder(root, index, { maxFileBytes: 1000 });

@@ -1,17 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
 import { findRepository, outerGitignores, scanFolder } from '../../../src/vscode/workspaceScan';
 import { tempDir } from '../../support/tempDir';
+import { writeTree } from './helpers';
 
-function write(root: string, files: Record<string, string>): void {
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-}
 
 const PACKAGE = {
   'src/app.ts': 'export {};\n',
@@ -49,7 +44,7 @@ describe('a folder opened inside a git repository (a monorepo package)', () => {
   test("follows the repository's .gitignore files above it, each from its own directory, and says which left a file out", async () => {
     const repo = tempDir('outer');
     mkdirSync(join(repo, '.git'));
-    write(repo, {
+    writeTree(repo, {
       // `/src/` is the repository's own top-level src: packages/web/src is not under it.
       '.gitignore': 'dist/\n*.log\n!keep.log\n/packages/web/generated/\n/src/\n',
       'packages/.gitignore': 'web/local.txt\n',
@@ -70,7 +65,7 @@ describe('a folder opened inside a git repository (a monorepo package)', () => {
   test("the folder's own .gitignore still wins over the ones above it", async () => {
     const repo = tempDir('outer-own');
     mkdirSync(join(repo, '.git'));
-    write(repo, { '.gitignore': '*.log\n', 'lib/.gitignore': '!debug.log\n', 'lib/debug.log': 'x', 'lib/other.log': 'x' });
+    writeTree(repo, { '.gitignore': '*.log\n', 'lib/.gitignore': '!debug.log\n', 'lib/debug.log': 'x', 'lib/other.log': 'x' });
     const { included } = await scanned(join(repo, 'lib'));
     assert.deepEqual(included, ['.gitignore', 'debug.log']);
   });
@@ -78,14 +73,14 @@ describe('a folder opened inside a git repository (a monorepo package)', () => {
   test('rules that would leave out the opened folder itself are not used', async () => {
     const repo = tempDir('outer-self');
     mkdirSync(join(repo, '.git'));
-    write(repo, { '.gitignore': 'scratch/\n*.tmp\n', 'scratch/notes.md': '# notes\n', 'scratch/a.tmp': 'x' });
+    writeTree(repo, { '.gitignore': 'scratch/\n*.tmp\n', 'scratch/notes.md': '# notes\n', 'scratch/a.tmp': 'x' });
     const { included } = await scanned(join(repo, 'scratch'));
     assert.deepEqual(included, ['a.tmp', 'notes.md'], 'the whole file is set aside, as git itself would not track the folder');
   });
 
   test('no rules from above the repository top, or outside any repository', async () => {
     const outside = tempDir('outer-none');
-    write(outside, { '.gitignore': '*\n', 'repo/.gitignore': '', 'repo/src/a.ts': 'x', 'plain/src/b.ts': 'x' });
+    writeTree(outside, { '.gitignore': '*\n', 'repo/.gitignore': '', 'repo/src/a.ts': 'x', 'plain/src/b.ts': 'x' });
     mkdirSync(join(outside, 'repo', '.git'));
     assert.deepEqual(await outer(join(outside, 'repo')), [], 'the folder is its repository top');
     assert.deepEqual(await outer(join(outside, 'repo', 'src')), [], "the repository's own .gitignore is empty; nothing above its top counts");
@@ -96,7 +91,7 @@ describe('a folder opened inside a git repository (a monorepo package)', () => {
 describe("git's other ignore files: info/exclude and the user's global excludes", () => {
   test("the repository's info/exclude applies from its top, under every .gitignore, for the top itself and a folder below it", async () => {
     const repo = tempDir('exclude');
-    write(repo, {
+    writeTree(repo, {
       '.git/info/exclude': '*.local\nnotes/\n',
       '.gitignore': '!keep.local\n',
       'a.local': 'x', 'keep.local': 'x', 'notes/todo.md': 'x', 'src/b.local': 'x', 'src/c.ts': 'x',
@@ -113,9 +108,9 @@ describe("git's other ignore files: info/exclude and the user's global excludes"
   test("the global excludes file: git's core.excludesFile, else $XDG_CONFIG_HOME/git/ignore, last in precedence", async () => {
     const repo = tempDir('global');
     mkdirSync(join(repo, '.git'));
-    write(repo, { '.gitignore': '!keep.swp\n', 'a.swp': 'x', 'keep.swp': 'x', '.idea/workspace.xml': 'x', 'src/c.ts': 'x' });
+    writeTree(repo, { '.gitignore': '!keep.swp\n', 'a.swp': 'x', 'keep.swp': 'x', '.idea/workspace.xml': 'x', 'src/c.ts': 'x' });
     const home = tempDir('global-home');
-    write(home, { 'my-ignore': '*.swp\n.idea/\n' });
+    writeTree(home, { 'my-ignore': '*.swp\n.idea/\n' });
     const configured = gitEnv(`[core]\n\texcludesFile = ${join(home, 'my-ignore')}\n`);
     const files = await outer(repo, configured);
     assert.deepEqual(files.map((f) => [f.prefix, f.text]), [['', '*.swp\n.idea/\n']], 'git itself answered where the file is');
@@ -127,7 +122,7 @@ describe("git's other ignore files: info/exclude and the user's global excludes"
     assert.equal(notAsked?.globalExcludes, join(home, 'git', 'ignore'), 'an untrusted workspace runs no git: the default is assumed');
 
     const xdg = tempDir('xdg');
-    write(xdg, { 'git/ignore': '*.swp\n' });
+    writeTree(xdg, { 'git/ignore': '*.swp\n' });
     const byDefault = { ...HERMETIC, XDG_CONFIG_HOME: xdg };
     assert.equal((await findRepository(repo, byDefault))?.globalExcludes, join(xdg, 'git', 'ignore'));
     assert.deepEqual((await scanned(repo, new WorkspaceIndex(), byDefault)).included, ['.gitignore', '.idea/workspace.xml', 'keep.swp', 'src/c.ts']);
@@ -135,7 +130,7 @@ describe("git's other ignore files: info/exclude and the user's global excludes"
 
   test('a worktree or submodule: .git is a file naming the git folder, whose commondir holds info/exclude', async () => {
     const root = tempDir('worktree');
-    write(root, {
+    writeTree(root, {
       'main/.git/info/exclude': '*.tmp\n',
       'main/.git/worktrees/feature/commondir': '../..\n',
       'feature/.git': `gitdir: ${join(root, 'main', '.git', 'worktrees', 'feature')}\n`,

@@ -1,18 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
 import { PrefixRenderer } from '../../../src/core/prompt/prefix';
 import { WorkspaceFeeder } from '../../../src/vscode/workspaceScan';
 import { tempDir } from '../../support/tempDir';
+import { writeTree } from './helpers';
 
-function write(root: string, files: Record<string, string>): void {
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-}
 
 const ENV_BODY = 'DB_PASSWORD=Tr0ub4dor&3x\nSESSION_SECRET=correct-horse-battery-staple\n';
 
@@ -20,8 +15,8 @@ const ENV_BODY = 'DB_PASSWORD=Tr0ub4dor&3x\nSESSION_SECRET=correct-horse-battery
 function linkedWorkspace(): string {
   const root = tempDir('links');
   const outside = tempDir('links-outside');
-  write(root, { '.env.production': ENV_BODY, '.gitignore': 'local.yml\n', 'local.yml': 'password: x\n', 'src/util.ts': 'export {};\n' });
-  write(outside, { 'notes.txt': 'private notes\n', 'dir/a.txt': 'x\n' });
+  writeTree(root, { '.env.production': ENV_BODY, '.gitignore': 'local.yml\n', 'local.yml': 'password: x\n', 'src/util.ts': 'export {};\n' });
+  writeTree(outside, { 'notes.txt': 'private notes\n', 'dir/a.txt': 'x\n' });
   mkdirSync(join(root, 'docs'));
   symlinkSync('../.env.production', join(root, 'docs/deploy-settings.txt'));
   symlinkSync('../local.yml', join(root, 'docs/settings.yml'));
@@ -96,7 +91,7 @@ describe('the index and links', () => {
 describe('watcher events', () => {
   async function scanned(files: Record<string, string>, options: { maxFiles?: number } = {}) {
     const root = tempDir('events');
-    write(root, files);
+    writeTree(root, files);
     const index = new WorkspaceIndex();
     const feeder = new WorkspaceFeeder(index, [{ root, prefix: '' }], options);
     await feeder.scan();
@@ -105,7 +100,7 @@ describe('watcher events', () => {
 
   test('a created folder is walked as the scan walks one; an ignored one is not indexed at all', async () => {
     const { root, index, feeder } = await scanned({ '.gitignore': 'dist/\n', 'a.ts': 'x\n' });
-    write(root, { 'utils/.gitignore': 'local.ts\n', 'utils/x.ts': 'x\n', 'utils/local.ts': 'x\n', 'utils/deep/y.ts': 'y\n', 'dist/out.js': 'x', 'node_modules/m/index.js': 'x', '.ssh/id': 'x' });
+    writeTree(root, { 'utils/.gitignore': 'local.ts\n', 'utils/x.ts': 'x\n', 'utils/local.ts': 'x\n', 'utils/deep/y.ts': 'y\n', 'dist/out.js': 'x', 'node_modules/m/index.js': 'x', '.ssh/id': 'x' });
     for (const dir of ['utils', 'dist', 'node_modules', '.ssh']) await feeder.changed(dir);
     assert.deepEqual(index.includedPaths(), ['.gitignore', 'a.ts', 'utils/.gitignore', 'utils/deep/y.ts', 'utils/x.ts']);
     assert.equal(index.status('utils/local.ts')?.reason, 'gitignored');
@@ -123,7 +118,7 @@ describe('watcher events', () => {
 
   test('events under .git/ and ignored folders leave nothing behind for Show Context to list', async () => {
     const { root, index, feeder } = await scanned({ '.gitignore': 'dist/\n', '.git/HEAD': 'ref\n', 'a.ts': 'x\n' });
-    write(root, { '.git/index': 'x', '.git/logs/HEAD': 'x', 'dist/chunk.js': 'x', 'dist/deep/more.js': 'x' });
+    writeTree(root, { '.git/index': 'x', '.git/logs/HEAD': 'x', 'dist/chunk.js': 'x', 'dist/deep/more.js': 'x' });
     for (const rel of ['.git/index', '.git/logs/HEAD', 'dist', 'dist/chunk.js', 'dist/deep/more.js']) await feeder.changed(rel);
     assert.deepEqual(index.exclusions(), []);
     assert.deepEqual(index.includedPaths(), ['.gitignore', 'a.ts']);
@@ -158,7 +153,7 @@ describe('watcher events', () => {
 describe('a scan stopped at its file cap', () => {
   test("a file pinned or saved in a folder the scan never read is judged by that folder's .gitignore, and the tree says it is incomplete", async () => {
     const root = tempDir('cap');
-    write(root, { ...Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`a/f${i}.ts`, 'x'])), 'z/svc/.gitignore': 'local.yml\n', 'z/svc/local.yml': 'password: hunter2\n', 'z/svc/ok.ts': 'x' });
+    writeTree(root, { ...Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`a/f${i}.ts`, 'x'])), 'z/svc/.gitignore': 'local.yml\n', 'z/svc/local.yml': 'password: hunter2\n', 'z/svc/ok.ts': 'x' });
     const index = new WorkspaceIndex();
     const feeder = new WorkspaceFeeder(index, [{ root, prefix: '' }], { maxFiles: 5 });
     assert.deepEqual(await feeder.scan(), { files: 5, truncated: true });
@@ -175,7 +170,7 @@ describe('a scan stopped at its file cap', () => {
 
   test('a scan that read everything says nothing of the kind', async () => {
     const root = tempDir('nocap');
-    write(root, { 'a.ts': 'x' });
+    writeTree(root, { 'a.ts': 'x' });
     const index = new WorkspaceIndex();
     await new WorkspaceFeeder(index, [{ root, prefix: '' }]).scan();
     const context = new PrefixRenderer(index).context()?.text ?? '';
