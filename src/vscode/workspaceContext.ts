@@ -147,7 +147,7 @@ export class WorkspaceContext implements vscode.Disposable {
     await this.ensureScanned();
     const index = this.index;
     if (index) {
-      if (index.pin(rel).needsContent) await this.feeder?.changed(rel);
+      if (index.pin(rel).needsContent) await this.feeder?.changed(rel, true);
       const status = index.status(rel);
       if (status?.reason) {
         if (!this.pinnedPaths().includes(rel)) index.unpin(rel);

@@ -61,18 +61,22 @@ export class WorkspaceFeeder {
    * A file or folder was created or changed, or a file is to be read for a pin. A file is
    * read (or stat'ed) into the index, after the .gitignore files of any folder above it that
    * was never read (a scan cut at its cap); a folder is walked as the scan walks one; nothing
-   * under an ignored folder (.git, node_modules, a git-ignored one) is indexed. A .gitignore
-   * that changed walks the folders it no longer ignores.
+   * under an ignored folder (.git, node_modules, a git-ignored one) is indexed, except a file
+   * asked about by name (`named`: a pin), which is judged, and so refused with its reason. A
+   * .gitignore that changed walks the folders it no longer ignores.
    */
-  async changed(rel: string): Promise<void> {
+  async changed(rel: string, named = false): Promise<void> {
     const folder = this.folderOf(rel);
     if (!folder) return;
+    const judged = async (): Promise<void> => {
+      if (named) await this.feed(folder, rel);
+    };
     for (const dir of this.index.unwalkedFoldersOf(rel)) {
-      if (this.index.isIgnoredFolder(dir)) return;
+      if (this.index.isIgnoredFolder(dir)) return judged();
       await this.feed(folder, join(dir, '.gitignore'), true);
       this.index.noteFolder(dir);
     }
-    if (this.index.isIgnoredFolder(dirnameOf(rel))) return;
+    if (this.index.isIgnoredFolder(dirnameOf(rel))) return judged();
     const stat = await fs.lstat(this.onDisk(folder, rel)).catch(() => undefined);
     if (stat?.isDirectory()) {
       if (this.index.isIgnoredFolder(rel)) this.index.noteFolder(rel, true);

@@ -21,6 +21,17 @@ async function captureFailures(): Promise<{ messages: string[]; restore(): void 
   return { messages, restore: () => { container.runner.showFailure = original; } };
 }
 
+/**
+ * Until a streamed answer's text reaches its view: by then the client has read the stream's
+ * message_start and its usage (the stand-in's log says only that the server sent it).
+ */
+async function answerStreaming(running: () => Promise<unknown>): Promise<void> {
+  const views = () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'ladder-result');
+  const before = new Set(views().map((d) => d.uri.toString()));
+  void running();
+  await until('the answer to stream into its view', () => views().some((d) => !before.has(d.uri.toString()) && /\n---\n\n\S/.test(d.getText())) || undefined);
+}
+
 async function callsSince(time: string): Promise<CallRecord[]> {
   const { container } = await ladder();
   const { records } = await container.cost.store.readAll();
@@ -171,11 +182,11 @@ describe('errors a user will meet', function () {
     const { container } = await ladder();
     const abort = new AbortController();
     const selection = await (await import('../../src/vscode/editorSelection')).selectionFor(container);
-    const running = container.runner.run({
+    let running: Promise<string> | undefined;
+    await answerStreaming(() => (running = container.runner.run({
       command: 'explain', title: 'Explain', task: 'explain', question: 'Explain', selection: selection!, maxTokens: 1000, showResult: true, signal: abort.signal,
       check: (t) => ({ ok: true, value: t }),
-    }).then(() => 'finished', (err: Error) => err.name === 'Error' ? err.message : err.name);
-    await until('the stream to start', () => api().log.some((e) => e.path === '/v1/messages' && e.usage) || undefined);
+    }).then(() => 'finished', (err: Error) => err.name === 'Error' ? err.message : err.name)));
     abort.abort();
     assert.equal(await running, 'cancelled');
     await until('the stand-in to see the abort', () => api().log.find((e) => e.path === '/v1/messages')?.outcome === 'aborted' || undefined);
@@ -190,11 +201,11 @@ describe('errors a user will meet', function () {
     const { container } = await ladder();
     const started = new Date().toISOString();
     const selection = await (await import('../../src/vscode/editorSelection')).selectionFor(container);
-    const running = container.runner.run({
+    let running: Promise<string> | undefined;
+    await answerStreaming(() => (running = container.runner.run({
       command: 'explain', title: 'Explain', task: 'explain', question: 'Explain', selection: selection!, maxTokens: 1000, showResult: true,
       check: (t) => ({ ok: true, value: t }),
-    }).then(() => 'finished', (err: Error) => err.name === 'Error' ? err.message : err.name);
-    await until('the stream to start', () => api().log.some((e) => e.path === '/v1/messages' && e.usage) || undefined);
+    }).then(() => 'finished', (err: Error) => err.name === 'Error' ? err.message : err.name)));
     // What deactivate() runs: nothing else stops a request when the host goes.
     await container.runner.stopAll();
     const cancelled = (await callsSince(started)).find((c) => c.outcome === 'cancelled');

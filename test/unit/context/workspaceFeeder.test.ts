@@ -57,6 +57,18 @@ describe('links: one rule for the scan, watcher events and pins', () => {
     assert.equal(watched.status('linked-dir/a.txt')?.reason, 'link', 'a file reached through a linked folder leads out of the workspace');
   });
 
+  test('a file asked about by name inside an ignored folder is judged (and so refused), while a watcher event there is dropped', async () => {
+    const root = tempDir('named');
+    writeTree(root, { '.gitignore': 'build/\n', 'build/bundle.js': 'x\n', 'src/a.ts': 'export {};\n' });
+    const index = new WorkspaceIndex();
+    const feeder = new WorkspaceFeeder(index, [{ root, prefix: '' }]);
+    await feeder.scan();
+    await feeder.changed('build/bundle.js');
+    assert.equal(index.status('build/bundle.js'), undefined, 'watcher noise under an ignored folder is not indexed');
+    await feeder.changed('build/bundle.js', true);
+    assert.equal(index.status('build/bundle.js')?.reason, 'gitignored', 'a pin of it is refused with the reason');
+  });
+
   test('pinning a link to a secret file is refused and nothing of the target is read', async () => {
     const root = linkedWorkspace();
     const index = new WorkspaceIndex();
