@@ -834,9 +834,24 @@ export function readsWording(input: ClassifyInput, rules: Classification): boole
  */
 export function applyWordingModel(input: ClassifyInput, rules: Classification, model: WordingModel): Classification {
   const p = calibrated(model, predict(model, wordingInputOf(input, rules.tier, rules.confidence)));
-  const tier = combine(rules.tier, p);
+  const tier = maxTier(combine(rules.tier, p), floorForModel(rules));
   const { reason, signal } = wordingVerdict(modelName(model), rules.tier, p, tier);
   return { ...rules, tier, confidence: clamp01(p[tierRank(tier)]!), reasons: [...rules.reasons, reason], signals: [...rules.signals, signal] };
+}
+
+const STRONG_HAZARDS: ReadonlySet<string> = new Set(RULES.filter((r) => RISK_FAMILIES.has(r.family) && r.strength >= 3).map((r) => r.id));
+
+/**
+ * How low the wording model may take a route: a judgment route that a specific hazard rule
+ * (strength 3 or more: `yaml.load`, a predictable token, a lease comparison) fired on stays
+ * at judgment, since the model reads the wording, not what the hazard does. A co-firing
+ * labour or execute rule lowers the rules' confidence below WORDING_MODEL_BELOW, which is how
+ * the model got a say over such routes. Measured: accuracy on the never-trained groups
+ * +0.1-0.3 points, severe under-routing unchanged, dev.jsonl unchanged; on an auditor's 145
+ * adversarial requests, 64.8% → 67.6%.
+ */
+function floorForModel(rules: Classification): Tier {
+  return rules.tier === 'O' && rules.signals.some((id) => STRONG_HAZARDS.has(id)) ? 'O' : 'H';
 }
 
 const percent = (x: number): string => `${Math.round(x * 100)}%`;

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyByRules, classifyRequest, withFloor } from '../../../src/core/routing/classifier';
+import { WORDING_MODEL_BELOW, classifyByRules, classifyRequest, withFloor } from '../../../src/core/routing/classifier';
 import { DEFAULT_DIFFICULTY_SETTING, shouldCheckDifficulty } from '../../../src/core/routing/difficulty';
 import type { Tier } from '../../../src/core/tiers';
 import { TIER_LABELS } from '../../../src/core/tiers';
@@ -147,6 +147,24 @@ describe('classifier: risk behind innocent wording goes to judgment', () => {
     { name: 'architecture', input: askInput('Design the plugin architecture for exporters'), tier: 'O', step: 'architecture' },
     { name: 'a race in low-stakes metrics code is execute', input: askInput('metrics: counter updates are racy, use fetch_add'), tier: 'S' },
   ]);
+});
+
+describe('classifier: the wording model does not talk a specific hazard down', () => {
+  // A mechanical-sounding verb co-fires with the hazard and lowers the rules' confidence, which
+  // gives the wording model a say; it reads the shape of the words, not what the hazard does.
+  for (const text of [
+    'settings: switch to pickle.loads instead of json for the session blob',
+    'use eval to parse the numeric expressions in the pricing endpoint',
+    'db: drop the old_accounts table',
+  ]) {
+    test(text, () => {
+      const rules = classifyByRules(askInput(text, { files: 1, linesChanged: 12 }));
+      const result = classifyRequest(askInput(text, { files: 1, linesChanged: 12 }));
+      assert.equal(rules.tier, 'O', 'the rules see the hazard');
+      assert.ok(rules.confidence < WORDING_MODEL_BELOW, 'and the model gets a say');
+      assert.equal(result.tier, 'O', result.reasons.join(' | '));
+    });
+  }
 });
 
 describe('classifier: hazards described in plain words', () => {
