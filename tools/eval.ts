@@ -70,7 +70,7 @@ function parseArgs(args: readonly string[]): Args {
       const value = args[++i];
       if (!value || value.startsWith('--')) fail(`${arg} needs a file\n${USAGE}`);
       parsed[arg === '--answers' ? 'answers' : 'record'] = value;
-    } else if (arg.startsWith('--')) fail(`unknown option ${arg}\n${USAGE}`);
+    } else if (arg.startsWith('-') && arg !== '-') fail(`unknown option ${arg}\n${USAGE}`);
     else files.push(arg);
   }
   if (parsed.misses && parsed.verbose) fail(`--misses and --verbose are alternatives\n${USAGE}`);
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
   } else if (metrics) {
     console.log(formatMetrics(metrics));
   } else {
-    console.log(`${routed.length} requests routed (no labels, so no metrics)`);
+    console.log(`${routed.length} request${routed.length === 1 ? '' : 's'} routed (no labels, so no metrics)`);
   }
   if (checked) console.log(formatCheckStats(checked.stats));
 }

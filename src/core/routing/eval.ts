@@ -88,6 +88,7 @@ export function parseEvalFile(text: string, fileName: string): ParseResult {
   // A UTF-8 byte-order mark (Windows editors write one) is not part of the first line's JSON.
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const seen = new Set<string>();
+  const lineOf = new Map<EvalItem, number>();
   lines.forEach((line, index) => {
     const where = `${fileName}:${index + 1}`;
     if (!line.trim()) return;
@@ -104,7 +105,7 @@ export function parseEvalFile(text: string, fileName: string): ParseResult {
       return;
     }
     const obj = value as Record<string, unknown>;
-    const id = typeof obj.id === 'string' && obj.id ? obj.id : `line-${index + 1}`;
+    const id = typeof obj.id === 'string' ? obj.id : `line-${index + 1}`;
     if (seen.has(id)) {
       errors.push(`${where}: duplicate id "${id}"`);
       return;
@@ -119,7 +120,13 @@ export function parseEvalFile(text: string, fileName: string): ParseResult {
     };
     if (obj.tier !== undefined) item.tier = obj.tier as Tier;
     items.push(item);
+    lineOf.set(item, index + 1);
   });
+  // Labels are optional, but all or none: a file with some would score only those, silently.
+  const firstLabelled = items.find((i) => i.tier !== undefined);
+  const unlabelled = firstLabelled ? items.filter((i) => i.tier === undefined) : [];
+  for (const item of unlabelled.slice(0, 5)) errors.push(`${fileName}:${lineOf.get(item)}: no "tier" label, while line ${lineOf.get(firstLabelled!)} has one (label every line or none)`);
+  if (unlabelled.length > 5) errors.push(`${fileName}: ${unlabelled.length - 5} more lines without a "tier" label`);
   return { items, errors };
 }
 
@@ -128,7 +135,10 @@ function itemProblem(value: unknown): string | undefined {
   const obj = value as Record<string, unknown>;
   if (!('request' in obj)) return 'missing "request"';
   if (typeof obj.request !== 'string' || !obj.request.trim()) return '"request" must be a non-empty string';
-  if (obj.id !== undefined && typeof obj.id !== 'string') return '"id" must be a string';
+  if (obj.id !== undefined && (typeof obj.id !== 'string' || !obj.id.trim())) return '"id" must be a non-empty string';
+  for (const key of ['source', 'ref', 'why'] as const) {
+    if (obj[key] !== undefined && obj[key] !== null && typeof obj[key] !== 'string') return `"${key}" must be a string`;
+  }
   for (const key of ['files', 'linesChanged'] as const) {
     const v = obj[key];
     if (v !== undefined && v !== null && !(typeof v === 'number' && Number.isInteger(v) && v >= 0)) {
@@ -275,16 +285,16 @@ export function formatMetrics(metrics: EvalMetrics): string {
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
   const usd = (x: number): string => `$${x.toFixed(4)}`;
   const out: string[] = [
-    `items scored        ${metrics.n}`,
-    `accuracy            ${pct(metrics.accuracy)} (${metrics.counts.correct}/${metrics.n})`,
-    `under-routing       ${pct(metrics.underRouting)} (${metrics.counts.under})`,
+    `items scored         ${metrics.n}`,
+    `accuracy             ${pct(metrics.accuracy)} (${metrics.counts.correct}/${metrics.n})`,
+    `under-routing        ${pct(metrics.underRouting)} (${metrics.counts.under})`,
     `severe under-routing ${pct(metrics.severeUnderRouting)} (${metrics.counts.severe})`,
-    `over-routing        ${pct(metrics.overRouting)} (${metrics.counts.over})`,
-    `cost routed         ${usd(metrics.cost.routedUsd)}`,
-    `cost all-Opus       ${usd(metrics.cost.allOpusUsd)}  (routed = ${metrics.cost.vsAllOpus.toFixed(3)}×)`,
-    `cost oracle         ${usd(metrics.cost.oracleUsd)}  (routed = ${metrics.cost.vsOracle.toFixed(3)}×)`,
-    `low confidence      ${bucketLine(metrics.calibration.checked, pct)}  (below ${metrics.calibration.threshold}: the difficulty check runs)`,
-    `high confidence     ${bucketLine(metrics.calibration.trusted, pct)}`,
+    `over-routing         ${pct(metrics.overRouting)} (${metrics.counts.over})`,
+    `cost routed          ${usd(metrics.cost.routedUsd)}`,
+    `cost all-Opus        ${usd(metrics.cost.allOpusUsd)}  (routed = ${metrics.cost.vsAllOpus.toFixed(3)}×)`,
+    `cost oracle          ${usd(metrics.cost.oracleUsd)}  (routed = ${metrics.cost.vsOracle.toFixed(3)}×)`,
+    `low confidence       ${bucketLine(metrics.calibration.checked, pct)}  (below ${metrics.calibration.threshold}: the difficulty check runs)`,
+    `high confidence      ${bucketLine(metrics.calibration.trusted, pct)}`,
     '',
     'confusion (rows: label, columns: routed)',
     `      ${TIERS.map((t) => t.padStart(5)).join('')}`,

@@ -102,7 +102,7 @@ describe('parseEvalFile', () => {
   });
 
   test('a Windows-saved file (byte-order mark, CRLF) reads like any other', () => {
-    const { items, errors } = parseEvalFile('\uFEFF{"id": "a", "request": "rename foo", "tier": "H"}\r\n\r\n{"request": "b"}\r\n', 'w.jsonl');
+    const { items, errors } = parseEvalFile('\uFEFF{"id": "a", "request": "rename foo", "tier": "H"}\r\n\r\n{"request": "b", "tier": "S"}\r\n', 'w.jsonl');
     assert.deepEqual(errors, []);
     assert.deepEqual(items.map((i) => [i.id, i.request]), [['a', 'rename foo'], ['line-3', 'b']]);
   });
@@ -119,6 +119,19 @@ describe('parseEvalFile', () => {
     assert.match(errors[5] ?? '', /^f\.jsonl:7: "paths" must be/);
     assert.match(errors[6] ?? '', /^f\.jsonl:9: duplicate id "d"/);
     assert.equal(errors.length, 7);
+  });
+
+  test('labels are all or none: a file with some would score only those, silently', () => {
+    const { errors } = parseEvalFile(['{"request": "a", "tier": "H"}', '{"request": "b"}', '', '{"request": "c", "tier": "O"}', '{"request": "d"}'].join('\n'), 'm.jsonl');
+    assert.deepEqual(errors, [
+      'm.jsonl:2: no "tier" label, while line 1 has one (label every line or none)',
+      'm.jsonl:5: no "tier" label, while line 1 has one (label every line or none)',
+    ]);
+  });
+
+  test('the optional fields are checked too: an empty id, a source, ref or why that is not text', () => {
+    const { errors } = parseEvalFile(['{"id": "", "request": "a"}', '{"request": "b", "source": 5}', '{"request": "c", "ref": []}', '{"request": "d", "why": 5}', '{"request": "e", "source": "redis/redis", "ref": null}'].join('\n'), 't.jsonl');
+    assert.deepEqual(errors, ['t.jsonl:1: "id" must be a non-empty string', 't.jsonl:2: "source" must be a string', 't.jsonl:3: "ref" must be a string', 't.jsonl:4: "why" must be a string']);
   });
 });
 

@@ -68,5 +68,8 @@ describe('npm run eval', () => {
     const badFlag = await runEvalTool([file, '--fast']);
     assert.equal(badFlag.status, 2);
     assert.match(badFlag.stderr, /unknown option --fast/);
+    const shortFlag = await runEvalTool([file, '-v']);
+    assert.equal(shortFlag.status, 2);
+    assert.match(shortFlag.stderr, /unknown option -v/, 'not read as a second file');
   });
 });
