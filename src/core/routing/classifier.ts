@@ -1183,10 +1183,13 @@ function applyCommandPrior(input: ClassifyInput, draft: Draft, candidates: reado
     case 'rename':
     case 'tidy':
     case 'docs':
-      if (risky || facts.security || facts.concurrency) {
+      // These keep what the code does: a path under auth/ or a risky noun ("password" in a log
+      // message, a typo in SECURITY.md) does not make them harder. A hazard the request itself
+      // names (a strength-3 rule: "…and stop building the query from strings") does.
+      if (candidates.some((h) => isRisk(h.rule) && h.rule.strength >= 3)) {
         tier = 'S';
         confidence = 0.7;
-        reasons.push(because('the code it touches is security/concurrency-sensitive, so the cheapest tier is not trusted with it', tier));
+        reasons.push(because('the request names a hazard in the code as well, so the cheapest tier is not trusted with it', tier));
       }
       break;
     case 'fix':

@@ -452,7 +452,11 @@ describe('classifier: a labour verb does not hide what the selection does', () =
 describe('classifier: commands are a strong prior', () => {
   runTable([
     { name: 'tidy', input: commandInput('tidy', '', { selectedLines: 40 }), tier: 'H', step: 'format' },
-    { name: 'rename in auth code is not left to the cheapest tier', input: commandInput('rename', 'passwordHash', { paths: ['src/auth/login.ts'], selectedLines: 1 }), tier: 'S', step: 'rename' },
+    // Rename, Tidy and Docs keep what the code does: an alarming path or noun does not make them harder.
+    { name: 'rename in auth code stays labour', input: commandInput('rename', 'passwordHash', { paths: ['src/auth/login.ts'], selectedLines: 1 }), tier: 'H', step: 'rename' },
+    { name: 'a typo in the security policy stays labour', input: commandInput('docs', 'fix the typo in the disclosure address', { paths: ['SECURITY.md'], selectedLines: 4 }), tier: 'H', step: 'docs' },
+    { name: 'tidying crypto helpers stays labour', input: commandInput('tidy', '', { paths: ['src/crypto/keys.ts'], selectedLines: 40 }), tier: 'H' },
+    { name: 'a tidy that also asks to stop building SQL from strings is not labour', input: commandInput('tidy', 'tidy this and stop building the query with string concatenation', { paths: ['src/db.ts'], selectedLines: 30 }), tier: 'S' },
     { name: 'explain a short selection', input: commandInput('explain', '', { selectedLines: 12 }), tier: 'H', step: 'explain' },
     { name: 'explain a short selection of plain code', input: commandInput('explain', '', { selectedLines: 3, code: 'const total = items.reduce((sum, i) => sum + i.price, 0);' }), tier: 'H', step: 'explain' },
     { name: 'explain a short selection that builds a query from strings: the explanation must name the risk', input: commandInput('explain', '', { selectedLines: 3, code: 'return db.query("SELECT * FROM orders WHERE customer = \'" + customer + "\'");' }), tier: 'S', step: 'explain' },
