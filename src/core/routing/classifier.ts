@@ -412,7 +412,7 @@ export const RULES: readonly TextRule[] = [
     gate: /leak|missing free/,
     re: /\b(file descriptor|fd|handle|socket|connection|goroutine|listener|timer|resource|thread) leaks?\b|\bleak(s|ing)? (a |an |the )?(file descriptor|fd|handle|socket|connection|thread)\b|\b(memory )?leak\w* (on|in) (the )?error paths?\b|\bmissing free\b/ },
   { id: 'execute.splitFiles', family: 'execute', strength: 2, step: 'refactor', says: 'splits a module into files ("$0")',
-    re: /\b(split|break|move|reorganiz\w*|refactor\w*)\b[^.\n]{0,50}\b(into|across) (multiple |separate |several |smaller |individual )?(files|modules|submodules|packages)\b/ },
+    re: /\b(split|break|move|reorganiz\w*|refactor\w*)\b[^.\n]{0,50}\b(into|across) (multiple |separate |several |smaller |individual )?(files|modules|submodules|packages)\b(?![/\w-]|\.\w)/ },
   // Explaining what code does is execution even when the code is security or architecture:
   // nothing changes. Not when the ask is whether it is safe, why it fails, or what to choose.
   { id: 'execute.explainOnly', family: 'execute', strength: 2, frame: 'soft', step: 'explain', says: 'explains how existing code works ("$0")',

@@ -20,6 +20,8 @@ describe('classifier: labour stays cheap', () => {
     { name: 'rename across the codebase (large is not hard)', input: askInput('Rename `userId` to `accountId` across the codebase', { files: 60, linesChanged: 900 }), tier: 'H', step: 'rename' },
     { name: 'mass file move', input: askInput('Move all request handlers into src/handlers/', { files: 40, linesChanged: 3000 }), tier: 'H' },
     { name: 'a file moved under a folder', input: askInput('move the fixtures under tests/data'), tier: 'H' },
+    { name: 'a folder moved into a package path is a move, not a split', input: askInput('move src/legacy into packages/legacy', { files: 240, linesChanged: 18_400 }), tier: 'H', signal: 'labour.move' },
+    { name: 'a module split into packages is a split', input: askInput('split the parser into packages.', { files: 6, linesChanged: 400 }), tier: 'S', signal: 'execute.splitFiles' },
     { name: 'formatter run over everything', input: askInput('Reformat everything with prettier', { files: 120, linesChanged: 5000 }), tier: 'H', step: 'format' },
     { name: 'regenerated stubs', input: askInput('Regenerate the protobuf stubs', { files: 25, linesChanged: 4000 }), tier: 'H' },
     { name: 'trait boilerplate', input: askInput('impl `Display` and `Debug` for `ParseError`'), tier: 'H', step: 'boilerplate' },
