@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { applyPriceOverrides, parsePriceOverrides, PRICE_TABLE, tableWarnings } from '../core/pricing/priceTable';
+import { applyPriceOverrides, lookupPrice, modelWarnings, parsePriceOverrides, PRICE_TABLE, tableWarnings } from '../core/pricing/priceTable';
+import { ladderOf } from '../core/settings/schema';
 import type { PriceTable } from '../core/pricing/priceTable';
 import type { Config } from './config';
 import type { Log } from './log';
@@ -18,16 +19,37 @@ export class Pricing implements vscode.Disposable {
   /** Fires after the table changed (the overrides setting did). */
   readonly onDidChange = this.emitter.event;
 
+  /** The ladder's models without a price, as last told (so a change of anything else does not repeat it). */
+  private unpriced = '';
+
   constructor(private readonly config: Config, private readonly log: Log) {
     this.overrides = this.overridesKey();
     this.current = this.build();
+    this.checkLadder();
     this.subscription = config.onDidChange(() => {
       const overrides = this.overridesKey();
-      if (overrides === this.overrides) return;
-      this.overrides = overrides;
-      this.current = this.build();
-      this.emitter.fire();
+      if (overrides !== this.overrides) {
+        this.overrides = overrides;
+        this.current = this.build();
+        this.emitter.fire();
+      }
+      this.checkLadder();
     });
+  }
+
+  /**
+   * A model on the ladder (or among its fallbacks) that the table does not know is priced at
+   * the dearest known rates, so the meter over-counts and a budget can block or downgrade on
+   * an estimate many times too high: said once, not only in each call's log line.
+   */
+  private checkLadder(): void {
+    const settings = this.config.settings;
+    const models = [...new Set([...Object.values(ladderOf(settings)), ...Object.values(settings['models.alternates']).flat()])];
+    const unpriced = models.filter((m) => !lookupPrice(m, this.current).known);
+    const key = unpriced.join(',');
+    if (key === this.unpriced) return;
+    this.unpriced = key;
+    if (unpriced.length > 0) this.log.warnUser(`Ladder pricing: ${modelWarnings(unpriced[0] as string, this.current)[0] ?? ''}${unpriced.length > 1 ? ` (and ${unpriced.slice(1).join(', ')})` : ''}.`);
   }
 
   private overridesKey(): string {

@@ -264,6 +264,23 @@ describe('errors a user will meet', function () {
     });
   });
 
+  it('a model on your ladder without a price is said once: it is priced at the dearest rates until you price it', async () => {
+    await withWorkspaceSettings([], async (config) => {
+      const seen: string[] = [];
+      await captureMessages('showWarningMessage', async () => {
+        await config.update('models.execute', 'claude-sonnet-9', vscode.ConfigurationTarget.Global);
+        await until('the warning', () => seen.some((m) => /claude-sonnet-9/.test(m)) || undefined, 10_000);
+        // Another change does not repeat it.
+        await config.update('statusBar.show', 'today', vscode.ConfigurationTarget.Global);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }, (message) => {
+        seen.push(message);
+        return undefined;
+      });
+      assert.deepEqual(seen.filter((m) => /claude-sonnet-9/.test(m)), ['Ladder pricing: unknown model "claude-sonnet-9": priced at the most expensive known rates ($10/$50 per MTok) until a price is configured in ladder.pricing.overrides.']);
+    }, ['models.execute', 'statusBar.show']);
+  });
+
   it('a workspace may lower the context bounds but not grow them, and a change reads the context again', async () => {
     const { container } = await ladder();
     const tree = async () => (await container.workspace.segments()).context?.text ?? '';
