@@ -17,7 +17,9 @@ export function activate(context: vscode.ExtensionContext): LadderApi {
   const started = performance.now();
   const container = new Container(context);
   active = container;
-  context.subscriptions.push(container);
+  // Not in context.subscriptions: VS Code disposes those without waiting for deactivate's
+  // promise, which would close the ledger and the log under the requests it is stopping.
+  // deactivate disposes it once they have recorded what they were billed.
   for (const command of COMMANDS) {
     context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => runAtBoundary(container, command, args)));
   }
@@ -46,10 +48,15 @@ async function runAtBoundary(container: Container, command: Command, args: unkno
 
 /**
  * A window reload or close: requests still streaming are stopped and their billed usage
- * recorded before the host goes (VS Code waits for this). Everything else is disposed
- * through context.subscriptions.
+ * recorded (the ledger and the log still open) before the container is disposed.
  */
 export async function deactivate(): Promise<void> {
-  await active?.runner.stopAll();
+  const container = active;
   active = undefined;
+  if (!container) return;
+  try {
+    await container.runner.stopAll();
+  } finally {
+    container.dispose();
+  }
 }

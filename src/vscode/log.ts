@@ -8,26 +8,28 @@ import { redactSecrets } from '../core/redact';
 export class Log implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Ladder', { log: true });
   private secrets: string[] = [];
+  /** A closed channel throws on write; a line logged while the window closes is dropped instead. */
+  private closed = false;
 
   setKnownSecret(secret: string | undefined): void {
     this.secrets = secret ? [secret] : [];
   }
 
   info(message: string): void {
-    this.channel.info(this.clean(message));
+    if (!this.closed) this.channel.info(this.clean(message));
   }
 
   warn(message: string): void {
-    this.channel.warn(this.clean(message));
+    if (!this.closed) this.channel.warn(this.clean(message));
   }
 
   error(message: string, err?: unknown): void {
     const detail = err === undefined ? '' : `: ${err instanceof Error ? err.message : String(err)}`;
-    this.channel.error(this.clean(message + detail));
+    if (!this.closed) this.channel.error(this.clean(message + detail));
   }
 
   debug(message: string): void {
-    this.channel.debug(this.clean(message));
+    if (!this.closed) this.channel.debug(this.clean(message));
   }
 
   /** Redacts secrets from text that is about to be shown to the user. */
@@ -47,6 +49,7 @@ export class Log implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.closed = true;
     this.channel.dispose();
   }
 }

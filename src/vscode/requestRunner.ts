@@ -122,6 +122,11 @@ export class RequestStopped extends Error {
  * the answer (escalating or falling back as the policy says), account for every attempt,
  * and explain failures in one actionable sentence.
  */
+/** What a running request holds against the budget: its pre-flight estimate, until it settles. */
+interface Reservation {
+  micros: number;
+}
+
 export class RequestRunner {
   /** Estimated cost of the requests running now, counted by each new pre-flight. */
   private reservedMicros = 0;
@@ -192,7 +197,7 @@ export class RequestRunner {
   }
 
   /** Classification and route plan for a request, and the prompt it would send. Sends nothing (count_tokens aside). */
-  async estimate<T>(spec: RequestSpec<T>, options: { countTokens: boolean; override?: Tier; classification?: Classification }): Promise<RouteEstimate> {
+  async estimate<T>(spec: RequestSpec<T>, options: { countTokens: boolean; override?: Tier; classification?: Classification; reservation?: Reservation }): Promise<RouteEstimate> {
     const selection = spec.selection;
     const input: ClassifyInput = {
       command: spec.command,
@@ -254,7 +259,14 @@ export class RequestRunner {
     if (budgeted) await this.c.cost.ready;
     const planCost = this.planCost(draftPlan.model, build);
     const estimatedMicros = Math.round(planCost(draftPlan.model, promptTokens, outputTokens) * MICROS_PER_USD);
-    const preflight = this.c.cost.budget.wouldExceed(estimatedMicros, this.reservedMicros);
+    // The others' reservations, and this request's own in the same step (no await between): two
+    // requests started together cannot both pass on the room only one of them has.
+    const reservation = options.reservation;
+    const preflight = this.c.cost.budget.wouldExceed(estimatedMicros, this.reservedMicros - (reservation?.micros ?? 0));
+    if (reservation) {
+      this.reservedMicros += estimatedMicros - reservation.micros;
+      reservation.micros = estimatedMicros;
+    }
     const config = this.routingConfig(preflight.exceeded ? `${preflight.message} (${tokenSource})` : undefined, planCost);
     const plan = planRoute({
       stepType: classification.stepType,
@@ -275,6 +287,17 @@ export class RequestRunner {
 
   /** Runs a request to completion; throws RequestStopped when there is no value (already reported). */
   async run<T>(spec: RequestSpec<T>): Promise<RequestOutcome<T>> {
+    // Until it settles, this request's estimate counts against the budget for requests started
+    // beside it: each pre-flight sees the others, so five at once cannot each pass alone.
+    const reservation: Reservation = { micros: 0 };
+    try {
+      return await this.runReserved(spec, reservation);
+    } finally {
+      this.reservedMicros -= reservation.micros;
+    }
+  }
+
+  private async runReserved<T>(spec: RequestSpec<T>, reservation: Reservation): Promise<RequestOutcome<T>> {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage('Ladder sends nothing from an untrusted workspace. Trust this folder to use Ladder here.', 'Manage Workspace Trust').then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
@@ -304,7 +327,7 @@ export class RequestRunner {
     const notSent = (text: string) => this.c.log.warn(`[${taskId.slice(0, 8)}] ${spec.title}: not sent: ${text}`);
     let estimate: RouteEstimate;
     try {
-      estimate = await this.estimate(spec, { countTokens: true, ...(override ? { override } : {}) });
+      estimate = await this.estimate(spec, { countTokens: true, reservation, ...(override ? { override } : {}) });
     } catch (err) {
       giveBack();
       if (err instanceof SecretLikeContentError) {
@@ -335,7 +358,7 @@ export class RequestRunner {
     if (!spec.tier && !override && vscode.workspace.isTrusted && !estimate.plan.blocked && !pinnedAtCap) {
       const checked = await this.checkDifficulty(spec, estimate, taskId);
       checkRecords = checked.records;
-      if (checked.classification) estimate = await this.estimate(spec, { countTokens: true, classification: checked.classification });
+      if (checked.classification) estimate = await this.estimate(spec, { countTokens: true, reservation, classification: checked.classification });
     }
     const { plan, prompt, build } = estimate;
     if (plan.blocked) {
@@ -367,14 +390,10 @@ export class RequestRunner {
     const policy = stepPolicy(() => this.routingConfig(undefined, estimate.planCost), (final) => {
       stopNotice = final.notice;
     }, (candidate, spentMicros) => {
-      const next = this.c.cost.budget.wouldExceed(spentMicros + Math.round(candidate.estimatedCostUsd * MICROS_PER_USD), this.reservedMicros - reservedMicros);
+      const next = this.c.cost.budget.wouldExceed(spentMicros + Math.round(candidate.estimatedCostUsd * MICROS_PER_USD), this.reservedMicros - reservation.micros);
       return next.exceeded ? this.routingConfig(`${next.message} (estimate, with the attempt before it)`, estimate.planCost) : undefined;
     });
 
-    // Until it settles, this request's estimate counts against the budget for requests started
-    // beside it: each pre-flight sees the others, so five at once cannot each pass alone.
-    const reservedMicros = Math.round(plan.estimatedCostUsd * MICROS_PER_USD);
-    this.reservedMicros += reservedMicros;
     const abort = new AbortController();
     const running = Promise.resolve(vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Ladder: ${spec.title}`, cancellable: true },
@@ -434,10 +453,7 @@ export class RequestRunner {
       },
     ));
     this.inFlight.set(abort, running);
-    const result = await running.finally(() => {
-      this.inFlight.delete(abort);
-      this.reservedMicros -= reservedMicros;
-    });
+    const result = await running.finally(() => this.inFlight.delete(abort));
 
     const records = [...checkRecords, ...result.records];
     const micros = records.reduce((sum, r) => sum + r.costMicros, 0);

@@ -237,7 +237,8 @@ export class ReviewService implements vscode.Disposable {
 
     const judgeBase = { command: options.command, title: `${options.title}: judgment`, task: 'reviewJudge' as const, question: '', maxTokens: 4096, tier: 'O' as const, taskId, check: (): CheckResult<never> => ({ ok: false, reason: 'not sent' }) };
     // Where judgment would run as the policy stands before the first pass (cap, budget).
-    const judgePlan = options.architecture ? undefined : (await this.c.runner.estimate({ ...judgeBase, selection }, { countTokens: false })).plan;
+    // A selection the request refuses (a key in it) throws here too: the first part's run says so.
+    const judgePlan = options.architecture ? undefined : (await this.c.runner.estimate({ ...judgeBase, selection }, { countTokens: false }).catch(() => undefined))?.plan;
     const judgeTier = judgePlan && !judgePlan.blocked ? judgePlan.tier : undefined;
     const findings: Finding[] = [];
     let firstModel = '';

@@ -77,8 +77,11 @@ export class WorkspaceFeeder {
       this.index.noteFolder(dir);
     }
     if (this.index.isIgnoredFolder(dirnameOf(rel))) return judged();
-    const stat = await fs.lstat(this.onDisk(folder, rel)).catch(() => undefined);
+    const abs = this.onDisk(folder, rel);
+    const stat = await fs.lstat(abs).catch(() => undefined);
     if (stat?.isDirectory()) {
+      // A folder reached through a link (one above it) is not walked, as the scan never walks a linked folder.
+      if (await this.linkOf(folder, rel, abs).catch(() => null)) return;
       if (this.index.isIgnoredFolder(rel)) this.index.noteFolder(rel, true);
       else await this.walk(folder, rel);
       return;

@@ -399,6 +399,27 @@ describe('errors a user will meet', function () {
     }
   });
 
+  it('budget: requests started together count each other\'s estimates, so they cannot each pass on the same room', async () => {
+    const { container } = await ladder();
+    const config = vscode.workspace.getConfiguration('ladder');
+    try {
+      container.cost.resetSession();
+      await openAndSelect('src/orders.ts', 15, 19);
+      const selection = (await (await import('../../src/vscode/editorSelection')).selectionFor(container))!;
+      // A vague ask: the difficulty check (a network call) runs between each pre-flight and the send.
+      const spec = { command: 'ask' as const, title: 'Ask', question: 'can you take a look at this', selection, maxTokens: 1000, check: (t: string) => ({ ok: true as const, value: t }) };
+      const one = (await container.runner.estimate(spec, { countTokens: false })).plan.estimatedCostUsd;
+      assert.ok(one > 0);
+      // Room for two and a half of them.
+      await config.update('budget.session', Math.ceil(one * 2.5 * 1_000_000) / 1_000_000, vscode.ConfigurationTarget.Global);
+      const { result, messages } = await captureMessages('showWarningMessage', () => Promise.all(Array.from({ length: 5 }, () => container.runner.run(spec).then(() => 'sent', () => 'stopped'))));
+      assert.deepEqual([...result].sort(), ['sent', 'sent', 'stopped', 'stopped', 'stopped'], messages.join(' | '));
+      assert.ok(messages.some((m) => /for requests still running\) would exceed the session budget/.test(m)), messages.join(' | '));
+    } finally {
+      await config.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('budget: nearing the session budget warns once, and the warning opens the cost report with the budget', async () => {
     const { container } = await ladder();
     const config = vscode.workspace.getConfiguration('ladder');

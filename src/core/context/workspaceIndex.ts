@@ -198,6 +198,8 @@ export class WorkspaceIndex {
   private readonly linked = new Set<string>();
   /** Folders the host has read (their .gitignore looked for) and folders it skipped as ignored. */
   private readonly walked = new Set<string>();
+  /** Walked folders by their parent, so a folder's delete forgets its own subtree without scanning every folder. */
+  private readonly walkedChildren = new Map<string, Set<string>>();
   private readonly pruned = new Set<string>();
   private cut = false;
   private readonly maxFileBytes: number;
@@ -243,9 +245,32 @@ export class WorkspaceIndex {
    */
   noteFolder(rawFolder: string, pruned = false): void {
     const folder = normalizePath(rawFolder);
-    this.walked.add(folder);
+    if (!this.walked.has(folder)) {
+      this.walked.add(folder);
+      if (folder !== '') {
+        const parent = dirnameOf(folder);
+        let children = this.walkedChildren.get(parent);
+        if (!children) this.walkedChildren.set(parent, (children = new Set()));
+        children.add(folder);
+      }
+    }
     if (pruned) this.pruned.add(folder);
     else this.pruned.delete(folder);
+  }
+
+  /** Forgets that `folder` and the walked folders under it were walked (it was deleted, or is to be walked again). */
+  private forgetWalked(folder: string): void {
+    const stack = [folder];
+    for (let f = stack.pop(); f !== undefined; f = stack.pop()) {
+      this.walked.delete(f);
+      this.pruned.delete(f);
+      const children = this.walkedChildren.get(f);
+      if (children) {
+        stack.push(...children);
+        this.walkedChildren.delete(f);
+      }
+    }
+    this.walkedChildren.get(dirnameOf(folder))?.delete(folder);
   }
 
   /**
@@ -270,10 +295,7 @@ export class WorkspaceIndex {
   releasePruned(rawFolder: string): string[] {
     const folder = normalizePath(rawFolder);
     const released = [...this.pruned].filter((f) => isInside(f, folder) && !this.isIgnoredFolder(f)).sort(compareCodeUnits);
-    for (const f of released) {
-      this.pruned.delete(f);
-      this.walked.delete(f);
-    }
+    for (const f of released) this.forgetWalked(f);
     return released;
   }
 
@@ -325,9 +347,7 @@ export class WorkspaceIndex {
    */
   deleteFolder(rawFolder: string): IndexChange[] {
     const folder = normalizePath(rawFolder);
-    if (this.walked.has(folder)) {
-      for (const set of [this.walked, this.pruned]) for (const f of [...set]) if (isInside(f, folder)) set.delete(f);
-    }
+    if (this.walked.has(folder)) this.forgetWalked(folder);
     return this.pathsUnder(folder).map((p) => this.deleteFile(p));
   }
 

@@ -57,6 +57,21 @@ describe('links: one rule for the scan, watcher events and pins', () => {
     assert.equal(watched.status('linked-dir/a.txt')?.reason, 'link', 'a file reached through a linked folder leads out of the workspace');
   });
 
+  test('a folder event under a linked folder walks nothing (the scan never walks a linked folder)', async () => {
+    const root = tempDir('folder-link');
+    const outside = tempDir('folder-link-outside');
+    writeTree(root, { 'src/a.ts': 'export {};\n' });
+    writeTree(outside, { 'sub/notes.txt': 'private notes\n' });
+    symlinkSync(outside, join(root, 'linked'));
+    const index = new WorkspaceIndex();
+    const feeder = new WorkspaceFeeder(index, [{ root, prefix: '' }]);
+    await feeder.scan();
+    await feeder.changed('linked/sub');
+    assert.equal(index.status('linked/sub/notes.txt'), undefined, 'nothing under the link is walked');
+    await feeder.changed('linked/sub/notes.txt');
+    assert.equal(index.status('linked/sub/notes.txt')?.reason, 'link', 'and a file event there is judged a link');
+  });
+
   test('a file asked about by name inside an ignored folder is judged (and so refused), while a watcher event there is dropped', async () => {
     const root = tempDir('named');
     writeTree(root, { '.gitignore': 'build/\n', 'build/bundle.js': 'x\n', 'src/a.ts': 'export {};\n' });
