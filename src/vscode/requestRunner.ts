@@ -537,7 +537,10 @@ export class RequestRunner {
       estimatedOutputTokens: request.maxTokens,
     }, config);
     if (route.blocked) return { records: [] };
-    const result = await runStep({
+    // On the wire like any request: a window that closes stops it and records what it billed.
+    const abort = new AbortController();
+    spec.signal?.addEventListener('abort', () => abort.abort());
+    const running = runStep({
       taskId,
       command: spec.command,
       stepType: 'difficulty',
@@ -547,8 +550,10 @@ export class RequestRunner {
       policy: { escalate: () => undefined, fallback: () => undefined },
       buildBody: (r) => difficultyBody(request, r.model),
       check: (text) => ({ ok: true, value: text }),
-      ...(spec.signal ? { signal: spec.signal } : {}),
+      signal: abort.signal,
     }, this.stepDeps());
+    this.inFlight.set(abort, running);
+    const result = await running.finally(() => this.inFlight.delete(abort));
     if (result.status !== 'ok') {
       this.c.log.warn(`[${taskId.slice(0, 8)}] difficulty check failed (${result.status}); kept the rules' tier`);
       return { records: result.records };
