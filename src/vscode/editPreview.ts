@@ -25,6 +25,8 @@ interface Proposal {
  */
 export class EditPreviews implements vscode.Disposable {
   private readonly proposals = new Map<string, Proposal>();
+  /** Files that pending new-file proposals will create. */
+  private readonly newFileTargets = new Set<string>();
 
   /**
    * A proposal's diff closed without Accept or Reject ends it as 'dismissed': no verdict is
@@ -51,7 +53,9 @@ export class EditPreviews implements vscode.Disposable {
     const proposed = full.slice(0, document.offsetAt(range.start)) + newText + full.slice(document.offsetAt(range.end));
     const version = document.version;
     return this.show(document.uri, proposed, options.title, options.why, {
-      stale: () => document.version !== version,
+      // A closed document keeps its old text and version for ever (VS Code does not reuse it
+      // when the file opens again): the edit's range would land on whatever is there now.
+      stale: () => document.isClosed || document.version !== version,
       edit: () => {
         const edit = new vscode.WorkspaceEdit();
         edit.replace(document.uri, range, newText);
@@ -69,6 +73,8 @@ export class EditPreviews implements vscode.Disposable {
     const { target, content, languageId } = options;
     // Both sides keep the file's own name, so the diff highlights it in its language.
     const empty = this.docs.create(PROPOSAL_SCHEME, target.path.split('/').pop() ?? 'new file', '');
+    const key = target.toString();
+    this.newFileTargets.add(key);
     return this.show(empty, content, options.title, options.why, {
       stale: () => false,
       edit: () => {
@@ -84,7 +90,12 @@ export class EditPreviews implements vscode.Disposable {
         const typed = languageId && document.isUntitled && document.languageId !== languageId ? await vscode.languages.setTextDocumentLanguage(document, languageId) : document;
         await vscode.window.showTextDocument(typed, { preview: false });
       },
-    });
+    }).finally(() => this.newFileTargets.delete(key));
+  }
+
+  /** Whether a pending proposal will create the file at `uri` (a second one must pick another name). */
+  isProposedFile(uri: vscode.Uri): boolean {
+    return this.newFileTargets.has(uri.toString());
   }
 
   private async show(left: vscode.Uri, proposed: string, title: string, why: string | undefined, target: Pick<Proposal, 'stale' | 'edit' | 'applied'>): Promise<ProposalEnd> {

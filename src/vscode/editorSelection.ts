@@ -134,7 +134,10 @@ function asRuleInput(fsPath: string): string {
  * full path (`~/.kube/config` is a key file; `config` is not), and the target of a link
  * anywhere. Neither origin is sent.
  */
-export function pathsOf(c: Container, uri: vscode.Uri): { path: string; origins: string[] } {
+export function pathsOf(c: Container, cellOrFile: vscode.Uri): { path: string; origins: string[] } {
+  // A notebook cell is named, and judged, by its notebook: its own URI carries only the
+  // notebook's name under another scheme, which would let `secrets/keys.ipynb` through.
+  const uri = cellOrFile.scheme === 'vscode-notebook-cell' ? notebookOf(cellOrFile) : cellOrFile;
   const inWorkspace = c.workspace.relativePath(uri);
   const path = inWorkspace ?? uri.path.split('/').pop() ?? 'untitled';
   if (uri.scheme !== 'file') return { path, origins: [] };
@@ -163,4 +166,10 @@ export function editableOrSay(document: vscode.TextDocument, title: string): boo
   if (canEdit(document)) return true;
   void vscode.window.showInformationMessage(`Ladder: ${document.uri.path.split('/').pop() || 'this view'} is read-only, so ${title} cannot change it; nothing was sent. Open the file itself and run it there.`);
   return false;
+}
+
+/** The notebook a cell belongs to (an open notebook holding it, else the cell's path as a file). */
+function notebookOf(cell: vscode.Uri): vscode.Uri {
+  const holder = vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document.uri.toString() === cell.toString()));
+  return holder?.uri ?? cell.with({ scheme: 'file', fragment: '' });
 }

@@ -406,8 +406,8 @@ describe('errors a user will meet', function () {
       container.cost.resetSession();
       await openAndSelect('src/orders.ts', 15, 19);
       const selection = (await (await import('../../src/vscode/editorSelection')).selectionFor(container))!;
-      // A vague ask: the difficulty check (a network call) runs between each pre-flight and the send.
-      const spec = { command: 'ask' as const, title: 'Ask', question: 'can you take a look at this', selection, maxTokens: 1000, check: (t: string) => ({ ok: true as const, value: t }) };
+      // Explain on labour: no difficulty check, so every request costs what this estimate says.
+      const spec = { command: 'explain' as const, title: 'Explain', task: 'explain' as const, question: 'Explain', selection, maxTokens: 1000, check: (t: string) => ({ ok: true as const, value: t }) };
       const one = (await container.runner.estimate(spec, { countTokens: false })).plan.estimatedCostUsd;
       assert.ok(one > 0);
       // Room for two and a half of them.
@@ -454,6 +454,16 @@ describe('errors a user will meet', function () {
       assert.deepEqual(refused.messages, ['Ladder: .env is never sent to the model: its name marks it as a credentials file (environment file).'], command);
     }
     assert.deepEqual(api().log.map((e) => e.path), [], 'nothing reached the API, not even a token count');
+  });
+
+  it('a notebook cell is named and judged by its notebook: a cell of secrets/rotate_keys.ipynb is a credentials file', async () => {
+    const { container } = await ladder();
+    const { pathsOf } = await import('../../src/vscode/editorSelection');
+    const notebook = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'secrets', 'rotate_keys.ipynb');
+    const cell = notebook.with({ scheme: 'vscode-notebook-cell', fragment: 'W0sZmlsZQ==' });
+    const paths = pathsOf(container, cell);
+    assert.equal(paths.path, 'secrets/rotate_keys.ipynb', 'the model is told the notebook, not a bare name');
+    assert.ok(paths.origins.includes('secrets/rotate_keys.ipynb'), `the credentials-name rules read the notebook's path: ${paths.origins.join(', ')}`);
   });
 
   it('a key file outside the workspace is refused by where it is, and a key late in a long file stops its review before any part is sent', async () => {

@@ -441,6 +441,30 @@ describe('every command on its happy path', function () {
     }
   });
 
+  it('two Write Tests proposals pending for one file get two names, and both can be accepted', async () => {
+    const diffs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff);
+    let made: vscode.Uri[] = [];
+    try {
+      await openAndSelect('src/orders.ts', 15, 19);
+      const first = vscode.commands.executeCommand<string>('ladder.writeTests');
+      await waitForDiff(first);
+      await openAndSelect('src/orders.ts', 15, 19);
+      const second = vscode.commands.executeCommand<string>('ladder.writeTests');
+      await until('the second diff', () => diffs().length >= 2 || undefined);
+      // (Earlier tests' files may linger as documents, so the names are not fixed; they must differ.)
+      const names = diffs().map((t) => /→ src\/([\w.-]+) —/.exec(t.label)?.[1] ?? '');
+      assert.equal(new Set(names).size, 2, names.join(', '));
+      made = names.map((name) => vscode.Uri.joinPath(root(), 'src', name));
+      // Each accepted from its own diff's button (which passes the proposal).
+      for (const tab of diffs()) await vscode.commands.executeCommand('ladder.acceptEdit', (tab.input as vscode.TabInputTextDiff).modified);
+      assert.deepEqual([await first, await second], ['accepted', 'accepted']);
+      for (const file of made) assert.match(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)), /orderTotal/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      for (const file of made) await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+    }
+  });
+
   it('Write Tests from an untitled buffer: Accept opens the tests in a new untitled editor in its language', async () => {
     const source = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'export function double(n: number): number {\n  return n * 2;\n}\n' });
     const editor = await vscode.window.showTextDocument(source);

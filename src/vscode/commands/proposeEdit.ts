@@ -85,8 +85,9 @@ async function proposeOn(c: Container, options: EditRequest, selection: EditorSe
   const original = selection.document.getText(selection.range);
   // Typing above the selection while the model worked moves the code out of the range: the
   // edit would replace the wrong lines. (Typing elsewhere leaves the range's text as it was.)
-  if (original !== selection.text) {
-    void vscode.window.showWarningMessage(`Ladder: the selected code changed while ${outcome.plan.model} worked on it, so its ${options.title} edit was not proposed. Run the command again.`);
+  // A document closed meanwhile keeps its old text, so it is stale whatever it says.
+  if (original !== selection.text || selection.document.isClosed) {
+    void vscode.window.showWarningMessage(`Ladder: ${selection.document.isClosed ? 'the file was closed' : 'the selected code changed'} while ${outcome.plan.model} worked on it, so its ${options.title} edit was not proposed. Run the command again.`);
     return 'stale';
   }
   // In the document's own line endings: a CRLF file's unchanged code must compare equal.
@@ -118,8 +119,8 @@ export function settleVerdict(c: Container, outcome: RequestOutcome<unknown>, ve
   c.cost.verdict(outcome.taskId, verdict, outcome.records.at(-1)?.callId);
   if (verdict !== 'rejected') return;
   c.retryAbove.offer(outcome.plan, c.runner.planAfterRejection(outcome.plan), async (next) => {
-    if (selection.document.getText(selection.range) !== selection.text) {
-      void vscode.window.showWarningMessage('Ladder: the selected code changed after the edit was rejected. Select it and run the command again.');
+    if (selection.document.isClosed || selection.document.getText(selection.range) !== selection.text) {
+      void vscode.window.showWarningMessage(`Ladder: the selected code ${selection.document.isClosed ? 'was closed' : 'changed'} after the edit was rejected. Select it and run the command again.`);
       return undefined;
     }
     return retry({ tier: next.tier, tierReasons: next.reasons, taskId: outcome.taskId, noDowngrade: true });

@@ -9,6 +9,9 @@ import type { Command } from './command';
  * language's rename provider, so every reference moves with it (one undoable edit).
  * Picking a name is the accept; dismissing the list is the reject.
  */
+/** A suggested name: one token, letters or digits with the marks identifiers use in some language. */
+const NAME_SHAPE = /^[\p{L}_$@-][\p{L}\p{N}_$-]*[?!]?$/u;
+
 export const renameSymbolCommand: Command = {
   id: CommandIds.renameSymbol,
   run: async (c, pickName) => {
@@ -45,7 +48,9 @@ export const renameSymbolCommand: Command = {
       check: (text) => {
         const answer = extractAnswer(text, RenameAnswer);
         if (!answer) return { ok: false, reason: 'the answer is not the rename JSON' };
-        const names = answer.names.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n.name) && n.name !== symbol);
+        // One token of the characters identifiers use across languages (`--primary-color`,
+        // `$main`, `@brand`, `valid?`, `größe`); the language's rename provider judges the rest.
+        const names = answer.names.filter((n) => NAME_SHAPE.test(n.name) && n.name !== symbol);
         return names.length > 0 ? { ok: true, value: names } : { ok: false, reason: 'no valid identifier among the suggestions' };
       },
     });
@@ -53,6 +58,8 @@ export const renameSymbolCommand: Command = {
       ? outcome.value.find((n) => n.name === pickName) ?? { name: pickName, why: '' }
       : await vscode.window.showQuickPick(outcome.value.map((n) => ({ label: n.name, detail: n.why })), {
         title: `Rename ${symbol} — suggested by ${outcome.plan.model}`,
+        // Clicking into the editor to look at the symbol is not a rejection of the names.
+        ignoreFocusOut: true,
         placeHolder: 'Pick a name (Escape to keep the current one)',
       }).then((item) => (item ? { name: item.label } : undefined));
     if (!picked) {
@@ -64,7 +71,15 @@ export const renameSymbolCommand: Command = {
       void vscode.window.showWarningMessage(`Ladder: \`${symbol}\` moved or changed while the names were suggested, so nothing was renamed. Put the cursor on it and run Rename Symbol again.`);
       return undefined;
     }
-    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit | undefined>('vscode.executeDocumentRenameProvider', document.uri, wordRange.start, picked.name);
+    let edit: vscode.WorkspaceEdit | undefined;
+    try {
+      edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit | undefined>('vscode.executeDocumentRenameProvider', document.uri, wordRange.start, picked.name);
+    } catch (err) {
+      // The provider refused this name (it throws its reason): the suggestion was not usable.
+      c.cost.verdict(outcome.taskId, 'rejected');
+      void vscode.window.showWarningMessage(`Ladder: ${document.languageId}'s rename refused \`${picked.name}\`: ${err instanceof Error ? err.message : String(err)}. Nothing was changed; run Rename Symbol again for other names.`);
+      return undefined;
+    }
     if (!edit || edit.size === 0) {
       void vscode.window.showWarningMessage(`Ladder: no rename provider could rename \`${symbol}\` in ${document.languageId}; nothing was changed.`);
       return undefined;

@@ -10,12 +10,18 @@ import type { EditorSelection } from '../requestRunner';
 import { checkEditAnswer } from '../../core/task/checks';
 import { TIER_LABELS } from '../../core/tiers';
 
-/** `src/orders.ts` → `src/orders.test.ts`; `app.py` → `test_app.py`. */
-function testFileFor(uri: vscode.Uri, languageId: string): vscode.Uri {
+/** A notebook cell's tests go in a source file beside the notebook, in the cell's language. */
+const CELL_EXTENSIONS: Readonly<Record<string, string>> = { python: '.py', javascript: '.js', typescript: '.ts', r: '.R', julia: '.jl' };
+
+/** `src/orders.ts` → `src/orders.test.ts`; `app.py` → `test_app.py`; a cell of `nb.ipynb` → `test_nb.py`. */
+function testFileFor(source: vscode.Uri, languageId: string): vscode.Uri | undefined {
+  const cell = source.scheme === 'vscode-notebook-cell';
+  if (cell && !CELL_EXTENSIONS[languageId]) return undefined;
+  const uri = cell ? source.with({ scheme: 'file', fragment: '' }) : source;
   const name = uri.path.split('/').pop() ?? 'code';
   const dot = name.lastIndexOf('.');
   const stem = dot > 0 ? name.slice(0, dot) : name;
-  const ext = dot > 0 ? name.slice(dot) : '';
+  const ext = cell ? CELL_EXTENSIONS[languageId]! : dot > 0 ? name.slice(dot) : '';
   const testName = languageId === 'python' ? `test_${stem}${ext}` : languageId === 'go' ? `${stem}_test${ext}` : `${stem}.test${ext}`;
   return vscode.Uri.joinPath(uri, '..', testName);
 }
@@ -26,10 +32,10 @@ function testFileFor(uri: vscode.Uri, languageId: string): vscode.Uri {
  * Python name keeps pytest's and unittest's `test_*.py` shape (`test_app_ladder.py`): a
  * `ladder-` prefix would hide it from both, and a hyphen cannot be imported.
  */
-async function freeName(wanted: vscode.Uri): Promise<vscode.Uri> {
+async function freeName(c: Container, wanted: vscode.Uri): Promise<vscode.Uri> {
   const name = wanted.path.split('/').pop() ?? 'tests';
-  // An untitled one exists only as an open document.
-  const exists = async (uri: vscode.Uri) => vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()) || vscode.workspace.fs.stat(uri).then(() => true, () => false);
+  // An untitled one exists only as an open document; a pending proposal's file, only once accepted.
+  const exists = async (uri: vscode.Uri) => c.edits.isProposedFile(uri) || vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()) || vscode.workspace.fs.stat(uri).then(() => true, () => false);
   const python = /^test_.+\.py$/.exec(name) ? name.slice(0, -3) : undefined;
   const nth = (n: number) => (python ? `${python}_ladder${n === 1 ? '' : `_${n}`}.py` : `ladder-${n === 1 ? '' : `${n}-`}${name}`);
   let candidate = wanted;
@@ -43,6 +49,10 @@ export const writeTestsCommand: Command = {
     const selection = await selectionFor(c, { uri });
     // The tests go beside the code: a read-only view has nowhere to put them.
     if (!selection || !editableOrSay(selection.document, 'Write Tests') || !sendableEdit(selection, 'Write Tests', false)) return undefined;
+    if (!testFileFor(selection.document.uri, selection.languageId)) {
+      void vscode.window.showInformationMessage(`Ladder: Write Tests from a notebook works on ${Object.keys(CELL_EXTENSIONS).join(', ')} cells, which get a test file beside the notebook; nothing was sent.`);
+      return undefined;
+    }
     return writeTestsFor(c, selection);
   },
 };
@@ -58,7 +68,7 @@ async function writeTestsFor(c: Container, selection: EditorSelection, retry?: R
     check: checkEditAnswer,
     ...retry,
   });
-  const target = await freeName(testFileFor(selection.document.uri, selection.languageId));
+  const target = await freeName(c, testFileFor(selection.document.uri, selection.languageId)!);
   const verdict = await c.edits.proposeNewFile({ target, content: outcome.value.endsWith('\n') ? outcome.value : `${outcome.value}\n`, title: `Ladder: Write Tests → ${c.workspace.relativePath(target) ?? target.path.split('/').pop()} — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`, why: outcome.plan.reasons.join(' → '), languageId: selection.languageId });
   settleVerdict(c, outcome, verdict, selection, (next) => writeTestsFor(c, selection, next));
   return verdict;
