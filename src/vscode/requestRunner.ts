@@ -122,6 +122,18 @@ export class RequestStopped extends Error {
  * the answer (escalating or falling back as the policy says), account for every attempt,
  * and explain failures in one actionable sentence.
  */
+/**
+ * In an untrusted workspace, says (with the way to trust it) that Ladder sends nothing, and
+ * returns true: a command that would read the workspace for a request stops here first.
+ */
+export function refusedUntrusted(): boolean {
+  if (vscode.workspace.isTrusted) return false;
+  void vscode.window.showWarningMessage('Ladder sends nothing from an untrusted workspace. Trust this folder to use Ladder here.', 'Manage Workspace Trust').then((choice) => {
+    if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
+  return true;
+}
+
 /** What a running request holds against the budget: its pre-flight estimate, until it settles. */
 interface Reservation {
   micros: number;
@@ -298,12 +310,7 @@ export class RequestRunner {
   }
 
   private async runReserved<T>(spec: RequestSpec<T>, reservation: Reservation): Promise<RequestOutcome<T>> {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Ladder sends nothing from an untrusted workspace. Trust this folder to use Ladder here.', 'Manage Workspace Trust').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
-      });
-      throw new RequestStopped('untrusted workspace');
-    }
+    if (refusedUntrusted()) throw new RequestStopped('untrusted workspace');
     if (!(await this.c.apiKey.get())) {
       const stored = await this.c.apiKey.prompt('Ladder needs an Anthropic API key. It is kept in VS Code\'s secret storage only.');
       if (!stored) {

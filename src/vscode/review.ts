@@ -14,7 +14,7 @@ import { TIER_LABELS, compareTiers } from '../core/tiers';
 import type { Tier } from '../core/tiers';
 import { CommandIds } from './commandIds';
 import type { Container } from './container';
-import { RequestStopped } from './requestRunner';
+import { RequestStopped, refusedUntrusted } from './requestRunner';
 import type { EditorSelection, RequestOutcome } from './requestRunner';
 
 export interface ReviewResult {
@@ -118,6 +118,8 @@ async function orStopped<T>(running: Promise<T>): Promise<T | RequestStopped> {
  * user and returns undefined when there is nothing to review.
  */
 export async function folderMaterial(c: Container, folderUri: vscode.Uri | undefined): Promise<{ selection: EditorSelection; folder: FolderMaterial } | undefined> {
+  // Before the folder is scanned and read for nothing.
+  if (refusedUntrusted()) return undefined;
   if (!c.workspace.hasFolder) {
     void vscode.window.showInformationMessage('Ladder: open a folder to review it.');
     return undefined;

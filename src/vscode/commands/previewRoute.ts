@@ -35,8 +35,10 @@ export const previewRouteCommand: Command = {
       ? ` Confidence is below ${settings['routing.difficultyThreshold']}, so a short ${settings['models.labour']} difficulty check would run first.`
       : '';
     const why = plan.reasons.join(' → ');
+    // The estimate has no workspace context here, and a request would not be sent at all.
+    const untrusted = vscode.workspace.isTrusted ? '' : ' This workspace is untrusted: Ladder sends nothing from it (and reads none of it into the context) until you trust it.';
     c.log.info(`preview route: ${summary} Why: ${why}`);
-    void vscode.window.showInformationMessage(`${summary}${check} Why: ${why}`, 'Details').then((choice) => {
+    void vscode.window.showInformationMessage(`${summary}${check}${untrusted} Why: ${why}`, 'Details').then((choice) => {
       if (!choice) return;
       const uri = c.results.create('ladder-result', 'Route preview.md', [
         `# Route preview`, '', `**Request:** ${question}`, '',

@@ -28,4 +28,30 @@ describe('untrusted workspace', function () {
     assert.equal(shown.result, undefined, 'Show Workspace Context opens nothing');
     assert.ok(shown.messages.some((m) => /sends nothing from an untrusted workspace/.test(m)), shown.messages.join(' | '));
   });
+
+  it('a folder review stops before reading the folder; Preview Route and Pin File say nothing is sent until trust', async () => {
+    const { container } = await ladder();
+    const folder = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src');
+    const digest = container.workspace.digest.bind(container.workspace);
+    let read = 0;
+    container.workspace.digest = (...args: Parameters<typeof digest>) => {
+      read++;
+      return digest(...args);
+    };
+    try {
+      const review = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.reviewSelection', folder));
+      assert.equal(review.result, undefined);
+      assert.ok(review.messages.some((w) => /untrusted workspace/.test(w)), review.messages.join(' | '));
+      assert.equal(read, 0, 'the folder was not read');
+    } finally {
+      container.workspace.digest = digest;
+    }
+    const preview = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.previewRoute', 'explain this'));
+    assert.ok(preview.messages.some((m) => /This workspace is untrusted: Ladder sends nothing from it/.test(m)), preview.messages.join(' | '));
+    const file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src', 'orders.ts');
+    const pinned = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.pinFile', file));
+    assert.ok(pinned.messages.some((m) => /pinned to every request's cached context once you trust this workspace/.test(m)), pinned.messages.join(' | '));
+    await vscode.commands.executeCommand('ladder.unpinFile', file);
+    assert.deepEqual(api().log.map((e) => e.path), [], 'nothing reached the API');
+  });
 });
