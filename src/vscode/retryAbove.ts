@@ -16,6 +16,8 @@ export class RetryAbove implements vscode.Disposable {
   offer(rejected: RoutePlan, next: RoutePlan, run: (next: RoutePlan) => Promise<unknown>): void {
     if (next.outcome !== 'route') {
       this.set(undefined);
+      // Said, so the missing offer is not a mystery: the cap, the budget, or the top of the ladder.
+      if (next.notice) void vscode.window.showInformationMessage(`Ladder: ${next.notice} No higher tier is offered.`);
       return;
     }
     const retry = () => run(next);
@@ -25,8 +27,9 @@ export class RetryAbove implements vscode.Disposable {
       `Ladder: you rejected ${rejected.model}'s edit. Try the same request on the ${TIER_LABELS[next.tier]} tier (${next.model})?`,
       button,
     ).then((choice) => {
-      // An older notification's button does nothing once a newer rejection replaced its offer.
-      if (choice === button && this.pending === retry) void vscode.commands.executeCommand(CommandIds.retryAbove);
+      if (choice !== button) return;
+      if (this.pending === retry) void vscode.commands.executeCommand(CommandIds.retryAbove);
+      else void vscode.window.showInformationMessage('Ladder: that offer was replaced by a later rejection (or already used); Try Rejected Edit One Tier Up runs the latest.');
     });
   }
 

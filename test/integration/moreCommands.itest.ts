@@ -202,6 +202,25 @@ describe('every command on its happy path', function () {
     assert.deepEqual(again.messages, ['Ladder: there is no rejected edit to try on a higher tier.'], 'the offer is used once');
   });
 
+  it('After a Reject where the policy allows nothing higher, Ladder says why no retry is offered', async () => {
+    const config = vscode.workspace.getConfiguration('ladder');
+    await config.update('routing.accessCap', 'H', vscode.ConfigurationTarget.Global);
+    try {
+      await openAndSelect('src/orders.ts', 15, 19);
+      const run = vscode.commands.executeCommand<string>('ladder.tidySelection');
+      await waitForDiff(run);
+      const rejected = await captureMessages('showInformationMessage', async () => {
+        await vscode.commands.executeCommand('ladder.rejectEdit');
+        return run;
+      });
+      assert.equal(rejected.result, 'rejected');
+      assert.ok(rejected.messages.some((m) => /^Ladder: You rejected its edit \(claude-haiku-4-5\); escalating to execute is not allowed: this workspace's access cap is labour\. No higher tier is offered\.$/.test(m)), rejected.messages.join('\n'));
+    } finally {
+      await config.update('routing.accessCap', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
   it('Once most of Haiku\'s tidy edits here are rejected, Tidy starts on Sonnet and says why; Choose Tier and the setting still win', async function () {
     this.timeout(120_000);
     const { container } = await ladder();
