@@ -22,6 +22,8 @@ export class LedgerBook {
   private arrived: LedgerRecord[] | undefined;
   private sessionStart: string | undefined;
   private loading: Promise<unknown> = Promise.resolve();
+  /** A load asked for that has not started yet: later asks join it. */
+  private queued: Promise<LoadReport> | undefined;
   private watcher: Stoppable | undefined;
   private listener: ((records: LedgerRecord[], report: LoadReport) => void) | undefined;
 
@@ -44,9 +46,17 @@ export class LedgerBook {
     return this.unsaved.length;
   }
 
-  /** Reads the ledger into a new summary and swaps it in; loads run one at a time. */
+  /**
+   * Reads the ledger into a new summary and swaps it in. Loads run one at a time, and the
+   * loads asked for while one runs are one more read, made with the options in force then.
+   */
   load(): Promise<LoadReport> {
-    const run = this.loading.then(() => this.loadNow());
+    if (this.queued) return this.queued;
+    const run = this.loading.then(() => {
+      this.queued = undefined;
+      return this.loadNow();
+    });
+    this.queued = run;
     this.loading = run.catch(() => undefined);
     return run;
   }

@@ -70,7 +70,7 @@ export class CostMeter implements vscode.Disposable {
       }),
       // Savings and the all-Opus comparison are priced with the table in force: read the ledger
       // again with the new one, as a fresh window would. Recorded costs stay as recorded.
-      pricing.onDidChange(() => this.reprice()),
+      pricing.onDidChange(() => void this.reprice()),
     );
     // Loading reads the disk: it runs after activation, and the meter fills in when done.
     this.ready = this.load();
@@ -122,31 +122,17 @@ export class CostMeter implements vscode.Disposable {
     this.emitter.fire();
   }
 
-  /** Saves of the price overrides while a read runs make one more read, not one each. */
-  private repricing: Promise<void> | undefined;
-  private repriceAgain = false;
-
-  private reprice(): void {
-    if (this.repricing) {
-      this.repriceAgain = true;
-      return;
+  /** Saves of the price overrides while a read runs make one more read (see LedgerBook.load). */
+  private async reprice(): Promise<void> {
+    await this.ready;
+    try {
+      const report = await this.book.load();
+      this.log.info(`ledger read again with the new prices: ${report.records} records`);
+    } catch (err) {
+      this.log.error('could not read the cost ledger again with the new prices; savings and the all-Opus figure keep the old ones', err);
     }
-    this.repricing = (async () => {
-      await this.ready.catch(() => undefined);
-      do {
-        this.repriceAgain = false;
-        try {
-          const report = await this.book.load();
-          this.log.info(`ledger read again with the new prices: ${report.records} records`);
-        } catch (err) {
-          this.log.error('could not read the cost ledger again with the new prices; savings and the all-Opus figure keep the old ones', err);
-        }
-      } while (this.repriceAgain);
-      this.render();
-      this.emitter.fire();
-    })().finally(() => {
-      this.repricing = undefined;
-    });
+    this.render();
+    this.emitter.fire();
   }
 
   /** A task's calls for the report's details: those on disk, and those waiting to be written. */

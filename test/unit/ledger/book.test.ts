@@ -60,6 +60,29 @@ describe('LedgerBook', () => {
     assert.deepEqual(figures(book.summary.session), after);
   });
 
+  test('loads asked for while one reads are one more read, with the options in force then', async () => {
+    const dir = tempDir('book-coalesce');
+    let made = 0;
+    let table = PRICE_TABLE;
+    let later: Promise<unknown>[] = [];
+    const book = new LedgerBook(dir, () => {
+      made++;
+      // Three saves of the price overrides while the first read runs.
+      if (made === 2) {
+        table = withOverrides({ 'claude-opus-4-8': { input: 15, output: 75 } });
+        later = [book.load(), book.load(), book.load()];
+      }
+      return new LedgerSummary({ sessionStart: SESSION_START, table });
+    });
+    book.write(callRecord({ taskId: 't0', usage: { input: 2_000, cacheRead: 40_000, output: 800 } }));
+    await book.load();
+    assert.equal(later.length, 3);
+    assert.equal(later[0], later[2], 'the asks while one reads share one load');
+    await Promise.all(later);
+    assert.equal(made, 3, 'one summary made at the start, then one read for the first ask and one for the three made during it');
+    assert.deepEqual(figures(book.summary.total), figures((await freshLoad(dir, table)).total), 'the last read has the latest prices');
+  });
+
   test('records counted while a load reads are carried over once, and a later reload does not count them again', async () => {
     const dir = tempDir('book');
     const book = bookOf(dir, () => PRICE_TABLE);
