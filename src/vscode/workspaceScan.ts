@@ -211,12 +211,6 @@ export function scanFolder(root: string, index: WorkspaceIndex, options: FeedOpt
   return new WorkspaceFeeder(index, [{ root, prefix: options.prefix ?? '', skip: options.skip }], options).scan();
 }
 
-/** One watcher event (create or change) for the file at `abs`, index path `relPath`, in a single-folder workspace. */
-export function feedFile(abs: string, relPath: string, index: WorkspaceIndex, maxBytes: number): Promise<void> {
-  const root = abs.slice(0, abs.length - relPath.length).replace(/[\\/]+$/, '') || path.parse(abs).root;
-  return new WorkspaceFeeder(index, [{ root, prefix: '' }], { maxFileBytes: maxBytes }).changed(relPath);
-}
-
 /** The first `max` bytes of a file (all of it when shorter). */
 async function readHead(abs: string, max: number): Promise<Uint8Array> {
   const handle = await fs.open(abs, 'r');

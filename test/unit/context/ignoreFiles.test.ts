@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
 import { IGNORE_FILE_MAX_BYTES, ignoreFileText } from '../../../src/core/context/gitignoreRules';
-import { feedFile, findRepository, outerGitignores, scanFolder } from '../../../src/vscode/workspaceScan';
+import { WorkspaceFeeder, findRepository, outerGitignores, scanFolder } from '../../../src/vscode/workspaceScan';
 import { tempDir } from '../../support/tempDir';
 import { writeTree } from './helpers';
 
@@ -29,10 +29,11 @@ describe('ignore files are applied whatever the context file-size cap', () => {
     const root = tempDir('big-gitignore');
     writeTree(root, { '.gitignore': LONG_GITIGNORE, 'local_settings.py': "PASSWORD = 'x'\n", 'instance/config.py': 'x\n', 'app.py': 'print(1)\n' });
     const index = new WorkspaceIndex({ maxFileBytes: 1000 });
-    await scanFolder(root, index, { maxFileBytes: 1000 });
+    const feeder = new WorkspaceFeeder(index, [{ root, prefix: '' }], { maxFileBytes: 1000 });
+    await feeder.scan();
     assert.deepEqual(index.includedPaths(), ['app.py']);
     writeFileSync(join(root, '.gitignore'), `${LONG_GITIGNORE}app.py\n`);
-    await feedFile(join(root, '.gitignore'), '.gitignore', index, 1000);
+    await feeder.changed('.gitignore');
     assert.deepEqual(index.includedPaths(), []);
   });
 
