@@ -117,12 +117,6 @@ export class RequestStopped extends Error {
 }
 
 /**
- * The one path every Ladder command takes: classify, route through the policy, build the
- * cached prompt, check the budget before sending, call with progress and cancel, check
- * the answer (escalating or falling back as the policy says), account for every attempt,
- * and explain failures in one actionable sentence.
- */
-/**
  * In an untrusted workspace, says (with the way to trust it) that Ladder sends nothing, and
  * returns true: a command that would read the workspace for a request stops here first.
  */
@@ -139,6 +133,12 @@ interface Reservation {
   micros: number;
 }
 
+/**
+ * The one path every Ladder command takes: classify, route through the policy, build the
+ * cached prompt, check the budget before sending, call with progress and cancel, check
+ * the answer (escalating or falling back as the policy says), account for every attempt,
+ * and explain failures in one actionable sentence.
+ */
 export class RequestRunner {
   /** Estimated cost of the requests running now, counted by each new pre-flight. */
   private reservedMicros = 0;
@@ -157,6 +157,22 @@ export class RequestRunner {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([Promise.allSettled(running.map(([, p]) => p)), new Promise((resolve) => { timer = setTimeout(resolve, timeoutMs); })]);
     clearTimeout(timer);
+  }
+
+  /**
+   * Runs a call that goes on the wire under an abort that follows `signal` and that stopAll
+   * reaches while the call runs.
+   */
+  private async onWire<R>(signal: AbortSignal | undefined, call: (abort: AbortController) => PromiseLike<R>): Promise<R> {
+    const abort = new AbortController();
+    signal?.addEventListener('abort', () => abort.abort());
+    const running = Promise.resolve(call(abort));
+    this.inFlight.set(abort, running);
+    try {
+      return await running;
+    } finally {
+      this.inFlight.delete(abort);
+    }
   }
 
   /** `preflight`: why this request would cross a limit not reached yet (see BudgetState). */
@@ -401,12 +417,10 @@ export class RequestRunner {
       return next.exceeded ? this.routingConfig(`${next.message} (estimate, with the attempt before it)`, estimate.planCost) : undefined;
     });
 
-    const abort = new AbortController();
-    const running = Promise.resolve(vscode.window.withProgress(
+    const result = await this.onWire(spec.signal, (abort) => vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Ladder: ${spec.title}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => abort.abort());
-        spec.signal?.addEventListener('abort', () => abort.abort());
         const now = () => Date.now();
         let previousModel = plan.model;
         let streaming = false;
@@ -459,8 +473,6 @@ export class RequestRunner {
         }, this.stepDeps());
       },
     ));
-    this.inFlight.set(abort, running);
-    const result = await running.finally(() => this.inFlight.delete(abort));
 
     const records = [...checkRecords, ...result.records];
     const micros = records.reduce((sum, r) => sum + r.costMicros, 0);
@@ -545,9 +557,7 @@ export class RequestRunner {
     }, config);
     if (route.blocked) return { records: [] };
     // On the wire like any request: a window that closes stops it and records what it billed.
-    const abort = new AbortController();
-    spec.signal?.addEventListener('abort', () => abort.abort());
-    const running = runStep({
+    const result = await this.onWire(spec.signal, (abort) => runStep({
       taskId,
       command: spec.command,
       stepType: 'difficulty',
@@ -558,9 +568,7 @@ export class RequestRunner {
       buildBody: (r) => difficultyBody(request, r.model),
       check: (text) => ({ ok: true, value: text }),
       signal: abort.signal,
-    }, this.stepDeps());
-    this.inFlight.set(abort, running);
-    const result = await running.finally(() => this.inFlight.delete(abort));
+    }, this.stepDeps()));
     if (result.status !== 'ok') {
       this.c.log.warn(`[${taskId.slice(0, 8)}] difficulty check failed (${result.status}); kept the rules' tier`);
       return { records: result.records };
