@@ -50,6 +50,13 @@ function linesOf(lines: readonly string[], start: number, end: number): string {
   return lines.slice(start - 1, end).join('\n');
 }
 
+/** `text()` split into lines, once per key of `cache`. */
+function splitOnce(cache: Map<string, string[]>, key: string, text: () => string): string[] {
+  let lines = cache.get(key);
+  if (!lines) cache.set(key, (lines = text().split('\n')));
+  return lines;
+}
+
 /** `chunk`: the lines the material spans, to clamp findings to (a digest's are placed by locateInDigest instead). */
 function checkFindings(text: string, chunk: { startLine: number; endLine: number } | undefined): CheckResult<Finding[]> {
   const answer = extractAnswer(text, FindingsAnswer);
@@ -391,9 +398,9 @@ export class ReviewService implements vscode.Disposable {
     // that code is now.
     const reviewedLines = new Map<string, string[]>();
     const readLines = (f: ReviewedFinding) => {
-      if (reviewed.length === 0) return reviewedLines.get('') ?? reviewedLines.set('', readText.split('\n')).get('')!;
+      if (reviewed.length === 0) return splitOnce(reviewedLines, '', () => readText);
       const file = reviewed.find((r) => r.path === f.file);
-      return file ? reviewedLines.get(file.path) ?? reviewedLines.set(file.path, file.text.split('\n')).get(file.path)! : undefined;
+      return file ? splitOnce(reviewedLines, file.path, () => file.text) : undefined;
     };
     const currentLines = new Map<string, string[]>();
     for (const f of findings) {
@@ -410,7 +417,7 @@ export class ReviewService implements vscode.Disposable {
       const code = read === undefined ? undefined : linesOf(read, f.startLine, f.endLine);
       let shown: ShownFinding = { id: ++this.shownIds, uri, finding: f, diagnostic, code };
       if (document) {
-        const lines = currentLines.get(uri.toString()) ?? currentLines.set(uri.toString(), document.getText().split('\n')).get(uri.toString())!;
+        const lines = splitOnce(currentLines, uri.toString(), () => document.getText());
         shown = this.placed(shown, document, lines);
       }
       entry.items.push(shown.diagnostic);
