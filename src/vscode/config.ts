@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { dearerPerCall } from '../core/pricing/cost';
-import { applyPriceOverrides, parsePriceOverrides, PRICE_TABLE } from '../core/pricing/priceTable';
+import { tableWithOverrides } from '../core/pricing/priceTable';
 import { MODEL_KEYS, alternatesAcrossLevels, boundAcrossLevels, ladderFrom, modelAcrossLevels, parseSettings, SETTINGS_SECTION, lowestSpendAcrossLevels, strictestBudget, strictestCap, strictestEscalations, strictestOnExceeded, userModel } from '../core/settings/schema';
 import type { ModelKey, SettingKey, SettingLevel, Settings } from '../core/settings/schema';
 
@@ -72,7 +72,7 @@ export class Config implements vscode.Disposable {
       return result.value;
     };
     // Models are compared at the prices you pay: the table with your own overrides.
-    const prices = applyPriceOverrides(PRICE_TABLE, parsePriceOverrides(config.inspect('pricing.overrides')?.globalValue ?? {}).overrides).table;
+    const prices = tableWithOverrides(config.inspect('pricing.overrides')?.globalValue).table;
     const pricier = (candidate: string, base: string): string | undefined => dearerPerCall(candidate, base, prices);
     const { settings, errors } = parseSettings((key) => {
       if (USER_LEVEL_ONLY.has(key)) return config.inspect(key)?.globalValue;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { applyPriceOverrides, lookupPrice, modelWarnings, parsePriceOverrides, PRICE_TABLE, tableWarnings } from '../core/pricing/priceTable';
+import { lookupPrice, modelWarnings, PRICE_TABLE, tableWarnings, tableWithOverrides } from '../core/pricing/priceTable';
 import { ladderOf } from '../core/settings/schema';
 import type { PriceTable } from '../core/pricing/priceTable';
 import type { Config } from './config';
@@ -61,16 +61,14 @@ export class Pricing implements vscode.Disposable {
   }
 
   private build(): PriceTable {
-    const parsed = parsePriceOverrides(this.config.get('pricing.overrides'));
-    const applied = applyPriceOverrides(PRICE_TABLE, parsed.overrides);
-    const problems = [...parsed.errors, ...applied.errors];
-    const warnings = tableWarnings(applied.table, new Date());
+    const { table, errors: problems } = tableWithOverrides(this.config.get('pricing.overrides'));
+    const warnings = tableWarnings(table, new Date());
     for (const line of [...problems, ...warnings]) this.log.warn(`pricing: ${line}`);
     if (problems.length > 0 || warnings.length > 0) {
       const first = problems[0] ?? warnings[0];
       this.log.warnUser(`Ladder pricing: ${first}${problems.length + warnings.length > 1 ? ' (more in the logs)' : ''}`);
     }
-    return applied.table;
+    return table;
   }
 
   dispose(): void {

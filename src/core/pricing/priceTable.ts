@@ -355,6 +355,16 @@ export function parsePriceOverrides(raw: unknown): { overrides: Record<string, P
 }
 
 /**
+ * The table in force for `raw`, the `ladder.pricing.overrides` setting as read: its valid
+ * overrides applied to `table`, and what was wrong with the rest.
+ */
+export function tableWithOverrides(raw: unknown, table: PriceTable = PRICE_TABLE): { table: PriceTable; errors: string[] } {
+  const parsed = parsePriceOverrides(raw);
+  const applied = applyPriceOverrides(table, parsed.overrides);
+  return { table: applied.table, errors: [...parsed.errors, ...applied.errors] };
+}
+
+/**
  * Returns a table with the overrides applied: a known model's rows (every dated row) get
  * the overridden columns; an unknown model gets a new row, which needs `input` and
  * `output` (otherwise it is reported and skipped).

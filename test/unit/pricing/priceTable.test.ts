@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  PRICE_TABLE, applyPriceOverrides, lookupPrice, normalizeModelId, parsePriceOverrides, tableWarnings, usdPerMTokToMicros,
+  PRICE_TABLE, applyPriceOverrides, lookupPrice, normalizeModelId, parsePriceOverrides, tableWarnings, tableWithOverrides, usdPerMTokToMicros,
 } from '../../../src/core/pricing/priceTable';
 import { costOfUsage } from '../../../src/core/pricing/cost';
 import { MODELS } from '../../../src/core/models';
@@ -119,6 +119,13 @@ describe('overrides (ladder.pricing.overrides)', () => {
     const cost = costOfUsage('claude-nova-1', usage({ input: 1000, output: 1000, cacheRead: 1000 }), { table });
     assert.equal(cost.micros, 1000 * 1 + 1000 * 4 + 1000 * 0.1);
     assert.deepEqual(cost.warnings, []);
+  });
+
+  test('the table for a raw overrides setting: valid entries applied, what was wrong in parsing and applying both said', () => {
+    const { table, errors } = tableWithOverrides({ 'claude-opus-4-8': { input: 4, output: 20 }, 'claude-nova-1': { input: 1 }, '': {} });
+    assert.equal(lookupPrice('claude-opus-4-8', table).rates.input, 4_000_000);
+    assert.equal(errors.length, 2, errors.join('\n'));
+    assert.deepEqual(tableWithOverrides(undefined), { table: PRICE_TABLE, errors: [] });
   });
 
   test('configuring a current Opus at the stale $15/$75 anchor is flagged', () => {
