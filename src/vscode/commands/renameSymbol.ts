@@ -4,14 +4,14 @@ import { CommandIds } from '../commandIds';
 import { pathsOf } from '../editorSelection';
 import type { Command } from './command';
 
+/** A suggested name: one token, letters or digits with the marks identifiers use in some language. */
+const NAME_SHAPE = /^[\p{L}_$@-][\p{L}\p{N}_$-]*[?!]?$/u;
+
 /**
  * Suggested names for the symbol at the cursor; the chosen one is applied through the
  * language's rename provider, so every reference moves with it (one undoable edit).
  * Picking a name is the accept; dismissing the list is the reject.
  */
-/** A suggested name: one token, letters or digits with the marks identifiers use in some language. */
-const NAME_SHAPE = /^[\p{L}_$@-][\p{L}\p{N}_$-]*[?!]?$/u;
-
 export const renameSymbolCommand: Command = {
   id: CommandIds.renameSymbol,
   run: async (c, pickName) => {
