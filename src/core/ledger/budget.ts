@@ -113,13 +113,13 @@ export interface PreflightCheck {
  * message.
  */
 export function wouldExceed(spend: BudgetSpend, limits: BudgetLimits, estimateMicros: number, runningMicros = 0): PreflightCheck {
-  const before: BudgetSpend = { sessionMicros: spend.sessionMicros + runningMicros, todayMicros: spend.todayMicros + runningMicros };
-  spend = before;
-  const after: BudgetSpend = { sessionMicros: spend.sessionMicros + estimateMicros, todayMicros: spend.todayMicros + estimateMicros };
+  // What the requests still running will spend counts as spent already.
+  const committed: BudgetSpend = { sessionMicros: spend.sessionMicros + runningMicros, todayMicros: spend.todayMicros + runningMicros };
+  const after: BudgetSpend = { sessionMicros: committed.sessionMicros + estimateMicros, todayMicros: committed.todayMicros + estimateMicros };
   const crossed = activeLimits(after, limits).filter((s) => s.spentMicros > s.limitMicros);
   if (crossed.length === 0) return { exceeded: false, scopes: [], message: '' };
   const parts = crossed.map((s) => {
-    const before = s.scope === 'session' ? spend.sessionMicros : spend.todayMicros;
+    const before = s.scope === 'session' ? committed.sessionMicros : committed.todayMicros;
     const [budget, left] = formatUsdAlike([s.limitMicros, Math.max(0, s.limitMicros - before)]);
     return `the ${s.scope} budget (${budget}, ${left} left)`;
   });
