@@ -371,6 +371,10 @@ export const RULES: readonly TextRule[] = [
   { id: 'labour.visibility', family: 'labour', strength: 2, step: 'boilerplate', says: 'changes visibility or a marker attribute ("$0")',
     gate: /make|mark/,
     re: /\bmake (`[^`]+`|[\w:.*]+)( \w+){0,2} (public|pub|private|exported|non[- ]exhaustive)\b|\bmark\w* (`[^`]+`|[\w:.*]+)( \w+)? (as |with )`?(#\[)?(must_use|deprecated|inline|cold|non_exhaustive)\b/ },
+  // Stabilising an API takes an existing, tested item out of its unstable feature gate: the code is written already.
+  { id: 'labour.stabilize', family: 'labour', strength: 3, step: 'boilerplate', says: 'stabilises an existing API ("$0"): its feature gate comes off',
+    gate: /stabili/,
+    re: /\bstabili[sz](e|es|ed|ing) (the )?(`[^`]+`|[\w:.]+ (apis?|methods?|functions?|metrics?|features?))/ },
   { id: 'labour.exportOnly', family: 'labour', strength: 2, sweep: true, step: 'boilerplate', says: 'exposes an existing symbol ("$0")',
     re: /^([\w-]+(\([^)]*\))?!?: )?(re-?)?(export(s|ed)?|expose[sd]?) (`[^`]+`|\w+(error|exception)\b|\w+ (types?|interfaces?|functions?|class(es)?|helpers?|constants?|symbols?|errors?|exceptions?)\b)/ },
   { id: 'labour.initialise', family: 'labour', strength: 2, step: 'fix', says: 'initialises a variable ("$0")',
