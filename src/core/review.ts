@@ -172,6 +172,23 @@ function findingItem(f: ReviewedFinding, n: number): string {
   ].join('\n');
 }
 
+/** The summary and the findings, kept and rejected: what a follow-up on the report reads as the review's answer. */
+export function reviewFindingsText(r: Pick<ReviewReport, 'summary' | 'kept' | 'rejected'>): string {
+  return findingSections(r, undefined).join('\n');
+}
+
+function findingSections(r: Pick<ReviewReport, 'summary' | 'kept' | 'rejected'>, afterKept: string | undefined): string[] {
+  const out = [`**Summary.** ${inline(r.summary)}`, '', `## Findings (${r.kept.length})`, ''];
+  if (r.kept.length === 0) out.push('No findings.', '');
+  r.kept.forEach((f, i) => out.push(findingItem(f, i + 1)));
+  if (r.kept.length > 0 && afterKept) out.push(afterKept, '');
+  if (r.rejected.length > 0) {
+    out.push(`## Rejected by judgment (${r.rejected.length})`, '');
+    r.rejected.forEach((f, i) => out.push(findingItem(f, i + 1)));
+  }
+  return out;
+}
+
 /**
  * The review's report as Markdown: findings as a numbered list rather than a table, so each
  * reads whole in a narrow preview beside the code, then the route of each pass and the task's
@@ -179,14 +196,7 @@ function findingItem(f: ReviewedFinding, n: number): string {
  */
 export function reviewReport(r: ReviewReport): string {
   const total = r.calls.reduce((sum, c) => sum + c.costMicros, 0);
-  const out = [`# ${r.title}: ${r.where}`, '', `**Summary.** ${inline(r.summary)}`, '', `## Findings (${r.kept.length})`, ''];
-  if (r.kept.length === 0) out.push('No findings.', '');
-  r.kept.forEach((f, i) => out.push(findingItem(f, i + 1)));
-  if (r.kept.length > 0) out.push('_Each finding is also in the Problems view; the light bulb on it offers **Fix with Ladder**._', '');
-  if (r.rejected.length > 0) {
-    out.push(`## Rejected by judgment (${r.rejected.length})`, '');
-    r.rejected.forEach((f, i) => out.push(findingItem(f, i + 1)));
-  }
+  const out = [`# ${r.title}: ${r.where}`, '', ...findingSections(r, '_Each finding is also in the Problems view; the light bulb on it offers **Fix with Ladder**. To ask about them, run **Ladder: Ask a Follow-up**._')];
   const notReviewed = r.notReviewed ?? [];
   if (notReviewed.length > 0) {
     out.push('## Not reviewed', '', 'Not sent to a model, or not whole; check these yourself.', '', ...notReviewed.map((f) => `- ${f.path ? `\`${inline(f.path)}\`: ` : ''}${inline(f.why)}`), '');

@@ -20,8 +20,8 @@ export interface Conversation {
 const KEPT = 50;
 
 /**
- * The answers in result views (Ask, Explain, and follow-ups), by the view's URI, so Ask a
- * Follow-up can send the conversation so far. `ladder.conversationPaths` lets the view's
+ * The answers in result views (Ask, Explain, review reports and follow-ups), by the view's URI,
+ * so Ask a Follow-up can send the conversation so far. `ladder.conversationPaths` lets the view's
  * title bar and the palette offer the command only on such a view. It holds each view's
  * `uri.path`, which is what `resourcePath` is for a scheme other than `file` (`fsPath` has
  * backslashes on Windows, so the menus would never match there).
@@ -30,13 +30,21 @@ export class Conversations implements vscode.Disposable {
   private readonly byUri = new Map<string, Conversation & { uri: vscode.Uri }>();
 
   remember(uri: vscode.Uri, conversation: Conversation): void {
+    // Delete first, so the map's order stays the order answers were given.
+    this.byUri.delete(uri.toString());
     this.byUri.set(uri.toString(), { ...conversation, uri });
     for (const key of [...this.byUri.keys()].slice(0, Math.max(0, this.byUri.size - KEPT))) this.byUri.delete(key);
     void vscode.commands.executeCommand('setContext', 'ladder.conversationPaths', [...this.byUri.values()].map((c) => c.uri.path));
+    void vscode.commands.executeCommand('setContext', 'ladder.hasConversations', true);
   }
 
   get(uri: vscode.Uri): Conversation | undefined {
     return this.byUri.get(uri.toString());
+  }
+
+  /** Every answer that can be followed up, with its view, the newest first. */
+  recent(): (Conversation & { uri: vscode.Uri })[] {
+    return [...this.byUri.values()].reverse();
   }
 
   dispose(): void {

@@ -4,7 +4,7 @@ import { FindingsAnswer, JudgeAnswer, extractAnswer } from '../core/protocol';
 import type { CallRecord } from '../core/ledger/record';
 import { countOf } from '../core/ledger/format';
 import type { Finding } from '../core/protocol';
-import { DIGEST_LOCATIONS, buildDigest, chunkLines, digestChunks, judgmentReason, locateInDigest, mergeVerdicts, provenance, reviewReport, triage } from '../core/review';
+import { DIGEST_LOCATIONS, buildDigest, chunkLines, digestChunks, judgmentReason, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, triage } from '../core/review';
 import type { Digest, DigestPart } from '../core/review';
 import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
@@ -354,8 +354,29 @@ export class ReviewService implements vscode.Disposable {
     this.publish({ ...selection, endLine: Math.min(selection.endLine, readTo) }, merged.kept, (folder?.files ?? []).filter((f) => !partStopped || readFiles.has(f.path)), readText);
     const calls = [...outcomes.flatMap((o) => o.records), ...(partStopped?.err.records ?? []), ...(judgeStopped?.records ?? [])];
     const costMicros = calls.reduce((sum, r) => sum + r.costMicros, 0);
-    const reportUri = this.report(options.title, folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`, selection, merged.kept, merged.rejected, summary, outcomes, calls, folder?.leftOut ?? []);
+    const where = folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`;
+    const reportUri = this.report(options.title, where, selection, merged.kept, merged.rejected, summary, outcomes, calls, folder?.leftOut ?? []);
+    if (outcomes.length > 0) {
+      await this.rememberConversation(reportUri, `${options.title} of ${where}`, reviewFindingsText({ summary, kept: merged.kept, rejected: merged.rejected }), judge ?? { tier: firstTierUsed, model: firstModel }, folder ? folder.files.filter((f) => merged.kept.some((k) => k.file === f.path)) : selection);
+    }
     return { findings: merged.kept, rejected: merged.rejected, summary, taskId, costMicros, reportUri };
+  }
+
+  /**
+   * A report can be followed up ("why is the second finding a problem?", "is the fix safe?"):
+   * the conversation starts with the review and its findings, and carries the code they are
+   * about (of a folder, only the files with findings). The follow-up stays on the tier that
+   * judged them, or the first pass's when judgment did not run.
+   */
+  private async rememberConversation(reportUri: vscode.Uri, what: string, findings: string, answeredBy: { tier: Tier; model: string }, material: EditorSelection | readonly { path: string; text: string }[]): Promise<void> {
+    const selection = !Array.isArray(material) ? material as EditorSelection
+      : material.length > 0 ? await digestSelection(this.c, buildDigest(material).text, what) : undefined;
+    this.c.conversations.remember(reportUri, {
+      ...(selection ? { selection } : {}),
+      turns: [{ question: `${what}: report each finding.`, answer: findings }],
+      tier: answeredBy.tier,
+      model: answeredBy.model,
+    });
   }
 
   /**

@@ -336,12 +336,50 @@ describe('commands against the local API stand-in', function () {
     const third = messageRequests().at(-1)?.body as { messages: { role: string }[] };
     assert.deepEqual(third.messages.map((m) => m.role), ['user', 'assistant', 'user', 'assistant', 'user']);
 
-    // On anything but an answer, it says what it is for and sends nothing.
-    await openAndSelect('src/orders.ts', 10, 13);
+    // Given anything but an answer, it says what it is for and sends nothing.
+    const { document } = await openAndSelect('src/orders.ts', 10, 13);
     const before = messageRequests().length;
-    const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.followUp', undefined, 'and then?'));
-    assert.match(messages.join('\n'), /a follow-up continues an answer from Ask or Explain Selection/);
+    const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.followUp', document.uri, 'and then?'));
+    assert.match(messages.join('\n'), /a follow-up continues an answer from Ask, Explain Selection or a review/);
     assert.equal(messageRequests().length, before);
+  });
+
+  it('a review report can be followed up: from the palette, pick it; the review and its findings come first, on the tier that judged them', async () => {
+    await openAndSelect('src/orders.ts', 9, 23);
+    const review = await vscode.commands.executeCommand<{ findings: { message: string }[]; reportUri: vscode.Uri }>('ladder.reviewSelection');
+    assert.ok(review.findings.length > 0, 'the demo code has findings');
+    // The report shows as a Markdown preview, so the active editor is the code: the palette asks which answer.
+    await openAndSelect('src/orders.ts', 9, 23);
+    const window = vscode.window as unknown as { showQuickPick: (items: { label: string; description?: string; uri?: vscode.Uri }[], options: { title?: string }) => Promise<unknown> };
+    const original = window.showQuickPick;
+    const offered: { label: string; description?: string; uri?: vscode.Uri }[] = [];
+    let title = '';
+    window.showQuickPick = async (items, options) => {
+      title = options.title ?? '';
+      offered.push(...items);
+      return items[0];
+    };
+    const sent = messageRequests().length;
+    type Outcome = { text: string; plan: { tier: string; reasons: string[] }; resultUri: vscode.Uri };
+    let answer: Outcome;
+    try {
+      answer = await vscode.commands.executeCommand<Outcome>('ladder.followUp', undefined, 'reword the first finding in plain words');
+    } finally {
+      window.showQuickPick = original;
+    }
+    assert.equal(title, 'Ladder: Follow up which answer?');
+    assert.equal(offered[0]?.uri?.toString(), review.reportUri.toString(), 'the newest answer, the report, first');
+    assert.match(offered[0]?.label ?? '', /^Review with Escalation of src\/orders\.ts:9-23: report each finding\.$/);
+    assert.equal(answer.plan.tier, 'O', 'worded alone this is labour; judgment confirmed the findings, so a follow-up stays there');
+    assert.ok(answer.plan.reasons.some((r) => r.startsWith('a follow-up stays on the tier that gave the answer it follows (judgment')), answer.plan.reasons.join(' | '));
+    const request = messageRequests().slice(sent).at(-1)?.body as { messages: { role: string; content: { text: string }[] }[] };
+    assert.deepEqual(request.messages.map((m) => m.role), ['user', 'assistant', 'user']);
+    assert.match(request.messages[0]?.content[0]?.text ?? '', /^File: src\/orders\.ts\nLines: 9-23[\s\S]*Request: Review with Escalation of src\/orders\.ts:9-23: report each finding\.$/);
+    const findings = request.messages[1]?.content[0]?.text ?? '';
+    assert.match(findings, /^\*\*Summary\.\*\* /, 'the review\'s answer: its summary and findings');
+    for (const f of review.findings) assert.ok(findings.includes(f.message.replace(/\s+/g, ' ').trim().replace(/&/g, '&amp;').replace(/</g, '&lt;')), `finding sent: ${f.message}`);
+    assert.doesNotMatch(findings, /Task cost|## Route/, 'not the report\'s cost or route');
+    assert.equal(request.messages[2]?.content[0]?.text, 'Request: reword the first finding in plain words');
   });
 
   it('follow-ups cache the conversation: the second reads from cache what the first wrote', async () => {

@@ -3,21 +3,42 @@ import { countOf } from '../../core/ledger/format';
 import { TIER_LABELS } from '../../core/tiers';
 import { checkNonEmpty } from '../../core/task/checks';
 import { CommandIds } from '../commandIds';
+import type { Container } from '../container';
 import type { Command } from './command';
 
+/** The answers that can be continued, the newest first; undefined when there are none or none is picked. */
+async function pickAnswer(c: Container): Promise<vscode.Uri | undefined> {
+  const recent = c.conversations.recent();
+  if (recent.length === 0) return undefined;
+  const picked = await vscode.window.showQuickPick(recent.map((conversation) => {
+    const first = conversation.turns[0]?.question.split('\n')[0] ?? '';
+    return {
+      label: first.length > 90 ? `${first.slice(0, 89)}…` : first,
+      description: `${countOf(conversation.turns.length, 'answer')}, the last from ${conversation.model}`,
+      uri: conversation.uri,
+    };
+  }), { title: 'Ladder: Follow up which answer?', placeHolder: 'The newest first', ignoreFocusOut: true });
+  return picked?.uri;
+}
+
 /**
- * Ask a Follow-up: continues the answer in the active result view (Ask, Explain, or an
- * earlier follow-up) with the conversation so far and the same selection. Routed on the new
+ * Ask a Follow-up: continues the answer in the active result view (Ask, Explain, a review
+ * report, or an earlier follow-up) with the conversation so far and the same selection; from
+ * anywhere else, it asks which recent answer to continue. Routed on the new
  * question's words, but never below the tier that gave the answer it follows: a cheaper model
  * would be asked about reasoning it did not do.
  */
 export const followUpCommand: Command = {
   id: CommandIds.followUp,
   run: async (c, uri, question) => {
-    const target = uri instanceof vscode.Uri ? uri : c.editors.current()?.document.uri;
+    const active = uri instanceof vscode.Uri ? uri : c.editors.current()?.document.uri;
+    // Off an answer's view (a review report shows as a Markdown preview), pick the answer.
+    const target = active && c.conversations.get(active) ? active : uri instanceof vscode.Uri ? undefined : await pickAnswer(c);
     const conversation = target ? c.conversations.get(target) : undefined;
-    if (!conversation) {
-      void vscode.window.showInformationMessage('Ladder: a follow-up continues an answer from Ask or Explain Selection. Open that answer, then run Ask a Follow-up.');
+    if (!target || !conversation) {
+      if (c.conversations.recent().length === 0 || uri instanceof vscode.Uri) {
+        void vscode.window.showInformationMessage('Ladder: a follow-up continues an answer from Ask, Explain Selection or a review. Open that answer, then run Ask a Follow-up.');
+      }
       return undefined;
     }
     const first = conversation.turns[0]?.question ?? '';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Finding } from '../../../src/core/protocol';
-import { buildDigest, chunkLines, digestChunks, escalationReason, judgmentReason, locateInDigest, mergeVerdicts, provenance, reviewReport, triage } from '../../../src/core/review';
+import { buildDigest, chunkLines, digestChunks, escalationReason, judgmentReason, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, triage } from '../../../src/core/review';
 import { findCodeRisks } from '../../../src/core/routing/codeRisks';
 
 function finding(overrides: Partial<Finding> = {}): Finding {
@@ -134,8 +134,13 @@ describe('review with escalation', () => {
     assert.ok(lines.includes('   SQL built from &lt;strings>'));
     assert.ok(lines.includes('   *found by haiku, confirmed by opus (sent to judgment: security-related), confidence 0.80.*'));
     assert.ok(lines.includes('- opus (judgment): review pass 2'));
-    const hint = lines.indexOf('_Each finding is also in the Problems view; the light bulb on it offers **Fix with Ladder**._');
-    assert.ok(hint > lines.indexOf('## Findings (3)') && hint < lines.indexOf('## Rejected by judgment (1)'), 'the way to a fix, under the findings it is for');
+    const hint = lines.indexOf('_Each finding is also in the Problems view; the light bulb on it offers **Fix with Ladder**. To ask about them, run **Ladder: Ask a Follow-up**._');
+    assert.ok(hint > lines.indexOf('## Findings (3)') && hint < lines.indexOf('## Rejected by judgment (1)'), 'the way to a fix and a follow-up, under the findings it is for');
+    // A follow-up reads the summary and every finding, kept and rejected, without the report's title, hint, route or cost.
+    const answer = reviewFindingsText({ summary: 'Two real problems.', ...merged });
+    assert.ok(report.includes(answer.replace('\n## Rejected', `\n${lines[hint]}\n\n## Rejected`)), answer);
+    assert.match(answer, /^\*\*Summary\.\*\* Two real problems\.\n\n## Findings \(3\)\n/);
+    assert.ok(!/Problems view|## Route|Task cost/.test(answer), answer);
     assert.ok(lines.includes('**Task cost: $0.0212** over 2 calls (haiku $0.0012, opus $0.0200).'), `the total and its calls to the same decimals: ${report}`);
     assert.match(reviewReport({ title: 'Review File', where: 'a.ts:1-2', summary: 'Fine.', kept: [], rejected: [], routes: [], calls: [] }), /## Findings \(0\)\n\nNo findings\.\n/);
     assert.ok(!report.includes('## Not reviewed'), 'nothing to say when every file was read');
