@@ -65,7 +65,7 @@ export interface RequestSpec<T> {
   resultColumn?: vscode.ViewColumn;
   /** Earlier turns of the conversation a follow-up continues (see buildRequest). */
   earlier?: readonly Turn[];
-  /** The route goes no lower than this tier (a follow-up stays on the tier that answered). */
+  /** The route goes no lower than this tier, fallbacks included (a follow-up stays on the tier that answered; judgment above the first pass). */
   floor?: { tier: Tier; why: string };
   /** Forces a tier (review's judgment pass); the plan still goes through the policy. */
   tier?: Tier;
@@ -303,6 +303,7 @@ export class RequestRunner {
       ...verdicts,
       ...(options.override ? { override: options.override } : {}),
       ...(spec.noDowngrade ? { noDowngrade: true } : {}),
+      ...(spec.floor ? { floor: spec.floor.tier } : {}),
       estimatedInputTokens: promptTokens,
       estimatedOutputTokens: outputTokens,
     }, config);

@@ -10,7 +10,7 @@ import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
 import type { RequestCommand } from '../core/steps';
 import type { CheckResult } from '../core/task/runStep';
-import { TIER_LABELS, compareTiers } from '../core/tiers';
+import { TIER_LABELS, compareTiers, tierAbove } from '../core/tiers';
 import type { Tier } from '../core/tiers';
 import { CommandIds } from './commandIds';
 import type { Container } from './container';
@@ -320,6 +320,8 @@ export class ReviewService implements vscode.Disposable {
         question: `A first review pass (${firstModel}) reported these findings, which need judgment:\n\`\`\`json\n${JSON.stringify({ findings: listed }, null, 2)}\n\`\`\`\nConfirm, reject or rewrite each by index, add any important finding it missed, and write the summary.${unflagged}${locations}`,
         selection: judged?.selection ?? selection,
         tierReasons: [whyJudge],
+        // A fallback for an overloaded judge never lands on the first pass's tier: that model would confirm its own findings.
+        ...(tierAbove(firstTierUsed) ? { floor: { tier: tierAbove(firstTierUsed)!, why: `judgment reads above the first pass (${TIER_LABELS[firstTierUsed]})` } } : {}),
         check: (text: string) => checkJudge(text, escalate.length, folder ? undefined : selection),
       };
       // The access cap (or a budget downgrade) can leave judgment no tier above the first

@@ -70,6 +70,12 @@ export interface RouteRequest {
    * rather than send it back down to the tier whose answer was just rejected.
    */
   noDowngrade?: boolean;
+  /**
+   * The lowest tier a fallback may answer on: a follow-up's (the tier that gave the answer it
+   * follows), a review's judgment (above the first pass it judges). A retry after a rejected
+   * edit (`noDowngrade`) has its own tier as its floor.
+   */
+  floor?: Tier;
   estimatedInputTokens: number;
   estimatedOutputTokens: number;
 }
@@ -159,6 +165,8 @@ export interface RoutePlan {
   fallbacks: number;
   /** Models already called for this step, so a fallback never retries one. */
   triedModels: string[];
+  /** The request's floor (RouteRequest.floor): a fallback never goes below it. */
+  floor?: Tier;
 }
 
 type CapSettings = Pick<RoutingConfig, 'accessCap' | 'allowExceptionTier'>;
@@ -255,6 +263,7 @@ export function planRoute(request: RouteRequest, config: RoutingConfig): RoutePl
     escalations: 0,
     fallbacks: 0,
     triedModels: [] as string[],
+    ...(request.floor ?? request.noDowngrade ? { floor: request.floor ?? requestedTier } : {}),
   };
   const budget = config.budget;
   if (budget?.state === 'exceeded') {
@@ -371,7 +380,9 @@ const FAILURE_TEXT: Readonly<Record<FallbackFailure['kind'], string>> = {
  * Never more than one tier from the step's base tier (so repeated fallbacks do not drift
  * down the ladder), never past the access cap, never up while the budget is strained or
  * when the step may not escalate (going up costs more, as an escalation does), never below
- * the step's floor (a review is not left to the labour tier).
+ * the step's floor (a review is not left to the labour tier) or the request's (a follow-up
+ * is not answered below the tier it follows, a retry not by the tier whose edit was rejected,
+ * judgment not by the first pass's model).
  */
 export function fallbackCandidates(previous: RoutePlan, config: RoutingConfig): { model: string; tier: Tier }[] {
   const tier = previous.baseTier;
@@ -381,7 +392,8 @@ export function fallbackCandidates(previous: RoutePlan, config: RoutingConfig): 
   const upAllowed = config.budget?.state !== 'exceeded' && config.budget?.state !== 'warn' && previous.escalations < (config.maxEscalations ?? DEFAULT_MAX_ESCALATIONS);
   const up = tierAbove(tier);
   const below = tierBelow(tier);
-  const down = below !== undefined && compareTiers(below, STEP_FLOOR[previous.stepType]) >= 0 ? below : undefined;
+  const floor = maxTier(STEP_FLOOR[previous.stepType], previous.floor ?? 'H');
+  const down = below !== undefined && compareTiers(below, floor) >= 0 ? below : undefined;
   const canUp = up !== undefined && upAllowed && compareTiers(up, cap) <= 0;
   const neighbours: Tier[] = [];
   if (tier === 'F') {

@@ -316,6 +316,31 @@ describe('planFallback', () => {
     assert.equal(fix.tier, 'H', 'a fix may still go down');
   });
 
+  test('a request\'s floor holds through fallback: a follow-up, judgment, a retry after a rejection', () => {
+    // A follow-up of a judgment answer: Opus overloaded, Sonnet is below the answer it follows.
+    const config = routingConfig();
+    const followUp = planRoute(routeRequest('O', { floor: 'O' }), config);
+    assert.equal(followUp.floor, 'O');
+    const stopped = planFallback(followUp, overloaded, config);
+    assert.equal(stopped.outcome, 'cannotFallback', `not ${stopped.model}`);
+    assert.match(stopped.notice ?? '', /claude-opus-4-8 is overloaded \(HTTP 529\) and no fallback is allowed or left/);
+    // Another model of the same tier is still fine.
+    const alternates = routingConfig({ alternates: { O: ['claude-opus-4-7'] } });
+    assert.equal(planFallback(planRoute(routeRequest('O', { floor: 'O' }), alternates), overloaded, alternates).model, 'claude-opus-4-7');
+    // Judgment above an execute first pass: never back down to execute's model.
+    const judge = planRoute(routeRequest('O', { stepType: 'review', floor: 'O' }), config);
+    assert.equal(planFallback(judge, overloaded, config).outcome, 'cannotFallback');
+    // A retry on Opus after a rejected Sonnet edit: not back to Sonnet, the floor is the retry's own tier.
+    const retry = planRoute(routeRequest('O', { noDowngrade: true }), config);
+    assert.equal(retry.floor, 'O');
+    assert.equal(planFallback(retry, overloaded, config).outcome, 'cannotFallback');
+    // Up is still allowed above a floor.
+    const up = planFallback(planRoute(routeRequest('S', { floor: 'S' }), config), overloaded, config);
+    assert.equal(up.tier, 'O');
+    // Without a floor the same request falls back down, as before.
+    assert.equal(planFallback(planRoute(routeRequest('O'), config), overloaded, config).tier, 'S');
+  });
+
   test('going up costs more, like an escalation: with no escalations allowed, fallback goes down, not up', () => {
     const config = routingConfig({ maxEscalations: 0 });
     assert.equal(planFallback(planRoute(routeRequest('S'), config), overloaded, config).tier, 'H');
