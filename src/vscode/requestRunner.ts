@@ -558,18 +558,35 @@ export class RequestRunner {
     }, config);
     if (route.blocked) return { records: [] };
     // On the wire like any request: a window that closes stops it and records what it billed.
-    const result = await this.onWire(spec.signal, (abort) => runStep({
-      taskId,
-      command: spec.command,
-      stepType: 'difficulty',
-      workspace: this.c.cost.workspaceTag,
-      route,
-      // A second opinion is not worth escalating or falling back for.
-      policy: { escalate: () => undefined, fallback: () => undefined },
-      buildBody: (r) => difficultyBody(request, r.model),
-      check: (text) => ({ ok: true, value: text }),
-      signal: abort.signal,
-    }, this.stepDeps()));
+    // In a progress notification of its own, so the wait is seen and Cancel stops the request.
+    let cancelled = false;
+    const result = await this.onWire(spec.signal, (abort) => vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Ladder: ${spec.title}`, cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => {
+          cancelled = true;
+          abort.abort();
+        });
+        progress.report({ message: `checking how hard this is (${route.model})…` });
+        return runStep({
+          taskId,
+          command: spec.command,
+          stepType: 'difficulty',
+          workspace: this.c.cost.workspaceTag,
+          route,
+          // A second opinion is not worth escalating or falling back for.
+          policy: { escalate: () => undefined, fallback: () => undefined },
+          buildBody: (r) => difficultyBody(request, r.model),
+          check: (text) => ({ ok: true, value: text }),
+          signal: abort.signal,
+        }, this.stepDeps());
+      },
+    ));
+    if (cancelled) {
+      const micros = result.records.reduce((sum, r) => sum + r.costMicros, 0);
+      void vscode.window.showInformationMessage(`Ladder: cancelled before the request was sent. ${micros > 0 ? `The difficulty check billed ${formatUsd(micros)}; it is in the ledger.` : 'Nothing was billed.'}`);
+      throw new RequestStopped('cancelled', result.records);
+    }
     if (result.status !== 'ok') {
       this.c.log.warn(`[${taskId.slice(0, 8)}] difficulty check failed (${result.status}); kept the rules' tier`);
       return { records: result.records };
