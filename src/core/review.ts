@@ -108,6 +108,21 @@ export function mergeVerdicts(
   return result;
 }
 
+/**
+ * What judgment did, counted from the merged findings: a judge's own summary may count
+ * otherwise (a duplicate it "added" is dropped by mergeVerdicts), so the report's counts are Ladder's.
+ */
+export function judgmentTally(merged: ReviewMerge): string {
+  const sent = [...merged.kept, ...merged.rejected].filter((f) => f.escalated);
+  const verdicts = (v: Verdict['verdict']) => sent.filter((f) => f.confirmedByModel && f.verdict === v).length;
+  const unjudged = sent.filter((f) => !f.confirmedByModel).length;
+  const added = merged.kept.filter((f) => !f.escalated && f.confirmedByModel).length;
+  const read = sent.length === 0
+    ? 'Judgment checked the risky code the first pass raised nothing about;'
+    : `Judgment read ${countOf(sent.length, 'finding')} from the first pass: ${verdicts('confirm')} confirmed, ${verdicts('rewrite')} rewritten, ${verdicts('reject')} rejected${unjudged > 0 ? `, ${unjudged} without a verdict` : ''};`;
+  return `${read} it added ${added}. ${countOf(merged.kept.length, 'finding')} in all.`;
+}
+
 /** The same file named two ways ("a.ts", "src/a.ts", "./src/a.ts"). */
 function sameFile(a: string, b: string): boolean {
   const x = a.replace(/^\.\//, '');
@@ -160,10 +175,11 @@ function inline(text: string): string {
   return text.replace(/\s+/g, ' ').trim().replace(/&/g, '&amp;').replace(/</g, '&lt;');
 }
 
-function findingItem(f: ReviewedFinding, n: number): string {
+/** `inFile`: the report is about this one file, so the item names only its lines. */
+function findingItem(f: ReviewedFinding, n: number, inFile: boolean): string {
   const lines = f.endLine !== f.startLine ? `${f.startLine}-${f.endLine}` : String(f.startLine);
   return [
-    `${n}. **${f.severity} · ${f.category}** · \`${f.file}:${lines}\``,
+    `${n}. **${f.severity} · ${f.category}** · ${inFile ? `line${f.endLine !== f.startLine ? 's' : ''} ${lines}` : `\`${f.file}:${lines}\``}`,
     '',
     `   ${inline(f.message)}`,
     '',
@@ -173,21 +189,32 @@ function findingItem(f: ReviewedFinding, n: number): string {
 }
 
 /** The summary and the findings, kept and rejected: what a follow-up on the report reads as the review's answer. */
-export function reviewFindingsText(r: Pick<ReviewReport, 'summary' | 'kept' | 'rejected'>): string {
-  return findingSections(r, undefined).join('\n');
+export function reviewFindingsText(r: Pick<ReviewReport, 'where' | 'summary' | 'kept' | 'rejected' | 'notReviewed'>): string {
+  return findingSections(r, undefined, aboutOneFile(r)).join('\n');
 }
 
-function findingSections(r: Pick<ReviewReport, 'summary' | 'kept' | 'rejected'>, afterKept: string | undefined): string[] {
-  const out = [`**Summary.** ${inline(r.summary)}`, '', `## Findings (${r.kept.length})`, ''];
+/** A review of one file: its findings name lines only, not the path again and again. */
+function aboutOneFile(r: Pick<ReviewReport, 'where' | 'kept' | 'rejected' | 'notReviewed'>): boolean {
+  const all = [...r.kept, ...r.rejected];
+  return all.length > 0 && !r.notReviewed?.length && all.every((f) => r.where.startsWith(`${f.file}:`));
+}
+
+function findingSections(r: Pick<ReviewReport, 'summary' | 'kept' | 'rejected'>, afterKept: string | undefined, inFile: boolean): string[] {
+  // "No findings." says it once: the summary would say it again above the empty list.
+  const summaryNeeded = !/^no findings\.?$/i.test(r.summary.trim());
+  const out = [...(summaryNeeded ? [`**Summary.** ${inline(r.summary)}`, ''] : []), `## Findings (${r.kept.length})`, ''];
   if (r.kept.length === 0) out.push('No findings.', '');
-  r.kept.forEach((f, i) => out.push(findingItem(f, i + 1)));
+  r.kept.forEach((f, i) => out.push(findingItem(f, i + 1, inFile)));
   if (r.kept.length > 0 && afterKept) out.push(afterKept, '');
   if (r.rejected.length > 0) {
     out.push(`## Rejected by judgment (${r.rejected.length})`, '');
-    r.rejected.forEach((f, i) => out.push(findingItem(f, i + 1)));
+    r.rejected.forEach((f, i) => out.push(findingItem(f, i + 1, inFile)));
   }
   return out;
 }
+
+/** Past this length a report's heading names the file alone, and the full path goes under it. */
+const LONG_WHERE = 60;
 
 /**
  * The review's report as Markdown: findings as a numbered list rather than a table, so each
@@ -196,7 +223,8 @@ function findingSections(r: Pick<ReviewReport, 'summary' | 'kept' | 'rejected'>,
  */
 export function reviewReport(r: ReviewReport): string {
   const total = r.calls.reduce((sum, c) => sum + c.costMicros, 0);
-  const out = [`# ${r.title}: ${r.where}`, '', ...findingSections(r, '_Each finding is also in the Problems view; the light bulb on it offers **Fix with Ladder**. To ask about them, run **Ladder: Ask a Follow-up**._')];
+  const heading = r.where.length > LONG_WHERE ? [`# ${r.title}: ${r.where.slice(r.where.lastIndexOf('/') + 1)}`, '', `\`${r.where}\``] : [`# ${r.title}: ${r.where}`];
+  const out = [...heading, '', ...findingSections(r, '_Each finding is also in the Problems view; the light bulb on it offers **Fix with Ladder**. To ask about them, run **Ladder: Ask a Follow-up**._', aboutOneFile(r))];
   const notReviewed = r.notReviewed ?? [];
   if (notReviewed.length > 0) {
     out.push('## Not reviewed', '', 'Not sent to a model, or not whole; check these yourself.', '', ...notReviewed.map((f) => `- ${f.path ? `\`${inline(f.path)}\`: ` : ''}${inline(f.why)}`), '');

@@ -4,7 +4,7 @@ import { FindingsAnswer, JudgeAnswer, extractAnswer } from '../core/protocol';
 import type { CallRecord } from '../core/ledger/record';
 import { countOf } from '../core/ledger/format';
 import type { Finding } from '../core/protocol';
-import { DIGEST_LOCATIONS, buildDigest, chunkLines, digestChunks, judgmentReason, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, triage } from '../core/review';
+import { DIGEST_LOCATIONS, buildDigest, chunkLines, digestChunks, judgmentReason, judgmentTally, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, triage } from '../core/review';
 import type { Digest, DigestPart } from '../core/review';
 import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
@@ -344,7 +344,7 @@ export class ReviewService implements vscode.Disposable {
 
     const merged = mergeVerdicts({ tier: firstTierUsed, model: firstModel }, keep, escalate, judge);
     const unread = partStopped && (partStopped.part === chunks.length ? `Part ${chunks.length} of ${chunks.length} was` : `Parts ${partStopped.part}-${chunks.length} of ${chunks.length} were`);
-    const summary = judge?.answer.summary ?? (partStopped ? `${unread} not reviewed, and judgment did not run. ${sentence(partStopped.err.message)} ${countOf(findings.length, 'finding')} from the parts before, not judged.`
+    const summary = judge ? `${judgmentTally(merged)} In judgment's words: ${judge.answer.summary}` : (partStopped ? `${unread} not reviewed, and judgment did not run. ${sentence(partStopped.err.message)} ${countOf(findings.length, 'finding')} from the parts before, not judged.`
       : judgeStopped ? `Judgment did not run. ${sentence(judgeStopped.message)} ${escalate.length > 0 ? `The ${countOf(escalate.length, 'finding')} sent to it are the first pass's, not confirmed.` : 'The findings are the first pass\'s.'}`
       : findings.length === 0 ? 'No findings.'
       : options.architecture ? `${countOf(findings.length, 'finding')} in ${countOf(new Set(findings.map((f) => f.file)).size, 'file')}.`
@@ -359,7 +359,7 @@ export class ReviewService implements vscode.Disposable {
     const where = folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`;
     const reportUri = this.report(options.title, where, selection, merged.kept, merged.rejected, summary, outcomes, calls, folder?.leftOut ?? []);
     if (outcomes.length > 0) {
-      await this.rememberConversation(reportUri, `${options.title} of ${where}`, reviewFindingsText({ summary, kept: merged.kept, rejected: merged.rejected }), judge ?? { tier: firstTierUsed, model: firstModel }, folder ? folder.files.filter((f) => merged.kept.some((k) => k.file === f.path)) : selection);
+      await this.rememberConversation(reportUri, `${options.title} of ${where}`, reviewFindingsText({ where, summary, kept: merged.kept, rejected: merged.rejected, notReviewed: folder?.leftOut ?? [] }), judge ?? { tier: firstTierUsed, model: firstModel }, folder ? folder.files.filter((f) => merged.kept.some((k) => k.file === f.path)) : selection);
     }
     return { findings: merged.kept, rejected: merged.rejected, summary, taskId, costMicros, reportUri };
   }
@@ -536,10 +536,11 @@ export class ReviewService implements vscode.Disposable {
       routes: outcomes.map((o) => ({ model: o.plan.model, tier: TIER_LABELS[o.plan.tier], reasons: o.plan.reasons })),
     });
     const uri = this.c.results.create('ladder-result', `${title} report.md`, markdown, true);
-    // Rendered Markdown reads better than its source; the source is the fallback. The preview
-    // takes focus when it opens, so focus goes back to the code the user was reviewing.
+    // Rendered Markdown reads better than its source; the source is the fallback. Locked: an
+    // unlocked preview follows the active Markdown document, so the next answer replaced the
+    // report. The preview takes focus when it opens, so focus goes back to the code reviewed.
     const column = vscode.window.visibleTextEditors.find((e) => e.document === selection.document)?.viewColumn;
-    void Promise.resolve(vscode.commands.executeCommand('markdown.showPreviewToSide', uri)).then(
+    void Promise.resolve(vscode.commands.executeCommand('markdown.showLockedPreviewToSide', uri)).then(
       () => (column ? vscode.window.showTextDocument(selection.document, { viewColumn: column, preview: false }) : undefined),
       () => vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true }),
     );

@@ -493,7 +493,7 @@ describe('errors a user will meet', function () {
       await writeFile(long.fsPath, `${Array.from({ length: 419 }, (_, i) => `export const v${i} = ${i};`).join('\n')}\nexport const apiKey = '${key}';\n`);
       const review = await captureMessages('showErrorMessage', () => vscode.commands.executeCommand('ladder.reviewFile', long));
       assert.equal(review.result, undefined);
-      assert.match(review.messages.join('\n'), /looks like it contains Anthropic API key \(line 420\)/);
+      assert.match(review.messages.join('\n'), /looks like it contains an Anthropic API key \(line 420\)/);
       assert.equal(api().log.length, 0, 'not even the first 400 lines, which hold no key');
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');

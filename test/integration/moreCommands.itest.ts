@@ -552,7 +552,7 @@ describe('every command on its happy path', function () {
     const report = (await vscode.workspace.openTextDocument(result.reportUri)).getText();
     assert.match(report, /^# Review with Escalation: src \(2 files\)$/m);
     // A reviewer must know what was not read: here the file a key was found in.
-    assert.match(report, /^## Not reviewed\n\nNot sent to a model, or not whole; check these yourself\.\n\n- `src\/settings\.ts`: it looks like it holds Anthropic API key \(line \d+\)$/m);
+    assert.match(report, /^## Not reviewed\n\nNot sent to a model, or not whole; check these yourself\.\n\n- `src\/settings\.ts`: it looks like it holds an Anthropic API key \(line \d+\)$/m);
     assert.doesNotMatch(report, /sk-ant-api03-DEMOFAKEKEY/);
 
     resetApi();

@@ -182,7 +182,7 @@ describe('Ladder in the workbench', () => {
     const sent = messageRequests().length;
     await runCommand(page, 'Ladder: Preview Route');
     await waitForQuickInputTitle(page, 'Ladder: Preview Route');
-    assert.equal(await quickInput(page).inputValue(), 'Review this code');
+    assert.equal(await quickInput(page).inputValue(), 'Add input validation to this function');
     await page.keyboard.press('Enter');
     const text = await waitForNotification(page, /Ladder would route this to/);
     assert.match(text, new RegExp(`Ladder would route this to (${TIER_NAMES}) — claude-[\\w.-]+, about \\$`));

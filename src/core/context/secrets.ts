@@ -153,7 +153,7 @@ export function findSecretLikeStrings(text: string): SecretMatch[] {
 
 /** "Anthropic API key (line 3), private key (line 10)": safe to show, holds no secret. */
 export function describeSecretMatches(matches: readonly SecretMatch[], limit = 3): string {
-  const shown = matches.slice(0, limit).map((m) => `${m.label} (line ${m.line})`);
+  const shown = matches.slice(0, limit).map((m) => `${/^(npm|[aeiou])/i.test(m.label) ? 'an' : 'a'} ${m.label} (line ${m.line})`);
   const more = matches.length - shown.length;
   return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }

@@ -12,16 +12,16 @@ export const previewRouteCommand: Command = {
   run: async (c, questionArg) => {
     const question = typeof questionArg === 'string' ? questionArg : await vscode.window.showInputBox({
       title: 'Ladder: Preview Route',
-      prompt: 'What would you ask? Nothing is sent; Ladder shows where it would go and what it would cost.',
-      value: 'Review this code',
+      prompt: 'What would you ask with Ladder: Ask? Nothing is sent; Ladder shows where it would go and what it would cost. (Review with Escalation is planned differently: a labour pass reads the code, then judgment checks what matters.)',
+      value: 'Add input validation to this function',
     });
-    if (question === undefined) return undefined;
+    if (!question?.trim()) return undefined;
     // As Ask reads it: the selection is the material, and nothing when nothing is selected.
     const editor = c.editors.current();
     const selection = editor && !editor.selection.isEmpty ? await selectionFor(c) : undefined;
     const estimate = await c.runner.estimate(
       // Ask's own prompt (task 'ask'), so the estimate prices what Ask would send.
-      { command: 'ask', task: 'ask', title: 'Preview Route', question: question || 'Review this code', ...(selection ? { selection } : {}), maxTokens: 4096, check: () => ({ ok: false, reason: 'preview' }) },
+      { command: 'ask', task: 'ask', title: 'Preview Route', question, ...(selection ? { selection } : {}), maxTokens: 4096, check: () => ({ ok: false, reason: 'preview' }) },
       { countTokens: false, ...(c.pendingOverride ? { override: c.pendingOverride } : {}) },
     );
     const { plan, classification } = estimate;
@@ -42,10 +42,10 @@ export const previewRouteCommand: Command = {
       if (!choice) return;
       const uri = c.results.create('ladder-result', 'Route preview.md', [
         `# Route preview`, '', `**Request:** ${question}`, '',
-        `**Step:** ${classification.stepType} · **Tier:** ${TIER_LABELS[plan.tier]} (${plan.tier}) · **Model:** ${plan.model}`, '',
+        `**Step:** ${classification.stepType.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} · **Tier:** ${TIER_LABELS[plan.tier]} (${plan.tier}) · **Model:** ${plan.model}`, '',
         `**Estimated cost:** ${cost} (${estimate.tokenSource}) · **Confidence:** ${classification.confidence.toFixed(2)}`, '',
         '## Why', ...plan.reasons.map((r) => `- ${r}`), '',
-        '## Signals', ...classification.signals.map((s) => `- \`${s}\``), '',
+        '## Signals (the classifier\'s rule ids)', ...classification.signals.map((s) => `- \`${s}\``), '',
         '## Prompt segments', ...estimate.prompt.segments.map((s) => `- ${s.name}: ~${s.tokens} tokens, ${s.cached ? 'cached' : `not cached (${s.skippedReason ?? 'no marker'})`}`),
       ].join('\n'));
       void vscode.window.showTextDocument(uri, { preview: true });

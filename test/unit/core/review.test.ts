@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Finding } from '../../../src/core/protocol';
-import { buildDigest, chunkLines, digestChunks, escalationReason, judgmentReason, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, triage } from '../../../src/core/review';
+import { buildDigest, chunkLines, digestChunks, escalationReason, judgmentReason, judgmentTally, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, triage } from '../../../src/core/review';
 import { findCodeRisks } from '../../../src/core/routing/codeRisks';
 
 function finding(overrides: Partial<Finding> = {}): Finding {
@@ -118,6 +118,13 @@ describe('review with escalation', () => {
     });
     assert.deepEqual(merged.kept.map(provenance), ['found by haiku, confirmed by opus', 'added by opus', 'found by haiku']);
     assert.deepEqual(merged.rejected.map(provenance), ['found by haiku, rejected by opus']);
+    // Ladder counts what judgment did from the merge, not from the judge's own summary.
+    assert.equal(judgmentTally(merged), 'Judgment read 2 findings from the first pass: 1 confirmed, 0 rewritten, 1 rejected; it added 1. 3 findings in all.');
+    // An "added" finding that repeats a kept one is dropped, so a judge claiming "1 added" may have added none.
+    const repeat = mergeVerdicts({ tier: 'H', model: 'haiku' }, [], [escalated[0]!], { tier: 'O', model: 'opus', answer: { verdicts: [{ index: 0, verdict: 'confirm' }], added: [{ ...escalated[0]!.finding }], summary: '1 confirmed; 1 added.' } });
+    assert.equal(judgmentTally(repeat), 'Judgment read 1 finding from the first pass: 1 confirmed, 0 rewritten, 0 rejected; it added 0. 1 finding in all.');
+    assert.equal(judgmentTally(mergeVerdicts({ tier: 'H', model: 'haiku' }, [], [], { tier: 'O', model: 'opus', answer: { verdicts: [], added: [finding()], summary: '' } })),
+      'Judgment checked the risky code the first pass raised nothing about; it added 1. 1 finding in all.');
     // A first pass that itself escalated to the judge's model: a confirmation, not an addition.
     const same = mergeVerdicts({ tier: 'O', model: 'opus' }, [], [escalated[0]!], { tier: 'O', model: 'opus', answer: { verdicts: [{ index: 0, verdict: 'confirm' }], added: [], summary: 's' } });
     assert.deepEqual(same.kept.map(provenance), ['found by opus, confirmed by opus']);
@@ -129,7 +136,16 @@ describe('review with escalation', () => {
     const lines = report.split('\n');
     assert.equal(lines[0], '# Review with Escalation: src/a.ts:1-30');
     assert.ok(lines.includes('## Findings (3)') && lines.includes('## Rejected by judgment (1)'));
-    assert.ok(lines.includes('1. **critical · security** · `src/a.ts:11-12`'));
+    // A review of one file names only the lines of each finding; a folder's names the file too.
+    assert.ok(lines.includes('1. **critical · security** · lines 11-12'), report);
+    assert.ok(lines.includes('2. **medium · correctness** · line 20'), report);
+    const folderReport = reviewReport({ title: 'Review with Escalation', where: 'src (2 files)', summary: 's', ...merged, routes: [], calls: [] });
+    assert.ok(folderReport.includes('1. **critical · security** · `src/a.ts:11-12`'), folderReport);
+    // A long path: the heading names the file, the path goes under it.
+    const deep = `src/${'very-long-folder-name/'.repeat(4)}orders.ts:9-23`;
+    assert.match(reviewReport({ title: 'Review File', where: deep, summary: 's', kept: [], rejected: [], routes: [], calls: [] }), new RegExp(`^# Review File: orders\\.ts:9-23\n\n\`${deep.replace(/[.]/g, '\\.')}\`\n`));
+    // "No findings" once, not three times.
+    assert.equal(reviewReport({ title: 'Review File', where: 'a.ts:1-2', summary: 'No findings.', kept: [], rejected: [], routes: [], calls: [] }).split('No findings').length - 1, 1);
     // Model text stays on one line of its item and cannot open HTML in the preview.
     assert.ok(lines.includes('   SQL built from &lt;strings>'));
     assert.ok(lines.includes('   *found by haiku, confirmed by opus (sent to judgment: security-related), confidence 0.80.*'));
@@ -137,7 +153,7 @@ describe('review with escalation', () => {
     const hint = lines.indexOf('_Each finding is also in the Problems view; the light bulb on it offers **Fix with Ladder**. To ask about them, run **Ladder: Ask a Follow-up**._');
     assert.ok(hint > lines.indexOf('## Findings (3)') && hint < lines.indexOf('## Rejected by judgment (1)'), 'the way to a fix and a follow-up, under the findings it is for');
     // A follow-up reads the summary and every finding, kept and rejected, without the report's title, hint, route or cost.
-    const answer = reviewFindingsText({ summary: 'Two real problems.', ...merged });
+    const answer = reviewFindingsText({ where: 'src/a.ts:1-30', summary: 'Two real problems.', ...merged });
     assert.ok(report.includes(answer.replace('\n## Rejected', `\n${lines[hint]}\n\n## Rejected`)), answer);
     assert.match(answer, /^\*\*Summary\.\*\* Two real problems\.\n\n## Findings \(3\)\n/);
     assert.ok(!/Problems view|## Route|Task cost/.test(answer), answer);

@@ -194,6 +194,11 @@ describe('secrets', () => {
       () => buildRequest({ task: 'review', model: 'claude-haiku-4-5', selection: part, material: whole, question: 'review this', ttl: '5m', maxTokens: 10 }),
       (err: unknown) => err instanceof SecretLikeContentError && /Anthropic API key \(line 2\)/.test(err.message) && !err.message.includes(key),
     );
+    // It names the file the code comes from (a file review has no selection to speak of), with an article.
+    assert.throws(
+      () => buildRequest({ task: 'review', model: 'claude-haiku-4-5', selection: whole, question: 'review this', ttl: '5m', maxTokens: 10 }),
+      (err: unknown) => err instanceof SecretLikeContentError && err.message.startsWith(`The code from ${whole.path} looks like it contains an Anthropic API key (line 2).`),
+    );
     assert.throws(() => buildRequest({ task: 'review', model: 'claude-haiku-4-5', selection: part, material: { ...whole, path: '.env' }, question: 'review this', ttl: '5m', maxTokens: 10 }), SecretLikeContentError);
   });
 
