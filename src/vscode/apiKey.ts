@@ -35,7 +35,13 @@ export class ApiKeyStore implements vscode.Disposable {
     if (generation !== this.generation) return this.get();
     this.log.setKnownSecret(key);
     this.cached = { key };
+    this.publish(key !== undefined);
     return key;
+  }
+
+  /** `ladder.apiKeySet`: the walkthrough's first step is done however the key was stored (the command, or the box a first request opens). */
+  private publish(set: boolean): void {
+    void vscode.commands.executeCommand('setContext', 'ladder.apiKeySet', set);
   }
 
   async set(key: string): Promise<void> {
@@ -43,12 +49,14 @@ export class ApiKeyStore implements vscode.Disposable {
     this.log.setKnownSecret(key);
     await this.secrets.store(SECRET_KEY, key);
     this.cached = { key };
+    this.publish(true);
   }
 
   async clear(): Promise<void> {
     this.generation++;
     this.cached = { key: undefined };
     await this.secrets.delete(SECRET_KEY);
+    this.publish(false);
   }
 
   /** Asks for the key in a password box; returns whether one was stored. */

@@ -56,6 +56,8 @@ export class Container implements vscode.Disposable {
       }),
     );
     this.apiKey = this.own(new ApiKeyStore(context.secrets, this.log));
+    // A key stored in an earlier session: the walkthrough's first step shows it done.
+    void this.apiKey.get();
     this.pricing = this.own(new Pricing(this.config, this.log));
     this.cost = this.own(new CostMeter(context, this.config, this.log, this.pricing));
     this.costReport = this.own(new CostReportPanel(context.extensionUri, this.cost, (stepType, tier) => this.runner.startsOn(stepType, tier)));

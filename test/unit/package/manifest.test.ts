@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { SETTING_SCHEMAS, SETTINGS_SECTION } from '../../../src/core/settings/schema';
 
@@ -85,13 +85,20 @@ describe('package.json', () => {
 
   test('the Get Started walkthrough: each step has a button for a contributed command, completes when it runs, and its page exists', () => {
     const known = new Set(commandIds);
+    const sources = readdirSync('src/vscode', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(`src/vscode/${f}`, 'utf8')).join('\n');
+    const contextKeysSet = new Set([...sources.matchAll(/'setContext', '([\w.]+)'/g)].map((m) => m[1]));
     assert.equal(walkthroughs.length, 1);
     for (const step of walkthroughs[0]!.steps) {
       const linked = [...step.description.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]);
       assert.equal(linked.length, 1, `${step.id} has one button`);
       assert.ok(known.has(linked[0]), `${step.id}'s button runs ${linked[0]}, a contributed command`);
       assert.ok(step.completionEvents.includes(`onCommand:${linked[0]}`), `${step.id} completes when its button's command runs`);
-      for (const event of step.completionEvents) assert.ok(known.has(event.replace(/^onCommand:/, '')), `${step.id}: ${event}`);
+      for (const event of step.completionEvents) {
+        // A context key the extension sets (the key step: however the key was stored), or a contributed command.
+        const context = /^onContext:([\w.]+)$/.exec(event)?.[1];
+        if (context) assert.ok(contextKeysSet.has(context), `${step.id}: ${event} is a context key Ladder sets`);
+        else assert.ok(known.has(event.replace(/^onCommand:/, '')), `${step.id}: ${event}`);
+      }
       const page = readFileSync(step.media.markdown ?? '', 'utf8');
       assert.match(page, /^# \S/, `${step.media.markdown} opens with a heading`);
       for (const named of page.matchAll(/`(ladder\.[\w.]+)`/g)) assert.ok((named[1] ?? '') in pkg.contributes.configuration.properties, `${step.media.markdown} names a real setting: ${named[1]}`);
