@@ -9,7 +9,12 @@ import { ApiFailure, errorTypeForStatus, type ApiErrorType } from './wire';
  * - `reset`: the socket is destroyed after `afterDeltas` deltas (before any byte when not streaming);
  * - `slowFirstByte`: nothing is sent for `delayMs` real milliseconds, then the reply goes out;
  * - `hang`: the stream stops after `afterDeltas` deltas (a non-stream request gets no answer)
- *   and stays open until the client gives up.
+ *   and stays open until the client gives up;
+ * - `garbled`: an event whose JSON does not parse after `afterDeltas` deltas, or in place of
+ *   message_start with `first`, then the stream closes (a proxy mangling the reply);
+ * - `noMessageStop`: the stream closes after message_delta (answer and final usage sent);
+ * - `oddUsage`: the usage sent on the wire has `field` set to `value` (removed when `value` is
+ *   absent), in `event` or in both message_start and message_delta; the bill is unchanged.
  * Usage is billed once the response has started (first byte), as the API bills it.
  */
 export type Fault =
@@ -28,7 +33,10 @@ export type Fault =
   | { type: 'midStreamError'; afterDeltas?: number; errorType?: ApiErrorType; message?: string }
   | { type: 'reset'; afterDeltas?: number }
   | { type: 'slowFirstByte'; delayMs: number }
-  | { type: 'hang'; afterDeltas?: number };
+  | { type: 'hang'; afterDeltas?: number }
+  | { type: 'garbled'; afterDeltas?: number; first?: boolean }
+  | { type: 'noMessageStop' }
+  | { type: 'oddUsage'; field: string; value?: unknown; event?: 'message_start' | 'message_delta' };
 
 const DEFAULT_MESSAGES: Partial<Record<ApiErrorType, string>> = {
   rate_limit_error: 'Number of request tokens has exceeded your per-minute rate limit',
@@ -63,6 +71,15 @@ export const faults = {
   },
   hang(afterDeltas = 1): Fault {
     return { type: 'hang', afterDeltas };
+  },
+  garbled(afterDeltas = 1, first = false): Fault {
+    return { type: 'garbled', afterDeltas, ...(first ? { first } : {}) };
+  },
+  noMessageStop(): Fault {
+    return { type: 'noMessageStop' };
+  },
+  oddUsage(field: string, value?: unknown, event?: 'message_start' | 'message_delta'): Fault {
+    return { type: 'oddUsage', field, ...(value !== undefined ? { value } : {}), ...(event ? { event } : {}) };
   },
 };
 
@@ -104,7 +121,11 @@ export function faultProblem(value: unknown): string | undefined {
     case 'midStreamError':
     case 'reset':
     case 'hang':
+    case 'garbled':
+    case 'noMessageStop':
       return undefined;
+    case 'oddUsage':
+      return typeof fault.field === 'string' && fault.field !== '' ? undefined : 'oddUsage needs a field';
     default:
       return `unknown fault type ${JSON.stringify(fault.type)}`;
   }

@@ -23,7 +23,7 @@ export interface RequestLogEntry {
   model?: string;
   stream?: boolean;
   /** How it ended. */
-  outcome?: 'ok' | 'error' | 'mid_stream_error' | 'reset' | 'aborted' | 'hung';
+  outcome?: 'ok' | 'error' | 'mid_stream_error' | 'reset' | 'aborted' | 'hung' | 'garbled' | 'no_message_stop';
   /** Which fault was applied, if any. */
   fault?: string;
   /** What the API would bill for this request (also when it failed after streaming started). */

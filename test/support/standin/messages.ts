@@ -159,8 +159,14 @@ async function deliverJson(
   entry.usage = prepared.usage;
   entry.messageId = prepared.message.id;
   entry.status = 200;
+  if (fault?.type === 'garbled') {
+    entry.outcome = 'garbled';
+    res.writeHead(200, { 'content-type': 'application/json', 'request-id': entry.requestId });
+    res.end('{"type":"message",oops');
+    return;
+  }
   entry.outcome = 'ok';
-  sendJson(res, 200, prepared.message, entry.requestId);
+  sendJson(res, 200, { ...prepared.message, usage: wireUsage(prepared.message.usage, fault, 'message_delta') }, entry.requestId);
 }
 
 interface Step {
@@ -201,27 +207,36 @@ function blockSteps(block: OutBlock, index: number, deltas: number | undefined):
   return steps;
 }
 
-function streamSteps(prepared: Prepared): Step[] {
+/** The usage a fault sends on the wire for `event` (the bill is not changed). */
+function wireUsage<U extends object>(usage: U, fault: Fault | undefined, event: 'message_start' | 'message_delta'): U {
+  if (fault?.type !== 'oddUsage' || (fault.event !== undefined && fault.event !== event)) return usage;
+  const odd = { ...usage } as Record<string, unknown>;
+  if (fault.value === undefined) delete odd[fault.field];
+  else odd[fault.field] = fault.value;
+  return odd as U;
+}
+
+function streamSteps(prepared: Prepared, fault: Fault | undefined): Step[] {
   const { message, usage, output } = prepared;
   const startUsage: Usage = { ...usage, output_tokens: Math.min(1, output.outputTokens) };
-  const steps: Step[] = [{ sse: sseEvent('message_start', { type: 'message_start', message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: startUsage } }) }];
+  const steps: Step[] = [{ sse: sseEvent('message_start', { type: 'message_start', message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: wireUsage(startUsage, fault, 'message_start') } }) }];
   output.blocks.forEach((block, index) => steps.push(...blockSteps(block, index, prepared.reply.deltas)));
   steps.push({
     breakable: true,
     sse: sseEvent('message_delta', {
       type: 'message_delta',
       delta: { stop_reason: output.stopReason, stop_sequence: output.stopSequence, stop_details: null, container: null },
-      usage: {
+      usage: wireUsage({
         output_tokens: usage.output_tokens,
         input_tokens: usage.input_tokens,
         cache_creation_input_tokens: usage.cache_creation_input_tokens,
         cache_read_input_tokens: usage.cache_read_input_tokens,
         server_tool_use: null,
         output_tokens_details: usage.output_tokens_details,
-      },
+      }, fault, 'message_delta'),
     }),
   });
-  steps.push({ sse: sseEvent('message_stop', { type: 'message_stop' }) });
+  if (fault?.type !== 'noMessageStop') steps.push({ sse: sseEvent('message_stop', { type: 'message_stop' }) });
   return steps;
 }
 
@@ -249,17 +264,23 @@ async function deliverStream(
   fault: Fault | undefined,
   signal: AbortSignal,
 ): Promise<void> {
-  const steps = streamSteps(prepared);
+  const steps = streamSteps(prepared, fault);
   prepared.plan.commit();
   entry.messageId = prepared.message.id;
   entry.status = 200;
   startSse(res, entry.requestId);
   const delayMs = prepared.reply.delayMs ?? 0;
-  const breaking = fault?.type === 'midStreamError' || fault?.type === 'reset' || fault?.type === 'hang' ? fault : undefined;
+  const breaking = fault?.type === 'midStreamError' || fault?.type === 'reset' || fault?.type === 'hang' || fault?.type === 'garbled' ? fault : undefined;
 
+  if (breaking?.type === 'garbled' && breaking.first) {
+    entry.usage = billed(prepared, emittedTokens(prepared, new Map(), new Set()));
+    entry.outcome = 'garbled';
+    res.end(GARBLED('message_start'));
+    return;
+  }
   if (!breaking && delayMs === 0) {
     entry.usage = prepared.usage;
-    entry.outcome = 'ok';
+    entry.outcome = fault?.type === 'noMessageStop' ? 'no_message_stop' : 'ok';
     res.end(steps.map((s) => s.sse).join(''));
     return;
   }
@@ -295,9 +316,12 @@ async function deliverStream(
     return;
   }
   entry.usage = prepared.usage;
-  entry.outcome = 'ok';
+  entry.outcome = fault?.type === 'noMessageStop' ? 'no_message_stop' : 'ok';
   res.end();
 }
+
+/** An event whose data is not JSON: what a proxy that mangles the stream sends. */
+const GARBLED = (event: string): string => `event: ${event}\ndata: {"type":"${event}",oops\n\n`;
 
 async function breakStream(res: ServerResponse, entry: RequestLogEntry, fault: Fault, signal: AbortSignal): Promise<void> {
   switch (fault.type) {
@@ -317,8 +341,14 @@ async function breakStream(res: ServerResponse, entry: RequestLogEntry, fault: F
       await waitForAbort(signal);
       entry.outcome = 'aborted';
       return;
+    case 'garbled':
+      entry.outcome = 'garbled';
+      res.end(GARBLED('content_block_delta'));
+      return;
     case 'slowFirstByte':
     case 'status':
+    case 'noMessageStop':
+    case 'oddUsage':
       return;
   }
 }

@@ -18,7 +18,8 @@
  * Reply fields: text | json | toolUse | content, thinking, stopReason, deltas (per block), delayMs
  * (between deltas), outputTokens, fault. Fault types: status (status, retryAfter,
  * retryAfterMs, shouldRetry, errorType), midStreamError, reset, slowFirstByte (delayMs),
- * hang; `afterDeltas` says where a stream breaks. Order per request: fault queue, then reply
+ * hang, garbled (first), noMessageStop, oddUsage (field, value, event); `afterDeltas` says
+ * where a stream breaks. Order per request: fault queue, then reply
  * queue, then matchers, then the default responder (answers per `Ladder task:` header).
  *
  * Out of process (`npm run standin -- --port N`, first line `listening on http://127.0.0.1:PORT`),
