@@ -119,6 +119,82 @@ export function pricedTokens(usage: UsageLike): PricedTokens {
   return { input, output, cacheRead, cacheWrite5m, cacheWrite1h, prompt: input + cacheRead + cacheWrite5m + cacheWrite1h };
 }
 
+const COUNT_FIELDS = ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens'] as const;
+const SPLIT_FIELDS = ['ephemeral_5m_input_tokens', 'ephemeral_1h_input_tokens'] as const;
+
+/**
+ * A usage block read off the wire (the API, or a proxy in front of it), made priceable:
+ * numeric strings become numbers, fractions are rounded up, and negative, non-finite or
+ * non-numeric counts become 0, so a billed call is still recorded rather than refused by
+ * {@link pricedTokens}. `odd` names each field that was changed, for the record's reason.
+ * Absent and null counts stay absent: in a stream's message_delta that means "unchanged".
+ */
+export function normaliseUsage(raw: unknown): { usage: UsageLike; odd: string[] } {
+  const odd: string[] = [];
+  if (raw === undefined || raw === null) return { usage: {}, odd: ['no usage'] };
+  if (typeof raw !== 'object') return { usage: {}, odd: [`usage ${shortValue(raw)} ignored`] };
+  const source = raw as Record<string, unknown>;
+  const usage: UsageLike = {};
+  const fix = (value: unknown, field: string): number | undefined => {
+    if (value === undefined || value === null) return undefined;
+    const n = normaliseCount(value);
+    if (n !== value) odd.push(`${field} ${shortValue(value)} counted as ${n}`);
+    return n;
+  };
+  for (const field of COUNT_FIELDS) {
+    const n = fix(source[field], field);
+    if (n !== undefined) usage[field] = n;
+  }
+  const split = source.cache_creation;
+  if (split !== undefined && split !== null) {
+    if (typeof split === 'object') {
+      usage.cache_creation = {};
+      for (const field of SPLIT_FIELDS) {
+        const n = fix((split as Record<string, unknown>)[field], `cache_creation.${field}`);
+        if (n !== undefined) usage.cache_creation[field] = n;
+      }
+    } else {
+      odd.push(`cache_creation ${shortValue(split)} ignored`);
+    }
+  }
+  const tier = source.service_tier;
+  if (typeof tier === 'string') usage.service_tier = tier.slice(0, 40);
+  else if (tier !== undefined && tier !== null) odd.push(`service_tier ${shortValue(tier)} ignored`);
+  return { usage, odd };
+}
+
+function normaliseCount(value: unknown): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  // Rounded up: a malformed count never under-counts. Nothing sensible is larger than a safe integer.
+  const whole = Math.ceil(n);
+  return Number.isSafeInteger(whole) && whole > 0 ? whole : 0;
+}
+
+function shortValue(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return text.length > 24 ? `${text.slice(0, 23)}…` : text;
+}
+
+/**
+ * Output tokens for generated text the API never gave its count of (a stream cut before its
+ * final usage). Unlike estimateTokens (chars ÷ 4, for planning) this must not run low: the
+ * ledger's rule is that a partial count never under-counts, and chars ÷ 4 does on code,
+ * where symbols and short names are tokens of their own. So it counts the way a tokenizer
+ * splits at worst: a run of letters or digits at 3 characters a token, every other
+ * character (punctuation, symbols, non-ASCII letters) as a whole token, a single space as
+ * none (it merges into the next word), longer whitespace at 4 to a token; then scaled by
+ * the model's tokenizer factor, as estimateTokens is.
+ */
+export function conservativeTokens(text: string, modelId: string): number {
+  let units = 0;
+  for (const piece of text.match(/[A-Za-z]+|[0-9]+|\s+|[\s\S]/g) ?? []) {
+    if (/^[A-Za-z0-9]/.test(piece)) units += Math.ceil(piece.length / 3);
+    else if (/^\s/.test(piece)) units += piece === ' ' ? 0 : Math.ceil(piece.length / 4);
+    else units += 1;
+  }
+  return Math.ceil(units * tokenizerFactor(modelId));
+}
+
 /**
  * Prices one call's usage on `model`. `service_tier: "batch"` uses the batch input/output
  * rates and halves the cache rates (the batch discount stacks with caching, per

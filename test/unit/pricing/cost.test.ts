@@ -1,8 +1,11 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  costOfUsage, costOnModel, costWithoutCacheReads, estimateCostMicros, estimateCostUsd, picosOf, picosToMicros, priceTokens, pricedTokens, totalPicos,
+  conservativeTokens, costOfUsage, costOnModel, costWithoutCacheReads, estimateCostMicros, estimateCostUsd, normaliseUsage, picosOf, picosToMicros,
+  priceTokens, pricedTokens, totalPicos,
 } from '../../../src/core/pricing/cost';
+import { estimateTokens } from '../../../src/core/models';
+import { countTokens } from '../../support/standin/tokens';
 import { PRICE_TABLE, lookupPrice } from '../../../src/core/pricing/priceTable';
 import { randomUsage, seededRandom, usage } from '../../support/fixtures/usage/builders';
 
@@ -209,5 +212,72 @@ describe('exactness', () => {
     assert.equal(picosToMicros(499_999), 0);
     assert.equal(picosToMicros(500_000), 1);
     assert.equal(picosToMicros(12_345_678_900_000), 12_345_679);
+  });
+});
+
+describe('normaliseUsage: odd usage from the API or a proxy is made priceable, and named', () => {
+  test('a fraction is rounded up, a numeric string read as its number, a negative count is 0', () => {
+    const cases: [Record<string, unknown>, Record<string, number>, RegExp][] = [
+      [{ input_tokens: 400.5 }, { input_tokens: 401 }, /^input_tokens 400\.5 counted as 401$/],
+      [{ input_tokens: '400' }, { input_tokens: 400 }, /^input_tokens "400" counted as 400$/],
+      [{ cache_read_input_tokens: -5 }, { cache_read_input_tokens: 0 }, /^cache_read_input_tokens -5 counted as 0$/],
+      [{ output_tokens: Number.POSITIVE_INFINITY }, { output_tokens: 0 }, /^output_tokens Infinity counted as 0$/],
+      [{ output_tokens: 'lots' }, { output_tokens: 0 }, /^output_tokens "lots" counted as 0$/],
+      [{ output_tokens: 2 ** 60 }, { output_tokens: 0 }, /counted as 0$/],
+    ];
+    for (const [raw, expected, note] of cases) {
+      const { usage, odd } = normaliseUsage(raw);
+      assert.deepEqual(usage, expected);
+      assert.equal(odd.length, 1, JSON.stringify(raw));
+      assert.match(odd[0] ?? '', note);
+      assert.doesNotThrow(() => costOfUsage('claude-haiku-4-5', usage));
+    }
+  });
+
+  test('a well-formed block passes unchanged and unremarked; absent and null counts stay absent', () => {
+    const block = { input_tokens: 12, output_tokens: 27, cache_creation_input_tokens: 2048, cache_read_input_tokens: 0, cache_creation: { ephemeral_5m_input_tokens: 2048, ephemeral_1h_input_tokens: 0 }, service_tier: 'standard' };
+    assert.deepEqual(normaliseUsage({ ...block, server_tool_use: null, speed: null }), { usage: block, odd: [] });
+    // A message_delta carries only what changed: what it leaves out must not be overwritten with 0.
+    assert.deepEqual(normaliseUsage({ output_tokens: 60, input_tokens: null }), { usage: { output_tokens: 60 }, odd: [] });
+  });
+
+  test('the split, the service tier and a missing block', () => {
+    assert.deepEqual(normaliseUsage({ cache_creation: { ephemeral_5m_input_tokens: '10', ephemeral_1h_input_tokens: 1.2 } }).usage, { cache_creation: { ephemeral_5m_input_tokens: 10, ephemeral_1h_input_tokens: 2 } });
+    assert.deepEqual(normaliseUsage({ cache_creation: 7, service_tier: 3 }), { usage: {}, odd: ['cache_creation 7 ignored', 'service_tier 3 ignored'] });
+    assert.deepEqual(normaliseUsage(undefined), { usage: {}, odd: ['no usage'] });
+    assert.deepEqual(normaliseUsage('400'), { usage: {}, odd: ['usage "400" ignored'] });
+  });
+
+  test('a long odd value is cut in the note (the note goes into the ledger record, which has a length limit)', () => {
+    const { odd } = normaliseUsage({ input_tokens: 'x'.repeat(1000) });
+    assert.ok((odd[0]?.length ?? 0) < 80, odd[0]);
+  });
+});
+
+describe('conservativeTokens: the output of a cut stream is never estimated low', () => {
+  const samples = [
+    'The selection from `orders.ts` (lines 5–9, 5 lines of typescript) defines `totalOf',
+    'The orders module builds its SQL from strings; bind the customer as a parameter and keep the rest as it is. ',
+    'function totalOf(orders: Order[]): number {\n    return orders.reduce((sum, o) => sum + o.amount * (1 - o.discount), 0);\n}\n',
+    '{"path":"src/cache.ts","edits":["take the index lock before the cache lock in refresh"]}',
+    '注文の合計を計算します。割引を適用してください。',
+  ];
+
+  test('at or above the stand-in tokenizer\'s count, on prose, code, JSON and CJK, on both tokenizer generations', () => {
+    for (const text of samples) {
+      for (const [model, generation] of [['claude-haiku-4-5', 'legacy'], ['claude-opus-4-8', 'v2']] as const) {
+        const estimate = conservativeTokens(text, model);
+        const counted = countTokens(text, generation);
+        assert.ok(estimate >= counted, `${model}: ${estimate} < ${counted} for ${JSON.stringify(text.slice(0, 30))}`);
+        assert.ok(estimate >= estimateTokens(text, model), 'never below the planning estimate');
+        assert.ok(estimate <= counted * 2, `${model}: ${estimate} is far above ${counted}`);
+      }
+    }
+  });
+
+  test('the newer tokenizer counts more for the same text; nothing counts nothing', () => {
+    const text = samples[2] ?? '';
+    assert.ok(conservativeTokens(text, 'claude-opus-4-8') > conservativeTokens(text, 'claude-haiku-4-5'));
+    assert.equal(conservativeTokens('', 'claude-haiku-4-5'), 0);
   });
 });
