@@ -35,6 +35,8 @@ export interface ModelResponse {
   stopReason: string | null;
   /** Attempts before the one that answered (SDK retries of 429/5xx/529). */
   retried: UnbilledAttempt[];
+  /** What was odd in the usage the API sent and how it was counted, for the ledger record's reason. */
+  usageNote?: string;
 }
 
 /** The gateway's sentence for a stored key it will not send (a character no API key has). */
@@ -45,12 +47,13 @@ export const UNSENDABLE_KEY = 'The stored API key has a character no API key has
  * `outputEstimated`: the stream ended before the API's final count, so `usage.output_tokens`
  * is estimated from the text received (the API's own count then was only its first token).
  * `silentSeconds`: nothing arrived for that long after the response began, so it was abandoned.
+ * `usageNote`: as on ModelResponse.
  */
 export class ModelCallError extends Error {
   constructor(
     readonly kind: CallFailureKind,
     message: string,
-    readonly details: { status?: number; requestId?: string; usage?: UsageLike; outputEstimated?: boolean; retried?: UnbilledAttempt[]; retryAfterSeconds?: number; silentSeconds?: number } = {},
+    readonly details: { status?: number; requestId?: string; usage?: UsageLike; outputEstimated?: boolean; retried?: UnbilledAttempt[]; retryAfterSeconds?: number; silentSeconds?: number; usageNote?: string } = {},
   ) {
     super(message);
     this.name = 'ModelCallError';

@@ -1,8 +1,9 @@
 import type { CacheMiss, CallOutcome, CallRecord } from '../ledger/record';
 import { buildCallRecord } from '../ledger/record';
-import { costOfUsage, pricedTokens } from '../pricing/cost';
+import { costOfUsage, normaliseUsage, pricedTokens } from '../pricing/cost';
 import type { UsageLike } from '../pricing/cost';
 import type { PriceTable } from '../pricing/priceTable';
+import { redactSecrets } from '../redact';
 import type { Tier } from '../tiers';
 import type { MessagesRequestBody } from '../prompt/request';
 import type { CallFailureKind, ModelPort, ModelResponse } from './ports';
@@ -93,11 +94,16 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
   let attempt = 0;
   spec.onRoute?.(route, 'start');
 
-  const write = (usage: UsageLike, outcome: CallOutcome, reason: string, requestId?: string): void => {
+  /**
+   * Records one attempt, and never throws: the call was billed, whatever the record's facts
+   * hold. A record refused as it is (a count it cannot price, a reason quoting a key the
+   * redaction missed) is written again with a generic reason; only if that fails too is it
+   * lost, loudly, with its counts in the log.
+   */
+  const write = (usage: UsageLike, outcome: CallOutcome, reason: string, requestId?: string, usageNote?: string): void => {
     attempt += 1;
-    const billed = pricedTokens(usage).prompt > 0;
-    const cacheMiss = billed ? spec.diagnoseCache?.(route, usage) : undefined;
-    const { record, warnings } = buildCallRecord({
+    if (usageNote) deps.log(`${route.model}: ${usageNote}`);
+    const facts = {
       taskId: spec.taskId,
       callId: deps.newId(),
       time: deps.now().toISOString(),
@@ -105,22 +111,39 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
       stepType: spec.stepType,
       tier: route.tier,
       model: route.model,
-      reason: reason.slice(0, 500),
+      reason: recordReason(reason, usageNote),
       attempt,
       usage,
       outcome,
       workspace: spec.workspace,
       ...(spec.override !== undefined ? { override: spec.override } : {}),
       ...(requestId !== undefined ? { requestId } : {}),
-      ...(cacheMiss ? { cacheMiss } : {}),
-    }, { table: deps.table });
-    for (const warning of warnings) deps.log(warning);
-    deps.record(record);
-    records.push(record);
-    spec.onRecord?.(record);
+    };
+    let built: ReturnType<typeof buildCallRecord>;
+    try {
+      const cacheMiss = pricedTokens(usage).prompt > 0 ? spec.diagnoseCache?.(route, usage) : undefined;
+      built = buildCallRecord({ ...facts, ...(cacheMiss ? { cacheMiss } : {}) }, { table: deps.table });
+    } catch (err) {
+      deps.log(`the ledger record for a call on ${route.model} was refused (${describe(err)}); writing it with a generic reason`);
+      try {
+        built = buildCallRecord({ ...facts, usage: normaliseUsage(usage).usage, reason: `${outcome}; the reason was left out (it could not be recorded)` }, { table: deps.table });
+      } catch (again) {
+        deps.log(`LEDGER RECORD LOST: a call on ${route.model} (request ${requestId ?? 'unknown'}, usage ${JSON.stringify(usage).slice(0, 300)}) could not be recorded: ${describe(again)}`);
+        return;
+      }
+    }
+    for (const warning of built.warnings) deps.log(warning);
+    try {
+      deps.record(built.record);
+    } catch (err) {
+      deps.log(`LEDGER RECORD LOST: the ledger refused a call on ${route.model} (${built.record.callId}, ${built.record.costMicros} micro-dollars): ${describe(err)}`);
+    }
+    records.push(built.record);
+    spec.onRecord?.(built.record);
   };
   const routeReason = () => route.reasons.join(' → ');
-  const costOf = (usage: UsageLike | undefined) => (usage ? costOfUsage(route.model, usage, { table: deps.table }).micros : 0);
+  // Normalised as the record's fallback is: a port that passed odd counts on must not stop the step here either.
+  const costOf = (usage: UsageLike | undefined) => (usage ? costOfUsage(route.model, normaliseUsage(usage).usage, { table: deps.table }).micros : 0);
 
   for (;;) {
     let response: ModelResponse;
@@ -139,11 +162,11 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
       }
       const estimated = error.details.outputEstimated ? '; output tokens estimated from the text received' : '';
       if (error.kind === 'cancelled') {
-        write(error.details.usage ?? ZERO_USAGE, 'cancelled', `${routeReason()}; cancelled by the user${estimated}`, error.details.requestId);
+        write(error.details.usage ?? ZERO_USAGE, 'cancelled', `${routeReason()}; cancelled by the user${estimated}`, error.details.requestId, error.details.usageNote);
         return { status: 'cancelled', route, routes, records };
       }
       const next = FALLBACK_KINDS.has(error.kind) ? spec.policy.fallback(route, { kind: error.kind, status: error.details.status }, costOf(error.details.usage)) : undefined;
-      write(error.details.usage ?? ZERO_USAGE, next ? 'fellBack' : 'failed', `${routeReason()}; ${error.kind}: ${error.message}${estimated}`, error.details.requestId);
+      write(error.details.usage ?? ZERO_USAGE, next ? 'fellBack' : 'failed', `${routeReason()}; ${error.kind}: ${error.message}${estimated}`, error.details.requestId, error.details.usageNote);
       if (!next) return { status: 'failed', reason: error.message, route, routes, records, error };
       route = next;
       routes.push(route);
@@ -157,22 +180,37 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
     const checked = spec.check(response.text, route);
     if (checked.ok) {
       const stopped = stopNote(response.stopReason);
-      write(response.usage, spec.settledOutcome?.(checked.value, route) ?? 'ok', stopped ? `${routeReason()}; ${stopped}` : routeReason(), response.requestId);
+      write(response.usage, spec.settledOutcome?.(checked.value, route) ?? 'ok', stopped ? `${routeReason()}; ${stopped}` : routeReason(), response.requestId, response.usageNote);
       return { status: 'ok', value: checked.value, text: response.text, route, routes, records, response };
     }
     // An edit cut at its output limit fails on any tier with the same limit: its answer is the
     // selection again, whatever the model. (A list of findings may fit on a terser tier.)
     if (response.stopReason === 'max_tokens' && spec.answerSizedByInput) {
-      write(response.usage, 'failed', `${routeReason()}; check failed: ${checked.reason}; ${stopNote(response.stopReason) ?? ''}`, response.requestId);
+      write(response.usage, 'failed', `${routeReason()}; check failed: ${checked.reason}; ${stopNote(response.stopReason) ?? ''}`, response.requestId, response.usageNote);
       return { status: 'failed', reason: 'The answer was cut short at its output limit, and a higher tier has the same limit. Select less and try again.', route, routes, records };
     }
     const next = spec.policy.escalate(route, checked.reason, costOf(response.usage));
-    write(response.usage, next ? 'escalated' : 'failed', `${routeReason()}; check failed: ${checked.reason}`, response.requestId);
+    write(response.usage, next ? 'escalated' : 'failed', `${routeReason()}; check failed: ${checked.reason}`, response.requestId, response.usageNote);
     if (!next) return { status: 'failed', reason: `The answer failed its check (${checked.reason}) and no higher tier is allowed.`, route, routes, records };
     route = next;
     routes.push(route);
     spec.onRoute?.(route, 'escalated');
   }
+}
+
+const REASON_MAX = 500;
+
+/**
+ * A record's reason: redacted (an error message may quote a key back), the usage note kept
+ * whole at its end, and the route's reasons cut to fit the ledger's 500 characters.
+ */
+function recordReason(reason: string, usageNote: string | undefined): string {
+  const note = usageNote ? `; ${redactSecrets(usageNote)}` : '';
+  return redactSecrets(reason).slice(0, REASON_MAX - note.length) + note;
+}
+
+function describe(err: unknown): string {
+  return redactSecrets(err instanceof Error ? err.message : String(err)).slice(0, 200);
 }
 
 /**

@@ -225,3 +225,72 @@ describe('runStep with the routing policy and a budget', () => {
     assert.deepEqual(result.routes.map((r) => r.tier), ['H', 'S']);
   });
 });
+
+describe('runStep: a billed call is always recorded', () => {
+  const KEY = 'sk-ant-api03-ECHOED-0123456789abcdefghij';
+
+  function logged(model: ModelPort) {
+    const lines: string[] = [];
+    const d = deps(model);
+    return { ...d, lines, deps: { ...d.deps, log: (line: string) => lines.push(line) } };
+  }
+
+  test('usage a record cannot be built from (a port that sent it on as it came) is recorded with a generic reason, its counts rounded up', async () => {
+    const odd = (text: string): Step => () => ({ text, usage: { input_tokens: 400.5, output_tokens: 60 }, stopReason: 'end_turn', retried: [], requestId: 'req_odd' });
+    const { records, lines, deps: d } = logged(scriptedModel([odd('bad'), odd('good')]));
+    const result = await runStep(spec(), d);
+    assert.equal(result.status, 'ok', 'the answer is not thrown away');
+    assert.deepEqual(records.map((r) => [r.outcome, r.usage.input_tokens, r.requestId]), [['escalated', 401, 'req_odd'], ['ok', 401, 'req_odd']]);
+    assert.match(records[1]?.reason ?? '', /^ok; the reason was left out/);
+    assert.ok(lines.some((l) => /ledger record .* was refused \(usage\.input_tokens must be a non-negative integer/.test(l)), lines.join('\n'));
+  });
+
+  test('a cache note the ledger refuses: the record is written again without it, with the same usage', async () => {
+    const { records, lines, deps: d } = logged(scriptedModel([answer('good', 5000, 30)]));
+    await runStep(spec({ diagnoseCache: () => ({ segment: '', cause: 'x', detail: 'y' }) }), d);
+    assert.equal(records.length, 1);
+    assert.equal(records[0]?.usage.input_tokens, 5000);
+    assert.equal(records[0]?.cacheMiss, undefined);
+    assert.equal(lines.length, 1);
+  });
+
+  test('an error message that quotes a key back: redacted in the record, the billed failure recorded, the fallback taken', async () => {
+    const echoed = () => new ModelCallError('streamError', `The stream failed: Invalid API key: ${KEY}`, { usage: { input_tokens: 415, output_tokens: 31 } });
+    const forbidden = () => new ModelCallError('permission', `Invalid API key: ${KEY}`, { status: 403 });
+    const { records, deps: d } = logged(scriptedModel([echoed, forbidden]));
+    const result = await runStep(spec({ route: route('O') }), d);
+    assert.equal(result.status === 'failed' && result.error?.kind, 'permission', 'the 403 reaches the caller as a 403');
+    assert.deepEqual(records.map((r) => [r.model, r.outcome, r.usage.output_tokens]), [['claude-opus-4-8', 'fellBack', 31], ['claude-sonnet-4-6', 'failed', 0]]);
+    for (const record of records) {
+      assert.ok(!JSON.stringify(record).includes('sk-ant-api03'), record.reason);
+      assert.match(record.reason, /Invalid API key: \[redacted\]/);
+    }
+  });
+
+  test('what was odd in the usage ends the reason, whole, and is logged; the reason stays within 500 characters', async () => {
+    const usageNote = 'odd usage from the API: input_tokens 400.5 counted as 401';
+    const noted: Step = () => ({ text: 'good', usage: { input_tokens: 401, output_tokens: 60 }, stopReason: 'end_turn', retried: [], usageNote });
+    const { records, lines, deps: d } = logged(scriptedModel([noted]));
+    await runStep(spec({ route: route('H', ['x'.repeat(600)]) }), d);
+    const reason = records[0]?.reason ?? '';
+    assert.ok(reason.length <= 500, `${reason.length}`);
+    assert.ok(reason.endsWith(`; ${usageNote}`), reason.slice(-80));
+    assert.deepEqual(lines, [`claude-haiku-4-5: ${usageNote}`]);
+  });
+
+  test('a call that cannot be recorded at all (usage too large to price) is logged loudly with its counts, and the step goes on', async () => {
+    const huge: Step = () => ({ text: 'good', usage: { input_tokens: 10, output_tokens: 1e15 }, stopReason: 'end_turn', retried: [], requestId: 'req_huge' });
+    const { records, lines, deps: d } = logged(scriptedModel([huge]));
+    const result = await runStep(spec(), d);
+    assert.equal(result.status, 'ok');
+    assert.equal(records.length, 0);
+    assert.ok(lines.some((l) => l.startsWith('LEDGER RECORD LOST') && l.includes('req_huge') && l.includes('1000000000000000')), lines.join('\n'));
+  });
+
+  test('a ledger that throws on append does not take the answer with it', async () => {
+    const { lines, deps: d } = logged(scriptedModel([answer('good')]));
+    const result = await runStep(spec(), { ...d, record: () => { throw new Error('disk full'); } });
+    assert.equal(result.status, 'ok');
+    assert.ok(lines.some((l) => l.startsWith('LEDGER RECORD LOST') && l.includes('disk full')));
+  });
+});
