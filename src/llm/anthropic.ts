@@ -1,7 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { UsageLike } from '../core/pricing/cost';
+import { conservativeTokens, normaliseUsage } from '../core/pricing/cost';
+import { redactSecrets } from '../core/redact';
 import { ModelCallError, UNSENDABLE_KEY } from '../core/task/ports';
-import { estimateTokens } from '../core/models';
 import type { MessagesRequestBody } from '../core/prompt/request';
 import type { CallFailureKind, ModelPort, ModelRequest, ModelResponse, UnbilledAttempt } from '../core/task/ports';
 
@@ -16,8 +17,9 @@ export interface GatewayOptions {
 /**
  * The one place Ladder talks to the Messages API, through the official SDK. It streams,
  * reports usage as soon as the API does (so a cancelled or dropped stream still accounts
- * for what was billed), notes the attempts the SDK retried, and turns every failure into
- * a ModelCallError whose kind the routing policy understands.
+ * for what was billed), normalised so that odd counts are counted rather than refused,
+ * notes the attempts the SDK retried, and turns every failure into a ModelCallError whose
+ * kind the routing policy understands, with the key redacted from any message quoting it.
  */
 export class AnthropicGateway implements ModelPort {
   private client: Anthropic | undefined;
@@ -25,7 +27,7 @@ export class AnthropicGateway implements ModelPort {
 
   constructor(private readonly options: GatewayOptions) {}
 
-  private async sdk(): Promise<Anthropic> {
+  private async sdk(): Promise<{ client: Anthropic; key: string }> {
     const key = await this.options.getApiKey();
     if (!key) throw new ModelCallError('auth', 'No Anthropic API key is set.');
     // Never sent: fetch would refuse it with the key in its message, or the server would.
@@ -40,21 +42,24 @@ export class AnthropicGateway implements ModelPort {
       });
       this.clientKey = key;
     }
-    return this.client;
+    return { client: this.client, key };
   }
 
   async send(request: ModelRequest): Promise<ModelResponse> {
-    const client = await this.sdk();
+    const { client, key } = await this.sdk();
+    const { maxRetries, timeoutMs } = this.options;
     const retried: UnbilledAttempt[] = [];
     let usage: UsageLike | undefined;
+    const odd: string[] = [];
     let requestId: string | undefined;
-    // What was generated (answer, thinking, tool input), for the output count when the stream breaks before its final usage.
+    // What was generated (answer, thinking, tool input), for the output count when the API's final count is missing.
     let received = '';
-    let finalUsage = false;
+    let outputCounted = false;
     // The SDK's timeout covers the wait for the response's headers only: a stream that stops
     // after them would wait for ever (and the difficulty check runs before there is a Cancel
     // button). So the same timeout also bounds the silence between events.
     const watchdog = new AbortController();
+    const signal = request.signal ? AbortSignal.any([request.signal, watchdog.signal]) : watchdog.signal;
     let stalled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const touch = () => {
@@ -62,7 +67,7 @@ export class AnthropicGateway implements ModelPort {
       timer = setTimeout(() => {
         stalled = true;
         watchdog.abort();
-      }, this.options.timeoutMs);
+      }, timeoutMs);
     };
     const fetchWithAttempts: typeof fetch = async (input, init) => {
       const res = await fetch(input, init);
@@ -70,7 +75,7 @@ export class AnthropicGateway implements ModelPort {
         retried.push({ status: res.status, requestId: res.headers.get('request-id') ?? undefined });
         // The statuses the SDK retries, while it has retries left (the first attempt, then maxRetries more).
         const retryable = res.status === 429 || res.status === 408 || res.status === 409 || res.status >= 500;
-        if (retryable && retried.length <= this.options.maxRetries) request.onRetry?.(res.status, retryAfterSeconds(res.headers));
+        if (retryable && retried.length <= maxRetries) request.onRetry?.(res.status, retryAfterSeconds(res.headers));
       } else {
         // Known before the answer starts, so a billed call that breaks keeps the id to reconcile it by.
         requestId = res.headers.get('request-id') ?? undefined;
@@ -78,18 +83,33 @@ export class AnthropicGateway implements ModelPort {
       }
       return res;
     };
+    const model = String(request.body.model);
+    // The output is billed as it is generated, but the API counts it only in message_delta
+    // (message_start says 1). Without that count (a cut stream, a proxy that dropped it),
+    // estimate it from what arrived, thinking included, so as never to run low.
+    const billedUsage = (): UsageLike | undefined => {
+      if (!usage || outputCounted) return usage;
+      const estimated = conservativeTokens(received, model);
+      return estimated > (usage.output_tokens ?? 0) ? { ...usage, output_tokens: estimated } : usage;
+    };
+    const usageNote = (): string | undefined => (odd.length > 0 ? `odd usage from the API: ${odd.join('; ')}`.slice(0, 200) : undefined);
     try {
       const stream = client.withOptions({ fetch: fetchWithAttempts }).messages.stream(request.body as Anthropic.MessageStreamParams, {
-        signal: request.signal ? AbortSignal.any([request.signal, watchdog.signal]) : watchdog.signal,
+        signal,
       });
       stream.on('streamEvent', (event) => {
         touch();
         if (event.type === 'message_start') {
-          usage = { ...(event.message.usage as UsageLike) };
+          const start = normaliseUsage(event.message.usage);
+          usage = start.usage;
+          odd.push(...start.odd);
           request.onUsage?.(usage);
         } else if (event.type === 'message_delta') {
-          usage = mergeDeltaUsage(usage, event.usage as Partial<UsageLike>);
-          finalUsage = true;
+          const delta = normaliseUsage(event.usage);
+          usage = mergeDeltaUsage(usage, delta.usage);
+          odd.push(...delta.odd);
+          outputCounted = delta.usage.output_tokens !== undefined;
+          if (!outputCounted) odd.push('no output_tokens in the final usage: estimated from the text received');
           request.onUsage?.(usage);
         } else if (event.type === 'content_block_delta') {
           received += generatedText(event.delta);
@@ -98,29 +118,27 @@ export class AnthropicGateway implements ModelPort {
       stream.on('text', (delta) => request.onText?.(delta));
       const message = await stream.finalMessage();
       requestId = stream.request_id ?? requestId;
-      const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
-      return { text, usage: message.usage as UsageLike, requestId, stopReason: message.stop_reason, retried };
+      return answerOf(message, billedUsage() ?? (message.usage as UsageLike), requestId, retried, usageNote());
     } catch (err) {
-      // The output was billed as it was generated, but the API's count of it comes only at
-      // the end: message_start says 1. Estimate it from what arrived instead, thinking included.
-      const estimated = usage && !finalUsage ? estimateTokens(received, String(request.body.model)) : 0;
-      const outputEstimated = usage !== undefined && estimated > (usage.output_tokens ?? 0);
-      const billed = outputEstimated ? { ...usage, output_tokens: estimated } : usage;
+      const billed = billedUsage();
+      const note = usageNote();
+      const outputEstimated = billed !== usage;
+      const context: FailureContext = { usage: billed, retried, outputEstimated, requestId, key, usageNote: note };
       if (stalled && !request.signal?.aborted) {
-        const seconds = Math.round(this.options.timeoutMs / 1000);
+        const seconds = Math.round(timeoutMs / 1000);
         // Once the answer had started it was billed: a broken stream, worth a fallback.
         throw new ModelCallError(usage ? 'streamError' : 'timeout', `Nothing arrived for ${seconds} s, so the request was abandoned.`, {
-          usage: billed, retried, silentSeconds: seconds, ...(outputEstimated ? { outputEstimated } : {}), ...(requestId ? { requestId } : {}),
+          ...detailsOf(context), silentSeconds: seconds,
         });
       }
-      throw toCallError(err, billed, retried, outputEstimated, requestId);
+      throw toCallError(err, context);
     } finally {
       clearTimeout(timer);
     }
   }
 
   async countTokens(body: MessagesRequestBody, signal?: AbortSignal): Promise<number> {
-    const client = await this.sdk();
+    const { client, key } = await this.sdk();
     try {
       const { model, system, messages } = body;
       // A count is an optional refinement: 5 s in all, body included (the SDK's timeout stops at the headers).
@@ -130,12 +148,17 @@ export class AnthropicGateway implements ModelPort {
       });
       return result.input_tokens;
     } catch (err) {
-      throw toCallError(err, undefined, []);
+      throw toCallError(err, { retried: [], key });
     }
   }
 }
 
 const COUNT_TOKENS_MS = 5_000;
+
+function answerOf(message: Anthropic.Message, usage: UsageLike, requestId: string | undefined, retried: UnbilledAttempt[], usageNote: string | undefined): ModelResponse {
+  const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+  return { text, usage, requestId, stopReason: message.stop_reason, retried, ...(usageNote ? { usageNote } : {}) };
+}
 
 /** Printable ASCII without spaces: what an API key is, and what an HTTP header can carry. */
 export function isApiKeyShaped(key: string): boolean {
@@ -167,7 +190,7 @@ function generatedText(delta: Anthropic.RawContentBlockDelta): string {
 }
 
 /** message_delta usage overwrites the cumulative counts it carries; the 5m/1h split stays from message_start. */
-function mergeDeltaUsage(previous: UsageLike | undefined, delta: Partial<UsageLike>): UsageLike {
+function mergeDeltaUsage(previous: UsageLike | undefined, delta: UsageLike): UsageLike {
   const merged: UsageLike = { ...(previous ?? { input_tokens: 0, output_tokens: 0 }) };
   for (const key of ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens'] as const) {
     const value = delta[key];
@@ -189,9 +212,35 @@ function kindOfStatus(status: number): CallFailureKind {
   return 'badRequest';
 }
 
-function toCallError(err: unknown, usage: UsageLike | undefined, retried: UnbilledAttempt[], outputEstimated = false, requestId?: string): ModelCallError {
+/** What a failed call had got to, for its error. */
+interface FailureContext {
+  usage?: UsageLike;
+  retried: UnbilledAttempt[];
+  outputEstimated?: boolean;
+  requestId?: string;
+  /** The key sent, redacted from any message that quotes it back. */
+  key: string;
+  usageNote?: string;
+}
+
+function detailsOf(c: FailureContext): ModelCallError['details'] {
+  return {
+    usage: c.usage, retried: c.retried,
+    ...(c.outputEstimated ? { outputEstimated: true } : {}), ...(c.requestId ? { requestId: c.requestId } : {}), ...(c.usageNote ? { usageNote: c.usageNote } : {}),
+  };
+}
+
+/** A failure as the routing policy understands it; an error message that quotes the key back (a proxy might) has it redacted. */
+function toCallError(err: unknown, context: FailureContext): ModelCallError {
+  const error = classify(err, context);
+  error.message = redactSecrets(error.message, [context.key]);
+  return error;
+}
+
+function classify(err: unknown, context: FailureContext): ModelCallError {
   if (err instanceof ModelCallError) return err;
-  const details = { usage, retried, ...(outputEstimated ? { outputEstimated } : {}), ...(requestId ? { requestId } : {}) };
+  const { usage, retried, requestId } = context;
+  const details = detailsOf(context);
   if (err instanceof Anthropic.APIUserAbortError) return new ModelCallError('cancelled', 'Request cancelled.', details);
   if (err instanceof Anthropic.APIConnectionTimeoutError) return new ModelCallError('timeout', 'The request timed out.', details);
   if (err instanceof Anthropic.APIConnectionError) {
