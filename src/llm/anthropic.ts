@@ -52,9 +52,12 @@ export class AnthropicGateway implements ModelPort {
     let usage: UsageLike | undefined;
     const odd: string[] = [];
     let requestId: string | undefined;
+    let responded = false;
     // What was generated (answer, thinking, tool input), for the output count when the API's final count is missing.
     let received = '';
     let outputCounted = false;
+    // Set by message_delta: the whole answer and its stop reason have arrived; only message_stop may be missing.
+    let finished: Anthropic.Message | undefined;
     // The SDK's timeout covers the wait for the response's headers only: a stream that stops
     // after them would wait for ever (and the difficulty check runs before there is a Cancel
     // button). So the same timeout also bounds the silence between events.
@@ -77,6 +80,7 @@ export class AnthropicGateway implements ModelPort {
         const retryable = res.status === 429 || res.status === 408 || res.status === 409 || res.status >= 500;
         if (retryable && retried.length <= maxRetries) request.onRetry?.(res.status, retryAfterSeconds(res.headers));
       } else {
+        responded = true;
         // Known before the answer starts, so a billed call that breaks keeps the id to reconcile it by.
         requestId = res.headers.get('request-id') ?? undefined;
         touch();
@@ -97,7 +101,7 @@ export class AnthropicGateway implements ModelPort {
       const stream = client.withOptions({ fetch: fetchWithAttempts }).messages.stream(request.body as Anthropic.MessageStreamParams, {
         signal,
       });
-      stream.on('streamEvent', (event) => {
+      stream.on('streamEvent', (event, snapshot) => {
         touch();
         if (event.type === 'message_start') {
           const start = normaliseUsage(event.message.usage);
@@ -110,6 +114,7 @@ export class AnthropicGateway implements ModelPort {
           odd.push(...delta.odd);
           outputCounted = delta.usage.output_tokens !== undefined;
           if (!outputCounted) odd.push('no output_tokens in the final usage: estimated from the text received');
+          finished = snapshot;
           request.onUsage?.(usage);
         } else if (event.type === 'content_block_delta') {
           received += generatedText(event.delta);
@@ -122,8 +127,11 @@ export class AnthropicGateway implements ModelPort {
     } catch (err) {
       const billed = billedUsage();
       const note = usageNote();
+      // Everything but message_stop arrived (final usage, stop reason, the whole text), and
+      // was billed in full: the answer, not a failure that would buy it again elsewhere.
+      if (finished && billed && !request.signal?.aborted && !isErrorEvent(err)) return answerOf(finished, billed, requestId, retried, note);
       const outputEstimated = billed !== usage;
-      const context: FailureContext = { usage: billed, retried, outputEstimated, requestId, key, usageNote: note };
+      const context: FailureContext = { usage: billed, retried, outputEstimated, requestId, responded, key, baseURL: this.options.baseURL, usageNote: note };
       if (stalled && !request.signal?.aborted) {
         const seconds = Math.round(timeoutMs / 1000);
         // Once the answer had started it was billed: a broken stream, worth a fallback.
@@ -148,7 +156,7 @@ export class AnthropicGateway implements ModelPort {
       });
       return result.input_tokens;
     } catch (err) {
-      throw toCallError(err, { retried: [], key });
+      throw toCallError(err, { retried: [], responded: false, key, baseURL: this.options.baseURL });
     }
   }
 }
@@ -218,8 +226,11 @@ interface FailureContext {
   retried: UnbilledAttempt[];
   outputEstimated?: boolean;
   requestId?: string;
+  /** A response with status 200 had arrived: the host was reached, whatever broke after. */
+  responded: boolean;
   /** The key sent, redacted from any message that quotes it back. */
   key: string;
+  baseURL: string;
   usageNote?: string;
 }
 
@@ -228,6 +239,17 @@ function detailsOf(c: FailureContext): ModelCallError['details'] {
     usage: c.usage, retried: c.retried,
     ...(c.outputEstimated ? { outputEstimated: true } : {}), ...(c.requestId ? { requestId: c.requestId } : {}), ...(c.usageNote ? { usageNote: c.usageNote } : {}),
   };
+}
+
+/** An `event: error` inside the stream (an API error without a status). */
+function isErrorEvent(err: unknown): boolean {
+  return err instanceof Anthropic.APIError && err.status === undefined && !(err instanceof Anthropic.APIUserAbortError) && !(err instanceof Anthropic.APIConnectionError);
+}
+
+/** undici's error when the connection closes under a response being read ("terminated"). */
+function isConnectionDrop(err: unknown): boolean {
+  const code = err instanceof Error ? (err.cause as { code?: unknown } | undefined)?.code : undefined;
+  return err instanceof Error && (err.message === 'terminated' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET');
 }
 
 /** A failure as the routing policy understands it; an error message that quotes the key back (a proxy might) has it redacted. */
@@ -239,7 +261,7 @@ function toCallError(err: unknown, context: FailureContext): ModelCallError {
 
 function classify(err: unknown, context: FailureContext): ModelCallError {
   if (err instanceof ModelCallError) return err;
-  const { usage, retried, requestId } = context;
+  const { usage, retried, responded, requestId } = context;
   const details = detailsOf(context);
   if (err instanceof Anthropic.APIUserAbortError) return new ModelCallError('cancelled', 'Request cancelled.', details);
   if (err instanceof Anthropic.APIConnectionTimeoutError) return new ModelCallError('timeout', 'The request timed out.', details);
@@ -265,12 +287,24 @@ function classify(err: unknown, context: FailureContext): ModelCallError {
       ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
     });
   }
-  // A 200 whose stream ended before its first event, or before anything usable: not billed, and worth a fallback.
-  if (err instanceof Error && /stream ended without producing|ended without sending any chunks/i.test(err.message)) {
-    return new ModelCallError('streamError', 'The connection dropped mid-answer.', details);
+  // After a 200 the host was reached: what broke is the stream, billed once it had started,
+  // and worth a fallback. A dropped connection (undici's "terminated"), or a stream that ended
+  // before its message was whole, says so; anything else is a reply that could not be read
+  // (malformed JSON in an event, an HTML page from a proxy, events out of order).
+  if (responded || usage) {
+    if (isConnectionDrop(err) || (err instanceof Error && /stream ended without producing/i.test(err.message))) {
+      return new ModelCallError('streamError', 'The connection dropped mid-answer.', details);
+    }
+    const why = err instanceof Error ? err.message : String(err);
+    return new ModelCallError('streamError', `The API at ${hostOf(context.baseURL)} sent a reply Ladder could not read (${why.slice(0, 160)}).`, details);
   }
-  // Once the answer had started (usage came), any other failure is the stream breaking,
-  // e.g. undici's "terminated" on a connection reset: billed, and worth a fallback.
-  if (usage) return new ModelCallError('streamError', 'The connection dropped mid-answer.', details);
   return new ModelCallError('network', err instanceof Error ? err.message : String(err), details);
+}
+
+function hostOf(baseURL: string): string {
+  try {
+    return new URL(baseURL).host;
+  } catch {
+    return baseURL;
+  }
 }

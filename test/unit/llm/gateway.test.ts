@@ -235,6 +235,32 @@ describe('AnthropicGateway against the stand-in (real SDK over HTTP)', () => {
     assert.ok((broken.details.usage?.input_tokens ?? 0) > 0, 'billed, so recorded');
   });
 
+  test('a 200 whose stream cannot be read is a broken stream (worth a fallback), not "could not reach the host"', async () => {
+    standin.script.fault(faults.garbled(0, true));
+    const first = await gateway().send({ body: body() }).then(() => undefined, (e: unknown) => e);
+    assert.ok(first instanceof ModelCallError);
+    assert.equal(first.kind, 'streamError');
+    assert.match(first.message, /^The API at 127\.0\.0\.1:\d+ sent a reply Ladder could not read \(.+\)\.$/);
+    standin.reset();
+    standin.script.fault(faults.garbled(2));
+    const later = await gateway().send({ body: body() }).then(() => undefined, (e: unknown) => e);
+    assert.ok(later instanceof ModelCallError);
+    assert.equal(later.kind, 'streamError');
+    assert.match(later.message, /could not read/);
+    assert.ok((later.details.usage?.input_tokens ?? 0) > 0, 'the answer had started: billed');
+    assert.equal(later.details.outputEstimated, true);
+  });
+
+  test('a stream that ends after message_delta (only message_stop missing) is the answer, billed in full, not a failure', async () => {
+    standin.script.enqueue({ text: 'The whole answer, with its final count.', deltas: 3 });
+    standin.script.fault(faults.noMessageStop());
+    const result = await gateway().send({ body: body() });
+    assert.equal(result.text, 'The whole answer, with its final count.');
+    assert.equal(result.stopReason, 'end_turn');
+    assert.deepEqual(result.usage.output_tokens, (standin.log[0]?.usage as { output_tokens: number }).output_tokens);
+    assert.equal(result.requestId, standin.log[0]?.requestId);
+  });
+
   test('countTokens equals what /v1/messages bills for the same prompt', async () => {
     const counted = await gateway().countTokens(body('claude-sonnet-4-6'));
     const sent = await gateway().send({ body: body('claude-sonnet-4-6') });
