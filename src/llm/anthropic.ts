@@ -49,6 +49,7 @@ export class AnthropicGateway implements ModelPort {
     const { client, key } = await this.sdk();
     const { maxRetries, timeoutMs } = this.options;
     const retried: UnbilledAttempt[] = [];
+    let attempts = 0;
     let usage: UsageLike | undefined;
     const odd: string[] = [];
     let requestId: string | undefined;
@@ -58,6 +59,8 @@ export class AnthropicGateway implements ModelPort {
     let outputCounted = false;
     // Set by message_delta: the whole answer and its stop reason have arrived; only message_stop may be missing.
     let finished: Anthropic.Message | undefined;
+    // A retryable attempt whose retry-after was too long to wait for: the SDK was told not to retry it.
+    let refusedWait: number | undefined;
     // The SDK's timeout covers the wait for the response's headers only: a stream that stops
     // after them would wait for ever (and the difficulty check runs before there is a Cancel
     // button). So the same timeout also bounds the silence between events.
@@ -73,12 +76,30 @@ export class AnthropicGateway implements ModelPort {
       }, timeoutMs);
     };
     const fetchWithAttempts: typeof fetch = async (input, init) => {
-      const res = await fetch(input, init);
+      attempts += 1;
+      // The SDK retries while it has retries left: the first attempt, then maxRetries more.
+      const retriesLeft = attempts <= maxRetries;
+      let res: Response;
+      try {
+        res = await fetch(input, init);
+      } catch (err) {
+        // Aborted, but neither by the user nor by the watchdog: the SDK's own timer, and it tries again.
+        if (init?.signal?.aborted && !signal.aborted && retriesLeft) request.onRetry?.('timeout', undefined);
+        throw err;
+      }
       if (!res.ok) {
         retried.push({ status: res.status, requestId: res.headers.get('request-id') ?? undefined });
-        // The statuses the SDK retries, while it has retries left (the first attempt, then maxRetries more).
-        const retryable = res.status === 429 || res.status === 408 || res.status === 409 || res.status >= 500;
-        if (retryable && retried.length <= maxRetries) request.onRetry?.(res.status, retryAfterSeconds(res.headers));
+        if (retriesLeft && sdkRetries(res)) {
+          const wait = retryAfterSeconds(res.headers);
+          if (wait !== undefined && wait > LONGEST_RETRY_WAIT_S) {
+            // Another model (the routing policy's fallback) answers sooner than the SDK would wait.
+            refusedWait = wait;
+            const headers = new Headers(res.headers);
+            headers.set('x-should-retry', 'false');
+            return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+          }
+          request.onRetry?.(res.status, wait);
+        }
       } else {
         responded = true;
         // Known before the answer starts, so a billed call that breaks keeps the id to reconcile it by.
@@ -131,7 +152,7 @@ export class AnthropicGateway implements ModelPort {
       // was billed in full: the answer, not a failure that would buy it again elsewhere.
       if (finished && billed && !request.signal?.aborted && !isErrorEvent(err)) return answerOf(finished, billed, requestId, retried, note);
       const outputEstimated = billed !== usage;
-      const context: FailureContext = { usage: billed, retried, outputEstimated, requestId, responded, key, baseURL: this.options.baseURL, usageNote: note };
+      const context: FailureContext = { usage: billed, retried, outputEstimated, requestId, responded, key, baseURL: this.options.baseURL, refusedWait, usageNote: note };
       if (stalled && !request.signal?.aborted) {
         const seconds = Math.round(timeoutMs / 1000);
         // Once the answer had started it was billed: a broken stream, worth a fallback.
@@ -162,6 +183,20 @@ export class AnthropicGateway implements ModelPort {
 }
 
 const COUNT_TOKENS_MS = 5_000;
+
+/**
+ * The longest retry-after the SDK is left to wait out. Its own backoff tops out at 8 s; a
+ * longer wait is a limit on the minute scale, with the progress toast standing still, while
+ * another model (the routing policy's fallback, which the user is told of) answers in seconds.
+ */
+const LONGEST_RETRY_WAIT_S = 20;
+
+/** Whether the SDK retries this response (given retries left): `x-should-retry` first, then its status rules. */
+function sdkRetries(res: Response): boolean {
+  const header = res.headers.get('x-should-retry');
+  if (header === 'true' || header === 'false') return header === 'true';
+  return res.status === 408 || res.status === 409 || res.status === 429 || res.status >= 500;
+}
 
 function answerOf(message: Anthropic.Message, usage: UsageLike, requestId: string | undefined, retried: UnbilledAttempt[], usageNote: string | undefined): ModelResponse {
   const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
@@ -231,6 +266,8 @@ interface FailureContext {
   /** The key sent, redacted from any message that quotes it back. */
   key: string;
   baseURL: string;
+  /** The retry-after, in seconds, of an attempt not retried because it asked to wait that long. */
+  refusedWait?: number;
   usageNote?: string;
 }
 
@@ -278,7 +315,8 @@ function classify(err: unknown, context: FailureContext): ModelCallError {
       return new ModelCallError(kind, `The stream failed: ${apiMessage}`, { ...details, ...(apiRequestId ? { requestId: apiRequestId } : {}) });
     }
     const retryAfter = retryAfterSeconds(err.headers);
-    return new ModelCallError(kindOfStatus(err.status), apiMessage, {
+    const refused = context.refusedWait !== undefined ? ` (asked to wait ${context.refusedWait} s, longer than Ladder waits: another model may answer sooner)` : '';
+    return new ModelCallError(kindOfStatus(err.status), `${apiMessage}${refused}`, {
       ...details,
       // The attempt that finally failed is this error; the retried ones came before it.
       retried: retried.slice(0, -1),

@@ -442,10 +442,10 @@ export class RequestRunner {
           ...(spec.settledOutcome ? { settledOutcome: (value: T, route: RoutePlan) => spec.settledOutcome!(value, route.tier) } : {}),
           ...(spec.answerSizedByInput ? { answerSizedByInput: true } : {}),
           signal: abort.signal,
-          onRetry: (route, status, seconds) => {
-            // The SDK waits as the API asks (up to a minute) before trying again: say so, or the toast looks stuck.
-            const busy = status === 429 ? 'is rate-limited' : status === 529 ? 'is overloaded' : `answered HTTP ${status}`;
-            progress.report({ message: `${route.model} ${busy}; trying again${seconds !== undefined && seconds <= 60 ? ` in ${seconds} s` : ''}…` });
+          onRetry: (route, cause, seconds) => {
+            // The SDK waits before trying again (as the API asks, up to the gateway's limit): say so, or the toast looks stuck.
+            const busy = cause === 'timeout' ? 'timed out' : cause === 429 ? 'is rate-limited' : cause === 529 ? 'is overloaded' : `answered HTTP ${cause}`;
+            progress.report({ message: `${route.model} ${busy}; trying again${seconds !== undefined ? ` in ${seconds} s` : ''}…` });
           },
           onRoute: (route, why) => {
             const verb = why === 'start' ? 'asking' : why === 'escalated' ? 'escalated to' : 'fell back to';

@@ -67,9 +67,15 @@ export interface ModelRequest {
   onText?: (delta: string) => void;
   /** Usage as soon as the API reports it (message_start), then cumulatively. */
   onUsage?: (usage: UsageLike) => void;
-  /** An attempt the SDK will retry (429, 5xx, 529), with the wait the API asked for when it said. */
-  onRetry?: (status: number, retryAfterSeconds: number | undefined) => void;
+  /**
+   * An attempt the SDK will retry: its HTTP status (429, 5xx, 529) with the wait the API asked
+   * for when it said, or `timeout` when no response came in time.
+   */
+  onRetry?: (cause: RetryCause, retryAfterSeconds: number | undefined) => void;
 }
+
+/** Why the SDK is trying an attempt again: the HTTP status it answered, or no answer in time. */
+export type RetryCause = number | 'timeout';
 
 export interface ModelPort {
   send(request: ModelRequest): Promise<ModelResponse>;

@@ -6,7 +6,7 @@ import type { PriceTable } from '../pricing/priceTable';
 import { redactSecrets } from '../redact';
 import type { Tier } from '../tiers';
 import type { MessagesRequestBody } from '../prompt/request';
-import type { CallFailureKind, ModelPort, ModelResponse } from './ports';
+import type { CallFailureKind, ModelPort, ModelResponse, RetryCause } from './ports';
 import { ModelCallError } from './ports';
 
 /** The part of a route plan a step needs: which model, on which tier, and why. */
@@ -62,7 +62,7 @@ export interface StepSpec<T, R extends StepRoute> {
   signal?: AbortSignal;
   onText?(delta: string, route: R): void;
   /** The SDK is about to retry an attempt on `route` (see ModelRequest.onRetry), for the UI. */
-  onRetry?(route: R, status: number, retryAfterSeconds: number | undefined): void;
+  onRetry?(route: R, cause: RetryCause, retryAfterSeconds: number | undefined): void;
   /** Called when a new route starts (first, escalation, fallback), for the UI. */
   onRoute?(route: R, why: 'start' | 'escalated' | 'fellBack'): void;
   /** Called after each billed attempt with its record. */
@@ -152,7 +152,7 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
         body: spec.buildBody(route),
         signal: spec.signal,
         onText: (delta) => spec.onText?.(delta, route),
-        onRetry: (status, seconds) => spec.onRetry?.(route, status, seconds),
+        onRetry: (cause, seconds) => spec.onRetry?.(route, cause, seconds),
       });
     } catch (err) {
       const error = err instanceof ModelCallError ? err : new ModelCallError('network', err instanceof Error ? err.message : String(err));

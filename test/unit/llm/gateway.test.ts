@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { AnthropicGateway, isApiKeyShaped, retryAfterSeconds } from '../../../src/llm/anthropic';
 import type { MessagesRequestBody } from '../../../src/core/prompt/request';
 import { ModelCallError } from '../../../src/core/task/ports';
+import type { RetryCause } from '../../../src/core/task/ports';
 import { faults, start } from '../../support/standin/server';
 import type { Standin } from '../../support/standin/server';
 
@@ -38,7 +39,7 @@ describe('AnthropicGateway against the stand-in (real SDK over HTTP)', () => {
 
   test('retries the SDK made are reported as unbilled attempts, each said as it is about to be retried', async () => {
     standin.script.fault(faults.overloaded({ retryAfterMs: 1 }), { times: 2 });
-    const retries: [number, number | undefined][] = [];
+    const retries: [RetryCause, number | undefined][] = [];
     const result = await gateway(2).send({ body: body(), onRetry: (status, seconds) => retries.push([status, seconds]) });
     assert.deepEqual(result.retried.map((r) => r.status), [529, 529]);
     assert.deepEqual(retries, [[529, 1], [529, 1]], 'the wait the API asked for, in whole seconds');
@@ -233,6 +234,43 @@ describe('AnthropicGateway against the stand-in (real SDK over HTTP)', () => {
     assert.ok(broken instanceof ModelCallError);
     assert.equal(broken.message, 'The stream failed: Invalid API key: [redacted]');
     assert.ok((broken.details.usage?.input_tokens ?? 0) > 0, 'billed, so recorded');
+  });
+
+  test('a retry-after longer than 20 s is not waited out: the call fails at once, saying how long it was asked to wait', async () => {
+    for (const fault of [faults.rateLimited(75), faults.overloaded({ retryAfterMs: 25_000 })]) {
+      standin.reset();
+      standin.script.fault(fault);
+      const retries: unknown[] = [];
+      const started = Date.now();
+      const error = await gateway(2).send({ body: body(), onRetry: (cause, seconds) => retries.push([cause, seconds]) }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof ModelCallError);
+      assert.ok(Date.now() - started < 3_000, `${Date.now() - started} ms`);
+      assert.equal(standin.log.length, 1, 'not retried');
+      assert.deepEqual(retries, []);
+      const wait = fault.type === 'status' && fault.status === 429 ? 75 : 25;
+      assert.equal(error.details.retryAfterSeconds, wait);
+      assert.match(error.message, new RegExp(`asked to wait ${wait} s`));
+      assert.deepEqual(error.details.retried, [], 'the one attempt is the failure itself');
+    }
+  });
+
+  test('an attempt that timed out and that the SDK retries is reported, with no wait; a cancel is not', async () => {
+    standin.script.fault(faults.slowFirstByte(3_000), { times: 1 });
+    const retries: unknown[] = [];
+    const quick = new AnthropicGateway({ baseURL: standin.url, getApiKey: async () => key, timeoutMs: 300, maxRetries: 1 });
+    const result = await quick.send({ body: body(), onRetry: (cause, seconds) => retries.push([cause, seconds]) });
+    assert.deepEqual(standin.log.map((e) => e.retryCount), [0, 1]);
+    assert.ok(result.text.length > 0);
+    assert.deepEqual(retries, [['timeout', undefined]]);
+    standin.reset();
+    standin.script.fault(faults.slowFirstByte(3_000));
+    const afterCancel: unknown[] = [];
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 100);
+    const slow = new AnthropicGateway({ baseURL: standin.url, getApiKey: async () => key, timeoutMs: 60_000, maxRetries: 1 });
+    const error = await slow.send({ body: body(), signal: abort.signal, onRetry: (cause, seconds) => afterCancel.push([cause, seconds]) }).then(() => undefined, (e: unknown) => e);
+    assert.equal((error as ModelCallError).kind, 'cancelled');
+    assert.deepEqual(afterCancel, []);
   });
 
   test('a 200 whose stream cannot be read is a broken stream (worth a fallback), not "could not reach the host"', async () => {

@@ -294,3 +294,28 @@ describe('runStep: a billed call is always recorded', () => {
     assert.ok(lines.some((l) => l.startsWith('LEDGER RECORD LOST') && l.includes('disk full')));
   });
 });
+
+describe('runStep: what it passes to the model port', () => {
+  function capturing() {
+    const requests: ModelRequest[] = [];
+    const model: ModelPort = {
+      async send(request) {
+        requests.push(request);
+        request.onRetry?.('timeout', undefined);
+        request.onRetry?.(429, 8);
+        return { text: 'good', usage: { input_tokens: 10, output_tokens: 1 }, stopReason: 'end_turn', retried: [] };
+      },
+      async countTokens() {
+        return 0;
+      },
+    };
+    return { requests, model };
+  }
+
+  test('a retry is reported with its route and cause: a status with its wait, or a timeout', async () => {
+    const set = capturing();
+    const retries: unknown[] = [];
+    await runStep(spec({ onRetry: (r, cause, seconds) => retries.push([r.model, cause, seconds]) }), deps(set.model).deps);
+    assert.deepEqual(retries, [['claude-haiku-4-5', 'timeout', undefined], ['claude-haiku-4-5', 429, 8]]);
+  });
+});
