@@ -47,7 +47,8 @@ export class AnthropicGateway implements ModelPort {
 
   async send(request: ModelRequest): Promise<ModelResponse> {
     const { client, key } = await this.sdk();
-    const { maxRetries, timeoutMs } = this.options;
+    const maxRetries = request.maxRetries ?? this.options.maxRetries;
+    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
     const retried: UnbilledAttempt[] = [];
     let attempts = 0;
     let usage: UsageLike | undefined;
@@ -120,7 +121,7 @@ export class AnthropicGateway implements ModelPort {
     const usageNote = (): string | undefined => (odd.length > 0 ? `odd usage from the API: ${odd.join('; ')}`.slice(0, 200) : undefined);
     try {
       const stream = client.withOptions({ fetch: fetchWithAttempts }).messages.stream(request.body as Anthropic.MessageStreamParams, {
-        signal,
+        signal, maxRetries, timeout: timeoutMs,
       });
       stream.on('streamEvent', (event, snapshot) => {
         touch();

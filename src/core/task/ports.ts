@@ -72,6 +72,10 @@ export interface ModelRequest {
    * for when it said, or `timeout` when no response came in time.
    */
   onRetry?: (cause: RetryCause, retryAfterSeconds: number | undefined) => void;
+  /** Retries for this request instead of the gateway's setting. */
+  maxRetries?: number;
+  /** Timeout for this request instead of the gateway's setting, in milliseconds. */
+  timeoutMs?: number;
 }
 
 /** Why the SDK is trying an attempt again: the HTTP status it answered, or no answer in time. */

@@ -60,6 +60,10 @@ export interface StepSpec<T, R extends StepRoute> {
   /** The answer's size is the input's (an edit writes the selection again): one cut at the output limit is not escalated. */
   answerSizedByInput?: boolean;
   signal?: AbortSignal;
+  /** Passed on to each call (see ModelRequest); the gateway's settings otherwise. */
+  maxRetries?: number;
+  /** Passed on to each call, in milliseconds (see ModelRequest); the gateway's setting otherwise. */
+  timeoutMs?: number;
   onText?(delta: string, route: R): void;
   /** The SDK is about to retry an attempt on `route` (see ModelRequest.onRetry), for the UI. */
   onRetry?(route: R, cause: RetryCause, retryAfterSeconds: number | undefined): void;
@@ -151,6 +155,8 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
       response = await deps.model.send({
         body: spec.buildBody(route),
         signal: spec.signal,
+        ...(spec.maxRetries !== undefined ? { maxRetries: spec.maxRetries } : {}),
+        ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
         onText: (delta) => spec.onText?.(delta, route),
         onRetry: (cause, seconds) => spec.onRetry?.(route, cause, seconds),
       });

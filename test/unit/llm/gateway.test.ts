@@ -273,6 +273,20 @@ describe('AnthropicGateway against the stand-in (real SDK over HTTP)', () => {
     assert.deepEqual(afterCancel, []);
   });
 
+  test('a request\'s own maxRetries and timeoutMs win over the gateway\'s', async () => {
+    standin.script.fault(faults.overloaded({ retryAfterMs: 1 }));
+    const error = await gateway(2).send({ body: body(), maxRetries: 0 }).then(() => undefined, (e: unknown) => e);
+    assert.equal((error as ModelCallError).kind, 'overloaded');
+    assert.equal(standin.log.length, 1, 'no retry');
+    standin.reset();
+    standin.script.fault(faults.slowFirstByte(5_000));
+    const patient = new AnthropicGateway({ baseURL: standin.url, getApiKey: async () => key, timeoutMs: 60_000, maxRetries: 0 });
+    const started = Date.now();
+    const timedOut = await patient.send({ body: body(), timeoutMs: 300 }).then(() => undefined, (e: unknown) => e);
+    assert.equal((timedOut as ModelCallError).kind, 'timeout');
+    assert.ok(Date.now() - started < 2_000, `${Date.now() - started} ms`);
+  });
+
   test('a 200 whose stream cannot be read is a broken stream (worth a fallback), not "could not reach the host"', async () => {
     standin.script.fault(faults.garbled(0, true));
     const first = await gateway().send({ body: body() }).then(() => undefined, (e: unknown) => e);

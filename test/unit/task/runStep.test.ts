@@ -312,6 +312,16 @@ describe('runStep: what it passes to the model port', () => {
     return { requests, model };
   }
 
+  test('per-step retries and timeout go to each call; without them the gateway\'s settings apply', async () => {
+    const set = capturing();
+    await runStep(spec({ maxRetries: 0, timeoutMs: 1_234 }), deps(set.model).deps);
+    assert.equal(set.requests[0]?.maxRetries, 0);
+    assert.equal(set.requests[0]?.timeoutMs, 1_234);
+    const unset = capturing();
+    await runStep(spec(), deps(unset.model).deps);
+    assert.ok(!('maxRetries' in (unset.requests[0] ?? {})) && !('timeoutMs' in (unset.requests[0] ?? {})));
+  });
+
   test('a retry is reported with its route and cause: a status with its wait, or a timeout', async () => {
     const set = capturing();
     const retries: unknown[] = [];
