@@ -5,6 +5,14 @@ import { DEFAULT_OPUS_BASELINE_MODEL, PRICE_TABLE, lookupPrice } from '../pricin
 import { picosOf, picosToMicros } from '../pricing/cost';
 import type { CallRecord, LedgerRecord, VerdictRecord } from './record';
 
+/*
+ * The pricing functions each record calls, bound once: under the CommonJS transform the
+ * tests and benchmarks run through, every use of an imported function is a call through
+ * export getters, four per record.
+ */
+const pricePicos = picosOf;
+const roundToMicros = picosToMicros;
+
 /** Calls, tokens and cost on one tier. Money in integer micro-dollars. */
 export interface TierStats {
   calls: number;
@@ -146,10 +154,25 @@ function localDayOfHour(hourStart: number): string | undefined {
   return day === localDayOfDate(last) ? day : undefined;
 }
 
+/**
+ * Not an integer: the first value of a field that will hold a sum past 2^31 (tokens,
+ * micro-dollars). V8 keeps a field first given a small integer as one, and the first sum
+ * to outgrow it changes the field's representation mid-load: every object of that shape
+ * migrates and the optimized code adding to it is thrown away. A field first given a
+ * fraction is a double from the start; it is set to 0 straight after.
+ */
+const DOUBLE = 0.5;
+
 function emptyAggregate(): Aggregate {
   const tiers = {} as Record<Tier, TierStats>;
-  for (const tier of TIERS) tiers[tier] = { calls: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, micros: 0 };
-  return { calls: 0, micros: 0, tiers, cacheSavingsMicros: 0, opusMicros: 0, escalations: 0, fallbacks: 0, failures: 0, cancellations: 0 };
+  for (const tier of TIERS) {
+    const stats = { calls: 0, inputTokens: DOUBLE, outputTokens: DOUBLE, cacheReadTokens: DOUBLE, cacheWriteTokens: DOUBLE, micros: DOUBLE };
+    stats.inputTokens = stats.outputTokens = stats.cacheReadTokens = stats.cacheWriteTokens = stats.micros = 0;
+    tiers[tier] = stats;
+  }
+  const aggregate = { calls: 0, micros: DOUBLE, tiers, cacheSavingsMicros: DOUBLE, opusMicros: DOUBLE, escalations: 0, fallbacks: 0, failures: 0, cancellations: 0 };
+  aggregate.micros = aggregate.cacheSavingsMicros = aggregate.opusMicros = 0;
+  return aggregate;
 }
 
 /** The per-call figures a record contributes to every aggregate it falls in. */
@@ -207,8 +230,12 @@ class TaskState {
   tierOrder = 0;
   tierCount = 0;
   finalTier: Tier = 'H';
-  /** Models in first-use order; the array is kept when the row is reused, so it is not reallocated. */
-  readonly models: string[] = [];
+  /**
+   * Models in first-use order: the first `modelCount` entries. The array is kept when the
+   * row is reused and never shortened (setting an array's length is a runtime call).
+   */
+  private readonly models: string[] = [];
+  private modelCount = 0;
   escalations = 0;
   fallbacks = 0;
   outcome: CallRecord['outcome'] = 'ok';
@@ -232,8 +259,8 @@ class TaskState {
     this.tierOrder = 0;
     this.tierCount = 0;
     this.finalTier = record.tier;
-    this.models.length = 0;
-    this.models.push(record.model);
+    this.models[0] = record.model;
+    this.modelCount = 1;
     this.escalations = 0;
     this.fallbacks = 0;
     this.outcome = record.outcome;
@@ -254,7 +281,7 @@ class TaskState {
     this.calls += 1;
     this.micros += micros;
     this.addTier(tierCode(record.tier));
-    if (record.model !== this.models[0] && !this.models.includes(record.model)) this.models.push(record.model);
+    if (record.model !== this.models[0]) this.addModel(record.model);
     if (record.outcome === 'escalated') this.escalations += 1;
     if (record.outcome === 'fellBack') this.fallbacks += 1;
     if (record.time < this.firstTime) this.firstTime = record.time;
@@ -270,11 +297,17 @@ class TaskState {
     for (let i = 0; i < this.tierCount; i++) tiers.push(TIER_OF_CODE[(this.tierOrder >> (3 * i)) & 7] as Tier);
     const row: TaskRow = {
       taskId: this.taskId, command: this.command, workspace: this.workspace, firstTime: this.firstTime, lastTime: this.lastTime,
-      calls: this.calls, micros: this.micros, tiers, finalTier: this.finalTier, models: [...this.models],
+      calls: this.calls, micros: this.micros, tiers, finalTier: this.finalTier, models: this.models.slice(0, this.modelCount),
       escalations: this.escalations, fallbacks: this.fallbacks, outcome: this.outcome,
     };
     if (this.verdict !== undefined) row.verdict = this.verdict;
     return row;
+  }
+
+  private addModel(model: string): void {
+    for (let i = 1; i < this.modelCount; i++) if (this.models[i] === model) return;
+    this.models[this.modelCount] = model;
+    this.modelCount += 1;
   }
 
   private addTier(code: number): void {
@@ -448,7 +481,8 @@ export class LedgerSummary {
     const code = tierCode(tier);
     let stats = byTier[code];
     if (stats === undefined) {
-      stats = { stepType, tier, calls: 0, micros: 0, escalated: 0, accepted: 0, rejected: 0 };
+      stats = { stepType, tier, calls: 0, micros: DOUBLE, escalated: 0, accepted: 0, rejected: 0 };
+      stats.micros = 0;
       byTier[code] = stats;
     }
     return stats;
@@ -505,12 +539,12 @@ export class LedgerSummary {
   private contribution(record: CallRecord, day: DayState): Contribution {
     const u = record.usage;
     const batch = u.service_tier === 'batch';
-    const opusMicros = picosToMicros(picosOf(day.opus, u.input_tokens, u.cache_5m, u.cache_1h, u.cache_read_input_tokens, u.output_tokens, batch));
+    const opusMicros = roundToMicros(pricePicos(day.opus, u.input_tokens, u.cache_5m, u.cache_1h, u.cache_read_input_tokens, u.output_tokens, batch));
     let savingsMicros = 0;
     if (u.cache_read_input_tokens > 0) {
       const own = this.price(day, record.model);
-      const actual = picosToMicros(picosOf(own, u.input_tokens, u.cache_5m, u.cache_1h, u.cache_read_input_tokens, u.output_tokens, batch));
-      const uncached = picosToMicros(picosOf(own, u.input_tokens + u.cache_read_input_tokens, u.cache_5m, u.cache_1h, 0, u.output_tokens, batch));
+      const actual = roundToMicros(pricePicos(own, u.input_tokens, u.cache_5m, u.cache_1h, u.cache_read_input_tokens, u.output_tokens, batch));
+      const uncached = roundToMicros(pricePicos(own, u.input_tokens + u.cache_read_input_tokens, u.cache_5m, u.cache_1h, 0, u.output_tokens, batch));
       savingsMicros = uncached - actual;
     }
     const contribution = this.scratch;

@@ -233,6 +233,54 @@ describe('LedgerSummary: days', () => {
     assert.ok(byNumber.perTierPerDay().length > 50);
   });
 
+  test('property: capped task rows follow a first-seen, first-dropped model through many drops and returns', () => {
+    const random = seededRandom(77);
+    const max = 40;
+    const capped = new LedgerSummary({ sessionStart: '2000-01-01T00:00:00.000Z', maxTasks: max });
+    const kept: string[] = [];
+    const calls = new Map<string, number>();
+    const models = new Map<string, string[]>();
+    const modelIds = ['claude-haiku-4-5', 'claude-sonnet-4-6', 'claude-opus-4-8'];
+    for (let i = 0; i < 4000; i++) {
+      const taskId = `task-${Math.floor(random() * 120)}`;
+      const model = modelIds[Math.floor(random() * modelIds.length)] as string;
+      // One time for all: tasks() then lists rows in the order they were first seen.
+      capped.add(callRecord({ taskId, model, time: '2026-11-20T10:00:00.000Z' }));
+      if (!calls.has(taskId)) {
+        if (kept.length === max) {
+          const dropped = kept.shift() as string;
+          calls.delete(dropped);
+          models.delete(dropped);
+        }
+        kept.push(taskId);
+        calls.set(taskId, 0);
+        models.set(taskId, []);
+      }
+      calls.set(taskId, (calls.get(taskId) ?? 0) + 1);
+      const seen = models.get(taskId) as string[];
+      if (!seen.includes(model)) seen.push(model);
+    }
+    assert.equal(capped.taskCount, max);
+    assert.deepEqual(capped.tasks().map((row) => row.taskId), kept);
+    for (let i = 0; i < 120; i++) {
+      const row = capped.task(`task-${i}`);
+      assert.equal(row?.calls, calls.get(`task-${i}`), `task-${i}`);
+      assert.deepEqual(row?.models, models.get(`task-${i}`), `task-${i}`);
+    }
+  });
+
+  test('an empty summary is all zeros, exactly', () => {
+    const s = new LedgerSummary({ sessionStart: '2026-11-20T00:00:00.000Z' });
+    const tier = { calls: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, micros: 0 };
+    const zero = { calls: 0, micros: 0, tiers: { H: tier, S: tier, O: tier, F: tier }, cacheSavingsMicros: 0, opusMicros: 0, escalations: 0, fallbacks: 0, failures: 0, cancellations: 0 };
+    assert.deepEqual(s.total, zero);
+    assert.deepEqual(s.session, zero);
+    s.add(callRecord({ time: '2026-11-19T10:00:00.000Z', tier: 'S' }));
+    assert.deepEqual(s.session, zero, 'a call before the session');
+    assert.deepEqual(s.day('2026-11-19').tiers.H, tier, 'a tier without calls on a day with some');
+    assert.deepEqual(s.day('2026-11-18'), zero);
+  });
+
   test('task rows trimmed away are reused without leaking their old figures', () => {
     const records = Array.from({ length: 40 }, (_, i) => callRecord({ taskId: `t${i}`, tier: i % 2 === 0 ? 'H' : 'O', model: i % 2 === 0 ? 'claude-haiku-4-5' : 'claude-opus-4-8', time: new Date(Date.UTC(2026, 10, 20, 0, i)).toISOString() }));
     const capped = new LedgerSummary({ sessionStart: '2000-01-01T00:00:00.000Z', maxTasks: 4 });
