@@ -30,6 +30,8 @@ import { CommandIds } from './commandIds';
 import type { Container } from './container';
 
 const MICROS_PER_USD = 1_000_000;
+/** The difficulty check's deadline: its answer is a few dozen tokens, so a longer wait is an API in trouble. */
+const DIFFICULTY_TIMEOUT_MS = 15_000;
 
 /** The code a request is about, as the editor knows it. */
 export interface EditorSelection extends SelectionInput {
@@ -61,7 +63,7 @@ export interface RequestSpec<T> {
   showResult?: boolean;
   /** The result view quotes this as what was asked. */
   quote?: string;
-  /** Where the result view opens, as a kept tab (default: a preview tab beside the active editor). */
+  /** Where the result view opens (default: beside the active editor); always a kept tab. */
   resultColumn?: vscode.ViewColumn;
   /** Earlier turns of the conversation a follow-up continues (see buildRequest). */
   earlier?: readonly Turn[];
@@ -295,7 +297,8 @@ export class RequestRunner {
       this.reservedMicros += estimatedMicros - reservation.micros;
       reservation.micros = estimatedMicros;
     }
-    const config = this.routingConfig(preflight.exceeded ? `${preflight.message} (${tokenSource})` : undefined, planCost);
+    // The notice says what would be crossed; how the prompt was counted is for the reason chain.
+    const config = this.routingConfig(preflight.exceeded ? preflight.message : undefined, planCost);
     const plan = planRoute({
       stepType: classification.stepType,
       tier,
@@ -389,8 +392,9 @@ export class RequestRunner {
       const notice = plan.notice ?? 'the routing policy blocked this request.';
       notSent(notice);
       giveBack();
-      void vscode.window.showWarningMessage(`Ladder: ${notice}`, 'Show Cost Report').then((choice) => {
-        if (choice) void vscode.commands.executeCommand(CommandIds.showCostReport);
+      void vscode.window.showWarningMessage(`Ladder: ${notice}`, 'Budget Settings', 'Show Cost Report').then((choice) => {
+        if (choice === 'Show Cost Report') void vscode.commands.executeCommand(CommandIds.showCostReport);
+        else if (choice === 'Budget Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'ladder.budget');
       });
       throw new RequestStopped(notice, checkRecords);
     }
@@ -404,7 +408,8 @@ export class RequestRunner {
     if (resultUri) {
       docs.set(resultUri, header(plan, 'routed to'));
       // The request goes out while the view opens; streamed text reaches the document either way.
-      void vscode.window.showTextDocument(resultUri, { viewColumn: spec.resultColumn ?? besideTheCode(), preview: spec.resultColumn === undefined, preserveFocus: true });
+      // A kept tab: in a preview tab the next answer (or a failed one) replaced a paid answer.
+      void vscode.window.showTextDocument(resultUri, { viewColumn: spec.resultColumn ?? besideTheCode(), preview: false, preserveFocus: true });
     }
 
     const promptFor = (route: RoutePlan): PromptPlan => (route.model === plan.model ? prompt : build(route.model));
@@ -477,7 +482,11 @@ export class RequestRunner {
 
     const records = [...checkRecords, ...result.records];
     const micros = records.reduce((sum, r) => sum + r.costMicros, 0);
-    const callCount = countOf(records.length, 'call');
+    const callCount = callsSaid(records);
+    const error = result.status === 'failed' ? result.error : undefined;
+    const failure = result.status !== 'failed' ? undefined : error
+      ? failureMessage(error instanceof ModelCallError ? error : new ModelCallError('network', String(error)), { model: result.route.model, baseUrl: this.c.config.get('api.baseUrl'), ...(stopNotice ? { fallbackNotice: stopNotice } : {}) })
+      : { text: stopNotice ?? result.reason, actions: ['showLogs'] as FailureAction[] };
     if (resultUri) {
       docs.flush();
       // An answer that did not finish says so above the cost line (it passed a prose check).
@@ -486,7 +495,10 @@ export class RequestRunner {
       const cut = stopped ? `_${stopped.charAt(0).toUpperCase()}${stopped.slice(1)}${limit}: ask a follow-up to go on._\n\n` : '';
       const footer = result.status === 'ok'
         ? `\n\n---\n${cut}_Answered by ${result.route.model} (${TIER_LABELS[result.route.tier]}). Task cost ${formatUsd(micros)} over ${callCount}._\n`
-        : `\n\n---\n_${result.status === 'cancelled' ? 'Cancelled' : 'Failed'}. Task cost ${formatUsd(micros)} over ${callCount}._\n`;
+        : failure
+        // The view says why, not only the toast that goes to the notification centre.
+        ? `\n\n---\n**Failed:** ${this.c.log.clean(failure.text)}\n\n_Task cost ${formatUsd(micros)} over ${callCount}._\n`
+        : `\n\n---\n_Cancelled. Task cost ${formatUsd(micros)} over ${callCount}._\n`;
       docs.append(resultUri, footer);
       docs.flush();
     }
@@ -508,12 +520,10 @@ export class RequestRunner {
       void vscode.window.showInformationMessage(`Ladder: cancelled. ${formatUsd(micros)} was billed before the stop and is in the ledger.`);
       throw new RequestStopped('cancelled', records);
     }
-    const error = result.error;
-    const message = error
-      ? failureMessage(error instanceof ModelCallError ? error : new ModelCallError('network', String(error)), { model: result.route.model, baseUrl: this.c.config.get('api.baseUrl'), ...(stopNotice ? { fallbackNotice: stopNotice } : {}) })
-      : { text: stopNotice ?? result.reason, actions: ['showLogs'] as FailureAction[] };
+    const message = failure!;
     this.c.log.error(`[${taskId.slice(0, 8)}] ${spec.title} failed: ${result.reason}`);
-    this.showFailure(message.text, message.actions);
+    // An answer in a view can be asked again as it was; an edit is asked again from its command.
+    this.showFailure(message.text, message.actions, resultUri ? () => void this.run(spec).catch(() => undefined) : undefined);
     throw new RequestStopped(message.text, records);
   }
 
@@ -578,6 +588,9 @@ export class RequestRunner {
           policy: { escalate: () => undefined, fallback: () => undefined },
           buildBody: (r) => difficultyBody(request, r.model),
           check: (text) => ({ ok: true, value: text }),
+          // A second opinion is not worth waiting for: one attempt, a short deadline, then the rules' tier.
+          maxRetries: 0,
+          timeoutMs: Math.min(DIFFICULTY_TIMEOUT_MS, this.c.config.get('api.timeoutSeconds') * 1000),
           signal: abort.signal,
         }, this.stepDeps());
       },
@@ -627,14 +640,23 @@ export class RequestRunner {
     return undefined;
   }
 
-  showFailure(text: string, actions: readonly FailureAction[]): void {
+  showFailure(text: string, actions: readonly FailureAction[], tryAgain?: () => void): void {
     const labels: Record<FailureAction, string> = { setApiKey: 'Set API Key', showLogs: 'Show Logs', openSettings: 'Open Settings' };
-    void vscode.window.showErrorMessage(`Ladder: ${this.c.log.clean(text)}`, ...actions.map((a) => labels[a])).then((choice) => {
-      if (choice === labels.setApiKey) void vscode.commands.executeCommand(CommandIds.setApiKey);
+    const buttons = [...(tryAgain ? ['Try Again'] : []), ...actions.map((a) => labels[a])];
+    void vscode.window.showErrorMessage(`Ladder: ${this.c.log.clean(text)}`, ...buttons).then((choice) => {
+      if (choice === 'Try Again') tryAgain?.();
+      else if (choice === labels.setApiKey) void vscode.commands.executeCommand(CommandIds.setApiKey);
       else if (choice === labels.showLogs) this.c.log.show();
       else if (choice === labels.openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', 'ladder');
     });
   }
+}
+
+/** "2 calls", or "2 calls and 3 attempts not billed": a failed attempt is in the ledger, at $0, but was not a billed call. */
+function callsSaid(records: readonly CallRecord[]): string {
+  const billed = records.filter((r) => r.costMicros > 0).length;
+  const unbilled = records.length - billed;
+  return `${countOf(billed, 'call')}${unbilled > 0 ? ` and ${countOf(unbilled, 'attempt')} not billed` : ''}`;
 }
 
 /**

@@ -307,10 +307,10 @@ describe('Ladder in the workbench', () => {
     const failure = await waitForNotification(page, /claude-sonnet-4-6 is overloaded/);
     assert.doesNotMatch(failure, /overloaded.*overloaded/, `the model's trouble is said once: ${failure}`);
     assert.deepEqual(messageRequests().slice(sent).map((e) => e.model), ['claude-haiku-4-5', 'claude-sonnet-4-6'], 'Haiku, then the fallback');
-    const view = page.locator('.editor-group-container .monaco-editor .view-lines', { hasText: '_Failed. Task cost' });
+    const view = page.locator('.editor-group-container .monaco-editor .view-lines', { hasText: '**Failed:**' });
     await view.waitFor({ state: 'visible', timeout: 15_000 });
-    // The editor draws spaces as no-break spaces.
-    assert.match((await view.innerText()).replace(/\u00a0/g, ' '), /fell back to[\s\S]*claude-sonnet-4-6[\s\S]*_Failed\. Task cost \$[\d.]+ over 2 calls\._/);
+    // The editor draws spaces as no-break spaces. The view says why, as the toast did.
+    assert.match((await view.innerText()).replace(/\u00a0/g, ' '), /fell back to[\s\S]*claude-sonnet-4-6[\s\S]*\*\*Failed:\*\* claude-sonnet-4-6 is overloaded[\s\S]*_Task cost \$[\d.]+ over 2 calls\._/);
     await shot('ui-9-stream-broke');
   });
 

@@ -37,19 +37,20 @@ export function failureMessage(error: ModelCallError, context: { model: string; 
     case 'badRequest':
       return { text: `The API refused the request${status ? ` (${status})` : ''}: ${error.message}`, actions: ['showLogs'] };
     case 'rateLimited':
-      return { text: `${whole ?? `${context.model} is rate-limited (429) after retries.${tail}`}${retryIn(error)}`, actions: ['showLogs'] };
+      return { text: retryIn(error, whole ?? `${context.model} is rate-limited (429) after retries.${tail}`), actions: ['showLogs'] };
     case 'overloaded':
-      return { text: `${whole ?? `${context.model} is overloaded${status ? ` (${status})` : ''} after retries.${tail}`}${retryIn(error)}`, actions: ['showLogs'] };
+      return { text: retryIn(error, whole ?? `${context.model} is overloaded${status ? ` (${status})` : ''} after retries.${tail}`), actions: ['showLogs'] };
     case 'server':
-      return { text: `${whole ?? `The API had a server error${status ? ` (${status})` : ''} after retries.${tail}`}${retryIn(error)}`, actions: ['showLogs'] };
+      return { text: retryIn(error, whole ?? `The API had a server error${status ? ` (${status})` : ''} after retries.${tail}`), actions: ['showLogs'] };
     case 'timeout':
       return error.details.silentSeconds
         ? { text: `${context.model} sent nothing for ${error.details.silentSeconds} s, so the request was abandoned.${tail}`, actions: ['showLogs', 'openSettings'] }
         : { text: `The request to ${context.model} timed out.${tail}`, actions: ['showLogs', 'openSettings'] };
     case 'streamError':
-      return error.details.silentSeconds
-        ? { text: `The answer stream from ${context.model} went silent for ${error.details.silentSeconds} s and was abandoned; what was billed is in the ledger.${tail}`, actions: ['showLogs'] }
-        : { text: `The answer stream from ${context.model} broke off; what was billed is in the ledger.${tail}`, actions: ['showLogs'] };
+      if (error.details.silentSeconds) return { text: `The answer stream from ${context.model} went silent for ${error.details.silentSeconds} s and was abandoned; what was billed is in the ledger.${tail}`, actions: ['showLogs'] };
+      // The gateway's own sentence for a reply it could not read names the host and what was wrong.
+      if (error.message.includes('could not read')) return { text: `${error.message} What was billed is in the ledger.${tail}`, actions: ['showLogs', 'openSettings'] };
+      return { text: `The answer stream from ${context.model} broke off; what was billed is in the ledger.${tail}`, actions: ['showLogs'] };
     case 'network':
       return { text: `Could not reach ${hostOf(context.baseUrl)}. Check your connection (or ladder.api.baseUrl).`, actions: ['showLogs', 'openSettings'] };
     case 'cancelled':
@@ -57,8 +58,12 @@ export function failureMessage(error: ModelCallError, context: { model: string; 
   }
 }
 
-function retryIn(error: ModelCallError): string {
-  return error.details.retryAfterSeconds ? ` Retry in ${error.details.retryAfterSeconds} s.` : '';
+/** The wait the API asked for, said once: "try again later" becomes "try again in 30 s" rather than being followed by "Retry in 30 s". */
+function retryIn(error: ModelCallError, text: string): string {
+  const seconds = error.details.retryAfterSeconds;
+  if (!seconds) return text;
+  const wait = seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+  return /try again later\.$/.test(text) ? text.replace(/try again later\.$/, `try again in ${wait}.`) : `${text} Try again in ${wait}.`;
 }
 
 function hostOf(baseUrl: string): string {

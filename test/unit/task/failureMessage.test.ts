@@ -20,11 +20,11 @@ describe('failure messages', () => {
     assert.equal(failureMessage(new ModelCallError('overloaded', 'Overloaded'), { ...context, fallbackNotice: notice }).text, notice);
     assert.equal(failureMessage(new ModelCallError('overloaded', 'Overloaded'), context).text, 'claude-opus-4-8 is overloaded after retries.');
     assert.equal(failureMessage(new ModelCallError('rateLimited', 'rate', { status: 429, retryAfterSeconds: 20 }), { ...context, fallbackNotice: notice.replace('overloaded', 'rate-limited (HTTP 429)') }).text,
-      'claude-opus-4-8 is rate-limited (HTTP 429) and no fallback is allowed or left; try again later. Retry in 20 s.');
+      'claude-opus-4-8 is rate-limited (HTTP 429) and no fallback is allowed or left; try again in 20 s.');
   });
 
   test('429 passes on retry-after; offline names the host, not the URL path or key', () => {
-    assert.match(failureMessage(new ModelCallError('rateLimited', 'rate', { status: 429, retryAfterSeconds: 20 }), context).text, /Retry in 20 s/);
+    assert.match(failureMessage(new ModelCallError('rateLimited', 'rate', { status: 429, retryAfterSeconds: 20 }), context).text, /Try again in 20 s./);
     const offline = failureMessage(new ModelCallError('network', 'ECONNREFUSED'), { ...context, baseUrl: 'http://127.0.0.1:9/v1' });
     assert.match(offline.text, /Could not reach 127\.0\.0\.1:9\./);
   });
@@ -44,8 +44,13 @@ describe('failure messages', () => {
     assert.equal(failureMessage(new ModelCallError('streamError', 'x', { silentSeconds: 120 }), context).text,
       'The answer stream from claude-opus-4-8 went silent for 120 s and was abandoned; what was billed is in the ledger.');
     assert.equal(failureMessage(new ModelCallError('timeout', 'x', { silentSeconds: 120 }), context).text, 'claude-opus-4-8 sent nothing for 120 s, so the request was abandoned.');
-    assert.match(failureMessage(new ModelCallError('overloaded', 'x', { status: 529, retryAfterSeconds: 30 }), context).text, /overloaded \(529\) after retries\. Retry in 30 s\.$/);
-    assert.match(failureMessage(new ModelCallError('server', 'x', { status: 503, retryAfterSeconds: 5 }), context).text, /server error \(503\) after retries\. Retry in 5 s\.$/);
+    assert.match(failureMessage(new ModelCallError('overloaded', 'x', { status: 529, retryAfterSeconds: 30 }), context).text, /overloaded \(529\) after retries\. Try again in 30 s\.$/);
+    assert.match(failureMessage(new ModelCallError('server', 'x', { status: 503, retryAfterSeconds: 5 }), context).text, /server error \(503\) after retries\. Try again in 5 s\.$/);
+    assert.match(failureMessage(new ModelCallError('rateLimited', 'x', { status: 429, retryAfterSeconds: 300 }), context).text, /Try again in 5 min\.$/);
+    // A reply the gateway could not read says so, with the host, rather than "broke off".
+    const unreadable = failureMessage(new ModelCallError('streamError', 'The API at proxy.example:8080 sent a reply Ladder could not read (Unexpected token <).'), context);
+    assert.equal(unreadable.text, 'The API at proxy.example:8080 sent a reply Ladder could not read (Unexpected token <). What was billed is in the ledger.');
+    assert.deepEqual(unreadable.actions, ['showLogs', 'openSettings']);
   });
 
   test('a key the gateway would not send is said as such, not as "no key"', () => {
