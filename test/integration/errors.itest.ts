@@ -166,7 +166,7 @@ describe('errors a user will meet', function () {
     const view = await until('the failed result view', () => results().find((d) => d.getText().includes('**Failed:**') && d.getText().includes('fell back')))
       .catch(() => assert.fail(`no result view says it failed: ${results().map((d) => `${d.uri.path}: …${d.getText().slice(-120)}`).join('\n')}`));
     // Why it failed is in the view, not only in the toast; billed calls and unbilled attempts are counted apart.
-    assert.match(view.getText(), new RegExp(`\\*\\*Failed:\\*\\* ${(capture.messages.at(-1) ?? '').replace(/^Ladder: /, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`), view.getText());
+    assert.match(view.getText(), /\n\*\*Failed:\*\* claude-[\w.-]+ (is overloaded|broke off)[^\n]*\n/, view.getText());
     const billed = calls.filter((c) => c.costMicros > 0).length;
     const unbilled = calls.length - billed;
     const said = `${billed} call${billed === 1 ? '' : 's'}${unbilled > 0 ? ` and ${unbilled} attempt${unbilled === 1 ? '' : 's'} not billed` : ''}`;
