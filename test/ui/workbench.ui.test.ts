@@ -137,7 +137,7 @@ describe('Ladder in the workbench', () => {
     const report = await waitForFrameText(page, /Task cost: \$/);
     assert.match(report, /Review with Escalation: src\/orders\.ts:9-23/);
     assert.match(report, /Findings \(\d+\)/);
-    assert.match(report, /critical · security · src\/orders\.ts:11\n+SQL is assembled from strings[^\n]*\n+found by claude-haiku-4-5, confirmed by claude-opus-4-8/);
+    assert.match(report, /critical · security · line 11\n+SQL is assembled from strings[^\n]*\n+found by claude-haiku-4-5, confirmed by claude-opus-4-8/);
     // The report shows the task to four decimals (as its calls), the meter the session to the cent.
     const cents = (usd: string | undefined) => Math.round(Number((usd ?? '').replace(/[$,]/g, '')) * 100);
     assert.equal(cents(/Task cost: (\$[\d.,]+)/.exec(report)?.[1]), cents(settled.replace(/^.*Ladder /, '')), 'the report\'s task cost is the meter\'s session cost');
