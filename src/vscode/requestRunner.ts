@@ -32,6 +32,8 @@ import type { Container } from './container';
 const MICROS_PER_USD = 1_000_000;
 /** The difficulty check's deadline: its answer is a few dozen tokens, so a longer wait is an API in trouble. */
 const DIFFICULTY_TIMEOUT_MS = 15_000;
+/** Failures that may pass by themselves, worth a Try Again button. */
+const TRANSIENT: ReadonlySet<string> = new Set(['rateLimited', 'overloaded', 'server', 'timeout', 'streamError', 'network']);
 
 /** The code a request is about, as the editor knows it. */
 export interface EditorSelection extends SelectionInput {
@@ -522,8 +524,10 @@ export class RequestRunner {
     }
     const message = failure!;
     this.c.log.error(`[${taskId.slice(0, 8)}] ${spec.title} failed: ${result.reason}`);
-    // An answer in a view can be asked again as it was; an edit is asked again from its command.
-    this.showFailure(message.text, message.actions, resultUri ? () => void this.run(spec).catch(() => undefined) : undefined);
+    // An answer in a view can be asked again as it was, when the trouble may pass (not a refused
+    // key or request); an edit is asked again from its command, which shows the diff.
+    const passing = error instanceof ModelCallError && TRANSIENT.has(error.kind);
+    this.showFailure(message.text, message.actions, resultUri && passing ? () => void this.run(spec).catch(() => undefined) : undefined);
     throw new RequestStopped(message.text, records);
   }
 
