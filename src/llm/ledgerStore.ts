@@ -32,6 +32,8 @@ import { LedgerLineScanner } from './ledgerScan';
 
 const FILE_PATTERN = /^ledger-(\d{4}-\d{2})\.jsonl$/;
 const CHUNK_BYTES = 1 << 20;
+/** Lines whose keys are looked up together. */
+const BATCH = 64;
 const NEWLINE = 0x0a;
 /** A little under a typical record line, so a reservation errs on the large side. */
 const TYPICAL_LINE_BYTES = 400;
@@ -94,6 +96,11 @@ export class LedgerStore {
 
   private readonly chunkBytes: number;
   private readonly scanner = new LedgerLineScanner();
+  /** The records of a batch of lines (see takeLines), and where their keys are. */
+  private readonly batch: CallRecord[] = [];
+  private readonly keyStarts = new Int32Array(BATCH);
+  private readonly keyEnds = new Int32Array(BATCH);
+  private readonly keyHashes = new Int32Array(BATCH);
 
   /** `chunkBytes` (default 1 MiB) is the read size; tests make it tiny to cross line boundaries. */
   constructor(readonly dir: string, options: { chunkBytes?: number } = {}) {
@@ -340,21 +347,47 @@ export class LedgerStore {
 
   /**
    * Takes every complete line of `data` from `from` on, straight from the bytes (no
-   * decode of the chunk); returns where the unterminated rest begins.
+   * decode of the chunk); returns where the unterminated rest begins. Lines the scanner
+   * vouches for are taken a batch at a time: their keys are looked up together (see
+   * LedgerKeySet.prefetch), then the records are handed on in order. A line it declines
+   * ends the batch and goes to the full parser.
    */
   private takeLines(data: Buffer, from: number, name: string, state: FileState, sink: (record: LedgerRecord) => void, report: LoadReport): number {
+    // Up to the last newline only, so every line the loop meets is whole.
+    const end = data.lastIndexOf(NEWLINE) + 1;
     const scanner = this.scanner;
-    for (;;) {
-      // The scanner finds the line's end itself; only a line it declines is searched for.
-      const record = scanner.scanLine(data, from, data.length);
-      const newline = record !== undefined ? scanner.lineEnd : data.indexOf(NEWLINE, from);
-      if (newline === -1) return from;
-      state.lines += 1;
-      if (record !== undefined) this.deliver(record, this.known.hasHashed(data, scanner.callIdStart, scanner.callIdEnd, scanner.callIdHash, true), sink, report);
-      else this.takeLine(data.toString('utf8', from, newline), name, state.lines, sink, report);
-      state.offset += newline + 1 - from;
-      from = newline + 1;
+    const records = this.batch;
+    const { keyStarts, keyEnds, keyHashes } = this;
+    while (from < end) {
+      let count = 0;
+      let record: CallRecord | undefined;
+      // The scanner finds each line's end itself; only a line it declines is searched for.
+      while (count < BATCH && from < end && (record = scanner.scanLine(data, from, end)) !== undefined) {
+        records[count] = record;
+        keyStarts[count] = scanner.callIdStart;
+        keyEnds[count] = scanner.callIdEnd;
+        keyHashes[count] = scanner.callIdHash;
+        count += 1;
+        state.lines += 1;
+        state.offset += scanner.lineEnd + 1 - from;
+        from = scanner.lineEnd + 1;
+      }
+      this.known.prefetch(keyHashes, count);
+      for (let i = 0; i < count; i++) {
+        const known = this.known.hasHashed(data, keyStarts[i] as number, keyEnds[i] as number, keyHashes[i] as number, true);
+        this.deliver(records[i] as CallRecord, known, sink, report);
+      }
+      if (record === undefined && from < end) {
+        const newline = data.indexOf(NEWLINE, from);
+        state.lines += 1;
+        this.takeLine(data.toString('utf8', from, newline), name, state.lines, sink, report);
+        state.offset += newline + 1 - from;
+        from = newline + 1;
+      }
     }
+    // The store outlives the load: it keeps no records.
+    records.length = 0;
+    return from;
   }
 
   /** One line's bytes: the scanner vouches for the common case, the full parser decides the rest. */

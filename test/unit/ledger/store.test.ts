@@ -6,7 +6,9 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { LedgerStore, ledgerFileName } from '../../../src/llm/ledgerStore';
 import type { LedgerRecord } from '../../../src/core/ledger/record';
-import { callRecord, verdictRecord } from '../../support/fixtures/usage/records';
+import { parseLedgerRecord } from '../../../src/core/ledger/record';
+import { seededRandom } from '../../support/fixtures/usage/builders';
+import { callRecord, randomCallRecord, verdictRecord } from '../../support/fixtures/usage/records';
 import { tempDir } from '../../support/tempDir';
 
 const WORKER = path.join(__dirname, 'appendWorker.ts');
@@ -239,6 +241,54 @@ describe('LedgerStore: reading across chunk boundaries', () => {
       assert.deepEqual(after, [JSON.stringify(more)], `reload after chunk ${chunkBytes}`);
     }
     writer.close();
+  });
+
+  test('a mixed file loads, at any chunk size, exactly as the full parser reads it line by line', async () => {
+    const dir = tempDir('ledger');
+    const random = seededRandom(31);
+    const lines: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const record = randomCallRecord(random, i);
+      lines.push(JSON.stringify(record));
+      // Lines the byte scanner leaves to the full parser, which reads or refuses them.
+      if (i % 7 === 0) lines.push(JSON.stringify({ ...record, callId: `${record.callId}-b`, reason: `naïve ${i}` }));
+      if (i % 9 === 0) lines.push(JSON.stringify({ kind: 'call', ...record, callId: `${record.callId}-c` }));
+      if (i % 11 === 0) lines.push(JSON.stringify(record));
+      if (i % 13 === 0) lines.push(JSON.stringify(verdictRecord(record.taskId, i % 2 === 0 ? 'accepted' : 'rejected', record.time)));
+      if (i % 17 === 0) lines.push('{"v":1,"taskId":', '', JSON.stringify({ ...record, callId: `${record.callId}-d`, attempt: 0 }));
+    }
+    const torn = JSON.stringify(callRecord({ time: '2026-11-30T10:00:00.000Z' })).slice(0, 60);
+    fs.writeFileSync(path.join(dir, 'ledger-2026-11.jsonl'), `${lines.join('\n')}\n${torn}`);
+    // What the full parser makes of each line: the first of each key, and the lines it refuses.
+    const expected: LedgerRecord[] = [];
+    const problems: [string, number][] = [];
+    const keys = new Set<string>();
+    lines.forEach((line, i) => {
+      if (line === '') return;
+      let parsed: ReturnType<typeof parseLedgerRecord>;
+      try {
+        parsed = parseLedgerRecord(JSON.parse(line));
+      } catch {
+        parsed = { error: 'not JSON' };
+      }
+      if ('error' in parsed) {
+        problems.push(['corrupt', i + 1]);
+        return;
+      }
+      const r = parsed.record;
+      const key = r.kind === 'verdict' ? JSON.stringify([r.taskId, r.callId, r.verdict, r.time]) : r.callId;
+      if (!keys.has(key)) expected.push(r);
+      keys.add(key);
+    });
+    problems.push(['torn', lines.length + 1]);
+    for (const chunkBytes of [5, 333, 4096, 1 << 20]) {
+      const seen: LedgerRecord[] = [];
+      const report = await new LedgerStore(dir, { chunkBytes }).load((r) => seen.push(r));
+      assert.deepEqual(report.problems.map((p) => [p.kind, p.line]), problems, `chunk ${chunkBytes}`);
+      assert.equal(report.duplicates, lines.length - problems.length + 1 - expected.length - lines.filter((l) => l === '').length, `chunk ${chunkBytes}`);
+      assert.deepEqual(seen.map((r) => JSON.stringify(r)), expected.map((r) => JSON.stringify(r)), `chunk ${chunkBytes}: fields in the same order`);
+      assert.deepEqual(seen, expected, `chunk ${chunkBytes}`);
+    }
   });
 
   test('a torn tail is found with tiny chunks too, and reload picks the line up once it is completed', async () => {
