@@ -213,11 +213,24 @@ export class LedgerLineScanner {
   private readonly internView = new DataView(this.internBytes.buffer);
 
   /**
+   * Reads `buf` from now on, as {@link scan} and {@link scanLine} do when given another
+   * buffer. The store calls it before each chunk's lines, so reading a line never switches
+   * buffers: the read optimized on one chunk was thrown away at the next (and at the line
+   * spanning two chunks, which {@link scan} reads from a buffer of its own).
+   */
+  use(buf: Buffer): void {
+    if (buf === this.buf) return;
+    this.buf = buf;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  /**
    * The call record on bytes [start, end) of `buf` (one line, without its newline), or
    * `undefined` when the line needs the full parser (which may still accept it).
    */
   scan(buf: Buffer, start: number, end: number): CallRecord | undefined {
-    const record = this.read(buf, start, end);
+    this.use(buf);
+    const record = this.read(start, end);
     return record !== undefined && this.recordEnd === end ? record : undefined;
   }
 
@@ -229,21 +242,18 @@ export class LedgerLineScanner {
    * line alone would decline it too).
    */
   scanLine(buf: Buffer, start: number, limit: number): CallRecord | undefined {
-    const record = this.read(buf, start, limit);
+    if (buf !== this.buf) this.use(buf);
+    const record = this.read(start, limit);
     if (record === undefined || this.recordEnd >= limit || buf[this.recordEnd] !== NEWLINE) return undefined;
     this.lineEnd = this.recordEnd;
     return record;
   }
 
   /**
-   * Reads a record from `start` and sets `recordEnd` after its closing brace. A record
+   * Reads a record from `start` in `buf` and sets `recordEnd` after its closing brace. A record
    * never spans a newline: strings decline on control bytes, and no literal holds one.
    */
-  private read(buf: Buffer, start: number, end: number): CallRecord | undefined {
-    if (buf !== this.buf) {
-      this.buf = buf;
-      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    }
+  private read(start: number, end: number): CallRecord | undefined {
     this.end = end;
     let pos = start;
     for (let i = 0; i < LAYOUT_LITERALS.length; i++) {

@@ -358,6 +358,7 @@ export class LedgerStore {
     const scanner = this.scanner;
     const records = this.batch;
     const { keyStarts, keyEnds, keyHashes } = this;
+    scanner.use(data);
     while (from < end) {
       let count = 0;
       let record: CallRecord | undefined;
