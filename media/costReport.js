@@ -4,25 +4,35 @@
 // The extension posts one message shape (src/core/ledger/report.ts, CostReportMessage):
 //   { type: 'costReport',
 //     tasks: [{ taskId, command, workspace, firstTime, lastTime, calls, micros, tiers: ['H','O'],
-//               finalTier, models: [...], escalations, fallbacks, outcome, verdict? }],
+//               finalTier, models: [...], escalations, fallbacks, outcome, verdict?, cost }],
+//     taskCount, sort: { key, descending }, tasksNote,
 //     perTierPerDay: [{ day: 'YYYY-MM-DD', tier: 'H'|'S'|'O'|'F', calls, micros }],
+//     chart: { label, days: ['YYYY-MM-DD', ...], spent, allTime },
 //     axis: { topMicros, ticks: [{ micros, label }] },
-//     routes: [{ stepType, tier, calls, micros, escalated, accepted, rejected, startsOn? }],
-//     totals: { label, micros, calls, cacheSavingsMicros, opusMicros, opusModel, escalations,
-//               fallbacks, allTimeMicros } }
+//     routes: [{ stepType, tier, calls, micros, escalated, accepted, rejected, startsOn?, cost }],
+//     totals: { label, micros, calls, cacheSavingsMicros, opusMicros, vsOpus, opusModel,
+//               escalations, fallbacks, failures, budget? } }
 // A task's "When" button asks for its calls ({ type: 'taskCalls', taskId }); the extension
 // answers with TaskCallsMessage ({ type: 'taskCalls', taskId, calls: [...], total }).
+// A sort asks for the tasks again in that order ({ type: 'sort', sort }): the extension sends
+// only the first 200, so the dearest tasks are the dearest of all, not of the latest 200.
 // Non-ASCII text is written as \u escapes so the file decodes the same whatever charset
 // the page declares. Money is integer micro-dollars. On load the script posts { type: 'ready' } so the
-// extension knows when to send; the last report is kept with setState for reloads.
+// extension knows when to send. The webview is rebuilt whenever its tab is hidden and shown
+// again: the last report, the sort, the opened tasks and the scroll position are kept with
+// setState and put back.
 (function () {
   'use strict';
 
   const TIERS = ['H', 'S', 'O', 'F'];
   const TIER_NAMES = { H: 'H \u00b7 labour', S: 'S \u00b7 execute', O: 'O \u00b7 judgment', F: 'F \u00b7 exception' };
+  const OUTCOME_NAMES = { ok: 'ok', escalated: 'went a tier up', fellBack: 'fell back', failed: 'failed', cancelled: 'cancelled' };
+  // As WENT_UP_MEANS in src/core/ledger/tooltip.ts words it (a unit test holds the two together).
+  const WENT_UP_MEANS = 'a failed check redone a tier above, or a review\'s findings sent to judgment';
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
   const root = document.getElementById('cost-report') || document.body;
+  const status = document.getElementById('report-status');
   /** Tasks whose calls are shown, and the calls the extension sent for them (by task id). */
   const open = new Set();
   const details = new Map();
@@ -31,10 +41,22 @@
   let sortKey = 'lastTime';
   let sortDescending = true;
   let current;
+  /**
+   * Where the page was scrolled to when the tab was hidden, until the page is long enough to
+   * get there again (an opened task's calls come after the first drawing) or the user moves.
+   */
+  let restoreY;
+  /** The chart's section and the width it was drawn for: a resize draws it again. */
+  let chartSection;
+  let chartWidth = 0;
 
   /** A whole number with thousands separators: 12,345. */
   function count(n) {
     return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  }
+
+  function plural(n, noun) {
+    return count(n) + ' ' + noun + (n === 1 ? '' : 's');
   }
 
   /**
@@ -73,16 +95,33 @@
     return date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   }
 
+  /** "Nov 24" for a day key, read as that calendar day wherever the viewer is. */
+  function shortDay(dayKey) {
+    const date = new Date(dayKey + 'T12:00:00');
+    if (Number.isNaN(date.getTime())) return dayKey.slice(5);
+    return date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+  }
+
+  /** A section with its heading and, when given, a line saying what period it covers. */
+  function section(className, title, period) {
+    const node = el('section', className);
+    const heading = el('h2', undefined, title);
+    if (period) heading.appendChild(el('span', 'period', ' \u00b7 ' + period));
+    node.appendChild(heading);
+    return node;
+  }
+
   function renderTotals(totals) {
-    const section = el('section', 'totals');
-    section.setAttribute('aria-label', 'Totals');
+    const node = section('totals', totals.label);
+    node.setAttribute('aria-label', totals.label);
+    const cards = el('div', 'cards');
     // Worded by the extension (core's opusComparison and budgetCard), as the status-bar tooltip words them.
     const vs = totals.vsOpus;
     const items = [
-      [totals.label, usd(totals.micros), totals.calls + (totals.calls === 1 ? ' call' : ' calls')],
+      ['Spent', usd(totals.micros), plural(totals.calls, 'call')],
       ['Cache savings', usd(totals.cacheSavingsMicros), 'cache reads vs uncached input'],
       [vs.direction === 'saved' ? 'Saved vs all-Opus' : 'Extra vs all-Opus', vs.difference + (vs.percent ? ' (' + vs.percent + ')' : ''), 'all-Opus (' + totals.opusModel + '): ' + vs.allOpus],
-      ['Escalations \u00b7 fallbacks', totals.escalations + ' \u00b7 ' + totals.fallbacks, 'all loaded: ' + usd(totals.allTimeMicros)],
+      ['Went a tier up \u00b7 fell back \u00b7 failed', totals.escalations + ' \u00b7 ' + totals.fallbacks + ' \u00b7 ' + (totals.failures || 0), 'went up: ' + WENT_UP_MEANS],
     ];
     if (totals.budget) items.push([totals.budget.label, totals.budget.value, totals.budget.note, totals.budget.state]);
     for (const [label, value, note, state] of items) {
@@ -90,22 +129,32 @@
       card.appendChild(el('div', 'total-label', label));
       card.appendChild(el('div', 'total-value', value));
       card.appendChild(el('div', 'total-note', note));
-      section.appendChild(card);
+      cards.appendChild(card);
     }
-    return section;
+    node.appendChild(cards);
+    return node;
   }
 
-  function renderChart(points, given) {
-    const section = el('section', 'chart');
-    section.appendChild(el('h2', undefined, 'Cost per day by tier'));
-    const days = Array.from(new Set(points.map((p) => p.day))).sort();
-    if (days.length === 0) {
-      section.appendChild(el('p', 'empty', 'No calls in this period.'));
-      return section;
+  /** The width the chart has, in CSS pixels: it is drawn at that size, so its text is never scaled. */
+  function availableWidth() {
+    return Math.max(160, Math.min(800, Math.floor(root.clientWidth || 640)));
+  }
+
+  function renderChart(report) {
+    const points = report.perTierPerDay || [];
+    const period = report.chart;
+    const node = section('chart', 'Cost per day by tier', period ? period.label.toLowerCase() : undefined);
+    chartWidth = availableWidth();
+    const days = period && Array.isArray(period.days) && period.days.length > 0 ? period.days : Array.from(new Set(points.map((p) => p.day))).sort();
+    if (points.length === 0) {
+      node.appendChild(el('p', 'empty', period ? 'No calls in the ' + period.label.toLowerCase() + '.' : 'No calls in this period.'));
+      if (period) node.appendChild(el('p', 'note', 'Everything recorded: ' + period.allTime + '.'));
+      return node;
     }
     const byDay = new Map(days.map((d) => [d, { H: 0, S: 0, O: 0, F: 0, total: 0, calls: 0 }]));
     for (const p of points) {
       const day = byDay.get(p.day);
+      if (!day) continue;
       day[p.tier] += p.micros;
       day.total += p.micros;
       day.calls += p.calls;
@@ -113,46 +162,51 @@
     const highest = Math.max(0, ...Array.from(byDay.values(), (d) => d.total));
     // The extension sends the value axis (src/core/ledger/report.ts, chartAxis): round ticks,
     // alike labels. A report restored from an older state has none: 0 and the highest day.
-    const axis = given || { topMicros: highest, ticks: [{ micros: 0, label: usd(0) }, { micros: highest, label: usd(highest) }] };
+    const axis = report.axis || { topMicros: highest, ticks: [{ micros: 0, label: usd(0) }, { micros: highest, label: usd(highest) }] };
     const max = Math.max(1, axis.topMicros);
-    const width = 640;
-    const height = 220;
-    const left = 56;
-    const bottom = 28;
-    const plotHeight = height - bottom - 8;
+    // Pixels, not a scaled viewBox: 11px text stays 11px in a narrow editor group.
+    const width = chartWidth;
+    const height = 200;
+    const longest = Math.max(...axis.ticks.map((t) => t.label.length));
+    const left = 10 + longest * 7;
+    const bottom = 24;
+    const top = 8;
+    const plotHeight = height - bottom - top;
     const slot = (width - left) / days.length;
-    const barWidth = Math.max(2, Math.min(28, slot * 0.7));
-    const chart = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, role: 'img', class: 'bars' });
-    chart.setAttribute('aria-label', 'Cost per day by tier over ' + days.length + ' days; highest day ' + usd(highest));
+    const barWidth = Math.max(1, Math.min(28, slot * 0.7));
+    const chart = svg('svg', { width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img', class: 'bars' });
+    chart.setAttribute('aria-label', 'Cost per day by tier, ' + (period ? period.label.toLowerCase() : days.length + ' days') + '; highest day ' + usd(highest));
     for (const tick of axis.ticks) {
-      const y = 8 + plotHeight * (1 - tick.micros / max);
+      const y = top + plotHeight * (1 - tick.micros / max);
       chart.appendChild(svg('line', { x1: left, x2: width, y1: y, y2: y, class: 'grid' }));
       const label = svg('text', { x: left - 6, y: y + 4, class: 'axis', 'text-anchor': 'end' });
       label.textContent = tick.label;
       chart.appendChild(label);
     }
+    // Day labels at least 52px apart, so they never run into each other.
+    const every = Math.max(1, Math.ceil(days.length / Math.max(1, Math.floor((width - left) / 52))));
     days.forEach((dayKey, index) => {
       const day = byDay.get(dayKey);
       const x = left + slot * index + (slot - barWidth) / 2;
-      let y = 8 + plotHeight;
+      let y = top + plotHeight;
       for (const tier of TIERS) {
         if (day[tier] <= 0) continue;
         const h = (day[tier] / max) * plotHeight;
         y -= h;
         const rect = svg('rect', { x: x, y: y, width: barWidth, height: Math.max(h, 0.5), class: 'tier-' + tier });
         const title = svg('title');
-        title.textContent = dayKey + ' \u00b7 ' + TIER_NAMES[tier] + ': ' + usd(day[tier]);
+        title.textContent = shortDay(dayKey) + ' \u00b7 ' + TIER_NAMES[tier] + ': ' + usd(day[tier]);
         rect.appendChild(title);
         chart.appendChild(rect);
       }
-      const every = Math.ceil(days.length / 10);
-      if (index % every === 0) {
-        const label = svg('text', { x: x + barWidth / 2, y: height - 10, class: 'axis', 'text-anchor': 'middle' });
-        label.textContent = dayKey.slice(5);
+      // Counted from the latest day, so today always has its label.
+      if ((days.length - 1 - index) % every === 0) {
+        const label = svg('text', { x: Math.min(width - 20, Math.max(left + 20, x + barWidth / 2)), y: height - 6, class: 'axis', 'text-anchor': 'middle' });
+        label.textContent = shortDay(dayKey);
         chart.appendChild(label);
       }
     });
-    section.appendChild(chart);
+    node.appendChild(chart);
     const legend = el('ul', 'legend');
     for (const tier of TIERS) {
       const item = el('li');
@@ -160,8 +214,9 @@
       item.appendChild(document.createTextNode(TIER_NAMES[tier]));
       legend.appendChild(item);
     }
-    section.appendChild(legend);
-    return section;
+    node.appendChild(legend);
+    if (period) node.appendChild(el('p', 'note', period.spent + ' in the ' + period.label.toLowerCase() + ' \u00b7 ' + period.allTime + ' in everything recorded.'));
+    return node;
   }
 
   /** A step type as a person reads it: "securityReview" -> "security review". */
@@ -171,11 +226,17 @@
     return stepType.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   }
 
+  function outcomeName(outcome) {
+    return OUTCOME_NAMES[outcome] || outcome;
+  }
+
+  // A column's `role` places its cell when the table stacks in a narrow editor group: `primary`
+  // cells lead the first line, the `amount` ends it, the others follow smaller, each labelled.
   const ROUTE_COLUMNS = [
-    { label: 'Step', render: (r) => stepName(r.stepType) },
-    { label: 'Tier', render: (r) => TIER_NAMES[r.tier] || r.tier },
+    { label: 'Step', render: (r) => stepName(r.stepType), role: 'primary' },
+    { label: 'Tier', render: (r) => TIER_NAMES[r.tier] || r.tier, role: 'primary' },
     { label: 'Calls', render: (r) => String(r.calls), numeric: true },
-    { label: 'Cost', render: (r) => r.cost, numeric: true },
+    { label: 'Cost', render: (r) => r.cost, numeric: true, role: 'amount' },
     {
       label: 'Kept',
       render: (r) => (r.accepted + r.rejected === 0 ? '\u2014' : r.accepted + ' of ' + (r.accepted + r.rejected)) + (r.startsOn ? ' \u2192 ' + r.startsOn : ''),
@@ -183,29 +244,27 @@
       title: 'Edits you accepted, of those you accepted or rejected. "\u2192 S": you rejected enough of them in this workspace that this step now starts on that tier',
       cellTitle: (r) => (r.startsOn ? 'You rejected enough of these edits in this workspace that ' + stepName(r.stepType) + ' now starts on ' + (TIER_NAMES[r.startsOn] || r.startsOn) : ''),
     },
-    { label: 'Went up', render: (r) => String(r.escalated), numeric: true, title: 'Calls whose answer failed its check and was redone a tier up' },
+    { label: 'Went up', render: (r) => String(r.escalated), numeric: true, title: 'Calls that went a tier up: ' + WENT_UP_MEANS },
   ];
 
   function renderRoutes(routes) {
-    const section = el('section', 'routes');
-    section.setAttribute('aria-label', 'Routes');
-    section.appendChild(el('h2', undefined, 'Routes'));
-    section.appendChild(el('p', 'note', 'Each step type on each tier, over everything recorded: what it cost, how often its answer went a tier up, and how often you kept its edits.'));
+    const node = section('routes', 'Routes', 'all recorded');
+    node.setAttribute('aria-label', 'Routes, all recorded');
+    node.appendChild(el('p', 'note', 'Each step type on each tier, over everything recorded: what it cost, how often it went a tier up (' + WENT_UP_MEANS + '), and how often you kept its edits.'));
     if (routes.length === 0) {
-      section.appendChild(el('p', 'empty', 'No calls yet.'));
-      return section;
+      node.appendChild(el('p', 'empty', 'No calls yet.'));
+      return node;
     }
-    section.appendChild(dataTable(ROUTE_COLUMNS, routes, (th, c) => {
+    node.appendChild(scroller(dataTable(ROUTE_COLUMNS, routes, (th, c) => {
       th.textContent = c.label;
       if (c.title) th.title = c.title;
-    }));
-    return section;
+    })));
+    return node;
   }
 
   /**
-   * A table with one cell per column for each row, in its sideways scroller. `headCell(th, c)`
-   * fills a column's header; `rowTitle(row)`, when given, titles a row; a column's
-   * `cellTitle(row)` titles its cell.
+   * A table with one cell per column for each row. `headCell(th, c)` fills a column's header;
+   * `rowTitle(row)`, when given, titles a row; a column's `cellTitle(row)` titles its cell.
    */
   function dataTable(columns, rows, headCell, rowTitle) {
     const headRow = el('tr');
@@ -222,20 +281,21 @@
       const tr = el('tr');
       if (rowTitle) tr.title = rowTitle(row);
       for (const c of columns) {
-        const td = el('td', c.numeric ? 'numeric' : '', c.render(row));
+        const td = el('td', (c.numeric ? 'numeric ' : '') + (c.role || 'secondary'), c.render(row));
+        td.dataset.label = c.label;
         const title = c.cellTitle ? c.cellTitle(row) : '';
         if (title) td.title = title;
         tr.appendChild(td);
       }
       body.appendChild(tr);
     }
-    const table = el('table');
+    const table = el('table', 'stack');
     table.appendChild(head);
     table.appendChild(body);
-    return scroller(table);
+    return table;
   }
 
-  /** A wide table scrolls sideways in a narrow editor group instead of hiding its last columns. */
+  /** A wide table scrolls sideways in a middling editor group; a narrow one stacks each row instead (costReport.css). */
   function scroller(table) {
     const box = el('div', 'scroller');
     box.appendChild(table);
@@ -243,44 +303,52 @@
   }
 
   const COLUMNS = [
-    { key: 'lastTime', label: 'When', value: (t) => t.lastTime, render: (t) => shortTime(t.lastTime) },
-    { key: 'command', label: 'Command', value: (t) => t.command, render: (t) => t.command },
+    { key: 'lastTime', label: 'When', value: (t) => t.lastTime, render: (t) => shortTime(t.lastTime), role: 'primary' },
+    { key: 'command', label: 'Command', value: (t) => t.command, render: (t) => t.command, role: 'primary' },
     { key: 'tiers', label: 'Route', value: (t) => t.tiers.join(''), render: (t) => t.tiers.join(' \u2192 ') },
     { key: 'calls', label: 'Calls', value: (t) => t.calls, render: (t) => String(t.calls), numeric: true },
-    { key: 'micros', label: 'Cost', value: (t) => t.micros, render: (t) => t.cost, numeric: true },
-    { key: 'escalations', label: 'Esc. / fallb.', value: (t) => t.escalations + t.fallbacks, render: (t) => t.escalations + ' / ' + t.fallbacks, numeric: true },
-    { key: 'outcome', label: 'Outcome', value: (t) => t.outcome, render: (t) => t.outcome },
+    { key: 'micros', label: 'Cost', value: (t) => t.micros, render: (t) => t.cost, numeric: true, role: 'amount' },
+    {
+      key: 'escalations', label: 'Up / fell back', value: (t) => t.escalations + t.fallbacks, render: (t) => t.escalations + ' / ' + t.fallbacks, numeric: true,
+      title: 'Calls that went a tier up (' + WENT_UP_MEANS + ') / calls that fell back to another model after an overload or outage',
+    },
+    { key: 'outcome', label: 'Outcome', value: (t) => t.outcome, render: (t) => outcomeName(t.outcome), title: 'How the task\'s latest call ended' },
     { key: 'verdict', label: 'Verdict', value: (t) => t.verdict || '', render: (t) => t.verdict || '\u2014' },
   ];
 
-  function renderTasks(tasks) {
-    const section = el('section', 'tasks');
-    section.appendChild(el('h2', undefined, 'Tasks'));
+  function renderTasks(report) {
+    const tasks = report.tasks || [];
+    const node = section('tasks', 'Tasks', 'all recorded');
     if (tasks.length === 0) {
-      section.appendChild(el('p', 'empty', 'No tasks yet.'));
-      return section;
+      node.appendChild(el('p', 'empty', 'No tasks yet.'));
+      return node;
     }
+    if (report.tasksNote) node.appendChild(el('p', 'note tasks-note', report.tasksNote));
     const column = COLUMNS.find((c) => c.key === sortKey) || COLUMNS[0];
+    // The extension chose these rows by the same order; sorting them here shows a click at once.
     const rows = tasks.slice().sort((a, b) => {
       const x = column.value(a);
       const y = column.value(b);
       const order = x < y ? -1 : x > y ? 1 : 0;
       return sortDescending ? -order : order;
     });
-    section.appendChild(dataTable(COLUMNS, rows, (th, c) => {
+    const table = dataTable(COLUMNS, rows, (th, c) => {
       const button = el('button', 'sort', c.label);
       button.type = 'button';
       button.dataset.focusKey = 'sort:' + c.key;
+      if (c.title) button.title = c.title;
       if (c.key === sortKey) th.setAttribute('aria-sort', sortDescending ? 'descending' : 'ascending');
       button.addEventListener('click', () => {
         sortDescending = c.key === sortKey ? !sortDescending : true;
         sortKey = c.key;
+        if (vscode) vscode.postMessage({ type: 'sort', sort: { key: sortKey, descending: sortDescending } });
         render();
       });
       th.appendChild(button);
-    }, (task) => task.taskId + ' \u00b7 ' + task.models.join(', ')));
-    // Each task's "When" opens its calls beneath it: usage and cost of every billed attempt.
-    const trs = section.querySelectorAll('tbody tr');
+    }, (task) => task.taskId + ' \u00b7 ' + task.models.join(', '));
+    node.appendChild(scroller(table));
+    // Each task's "When" opens its calls beneath it: usage and cost of every attempt.
+    const trs = table.querySelectorAll('tbody tr');
     rows.forEach((task, i) => {
       const tr = trs[i];
       if (!tr) return;
@@ -304,7 +372,7 @@
         tr.after(callsRow(task, COLUMNS.length));
       }
     });
-    return section;
+    return node;
   }
 
   function askCalls(task) {
@@ -314,13 +382,13 @@
 
   // Compact enough for a narrow editor group: the time and the route's reason are the row's tooltip.
   const CALL_COLUMNS = [
-    { label: 'Call', render: (c) => c.model + ' (' + c.tier + ') \u00b7 ' + c.stepType + (c.attempt > 1 ? ' #' + c.attempt : '') },
-    { label: 'Outcome', render: (c) => c.outcome },
+    { label: 'Call', render: (c) => c.model + ' (' + c.tier + ') \u00b7 ' + stepName(c.stepType) + (c.attempt > 1 ? ' #' + c.attempt : ''), role: 'primary' },
+    { label: 'Outcome', render: (c) => outcomeName(c.outcome) },
     { label: 'Uncached in', title: 'Input tokens outside the cache, at the full input rate: the prompt less its cache writes and reads', render: (c) => count(c.input), numeric: true },
     { label: 'Write', title: 'Cache write tokens', render: (c) => count(c.cacheWrite), numeric: true },
     { label: 'Read', title: 'Cache read tokens', render: (c) => count(c.cacheRead), numeric: true },
     { label: 'Out', title: 'Output tokens', render: (c) => count(c.output), numeric: true },
-    { label: 'Cost', render: (c) => c.cost, numeric: true },
+    { label: 'Cost', render: (c) => c.cost, numeric: true, role: 'amount' },
   ];
 
   /** The row beneath an opened task: its calls as the ledger has them, or a wait. */
@@ -334,40 +402,64 @@
       td.appendChild(el('p', 'empty', 'Reading the calls of this task from the ledger\u2026'));
       return tr;
     }
+    // No scroller of its own: the task table's is the one, so the total stays beside its column.
     const table = dataTable(CALL_COLUMNS, data.calls, (th, c) => {
       th.textContent = c.label;
       if (c.title) th.title = c.title;
-    }, (c) => shortTime(c.time) + ' \u00b7 ' + c.reason + (c.cacheMiss ? ' \u00b7 cache miss: ' + c.cacheMiss : ''));
-    table.querySelector('table').setAttribute('aria-label', 'Calls of the ' + task.command + ' task');
+    }, (c) => shortTime(c.time) + ' \u00b7 ' + c.reason + (c.cacheMiss ? ' \u00b7 cache miss: ' + c.cacheMiss : '') + (c.outcome === 'escalated' ? ' \u00b7 went a tier up: ' + WENT_UP_MEANS : ''));
+    table.setAttribute('aria-label', 'Calls of the ' + task.command + ' task');
     const foot = el('tfoot');
     const total = el('tr');
-    total.appendChild(el('th', '', 'Total'));
-    const sum = el('td', 'numeric', data.total);
+    total.appendChild(el('th', 'primary', 'Total'));
+    const sum = el('td', 'numeric amount', data.total);
     sum.colSpan = CALL_COLUMNS.length - 1;
     total.appendChild(sum);
     foot.appendChild(total);
-    table.querySelector('table').appendChild(foot);
+    table.appendChild(foot);
     td.appendChild(table);
     return tr;
   }
 
+  /** The report, as a person reads it and as it is kept for the next time the tab is shown. */
+  function saveState() {
+    if (vscode) vscode.setState({ report: current, sort: { key: sortKey, descending: sortDescending }, open: Array.from(open), scrollY: restoreY !== undefined ? restoreY : window.scrollY });
+  }
+
   function render() {
-    // Everything is drawn afresh: the button that had the keyboard (a sort, a task's calls) gets it back.
+    // Everything is drawn afresh: the button that had the keyboard (a sort, a task's calls) gets
+    // it back, and the page stays where it was scrolled to.
     const active = document.activeElement;
     const focusKey = active && active.dataset ? active.dataset.focusKey : undefined;
+    const scrollY = restoreY !== undefined ? restoreY : window.scrollY;
     root.textContent = '';
+    chartSection = undefined;
     if (!current) {
       root.appendChild(el('p', 'empty', 'Loading the cost ledger\u2026'));
       return;
     }
     root.appendChild(renderTotals(current.totals));
-    root.appendChild(renderChart(current.perTierPerDay || [], current.axis));
+    chartSection = renderChart(current);
+    root.appendChild(chartSection);
     root.appendChild(renderRoutes(current.routes || []));
-    root.appendChild(renderTasks(current.tasks || []));
+    root.appendChild(renderTasks(current));
+    window.scrollTo(0, scrollY);
+    if (restoreY !== undefined && Math.abs(window.scrollY - restoreY) < 2) restoreY = undefined;
     if (focusKey !== undefined) {
       const again = Array.from(root.querySelectorAll('button')).find((b) => b.dataset.focusKey === focusKey);
-      if (again) again.focus();
+      if (again) again.focus({ preventScroll: true });
     }
+    saveState();
+  }
+
+  /**
+   * The one live region: a short line when the figures change, not the whole report read
+   * out again on every call.
+   */
+  function announce(report) {
+    if (!status) return;
+    const t = report.totals;
+    const text = t.label + ': ' + usd(t.micros) + ' over ' + plural(t.calls, 'call') + '.';
+    if (status.textContent !== text) status.textContent = text;
   }
 
   window.addEventListener('message', (event) => {
@@ -378,12 +470,47 @@
       return;
     }
     if (!data || !Array.isArray(data.tasks) || !Array.isArray(data.perTierPerDay) || !data.totals) return;
+    const first = current === undefined;
     current = data;
-    if (vscode) vscode.setState(data);
     render();
+    if (!first) announce(data);
   });
 
-  current = vscode ? vscode.getState() : undefined;
+  let scrollTimer;
+  window.addEventListener('scroll', () => {
+    clearTimeout(scrollTimer);
+    scrollTimer = setTimeout(saveState, 150);
+  });
+
+  // A narrower or wider editor group: the chart is drawn again at its new width.
+  let resizeTimer;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => {
+      if (!current || !chartSection || Math.abs(availableWidth() - chartWidth) < 8) return;
+      const fresh = renderChart(current);
+      chartSection.replaceWith(fresh);
+      chartSection = fresh;
+    }, 100);
+  });
+
+  // The state saved before the tab was hidden (or the window reloaded); an older one was the report alone.
+  const saved = vscode ? vscode.getState() : undefined;
+  if (saved && saved.type === 'costReport') current = saved;
+  else if (saved && saved.report) {
+    current = saved.report;
+    if (saved.sort && typeof saved.sort.key === 'string') {
+      sortKey = saved.sort.key;
+      sortDescending = saved.sort.descending !== false;
+    }
+    for (const taskId of Array.isArray(saved.open) ? saved.open : []) open.add(taskId);
+  }
+  if (saved && typeof saved.scrollY === 'number' && saved.scrollY > 0) restoreY = saved.scrollY;
+  for (const input of ['wheel', 'keydown', 'pointerdown', 'touchstart']) {
+    window.addEventListener(input, () => {
+      restoreY = undefined;
+    }, { passive: true });
+  }
   render();
-  if (vscode) vscode.postMessage({ type: 'ready' });
+  if (vscode) vscode.postMessage({ type: 'ready', sort: { key: sortKey, descending: sortDescending } });
 })();

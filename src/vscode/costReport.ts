@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { costReportMessage, taskCallsMessage } from '../core/ledger/report';
-import type { CostReportMessage, TaskCallsMessage } from '../core/ledger/report';
+import { DEFAULT_TASK_SORT, costReportMessage, isTaskSort, taskCallsMessage } from '../core/ledger/report';
+import type { CostReportMessage, TaskCallsMessage, TaskSort } from '../core/ledger/report';
 import { DEFAULT_OPUS_BASELINE_MODEL } from '../core/pricing/priceTable';
 import type { Tier } from '../core/tiers';
 import type { CostMeter } from './costMeter';
@@ -11,10 +11,15 @@ const VIEW_TYPE = 'ladder.costReport';
 /**
  * The cost report: a webview with per-task rows and a per-tier/per-day chart. Its script
  * and style live in media/; the data comes from the same summary as the status bar.
+ * Hidden, the webview is let go (no retainContextWhenHidden: the report is a few thousand
+ * DOM nodes kept for a tab that is rarely looked at); its script keeps the sort, the opened
+ * tasks and the scroll position in the webview state and puts them back when shown again.
  */
 export class CostReportPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private readonly subscription: vscode.Disposable;
+  /** The Tasks table's order, as the webview last said: the rows sent are the first in it. */
+  private sort: TaskSort = DEFAULT_TASK_SORT;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -55,6 +60,8 @@ export class CostReportPanel implements vscode.Disposable {
 
   private adopt(panel: vscode.WebviewPanel): vscode.WebviewPanel {
     this.panel = panel;
+    // A new panel starts in the default order; one restored says its own in its 'ready'.
+    this.sort = DEFAULT_TASK_SORT;
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'costReport.js'));
     const style = panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'costReport.css'));
@@ -64,10 +71,11 @@ export class CostReportPanel implements vscode.Disposable {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${panel.webview.cspSource} data:; style-src ${panel.webview.cspSource}; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="${style}"><title>Ladder Cost Report</title></head>
-<body><main id="cost-report" aria-live="polite"><p>Loading the ledger…</p></main>
+<body><p id="report-status" class="visually-hidden" role="status"></p><main id="cost-report"><p>Loading the ledger…</p></main>
 <script nonce="${nonce}" src="${script}"></script></body></html>`;
-    panel.webview.onDidReceiveMessage((message: { type?: string; taskId?: unknown }) => {
-      if (message?.type === 'ready') this.post();
+    panel.webview.onDidReceiveMessage((message: { type?: string; taskId?: unknown; sort?: unknown }) => {
+      if ((message?.type === 'ready' || message?.type === 'sort') && isTaskSort(message.sort)) this.sort = message.sort;
+      if (message?.type === 'ready' || message?.type === 'sort') this.post();
       if (message?.type === 'taskCalls' && typeof message.taskId === 'string') {
         void this.taskCalls(message.taskId).then((details) => (details ? panel.webview.postMessage(details) : undefined));
       }
@@ -81,7 +89,7 @@ export class CostReportPanel implements vscode.Disposable {
 
   /** The message the webview renders (media/costReport.js); returned by the command for tests. */
   data(): CostReportMessage {
-    return costReportMessage(this.cost.ledgerSummary, { scope: this.cost.scope, now: new Date(), opusModel: DEFAULT_OPUS_BASELINE_MODEL, startsOn: this.startsOn, budget: this.cost.budgetStatus() });
+    return costReportMessage(this.cost.ledgerSummary, { scope: this.cost.scope, now: new Date(), opusModel: DEFAULT_OPUS_BASELINE_MODEL, sort: this.sort, startsOn: this.startsOn, budget: this.cost.budgetStatus() });
   }
 
   /**

@@ -774,14 +774,14 @@ describe('every command on its happy path', function () {
     const calls = records.filter((r): r is CallRecord => r.kind !== 'verdict');
     const verdicts = records.filter((r) => r.kind === 'verdict');
     const routes = report.routes;
+    const { container } = await ladder();
     assert.equal(routes.reduce((n, r) => n + r.calls, 0), calls.length, 'every call is on one route');
-    assert.equal(routes.reduce((n, r) => n + r.micros, 0), report.totals.allTimeMicros, 'the routes share out the total exactly');
+    assert.equal(routes.reduce((n, r) => n + r.micros, 0), container.cost.ledgerSummary.total.micros, 'the routes share out the total exactly');
     assert.equal(routes.reduce((n, r) => n + r.accepted + r.rejected, 0), verdicts.length, 'every verdict counts once');
     const format = (tier: string) => routes.find((r) => r.stepType === 'format' && r.tier === tier);
     assert.ok((format('H')?.rejected ?? 0) >= 1, 'the rejected Haiku tidy counts on the labour route');
     assert.ok((format('S')?.accepted ?? 0) >= 1, 'its accepted retry counts on the execute route');
     assert.equal(report.totals.budget, undefined, 'no budget card without a budget');
-    const { container } = await ladder();
     // A task's details: each of its calls with the four usage fields, as the ledger has them.
     const busiest = [...report.tasks].sort((a, b) => b.calls - a.calls)[0]!;
     const details = await container.costReport.taskCalls(busiest.taskId);

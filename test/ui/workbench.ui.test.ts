@@ -230,6 +230,11 @@ describe('Ladder in the workbench', () => {
     assert.ok(totals.includes(meter), `the totals show the meter's ${meter}: ${totals.replace(/\n/g, ' | ')}`);
     const tasks = await frame.locator('.tasks table tbody tr').allInnerTexts();
     assert.ok(tasks.some((row) => /review/.test(row)), `the review is a task row: ${tasks.join(' | ')}`);
+    // Each section says what it covers: the totals the meter's scope, the chart its days, the tables everything.
+    const headings = (await frame.locator('h2').allInnerTexts()).map((h) => h.replace(/\s+/g, ' ').trim());
+    assert.deepEqual(headings, ['This session', 'Cost per day by tier · last 30 days', 'Routes · all recorded', 'Tasks · all recorded']);
+    assert.match(await frame.locator('.tasks-note').innerText(), /^All \d+ tasks recorded\.$/);
+    assert.match(await frame.locator('.chart .note').innerText(), /^\$[\d.]+ in the last 30 days · \$[\d.]+ in everything recorded\.$/);
     // The chart's value axis: round, evenly spaced amounts from $0 up past today's bar (the whole session).
     const ticks = (await frame.locator('svg.bars text.axis[text-anchor="end"]').allTextContents()).map((t) => dollars(t));
     assert.ok(ticks.length >= 2 && ticks[0] === 0, `ticks from $0: ${ticks.join(', ')}`);
@@ -240,7 +245,8 @@ describe('Ladder in the workbench', () => {
 
   test('the Routes table counts both rejected Tidy edits, each on the tier that wrote it', { timeout: 30_000 }, async () => {
     const frame = await webviewFrame(page, 'Ladder Cost Report');
-    const rows = (await frame.locator('.routes table tbody tr').allInnerTexts()).map((row) => row.split('\t').map((cell) => cell.trim()));
+    // Cell by cell: in a narrow editor group the rows stack, and a row's text has no tabs.
+    const rows = await frame.evaluate<string[][]>(`Array.from(document.querySelectorAll('.routes table tbody tr'), (tr) => Array.from(tr.cells, (cell) => cell.innerText.trim()))`);
     const format = (tier: string) => rows.find((cells) => cells[0] === 'format' && cells[1]?.startsWith(tier));
     // Columns: Step, Tier, Calls, Cost, Kept, Went up.
     for (const tier of ['H', 'S']) {
@@ -259,14 +265,15 @@ describe('Ladder in the workbench', () => {
     const frame = await webviewFrame(page, 'Ladder Cost Report');
     const review = frame.locator('.tasks > .scroller > table > tbody > tr', { hasText: 'review' }).first();
     const cells = (await review.locator(':scope > td').allInnerTexts()).map((t) => t.trim());
-    // Columns: When, Command, Route, Calls, Cost, Esc. / fallb., Outcome, Verdict.
+    // Columns: When, Command, Route, Calls, Cost, Up / fell back, Outcome, Verdict.
     await review.locator('button.disclose').click();
     const details = frame.locator('tr.task-calls table');
     await details.locator('tbody tr').first().waitFor({ state: 'visible', timeout: 10_000 });
     assert.equal(await review.locator('button.disclose').getAttribute('aria-expanded'), 'true');
     const calls = await details.locator('tbody tr').allInnerTexts();
     assert.equal(String(calls.length), cells[3], `one line per call of the task: ${calls.join(' | ')}`);
-    assert.match(calls[0] ?? '', /claude-haiku-4-5 \(H\)[\s\S]*escalated/, 'the first pass, which went to judgment');
+    assert.match(calls[0] ?? '', /claude-haiku-4-5 \(H\) · review[\s\S]*went a tier up/, 'the first pass, which went to judgment');
+    assert.match(calls.at(-1) ?? '', /review judgment/, 'the step in words, not "reviewJudge"');
     assert.match(calls.at(-1) ?? '', /claude-opus-4-8 \(O\)/);
     const total = (await details.locator('tfoot td').innerText()).trim();
     assert.equal(total, cells[4], 'the calls add up to the task\'s cost');
@@ -277,6 +284,55 @@ describe('Ladder in the workbench', () => {
     await page.keyboard.press('Enter');
     await details.waitFor({ state: 'detached', timeout: 5_000 });
     assert.equal(await review.locator('button.disclose').getAttribute('aria-expanded'), 'false');
+  });
+
+  test('the report keeps its sort, its opened task and its place when its tab is hidden and shown again', { timeout: 40_000 }, async () => {
+    let frame = await webviewFrame(page, 'Ladder Cost Report');
+    await frame.locator('button.sort', { hasText: 'Cost' }).click();
+    await frame.locator('th[aria-sort="descending"]', { hasText: 'Cost' }).waitFor({ state: 'visible', timeout: 5_000 });
+    await frame.locator('.tasks button.disclose').first().click();
+    await frame.locator('tr.task-calls table tbody tr').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await frame.evaluate('window.scrollTo(0, document.body.scrollHeight)');
+    const scrolled = await frame.evaluate<number>('window.scrollY');
+    assert.ok(scrolled > 0, 'the report is long enough to scroll');
+    await page.waitForTimeout(400);
+    // Another editor in the report's group hides it: its webview is let go, and built again when shown.
+    const reportTab = page.locator('.tabs-container .tab', { hasText: 'Ladder Cost Report' }).first();
+    await reportTab.click();
+    await openFromExplorer(page, 'src', 'db.ts');
+    for (let i = 0; i < 50 && !frame.isDetached(); i++) await page.waitForTimeout(100);
+    assert.ok(frame.isDetached(), 'hidden, the report\'s webview is let go, not kept in memory');
+    await reportTab.click();
+    frame = await webviewFrame(page, 'Ladder Cost Report');
+    await frame.locator('tr.task-calls table tbody tr').first().waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await frame.locator('th[aria-sort]').innerText(), 'Cost', 'still sorted by cost');
+    assert.equal(await frame.locator('button.disclose[aria-expanded="true"]').count(), 1, 'the opened task is open again');
+    assert.ok(Math.abs((await frame.evaluate<number>('window.scrollY')) - scrolled) < 40, 'and the page is where it was');
+    await shot('ui-7c-report-after-tab-switch');
+    await frame.locator('button.disclose[aria-expanded="true"]').click();
+    await frame.locator('button.sort', { hasText: 'When' }).click();
+  });
+
+  test('in a narrow editor group the report stacks: every cost on screen, chart text at its size', { timeout: 40_000 }, async () => {
+    await page.setViewportSize({ width: 640, height: 900 });
+    try {
+      const frame = await webviewFrame(page, 'Ladder Cost Report');
+      await page.waitForTimeout(800);
+      const fit = await frame.evaluate<{ width: number; scrollWidth: number; costsOff: number; smallestText: number }>(`(() => {
+        const width = document.documentElement.clientWidth;
+        const costs = Array.from(document.querySelectorAll('.tasks td.amount, .routes td.amount'));
+        const texts = Array.from(document.querySelectorAll('svg.bars text')).map((t) => t.getBoundingClientRect().height);
+        return { width, scrollWidth: document.documentElement.scrollWidth, costsOff: costs.filter((c) => c.getBoundingClientRect().right > width + 1).length, smallestText: Math.min(...texts) };
+      })()`);
+      assert.ok(fit.width < 400, `the report is narrow here: ${fit.width}px`);
+      assert.equal(fit.scrollWidth, fit.width, 'nothing scrolls sideways');
+      assert.equal(fit.costsOff, 0, 'every cost is on screen');
+      assert.ok(fit.smallestText >= 10, `the chart's labels are drawn at their size, not scaled down: ${fit.smallestText}px`);
+      await frame.locator('.tasks').scrollIntoViewIfNeeded();
+      await shot('ui-7d-report-narrow');
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
   });
 
   test('right-click a folder → Review with Escalation: findings land in its files and the report names the folder', { timeout: 60_000 }, async () => {

@@ -9,12 +9,21 @@ import type { BudgetCard, BudgetStatus } from './budget';
 /**
  * The message the cost report webview (media/costReport.js) renders. Money is integer
  * micro-dollars; the script formats it. Post it after the webview says `{type:'ready'}`
- * and again whenever the summary changes.
+ * and again whenever the summary changes. Each section says what period it covers: the
+ * totals the meter's scope, the chart its window of days, routes and tasks everything kept.
  */
 export interface CostReportMessage {
   type: 'costReport';
+  /** The first tasks of every task kept, in `sort` order (so "by cost" is the dearest of all, not of the latest). */
   tasks: TaskReportRow[];
+  /** How many tasks the ledger holds; `tasks` is at most the first 200 of them. */
+  taskCount: number;
+  sort: TaskSort;
+  /** What the Tasks table shows of them: "The latest 200 of 3,003 tasks." */
+  tasksNote: string;
   perTierPerDay: TierDayPoint[];
+  /** The chart's window. */
+  chart: ChartWindow;
   /** The chart's value axis over `perTierPerDay`'s highest day. */
   axis: ChartAxis;
   /** Every route (step type on a tier) over everything recorded: cost and accept/reject. */
@@ -32,11 +41,56 @@ export interface CostReportMessage {
     opusModel: string;
     escalations: number;
     fallbacks: number;
-    /** Everything loaded, for the chart's context. */
-    allTimeMicros: number;
+    failures: number;
     /** Where spending stands against the budget settings; absent when none is set. */
     budget?: BudgetCard;
   };
+}
+
+/** The days the chart covers, each one drawn, days without calls included. */
+export interface ChartWindow {
+  /** "Last 30 days". */
+  label: string;
+  /** Every day key of the window (the summary's days), oldest first. */
+  days: string[];
+  /** Spent within the window, and over everything recorded, in dollars alike. */
+  spent: string;
+  allTime: string;
+}
+
+/** A column of the Tasks table to sort by, as media/costReport.js names them. */
+export type TaskSortKey = 'lastTime' | 'command' | 'tiers' | 'calls' | 'micros' | 'escalations' | 'outcome' | 'verdict';
+
+/** How the Tasks table is sorted; the webview says, and the extension picks the rows by it. */
+export interface TaskSort {
+  key: TaskSortKey;
+  descending: boolean;
+}
+
+/** What each column sorts by: the same values media/costReport.js sorts the rows it has by. */
+const TASK_SORT_VALUES: Readonly<Record<TaskSortKey, (task: TaskRow) => string | number>> = {
+  lastTime: (t) => t.lastTime,
+  command: (t) => t.command,
+  tiers: (t) => t.tiers.join(''),
+  calls: (t) => t.calls,
+  micros: (t) => t.micros,
+  escalations: (t) => t.escalations + t.fallbacks,
+  outcome: (t) => t.outcome,
+  verdict: (t) => t.verdict ?? '',
+};
+
+/** Column names for the Tasks note, where the order needs saying. */
+const TASK_SORT_NAMES: Readonly<Record<TaskSortKey, string>> = {
+  lastTime: 'time', command: 'command', tiers: 'route', calls: 'calls', micros: 'cost', escalations: 'tier changes', outcome: 'outcome', verdict: 'verdict',
+};
+
+export const DEFAULT_TASK_SORT: TaskSort = { key: 'lastTime', descending: true };
+
+/** A sort the webview sent, checked (it is a message from a page). */
+export function isTaskSort(value: unknown): value is TaskSort {
+  if (!value || typeof value !== 'object') return false;
+  const { key, descending } = value as { key?: unknown; descending?: unknown };
+  return typeof key === 'string' && Object.hasOwn(TASK_SORT_VALUES, key) && typeof descending === 'boolean';
 }
 
 /** Evenly spaced round values from 0 to at least the highest bar, each with its label. */
@@ -46,27 +100,68 @@ export interface ChartAxis {
 }
 
 const MAX_INTERVALS = 4;
+const CENT = 10_000;
 
 /**
  * A value axis for a bar chart of money: the smallest step of 1, 2, 2.5 or 5 times a power of
- * ten (in micro-dollars) that covers `maxMicros` in at most four intervals, and labels with as
- * many decimals as the step needs, all alike ("$0.00, $0.01, $0.02, $0.03", never a half-cent
- * rounded to a cent).
+ * ten (in micro-dollars) that covers `maxMicros` in at most four intervals, labelled as the
+ * rest of the report writes money: in cents once the highest bar reaches a cent (every step a
+ * whole number of cents, so never "$0.025"), else to four decimals. The labels keep one format
+ * while the bars grow within a scale: "$0.00, $0.02 … $0.08" did not turn into "$0.000, $0.025 …
+ * $0.100" with one more call.
  */
 export function chartAxis(maxMicros: number): ChartAxis {
   const max = Math.max(1, Math.ceil(maxMicros));
-  let step = 1;
-  for (let power = 1; ; power *= 10) {
-    const found = [1, 2, 2.5, 5].map((m) => m * power).find((s) => Number.isInteger(s) && Math.ceil(max / s) <= MAX_INTERVALS);
+  const unit = max >= CENT ? CENT : 100;
+  let step = unit;
+  for (let power = unit; ; power *= 10) {
+    const found = [1, 2, 2.5, 5].map((m) => m * power).find((s) => s % unit === 0 && Math.ceil(max / s) <= MAX_INTERVALS);
     if (found !== undefined) {
       step = found;
       break;
     }
   }
-  const decimals = step % 10_000 === 0 ? 2 : step % 1_000 === 0 ? 3 : step % 100 === 0 ? 4 : 6;
+  const decimals = unit === CENT ? 2 : 4;
   const intervals = Math.ceil(max / step);
   const ticks = Array.from({ length: intervals + 1 }, (_, i) => ({ micros: i * step, label: formatUsdFixed(i * step, decimals) }));
   return { topMicros: intervals * step, ticks };
+}
+
+/** The calendar days from `from` to `to` (YYYY-MM-DD keys, both included), by date arithmetic: no clock, no zone. */
+function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  const date = new Date(`${from}T00:00:00.000Z`);
+  if (Number.isNaN(date.getTime())) return [to];
+  for (let key = from; key <= to && days.length < 10_000; key = date.toISOString().slice(0, 10)) {
+    days.push(key);
+    date.setUTCDate(date.getUTCDate() + 1);
+  }
+  return days;
+}
+
+/** The tasks sorted as the table will show them; ties keep the summary's order (latest first). */
+function sortTasks(rows: TaskRow[], sort: TaskSort): TaskRow[] {
+  const value = TASK_SORT_VALUES[sort.key];
+  return rows.sort((a, b) => {
+    const x = value(a);
+    const y = value(b);
+    const order = x < y ? -1 : x > y ? 1 : 0;
+    return sort.descending ? -order : order;
+  });
+}
+
+/**
+ * What the Tasks table shows of the tasks kept: "The latest 200 of 3,003 tasks.", "The 200
+ * dearest of 3,003 tasks." A table cut short says so, and says the order reached every task.
+ */
+export function tasksNote(shown: number, total: number, sort: TaskSort): string {
+  const count = (n: number): string => n.toLocaleString('en-US');
+  if (shown >= total) return total === 1 ? 'The one task recorded.' : `All ${count(total)} tasks recorded.`;
+  const of = `of ${count(total)} tasks`;
+  const which = sort.key === 'lastTime' ? `The ${sort.descending ? 'latest' : 'earliest'} ${count(shown)} ${of}`
+    : sort.key === 'micros' ? `The ${count(shown)} ${sort.descending ? 'dearest' : 'cheapest'} ${of}`
+    : `The first ${count(shown)} ${of} by ${TASK_SORT_NAMES[sort.key]}, ${sort.descending ? 'descending' : 'ascending'}`;
+  return `${which}. Sorting by a column picks from all ${count(total)}.`;
 }
 
 /**
@@ -94,8 +189,10 @@ export interface ReportOptions {
   opusModel: string;
   /** Chart window in days, ending today (default 30). */
   days?: number;
-  /** Task rows sent (default 200, most recent first). */
+  /** Task rows sent (default 200), the first in `sort` order. */
   maxTasks?: number;
+  /** The Tasks table's order (default: the latest first). */
+  sort?: TaskSort;
   /** The routing policy's answer: where the user's verdicts now start this route's step, if they move it. */
   startsOn?: (stepType: string, tier: Tier) => Tier | undefined;
   /** The budget's standing, as the status bar has it. */
@@ -112,10 +209,18 @@ export function costReportMessage(summary: LedgerSummary, options: ReportOptions
   const budget = options.budget && budgetCard(options.budget);
   const perDay = new Map<string, number>();
   for (const point of perTierPerDay) perDay.set(point.day, (perDay.get(point.day) ?? 0) + point.micros);
+  const [spent = '', allTime = ''] = formatUsdAlike([[...perDay.values()].reduce((sum, m) => sum + m, 0), summary.total.micros]);
+  const sort = options.sort ?? DEFAULT_TASK_SORT;
+  const all = summary.tasks();
+  const tasks = sortTasks(all, sort).slice(0, options.maxTasks ?? 200);
   return {
     type: 'costReport',
-    tasks: costColumn(summary.tasks(options.maxTasks ?? 200)),
+    tasks: costColumn(tasks),
+    taskCount: all.length,
+    sort,
+    tasksNote: tasksNote(tasks.length, all.length, sort),
     perTierPerDay,
+    chart: { label: `Last ${days} days`, days: daysBetween(from, summary.dayKeyOf(options.now)), spent, allTime },
     axis: chartAxis(Math.max(0, ...perDay.values())),
     routes: costColumn(summary.routes()).map((route) => {
       const startsOn = options.startsOn?.(route.stepType, route.tier);
@@ -131,7 +236,7 @@ export function costReportMessage(summary: LedgerSummary, options: ReportOptions
       opusModel: options.opusModel,
       escalations: aggregate.escalations,
       fallbacks: aggregate.fallbacks,
-      allTimeMicros: summary.total.micros,
+      failures: aggregate.failures,
       ...(budget ? { budget } : {}),
     },
   };

@@ -1,7 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { LedgerSummary } from '../../../src/core/ledger/summary';
-import { chartAxis, costReportMessage, taskCallsMessage } from '../../../src/core/ledger/report';
+import { chartAxis, costReportMessage, isTaskSort, taskCallsMessage, tasksNote } from '../../../src/core/ledger/report';
+import { formatUsdAlike } from '../../../src/core/ledger/format';
 import { budgetStatus } from '../../../src/core/ledger/budget';
 import { callRecord } from '../../support/fixtures/usage/records';
 
@@ -31,7 +32,12 @@ describe('cost report message', () => {
     assert.equal(message.totals.label, 'This session');
     assert.equal(message.totals.micros, today.costMicros);
     assert.equal(message.totals.escalations, 1);
-    assert.equal(message.totals.allTimeMicros, old.costMicros + yesterday.costMicros + today.costMicros);
+    const [spent, allTime] = formatUsdAlike([yesterday.costMicros + today.costMicros, old.costMicros + yesterday.costMicros + today.costMicros]);
+    assert.deepEqual([message.chart.spent, message.chart.allTime], [spent, allTime], 'spent in the window and everything recorded, to the same decimals');
+    assert.equal(message.chart.label, 'Last 7 days');
+    assert.deepEqual(message.chart.days, ['2026-11-14', '2026-11-15', '2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20'], 'every day of the window, days without calls too');
+    assert.equal(message.taskCount, 3);
+    assert.equal(message.tasksNote, 'The latest 2 of 3 tasks. Sorting by a column picks from all 3.');
     assert.equal(message.axis.topMicros >= Math.max(yesterday.costMicros, today.costMicros), true, 'the axis covers the highest day in the window');
     assert.doesNotThrow(() => JSON.stringify(message), 'postMessage-safe: plain data');
     assert.equal(message.totals.budget, undefined, 'no budget given, no card');
@@ -41,6 +47,32 @@ describe('cost report message', () => {
     const todayOnly = costReportMessage(s, { scope: 'today', now, opusModel: 'claude-opus-4-8' });
     assert.equal(todayOnly.totals.label, 'Today');
     assert.equal(todayOnly.totals.calls, 1);
+  });
+
+  test('sorting picks from every task kept, not from the latest 200: the dearest task is the dearest of all', () => {
+    // The report that sorted its latest 200 of 3,003 tasks by cost and topped them with $0.1888, while the ledger's dearest was $0.2006.
+    const s = new LedgerSummary({ sessionStart: '2026-11-20T00:00:00.000Z' });
+    s.add(callRecord({ taskId: 'dear-and-old', time: '2026-10-01T10:00:00.000Z', tier: 'O', model: 'claude-opus-4-8', usage: { input: 100_000, output: 5_000 } }));
+    for (let i = 0; i < 5; i++) s.add(callRecord({ taskId: `new-${i}`, time: `2026-11-20T10:0${i}:00.000Z` }));
+    const now = new Date('2026-11-20T12:00:00.000Z');
+    const latest = costReportMessage(s, { scope: 'session', now, opusModel: 'claude-opus-4-8', maxTasks: 3 });
+    assert.deepEqual(latest.tasks.map((t) => t.taskId), ['new-4', 'new-3', 'new-2']);
+    const dearest = costReportMessage(s, { scope: 'session', now, opusModel: 'claude-opus-4-8', maxTasks: 3, sort: { key: 'micros', descending: true } });
+    assert.equal(dearest.tasks[0]?.taskId, 'dear-and-old');
+    assert.deepEqual(dearest.sort, { key: 'micros', descending: true });
+    assert.equal(dearest.tasksNote, 'The 3 dearest of 6 tasks. Sorting by a column picks from all 6.');
+    const earliest = costReportMessage(s, { scope: 'session', now, opusModel: 'claude-opus-4-8', maxTasks: 3, sort: { key: 'lastTime', descending: false } });
+    assert.deepEqual(earliest.tasks.map((t) => t.taskId), ['dear-and-old', 'new-0', 'new-1']);
+  });
+
+  test('the Tasks note says how many of how many, in which order', () => {
+    assert.equal(tasksNote(200, 3003, { key: 'lastTime', descending: true }), 'The latest 200 of 3,003 tasks. Sorting by a column picks from all 3,003.');
+    assert.equal(tasksNote(200, 3003, { key: 'micros', descending: false }), 'The 200 cheapest of 3,003 tasks. Sorting by a column picks from all 3,003.');
+    assert.equal(tasksNote(200, 3003, { key: 'command', descending: false }), 'The first 200 of 3,003 tasks by command, ascending. Sorting by a column picks from all 3,003.');
+    assert.equal(tasksNote(12, 12, { key: 'micros', descending: true }), 'All 12 tasks recorded.');
+    assert.equal(tasksNote(1, 1, { key: 'lastTime', descending: true }), 'The one task recorded.');
+    assert.ok(isTaskSort({ key: 'micros', descending: false }));
+    for (const bad of [undefined, 'micros', { key: 'toString', descending: true }, { key: 'micros' }, { key: 'micros', descending: 'yes' }]) assert.ok(!isTaskSort(bad), JSON.stringify(bad));
   });
 
   test('routes carry the tier the routing policy now starts their step on, only where it moves', () => {
@@ -83,11 +115,18 @@ describe('cost report message', () => {
     // The report that showed "$0.03 · $0.01 · $0.00" (a half-way tick rounded to a cent).
     assert.equal(labels(26_500), '$0.00 $0.01 $0.02 $0.03');
     assert.equal(chartAxis(26_500).topMicros, 30_000);
-    assert.equal(labels(4_200), '$0.000 $0.002 $0.004 $0.006');
+    // The report whose axis read "$0.00 … $0.08", then "$0.000, $0.025 … $0.100" after a few more calls.
+    assert.equal(labels(78_000), '$0.00 $0.02 $0.04 $0.06 $0.08');
+    assert.equal(labels(89_000), '$0.00 $0.05 $0.10', 'cents from a cent up, as all the report\'s money');
+    assert.equal(labels(4_200), '$0.0000 $0.0020 $0.0040 $0.0060', 'four decimals below a cent, as formatUsd writes it');
     assert.equal(labels(9_000), '$0.0000 $0.0025 $0.0050 $0.0075 $0.0100');
     assert.equal(labels(1_234_567), '$0.00 $0.50 $1.00 $1.50');
     assert.equal(labels(10_000_000), '$0.00 $2.50 $5.00 $7.50 $10.00');
-    assert.equal(labels(0), '$0.000000 $0.000001', 'an empty chart still has an axis');
+    assert.equal(labels(0), '$0.0000 $0.0001', 'an empty chart still has an axis');
+    for (const max of [1, 99, 9_999, 10_000, 12_345, 99_999, 250_001, 3_000_001]) {
+      const decimals = new Set(chartAxis(max).ticks.map((t) => t.label.split('.')[1]?.length));
+      assert.deepEqual([...decimals], [max >= 10_000 ? 2 : 4], `${max}: ${labels(max)}`);
+    }
     for (const max of [1, 7, 99, 101, 12_345, 99_999, 3_000_001, 987_654_321]) {
       const { topMicros, ticks } = chartAxis(max);
       assert.ok(topMicros >= max && ticks.length >= 2 && ticks.length <= 5, `${max}: ${ticks.length} ticks to ${topMicros}`);
