@@ -1,4 +1,5 @@
 import { TIERS, TIER_LABELS } from '../tiers';
+import type { Tier } from '../tiers';
 import type { Aggregate } from './summary';
 import type { BudgetStatus } from './budget';
 import { formatTokens, formatUsd, formatUsdAlike, formatUsdExact, opusComparison } from './format';
@@ -14,7 +15,15 @@ export interface TooltipInput {
   budget?: BudgetStatus;
   /** The last cache note (a miss and its cause); it names workspace files, so it is escaped. */
   cacheNote?: string;
+  /** The tier the user chose for the next request (Choose Tier), until a request takes it. */
+  next?: { tier: Tier; model: string };
 }
+
+/**
+ * What "went a tier up" counts, said wherever the count is: a review's first pass whose
+ * findings go to judgment is recorded as escalated, though nothing failed.
+ */
+export const WENT_UP_MEANS = "a failed check redone a tier above, or a review's findings sent to judgment";
 
 /** Escapes the characters Markdown would read as markup, for text that is not ours. */
 function escapeMarkdown(text: string): string {
@@ -23,31 +32,38 @@ function escapeMarkdown(text: string): string {
 
 /**
  * The status-bar tooltip as Markdown (the vscode layer wraps it in a MarkdownString):
- * a per-tier table, cache savings, the all-Opus comparison, escalations and fallbacks,
- * and what is left of the budget.
+ * a per-tier table, cache savings, the all-Opus comparison, what went a tier up or fell
+ * back, the tier chosen for the next request, and what is left of the budget.
  */
 export function costTooltip(input: TooltipInput): string {
   const a = input.aggregate;
   const scopeText = input.scope === 'session' ? 'this session' : 'today';
   const lines: string[] = [];
-  lines.push(`**Ladder: ${formatUsd(a.micros)} ${scopeText}** (${formatUsdExact(a.micros)}, ${a.calls} ${a.calls === 1 ? 'call' : 'calls'})`, '');
-  // "In" is the whole prompt, cache writes and reads included (the report's call details split it).
-  lines.push('| Tier | Calls | Tokens in, cache incl. / out | Cost |', '|:--|--:|--:|--:|');
-  const used = TIERS.filter((tier) => a.tiers[tier].calls > 0);
-  // The Cost column to the same decimals all the way down ("$0.0046" above "$0.0187", not "$0.02").
-  const costs = formatUsdAlike(used.map((tier) => a.tiers[tier].micros));
-  used.forEach((tier, i) => {
-    const t = a.tiers[tier];
-    const tokensIn = t.inputTokens + t.cacheReadTokens + t.cacheWriteTokens;
-    lines.push(`| ${tier} · ${TIER_LABELS[tier]} | ${t.calls} | ${formatTokens(tokensIn)} / ${formatTokens(t.outputTokens)} | ${costs[i]} |`);
-  });
-  if (a.calls === 0) lines.push('| — | 0 | 0 / 0 | $0.00 |');
-  lines.push('');
-  lines.push(`Cache savings: **${formatUsd(a.cacheSavingsMicros)}** (cache reads against uncached input)  `);
-  const vs = opusComparison(a.micros, a.opusMicros);
-  const opus = escapeMarkdown(input.opusModel);
-  lines.push(`vs all-Opus (${opus}): **${vs.difference} ${vs.direction}${vs.percent ? `, ${vs.percent}` : ''}** (all-Opus: ${vs.allOpus})  `);
-  lines.push(`Escalations: ${a.escalations} · Fallbacks: ${a.fallbacks}${a.failures > 0 ? ` · Failed: ${a.failures}` : ''}${a.cancellations > 0 ? ` · Cancelled: ${a.cancellations}` : ''}  `);
+  if (a.calls === 0) {
+    lines.push(`**Ladder: ${formatUsd(0)} ${scopeText}**: nothing sent yet`, '');
+  } else {
+    lines.push(`**Ladder: ${formatUsd(a.micros)} ${scopeText}** (${formatUsdExact(a.micros)} over ${a.calls} ${a.calls === 1 ? 'call' : 'calls'})`, '');
+  }
+  if (input.next) lines.push(`**Next request:** ${TIER_LABELS[input.next.tier]} tier (${escapeMarkdown(input.next.model)}), as you chose; automatic again after it`, '');
+  if (a.calls > 0) {
+    // "In" is the whole prompt, cache writes and reads included (the report's call details split it).
+    lines.push('| Tier | Calls | Tokens in, cache incl. / out | Cost |', '|:--|--:|--:|--:|');
+    const used = TIERS.filter((tier) => a.tiers[tier].calls > 0);
+    // The Cost column to the same decimals all the way down ("$0.0046" above "$0.0187", not "$0.02").
+    const costs = formatUsdAlike(used.map((tier) => a.tiers[tier].micros));
+    used.forEach((tier, i) => {
+      const t = a.tiers[tier];
+      const tokensIn = t.inputTokens + t.cacheReadTokens + t.cacheWriteTokens;
+      lines.push(`| ${tier} · ${TIER_LABELS[tier]} | ${t.calls} | ${formatTokens(tokensIn)} / ${formatTokens(t.outputTokens)} | ${costs[i]} |`);
+    });
+    lines.push('');
+    lines.push(`Cache savings: **${formatUsd(a.cacheSavingsMicros)}** (cache reads against uncached input)  `);
+    const vs = opusComparison(a.micros, a.opusMicros);
+    const opus = escapeMarkdown(input.opusModel);
+    lines.push(`vs all-Opus (${opus}): **${vs.difference} ${vs.direction}${vs.percent ? `, ${vs.percent}` : ''}** (all-Opus: ${vs.allOpus})  `);
+    lines.push(`Went a tier up: ${a.escalations} · Fell back: ${a.fallbacks}${a.failures > 0 ? ` · Failed: ${a.failures}` : ''}${a.cancellations > 0 ? ` · Cancelled: ${a.cancellations}` : ''}  `);
+    if (a.escalations > 0) lines.push(`_Went a tier up: ${WENT_UP_MEANS}._  `);
+  }
   const limits = input.budget?.limits ?? [];
   if (limits.length === 0) {
     lines.push('Budget: no limit set');

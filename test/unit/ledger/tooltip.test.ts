@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { costTooltip } from '../../../src/core/ledger/tooltip';
+import { WENT_UP_MEANS, costTooltip } from '../../../src/core/ledger/tooltip';
+import { readFileSync } from 'node:fs';
 import { LedgerSummary } from '../../../src/core/ledger/summary';
 import { budgetStatus } from '../../../src/core/ledger/budget';
 import { formatUsd, formatUsdAlike, formatUsdExact, opusComparison } from '../../../src/core/ledger/format';
@@ -18,7 +19,7 @@ describe('status-bar tooltip', () => {
     const s = summary();
     const a = s.session;
     const text = costTooltip({ scope: 'session', aggregate: a, opusModel: 'claude-opus-4-8', budget: budgetStatus({ sessionMicros: a.micros, todayMicros: a.micros }, { sessionMicros: 1_000_000 }) });
-    assert.ok(text.startsWith(`**Ladder: ${formatUsd(a.micros)} this session** (${formatUsdExact(a.micros)}, 2 calls)`));
+    assert.ok(text.startsWith(`**Ladder: ${formatUsd(a.micros)} this session** (${formatUsdExact(a.micros)} over 2 calls)`));
     assert.match(text, /\| Tier \| Calls \| Tokens in, cache incl\. \/ out \| Cost \|/, 'in counts the cache reads and writes too, and says so');
     assert.match(text, new RegExp(`\\| H · labour \\| 1 \\| 41k / 100 \\| \\${formatUsd(a.tiers.H.micros)} \\|`));
     assert.match(text, /\| O · judgment \| 1 \| 2k \/ 800 \| \$0\.0300 \|/, 'the Cost column to the same decimals as the $0.0055 above it, not "$0.03"');
@@ -26,7 +27,9 @@ describe('status-bar tooltip', () => {
     assert.match(text, new RegExp(`Cache savings: \\*\\*\\${formatUsd(a.cacheSavingsMicros)}\\*\\*`));
     const vs = opusComparison(a.micros, a.opusMicros);
     assert.ok(text.includes(`vs all-Opus (claude\\-opus\\-4\\-8): **${vs.difference} saved, ${vs.percent}** (all-Opus: ${vs.allOpus})`), text);
-    assert.match(text, /Escalations: 1 · Fallbacks: 1/);
+    assert.match(text, /^Went a tier up: 1 · Fell back: 1 {2}$/m);
+    assert.ok(text.includes(`_Went a tier up: ${WENT_UP_MEANS}._`), 'says what it counts: a review handing its findings to judgment is counted, though nothing failed');
+    assert.doesNotMatch(text, /Escalations|Fallbacks/, 'people words, as the cost report has them');
     assert.match(text, new RegExp(`Budget: \\${formatUsd(1_000_000 - a.micros)} left of \\$1\\.00 \\(session\\)`));
   });
 
@@ -58,10 +61,19 @@ describe('status-bar tooltip', () => {
     assert.ok(text.endsWith('**Cache:** miss on pinned:\\[run\\]\\(command:workbench.action.terminal.new\\).ts'), text);
   });
 
-  test('an empty session and no budget', () => {
+  test('an empty session and no budget: said in words, not "($0.000000, 0 calls)" over an empty table', () => {
     const s = new LedgerSummary({ sessionStart: '2026-01-01T00:00:00.000Z' });
     const text = costTooltip({ scope: 'today', aggregate: s.session, opusModel: 'claude-opus-4-8' });
-    assert.match(text, /\*\*Ladder: \$0\.00 today\*\*/);
-    assert.match(text, /Budget: no limit set/);
+    assert.equal(text, '**Ladder: $0.00 today**: nothing sent yet\n\nBudget: no limit set');
+  });
+
+  test('the tier chosen for the next request shows until a request takes it', () => {
+    const text = costTooltip({ scope: 'session', aggregate: summary().session, opusModel: 'claude-opus-4-8', next: { tier: 'O', model: 'claude-opus-4-8' } });
+    assert.match(text, /^\*\*Next request:\*\* judgment tier \(claude\\-opus\\-4\\-8\), as you chose; automatic again after it$/m);
+    assert.doesNotMatch(costTooltip({ scope: 'session', aggregate: summary().session, opusModel: 'claude-opus-4-8' }), /Next request/);
+  });
+
+  test('the cost report words "went a tier up" as the tooltip does', () => {
+    assert.ok(readFileSync('media/costReport.js', 'utf8').includes(WENT_UP_MEANS.replace(/'/g, "\\'")), 'media/costReport.js carries the same sentence');
   });
 });
