@@ -91,14 +91,17 @@ export class Container implements vscode.Disposable {
     return this.override;
   }
 
+  /** Sets (or clears) the one-off override; the cost meter shows it until a request takes it. */
   setOverride(tier: Tier | undefined): void {
     this.override = tier;
+    this.cost.setNextTier(tier);
   }
 
   /** Consumes the one-off override. */
   takeOverride(): Tier | undefined {
     const tier = this.override;
     this.override = undefined;
+    this.cost.setNextTier(undefined);
     return tier;
   }
 

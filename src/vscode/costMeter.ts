@@ -9,6 +9,8 @@ import type { CallRecord, LedgerRecord, VerdictRecord } from '../core/ledger/rec
 import { LedgerSummary, localDay } from '../core/ledger/summary';
 import type { Aggregate, RouteVerdicts } from '../core/ledger/summary';
 import type { Tier } from '../core/tiers';
+import { TIER_LABELS, tierRank } from '../core/tiers';
+import { MODEL_KEYS } from '../core/settings/schema';
 import { VERDICT_WINDOW_DAYS } from '../core/routing/policy';
 import { costTooltip } from '../core/ledger/tooltip';
 import { DEFAULT_OPUS_BASELINE_MODEL } from '../core/pricing/priceTable';
@@ -44,6 +46,8 @@ export class CostMeter implements vscode.Disposable {
   readonly workspaceTag: string;
   private sessionStart = new Date().toISOString();
   private cacheNote: string | undefined;
+  /** The tier the user chose for the next request (Choose Tier), until a request takes it. */
+  private nextTier: Tier | undefined;
 
   constructor(context: vscode.ExtensionContext, private readonly config: Config, private readonly log: Log, private readonly pricing: Pricing) {
     // A multi-root workspace is its .code-workspace file, as VS Code keys its state; one folder is
@@ -194,6 +198,13 @@ export class CostMeter implements vscode.Disposable {
     this.render();
   }
 
+  /** Shows the tier chosen for the next request in the meter and its tooltip, until a request takes it. */
+  setNextTier(tier: Tier | undefined): void {
+    if (tier === this.nextTier) return;
+    this.nextTier = tier;
+    this.render();
+  }
+
   /** What the status bar shows right now (text and tooltip Markdown), for tests and the report. */
   get shown(): { text: string; tooltip: string; accessibleName: string } {
     const tooltip = this.item.tooltip;
@@ -221,14 +232,21 @@ export class CostMeter implements vscode.Disposable {
     const aggregate = this.shownAggregate();
     const budget = this.budget.status();
     const hasBudget = budget.limits.length > 0;
-    let tooltip = costTooltip({ scope, aggregate, opusModel: DEFAULT_OPUS_BASELINE_MODEL, ...(hasBudget ? { budget } : {}), ...(this.cacheNote ? { cacheNote: this.cacheNote } : {}) });
+    const nextTier = this.nextTier;
+    const next = nextTier && { tier: nextTier, model: this.config.get(MODEL_KEYS[tierRank(nextTier)] ?? 'models.judgment') };
+    let tooltip = costTooltip({ scope, aggregate, opusModel: DEFAULT_OPUS_BASELINE_MODEL, ...(hasBudget ? { budget } : {}), ...(this.cacheNote ? { cacheNote: this.cacheNote } : {}), ...(next ? { next } : {}) });
     tooltip += `\n\n[Open cost report](command:${CommandIds.showCostReport})`;
+    if (next) tooltip += ` · [Route the next request automatically](command:${CommandIds.chooseTier}?${encodeURIComponent(JSON.stringify(['auto']))})`;
     const markdown = new vscode.MarkdownString(tooltip);
-    markdown.isTrusted = { enabledCommands: [CommandIds.showCostReport] };
+    markdown.isTrusted = { enabledCommands: [CommandIds.showCostReport, CommandIds.chooseTier] };
     const shown = formatUsd(aggregate.micros);
-    this.item.text = `$(pulse) Ladder ${shown}`;
+    const nextText = nextTier ? ` · next: ${TIER_LABELS[nextTier]}` : '';
+    this.item.text = `$(pulse) Ladder ${shown}${nextText}`;
     this.item.tooltip = markdown;
-    this.item.accessibilityInformation = { label: `Ladder ${scope === 'today' ? "today's" : 'session'} cost ${shown}`, role: 'button' };
+    // What the colour says, said in words too: a screen reader hears no background.
+    const standing = budget.state === 'ok' ? '' : `; ${budget.message}`;
+    const nextWords = nextTier ? `; next request on the ${TIER_LABELS[nextTier]} tier` : '';
+    this.item.accessibilityInformation = { label: `Ladder ${scope === 'today' ? "today's" : 'session'} cost ${shown}${standing}${nextWords}`, role: 'button' };
     this.item.backgroundColor = budget.state === 'exceeded'
       ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : budget.state === 'warn' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

@@ -88,6 +88,23 @@ describe('Ladder in the workbench', () => {
     assert.equal(standin.log.length, 0, 'storing the key sends nothing');
   });
 
+  test('Choose Tier shows the chosen tier in the meter until it is used or undone', { timeout: 40_000 }, async () => {
+    await clearNotifications(page);
+    const pick = async (row: RegExp) => {
+      await runCommand(page, 'Ladder: Choose Tier for Next Request');
+      await waitForQuickInputTitle(page, 'Ladder: Choose Tier for Next Request');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first().click();
+    };
+    await pick(/O · judgment/);
+    await page.locator('.statusbar-item', { hasText: 'next: judgment' }).waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await costMeter(page).innerText(), /Ladder \$0\.00 · next: judgment$/, 'not only in a passing toast');
+    assert.equal(await costMeterLabel(page), 'Ladder session cost $0.00; next request on the judgment tier');
+    await shot('ui-3b-next-tier-in-meter');
+    await pick(/Automatic/);
+    await page.locator('.statusbar-item', { hasText: 'next: judgment' }).waitFor({ state: 'detached', timeout: 10_000 });
+    assert.match(await costMeter(page).innerText(), /Ladder \$0\.00$/);
+  });
+
   test('right-click a selection → Review with Escalation: Ladder diagnostics appear and the cost grows', { timeout: 60_000 }, async () => {
     await clearNotifications(page);
     await openFromExplorer(page, 'src', 'orders.ts');
