@@ -112,13 +112,13 @@ export function mergeVerdicts(
  * What judgment did, counted from the merged findings: a judge's own summary may count
  * otherwise (a duplicate it "added" is dropped by mergeVerdicts), so the report's counts are Ladder's.
  */
-export function judgmentTally(merged: ReviewMerge): string {
+export function judgmentTally(merged: ReviewMerge, security = false): string {
   const sent = [...merged.kept, ...merged.rejected].filter((f) => f.escalated);
   const verdicts = (v: Verdict['verdict']) => sent.filter((f) => f.confirmedByModel && f.verdict === v).length;
   const unjudged = sent.filter((f) => !f.confirmedByModel).length;
   const added = merged.kept.filter((f) => !f.escalated && f.confirmedByModel).length;
   const read = sent.length === 0
-    ? 'Judgment checked the risky code the first pass raised nothing about;'
+    ? security ? 'Judgment read the code (a security review is always judged);' : 'Judgment checked the risky code the first pass raised nothing about;'
     : `Judgment read ${countOf(sent.length, 'finding')} from the first pass: ${verdicts('confirm')} confirmed, ${verdicts('rewrite')} rewritten, ${verdicts('reject')} rejected${unjudged > 0 ? `, ${unjudged} without a verdict` : ''};`;
   return `${read} it added ${added}. ${countOf(merged.kept.length, 'finding')} in all.`;
 }
@@ -170,18 +170,31 @@ export interface ReviewReport {
   notReviewed?: readonly { path: string; why: string }[];
 }
 
-/** Model text on one line, with nothing the Markdown preview would read as HTML. */
-function inline(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().replace(/&/g, '&amp;').replace(/</g, '&lt;');
+/** Model text on one line: what a follow-up reads. */
+function plain(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
-/** `inFile`: the report is about this one file, so the item names only its lines. */
-function findingItem(f: ReviewedFinding, n: number, inFile: boolean): string {
+/**
+ * Model text on one line, with nothing the Markdown preview would read as HTML. Code spans
+ * are left as written: the preview shows their text literally (an entity there reads `&lt;`).
+ */
+function inline(text: string): string {
+  return plain(text).split(/(`[^`\n]*`)/).map((part, i) => (i % 2 === 1 ? part : part.replace(/&/g, '&amp;').replace(/</g, '&lt;'))).join('');
+}
+
+/** Text in a code span, or escaped text when it holds a backtick of its own. */
+function code(text: string): string {
+  return text.includes('`') ? inline(text) : `\`${plain(text)}\``;
+}
+
+/** `inFile`: the report is about this one file, so the item names only its lines. `say`: inline for the report, plain for a follow-up. */
+function findingItem(f: ReviewedFinding, n: number, inFile: boolean, say: (text: string) => string): string {
   const lines = f.endLine !== f.startLine ? `${f.startLine}-${f.endLine}` : String(f.startLine);
   return [
-    `${n}. **${f.severity} · ${f.category}** · ${inFile ? `line${f.endLine !== f.startLine ? 's' : ''} ${lines}` : `\`${f.file}:${lines}\``}`,
+    `${n}. **${f.severity} · ${f.category}** · ${inFile ? `line${f.endLine !== f.startLine ? 's' : ''} ${lines}` : code(`${f.file}:${lines}`)}`,
     '',
-    `   ${inline(f.message)}`,
+    `   ${say(f.message)}`,
     '',
     `   *${provenance(f)}${f.escalated ? ` (sent to judgment: ${f.escalated})` : ''}, confidence ${f.confidence.toFixed(2)}.*`,
     '',
@@ -190,7 +203,7 @@ function findingItem(f: ReviewedFinding, n: number, inFile: boolean): string {
 
 /** The summary and the findings, kept and rejected: what a follow-up on the report reads as the review's answer. */
 export function reviewFindingsText(r: Pick<ReviewReport, 'where' | 'summary' | 'kept' | 'rejected' | 'notReviewed'>): string {
-  return findingSections(r, undefined, aboutOneFile(r)).join('\n');
+  return findingSections(r, undefined, aboutOneFile(r), plain).join('\n');
 }
 
 /** A review of one file: its findings name lines only, not the path again and again. */
@@ -199,16 +212,16 @@ function aboutOneFile(r: Pick<ReviewReport, 'where' | 'kept' | 'rejected' | 'not
   return all.length > 0 && !r.notReviewed?.length && all.every((f) => r.where.startsWith(`${f.file}:`));
 }
 
-function findingSections(r: Pick<ReviewReport, 'summary' | 'kept' | 'rejected'>, afterKept: string | undefined, inFile: boolean): string[] {
+function findingSections(r: Pick<ReviewReport, 'summary' | 'kept' | 'rejected'>, afterKept: string | undefined, inFile: boolean, say: (text: string) => string): string[] {
   // "No findings." says it once: the summary would say it again above the empty list.
   const summaryNeeded = !/^no findings\.?$/i.test(r.summary.trim());
-  const out = [...(summaryNeeded ? [`**Summary.** ${inline(r.summary)}`, ''] : []), `## Findings (${r.kept.length})`, ''];
+  const out = [...(summaryNeeded ? [`**Summary.** ${say(r.summary)}`, ''] : []), `## Findings (${r.kept.length})`, ''];
   if (r.kept.length === 0) out.push('No findings.', '');
-  r.kept.forEach((f, i) => out.push(findingItem(f, i + 1, inFile)));
+  r.kept.forEach((f, i) => out.push(findingItem(f, i + 1, inFile, say)));
   if (r.kept.length > 0 && afterKept) out.push(afterKept, '');
   if (r.rejected.length > 0) {
     out.push(`## Rejected by judgment (${r.rejected.length})`, '');
-    r.rejected.forEach((f, i) => out.push(findingItem(f, i + 1, inFile)));
+    r.rejected.forEach((f, i) => out.push(findingItem(f, i + 1, inFile, say)));
   }
   return out;
 }
@@ -223,11 +236,11 @@ const LONG_WHERE = 60;
  */
 export function reviewReport(r: ReviewReport): string {
   const total = r.calls.reduce((sum, c) => sum + c.costMicros, 0);
-  const heading = r.where.length > LONG_WHERE ? [`# ${r.title}: ${r.where.slice(r.where.lastIndexOf('/') + 1)}`, '', `\`${r.where}\``] : [`# ${r.title}: ${r.where}`];
-  const out = [...heading, '', ...findingSections(r, '_Each finding is also in the Problems view; the light bulb on it offers **Fix with Ladder**. To ask about them, run **Ladder: Ask a Follow-up**._', aboutOneFile(r))];
+  const heading = r.where.length > LONG_WHERE ? [`# ${r.title}: ${inline(r.where.slice(r.where.lastIndexOf('/') + 1))}`, '', code(r.where)] : [`# ${r.title}: ${inline(r.where)}`];
+  const out = [...heading, '', ...findingSections(r, '_Each finding is also in the Problems view; the light bulb on it offers **Fix with Ladder**. To ask about them, run **Ladder: Ask a Follow-up**._', aboutOneFile(r), inline)];
   const notReviewed = r.notReviewed ?? [];
   if (notReviewed.length > 0) {
-    out.push('## Not reviewed', '', 'Not sent to a model, or not whole; check these yourself.', '', ...notReviewed.map((f) => `- ${f.path ? `\`${inline(f.path)}\`: ` : ''}${inline(f.why)}`), '');
+    out.push('## Not reviewed', '', 'Not sent to a model, or not whole; check these yourself.', '', ...notReviewed.map((f) => `- ${f.path ? `${code(f.path)}: ` : ''}${inline(f.why)}`), '');
   }
   out.push('## Route', '', ...r.routes.map((p) => `- ${p.model} (${p.tier}): ${p.reasons.join(' → ')}`), '');
   // The total and its parts to the same decimals, so they visibly add up.

@@ -129,13 +129,23 @@ export class AnthropicGateway implements ModelPort {
           const start = normaliseUsage(event.message.usage);
           usage = start.usage;
           odd.push(...start.odd);
+          // An unreadable input count is not "no input": the prompt is known, so it is estimated
+          // high, less what the cache fields say was read or written.
+          if (garbled(start.odd, 'input_tokens')) {
+            const cached = (usage.cache_read_input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0);
+            usage = { ...usage, input_tokens: Math.max(0, conservativeTokens(JSON.stringify([request.body.system ?? '', request.body.messages]), model) - cached) };
+            odd.push('input_tokens estimated from the prompt');
+          }
           request.onUsage?.(usage);
         } else if (event.type === 'message_delta') {
           const delta = normaliseUsage(event.usage);
-          usage = mergeDeltaUsage(usage, delta.usage);
+          // An unreadable count in the final usage leaves the earlier (or estimated) one standing.
+          const readable = Object.fromEntries(Object.entries(delta.usage).filter(([field]) => !garbled(delta.odd, field))) as UsageLike;
+          usage = mergeDeltaUsage(usage, readable);
           odd.push(...delta.odd);
-          outputCounted = delta.usage.output_tokens !== undefined;
-          if (!outputCounted) odd.push('no output_tokens in the final usage: estimated from the text received');
+          // Absent, or unreadable (counted as 0 by normaliseUsage): estimated from what arrived.
+          outputCounted = readable.output_tokens !== undefined;
+          if (!outputCounted) odd.push('no usable output_tokens in the final usage: estimated from the text received');
           finished = snapshot;
           request.onUsage?.(usage);
         } else if (event.type === 'content_block_delta') {
@@ -197,6 +207,11 @@ function sdkRetries(res: Response): boolean {
   const header = res.headers.get('x-should-retry');
   if (header === 'true' || header === 'false') return header === 'true';
   return res.status === 408 || res.status === 409 || res.status === 429 || res.status >= 500;
+}
+
+/** normaliseUsage replaced `field`'s value with 0: it was not a count at all ("n/a", -1, NaN). */
+function garbled(odd: readonly string[], field: string): boolean {
+  return odd.some((note) => note.startsWith(`${field} `) && note.endsWith(' counted as 0'));
 }
 
 function answerOf(message: Anthropic.Message, usage: UsageLike, requestId: string | undefined, retried: UnbilledAttempt[], usageNote: string | undefined): ModelResponse {

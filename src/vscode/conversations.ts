@@ -22,7 +22,8 @@ const KEPT = 50;
 /**
  * The answers in result views (Ask, Explain, review reports and follow-ups), by the view's URI,
  * so Ask a Follow-up can send the conversation so far. `ladder.conversationPaths` lets the view's
- * title bar and the palette offer the command only on such a view. It holds each view's
+ * title bar and context menu offer the command only on such a view (the palette offers it
+ * whenever one exists, `ladder.hasConversations`, and asks which). It holds each view's
  * `uri.path`, which is what `resourcePath` is for a scheme other than `file` (`fsPath` has
  * backslashes on Windows, so the menus would never match there).
  */

@@ -71,6 +71,8 @@ export interface RequestSpec<T> {
   earlier?: readonly Turn[];
   /** The route goes no lower than this tier, fallbacks included (a follow-up stays on the tier that answered; judgment above the first pass). */
   floor?: { tier: Tier; why: string };
+  /** Models a fallback or escalation of this request must not use (a review's judgment: the first pass's). */
+  avoidModels?: readonly string[];
   /** Forces a tier (review's judgment pass); the plan still goes through the policy. */
   tier?: Tier;
   /** Reasons that head the chain when `tier` is forced. */
@@ -309,6 +311,7 @@ export class RequestRunner {
       ...(options.override ? { override: options.override } : {}),
       ...(spec.noDowngrade ? { noDowngrade: true } : {}),
       ...(spec.floor ? { floor: spec.floor.tier } : {}),
+      ...(spec.avoidModels ? { avoidModels: spec.avoidModels } : {}),
       estimatedInputTokens: promptTokens,
       estimatedOutputTokens: outputTokens,
     }, config);
@@ -527,7 +530,9 @@ export class RequestRunner {
     // An answer in a view can be asked again as it was, when the trouble may pass (not a refused
     // key or request); an edit is asked again from its command, which shows the diff.
     const passing = error instanceof ModelCallError && TRANSIENT.has(error.kind);
-    this.showFailure(message.text, message.actions, resultUri && passing ? () => void this.run(spec).catch(() => undefined) : undefined);
+    // The same question on the same terms: the tier chosen for it too (it was taken from the container).
+    const again = { ...spec, ...(override ? { override } : {}) };
+    this.showFailure(message.text, message.actions, resultUri && passing ? () => void this.run(again).catch(() => undefined) : undefined);
     throw new RequestStopped(message.text, records);
   }
 
@@ -599,9 +604,11 @@ export class RequestRunner {
         }, this.stepDeps());
       },
     ));
-    if (cancelled) {
+    // Stopped by the user's Cancel, the caller's signal or the window closing (stopAll): the
+    // request is not sent either. A timeout or a stall is 'failed', and the rules' tier stands.
+    if (cancelled || result.status === 'cancelled') {
       const micros = result.records.reduce((sum, r) => sum + r.costMicros, 0);
-      void vscode.window.showInformationMessage(`Ladder: cancelled before the request was sent. ${micros > 0 ? `The difficulty check billed ${formatUsd(micros)}; it is in the ledger.` : 'Nothing was billed.'}`);
+      if (cancelled) void vscode.window.showInformationMessage(`Ladder: cancelled before the request was sent. ${micros > 0 ? `The difficulty check billed ${formatUsd(micros)}; it is in the ledger.` : 'Nothing was billed.'}`);
       throw new RequestStopped('cancelled', result.records);
     }
     if (result.status !== 'ok') {

@@ -10,7 +10,7 @@ import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
 import type { RequestCommand } from '../core/steps';
 import type { CheckResult } from '../core/task/runStep';
-import { TIER_LABELS, compareTiers, tierAbove } from '../core/tiers';
+import { TIER_LABELS, compareTiers, maxTier, tierAbove } from '../core/tiers';
 import type { Tier } from '../core/tiers';
 import { CommandIds } from './commandIds';
 import type { Container } from './container';
@@ -306,6 +306,8 @@ export class ReviewService implements vscode.Disposable {
 
     const { escalate, keep } = options.architecture ? { escalate: [], keep: findings } : triage(findings);
     let judge: { tier: Tier; model: string; answer: JudgeAnswer } | undefined;
+    // Where judgment was routed, for the report's follow-ups: a fallback below it does not lower them.
+    let judgeRoute: { tier: Tier; model: string; fellBack?: boolean } | undefined;
     let judgeStopped: RequestStopped | undefined;
     const whyJudge = options.architecture || partStopped ? undefined : judgmentReason(escalate, options.security === true, codeRisks);
     if (whyJudge) {
@@ -322,16 +324,21 @@ export class ReviewService implements vscode.Disposable {
         tierReasons: [whyJudge],
         // A fallback for an overloaded judge never lands on the first pass's tier: that model would confirm its own findings.
         ...(tierAbove(firstTierUsed) ? { floor: { tier: tierAbove(firstTierUsed)!, why: `judgment reads above the first pass (${TIER_LABELS[firstTierUsed]})` } } : {}),
+        // Nor on the first pass's model when two tiers share it.
+        avoidModels: [...new Set(outcomes.map((o) => o.plan.model))],
         check: (text: string) => checkJudge(text, escalate.length, folder ? undefined : selection),
       };
       // The access cap (or a budget downgrade) can leave judgment no tier above the first
       // pass's: the same model would be paid to confirm its own findings. Not sent, and said.
       const planned = (await this.c.runner.estimate(judgeSpec, { countTokens: false })).plan;
       const sameTier = !planned.blocked && compareTiers(planned.tier, firstTierUsed) <= 0;
+      const sameModel = !planned.blocked && !sameTier && judgeSpec.avoidModels.includes(planned.model);
       // The first pass is paid for: when judgment cannot run (budget, overload, cancel), its
       // findings still land, marked as not judged, and the report counts every billed call.
       const outcome = sameTier
         ? new RequestStopped(`Judgment would run on ${TIER_LABELS[planned.tier]} (${planned.model}), no higher than the first pass, so it was not sent: ${planned.reasons.find((r) => r.startsWith('capped at') || r.startsWith('budget exceeded')) ?? 'the routing policy allows nothing higher'}.`)
+        : sameModel
+        ? new RequestStopped(`Judgment would run on ${planned.model}, the model that wrote the first pass (two tiers of your ladder share it), so it was not sent.`)
         : await orStopped(this.c.runner.run(judgeSpec));
       if (outcome instanceof RequestStopped) {
         judgeStopped = outcome;
@@ -339,12 +346,13 @@ export class ReviewService implements vscode.Disposable {
         outcomes.push(outcome);
         const answer = judged ? { ...outcome.value, added: outcome.value.added.map((f) => locateInDigest(f, judged.parts)) } : outcome.value;
         judge = { tier: outcome.plan.tier, model: outcome.plan.model, answer };
+        judgeRoute = { tier: maxTier(outcome.plan.tier, outcome.plan.baseTier), model: outcome.plan.model, ...(compareTiers(outcome.plan.baseTier, outcome.plan.tier) > 0 ? { fellBack: true } : {}) };
       }
     }
 
     const merged = mergeVerdicts({ tier: firstTierUsed, model: firstModel }, keep, escalate, judge);
     const unread = partStopped && (partStopped.part === chunks.length ? `Part ${chunks.length} of ${chunks.length} was` : `Parts ${partStopped.part}-${chunks.length} of ${chunks.length} were`);
-    const summary = judge ? `${judgmentTally(merged)} In judgment's words: ${judge.answer.summary}` : (partStopped ? `${unread} not reviewed, and judgment did not run. ${sentence(partStopped.err.message)} ${countOf(findings.length, 'finding')} from the parts before, not judged.`
+    const summary = judge ? `${judgmentTally(merged, options.security === true)} In judgment's words: ${judge.answer.summary}` : (partStopped ? `${unread} not reviewed, and judgment did not run. ${sentence(partStopped.err.message)} ${countOf(findings.length, 'finding')} from the parts before, not judged.`
       : judgeStopped ? `Judgment did not run. ${sentence(judgeStopped.message)} ${escalate.length > 0 ? `The ${countOf(escalate.length, 'finding')} sent to it are the first pass's, not confirmed.` : 'The findings are the first pass\'s.'}`
       : findings.length === 0 ? 'No findings.'
       : options.architecture ? `${countOf(findings.length, 'finding')} in ${countOf(new Set(findings.map((f) => f.file)).size, 'file')}.`
@@ -359,7 +367,7 @@ export class ReviewService implements vscode.Disposable {
     const where = folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`;
     const reportUri = this.report(options.title, where, selection, merged.kept, merged.rejected, summary, outcomes, calls, folder?.leftOut ?? []);
     if (outcomes.length > 0) {
-      await this.rememberConversation(reportUri, `${options.title} of ${where}`, reviewFindingsText({ where, summary, kept: merged.kept, rejected: merged.rejected, notReviewed: folder?.leftOut ?? [] }), judge ?? { tier: firstTierUsed, model: firstModel }, folder ? folder.files.filter((f) => merged.kept.some((k) => k.file === f.path)) : selection);
+      await this.rememberConversation(reportUri, `${options.title} of ${where}`, reviewFindingsText({ where, summary, kept: merged.kept, rejected: merged.rejected, notReviewed: folder?.leftOut ?? [] }), judgeRoute ?? { tier: firstTierUsed, model: firstModel }, folder ? folder.files.filter((f) => merged.kept.some((k) => k.file === f.path)) : selection);
     }
     return { findings: merged.kept, rejected: merged.rejected, summary, taskId, costMicros, reportUri };
   }
@@ -370,7 +378,7 @@ export class ReviewService implements vscode.Disposable {
    * about (of a folder, only the files with findings). The follow-up stays on the tier that
    * judged them, or the first pass's when judgment did not run.
    */
-  private async rememberConversation(reportUri: vscode.Uri, what: string, findings: string, answeredBy: { tier: Tier; model: string }, material: EditorSelection | readonly { path: string; text: string }[]): Promise<void> {
+  private async rememberConversation(reportUri: vscode.Uri, what: string, findings: string, answeredBy: { tier: Tier; model: string; fellBack?: boolean }, material: EditorSelection | readonly { path: string; text: string }[]): Promise<void> {
     const selection = !Array.isArray(material) ? material as EditorSelection
       : material.length > 0 ? await digestSelection(this.c, buildDigest(material).text, what) : undefined;
     this.c.conversations.remember(reportUri, {
@@ -378,6 +386,7 @@ export class ReviewService implements vscode.Disposable {
       turns: [{ question: `${what}: report each finding.`, answer: findings }],
       tier: answeredBy.tier,
       model: answeredBy.model,
+      ...(answeredBy.fellBack ? { fellBack: true } : {}),
     });
   }
 

@@ -310,13 +310,17 @@ function refuseSecretSelection(selection: SelectionInput): void {
   const names = selection.origins?.length ? selection.origins : [selection.path];
   const listed = names.map((p) => denylistMatch(p)).find((m) => m !== undefined);
   if (listed) throw new SecretLikeContentError('file', [], `${selection.path} is never sent to the model: its name marks it as a credentials file (${listed.why}).`);
-  refuseSecrets('selection', selection.text, selection.path);
+  refuseSecrets('selection', selection.text, selection);
 }
 
-/** `path`: where the text comes from, named in the message (a file review has no selection to speak of). */
-function refuseSecrets(where: 'selection' | 'question', text: string, path?: string): void {
-  const matches = findSecretLikeStrings(text);
-  if (matches.length > 0) {
-    throw new SecretLikeContentError(where, matches, path ? `The code from ${path} looks like it contains ${describeSecretMatches(matches)}. Ladder does not send keys or tokens to the model; remove it and try again.` : undefined);
-  }
+/**
+ * `from`: where the text comes from, named in the message (a file review has no selection to
+ * speak of), its lines counted as the file counts them.
+ */
+function refuseSecrets(where: 'selection' | 'question', text: string, from?: { path: string; startLine: number }): void {
+  const found = findSecretLikeStrings(text);
+  if (found.length === 0) return;
+  if (!from) throw new SecretLikeContentError(where, found);
+  const matches = found.map((m) => ({ ...m, line: m.line + from.startLine - 1 }));
+  throw new SecretLikeContentError(where, matches, `The code from ${from.path} looks like it contains ${describeSecretMatches(matches)}. Ladder does not send keys or tokens to the model; remove it and try again.`);
 }

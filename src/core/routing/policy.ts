@@ -76,6 +76,8 @@ export interface RouteRequest {
    * edit (`noDowngrade`) has its own tier as its floor.
    */
   floor?: Tier;
+  /** Models this step must not fall back or escalate to (judgment: the models whose findings it judges). */
+  avoidModels?: readonly string[];
   estimatedInputTokens: number;
   estimatedOutputTokens: number;
 }
@@ -262,7 +264,7 @@ export function planRoute(request: RouteRequest, config: RoutingConfig): RoutePl
     attempt: 1,
     escalations: 0,
     fallbacks: 0,
-    triedModels: [] as string[],
+    triedModels: [...(request.avoidModels ?? [])],
     ...(request.floor ?? request.noDowngrade ? { floor: request.floor ?? requestedTier } : {}),
   };
   const budget = config.budget;

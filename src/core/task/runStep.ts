@@ -147,7 +147,17 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
   };
   const routeReason = () => route.reasons.join(' → ');
   // Normalised as the record's fallback is: a port that passed odd counts on must not stop the step here either.
-  const costOf = (usage: UsageLike | undefined) => (usage ? costOfUsage(route.model, normaliseUsage(usage).usage, { table: deps.table }).micros : 0);
+  // What the attempt cost, for the policy's budget check on the next one. Usage too large to
+  // price counts as 0 here (write() has logged it as a lost record), so the step goes on.
+  const costOf = (usage: UsageLike | undefined): number => {
+    if (!usage) return 0;
+    try {
+      return costOfUsage(route.model, normaliseUsage(usage).usage, { table: deps.table }).micros;
+    } catch (err) {
+      deps.log(`could not price an attempt on ${route.model} for the budget check: ${err instanceof Error ? err.message : String(err)}`);
+      return 0;
+    }
+  };
 
   for (;;) {
     let response: ModelResponse;

@@ -125,6 +125,8 @@ describe('review with escalation', () => {
     assert.equal(judgmentTally(repeat), 'Judgment read 1 finding from the first pass: 1 confirmed, 0 rewritten, 0 rejected; it added 0. 1 finding in all.');
     assert.equal(judgmentTally(mergeVerdicts({ tier: 'H', model: 'haiku' }, [], [], { tier: 'O', model: 'opus', answer: { verdicts: [], added: [finding()], summary: '' } })),
       'Judgment checked the risky code the first pass raised nothing about; it added 1. 1 finding in all.');
+    assert.equal(judgmentTally({ kept: [{ ...finding(), foundBy: 'H', foundByModel: 'haiku' }], rejected: [] }, true),
+      'Judgment read the code (a security review is always judged); it added 0. 1 finding in all.');
     // A first pass that itself escalated to the judge's model: a confirmation, not an addition.
     const same = mergeVerdicts({ tier: 'O', model: 'opus' }, [], [escalated[0]!], { tier: 'O', model: 'opus', answer: { verdicts: [{ index: 0, verdict: 'confirm' }], added: [], summary: 's' } });
     assert.deepEqual(same.kept.map(provenance), ['found by opus, confirmed by opus']);
@@ -154,14 +156,19 @@ describe('review with escalation', () => {
     assert.ok(hint > lines.indexOf('## Findings (3)') && hint < lines.indexOf('## Rejected by judgment (1)'), 'the way to a fix and a follow-up, under the findings it is for');
     // A follow-up reads the summary and every finding, kept and rejected, without the report's title, hint, route or cost.
     const answer = reviewFindingsText({ where: 'src/a.ts:1-30', summary: 'Two real problems.', ...merged });
-    assert.ok(report.includes(answer.replace('\n## Rejected', `\n${lines[hint]}\n\n## Rejected`)), answer);
+    // The same sections as the report, but the model reads its text as written, not escaped for the preview.
+    assert.ok(report.includes(answer.replace('\n## Rejected', `\n${lines[hint]}\n\n## Rejected`).replace('SQL built from <strings>', 'SQL built from &lt;strings>')), answer);
+    assert.ok(answer.includes('   SQL built from <strings>') && !answer.includes('&lt;'), answer);
     assert.match(answer, /^\*\*Summary\.\*\* Two real problems\.\n\n## Findings \(3\)\n/);
     assert.ok(!/Problems view|## Route|Task cost/.test(answer), answer);
     assert.ok(lines.includes('**Task cost: $0.0212** over 2 calls (haiku $0.0012, opus $0.0200).'), `the total and its calls to the same decimals: ${report}`);
     assert.match(reviewReport({ title: 'Review File', where: 'a.ts:1-2', summary: 'Fine.', kept: [], rejected: [], routes: [], calls: [] }), /## Findings \(0\)\n\nNo findings\.\n/);
     assert.ok(!report.includes('## Not reviewed'), 'nothing to say when every file was read');
+    // A code span is shown as written by the preview: `<` stays `<` there, and is escaped outside it.
+    const spans = reviewReport({ title: 'Review File', where: 'a.ts:1-2', summary: 'Use `i <= n && ok` not i < n & ok.', kept: [], rejected: [], routes: [], calls: [] });
+    assert.ok(spans.includes('**Summary.** Use `i <= n && ok` not i &lt; n &amp; ok.'), spans);
     const folder = reviewReport({ title: 'Security Review', where: 'src (2 files)', summary: 'Fine.', kept: [], rejected: [], routes: [], calls: [], notReviewed: [{ path: 'src/keys.ts', why: 'it looks like it holds a key or token (AWS access key id (line 3))' }, { path: 'src/<big>.ts', why: 'only its first 100 characters were read' }, { path: '', why: '12 more files over the bounds' }] });
-    assert.match(folder, /## Not reviewed\n\nNot sent to a model, or not whole; check these yourself\.\n\n- `src\/keys\.ts`: it looks like it holds a key or token \(AWS access key id \(line 3\)\)\n- `src\/&lt;big>\.ts`: only its first 100 characters were read\n- 12 more files over the bounds\n\n## Route/);
+    assert.match(folder, /## Not reviewed\n\nNot sent to a model, or not whole; check these yourself\.\n\n- `src\/keys\.ts`: it looks like it holds a key or token \(AWS access key id \(line 3\)\)\n- `src\/<big>\.ts`: only its first 100 characters were read\n- 12 more files over the bounds\n\n## Route/);
   });
 
   test('a digest of many files keeps where each file landed, and findings go back to their own file and line', () => {

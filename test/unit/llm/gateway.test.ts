@@ -219,7 +219,25 @@ describe('AnthropicGateway against the stand-in (real SDK over HTTP)', () => {
     const result = await gateway().send({ body: body() });
     const billed = (standin.log[0]?.usage as { output_tokens: number }).output_tokens;
     assert.ok((result.usage.output_tokens ?? 0) >= billed, `${result.usage.output_tokens} < ${billed}`);
-    assert.match(result.usageNote ?? '', /no output_tokens in the final usage: estimated from the text received/);
+    assert.match(result.usageNote ?? '', /no usable output_tokens in the final usage: estimated from the text received/);
+  });
+
+  test('an unreadable count is estimated high, not booked as 0: output from what arrived, input from the prompt', async () => {
+    for (const value of ['n/a', -1, 'NaN']) {
+      standin.reset();
+      standin.script.enqueue({ text: 'The orders module builds its SQL from strings; bind the customer as a parameter.' });
+      standin.script.fault(faults.oddUsage('output_tokens', value, 'message_delta'));
+      const result = await gateway().send({ body: body() });
+      const billed = (standin.log[0]?.usage as { output_tokens: number }).output_tokens;
+      assert.ok((result.usage.output_tokens ?? 0) >= billed, `output ${String(value)}: ${result.usage.output_tokens} < ${billed}`);
+      assert.match(result.usageNote ?? '', /estimated from the text received/);
+    }
+    standin.reset();
+    standin.script.fault(faults.oddUsage('input_tokens', 'n/a'));
+    const result = await gateway().send({ body: body() });
+    const billed = (standin.log[0]?.usage as { input_tokens: number }).input_tokens;
+    assert.ok((result.usage.input_tokens ?? 0) >= billed, `input: ${result.usage.input_tokens} < ${billed}`);
+    assert.match(result.usageNote ?? '', /input_tokens estimated from the prompt/);
   });
 
   test('an error that quotes the key back has it redacted, whatever its shape: a 403, and an event: error mid-stream', async () => {

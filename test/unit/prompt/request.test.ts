@@ -199,6 +199,11 @@ describe('secrets', () => {
       () => buildRequest({ task: 'review', model: 'claude-haiku-4-5', selection: whole, question: 'review this', ttl: '5m', maxTokens: 10 }),
       (err: unknown) => err instanceof SecretLikeContentError && err.message.startsWith(`The code from ${whole.path} looks like it contains an Anthropic API key (line 2).`),
     );
+    // A selection further down the file: the line is the file's, not the selection's.
+    assert.throws(
+      () => buildRequest({ task: 'review', model: 'claude-haiku-4-5', selection: { ...whole, startLine: 100, endLine: 101 }, question: 'review this', ttl: '5m', maxTokens: 10 }),
+      (err: unknown) => err instanceof SecretLikeContentError && /an Anthropic API key \(line 101\)\./.test(err.message) && err.matches[0]?.line === 101,
+    );
     assert.throws(() => buildRequest({ task: 'review', model: 'claude-haiku-4-5', selection: part, material: { ...whole, path: '.env' }, question: 'review this', ttl: '5m', maxTokens: 10 }), SecretLikeContentError);
   });
 

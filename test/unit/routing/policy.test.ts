@@ -339,6 +339,10 @@ describe('planFallback', () => {
     assert.equal(up.tier, 'O');
     // Without a floor the same request falls back down, as before.
     assert.equal(planFallback(planRoute(routeRequest('O'), config), overloaded, config).tier, 'S');
+    // Models to avoid (judgment: the first pass's) are never fallen back to, whatever tier they sit on.
+    const avoiding = planRoute(routeRequest('O', { avoidModels: [DEFAULT_LADDER.S] }), config);
+    assert.equal(avoiding.model, DEFAULT_LADDER.O);
+    assert.equal(planFallback(avoiding, overloaded, config).outcome, 'cannotFallback');
   });
 
   test('going up costs more, like an escalation: with no escalations allowed, fallback goes down, not up', () => {

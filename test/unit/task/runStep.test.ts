@@ -287,6 +287,15 @@ describe('runStep: a billed call is always recorded', () => {
     assert.ok(lines.some((l) => l.startsWith('LEDGER RECORD LOST') && l.includes('req_huge') && l.includes('1000000000000000')), lines.join('\n'));
   });
 
+  test('usage too large to price on an attempt that escalates is logged, and the step goes on to the next tier', async () => {
+    const hugeBad: Step = () => ({ text: 'bad', usage: { input_tokens: 10, output_tokens: 1e15 }, stopReason: 'end_turn', retried: [], requestId: 'req_huge' });
+    const { lines, deps: d } = logged(scriptedModel([hugeBad, answer('good on sonnet')]));
+    const result = await runStep(spec(), d);
+    assert.equal(result.status, 'ok', 'it did not throw out of the step');
+    assert.ok(lines.some((l) => l.startsWith('LEDGER RECORD LOST') && l.includes('req_huge')), lines.join('\n'));
+    assert.ok(lines.some((l) => l.startsWith('could not price an attempt on claude-haiku-4-5 for the budget check')), lines.join('\n'));
+  });
+
   test('a ledger that throws on append does not take the answer with it', async () => {
     const { lines, deps: d } = logged(scriptedModel([answer('good')]));
     const result = await runStep(spec(), { ...d, record: () => { throw new Error('disk full'); } });
