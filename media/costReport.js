@@ -3,14 +3,14 @@
 //
 // The extension posts one message shape (src/core/ledger/report.ts, CostReportMessage):
 //   { type: 'costReport',
-//     tasks: [{ taskId, command, workspace, firstTime, lastTime, calls, micros, tiers: ['H','O'],
+//     tasks: [{ taskId, command, workspace, firstTime, lastTime, calls, unbilled, micros, tiers: ['H','O'],
 //               finalTier, models: [...], escalations, fallbacks, outcome, verdict?, cost }],
 //     taskCount, sort: { key, descending }, tasksNote,
 //     perTierPerDay: [{ day: 'YYYY-MM-DD', tier: 'H'|'S'|'O'|'F', calls, micros }],
 //     chart: { label, days: ['YYYY-MM-DD', ...], spent, allTime },
 //     axis: { topMicros, ticks: [{ micros, label }] },
-//     routes: [{ stepType, tier, calls, micros, escalated, accepted, rejected, startsOn?, cost }],
-//     totals: { label, micros, calls, cacheSavingsMicros, opusMicros, vsOpus, opusModel,
+//     routes: [{ stepType, tier, calls, unbilled, micros, escalated, accepted, rejected, startsOn?, cost }],
+//     totals: { label, micros, calls, unbilled, cacheSavingsMicros, opusMicros, vsOpus, opusModel,
 //               escalations, fallbacks, failures, budget? } }
 // A task's "When" button asks for its calls ({ type: 'taskCalls', taskId }); the extension
 // answers with TaskCallsMessage ({ type: 'taskCalls', taskId, calls: [...], total }).
@@ -57,6 +57,17 @@
 
   function plural(n, noun) {
     return count(n) + ' ' + noun + (n === 1 ? '' : 's');
+  }
+
+  /** "9 calls", or "9 calls \u00b7 5 attempts not billed": as the status-bar tooltip counts them. */
+  function attempts(calls, unbilled) {
+    return plural(calls, 'call') + (unbilled > 0 ? ' \u00b7 ' + plural(unbilled, 'attempt') + ' not billed' : '');
+  }
+
+  /** A row's calls: "2", or "2 + 3 not billed" (a row counts every attempt; unbilled ones cost $0). */
+  function callsCell(row) {
+    const unbilled = row.unbilled || 0;
+    return String(row.calls - unbilled) + (unbilled > 0 ? ' + ' + unbilled + ' not billed' : '');
   }
 
   /**
@@ -118,7 +129,7 @@
     // Worded by the extension (core's opusComparison and budgetCard), as the status-bar tooltip words them.
     const vs = totals.vsOpus;
     const items = [
-      ['Spent', usd(totals.micros), plural(totals.calls, 'call')],
+      ['Spent', usd(totals.micros), attempts(totals.calls, totals.unbilled || 0)],
       ['Cache savings', usd(totals.cacheSavingsMicros), 'cache reads vs uncached input'],
       [vs.direction === 'saved' ? 'Saved vs all-Opus' : 'Extra vs all-Opus', vs.difference + (vs.percent ? ' (' + vs.percent + ')' : ''), 'all-Opus (' + totals.opusModel + '): ' + vs.allOpus],
       ['Went a tier up \u00b7 fell back \u00b7 failed', totals.escalations + ' \u00b7 ' + totals.fallbacks + ' \u00b7 ' + (totals.failures || 0), 'went up: ' + WENT_UP_MEANS],
@@ -183,8 +194,8 @@
       label.textContent = tick.label;
       chart.appendChild(label);
     }
-    // Day labels at least 52px apart, so they never run into each other.
-    const every = Math.max(1, Math.ceil(days.length / Math.max(1, Math.floor((width - left) / 52))));
+    // Day labels at least 60px apart, so they never run into each other.
+    const every = Math.max(1, Math.ceil(days.length / Math.max(1, Math.floor((width - left) / 60))));
     days.forEach((dayKey, index) => {
       const day = byDay.get(dayKey);
       const x = left + slot * index + (slot - barWidth) / 2;
@@ -235,7 +246,7 @@
   const ROUTE_COLUMNS = [
     { label: 'Step', render: (r) => stepName(r.stepType), role: 'primary' },
     { label: 'Tier', render: (r) => TIER_NAMES[r.tier] || r.tier, role: 'primary' },
-    { label: 'Calls', render: (r) => String(r.calls), numeric: true },
+    { label: 'Calls', render: callsCell, numeric: true, title: 'Billed calls, and attempts recorded at $0 that were not billed (an overload, a retry)' },
     { label: 'Cost', render: (r) => r.cost, numeric: true, role: 'amount' },
     {
       label: 'Kept',
@@ -306,7 +317,7 @@
     { key: 'lastTime', label: 'When', value: (t) => t.lastTime, render: (t) => shortTime(t.lastTime), role: 'primary' },
     { key: 'command', label: 'Command', value: (t) => t.command, render: (t) => t.command, role: 'primary' },
     { key: 'tiers', label: 'Route', value: (t) => t.tiers.join(''), render: (t) => t.tiers.join(' \u2192 ') },
-    { key: 'calls', label: 'Calls', value: (t) => t.calls, render: (t) => String(t.calls), numeric: true },
+    { key: 'calls', label: 'Calls', value: (t) => t.calls - (t.unbilled || 0), render: callsCell, numeric: true, title: 'Billed calls, and attempts recorded at $0 that were not billed (an overload, a retry)' },
     { key: 'micros', label: 'Cost', value: (t) => t.micros, render: (t) => t.cost, numeric: true, role: 'amount' },
     {
       key: 'escalations', label: 'Up / fell back', value: (t) => t.escalations + t.fallbacks, render: (t) => t.escalations + ' / ' + t.fallbacks, numeric: true,
@@ -388,7 +399,7 @@
     { label: 'Write', title: 'Cache write tokens', render: (c) => count(c.cacheWrite), numeric: true },
     { label: 'Read', title: 'Cache read tokens', render: (c) => count(c.cacheRead), numeric: true },
     { label: 'Out', title: 'Output tokens', render: (c) => count(c.output), numeric: true },
-    { label: 'Cost', render: (c) => c.cost, numeric: true, role: 'amount' },
+    { label: 'Cost', render: (c) => (c.billed === false ? 'not billed' : c.cost), numeric: true, role: 'amount' },
   ];
 
   /** The row beneath an opened task: its calls as the ledger has them, or a wait. */
@@ -458,7 +469,7 @@
   function announce(report) {
     if (!status) return;
     const t = report.totals;
-    const text = t.label + ': ' + usd(t.micros) + ' over ' + plural(t.calls, 'call') + '.';
+    const text = t.label + ': ' + usd(t.micros) + ' over ' + attempts(t.calls, t.unbilled || 0) + '.';
     if (status.textContent !== text) status.textContent = text;
   }
 

@@ -4,6 +4,7 @@ import { formatUsdAlike, formatUsdFixed, opusComparison } from './format';
 import type { OpusComparison } from './format';
 import type { LedgerSummary, RouteStats, TaskRow, TierDayPoint } from './summary';
 import { budgetCard } from './budget';
+import { attemptsOf } from './tooltip';
 import type { BudgetCard, BudgetStatus } from './budget';
 
 /**
@@ -32,7 +33,9 @@ export interface CostReportMessage {
     /** What the totals cover, e.g. "This session" or "Today". */
     label: string;
     micros: number;
+    /** Billed calls, and attempts recorded at $0 that were not billed. */
     calls: number;
+    unbilled: number;
     cacheSavingsMicros: number;
     opusMicros: number;
     /** The all-Opus comparison as the tooltip words it, so the report shows the same figures. */
@@ -72,7 +75,7 @@ const TASK_SORT_VALUES: Readonly<Record<TaskSortKey, (task: TaskRow) => string |
   lastTime: (t) => t.lastTime,
   command: (t) => t.command,
   tiers: (t) => t.tiers.join(''),
-  calls: (t) => t.calls,
+  calls: (t) => t.calls - t.unbilled,
   micros: (t) => t.micros,
   escalations: (t) => t.escalations + t.fallbacks,
   outcome: (t) => t.outcome,
@@ -202,6 +205,7 @@ export interface ReportOptions {
 /** Builds the webview message from a summary. */
 export function costReportMessage(summary: LedgerSummary, options: ReportOptions): CostReportMessage {
   const aggregate = options.scope === 'session' ? summary.session : summary.today(options.now);
+  const attempts = attemptsOf(aggregate);
   const days = options.days ?? 30;
   // By the summary's own day (the user's local day), as the bars are keyed: not the UTC date.
   const from = summary.dayKeyOf(new Date(options.now.getTime() - (days - 1) * 86_400_000));
@@ -229,7 +233,8 @@ export function costReportMessage(summary: LedgerSummary, options: ReportOptions
     totals: {
       label: options.scope === 'session' ? 'This session' : 'Today',
       micros: aggregate.micros,
-      calls: aggregate.calls,
+      calls: attempts.billed,
+      unbilled: attempts.unbilled,
       cacheSavingsMicros: aggregate.cacheSavingsMicros,
       opusMicros: aggregate.opusMicros,
       vsOpus: opusComparison(aggregate.micros, aggregate.opusMicros),
@@ -242,7 +247,7 @@ export function costReportMessage(summary: LedgerSummary, options: ReportOptions
   };
 }
 
-/** One billed call in a task's details, its cost formatted like the others beside it. */
+/** One attempt in a task's details, its cost formatted like the others beside it. */
 export interface TaskCallRow {
   time: string;
   model: string;
@@ -250,6 +255,8 @@ export interface TaskCallRow {
   stepType: string;
   outcome: string;
   attempt: number;
+  /** False for an attempt recorded at $0: no answer was billed. */
+  billed: boolean;
   /** The four usage fields the cost is priced from. */
   input: number;
   cacheWrite: number;
@@ -261,7 +268,7 @@ export interface TaskCallRow {
   cacheMiss?: string;
 }
 
-/** A task's billed calls, for the cost report's details under the task's row. */
+/** A task's calls and unbilled attempts, for the cost report's details under the task's row. */
 export interface TaskCallsMessage {
   type: 'taskCalls';
   taskId: string;
@@ -284,6 +291,7 @@ export function taskCallsMessage(taskId: string, calls: readonly CallRecord[]): 
       stepType: c.stepType,
       outcome: c.outcome,
       attempt: c.attempt,
+      billed: c.costMicros > 0,
       input: c.usage.input_tokens,
       cacheWrite: c.usage.cache_creation_input_tokens,
       cacheRead: c.usage.cache_read_input_tokens,

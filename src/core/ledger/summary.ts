@@ -15,7 +15,10 @@ const roundToMicros = picosToMicros;
 
 /** Calls, tokens and cost on one tier. Money in integer micro-dollars. */
 export interface TierStats {
+  /** Every attempt recorded, billed or not. */
   calls: number;
+  /** Of `calls`, the attempts recorded at $0: no answer was billed (an overload, a retry, a refused request). */
+  unbilled: number;
   inputTokens: number;
   outputTokens: number;
   cacheReadTokens: number;
@@ -46,6 +49,8 @@ export interface TaskRow {
   firstTime: string;
   lastTime: string;
   calls: number;
+  /** Of `calls`, the attempts recorded at $0 (not billed). */
+  unbilled: number;
   micros: number;
   /** Tiers the task's calls ran on, in first-use order. */
   tiers: Tier[];
@@ -76,8 +81,10 @@ export interface RouteStats {
   stepType: string;
   tier: Tier;
   calls: number;
+  /** Of `calls`, the attempts recorded at $0 (not billed). */
+  unbilled: number;
   micros: number;
-  /** Calls whose answer failed its check and went a tier up. */
+  /** Calls that went a tier up: an answer that failed its check, or a review's first pass handing its findings to judgment. */
   escalated: number;
   /** Edits the user accepted or rejected; each verdict counts on the route of the call it judged. */
   accepted: number;
@@ -166,7 +173,7 @@ const DOUBLE = 0.5;
 function emptyAggregate(): Aggregate {
   const tiers = {} as Record<Tier, TierStats>;
   for (const tier of TIERS) {
-    const stats = { calls: 0, inputTokens: DOUBLE, outputTokens: DOUBLE, cacheReadTokens: DOUBLE, cacheWriteTokens: DOUBLE, micros: DOUBLE };
+    const stats = { calls: 0, unbilled: 0, inputTokens: DOUBLE, outputTokens: DOUBLE, cacheReadTokens: DOUBLE, cacheWriteTokens: DOUBLE, micros: DOUBLE };
     stats.inputTokens = stats.outputTokens = stats.cacheReadTokens = stats.cacheWriteTokens = stats.micros = 0;
     tiers[tier] = stats;
   }
@@ -225,6 +232,7 @@ class TaskState {
   firstTime = '';
   lastTime = '';
   calls = 0;
+  unbilled = 0;
   micros = 0;
   /** Tier codes in first-use order, 3 bits each, lowest first. */
   tierOrder = 0;
@@ -255,6 +263,7 @@ class TaskState {
     this.firstTime = record.time;
     this.lastTime = record.time;
     this.calls = 0;
+    this.unbilled = 0;
     this.micros = 0;
     this.tierOrder = 0;
     this.tierCount = 0;
@@ -297,7 +306,7 @@ class TaskState {
     for (let i = 0; i < this.tierCount; i++) tiers.push(TIER_OF_CODE[(this.tierOrder >> (3 * i)) & 7] as Tier);
     const row: TaskRow = {
       taskId: this.taskId, command: this.command, workspace: this.workspace, firstTime: this.firstTime, lastTime: this.lastTime,
-      calls: this.calls, micros: this.micros, tiers, finalTier: this.finalTier, models: this.models.slice(0, this.modelCount),
+      calls: this.calls, unbilled: this.unbilled, micros: this.micros, tiers, finalTier: this.finalTier, models: this.models.slice(0, this.modelCount),
       escalations: this.escalations, fallbacks: this.fallbacks, outcome: this.outcome,
     };
     if (this.verdict !== undefined) row.verdict = this.verdict;
@@ -404,6 +413,16 @@ export class LedgerSummary {
     route.micros += record.costMicros;
     if (record.outcome === 'escalated') route.escalated += 1;
     this.addToTask(record, contribution.micros, route);
+    if (record.costMicros === 0) this.addUnbilled(record, day, route);
+  }
+
+  /** An attempt recorded at $0 (rare): counted apart from billed calls wherever it was counted. */
+  private addUnbilled(record: CallRecord, day: DayState, route: RouteStats): void {
+    tierStats(this.total.tiers, record.tier).unbilled += 1;
+    tierStats(day.aggregate.tiers, record.tier).unbilled += 1;
+    if (this.inSession(record)) tierStats(this.sessionAggregate.tiers, record.tier).unbilled += 1;
+    route.unbilled += 1;
+    if (this.lastTask !== undefined) this.lastTask.unbilled += 1;
   }
 
   /** The current session's totals. */
@@ -481,7 +500,7 @@ export class LedgerSummary {
     const code = tierCode(tier);
     let stats = byTier[code];
     if (stats === undefined) {
-      stats = { stepType, tier, calls: 0, micros: DOUBLE, escalated: 0, accepted: 0, rejected: 0 };
+      stats = { stepType, tier, calls: 0, unbilled: 0, micros: DOUBLE, escalated: 0, accepted: 0, rejected: 0 };
       stats.micros = 0;
       byTier[code] = stats;
     }

@@ -2,7 +2,7 @@ import { TIERS, TIER_LABELS } from '../tiers';
 import type { Tier } from '../tiers';
 import type { Aggregate } from './summary';
 import type { BudgetStatus } from './budget';
-import { formatTokens, formatUsd, formatUsdAlike, formatUsdExact, opusComparison } from './format';
+import { countOf, formatTokens, formatUsd, formatUsdAlike, formatUsdExact, opusComparison } from './format';
 
 /** What the status-bar tooltip shows. */
 export interface TooltipInput {
@@ -25,6 +25,20 @@ export interface TooltipInput {
  */
 export const WENT_UP_MEANS = "a failed check redone a tier above, or a review's findings sent to judgment";
 
+/**
+ * An aggregate's attempts as a person counts them: calls that were billed, and attempts
+ * recorded at $0 (an overload, a retry, a refused request) that were not.
+ */
+export function attemptsOf(aggregate: Aggregate): { billed: number; unbilled: number } {
+  const unbilled = TIERS.reduce((n, tier) => n + aggregate.tiers[tier].unbilled, 0);
+  return { billed: aggregate.calls - unbilled, unbilled };
+}
+
+/** "2", or "2 + 3 not billed". */
+function callsCell(calls: number, unbilled: number): string {
+  return unbilled > 0 ? `${calls - unbilled} + ${unbilled} not billed` : String(calls);
+}
+
 /** Escapes the characters Markdown would read as markup, for text that is not ours. */
 function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+!|<>~-]/g, (c) => `\\${c}`);
@@ -42,7 +56,8 @@ export function costTooltip(input: TooltipInput): string {
   if (a.calls === 0) {
     lines.push(`**Ladder: ${formatUsd(0)} ${scopeText}**: nothing sent yet`, '');
   } else {
-    lines.push(`**Ladder: ${formatUsd(a.micros)} ${scopeText}** (${formatUsdExact(a.micros)} over ${a.calls} ${a.calls === 1 ? 'call' : 'calls'})`, '');
+    const { billed, unbilled } = attemptsOf(a);
+    lines.push(`**Ladder: ${formatUsd(a.micros)} ${scopeText}** (${formatUsdExact(a.micros)} over ${countOf(billed, 'call')}${unbilled > 0 ? `; ${countOf(unbilled, 'attempt')} not billed` : ''})`, '');
   }
   if (input.next) lines.push(`**Next request:** ${TIER_LABELS[input.next.tier]} tier (${escapeMarkdown(input.next.model)}), as you chose; automatic again after it`, '');
   if (a.calls > 0) {
@@ -54,7 +69,7 @@ export function costTooltip(input: TooltipInput): string {
     used.forEach((tier, i) => {
       const t = a.tiers[tier];
       const tokensIn = t.inputTokens + t.cacheReadTokens + t.cacheWriteTokens;
-      lines.push(`| ${tier} · ${TIER_LABELS[tier]} | ${t.calls} | ${formatTokens(tokensIn)} / ${formatTokens(t.outputTokens)} | ${costs[i]} |`);
+      lines.push(`| ${tier} · ${TIER_LABELS[tier]} | ${callsCell(t.calls, t.unbilled)} | ${formatTokens(tokensIn)} / ${formatTokens(t.outputTokens)} | ${costs[i]} |`);
     });
     lines.push('');
     lines.push(`Cache savings: **${formatUsd(a.cacheSavingsMicros)}** (cache reads against uncached input)  `);

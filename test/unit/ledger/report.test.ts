@@ -137,6 +137,20 @@ describe('cost report message', () => {
   });
 });
 
+describe('billed calls and unbilled attempts', () => {
+  test('the report counts them as the tooltip does: on the totals, and a task\'s unbilled attempts say so', () => {
+    const s = new LedgerSummary({ sessionStart: '2026-11-20T00:00:00.000Z' });
+    const failed = callRecord({ taskId: 'ask', outcome: 'fellBack', usage: { input: 0, output: 0, cacheRead: 0 } });
+    const answered = callRecord({ taskId: 'ask', tier: 'O', model: 'claude-opus-4-8' });
+    s.add(failed);
+    s.add(answered);
+    const message = costReportMessage(s, { scope: 'session', now: new Date('2026-11-20T12:00:00.000Z'), opusModel: 'claude-opus-4-8' });
+    assert.deepEqual([message.totals.calls, message.totals.unbilled], [1, 1]);
+    assert.deepEqual([message.tasks[0]?.calls, message.tasks[0]?.unbilled], [2, 1], 'the row counts every attempt, and which were not billed');
+    assert.deepEqual(taskCallsMessage('ask', [failed, answered]).calls.map((c) => c.billed), [false, true]);
+  });
+});
+
 describe("a task's details", () => {
   test('each call with its usage and cost, to the decimals of the total they add up to', () => {
     const first = callRecord({ taskId: 'r', model: 'claude-haiku-4-5', tier: 'H', outcome: 'escalated', usage: { input: 900, output: 200 } });

@@ -271,7 +271,7 @@ describe('LedgerSummary: days', () => {
 
   test('an empty summary is all zeros, exactly', () => {
     const s = new LedgerSummary({ sessionStart: '2026-11-20T00:00:00.000Z' });
-    const tier = { calls: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, micros: 0 };
+    const tier = { calls: 0, unbilled: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, micros: 0 };
     const zero = { calls: 0, micros: 0, tiers: { H: tier, S: tier, O: tier, F: tier }, cacheSavingsMicros: 0, opusMicros: 0, escalations: 0, fallbacks: 0, failures: 0, cancellations: 0 };
     assert.deepEqual(s.total, zero);
     assert.deepEqual(s.session, zero);
@@ -279,6 +279,19 @@ describe('LedgerSummary: days', () => {
     assert.deepEqual(s.session, zero, 'a call before the session');
     assert.deepEqual(s.day('2026-11-19').tiers.H, tier, 'a tier without calls on a day with some');
     assert.deepEqual(s.day('2026-11-18'), zero);
+  });
+
+  test('attempts recorded at $0 are counted apart from billed calls, on the tier, the route and the task', () => {
+    // A 529 on Sonnet: the SDK's two retries and the attempt that fell back are recorded, none billed; Opus answers.
+    const s = new LedgerSummary({ sessionStart: '2026-11-20T00:00:00.000Z' });
+    const none = { input: 0, output: 0, cacheRead: 0 };
+    s.add(callRecord({ taskId: 'ask', stepType: 'ask', outcome: 'failed', usage: none }));
+    s.add(callRecord({ taskId: 'ask', stepType: 'ask', outcome: 'failed', usage: none }));
+    s.add(callRecord({ taskId: 'ask', stepType: 'ask', outcome: 'fellBack', usage: none }));
+    s.add(callRecord({ taskId: 'ask', stepType: 'ask', tier: 'O', model: 'claude-opus-4-8' }));
+    assert.deepEqual([s.session.calls, s.session.tiers.S.calls, s.session.tiers.S.unbilled, s.session.tiers.O.unbilled], [4, 3, 3, 0]);
+    assert.deepEqual(s.routes().map((r) => [r.tier, r.calls, r.unbilled]), [['S', 3, 3], ['O', 1, 0]]);
+    assert.deepEqual([s.task('ask')?.calls, s.task('ask')?.unbilled], [4, 3]);
   });
 
   test('task rows trimmed away are reused without leaking their old figures', () => {

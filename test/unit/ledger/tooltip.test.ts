@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { WENT_UP_MEANS, costTooltip } from '../../../src/core/ledger/tooltip';
+import { WENT_UP_MEANS, attemptsOf, costTooltip } from '../../../src/core/ledger/tooltip';
 import { readFileSync } from 'node:fs';
 import { LedgerSummary } from '../../../src/core/ledger/summary';
 import { budgetStatus } from '../../../src/core/ledger/budget';
@@ -65,6 +65,20 @@ describe('status-bar tooltip', () => {
     const s = new LedgerSummary({ sessionStart: '2026-01-01T00:00:00.000Z' });
     const text = costTooltip({ scope: 'today', aggregate: s.session, opusModel: 'claude-opus-4-8' });
     assert.equal(text, '**Ladder: $0.00 today**: nothing sent yet\n\nBudget: no limit set');
+  });
+
+  test('attempts recorded at $0 are not counted as calls: "over 2 calls; 3 attempts not billed"', () => {
+    // After a 529 fallback the tooltip said "5 calls" on Sonnet, where none of them was billed.
+    const s = new LedgerSummary({ sessionStart: '2026-01-01T00:00:00.000Z' });
+    const none = { input: 0, output: 0, cacheRead: 0 };
+    s.add(callRecord({ tier: 'H', model: 'claude-haiku-4-5', stepType: 'difficulty' }));
+    for (const outcome of ['failed', 'failed', 'fellBack'] as const) s.add(callRecord({ tier: 'S', outcome, usage: none }));
+    s.add(callRecord({ tier: 'O', model: 'claude-opus-4-8' }));
+    const text = costTooltip({ scope: 'session', aggregate: s.session, opusModel: 'claude-opus-4-8' });
+    assert.match(text, /over 2 calls; 3 attempts not billed\)/);
+    assert.match(text, /^\| S · execute \| 0 \+ 3 not billed \| 0 \/ 0 \| \$0\.00 \|$/m);
+    assert.match(text, /^\| O · judgment \| 1 \|/m);
+    assert.deepEqual(attemptsOf(s.session), { billed: 2, unbilled: 3 });
   });
 
   test('the tier chosen for the next request shows until a request takes it', () => {
