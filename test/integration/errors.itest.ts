@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CallRecord } from '../../src/core/ledger/record';
+import type { CostReportMessage } from '../../src/core/ledger/report';
 import { LedgerSummary, localDay } from '../../src/core/ledger/summary';
 import { faults } from '../support/standin/server';
 import { captureMessages, openAndSelect, snapshotWorkspace, until } from './editor';
@@ -138,6 +139,8 @@ describe('errors a user will meet', function () {
   it('529 after the SDK retry: falls back visibly to another model and records every attempt', async () => {
     // maxRetries is 1 in the suite: both attempts on the first model are overloaded.
     api().script.fault(faults.overloaded({ retryAfterMs: 1 }), { times: 2 });
+    const { container } = await ladder();
+    container.cost.resetSession();
     const { result: outcome, messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<{ plan: { model: string; notice?: string; reasons: string[] } }>('ladder.explainSelection'));
     assert.ok(outcome, 'the fallback answered');
     const toast = messages.find((m) => /overloaded/.test(m));
@@ -151,6 +154,10 @@ describe('errors a user will meet', function () {
     assert.ok(outcome.plan.reasons.some((r) => /fell back/.test(r)));
     const calls = await callsSince(started);
     assert.deepEqual(calls.map((c) => c.outcome), ['failed', 'fellBack', 'ok'], 'the retried attempt, the fallback and the answer');
+    // The meter and the report count the one billed call apart from the two attempts that were not billed.
+    assert.match(container.cost.shown.tooltip, /over 1 call; 2 attempts not billed\)/, container.cost.shown.tooltip);
+    const report = await vscode.commands.executeCommand<CostReportMessage>('ladder.showCostReport');
+    assert.deepEqual([report.totals.calls, report.totals.unbilled], [1, 2]);
   });
 
   it('a stream that keeps breaking: the result view ends with the failed task\'s cost, as the ledger has it', async () => {
@@ -440,6 +447,7 @@ describe('errors a user will meet', function () {
         await until('the budget warning', () => container.cost.budgetStatus().state === 'warn' || undefined);
       }, (m) => (/budget/.test(m) ? 'Show Cost Report' : undefined));
       assert.equal(messages.filter((m) => /(89|90)% of the session budget used/.test(m)).length, 1, messages.join(' | '));
+      assert.match(container.cost.shown.accessibleName, /^Ladder session cost \$[\d.]+; (89|90)% of the session budget used/, 'the warning colour said in words too');
       const tab = await until('the cost report', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Ladder Cost Report'));
       assert.ok(tab);
       const report = await vscode.commands.executeCommand<{ totals: { budget?: { label: string } } }>('ladder.showCostReport');
