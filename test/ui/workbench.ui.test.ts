@@ -252,6 +252,9 @@ describe('Ladder in the workbench', () => {
     assert.deepEqual(headings, ['This session', 'Cost per day by tier · last 30 days', 'Routes · all recorded', 'Tasks · all recorded']);
     assert.match(await frame.locator('.tasks-note').innerText(), /^All \d+ tasks recorded\.$/);
     assert.match(await frame.locator('.chart .note').innerText(), /^\$[\d.]+ in the last 30 days · \$[\d.]+ in everything recorded\.$/);
+    // The report is redrawn on every call: only a one-line status is live, not the whole report read out again.
+    assert.equal(await frame.locator('[aria-live]:not([role="status"])').count(), 0);
+    assert.equal(await frame.locator('[role="status"]').count(), 1);
     // The chart's value axis: round, evenly spaced amounts from $0 up past today's bar (the whole session).
     const ticks = (await frame.locator('svg.bars text.axis[text-anchor="end"]').allTextContents()).map((t) => dollars(t));
     assert.ok(ticks.length >= 2 && ticks[0] === 0, `ticks from $0: ${ticks.join(', ')}`);
