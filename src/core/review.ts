@@ -1,4 +1,4 @@
-import { countOf, formatUsdAlike } from './ledger/format';
+import { callsSaid, countOf, formatUsdAlike } from './ledger/format';
 import type { Finding, JudgeAnswer, Verdict } from './protocol';
 import { sayCodeRisks } from './routing/codeRisks';
 import type { CodeRisk } from './routing/codeRisks';
@@ -244,8 +244,10 @@ export function reviewReport(r: ReviewReport): string {
   }
   out.push('## Route', '', ...r.routes.map((p) => `- ${p.model} (${p.tier}): ${p.reasons.join(' → ')}`), '');
   // The total and its parts to the same decimals, so they visibly add up.
-  const [totalText, ...callTexts] = formatUsdAlike([total, ...r.calls.map((c) => c.costMicros)]);
-  out.push('---', '', `**Task cost: ${totalText}** over ${countOf(r.calls.length, 'call')} (${r.calls.map((c, i) => `${c.model} ${callTexts[i]}`).join(', ')}).`, '');
+  // Attempts the API did not bill are counted, not listed at $0.
+  const billed = r.calls.filter((c) => c.costMicros > 0);
+  const [totalText, ...callTexts] = formatUsdAlike([total, ...billed.map((c) => c.costMicros)]);
+  out.push('---', '', `**Task cost: ${totalText}** over ${callsSaid(r.calls)}${billed.length > 0 ? ` (${billed.map((c, i) => `${c.model} ${callTexts[i]}`).join(', ')})` : ''}.`, '');
   return out.join('\n');
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { CacheMiss as LedgerCacheMiss, CallOutcome, CallRecord } from '../core/ledger/record';
-import { countOf, formatUsd } from '../core/ledger/format';
+import { callsSaid, formatUsd } from '../core/ledger/format';
 import { estimateTokens, findModel, tokenizerFactor } from '../core/models';
 import { costOfUsage, estimateCostUsd, pricedTokens } from '../core/pricing/cost';
 import type { UsageLike } from '../core/pricing/cost';
@@ -661,13 +661,6 @@ export class RequestRunner {
       else if (choice === labels.openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', 'ladder');
     });
   }
-}
-
-/** "2 calls", or "2 calls and 3 attempts not billed": a failed attempt is in the ledger, at $0, but was not a billed call. */
-function callsSaid(records: readonly CallRecord[]): string {
-  const billed = records.filter((r) => r.costMicros > 0).length;
-  const unbilled = records.length - billed;
-  return `${countOf(billed, 'call')}${unbilled > 0 ? ` and ${countOf(unbilled, 'attempt')} not billed` : ''}`;
 }
 
 /**

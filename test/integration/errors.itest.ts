@@ -176,7 +176,7 @@ describe('errors a user will meet', function () {
     assert.match(view.getText(), /\n\*\*Failed:\*\* claude-[\w.-]+ (is overloaded|broke off)[^\n]*\n/, view.getText());
     const billed = calls.filter((c) => c.costMicros > 0).length;
     const unbilled = calls.length - billed;
-    const said = `${billed} call${billed === 1 ? '' : 's'}${unbilled > 0 ? ` and ${unbilled} attempt${unbilled === 1 ? '' : 's'} not billed` : ''}`;
+    const said = `${billed} call${billed === 1 ? '' : 's'}${unbilled > 0 ? `; ${unbilled} attempt${unbilled === 1 ? '' : 's'} not billed` : ''}`;
     assert.match(view.getText(), new RegExp(`_Task cost ${formatUsd(micros).replace('$', '\\$')} over ${said}\\._\\n$`), view.getText());
   });
 

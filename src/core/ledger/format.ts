@@ -91,3 +91,13 @@ function trimZeros(decimal: string): string {
 export function countOf(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * "2 calls", or "2 calls; 3 attempts not billed": an attempt that failed before the API billed
+ * it is in the ledger at $0, but is not a billed call (the tooltip counts them the same way).
+ */
+export function callsSaid(records: readonly { costMicros: number }[]): string {
+  const billed = records.filter((r) => r.costMicros > 0).length;
+  const unbilled = records.length - billed;
+  return `${countOf(billed, 'call')}${unbilled > 0 ? `; ${countOf(unbilled, 'attempt')} not billed` : ''}`;
+}

@@ -164,6 +164,9 @@ describe('review with escalation', () => {
     assert.ok(lines.includes('**Task cost: $0.0212** over 2 calls (haiku $0.0012, opus $0.0200).'), `the total and its calls to the same decimals: ${report}`);
     assert.match(reviewReport({ title: 'Review File', where: 'a.ts:1-2', summary: 'Fine.', kept: [], rejected: [], routes: [], calls: [] }), /## Findings \(0\)\n\nNo findings\.\n/);
     assert.ok(!report.includes('## Not reviewed'), 'nothing to say when every file was read');
+    // An attempt the API did not bill is counted apart and not listed at $0.
+    const unbilled = reviewReport({ title: 'Review File', where: 'a.ts:1-2', summary: 's', kept: [], rejected: [], routes: [], calls: [{ model: 'opus', costMicros: 0 }, { model: 'haiku', costMicros: 1_234 }] });
+    assert.ok(unbilled.includes('**Task cost: $0.0012** over 1 call; 1 attempt not billed (haiku $0.0012).'), unbilled);
     // A code span is shown as written by the preview: `<` stays `<` there, and is escaped outside it.
     const spans = reviewReport({ title: 'Review File', where: 'a.ts:1-2', summary: 'Use `i <= n && ok` not i < n & ok.', kept: [], rejected: [], routes: [], calls: [] });
     assert.ok(spans.includes('**Summary.** Use `i <= n && ok` not i &lt; n &amp; ok.'), spans);
