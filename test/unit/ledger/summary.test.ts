@@ -235,37 +235,40 @@ describe('LedgerSummary: days', () => {
 
   test('property: capped task rows follow a first-seen, first-dropped model through many drops and returns', () => {
     const random = seededRandom(77);
-    const max = 40;
-    const capped = new LedgerSummary({ sessionStart: '2000-01-01T00:00:00.000Z', maxTasks: max });
-    const kept: string[] = [];
-    const calls = new Map<string, number>();
-    const models = new Map<string, string[]>();
     const modelIds = ['claude-haiku-4-5', 'claude-sonnet-4-6', 'claude-opus-4-8'];
-    for (let i = 0; i < 4000; i++) {
-      const taskId = `task-${Math.floor(random() * 120)}`;
-      const model = modelIds[Math.floor(random() * modelIds.length)] as string;
-      // One time for all: tasks() then lists rows in the order they were first seen.
-      capped.add(callRecord({ taskId, model, time: '2026-11-20T10:00:00.000Z' }));
-      if (!calls.has(taskId)) {
-        if (kept.length === max) {
-          const dropped = kept.shift() as string;
-          calls.delete(dropped);
-          models.delete(dropped);
+    // Caps that leave the row index a quarter full, half full (long probe runs), and one row.
+    for (const [max, pool] of [[40, 120], [64, 200], [1, 4]] as const) {
+      const capped = new LedgerSummary({ sessionStart: '2000-01-01T00:00:00.000Z', maxTasks: max });
+      const kept: string[] = [];
+      const calls = new Map<string, number>();
+      const models = new Map<string, string[]>();
+      for (let i = 1; i <= 4000; i++) {
+        const taskId = `task-${Math.floor(random() * pool)}`;
+        const model = modelIds[Math.floor(random() * modelIds.length)] as string;
+        // One time for all: tasks() then lists rows in the order they were first seen.
+        capped.add(callRecord({ taskId, model, time: '2026-11-20T10:00:00.000Z' }));
+        if (!calls.has(taskId)) {
+          if (kept.length === max) {
+            const dropped = kept.shift() as string;
+            calls.delete(dropped);
+            models.delete(dropped);
+          }
+          kept.push(taskId);
+          calls.set(taskId, 0);
+          models.set(taskId, []);
         }
-        kept.push(taskId);
-        calls.set(taskId, 0);
-        models.set(taskId, []);
+        calls.set(taskId, (calls.get(taskId) ?? 0) + 1);
+        const seen = models.get(taskId) as string[];
+        if (!seen.includes(model)) seen.push(model);
+        if (i % 1000 !== 0) continue;
+        assert.equal(capped.taskCount, max);
+        assert.deepEqual(capped.tasks().map((row) => row.taskId), kept, `cap ${max}, after ${i}`);
+        for (let t = 0; t < pool; t++) {
+          const row = capped.task(`task-${t}`);
+          assert.equal(row?.calls, calls.get(`task-${t}`), `cap ${max}, after ${i}: task-${t}`);
+          assert.deepEqual(row?.models, models.get(`task-${t}`), `cap ${max}, after ${i}: task-${t}`);
+        }
       }
-      calls.set(taskId, (calls.get(taskId) ?? 0) + 1);
-      const seen = models.get(taskId) as string[];
-      if (!seen.includes(model)) seen.push(model);
-    }
-    assert.equal(capped.taskCount, max);
-    assert.deepEqual(capped.tasks().map((row) => row.taskId), kept);
-    for (let i = 0; i < 120; i++) {
-      const row = capped.task(`task-${i}`);
-      assert.equal(row?.calls, calls.get(`task-${i}`), `task-${i}`);
-      assert.deepEqual(row?.models, models.get(`task-${i}`), `task-${i}`);
     }
   });
 
