@@ -360,6 +360,7 @@ export class LedgerStore {
     const { keyStarts, keyEnds, keyHashes } = this;
     scanner.use(data);
     while (from < end) {
+      const first = from;
       let count = 0;
       let record: CallRecord | undefined;
       // The scanner finds each line's end itself; only a line it declines is searched for.
@@ -369,8 +370,6 @@ export class LedgerStore {
         keyEnds[count] = scanner.callIdEnd;
         keyHashes[count] = scanner.callIdHash;
         count += 1;
-        state.lines += 1;
-        state.offset += scanner.lineEnd + 1 - from;
         from = scanner.lineEnd + 1;
       }
       this.known.prefetch(keyHashes, count);
@@ -378,6 +377,9 @@ export class LedgerStore {
         const known = this.known.hasHashed(data, keyStarts[i] as number, keyEnds[i] as number, keyHashes[i] as number, true);
         this.deliver(records[i] as CallRecord, known, sink, report);
       }
+      // Counted once handed on, as a line at a time did: a sink that throws leaves the rest of the batch to be read again.
+      state.lines += count;
+      state.offset += from - first;
       if (record === undefined && from < end) {
         const newline = data.indexOf(NEWLINE, from);
         state.lines += 1;

@@ -291,6 +291,26 @@ describe('LedgerStore: reading across chunk boundaries', () => {
     }
   });
 
+  test('a sink that throws mid-load loses none of the records after it: a reload hands them on, once', async () => {
+    const dir = tempDir('ledger');
+    const writer = new LedgerStore(dir);
+    const records = Array.from({ length: 200 }, () => callRecord());
+    for (const record of records) writer.append(record);
+    writer.close();
+    const store = new LedgerStore(dir);
+    const seen: string[] = [];
+    const take = (record: LedgerRecord): void => {
+      if (record.kind !== 'verdict') seen.push(record.callId);
+    };
+    await assert.rejects(store.load((record) => {
+      if (seen.length === 100) throw new Error('sink failed');
+      take(record);
+    }), /sink failed/);
+    await store.reload(take);
+    // The record the sink threw on counts as read.
+    assert.deepEqual(seen, records.filter((_, i) => i !== 100).map((r) => r.callId));
+  });
+
   test('a torn tail is found with tiny chunks too, and reload picks the line up once it is completed', async () => {
     const dir = tempDir('ledger');
     const record = callRecord({ reason: 'ünïcödé' });
