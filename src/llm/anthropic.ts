@@ -63,8 +63,7 @@ export class AnthropicGateway implements ModelPort {
     // A retryable attempt whose retry-after was too long to wait for: the SDK was told not to retry it.
     let refusedWait: number | undefined;
     // The SDK's timeout covers the wait for the response's headers only: a stream that stops
-    // after them would wait for ever (and the difficulty check runs before there is a Cancel
-    // button). So the same timeout also bounds the silence between events.
+    // after them would wait for ever. So the same timeout also bounds the silence between events.
     const watchdog = new AbortController();
     const signal = request.signal ? AbortSignal.any([request.signal, watchdog.signal]) : watchdog.signal;
     let stalled = false;
@@ -131,7 +130,7 @@ export class AnthropicGateway implements ModelPort {
           odd.push(...start.odd);
           // An unreadable input count is not "no input": the prompt is known, so it is estimated
           // high, less what the cache fields say was read or written.
-          if (garbled(start.odd, 'input_tokens')) {
+          if (start.unreadable.includes('input_tokens')) {
             const cached = (usage.cache_read_input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0);
             usage = { ...usage, input_tokens: Math.max(0, conservativeTokens(JSON.stringify([request.body.system ?? '', request.body.messages]), model) - cached) };
             odd.push('input_tokens estimated from the prompt');
@@ -140,7 +139,7 @@ export class AnthropicGateway implements ModelPort {
         } else if (event.type === 'message_delta') {
           const delta = normaliseUsage(event.usage);
           // An unreadable count in the final usage leaves the earlier (or estimated) one standing.
-          const readable = Object.fromEntries(Object.entries(delta.usage).filter(([field]) => !garbled(delta.odd, field))) as UsageLike;
+          const readable = Object.fromEntries(Object.entries(delta.usage).filter(([field]) => !delta.unreadable.includes(field))) as UsageLike;
           usage = mergeDeltaUsage(usage, readable);
           odd.push(...delta.odd);
           // Absent, or unreadable (counted as 0 by normaliseUsage): estimated from what arrived.
@@ -207,11 +206,6 @@ function sdkRetries(res: Response): boolean {
   const header = res.headers.get('x-should-retry');
   if (header === 'true' || header === 'false') return header === 'true';
   return res.status === 408 || res.status === 409 || res.status === 429 || res.status >= 500;
-}
-
-/** normaliseUsage replaced `field`'s value with 0: it was not a count at all ("n/a", -1, NaN). */
-function garbled(odd: readonly string[], field: string): boolean {
-  return odd.some((note) => note.startsWith(`${field} `) && note.endsWith(' counted as 0'));
 }
 
 function answerOf(message: Anthropic.Message, usage: UsageLike, requestId: string | undefined, retried: UnbilledAttempt[], usageNote: string | undefined): ModelResponse {

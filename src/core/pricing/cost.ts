@@ -126,19 +126,25 @@ const SPLIT_FIELDS = ['ephemeral_5m_input_tokens', 'ephemeral_1h_input_tokens'] 
  * A usage block read off the wire (the API, or a proxy in front of it), made priceable:
  * numeric strings become numbers, fractions are rounded up, and negative, non-finite or
  * non-numeric counts become 0, so a billed call is still recorded rather than refused by
- * {@link pricedTokens}. `odd` names each field that was changed, for the record's reason.
+ * {@link pricedTokens}. `odd` names each field that was changed, for the record's reason;
+ * `unreadable` each count that was no count at all ("n/a", -1) and became 0 (the split's as
+ * `cache_creation.…`).
  * Absent and null counts stay absent: in a stream's message_delta that means "unchanged".
  */
-export function normaliseUsage(raw: unknown): { usage: UsageLike; odd: string[] } {
+export function normaliseUsage(raw: unknown): { usage: UsageLike; odd: string[]; unreadable: string[] } {
   const odd: string[] = [];
-  if (raw === undefined || raw === null) return { usage: {}, odd: ['no usage'] };
-  if (typeof raw !== 'object') return { usage: {}, odd: [`usage ${shortValue(raw)} ignored`] };
+  const unreadable: string[] = [];
+  if (raw === undefined || raw === null) return { usage: {}, odd: ['no usage'], unreadable };
+  if (typeof raw !== 'object') return { usage: {}, odd: [`usage ${shortValue(raw)} ignored`], unreadable };
   const source = raw as Record<string, unknown>;
   const usage: UsageLike = {};
   const fix = (value: unknown, field: string): number | undefined => {
     if (value === undefined || value === null) return undefined;
     const n = normaliseCount(value);
-    if (n !== value) odd.push(`${field} ${shortValue(value)} counted as ${n}`);
+    if (n !== value) {
+      odd.push(`${field} ${shortValue(value)} counted as ${n}`);
+      if (n === 0) unreadable.push(field);
+    }
     return n;
   };
   for (const field of COUNT_FIELDS) {
@@ -160,7 +166,7 @@ export function normaliseUsage(raw: unknown): { usage: UsageLike; odd: string[] 
   const tier = source.service_tier;
   if (typeof tier === 'string') usage.service_tier = tier.slice(0, 40);
   else if (tier !== undefined && tier !== null) odd.push(`service_tier ${shortValue(tier)} ignored`);
-  return { usage, odd };
+  return { usage, odd, unreadable };
 }
 
 function normaliseCount(value: unknown): number {

@@ -226,8 +226,10 @@ describe('normaliseUsage: odd usage from the API or a proxy is made priceable, a
       [{ output_tokens: 2 ** 60 }, { output_tokens: 0 }, /counted as 0$/],
     ];
     for (const [raw, expected, note] of cases) {
-      const { usage, odd } = normaliseUsage(raw);
+      const { usage, odd, unreadable } = normaliseUsage(raw);
       assert.deepEqual(usage, expected);
+      // A count that became 0 was no count at all; a fraction or a numeric string still was one.
+      assert.deepEqual(unreadable, Object.values(expected)[0] === 0 ? Object.keys(expected) : [], JSON.stringify(raw));
       assert.equal(odd.length, 1, JSON.stringify(raw));
       assert.match(odd[0] ?? '', note);
       assert.doesNotThrow(() => costOfUsage('claude-haiku-4-5', usage));
@@ -236,16 +238,16 @@ describe('normaliseUsage: odd usage from the API or a proxy is made priceable, a
 
   test('a well-formed block passes unchanged and unremarked; absent and null counts stay absent', () => {
     const block = { input_tokens: 12, output_tokens: 27, cache_creation_input_tokens: 2048, cache_read_input_tokens: 0, cache_creation: { ephemeral_5m_input_tokens: 2048, ephemeral_1h_input_tokens: 0 }, service_tier: 'standard' };
-    assert.deepEqual(normaliseUsage({ ...block, server_tool_use: null, speed: null }), { usage: block, odd: [] });
+    assert.deepEqual(normaliseUsage({ ...block, server_tool_use: null, speed: null }), { usage: block, odd: [], unreadable: [] });
     // A message_delta carries only what changed: what it leaves out must not be overwritten with 0.
-    assert.deepEqual(normaliseUsage({ output_tokens: 60, input_tokens: null }), { usage: { output_tokens: 60 }, odd: [] });
+    assert.deepEqual(normaliseUsage({ output_tokens: 60, input_tokens: null }), { usage: { output_tokens: 60 }, odd: [], unreadable: [] });
   });
 
   test('the split, the service tier and a missing block', () => {
     assert.deepEqual(normaliseUsage({ cache_creation: { ephemeral_5m_input_tokens: '10', ephemeral_1h_input_tokens: 1.2 } }).usage, { cache_creation: { ephemeral_5m_input_tokens: 10, ephemeral_1h_input_tokens: 2 } });
-    assert.deepEqual(normaliseUsage({ cache_creation: 7, service_tier: 3 }), { usage: {}, odd: ['cache_creation 7 ignored', 'service_tier 3 ignored'] });
-    assert.deepEqual(normaliseUsage(undefined), { usage: {}, odd: ['no usage'] });
-    assert.deepEqual(normaliseUsage('400'), { usage: {}, odd: ['usage "400" ignored'] });
+    assert.deepEqual(normaliseUsage({ cache_creation: 7, service_tier: 3 }), { usage: {}, odd: ['cache_creation 7 ignored', 'service_tier 3 ignored'], unreadable: [] });
+    assert.deepEqual(normaliseUsage(undefined), { usage: {}, odd: ['no usage'], unreadable: [] });
+    assert.deepEqual(normaliseUsage('400'), { usage: {}, odd: ['usage "400" ignored'], unreadable: [] });
   });
 
   test('a long odd value is cut in the note (the note goes into the ledger record, which has a length limit)', () => {
