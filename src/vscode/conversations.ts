@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Turn } from '../core/prompt/request';
 import type { Tier } from '../core/tiers';
+import { compareTiers, maxTier } from '../core/tiers';
 import type { EditorSelection } from './requestRunner';
 
 /** An answer in a result view that a follow-up can continue. */
@@ -14,6 +15,14 @@ export interface Conversation {
   readonly model: string;
   /** The model answered on a fallback below `tier` (the routed model was busy). */
   readonly fellBack?: boolean;
+}
+
+/**
+ * Who gave an answer, as its conversation keeps it: the tier the policy chose when a fallback
+ * answered lower (a busy moment does not lower the conversation), and the model that answered.
+ */
+export function answeredOn(route: { tier: Tier; baseTier: Tier; model: string }): Pick<Conversation, 'tier' | 'model' | 'fellBack'> {
+  return { tier: maxTier(route.tier, route.baseTier), model: route.model, ...(compareTiers(route.baseTier, route.tier) > 0 ? { fellBack: true } : {}) };
 }
 
 /** How many answers can still be followed up; the oldest are forgotten first. */

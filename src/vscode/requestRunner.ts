@@ -21,19 +21,20 @@ import type { RequestCommand, StepType } from '../core/steps';
 import { failureMessage } from '../core/task/failureMessage';
 import type { FailureAction } from '../core/task/failureMessage';
 import { ModelCallError } from '../core/task/ports';
-import { runStep, stopNote } from '../core/task/runStep';
+import { FALLBACK_KINDS, runStep, stopNote } from '../core/task/runStep';
 import type { CheckResult, StepDeps } from '../core/task/runStep';
 import { stepPolicy } from '../core/task/stepPolicy';
-import { TIERS, TIER_LABELS, compareTiers, maxTier } from '../core/tiers';
+import { TIERS, TIER_LABELS, compareTiers } from '../core/tiers';
 import type { Tier } from '../core/tiers';
 import { CommandIds } from './commandIds';
 import type { Container } from './container';
+import { answeredOn } from './conversations';
 
 const MICROS_PER_USD = 1_000_000;
 /** The difficulty check's deadline: its answer is a few dozen tokens, so a longer wait is an API in trouble. */
 const DIFFICULTY_TIMEOUT_MS = 15_000;
 /** Failures that may pass by themselves, worth a Try Again button. */
-const TRANSIENT: ReadonlySet<string> = new Set(['rateLimited', 'overloaded', 'server', 'timeout', 'streamError', 'network']);
+const TRANSIENT: ReadonlySet<string> = new Set([...FALLBACK_KINDS, 'network']);
 
 /** The code a request is about, as the editor knows it. */
 export interface EditorSelection extends SelectionInput {
@@ -513,10 +514,7 @@ export class RequestRunner {
         this.c.conversations.remember(resultUri, {
           ...(spec.selection ? { selection: spec.selection } : {}),
           turns: [...(spec.earlier ?? []), { question: spec.question, answer: result.text }],
-          // The tier the policy chose, when a fallback answered lower: a busy moment does not lower the conversation.
-          tier: maxTier(result.route.tier, result.route.baseTier),
-          model: result.route.model,
-          ...(compareTiers(result.route.baseTier, result.route.tier) > 0 ? { fellBack: true } : {}),
+          ...answeredOn(result.route),
         });
       }
       return { value: result.value, text: result.text, plan: result.route, taskId, records, ...(resultUri ? { resultUri } : {}) };

@@ -10,9 +10,10 @@ import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
 import type { RequestCommand } from '../core/steps';
 import type { CheckResult } from '../core/task/runStep';
-import { TIER_LABELS, compareTiers, maxTier, tierAbove } from '../core/tiers';
+import { TIER_LABELS, compareTiers, tierAbove } from '../core/tiers';
 import type { Tier } from '../core/tiers';
 import { CommandIds } from './commandIds';
+import { answeredOn } from './conversations';
 import type { Container } from './container';
 import { RequestStopped, refusedUntrusted } from './requestRunner';
 import type { EditorSelection, RequestOutcome } from './requestRunner';
@@ -307,7 +308,7 @@ export class ReviewService implements vscode.Disposable {
     const { escalate, keep } = options.architecture ? { escalate: [], keep: findings } : triage(findings);
     let judge: { tier: Tier; model: string; answer: JudgeAnswer } | undefined;
     // Where judgment was routed, for the report's follow-ups: a fallback below it does not lower them.
-    let judgeRoute: { tier: Tier; model: string; fellBack?: boolean } | undefined;
+    let judgeRoute: ReturnType<typeof answeredOn> | undefined;
     let judgeStopped: RequestStopped | undefined;
     const whyJudge = options.architecture || partStopped ? undefined : judgmentReason(escalate, options.security === true, codeRisks);
     if (whyJudge) {
@@ -346,7 +347,7 @@ export class ReviewService implements vscode.Disposable {
         outcomes.push(outcome);
         const answer = judged ? { ...outcome.value, added: outcome.value.added.map((f) => locateInDigest(f, judged.parts)) } : outcome.value;
         judge = { tier: outcome.plan.tier, model: outcome.plan.model, answer };
-        judgeRoute = { tier: maxTier(outcome.plan.tier, outcome.plan.baseTier), model: outcome.plan.model, ...(compareTiers(outcome.plan.baseTier, outcome.plan.tier) > 0 ? { fellBack: true } : {}) };
+        judgeRoute = answeredOn(outcome.plan);
       }
     }
 
@@ -378,15 +379,13 @@ export class ReviewService implements vscode.Disposable {
    * about (of a folder, only the files with findings). The follow-up stays on the tier that
    * judged them, or the first pass's when judgment did not run.
    */
-  private async rememberConversation(reportUri: vscode.Uri, what: string, findings: string, answeredBy: { tier: Tier; model: string; fellBack?: boolean }, material: EditorSelection | readonly { path: string; text: string }[]): Promise<void> {
+  private async rememberConversation(reportUri: vscode.Uri, what: string, findings: string, answeredBy: ReturnType<typeof answeredOn>, material: EditorSelection | readonly { path: string; text: string }[]): Promise<void> {
     const selection = !Array.isArray(material) ? material as EditorSelection
       : material.length > 0 ? await digestSelection(this.c, buildDigest(material).text, what) : undefined;
     this.c.conversations.remember(reportUri, {
       ...(selection ? { selection } : {}),
       turns: [{ question: `${what}: report each finding.`, answer: findings }],
-      tier: answeredBy.tier,
-      model: answeredBy.model,
-      ...(answeredBy.fellBack ? { fellBack: true } : {}),
+      ...answeredBy,
     });
   }
 

@@ -82,7 +82,8 @@ export type StepResult<T, R extends StepRoute> =
   | { status: 'failed'; reason: string; route: R; routes: R[]; records: CallRecord[]; error?: ModelCallError }
   | { status: 'cancelled'; route: R; routes: R[]; records: CallRecord[] };
 
-const FALLBACK_KINDS: ReadonlySet<CallFailureKind> = new Set(['overloaded', 'server', 'rateLimited', 'timeout', 'streamError']);
+/** Failures another model may answer past (capacity, server, a broken stream): a fallback is worth it. */
+export const FALLBACK_KINDS: ReadonlySet<CallFailureKind> = new Set(['overloaded', 'server', 'rateLimited', 'timeout', 'streamError']);
 
 const ZERO_USAGE: UsageLike = { input_tokens: 0, output_tokens: 0 };
 
@@ -146,15 +147,15 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
     spec.onRecord?.(built.record);
   };
   const routeReason = () => route.reasons.join(' → ');
-  // Normalised as the record's fallback is: a port that passed odd counts on must not stop the step here either.
-  // What the attempt cost, for the policy's budget check on the next one. Usage too large to
-  // price counts as 0 here (write() has logged it as a lost record), so the step goes on.
+  // What the attempt cost, for the policy's budget check on the next one: normalised as the
+  // record's fallback is, and usage too large to price counts as 0 here (write() has logged
+  // it as a lost record), so odd counts from a port never stop the step.
   const costOf = (usage: UsageLike | undefined): number => {
     if (!usage) return 0;
     try {
       return costOfUsage(route.model, normaliseUsage(usage).usage, { table: deps.table }).micros;
     } catch (err) {
-      deps.log(`could not price an attempt on ${route.model} for the budget check: ${err instanceof Error ? err.message : String(err)}`);
+      deps.log(`could not price an attempt on ${route.model} for the budget check: ${describe(err)}`);
       return 0;
     }
   };
