@@ -29,6 +29,7 @@
   const OUTCOME_NAMES = { ok: 'ok', escalated: 'went a tier up', fellBack: 'fell back', failed: 'failed', cancelled: 'cancelled' };
   // As WENT_UP_MEANS in src/core/ledger/tooltip.ts words it (a unit test holds the two together).
   const WENT_UP_MEANS = 'a failed check redone a tier above, or a review\'s findings sent to judgment';
+  const FAILED_MEANS = 'the SDK\'s own retries after an overload, a rate limit or a timeout (not billed), and requests that ended without an answer';
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
   const root = document.getElementById('cost-report') || document.body;
@@ -132,7 +133,7 @@
       ['Spent', usd(totals.micros), attempts(totals.calls, totals.unbilled || 0)],
       ['Cache savings', usd(totals.cacheSavingsMicros), 'cache reads vs uncached input'],
       [vs.direction === 'saved' ? 'Saved vs all-Opus' : 'Extra vs all-Opus', vs.difference + (vs.percent ? ' (' + vs.percent + ')' : ''), 'all-Opus (' + totals.opusModel + '): ' + vs.allOpus],
-      ['Went a tier up \u00b7 fell back \u00b7 failed', totals.escalations + ' \u00b7 ' + totals.fallbacks + ' \u00b7 ' + (totals.failures || 0), 'went up: ' + WENT_UP_MEANS],
+      ['Went a tier up \u00b7 fell back \u00b7 failed', totals.escalations + ' \u00b7 ' + totals.fallbacks + ' \u00b7 ' + (totals.failures || 0), 'went up: ' + WENT_UP_MEANS + (totals.failures ? '; failed: ' + FAILED_MEANS : '')],
     ];
     if (totals.budget) items.push([totals.budget.label, totals.budget.value, totals.budget.note, totals.budget.state]);
     for (const [label, value, note, state] of items) {

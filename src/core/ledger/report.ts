@@ -156,15 +156,20 @@ function sortTasks(rows: TaskRow[], sort: TaskSort): TaskRow[] {
 /**
  * What the Tasks table shows of the tasks kept: "The latest 200 of 3,003 tasks.", "The 200
  * dearest of 3,003 tasks." A table cut short says so, and says the order reached every task.
+ * Past the summary's cap (`dropped` older tasks), it says the rows are the most recent ones
+ * and where the older tasks' calls still are.
  */
-export function tasksNote(shown: number, total: number, sort: TaskSort): string {
+export function tasksNote(shown: number, total: number, sort: TaskSort, dropped = 0): string {
   const count = (n: number): string => n.toLocaleString('en-US');
-  if (shown >= total) return total === 1 ? 'The one task recorded.' : `All ${count(total)} tasks recorded.`;
-  const of = `of ${count(total)} tasks`;
+  const older = dropped > 0
+    ? ` ${count(dropped)} older ${dropped === 1 ? 'task has' : 'tasks have'} no row here: ${dropped === 1 ? 'its calls count' : 'their calls count'} in the totals, the chart and the routes, and Export Cost Ledger has every call.`
+    : '';
+  if (shown >= total) return (total === 1 ? 'The one task recorded.' : `All ${count(total)} ${dropped > 0 ? 'most recent tasks' : 'tasks recorded'}.`) + older;
+  const of = dropped > 0 ? `of the ${count(total)} most recent tasks` : `of ${count(total)} tasks`;
   const which = sort.key === 'lastTime' ? `The ${sort.descending ? 'latest' : 'earliest'} ${count(shown)} ${of}`
     : sort.key === 'micros' ? `The ${count(shown)} ${sort.descending ? 'dearest' : 'cheapest'} ${of}`
     : `The first ${count(shown)} ${of} by ${TASK_SORT_NAMES[sort.key]}, ${sort.descending ? 'descending' : 'ascending'}`;
-  return `${which}. Sorting by a column picks from all ${count(total)}.`;
+  return `${which}. Sorting by a column picks from all ${count(total)}.${older}`;
 }
 
 /**
@@ -222,7 +227,7 @@ export function costReportMessage(summary: LedgerSummary, options: ReportOptions
     tasks: costColumn(tasks),
     taskCount: all.length,
     sort,
-    tasksNote: tasksNote(tasks.length, all.length, sort),
+    tasksNote: tasksNote(tasks.length, all.length, sort, summary.tasksDropped),
     perTierPerDay,
     chart: { label: `Last ${days} days`, days: daysBetween(from, summary.dayKeyOf(options.now)), spent, allTime },
     axis: chartAxis(Math.max(0, ...perDay.values())),

@@ -352,6 +352,8 @@ class TaskRows {
   private head = 0;
   /** (hash, row index + 1) pairs with linear probing, kept at most half full; 0 marks an empty slot. */
   private table = new Int32Array(2 * 64);
+  /** Tasks dropped past `max`, oldest first. */
+  dropped = 0;
 
   constructor(private readonly max: number) {}
 
@@ -383,6 +385,7 @@ class TaskRows {
     if (index >= this.max && index > 0) {
       // The ring is full: its oldest row becomes the newest.
       index = this.head;
+      this.dropped += 1;
       this.remove(index);
       this.head = (index + 1) % this.rows.length;
     } else {
@@ -577,6 +580,11 @@ export class LedgerSummary {
 
   get taskCount(): number {
     return Math.min(this.taskRows.size, this.maxTasks);
+  }
+
+  /** Tasks whose rows were dropped past `maxTasks`: their calls still count everywhere else. */
+  get tasksDropped(): number {
+    return this.taskRows.dropped;
   }
 
   /** Every (day, tier) with calls, days ascending, tiers in ladder order. */

@@ -24,6 +24,8 @@ export interface TooltipInput {
  * findings go to judgment is recorded as escalated, though nothing failed.
  */
 export const WENT_UP_MEANS = "a failed check redone a tier above, or a review's findings sent to judgment";
+/** What the count of failed attempts holds: the SDK's own retries are among them, not only failed requests. */
+export const FAILED_MEANS = 'the SDK\'s own retries after an overload, a rate limit or a timeout (not billed), and requests that ended without an answer';
 
 /**
  * An aggregate's attempts as a person counts them: calls that were billed, and attempts
@@ -76,8 +78,9 @@ export function costTooltip(input: TooltipInput): string {
     const vs = opusComparison(a.micros, a.opusMicros);
     const opus = escapeMarkdown(input.opusModel);
     lines.push(`vs all-Opus (${opus}): **${vs.difference} ${vs.direction}${vs.percent ? `, ${vs.percent}` : ''}** (all-Opus: ${vs.allOpus})  `);
-    lines.push(`Went a tier up: ${a.escalations} · Fell back: ${a.fallbacks}${a.failures > 0 ? ` · Failed: ${a.failures}` : ''}${a.cancellations > 0 ? ` · Cancelled: ${a.cancellations}` : ''}  `);
+    lines.push(`Went a tier up: ${a.escalations} · Fell back: ${a.fallbacks}${a.failures > 0 ? ` · Failed attempts: ${a.failures}` : ''}${a.cancellations > 0 ? ` · Cancelled: ${a.cancellations}` : ''}  `);
     if (a.escalations > 0) lines.push(`_Went a tier up: ${WENT_UP_MEANS}._  `);
+    if (a.failures > 0) lines.push(`_Failed attempts: ${FAILED_MEANS}._  `);
   }
   const limits = input.budget?.limits ?? [];
   if (limits.length === 0) {

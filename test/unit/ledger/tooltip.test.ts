@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { WENT_UP_MEANS, attemptsOf, costTooltip } from '../../../src/core/ledger/tooltip';
+import { FAILED_MEANS, WENT_UP_MEANS, attemptsOf, costTooltip } from '../../../src/core/ledger/tooltip';
 import { readFileSync } from 'node:fs';
 import { LedgerSummary } from '../../../src/core/ledger/summary';
 import { budgetStatus } from '../../../src/core/ledger/budget';
@@ -79,6 +79,9 @@ describe('status-bar tooltip', () => {
     assert.match(text, /^\| S · execute \| 0 \+ 3 not billed \| 0 \/ 0 \| \$0\.00 \|$/m);
     assert.match(text, /^\| O · judgment \| 1 \|/m);
     assert.deepEqual(attemptsOf(s.session), { billed: 2, unbilled: 3 });
+    // "Failed: 2" read as two failed requests, where both were the SDK's own retries.
+    assert.match(text, /^Went a tier up: 0 · Fell back: 1 · Failed attempts: 2 {2}$/m);
+    assert.ok(text.includes(`_Failed attempts: ${FAILED_MEANS}._`), 'says the SDK retries are among them');
   });
 
   test('the tier chosen for the next request shows until a request takes it', () => {
@@ -87,7 +90,8 @@ describe('status-bar tooltip', () => {
     assert.doesNotMatch(costTooltip({ scope: 'session', aggregate: summary().session, opusModel: 'claude-opus-4-8' }), /Next request/);
   });
 
-  test('the cost report words "went a tier up" as the tooltip does', () => {
-    assert.ok(readFileSync('media/costReport.js', 'utf8').includes(WENT_UP_MEANS.replace(/'/g, "\\'")), 'media/costReport.js carries the same sentence');
+  test('the cost report words "went a tier up" and "failed" as the tooltip does', () => {
+    const script = readFileSync('media/costReport.js', 'utf8');
+    for (const sentence of [WENT_UP_MEANS, FAILED_MEANS]) assert.ok(script.includes(sentence.replace(/'/g, "\\'")), `media/costReport.js carries: ${sentence}`);
   });
 });
