@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { provenance } from '../../core/review';
+import type { ReviewedFinding } from '../../core/review';
 import { CommandIds } from '../commandIds';
 import type { Container } from '../container';
 import { selectionOf } from '../editorSelection';
@@ -38,13 +39,18 @@ export const fixFindingCommand: Command = {
       command: 'fix',
       title: 'Fix Review Finding',
       task: 'fix',
-      question: `Fix this problem, which a review found in the selected code: ${f.message} (${f.category}, ${f.severity} severity; ${provenance(f)}).`,
+      question: `Fix this problem, which a review found in the selected code: ${describeFinding(f)}.`,
       selection: selectionOf(c, document, range),
       finding: { category: f.category, severity: f.severity },
       onAccepted: () => c.reviews.fixed(shown),
     });
   },
 };
+
+/** A finding as a fix request names it: what is wrong, its category and severity, and who stands behind it. */
+export function describeFinding(f: ReviewedFinding): string {
+  return `${f.message} (${f.category}, ${f.severity} severity; ${provenance(f)})`;
+}
 
 /** The finding at the cursor; else the user picks one of the file's; undefined (after saying why) when there is none. */
 async function pickFinding(c: Container): Promise<ShownFinding | undefined> {

@@ -31,7 +31,7 @@ export async function proposeEdit(c: Container, options: EditRequest & { uri?: u
 }
 
 /** An edit's answer is the whole selection again, in at most this many tokens. */
-const EDIT_MAX_TOKENS = 8192;
+export const EDIT_MAX_TOKENS = 8192;
 
 /**
  * Says why an edit of `selection` cannot succeed, before anything is paid: nothing but
@@ -53,7 +53,7 @@ export function sendableEdit(selection: EditorSelection, title: string, rewrites
 }
 
 /** What an edit's answer costs in output: the selection written again (on the newest tokenizer, the larger count). */
-function editOutputTokens(text: string): number {
+export function editOutputTokens(text: string): number {
   return estimateTokens(text, 'claude-opus-4-8');
 }
 
