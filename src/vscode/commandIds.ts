@@ -29,6 +29,8 @@ export const CommandIds = {
   architectureReview: 'ladder.architectureReview',
   /** A fix for a review finding (light bulb on a Ladder diagnostic), as a diff. */
   fixFinding: 'ladder.fixFinding',
+  /** Every finding in a file fixed in one request, as one diff (palette, or the light bulb when a file has two or more). */
+  fixAllFindings: 'ladder.fixAllFindings',
   /** Shows tier, model, reasons and estimated cost without sending anything. */
   previewRoute: 'ladder.previewRoute',
   /** One-off tier override for the next request. */

@@ -220,6 +220,13 @@ export class ReviewService implements vscode.Disposable {
       action.command = { command: CommandIds.fixFinding, title: action.title, arguments: [match.id] };
       actions.push(action);
     }
+    // Beside the single fixes, once: all the file's findings in one request and one diff.
+    if (actions.length > 0 && shown.length > 1) {
+      const all = new vscode.CodeAction(`Fix all ${shown.length} Ladder findings in this file`, vscode.CodeActionKind.QuickFix);
+      all.diagnostics = actions.flatMap((a) => a.diagnostics ?? []);
+      all.command = { command: CommandIds.fixAllFindings, title: all.title, arguments: [document.uri] };
+      actions.push(all);
+    }
     return actions;
   }
 

@@ -5,6 +5,7 @@ import { chooseTierCommand } from './chooseTier';
 import { acceptEditCommand, rejectEditCommand, retryAboveCommand } from './editVerdict';
 import { explainSelectionCommand } from './explainSelection';
 import { exportLedgerCommand } from './exportLedger';
+import { fixAllFindingsCommand } from './fixAllFindings';
 import { fixFindingCommand } from './fixFinding';
 import { followUpCommand } from './followUp';
 import { generateDocsCommand } from './generateDocs';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   securityReviewCommand,
   architectureReviewCommand,
   fixFindingCommand,
+  fixAllFindingsCommand,
   previewRouteCommand,
   chooseTierCommand,
   showCostReportCommand,
