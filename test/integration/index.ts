@@ -12,5 +12,6 @@ export function run(): Promise<void> {
   require('./commands.itest');
   require('./errors.itest');
   require('./moreCommands.itest');
+  require('./fixAll.itest');
   return runMocha(mocha);
 }
