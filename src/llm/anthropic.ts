@@ -58,8 +58,11 @@ export class AnthropicGateway implements ModelPort {
     // What was generated (answer, thinking, tool input), for the output count when the API's final count is missing.
     let received = '';
     let outputCounted = false;
+    let started = false;
+    let text = '';
+    let stopReason: Anthropic.StopReason | null = null;
     // Set by message_delta: the whole answer and its stop reason have arrived; only message_stop may be missing.
-    let finished: Anthropic.Message | undefined;
+    let finished = false;
     // A retryable attempt whose retry-after was too long to wait for: the SDK was told not to retry it.
     let refusedWait: number | undefined;
     // The SDK's timeout covers the wait for the response's headers only: a stream that stops
@@ -84,7 +87,10 @@ export class AnthropicGateway implements ModelPort {
         res = await fetch(input, init);
       } catch (err) {
         // Aborted, but neither by the user nor by the watchdog: the SDK's own timer, and it tries again.
-        if (init?.signal?.aborted && !signal.aborted && retriesLeft) request.onRetry?.('timeout', undefined);
+        if (init?.signal?.aborted && !signal.aborted && retriesLeft) {
+          retried.push({ timedOutSeconds: timeoutMs / 1000 });
+          request.onRetry?.('timeout', undefined);
+        }
         throw err;
       }
       if (!res.ok) {
@@ -118,13 +124,22 @@ export class AnthropicGateway implements ModelPort {
       return estimated > (usage.output_tokens ?? 0) ? { ...usage, output_tokens: estimated } : usage;
     };
     const usageNote = (): string | undefined => (odd.length > 0 ? `odd usage from the API: ${odd.join('; ')}`.slice(0, 200) : undefined);
+    const answer = (billed: UsageLike): ModelResponse => {
+      const note = usageNote();
+      return { text, usage: billed, requestId, stopReason, retried, ...(note ? { usageNote: note } : {}) };
+    };
     try {
-      const stream = client.withOptions({ fetch: fetchWithAttempts }).messages.stream(request.body as Anthropic.MessageStreamParams, {
-        signal, maxRetries, timeout: timeoutMs,
-      });
-      stream.on('streamEvent', (event, snapshot) => {
+      // The raw events, not the SDK's stream helper: the helper throws on a message_delta
+      // without usage (a proxy may strip it) after the whole answer has arrived and been billed.
+      const events = await client.withOptions({ fetch: fetchWithAttempts }).messages.create(
+        { ...(request.body as Anthropic.MessageCreateParamsNonStreaming), stream: true }, { signal, maxRetries, timeout: timeoutMs });
+      for await (const event of events) {
         touch();
+        // Before message_start there is no message to add to (the helper ignores such events too).
+        if (!started && event.type !== 'message_start') continue;
         if (event.type === 'message_start') {
+          if (started) throw new Error('Unexpected event order, got message_start before receiving "message_stop"');
+          started = true;
           const start = normaliseUsage(event.message.usage);
           usage = start.usage;
           odd.push(...start.odd);
@@ -137,6 +152,7 @@ export class AnthropicGateway implements ModelPort {
           }
           request.onUsage?.(usage);
         } else if (event.type === 'message_delta') {
+          // Absent usage reads as {} ("no usage"): the counts from message_start stand, the output is estimated.
           const delta = normaliseUsage(event.usage);
           // An unreadable count in the final usage leaves the earlier (or estimated) one standing.
           const readable = Object.fromEntries(Object.entries(delta.usage).filter(([field]) => !delta.unreadable.includes(field))) as UsageLike;
@@ -145,22 +161,28 @@ export class AnthropicGateway implements ModelPort {
           // Absent, or unreadable (counted as 0 by normaliseUsage): estimated from what arrived.
           outputCounted = readable.output_tokens !== undefined;
           if (!outputCounted) odd.push('no usable output_tokens in the final usage: estimated from the text received');
-          finished = snapshot;
+          stopReason = event.delta.stop_reason;
+          finished = true;
           request.onUsage?.(usage);
         } else if (event.type === 'content_block_delta') {
           received += generatedText(event.delta);
+          if (event.delta.type === 'text_delta') {
+            text += event.delta.text;
+            request.onText?.(event.delta.text);
+          }
         }
-      });
-      stream.on('text', (delta) => request.onText?.(delta));
-      const message = await stream.finalMessage();
-      requestId = stream.request_id ?? requestId;
-      return answerOf(message, billedUsage() ?? (message.usage as UsageLike), requestId, retried, usageNote());
+      }
+      // The SDK ends the events quietly when aborted (a cancel, or the watchdog).
+      if (signal.aborted) throw new Anthropic.APIUserAbortError();
+      const billed = billedUsage();
+      if (!finished || !billed) throw new Error(started ? 'stream ended without producing the whole message' : 'request ended without sending any chunks');
+      return answer(billed);
     } catch (err) {
       const billed = billedUsage();
       const note = usageNote();
       // Everything but message_stop arrived (final usage, stop reason, the whole text), and
       // was billed in full: the answer, not a failure that would buy it again elsewhere.
-      if (finished && billed && !request.signal?.aborted && !isErrorEvent(err)) return answerOf(finished, billed, requestId, retried, note);
+      if (finished && billed && !request.signal?.aborted && !isErrorEvent(err)) return answer(billed);
       const outputEstimated = billed !== usage;
       const context: FailureContext = { usage: billed, retried, outputEstimated, requestId, responded, key, baseURL: this.options.baseURL, refusedWait, usageNote: note };
       if (stalled && !request.signal?.aborted) {
@@ -206,11 +228,6 @@ function sdkRetries(res: Response): boolean {
   const header = res.headers.get('x-should-retry');
   if (header === 'true' || header === 'false') return header === 'true';
   return res.status === 408 || res.status === 409 || res.status === 429 || res.status >= 500;
-}
-
-function answerOf(message: Anthropic.Message, usage: UsageLike, requestId: string | undefined, retried: UnbilledAttempt[], usageNote: string | undefined): ModelResponse {
-  const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
-  return { text, usage, requestId, stopReason: message.stop_reason, retried, ...(usageNote ? { usageNote } : {}) };
 }
 
 /** Printable ASCII without spaces: what an API key is, and what an HTTP header can carry. */

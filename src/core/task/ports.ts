@@ -22,10 +22,15 @@ export type CallFailureKind =
   | 'streamError'   // an error event or a dropped connection mid-stream
   | 'cancelled';
 
-/** An attempt the SDK made and retried, which the API did not bill (no usage). */
+/**
+ * An attempt the SDK made and retried, with no usage: an HTTP error, which the API did not
+ * bill, or no response within `timedOutSeconds`, which the API may still have processed and
+ * billed (no count came back to say what).
+ */
 export interface UnbilledAttempt {
   status?: number;
   requestId?: string;
+  timedOutSeconds?: number;
 }
 
 export interface ModelResponse {
@@ -33,7 +38,7 @@ export interface ModelResponse {
   usage: UsageLike;
   requestId?: string;
   stopReason: string | null;
-  /** Attempts before the one that answered (SDK retries of 429/5xx/529). */
+  /** Attempts before the one that answered (SDK retries of 429/5xx/529 and of timeouts). */
   retried: UnbilledAttempt[];
   /** What was odd in the usage the API sent and how it was counted, for the ledger record's reason. */
   usageNote?: string;

@@ -6,7 +6,7 @@ import type { PriceTable } from '../pricing/priceTable';
 import { redactSecrets } from '../redact';
 import type { Tier } from '../tiers';
 import type { MessagesRequestBody } from '../prompt/request';
-import type { CallFailureKind, ModelPort, ModelResponse, RetryCause } from './ports';
+import type { CallFailureKind, ModelPort, ModelResponse, RetryCause, UnbilledAttempt } from './ports';
 import { ModelCallError } from './ports';
 
 /** The part of a route plan a step needs: which model, on which tier, and why. */
@@ -174,9 +174,7 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
     } catch (err) {
       const error = err instanceof ModelCallError ? err : new ModelCallError('network', err instanceof Error ? err.message : String(err));
       if (!error.details.usage) spec.abandonCache?.(route);
-      for (const retried of error.details.retried ?? []) {
-        write(ZERO_USAGE, 'failed', `retried by the SDK after HTTP ${retried.status ?? '?'} (not billed)`, retried.requestId);
-      }
+      for (const retried of error.details.retried ?? []) write(ZERO_USAGE, 'failed', retriedReason(retried), retried.requestId);
       const estimated = error.details.outputEstimated ? '; output tokens estimated from the text received' : '';
       if (error.kind === 'cancelled') {
         write(error.details.usage ?? ZERO_USAGE, 'cancelled', `${routeReason()}; cancelled by the user${estimated}`, error.details.requestId, error.details.usageNote);
@@ -191,9 +189,7 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
       continue;
     }
 
-    for (const retried of response.retried) {
-      write(ZERO_USAGE, 'failed', `retried by the SDK after HTTP ${retried.status ?? '?'} (not billed)`, retried.requestId);
-    }
+    for (const retried of response.retried) write(ZERO_USAGE, 'failed', retriedReason(retried), retried.requestId);
     const checked = spec.check(response.text, route);
     if (checked.ok) {
       const stopped = stopNote(response.stopReason);
@@ -216,6 +212,12 @@ export async function runStep<T, R extends StepRoute>(spec: StepSpec<T, R>, deps
 }
 
 const REASON_MAX = 500;
+
+/** An SDK retry's record reason. A timed-out attempt is recorded at $0 too, but it may have been billed: no count came back. */
+function retriedReason(retried: UnbilledAttempt): string {
+  if (retried.timedOutSeconds === undefined) return `retried by the SDK after HTTP ${retried.status ?? '?'} (not billed)`;
+  return `retried by the SDK after a timeout (no response in ${retried.timedOutSeconds} s); recorded at $0, but the API may have processed and billed it`;
+}
 
 /**
  * A record's reason: redacted (an error message may quote a key back), the usage note kept

@@ -13,6 +13,8 @@ import { ApiFailure, errorTypeForStatus, type ApiErrorType } from './wire';
  * - `garbled`: an event whose JSON does not parse after `afterDeltas` deltas, or in place of
  *   message_start with `first`, then the stream closes (a proxy mangling the reply);
  * - `noMessageStop`: the stream closes after message_delta (answer and final usage sent);
+ * - `noDeltaUsage`: message_delta carries no `usage` at all (a proxy that strips it); the bill
+ *   is unchanged, and a non-streaming reply keeps its usage;
  * - `oddUsage`: the usage sent on the wire has `field` set to `value` (removed when `value` is
  *   absent), in `event` or in both message_start and message_delta; the bill is unchanged.
  * Usage is billed once the response has started (first byte), as the API bills it.
@@ -36,6 +38,7 @@ export type Fault =
   | { type: 'hang'; afterDeltas?: number }
   | { type: 'garbled'; afterDeltas?: number; first?: boolean }
   | { type: 'noMessageStop' }
+  | { type: 'noDeltaUsage' }
   | { type: 'oddUsage'; field: string; value?: unknown; event?: 'message_start' | 'message_delta' };
 
 const DEFAULT_MESSAGES: Partial<Record<ApiErrorType, string>> = {
@@ -77,6 +80,9 @@ export const faults = {
   },
   noMessageStop(): Fault {
     return { type: 'noMessageStop' };
+  },
+  noDeltaUsage(): Fault {
+    return { type: 'noDeltaUsage' };
   },
   oddUsage(field: string, value?: unknown, event?: 'message_start' | 'message_delta'): Fault {
     return { type: 'oddUsage', field, ...(value !== undefined ? { value } : {}), ...(event ? { event } : {}) };
@@ -123,6 +129,7 @@ export function faultProblem(value: unknown): string | undefined {
     case 'hang':
     case 'garbled':
     case 'noMessageStop':
+    case 'noDeltaUsage':
       return undefined;
     case 'oddUsage':
       return typeof fault.field === 'string' && fault.field !== '' ? undefined : 'oddUsage needs a field';

@@ -226,7 +226,8 @@ function streamSteps(prepared: Prepared, fault: Fault | undefined): Step[] {
     sse: sseEvent('message_delta', {
       type: 'message_delta',
       delta: { stop_reason: output.stopReason, stop_sequence: output.stopSequence, stop_details: null, container: null },
-      usage: wireUsage({
+      // undefined drops the key from the JSON.
+      usage: fault?.type === 'noDeltaUsage' ? undefined : wireUsage({
         output_tokens: usage.output_tokens,
         input_tokens: usage.input_tokens,
         cache_creation_input_tokens: usage.cache_creation_input_tokens,
@@ -348,6 +349,7 @@ async function breakStream(res: ServerResponse, entry: RequestLogEntry, fault: F
     case 'slowFirstByte':
     case 'status':
     case 'noMessageStop':
+    case 'noDeltaUsage':
     case 'oddUsage':
       return;
   }

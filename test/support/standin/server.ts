@@ -18,7 +18,7 @@
  * Reply fields: text | json | toolUse | content, thinking, stopReason, deltas (per block), delayMs
  * (between deltas), outputTokens, fault. Fault types: status (status, retryAfter,
  * retryAfterMs, shouldRetry, errorType), midStreamError, reset, slowFirstByte (delayMs),
- * hang, garbled (first), noMessageStop, oddUsage (field, value, event); `afterDeltas` says
+ * hang, garbled (first), noMessageStop, noDeltaUsage, oddUsage (field, value, event); `afterDeltas` says
  * where a stream breaks. Order per request: fault queue, then reply
  * queue, then matchers, then the default responder (answers per `Ladder task:` header).
  *

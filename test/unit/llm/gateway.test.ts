@@ -280,6 +280,14 @@ describe('AnthropicGateway against the stand-in (real SDK over HTTP)', () => {
     assert.deepEqual(standin.log.map((e) => e.retryCount), [0, 1]);
     assert.ok(result.text.length > 0);
     assert.deepEqual(retries, [['timeout', undefined]]);
+    assert.deepEqual(result.retried, [{ timedOutSeconds: 0.3 }], 'for the ledger, like a retried 529: no status, no request id, no usage');
+    // Timed out, then out of retries on a 529: the timed-out attempt is one of those retried before the failure.
+    standin.reset();
+    standin.script.fault(faults.slowFirstByte(3_000));
+    standin.script.fault({ type: 'status', status: 529, shouldRetry: false });
+    const failed = await quick.send({ body: body() }).then(() => undefined, (e: unknown) => e);
+    assert.equal((failed as ModelCallError).kind, 'overloaded');
+    assert.deepEqual((failed as ModelCallError).details.retried, [{ timedOutSeconds: 0.3 }]);
     standin.reset();
     standin.script.fault(faults.slowFirstByte(3_000));
     const afterCancel: unknown[] = [];
@@ -329,6 +337,22 @@ describe('AnthropicGateway against the stand-in (real SDK over HTTP)', () => {
     assert.equal(result.stopReason, 'end_turn');
     assert.deepEqual(result.usage.output_tokens, (standin.log[0]?.usage as { output_tokens: number }).output_tokens);
     assert.equal(result.requestId, standin.log[0]?.requestId);
+  });
+
+  test('a message_delta with no usage at all keeps the answer that streamed whole, its output estimated high and said so, and buys it nowhere else', async () => {
+    const text = 'The orders module builds its SQL from strings; bind the customer as a parameter and keep the rest as it is. '.repeat(3);
+    standin.script.enqueue({ text, deltas: 5 });
+    standin.script.fault(faults.noDeltaUsage());
+    const result = await gateway(2).send({ body: body('claude-opus-4-8') });
+    assert.equal(result.text, text);
+    assert.equal(result.stopReason, 'end_turn');
+    assert.equal(result.requestId, standin.log[0]?.requestId);
+    assert.equal(standin.log.length, 1, 'not asked again');
+    const billed = standin.log[0]?.usage as { input_tokens: number; output_tokens: number };
+    assert.equal(result.usage.input_tokens, billed.input_tokens, 'the input from message_start');
+    const output = result.usage.output_tokens ?? 0;
+    assert.ok(output >= billed.output_tokens && output <= billed.output_tokens * 2, `estimated ${output}, the stand-in billed ${billed.output_tokens}`);
+    assert.match(result.usageNote ?? '', /no usage; no usable output_tokens in the final usage: estimated from the text received/);
   });
 
   test('countTokens equals what /v1/messages bills for the same prompt', async () => {

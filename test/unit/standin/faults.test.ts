@@ -100,6 +100,25 @@ describe('standin: fault injection', () => {
     assert.equal(entry.usage, undefined);
   });
 
+  test('a message_delta without usage: the raw events carry the whole answer and no usage key, the bill is in full, and the SDK helper throws on it', async () => {
+    ctx.standin.script.enqueue({ text: LONG_TEXT, fault: faults.noDeltaUsage() });
+    const events = await ctx.client().messages.create({ ...request(), stream: true });
+    let text = '';
+    let delta: Record<string, unknown> | undefined;
+    for await (const event of events) {
+      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
+      if (event.type === 'message_delta') delta = event as unknown as Record<string, unknown>;
+    }
+    assert.equal(text, LONG_TEXT);
+    assert.equal(delta?.type, 'message_delta');
+    assert.equal('usage' in (delta ?? {}), false);
+    const entry = await settled(ctx.standin.log, 0);
+    assert.equal(entry.outcome, 'ok');
+    assert.equal(entry.usage?.output_tokens, countTokens(LONG_TEXT, 'legacy'));
+    ctx.standin.script.enqueue({ text: LONG_TEXT, fault: faults.noDeltaUsage() });
+    await assert.rejects(ctx.client().messages.stream(request()).finalMessage(), /Cannot read properties of undefined \(reading 'output_tokens'\)/);
+  });
+
   test('a slow first byte trips the client timeout; nothing is billed or cached', async () => {
     ctx.standin.script.fault(faults.slowFirstByte(2_000));
     const system = cachedSystem(textOfTokens(5000, 'claude-haiku-4-5'));
