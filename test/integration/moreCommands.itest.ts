@@ -396,6 +396,9 @@ describe('every command on its happy path', function () {
     const active = await vscode.window.showTextDocument(editor.document);
     const sqlLine = active.document.getText().split('\n').findIndex((l) => l.includes('SELECT * FROM orders'));
     active.selection = new vscode.Selection(sqlLine, 4, sqlLine, 4);
+    // The cost report takes the focus: no text editor is active, and the file's cursor still counts.
+    await vscode.commands.executeCommand('ladder.showCostReport');
+    await until('the cost report has the focus', () => (vscode.window.activeTextEditor === undefined ? true : undefined));
     const sentPalette = api().log.length;
     const palette = vscode.commands.executeCommand<string>('ladder.fixFinding');
     await waitForDiff(palette);

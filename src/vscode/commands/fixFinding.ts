@@ -30,8 +30,8 @@ export const fixFindingCommand: Command = {
       void vscode.window.showWarningMessage(`Ladder: the code at ${f.file}:${f.startLine} changed since the review, so Ladder cannot tell what to fix. Run the review again.`);
       return undefined;
     }
-    // A selection that holds the finding widens what the fix may change.
-    const editor = vscode.window.activeTextEditor;
+    // A selection that holds the finding widens what the fix may change (the editor last worked in: the cost report may have the focus).
+    const editor = c.editors.current();
     const range = editor?.document === document && !editor.selection.isEmpty && editor.selection.contains(lines)
       ? new vscode.Range(editor.selection.start.line, 0, editor.selection.end.line, document.lineAt(editor.selection.end.line).text.length)
       : lines;
@@ -54,7 +54,7 @@ export function describeFinding(f: ReviewedFinding): string {
 
 /** The finding at the cursor; else the user picks one of the file's; undefined (after saying why) when there is none. */
 async function pickFinding(c: Container): Promise<ShownFinding | undefined> {
-  const editor = vscode.window.activeTextEditor;
+  const editor = c.editors.current();
   const inFile = editor ? c.reviews.findingsIn(editor.document) : [];
   if (!editor || inFile.length === 0) {
     void vscode.window.showInformationMessage('Ladder: no review findings in this file. Run Review with Escalation first; then put the cursor on a marked line.');

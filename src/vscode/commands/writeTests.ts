@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
 import { editableOrSay, selectionFor } from '../editorSelection';
 import type { Command } from './command';
-import { sendableEdit, settleVerdict } from './proposeEdit';
+import { EDIT_MAX_TOKENS, sendableEdit, settleVerdict } from './proposeEdit';
 import type { RetrySpec } from './proposeEdit';
 import type { Container } from '../container';
 import type { ProposalEnd } from '../editPreview';
@@ -64,7 +64,7 @@ async function writeTestsFor(c: Container, selection: EditorSelection, retry?: R
     task: 'tests',
     question: 'Write focused unit tests for this code with the test framework the workspace already uses. Answer with the complete test file.',
     selection,
-    maxTokens: 8192,
+    maxTokens: EDIT_MAX_TOKENS,
     check: checkEditAnswer,
     ...retry,
   });
