@@ -169,7 +169,7 @@ export function editableOrSay(document: vscode.TextDocument, title: string): boo
 }
 
 /** The notebook a cell belongs to (an open notebook holding it, else the cell's path as a file). */
-function notebookOf(cell: vscode.Uri): vscode.Uri {
+export function notebookOf(cell: vscode.Uri): vscode.Uri {
   const holder = vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document.uri.toString() === cell.toString()));
   return holder?.uri ?? cell.with({ scheme: 'file', fragment: '' });
 }

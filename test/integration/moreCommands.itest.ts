@@ -506,6 +506,24 @@ describe('every command on its happy path', function () {
     }
   });
 
+  it('Write Tests from a cell of an untitled notebook: the tests open untitled too, nothing is written at the file system\'s root', async () => {
+    const notebook = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'def add(a, b):\n    return a + b\n', 'python')]));
+    await vscode.window.showNotebookDocument(notebook);
+    const cell = notebook.cellAt(0).document;
+    const pending = vscode.commands.executeCommand<string>('ladder.writeTests', cell.uri);
+    await waitForDiff(pending);
+    await vscode.commands.executeCommand('ladder.acceptEdit');
+    assert.equal(await pending, 'accepted');
+    const tests = vscode.window.activeTextEditor?.document;
+    assert.equal(tests?.uri.scheme, 'untitled', `the tests are an unsaved editor: ${tests?.uri.toString()}`);
+    assert.equal(tests?.languageId, 'python');
+    assert.equal(tests?.uri.query, '', 'the cell\'s query is not carried over');
+    assert.equal(await vscode.workspace.fs.stat(vscode.Uri.file(`/test_${notebook.uri.path}.py`)).then(() => true, () => false), false, 'no file at the root');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.window.showNotebookDocument(notebook);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('Review File and Security Review run on the whole file from a URI, as the explorer calls them', async () => {
     const uri = vscode.Uri.joinPath(root(), 'src', 'orders.ts');
     const file = await vscode.commands.executeCommand<{ findings: unknown[]; reportUri: vscode.Uri }>('ladder.reviewFile', uri);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
-import { editableOrSay, selectionFor } from '../editorSelection';
+import { editableOrSay, notebookOf, selectionFor } from '../editorSelection';
 import type { Command } from './command';
 import { EDIT_MAX_TOKENS, sendableEdit, settleVerdict } from './proposeEdit';
 import type { RetrySpec } from './proposeEdit';
@@ -17,7 +17,8 @@ const CELL_EXTENSIONS: Readonly<Record<string, string>> = { python: '.py', javas
 function testFileFor(source: vscode.Uri, languageId: string): vscode.Uri | undefined {
   const cell = source.scheme === 'vscode-notebook-cell';
   if (cell && !CELL_EXTENSIONS[languageId]) return undefined;
-  const uri = cell ? source.with({ scheme: 'file', fragment: '' }) : source;
+  // The notebook's own URI (an untitled notebook's tests go in an untitled editor), without the cell's query.
+  const uri = cell ? notebookOf(source).with({ query: '', fragment: '' }) : source;
   const name = uri.path.split('/').pop() ?? 'code';
   const dot = name.lastIndexOf('.');
   const stem = dot > 0 ? name.slice(0, dot) : name;
