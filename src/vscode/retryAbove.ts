@@ -11,9 +11,17 @@ import { CommandIds } from './commandIds';
  */
 export class RetryAbove implements vscode.Disposable {
   private pending: (() => Promise<unknown>) | undefined;
+  /** The document the pending offer is about: closing its last tab withdraws the offer. */
+  private about: string | undefined;
+  private readonly tabs = vscode.window.tabGroups.onDidChangeTabs((e) => {
+    if (this.about && e.closed.length > 0 && !isShown(this.about)) this.set(undefined);
+  });
 
-  /** `next` is the policy's answer for the rejected plan; nothing is offered when it cannot route. */
-  offer(rejected: RoutePlan, next: RoutePlan, run: (next: RoutePlan) => Promise<unknown>): void {
+  /**
+   * `next` is the policy's answer for the rejected plan; nothing is offered when it cannot
+   * route. `what` was rejected (an edit, names); `about` is the document it would change.
+   */
+  offer(rejected: RoutePlan, next: RoutePlan, run: (next: RoutePlan) => Promise<unknown>, options: { what?: string; about?: vscode.Uri } = {}): void {
     if (next.outcome !== 'route') {
       this.set(undefined);
       // Said, so the missing offer is not a mystery: the cap, the budget, or the top of the ladder.
@@ -21,15 +29,15 @@ export class RetryAbove implements vscode.Disposable {
       return;
     }
     const retry = () => run(next);
-    this.set(retry);
+    this.set(retry, options.about);
     const button = `Try ${next.model}`;
     void vscode.window.showInformationMessage(
-      `Ladder: you rejected ${rejected.model}'s edit. Try the same request on the ${TIER_LABELS[next.tier]} tier (${next.model})?`,
+      `Ladder: you rejected ${rejected.model}'s ${options.what ?? 'edit'}. Try the same request on the ${TIER_LABELS[next.tier]} tier (${next.model})?`,
       button,
     ).then((choice) => {
       if (choice !== button) return;
       if (this.pending === retry) void vscode.commands.executeCommand(CommandIds.retryAbove);
-      else void vscode.window.showInformationMessage('Ladder: that offer was replaced by a later rejection (or already used); Try Rejected Edit One Tier Up runs the latest.');
+      else void vscode.window.showInformationMessage('Ladder: that offer was replaced by a later rejection, used, or withdrawn when its file was closed; Try Rejected Edit One Tier Up runs the latest.');
     });
   }
 
@@ -44,12 +52,23 @@ export class RetryAbove implements vscode.Disposable {
     return pending();
   }
 
-  private set(pending: (() => Promise<unknown>) | undefined): void {
+  private set(pending: (() => Promise<unknown>) | undefined, about?: vscode.Uri): void {
     this.pending = pending;
+    // A notebook cell has no tab of its own: its offer stays until replaced.
+    this.about = pending && about?.scheme !== 'vscode-notebook-cell' ? about?.toString() : undefined;
     void vscode.commands.executeCommand('setContext', 'ladder.canRetryAbove', pending !== undefined);
   }
 
   dispose(): void {
     this.pending = undefined;
+    this.tabs.dispose();
   }
+}
+
+/** Whether a tab still shows the document (a text tab, or the changed side of a diff). */
+function isShown(uri: string): boolean {
+  return vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => {
+    const input = tab.input;
+    return (input instanceof vscode.TabInputText && input.uri.toString() === uri) || (input instanceof vscode.TabInputTextDiff && input.modified.toString() === uri);
+  }));
 }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { CallRecord, LedgerRecord } from '../../src/core/ledger/record';
+import type { CallRecord, LedgerRecord, VerdictRecord } from '../../src/core/ledger/record';
 import type { CostReportMessage } from '../../src/core/ledger/report';
 import { captureMessages, openAndSelect, revertAll, snapshotWorkspace, tempFile, until, waitForDiff } from './editor';
 import { fromLineStart } from '../../src/vscode/editorSelection';
@@ -76,6 +76,66 @@ describe('every command on its happy path', function () {
     assert.deepEqual(messages, ['Ladder: `t` moved or changed while the names were suggested, so nothing was renamed. Put the cursor on it and run Rename Symbol again.']);
     assert.ok(!editor.document.getText().includes('runningTotal'), 'nothing renamed');
     assert.equal(await verdicts(), verdictsBefore, 'and no verdict');
+  });
+
+  it('Rename Symbol: Escape judges nothing; "None of these names" is the rejection, and offers the names of the tier above', async () => {
+    const editor = await openAndSelect('src/orders.ts');
+    const line = editor.document.getText().split('\n').findIndex((l) => l.includes('let t = 0'));
+    editor.selection = new vscode.Selection(line, 8, line, 8);
+    const window = vscode.window as unknown as { showQuickPick: (items: readonly vscode.QuickPickItem[], options: vscode.QuickPickOptions) => Promise<vscode.QuickPickItem | undefined> };
+    const original = window.showQuickPick;
+    const shown: string[][] = [];
+    const pickWith = async <T>(choose: (items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined, body: () => PromiseLike<T>): Promise<T> => {
+      window.showQuickPick = async (items) => {
+        shown.push(items.map((i) => i.label));
+        return choose(items);
+      };
+      try {
+        return await body();
+      } finally {
+        window.showQuickPick = original;
+      }
+    };
+    const verdicts = async () => (await ledger()).filter((r): r is VerdictRecord => r.kind === 'verdict');
+    const before = (await verdicts()).length;
+
+    // Escape (or the list hidden by Quick Open): no verdict, so dismissing twice does not move Rename up a tier.
+    for (let i = 0; i < 2; i++) assert.equal(await pickWith(() => undefined, () => vscode.commands.executeCommand('ladder.renameSymbol')), undefined);
+    assert.equal((await verdicts()).length, before, 'a dismissed list is not a rejection');
+    assert.deepEqual(shown[0]?.slice(-2), ['', '$(close) None of these names'], `the list ends with the explicit rejection: ${shown[0]?.join(' | ')}`);
+
+    // None of these names: a rejection on the call that suggested them, and the tier above on offer.
+    resetApi();
+    const offers: string[] = [];
+    await captureMessages('showInformationMessage', () => pickWith((items) => items.at(-1), () => vscode.commands.executeCommand('ladder.renameSymbol')), (m) => {
+      offers.push(m);
+      return undefined;
+    });
+    assert.deepEqual(offers, ["Ladder: you rejected claude-haiku-4-5's names. Try the same request on the execute tier (claude-sonnet-4-6)?"]);
+    const calls = (await ledger()).filter((r): r is CallRecord => r.kind !== 'verdict');
+    const haiku = calls.at(-1);
+    const rejected = (await verdicts()).at(-1);
+    assert.deepEqual([rejected?.verdict, rejected?.callId, haiku?.model], ['rejected', haiku?.callId, 'claude-haiku-4-5']);
+
+    // The offer, taken: Sonnet's names in the same task; the first one picked is applied and accepted.
+    const renamed = await pickWith((items) => items[0], () => vscode.commands.executeCommand<string | undefined>('ladder.retryAbove'));
+    assert.ok(renamed && editor.document.getText().includes(`let ${renamed} = 0`), `renamed to ${renamed}`);
+    const sonnet = (await ledger()).filter((r): r is CallRecord => r.kind !== 'verdict').at(-1);
+    assert.deepEqual([sonnet?.model, sonnet?.taskId], ['claude-sonnet-4-6', haiku?.taskId]);
+    const accepted = (await verdicts()).at(-1);
+    assert.deepEqual([accepted?.verdict, accepted?.callId], ['accepted', sonnet?.callId]);
+  });
+
+  it('a rejection\'s offer of the tier above is withdrawn when its file\'s tab closes', async () => {
+    const editor = await openAndSelect('src/orders.ts');
+    const line = editor.document.getText().split('\n').findIndex((l) => l.includes('let t = 0'));
+    editor.selection = new vscode.Selection(line, 8, line, 8);
+    await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.renameSymbol', false));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const sent = api().log.length;
+    const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.retryAbove'));
+    assert.deepEqual(messages, ['Ladder: there is no rejected edit to try on a higher tier.']);
+    assert.equal(api().log.length, sent, 'nothing sent for a file no longer open');
   });
 
   it('Write Tests beside an existing Python test file keeps a name pytest collects', async () => {
