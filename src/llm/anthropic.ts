@@ -184,7 +184,7 @@ export class AnthropicGateway implements ModelPort {
       // was billed in full: the answer, not a failure that would buy it again elsewhere.
       if (finished && billed && !request.signal?.aborted && !isErrorEvent(err)) return answer(billed);
       const outputEstimated = billed !== usage;
-      const context: FailureContext = { usage: billed, retried, outputEstimated, requestId, responded, key, baseURL: this.options.baseURL, refusedWait, usageNote: note };
+      const context: FailureContext = { usage: billed, retried, outputEstimated, requestId, responded, key, baseURL: this.options.baseURL, refusedWait, usageNote: note, timeoutSeconds: timeoutMs / 1000 };
       if (stalled && !request.signal?.aborted) {
         const seconds = Math.round(timeoutMs / 1000);
         // Once the answer had started it was billed: a broken stream, worth a fallback.
@@ -295,6 +295,8 @@ interface FailureContext {
   baseURL: string;
   /** The retry-after, in seconds, of an attempt not retried because it asked to wait that long. */
   refusedWait?: number;
+  /** How long an attempt waited for the response to begin. */
+  timeoutSeconds?: number;
   usageNote?: string;
 }
 
@@ -328,7 +330,11 @@ function classify(err: unknown, context: FailureContext): ModelCallError {
   const { usage, retried, responded, requestId } = context;
   const details = detailsOf(context);
   if (err instanceof Anthropic.APIUserAbortError) return new ModelCallError('cancelled', 'Request cancelled.', details);
-  if (err instanceof Anthropic.APIConnectionTimeoutError) return new ModelCallError('timeout', 'The request timed out.', details);
+  if (err instanceof Anthropic.APIConnectionTimeoutError) {
+    // Recorded at $0, as nothing came back to count; the API may still have done the work.
+    const waited = context.timeoutSeconds !== undefined ? ` in ${context.timeoutSeconds} s` : '';
+    return new ModelCallError('timeout', `No response${waited}, so the request was abandoned; the API may still have processed it and billed it.`, details);
+  }
   if (err instanceof Anthropic.APIConnectionError) {
     return new ModelCallError(usage ? 'streamError' : 'network', usage ? 'The connection dropped mid-answer.' : `Could not reach the API (${err.message}).`, details);
   }

@@ -310,6 +310,7 @@ describe('AnthropicGateway against the stand-in (real SDK over HTTP)', () => {
     const started = Date.now();
     const timedOut = await patient.send({ body: body(), timeoutMs: 300 }).then(() => undefined, (e: unknown) => e);
     assert.equal((timedOut as ModelCallError).kind, 'timeout');
+    assert.equal((timedOut as ModelCallError).message, 'No response in 0.3 s, so the request was abandoned; the API may still have processed it and billed it.', 'the record says how long, and that a bill may follow');
     assert.ok(Date.now() - started < 2_000, `${Date.now() - started} ms`);
   });
 
