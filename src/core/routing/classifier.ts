@@ -95,7 +95,7 @@ export interface ClassifyInput {
 }
 
 /** Findings whose fix is judgment work whatever their wording. */
-const JUDGED_FINDINGS: ReadonlySet<string> = new Set(['security', 'concurrency']);
+export const JUDGED_FINDINGS: ReadonlySet<string> = new Set(['security', 'concurrency']);
 
 export interface Classification {
   stepType: StepType;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Severity } from '../../core/protocol';
 import { countOf } from '../../core/ledger/format';
+import { JUDGED_FINDINGS } from '../../core/routing/classifier';
 import { CommandIds } from '../commandIds';
 import { selectionOf } from '../editorSelection';
 import type { ShownFinding } from '../review';
@@ -13,9 +14,6 @@ interface Located {
   readonly shown: ShownFinding;
   readonly range: vscode.Range;
 }
-
-/** The categories whose fix the classifier gives judgment (see the `fix` case there). */
-const JUDGED = new Set(['security', 'concurrency']);
 
 /**
  * Fix All Review Findings in File: the file's Ladder findings (the light bulb's file, or the
@@ -72,7 +70,7 @@ export const fixAllFindingsCommand: Command = {
 
 /** Judged categories above the rest, then by severity: the finding that routes the request. */
 function rank(shown: ShownFinding): number {
-  return (JUDGED.has(shown.finding.category) ? Severity.options.length : 0) + Severity.options.indexOf(shown.finding.severity);
+  return (JUDGED_FINDINGS.has(shown.finding.category) ? Severity.options.length : 0) + Severity.options.indexOf(shown.finding.severity);
 }
 
 /** The whole lines from the first of `run`'s findings to the last. */
