@@ -105,12 +105,14 @@ export type DifficultyAnswer = z.infer<typeof DifficultyAnswer>;
 /**
  * Bodies of fenced blocks, paired line by line: a fence opens with ``` (or more) and an
  * optional language, and closes with the same fence alone on a line, so a closing fence
- * is never taken for the opening of the next block.
+ * is never taken for the opening of the next block. Bodies come with LF line ends: an
+ * answer in CRLF (a model echoing a Windows file) would leave a CR on the body's last line,
+ * which the editor then applies as one more line break.
  */
 export function fencedBlocks(text: string): { lang: string; body: string }[] {
   const blocks: { lang: string; body: string }[] = [];
   let open: { fence: string; lang: string; lines: string[] } | undefined;
-  for (const line of text.split('\n')) {
+  for (const line of text.split(/\r?\n/)) {
     if (!open) {
       const start = /^\s*(`{3,})([\w+.#-]*)\s*$/.exec(line);
       if (start?.[1]) open = { fence: start[1], lang: start[2] ?? '', lines: [] };

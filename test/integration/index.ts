@@ -13,5 +13,6 @@ export function run(): Promise<void> {
   require('./errors.itest');
   require('./moreCommands.itest');
   require('./fixAll.itest');
+  require('./editPreview.itest');
   return runMocha(mocha);
 }

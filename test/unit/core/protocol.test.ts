@@ -9,6 +9,11 @@ describe('protocol helpers', () => {
     assert.deepEqual(extractJson(text), { findings: [{ index: 0 }] });
   });
 
+  test('a CRLF answer gives a body with LF line ends and no CR left on its last line', () => {
+    const text = 'Tidied:\r\n\r\n```ts\r\nexport function a(x: number) {\r\n  return x + 1;\r\n}\r\n```\r\n';
+    assert.deepEqual(fencedBlocks(text), [{ lang: 'ts', body: 'export function a(x: number) {\n  return x + 1;\n}' }]);
+  });
+
   test('extractJson takes a bare object, and returns undefined for prose', () => {
     assert.deepEqual(extractJson('Sure: {"names":[{"name":"total","why":"clearer"}]} hope that helps'), { names: [{ name: 'total', why: 'clearer' }] });
     assert.equal(extractJson('no json here'), undefined);

@@ -1,0 +1,54 @@
+import * as assert from 'node:assert/strict';
+import { chmodSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { captureMessages, openAndSelect, revertAll, snapshotWorkspace, tempFile, until, waitForDiff } from './editor';
+import { ladder } from './helpers';
+import { api, resetApi, setUpSuite, tearDownSuite } from './setup';
+
+const diffTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff);
+const proposalUris = () => diffTabs().map((t) => (t.input as vscode.TabInputTextDiff).modified);
+const sent = () => api().log.filter((e) => e.path === '/v1/messages');
+const verdicts = async () => {
+  const { container } = await ladder();
+  return (await container.cost.store.readAll()).records.filter((r) => r.kind === 'verdict');
+};
+
+/** Info and warning messages shown while `body` runs (notifications are not readable otherwise). */
+async function messages<T>(body: () => PromiseLike<T>): Promise<{ result: T; messages: string[] }> {
+  const shown: string[] = [];
+  const warned = await captureMessages('showWarningMessage', async () => {
+    const told = await captureMessages('showInformationMessage', body);
+    shown.push(...told.messages);
+    return told.result;
+  });
+  return { result: warned.result, messages: [...shown, ...warned.messages] };
+}
+
+/** Runs Tidy on the active editor's selection and settles its diff with `verdict`. */
+function tidy(verdict: 'ladder.acceptEdit' | 'ladder.rejectEdit') {
+  return messages(async () => {
+    const pending = vscode.commands.executeCommand<string>('ladder.tidySelection');
+    await waitForDiff(pending);
+    await vscode.commands.executeCommand(verdict);
+    return pending;
+  });
+}
+
+describe('Edit previews', function () {
+  this.timeout(60_000);
+  before(setUpSuite);
+  after(tearDownSuite);
+  beforeEach(resetApi);
+  before(snapshotWorkspace);
+  afterEach(revertAll);
+
+  it('a CRLF file: an answer in CRLF is applied in the file\'s line endings, with no blank line added', async () => {
+    const editor = await vscode.window.showTextDocument(tempFile('crlf-tidy.ts', 'export function a( x:number ){   \r\n  return x+1;   \r\n}   \r\n'));
+    editor.selection = new vscode.Selection(0, 0, 3, 0);
+    api().script.when({ system: /Ladder task: format/ }, { text: 'Tidied:\r\n\r\n```ts\r\nexport function a(x: number) {\r\n  return x + 1;\r\n}\r\n```\r\n' }, { times: 1 });
+    const { result, messages: shown } = await tidy('ladder.acceptEdit');
+    assert.equal(result, 'accepted', shown.join('\n'));
+    assert.equal(editor.document.getText(), 'export function a(x: number) {\r\n  return x + 1;\r\n}\r\n');
+  });
+
+});
