@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Container } from './container';
 import type { EditorSelection } from './requestRunner';
@@ -152,19 +152,39 @@ export function pathsOf(c: Container, cellOrFile: vscode.Uri): { path: string; o
 }
 
 /**
- * Whether an edit can be applied to `document`: a file on a writable file system, an
- * untitled buffer or a notebook cell. Not a Ladder answer, a proposal diff, a git view or
- * another read-only document: paying for an edit there only ends in "could not apply".
+ * Why an edit cannot be applied to `document`, or undefined when it can: a file on a writable
+ * file system, an untitled buffer or a notebook cell. Not a Ladder answer, a proposal diff, a
+ * git view, nor a file the user made read-only: paying for an edit there only ends in "could
+ * not apply", or in an edit to a file the user protected. VS Code tells an extension neither
+ * setting (workspace.fs.stat reports no permissions for either), so they are read here.
  */
-export function canEdit(document: vscode.TextDocument): boolean {
-  const scheme = document.uri.scheme;
-  return scheme === 'untitled' || scheme === 'vscode-notebook-cell' || vscode.workspace.fs.isWritableFileSystem(scheme) === true;
+function readOnlyBecause(document: vscode.TextDocument): string | undefined {
+  const { uri } = document;
+  if (uri.scheme === 'untitled' || uri.scheme === 'vscode-notebook-cell') return undefined;
+  if (vscode.workspace.fs.isWritableFileSystem(uri.scheme) !== true) return 'is read-only';
+  const files = vscode.workspace.getConfiguration('files', document);
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  // As VS Code matches them: inside a folder against the path in it, else against the whole path.
+  const matches = (globs: Record<string, boolean> | undefined) => Object.entries(globs ?? {}).some(([glob, on]) => on && vscode.languages.match([{ pattern: glob }, ...(folder ? [{ pattern: new vscode.RelativePattern(folder, glob) }] : [])], document) > 0);
+  if (matches(files.get('readonlyInclude')) && !matches(files.get('readonlyExclude'))) return 'is read-only (files.readonlyInclude)';
+  if (uri.scheme === 'file' && files.get<boolean>('readonlyFromPermissions')) {
+    try {
+      // VS Code's own test: the owner's write bit (root may write a 444 file, but VS Code still locks it).
+      if ((statSync(uri.fsPath).mode & 0o200) === 0) return 'is read-only on disk (files.readonlyFromPermissions)';
+    } catch {
+      // Not on disk: nothing to lock it.
+    }
+  }
+  return undefined;
 }
 
 /** Says why `title` cannot change `document`, and returns false; true when it can. */
 export function editableOrSay(document: vscode.TextDocument, title: string): boolean {
-  if (canEdit(document)) return true;
-  void vscode.window.showInformationMessage(`Ladder: ${document.uri.path.split('/').pop() || 'this view'} is read-only, so ${title} cannot change it; nothing was sent. Open the file itself and run it there.`);
+  const because = readOnlyBecause(document);
+  if (because === undefined) return true;
+  const name = document.uri.path.split('/').pop() || 'this view';
+  const where = because === 'is read-only' ? ' Open the file itself and run it there.' : '';
+  void vscode.window.showInformationMessage(`Ladder: ${name} ${because}, so ${title} cannot change it; nothing was sent.${where}`);
   return false;
 }
 

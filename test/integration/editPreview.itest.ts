@@ -51,4 +51,33 @@ describe('Edit previews', function () {
     assert.equal(editor.document.getText(), 'export function a(x: number) {\r\n  return x + 1;\r\n}\r\n');
   });
 
+  it('a file made read-only by files.readonlyInclude or by its permissions is refused before anything is sent', async () => {
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('readonlyInclude', { '**/src/db.ts': true }, vscode.ConfigurationTarget.Global);
+    try {
+      const editor = await openAndSelect('src/db.ts', 1, 3);
+      const { result, messages: shown } = await messages(() => vscode.commands.executeCommand('ladder.tidySelection'));
+      assert.equal(result, undefined);
+      assert.deepEqual(shown, ['Ladder: db.ts is read-only (files.readonlyInclude), so Tidy Selection cannot change it; nothing was sent.']);
+      assert.equal(editor.document.isDirty, false);
+    } finally {
+      await files.update('readonlyInclude', undefined, vscode.ConfigurationTarget.Global);
+    }
+
+    await files.update('readonlyFromPermissions', true, vscode.ConfigurationTarget.Global);
+    const locked = tempFile('locked.ts', 'export function  a( x:number ){   \n  return x+1;   \n}   \n');
+    chmodSync(locked.fsPath, 0o444);
+    try {
+      const editor = await vscode.window.showTextDocument(locked);
+      editor.selection = new vscode.Selection(0, 0, 3, 0);
+      const { result, messages: shown } = await messages(() => vscode.commands.executeCommand('ladder.tidySelection'));
+      assert.equal(result, undefined);
+      assert.deepEqual(shown, [`Ladder: ${locked.path.split('/').pop()} is read-only on disk (files.readonlyFromPermissions), so Tidy Selection cannot change it; nothing was sent.`]);
+    } finally {
+      chmodSync(locked.fsPath, 0o644);
+      await files.update('readonlyFromPermissions', undefined, vscode.ConfigurationTarget.Global);
+    }
+    assert.deepEqual(sent(), [], 'nothing was paid for');
+  });
+
 });
