@@ -46,22 +46,55 @@ export class EditPreviews implements vscode.Disposable {
 
   constructor(private readonly docs: ResultDocuments) {}
 
-  /** Shows the diff and resolves with the user's verdict ('stale' if the file changed meanwhile). */
+  /**
+   * Shows the diff and resolves with the user's verdict ('stale' if the range's own text
+   * changed meanwhile). Edits elsewhere in the file (typing, or Accept on another proposal in
+   * it) move the range and keep the proposal: the range is followed through every change,
+   * and the diff's proposed side follows the file, so it shows this edit alone.
+   */
   propose(options: { document: vscode.TextDocument; range: vscode.Range; newText: string; title: string; why?: string }): Promise<ProposalEnd> {
-    const { document, range, newText } = options;
-    const full = document.getText();
-    const proposed = full.slice(0, document.offsetAt(range.start)) + newText + full.slice(document.offsetAt(range.end));
-    const version = document.version;
-    return this.show(document.uri, proposed, options.title, options.why, {
-      // A closed document keeps its old text and version for ever (VS Code does not reuse it
-      // when the file opens again): the edit's range would land on whatever is there now.
-      stale: () => document.isClosed || document.version !== version,
+    const { document, newText } = options;
+    const original = document.getText(options.range);
+    let start = document.offsetAt(options.range.start);
+    let end = document.offsetAt(options.range.end);
+    /** A change straddled an end of the range: where it is now cannot be told. */
+    let lost = false;
+    const range = () => new vscode.Range(document.positionAt(start), document.positionAt(end));
+    const withEdit = () => {
+      const full = document.getText();
+      return full.slice(0, start) + newText + full.slice(end);
+    };
+    // A closed document keeps its old text for ever (VS Code does not reuse it when the file
+    // opens again), and no changes reach it: the range would land on whatever is there now.
+    const intact = () => !lost && !document.isClosed && document.getText(range()) === original;
+    let proposal: vscode.Uri | undefined;
+    const following = vscode.workspace.onDidChangeTextDocument((event) => {
+      if (event.document !== document || lost) return;
+      // In one event the changes run from the end of the file to its start, each in the offsets before the event.
+      for (const change of event.contentChanges) {
+        const delta = change.text.length - change.rangeLength;
+        const changeEnd = change.rangeOffset + change.rangeLength;
+        if (changeEnd <= start) {
+          start += delta;
+          end += delta;
+        } else if (change.rangeOffset >= end) {
+          // after the range: nothing moves
+        } else if (change.rangeOffset >= start && changeEnd <= end) {
+          end += delta;
+        } else {
+          lost = true;
+        }
+      }
+      if (proposal && intact()) this.docs.set(proposal, withEdit());
+    });
+    return this.show(document.uri, withEdit(), options.title, options.why ? `(Why this model: ${options.why})` : '', {
+      stale: () => !intact(),
       edit: () => {
         const edit = new vscode.WorkspaceEdit();
-        edit.replace(document.uri, range, newText);
+        edit.replace(document.uri, range(), newText);
         return edit;
       },
-    });
+    }, (uri) => (proposal = uri)).finally(() => following.dispose());
   }
 
   /**
@@ -75,7 +108,7 @@ export class EditPreviews implements vscode.Disposable {
     const empty = this.docs.create(PROPOSAL_SCHEME, target.path.split('/').pop() ?? 'new file', '');
     const key = target.toString();
     this.newFileTargets.add(key);
-    return this.show(empty, content, options.title, options.why, {
+    return this.show(empty, content, options.title, options.why ? `(Why this model: ${options.why})` : '', {
       stale: () => false,
       edit: () => {
         // One edit, undoable as one. A file is created with its content on disk: a created
@@ -98,9 +131,11 @@ export class EditPreviews implements vscode.Disposable {
     return this.newFileTargets.has(uri.toString());
   }
 
-  private async show(left: vscode.Uri, proposed: string, title: string, why: string | undefined, target: Pick<Proposal, 'stale' | 'edit' | 'applied'>): Promise<ProposalEnd> {
+  /** `note` follows the question in the notification; `opened` learns the proposal's URI. */
+  private async show(left: vscode.Uri, proposed: string, title: string, note: string, target: Pick<Proposal, 'stale' | 'edit' | 'applied'>, opened?: (uri: vscode.Uri) => void): Promise<ProposalEnd> {
     const name = left.path.split('/').pop() ?? 'proposal';
     const uri = this.docs.create(PROPOSAL_SCHEME, name, proposed);
+    opened?.(uri);
     const verdict = new Promise<ProposalEnd>((settle) => {
       this.proposals.set(uri.toString(), { uri, title, ...target, settle });
     });
@@ -108,7 +143,7 @@ export class EditPreviews implements vscode.Disposable {
     // Not a preview tab: opening another file to check something must not close the pending diff.
     await vscode.commands.executeCommand('vscode.diff', left, uri, title, { preview: false });
     // The API cannot take this notification back once the diff's own buttons decide, so a late click says so.
-    void vscode.window.showInformationMessage(`${title}: apply this edit?${why ? ` (Why this model: ${why})` : ''}`, 'Accept', 'Reject').then((choice) => {
+    void vscode.window.showInformationMessage(`${title}: apply this edit?${note ? ` ${note}` : ''}`, 'Accept', 'Reject').then((choice) => {
       if (choice && !this.proposals.has(uri.toString())) void vscode.window.showInformationMessage('Ladder: that edit was already accepted, rejected or closed.');
       else if (choice === 'Accept') void this.accept(uri);
       else if (choice === 'Reject') void this.reject(uri);
@@ -152,7 +187,7 @@ export class EditPreviews implements vscode.Disposable {
     const proposal = this.take(await this.which(uri, 'Accept'));
     if (!proposal) return false;
     if (proposal.stale()) {
-      void vscode.window.showWarningMessage('Ladder: the file changed after the edit was proposed, so it was not applied. Run the command again.');
+      void vscode.window.showWarningMessage('Ladder: the code the edit replaces changed after it was proposed, so it was not applied. Run the command again.');
       await this.closeDiff(proposal.uri).finally(() => proposal.settle('stale'));
       return false;
     }
@@ -194,3 +229,4 @@ export class EditPreviews implements vscode.Disposable {
     this.proposals.clear();
   }
 }
+

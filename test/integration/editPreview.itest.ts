@@ -42,6 +42,61 @@ describe('Edit previews', function () {
   before(snapshotWorkspace);
   afterEach(revertAll);
 
+  it('a second proposal in the same file still applies after the first is accepted, where its code now is, and its diff shows its own change only', async () => {
+    const editor = await openAndSelect('src/orders.ts', 15, 19);
+    const first = vscode.commands.executeCommand<string>('ladder.generateDocs');
+    await waitForDiff(first);
+    const [firstUri] = proposalUris();
+    await openAndSelect('src/orders.ts', 21, 23);
+    const second = vscode.commands.executeCommand<string>('ladder.generateDocs');
+    const secondUri = await until('the second diff', () => proposalUris().find((u) => u.toString() !== firstUri?.toString()));
+    const before = (await verdicts()).length;
+    await vscode.commands.executeCommand('ladder.acceptEdit', firstUri);
+    assert.equal(await first, 'accepted');
+    const proposal = await vscode.workspace.openTextDocument(secondUri);
+    // The second diff's proposed side follows the file: the first edit is on both sides now.
+    await until('the second proposal to hold the first edit', () => /\*\/\s*export function orderTotal/.test(proposal.getText()) || undefined);
+    const { result, messages: shown } = await messages(() => vscode.commands.executeCommand('ladder.acceptEdit', secondUri));
+    assert.equal(result, true, shown.join('\n'));
+    assert.equal(await second, 'accepted');
+    const text = editor.document.getText();
+    assert.match(text, /\*\/\s*export function orderTotal/);
+    assert.match(text, /\*\/\s*export function renderOrder/);
+    assert.equal(text.match(/export function renderOrder/g)?.length, 1, 'the second edit replaced its own lines, not lines next to them');
+    assert.deepEqual((await verdicts()).slice(before).map((v) => v.kind === 'verdict' && v.verdict), ['accepted', 'accepted']);
+  });
+
+  it('typing elsewhere in the file while the diff is open keeps the proposal; typing in the code it replaces refuses Accept and records no verdict', async () => {
+    const editor = await openAndSelect('src/orders.ts', 15, 19);
+    const uri = editor.document.uri;
+    let pending = vscode.commands.executeCommand<string>('ladder.tidySelection');
+    await waitForDiff(pending);
+    const above = new vscode.WorkspaceEdit();
+    above.insert(uri, new vscode.Position(0, 0), '// a note above\n');
+    assert.ok(await vscode.workspace.applyEdit(above));
+    let accepted = await messages(() => vscode.commands.executeCommand('ladder.acceptEdit'));
+    assert.equal(await pending, 'accepted', accepted.messages.join('\n'));
+    const lines = editor.document.getText().split('\n');
+    assert.equal(lines[0], '// a note above', 'the typing stays');
+    assert.deepEqual(lines.slice(15, 20), ['export function orderTotal(items: { price: number; qty: number }[]) {', '    let t = 0', '    for (const i of items) { t += i.price * i.qty }', '    return t', '}'], 'tidied where the code moved to');
+
+    await openAndSelect('src/orders.ts', 22, 24);
+    api().script.when({ system: /Ladder task: format/ }, { text: '```ts\nexport function renderOrder(el: HTMLElement, order: Order): void {\n  el.textContent = order.customer;\n}\n```' }, { times: 1 });
+    pending = vscode.commands.executeCommand<string>('ladder.tidySelection');
+    await waitForDiff(pending);
+    const inside = new vscode.WorkspaceEdit();
+    inside.insert(uri, new vscode.Position(22, 2), '/* mine */ ');
+    assert.ok(await vscode.workspace.applyEdit(inside));
+    const before = (await verdicts()).length;
+    const text = editor.document.getText();
+    accepted = await messages(() => vscode.commands.executeCommand('ladder.acceptEdit'));
+    assert.equal(accepted.result, false);
+    assert.equal(await pending, 'stale');
+    assert.deepEqual(accepted.messages.filter((m) => !m.includes('apply this edit?')), ['Ladder: the code the edit replaces changed after it was proposed, so it was not applied. Run the command again.']);
+    assert.equal(editor.document.getText(), text);
+    assert.equal((await verdicts()).length, before, 'an edit that was never applied is no verdict on the model');
+  });
+
   it('a CRLF file: an answer in CRLF is applied in the file\'s line endings, with no blank line added', async () => {
     const editor = await vscode.window.showTextDocument(tempFile('crlf-tidy.ts', 'export function a( x:number ){   \r\n  return x+1;   \r\n}   \r\n'));
     editor.selection = new vscode.Selection(0, 0, 3, 0);
