@@ -87,7 +87,8 @@ export class EditPreviews implements vscode.Disposable {
       }
       if (proposal && intact()) this.docs.set(proposal, withEdit());
     });
-    return this.show(document.uri, withEdit(), options.title, options.why ? `(Why this model: ${options.why})` : '', {
+    const note = hiddenWhitespaceNote(document, original, newText);
+    return this.show(document.uri, withEdit(), options.title, [note, options.why ? `(Why this model: ${options.why})` : ''].filter(Boolean).join(' '), {
       stale: () => !intact(),
       edit: () => {
         const edit = new vscode.WorkspaceEdit();
@@ -230,3 +231,35 @@ export class EditPreviews implements vscode.Disposable {
   }
 }
 
+/**
+ * What the diff hides: with diffEditor.ignoreTrimWhitespace (on by default) VS Code does not
+ * mark a line whose change is only leading or trailing whitespace, and a tidy-up made of
+ * such changes opens as a diff with nothing highlighted. Says how many lines that is, and
+ * where the diff shows them. Lines are paired by their trimmed text, in order.
+ */
+function hiddenWhitespaceNote(document: vscode.TextDocument, original: string, proposed: string): string {
+  if (!vscode.workspace.getConfiguration('diffEditor', document).get<boolean>('ignoreTrimWhitespace', true)) return '';
+  const before = original.split(/\r?\n/);
+  const after = proposed.split(/\r?\n/);
+  // Longest common subsequence of the trimmed lines; a pair whose untrimmed lines differ is a hidden change.
+  const lcs = before.map(() => new Array<number>(after.length + 1).fill(0));
+  lcs.push(new Array<number>(after.length + 1).fill(0));
+  for (let i = before.length - 1; i >= 0; i--) {
+    for (let j = after.length - 1; j >= 0; j--) {
+      lcs[i]![j] = before[i]!.trim() === after[j]!.trim() ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    }
+  }
+  let hidden = 0;
+  for (let i = 0, j = 0; i < before.length && j < after.length;) {
+    if (before[i]!.trim() === after[j]!.trim()) {
+      if (before[i] !== after[j]) hidden++;
+      i++;
+      j++;
+    } else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) i++;
+    else j++;
+  }
+  if (hidden === 0) return '';
+  const lines = hidden === 1 ? '1 line' : `${hidden} lines`;
+  const only = lcs[0]![0] === before.length && before.length === after.length;
+  return `${only ? `It changes only leading or trailing whitespace, on ${lines},` : `On ${lines} it changes only leading or trailing whitespace,`} which the diff hides: turn on "Show Leading/Trailing Whitespace Differences" (¶) in the diff's title bar to see it.`;
+}

@@ -42,6 +42,15 @@ describe('Edit previews', function () {
   before(snapshotWorkspace);
   afterEach(revertAll);
 
+  it('a proposal that changes only leading or trailing whitespace says the diff hides it, and where to show it', async () => {
+    const editor = await vscode.window.showTextDocument(tempFile('spaces.ts', 'export function a(x: number) {   \n      return x + 1;\n}\n'));
+    editor.selection = new vscode.Selection(0, 0, 3, 0);
+    api().script.when({ system: /Ladder task: format/ }, { text: '```ts\nexport function a(x: number) {\n  return x + 1;\n}\n```' }, { times: 1 });
+    const { result, messages: shown } = await tidy('ladder.rejectEdit');
+    assert.equal(result, 'rejected');
+    assert.ok(shown.some((m) => m.includes('apply this edit? It changes only leading or trailing whitespace, on 2 lines, which the diff hides: turn on "Show Leading/Trailing Whitespace Differences"')), shown.join('\n'));
+  });
+
   it('a second proposal in the same file still applies after the first is accepted, where its code now is, and its diff shows its own change only', async () => {
     const editor = await openAndSelect('src/orders.ts', 15, 19);
     const first = vscode.commands.executeCommand<string>('ladder.generateDocs');
