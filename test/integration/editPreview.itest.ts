@@ -144,4 +144,14 @@ describe('Edit previews', function () {
     assert.deepEqual(sent(), [], 'nothing was paid for');
   });
 
+  it('Accept and Reject have keys while a proposal diff has the focus, in the same context as its title-bar buttons', async () => {
+    await ladder();
+    const contributes = vscode.extensions.getExtension('ladder-dev.ladder')?.packageJSON.contributes as { keybindings?: { command: string; key: string; when: string }[]; menus: Record<string, { command?: string; when?: string }[]> };
+    // VS Code hands the manifest over with its when clauses normalised (values quoted, terms sorted).
+    const unquoted = (when: string | undefined) => when?.replace(/'/g, '');
+    const button = unquoted(contributes.menus['editor/title']?.find((m) => m.command === 'ladder.acceptEdit')?.when);
+    assert.equal(button, 'resourceScheme == ladder-proposal');
+    const keys = (contributes.keybindings ?? []).filter((k) => k.command.endsWith('Edit')).map((k) => [k.command, k.key, unquoted(k.when)?.split(' && ').includes(button)]);
+    assert.deepEqual(keys, [['ladder.acceptEdit', 'ctrl+enter', true], ['ladder.rejectEdit', 'ctrl+backspace', true]]);
+  });
 });
