@@ -53,7 +53,7 @@ export class RecentEditor implements vscode.Disposable {
 }
 
 /** Whether an editor tab still shows `uri` (a document stays open for a while after its tab closes). */
-function hasTab(uri: vscode.Uri): boolean {
+export function hasTab(uri: vscode.Uri): boolean {
   const key = uri.toString();
   return vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => {
     const input = tab.input;

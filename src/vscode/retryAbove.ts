@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { RoutePlan } from '../core/routing/policy';
 import { TIER_LABELS } from '../core/tiers';
 import { CommandIds } from './commandIds';
+import { hasTab } from './editorSelection';
 
 /**
  * After the user rejects an edit, offers the same request on the next tier up. A rejection
@@ -12,9 +13,9 @@ import { CommandIds } from './commandIds';
 export class RetryAbove implements vscode.Disposable {
   private pending: (() => Promise<unknown>) | undefined;
   /** The document the pending offer is about: closing its last tab withdraws the offer. */
-  private about: string | undefined;
+  private about: vscode.Uri | undefined;
   private readonly tabs = vscode.window.tabGroups.onDidChangeTabs((e) => {
-    if (this.about && e.closed.length > 0 && !isShown(this.about)) this.set(undefined);
+    if (this.about && e.closed.length > 0 && !hasTab(this.about)) this.set(undefined);
   });
 
   /**
@@ -55,7 +56,7 @@ export class RetryAbove implements vscode.Disposable {
   private set(pending: (() => Promise<unknown>) | undefined, about?: vscode.Uri): void {
     this.pending = pending;
     // A notebook cell has no tab of its own: its offer stays until replaced.
-    this.about = pending && about?.scheme !== 'vscode-notebook-cell' ? about?.toString() : undefined;
+    this.about = pending && about?.scheme !== 'vscode-notebook-cell' ? about : undefined;
     void vscode.commands.executeCommand('setContext', 'ladder.canRetryAbove', pending !== undefined);
   }
 
@@ -63,12 +64,4 @@ export class RetryAbove implements vscode.Disposable {
     this.pending = undefined;
     this.tabs.dispose();
   }
-}
-
-/** Whether a tab still shows the document (a text tab, or the changed side of a diff). */
-function isShown(uri: string): boolean {
-  return vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => {
-    const input = tab.input;
-    return (input instanceof vscode.TabInputText && input.uri.toString() === uri) || (input instanceof vscode.TabInputTextDiff && input.modified.toString() === uri);
-  }));
 }
