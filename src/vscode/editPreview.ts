@@ -54,48 +54,23 @@ export class EditPreviews implements vscode.Disposable {
    */
   propose(options: { document: vscode.TextDocument; range: vscode.Range; newText: string; title: string; why?: string }): Promise<ProposalEnd> {
     const { document, newText } = options;
-    const original = document.getText(options.range);
-    let start = document.offsetAt(options.range.start);
-    let end = document.offsetAt(options.range.end);
-    /** A change straddled an end of the range: where it is now cannot be told. */
-    let lost = false;
-    const range = () => new vscode.Range(document.positionAt(start), document.positionAt(end));
+    let proposal: vscode.Uri | undefined;
     const withEdit = () => {
       const full = document.getText();
-      return full.slice(0, start) + newText + full.slice(end);
+      return full.slice(0, followed.startOffset) + newText + full.slice(followed.endOffset);
     };
-    // A closed document keeps its old text for ever (VS Code does not reuse it when the file
-    // opens again), and no changes reach it: the range would land on whatever is there now.
-    const intact = () => !lost && !document.isClosed && document.getText(range()) === original;
-    let proposal: vscode.Uri | undefined;
-    const following = vscode.workspace.onDidChangeTextDocument((event) => {
-      if (event.document !== document || lost) return;
-      // In one event the changes run from the end of the file to its start, each in the offsets before the event.
-      for (const change of event.contentChanges) {
-        const delta = change.text.length - change.rangeLength;
-        const changeEnd = change.rangeOffset + change.rangeLength;
-        if (changeEnd <= start) {
-          start += delta;
-          end += delta;
-        } else if (change.rangeOffset >= end) {
-          // after the range: nothing moves
-        } else if (change.rangeOffset >= start && changeEnd <= end) {
-          end += delta;
-        } else {
-          lost = true;
-        }
-      }
-      if (proposal && intact()) this.docs.set(proposal, withEdit());
+    const followed = new FollowedRange(document, options.range, () => {
+      if (proposal && followed.intact()) this.docs.set(proposal, withEdit());
     });
-    const note = hiddenWhitespaceNote(document, original, newText);
+    const note = hiddenWhitespaceNote(document, followed.original, newText);
     return this.show(document.uri, withEdit(), options.title, [note, options.why ? `(Why this model: ${options.why})` : ''].filter(Boolean).join(' '), {
-      stale: () => !intact(),
+      stale: () => !followed.intact(),
       edit: () => {
         const edit = new vscode.WorkspaceEdit();
-        edit.replace(document.uri, range(), newText);
+        edit.replace(document.uri, followed.range, newText);
         return edit;
       },
-    }, (uri) => (proposal = uri)).finally(() => following.dispose());
+    }, (uri) => (proposal = uri)).finally(() => followed.dispose());
   }
 
   /**
@@ -262,4 +237,70 @@ function hiddenWhitespaceNote(document: vscode.TextDocument, original: string, p
   const lines = hidden === 1 ? '1 line' : `${hidden} lines`;
   const only = lcs[0]![0] === before.length && before.length === after.length;
   return `${only ? `It changes only leading or trailing whitespace, on ${lines},` : `On ${lines} it changes only leading or trailing whitespace,`} which the diff hides: turn on "Show Leading/Trailing Whitespace Differences" (¶) in the diff's title bar to see it.`;
+}
+
+/**
+ * A range of a document followed through every change to it: typing above it moves it,
+ * typing inside it changes its code, and a change across one of its ends loses it. So an
+ * edit proposed for some lines still lands on them after other edits to the file.
+ */
+export class FollowedRange implements vscode.Disposable {
+  /** The range's text when following began. */
+  readonly original: string;
+  private start: number;
+  private end: number;
+  /** A change straddled an end of the range: where it is now cannot be told. */
+  private lost = false;
+  private readonly following: vscode.Disposable;
+
+  constructor(private readonly document: vscode.TextDocument, range: vscode.Range, moved?: () => void) {
+    this.original = document.getText(range);
+    this.start = document.offsetAt(range.start);
+    this.end = document.offsetAt(range.end);
+    this.following = vscode.workspace.onDidChangeTextDocument((event) => {
+      if (event.document !== document || this.lost) return;
+      // In one event the changes run from the end of the file to its start, each in the offsets before the event.
+      for (const change of event.contentChanges) {
+        const delta = change.text.length - change.rangeLength;
+        const changeEnd = change.rangeOffset + change.rangeLength;
+        if (changeEnd <= this.start) {
+          this.start += delta;
+          this.end += delta;
+        } else if (change.rangeOffset >= this.end) {
+          // after the range: nothing moves
+        } else if (change.rangeOffset >= this.start && changeEnd <= this.end) {
+          this.end += delta;
+        } else {
+          this.lost = true;
+        }
+      }
+      moved?.();
+    });
+  }
+
+  get startOffset(): number {
+    return this.start;
+  }
+
+  get endOffset(): number {
+    return this.end;
+  }
+
+  /** Where the range is now. */
+  get range(): vscode.Range {
+    return new vscode.Range(this.document.positionAt(this.start), this.document.positionAt(this.end));
+  }
+
+  /**
+   * Whether the range's code is as it was and can still be placed. A closed document keeps
+   * its old text for ever (VS Code does not reuse it when the file opens again), and no
+   * changes reach it: the range would land on whatever is there now.
+   */
+  intact(): boolean {
+    return !this.lost && !this.document.isClosed && this.document.getText(this.range) === this.original;
+  }
+
+  dispose(): void {
+    this.following.dispose();
+  }
 }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { captureMessages, openAndSelect, revertAll, snapshotWorkspace, tempFile, until, waitForDiff } from './editor';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite } from './setup';
+import { faults } from '../support/standin/server';
 
 const diffTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff);
 const proposalUris = () => diffTabs().map((t) => (t.input as vscode.TabInputTextDiff).modified);
@@ -104,6 +105,27 @@ describe('Edit previews', function () {
     assert.deepEqual(accepted.messages.filter((m) => !m.includes('apply this edit?')), ['Ladder: the code the edit replaces changed after it was proposed, so it was not applied. Run the command again.']);
     assert.equal(editor.document.getText(), text);
     assert.equal((await verdicts()).length, before, 'an edit that was never applied is no verdict on the model');
+  });
+
+  it('typing above the selection while the model works: the edit is proposed where the code moved to, and applies there', async () => {
+    const editor = await openAndSelect('src/orders.ts', 15, 19);
+    const uri = editor.document.uri;
+    api().script.fault(faults.slowFirstByte(1_500));
+    const pending = vscode.commands.executeCommand<string>('ladder.tidySelection');
+    await until('the request', () => sent().length > 0 || undefined);
+    const above = new vscode.WorkspaceEdit();
+    above.insert(uri, new vscode.Position(0, 0), '// typed while the model worked\n// and a second line\n');
+    assert.ok(await vscode.workspace.applyEdit(above));
+    const { messages: told } = await messages(async () => {
+      await waitForDiff(pending);
+      await vscode.commands.executeCommand('ladder.acceptEdit');
+      return pending;
+    });
+    assert.equal(await pending, 'accepted', told.join('\n'));
+    const lines = editor.document.getText().split('\n');
+    assert.deepEqual(lines.slice(0, 2), ['// typed while the model worked', '// and a second line'], 'the typing stays');
+    assert.deepEqual(lines.slice(16, 21), ['export function orderTotal(items: { price: number; qty: number }[]) {', '    let t = 0', '    for (const i of items) { t += i.price * i.qty }', '    return t', '}'], 'tidied two lines further down, where the code is now');
+    assert.equal(sent().length, 1, 'one request, not run again');
   });
 
   it('a CRLF file: an answer in CRLF is applied in the file\'s line endings, with no blank line added', async () => {

@@ -6,6 +6,7 @@ import { estimateTokens } from '../../core/models';
 import { TIER_LABELS } from '../../core/tiers';
 import type { Tier } from '../../core/tiers';
 import type { Container } from '../container';
+import { FollowedRange } from '../editPreview';
 import type { ProposalEnd } from '../editPreview';
 import { editableOrSay, selectionFor } from '../editorSelection';
 import type { EditorSelection, RequestOutcome } from '../requestRunner';
@@ -69,27 +70,36 @@ interface EditRequest {
 }
 
 async function proposeOn(c: Container, options: EditRequest, selection: EditorSelection, retry?: RetrySpec): Promise<ProposalEnd | 'unchanged'> {
-  const outcome = await c.runner.run({
-    command: options.command,
-    title: options.title,
-    task: options.task,
-    question: options.question,
-    selection,
-    maxTokens: EDIT_MAX_TOKENS,
-    expectedOutputTokens: editOutputTokens(selection.text),
-    answerSizedByInput: true,
-    check: checkEditAnswer,
-    ...(options.finding ? { finding: options.finding } : {}),
-    ...retry,
-  });
-  const original = selection.document.getText(selection.range);
-  // Typing above the selection while the model worked moves the code out of the range: the
-  // edit would replace the wrong lines. (Typing elsewhere leaves the range's text as it was.)
-  // A document closed meanwhile keeps its old text, so it is stale whatever it says.
-  if (original !== selection.text || selection.document.isClosed) {
+  // Typing above the selection while the model works moves its code: the edit goes where the code is then.
+  const followed = new FollowedRange(selection.document, selection.range);
+  let outcome: RequestOutcome<string>;
+  try {
+    outcome = await c.runner.run({
+      command: options.command,
+      title: options.title,
+      task: options.task,
+      question: options.question,
+      selection,
+      maxTokens: EDIT_MAX_TOKENS,
+      expectedOutputTokens: editOutputTokens(selection.text),
+      answerSizedByInput: true,
+      check: checkEditAnswer,
+      ...(options.finding ? { finding: options.finding } : {}),
+      ...retry,
+    });
+  } finally {
+    followed.dispose();
+  }
+  // Typing in the selected code itself leaves nothing the answer fits; a document closed
+  // meanwhile keeps its old text, so it is stale whatever it says.
+  if (!followed.intact() || followed.original !== selection.text) {
     void vscode.window.showWarningMessage(`Ladder: ${selection.document.isClosed ? 'the file was closed' : 'the selected code changed'} while ${outcome.plan.model} worked on it, so its ${options.title} edit was not proposed. Run the command again.`);
     return 'stale';
   }
+  const original = selection.text;
+  // Where the code is now: the proposal, and a retry one tier up, start from there.
+  const range = followed.range;
+  const here: EditorSelection = range.isEqual(selection.range) ? selection : { ...selection, range, startLine: range.start.line + 1, endLine: range.end.line + 1 };
   // In the document's own line endings: a CRLF file's unchanged code must compare equal.
   const crlf = selection.document.eol === vscode.EndOfLine.CRLF;
   const replacement = preserveTrailingNewline(original, crlf ? outcome.value.replace(/\r?\n/g, '\r\n') : outcome.value);
@@ -99,13 +109,13 @@ async function proposeOn(c: Container, options: EditRequest, selection: EditorSe
   }
   const verdict = await c.edits.propose({
     document: selection.document,
-    range: selection.range,
+    range,
     newText: replacement,
     title: `Ladder: ${options.title} — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`,
     why: outcome.plan.reasons.join(' → '),
   });
   if (verdict === 'accepted') options.onAccepted?.();
-  settleVerdict(c, outcome, verdict, selection, (next) => proposeOn(c, options, selection, next));
+  settleVerdict(c, outcome, verdict, here, (next) => proposeOn(c, options, here, next));
   return verdict;
 }
 
