@@ -373,7 +373,7 @@ export class ReviewService implements vscode.Disposable {
     const calls = [...outcomes.flatMap((o) => o.records), ...(partStopped?.err.records ?? []), ...(judgeStopped?.records ?? [])];
     const costMicros = calls.reduce((sum, r) => sum + r.costMicros, 0);
     const where = folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`;
-    const reportUri = this.report(options.title, where, selection, merged.kept, merged.rejected, summary, outcomes, calls, folder?.leftOut ?? []);
+    const reportUri = this.report(options.title, where, merged.kept, merged.rejected, summary, outcomes, calls, folder?.leftOut ?? []);
     if (outcomes.length > 0) {
       await this.rememberConversation(reportUri, `${options.title} of ${where}`, reviewFindingsText({ where, summary, kept: merged.kept, rejected: merged.rejected, notReviewed: folder?.leftOut ?? [] }), judgeRoute ?? { tier: firstTierUsed, model: firstModel }, folder ? folder.files.filter((f) => merged.kept.some((k) => k.file === f.path)) : selection);
     }
@@ -545,7 +545,7 @@ export class ReviewService implements vscode.Disposable {
     return this.c.workspace.uriOf(file) ?? selection.document.uri;
   }
 
-  private report(title: string, where: string, selection: EditorSelection, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, outcomes: readonly RequestOutcome<unknown>[], calls: readonly CallRecord[], notReviewed: readonly { path: string; why: string }[]): vscode.Uri {
+  private report(title: string, where: string, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, outcomes: readonly RequestOutcome<unknown>[], calls: readonly CallRecord[], notReviewed: readonly { path: string; why: string }[]): vscode.Uri {
     const markdown = reviewReport({
       title, where, summary, kept, rejected, calls, notReviewed,
       routes: outcomes.map((o) => ({ model: o.plan.model, tier: TIER_LABELS[o.plan.tier], reasons: o.plan.reasons })),
@@ -553,11 +553,12 @@ export class ReviewService implements vscode.Disposable {
     const uri = this.c.results.create('ladder-result', `${title} report.md`, markdown, true);
     // Rendered Markdown reads better than its source; the source is the fallback. Locked: an
     // unlocked preview follows the active Markdown document, so the next answer replaced the
-    // report. The preview takes focus when it opens, so focus goes back to the code reviewed.
-    const column = vscode.window.visibleTextEditors.find((e) => e.document === selection.document)?.viewColumn;
+    // report. The report is what was asked for, so it has the focus, as an answer's view does
+    // (a screen reader reads it out): the preview takes it when its page loads, which no API
+    // reports, so handing it back to the code lost that race anyway. Ctrl+1 returns to the code.
     void Promise.resolve(vscode.commands.executeCommand('markdown.showLockedPreviewToSide', uri)).then(
-      () => (column ? vscode.window.showTextDocument(selection.document, { viewColumn: column, preview: false }) : undefined),
-      () => vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true }),
+      undefined,
+      () => vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: true }),
     );
     return uri;
   }

@@ -159,6 +159,8 @@ describe('Ladder in the workbench', () => {
     const cents = (usd: string | undefined) => Math.round(Number((usd ?? '').replace(/[$,]/g, '')) * 100);
     assert.equal(cents(/Task cost: (\$[\d.,]+)/.exec(report)?.[1]), cents(settled.replace(/^.*Ladder /, '')), 'the report\'s task cost is the meter\'s session cost');
     assert.match(report, /Task cost: \$0\.\d{4} over 2 calls \(claude-haiku-4-5 \$0\.\d{4}, claude-opus-4-8 \$0\.\d{4}\)/, 'the total and its calls to the same decimals');
+    // The report, beside the code, has the keyboard focus: what the review was asked for, read first.
+    await page.locator('.editor-group-container.active .tab.active', { hasText: 'report.md' }).waitFor({ state: 'visible', timeout: 10_000 });
     await shot('ui-4-review-diagnostics-cost');
   });
 
@@ -210,8 +212,8 @@ describe('Ladder in the workbench', () => {
 
   test('Reject a proposed edit → Ladder offers the next tier, and its button runs the request there', { timeout: 60_000 }, async () => {
     await clearNotifications(page);
-    // The review report's preview, in the second editor group, holds the keyboard focus: give
-    // it back to the first group, where orders.ts is open from the review.
+    // The review report's preview, in the second editor group, has the keyboard focus (the
+    // report is what the review was asked for): back to the first group, where orders.ts is.
     await runCommand(page, 'View: Focus First Editor Group');
     await page.locator('.editor-group-container.active .tab.active', { hasText: 'orders.ts' }).waitFor({ state: 'visible', timeout: 10_000 });
     await selectLines(page, 15, 19);

@@ -94,13 +94,22 @@ export class WorkspaceRoots {
 
 /**
  * Folder names as directory names: a slash would read as nesting, so it becomes `-`; two
- * folders of the same name get `-2`, `-3`… in workspace order.
+ * folders of the same name get `-2`, `-3`… in workspace order, skipping any name a folder
+ * already has: with folders `src`, `src` and `src-2`, the second `src` is `src-3`, so
+ * `src-2/x.ts` is the folder the Explorer shows as `src-2`.
  */
 function uniqueLabels(names: readonly string[]): string[] {
-  const used = new Set<string>();
-  return names.map((name) => {
+  const bases = names.map((name) => {
     const trimmed = name.replace(/[\\/]+/g, '-').trim();
-    const base = trimmed === '' || trimmed === '.' || trimmed === '..' ? 'folder' : trimmed;
+    return trimmed === '' || trimmed === '.' || trimmed === '..' ? 'folder' : trimmed;
+  });
+  const used = new Set(bases);
+  const seen = new Set<string>();
+  return bases.map((base) => {
+    if (!seen.has(base)) {
+      seen.add(base);
+      return base;
+    }
     let label = base;
     for (let n = 2; used.has(label); n++) label = `${base}-${n}`;
     used.add(label);

@@ -44,6 +44,8 @@ describe('workspace roots', () => {
     assert.equal(roots.indexPath('/b/app/x.ts'), 'app-2/x.ts');
     assert.equal(roots.absolutePath('app-2/x.ts'), '/b/app/x.ts');
     assert.equal(roots.absolutePath('tools-ci/run.sh'), '/c/run.sh');
+    // A suffix never takes a name another folder has: src-2 stays the folder the Explorer calls src-2.
+    assert.deepEqual(new WorkspaceRoots([{ name: 'src', path: '/p1/src' }, { name: 'src', path: '/p2/src' }, { name: 'src-2', path: '/q/src-2' }]).labels, ['src', 'src-3', 'src-2']);
   });
 
   test('a folder nested in another claims its own files', () => {
