@@ -136,7 +136,7 @@ describe('commands against the local API stand-in', function () {
     assert.ok(records.some((r) => r.kind === 'verdict' && r.verdict === 'accepted'), 'the accept is in the ledger');
   });
 
-  it('two proposals: Accept from the palette takes the diff in front of you; moving a diff keeps its proposal; typing above a selection while the model works proposes nothing', async () => {
+  it('two proposals: Accept from the palette takes the diff in front of you; moving a diff keeps its proposal; typing in a selection while the model works proposes nothing', async () => {
     const root = vscode.workspace.workspaceFolders![0]!.uri;
     const files = ['src/tidy-a.ts', 'src/tidy-b.ts', 'src/tidy-c.ts'].map((p) => vscode.Uri.joinPath(root, p));
     const messy = 'export function a( x:number ){   \n  return x+1;   \n}   \n';
@@ -188,19 +188,20 @@ describe('commands against the local API stand-in', function () {
       assert.notEqual(b.document.getText(), messy);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 
-      // Typing a line above the selection while the model works: the edit would land on the wrong lines.
+      // Typing in the selected code while the model works: the answer no longer fits it.
+      // (Typing above it moves it, and the edit follows: see editPreview.itest.ts.)
       const editor = await vscode.window.showTextDocument(files[2]!);
       editor.selection = new vscode.Selection(0, 0, 3, 0);
       api().script.fault(faults.slowFirstByte(1_500));
       const { result, messages } = await captureMessages('showWarningMessage', async () => {
         const pending = vscode.commands.executeCommand<string>('ladder.tidySelection');
         await until('the request', () => api().log.some((e) => e.path === '/v1/messages') || undefined);
-        await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// a new first line\n'));
+        await editor.edit((e) => e.insert(new vscode.Position(1, 0), '  // typed inside\n'));
         return pending;
       });
       assert.equal(result, 'stale');
       assert.match(messages.join('\n'), /the selected code changed while claude-[\w.-]+ worked on it, so its Tidy Selection edit was not proposed/);
-      assert.equal(editor.document.getText(), `// a new first line\n${messy}`, 'nothing replaced');
+      assert.equal(editor.document.getText(), messy.replace('\n', '\n  // typed inside\n'), 'nothing replaced');
       assert.ok(!vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff), 'no diff opened');
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
