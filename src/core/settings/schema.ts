@@ -65,7 +65,7 @@ export function parseSettings(read: (key: SettingKey) => unknown): SettingsResul
       const fallback: unknown = schema.parse(undefined);
       // Name the entry that is wrong inside an object or list setting ("ladder.models.alternates.S").
       const where = (issue?.path ?? []).map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
-      errors.push(`Setting "${SETTINGS_SECTION}.${key}${where}" is invalid (${issue?.message ?? 'bad value'}); using the default, ${describeDefault(key, fallback)}.`);
+      errors.push(`Setting "${SETTINGS_SECTION}.${key}${where}" is invalid (${issue?.message ?? 'bad value'}); using the default, ${describeValue(key, fallback)}.`);
       settings[key] = fallback;
     }
   }
@@ -83,16 +83,26 @@ export interface SettingLevel {
  * them, none may loosen another's, so a cloned repository's `.vscode/settings.json` cannot
  * lift your access cap or remove your budget. A level holding an invalid value is left out
  * and reported (falling back to the default would loosen: the default cap is the highest, the
- * default budget none). With no valid level the raw value is returned, for the schema to
- * report and replace by the default.
+ * default budget none). With no valid level the default applies. Each message says the value
+ * that applies instead; with `ceiling` (yours, or the default), a level asking for more than it
+ * is named too.
  */
-function strictestOf<T>(key: SettingKey, levels: readonly SettingLevel[], valid: (v: unknown) => v is T, stricter: (a: T, b: T) => T, expected: string): { value: unknown; errors: string[] } {
+function strictestOf<T>(key: SettingKey, levels: readonly SettingLevel[], valid: (v: unknown) => v is T, stricter: (a: T, b: T) => T, expected: string, ceiling?: SettingLevel): { value: unknown; errors: string[] } {
   const set = levels.filter((l) => l.value !== undefined && l.value !== null);
-  const values = set.map((l) => l.value).filter(valid);
-  if (values.length === 0) return { value: set[0]?.value, errors: [] };
-  const errors = set.filter((l) => !valid(l.value)).map((l) =>
-    `Setting "${SETTINGS_SECTION}.${key}" in ${levelName(l.level)} is invalid (${JSON.stringify(l.value)} is not ${expected}); ignored, so the other levels' value applies.`);
-  return { value: values.reduce(stricter), errors };
+  if (set.length === 0) return { value: undefined, errors: [] };
+  const validSet = set.filter((l) => valid(l.value));
+  // With no valid level the default applies: an invalid one is named with its level here, not by the schema.
+  const winner = validSet.length > 0 ? validSet.reduce((a, b) => (stricter(a.value as T, b.value as T) === a.value ? a : b)) : { level: 'default', value: (SETTING_SCHEMAS[key] as z.ZodType).parse(undefined) };
+  const applies = `ignored, so ${levelValue(key, winner)}, applies.`;
+  const errors = set.flatMap((l) => {
+    if (!valid(l.value)) return [`Setting "${SETTINGS_SECTION}.${key}" in ${levelName(l.level)} is invalid (${JSON.stringify(l.value)} is not ${expected}); ${applies}`];
+    // A refused raise is named, as a context bound's or a model's is.
+    if (ceiling && l.level !== 'user' && l.level !== 'default' && stricter(l.value, ceiling.value as T) !== l.value) {
+      return [`Setting "${SETTINGS_SECTION}.${key}" in ${levelName(l.level)} asks for ${JSON.stringify(l.value)}, which costs more per request than ${ceiling.level === 'user' ? 'your user value' : 'the default'}; ${applies} Set it in your user settings to use it.`];
+    }
+    return [];
+  });
+  return { value: winner.value, errors };
 }
 
 /**
@@ -145,18 +155,20 @@ export type SpendSettingKey = keyof typeof SPEND_ORDER | 'routing.difficultyThre
  * A setting that raises what each request costs, across levels: the lowest of the levels'
  * values and yours (or the default when you set none). A workspace may lower it, not raise
  * it: a 1-hour cache TTL doubles the price of every cache write, and a difficulty threshold
- * of 1 adds a paid check to almost every request.
+ * of 1 adds a paid check to almost every request. A level asking for more is named.
  */
 export function lowestSpendAcrossLevels(key: SpendSettingKey, levels: readonly SettingLevel[]): { value: unknown; errors: string[] } {
   const fallback = (SETTING_SCHEMAS[key] as z.ZodType).parse(undefined);
   // Not set is not valid here: the schema would read it as its default.
   const valid = (v: unknown): v is string | number | boolean => v !== undefined && v !== null && (SETTING_SCHEMAS[key] as z.ZodType).safeParse(v).success;
-  const withDefault = valid(userValueOf(levels)) ? levels : [...levels, { level: 'default', value: fallback }];
+  const user = levels.find((l) => l.level === 'user');
+  const ceiling = user && valid(user.value) ? user : { level: 'default', value: fallback };
+  const withDefault = ceiling === user ? levels : [...levels, ceiling];
   if (key === 'routing.difficultyThreshold') {
-    return strictestOf(key, withDefault, valid, (a, b) => Math.min(Number(a), Number(b)), 'a number from 0 to 1');
+    return strictestOf(key, withDefault, valid, (a, b) => Math.min(Number(a), Number(b)), 'a number from 0 to 1', ceiling);
   }
   const order: readonly unknown[] = SPEND_ORDER[key];
-  return strictestOf(key, withDefault, valid, (a, b) => (order.indexOf(a) <= order.indexOf(b) ? a : b), order.map((v) => JSON.stringify(v)).join(' or '));
+  return strictestOf(key, withDefault, valid, (a, b) => (order.indexOf(a) <= order.indexOf(b) ? a : b), order.map((v) => JSON.stringify(v)).join(' or '), ceiling);
 }
 
 /** The bounds of the cached context: how much of the workspace goes into every request's prefix. */
@@ -175,12 +187,8 @@ export function boundAcrossLevels(key: ContextBoundKey, levels: readonly Setting
   const userSet = user !== undefined && schema.safeParse(user).success;
   const ceiling = (userSet ? user : schema.parse(undefined)) as number;
   const source = userSet ? 'your user setting' : 'the default';
-  return laterLevelsUnlessRefused(levels, (value, level) => {
-    // Falling back to the default could loosen your own lower value.
-    if (!schema.safeParse(value).success) return `Setting "${SETTINGS_SECTION}.${key}" in ${levelName(level)} is invalid (${JSON.stringify(value)} is not a whole number from ${BOUND_RANGE[key]}); ignored, so the other levels' value applies.`;
-    if ((value as number) > ceiling) return `Setting "${SETTINGS_SECTION}.${key}" in ${levelName(level)} asks for ${value}, above ${source} (${ceiling}); ignored, since it would grow what every request sends. Set it in your user settings to use it.`;
-    return undefined;
-  });
+  return laterLevelsUnlessRefused(key, levels, `a whole number from ${BOUND_RANGE[key]}`, (value) =>
+    (value as number) > ceiling ? `asks for ${value}, above ${source} (${ceiling}), which would grow what every request sends` : undefined);
 }
 
 /** The settings that put a model on a tier. */
@@ -206,18 +214,23 @@ function userValueOf(levels: readonly SettingLevel[]): unknown {
 
 /**
  * Your user value, then each later level (workspace, folder) that sets one and is not refused,
- * the last winning as in VS Code; `refuse` says why a level's value is ignored.
+ * the last winning as in VS Code (undefined: the default). A value that is not `expected` is left
+ * out at every level, yours too (falling back to the default could loosen your own lower value);
+ * `refuse` says why a later level's valid value is. Each message says the value that applies instead.
  */
-function laterLevelsUnlessRefused(levels: readonly SettingLevel[], refuse: (value: unknown, level: string) => string | undefined): { value: unknown; errors: string[] } {
-  let value = userValueOf(levels);
-  const errors: string[] = [];
+function laterLevelsUnlessRefused(key: SettingKey, levels: readonly SettingLevel[], expected: string, refuse: (value: unknown) => string | undefined): { value: unknown; errors: string[] } {
+  const schema = SETTING_SCHEMAS[key] as z.ZodType;
+  let applied: SettingLevel = { level: 'default', value: schema.parse(undefined) };
+  const refused: { text: string; invalid: boolean }[] = [];
   for (const l of levels) {
-    if (l.level === 'user' || l.value === undefined || l.value === null) continue;
-    const why = refuse(l.value, l.level);
-    if (why) errors.push(why);
-    else value = l.value;
+    if (l.value === undefined || l.value === null) continue;
+    const invalid = !schema.safeParse(l.value).success;
+    const why = invalid ? `is invalid (${JSON.stringify(l.value)} is not ${expected})` : l.level === 'user' ? undefined : refuse(l.value);
+    if (why) refused.push({ text: `Setting "${SETTINGS_SECTION}.${key}" in ${levelName(l.level)} ${why}`, invalid });
+    else applied = l;
   }
-  return { value, errors };
+  const errors = refused.map((r) => `${r.text}; ignored, so ${levelValue(key, applied)}, applies.${r.invalid ? '' : ' Set it in your user settings to use it.'}`);
+  return { value: applied.level === 'default' ? undefined : applied.value, errors };
 }
 
 /** The model your user settings put on a tier, or the default when they do not (or not validly). */
@@ -233,52 +246,69 @@ export function userModel(key: ModelKey, userValue: unknown): string {
  */
 export function modelAcrossLevels(key: ModelKey, levels: readonly SettingLevel[], pricier: Pricier): { value: unknown; errors: string[] } {
   const base = userModel(key, userValueOf(levels));
-  return laterLevelsUnlessRefused(levels, (value, level) => {
-    // Replacing yours with the default could cost more than your own choice.
-    if (!modelId.safeParse(value).success) return `Setting "${SETTINGS_SECTION}.${key}" in ${levelName(level)} is invalid (${JSON.stringify(value)} is not a model id); ignored, so the other levels' value applies.`;
+  return laterLevelsUnlessRefused(key, levels, 'a model id', (value) => {
     const dearer = pricier(value as string, base);
-    return dearer && `Setting "${SETTINGS_SECTION}.${key}" in ${levelName(level)} asks for a model for the ${TIER_OF_MODEL_KEY[key]} tier, but ${dearer}; ignored. Set it in your user settings to use it.`;
+    return dearer && `asks for a model for the ${TIER_OF_MODEL_KEY[key]} tier, but ${dearer}`;
   });
 }
 
 /**
- * Same-tier fallback models across levels: a workspace's or folder's list for a tier keeps only
- * models that cost no more than that tier's model (`ladder`, from user settings or defaults).
+ * Same-tier fallback models across levels. Each level's list for a tier adds to the lists before
+ * it, yours first, and never drops any: fewer same-tier fallbacks send an overload up the ladder,
+ * to a pricier tier. A workspace's or folder's additions keep only models that cost no more than
+ * that tier's model (`ladder`, from user settings or defaults). Malformed entries are named with
+ * their level at every level, yours too, and left out.
  */
 export function alternatesAcrossLevels(levels: readonly SettingLevel[], ladder: Readonly<Record<Tier, string>>, pricier: Pricier): { value: unknown; errors: string[] } {
-  let value: unknown = userValueOf(levels);
-  const errors: string[] = [];
+  const merged: Partial<Record<Tier, string[]>> = {};
+  const problems: { tier?: Tier; text: string; advise?: boolean }[] = [];
+  let set = false;
   for (const l of levels) {
-    if (l.level === 'user' || l.value === undefined || l.value === null) continue;
+    if (l.value === undefined || l.value === null) continue;
+    set = true;
     if (!isPlainObject(l.value)) {
-      // Replacing your fallbacks with none would send an overload up the ladder instead.
-      errors.push(`Setting "${SETTINGS_SECTION}.models.alternates" in ${levelName(l.level)} is invalid (${JSON.stringify(l.value)} is not an object of tiers to lists of model ids); ignored, so the other levels' value applies.`);
+      problems.push({ text: `Setting "${SETTINGS_SECTION}.models.alternates" in ${levelName(l.level)} is invalid (${JSON.stringify(l.value)} is not an object of tiers to lists of model ids); ignored` });
       continue;
     }
-    // Keys of a later level replace those of an earlier one, as VS Code merges object settings.
-    const merged: Record<string, unknown> = isPlainObject(value) ? { ...value } : {};
     for (const [tier, list] of Object.entries(l.value)) {
+      const setting = `Setting "${SETTINGS_SECTION}.models.alternates.${tier}" in ${levelName(l.level)}`;
       if (!isTier(tier) || !Array.isArray(list)) {
-        errors.push(`Setting "${SETTINGS_SECTION}.models.alternates.${tier}" in ${levelName(l.level)} is invalid (${isTier(tier) ? 'not a list of model ids' : 'not one of the tiers "H"|"S"|"O"|"F"'}); ignored, so the other levels' value applies.`);
+        problems.push({ tier: isTier(tier) ? tier : undefined, text: `${setting} is invalid (${isTier(tier) ? 'not a list of model ids' : 'not one of the tiers "H"|"S"|"O"|"F"'}); ignored` });
         continue;
       }
-      const kept: string[] = [];
-      for (const model of list) {
-        const why = !modelId.safeParse(model).success ? `${JSON.stringify(model)} is not a model id` : pricier(model as string, ladder[tier]);
-        if (why) errors.push(`Setting "${SETTINGS_SECTION}.models.alternates.${tier}" in ${levelName(l.level)} lists a model ${tier} may fall back to, but ${why}; left out. Set it in your user settings to use it.`);
-        else kept.push(model as string);
+      const earlier = merged[tier] ?? [];
+      const added: string[] = [];
+      for (const model of list.filter((m) => !earlier.includes(m as string))) {
+        if (!modelId.safeParse(model).success) {
+          problems.push({ tier, text: `${setting} is invalid (${JSON.stringify(model)} is not a model id); left out` });
+          continue;
+        }
+        const dearer = l.level === 'user' ? undefined : pricier(model as string, ladder[tier]);
+        if (dearer) problems.push({ tier, text: `${setting} lists a model ${tier} may fall back to, but ${dearer}; left out`, advise: true });
+        else added.push(model as string);
       }
-      merged[tier] = kept;
+      const dropped = earlier.filter((m) => !list.includes(m));
+      if (dropped.length > 0) problems.push({ tier, text: `${setting} leaves out ${dropped.join(', ')}, which an overload on ${tier} falls back to before a pricier tier; kept` });
+      merged[tier] = [...new Set([...earlier, ...added])];
     }
-    value = merged;
   }
-  return { value, errors };
+  const applies = (tier: Tier | undefined): string => {
+    if (tier) return `so ${tier} falls back to ${merged[tier]?.join(', ') || 'no other model'}`;
+    return `so the fallbacks are ${JSON.stringify(merged)}${Object.keys(merged).length === 0 ? ' (none)' : ''}`;
+  };
+  const errors = problems.map((p) => `${p.text}, ${applies(p.tier)}.${p.advise ? ' Set it in your user settings to use it.' : ''}`);
+  return { value: set ? merged : undefined, errors };
 }
 
-/** A default as a person reads it; a budget of 0 is no budget, which a user who set one must be told. */
-function describeDefault(key: SettingKey, value: unknown): string {
+/** A value as a person reads it; a budget of 0 is no budget, which a user who set one must be told. */
+function describeValue(key: SettingKey, value: unknown): string {
   if (key.startsWith('budget.') && value === 0) return '0 (no limit)';
   return JSON.stringify(value);
+}
+
+/** The value that applies and where it comes from: "the user value, 2", "the default, 0 (no limit)". */
+function levelValue(key: SettingKey, { level, value }: SettingLevel): string {
+  return `${level === 'default' ? 'the default' : `the ${level} value`}, ${describeValue(key, value)}`;
 }
 
 /** The configured ladder, tier → model id. */

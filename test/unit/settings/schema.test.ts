@@ -68,7 +68,7 @@ describe('access cap across settings levels', () => {
   test('a workspace cannot lift the user\'s cap by writing something that is not a tier', () => {
     const cap = strictestCap([{ level: 'user', value: 'S' }, { level: 'workspace', value: 'Z' }]);
     assert.equal(cap.value, 'S', 'an invalid level is left out, not turned into the default (the highest cap)');
-    assert.deepEqual(cap.errors, ['Setting "ladder.routing.accessCap" in workspace settings is invalid ("Z" is not one of "H"|"S"|"O"|"F"); ignored, so the other levels\' value applies.']);
+    assert.deepEqual(cap.errors, ['Setting "ladder.routing.accessCap" in workspace settings is invalid ("Z" is not one of "H"|"S"|"O"|"F"); ignored, so the user value, "S", applies.']);
     assert.equal(parseSettings((key) => (key === 'routing.accessCap' ? cap.value : undefined)).settings['routing.accessCap'], 'S');
   });
 
@@ -79,7 +79,7 @@ describe('access cap across settings levels', () => {
     assert.deepEqual(strictestBudget('budget.session', [{ level: 'user', value: 0 }, { level: 'folder', value: 0 }]), { value: 0, errors: [] });
     const garbage = strictestBudget('budget.session', [{ level: 'user', value: 3 }, { level: 'workspace', value: -1 }]);
     assert.equal(garbage.value, 3);
-    assert.deepEqual(garbage.errors, ['Setting "ladder.budget.session" in workspace settings is invalid (-1 is not an amount of US dollars, 0 or more); ignored, so the other levels\' value applies.']);
+    assert.deepEqual(garbage.errors, ['Setting "ladder.budget.session" in workspace settings is invalid (-1 is not an amount of US dollars, 0 or more); ignored, so the user value, 3, applies.']);
   });
 
   test('escalations per step: the lowest limit set anywhere', () => {
@@ -96,12 +96,10 @@ describe('access cap across settings levels', () => {
     assert.equal(strictestOnExceeded([{ level: 'user', value: 'block' }, { level: 'workspace', value: 'spend' }]).errors.length, 1);
   });
 
-  test('with no valid level the raw value goes to the schema, which reports it and uses the default', () => {
-    const cap = strictestCap([{ level: 'user', value: 'Z' }]);
-    assert.deepEqual(cap, { value: 'Z', errors: [] });
-    const parsed = parseSettings((key) => (key === 'routing.accessCap' ? cap.value : undefined));
-    assert.equal(parsed.settings['routing.accessCap'], 'O');
-    assert.equal(parsed.errors.length, 1);
+  test('with no valid level the default applies, and the message names the level that holds the malformed value', () => {
+    const cap = strictestCap([{ level: 'user', value: 'Z' }], true);
+    assert.deepEqual(cap, { value: 'O', errors: ['Setting "ladder.routing.accessCap" in user settings is invalid ("Z" is not one of "H"|"S"|"O"|"F"); ignored, so the default, "O", applies.'] }, 'the opt-in does not turn a malformed cap into the exception tier');
+    assert.deepEqual(strictestBudget('budget.daily', [{ level: 'user', value: -2 }]).errors, ['Setting "ladder.budget.daily" in user settings is invalid (-2 is not an amount of US dollars, 0 or more); ignored, so the default, 0 (no limit), applies.']);
     assert.deepEqual(strictestCap([]), { value: undefined, errors: [] });
     // The opt-in alone opens the exception tier when no level sets a cap; a set cap still rules.
     assert.deepEqual(strictestCap([{ level: 'user', value: undefined }], true), { value: 'F', errors: [] });
@@ -115,24 +113,33 @@ describe('per-request spend settings across settings levels', () => {
   const workspace = (value: unknown) => ({ level: 'workspace', value });
 
   test('a repository cannot make every cache write cost 2× by choosing the 1-hour TTL, but may shorten yours', () => {
-    assert.deepEqual(lowestSpendAcrossLevels('cache.ttl', [user(undefined), workspace('1h')]), { value: '5m', errors: [] }, 'the default, 5m, holds');
-    assert.deepEqual(lowestSpendAcrossLevels('cache.ttl', [user(undefined), workspace('auto')]), { value: '5m', errors: [] });
+    assert.equal(lowestSpendAcrossLevels('cache.ttl', [user(undefined), workspace('1h')]).value, '5m', 'the default, 5m, holds');
+    assert.equal(lowestSpendAcrossLevels('cache.ttl', [user(undefined), workspace('auto')]).value, '5m');
     assert.deepEqual(lowestSpendAcrossLevels('cache.ttl', [user('1h'), workspace(undefined)]), { value: '1h', errors: [] }, 'your own choice');
     assert.deepEqual(lowestSpendAcrossLevels('cache.ttl', [user('1h'), workspace('auto')]), { value: 'auto', errors: [] });
   });
 
   test('nor add a paid difficulty check to almost every request; it may check less', () => {
-    assert.deepEqual(lowestSpendAcrossLevels('routing.difficultyThreshold', [user(undefined), workspace(1)]), { value: 0.55, errors: [] });
+    assert.equal(lowestSpendAcrossLevels('routing.difficultyThreshold', [user(undefined), workspace(1)]).value, 0.55);
     assert.deepEqual(lowestSpendAcrossLevels('routing.difficultyThreshold', [user(0.8), workspace(0.3)]), { value: 0.3, errors: [] });
-    assert.deepEqual(lowestSpendAcrossLevels('routing.difficultyCheck', [user('off'), workspace('belowThreshold')]), { value: 'off', errors: [] });
+    assert.equal(lowestSpendAcrossLevels('routing.difficultyCheck', [user('off'), workspace('belowThreshold')]).value, 'off');
     assert.deepEqual(lowestSpendAcrossLevels('routing.difficultyCheck', [user(undefined), workspace('off')]), { value: 'off', errors: [] });
   });
 
   test('nor start your steps a tier up by learning from verdicts you turned off; it may turn it off for you', () => {
-    assert.deepEqual(lowestSpendAcrossLevels('routing.learnFromVerdicts', [user(false), workspace(true)]), { value: false, errors: [] });
+    assert.equal(lowestSpendAcrossLevels('routing.learnFromVerdicts', [user(false), workspace(true)]).value, false);
     assert.deepEqual(lowestSpendAcrossLevels('routing.learnFromVerdicts', [user(undefined), workspace(false)]), { value: false, errors: [] });
     assert.deepEqual(lowestSpendAcrossLevels('routing.learnFromVerdicts', [user(undefined), workspace(true)]), { value: true, errors: [] }, 'the default, on');
     assert.match(lowestSpendAcrossLevels('routing.learnFromVerdicts', [user(true), workspace('yes')]).errors[0] ?? '', /is not false or true/);
+  });
+
+  test('a refused raise is named with the value that applies, as a context bound\'s or a model\'s is', () => {
+    assert.deepEqual(lowestSpendAcrossLevels('cache.ttl', [user('5m'), workspace('1h')]), {
+      value: '5m',
+      errors: ['Setting "ladder.cache.ttl" in workspace settings asks for "1h", which costs more per request than your user value; ignored, so the user value, "5m", applies. Set it in your user settings to use it.'],
+    });
+    assert.match(lowestSpendAcrossLevels('routing.difficultyThreshold', [user(undefined), workspace(1)]).errors[0] ?? '', /"ladder\.routing\.difficultyThreshold" in workspace settings asks for 1, which costs more per request than the default; ignored, so the default, 0\.55, applies/);
+    assert.deepEqual(lowestSpendAcrossLevels('cache.ttl', [user('1h'), workspace('auto')]).errors, [], 'lowering is not a raise');
   });
 
   test('an invalid level is named and left out; an invalid user value gives way to the default', () => {
@@ -155,7 +162,7 @@ describe('context bounds across settings levels', () => {
   test('a repository cannot grow what every request sends past your value, or the default', () => {
     const tree = boundAcrossLevels('context.maxTreeEntries', levels(undefined, 20_000));
     assert.equal(tree.value, undefined, 'the default applies');
-    assert.deepEqual(tree.errors, ['Setting "ladder.context.maxTreeEntries" in workspace settings asks for 20000, above the default (400); ignored, since it would grow what every request sends. Set it in your user settings to use it.']);
+    assert.deepEqual(tree.errors, ['Setting "ladder.context.maxTreeEntries" in workspace settings asks for 20000, above the default (400), which would grow what every request sends; ignored, so the default, 400, applies. Set it in your user settings to use it.']);
     const bytes = boundAcrossLevels('context.maxFileBytes', levels(300_000, 250_000, 1_000_000));
     assert.equal(bytes.value, 250_000, 'the folder\'s value is left out, the workspace\'s lower one holds');
     assert.match(bytes.errors[0] ?? '', /folder settings asks for 1000000, above your user setting \(300000\)/);
@@ -164,9 +171,12 @@ describe('context bounds across settings levels', () => {
   test('an invalid level is left out, so it cannot fall back to a default above your value', () => {
     const result = boundAcrossLevels('context.maxTreeEntries', levels(100, 'lots'));
     assert.equal(result.value, 100);
-    assert.deepEqual(result.errors, ['Setting "ladder.context.maxTreeEntries" in workspace settings is invalid ("lots" is not a whole number from 0 to 20000); ignored, so the other levels\' value applies.']);
+    assert.deepEqual(result.errors, ['Setting "ladder.context.maxTreeEntries" in workspace settings is invalid ("lots" is not a whole number from 0 to 20000); ignored, so the user value, 100, applies.']);
     assert.equal(parseSettings((key) => (key === 'context.maxTreeEntries' ? result.value : undefined)).settings['context.maxTreeEntries'], 100);
-    assert.equal(boundAcrossLevels('context.maxFileBytes', levels(12, undefined)).value, 12, 'an invalid user value goes to the schema, which reports it');
+    assert.deepEqual(boundAcrossLevels('context.maxFileBytes', levels(12, undefined)), {
+      value: undefined,
+      errors: ['Setting "ladder.context.maxFileBytes" in user settings is invalid (12 is not a whole number from 1000 to 2000000); ignored, so the default, 200000, applies.'],
+    }, 'an invalid user value is named with its level, and the default applies');
   });
 });
 
@@ -183,7 +193,7 @@ describe('models across settings levels', () => {
   test('a pricier one is left out and named: a repository cannot move your labour onto the most expensive model', () => {
     const labour = modelAcrossLevels('models.labour', levels(undefined, 'claude-fable-5'), pricier);
     assert.equal(labour.value, undefined, 'the default applies');
-    assert.deepEqual(labour.errors, ['Setting "ladder.models.labour" in workspace settings asks for a model for the H tier, but claude-fable-5 costs more than claude-haiku-4-5 (its input price, counting the same text as more tokens); ignored. Set it in your user settings to use it.']);
+    assert.deepEqual(labour.errors, ['Setting "ladder.models.labour" in workspace settings asks for a model for the H tier, but claude-fable-5 costs more than claude-haiku-4-5 (its input price, counting the same text as more tokens); ignored, so the default, "claude-haiku-4-5", applies. Set it in your user settings to use it.']);
     assert.equal(parseSettings((key) => (key === 'models.labour' ? labour.value : undefined)).settings['models.labour'], 'claude-haiku-4-5');
     const unknown = modelAcrossLevels('models.execute', levels('claude-sonnet-4-6', 'acme-model-1'), pricier);
     assert.equal(unknown.value, 'claude-sonnet-4-6', 'a model the table does not know may cost anything');
@@ -210,7 +220,7 @@ describe('models across settings levels', () => {
     assert.deepEqual(modelAcrossLevels('models.labour', levels('claude-opus-4-8', undefined), pricier), { value: 'claude-opus-4-8', errors: [] });
     const bad = modelAcrossLevels('models.labour', levels('claude-haiku-5-5', 0), pricier);
     assert.equal(bad.value, 'claude-haiku-5-5', 'your cheaper model stays; the default would cost 10× per call');
-    assert.deepEqual(bad.errors, ['Setting "ladder.models.labour" in workspace settings is invalid (0 is not a model id); ignored, so the other levels\' value applies.']);
+    assert.deepEqual(bad.errors, ['Setting "ladder.models.labour" in workspace settings is invalid (0 is not a model id); ignored, so the user value, "claude-haiku-5-5", applies.']);
     assert.equal(parseSettings((key) => (key === 'models.labour' ? 'not a model id' : undefined)).errors.length, 1, 'your own invalid value goes to the schema');
   });
 
@@ -218,7 +228,7 @@ describe('models across settings levels', () => {
     const ladder = { H: 'claude-haiku-4-5', S: 'claude-sonnet-4-6', O: 'claude-opus-4-8', F: 'claude-fable-5' };
     const result = alternatesAcrossLevels(levels({ O: ['claude-opus-4-7'] }, { S: ['claude-sonnet-4-5', 'claude-opus-4-8'] }), ladder, pricier);
     assert.deepEqual(result.value, { O: ['claude-opus-4-7'], S: ['claude-sonnet-4-5'] });
-    assert.deepEqual(result.errors, ['Setting "ladder.models.alternates.S" in workspace settings lists a model S may fall back to, but claude-opus-4-8 costs more than claude-sonnet-4-6 (its input price, counting the same text as more tokens); left out. Set it in your user settings to use it.']);
+    assert.deepEqual(result.errors, ['Setting "ladder.models.alternates.S" in workspace settings lists a model S may fall back to, but claude-opus-4-8 costs more than claude-sonnet-4-6 (its input price, counting the same text as more tokens); left out, so S falls back to claude-sonnet-4-5. Set it in your user settings to use it.']);
     assert.deepEqual(alternatesAcrossLevels(levels({ S: ['claude-opus-4-8'] }, undefined), ladder, pricier), { value: { S: ['claude-opus-4-8'] }, errors: [] }, 'your own list is yours');
   });
 
@@ -231,5 +241,37 @@ describe('models across settings levels', () => {
     const entries = alternatesAcrossLevels(levels(mine, { S: 'nope', labour: ['claude-haiku-4-5'], H: [3] }), ladder, pricier);
     assert.deepEqual(entries.value, { S: ['claude-sonnet-4-5'], H: [] });
     assert.equal(entries.errors.length, 3, entries.errors.join('\n'));
+  });
+
+  test('a workspace cannot empty your same-tier fallbacks: its list adds to yours and never drops any', () => {
+    const ladder = { H: 'claude-haiku-4-5', S: 'claude-sonnet-4-6', O: 'claude-opus-4-8', F: 'claude-fable-5' };
+    const emptied = alternatesAcrossLevels(levels({ S: ['claude-sonnet-4-5'] }, { S: [] }), ladder, pricier);
+    assert.deepEqual(emptied.value, { S: ['claude-sonnet-4-5'] }, 'a 529 on Sonnet still falls back to claude-sonnet-4-5, not up to Opus');
+    assert.deepEqual(emptied.errors, ['Setting "ladder.models.alternates.S" in workspace settings leaves out claude-sonnet-4-5, which an overload on S falls back to before a pricier tier; kept, so S falls back to claude-sonnet-4-5.']);
+    const added = alternatesAcrossLevels(levels({ S: ['claude-sonnet-4-5'] }, { S: ['claude-haiku-4-5', 'claude-sonnet-4-5'] }, { S: ['claude-haiku-4-5'] }), ladder, pricier);
+    assert.deepEqual(added.value, { S: ['claude-sonnet-4-5', 'claude-haiku-4-5'] }, 'yours first, then its additions, once each');
+    assert.equal(added.errors.length, 1, 'the folder dropping yours is named');
+    assert.match(added.errors[0] ?? '', /"ladder\.models\.alternates\.S" in folder settings leaves out claude-sonnet-4-5/);
+  });
+
+  test('your own malformed alternates are named with their level, also when a workspace sets some', () => {
+    const ladder = { H: 'claude-haiku-4-5', S: 'claude-sonnet-4-6', O: 'claude-opus-4-8', F: 'claude-fable-5' };
+    const junk = alternatesAcrossLevels(levels('junk', { H: ['claude-haiku-4-5'] }), ladder, pricier);
+    assert.deepEqual(junk.value, { H: ['claude-haiku-4-5'] });
+    assert.deepEqual(junk.errors, ['Setting "ladder.models.alternates" in user settings is invalid ("junk" is not an object of tiers to lists of model ids); ignored, so the fallbacks are {"H":["claude-haiku-4-5"]}.']);
+    const alone = alternatesAcrossLevels(levels('junk', undefined), ladder, pricier);
+    assert.deepEqual(alone, { value: {}, errors: ['Setting "ladder.models.alternates" in user settings is invalid ("junk" is not an object of tiers to lists of model ids); ignored, so the fallbacks are {} (none).'] });
+    const entry = alternatesAcrossLevels(levels({ S: ['claude-sonnet-4-5', 5] }, undefined), ladder, pricier);
+    assert.deepEqual(entry.value, { S: ['claude-sonnet-4-5'] }, 'the good entries of your list stay');
+    assert.match(entry.errors[0] ?? '', /"ladder\.models\.alternates\.S" in user settings is invalid/);
+  });
+
+  test('a value that is not a model id is not told to move to user settings; a model refused for its price is', () => {
+    const ladder = { H: 'claude-haiku-4-5', S: 'claude-sonnet-4-6', O: 'claude-opus-4-8', F: 'claude-fable-5' };
+    const { errors } = alternatesAcrossLevels(levels(undefined, { H: [5, 'claude-opus-4-8'] }), ladder, pricier);
+    assert.deepEqual(errors, [
+      'Setting "ladder.models.alternates.H" in workspace settings is invalid (5 is not a model id); left out, so H falls back to no other model.',
+      'Setting "ladder.models.alternates.H" in workspace settings lists a model H may fall back to, but claude-opus-4-8 costs more than claude-haiku-4-5 (its input price, counting the same text as more tokens); left out, so H falls back to no other model. Set it in your user settings to use it.',
+    ]);
   });
 });
