@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { settingsWarning } from '../core/settings/schema';
 import type { Tier } from '../core/tiers';
 import { AnthropicGateway } from '../llm/anthropic';
 import { ApiKeyStore } from './apiKey';
@@ -44,12 +45,8 @@ export class Container implements vscode.Disposable {
     this.config = this.own(
       new Config((errors) => {
         for (const error of errors) this.log.warn(error);
-        // Every setting is named in the toast: one left unread in the log could be a budget.
-        const names = errors.map((e) => /"(ladder\.[^"]+)"/.exec(e)?.[1] ?? 'a setting');
-        const message = errors.length === 1 ? errors[0] : `${errors.length} settings were not applied as written: ${names.join(', ')}. The log says why, and what applies instead.`;
+        const { message, setting } = settingsWarning(errors);
         void vscode.window.showWarningMessage(`Ladder: ${message}`, 'Open Settings', 'Show Logs').then((choice) => {
-          // Straight to the setting when there is one ("ladder.models.alternates.S" → its setting).
-          const setting = errors.length === 1 ? /^ladder\.\w+\.\w+/.exec(names[0] ?? '')?.[0] : undefined;
           if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', setting ?? 'ladder');
           if (choice === 'Show Logs') this.log.show();
         });

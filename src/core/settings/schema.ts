@@ -322,3 +322,16 @@ export function ladderFrom(modelOf: (key: ModelKey) => string): Record<Tier, str
   for (const key of MODEL_KEYS) ladder[TIER_OF_MODEL_KEY[key]] = modelOf(key);
   return ladder;
 }
+
+/**
+ * The one warning shown for a read's `errors`, and the setting to open from it when it is about
+ * one. Every setting is named, once (a setting can have several errors): one left unread in the log
+ * could be a budget.
+ */
+export function settingsWarning(errors: readonly string[]): { message: string; setting: string | undefined } {
+  const names = [...new Set(errors.map((e) => /"(ladder\.[^"]+)"/.exec(e)?.[1] ?? 'a setting'))];
+  const message = errors.length === 1 ? (errors[0] ?? '') : `Settings not applied as written: ${names.join(', ')}. The log says why, and what applies instead.`;
+  // Straight to the setting when there is one ("ladder.models.alternates.S" → its setting).
+  const setting = names.length === 1 ? /^ladder\.\w+\.\w+/.exec(names[0] ?? '')?.[0] : undefined;
+  return { message, setting };
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { dearerPerCall } from '../../../src/core/pricing/cost';
 import { applyPriceOverrides, parsePriceOverrides, PRICE_TABLE } from '../../../src/core/pricing/priceTable';
-import { alternatesAcrossLevels, boundAcrossLevels, ladderOf, lowestSpendAcrossLevels, modelAcrossLevels, parseSettings, strictestBudget, strictestCap, strictestEscalations, strictestOnExceeded } from '../../../src/core/settings/schema';
+import { alternatesAcrossLevels, boundAcrossLevels, ladderOf, lowestSpendAcrossLevels, modelAcrossLevels, parseSettings, settingsWarning, strictestBudget, strictestCap, strictestEscalations, strictestOnExceeded } from '../../../src/core/settings/schema';
 import type { SettingKey } from '../../../src/core/settings/schema';
 
 function read(values: Partial<Record<SettingKey, unknown>>) {
@@ -273,5 +273,15 @@ describe('models across settings levels', () => {
       'Setting "ladder.models.alternates.H" in workspace settings is invalid (5 is not a model id); left out, so H falls back to no other model.',
       'Setting "ladder.models.alternates.H" in workspace settings lists a model H may fall back to, but claude-opus-4-8 costs more than claude-haiku-4-5 (its input price, counting the same text as more tokens); left out, so H falls back to no other model. Set it in your user settings to use it.',
     ]);
+  });
+});
+
+describe('the settings warning', () => {
+  test('names each setting once, however many errors it has, and opens it when it is the only one', () => {
+    const twice = ['Setting "ladder.models.alternates.H" in workspace settings is invalid (5 is not a model id); left out, so H falls back to no other model.', 'Setting "ladder.models.alternates.H" in workspace settings is invalid (6 is not a model id); left out, so H falls back to no other model.'];
+    assert.deepEqual(settingsWarning(twice), { message: 'Settings not applied as written: ladder.models.alternates.H. The log says why, and what applies instead.', setting: 'ladder.models.alternates' });
+    const two = settingsWarning([twice[0] ?? '', 'Setting "ladder.cache.ttl" in workspace settings asks for "1h"']);
+    assert.deepEqual(two, { message: 'Settings not applied as written: ladder.models.alternates.H, ladder.cache.ttl. The log says why, and what applies instead.', setting: undefined });
+    assert.deepEqual(settingsWarning(['Setting "ladder.budget.daily" is invalid']), { message: 'Setting "ladder.budget.daily" is invalid', setting: 'ladder.budget.daily' });
   });
 });
