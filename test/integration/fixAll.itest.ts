@@ -104,6 +104,35 @@ describe('Fix All Review Findings in File', function () {
     }
   });
 
+  it('a first finding too large for one answer is left out, and the small one after it is still fixed', async () => {
+    const file = vscode.Uri.joinPath(root(), 'src', 'bigfirst.ts');
+    const filler = Array.from({ length: 300 }, (_, i) => `export const filler${i} = '${'x'.repeat(80)}';`);
+    const code = ['// big first', ...filler, '', 'export const small = (x: number) => x == 4;', ''].join('\n');
+    const smallLine = code.split('\n').findIndex((l) => l.includes('small =')) + 1;
+    const finding = (startLine: number, endLine: number, message: string) => ({ file: 'src/bigfirst.ts', startLine, endLine, severity: 'medium', category: 'correctness', confidence: 0.9, message });
+    try {
+      await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(code));
+      const editor = await vscode.window.showTextDocument(file, { preview: false });
+      api().script.when({ system: /Ladder task: review/ }, { json: { findings: [finding(2, 301, 'the fillers repeat one value'), finding(smallLine, smallLine, 'loose equality in small')] } }, { times: 1 });
+      await vscode.commands.executeCommand('ladder.reviewFile', file);
+      await until('two findings', () => (ladderDiagnostics(file).length === 2 ? true : undefined));
+      const sent = api().log.length;
+      const { result, messages } = await captureMessages('showInformationMessage', async () => {
+        const pending = vscode.commands.executeCommand<string>('ladder.fixAllFindings', file);
+        await waitForDiff(pending);
+        await vscode.commands.executeCommand('ladder.acceptEdit');
+        return pending;
+      });
+      assert.equal(result, 'accepted');
+      assert.ok(messages.includes('Ladder: fixing 1 of 2 findings; left out: 1 finding whose code alone is more than one answer holds.'), messages.join('\n'));
+      assert.doesNotMatch(sentText(fixRequests(sent)[0]), /filler/, 'only the small finding\'s line is sent');
+      assert.equal(editor.document.getText().split('\n')[smallLine - 1], 'export const small = (x: number) => x === 4;');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+    }
+  });
+
   it('the strongest finding routes the request: a concurrency finding among them, of the lowest severity, makes the fix judgment', async () => {
     const file = vscode.Uri.joinPath(root(), 'src', 'counter.ts');
     const code = 'let total = 0;\n\nexport function add(n: number): number {\n  if (n == 0) return total;\n  total = total + n;\n  return total;\n}\n';

@@ -43,11 +43,15 @@ export const fixAllFindingsCommand: Command = {
       void vscode.window.showWarningMessage(`Ladder: the code of all ${countOf(all.length, 'finding')} changed since the review, so Ladder cannot tell what to fix. Run the review again.`);
       return undefined;
     }
-    const batch = largestRunThatFits(document, located);
-    const apart = located.length - batch.length;
-    if (changed > 0 || apart > 0) {
+    const fits = (run: readonly Located[]) => editOutputTokens(document.getText(spanOf(run))) <= EDIT_MAX_TOKENS;
+    const batch = largestRunThatFits(located, fits);
+    const left = located.filter((l) => !batch.includes(l));
+    const large = left.filter((l) => !fits([l])).length;
+    const apart = left.length - large;
+    if (changed > 0 || left.length > 0) {
       const why = [
         changed > 0 ? `${countOf(changed, 'finding')} whose code changed since the review (run the review again for ${changed === 1 ? 'it' : 'them'})` : '',
+        large > 0 ? `${countOf(large, 'finding')} whose code alone is more than one answer holds` : '',
         apart > 0 ? `${countOf(apart, 'finding')} too far from the others for one answer (Fix All again once these are done)` : '',
       ].filter(Boolean).join(', and ');
       void vscode.window.showInformationMessage(`Ladder: fixing ${batch.length} of ${countOf(all.length, 'finding')}; left out: ${why}.`);
@@ -85,15 +89,16 @@ function spanOf(run: readonly Located[]): vscode.Range {
  * then says it is too large). The answer is the whole span written again, so a finding 800
  * lines from the next would have the model rewrite everything between them.
  */
-function largestRunThatFits(document: vscode.TextDocument, located: readonly Located[]): readonly Located[] {
-  const fits = (run: readonly Located[]) => editOutputTokens(document.getText(spanOf(run))) <= EDIT_MAX_TOKENS;
-  let best = located.slice(0, 1);
+function largestRunThatFits(located: readonly Located[], fits: (run: readonly Located[]) => boolean): readonly Located[] {
+  let best: readonly Located[] = [];
   let end = 0;
   // A run that fits still fits without its first finding, so the end only moves forward.
   for (let start = 0; start < located.length; start++) {
+    // A finding too large on its own starts no run (a small one further down still can).
+    if (!fits(located.slice(start, start + 1))) continue;
     end = Math.max(end, start);
     while (end + 1 < located.length && fits(located.slice(start, end + 2))) end++;
     if (end - start + 1 > best.length) best = located.slice(start, end + 1);
   }
-  return best;
+  return best.length > 0 ? best : located.slice(0, 1);
 }

@@ -134,7 +134,7 @@ export function settleVerdict(c: Container, outcome: RequestOutcome<unknown>, ve
       return undefined;
     }
     return retry({ tier: next.tier, tierReasons: next.reasons, taskId: outcome.taskId, noDowngrade: true });
-  });
+  }, { about: selection.document.uri });
 }
 
 /** A code block drops the selection's final newline; keep the file's shape as it was. */
