@@ -216,26 +216,43 @@ function hiddenWhitespaceNote(document: vscode.TextDocument, original: string, p
   if (!vscode.workspace.getConfiguration('diffEditor', document).get<boolean>('ignoreTrimWhitespace', true)) return '';
   const before = original.split(/\r?\n/);
   const after = proposed.split(/\r?\n/);
-  // Longest common subsequence of the trimmed lines; a pair whose untrimmed lines differ is a hidden change.
-  const lcs = before.map(() => new Array<number>(after.length + 1).fill(0));
-  lcs.push(new Array<number>(after.length + 1).fill(0));
-  for (let i = before.length - 1; i >= 0; i--) {
-    for (let j = after.length - 1; j >= 0; j--) {
-      lcs[i]![j] = before[i]!.trim() === after[j]!.trim() ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-    }
-  }
+  const b = before.map((line) => line.trim());
+  const a = after.map((line) => line.trim());
   let hidden = 0;
-  for (let i = 0, j = 0; i < before.length && j < after.length;) {
-    if (before[i]!.trim() === after[j]!.trim()) {
-      if (before[i] !== after[j]) hidden++;
-      i++;
-      j++;
-    } else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) i++;
-    else j++;
+  // The lines alike at both ends are paired as they stand; only the middle needs matching.
+  let head = 0;
+  while (head < b.length && head < a.length && b[head] === a[head]) if (before[head] !== after[head++]) hidden++;
+  let tail = 0;
+  while (tail < b.length - head && tail < a.length - head && b[b.length - 1 - tail] === a[a.length - 1 - tail]) {
+    if (before[before.length - 1 - tail] !== after[after.length - 1 - tail]) hidden++;
+    tail++;
+  }
+  const m = b.length - head - tail;
+  const n = a.length - head - tail;
+  let common = head + tail;
+  // Longest common subsequence of the middle's trimmed lines, in one flat table; a middle too
+  // large for a table that size (a million cells, 4 MB) is left uncounted, not worth a stall.
+  if (m > 0 && n > 0 && (m + 1) * (n + 1) <= 1_000_000) {
+    const width = n + 1;
+    const lcs = new Int32Array((m + 1) * width);
+    for (let i = m - 1; i >= 0; i--) {
+      for (let j = n - 1; j >= 0; j--) {
+        lcs[i * width + j] = b[head + i] === a[head + j] ? lcs[(i + 1) * width + j + 1]! + 1 : Math.max(lcs[(i + 1) * width + j]!, lcs[i * width + j + 1]!);
+      }
+    }
+    common += lcs[0]!;
+    for (let i = 0, j = 0; i < m && j < n;) {
+      if (b[head + i] === a[head + j]) {
+        if (before[head + i] !== after[head + j]) hidden++;
+        i++;
+        j++;
+      } else if (lcs[(i + 1) * width + j]! >= lcs[i * width + j + 1]!) i++;
+      else j++;
+    }
   }
   if (hidden === 0) return '';
   const lines = hidden === 1 ? '1 line' : `${hidden} lines`;
-  const only = lcs[0]![0] === before.length && before.length === after.length;
+  const only = common === before.length && before.length === after.length;
   return `${only ? `It changes only leading or trailing whitespace, on ${lines},` : `On ${lines} it changes only leading or trailing whitespace,`} which the diff hides: turn on "Show Leading/Trailing Whitespace Differences" (¶) in the diff's title bar to see it.`;
 }
 
