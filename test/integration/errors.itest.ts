@@ -237,15 +237,15 @@ describe('errors a user will meet', function () {
         await config.update('budget.session', 'five dollars', vscode.ConfigurationTarget.Workspace);
         await until('the budget warning', () => seen.length >= 2 || undefined, 10_000);
         // Another change elsewhere does not repeat the warnings already shown.
-        await config.update('cache.ttl', '1h', vscode.ConfigurationTarget.Workspace);
+        await config.update('cache.ttl', '5m', vscode.ConfigurationTarget.Workspace);
         await new Promise((resolve) => setTimeout(resolve, 300));
       }, (message) => {
         seen.push(message);
         return undefined;
       });
       assert.deepEqual(messages, [
-        'Ladder: Setting "ladder.routing.accessCap" in workspace settings is invalid ("Z" is not one of "H"|"S"|"O"|"F"); ignored, so the other levels\' value applies.',
-        'Ladder: Setting "ladder.budget.session" is invalid (Invalid input: expected number, received string); using the default, 0 (no limit).',
+        'Ladder: Setting "ladder.routing.accessCap" in workspace settings is invalid ("Z" is not one of "H"|"S"|"O"|"F"); ignored, so the user value, "S", applies.',
+        'Ladder: Setting "ladder.budget.session" in workspace settings is invalid ("five dollars" is not an amount of US dollars, 0 or more); ignored, so the default, 0 (no limit), applies.',
       ]);
       const preview = await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'audit the session token comparison for timing attacks');
       assert.equal(preview?.tier, 'S', 'the user\'s cap of execute still holds');
@@ -269,7 +269,7 @@ describe('errors a user will meet', function () {
         seen.push(message);
         return undefined;
       });
-      assert.deepEqual(seen, ['Ladder: Setting "ladder.models.labour" in workspace settings asks for a model for the H tier, but claude-fable-5 costs more than claude-haiku-4-5 (its input price, counting the same text as more tokens); ignored. Set it in your user settings to use it.']);
+      assert.deepEqual(seen, ['Ladder: Setting "ladder.models.labour" in workspace settings asks for a model for the H tier, but claude-fable-5 costs more than claude-haiku-4-5 (its input price, counting the same text as more tokens); ignored, so the default, "claude-haiku-4-5", applies. Set it in your user settings to use it.']);
       assert.equal((await vscode.commands.executeCommand<{ model: string }>('ladder.previewRoute', 'format this'))?.model, 'claude-haiku-4-5');
       await config.update('models.execute', 'claude-haiku-4-5', vscode.ConfigurationTarget.Workspace);
       const { container } = await ladder();
@@ -307,7 +307,7 @@ describe('errors a user will meet', function () {
         seen.push(message);
         return undefined;
       });
-      assert.deepEqual(seen, ['Ladder: Setting "ladder.context.maxTreeEntries" in workspace settings asks for 20000, above the default (400); ignored, since it would grow what every request sends. Set it in your user settings to use it.']);
+      assert.deepEqual(seen, ['Ladder: Setting "ladder.context.maxTreeEntries" in workspace settings asks for 20000, above the default (400), which would grow what every request sends; ignored, so the default, 400, applies. Set it in your user settings to use it.']);
       assert.equal(container.config.get('context.maxTreeEntries'), 400);
       await config.update('context.maxTreeEntries', 2, vscode.ConfigurationTarget.Workspace);
       await until('the lower bound', () => container.config.get('context.maxTreeEntries') === 2 || undefined, 10_000);
