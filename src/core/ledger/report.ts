@@ -156,13 +156,14 @@ function sortTasks(rows: TaskRow[], sort: TaskSort): TaskRow[] {
 /**
  * What the Tasks table shows of the tasks kept: "The latest 200 of 3,003 tasks.", "The 200
  * dearest of 3,003 tasks." A table cut short says so, and says the order reached every task.
- * Past the summary's cap (`dropped` older tasks), it says the rows are the most recent ones
- * and where the older tasks' calls still are.
+ * Past the summary's cap (`dropped` rows), it says the rows are the most recent ones and
+ * where the older tasks' calls still are.
  */
 export function tasksNote(shown: number, total: number, sort: TaskSort, dropped = 0): string {
   const count = (n: number): string => n.toLocaleString('en-US');
+  // Rows dropped, not a count of tasks: a dropped task that gets another call comes back as a row.
   const older = dropped > 0
-    ? ` ${count(dropped)} older ${dropped === 1 ? 'task has' : 'tasks have'} no row here: ${dropped === 1 ? 'its calls count' : 'their calls count'} in the totals, the chart and the routes, and Export Cost Ledger has every call.`
+    ? ' Older tasks have no row here: their calls count in the totals, the chart and the routes, and Export Cost Ledger has every call.'
     : '';
   if (shown >= total) return (total === 1 ? 'The one task recorded.' : `All ${count(total)} ${dropped > 0 ? 'most recent tasks' : 'tasks recorded'}.`) + older;
   const of = dropped > 0 ? `of the ${count(total)} most recent tasks` : `of ${count(total)} tasks`;

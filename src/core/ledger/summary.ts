@@ -352,7 +352,7 @@ class TaskRows {
   private head = 0;
   /** (hash, row index + 1) pairs with linear probing, kept at most half full; 0 marks an empty slot. */
   private table = new Int32Array(2 * 64);
-  /** Tasks dropped past `max`, oldest first. */
+  /** Rows dropped past `max`, oldest first (a task whose row was dropped may come back as a new one). */
   dropped = 0;
 
   constructor(private readonly max: number) {}
@@ -582,7 +582,7 @@ export class LedgerSummary {
     return Math.min(this.taskRows.size, this.maxTasks);
   }
 
-  /** Tasks whose rows were dropped past `maxTasks`: their calls still count everywhere else. */
+  /** Rows dropped past `maxTasks`: their tasks' calls still count everywhere else. */
   get tasksDropped(): number {
     return this.taskRows.dropped;
   }

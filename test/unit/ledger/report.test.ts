@@ -80,8 +80,8 @@ describe('cost report message', () => {
     for (let i = 0; i < 6; i++) s.add(callRecord({ taskId: `t-${i}`, time: `2026-11-20T10:0${i}:00.000Z` }));
     const message = costReportMessage(s, { scope: 'session', now: new Date('2026-11-20T12:00:00.000Z'), opusModel: 'claude-opus-4-8', maxTasks: 2 });
     assert.equal(message.taskCount, 4);
-    assert.equal(message.tasksNote, 'The latest 2 of the 4 most recent tasks. Sorting by a column picks from all 4. 2 older tasks have no row here: their calls count in the totals, the chart and the routes, and Export Cost Ledger has every call.');
-    assert.equal(tasksNote(4, 4, { key: 'micros', descending: true }, 1), 'All 4 most recent tasks. 1 older task has no row here: its calls count in the totals, the chart and the routes, and Export Cost Ledger has every call.');
+    assert.equal(message.tasksNote, 'The latest 2 of the 4 most recent tasks. Sorting by a column picks from all 4. Older tasks have no row here: their calls count in the totals, the chart and the routes, and Export Cost Ledger has every call.');
+    assert.equal(tasksNote(4, 4, { key: 'micros', descending: true }, 1), 'All 4 most recent tasks. Older tasks have no row here: their calls count in the totals, the chart and the routes, and Export Cost Ledger has every call.');
   });
 
   test('routes carry the tier the routing policy now starts their step on, only where it moves', () => {
