@@ -312,6 +312,10 @@ describe('Ladder in the workbench', () => {
     let frame = await webviewFrame(page, 'Ladder Cost Report');
     await frame.locator('button.sort', { hasText: 'Cost' }).click();
     await frame.locator('th[aria-sort="descending"]', { hasText: 'Cost' }).waitFor({ state: 'visible', timeout: 5_000 });
+    // The sorted column shows its direction; a screen reader has it from aria-sort, not twice from the arrow.
+    const arrow = await frame.evaluate<string>(`getComputedStyle(document.querySelector('th[aria-sort] button.sort'), '::after').content`);
+    assert.match(arrow, /^" ▼" \/ ""$/);
+    assert.equal(await frame.locator('.tasks').getByRole('button', { name: 'Cost', exact: true }).count(), 1, 'the button is named Cost, without the arrow');
     await frame.locator('.tasks button.disclose').first().click();
     await frame.locator('tr.task-calls table tbody tr').first().waitFor({ state: 'visible', timeout: 10_000 });
     await frame.evaluate('window.scrollTo(0, document.body.scrollHeight)');
@@ -350,8 +354,16 @@ describe('Ladder in the workbench', () => {
       assert.equal(fit.scrollWidth, fit.width, 'nothing scrolls sideways');
       assert.equal(fit.costsOff, 0, 'every cost is on screen');
       assert.ok(fit.smallestText >= 10, `the chart's labels are drawn at their size, not scaled down: ${fit.smallestText}px`);
+      // A task's calls stack, each cell labelled to the eye; a screen reader still has their column headers.
+      await frame.locator('.tasks button.disclose').first().click();
+      const calls = frame.locator('tr.task-calls table');
+      await calls.locator('tbody tr').first().waitFor({ state: 'visible', timeout: 10_000 });
+      const header = calls.getByRole('columnheader', { name: 'Uncached in' });
+      assert.equal(await header.count(), 1, 'the calls keep their header in the accessibility tree');
+      assert.ok(((await calls.locator('thead').boundingBox())?.height ?? 0) <= 1, 'but it is not shown');
       await frame.locator('.tasks').scrollIntoViewIfNeeded();
       await shot('ui-7d-report-narrow');
+      await frame.locator('.tasks button.disclose[aria-expanded="true"]').click();
     } finally {
       await page.setViewportSize({ width: 1400, height: 900 });
     }
