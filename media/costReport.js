@@ -276,9 +276,10 @@
 
   /**
    * A table with one cell per column for each row. `headCell(th, c)` fills a column's header;
-   * `rowTitle(row)`, when given, titles a row; a column's `cellTitle(row)` titles its cell.
+   * a column's `cellTitle(row)` titles its cell; `rowAfter(row)`, when given, is a line of text
+   * shown beneath the row across every column.
    */
-  function dataTable(columns, rows, headCell, rowTitle) {
+  function dataTable(columns, rows, headCell, rowAfter) {
     const headRow = el('tr');
     for (const c of columns) {
       const th = el('th', c.numeric ? 'numeric' : '');
@@ -291,7 +292,6 @@
     const body = el('tbody');
     for (const row of rows) {
       const tr = el('tr');
-      if (rowTitle) tr.title = rowTitle(row);
       for (const c of columns) {
         const td = el('td', (c.numeric ? 'numeric ' : '') + (c.role || 'secondary'), c.render(row));
         td.dataset.label = c.label;
@@ -300,6 +300,13 @@
         tr.appendChild(td);
       }
       body.appendChild(tr);
+      if (rowAfter) {
+        const more = el('tr', 'row-after');
+        const td = el('td', undefined, rowAfter(row));
+        td.colSpan = columns.length;
+        more.appendChild(td);
+        body.appendChild(more);
+      }
     }
     const table = el('table', 'stack');
     table.appendChild(head);
@@ -357,7 +364,7 @@
         render();
       });
       th.appendChild(button);
-    }, (task) => task.taskId + ' \u00b7 ' + task.models.join(', '));
+    });
     node.appendChild(scroller(table));
     // Each task's "When" opens its calls beneath it: usage and cost of every attempt.
     const trs = table.querySelectorAll('tbody tr');
@@ -392,7 +399,7 @@
     if (vscode) vscode.postMessage({ type: 'taskCalls', taskId: task.taskId });
   }
 
-  // Compact enough for a narrow editor group: the time and the route's reason are the row's tooltip.
+  // Compact enough for a narrow editor group: the time and the route's reason are a line beneath each call.
   const CALL_COLUMNS = [
     { label: 'Call', render: (c) => c.model + ' (' + c.tier + ') \u00b7 ' + stepName(c.stepType) + (c.attempt > 1 ? ' #' + c.attempt : ''), role: 'primary' },
     { label: 'Outcome', render: (c) => outcomeName(c.outcome) },
@@ -420,6 +427,7 @@
       if (c.title) th.title = c.title;
     }, (c) => shortTime(c.time) + ' \u00b7 ' + c.reason + (c.cacheMiss ? ' \u00b7 cache miss: ' + c.cacheMiss : '') + (c.outcome === 'escalated' ? ' \u00b7 went a tier up: ' + WENT_UP_MEANS : ''));
     table.setAttribute('aria-label', 'Calls of the ' + task.command + ' task');
+    td.appendChild(el('p', 'note', 'Task ' + task.taskId + ' \u00b7 ' + task.models.join(', ')));
     const foot = el('tfoot');
     const total = el('tr');
     total.appendChild(el('th', 'primary', 'Total'));

@@ -292,8 +292,14 @@ describe('Ladder in the workbench', () => {
     const details = frame.locator('tr.task-calls table');
     await details.locator('tbody tr').first().waitFor({ state: 'visible', timeout: 10_000 });
     assert.equal(await review.locator('button.disclose').getAttribute('aria-expanded'), 'true');
-    const calls = await details.locator('tbody tr').allInnerTexts();
+    const calls = await details.locator('tbody tr:not(.row-after)').allInnerTexts();
     assert.equal(String(calls.length), cells[3], `one line per call of the task: ${calls.join(' | ')}`);
+    // When each call ran and why it went to its tier are on the page, not in a tooltip only a mouse opens.
+    const why = await details.locator('tbody tr.row-after').allInnerTexts();
+    assert.equal(why.length, calls.length, `a line beneath each call: ${why.join(' | ')}`);
+    assert.match(why[0] ?? '', /^\w{3} \d+, .+ · \S.* · went a tier up: a failed check redone/, 'the first pass: its time, its reason, what going up means');
+    assert.equal(await details.locator('tr[title]').count(), 0);
+    assert.match(await frame.locator('tr.task-calls > td > p.note').innerText(), /^Task \S+ · claude-haiku-4-5, claude-opus-4-8$/, "the task's id and models");
     assert.match(calls[0] ?? '', /claude-haiku-4-5 \(H\) · review[\s\S]*went a tier up/, 'the first pass, which went to judgment');
     assert.match(calls.at(-1) ?? '', /review judgment/, 'the step in words, not "reviewJudge"');
     assert.match(calls.at(-1) ?? '', /claude-opus-4-8 \(O\)/);
