@@ -166,7 +166,8 @@ function readOnlyBecause(document: vscode.TextDocument): string | undefined {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   // As VS Code matches them: inside a folder against the path in it, else against the whole path.
   const matches = (globs: Record<string, boolean> | undefined) => Object.entries(globs ?? {}).some(([glob, on]) => on && vscode.languages.match([{ pattern: glob }, ...(folder ? [{ pattern: new vscode.RelativePattern(folder, glob) }] : [])], document) > 0);
-  if (matches(files.get('readonlyInclude')) && !matches(files.get('readonlyExclude'))) return 'is read-only (files.readonlyInclude)';
+  // As VS Code decides: an included file is read-only unless excluded too, and then writable whatever its permissions.
+  if (matches(files.get('readonlyInclude'))) return matches(files.get('readonlyExclude')) ? undefined : 'is read-only (files.readonlyInclude)';
   if (uri.scheme === 'file' && files.get<boolean>('readonlyFromPermissions')) {
     try {
       // VS Code's own test: the owner's write bit (root may write a 444 file, but VS Code still locks it).

@@ -164,6 +164,23 @@ describe('Edit previews', function () {
       await files.update('readonlyFromPermissions', undefined, vscode.ConfigurationTarget.Global);
     }
     assert.deepEqual(sent(), [], 'nothing was paid for');
+
+    // Included and excluded both: VS Code makes it writable, whatever its permissions say.
+    await files.update('readonlyFromPermissions', true, vscode.ConfigurationTarget.Global);
+    await files.update('readonlyInclude', { '**/*-locked.ts': true }, vscode.ConfigurationTarget.Global);
+    await files.update('readonlyExclude', { '**/*-locked.ts': true }, vscode.ConfigurationTarget.Global);
+    chmodSync(locked.fsPath, 0o444);
+    try {
+      const editor = await vscode.window.showTextDocument(locked);
+      editor.selection = new vscode.Selection(0, 0, 3, 0);
+      const pending = vscode.commands.executeCommand<string>('ladder.tidySelection');
+      await waitForDiff(pending);
+      await vscode.commands.executeCommand('ladder.rejectEdit');
+      assert.equal(await pending, 'rejected', 'the edit was proposed');
+    } finally {
+      chmodSync(locked.fsPath, 0o644);
+      for (const key of ['readonlyFromPermissions', 'readonlyInclude', 'readonlyExclude']) await files.update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('Accept and Reject have keys while a proposal diff has the focus, in the same context as its title-bar buttons', async () => {
