@@ -19,8 +19,8 @@
 // Non-ASCII text is written as \u escapes so the file decodes the same whatever charset
 // the page declares. Money is integer micro-dollars. On load the script posts { type: 'ready' } so the
 // extension knows when to send. The webview is rebuilt whenever its tab is hidden and shown
-// again: the last report, the sort, the opened tasks and the scroll position are kept with
-// setState and put back.
+// again: the last report, the sort, the opened tasks, the chart's table and the scroll position
+// are kept with setState and put back.
 (function () {
   'use strict';
 
@@ -37,6 +37,8 @@
   /** Tasks whose calls are shown, and the calls the extension sent for them (by task id). */
   const open = new Set();
   const details = new Map();
+  /** Whether the chart's figures are shown as a table beneath it. */
+  let chartTable = false;
   /** How many calls each opened task had when its calls were asked for. */
   const asked = new Map();
   let sortKey = 'lastTime';
@@ -73,13 +75,14 @@
 
   /**
    * Integer micro-dollars to "$1,234.56" (cents), "$0.0042" below a cent or "<$0.0001", no
-   * float sums: as formatUsd in src/core/ledger/format.ts, which the status bar uses.
+   * float sums: as formatUsd in src/core/ledger/format.ts, which the status bar uses. `alike`
+   * gives four decimals to any amount that is not zero, as formatUsdAlike does.
    */
-  function usd(micros) {
+  function usd(micros, alike) {
     const negative = micros < 0;
     const abs = Math.abs(Math.trunc(micros));
     if (abs > 0 && abs < 50) return negative ? '>-$0.0001' : '<$0.0001';
-    const decimals = abs === 0 || abs >= 10000 ? 2 : 4;
+    const decimals = abs === 0 || (abs >= 10000 && !alike) ? 2 : 4;
     const step = Math.pow(10, 6 - decimals);
     const rounded = Math.floor((abs + step / 2) / step);
     const scale = Math.pow(10, decimals);
@@ -227,8 +230,47 @@
       legend.appendChild(item);
     }
     node.appendChild(legend);
+    // The bars' figures as a table: a screen reader and the keyboard reach every day and tier.
+    const toggle = el('button', 'disclose', chartTable ? 'Hide the table' : 'Show as table');
+    toggle.prepend(el('span', undefined, chartTable ? '\u25be ' : '\u25b8 '));
+    toggle.firstChild.setAttribute('aria-hidden', 'true');
+    toggle.type = 'button';
+    toggle.dataset.focusKey = 'chart-table';
+    toggle.setAttribute('aria-expanded', String(chartTable));
+    toggle.addEventListener('click', () => {
+      chartTable = !chartTable;
+      render();
+    });
+    node.appendChild(toggle);
+    if (chartTable) node.appendChild(chartDataTable(days, byDay));
     if (period) node.appendChild(el('p', 'note', period.spent + ' in the ' + period.label.toLowerCase() + ' \u00b7 ' + period.allTime + ' in everything recorded.'));
     return node;
+  }
+
+  /** The chart's days that cost something, a column per tier used, with each tier's total. */
+  function chartDataTable(days, byDay) {
+    const tiers = TIERS.filter((tier) => days.some((d) => byDay.get(d)[tier] > 0));
+    // To the same decimals, as formatUsdAlike in src/core/ledger/format.ts: "$0.0250" beside "$0.0050", not "$0.03".
+    const alike = days.some((d) => TIERS.some((tier) => byDay.get(d)[tier] % 10000 !== 0 && byDay.get(d)[tier] < 100000));
+    const money = (micros) => (micros === 0 ? '\u2014' : usd(micros, alike));
+    const columns = [{ label: 'Day', render: (d) => shortDay(d), role: 'primary' }]
+      .concat(tiers.map((tier) => ({ label: TIER_NAMES[tier], render: (d) => money(byDay.get(d)[tier]), numeric: true })))
+      .concat([{ label: 'Total', render: (d) => money(byDay.get(d).total), numeric: true, role: 'amount' }]);
+    const table = dataTable(columns, days.filter((d) => byDay.get(d).total > 0), (th, c) => {
+      th.textContent = c.label;
+    });
+    table.setAttribute('aria-label', 'Cost per day by tier');
+    const foot = el('tfoot');
+    const total = el('tr');
+    total.appendChild(el('th', 'primary', 'Total'));
+    for (const tier of tiers.concat(['total'])) {
+      const td = el('td', 'numeric ' + (tier === 'total' ? 'amount' : 'secondary'), money(days.reduce((sum, d) => sum + byDay.get(d)[tier], 0)));
+      td.dataset.label = TIER_NAMES[tier] || 'Total';
+      total.appendChild(td);
+    }
+    foot.appendChild(total);
+    table.appendChild(foot);
+    return scroller(table);
   }
 
   /** A step type as a person reads it: "securityReview" -> "security review". */
@@ -442,7 +484,7 @@
 
   /** The report, as a person reads it and as it is kept for the next time the tab is shown. */
   function saveState() {
-    if (vscode) vscode.setState({ report: current, sort: { key: sortKey, descending: sortDescending }, open: Array.from(open), scrollY: restoreY !== undefined ? restoreY : window.scrollY });
+    if (vscode) vscode.setState({ report: current, sort: { key: sortKey, descending: sortDescending }, open: Array.from(open), chartTable: chartTable, scrollY: restoreY !== undefined ? restoreY : window.scrollY });
   }
 
   function render() {
@@ -524,6 +566,7 @@
       sortDescending = saved.sort.descending !== false;
     }
     for (const taskId of Array.isArray(saved.open) ? saved.open : []) open.add(taskId);
+    chartTable = saved.chartTable === true;
   }
   if (saved && typeof saved.scrollY === 'number' && saved.scrollY > 0) restoreY = saved.scrollY;
   for (const input of ['wheel', 'keydown', 'pointerdown', 'touchstart']) {

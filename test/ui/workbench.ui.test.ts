@@ -265,6 +265,26 @@ describe('Ladder in the workbench', () => {
     assert.ok(ticks.at(-1)! >= dollars(meter) - 0.005, `the top tick covers today's $${dollars(meter)}: ${ticks.join(', ')}`);
   });
 
+  test("the chart's figures are a table the keyboard reaches: each day and tier, with totals", { timeout: 30_000 }, async () => {
+    const frame = await webviewFrame(page, 'Ladder Cost Report');
+    const show = frame.getByRole('button', { name: 'Show as table' });
+    await show.focus();
+    await page.keyboard.press('Enter');
+    const table = frame.getByRole('table', { name: 'Cost per day by tier' });
+    await table.waitFor({ state: 'visible', timeout: 5_000 });
+    const hide = frame.getByRole('button', { name: 'Hide the table' });
+    assert.equal(await hide.getAttribute('aria-expanded'), 'true');
+    const headers = await table.getByRole('columnheader').allInnerTexts();
+    assert.deepEqual(headers, ['Day', 'H · labour', 'S · execute', 'O · judgment', 'Total'], 'a column per tier that cost something: Haiku and Sonnet for Tidy, Opus for the review');
+    const total = await table.getByRole('row').filter({ has: frame.getByRole('rowheader', { name: 'Total' }) }).getByRole('cell').allInnerTexts();
+    const spent = dollars(await frame.locator('.chart .note').innerText());
+    assert.ok(Math.abs(dollars(total.at(-1) ?? '') - spent) < 0.005, `the table's total is the chart's ${spent}: ${total.join(' | ')}`);
+    await shot('ui-6b-chart-as-table');
+    await page.keyboard.press('Enter');
+    await table.waitFor({ state: 'detached', timeout: 5_000 });
+    assert.equal(await show.getAttribute('aria-expanded'), 'false');
+  });
+
   test('the Routes table counts both rejected Tidy edits, each on the tier that wrote it', { timeout: 30_000 }, async () => {
     const frame = await webviewFrame(page, 'Ladder Cost Report');
     // Cell by cell: in a narrow editor group the rows stack, and a row's text has no tabs.
