@@ -126,31 +126,29 @@ describe('every command on its happy path', function () {
     assert.deepEqual([accepted?.verdict, accepted?.callId], ['accepted', sonnet?.callId]);
   });
 
-  it('a rejected edit\'s offer of the tier above is withdrawn when its file\'s last tab closes, as a rejected rename\'s is', async () => {
-    await openAndSelect('src/orders.ts', 15, 19);
-    await captureMessages('showInformationMessage', async () => {
+  it('a rejection\'s offer of the tier above (an edit\'s, or Rename\'s names) is withdrawn when its file\'s last tab closes', async () => {
+    const rejectTidy = async () => {
+      await openAndSelect('src/orders.ts', 15, 19);
       const pending = vscode.commands.executeCommand<string>('ladder.tidySelection');
       await waitForDiff(pending);
       await vscode.commands.executeCommand('ladder.rejectEdit');
       assert.equal(await pending, 'rejected');
-    });
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const sent = api().log.length;
-    const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.retryAbove'));
-    assert.deepEqual(messages, ['Ladder: there is no rejected edit to try on a higher tier.']);
-    assert.equal(api().log.length, sent, 'nothing sent for a file no longer open');
-  });
-
-  it('a rejection\'s offer of the tier above is withdrawn when its file\'s tab closes', async () => {
-    const editor = await openAndSelect('src/orders.ts');
-    const line = editor.document.getText().split('\n').findIndex((l) => l.includes('let t = 0'));
-    editor.selection = new vscode.Selection(line, 8, line, 8);
-    await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.renameSymbol', false));
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const sent = api().log.length;
-    const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.retryAbove'));
-    assert.deepEqual(messages, ['Ladder: there is no rejected edit to try on a higher tier.']);
-    assert.equal(api().log.length, sent, 'nothing sent for a file no longer open');
+    };
+    const rejectNames = async () => {
+      const editor = await openAndSelect('src/orders.ts');
+      const line = editor.document.getText().split('\n').findIndex((l) => l.includes('let t = 0'));
+      editor.selection = new vscode.Selection(line, 8, line, 8);
+      await vscode.commands.executeCommand('ladder.renameSymbol', false);
+    };
+    for (const reject of [rejectTidy, rejectNames]) {
+      const { messages: offered } = await captureMessages('showInformationMessage', reject);
+      assert.match(offered.join('\n'), /you rejected claude-haiku-4-5's (edit|names)\. Try the same request/);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      const sent = api().log.length;
+      const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.retryAbove'));
+      assert.deepEqual(messages, ['Ladder: there is no rejected edit to try on a higher tier.']);
+      assert.equal(api().log.length, sent, 'nothing sent for a file no longer open');
+    }
   });
 
   it('Write Tests beside an existing Python test file keeps a name pytest collects', async () => {
