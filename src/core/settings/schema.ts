@@ -112,7 +112,8 @@ function strictestOf<T>(key: SettingKey, levels: readonly SettingLevel[], valid:
  * second setting for it to do anything surprised. Any level can still set a lower cap.
  */
 export function strictestCap(levels: readonly SettingLevel[], exceptionOptIn = false): { value: unknown; errors: string[] } {
-  const result = strictestOf('routing.accessCap', levels, isTier, minTier, 'one of "H"|"S"|"O"|"F"');
+  // A level above yours (or the default) is named: a repository asking for a higher tier should be seen.
+  const result = strictestOf('routing.accessCap', levels, isTier, minTier, 'one of "H"|"S"|"O"|"F"', ceilingOf(levels, isTier, exceptionOptIn ? 'F' : 'O'));
   return result.value === undefined && exceptionOptIn ? { value: 'F', errors: result.errors } : result;
 }
 
@@ -139,7 +140,13 @@ const isEscalationLimit = (v: unknown): v is number => typeof v === 'number' && 
 
 /** Escalations per step across levels: the lowest limit set anywhere (each one is a paid call up the ladder). */
 export function strictestEscalations(levels: readonly SettingLevel[]): { value: unknown; errors: string[] } {
-  return strictestOf('routing.maxEscalations', levels, isEscalationLimit, (a, b) => Math.min(a, b), 'a whole number from 0 to 3');
+  return strictestOf('routing.maxEscalations', levels, isEscalationLimit, (a, b) => Math.min(a, b), 'a whole number from 0 to 3', ceilingOf(levels, isEscalationLimit, SETTING_SCHEMAS['routing.maxEscalations'].parse(undefined)));
+}
+
+/** Your valid user value, else the default: what a workspace or folder may not go above. */
+function ceilingOf(levels: readonly SettingLevel[], valid: (v: unknown) => boolean, fallback: unknown): SettingLevel {
+  const user = levels.find((l) => l.level === 'user');
+  return user && valid(user.value) ? user : { level: 'default', value: fallback };
 }
 
 /** Settings that make each request spend more as they go up, in order of that spend. */
