@@ -90,7 +90,8 @@ export interface SettingLevel {
 function strictestOf<T>(key: SettingKey, levels: readonly SettingLevel[], valid: (v: unknown) => v is T, stricter: (a: T, b: T) => T, expected: string, ceiling?: SettingLevel): { value: unknown; errors: string[] } {
   const set = levels.filter((l) => l.value !== undefined && l.value !== null);
   if (set.length === 0) return { value: undefined, errors: [] };
-  const validSet = set.filter((l) => valid(l.value));
+  // Your value, or the default, takes part too: a workspace asking for more than it never wins.
+  const validSet = [...set.filter((l) => valid(l.value)), ...(ceiling && !set.includes(ceiling) ? [ceiling] : [])];
   // With no valid level the default applies: an invalid one is named with its level here, not by the schema.
   const winner = validSet.length > 0 ? validSet.reduce((a, b) => (stricter(a.value as T, b.value as T) === a.value ? a : b)) : { level: 'default', value: (SETTING_SCHEMAS[key] as z.ZodType).parse(undefined) };
   const applies = `ignored, so ${levelValue(key, winner)}, applies.`;
@@ -113,7 +114,9 @@ function strictestOf<T>(key: SettingKey, levels: readonly SettingLevel[], valid:
  */
 export function strictestCap(levels: readonly SettingLevel[], exceptionOptIn = false): { value: unknown; errors: string[] } {
   // A level above yours (or the default) is named: a repository asking for a higher tier should be seen.
-  const result = strictestOf('routing.accessCap', levels, isTier, minTier, 'one of "H"|"S"|"O"|"F"', ceilingOf(levels, isTier, exceptionOptIn ? 'F' : 'O'));
+  // The opt-in counts where your cap is unset, not where it is malformed (that is no request for the top tier).
+  const unset = userValueOf(levels) === undefined || userValueOf(levels) === null;
+  const result = strictestOf('routing.accessCap', levels, isTier, minTier, 'one of "H"|"S"|"O"|"F"', ceilingOf(levels, isTier, exceptionOptIn && unset ? 'F' : 'O'));
   return result.value === undefined && exceptionOptIn ? { value: 'F', errors: result.errors } : result;
 }
 

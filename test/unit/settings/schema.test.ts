@@ -64,7 +64,8 @@ describe('access cap across settings levels', () => {
     assert.deepEqual(strictestCap([{ level: 'user', value: 'O' }, { level: 'workspace', value: 'S' }, { level: 'folder', value: undefined }]), { value: 'S', errors: [] });
     // A workspace asking for more than your cap is named, as a refused model or context bound is.
     assert.deepEqual(strictestCap([{ level: 'user', value: 'H' }, { level: 'workspace', value: 'O' }]), { value: 'H', errors: ['Setting "ladder.routing.accessCap" in workspace settings asks for "O", which costs more per request than your user value; ignored, so the user value, "H", applies. Set it in your user settings to use it.'] });
-    assert.equal(strictestCap([{ level: 'workspace', value: 'F' }]).errors.length, 1, 'above the default cap, without the opt-in');
+    const above = strictestCap([{ level: 'workspace', value: 'F' }]);
+    assert.deepEqual(above, { value: 'O', errors: ['Setting "ladder.routing.accessCap" in workspace settings asks for "F", which costs more per request than the default; ignored, so the default, "O", applies. Set it in your user settings to use it.'] }, 'above the default cap, without the opt-in');
     assert.deepEqual(strictestCap([{ level: 'workspace', value: 'F' }], true).errors, [], 'the opt-in is yours: the exception tier is within it');
   });
 
@@ -88,6 +89,8 @@ describe('access cap across settings levels', () => {
   test('escalations per step: the lowest limit set anywhere', () => {
     assert.deepEqual(strictestEscalations([{ level: 'user', value: 1 }, { level: 'workspace', value: 3 }]), { value: 1, errors: ['Setting "ladder.routing.maxEscalations" in workspace settings asks for 3, which costs more per request than your user value; ignored, so the user value, 1, applies. Set it in your user settings to use it.'] });
     assert.deepEqual(strictestEscalations([{ level: 'user', value: undefined }, { level: 'workspace', value: 0 }]), { value: 0, errors: [] });
+    // With yours unset, the default (2) is the ceiling: a cloned repository's 3 would buy one more tier per step.
+    assert.equal(strictestEscalations([{ level: 'user', value: undefined }, { level: 'workspace', value: 3 }]).value, 2);
     assert.equal(strictestEscalations([{ level: 'user', value: 2 }, { level: 'workspace', value: 9 }]).value, 2, 'an invalid level is left out');
   });
 
