@@ -12,6 +12,8 @@ import { hasTab } from './editorSelection';
  */
 export class RetryAbove implements vscode.Disposable {
   private pending: (() => Promise<unknown>) | undefined;
+  /** Runs when the pending offer ends without being taken (replaced, withdrawn, disposed) or is taken. */
+  private drop: (() => void) | undefined;
   /** The document the pending offer is about: closing its last tab withdraws the offer. */
   private about: vscode.Uri | undefined;
   private readonly tabs = vscode.window.tabGroups.onDidChangeTabs((e) => {
@@ -20,17 +22,18 @@ export class RetryAbove implements vscode.Disposable {
 
   /**
    * `next` is the policy's answer for the rejected plan; nothing is offered when it cannot
-   * route. `what` was rejected (an edit, names); `about` is the document it would change.
+   * route. `what` was rejected (an edit, names); `about` is the document its request reads.
    */
-  offer(rejected: RoutePlan, next: RoutePlan, run: (next: RoutePlan) => Promise<unknown>, options: { what?: string; about?: vscode.Uri } = {}): void {
+  offer(rejected: RoutePlan, next: RoutePlan, run: (next: RoutePlan) => Promise<unknown>, options: { what?: string; about?: vscode.Uri; drop?: () => void } = {}): void {
     if (next.outcome !== 'route') {
       this.set(undefined);
+      options.drop?.();
       // Said, so the missing offer is not a mystery: the cap, the budget, or the top of the ladder.
       if (next.notice) void vscode.window.showInformationMessage(`Ladder: ${next.notice} No higher tier is offered.`);
       return;
     }
     const retry = () => run(next);
-    this.set(retry, options.about);
+    this.set(retry, options.about, options.drop);
     const button = `Try ${next.model}`;
     void vscode.window.showInformationMessage(
       `Ladder: you rejected ${rejected.model}'s ${options.what ?? 'edit'}. Try the same request on the ${TIER_LABELS[next.tier]} tier (${next.model})?`,
@@ -53,15 +56,17 @@ export class RetryAbove implements vscode.Disposable {
     return pending();
   }
 
-  private set(pending: (() => Promise<unknown>) | undefined, about?: vscode.Uri): void {
+  private set(pending: (() => Promise<unknown>) | undefined, about?: vscode.Uri, drop?: () => void): void {
+    this.drop?.();
+    this.drop = pending ? drop : undefined;
     this.pending = pending;
-    // A notebook cell has no tab of its own: its offer stays until replaced.
-    this.about = pending && about?.scheme !== 'vscode-notebook-cell' ? about : undefined;
+    // Tied to a tab only where one shows it (a cell has none; Fix All from the Explorer opens none): else it stays until replaced.
+    this.about = pending && about && about.scheme !== 'vscode-notebook-cell' && hasTab(about) ? about : undefined;
     void vscode.commands.executeCommand('setContext', 'ladder.canRetryAbove', pending !== undefined);
   }
 
   dispose(): void {
-    this.pending = undefined;
+    this.set(undefined);
     this.tabs.dispose();
   }
 }

@@ -128,6 +128,34 @@ describe('Edit previews', function () {
     assert.equal(sent().length, 1, 'one request, not run again');
   });
 
+  it('typing above the code while its diff is open: Reject\'s retry one tier up reads the code where it moved to, with its lines shifted', async () => {
+    const editor = await openAndSelect('src/orders.ts', 15, 19);
+    const uri = editor.document.uri;
+    const pending = vscode.commands.executeCommand<string>('ladder.tidySelection');
+    await waitForDiff(pending);
+    const above = new vscode.WorkspaceEdit();
+    above.insert(uri, new vscode.Position(0, 0), '// typed while reading the diff\n');
+    assert.ok(await vscode.workspace.applyEdit(above));
+    await captureMessages('showInformationMessage', async () => {
+      await vscode.commands.executeCommand('ladder.rejectEdit');
+      assert.equal(await pending, 'rejected');
+    });
+    const before = sent().length;
+    const { result, messages: told } = await messages(async () => {
+      const retry = vscode.commands.executeCommand<string>('ladder.retryAbove');
+      await waitForDiff(retry);
+      await vscode.commands.executeCommand('ladder.acceptEdit');
+      return retry;
+    });
+    assert.equal(result, 'accepted', told.join('\n'));
+    const request = sent().slice(before)[0];
+    assert.equal(request?.model, 'claude-sonnet-4-6', 'one tier up');
+    assert.match(JSON.stringify(request?.body), /Lines: 16-20/, 'the lines where the code is now');
+    const lines = editor.document.getText().split('\n');
+    assert.equal(lines[0], '// typed while reading the diff');
+    assert.deepEqual(lines.slice(15, 20), ['export function orderTotal(items: { price: number; qty: number }[]) {', '    let t = 0', '    for (const i of items) { t += i.price * i.qty }', '    return t', '}'], 'tidied where the code moved to');
+  });
+
   it('a CRLF file: an answer in CRLF is applied in the file\'s line endings, with no blank line added', async () => {
     const editor = await vscode.window.showTextDocument(tempFile('crlf-tidy.ts', 'export function a( x:number ){   \r\n  return x+1;   \r\n}   \r\n'));
     editor.selection = new vscode.Selection(0, 0, 3, 0);

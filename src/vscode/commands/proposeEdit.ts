@@ -70,11 +70,12 @@ interface EditRequest {
 }
 
 async function proposeOn(c: Container, options: EditRequest, selection: EditorSelection, retry?: RetrySpec): Promise<ProposalEnd | 'unchanged'> {
-  // Typing above the selection while the model works moves its code: the edit goes where the code is then.
+  // Typing above the selection while the model works, or while its diff is open, moves its
+  // code: the edit, and a retry one tier up, go where the code is then.
   const followed = new FollowedRange(selection.document, selection.range);
-  let outcome: RequestOutcome<string>;
+  let verdict: ProposalEnd | 'unchanged' = 'stale';
   try {
-    outcome = await c.runner.run({
+    const outcome = await c.runner.run({
       command: options.command,
       title: options.title,
       task: options.task,
@@ -87,54 +88,61 @@ async function proposeOn(c: Container, options: EditRequest, selection: EditorSe
       ...(options.finding ? { finding: options.finding } : {}),
       ...retry,
     });
+    // Typing in the selected code itself leaves nothing the answer fits; a document closed
+    // meanwhile keeps its old text, so it is stale whatever it says.
+    if (!followed.intact() || followed.original !== selection.text) {
+      void vscode.window.showWarningMessage(`Ladder: ${selection.document.isClosed ? 'the file was closed' : 'the selected code changed'} while ${outcome.plan.model} worked on it, so its ${options.title} edit was not proposed. Run the command again.`);
+      return 'stale';
+    }
+    const original = selection.text;
+    // In the document's own line endings: a CRLF file's unchanged code must compare equal.
+    const crlf = selection.document.eol === vscode.EndOfLine.CRLF;
+    const replacement = preserveTrailingNewline(original, crlf ? outcome.value.replace(/\r?\n/g, '\r\n') : outcome.value);
+    if (replacement === original) {
+      void vscode.window.showInformationMessage(`Ladder: ${options.title} proposed no change (answered by ${outcome.plan.model}).`);
+      return (verdict = 'unchanged');
+    }
+    verdict = await c.edits.propose({
+      document: selection.document,
+      range: followed.range,
+      newText: replacement,
+      title: `Ladder: ${options.title} — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`,
+      why: outcome.plan.reasons.join(' → '),
+    });
+    if (verdict === 'accepted') options.onAccepted?.();
+    settleVerdict(c, outcome, verdict, () => (followed.intact() ? movedTo(selection, followed.range) : undefined), (next, here) => proposeOn(c, options, here, next), () => followed.dispose());
+    return verdict;
   } finally {
-    followed.dispose();
+    // A rejection's offer keeps following the code until it is taken, replaced or withdrawn.
+    if (verdict !== 'rejected') followed.dispose();
   }
-  // Typing in the selected code itself leaves nothing the answer fits; a document closed
-  // meanwhile keeps its old text, so it is stale whatever it says.
-  if (!followed.intact() || followed.original !== selection.text) {
-    void vscode.window.showWarningMessage(`Ladder: ${selection.document.isClosed ? 'the file was closed' : 'the selected code changed'} while ${outcome.plan.model} worked on it, so its ${options.title} edit was not proposed. Run the command again.`);
-    return 'stale';
-  }
-  const original = selection.text;
-  // Where the code is now: the proposal, and a retry one tier up, start from there.
-  const range = followed.range;
-  const here: EditorSelection = range.isEqual(selection.range) ? selection : { ...selection, range, startLine: range.start.line + 1, endLine: range.end.line + 1 };
-  // In the document's own line endings: a CRLF file's unchanged code must compare equal.
-  const crlf = selection.document.eol === vscode.EndOfLine.CRLF;
-  const replacement = preserveTrailingNewline(original, crlf ? outcome.value.replace(/\r?\n/g, '\r\n') : outcome.value);
-  if (replacement === original) {
-    void vscode.window.showInformationMessage(`Ladder: ${options.title} proposed no change (answered by ${outcome.plan.model}).`);
-    return 'unchanged';
-  }
-  const verdict = await c.edits.propose({
-    document: selection.document,
-    range,
-    newText: replacement,
-    title: `Ladder: ${options.title} — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`,
-    why: outcome.plan.reasons.join(' → '),
-  });
-  if (verdict === 'accepted') options.onAccepted?.();
-  settleVerdict(c, outcome, verdict, here, (next) => proposeOn(c, options, here, next));
-  return verdict;
+}
+
+/** The selection at `range`, its line numbers shifted by as many lines as the code moved. */
+function movedTo(selection: EditorSelection, range: vscode.Range): EditorSelection {
+  const lines = range.start.line - selection.range.start.line;
+  return range.isEqual(selection.range) ? selection : { ...selection, range, startLine: selection.startLine + lines, endLine: selection.endLine + lines };
 }
 
 /**
  * Records the verdict against the call that produced the edit. After a rejection, offers
  * the same request on the next tier the policy allows, in the same task (so the ledger
- * shows both attempts and the task's cost covers them).
+ * shows both attempts and the task's cost covers them). `current` is the selection where its
+ * code is now, or undefined once that code changed; `drop` runs when the offer ends unused.
  */
-export function settleVerdict(c: Container, outcome: RequestOutcome<unknown>, verdict: ProposalEnd, selection: EditorSelection, retry: (spec: RetrySpec) => Promise<unknown>): void {
+export function settleVerdict(c: Container, outcome: RequestOutcome<unknown>, verdict: ProposalEnd, current: () => EditorSelection | undefined, retry: (spec: RetrySpec, selection: EditorSelection) => Promise<unknown>, drop?: () => void): void {
   if (verdict !== 'accepted' && verdict !== 'rejected') return;
   c.cost.verdict(outcome.taskId, verdict, outcome.records.at(-1)?.callId);
   if (verdict !== 'rejected') return;
+  const document = current()?.document;
   c.retryAbove.offer(outcome.plan, c.runner.planAfterRejection(outcome.plan), async (next) => {
-    if (selection.document.isClosed || selection.document.getText(selection.range) !== selection.text) {
-      void vscode.window.showWarningMessage(`Ladder: the selected code ${selection.document.isClosed ? 'was closed' : 'changed'} after the edit was rejected. Select it and run the command again.`);
+    const here = current();
+    if (!here || here.document.isClosed) {
+      void vscode.window.showWarningMessage(`Ladder: the selected code ${document?.isClosed ? 'was closed' : 'changed'} after the edit was rejected. Select it and run the command again.`);
       return undefined;
     }
-    return retry({ tier: next.tier, tierReasons: next.reasons, taskId: outcome.taskId, noDowngrade: true });
-  }, { about: selection.document.uri });
+    return retry({ tier: next.tier, tierReasons: next.reasons, taskId: outcome.taskId, noDowngrade: true }, here);
+  }, { about: document?.uri, ...(drop ? { drop } : {}) });
 }
 
 /** A code block drops the selection's final newline; keep the file's shape as it was. */
