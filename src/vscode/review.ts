@@ -36,10 +36,14 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
+/** Which review made a finding: a review replaces its own kind's earlier findings, not another's. */
+type ReviewKind = 'review' | 'securityReview' | 'architecture';
+
 /** A finding shown as a diagnostic, with the code its lines held when the review ran. */
 export interface ShownFinding {
   readonly id: number;
   readonly uri: vscode.Uri;
+  readonly kind: ReviewKind;
   readonly finding: ReviewedFinding;
   readonly diagnostic: vscode.Diagnostic;
   /** Lines startLine..endLine as the review read them; undefined when the text was not at hand. */
@@ -369,7 +373,7 @@ export class ReviewService implements vscode.Disposable {
     const read = partStopped ? chunks.slice(0, partStopped.part - 1) : chunks;
     const readFiles = new Set(read.flatMap((chunk) => chunk.parts?.map((p) => p.path) ?? []));
     const readTo = read.at(-1)?.endLine ?? selection.startLine - 1;
-    this.publish({ ...selection, endLine: Math.min(selection.endLine, readTo) }, merged.kept, (folder?.files ?? []).filter((f) => !partStopped || readFiles.has(f.path)), readText);
+    this.publish(task, { ...selection, endLine: Math.min(selection.endLine, readTo) }, merged.kept, (folder?.files ?? []).filter((f) => !partStopped || readFiles.has(f.path)), readText);
     const calls = [...outcomes.flatMap((o) => o.records), ...(partStopped?.err.records ?? []), ...(judgeStopped?.records ?? [])];
     const costMicros = calls.reduce((sum, r) => sum + r.costMicros, 0);
     const where = folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`;
@@ -408,26 +412,17 @@ export class ReviewService implements vscode.Disposable {
   }
 
   /**
-   * Diagnostics for the findings; the selection's file and every file in `reviewed` lose their
-   * old ones. Each finding is kept with the code its lines held, so Fix Review Finding can
-   * find it again after edits above it.
+   * Diagnostics for the findings of a `kind` of review. Earlier findings of the same kind in
+   * what it read (the selection's lines, or every file in `reviewed`) go, and so does any
+   * earlier finding the new ones repeat (same file, overlapping lines, same category): the
+   * newest wins. The others (another lens's, or outside the selection) stay, where their code
+   * is now. Each finding is kept with the code its lines held, so Fix Review Finding can find
+   * it again after edits above it.
    */
-  private publish(selection: EditorSelection, findings: readonly ReviewedFinding[], reviewed: readonly { path: string; text: string }[], readText: string): void {
-    const byUri = new Map<string, { uri: vscode.Uri; items: vscode.Diagnostic[]; shown: ShownFinding[] }>();
-    for (const uri of [selection.document.uri, ...reviewed.map((file) => this.uriOf(file.path, selection))]) byUri.set(uri.toString(), { uri, items: [], shown: [] });
-    if (reviewed.length === 0) {
-      // A selection's review replaces the findings on its lines; the file's others stay.
-      const own = byUri.get(selection.document.uri.toString())!;
-      const lines = selection.document.getText().split('\n');
-      for (const earlier of this.shown.get(selection.document.uri.toString()) ?? []) {
-        const kept = this.placed(earlier, selection.document, lines);
-        const now = kept.diagnostic.range;
-        if (now.end.line + 1 < selection.startLine || now.start.line + 1 > selection.endLine) {
-          own.items.push(kept.diagnostic);
-          own.shown.push(kept);
-        }
-      }
-    }
+  private publish(kind: ReviewKind, selection: EditorSelection, findings: readonly ReviewedFinding[], reviewed: readonly { path: string; text: string }[], readText: string): void {
+    // `read`: the review read this file (as opposed to a file a finding names that it did not).
+    const byUri = new Map<string, { uri: vscode.Uri; read: boolean; shown: ShownFinding[] }>();
+    for (const uri of [selection.document.uri, ...reviewed.map((file) => this.uriOf(file.path, selection))]) byUri.set(uri.toString(), { uri, read: true, shown: [] });
     // The code each finding is kept with is the code the review read (the selection's file
     // when the review began, or a folder file as read from disk), never the buffer as it is
     // now: edits made while the review ran, or unsaved changes a folder review did not see,
@@ -450,22 +445,31 @@ export class ReviewService implements vscode.Disposable {
       const diagnostic = new vscode.Diagnostic(range, `${f.message} (${f.category}, confidence ${f.confidence.toFixed(2)}; ${provenance(f)})`, SEVERITY[f.severity]);
       diagnostic.source = 'Ladder';
       diagnostic.code = f.category;
-      const entry = byUri.get(uri.toString()) ?? { uri, items: [], shown: [] };
+      const entry = byUri.get(uri.toString()) ?? { uri, read: false, shown: [] };
       const read = readLines(f);
       const code = read === undefined ? undefined : linesOf(read, f.startLine, f.endLine);
-      let shown: ShownFinding = { id: ++this.shownIds, uri, finding: f, diagnostic, code };
+      let shown: ShownFinding = { id: ++this.shownIds, uri, kind, finding: f, diagnostic, code };
       if (document) {
         const lines = splitOnce(currentLines, uri.toString(), () => document.getText());
         shown = this.placed(shown, document, lines);
       }
-      entry.items.push(shown.diagnostic);
       entry.shown.push(shown);
       byUri.set(uri.toString(), entry);
     }
-    for (const { uri, items, shown } of byUri.values()) {
-      this.diagnostics.set(uri, items);
-      if (shown.length > 0) this.shown.set(uri.toString(), shown);
-      else this.shown.delete(uri.toString());
+    for (const { uri, read, shown } of byUri.values()) {
+      const key = uri.toString();
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+      const lines = document && splitOnce(currentLines, key, () => document.getText());
+      const kept = (this.shown.get(key) ?? []).map((s) => (document ? this.placed(s, document, lines) : s)).filter((earlier) => {
+        const at = earlier.diagnostic.range;
+        const onRead = read && (reviewed.length > 0 || (at.end.line + 1 >= selection.startLine && at.start.line + 1 <= selection.endLine));
+        if (earlier.kind === kind && onRead) return false;
+        return !shown.some((s) => s.finding.category === earlier.finding.category && s.diagnostic.range.start.line <= at.end.line && at.start.line <= s.diagnostic.range.end.line);
+      });
+      const all = [...kept, ...shown];
+      this.diagnostics.set(uri, all.map((s) => s.diagnostic));
+      if (all.length > 0) this.shown.set(key, all);
+      else this.shown.delete(key);
     }
     this.publishFindingPaths();
   }

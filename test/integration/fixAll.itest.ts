@@ -28,7 +28,8 @@ describe('Fix All Review Findings in File', function () {
     const editor = await openAndSelect('src/orders.ts', 9, 23);
     const uri = editor.document.uri;
     const review = await vscode.commands.executeCommand<{ findings: { category: string; message: string }[] }>('ladder.reviewSelection');
-    const before = await until('Ladder diagnostics', () => (ladderDiagnostics(uri).length === review.findings.length ? ladderDiagnostics(uri) : undefined));
+    // Earlier tests' Security and Architecture Reviews of this file keep their findings beside these: Fix All takes them all.
+    const before = await until('Ladder diagnostics', () => (ladderDiagnostics(uri).length >= review.findings.length ? ladderDiagnostics(uri) : undefined));
     assert.ok(before.length >= 2, `two findings or more: ${JSON.stringify(review.findings)}`);
     const html = before.find((d) => d.range.start.line === 21);
     assert.ok(html, `the innerHTML finding is on line 22: ${before.map((d) => d.range.start.line + 1).join(', ')}`);

@@ -422,6 +422,34 @@ describe('every command on its happy path', function () {
     assert.equal(vscode.languages.getDiagnostics(other).filter((d) => d.source === 'Ladder').length, before, 'db.ts, which the review did not read, is untouched');
   });
 
+  it('a Security Review keeps a general review\'s other findings and replaces the one they share; a general review again replaces only its own', async () => {
+    const { container } = await ladder();
+    const file = vscode.Uri.joinPath(root(), 'src', 'lenses.ts');
+    const code = 'export function total(prices: number[]): number {\n  let sum = 0;\n  for (let i = 0; i <= prices.length; i++) sum += prices[i] ?? 0;\n  return sum;\n}\n\nexport function greet(name: string): string {\n  return \'<p>Hello, \' + name + \'</p>\';\n}\n';
+    const finding = (startLine: number, category: string, message: string) => ({ file: 'src/lenses.ts', startLine, endLine: startLine, severity: 'medium', category, confidence: 0.9, message });
+    const shown = () => vscode.languages.getDiagnostics(file).filter((d) => d.source === 'Ladder').map((d) => `${d.range.start.line + 1}:${String(d.code)}:${d.message.split(' (')[0]}`).sort();
+    try {
+      await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(code));
+      const document = await vscode.workspace.openTextDocument(file);
+      api().script.when({ system: /Ladder task: review\b/ }, { json: { findings: [finding(3, 'correctness', 'the loop reads one past the end'), finding(8, 'security', 'the name is not escaped')] } }, { times: 1 });
+      await vscode.commands.executeCommand('ladder.reviewFile', file);
+      assert.deepEqual(shown(), ['3:correctness:the loop reads one past the end', '8:security:the name is not escaped']);
+
+      api().script.when({ system: /Ladder task: securityReview\b/ }, { json: { findings: [finding(8, 'security', 'HTML built from the caller\'s name')] } }, { times: 1 });
+      await vscode.commands.executeCommand('ladder.securityReview', file, [file]);
+      const merged = ['3:correctness:the loop reads one past the end', '8:security:HTML built from the caller\'s name'];
+      assert.deepEqual(shown(), merged, 'the correctness finding stays; line 8 has one security finding, the newest');
+      assert.deepEqual(container.reviews.findingsIn(document).map((s) => `${s.finding.startLine}:${s.finding.category}`).sort(), ['3:correctness', '8:security'], 'Fix and Fix All see the same two');
+
+      api().script.when({ system: /Ladder task: review\b/ }, { json: { findings: [finding(1, 'maintainability', 'name the sum')] } }, { times: 1 });
+      await vscode.commands.executeCommand('ladder.reviewFile', file);
+      assert.deepEqual(shown(), ['1:maintainability:name the sum', '8:security:HTML built from the caller\'s name'], 'the general review replaces its own findings, not the security review\'s');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+    }
+  });
+
   it('Fix Review Finding: the light bulb on a finding proposes a fix at the tier its category needs; Accept applies it and the finding goes', async () => {
     const editor = await openAndSelect('src/orders.ts', 9, 23);
     const review = await vscode.commands.executeCommand<{ findings: { category: string; message: string; startLine: number }[] }>('ladder.reviewSelection');
