@@ -131,8 +131,10 @@ describe('Edit previews', function () {
   it('typing above the code while its diff is open: Reject\'s retry one tier up reads the code where it moved to, with its lines shifted', async () => {
     const editor = await openAndSelect('src/orders.ts', 15, 19);
     const uri = editor.document.uri;
+    const start = sent().length;
     const pending = vscode.commands.executeCommand<string>('ladder.tidySelection');
     await waitForDiff(pending);
+    const rejectedModel = sent().slice(start).at(-1)?.model;
     const above = new vscode.WorkspaceEdit();
     above.insert(uri, new vscode.Position(0, 0), '// typed while reading the diff\n');
     assert.ok(await vscode.workspace.applyEdit(above));
@@ -149,7 +151,9 @@ describe('Edit previews', function () {
     });
     assert.equal(result, 'accepted', told.join('\n'));
     const request = sent().slice(before)[0];
-    assert.equal(request?.model, 'claude-sonnet-4-6', 'one tier up');
+    // One tier up from the rejected edit's (where Tidy starts depends on verdicts earlier in the suite).
+    const tierAbove: Record<string, string> = { 'claude-haiku-4-5': 'claude-sonnet-4-6', 'claude-sonnet-4-6': 'claude-opus-4-8' };
+    assert.equal(request?.model, tierAbove[rejectedModel ?? ''], 'one tier up');
     assert.match(JSON.stringify(request?.body), /Lines: 16-20/, 'the lines where the code is now');
     const lines = editor.document.getText().split('\n');
     assert.equal(lines[0], '// typed while reading the diff');
