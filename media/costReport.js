@@ -29,7 +29,7 @@
   const OUTCOME_NAMES = { ok: 'ok', escalated: 'went a tier up', fellBack: 'fell back', failed: 'failed', cancelled: 'cancelled' };
   // As WENT_UP_MEANS in src/core/ledger/tooltip.ts words it (a unit test holds the two together).
   const WENT_UP_MEANS = 'a failed check redone a tier above, or a review\'s findings sent to judgment';
-  const FAILED_MEANS = 'the SDK\'s own retries after an overload, a rate limit or a timeout (recorded at $0), and requests that ended without an answer';
+  const FAILED_MEANS = 'the SDK\'s own retries after an overload, a rate limit, a timeout or a lost connection (recorded at $0), and requests that ended without an answer';
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
   const root = document.getElementById('cost-report') || document.body;

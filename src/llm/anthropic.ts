@@ -90,6 +90,10 @@ export class AnthropicGateway implements ModelPort {
         if (init?.signal?.aborted && !signal.aborted && retriesLeft) {
           retried.push({ timedOutSeconds: timeoutMs / 1000 });
           request.onRetry?.('timeout', undefined);
+        } else if (!init?.signal?.aborted && retriesLeft) {
+          // No reply at all (refused, reset): the SDK tries again too, and a request already sent may have been processed.
+          retried.push({ connectionError: connectionErrorOf(err) });
+          request.onRetry?.('network', undefined);
         }
         throw err;
       }
@@ -310,6 +314,13 @@ function detailsOf(c: FailureContext): ModelCallError['details'] {
 /** An `event: error` inside the stream (an API error without a status). */
 function isErrorEvent(err: unknown): boolean {
   return err instanceof Anthropic.APIError && err.status === undefined && !(err instanceof Anthropic.APIUserAbortError) && !(err instanceof Anthropic.APIConnectionError);
+}
+
+/** A failed connection as a record names it: the system's code where there is one ("ECONNRESET"), else its message. */
+function connectionErrorOf(err: unknown): string {
+  const cause = err instanceof Error ? (err.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  return (code ?? (err instanceof Error ? err.message : String(err))).slice(0, 80);
 }
 
 /** undici's error when the connection closes under a response being read ("terminated"). */

@@ -455,7 +455,7 @@ export class RequestRunner {
           signal: abort.signal,
           onRetry: (route, cause, seconds) => {
             // The SDK waits before trying again (as the API asks, up to the gateway's limit): say so, or the toast looks stuck.
-            const busy = cause === 'timeout' ? 'timed out' : cause === 429 ? 'is rate-limited' : cause === 529 ? 'is overloaded' : `answered HTTP ${cause}`;
+            const busy = cause === 'timeout' ? 'timed out' : cause === 'network' ? 'could not be reached' : cause === 429 ? 'is rate-limited' : cause === 529 ? 'is overloaded' : `answered HTTP ${cause}`;
             progress.report({ message: `${route.model} ${busy}; trying again${seconds !== undefined ? ` in ${seconds} s` : ''}…` });
           },
           onRoute: (route, why) => {

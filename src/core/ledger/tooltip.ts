@@ -25,7 +25,7 @@ export interface TooltipInput {
  */
 export const WENT_UP_MEANS = "a failed check redone a tier above, or a review's findings sent to judgment";
 /** What the count of failed attempts holds: the SDK's own retries are among them, not only failed requests. */
-export const FAILED_MEANS = 'the SDK\'s own retries after an overload, a rate limit or a timeout (recorded at $0), and requests that ended without an answer';
+export const FAILED_MEANS = 'the SDK\'s own retries after an overload, a rate limit, a timeout or a lost connection (recorded at $0), and requests that ended without an answer';
 
 /**
  * An aggregate's attempts as a person counts them: calls that were billed, and attempts

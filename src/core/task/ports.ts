@@ -31,6 +31,8 @@ export interface UnbilledAttempt {
   status?: number;
   requestId?: string;
   timedOutSeconds?: number;
+  /** The connection failed before a reply began (its error code, or message). */
+  connectionError?: string;
 }
 
 export interface ModelResponse {
@@ -74,7 +76,7 @@ export interface ModelRequest {
   onUsage?: (usage: UsageLike) => void;
   /**
    * An attempt the SDK will retry: its HTTP status (429, 5xx, 529) with the wait the API asked
-   * for when it said, or `timeout` when no response came in time.
+   * for when it said, `timeout` when no response came in time, or `network` when the connection failed first.
    */
   onRetry?: (cause: RetryCause, retryAfterSeconds: number | undefined) => void;
   /** Retries for this request instead of the gateway's setting. */
@@ -84,7 +86,7 @@ export interface ModelRequest {
 }
 
 /** Why the SDK is trying an attempt again: the HTTP status it answered, or no answer in time. */
-export type RetryCause = number | 'timeout';
+export type RetryCause = number | 'timeout' | 'network';
 
 export interface ModelPort {
   send(request: ModelRequest): Promise<ModelResponse>;

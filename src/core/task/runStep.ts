@@ -215,6 +215,7 @@ const REASON_MAX = 500;
 
 /** An SDK retry's record reason. A timed-out attempt is recorded at $0 too, but it may have been billed: no count came back. */
 function retriedReason(retried: UnbilledAttempt): string {
+  if (retried.connectionError !== undefined) return `retried by the SDK after a connection error (${retried.connectionError}); recorded at $0: a connection lost after the request was sent may still have been processed and billed`;
   if (retried.timedOutSeconds === undefined) return `retried by the SDK after HTTP ${retried.status ?? '?'} (not billed)`;
   return `retried by the SDK after a timeout (no response in ${retried.timedOutSeconds} s); recorded at $0, but the API may have processed and billed it`;
 }

@@ -6,7 +6,8 @@ import { ApiFailure, errorTypeForStatus, type ApiErrorType } from './wire';
  * its delivery:
  * - `midStreamError`: `event: error` after `afterDeltas` deltas, then the stream closes
  *   (a non-streaming request gets the equivalent HTTP status instead);
- * - `reset`: the socket is destroyed after `afterDeltas` deltas (before any byte when not streaming);
+ * - `reset`: the socket is destroyed after `afterDeltas` deltas (before any byte when not streaming,
+ *   or with `beforeHeaders`: a connection lost before the reply began, nothing billed);
  * - `slowFirstByte`: nothing is sent for `delayMs` real milliseconds, then the reply goes out;
  * - `hang`: the stream stops after `afterDeltas` deltas (a non-stream request gets no answer)
  *   and stays open until the client gives up;
@@ -33,7 +34,7 @@ export type Fault =
       shouldRetry?: boolean;
     }
   | { type: 'midStreamError'; afterDeltas?: number; errorType?: ApiErrorType; message?: string }
-  | { type: 'reset'; afterDeltas?: number }
+  | { type: 'reset'; afterDeltas?: number; beforeHeaders?: boolean }
   | { type: 'slowFirstByte'; delayMs: number }
   | { type: 'hang'; afterDeltas?: number }
   | { type: 'garbled'; afterDeltas?: number; first?: boolean }
@@ -68,6 +69,10 @@ export const faults = {
   },
   reset(afterDeltas = 1): Fault {
     return { type: 'reset', afterDeltas };
+  },
+  /** The connection drops before the reply begins: the SDK sees a connection error and retries. */
+  resetBeforeHeaders(): Fault {
+    return { type: 'reset', beforeHeaders: true };
   },
   slowFirstByte(delayMs: number): Fault {
     return { type: 'slowFirstByte', delayMs };

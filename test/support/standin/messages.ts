@@ -265,6 +265,11 @@ async function deliverStream(
   fault: Fault | undefined,
   signal: AbortSignal,
 ): Promise<void> {
+  if (fault?.type === 'reset' && fault.beforeHeaders) {
+    entry.outcome = 'reset';
+    res.socket?.destroy();
+    return;
+  }
   const steps = streamSteps(prepared, fault);
   prepared.plan.commit();
   entry.messageId = prepared.message.id;

@@ -55,6 +55,25 @@ describe('the ledger rows of a step through the real SDK and the stand-in', () =
     assert.equal(timedOut.said, '1 call; 1 attempt not billed');
   });
 
+  test('an attempt whose connection dropped before any reply, retried by the SDK, is a row at $0 that says so', async () => {
+    standin.script.fault(faults.resetBeforeHeaders());
+    const causes: unknown[] = [];
+    const gateway = new AnthropicGateway({ baseURL: standin.url, getApiKey: async () => 'sk-ant-unit-test-key-0000', timeoutMs: 5_000, maxRetries: 1 });
+    const response = await gateway.send({ body: { model: 'claude-opus-4-8', max_tokens: 100, system: [{ type: 'text', text: 'Be brief.' }], messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] }, onRetry: (cause) => causes.push(cause) });
+    assert.deepEqual(causes, ['network']);
+    assert.equal(response.retried.length, 1);
+    assert.match(response.retried[0]?.connectionError ?? '', /\S/, 'named by its code or message');
+    standin.reset();
+    standin.script.fault(faults.resetBeforeHeaders());
+    const { result, records, attempts, said } = await step({ maxRetries: 1 });
+    assert.equal(result.status, 'ok');
+    assert.deepEqual(records.map((r) => [r.outcome, r.costMicros > 0]), [['failed', false], ['ok', true]]);
+    assert.match(records[0]?.reason ?? '', /^retried by the SDK after a connection error \(.+\); recorded at \$0: a connection lost after the request was sent may still have been processed and billed$/);
+    assert.deepEqual(attempts, { billed: 1, unbilled: 1 });
+    assert.equal(said, '1 call; 1 attempt not billed');
+    assert.equal(standin.log.filter((e) => e.usage).length, 1, 'the stand-in billed one answer');
+  });
+
   test('an answer whose message_delta has no usage is one row, its output estimated and said so, not bought again from another model', async () => {
     standin.script.enqueue({ text: 'The orders query scans the whole table: add an index on customer_id and keep the rest as it is.', deltas: 4 });
     standin.script.fault(faults.noDeltaUsage());
