@@ -414,7 +414,7 @@ export class ReviewService implements vscode.Disposable {
   /**
    * Diagnostics for the findings of a `kind` of review. Earlier findings of the same kind in
    * what it read (the selection's lines, or every file in `reviewed`) go, and so does any
-   * earlier finding the new ones repeat (same file, overlapping lines, same category): the
+   * earlier finding the new ones repeat (same file, the same lines, same category): the
    * newest wins. The others (another lens's, or outside the selection) stay, where their code
    * is now. Each finding is kept with the code its lines held, so Fix Review Finding can find
    * it again after edits above it.
@@ -464,7 +464,8 @@ export class ReviewService implements vscode.Disposable {
         const at = earlier.diagnostic.range;
         const onRead = read && (reviewed.length > 0 || (at.end.line + 1 >= selection.startLine && at.start.line + 1 <= selection.endLine));
         if (earlier.kind === kind && onRead) return false;
-        return !shown.some((s) => s.finding.category === earlier.finding.category && s.diagnostic.range.start.line <= at.end.line && at.start.line <= s.diagnostic.range.end.line);
+        // A repeat is the same category on the same lines: a wide finding overlapping narrow ones is another problem.
+        return !shown.some((s) => s.finding.category === earlier.finding.category && s.diagnostic.range.start.line === at.start.line && s.diagnostic.range.end.line === at.end.line);
       });
       const all = [...kept, ...shown];
       this.diagnostics.set(uri, all.map((s) => s.diagnostic));

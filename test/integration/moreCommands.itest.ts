@@ -422,6 +422,32 @@ describe('every command on its happy path', function () {
     assert.equal(vscode.languages.getDiagnostics(other).filter((d) => d.source === 'Ladder').length, before, 'db.ts, which the review did not read, is untouched');
   });
 
+  it('a wide finding of one review does not replace narrow ones of the same category from another, nor they it', async () => {
+    const dir = vscode.Uri.joinPath(root(), 'src', 'kinds');
+    const file = vscode.Uri.joinPath(dir, 'a.ts');
+    const code = 'export function total(prices: number[]): number {\n  let s = 0;\n  for (const p of prices) s += p;\n  return s;\n}\n\nexport function avg(prices: number[]): number {\n  return total(prices) / prices.length;\n}\n';
+    const finding = (startLine: number, endLine: number, category: string, message: string) => ({ file: 'src/kinds/a.ts', startLine, endLine, severity: 'medium', category, confidence: 0.9, message });
+    const shown = () => vscode.languages.getDiagnostics(file).filter((d) => d.source === 'Ladder').map((d) => `${d.range.start.line + 1}-${d.range.end.line + 1} ${d.message.split(' (')[0]}`).sort();
+    try {
+      await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(code));
+      await vscode.workspace.openTextDocument(file);
+      api().script.when({ system: /Ladder task: review\b/ }, { json: { findings: [finding(2, 2, 'maintainability', 'name s'), finding(8, 8, 'correctness', 'divides by zero on an empty list'), finding(7, 7, 'maintainability', 'avg is a vague name')] } }, { times: 1 });
+      await vscode.commands.executeCommand('ladder.reviewFile', file);
+      await until('the review\'s findings', () => (shown().length === 3 ? true : undefined));
+      api().script.when({ system: /Ladder task: architecture\b/ }, { json: { findings: [finding(1, 9, 'maintainability', 'the module mixes two concerns')] } }, { times: 1 });
+      await vscode.commands.executeCommand('ladder.architectureReview', dir);
+      assert.deepEqual(shown(), ['1-9 the module mixes two concerns', '2-2 name s', '7-7 avg is a vague name', '8-8 divides by zero on an empty list'], 'the wide finding is another problem');
+      api().script.when({ system: /Ladder task: review\b/ }, { json: { findings: [finding(2, 2, 'maintainability', 'name s better')] } }, { times: 1 });
+      const editor = await vscode.window.showTextDocument(file);
+      editor.selection = new vscode.Selection(1, 0, 2, 0);
+      await vscode.commands.executeCommand('ladder.reviewSelection');
+      assert.deepEqual(shown(), ['1-9 the module mixes two concerns', '2-2 name s better', '7-7 avg is a vague name', '8-8 divides by zero on an empty list'], 'a one-line review of line 2 replaces its own finding there, not the wide one');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(dir, { recursive: true }).then(undefined, () => undefined);
+    }
+  });
+
   it('a Security Review keeps a general review\'s other findings and replaces the one they share; a general review again replaces only its own', async () => {
     const { container } = await ladder();
     const file = vscode.Uri.joinPath(root(), 'src', 'lenses.ts');
