@@ -467,4 +467,34 @@ describe('Ladder in the workbench', () => {
     assert.doesNotMatch(await frame.locator('body').innerText(), /Loading the ledger/);
     await shot('ui-11-report-after-reload');
   });
+
+  test("Rename Symbol's names end with None of these names: Escape judges nothing, None offers the tier above", { timeout: 60_000 }, async () => {
+    await clearNotifications(page);
+    await openFromExplorer(page, 'src', 'orders.ts');
+    // The cursor just after `t` in `let t = 0`, where Find leaves it.
+    await page.keyboard.press('Control+f');
+    await page.keyboard.type('let t ');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ArrowLeft');
+    const pick = async () => {
+      const sent = messageRequests().length;
+      await runCommand(page, 'Ladder: Rename Symbol');
+      await waitForQuickInputTitle(page, /Rename t — suggested by claude-/, 30_000);
+      assert.equal(messageRequests().length, sent + 1, 'one request for the names');
+      return page.locator('.quick-input-list .monaco-list-row');
+    };
+    const rows = await pick();
+    const none = rows.filter({ hasText: 'None of these names' });
+    await none.waitFor({ state: 'visible', timeout: 5_000 });
+    assert.ok((await rows.count()) >= 2, 'the names, then None of these names');
+    assert.doesNotMatch(await none.innerText(), /\$\(close\)/, 'its icon is drawn, not spelled out');
+    await shot('ui-12-rename-names');
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(500);
+    assert.equal(await page.locator('.notifications-toasts .notification-list-item', { hasText: /you rejected/ }).count(), 0, 'Escape is no rejection');
+
+    await (await pick()).filter({ hasText: 'None of these names' }).click();
+    await waitForNotification(page, /you rejected claude-haiku-4-5's names\. Try the same request on the execute tier \(claude-sonnet-4-6\)\?/);
+  });
 });
