@@ -434,6 +434,9 @@ describe('every command on its happy path', function () {
       api().script.when({ system: /Ladder task: review\b/ }, { json: { findings: [finding(2, 2, 'maintainability', 'name s'), finding(8, 8, 'correctness', 'divides by zero on an empty list'), finding(7, 7, 'maintainability', 'avg is a vague name')] } }, { times: 1 });
       await vscode.commands.executeCommand('ladder.reviewFile', file);
       await until('the review\'s findings', () => (shown().length === 3 ? true : undefined));
+      // A folder review reads the files the workspace scan has seen: wait for the new one.
+      const { container } = await ladder();
+      await until('the new file in the tree', async () => /\bkinds\b/.test((await container.workspace.segments()).context?.text ?? '') || undefined, 10_000);
       api().script.when({ system: /Ladder task: architecture\b/ }, { json: { findings: [finding(1, 9, 'maintainability', 'the module mixes two concerns')] } }, { times: 1 });
       await vscode.commands.executeCommand('ladder.architectureReview', dir);
       assert.deepEqual(shown(), ['1-9 the module mixes two concerns', '2-2 name s', '7-7 avg is a vague name', '8-8 divides by zero on an empty list'], 'the wide finding is another problem');
