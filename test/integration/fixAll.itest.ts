@@ -31,6 +31,8 @@ describe('Fix All Review Findings in File', function () {
     // Earlier tests' Security and Architecture Reviews of this file keep their findings beside these: Fix All takes them all.
     const before = await until('Ladder diagnostics', () => (ladderDiagnostics(uri).length >= review.findings.length ? ladderDiagnostics(uri) : undefined));
     assert.ok(before.length >= 2, `two findings or more: ${JSON.stringify(review.findings)}`);
+    const places = before.map((d) => `${d.range.start.line}:${String(d.code)}`);
+    assert.equal(new Set(places).size, places.length, `no finding shows twice on its lines: ${places.join(', ')}`);
     const html = before.find((d) => d.range.start.line === 21);
     assert.ok(html, `the innerHTML finding is on line 22: ${before.map((d) => d.range.start.line + 1).join(', ')}`);
     // The light bulb's request is cancelled when the editors move (the review's report opening beside): ask again.
