@@ -88,7 +88,7 @@ export class Config implements vscode.Disposable {
         return take(alternatesAcrossLevels(levelsOf(key), userLadder, pricier));
       }
       return config.get(key);
-    });
+    }, (key) => (USER_LEVEL_ONLY.has(key) ? 'user' : undefined));
     // Only what is newly wrong: editing another setting does not repeat a warning already shown.
     const all = [...levelErrors, ...errors];
     const fresh = all.filter((e) => !this.reported.has(e));

@@ -51,7 +51,7 @@ export interface SettingsResult {
  * Parses raw values (undefined = not set) into typed settings with defaults.
  * `read(key)` returns the raw value the editor holds for `ladder.<key>`.
  */
-export function parseSettings(read: (key: SettingKey) => unknown): SettingsResult {
+export function parseSettings(read: (key: SettingKey) => unknown, levelOf?: (key: SettingKey) => string | undefined): SettingsResult {
   const errors: string[] = [];
   const settings = {} as Record<SettingKey, unknown>;
   for (const key of Object.keys(SETTING_SCHEMAS) as SettingKey[]) {
@@ -65,7 +65,8 @@ export function parseSettings(read: (key: SettingKey) => unknown): SettingsResul
       const fallback: unknown = schema.parse(undefined);
       // Name the entry that is wrong inside an object or list setting ("ladder.models.alternates.S").
       const where = (issue?.path ?? []).map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
-      errors.push(`Setting "${SETTINGS_SECTION}.${key}${where}" is invalid (${issue?.message ?? 'bad value'}); using the default, ${describeValue(key, fallback)}.`);
+      const level = levelOf?.(key);
+      errors.push(`Setting "${SETTINGS_SECTION}.${key}${where}"${level ? ` in ${levelName(level)}` : ''} is invalid (${issue?.message ?? 'bad value'}); using the default, ${describeValue(key, fallback)}.`);
       settings[key] = fallback;
     }
   }

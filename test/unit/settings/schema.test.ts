@@ -39,6 +39,8 @@ describe('settings', () => {
       assert.match(errors[0] ?? '', /"ladder\.api\.baseUrl" is invalid \(an http\(s\) address/);
     }
     assert.equal(parseSettings(read({ 'api.baseUrl': 'http://127.0.0.1:8080' })).settings['api.baseUrl'], 'http://127.0.0.1:8080');
+    // A setting read from one level only says which.
+    assert.match(parseSettings(read({ 'api.timeoutSeconds': -1 }), (key) => (key === 'api.timeoutSeconds' ? 'user' : undefined)).errors[0] ?? '', /^Setting "ladder\.api\.timeoutSeconds" in user settings is invalid \(/);
   });
 
   test('wrong types are errors, not coercions', () => {
