@@ -116,7 +116,8 @@ function strictestOf<T>(key: SettingKey, levels: readonly SettingLevel[], valid:
 export function strictestCap(levels: readonly SettingLevel[], exceptionOptIn = false): { value: unknown; errors: string[] } {
   // A level above yours (or the default) is named: a repository asking for a higher tier should be seen.
   // The opt-in counts where your cap is unset, not where it is malformed (that is no request for the top tier).
-  const unset = userValueOf(levels) === undefined || userValueOf(levels) === null;
+  const user = userValueOf(levels);
+  const unset = user === undefined || user === null;
   const result = strictestOf('routing.accessCap', levels, isTier, minTier, 'one of "H"|"S"|"O"|"F"', ceilingOf(levels, isTier, exceptionOptIn && unset ? 'F' : 'O'));
   return result.value === undefined && exceptionOptIn ? { value: 'F', errors: result.errors } : result;
 }
@@ -172,14 +173,13 @@ export function lowestSpendAcrossLevels(key: SpendSettingKey, levels: readonly S
   const fallback = (SETTING_SCHEMAS[key] as z.ZodType).parse(undefined);
   // Not set is not valid here: the schema would read it as its default.
   const valid = (v: unknown): v is string | number | boolean => v !== undefined && v !== null && (SETTING_SCHEMAS[key] as z.ZodType).safeParse(v).success;
-  const user = levels.find((l) => l.level === 'user');
-  const ceiling = user && valid(user.value) ? user : { level: 'default', value: fallback };
-  const withDefault = ceiling === user ? levels : [...levels, ceiling];
+  // strictestOf counts the ceiling as a level: yours, or the default when you set none.
+  const ceiling = ceilingOf(levels, valid, fallback);
   if (key === 'routing.difficultyThreshold') {
-    return strictestOf(key, withDefault, valid, (a, b) => Math.min(Number(a), Number(b)), 'a number from 0 to 1', ceiling);
+    return strictestOf(key, levels, valid, (a, b) => Math.min(Number(a), Number(b)), 'a number from 0 to 1', ceiling);
   }
   const order: readonly unknown[] = SPEND_ORDER[key];
-  return strictestOf(key, withDefault, valid, (a, b) => (order.indexOf(a) <= order.indexOf(b) ? a : b), order.map((v) => JSON.stringify(v)).join(' or '), ceiling);
+  return strictestOf(key, levels, valid, (a, b) => (order.indexOf(a) <= order.indexOf(b) ? a : b), order.map((v) => JSON.stringify(v)).join(' or '), ceiling);
 }
 
 /** The bounds of the cached context: how much of the workspace goes into every request's prefix. */
