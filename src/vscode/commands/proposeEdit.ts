@@ -73,7 +73,7 @@ async function proposeOn(c: Container, options: EditRequest, selection: EditorSe
   // Typing above the selection while the model works, or while its diff is open, moves its
   // code: the edit, and a retry one tier up, go where the code is then.
   const followed = new FollowedRange(selection.document, selection.range);
-  let verdict: ProposalEnd | 'unchanged' = 'stale';
+  let verdict: ProposalEnd = 'stale';
   try {
     const outcome = await c.runner.run({
       command: options.command,
@@ -100,7 +100,7 @@ async function proposeOn(c: Container, options: EditRequest, selection: EditorSe
     const replacement = preserveTrailingNewline(original, crlf ? outcome.value.replace(/\r?\n/g, '\r\n') : outcome.value);
     if (replacement === original) {
       void vscode.window.showInformationMessage(`Ladder: ${options.title} proposed no change (answered by ${outcome.plan.model}).`);
-      return (verdict = 'unchanged');
+      return 'unchanged';
     }
     verdict = await c.edits.propose({
       document: selection.document,
