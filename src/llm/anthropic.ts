@@ -316,16 +316,20 @@ function isErrorEvent(err: unknown): boolean {
   return err instanceof Anthropic.APIError && err.status === undefined && !(err instanceof Anthropic.APIUserAbortError) && !(err instanceof Anthropic.APIConnectionError);
 }
 
-/** A failed connection as a record names it: the system's code where there is one ("ECONNRESET"), else its message. */
+/** The system's code of a failed fetch ("ECONNRESET"), which undici puts on the error's cause. */
+function causeCode(err: unknown): string | undefined {
+  const code = err instanceof Error ? (err.cause as { code?: unknown } | undefined)?.code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** A failed connection as a record names it: its code where there is one, else its message. */
 function connectionErrorOf(err: unknown): string {
-  const cause = err instanceof Error ? (err.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  return (code ?? (err instanceof Error ? err.message : String(err))).slice(0, 80);
+  return (causeCode(err) ?? (err instanceof Error ? err.message : String(err))).slice(0, 80);
 }
 
 /** undici's error when the connection closes under a response being read ("terminated"). */
 function isConnectionDrop(err: unknown): boolean {
-  const code = err instanceof Error ? (err.cause as { code?: unknown } | undefined)?.code : undefined;
+  const code = causeCode(err);
   return err instanceof Error && (err.message === 'terminated' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET');
 }
 
