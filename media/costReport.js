@@ -7,7 +7,7 @@
 //               finalTier, models: [...], escalations, fallbacks, outcome, verdict?, cost }],
 //     taskCount, sort: { key, descending }, tasksNote,
 //     perTierPerDay: [{ day: 'YYYY-MM-DD', tier: 'H'|'S'|'O'|'F', calls, micros }],
-//     chart: { label, days: ['YYYY-MM-DD', ...], spent, allTime },
+//     chart: { label, days: ['YYYY-MM-DD', ...], spent, allTime, table: { tiers, rows: [{ day, cells }], totals } },
 //     axis: { topMicros, ticks: [{ micros, label }] },
 //     routes: [{ stepType, tier, calls, unbilled, micros, escalated, accepted, rejected, startsOn?, cost }],
 //     totals: { label, micros, calls, unbilled, cacheSavingsMicros, opusMicros, vsOpus, opusModel,
@@ -75,14 +75,13 @@
 
   /**
    * Integer micro-dollars to "$1,234.56" (cents), "$0.0042" below a cent or "<$0.0001", no
-   * float sums: as formatUsd in src/core/ledger/format.ts, which the status bar uses. `alike`
-   * gives four decimals to any amount that is not zero, as formatUsdAlike does.
+   * float sums: as formatUsd in src/core/ledger/format.ts, which the status bar uses.
    */
-  function usd(micros, alike) {
+  function usd(micros) {
     const negative = micros < 0;
     const abs = Math.abs(Math.trunc(micros));
     if (abs > 0 && abs < 50) return negative ? '>-$0.0001' : '<$0.0001';
-    const decimals = abs === 0 || (abs >= 10000 && !alike) ? 2 : 4;
+    const decimals = abs === 0 || abs >= 10000 ? 2 : 4;
     const step = Math.pow(10, 6 - decimals);
     const rounded = Math.floor((abs + step / 2) / step);
     const scale = Math.pow(10, decimals);
@@ -231,43 +230,45 @@
     }
     node.appendChild(legend);
     // The bars' figures as a table: a screen reader and the keyboard reach every day and tier.
-    const toggle = el('button', 'disclose', chartTable ? 'Hide the table' : 'Show as table');
-    toggle.prepend(el('span', undefined, chartTable ? '\u25be ' : '\u25b8 '));
-    toggle.firstChild.setAttribute('aria-hidden', 'true');
-    toggle.type = 'button';
-    toggle.dataset.focusKey = 'chart-table';
-    toggle.setAttribute('aria-expanded', String(chartTable));
-    toggle.addEventListener('click', () => {
-      chartTable = !chartTable;
-      render();
-    });
-    node.appendChild(toggle);
-    if (chartTable) node.appendChild(chartDataTable(days, byDay));
+    // (A report restored from an older state has no table.)
+    if (period && period.table) {
+      const toggle = el('button', 'disclose', chartTable ? 'Hide the table' : 'Show as table');
+      toggle.prepend(el('span', undefined, chartTable ? '\u25be ' : '\u25b8 '));
+      toggle.firstChild.setAttribute('aria-hidden', 'true');
+      toggle.type = 'button';
+      toggle.dataset.focusKey = 'chart-table';
+      toggle.setAttribute('aria-expanded', String(chartTable));
+      toggle.addEventListener('click', () => {
+        chartTable = !chartTable;
+        render();
+      });
+      node.appendChild(toggle);
+      if (chartTable) node.appendChild(chartDataTable(period.table));
+    }
     if (period) node.appendChild(el('p', 'note', period.spent + ' in the ' + period.label.toLowerCase() + ' \u00b7 ' + period.allTime + ' in everything recorded.'));
     return node;
   }
 
-  /** The chart's days that cost something, a column per tier used, with each tier's total. */
-  function chartDataTable(days, byDay) {
-    const tiers = TIERS.filter((tier) => days.some((d) => byDay.get(d)[tier] > 0));
-    // To the same decimals, as formatUsdAlike in src/core/ledger/format.ts: "$0.0250" beside "$0.0050", not "$0.03".
-    const alike = days.some((d) => TIERS.some((tier) => byDay.get(d)[tier] % 10000 !== 0 && byDay.get(d)[tier] < 100000));
-    const money = (micros) => (micros === 0 ? '\u2014' : usd(micros, alike));
-    const columns = [{ label: 'Day', render: (d) => shortDay(d), role: 'primary' }]
-      .concat(tiers.map((tier) => ({ label: TIER_NAMES[tier], render: (d) => money(byDay.get(d)[tier]), numeric: true })))
-      .concat([{ label: 'Total', render: (d) => money(byDay.get(d).total), numeric: true, role: 'amount' }]);
-    const table = dataTable(columns, days.filter((d) => byDay.get(d).total > 0), (th, c) => {
+  /**
+   * The chart's days that cost something, a column per tier used, with each tier's total. The
+   * extension formats every figure (report.ts, ChartTable), alike, so "$0.0250" stands beside "$0.0050".
+   */
+  function chartDataTable(data) {
+    const columns = [{ label: 'Day', render: (row) => shortDay(row.day), role: 'primary' }]
+      .concat(data.tiers.map((tier, i) => ({ label: TIER_NAMES[tier], render: (row) => row.cells[i], numeric: true })))
+      .concat([{ label: 'Total', render: (row) => row.cells[data.tiers.length], numeric: true, role: 'amount' }]);
+    const table = dataTable(columns, data.rows, (th, c) => {
       th.textContent = c.label;
     });
     table.setAttribute('aria-label', 'Cost per day by tier');
     const foot = el('tfoot');
     const total = el('tr');
     total.appendChild(el('th', 'primary', 'Total'));
-    for (const tier of tiers.concat(['total'])) {
-      const td = el('td', 'numeric ' + (tier === 'total' ? 'amount' : 'secondary'), money(days.reduce((sum, d) => sum + byDay.get(d)[tier], 0)));
-      td.dataset.label = TIER_NAMES[tier] || 'Total';
+    data.totals.forEach((figure, i) => {
+      const td = el('td', 'numeric ' + (i === data.tiers.length ? 'amount' : 'secondary'), figure);
+      td.dataset.label = TIER_NAMES[data.tiers[i]] || 'Total';
       total.appendChild(td);
-    }
+    });
     foot.appendChild(total);
     table.appendChild(foot);
     return scroller(table);

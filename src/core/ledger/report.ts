@@ -1,3 +1,4 @@
+import { TIERS } from '../tiers';
 import type { Tier } from '../tiers';
 import type { CallRecord } from './record';
 import { formatUsdAlike, formatUsdFixed, opusComparison } from './format';
@@ -59,6 +60,45 @@ export interface ChartWindow {
   /** Spent within the window, and over everything recorded, in dollars alike. */
   spent: string;
   allTime: string;
+  /** The bars' figures as a table, for the keyboard and screen readers. */
+  table: ChartTable;
+}
+
+/**
+ * The chart's table: a row for each day that cost something, a column for each tier used and
+ * one for the day's total, and a totals row. Every figure is formatted alike ("—" for none),
+ * so "$0.0250" stands beside "$0.0050" rather than "$0.03".
+ */
+export interface ChartTable {
+  tiers: Tier[];
+  rows: { day: string; cells: string[] }[];
+  totals: string[];
+}
+
+function chartTable(days: readonly string[], points: readonly TierDayPoint[]): ChartTable {
+  const inWindow = new Set(days);
+  const byDay = new Map<string, Map<Tier, number>>();
+  for (const p of points) {
+    if (!inWindow.has(p.day) || p.micros === 0) continue;
+    const day = byDay.get(p.day) ?? new Map<Tier, number>();
+    day.set(p.tier, (day.get(p.tier) ?? 0) + p.micros);
+    byDay.set(p.day, day);
+  }
+  const tiers = TIERS.filter((tier) => [...byDay.values()].some((day) => day.has(tier)));
+  const sum = (values: number[]) => values.reduce((total, m) => total + m, 0);
+  const rows = days.flatMap((day) => {
+    const spent = byDay.get(day);
+    const micros = tiers.map((tier) => spent?.get(tier) ?? 0);
+    return sum(micros) > 0 ? [{ day, micros: [...micros, sum(micros)] }] : [];
+  });
+  const totals = [...tiers, 'total'].map((_, column) => sum(rows.map((r) => r.micros[column] ?? 0)));
+  const formatted = formatUsdAlike([...rows.flatMap((r) => r.micros), ...totals]);
+  const shown = (micros: number[], offset: number) => micros.map((m, c) => (m === 0 ? '\u2014' : formatted[offset + c] ?? ''));
+  return {
+    tiers,
+    rows: rows.map((r, n) => ({ day: r.day, cells: shown(r.micros, n * totals.length) })),
+    totals: shown(totals, rows.length * totals.length),
+  };
 }
 
 /** A column of the Tasks table to sort by, as media/costReport.js names them. */
@@ -216,6 +256,7 @@ export function costReportMessage(summary: LedgerSummary, options: ReportOptions
   // By the summary's own day (the user's local day), as the bars are keyed: not the UTC date.
   const from = summary.dayKeyOf(new Date(options.now.getTime() - (days - 1) * 86_400_000));
   const perTierPerDay = summary.perTierPerDay(from);
+  const windowDays = daysBetween(from, summary.dayKeyOf(options.now));
   const budget = options.budget && budgetCard(options.budget);
   const perDay = new Map<string, number>();
   for (const point of perTierPerDay) perDay.set(point.day, (perDay.get(point.day) ?? 0) + point.micros);
@@ -230,7 +271,7 @@ export function costReportMessage(summary: LedgerSummary, options: ReportOptions
     sort,
     tasksNote: tasksNote(tasks.length, all.length, sort, summary.tasksDropped),
     perTierPerDay,
-    chart: { label: `Last ${days} days`, days: daysBetween(from, summary.dayKeyOf(options.now)), spent, allTime },
+    chart: { label: `Last ${days} days`, days: windowDays, spent, allTime, table: chartTable(windowDays, perTierPerDay) },
     axis: chartAxis(Math.max(0, ...perDay.values())),
     routes: costColumn(summary.routes()).map((route) => {
       const startsOn = options.startsOn?.(route.stepType, route.tier);

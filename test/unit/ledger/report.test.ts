@@ -49,6 +49,24 @@ describe('cost report message', () => {
     assert.equal(todayOnly.totals.calls, 1);
   });
 
+  test("the chart's table: a row per day that cost something, a column per tier used, every figure alike", () => {
+    const s = new LedgerSummary({ sessionStart: '2026-11-20T00:00:00.000Z' });
+    s.add(callRecord({ taskId: 'a', time: '2026-11-18T10:00:00.000Z', tier: 'H', model: 'claude-haiku-4-5', usage: { input: 5_000, output: 0 } }));
+    s.add(callRecord({ taskId: 'b', time: '2026-11-20T10:00:00.000Z', tier: 'O', model: 'claude-opus-4-8', usage: { input: 4_000, output: 0 } }));
+    s.add(callRecord({ taskId: 'c', time: '2026-11-20T11:00:00.000Z', tier: 'H', model: 'claude-haiku-4-5', usage: { input: 25_000, output: 0 } }));
+    const { table } = costReportMessage(s, { scope: 'session', now: new Date('2026-11-20T12:00:00.000Z'), opusModel: 'claude-opus-4-8', days: 7 }).chart;
+    assert.deepEqual(table.tiers, ['H', 'O'], 'no Sonnet or Fable column: nothing cost anything there');
+    // $0.005 and $0.025 of Haiku, $0.02 of Opus: four decimals for all, as "$0.03" beside "$0.01" would misstate both.
+    assert.deepEqual(table.rows, [
+      { day: '2026-11-18', cells: ['$0.0050', '\u2014', '$0.0050'] },
+      { day: '2026-11-20', cells: ['$0.0250', '$0.0200', '$0.0450'] },
+    ], 'the days without calls have no row; a tier with none that day shows a dash');
+    assert.deepEqual(table.totals, ['$0.0300', '$0.0200', '$0.0500']);
+    const whole = new LedgerSummary({ sessionStart: '2026-11-20T00:00:00.000Z' });
+    whole.add(callRecord({ time: '2026-11-20T10:00:00.000Z', tier: 'O', model: 'claude-opus-4-8', usage: { input: 10_000, output: 0 } }));
+    assert.deepEqual(costReportMessage(whole, { scope: 'session', now: new Date('2026-11-20T12:00:00.000Z'), opusModel: 'claude-opus-4-8' }).chart.table.totals, ['$0.05', '$0.05'], 'whole cents stay cents');
+  });
+
   test('sorting picks from every task kept, not from the latest 200: the dearest task is the dearest of all', () => {
     // The report that sorted its latest 200 of 3,003 tasks by cost and topped them with $0.1888, while the ledger's dearest was $0.2006.
     const s = new LedgerSummary({ sessionStart: '2026-11-20T00:00:00.000Z' });
