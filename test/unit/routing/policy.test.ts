@@ -37,6 +37,13 @@ describe('planRoute', () => {
     assert.ok(plan.reasons.some((r) => /user override: judgment .* instead of execute/.test(r)));
   });
 
+  test("the user's override wins over a follow-up's floor, and the reasons say what it replaced", () => {
+    // README: a follow-up is never below the tier that gave its answer, unless the user chose a tier.
+    const plan = planRoute(routeRequest('O', { override: 'H', floor: 'O' }), routingConfig());
+    assert.equal(plan.tier, 'H');
+    assert.ok(plan.reasons.some((r) => /user override: labour .* instead of judgment/.test(r)), plan.reasons.join(' | '));
+  });
+
   test('the access cap clamps classifier and override alike, visibly', () => {
     const capped = planRoute(routeRequest('S', { override: 'O' }), routingConfig({ accessCap: 'S' }));
     assert.equal(capped.tier, 'S');
