@@ -241,7 +241,7 @@ export class CostMeter implements vscode.Disposable {
     markdown.isTrusted = { enabledCommands: [CommandIds.showCostReport, CommandIds.chooseTier] };
     const shown = formatUsd(aggregate.micros);
     const nextText = nextTier ? ` · next: ${TIER_LABELS[nextTier]}` : '';
-    this.item.text = `$(pulse) Ladder ${shown}${nextText}`;
+    this.item.text = `$(pulse) Ladder ${shown}${scope === 'today' ? ' today' : ''}${nextText}`;
     this.item.tooltip = markdown;
     // What the colour says, said in words too: a screen reader hears no background.
     const standing = budget.state === 'ok' ? '' : `; ${budget.message}`;

@@ -139,12 +139,16 @@ export class WorkspaceContext implements vscode.Disposable {
 
   /**
    * Pins a file to every request's context. A file the context would never send (a secret,
-   * an ignored, binary or oversized file) is not pinned: `refused` says why.
+   * an ignored, binary or oversized file) is not pinned: `refused` says why. Nor is one the
+   * context already sends whole (the README, a manifest): `inContext`, as a pin would send it twice.
    */
-  async pin(uri: vscode.Uri): Promise<{ rel: string; refused?: string } | undefined> {
+  async pin(uri: vscode.Uri): Promise<{ rel: string; refused?: string; inContext?: true } | undefined> {
     const rel = this.relativePath(uri);
     if (!rel) return undefined;
     await this.ensureScanned();
+    // A file the context cuts (shown_lines="…") is not sent whole: a pin adds the rest.
+    const context = this.renderer?.context()?.text ?? '';
+    if (['readme', 'manifest'].some((tag) => context.includes(`<${tag} path="${rel}">\n`))) return { rel, refused: 'it is already sent in full with every request', inContext: true };
     const index = this.index;
     if (index) {
       if (index.pin(rel).needsContent) await this.feeder?.changed(rel, true);

@@ -449,7 +449,7 @@ describe('commands against the local API stand-in', function () {
     const target = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'ledger-export.csv');
     const { result: exported, messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<{ records: number }>('ladder.exportLedger', 'csv', target), () => 'Open');
     assert.equal(exported?.records, records.length);
-    assert.ok(messages.some((m) => /exported \d+ ledger records to ledger-export\.csv/.test(m)), messages.join(' | '));
+    assert.ok(messages.some((m) => /exported \d+ calls?( \(your verdicts in their rows\))? to ledger-export\.csv/.test(m)), messages.join(' | '));
     await until('the export opened on Open', () => vscode.window.activeTextEditor?.document.uri.toString() === target.toString() || undefined);
     const csv = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
     assert.ok(csv.startsWith('time,') || csv.split('\n')[0]!.includes('taskId'), 'a CSV header');

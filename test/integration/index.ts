@@ -13,6 +13,7 @@ export function run(): Promise<void> {
   require('./errors.itest');
   require('./moreCommands.itest');
   require('./fixAll.itest');
+  require('./firstRun.itest');
   require('./editPreview.itest');
   return runMocha(mocha);
 }

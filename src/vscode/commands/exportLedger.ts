@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { homedir } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as vscode from 'vscode';
@@ -7,7 +8,14 @@ import { countOf } from '../../core/ledger/format';
 import { CommandIds } from '../commandIds';
 import type { Command } from './command';
 
-/** Writes the whole ledger as CSV or JSON. Arguments (format, target URI) skip the dialogs. */
+/** The folder the last export went to (a URI), offered again by the next one. */
+const EXPORT_FOLDER_KEY = 'ladder.exportFolder';
+
+/**
+ * Writes the whole ledger as CSV or JSON. Arguments (format, target URI) skip the dialogs.
+ * The dialog opens outside the workspace (home, or the last folder exported to): the ledger
+ * holds every workspace's calls, and its reasons quote code, so it is no file to commit.
+ */
 export const exportLedgerCommand: Command = {
   id: CommandIds.exportLedger,
   run: async (c, formatArg, targetArg) => {
@@ -16,17 +24,25 @@ export const exportLedgerCommand: Command = {
       { title: 'Ladder: Export Cost Ledger' },
     ).then((item) => item?.format);
     if (!format) return undefined;
+    const state = c.context.globalState;
+    const lastFolder = state.get<string>(EXPORT_FOLDER_KEY);
     const target = targetArg instanceof vscode.Uri ? targetArg : await vscode.window.showSaveDialog({
       title: 'Export Cost Ledger',
-      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()), `ladder-ledger.${format}`),
+      defaultUri: vscode.Uri.joinPath(lastFolder ? vscode.Uri.parse(lastFolder) : vscode.Uri.file(homedir()), `ladder-ledger.${format}`),
       filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
     });
     if (!target) return undefined;
     const { records, problems } = await c.cost.store.readAll();
     await writeChunks(target, format === 'csv' ? csvChunks(records) : jsonChunks(records, new Date().toISOString()));
+    if (target !== targetArg) await state.update(EXPORT_FOLDER_KEY, vscode.Uri.joinPath(target, '..').toString());
     const skipped = problems.length > 0 ? ` (${countOf(problems.length, 'damaged line')} skipped; see logs)` : '';
     for (const p of problems) c.log.warn(`export skipped ${p.file}:${p.line} (${p.kind})`);
-    void vscode.window.showInformationMessage(`Ladder: exported ${countOf(records.length, 'ledger record')} to ${target.path.split('/').pop()}${skipped}.`, 'Open').then(
+    // Counted as the file holds them: CSV has a row per call, each verdict in its call's row.
+    const calls = records.filter((r) => r.kind !== 'verdict').length;
+    const verdicts = records.length - calls;
+    const written = format === 'json' ? `${countOf(calls, 'call')} and ${countOf(verdicts, 'verdict')}`
+      : `${countOf(calls, 'call')}${verdicts > 0 ? ' (your verdicts in their rows)' : ''}`;
+    void vscode.window.showInformationMessage(`Ladder: exported ${written} to ${target.path.split('/').pop()}${skipped}.`, 'Open').then(
       (choice) => (choice === 'Open' ? vscode.window.showTextDocument(target, { preview: false }) : undefined),
     );
     return { records: records.length, target: target.toString() };

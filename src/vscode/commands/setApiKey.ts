@@ -15,6 +15,10 @@ export const setApiKeyCommand: Command = {
 export const clearApiKeyCommand: Command = {
   id: CommandIds.clearApiKey,
   run: async (c) => {
+    if ((await c.apiKey.get()) === undefined) {
+      void vscode.window.showInformationMessage('Ladder: no API key was set.');
+      return;
+    }
     await c.apiKey.clear();
     c.log.info('API key removed from secret storage.');
     void vscode.window.showInformationMessage('Ladder: API key removed.');

@@ -1,0 +1,111 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { formatUsd } from '../../src/core/ledger/format';
+import { captureMessages, openAndSelect, revertAll, snapshotWorkspace, until } from './editor';
+import { ladder } from './helpers';
+import { TEST_KEY, resetApi, setUpSuite, tearDownSuite } from './setup';
+
+const root = () => vscode.workspace.workspaceFolders![0]!.uri;
+
+/** Runs `body` with the save dialog answered by `answer`; returns what each dialog offered. */
+async function withSaveDialog<T>(answer: (options: vscode.SaveDialogOptions) => vscode.Uri | undefined, body: () => PromiseLike<T>): Promise<{ result: T; offered: (vscode.Uri | undefined)[] }> {
+  const window = vscode.window as { showSaveDialog: typeof vscode.window.showSaveDialog };
+  const original = window.showSaveDialog;
+  const offered: (vscode.Uri | undefined)[] = [];
+  window.showSaveDialog = (options) => {
+    offered.push(options?.defaultUri);
+    return Promise.resolve(answer(options ?? {}));
+  };
+  try {
+    return { result: await body(), offered };
+  } finally {
+    window.showSaveDialog = original;
+  }
+}
+
+describe('a new user\'s first hour', function () {
+  this.timeout(60_000);
+  before(setUpSuite);
+  after(tearDownSuite);
+  beforeEach(resetApi);
+  before(snapshotWorkspace);
+  afterEach(revertAll);
+
+  it('Export Cost Ledger offers a file outside the workspace (home, then the last folder exported to), and counts what the file holds', async () => {
+    const { container } = await ladder();
+    await container.context.globalState.update('ladder.exportFolder', undefined);
+    const first = await withSaveDialog(() => undefined, () => vscode.commands.executeCommand('ladder.exportLedger', 'csv'));
+    assert.equal(first.result, undefined, 'cancelled');
+    assert.equal(first.offered[0]?.fsPath, join(homedir(), 'ladder-ledger.csv'), 'the ledger holds every workspace\'s calls: not a workspace file');
+
+    const folder = mkdtempSync(join(tmpdir(), 'ladder-export-'));
+    try {
+      const { records } = await container.cost.store.readAll();
+      const calls = records.filter((r) => r.kind !== 'verdict').length;
+      const verdicts = records.length - calls;
+      const csv = await captureMessages('showInformationMessage', () => withSaveDialog(() => vscode.Uri.file(join(folder, 'costs.csv')), () => vscode.commands.executeCommand('ladder.exportLedger', 'csv')));
+      const counted = `${calls} call${calls === 1 ? '' : 's'}`;
+      assert.deepEqual(csv.messages, [`Ladder: exported ${counted}${verdicts > 0 ? ' (your verdicts in their rows)' : ''} to costs.csv.`], 'a row per call, as the CSV has them');
+      const json = await captureMessages('showInformationMessage', () => withSaveDialog(() => vscode.Uri.file(join(folder, 'costs.json')), () => vscode.commands.executeCommand('ladder.exportLedger', 'json')));
+      assert.equal(json.result.offered[0]?.fsPath, join(folder, 'ladder-ledger.json'), 'the folder exported to last time');
+      assert.deepEqual(json.messages, [`Ladder: exported ${counted} and ${verdicts} verdict${verdicts === 1 ? '' : 's'} to costs.json.`]);
+    } finally {
+      await container.context.globalState.update('ladder.exportFolder', undefined);
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('with the meter on today\'s cost, Reset Session Cost says the meter keeps today\'s figure, and the meter says it is today\'s', async () => {
+    const { container } = await ladder();
+    const config = vscode.workspace.getConfiguration('ladder');
+    await openAndSelect('src/orders.ts', 15, 19);
+    await vscode.commands.executeCommand('ladder.explainSelection');
+    try {
+      await config.update('statusBar.show', 'today', vscode.ConfigurationTarget.Global);
+      await until('the meter on today', () => container.cost.scope === 'today' || undefined);
+      const today = formatUsd(container.cost.shownAggregate().micros);
+      assert.notEqual(today, '$0.00', 'today has a call');
+      const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.resetSessionCost'));
+      assert.deepEqual(messages, [`Ladder: session cost reset. The status bar shows today's cost (${today}), which a reset does not change. The ledger keeps every call.`]);
+      assert.equal(container.cost.shown.text, `$(pulse) Ladder ${today} today`);
+    } finally {
+      await config.update('statusBar.show', undefined, vscode.ConfigurationTarget.Global);
+    }
+    const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.resetSessionCost'));
+    assert.deepEqual(messages, ['Ladder: session cost reset to $0.00. The ledger keeps every call.']);
+    assert.equal(container.cost.shown.text, '$(pulse) Ladder $0.00');
+  });
+
+  it('Clear API Key says when no key was set, rather than that one was removed', async () => {
+    const { container } = await ladder();
+    try {
+      const removed = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.clearApiKey'));
+      assert.deepEqual(removed.messages, ['Ladder: API key removed.']);
+      const none = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.clearApiKey'));
+      assert.deepEqual(none.messages, ['Ladder: no API key was set.']);
+    } finally {
+      await container.apiKey.set(TEST_KEY);
+    }
+  });
+
+  it('a README or manifest the context already sends whole is not pinned (it would be sent twice); one the context cuts is', async () => {
+    const { container } = await ladder();
+    const { context } = await container.workspace.segments();
+    assert.match(context?.text ?? '', /<readme path="README\.md">\n/, 'the README is in the context, whole');
+    for (const rel of ['README.md', 'package.json']) {
+      assert.deepEqual(await container.workspace.pin(vscode.Uri.joinPath(root(), rel)), { rel, refused: 'it is already sent in full with every request', inContext: true });
+    }
+    assert.deepEqual(container.workspace.pinnedPaths(), []);
+    const readme = vscode.Uri.joinPath(root(), 'README.md');
+    await vscode.workspace.fs.writeFile(readme, new TextEncoder().encode(Array.from({ length: 100 }, (_, i) => `Line ${i} of a long README.`).join('\n')));
+    await until('the context to cut the README', async () => /<readme path="README\.md" shown_lines=/.test((await container.workspace.segments()).context?.text ?? '') || undefined);
+    try {
+      assert.deepEqual(await container.workspace.pin(readme), { rel: 'README.md' }, 'a pin sends the rest');
+    } finally {
+      await container.workspace.unpin('README.md');
+    }
+  });
+});
