@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import type { Turn } from '../core/prompt/request';
+import type { SelectionInput, Turn } from '../core/prompt/request';
+import { KEPT_VIEWS, newestWithin } from '../core/resultViews';
 import type { Tier } from '../core/tiers';
 import { compareTiers, maxTier } from '../core/tiers';
-import type { EditorSelection } from './requestRunner';
 
 /** An answer in a result view that a follow-up can continue. */
 export interface Conversation {
   /** The material of the first question, as it was sent. */
-  readonly selection?: EditorSelection;
+  readonly selection?: SelectionInput;
   /** Every question and answer so far, oldest first. */
   readonly turns: readonly Turn[];
   /** The tier the last answer was routed to (a follow-up's floor), and the model that gave it. */
@@ -17,6 +17,12 @@ export interface Conversation {
   readonly fellBack?: boolean;
 }
 
+/** A conversation as kept: with its view and when its last answer came (ms since the epoch). */
+export type Remembered = Conversation & { readonly uri: vscode.Uri; readonly at: number };
+
+/** How a result view ended that holds no answer to continue. */
+export type Unfinished = 'cancelled' | 'failed';
+
 /**
  * Who gave an answer, as its conversation keeps it: the tier the policy chose when a fallback
  * answered lower (a busy moment does not lower the conversation), and the model that answered.
@@ -25,39 +31,73 @@ export function answeredOn(route: { tier: Tier; baseTier: Tier; model: string })
   return { tier: maxTier(route.tier, route.baseTier), model: route.model, ...(compareTiers(route.baseTier, route.tier) > 0 ? { fellBack: true } : {}) };
 }
 
-/** How many answers can still be followed up; the oldest are forgotten first. */
-const KEPT = 50;
+/**
+ * The workspaceState keys: the newest KEPT_VIEWS conversations within SAVED_BYTES (each
+ * carries its selection and every turn so far, and VS Code rewrites the extension's whole state
+ * on each save), and the views that ended without an answer.
+ */
+const SAVED_KEY = 'ladder.conversations';
+const UNFINISHED_KEY = 'ladder.unfinishedViews';
+const SAVED_BYTES = 1024 * 1024;
+
+type Saved = Omit<Remembered, 'uri'> & { readonly uri: string };
 
 /**
  * The answers in result views (Ask, Explain, review reports and follow-ups), by the view's URI,
- * so Ask a Follow-up can send the conversation so far. `ladder.conversationPaths` lets the view's
- * title bar and context menu offer the command only on such a view (the palette offers it
- * whenever one exists, `ladder.hasConversations`, and asks which). It holds each view's
- * `uri.path`, which is what `resourcePath` is for a scheme other than `file` (`fsPath` has
- * backslashes on Windows, so the menus would never match there).
+ * so Ask a Follow-up can send the conversation so far. Kept in workspaceState, as the views are
+ * (ResultDocuments), so a restored view can still be followed up after a window reload.
+ * `ladder.conversationPaths` lets the view's title bar and context menu offer the command only
+ * on such a view (the palette offers it whenever one exists, `ladder.hasConversations`, and asks
+ * which). It holds each view's `uri.path`, which is what `resourcePath` is for a scheme other
+ * than `file` (`fsPath` has backslashes on Windows, so the menus would never match there).
  */
-export class Conversations implements vscode.Disposable {
-  private readonly byUri = new Map<string, Conversation & { uri: vscode.Uri }>();
-
-  remember(uri: vscode.Uri, conversation: Conversation): void {
-    // Delete first, so the map's order stays the order answers were given.
-    this.byUri.delete(uri.toString());
-    this.byUri.set(uri.toString(), { ...conversation, uri });
-    for (const key of [...this.byUri.keys()].slice(0, Math.max(0, this.byUri.size - KEPT))) this.byUri.delete(key);
-    void vscode.commands.executeCommand('setContext', 'ladder.conversationPaths', [...this.byUri.values()].map((c) => c.uri.path));
-    void vscode.commands.executeCommand('setContext', 'ladder.hasConversations', true);
+export class Conversations {
+  constructor(private readonly state: vscode.Memento) {
+    this.publish();
   }
 
-  get(uri: vscode.Uri): Conversation | undefined {
-    return this.byUri.get(uri.toString());
+  remember(uri: vscode.Uri, conversation: Conversation): void {
+    // What was sent of the selection, without the editor's document and range (they do not serialize).
+    const selection = conversation.selection && plain(conversation.selection);
+    const entry: Saved = { ...conversation, ...(selection ? { selection } : {}), uri: uri.toString(), at: Date.now() };
+    // Removed first, so the list's order stays the order answers were given.
+    const kept = newestWithin([...this.saved().filter((c) => c.uri !== entry.uri), entry], KEPT_VIEWS, SAVED_BYTES, (c) => Buffer.byteLength(JSON.stringify(c)));
+    void this.state.update(SAVED_KEY, kept);
+    this.publish();
+  }
+
+  /** Notes a view that ended without an answer, so Ask a Follow-up on it can say why it cannot continue it. */
+  ended(uri: vscode.Uri, how: Unfinished): void {
+    const others = this.state.get<[string, Unfinished][]>(UNFINISHED_KEY, []).filter(([key]) => key !== uri.toString());
+    void this.state.update(UNFINISHED_KEY, [...others, [uri.toString(), how]].slice(-KEPT_VIEWS));
+  }
+
+  /** How the view at `uri` ended, when it ended without an answer. */
+  unfinished(uri: vscode.Uri): Unfinished | undefined {
+    return this.state.get<[string, Unfinished][]>(UNFINISHED_KEY, []).find(([key]) => key === uri.toString())?.[1];
+  }
+
+  get(uri: vscode.Uri): Remembered | undefined {
+    return this.recent().find((c) => c.uri.toString() === uri.toString());
   }
 
   /** Every answer that can be followed up, with its view, the newest first. */
-  recent(): (Conversation & { uri: vscode.Uri })[] {
-    return [...this.byUri.values()].reverse();
+  recent(): Remembered[] {
+    return this.saved().map((c) => ({ ...c, uri: vscode.Uri.parse(c.uri) })).reverse();
   }
 
-  dispose(): void {
-    this.byUri.clear();
+  private saved(): readonly Saved[] {
+    return this.state.get<Saved[]>(SAVED_KEY, []);
   }
+
+  private publish(): void {
+    const paths = this.saved().map((c) => vscode.Uri.parse(c.uri).path);
+    void vscode.commands.executeCommand('setContext', 'ladder.conversationPaths', paths);
+    void vscode.commands.executeCommand('setContext', 'ladder.hasConversations', paths.length > 0);
+  }
+}
+
+function plain(selection: SelectionInput & { document?: unknown; range?: unknown }): SelectionInput {
+  const { document: _document, range: _range, ...sent } = selection;
+  return sent;
 }

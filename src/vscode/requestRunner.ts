@@ -28,6 +28,7 @@ import { TIERS, TIER_LABELS, compareTiers } from '../core/tiers';
 import type { Tier } from '../core/tiers';
 import { CommandIds } from './commandIds';
 import type { Container } from './container';
+import { resultViewName } from '../core/resultViews';
 import { answeredOn } from './conversations';
 
 const MICROS_PER_USD = 1_000_000;
@@ -47,7 +48,8 @@ export interface RequestSpec<T> {
   /** The command's title, for progress and the result view. */
   title: string;
   question: string;
-  selection?: EditorSelection;
+  /** What the request is about: only what is sent of it for a follow-up, whose editor may be gone (a window reload). */
+  selection?: EditorSelection | SelectionInput;
   /** The whole material a part-selection comes from; checked for secrets, never sent (see BuildRequestInput.material). */
   material?: EditorSelection;
   /** Size of the material beyond the selection (files reviewed, paths touched). */
@@ -408,7 +410,7 @@ export class RequestRunner {
     if (plan.notice) void vscode.window.showInformationMessage(`Ladder: ${plan.notice}`);
 
     const docs = this.c.results;
-    const resultUri = spec.showResult ? docs.create('ladder-result', `${spec.title}.md`, '') : undefined;
+    const resultUri = spec.showResult ? docs.create('ladder-result', resultViewName(spec.title, spec), '') : undefined;
     const asked = spec.quote ? `${spec.quote.split('\n').map((line) => `> ${line}`).join('\n')}\n\n` : '';
     const header = (route: RoutePlan, why: string) => `**${spec.title}** — ${why} **${route.model}** (${TIER_LABELS[route.tier]} tier)\n\n${asked}_Why:_ ${route.reasons.join(' → ') || 'default route'}\n\n---\n\n`;
     if (resultUri) {
@@ -508,6 +510,7 @@ export class RequestRunner {
       docs.append(resultUri, footer);
       docs.flush();
     }
+    if (resultUri && result.status !== 'ok') this.c.conversations.ended(resultUri, result.status);
     if (result.status === 'ok') {
       this.c.log.info(`[${taskId.slice(0, 8)}] done on ${result.route.model}; ${formatUsd(micros)} over ${callCount}`);
       if (resultUri) {
@@ -675,6 +678,6 @@ function localPromptTokens(prompt: PromptPlan): number {
 }
 
 /** What a request reads of a selection: no editor objects. */
-function selectionInput(selection: EditorSelection): SelectionInput {
+function selectionInput(selection: SelectionInput): SelectionInput {
   return { path: selection.path, ...(selection.origins ? { origins: selection.origins } : {}), startLine: selection.startLine, endLine: selection.endLine, languageId: selection.languageId, text: selection.text };
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { KEPT_VIEWS, newestWithin } from '../core/resultViews';
 
 const RESULT_SCHEME = 'ladder-result';
 /**
@@ -7,10 +8,29 @@ const RESULT_SCHEME = 'ladder-result';
  */
 const CLOSED_KEPT = 50;
 export const PROPOSAL_SCHEME = 'ladder-proposal';
+/**
+ * The workspaceState key of the result views kept across a window reload: the newest
+ * KEPT_VIEWS within SAVED_BYTES (an answer is a few KB to a few dozen; a report or the
+ * workspace context can be far more, and VS Code rewrites the extension's whole state on each
+ * save). Proposals are not kept: each holds a whole file, and its Accept lives in memory.
+ */
+const SAVED_KEY = 'ladder.resultViews';
+const SAVED_BYTES = 512 * 1024;
+/** How long the views wait, after a change, to be saved: a streamed answer changes many times a second. */
+const SAVE_DELAY_MS = 1000;
+
+interface SavedViews {
+  /** The last URI number given, so a new view never takes a number a restored tab has. */
+  counter: number;
+  /** URI and text, oldest first. */
+  views: [string, string][];
+}
 
 /**
  * Read-only virtual documents: streamed answers and reports (`ladder-result:`) and
- * proposed edits shown in a diff (`ladder-proposal:`). Content lives in memory only.
+ * proposed edits shown in a diff (`ladder-proposal:`). The newest answers and reports are
+ * kept in workspaceState too, so a window reload restores their tabs (and Reopen Closed Editor
+ * finds them); proposals live in memory only.
  */
 export class ResultDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly contents = new Map<string, string>();
@@ -18,11 +38,15 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   private readonly pending = new Set<string>();
   private readonly kept = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
   readonly onDidChange = this.emitter.event;
   private readonly registrations: vscode.Disposable[];
-  private counter = 0;
+  private counter: number;
 
-  constructor() {
+  constructor(private readonly state: vscode.Memento) {
+    const saved = state.get<SavedViews>(SAVED_KEY);
+    this.counter = saved?.counter ?? 0;
+    for (const [key, text] of saved?.views ?? []) this.contents.set(key, text);
     this.registrations = [
       vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, this),
       vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this),
@@ -49,6 +73,7 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     this.contents.set(uri.toString(), initial);
     if (keep) this.kept.add(uri.toString());
     this.trim();
+    this.saveSoon();
     return uri;
   }
 
@@ -66,7 +91,8 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.contents.get(uri.toString()) ?? '';
+    // A tab restored after a reload whose view was not kept (older, too large, or a proposal).
+    return this.contents.get(uri.toString()) ?? `_Ladder no longer has this view: across a window reload it keeps its last ${KEPT_VIEWS} answers and reports, but no proposed edits. Run the command again._\n`;
   }
 
   get(uri: vscode.Uri): string {
@@ -87,6 +113,19 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   private changed(uri: vscode.Uri): void {
     this.pending.add(uri.toString());
     this.timer ??= setTimeout(() => this.flush(), 50);
+    if (uri.scheme === RESULT_SCHEME) this.saveSoon();
+  }
+
+  private saveSoon(): void {
+    this.saveTimer ??= setTimeout(() => void this.save(), SAVE_DELAY_MS);
+  }
+
+  /** Writes the newest result views to workspaceState (see SAVED_KEY). */
+  save(): Thenable<void> {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    const views = newestWithin([...this.contents].filter(([key]) => key.startsWith(`${RESULT_SCHEME}:`)), KEPT_VIEWS, SAVED_BYTES, ([, text]) => Buffer.byteLength(text));
+    return this.state.update(SAVED_KEY, { counter: this.counter, views } satisfies SavedViews);
   }
 
   flush(): void {
@@ -97,6 +136,8 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    // A window reload disposes the extension: what changed since the last save is saved now.
+    if (this.saveTimer) void this.save();
     for (const r of this.registrations) r.dispose();
     this.emitter.dispose();
   }

@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import type { CallRecord, LedgerRecord, VerdictRecord } from '../../src/core/ledger/record';
 import type { CostReportMessage } from '../../src/core/ledger/report';
 import { captureMessages, openAndSelect, revertAll, snapshotWorkspace, tempFile, until, waitForDiff } from './editor';
+import { Conversations } from '../../src/vscode/conversations';
 import { fromLineStart } from '../../src/vscode/editorSelection';
+import { ResultDocuments } from '../../src/vscode/resultDocuments';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite } from './setup';
 import { faults } from '../support/standin/server';
@@ -961,5 +963,78 @@ describe('every command on its happy path', function () {
       await config.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
       await config.update('budget.daily', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+
+  it('an answer outlives a window reload: its view, its number and its conversation are kept in workspaceState, named after the question', async () => {
+    const { container } = await ladder();
+    await openAndSelect('src/orders.ts', 15, 19);
+    type Outcome = { text: string; resultUri: vscode.Uri };
+    const first = await vscode.commands.executeCommand<Outcome>('ladder.ask', 'what does orderTotal add up, and in which order?');
+    assert.match(first.resultUri.path, /^\/\d+\/Ask · what does orderTotal add up, and in whi…\.md$/, 'the tab says what was asked');
+    const shown = container.results.get(first.resultUri);
+    assert.match(shown, /_Answered by /);
+    await container.results.save();
+    // What the next window starts from: the stores built anew over the same workspaceState.
+    const state = container.context.workspaceState;
+    const reloaded = new ResultDocuments(state);
+    try {
+      assert.equal(reloaded.provideTextDocumentContent(first.resultUri), shown, 'the restored tab shows its answer');
+      assert.match(reloaded.provideTextDocumentContent(vscode.Uri.parse('ladder-result:/999999/Gone.md')), /^_Ladder no longer has this view: across a window reload it keeps its last 20 answers/);
+      const next = reloaded.create('ladder-result', 'Next.md');
+      assert.ok(Number(next.path.split('/')[1]) > Number(first.resultUri.path.split('/')[1]), `a number is never given twice: ${next.path} after ${first.resultUri.path}`);
+    } finally {
+      reloaded.dispose();
+    }
+    const conversation = new Conversations(state).get(first.resultUri);
+    assert.deepEqual(conversation?.turns, [{ question: 'what does orderTotal add up, and in which order?', answer: first.text }]);
+    assert.equal(conversation?.selection?.path, 'src/orders.ts');
+    assert.ok(conversation?.selection && !('document' in conversation.selection), 'what was sent, not the editor\'s document');
+    // Continued from what workspaceState holds: the first question's code and answer are sent again.
+    const sent = api().log.filter((e) => e.path === '/v1/messages').length;
+    await vscode.commands.executeCommand('ladder.followUp', first.resultUri, 'and where is the tax added?');
+    const request = api().log.filter((e) => e.path === '/v1/messages').slice(sent).at(-1)?.body as { messages: { content: { text: string }[] }[] };
+    assert.match(request.messages[0]?.content[0]?.text ?? '', /^File: src\/orders\.ts\nLines: 15-19/);
+    assert.equal(request.messages[1]?.content[0]?.text, first.text);
+  });
+
+  it('Follow up which answer? tells alike questions apart by their code (or none) and time', async () => {
+    const editor = await openAndSelect('src/orders.ts', 15, 19);
+    await vscode.commands.executeCommand('ladder.ask', 'rename t to total');
+    editor.selection = new vscode.Selection(15, 0, 15, 0);
+    await vscode.commands.executeCommand('ladder.ask', 'rename t to total');
+    const window = vscode.window as unknown as { showQuickPick: (items: vscode.QuickPickItem[]) => Promise<unknown> };
+    const original = window.showQuickPick;
+    const offered: vscode.QuickPickItem[] = [];
+    window.showQuickPick = async (items) => {
+      offered.push(...items);
+      return undefined;
+    };
+    try {
+      await vscode.commands.executeCommand('ladder.followUp', undefined, 'and the tests?');
+    } finally {
+      window.showQuickPick = original;
+    }
+    assert.deepEqual(offered.slice(0, 2).map((item) => item.label), ['rename t to total', 'rename t to total']);
+    assert.match(offered[0]?.description ?? '', /^no selection · \d\d:\d\d$/, 'the newest, asked with nothing selected');
+    assert.match(offered[1]?.description ?? '', /^src\/orders\.ts 15-19 · \d\d:\d\d$/);
+    assert.match(offered[0]?.detail ?? '', /^1 answer, the last from claude-/);
+  });
+
+  it('Ask a Follow-up on an answer that was cancelled says it cannot be continued, and sends nothing', async () => {
+    const { container } = await ladder();
+    await openAndSelect('src/orders.ts', 15, 19);
+    api().script.fault(faults.hang(2));
+    const abort = new AbortController();
+    const running = container.runner.run({
+      command: 'ask', title: 'Ask', task: 'ask', question: 'walk me through it', quote: 'walk me through it', maxTokens: 1000, showResult: true, signal: abort.signal,
+      check: (t) => ({ ok: true, value: t }),
+    }).catch(() => undefined);
+    const view = await until('the answer to stream into its view', () => vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith('/Ask · walk me through it.md') && /\n---\n\n\S/.test(d.getText())));
+    abort.abort();
+    await running;
+    const sent = api().log.length;
+    const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.followUp', view.uri, 'go on'));
+    assert.deepEqual(messages, ['Ladder: this answer was cancelled before it finished, so it cannot be continued. Ask again.']);
+    assert.equal(api().log.length, sent, 'nothing was sent');
   });
 });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { countOf } from '../../core/ledger/format';
 import { TIER_LABELS } from '../../core/tiers';
+import { whereOf } from '../../core/resultViews';
 import { checkNonEmpty } from '../../core/task/checks';
 import { CommandIds } from '../commandIds';
 import type { Container } from '../container';
@@ -14,11 +15,20 @@ async function pickAnswer(c: Container): Promise<vscode.Uri | undefined> {
     const first = conversation.turns[0]?.question.split('\n')[0] ?? '';
     return {
       label: first.length > 90 ? `${first.slice(0, 89)}…` : first,
-      description: `${countOf(conversation.turns.length, 'answer')}, the last from ${conversation.model}`,
+      // Questions often read alike ("rename t to total"): the code and the time tell them apart.
+      description: `${conversation.selection ? whereOf(conversation.selection) : 'no selection'} · ${timeOf(conversation.at)}`,
+      detail: `${countOf(conversation.turns.length, 'answer')}, the last from ${conversation.model}`,
       uri: conversation.uri,
     };
   }), { title: 'Ladder: Follow up which answer?', placeHolder: 'The newest first', ignoreFocusOut: true });
   return picked?.uri;
+}
+
+/** `14:05` today, `3 Mar 14:05` before (the local clock). */
+function timeOf(at: number): string {
+  const when = new Date(at);
+  const time = `${String(when.getHours()).padStart(2, '0')}:${String(when.getMinutes()).padStart(2, '0')}`;
+  return when.toDateString() === new Date().toDateString() ? time : `${when.getDate()} ${when.toLocaleString('en-US', { month: 'short' })} ${time}`;
 }
 
 /**
@@ -32,6 +42,12 @@ export const followUpCommand: Command = {
   id: CommandIds.followUp,
   run: async (c, uri, question) => {
     const active = uri instanceof vscode.Uri ? uri : c.editors.current()?.document.uri;
+    // On the view of an answer that did not finish, that is the answer meant: say why it cannot go on.
+    const unfinished = active && c.conversations.unfinished(active);
+    if (unfinished) {
+      void vscode.window.showInformationMessage(`Ladder: this answer ${unfinished === 'cancelled' ? 'was cancelled' : 'failed'} before it finished, so it cannot be continued. Ask again.`);
+      return undefined;
+    }
     // Off an answer's view (a review report shows as a Markdown preview), pick the answer.
     const target = active && c.conversations.get(active) ? active : uri instanceof vscode.Uri ? undefined : await pickAnswer(c);
     const conversation = target ? c.conversations.get(target) : undefined;

@@ -1,0 +1,39 @@
+/** How many result views (answers, reports) and conversations a workspace keeps across a window reload. */
+export const KEPT_VIEWS = 20;
+
+/**
+ * The newest of `items` (the last ones) that fit: at most `count` of them, whose sizes add up
+ * to at most `bytes`. One too large on its own is left out, not the older ones behind it.
+ * Oldest first, as given.
+ */
+export function newestWithin<T>(items: readonly T[], count: number, bytes: number, size: (item: T) => number): T[] {
+  const kept: T[] = [];
+  let total = 0;
+  for (let i = items.length - 1; i >= 0 && kept.length < count; i--) {
+    const item = items[i] as T;
+    const itemSize = size(item);
+    if (total + itemSize > bytes) continue;
+    total += itemSize;
+    kept.unshift(item);
+  }
+  return kept;
+}
+
+/** The code a request was about, as a person reads it: `src/orders.ts 9-23`, or one line alone. */
+export function whereOf(selection: { path: string; startLine: number; endLine: number }, short = false): string {
+  const file = short ? selection.path.split('/').pop() ?? selection.path : selection.path;
+  return `${file} ${selection.startLine === selection.endLine ? selection.startLine : `${selection.startLine}-${selection.endLine}`}`;
+}
+
+/**
+ * A result view's tab title, after the request: `Ask · what does orderTotal do.md`,
+ * `Explain · orders.ts 9-23.md`. Short, and a valid file name everywhere (Save As offers it),
+ * still `.md` so the answer is highlighted as Markdown.
+ */
+export function resultViewName(title: string, about: { quote?: string; selection?: { path: string; startLine: number; endLine: number } }): string {
+  const verb = title.split(' ')[0] || title;
+  const words = about.quote?.split('\n').find((line) => line.trim())?.replace(/[\\/:*?"<>|\p{Cc}]/gu, ' ').replace(/\s+/g, ' ').trim();
+  const subject = words ? (words.length > 40 ? `${words.slice(0, 39).trimEnd()}…` : words) : about.selection ? whereOf(about.selection, true).replace(/[\\/:*?"<>|]/g, ' ') : '';
+  // Windows refuses a name that ends in a dot or a space.
+  return `${subject ? `${verb} · ${subject.replace(/[. ]+$/, '')}` : verb}.md`;
+}

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { newestWithin, resultViewName, whereOf } from '../../../src/core/resultViews';
+
+describe('result views', () => {
+  test('a view is named after its request: the question, else the code it is about', () => {
+    const selection = { path: 'src/orders.ts', startLine: 9, endLine: 23 };
+    assert.equal(resultViewName('Ask', { quote: 'what does orderTotal return?', selection }), 'Ask · what does orderTotal return.md');
+    assert.equal(resultViewName('Explain Selection', { selection }), 'Explain · orders.ts 9-23.md');
+    assert.equal(resultViewName('Explain Selection', { selection: { ...selection, endLine: 9 } }), 'Explain · orders.ts 9.md');
+    assert.equal(resultViewName('Ask', {}), 'Ask.md');
+  });
+
+  test('a view name is short and a valid file name on every system', () => {
+    const name = resultViewName('Follow-up', { quote: '\n  why does a/b: "x" <y> | z*? fail\twhen the list is empty and the tax is zero?\nsecond line' });
+    assert.equal(name, 'Follow-up · why does a b x y z fail when the list i….md');
+    assert.doesNotMatch(name, /[\\/:*?"<>|\t\n]/);
+    assert.equal(resultViewName('Ask', { quote: 'rename it...' }), 'Ask · rename it.md', 'no trailing dot before the extension');
+  });
+
+  test('the newest views are kept within the count and the bytes; one too large alone does not push out older ones', () => {
+    const items = ['a1', 'b22', 'c333', 'd'.repeat(50), 'e55555'];
+    assert.deepEqual(newestWithin(items, 10, 20, (s) => s.length), ['a1', 'b22', 'c333', 'e55555']);
+    assert.deepEqual(newestWithin(items, 2, 100, (s) => s.length), [items[3], 'e55555']);
+    assert.deepEqual(newestWithin(items, 10, 10, (s) => s.length), ['c333', 'e55555']);
+  });
+
+  test('where a request was about reads as path and lines', () => {
+    assert.equal(whereOf({ path: 'src/orders.ts', startLine: 9, endLine: 23 }), 'src/orders.ts 9-23');
+    assert.equal(whereOf({ path: 'src/orders.ts', startLine: 9, endLine: 23 }, true), 'orders.ts 9-23');
+  });
+});
