@@ -84,6 +84,8 @@ describe('package.json', () => {
   test('never activates on *, and declares limited untrusted-workspace support', () => {
     assert.ok(!pkg.activationEvents.includes('*'));
     assert.ok(pkg.activationEvents.includes('onWebviewPanel:ladder.costReport'), 'a reload can restore an open cost report');
+    // An answer's tab is restored before Ladder starts on its own: VS Code asks for the scheme first.
+    assert.ok(pkg.activationEvents.includes('onFileSystem:ladder-result'), 'a reload can restore an answer\'s tab');
     assert.equal(pkg.main, './dist/extension.js');
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.ok(pkg.capabilities.untrustedWorkspaces.description);
