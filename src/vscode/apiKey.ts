@@ -54,6 +54,7 @@ export class ApiKeyStore implements vscode.Disposable {
 
   async clear(): Promise<void> {
     this.generation++;
+    this.log.setKnownSecret(undefined);
     this.cached = { key: undefined };
     await this.secrets.delete(SECRET_KEY);
     this.publish(false);

@@ -373,7 +373,12 @@ describe('errors a user will meet', function () {
 
   it('no API key: asks once, and sends nothing when the user declines', async () => {
     const { container } = await ladder();
+    // The log redacts the stored key by its value (one not shaped like an Anthropic key, as a
+    // gateway's may be): cleared, it is no longer the key, as after setting another one.
+    await container.apiKey.set('gateway-key-0123456789');
+    assert.equal(container.log.clean('key gateway-key-0123456789'), 'key [redacted]');
     await container.apiKey.clear();
+    assert.equal(container.log.clean('key gateway-key-0123456789'), 'key gateway-key-0123456789');
     const prompt = container.apiKey.prompt.bind(container.apiKey);
     let asked = 0;
     container.apiKey.prompt = async () => {
