@@ -1,6 +1,8 @@
 import { realpathSync, statSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { ruleInputsOf } from '../core/context/workspaceIndex';
 import type { Container } from './container';
+import { toSlashes } from './workspaceScan';
 import type { EditorSelection } from './requestRunner';
 
 /** The document and selection a command reads when it is run without a file named. */
@@ -122,33 +124,28 @@ export function selectionOf(c: Container, document: vscode.TextDocument, range: 
   };
 }
 
-/** Drive and root off, slashes only: the form the credentials-name rules read. */
-function asRuleInput(fsPath: string): string {
-  return fsPath.replace(/\\/g, '/').replace(/^[A-Za-z]:\//, '').replace(/^\/+/, '');
-}
-
 /**
  * How a file is named to the model (its workspace path, or only its name outside the
- * workspace) and, for the credentials-name check alone, where it really is: in the workspace
- * its path inside its folder (a multi-root folder's name is no file name), outside it its
- * full path (`~/.kube/config` is a key file; `config` is not), and the target of a link
- * anywhere. Neither origin is sent.
+ * workspace) and, for the credentials-name check alone, where it really is (see ruleInputsOf):
+ * what the rules read, and where a link out of the workspace leads. Neither is sent.
  */
-export function pathsOf(c: Container, cellOrFile: vscode.Uri): { path: string; origins: string[] } {
+export function pathsOf(c: Container, cellOrFile: vscode.Uri): { path: string; origins: string[]; leadsOut?: string } {
   // A notebook cell is named, and judged, by its notebook: its own URI carries only the
   // notebook's name under another scheme, which would let `secrets/keys.ipynb` through.
   const uri = cellOrFile.scheme === 'vscode-notebook-cell' ? notebookOf(cellOrFile) : cellOrFile;
-  const inWorkspace = c.workspace.relativePath(uri);
-  const path = inWorkspace ?? uri.path.split('/').pop() ?? 'untitled';
+  const path = c.workspace.relativePath(uri) ?? uri.path.split('/').pop() ?? 'untitled';
   if (uri.scheme !== 'file') return { path, origins: [] };
-  const origins = [inWorkspace === undefined ? asRuleInput(uri.fsPath) : c.workspace.pathInFolder(uri) ?? inWorkspace];
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ path: toSlashes(f.uri.fsPath), real: realOr(f.uri.fsPath) }));
+  return { path, ...ruleInputsOf(toSlashes(uri.fsPath), realOr(uri.fsPath), folders) };
+}
+
+/** Where `fsPath` really is, links followed, with forward slashes; itself when it is not on disk (yet). */
+function realOr(fsPath: string): string {
   try {
-    const real = realpathSync(uri.fsPath);
-    if (real !== uri.fsPath) origins.push(asRuleInput(real));
+    return toSlashes(realpathSync(fsPath));
   } catch {
-    // Not on disk (yet): nothing to follow.
+    return toSlashes(fsPath);
   }
-  return { path, origins };
 }
 
 /**

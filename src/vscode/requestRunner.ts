@@ -679,5 +679,5 @@ function localPromptTokens(prompt: PromptPlan): number {
 
 /** What a request reads of a selection: no editor objects. */
 function selectionInput(selection: SelectionInput): SelectionInput {
-  return { path: selection.path, ...(selection.origins ? { origins: selection.origins } : {}), startLine: selection.startLine, endLine: selection.endLine, languageId: selection.languageId, text: selection.text };
+  return { path: selection.path, ...(selection.origins ? { origins: selection.origins } : {}), ...(selection.leadsOut ? { leadsOut: selection.leadsOut } : {}), startLine: selection.startLine, endLine: selection.endLine, languageId: selection.languageId, text: selection.text };
 }

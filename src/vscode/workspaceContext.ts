@@ -245,7 +245,7 @@ export class WorkspaceContext implements vscode.Disposable {
     const bounds = this.bounds();
     this.scannedWith = bounds;
     const maxFileBytes = this.config.get('context.maxFileBytes');
-    const index = new WorkspaceIndex({ maxFileBytes, rootDepth: roots.depth });
+    const index = new WorkspaceIndex({ maxFileBytes, rootDepth: roots.depth, folders: roots.folders.map((f, i) => ({ label: roots.labels[i] as string, path: f.path })) });
     const feeder = new WorkspaceFeeder(index, roots.folders.map((f, i) => ({ root: f.path, prefix: roots.labels[i] as string, skip: roots.nestedIn(i) })), { maxFileBytes, maxFiles: MAX_FILES });
     for (const rel of this.pinnedPaths()) index.pin(rel);
     const started = Date.now();

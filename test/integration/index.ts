@@ -14,6 +14,7 @@ export function run(): Promise<void> {
   require('./moreCommands.itest');
   require('./fixAll.itest');
   require('./firstRun.itest');
+  require('./links.itest');
   require('./editPreview.itest');
   return runMocha(mocha);
 }

@@ -98,6 +98,66 @@ export interface WorkspaceIndexOptions {
    * directory (multi-root, see WorkspaceRoots), so each folder's README and manifests count.
    */
   readonly rootDepth?: number;
+  /**
+   * Where each workspace folder is on disk (absolute, forward slashes), by its top-level name
+   * in the index ('' for the only folder): a folder that is a credential store, or lies in
+   * one, has its files judged as the store's (see credentialsRuleInput).
+   */
+  readonly folders?: readonly { readonly label: string; readonly path: string }[];
+}
+
+/**
+ * Folders of a home directory that denylist rules name as (holding) credentials (`.ssh/`,
+ * `.kube/config`, `.m2/settings.xml` …); the denylist decides which files in them. Names are
+ * judged below the workspace folder (a project called `credentials-service` or `secrets` is
+ * no credentials file), but a workspace folder that is one of these or lies in one (`~/.kube`,
+ * or `~/.ssh` added by a cloned .code-workspace) holds their files: judged by where they are.
+ */
+const CREDENTIAL_STORES: ReadonlySet<string> = new Set(['.ssh', '.aws', '.azure', '.gnupg', '.kube', '.docker', '.m2', '.config']);
+
+/**
+ * The path the credentials-name rules read for `inFolder`, a path in the workspace folder at
+ * `folder` (absolute, forward slashes): from the credential store the folder is or lies in
+ * (`.kube/config` for `config` in `~/.kube`), else `inFolder` itself.
+ */
+export function credentialsRuleInput(folder: string, inFolder: string): string {
+  const segments = folder.split('/');
+  const store = segments.findIndex((s) => CREDENTIAL_STORES.has(s.toLowerCase()));
+  return store < 0 ? inFolder : [...segments.slice(store), ...(inFolder ? [inFolder] : [])].join('/');
+}
+
+/** A workspace folder on disk (absolute, forward slashes): the path it is opened by, and where it really is. */
+export interface FolderOnDisk {
+  readonly path: string;
+  readonly real: string;
+}
+
+/**
+ * What the credentials-name rules read for a file opened at `opened` that really is at `real`
+ * (absolute, forward slashes; the same when no link is on the way), and `leadsOut` when it was
+ * opened in a workspace folder but really lies outside every one: the context never reads
+ * through such a link (see LinkTarget), so no request may. In a folder the rules read the path
+ * inside it (see credentialsRuleInput), a link's target too; outside every folder the whole
+ * path (`~/.kube/config` is a key file; `config` is not).
+ */
+export function ruleInputsOf(opened: string, real: string, folders: readonly FolderOnDisk[]): { origins: string[]; leadsOut?: string } {
+  const whole = (p: string) => p.replace(/^[A-Za-z]:\//, '').replace(/^\/+/, '');
+  const openedIn = holderOf(opened, folders.map((f) => f.path));
+  if (!openedIn) return { origins: real === opened ? [whole(opened)] : [whole(opened), whole(real)] };
+  const origins = [credentialsRuleInput(openedIn.root, openedIn.rel)];
+  if (real === opened) return { origins };
+  const realIn = holderOf(real, folders.map((f) => f.real));
+  if (!realIn) return { origins, leadsOut: real };
+  return { origins: [...origins, credentialsRuleInput(realIn.root, realIn.rel)] };
+}
+
+/** The folder among `roots` that holds `path` (the deepest, as a nested folder claims its files) and the path inside it. */
+function holderOf(path: string, roots: readonly string[]): { root: string; rel: string } | undefined {
+  let best: string | undefined;
+  for (const root of roots.map((r) => r.replace(/\/+$/, ''))) {
+    if ((path === root || path.startsWith(`${root}/`)) && (best === undefined || root.length > best.length)) best = root;
+  }
+  return best === undefined ? undefined : { root: best, rel: path.slice(best.length + 1) };
 }
 
 /** Build and dependency manifests rendered into the context, by file name. */
@@ -204,12 +264,15 @@ export class WorkspaceIndex {
   private cut = false;
   private readonly maxFileBytes: number;
   private readonly rootDepth: number;
+  /** The workspace folders that are or lie in a credential store, by label: their on-disk paths. */
+  private readonly inStores: ReadonlyMap<string, string>;
   private contextRevision = 0;
   private pinnedRevision = 0;
 
   constructor(options: WorkspaceIndexOptions = {}) {
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.rootDepth = options.rootDepth ?? 0;
+    this.inStores = new Map((options.folders ?? []).filter((f) => credentialsRuleInput(f.path, '') !== '').map((f) => [f.label, f.path]));
   }
 
   /** Bumps whenever the tree, a manifest or the README changes (for render caches). */
@@ -542,14 +605,16 @@ export class WorkspaceIndex {
 
   /**
    * The checks that need only a path: its folders, its name, the ignore rules. Names are
-   * judged below the workspace folder's own name: a folder called `credentials-service` is
-   * not a credentials file.
+   * judged below the workspace folder's own name (a folder called `credentials-service` is
+   * not a credentials file), unless the folder is or lies in a credential store (see
+   * credentialsRuleInput).
    */
   private nameVerdict(path: string): { reason: ExclusionReason; detail: string } | undefined {
     const inFolder = this.belowRoot(path);
     const folder = skippedFolderOf(inFolder);
     if (folder) return { reason: folder, detail: folder === 'vcs' ? 'version-control internals' : 'installed dependencies' };
-    const denied = denylistMatch(inFolder);
+    const store = this.inStores.size === 0 ? undefined : this.inStores.get(path.split('/').slice(0, this.rootDepth).join('/'));
+    const denied = denylistMatch(store === undefined ? inFolder : credentialsRuleInput(store, inFolder));
     if (denied) return { reason: 'denylisted', detail: `${denied.why} (matches ${denied.pattern})` };
     const ignored = this.gitignore.test(path);
     if (ignored.ignored) return { reason: 'gitignored', detail: `${ignored.file}: ${ignored.pattern}` };

@@ -77,6 +77,12 @@ export interface SelectionInput {
    * Slash-separated; never sent.
    */
   readonly origins?: readonly string[];
+  /**
+   * Where the file really is when it was opened in a workspace folder through a link that
+   * leads out of every one: never sent, as the workspace context never reads through such a
+   * link (a link to ~/.m2/settings.xml would hand over a password no rule sees by name).
+   */
+  readonly leadsOut?: string;
   readonly startLine: number;
   readonly endLine: number;
   readonly languageId: string;
@@ -152,7 +158,8 @@ export interface PromptPlan {
 
 /**
  * Thrown when the selection or question holds a key-like string, or the selection comes from a
- * file whose name marks it as a credentials file (`file`); the message names no secret.
+ * file whose name marks it as a credentials file or through a link out of the workspace
+ * (`file`); the message names no secret.
  */
 export class SecretLikeContentError extends Error {
   constructor(
@@ -310,6 +317,7 @@ function refuseSecretSelection(selection: SelectionInput): void {
   const names = selection.origins?.length ? selection.origins : [selection.path];
   const listed = names.map((p) => denylistMatch(p)).find((m) => m !== undefined);
   if (listed) throw new SecretLikeContentError('file', [], `${selection.path} is never sent to the model: its name marks it as a credentials file (${listed.why}).`);
+  if (selection.leadsOut !== undefined) throw new SecretLikeContentError('file', [], `${selection.path} is never sent to the model: it is a link out of its workspace folder (to ${selection.leadsOut}), and what such a link leads to is never sent.`);
   refuseSecrets('selection', selection.text, selection);
 }
 

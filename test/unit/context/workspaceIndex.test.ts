@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WorkspaceIndex, normalizeText, roleOf } from '../../../src/core/context/workspaceIndex';
+import { WorkspaceIndex, normalizeText, roleOf, ruleInputsOf } from '../../../src/core/context/workspaceIndex';
 import { denylistMatch } from '../../../src/core/context/denylist';
 import { indexOf, randomish, sampleFiles } from './helpers';
 
@@ -103,6 +103,46 @@ describe('denylist', () => {
   test('matching is case-insensitive', () => {
     assert.ok(denylistMatch('Certs/SERVER.PEM'));
     assert.ok(denylistMatch('.ENV'));
+  });
+
+  test('a workspace folder that is a credential store has its files judged as the store\'s, whatever it is called in the workspace', () => {
+    // ~/.kube opened as the workspace: its config holds client keys; a note beside it is no key file.
+    const kube = indexOf({ config: 'apiVersion: v1', 'notes.md': '# clusters' }, { folders: [{ label: '', path: '/home/ana/.kube' }] });
+    assert.equal(kube.status('config')?.detail, 'Kubernetes credentials (matches **/.kube/config)');
+    assert.equal(excludedReason(kube, 'notes.md'), undefined);
+    // ~/.ssh added to a multi-root workspace under another name; a folder inside one counts too.
+    const folders = [{ label: 'app', path: '/home/ana/src/app' }, { label: 'keys', path: '/home/ana/.ssh' }, { label: 'gpg', path: '/home/ana/.gnupg/private-keys-v1.d' }, { label: 'aws', path: 'C:/Users/ana/.aws' }];
+    const multi = indexOf({ 'app/config': 'x', 'app/src/main.ts': 'x', 'keys/config': 'Host *', 'keys/known_hosts': 'x', 'gpg/abc.key': 'x', 'gpg/readme.txt': 'x', 'aws/config': '[default]' }, { rootDepth: 1, folders });
+    for (const path of ['keys/config', 'keys/known_hosts', 'gpg/readme.txt', 'aws/config']) assert.equal(excludedReason(multi, path), 'denylisted', path);
+    for (const path of ['app/config', 'app/src/main.ts']) assert.equal(excludedReason(multi, path), undefined, path);
+    // A project folder named like a credentials file is still judged below its name.
+    const service = indexOf({ 'src/index.ts': 'x', '.env': 'x' }, { folders: [{ label: '', path: '/home/ana/credentials-service' }] });
+    assert.equal(excludedReason(service, 'src/index.ts'), undefined);
+    assert.equal(excludedReason(service, '.env'), 'denylisted');
+  });
+});
+
+describe('ruleInputsOf', () => {
+  const folders = [{ path: '/home/ana/app', real: '/home/ana/app' }, { path: '/home/ana/lib', real: '/data/lib' }, { path: '/home/ana/.kube', real: '/home/ana/.kube' }];
+
+  test('a link in a workspace folder that leads out of every folder says where it leads', () => {
+    assert.deepEqual(ruleInputsOf('/home/ana/app/build-settings.xml', '/home/ana/.m2/settings.xml', folders), { origins: ['build-settings.xml'], leadsOut: '/home/ana/.m2/settings.xml' });
+    // Through a linked folder above it, too.
+    assert.equal(ruleInputsOf('/home/ana/app/m2/settings.xml', '/home/ana/.m2/settings.xml', folders).leadsOut, '/home/ana/.m2/settings.xml');
+  });
+
+  test('a link to a file in a workspace folder is judged by its path there; a folder that is itself a link holds its files', () => {
+    assert.deepEqual(ruleInputsOf('/home/ana/app/deploy.txt', '/home/ana/app/.env', folders), { origins: ['deploy.txt', '.env'] });
+    assert.deepEqual(ruleInputsOf('/home/ana/app/cluster.yaml', '/home/ana/.kube/config', folders), { origins: ['cluster.yaml', '.kube/config'] });
+    assert.deepEqual(ruleInputsOf('/home/ana/lib/src/a.ts', '/data/lib/src/a.ts', folders), { origins: ['src/a.ts', 'src/a.ts'] });
+  });
+
+  test('a file in a credential-store folder is read from the store; one opened outside every folder keeps its whole path', () => {
+    assert.deepEqual(ruleInputsOf('/home/ana/.kube/config', '/home/ana/.kube/config', folders), { origins: ['.kube/config'] });
+    assert.deepEqual(ruleInputsOf('/home/ana/app/src/main.ts', '/home/ana/app/src/main.ts', folders), { origins: ['src/main.ts'] });
+    // Opened from outside, a link is no way out: it is judged by both paths, as before.
+    assert.deepEqual(ruleInputsOf('/tmp/notes/settings.xml', '/home/ana/.m2/settings.xml', folders), { origins: ['tmp/notes/settings.xml', 'home/ana/.m2/settings.xml'] });
+    assert.deepEqual(ruleInputsOf('C:/Users/ana/.ssh/config', 'C:/Users/ana/.ssh/config', []), { origins: ['Users/ana/.ssh/config'] });
   });
 });
 

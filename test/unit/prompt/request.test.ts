@@ -177,6 +177,16 @@ describe('secrets', () => {
     assert.doesNotMatch(JSON.stringify(plan.body), /home\/ana/, 'where a file is stays on the machine');
   });
 
+  test('a file opened through a link out of its workspace folder is refused, naming where the link leads, whatever its name and content', () => {
+    const link = { ...selection, path: 'build-settings.xml', origins: ['build-settings.xml'], leadsOut: '/home/ana/.m2/settings.xml', text: '<settings><offline>true</offline></settings>' };
+    for (const input of [{ selection: link }, { selection: { ...link, leadsOut: undefined }, material: link }]) {
+      assert.throws(
+        () => buildRequest({ task: 'review', model: 'claude-haiku-4-5', ...input, question: 'review this', ttl: '5m', maxTokens: 10 }),
+        (err: unknown) => err instanceof SecretLikeContentError && err.where === 'file' && err.message === 'build-settings.xml is never sent to the model: it is a link out of its workspace folder (to /home/ana/.m2/settings.xml), and what such a link leads to is never sent.',
+      );
+    }
+  });
+
   test("in a multi-root workspace the name check reads the path inside the folder, not the folder's name", () => {
     // The folder is called credentials-service; its index.ts is no credentials file, its .env is.
     const ok = { ...selection, path: 'credentials-service/src/index.ts', origins: ['src/index.ts'], text: 'export {};' };
