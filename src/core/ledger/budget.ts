@@ -1,4 +1,4 @@
-import { formatUsd, formatUsdAlike } from './format';
+import { formatUsdAlike } from './format';
 
 /** Spending limits in integer micro-dollars; an absent or zero limit is no limit. */
 export interface BudgetLimits {
@@ -118,15 +118,16 @@ export function wouldExceed(spend: BudgetSpend, limits: BudgetLimits, estimateMi
   const after: BudgetSpend = { sessionMicros: committed.sessionMicros + estimateMicros, todayMicros: committed.todayMicros + estimateMicros };
   const crossed = activeLimits(after, limits).filter((s) => s.spentMicros > s.limitMicros);
   if (crossed.length === 0) return { exceeded: false, scopes: [], message: '' };
-  const parts = crossed.map((s) => {
+  // Every figure to the same decimals: "about $0.01 would exceed ($0.0125, $0.0125 left)" reads as fitting.
+  const [estimate = '', running = '', ...figures] = formatUsdAlike([estimateMicros, runningMicros, ...crossed.flatMap((s) => {
     const before = s.scope === 'session' ? committed.sessionMicros : committed.todayMicros;
-    const [budget, left] = formatUsdAlike([s.limitMicros, Math.max(0, s.limitMicros - before)]);
-    return `the ${s.scope} budget (${budget}, ${left} left)`;
-  });
+    return [s.limitMicros, Math.max(0, s.limitMicros - before)];
+  })]);
+  const parts = crossed.map((s, i) => `the ${s.scope} budget (${figures[2 * i]}, ${figures[2 * i + 1]} left)`);
   return {
     exceeded: true,
     scopes: crossed.map((s) => s.scope),
-    message: `this request (about ${formatUsd(estimateMicros)}${runningMicros > 0 ? `, with about ${formatUsd(runningMicros)} for requests still running` : ''}) would exceed ${parts.join(' and ')}`,
+    message: `this request (about ${estimate}${runningMicros > 0 ? `, with about ${running} for requests still running` : ''}) would exceed ${parts.join(' and ')}`,
   };
 }
 

@@ -43,7 +43,7 @@ describe('budgets', () => {
     const each = 0.075 * USD;
     const passed = [0, 1, 2, 3, 4].map((running) => !wouldExceed(spend, limits, each, running * each).exceeded);
     assert.deepEqual(passed, [true, false, false, false, false]);
-    assert.match(wouldExceed(spend, limits, each, each).message, /^this request \(about \$0\.08, with about \$0\.08 for requests still running\) would exceed the daily budget \(\$1\.0000, \$0\.0250 left\)/);
+    assert.match(wouldExceed(spend, limits, each, each).message, /^this request \(about \$0\.0750, with about \$0\.0750 for requests still running\) would exceed the daily budget \(\$1\.0000, \$0\.0250 left\)/);
   });
 
   test('Budget reads the live spend each time', () => {
@@ -74,6 +74,8 @@ describe("the cost report's budget card", () => {
     assert.equal(budgetCard(budgetStatus({ sessionMicros: 20_000, todayMicros: 990_000 }, { sessionMicros: 50_000, dailyMicros: 1_000_000 }))?.value, '$0.01 left', 'today now has less left');
     assert.equal(budgetStatus({ sessionMicros: 23_400, todayMicros: 0 }, { sessionMicros: 26_000 }).message, '90% of the session budget used ($0.0026 left of $0.0260)', 'the warning too, not "left of $0.03"');
     assert.equal(wouldExceed({ sessionMicros: 23_400, todayMicros: 0 }, { sessionMicros: 26_000 }, 5_000).message, 'this request (about $0.0050) would exceed the session budget ($0.0260, $0.0026 left)');
+    // Seen in a block: "about $0.01 would exceed the session budget ($0.0125, $0.0125 left)", an estimate that reads as fitting.
+    assert.equal(wouldExceed({ sessionMicros: 0, todayMicros: 0 }, { sessionMicros: 12_500 }, 12_967).message, 'this request (about $0.0130) would exceed the session budget ($0.0125, $0.0125 left)');
     // Seen in the report: "$0.0026 left" beside "$0.02 of $0.03" for $0.0234 of a $0.026 budget.
     assert.deepEqual(budgetCard(budgetStatus({ sessionMicros: 23_400, todayMicros: 23_400 }, { sessionMicros: 26_000 })), {
       state: 'warn', label: 'Budget · this session 90% used', value: '$0.0026 left', note: '$0.0234 of $0.0260 this session',
