@@ -777,6 +777,12 @@ describe('every command on its happy path', function () {
     // Above the access cap (judgment by default), choosing a tier says at once where the request will go.
     const exception = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.chooseTier', 'F'));
     assert.deepEqual(exception.messages, ["Ladder: exception is not available here: this workspace's access cap is judgment, so it goes to judgment (claude-opus-4-8)."]);
+    // What is kept is where it goes: the meter says "next: judgment", and the ledger labels the call with the tier it used.
+    const { container } = await ladder();
+    assert.equal(container.pendingOverride, 'O');
+    const capped = await vscode.commands.executeCommand<{ taskId: string }>('ladder.explainSelection');
+    const calls = (await ledger()).filter((r): r is CallRecord => r.kind !== 'verdict' && r.taskId === capped!.taskId);
+    assert.ok(calls.length > 0 && calls.every((r) => r.override === 'O' && r.tier === 'O'), JSON.stringify(calls.map((r) => [r.tier, r.override])));
     await vscode.commands.executeCommand('ladder.chooseTier', 'auto');
   });
 

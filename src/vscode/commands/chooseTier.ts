@@ -22,11 +22,18 @@ export const chooseTierCommand: Command = {
       { title: 'Ladder: Choose Tier for Next Request', placeHolder: c.pendingOverride ? `Currently: ${TIER_LABELS[c.pendingOverride]}` : 'The next request only; the access cap still applies' },
     ).then((item) => item?.tier);
     if (choice === undefined) return undefined;
-    c.setOverride(choice === 'auto' ? undefined : choice);
-    const unavailable = choice === 'auto' ? undefined : tierUnavailable(choice, cap);
-    void vscode.window.showInformationMessage(choice === 'auto' ? 'Ladder: the next request is routed automatically.'
-      : unavailable ? `Ladder: ${TIER_LABELS[choice]} is not available here: ${unavailable} (${models[effectiveCap(cap)]}).`
-      : `Ladder: the next request goes to the ${TIER_LABELS[choice]} tier (${models[choice]}).`);
-    return choice;
+    if (choice === 'auto') {
+      c.setOverride(undefined);
+      void vscode.window.showInformationMessage('Ladder: the next request is routed automatically.');
+      return choice;
+    }
+    const unavailable = tierUnavailable(choice, cap);
+    // The tier the request will use, capped: the meter and the ledger's override label say
+    // where it goes, not a tier it cannot reach ("next: exception" over a call billed on judgment).
+    const used = unavailable ? effectiveCap(cap) : choice;
+    c.setOverride(used);
+    void vscode.window.showInformationMessage(unavailable ? `Ladder: ${TIER_LABELS[choice]} is not available here: ${unavailable} (${models[used]}).`
+      : `Ladder: the next request goes to the ${TIER_LABELS[used]} tier (${models[used]}).`);
+    return used;
   },
 };
