@@ -92,6 +92,23 @@ describe('commands against the local API stand-in', function () {
     assert.match(several.messages[0] ?? '', /^Ladder reviews one file or folder at a time: the one you right-clicked, not the other 1 selected\./);
   });
 
+  it('Explain Selection over blank lines or an empty file sends nothing and says so; Ask reads a blank selection as none', async () => {
+    const blank = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: '\n  \n\t\n\n', language: 'typescript' }));
+    blank.selection = new vscode.Selection(0, 0, 3, 0);
+    const explained = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.explainSelection'));
+    assert.deepEqual([explained.result, explained.messages], [undefined, ['Ladder: Nothing to explain: the selection is empty.']]);
+    const askedWithBlank = await vscode.commands.executeCommand<{ resultUri: vscode.Uri }>('ladder.ask', 'what is a closure?');
+    assert.ok(askedWithBlank, 'Ask is answered');
+    const body = JSON.stringify(messageRequests().at(-1)?.body);
+    assert.match(body, /Request: what is a closure\?/);
+    assert.doesNotMatch(body, /Lines: \d+-\d+/, 'no empty code block');
+    resetApi();
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: '', language: 'typescript' }));
+    const empty = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.explainSelection'));
+    assert.deepEqual([empty.result, empty.messages], [undefined, ['Ladder: Nothing to explain: the selection is empty.']]);
+    assert.equal(messageRequests().length, 0, 'nothing was sent');
+  });
+
   it('Explain Selection streams into a result view, and the status bar moves to exactly the ledger sum', async () => {
     const { container } = await ladder();
     container.cost.resetSession();

@@ -2,7 +2,19 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
 import { selectionFor } from '../editorSelection';
 import { checkNonEmpty } from '../../core/task/checks';
+import type { Container } from '../container';
+import type { EditorSelection } from '../requestRunner';
 import type { Command } from './command';
+
+/**
+ * The material Ask sends with a question: the selection, and nothing when nothing is selected
+ * or only blank lines are (an empty code block is paid for and says nothing).
+ */
+export async function askSelection(c: Container): Promise<EditorSelection | undefined> {
+  const editor = c.editors.current();
+  const selection = editor && !editor.selection.isEmpty ? await selectionFor(c) : undefined;
+  return selection?.text.trim() ? selection : undefined;
+}
 
 /** Free-form request: routed on its words, with the selection (if any) as material. */
 export const askCommand: Command = {
@@ -15,8 +27,7 @@ export const askCommand: Command = {
       ignoreFocusOut: true,
     });
     if (!text?.trim()) return undefined;
-    const editor = c.editors.current();
-    const selection = editor && !editor.selection.isEmpty ? await selectionFor(c) : undefined;
+    const selection = await askSelection(c);
     return await c.runner.run({
       command: 'ask',
       title: 'Ask',

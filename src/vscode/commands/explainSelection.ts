@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
 import { selectionFor } from '../editorSelection';
 import { checkNonEmpty } from '../../core/task/checks';
@@ -8,6 +9,10 @@ export const explainSelectionCommand: Command = {
   run: async (c, uri) => {
     const selection = await selectionFor(c, { uri });
     if (!selection) return undefined;
+    if (!selection.text.trim()) {
+      void vscode.window.showInformationMessage('Ladder: Nothing to explain: the selection is empty.');
+      return undefined;
+    }
     return await c.runner.run({
       command: 'explain',
       title: 'Explain Selection',

@@ -3,7 +3,7 @@ import { formatUsd } from '../../core/ledger/format';
 import { difficultySettingOf, shouldCheckDifficulty } from '../../core/routing/difficulty';
 import { TIER_LABELS } from '../../core/tiers';
 import { CommandIds } from '../commandIds';
-import { selectionFor } from '../editorSelection';
+import { askSelection } from './ask';
 import type { Command } from './command';
 
 /** Shows tier, model, reasons and estimated cost for a request, without sending it. */
@@ -16,9 +16,7 @@ export const previewRouteCommand: Command = {
       value: 'Add input validation to this function',
     });
     if (!question?.trim()) return undefined;
-    // As Ask reads it: the selection is the material, and nothing when nothing is selected.
-    const editor = c.editors.current();
-    const selection = editor && !editor.selection.isEmpty ? await selectionFor(c) : undefined;
+    const selection = await askSelection(c);
     const estimate = await c.runner.estimate(
       // Ask's own prompt (task 'ask'), so the estimate prices what Ask would send.
       { command: 'ask', task: 'ask', title: 'Preview Route', question, ...(selection ? { selection } : {}), maxTokens: 4096, check: () => ({ ok: false, reason: 'preview' }) },
