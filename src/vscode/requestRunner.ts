@@ -104,6 +104,11 @@ export interface RouteEstimate {
   planCost: EstimateCostUsd;
   /** What the classifier saw. */
   input: ClassifyInput;
+  /**
+   * Why the prompt and its answer do not fit `window` tokens (by default the plan's model's
+   * context), in a sentence for the user; undefined when they fit or the window is unknown.
+   */
+  tooLarge(window?: number): string | undefined;
 }
 
 export interface RequestOutcome<T> {
@@ -322,7 +327,12 @@ export class RequestRunner {
       prompt = build(plan.model);
       if (tokenSource === 'local estimate') promptTokens = localPromptTokens(prompt);
     }
-    return { classification, plan, prompt, promptTokens, tokenSource, build, planCost, input };
+    const tooLarge = (window = findModel(plan.model)?.contextWindow): string | undefined => {
+      if (window === undefined || promptTokens + spec.maxTokens <= window) return undefined;
+      const advice = spec.earlier?.length ? 'The conversation has grown too long: start a new Ask.' : 'Select less and try again.';
+      return `this request is about ${promptTokens.toLocaleString('en-US')} tokens (${tokenSource}), more than ${plan.model}'s ${window.toLocaleString('en-US')}-token context. ${advice}`;
+    };
+    return { classification, plan, prompt, promptTokens, tokenSource, build, planCost, input, tooLarge };
   }
 
   /** Runs a request to completion; throws RequestStopped when there is no value (already reported). */
@@ -374,10 +384,9 @@ export class RequestRunner {
     }
     // The difficulty check's call is the task's too: its cost is in every total shown for the task.
     let checkRecords: readonly CallRecord[] = [];
-    const tooLarge = (e: RouteEstimate, records: readonly CallRecord[], window = findModel(e.plan.model)?.contextWindow): void => {
-      if (window === undefined || e.promptTokens + spec.maxTokens <= window) return;
-      const advice = spec.earlier?.length ? 'The conversation has grown too long: start a new Ask.' : 'Select less and try again.';
-      const text = `this request is about ${e.promptTokens.toLocaleString('en-US')} tokens (${e.tokenSource}), more than ${e.plan.model}'s ${window.toLocaleString('en-US')}-token context. ${advice}`;
+    const tooLarge = (e: RouteEstimate, records: readonly CallRecord[], window?: number): void => {
+      const text = e.tooLarge(window);
+      if (text === undefined) return;
       notSent(text);
       giveBack();
       void vscode.window.showErrorMessage(`Ladder: ${text}`);

@@ -534,4 +534,49 @@ describe('errors a user will meet', function () {
     assert.match(shown.join('\n'), /about [\d,]+ tokens \(count_tokens\), more than claude-haiku-4-5's 200,000-token context/);
     assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0, 'nothing was sent to /v1/messages');
   });
+
+  it('Preview Route gives the verdict Ask gives on a prompt over the context window, counted as Ask counts it', async () => {
+    const big = 'const value = "some text that repeats to fill the context window";\n'.repeat(14_000);
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: big, language: 'typescript' }));
+    editor.selection = new vscode.Selection(0, 0, editor.document.lineCount - 1, 0);
+    const { container } = await ladder();
+    await vscode.commands.executeCommand('ladder.chooseTier', 'H');
+    try {
+      const preview = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<{ blocked: boolean }>('ladder.previewRoute', 'what does this do?'));
+      const ask = await captureMessages('showErrorMessage', () => vscode.commands.executeCommand('ladder.ask', 'what does this do?'));
+      assert.equal(ask.result, undefined);
+      const refusal = ask.messages.find((m) => /token context/.test(m))?.replace(/^Ladder: /, '');
+      assert.match(refusal ?? '', /\(count_tokens\), more than claude-haiku-4-5's 200,000-token context/, ask.messages.join(' | '));
+      assert.equal(preview.result?.blocked, true);
+      assert.ok(preview.messages.some((m) => m.startsWith(`Ladder would not send this: ${refusal}`)), preview.messages.join(' | '));
+    } finally {
+      container.setOverride(undefined);
+    }
+    assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0, 'nothing was sent to /v1/messages');
+  });
+
+  it('Preview Route gives the verdict Ask gives under a budget: it counts the prompt as Ask\'s pre-flight does', async () => {
+    const { container } = await ladder();
+    const config = vscode.workspace.getConfiguration('ladder');
+    // Symbols: the API counts each one a token, the local estimate four characters a token.
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: '{[()]};{[()]};{[()]};\n'.repeat(2000), language: 'typescript' }));
+    editor.selection = new vscode.Selection(0, 0, editor.document.lineCount - 1, 0);
+    try {
+      container.cost.resetSession();
+      const local = await vscode.commands.executeCommand<{ estimatedCostUsd: number; tokenSource: string }>('ladder.previewRoute', 'what does this do?');
+      assert.equal(local?.tokenSource, 'local estimate', 'without a budget nothing hangs on an exact count');
+      // Room for the local estimate and half again, not for the count.
+      await config.update('budget.session', Math.ceil(local.estimatedCostUsd * 1.5 * 1_000_000) / 1_000_000, vscode.ConfigurationTarget.Global);
+      const preview = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<{ blocked: boolean; tokenSource: string }>('ladder.previewRoute', 'what does this do?'));
+      const ask = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.ask', 'what does this do?'));
+      assert.equal(ask.result, undefined);
+      const block = ask.messages.find((m) => /would exceed the session budget/.test(m))?.replace(/^Ladder: /, '');
+      assert.ok(block, ask.messages.join(' | '));
+      assert.deepEqual([preview.result?.blocked, preview.result?.tokenSource], [true, 'count_tokens']);
+      assert.ok(preview.messages.some((m) => m.startsWith(`Ladder would not send this: ${block}`)), preview.messages.join(' | '));
+    } finally {
+      await config.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
+    }
+    assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0, 'nothing was sent to /v1/messages');
+  });
 });

@@ -20,12 +20,15 @@ export const previewRouteCommand: Command = {
     const estimate = await c.runner.estimate(
       // Ask's own prompt (task 'ask'), so the estimate prices what Ask would send.
       { command: 'ask', task: 'ask', title: 'Preview Route', question, ...(selection ? { selection } : {}), maxTokens: 4096, check: () => ({ ok: false, reason: 'preview' }) },
-      { countTokens: false, ...(c.pendingOverride ? { override: c.pendingOverride } : {}) },
+      // Counted as Ask's pre-flight counts (when a budget or the context window hangs on it; the
+      // count is free), so the verdict is Ask's. Not from an untrusted workspace: it sends the prompt.
+      { countTokens: vscode.workspace.isTrusted, ...(c.pendingOverride ? { override: c.pendingOverride } : {}) },
     );
     const { plan, classification } = estimate;
+    const tooLarge = plan.blocked ? undefined : estimate.tooLarge();
     const cost = formatUsd(Math.round(plan.estimatedCostUsd * 1_000_000));
-    const summary = plan.blocked
-      ? `Ladder would not send this: ${plan.notice ?? 'blocked by policy'}`
+    const summary = plan.blocked || tooLarge
+      ? `Ladder would not send this: ${tooLarge ?? plan.notice ?? 'blocked by policy'}`
       : `Ladder would route this to ${TIER_LABELS[plan.tier]} — ${plan.model}, about ${cost} (${estimate.tokenSource}, ${estimate.promptTokens.toLocaleString('en-US')} prompt tokens). Confidence ${classification.confidence.toFixed(2)}.`;
     const settings = c.config.settings;
     // As the run decides: a tier you chose skips the check.
@@ -48,6 +51,6 @@ export const previewRouteCommand: Command = {
       ].join('\n'));
       void vscode.window.showTextDocument(uri, { preview: true });
     });
-    return { tier: plan.tier, model: plan.model, reasons: plan.reasons, estimatedCostUsd: plan.estimatedCostUsd, tokenSource: estimate.tokenSource, blocked: plan.blocked };
+    return { tier: plan.tier, model: plan.model, reasons: plan.reasons, estimatedCostUsd: plan.estimatedCostUsd, tokenSource: estimate.tokenSource, blocked: plan.blocked || tooLarge !== undefined };
   },
 };
