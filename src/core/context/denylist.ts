@@ -8,7 +8,8 @@ import ignore from 'ignore';
  * like `docs/secrets.md` (how-tos about secrets paste real ones) and everything under a
  * `secrets/` or `secret/` folder. `.env.example` is left out as well: templates are often
  * filled in by accident. Names that only begin like these (`environment.ts`, `envelope.go`,
- * `secretary.py`) are not caught.
+ * `secretary.py`) are not caught. Names many projects use innocently (`settings.xml`, `*.asc`
+ * public keys) are left to the content detectors unless the path says more (`.m2/`, `private`).
  */
 const DENYLIST: readonly { readonly pattern: string; readonly why: string }[] = [
   { pattern: '*.env', why: 'environment file' },
@@ -19,6 +20,9 @@ const DENYLIST: readonly { readonly pattern: string; readonly why: string }[] = 
   { pattern: '.env~', why: 'environment file (editor backup)' },
   { pattern: '.envs/', why: 'environment files folder' },
   { pattern: '.envrc', why: 'direnv file (usually exports secrets)' },
+  { pattern: '.flaskenv', why: 'Flask environment file' },
+  { pattern: 'env.local', why: 'environment file' },
+  { pattern: 'env.bak', why: 'environment file (backup)' },
   { pattern: '.dev.vars', why: 'Cloudflare Workers local secrets' },
   { pattern: '*.pem', why: 'PEM key or certificate bundle' },
   { pattern: '*.key', why: 'private key' },
@@ -37,6 +41,9 @@ const DENYLIST: readonly { readonly pattern: string; readonly why: string }[] = 
   { pattern: '.aws/', why: 'AWS credentials folder' },
   { pattern: '.azure/', why: 'Azure credentials folder' },
   { pattern: '.gnupg/', why: 'GnuPG keyring folder' },
+  { pattern: 'secring.gpg', why: 'GnuPG secret keyring' },
+  { pattern: '*private*.asc', why: 'armored private key' },
+  { pattern: '*secret*.asc', why: 'armored private key' },
   { pattern: 'secrets/', why: 'secrets folder' },
   { pattern: 'secret/', why: 'secrets folder' },
   { pattern: 'credentials*', why: 'credentials file' },
@@ -49,16 +56,27 @@ const DENYLIST: readonly { readonly pattern: string; readonly why: string }[] = 
   { pattern: 'local.settings.json', why: 'Azure Functions local settings (connection strings)' },
   { pattern: '.npmrc', why: 'npm config (may hold an auth token)' },
   { pattern: '.yarnrc.yml', why: 'yarn config (may hold an auth token)' },
+  { pattern: '.yarnrc', why: 'yarn v1 config (may hold an auth token)' },
   { pattern: '.pypirc', why: 'PyPI config (may hold a password)' },
+  { pattern: 'pip.conf', why: 'pip config (index URLs may hold a password)' },
+  { pattern: 'pip.ini', why: 'pip config (index URLs may hold a password)' },
+  { pattern: '**/.m2/settings.xml', why: 'Maven user settings (server passwords)' },
+  { pattern: 'settings-security.xml', why: 'Maven master password' },
+  { pattern: '**/.config/gh/hosts.yml', why: 'GitHub CLI credentials' },
+  { pattern: '.terraformrc', why: 'Terraform CLI config (registry tokens)' },
+  { pattern: 'terraform.rc', why: 'Terraform CLI config (registry tokens)' },
+  { pattern: 'rclone.conf', why: 'rclone config (cloud storage credentials)' },
   { pattern: '.netrc', why: 'netrc login file' },
   { pattern: '_netrc', why: 'netrc login file' },
   { pattern: '.pgpass', why: 'PostgreSQL password file' },
   { pattern: '.my.cnf', why: 'MySQL client config (may hold a password)' },
   { pattern: '.htpasswd', why: 'HTTP password file' },
+  { pattern: 'wp-config.php', why: 'WordPress config (database password, salts)' },
   { pattern: '.dockercfg', why: 'Docker registry credentials' },
   { pattern: '**/.docker/config.json', why: 'Docker registry credentials' },
   { pattern: '**/.kube/config', why: 'Kubernetes credentials' },
   { pattern: 'kubeconfig*', why: 'Kubernetes credentials' },
+  { pattern: '*.kubeconfig', why: 'Kubernetes credentials' },
   { pattern: 'secrets.*', why: 'secrets file' },
   { pattern: 'secret.*', why: 'secrets file' },
   { pattern: '.secrets', why: 'secrets file' },

@@ -4,9 +4,16 @@
  * secret it looks like and where, never the matched text: the result is safe to log, show in
  * the "left out" view, or put in an error message.
  *
- * Two families:
+ * Three families:
  * - vendor formats with a fixed shape (private key headers, Anthropic/OpenAI/AWS/GitHub/
- *   GitLab/Slack/Google/Stripe/npm tokens): precise, reported whenever they occur;
+ *   GitLab/Slack/Google/Stripe/npm/SendGrid/Twilio tokens, JWTs): precise, reported whenever
+ *   they occur;
+ * - places whose syntax says "this is a password" (`scheme://user:pass@host`, `;Password=` and
+ *   `;AccountKey=` in connection strings, `<password>` elements, PHP `define('DB_PASSWORD', …)`,
+ *   kubeconfig user credentials, `Authorization: Bearer|Basic`, .pgpass lines, `_authToken`):
+ *   the value may be short and plain, so instead of randomness it must not be a stand-in, the
+ *   placeholder docs and samples write there (`password`, `user:pass`, `${DB_PASSWORD}`,
+ *   `<token>`, `YOUR_TOKEN`, `password_here`, the user name again);
  * - a generic `name = "value"` rule for assignments whose name says credential (api_key,
  *   secret, token, password, access_key, private_key, client_secret, credential) and whose
  *   value looks random. Ordinary code that merely talks about passwords or tokens
@@ -28,6 +35,17 @@ export type SecretKind =
   | 'googleApiKey'
   | 'stripeKey'
   | 'npmToken'
+  | 'sendgridKey'
+  | 'twilioKey'
+  | 'jwt'
+  | 'urlPassword'
+  | 'connectionString'
+  | 'xmlPassword'
+  | 'phpDefine'
+  | 'kubeconfigCredential'
+  | 'authorizationHeader'
+  | 'pgpassLine'
+  | 'registryToken'
   | 'credentialAssignment';
 
 /** One key-like string found in a text. Holds no part of the secret. */
@@ -45,8 +63,11 @@ interface Detector {
   readonly pattern: RegExp;
   /** Cheap substring test that must pass before the regex runs (most files fail it). */
   readonly hint: (text: string) => boolean;
-  /** Extra check on the candidate value (the first capture group, or the whole match). */
-  readonly accept?: (value: string) => boolean;
+  /**
+   * Extra check on the candidate value: the `value` group, else the first capture group, else
+   * the whole match. Other named groups (`user`, `host`, `scheme`) come along.
+   */
+  readonly accept?: (value: string, groups: Record<string, string | undefined>) => boolean;
 }
 
 const DETECTORS: readonly Detector[] = [
@@ -117,6 +138,88 @@ const DETECTORS: readonly Detector[] = [
     hint: (t) => t.includes('npm_'),
   },
   {
+    kind: 'sendgridKey',
+    label: 'SendGrid API key',
+    pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g,
+    hint: (t) => t.includes('SG.'),
+  },
+  {
+    kind: 'twilioKey',
+    label: 'Twilio API key or account SID',
+    pattern: /\b(?:AC|SK)[0-9a-f]{32}\b/g,
+    hint: (t) => /(?:AC|SK)[0-9a-f]{32}/.test(t),
+    accept: (v) => shannonEntropy(v) >= 3,
+  },
+  {
+    kind: 'jwt',
+    label: 'JSON Web Token',
+    pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g,
+    hint: (t) => t.includes('eyJ'),
+    accept: (v) => !isSampleJwt(v),
+  },
+  {
+    kind: 'urlPassword',
+    label: 'password in a URL',
+    // No scheme before `://`: matching one costs a try at every word in the file.
+    pattern: /:\/\/(?<user>[^\s:@/'"`]*):(?<value>[^\s@/'"`]+)@(?<host>[\w[][\w.-]*)/g,
+    hint: (t) => t.includes('://') && t.includes('@'),
+    // Hosts reserved for documentation (RFC 2606) never take a real password.
+    accept: (v, g) => !isStandIn(v, g.user) && !/(?:^|\.)(?:example(?:\.(?:com|net|org))?|test|invalid)$/i.test(g.host ?? ''),
+  },
+  {
+    kind: 'connectionString',
+    label: 'connection-string key or password',
+    // Only after a `;` and with no space around `=`: a connection string, not `a; password = x`.
+    pattern: /; ?(?:AccountKey|SharedAccessKey|Password|Pwd)=(?<value>[^;"'\s]+)/gi,
+    hint: (t) => /accountkey=|sharedaccesskey=|password=|pwd=/i.test(t),
+    accept: (v) => !isStandIn(v) && v !== AZURITE_ACCOUNT_KEY,
+  },
+  {
+    kind: 'xmlPassword',
+    label: 'password in XML',
+    pattern: /<(?:password|passphrase)>[ \t]*(?<value>[^<\s][^<]*?)[ \t]*<\/(?:password|passphrase)>/gi,
+    hint: (t) => /<pass(?:word|phrase)>/i.test(t),
+    accept: (v) => !isStandIn(v),
+  },
+  {
+    kind: 'phpDefine',
+    label: 'secret in a PHP define()',
+    pattern: /\bdefine\(\s*["'][A-Z0-9_]*(?:PASS|KEY|SECRET|SALT|TOKEN)[A-Z0-9_]*["']\s*,\s*(?:'(?<value>[^']+)'|"([^"]+)")/g,
+    hint: (t) => t.includes('define('),
+    accept: (v) => !isStandIn(v),
+  },
+  {
+    kind: 'kubeconfigCredential',
+    label: 'kubeconfig credential',
+    pattern: /^[ \t]*(?:client-key-data|client-certificate-data|token):[ \t]*["']?(?<value>[^\s"'#]{16,})/gm,
+    // `token:` counts only in a file shaped like a kubeconfig; the generic rule judges the rest.
+    hint: (t) => /-data:|clusters:/.test(t) && (/client-(?:key|certificate)-data:/.test(t) || (t.includes('clusters:') && t.includes('users:'))),
+    accept: (v) => !isStandIn(v),
+  },
+  {
+    kind: 'authorizationHeader',
+    label: 'Authorization header credential',
+    pattern: /\bAuthorization["']?[ \t]*[:=][ \t]*["'`]?(?<scheme>Bearer|Basic)[ \t]+(?<value>[A-Za-z0-9._~+/=-]{8,})/gi,
+    hint: (t) => /authorization/i.test(t),
+    accept: (v, g) => (g.scheme?.toLowerCase() === 'basic' ? isBasicCredential(v) : looksLikeRandomSecret(v) && !isSampleJwt(v)),
+  },
+  {
+    kind: 'pgpassLine',
+    label: 'PostgreSQL password-file line',
+    // host:port:database:user:password, alone on its line.
+    pattern: /^[\w.*-]+:(?:\d{2,5}|\*):[\w.*-]+:(?<user>[\w.@*-]+):(?<value>\S+)$/gm,
+    hint: (t) => /:(?:\d{2,5}|\*):/.test(t),
+    accept: (v, g) => /[A-Za-z]/.test(v) && !isStandIn(v, g.user),
+  },
+  {
+    kind: 'registryToken',
+    label: 'package registry auth token',
+    // npm's `_authToken=…` and yarn v1's `"…:_authToken" "…"`.
+    pattern: /_authToken["']?(?:[ \t]+|[ \t]*[=:][ \t]*)["']?(?<value>[^\s"'$]{8,})/g,
+    hint: (t) => t.includes('_authToken'),
+    accept: (v) => !isStandIn(v) && /\d/.test(v) && /[A-Za-z]/.test(v),
+  },
+  {
     kind: 'credentialAssignment',
     label: 'credential assigned as a literal',
     // name ... (= | : | := | =>) then a quoted literal or a bare value running to the line end.
@@ -137,8 +240,9 @@ export function findSecretLikeStrings(text: string): SecretMatch[] {
   for (const detector of DETECTORS) {
     if (!detector.hint(text)) continue;
     for (const match of text.matchAll(detector.pattern)) {
-      const value = match[1] ?? match[2] ?? match[0];
-      if (detector.accept && !detector.accept(value)) continue;
+      const groups = match.groups ?? {};
+      const value = groups.value ?? match[1] ?? match[2] ?? match[0];
+      if (detector.accept && !detector.accept(value, groups)) continue;
       const valueIndex = match.index + match[0].lastIndexOf(value);
       if (taken.has(valueIndex)) continue;
       taken.add(valueIndex);
@@ -158,7 +262,8 @@ export function describeSecretMatches(matches: readonly SecretMatch[], limit = 3
   return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }
 
-const PLACEHOLDER = /your|example|sample|dummy|placeholder|changeme|change_me|redacted|replace|xxxx|\*\*\*|<|>|\$\{|\{\{|%s|process\.env|os\.environ|getenv|env\(/i;
+const PLACEHOLDER_WORDS = /your|example|sample|dummy|placeholder|changeme|change_me|redacted|replace|xxxx|\*\*\*/i;
+const TEMPLATE = /\$\{|\{\{|%s|process\.env|os\.environ|getenv|env\(/i;
 
 /**
  * The value side of the generic rule. Random keys mix letters and digits and carry close to
@@ -166,11 +271,55 @@ const PLACEHOLDER = /your|example|sample|dummy|placeholder|changeme|change_me|re
  */
 export function looksLikeRandomSecret(value: string): boolean {
   if (value.length < 16) return false;
-  if (PLACEHOLDER.test(value)) return false;
+  if (PLACEHOLDER_WORDS.test(value) || TEMPLATE.test(value) || /[<>]/.test(value)) return false;
   if (value.includes('://') || value.startsWith('arn:')) return false;
   if (!/[A-Za-z]/.test(value) || !/\d/.test(value)) return false;
   if (isWordLike(value)) return false;
   return shannonEntropy(value) >= 3.5;
+}
+
+/** Words docs and samples put where a password goes, alone or run together ("mysecretpassword"). */
+const STOCK_PASSWORD = /^(?:my|the|some|super|new|app|db|dev|local|default|test|demo|secret|password|passwd|pass|pwd|pw|change|me|admin|root|user|username|guest|foo|bar|baz|fake|here|token|key|api|letmein|qwerty|hunter|abc|x)+$/;
+
+/**
+ * Whether a password-shaped value is what docs and samples write there rather than a real
+ * password: a placeholder word, a variable or template (`${DB_PASSWORD}`, `$PGPASSWORD`,
+ * `%s`), a value wrapped in <>, [] or {}, the user name again or a placeholder user, stock
+ * words give or take digits and leetspeak (`Passw0rd!`, `pass123`, `password_here`), or too
+ * short to be a real one (`u:p@h`, a few digits).
+ */
+function isStandIn(value: string, user?: string): boolean {
+  if (PLACEHOLDER_WORDS.test(value) || TEMPLATE.test(value) || /^\$\w+$|\$\(|%\(|^<.*>$|^\[.*\]$|^\{\w*\}$/.test(value)) return true;
+  const lower = value.toLowerCase();
+  if (value.length < 4 || lower === user?.toLowerCase() || PLACEHOLDER_WORDS.test(user ?? '')) return true;
+  const letters = lower.replace(/[^a-z]/g, '');
+  if (letters === '') return value.length < 8;
+  const unleet = lower.replace(/[@4]/g, 'a').replace(/0/g, 'o').replace(/3/g, 'e').replace(/1/g, 'i').replace(/[5$]/g, 's').replace(/[^a-z]/g, '');
+  return letters.length <= 40 && (STOCK_PASSWORD.test(letters) || STOCK_PASSWORD.test(unleet));
+}
+
+/** The account key every Azure Storage emulator (Azurite) accepts, published in its docs: no secret. */
+const AZURITE_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+/** A Basic credential is base64 of `user:password`; judged like any other password. */
+function isBasicCredential(value: string): boolean {
+  const decoded = decodeBase64(value);
+  const colon = decoded.indexOf(':');
+  return colon >= 0 && /^[\x20-\x7e]+$/.test(decoded) && !isStandIn(decoded.slice(colon + 1), decoded.slice(0, colon));
+}
+
+/** jwt.io's example token (sub 1234567890, "John Doe"), pasted into countless READMEs. */
+function isSampleJwt(value: string): boolean {
+  return /"sub":\s*"1234567890"/.test(decodeBase64(value.split('.')[1] ?? ''));
+}
+
+/** Standard or base64url text, padded or not; '' when it is neither. */
+function decodeBase64(value: string): string {
+  try {
+    return atob(value.replace(/-/g, '+').replace(/_/g, '/'));
+  } catch {
+    return '';
+  }
 }
 
 /** Bits per character of the value's own character distribution. */

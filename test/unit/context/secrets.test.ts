@@ -8,6 +8,7 @@ import { randomish } from './helpers';
 const positives: readonly [string, SecretKind, string][] = [
   ['PEM private key header', 'privateKey', `-----BEGIN RSA ${'PRIVATE'} KEY-----\n${randomish(64, 'b64', 1)}\n-----END RSA PRIVATE KEY-----`],
   ['OpenSSH private key header', 'privateKey', `-----BEGIN OPENSSH ${'PRIVATE'} KEY-----`],
+  ['PGP private key block', 'privateKey', `-----BEGIN PGP ${'PRIVATE'} KEY BLOCK-----\n\n${randomish(64, 'b64', 74)}`],
   ['Anthropic key in a string', 'anthropicKey', `const key = "${'sk-ant-'}api03-${randomish(48, 'tok', 2)}";`],
   ['Anthropic admin key', 'anthropicKey', `${'sk-ant-'}admin01-${randomish(40, 'tok', 3)}`],
   ['OpenAI project key', 'openaiKey', `OPENAI=${'sk-'}proj-${randomish(40, 'tok', 4)}`],
@@ -64,6 +65,90 @@ const negatives: readonly [string, string][] = [
 
 describe('findSecretLikeStrings: negatives', () => {
   for (const [name, text] of negatives) {
+    test(name, () => {
+      assert.deepEqual(findSecretLikeStrings(text), []);
+    });
+  }
+});
+
+// Shapes an audit found reaching prompts. Each failed before its detector was added.
+const audited: readonly [string, SecretKind, string][] = [
+  ['password in a pip index URL', 'urlPassword', `--extra-index-url https://deploy:${randomish(14, 'alnum', 50)}@nexus.corp.local/repository/pypi/simple`],
+  ['password in a Postgres URL', 'urlPassword', `"Db": "postgres://app:${'realpass'}@db.internal:5432/app"`],
+  ['password in a Redis URL without a user', 'urlPassword', `REDIS_URL=redis://:${randomish(12, 'alnum', 51)}@cache:6379/0`],
+  ['Azure storage AccountKey', 'connectionString', `"Storage": "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${randomish(86, 'b64', 52)}==;EndpointSuffix=core.windows.net"`],
+  ['Service Bus SharedAccessKey', 'connectionString', `Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=${randomish(43, 'b64', 53)}=`],
+  ['ADO.NET Password', 'connectionString', `"Sql": "Server=db;Database=app;User Id=sa;Password=${'Tr0ub4dor&3'};"`],
+  ['ODBC Pwd', 'connectionString', `Driver={ODBC Driver 18};Server=db;Uid=app; Pwd=${'k9Vq2mWz'};`],
+  ['Maven settings.xml password', 'xmlPassword', `<server>\n  <id>nexus</id>\n  <username>deploy</username>\n  <password>Hx7${randomish(10, 'alnum', 54)}</password>\n</server>`],
+  ['WordPress DB_PASSWORD', 'phpDefine', `define( 'DB_PASSWORD', 'w0rdpr3ss-${randomish(8, 'alnum', 55)}' );`],
+  ['WordPress salt with angle brackets', 'phpDefine', `define('AUTH_KEY', '${randomish(20, 'tok', 56)}<|${randomish(20, 'tok', 57)}>');`],
+  ['kubeconfig client-key-data', 'kubeconfigCredential', `users:\n- name: admin\n  user:\n    client-key-data: ${'LS0tLS1CRUdJTi'}${randomish(60, 'b64', 58)}`],
+  ['kubeconfig client-certificate-data', 'kubeconfigCredential', `    client-certificate-data: ${'LS0tLS1CRUdJTi'}${randomish(60, 'b64', 59)}`],
+  ['kubeconfig user token', 'kubeconfigCredential', `apiVersion: v1\nclusters: []\nusers:\n- name: ci\n  user:\n    token: ${randomish(6, 'hex', 60)}.${randomish(16, 'hex', 61)}`],
+  ['Authorization: Bearer header', 'authorizationHeader', `curl -H "Authorization: Bearer ${randomish(40, 'tok', 62)}" https://api.acme.io/v1/me`],
+  ['Authorization: Basic header', 'authorizationHeader', `headers: { Authorization: 'Basic ${btoa(`deploy:${randomish(12, 'alnum', 63)}`)}' }`],
+  ['JWT', 'jwt', `const session = '${btoa('{"alg":"HS256"}').replace(/=+$/, '')}.${btoa(`{"sub":"u-${randomish(8, 'hex', 64)}","exp":1893456000}`).replace(/=+$/, '')}.${randomish(43, 'tok', 65)}';`],
+  ['SendGrid key', 'sendgridKey', `SENDGRID=${'SG.'}${randomish(22, 'tok', 66)}.${randomish(43, 'tok', 67)}`],
+  ['Twilio API key SID', 'twilioKey', `twilio.sid = "${'SK'}${randomish(32, 'hex', 68)}"`],
+  ['Twilio account SID', 'twilioKey', `accountSid: '${'AC'}${randomish(32, 'hex', 69)}'`],
+  ['.pgpass line', 'pgpassLine', `db.internal:5432:app:deploy:${randomish(14, 'alnum', 70)}`],
+  ['yarn v1 _authToken', 'registryToken', `"//npm.acme.io/:_authToken" "${randomish(8, 'hex', 71)}-${randomish(4, 'hex', 72)}-${randomish(12, 'hex', 73)}"`],
+];
+
+describe('findSecretLikeStrings: audited shapes', () => {
+  for (const [name, kind, text] of audited) {
+    test(name, () => {
+      const matches = findSecretLikeStrings(text);
+      assert.ok(matches.some((m) => m.kind === kind), `expected ${kind} in ${JSON.stringify(matches)}`);
+    });
+  }
+});
+
+// What READMEs, samples and docs write in place of a secret: none of it may be flagged.
+const standIns: readonly [string, string][] = [
+  ['URL with the word password', 'DATABASE_URL=postgres://user:password@localhost/db'],
+  ['URL with pass', 'curl https://user:pass@example.com/api'],
+  ['URL whose password is the user name', 'amqp://guest:guest@localhost:5672/'],
+  ['Docker sample password', 'postgresql://postgres:mysecretpassword@db:5432/postgres'],
+  ['URL with an environment variable', 'postgres://app:${DB_PASSWORD}@db/app'],
+  ['URL with a shell variable', 'mongodb://root:$MONGO_PASSWORD@mongo:27017'],
+  ['URL with an angle-bracket placeholder', 'https://deploy:<password>@nexus.acme.io/simple'],
+  ['URL built in code', 'const url = `postgres://${user}:${pass}@${host}/${db}`;'],
+  ['URL with leetspeak placeholder', 'mysql://root:P4ssw0rd@localhost/app'],
+  ['URL with a port, not a password', 'https://github.com:443/org/repo@main'],
+  ['connection string placeholder', '"Sql": "Server=db;Database=app;User Id=sa;Password=<your-password>;"'],
+  ['connection string stock password', 'Server=localhost;Database=app;User Id=sa;Password=Passw0rd!;'],
+  ['Azurite development storage key', 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;'],
+  ['connection string account key placeholder', 'AccountName=acme;AccountKey={AccountKey};'],
+  ['code assigning a password after a semicolon', 'let a = 1; password = readPassword(); connect(a, password);'],
+  ['XML placeholder', '<password>your-password</password>'],
+  ['XML environment variable', '<password>${env.NEXUS_PASSWORD}</password>'],
+  ['Bearer placeholder in angle brackets', 'Authorization: Bearer <token>'],
+  ['Bearer YOUR_TOKEN', 'curl -H "Authorization: Bearer YOUR_TOKEN" https://api.example.com'],
+  ['Bearer from a variable', 'headers: { Authorization: `Bearer ${token}` }'],
+  ['Bearer concatenated', "headers['Authorization'] = 'Bearer ' + accessToken;"],
+  ['Bearer with a word', 'Authorization: Bearer accessTokenFromLogin'],
+  ['Basic with a placeholder pair', `Authorization: Basic ${btoa('user:password')}`],
+  ['the jwt.io sample token', 'Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'],
+  ['WordPress sample password', "define( 'DB_PASSWORD', 'password_here' );"],
+  ['WordPress sample salt', "define( 'AUTH_KEY',         'put your unique phrase here' );"],
+  ['PHP define from the environment', "define('DB_PASSWORD', getenv('DB_PASSWORD'));"],
+  ['PHP define of a non-secret', "define('DB_HOST', 'db.internal');"],
+  ['kubectl redacted output', 'users:\n- name: admin\n  user:\n    client-certificate-data: DATA+OMITTED\n    client-key-data: REDACTED\nclusters: []'],
+  ['kubeconfig token placeholder', 'clusters: []\nusers:\n- name: ci\n  user:\n    token: <service-account-token>'],
+  ['Twilio docs placeholder SID', "accountSid = 'ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX'"],
+  ['.pgpass docs line', 'localhost:5432:mydb:postgres:password'],
+  ['.pgpass wildcard placeholder', '*:*:*:postgres:${PGPASSWORD}'],
+  ['MAC address', '00:11:22:33:44:55'],
+  ['clock times', 'at 10:30:45:120:ms'],
+  ['yarn token from the environment', '"//npm.acme.io/:_authToken" "${NPM_TOKEN}"'],
+  ['yarn token placeholder', '_authToken "YOUR_AUTH_TOKEN"'],
+  ['PGP public key block', '-----BEGIN PGP PUBLIC KEY BLOCK-----'],
+];
+
+describe('findSecretLikeStrings: stand-ins in docs and samples', () => {
+  for (const [name, text] of standIns) {
     test(name, () => {
       assert.deepEqual(findSecretLikeStrings(text), []);
     });
