@@ -381,6 +381,8 @@ export class ReviewService implements vscode.Disposable {
     if (outcomes.length > 0) {
       await this.rememberConversation(reportUri, `${options.title} of ${where}`, reviewFindingsText({ where, summary, kept: merged.kept, rejected: merged.rejected, notReviewed: folder?.leftOut ?? [] }), judgeRoute ?? { tier: firstTierUsed, model: firstModel }, folder ? folder.files.filter((f) => merged.kept.some((k) => k.file === f.path)) : selection);
     }
+    // The walkthrough's step is done: a review that could not start is not.
+    void vscode.commands.executeCommand('setContext', 'ladder.reviewed', true);
     return { findings: merged.kept, rejected: merged.rejected, summary, taskId, costMicros, reportUri };
   }
 

@@ -79,6 +79,31 @@ describe('a new user\'s first hour', function () {
     assert.equal(container.cost.shown.text, '$(pulse) Ladder $0.00');
   });
 
+  it('the walkthrough ticks Preview Route and Review once they did their work, not when cancelled or refused', async () => {
+    const commands = vscode.commands as { executeCommand: typeof vscode.commands.executeCommand };
+    const window = vscode.window as { showInputBox: typeof vscode.window.showInputBox };
+    const [execute, inputBox] = [commands.executeCommand, window.showInputBox];
+    const set: string[] = [];
+    commands.executeCommand = ((id: string, ...args: unknown[]) => {
+      if (id === 'setContext') set.push(String(args[0]));
+      return execute(id, ...args);
+    }) as typeof execute;
+    try {
+      window.showInputBox = () => Promise.resolve(undefined);
+      assert.equal(await vscode.commands.executeCommand('ladder.previewRoute'), undefined, 'Escape in its box');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.reviewFile'));
+      assert.deepEqual(set.filter((key) => key === 'ladder.routePreviewed' || key === 'ladder.reviewed'), [], 'nothing done, nothing ticked');
+      assert.ok(await vscode.commands.executeCommand('ladder.previewRoute', 'format this'));
+      await openAndSelect('src/db.ts');
+      assert.ok(await vscode.commands.executeCommand('ladder.reviewFile'));
+      assert.ok(set.includes('ladder.routePreviewed') && set.includes('ladder.reviewed'), set.join(', '));
+    } finally {
+      commands.executeCommand = execute;
+      window.showInputBox = inputBox;
+    }
+  });
+
   it('Clear API Key says when no key was set, rather than that one was removed', async () => {
     const { container } = await ladder();
     try {
@@ -98,6 +123,8 @@ describe('a new user\'s first hour', function () {
     for (const rel of ['README.md', 'package.json']) {
       assert.deepEqual(await container.workspace.pin(vscode.Uri.joinPath(root(), rel)), { rel, refused: 'it is already sent in full with every request', inContext: true });
     }
+    const { messages } = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.pinFile', vscode.Uri.joinPath(root(), 'README.md')));
+    assert.deepEqual(messages, ['Ladder: README.md is not pinned: it is already sent in full with every request.']);
     assert.deepEqual(container.workspace.pinnedPaths(), []);
     const readme = vscode.Uri.joinPath(root(), 'README.md');
     await vscode.workspace.fs.writeFile(readme, new TextEncoder().encode(Array.from({ length: 100 }, (_, i) => `Line ${i} of a long README.`).join('\n')));

@@ -16,7 +16,7 @@ export const pinFileCommand: Command = {
       return undefined;
     }
     if (pinned.refused) {
-      void vscode.window.showWarningMessage(`Ladder: ${pinned.rel} is not pinned: ${pinned.refused}, so it is never sent.`);
+      void vscode.window.showWarningMessage(`Ladder: ${pinned.rel} is not pinned: ${pinned.refused}${pinned.inContext ? '' : ', so it is never sent'}.`);
       return undefined;
     }
     void vscode.window.showInformationMessage(`Ladder: ${pinned.rel} is pinned to every request's cached context${vscode.workspace.isTrusted ? '' : ' once you trust this workspace (nothing is sent from it until then)'}.`);

@@ -51,6 +51,8 @@ export const previewRouteCommand: Command = {
       ].join('\n'));
       void vscode.window.showTextDocument(uri, { preview: true });
     });
+    // The walkthrough's step is done: an Escape in the box above is not.
+    void vscode.commands.executeCommand('setContext', 'ladder.routePreviewed', true);
     return { tier: plan.tier, model: plan.model, reasons: plan.reasons, estimatedCostUsd: plan.estimatedCostUsd, tokenSource: estimate.tokenSource, blocked: plan.blocked || tooLarge !== undefined };
   },
 };
