@@ -18,8 +18,8 @@ export function activate(context: vscode.ExtensionContext): LadderApi {
   const container = new Container(context);
   active = container;
   // Not in context.subscriptions: VS Code disposes those without waiting for deactivate's
-  // promise, which would close the ledger and the log under the requests it is stopping.
-  // deactivate disposes it once they have recorded what they were billed.
+  // promise. deactivate returns once the requests it stops have recorded what they were
+  // billed (test/integration/shutdown.itest.ts), and disposes the container after them.
   for (const command of COMMANDS) {
     context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: unknown[]) => runAtBoundary(container, command, args)));
   }
