@@ -9,6 +9,12 @@ import type { EditorSelection } from './requestRunner';
 export interface EditorState {
   readonly document: vscode.TextDocument;
   readonly selection: vscode.Selection;
+  /** Selections besides the primary one that hold text (Alt+click, Ctrl+D): they are not sent. */
+  readonly others: number;
+}
+
+function stateOf(editor: vscode.TextEditor): EditorState {
+  return { document: editor.document, selection: editor.selection, others: editor.selections.filter((s) => !s.isEmpty && !s.isEqual(editor.selection)).length };
 }
 
 /**
@@ -38,15 +44,15 @@ export class RecentEditor implements vscode.Disposable {
   /** The active text editor's state, else the last one's while a tab still shows it. */
   current(): EditorState | undefined {
     const editor = vscode.window.activeTextEditor;
-    if (editor) return { document: editor.document, selection: editor.selection };
+    if (editor) return stateOf(editor);
     const last = this.last;
     if (!last || last.document.isClosed || !hasTab(last.document.uri)) return undefined;
     const range = last.document.validateRange(last.selection);
-    return { document: last.document, selection: new vscode.Selection(range.start, range.end) };
+    return { ...last, selection: new vscode.Selection(range.start, range.end) };
   }
 
   private remember(editor: vscode.TextEditor | undefined): void {
-    if (editor) this.last = { document: editor.document, selection: editor.selection };
+    if (editor) this.last = stateOf(editor);
   }
 
   dispose(): void {
@@ -86,10 +92,16 @@ export async function selectionFor(c: Container, options: { uri?: unknown; whole
     if (!options.wholeFile && !editor.selection.isEmpty) range = new vscode.Range(editor.selection.start, editor.selection.end);
   }
   if (!document) {
-    void vscode.window.showInformationMessage('Ladder: open a file and select some code first.');
+    void vscode.window.showInformationMessage(options.wholeFile
+      ? 'Ladder: open a file first, or right-click one in the Explorer.'
+      : 'Ladder: open a file first. Ladder works on its selection, or on the whole file when nothing is selected.');
     return undefined;
   }
-  return selectionOf(c, document, range ? fromLineStart(document, range) : new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)));
+  const selection = selectionOf(c, document, range ? fromLineStart(document, range) : new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)));
+  // One range is sent: with several selections (Alt+click, Ctrl+D), the others would go unsaid.
+  const others = range ? editor?.others ?? 0 : 0;
+  if (others > 0) void vscode.window.showInformationMessage(`Ladder: only the primary selection (lines ${selection.startLine}–${selection.endLine}) is sent; ${others === 1 ? 'the other selection is' : `the ${others} other selections are`} not.`);
+  return selection;
 }
 
 /**

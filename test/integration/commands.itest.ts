@@ -66,8 +66,21 @@ describe('commands against the local API stand-in', function () {
     // Closed, it is not read: "open a file" again.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.reviewFile'));
-    assert.deepEqual(messages, ['Ladder: open a file and select some code first.']);
+    assert.deepEqual(messages, ['Ladder: open a file first, or right-click one in the Explorer.'], 'Review File needs no selection');
     assert.equal(messageRequests().length, 0, 'nothing was sent');
+  });
+
+  it('with several selections, the primary one is read and the others are said to be left out', async () => {
+    const editor = await openAndSelect('src/orders.ts', 10, 13);
+    const primary = editor.selection;
+    editor.selections = [primary, new vscode.Selection(1, 0, 2, 0), new vscode.Selection(20, 0, 20, 5)];
+    const { result, messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<{ reasons: string[] }>('ladder.previewRoute', 'review these'));
+    assert.ok(result?.reasons.some((r) => /^the selected code builds SQL from strings/.test(r)), `the primary selection is read: ${result?.reasons.join(' | ')}`);
+    const leftOut = (said: string[]) => said.filter((m) => !m.startsWith('Ladder would route'));
+    assert.deepEqual(leftOut(messages), ['Ladder: only the primary selection (lines 10–13) is sent; the 2 other selections are not.']);
+    editor.selections = [primary];
+    const single = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.previewRoute', 'explain this'));
+    assert.deepEqual(leftOut(single.messages), [], 'one selection, no notice');
   });
 
   it('answer documents no editor shows are not kept for ever: the newest closed ones are, and every open one', async () => {
