@@ -26,17 +26,25 @@ interface SavedViews {
   views: [string, string][];
 }
 
+/** What a restored tab shows when its view was not kept (older, or too large). */
+const NOT_KEPT = `_Ladder no longer has this view: across a window reload it keeps its last ${KEPT_VIEWS} answers and reports. Run the command again._\n`;
+
 /**
  * Read-only virtual documents: streamed answers and reports (`ladder-result:`) and
  * proposed edits shown in a diff (`ladder-proposal:`). The newest answers and reports are
- * kept in workspaceState too, so a window reload restores their tabs (and Reopen Closed Editor
- * finds them); proposals live in memory only.
+ * kept in workspaceState too, and served by a read-only file system rather than a content
+ * provider: VS Code restores a file system's tabs after a window reload (and Reopen Closed
+ * Editor finds them), and drops a content provider's. Proposals live in memory only.
  */
 export class ResultDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly contents = new Map<string, string>();
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   private readonly pending = new Set<string>();
   private readonly kept = new Set<string>();
+  private readonly fileChanges = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  /** Each view's last change, as its modified time: VS Code rereads a file whose time moved. */
+  private readonly changedAt = new Map<string, number>();
+  private changes = 0;
   private timer: NodeJS.Timeout | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
   readonly onDidChange = this.emitter.event;
@@ -48,7 +56,7 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     this.counter = saved?.counter ?? 0;
     for (const [key, text] of saved?.views ?? []) this.contents.set(key, text);
     this.registrations = [
-      vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, this),
+      vscode.workspace.registerFileSystemProvider(RESULT_SCHEME, this.files(), { isReadonly: true, isCaseSensitive: true }),
       vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this),
       // VS Code reads a virtual document's content when it opens it, but drops change events
       // that come before the extension host knows the document is open. A request that ends
@@ -91,8 +99,31 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    // A tab restored after a reload whose view was not kept (older, too large, or a proposal).
-    return this.contents.get(uri.toString()) ?? `_Ladder no longer has this view: across a window reload it keeps its last ${KEPT_VIEWS} answers and reports, but no proposed edits. Run the command again._\n`;
+    return this.contents.get(uri.toString()) ?? (uri.scheme === RESULT_SCHEME ? NOT_KEPT : '');
+  }
+
+  /** The result views as a read-only file system: one file per view, its text as it stands. */
+  private files(): vscode.FileSystemProvider {
+    const refuse = (uri: vscode.Uri): never => {
+      throw vscode.FileSystemError.NoPermissions(uri);
+    };
+    return {
+      onDidChangeFile: this.fileChanges.event,
+      watch: () => new vscode.Disposable(() => undefined),
+      stat: (uri) => ({
+        type: vscode.FileType.File,
+        ctime: 0,
+        mtime: this.changedAt.get(uri.toString()) ?? 0,
+        size: Buffer.byteLength(this.provideTextDocumentContent(uri)),
+        permissions: vscode.FilePermission.Readonly,
+      }),
+      readFile: (uri) => Buffer.from(this.provideTextDocumentContent(uri)),
+      readDirectory: () => [],
+      createDirectory: refuse,
+      writeFile: refuse,
+      delete: refuse,
+      rename: refuse,
+    };
   }
 
   get(uri: vscode.Uri): string {
@@ -111,6 +142,7 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
 
   /** Streaming fires many small changes; the editor is refreshed at most every 50 ms. */
   private changed(uri: vscode.Uri): void {
+    this.changedAt.set(uri.toString(), ++this.changes);
     this.pending.add(uri.toString());
     this.timer ??= setTimeout(() => this.flush(), 50);
     if (uri.scheme === RESULT_SCHEME) this.saveSoon();
@@ -130,8 +162,11 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
 
   flush(): void {
     this.timer = undefined;
-    for (const key of this.pending) this.emitter.fire(vscode.Uri.parse(key));
+    const uris = [...this.pending].map((key) => vscode.Uri.parse(key));
     this.pending.clear();
+    for (const uri of uris.filter((u) => u.scheme !== RESULT_SCHEME)) this.emitter.fire(uri);
+    const files = uris.filter((u) => u.scheme === RESULT_SCHEME);
+    if (files.length > 0) this.fileChanges.fire(files.map((uri) => ({ type: vscode.FileChangeType.Changed, uri })));
   }
 
   dispose(): void {
@@ -140,5 +175,6 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     if (this.saveTimer) void this.save();
     for (const r of this.registrations) r.dispose();
     this.emitter.dispose();
+    this.fileChanges.dispose();
   }
 }

@@ -170,7 +170,7 @@ describe('errors a user will meet', function () {
     assert.ok(calls.length >= 2, `the broken attempts are billed: ${calls.map((c) => c.outcome).join(', ')}`);
     const micros = calls.reduce((sum, c) => sum + c.costMicros, 0);
     const { formatUsd } = await import('../../src/core/ledger/format');
-    const results = () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'ladder-result' && /Explain Selection/.test(d.uri.path));
+    const results = () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'ladder-result' && /\/Explain · /.test(d.uri.path));
     const view = await until('the failed result view', () => results().find((d) => d.getText().includes('**Failed:**') && d.getText().includes('fell back')))
       .catch(() => assert.fail(`no result view says it failed: ${results().map((d) => `${d.uri.path}: …${d.getText().slice(-120)}`).join('\n')}`));
     // Why it failed is in the view, not only in the toast; billed calls and unbilled attempts are counted apart.

@@ -145,7 +145,8 @@ export async function openFromExplorer(page: Page, ...segments: string[]): Promi
     await row.click();
   }
   const file = segments[segments.length - 1] ?? '';
-  await page.locator('.tabs-container .tab.active', { hasText: file.replace(/\.[^.]+$/, '') }).waitFor({ state: 'visible', timeout: 10_000 });
+  // By its file name exactly: a result view's tab names the file it is about too ("Explain · orders.ts 15-19.md").
+  await page.locator(`.tabs-container .tab.active[data-resource-name="${file}"]`).waitFor({ state: 'visible', timeout: 10_000 });
   await activeEditor(page).locator('.view-lines').waitFor({ state: 'visible' });
 }
 
