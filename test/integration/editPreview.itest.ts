@@ -215,6 +215,54 @@ describe('Edit previews', function () {
     }
   });
 
+  it('the notification\'s Accept or Reject clicked after the diff\'s own button decided does nothing but say so: no second verdict, no edit after a reject, no second retry offer', async () => {
+    const editor = await openAndSelect('src/orders.ts', 15, 19);
+    const original = editor.document.getText();
+    // VS Code cannot withdraw a notification: it stays in the Notification Center, its buttons
+    // still live. Each "apply this edit?" is held open here, to be clicked after the verdict.
+    const shown: string[] = [];
+    const clicks: ((choice: string) => void)[] = [];
+    const window = vscode.window as unknown as Record<'showInformationMessage', unknown>;
+    const real = window.showInformationMessage;
+    window.showInformationMessage = (message: string) => {
+      shown.push(message);
+      return message.includes('apply this edit?') ? new Promise<string>((click) => clicks.push(click)) : Promise.resolve(undefined);
+    };
+    const late = async (choice: string) => {
+      const before = { verdicts: (await verdicts()).length, requests: sent().length, messages: shown.length, text: editor.document.getText() };
+      clicks.shift()?.(choice);
+      const told = await until('the late click\'s answer', () => shown.slice(before.messages).find((m) => m.includes('already')));
+      assert.equal(told, 'Ladder: that edit was already accepted, rejected or closed.');
+      assert.deepEqual(shown.slice(before.messages), [told], 'no retry offer, no other message');
+      assert.equal((await verdicts()).length, before.verdicts, 'no second verdict');
+      assert.equal(editor.document.getText(), before.text, 'the file is as the verdict left it');
+      assert.equal(sent().length, before.requests, 'nothing sent');
+      assert.equal(proposalUris().length, 0, 'no diff opened');
+    };
+    try {
+      let pending = vscode.commands.executeCommand<string>('ladder.tidySelection');
+      await waitForDiff(pending);
+      const start = (await verdicts()).length;
+      await vscode.commands.executeCommand('ladder.rejectEdit');
+      assert.equal(await pending, 'rejected');
+      assert.equal(shown.filter((m) => m.includes('you rejected')).length, 1, shown.join('\n'));
+      await late('Accept');
+      assert.equal(editor.document.getText(), original, 'the rejected edit was not applied');
+
+      await openAndSelect('src/orders.ts', 15, 19);
+      pending = vscode.commands.executeCommand<string>('ladder.tidySelection');
+      await waitForDiff(pending);
+      await vscode.commands.executeCommand('ladder.acceptEdit', proposalUris()[0]);
+      assert.equal(await pending, 'accepted');
+      await late('Reject');
+      assert.deepEqual((await verdicts()).slice(start).map((v) => v.kind === 'verdict' && v.verdict), ['rejected', 'accepted']);
+      assert.equal(shown.filter((m) => m.includes('you rejected')).length, 1, 'the one retry offer, from the real reject');
+      assert.notEqual(editor.document.getText(), original, 'the accepted edit stays');
+    } finally {
+      window.showInformationMessage = real;
+    }
+  });
+
   it('Accept and Reject have keys while a proposal diff has the focus, in the same context as its title-bar buttons', async () => {
     await ladder();
     const contributes = vscode.extensions.getExtension('ladder-dev.ladder')?.packageJSON.contributes as { keybindings?: { command: string; key: string; when: string }[]; menus: Record<string, { command?: string; when?: string }[]> };
