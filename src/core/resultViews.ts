@@ -32,8 +32,9 @@ export function whereOf(selection: { path: string; startLine: number; endLine: n
  */
 export function resultViewName(title: string, about: { quote?: string; selection?: { path: string; startLine: number; endLine: number } }): string {
   const verb = title.split(' ')[0] || title;
-  const words = about.quote?.split('\n').find((line) => line.trim())?.replace(/[\\/:*?"<>|\p{Cc}]/gu, ' ').replace(/\s+/g, ' ').trim();
-  const subject = words ? (words.length > 40 ? `${words.slice(0, 39).trimEnd()}…` : words) : about.selection ? whereOf(about.selection, true).replace(/[\\/:*?"<>|]/g, ' ') : '';
+  // By code points, and without lone surrogates: half an emoji makes the view's URI malformed.
+  const words = [...about.quote?.split('\n').find((line) => line.trim())?.replace(/[\\/:*?"<>|\p{Cc}\p{Cs}]/gu, ' ').replace(/\s+/g, ' ').trim() ?? ''];
+  const subject = words.length ? (words.length > 40 ? `${words.slice(0, 39).join('').trimEnd()}…` : words.join('')) : about.selection ? whereOf(about.selection, true).replace(/[\\/:*?"<>|]/g, ' ') : '';
   // Windows refuses a name that ends in a dot or a space.
   return `${subject ? `${verb} · ${subject.replace(/[. ]+$/, '')}` : verb}.md`;
 }

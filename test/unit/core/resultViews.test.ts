@@ -18,6 +18,14 @@ describe('result views', () => {
     assert.equal(resultViewName('Ask', { quote: 'rename it...' }), 'Ask · rename it.md', 'no trailing dot before the extension');
   });
 
+  test('a question with an emoji at the cut keeps the emoji whole, so the view\'s URI is well formed', () => {
+    const quote = `${'x'.repeat(37)} 🙂 why does this fail?`;
+    const name = resultViewName('Ask', { quote });
+    assert.equal(name, `Ask · ${'x'.repeat(37)} 🙂….md`);
+    assert.doesNotThrow(() => encodeURIComponent(name));
+    assert.doesNotThrow(() => encodeURIComponent(resultViewName('Ask', { quote: `${'x'.repeat(38)}\ud83d`.repeat(2) })), 'a lone surrogate in the question is dropped');
+  });
+
   test('the newest views are kept within the count and the bytes; one too large alone does not push out older ones', () => {
     const items = ['a1', 'b22', 'c333', 'd'.repeat(50), 'e55555'];
     assert.deepEqual(newestWithin(items, 10, 20, (s) => s.length), ['a1', 'b22', 'c333', 'e55555']);
