@@ -9,9 +9,9 @@ import type { CallRecord, LedgerRecord, VerdictRecord } from '../core/ledger/rec
 import { LedgerSummary, localDay } from '../core/ledger/summary';
 import type { Aggregate, RouteVerdicts } from '../core/ledger/summary';
 import type { Tier } from '../core/tiers';
-import { TIER_LABELS, tierRank } from '../core/tiers';
+import { TIER_LABELS, minTier, tierRank } from '../core/tiers';
 import { MODEL_KEYS } from '../core/settings/schema';
-import { VERDICT_WINDOW_DAYS } from '../core/routing/policy';
+import { VERDICT_WINDOW_DAYS, effectiveCap } from '../core/routing/policy';
 import { costTooltip } from '../core/ledger/tooltip';
 import { DEFAULT_OPUS_BASELINE_MODEL } from '../core/pricing/priceTable';
 import { LedgerBook } from '../llm/ledgerBook';
@@ -232,7 +232,8 @@ export class CostMeter implements vscode.Disposable {
     const aggregate = this.shownAggregate();
     const budget = this.budget.status();
     const hasBudget = budget.limits.length > 0;
-    const nextTier = this.nextTier;
+    // The chosen tier as the access cap leaves it now: "next: judgment" when exception was chosen but is not allowed.
+    const nextTier = this.nextTier && minTier(this.nextTier, effectiveCap({ accessCap: this.config.get('routing.accessCap'), allowExceptionTier: this.config.get('routing.allowExceptionTier') }));
     const next = nextTier && { tier: nextTier, model: this.config.get(MODEL_KEYS[tierRank(nextTier)] ?? 'models.judgment') };
     let tooltip = costTooltip({ scope, aggregate, opusModel: DEFAULT_OPUS_BASELINE_MODEL, ...(hasBudget ? { budget } : {}), ...(this.cacheNote ? { cacheNote: this.cacheNote } : {}), ...(next ? { next } : {}) });
     tooltip += `\n\n[Open cost report](command:${CommandIds.showCostReport})`;

@@ -776,12 +776,15 @@ describe('every command on its happy path', function () {
     // Above the access cap (judgment by default), choosing a tier says at once where the request will go.
     const exception = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.chooseTier', 'F'));
     assert.deepEqual(exception.messages, ["Ladder: exception is not available here: this workspace's access cap is judgment, so it goes to judgment (claude-opus-4-8)."]);
-    // What is kept is where it goes: the meter says "next: judgment", and the ledger labels the call with the tier it used.
+    // The meter says where it would go now ("next: judgment", not "next: exception"); the choice itself is kept, so the
+    // cap is applied when the request runs: the ledger labels what you asked for beside the tier that answered.
     const { container } = await ladder();
-    assert.equal(container.pendingOverride, 'O');
+    assert.equal(container.pendingOverride, 'F');
+    assert.match(container.cost.shown.text, / · next: judgment$/, container.cost.shown.text);
+    assert.match(container.cost.shown.accessibleName, /next request on the judgment tier$/, container.cost.shown.accessibleName);
     const capped = await vscode.commands.executeCommand<{ taskId: string }>('ladder.explainSelection');
     const calls = (await ledger()).filter((r): r is CallRecord => r.kind !== 'verdict' && r.taskId === capped!.taskId);
-    assert.ok(calls.length > 0 && calls.every((r) => r.override === 'O' && r.tier === 'O'), JSON.stringify(calls.map((r) => [r.tier, r.override])));
+    assert.ok(calls.length > 0 && calls.every((r) => r.override === 'F' && r.tier === 'O' && r.reason.includes('capped at judgment')), JSON.stringify(calls.map((r) => [r.tier, r.override, r.reason])));
     await vscode.commands.executeCommand('ladder.chooseTier', 'auto');
   });
 

@@ -28,12 +28,12 @@ export const chooseTierCommand: Command = {
       return choice;
     }
     const unavailable = tierUnavailable(choice, cap);
-    // The tier the request will use, capped: the meter and the ledger's override label say
-    // where it goes, not a tier it cannot reach ("next: exception" over a call billed on judgment).
+    // Kept as chosen: the cap is applied when the request runs (and the meter shows where it
+    // would go now), so turning the opt-in on, or lowering the cap, meanwhile is honoured.
+    c.setOverride(choice);
     const used = unavailable ? effectiveCap(cap) : choice;
-    c.setOverride(used);
     void vscode.window.showInformationMessage(unavailable ? `Ladder: ${TIER_LABELS[choice]} is not available here: ${unavailable} (${models[used]}).`
       : `Ladder: the next request goes to the ${TIER_LABELS[used]} tier (${models[used]}).`);
-    return used;
+    return choice;
   },
 };
