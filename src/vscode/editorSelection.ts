@@ -14,7 +14,10 @@ export interface EditorState {
 }
 
 function stateOf(editor: vscode.TextEditor): EditorState {
-  return { document: editor.document, selection: editor.selection, others: editor.selections.filter((s) => !s.isEmpty && !s.isEqual(editor.selection)).length };
+  // With a bare cursor as the primary and text selected elsewhere (a click, then Alt+drag), the text is what is meant.
+  const selected = editor.selections.filter((s) => !s.isEmpty);
+  const selection = editor.selection.isEmpty ? selected[0] ?? editor.selection : editor.selection;
+  return { document: editor.document, selection, others: selected.filter((s) => !s.isEqual(selection)).length };
 }
 
 /**
@@ -100,7 +103,7 @@ export async function selectionFor(c: Container, options: { uri?: unknown; whole
   const selection = selectionOf(c, document, range ? fromLineStart(document, range) : new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)));
   // One range is sent: with several selections (Alt+click, Ctrl+D), the others would go unsaid.
   const others = range ? editor?.others ?? 0 : 0;
-  if (others > 0) void vscode.window.showInformationMessage(`Ladder: only the primary selection (lines ${selection.startLine}–${selection.endLine}) is sent; ${others === 1 ? 'the other selection is' : `the ${others} other selections are`} not.`);
+  if (others > 0) void vscode.window.showInformationMessage(`Ladder: only one selection is read (lines ${selection.startLine}–${selection.endLine}); ${others === 1 ? 'the other one is' : `the ${others} others are`} left out.`);
   return selection;
 }
 

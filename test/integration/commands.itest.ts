@@ -77,7 +77,12 @@ describe('commands against the local API stand-in', function () {
     const { result, messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<{ reasons: string[] }>('ladder.previewRoute', 'review these'));
     assert.ok(result?.reasons.some((r) => /^the selected code builds SQL from strings/.test(r)), `the primary selection is read: ${result?.reasons.join(' | ')}`);
     const leftOut = (said: string[]) => said.filter((m) => !m.startsWith('Ladder would route'));
-    assert.deepEqual(leftOut(messages), ['Ladder: only the primary selection (lines 10–13) is sent; the 2 other selections are not.']);
+    assert.deepEqual(leftOut(messages), ['Ladder: only one selection is read (lines 10–13); the 2 others are left out.']);
+    // A bare cursor first, then text selected elsewhere: the text is read, not the whole file.
+    editor.selections = [new vscode.Selection(10, 0, 10, 0), new vscode.Selection(2, 0, 7, 0)];
+    const cursorFirst = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<{ reasons: string[] }>('ladder.previewRoute', 'review these'));
+    assert.ok(cursorFirst.result && !cursorFirst.result.reasons.some((r) => /SQL/.test(r)), `the Order interface is read, not the whole file with its SQL: ${cursorFirst.result?.reasons.join(' | ')}`);
+    assert.deepEqual(leftOut(cursorFirst.messages), [], 'one selection holds text: nothing is left out');
     editor.selections = [primary];
     const single = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.previewRoute', 'explain this'));
     assert.deepEqual(leftOut(single.messages), [], 'one selection, no notice');
