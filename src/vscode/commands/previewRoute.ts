@@ -12,7 +12,7 @@ export const previewRouteCommand: Command = {
   run: async (c, questionArg) => {
     const question = typeof questionArg === 'string' ? questionArg : await vscode.window.showInputBox({
       title: 'Ladder: Preview Route',
-      prompt: 'What would you ask with Ladder: Ask? Nothing is sent; Ladder shows where it would go and what it would cost. (Review with Escalation is planned differently: a labour pass reads the code, then judgment checks what matters.)',
+      prompt: 'What would you ask with Ladder: Ask? Nothing is answered or billed; Ladder shows where it would go and what it would cost (with a budget set, it counts the prompt with the free token counter, as Ask would). (Review with Escalation is planned differently: a labour pass reads the code, then judgment checks what matters.)',
       value: 'Add input validation to this function',
     });
     if (!question?.trim()) return undefined;
