@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** How many result views (answers, reports) and conversations a workspace keeps across a window reload. */
 export const KEPT_VIEWS = 20;
 
@@ -37,4 +39,19 @@ export function resultViewName(title: string, about: { quote?: string; selection
   const subject = words.length ? (words.length > 40 ? `${words.slice(0, 39).join('').trimEnd()}…` : words.join('')) : about.selection ? whereOf(about.selection, true).replace(/[\\/:*?"<>|]/g, ' ') : '';
   // Windows refuses a name that ends in a dot or a space.
   return `${subject ? `${verb} · ${subject.replace(/[. ]+$/, '')}` : verb}.md`;
+}
+
+/** The version of what is kept in workspaceState; what was saved in another is dropped when read. */
+export const SAVED_VERSION = 1;
+
+/**
+ * The entries of a list kept in workspaceState (`{ version, entries }`) that have the shape of
+ * `entry`; `damaged` when anything was dropped. Never throws: a damaged or old entry read at
+ * activation would stop every command.
+ */
+export function readSaved<T>(stored: unknown, entry: z.ZodType<T>): { entries: T[]; damaged: boolean } {
+  if (stored === undefined) return { entries: [], damaged: false };
+  const list = z.object({ version: z.literal(SAVED_VERSION), entries: z.array(z.unknown()) }).safeParse(stored);
+  const parsed = list.success ? list.data.entries.map((e) => entry.safeParse(e)) : [];
+  return { entries: parsed.flatMap((e) => (e.success ? [e.data] : [])), damaged: !list.success || parsed.some((e) => !e.success) };
 }

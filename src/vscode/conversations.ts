@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
+import { z } from 'zod';
 import type { SelectionInput, Turn } from '../core/prompt/request';
-import { KEPT_VIEWS, newestWithin } from '../core/resultViews';
+import { KEPT_VIEWS, newestWithin, readSaved, SAVED_VERSION } from '../core/resultViews';
 import type { Tier } from '../core/tiers';
-import { compareTiers, maxTier } from '../core/tiers';
+import { compareTiers, maxTier, TIERS } from '../core/tiers';
 
 /** An answer in a result view that a follow-up can continue. */
 export interface Conversation {
@@ -32,15 +33,35 @@ export function answeredOn(route: { tier: Tier; baseTier: Tier; model: string })
 }
 
 /**
- * The workspaceState keys: the newest KEPT_VIEWS conversations within SAVED_BYTES (each
- * carries its selection and every turn so far, and VS Code rewrites the extension's whole state
- * on each save), and the views that ended without an answer.
+ * The workspaceState keys: the newest KEPT_VIEWS conversations within SAVED_CHARS, counted as
+ * stored (JSON), and the views that ended without an answer. Each conversation carries its
+ * selection and every turn so far; VS Code keeps the extension's whole state, the result views
+ * too (ResultDocuments), as one JSON string, rewrites it on each save and warns above 512 KiB.
  */
 const SAVED_KEY = 'ladder.conversations';
 const UNFINISHED_KEY = 'ladder.unfinishedViews';
-const SAVED_BYTES = 1024 * 1024;
+const SAVED_CHARS = 256 * 1024;
 
+/** A conversation as saved; one in any other shape (damaged, or from another version) is dropped when read. */
+const savedConversation = z.object({
+  uri: z.string(),
+  at: z.number(),
+  tier: z.enum(TIERS as [Tier, ...Tier[]]),
+  model: z.string(),
+  fellBack: z.boolean().optional(),
+  turns: z.array(z.object({ question: z.string(), answer: z.string() })).readonly(),
+  selection: z.object({
+    path: z.string(),
+    origins: z.array(z.string()).readonly().optional(),
+    leadsOut: z.string().optional(),
+    startLine: z.number(),
+    endLine: z.number(),
+    languageId: z.string(),
+    text: z.string(),
+  }).optional(),
+});
 type Saved = Omit<Remembered, 'uri'> & { readonly uri: string };
+const savedUnfinished = z.tuple([z.string(), z.enum(['cancelled', 'failed'])]);
 
 /**
  * The answers in result views (Ask, Explain, review reports and follow-ups), by the view's URI,
@@ -52,7 +73,15 @@ type Saved = Omit<Remembered, 'uri'> & { readonly uri: string };
  * than `file` (`fsPath` has backslashes on Windows, so the menus would never match there).
  */
 export class Conversations {
-  constructor(private readonly state: vscode.Memento) {
+  private saved: readonly Saved[];
+  private ends: readonly [string, Unfinished][];
+
+  constructor(private readonly state: vscode.Memento, log: { warn(message: string): void } = console) {
+    const saved = readSaved<Saved>(state.get(SAVED_KEY), savedConversation);
+    const ends = readSaved(state.get(UNFINISHED_KEY), savedUnfinished);
+    this.saved = saved.entries;
+    this.ends = ends.entries;
+    if (saved.damaged || ends.damaged) log.warn('Dropped conversations saved in a form this version cannot read.');
     this.publish();
   }
 
@@ -61,20 +90,20 @@ export class Conversations {
     const selection = conversation.selection && plain(conversation.selection);
     const entry: Saved = { ...conversation, ...(selection ? { selection } : {}), uri: uri.toString(), at: Date.now() };
     // Removed first, so the list's order stays the order answers were given.
-    const kept = newestWithin([...this.saved().filter((c) => c.uri !== entry.uri), entry], KEPT_VIEWS, SAVED_BYTES, (c) => Buffer.byteLength(JSON.stringify(c)));
-    void this.state.update(SAVED_KEY, kept);
+    this.saved = newestWithin([...this.saved.filter((c) => c.uri !== entry.uri), entry], KEPT_VIEWS, SAVED_CHARS, (c) => JSON.stringify(c).length);
+    void this.state.update(SAVED_KEY, { version: SAVED_VERSION, entries: this.saved });
     this.publish();
   }
 
   /** Notes a view that ended without an answer, so Ask a Follow-up on it can say why it cannot continue it. */
   ended(uri: vscode.Uri, how: Unfinished): void {
-    const others = this.state.get<[string, Unfinished][]>(UNFINISHED_KEY, []).filter(([key]) => key !== uri.toString());
-    void this.state.update(UNFINISHED_KEY, [...others, [uri.toString(), how]].slice(-KEPT_VIEWS));
+    this.ends = [...this.ends.filter(([key]) => key !== uri.toString()), [uri.toString(), how] as [string, Unfinished]].slice(-KEPT_VIEWS);
+    void this.state.update(UNFINISHED_KEY, { version: SAVED_VERSION, entries: this.ends });
   }
 
   /** How the view at `uri` ended, when it ended without an answer. */
   unfinished(uri: vscode.Uri): Unfinished | undefined {
-    return this.state.get<[string, Unfinished][]>(UNFINISHED_KEY, []).find(([key]) => key === uri.toString())?.[1];
+    return this.ends.find(([key]) => key === uri.toString())?.[1];
   }
 
   get(uri: vscode.Uri): Remembered | undefined {
@@ -83,15 +112,11 @@ export class Conversations {
 
   /** Every answer that can be followed up, with its view, the newest first. */
   recent(): Remembered[] {
-    return this.saved().map((c) => ({ ...c, uri: vscode.Uri.parse(c.uri) })).reverse();
-  }
-
-  private saved(): readonly Saved[] {
-    return this.state.get<Saved[]>(SAVED_KEY, []);
+    return this.saved.map((c) => ({ ...c, uri: vscode.Uri.parse(c.uri) })).reverse();
   }
 
   private publish(): void {
-    const paths = this.saved().map((c) => vscode.Uri.parse(c.uri).path);
+    const paths = this.saved.map((c) => vscode.Uri.parse(c.uri).path);
     void vscode.commands.executeCommand('setContext', 'ladder.conversationPaths', paths);
     void vscode.commands.executeCommand('setContext', 'ladder.hasConversations', paths.length > 0);
   }

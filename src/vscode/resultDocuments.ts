@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { KEPT_VIEWS, newestWithin } from '../core/resultViews';
+import { z } from 'zod';
+import { KEPT_VIEWS, newestWithin, readSaved, SAVED_VERSION } from '../core/resultViews';
 
 const RESULT_SCHEME = 'ladder-result';
 /**
@@ -10,20 +11,22 @@ const CLOSED_KEPT = 50;
 export const PROPOSAL_SCHEME = 'ladder-proposal';
 /**
  * The workspaceState key of the result views kept across a window reload: the newest
- * KEPT_VIEWS within SAVED_BYTES (an answer is a few KB to a few dozen; a report or the
- * workspace context can be far more, and VS Code rewrites the extension's whole state on each
- * save). Proposals are not kept: each holds a whole file, and its Accept lives in memory.
+ * KEPT_VIEWS within SAVED_CHARS, counted as stored (JSON). VS Code keeps an extension's whole
+ * state as one JSON string, rewrites it on each save and warns above 512 KiB; the conversations
+ * share it (Conversations). An answer is a few KB to a few dozen; a report or the workspace
+ * context can be far more. Proposals are not kept: each holds a whole file, and its Accept
+ * lives in memory.
  */
 const SAVED_KEY = 'ladder.resultViews';
-const SAVED_BYTES = 512 * 1024;
-/** How long the views wait, after a change, to be saved: a streamed answer changes many times a second. */
+const SAVED_CHARS = 192 * 1024;
+/** How long a finished view waits to be saved, so that the runner's last flushes make one save. */
 const SAVE_DELAY_MS = 1000;
 
+/** What is saved: each view's URI and text, oldest first, and the last URI number given, so a new view never takes a number a restored tab has. */
 interface SavedViews {
-  /** The last URI number given, so a new view never takes a number a restored tab has. */
+  version: typeof SAVED_VERSION;
   counter: number;
-  /** URI and text, oldest first. */
-  views: [string, string][];
+  entries: [string, string][];
 }
 
 /** What a restored tab shows when its view was not kept (older, or too large). */
@@ -41,6 +44,8 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   private readonly pending = new Set<string>();
   private readonly kept = new Set<string>();
+  /** Views never saved: a folder review's digest is material, not an answer, and can be 120K characters. */
+  private readonly unsaved = new Set<string>();
   private readonly fileChanges = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   /** Each view's last change, as its modified time: VS Code rereads a file whose time moved. */
   private readonly changedAt = new Map<string, number>();
@@ -51,10 +56,13 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   private readonly registrations: vscode.Disposable[];
   private counter: number;
 
-  constructor(private readonly state: vscode.Memento) {
-    const saved = state.get<SavedViews>(SAVED_KEY);
-    this.counter = saved?.counter ?? 0;
-    for (const [key, text] of saved?.views ?? []) this.contents.set(key, text);
+  constructor(private readonly state: vscode.Memento, log: { warn(message: string): void } = console) {
+    const stored = state.get<unknown>(SAVED_KEY);
+    const { entries, damaged } = readSaved(stored, z.tuple([z.string(), z.string()]));
+    const counter = z.object({ counter: z.number().int().nonnegative() }).safeParse(stored);
+    this.counter = counter.success ? counter.data.counter : 0;
+    for (const [key, text] of entries) this.contents.set(key, text);
+    if (damaged) log.warn('Dropped result views saved in a form this version cannot read.');
     this.registrations = [
       vscode.workspace.registerFileSystemProvider(RESULT_SCHEME, this.files(), { isReadonly: true, isCaseSensitive: true }),
       vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this),
@@ -73,15 +81,18 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   /**
    * A fresh URI; `name` becomes the tab title. `keep`: never dropped, for a document shown
    * in a Markdown preview (a review's report), whose text VS Code may close while the
-   * preview still reads it.
+   * preview still reads it. `save: false`: never kept across a reload (a review's digest).
+   * A view created with its text is saved soon; one created empty, to be streamed into, is
+   * saved when it is finished (flush).
    */
-  create(scheme: string, name: string, initial = '', keep = false): vscode.Uri {
+  create(scheme: string, name: string, initial = '', keep = false, { save = true } = {}): vscode.Uri {
     this.counter += 1;
     const uri = vscode.Uri.from({ scheme, path: `/${this.counter}/${name}` });
     this.contents.set(uri.toString(), initial);
     if (keep) this.kept.add(uri.toString());
+    if (!save) this.unsaved.add(uri.toString());
     this.trim();
-    this.saveSoon();
+    if (initial && save) this.saveSoon();
     return uri;
   }
 
@@ -90,7 +101,10 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     if (this.contents.size <= CLOSED_KEPT) return;
     const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
     const closed = [...this.contents.keys()].filter((key) => !open.has(key) && !this.pending.has(key) && !this.kept.has(key));
-    for (const key of closed.slice(0, Math.max(0, closed.length - CLOSED_KEPT))) this.contents.delete(key);
+    for (const key of closed.slice(0, Math.max(0, closed.length - CLOSED_KEPT))) {
+      this.contents.delete(key);
+      this.unsaved.delete(key);
+    }
   }
 
   /** How many documents are held (for tests). */
@@ -140,12 +154,14 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     this.changed(uri);
   }
 
-  /** Streaming fires many small changes; the editor is refreshed at most every 50 ms. */
+  /**
+   * Streaming fires many small changes; the editor is refreshed at most every 50 ms. Nothing is
+   * saved while a view streams: each save rewrites the whole state (see SAVED_KEY).
+   */
   private changed(uri: vscode.Uri): void {
     this.changedAt.set(uri.toString(), ++this.changes);
     this.pending.add(uri.toString());
-    this.timer ??= setTimeout(() => this.flush(), 50);
-    if (uri.scheme === RESULT_SCHEME) this.saveSoon();
+    this.timer ??= setTimeout(() => this.refresh(), 50);
   }
 
   private saveSoon(): void {
@@ -156,11 +172,18 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   save(): Thenable<void> {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    const views = newestWithin([...this.contents].filter(([key]) => key.startsWith(`${RESULT_SCHEME}:`)), KEPT_VIEWS, SAVED_BYTES, ([, text]) => Buffer.byteLength(text));
-    return this.state.update(SAVED_KEY, { counter: this.counter, views } satisfies SavedViews);
+    const entries = newestWithin([...this.contents].filter(([key]) => key.startsWith(`${RESULT_SCHEME}:`) && !this.unsaved.has(key)), KEPT_VIEWS, SAVED_CHARS, (view) => JSON.stringify(view).length);
+    return this.state.update(SAVED_KEY, { version: SAVED_VERSION, counter: this.counter, entries } satisfies SavedViews);
   }
 
+  /** The views are finished for now (a request's last text is in): editors are refreshed at once, and the views saved soon. */
   flush(): void {
+    this.refresh();
+    this.saveSoon();
+  }
+
+  private refresh(): void {
+    clearTimeout(this.timer);
     this.timer = undefined;
     const uris = [...this.pending].map((key) => vscode.Uri.parse(key));
     this.pending.clear();
@@ -172,7 +195,7 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     // A window reload disposes the extension: what changed since the last save is saved now.
-    if (this.saveTimer) void this.save();
+    void this.save();
     for (const r of this.registrations) r.dispose();
     this.emitter.dispose();
     this.fileChanges.dispose();

@@ -102,7 +102,7 @@ const FOLDER_LIMITS = { maxFiles: 40, maxChars: 120_000 };
  * save them when the window closes.
  */
 async function digestSelection(c: Container, text: string, path: string): Promise<EditorSelection> {
-  const document = await vscode.workspace.openTextDocument(c.results.create('ladder-result', `${path} digest.txt`, text));
+  const document = await vscode.workspace.openTextDocument(c.results.create('ladder-result', `${path} digest.txt`, text, false, { save: false }));
   const lastLine = document.lineCount - 1;
   return { document, range: new vscode.Range(0, 0, lastLine, document.lineAt(lastLine).text.length), text, path, startLine: 1, endLine: lastLine + 1, languageId: 'plaintext' };
 }

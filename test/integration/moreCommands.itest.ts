@@ -717,6 +717,13 @@ describe('every command on its happy path', function () {
     assert.deepEqual(untitled(), [], 'nor is the judgment pass\'s digest');
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
     assert.ok(tabs.every((label) => !label.startsWith('=====')), `no digest is left open: ${tabs.join(', ')}`);
+    // A digest is material (up to 120K characters), not an answer: kept across a reload, three
+    // of them would push the user's answers out.
+    const { container } = await ladder();
+    await container.results.save();
+    const kept = container.context.workspaceState.get<{ entries: [string, string][] }>('ladder.resultViews')?.entries.map(([key]) => key) ?? [];
+    assert.ok(kept.includes(security!.reportUri.toString()), 'the report is kept');
+    assert.deepEqual(kept.filter((key) => key.includes('digest.txt')), [], 'no digest is kept');
   });
 
   it('a folder over the review\'s bounds: the report names what was not read, and counts the rest', async () => {
@@ -985,8 +992,9 @@ describe('every command on its happy path', function () {
     // What the next window starts from: workspaceState, and the stores built anew over it (the
     // views' file system is registered once per window, so a test window cannot build a second).
     const state = container.context.workspaceState;
-    const saved = state.get<{ counter: number; views: [string, string][] }>('ladder.resultViews');
-    assert.equal(saved?.views.find(([key]) => key === first.resultUri.toString())?.[1], shown, 'the restored tab shows its answer');
+    const saved = state.get<{ version: number; counter: number; entries: [string, string][] }>('ladder.resultViews');
+    assert.equal(saved?.version, 1);
+    assert.equal(saved?.entries.find(([key]) => key === first.resultUri.toString())?.[1], shown, 'the restored tab shows its answer');
     assert.ok((saved?.counter ?? 0) >= Number(first.resultUri.path.split('/')[1]), 'a number is never given twice');
     assert.match(container.results.provideTextDocumentContent(vscode.Uri.parse('ladder-result:/999999/Gone.md')), /^_Ladder no longer has this view: across a window reload it keeps its last 20 answers/);
     const conversation = new Conversations(state).get(first.resultUri);
@@ -999,6 +1007,38 @@ describe('every command on its happy path', function () {
     const request = api().log.filter((e) => e.path === '/v1/messages').slice(sent).at(-1)?.body as { messages: { content: { text: string }[] }[] };
     assert.match(request.messages[0]?.content[0]?.text ?? '', /^File: src\/orders\.ts\nLines: 15-19/);
     assert.equal(request.messages[1]?.content[0]?.text, first.text);
+  });
+
+  it('what is kept across a reload stays well under the 512 KiB VS Code warns at, counted as stored; a damaged or old entry is dropped, not thrown', async () => {
+    const { container } = await ladder();
+    const state = container.context.workspaceState;
+    const keys = ['ladder.resultViews', 'ladder.conversations', 'ladder.unfinishedViews'];
+    const before = keys.map((key) => state.get(key));
+    try {
+      // Quotes and newlines are stored escaped: a view of 60K characters takes far more as JSON.
+      for (let i = 0; i < 20; i++) container.results.create('ladder-result', `Big ${i}.md`, '"\n'.repeat(30_000));
+      await container.results.save();
+      const views = JSON.stringify(state.get('ladder.resultViews')).length;
+      assert.ok(views <= 192 * 1024, `views take ${views} characters`);
+      const conversations = new Conversations(state);
+      for (let i = 0; i < 20; i++) conversations.remember(vscode.Uri.parse(`ladder-result:/${900_000 + i}/Big.md`), { turns: [{ question: 'q', answer: '"\n'.repeat(20_000) }], tier: 'S', model: 'claude-sonnet-4-6' });
+      const kept = JSON.stringify(state.get('ladder.conversations')).length;
+      assert.ok(kept <= 256 * 1024, `conversations take ${kept} characters`);
+      assert.ok(conversations.recent().length > 0);
+
+      // The form the first builds saved, and garbage: a store starts without them, and keeps what is whole.
+      const whole = { uri: 'ladder-result:/1/Ask.md', at: 1, tier: 'S', model: 'claude-sonnet-4-6', turns: [{ question: 'q', answer: 'a' }] };
+      await state.update('ladder.resultViews', { counter: 3, views: {} });
+      await state.update('ladder.conversations', { version: 1, entries: [whole, { uri: 5 }, 'garbage', null] });
+      await state.update('ladder.unfinishedViews', 'garbage');
+      const restored = new Conversations(state);
+      assert.deepEqual(restored.recent().map((c) => c.uri.toString()), ['ladder-result:/1/Ask.md']);
+      assert.equal(restored.unfinished(vscode.Uri.parse('ladder-result:/1/Ask.md')), undefined);
+      await state.update('ladder.conversations', [{ uri: 'ladder-result:/1/Ask.md' }]);
+      assert.deepEqual(new Conversations(state).recent(), []);
+    } finally {
+      for (const [i, key] of keys.entries()) await state.update(key, before[i]);
+    }
   });
 
   it('Follow up which answer? tells alike questions apart by their code (or none) and time', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { newestWithin, resultViewName, whereOf } from '../../../src/core/resultViews';
+import { z } from 'zod';
+import { newestWithin, readSaved, resultViewName, whereOf } from '../../../src/core/resultViews';
 
 describe('result views', () => {
   test('a view is named after its request: the question, else the code it is about', () => {
@@ -31,6 +32,16 @@ describe('result views', () => {
     assert.deepEqual(newestWithin(items, 10, 20, (s) => s.length), ['a1', 'b22', 'c333', 'e55555']);
     assert.deepEqual(newestWithin(items, 2, 100, (s) => s.length), [items[3], 'e55555']);
     assert.deepEqual(newestWithin(items, 10, 10, (s) => s.length), ['c333', 'e55555']);
+  });
+
+  test('what is kept across a reload is read without throwing: damaged entries, old or unknown forms are dropped', () => {
+    const view = z.tuple([z.string(), z.string()]);
+    assert.deepEqual(readSaved(undefined, view), { entries: [], damaged: false });
+    assert.deepEqual(readSaved({ counter: 3, views: {} }, view), { entries: [], damaged: true });
+    assert.deepEqual(readSaved([['ladder-result:/1/Ask.md', 'text']], view), { entries: [], damaged: true }, 'no version');
+    assert.deepEqual(readSaved({ version: 2, entries: [['ladder-result:/1/Ask.md', 'text']] }, view), { entries: [], damaged: true });
+    assert.deepEqual(readSaved({ version: 1, entries: [['ladder-result:/1/Ask.md', 'text'], 5, null, ['x'], ['ladder-result:/2/Ask.md', 'more']] }, view),
+      { entries: [['ladder-result:/1/Ask.md', 'text'], ['ladder-result:/2/Ask.md', 'more']], damaged: true });
   });
 
   test('where a request was about reads as path and lines', () => {
