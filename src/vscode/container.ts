@@ -59,12 +59,12 @@ export class Container implements vscode.Disposable {
     this.cost = this.own(new CostMeter(context, this.config, this.log, this.pricing));
     this.costReport = this.own(new CostReportPanel(context.extensionUri, this.cost, (stepType, tier) => this.runner.startsOn(stepType, tier)));
     this.workspace = this.own(new WorkspaceContext(context.workspaceState, this.config, this.log));
-    this.results = this.own(new ResultDocuments(context.workspaceState));
+    this.results = this.own(new ResultDocuments(context.workspaceState, this.log));
     this.edits = this.own(new EditPreviews(this.results));
     this.retryAbove = this.own(new RetryAbove());
     this.runner = new RequestRunner(this);
     this.reviews = this.own(new ReviewService(this));
-    this.conversations = new Conversations(context.workspaceState);
+    this.conversations = new Conversations(context.workspaceState, this.log);
     this.editors = this.own(new RecentEditor());
     // A new endpoint or timeout takes effect on the next request.
     this.own(this.config.onDidChange(() => {

@@ -76,7 +76,7 @@ export class Conversations {
   private saved: readonly Saved[];
   private ends: readonly [string, Unfinished][];
 
-  constructor(private readonly state: vscode.Memento, log: { warn(message: string): void } = console) {
+  constructor(private readonly state: vscode.Memento, log: { warn(message: string): void }) {
     const saved = readSaved<Saved>(state.get(SAVED_KEY), savedConversation);
     const ends = readSaved(state.get(UNFINISHED_KEY), savedUnfinished);
     this.saved = saved.entries;

@@ -56,7 +56,7 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   private readonly registrations: vscode.Disposable[];
   private counter: number;
 
-  constructor(private readonly state: vscode.Memento, log: { warn(message: string): void } = console) {
+  constructor(private readonly state: vscode.Memento, log: { warn(message: string): void }) {
     const stored = state.get<unknown>(SAVED_KEY);
     const { entries, damaged } = readSaved(stored, z.tuple([z.string(), z.string()]));
     const counter = z.object({ counter: z.number().int().nonnegative() }).safeParse(stored);

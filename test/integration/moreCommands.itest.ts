@@ -997,7 +997,7 @@ describe('every command on its happy path', function () {
     assert.equal(saved?.entries.find(([key]) => key === first.resultUri.toString())?.[1], shown, 'the restored tab shows its answer');
     assert.ok((saved?.counter ?? 0) >= Number(first.resultUri.path.split('/')[1]), 'a number is never given twice');
     assert.match(container.results.provideTextDocumentContent(vscode.Uri.parse('ladder-result:/999999/Gone.md')), /^_Ladder no longer has this view: across a window reload it keeps its last 20 answers/);
-    const conversation = new Conversations(state).get(first.resultUri);
+    const conversation = new Conversations(state, container.log).get(first.resultUri);
     assert.deepEqual(conversation?.turns, [{ question: 'what does orderTotal add up, and in which order?', answer: first.text }]);
     assert.equal(conversation?.selection?.path, 'src/orders.ts');
     assert.ok(conversation?.selection && !('document' in conversation.selection), 'what was sent, not the editor\'s document');
@@ -1020,7 +1020,7 @@ describe('every command on its happy path', function () {
       await container.results.save();
       const views = JSON.stringify(state.get('ladder.resultViews')).length;
       assert.ok(views <= 192 * 1024, `views take ${views} characters`);
-      const conversations = new Conversations(state);
+      const conversations = new Conversations(state, container.log);
       for (let i = 0; i < 20; i++) conversations.remember(vscode.Uri.parse(`ladder-result:/${900_000 + i}/Big.md`), { turns: [{ question: 'q', answer: '"\n'.repeat(20_000) }], tier: 'S', model: 'claude-sonnet-4-6' });
       const kept = JSON.stringify(state.get('ladder.conversations')).length;
       assert.ok(kept <= 256 * 1024, `conversations take ${kept} characters`);
@@ -1031,11 +1031,11 @@ describe('every command on its happy path', function () {
       await state.update('ladder.resultViews', { counter: 3, views: {} });
       await state.update('ladder.conversations', { version: 1, entries: [whole, { uri: 5 }, 'garbage', null] });
       await state.update('ladder.unfinishedViews', 'garbage');
-      const restored = new Conversations(state);
+      const restored = new Conversations(state, container.log);
       assert.deepEqual(restored.recent().map((c) => c.uri.toString()), ['ladder-result:/1/Ask.md']);
       assert.equal(restored.unfinished(vscode.Uri.parse('ladder-result:/1/Ask.md')), undefined);
       await state.update('ladder.conversations', [{ uri: 'ladder-result:/1/Ask.md' }]);
-      assert.deepEqual(new Conversations(state).recent(), []);
+      assert.deepEqual(new Conversations(state, container.log).recent(), []);
     } finally {
       for (const [i, key] of keys.entries()) await state.update(key, before[i]);
     }
