@@ -245,7 +245,7 @@ describe('Edit previews', function () {
       const start = (await verdicts()).length;
       await vscode.commands.executeCommand('ladder.rejectEdit');
       assert.equal(await pending, 'rejected');
-      assert.equal(shown.filter((m) => m.includes('you rejected')).length, 1, shown.join('\n'));
+      assert.equal(shown.filter((m) => m.startsWith('Ladder: you rejected')).length, 1, shown.join('\n'));
       await late('Accept');
       assert.equal(editor.document.getText(), original, 'the rejected edit was not applied');
 
@@ -256,7 +256,7 @@ describe('Edit previews', function () {
       assert.equal(await pending, 'accepted');
       await late('Reject');
       assert.deepEqual((await verdicts()).slice(start).map((v) => v.kind === 'verdict' && v.verdict), ['rejected', 'accepted']);
-      assert.equal(shown.filter((m) => m.includes('you rejected')).length, 1, 'the one retry offer, from the real reject');
+      assert.equal(shown.filter((m) => m.startsWith('Ladder: you rejected')).length, 1, 'the one retry offer, from the real reject');
       assert.notEqual(editor.document.getText(), original, 'the accepted edit stays');
     } finally {
       window.showInformationMessage = real;
