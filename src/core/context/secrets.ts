@@ -169,22 +169,27 @@ const DETECTORS: readonly Detector[] = [
   {
     kind: 'connectionString',
     label: 'connection-string key or password',
-    // Only after a `;` and with no space around `=`: a connection string, not `a; password = x`.
-    pattern: /; ?(?:AccountKey|SharedAccessKey|Password|Pwd)=(?<value>[^;"'\s]+)/gi,
+    // A run of `key=value;` pairs (ODBC values may be {braced}) that starts a word, with no
+    // space around `=`: a connection string, not `a; password = x` or minified `r=n.user;password=n.password`.
+    // The run is capped: a start after each space inside a key rescans at most 30 pairs.
+    pattern: /(?<=^|[\s"'`])(?<conn>(?:\w{1,40}(?: \w{1,40}){0,2}=(?:\{[^}\n]{0,200}\}|[^;"'\s]*); ?){1,30})(?:AccountKey|SharedAccessKey|Password|Pwd)=(?<value>[^;"'\s]+)/gim,
     hint: (t) => /accountkey=|sharedaccesskey=|password=|pwd=/i.test(t),
-    accept: (v) => !isStandIn(v) && v !== AZURITE_ACCOUNT_KEY,
+    accept: (v, g) => CONNECTION_KEY.test(g.conn ?? '') && !isStandIn(v, CONNECTION_USER.exec(g.conn ?? '')?.[1]) && v !== AZURITE_ACCOUNT_KEY,
   },
   {
     kind: 'xmlPassword',
     label: 'password in XML',
-    pattern: /<(?:password|passphrase)>[ \t]*(?<value>[^<\s][^<]*?)[ \t]*<\/(?:password|passphrase)>/gi,
+    // No lazy or optional spaces around the value: with no closing tag they cost a rescan per space.
+    pattern: /<(?<tag>password|passphrase)>(?<value>[^<]*)<\/\k<tag>>/gi,
     hint: (t) => /<pass(?:word|phrase)>/i.test(t),
-    accept: (v) => !isStandIn(v),
+    accept: (v) => !isStandIn(v.trim()),
   },
   {
     kind: 'phpDefine',
     label: 'secret in a PHP define()',
-    pattern: /\bdefine\(\s*["'][A-Z0-9_]*(?:PASS|KEY|SECRET|SALT|TOKEN)[A-Z0-9_]*["']\s*,\s*(?:'(?<value>[^']+)'|"([^"]+)")/g,
+    // The secret word ends the name: DB_PASSWORD, NONCE_SALT, STRIPE_SECRET_KEY, but not
+    // PRIMARY_KEY, BYPASS_CACHE, TOKEN_TYPE or PASSWORD_RESET_ROUTE.
+    pattern: /\bdefine\(\s*["'](?:[A-Z0-9_]*_)?(?:PASS(?:WORD|WD)?|SECRET|SALT|TOKEN|(?:AUTH|LOGGED_IN|NONCE|API|SECRET|PRIVATE|ACCESS)_?KEY)["']\s*,\s*(?:'(?<value>[^']+)'|"([^"]+)")/g,
     hint: (t) => t.includes('define('),
     accept: (v) => !isStandIn(v),
   },
@@ -279,24 +284,30 @@ export function looksLikeRandomSecret(value: string): boolean {
 }
 
 /** Words docs and samples put where a password goes, alone or run together ("mysecretpassword"). */
-const STOCK_PASSWORD = /^(?:my|the|some|super|new|app|db|dev|local|default|test|demo|secret|password|passwd|pass|pwd|pw|change|me|admin|root|user|username|guest|foo|bar|baz|fake|here|token|key|api|letmein|qwerty|hunter|abc|x)+$/;
+const STOCK_PASSWORD = /^(?:my|the|some|super|new|app|db|dev|local|default|test|demo|secret|password|passwd|pass|pwd|pw|change|me|admin|root|user|username|guest|foo|bar|baz|fake|here|token|key|api|letmein|qwerty|hunter|abc|x|random|opensesame)+$/;
 
 /**
  * Whether a password-shaped value is what docs and samples write there rather than a real
  * password: a placeholder word, a variable or template (`${DB_PASSWORD}`, `$PGPASSWORD`,
  * `%s`), a value wrapped in <>, [] or {}, the user name again or a placeholder user, stock
- * words give or take digits and leetspeak (`Passw0rd!`, `pass123`, `password_here`), or too
- * short to be a real one (`u:p@h`, a few digits).
+ * words give or take digits and leetspeak (`Passw0rd!`, `pass123`, `password_here`, Prisma's
+ * `randompassword`, RFC 7617's `open sesame`), the type or value a WSDL sample shows
+ * (`string`, `true`), or too short to be a real one (`u:p@h`, a few digits).
  */
 function isStandIn(value: string, user?: string): boolean {
   if (PLACEHOLDER_WORDS.test(value) || TEMPLATE.test(value) || /^\$\w+$|\$\(|%\(|^<.*>$|^\[.*\]$|^\{\w*\}$/.test(value)) return true;
   const lower = value.toLowerCase();
-  if (value.length < 4 || lower === user?.toLowerCase() || PLACEHOLDER_WORDS.test(user ?? '')) return true;
+  if (value.length < 4 || lower === user?.toLowerCase() || PLACEHOLDER_WORDS.test(user ?? '') || /^(?:string|true|false|null)$/.test(lower)) return true;
   const letters = lower.replace(/[^a-z]/g, '');
   if (letters === '') return value.length < 8;
   const unleet = lower.replace(/[@4]/g, 'a').replace(/0/g, 'o').replace(/3/g, 'e').replace(/1/g, 'i').replace(/[5$]/g, 's').replace(/[^a-z]/g, '');
   return letters.length <= 40 && (STOCK_PASSWORD.test(letters) || STOCK_PASSWORD.test(unleet));
 }
+
+/** Keys that make a `key=value;` run a connection string: where to connect, or to which account. */
+const CONNECTION_KEY = /(?:^|[;=]) ?(?:Server|Host|Data Source|Address|Addr|Database|Initial Catalog|Dbname|Driver|Provider|DSN|Port|AccountName|Endpoint|DefaultEndpointsProtocol|SharedAccessKeyName)=/i;
+/** The user a connection string names, judged with its password like a URL's. */
+const CONNECTION_USER = /(?:^|[;=]) ?(?:User Id|UserId|Username|Uid|User)=([^;]*)/i;
 
 /** The account key every Azure Storage emulator (Azurite) accepts, published in its docs: no secret. */
 const AZURITE_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
