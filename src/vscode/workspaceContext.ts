@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { WorkspaceIndex, exclusionPhrase } from '../core/context/workspaceIndex';
@@ -245,7 +246,7 @@ export class WorkspaceContext implements vscode.Disposable {
     const bounds = this.bounds();
     this.scannedWith = bounds;
     const maxFileBytes = this.config.get('context.maxFileBytes');
-    const index = new WorkspaceIndex({ maxFileBytes, rootDepth: roots.depth, folders: roots.folders.map((f, i) => ({ label: roots.labels[i] as string, path: f.path })) });
+    const index = new WorkspaceIndex({ maxFileBytes, rootDepth: roots.depth, folders: roots.folders.map((f, i) => ({ label: roots.labels[i] as string, path: f.path, real: realOr(f.path) })) });
     const feeder = new WorkspaceFeeder(index, roots.folders.map((f, i) => ({ root: f.path, prefix: roots.labels[i] as string, skip: roots.nestedIn(i) })), { maxFileBytes, maxFiles: MAX_FILES });
     for (const rel of this.pinnedPaths()) index.pin(rel);
     const started = Date.now();
@@ -333,3 +334,12 @@ const MAX_NAMED_SKIPPED = 10;
 
 /** Files indexed across all folders, as scanFolder's own default for one. */
 const MAX_FILES = 50_000;
+
+/** Where a workspace folder really is, links followed, with forward slashes; its path when that cannot be read. */
+function realOr(folder: string): string {
+  try {
+    return toSlashes(realpathSync(folder));
+  } catch {
+    return folder;
+  }
+}

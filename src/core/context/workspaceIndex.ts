@@ -101,9 +101,10 @@ export interface WorkspaceIndexOptions {
   /**
    * Where each workspace folder is on disk (absolute, forward slashes), by its top-level name
    * in the index ('' for the only folder): a folder that is a credential store, or lies in
-   * one, has its files judged as the store's (see credentialsRuleInput).
+   * one, has its files judged as the store's (see credentialsRuleInput); `real` is where it
+   * really is when it is opened through a link (a repo's `keys -> ~/.ssh`).
    */
-  readonly folders?: readonly { readonly label: string; readonly path: string }[];
+  readonly folders?: readonly { readonly label: string; readonly path: string; readonly real?: string }[];
 }
 
 /**
@@ -272,7 +273,8 @@ export class WorkspaceIndex {
   constructor(options: WorkspaceIndexOptions = {}) {
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.rootDepth = options.rootDepth ?? 0;
-    this.inStores = new Map((options.folders ?? []).filter((f) => credentialsRuleInput(f.path, '') !== '').map((f) => [f.label, f.path]));
+    const stores = (options.folders ?? []).map((f) => [f.label, [f.path, f.real].find((p) => p !== undefined && credentialsRuleInput(p, '') !== '')] as const);
+    this.inStores = new Map(stores.filter((s): s is readonly [string, string] => s[1] !== undefined));
   }
 
   /** Bumps whenever the tree, a manifest or the README changes (for render caches). */

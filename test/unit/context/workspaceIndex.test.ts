@@ -115,6 +115,10 @@ describe('denylist', () => {
     const multi = indexOf({ 'app/config': 'x', 'app/src/main.ts': 'x', 'keys/config': 'Host *', 'keys/known_hosts': 'x', 'gpg/abc.key': 'x', 'gpg/readme.txt': 'x', 'aws/config': '[default]' }, { rootDepth: 1, folders });
     for (const path of ['keys/config', 'keys/known_hosts', 'gpg/readme.txt', 'aws/config']) assert.equal(excludedReason(multi, path), 'denylisted', path);
     for (const path of ['app/config', 'app/src/main.ts']) assert.equal(excludedReason(multi, path), undefined, path);
+    // A folder opened through a link to a store (a repo's `keys -> ../../.ssh`) is judged where it really is.
+    const linked = indexOf({ 'app/README.md': 'x', 'keys/config': 'Host *' }, { rootDepth: 1, folders: [{ label: 'app', path: '/home/ana/src/app', real: '/home/ana/src/app' }, { label: 'keys', path: '/home/ana/src/app/keys', real: '/home/ana/.ssh' }] });
+    assert.equal(excludedReason(linked, 'keys/config'), 'denylisted');
+    assert.equal(excludedReason(linked, 'app/README.md'), undefined);
     // A project folder named like a credentials file is still judged below its name.
     const service = indexOf({ 'src/index.ts': 'x', '.env': 'x' }, { folders: [{ label: '', path: '/home/ana/credentials-service' }] });
     assert.equal(excludedReason(service, 'src/index.ts'), undefined);
