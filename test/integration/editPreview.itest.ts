@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { chmodSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { captureMessages, openAndSelect, revertAll, snapshotWorkspace, tempFile, until, waitForDiff } from './editor';
+import { captureMessages, openAndSelect, tempFile, until, waitForDiff } from './editor';
 import { ladder } from './helpers';
-import { api, resetApi, setUpSuite, tearDownSuite } from './setup';
+import { api, standInSuite } from './setup';
 import { faults } from '../support/standin/server';
 
 const diffTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff);
@@ -37,11 +37,7 @@ function tidy(verdict: 'ladder.acceptEdit' | 'ladder.rejectEdit') {
 
 describe('Edit previews', function () {
   this.timeout(60_000);
-  before(setUpSuite);
-  after(tearDownSuite);
-  beforeEach(resetApi);
-  before(snapshotWorkspace);
-  afterEach(revertAll);
+  standInSuite();
 
   it('a proposal that changes only leading or trailing whitespace says the diff hides it, and where to show it', async () => {
     const editor = await vscode.window.showTextDocument(tempFile('spaces.ts', 'export function a(x: number) {   \n      return x + 1;\n}\n'));

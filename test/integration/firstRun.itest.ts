@@ -4,9 +4,9 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { formatUsd } from '../../src/core/ledger/format';
-import { captureMessages, openAndSelect, revertAll, snapshotWorkspace, until } from './editor';
+import { captureMessages, openAndSelect, until } from './editor';
 import { ladder } from './helpers';
-import { TEST_KEY, resetApi, setUpSuite, tearDownSuite } from './setup';
+import { TEST_KEY, standInSuite } from './setup';
 
 const root = () => vscode.workspace.workspaceFolders![0]!.uri;
 
@@ -28,11 +28,7 @@ async function withSaveDialog<T>(answer: (options: vscode.SaveDialogOptions) => 
 
 describe('a new user\'s first hour', function () {
   this.timeout(60_000);
-  before(setUpSuite);
-  after(tearDownSuite);
-  beforeEach(resetApi);
-  before(snapshotWorkspace);
-  afterEach(revertAll);
+  standInSuite();
 
   it('Export Cost Ledger offers a file outside the workspace (home, then the last folder exported to), and counts what the file holds', async () => {
     const { container } = await ladder();

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CallRecord } from '../../src/core/ledger/record';
 import type { RequestLogEntry } from '../support/standin/log';
-import { captureMessages, openAndSelect, revertAll, snapshotWorkspace, until, waitForDiff } from './editor';
+import { captureMessages, openAndSelect, until, waitForDiff } from './editor';
 import { ladder } from './helpers';
-import { api, resetApi, setUpSuite, tearDownSuite } from './setup';
+import { api, standInSuite } from './setup';
 
 const root = () => vscode.workspace.workspaceFolders![0]!.uri;
 const ladderDiagnostics = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Ladder');
@@ -18,11 +18,7 @@ const sentText = (e: RequestLogEntry | undefined) => JSON.stringify((e?.body as 
 
 describe('Fix All Review Findings in File', function () {
   this.timeout(60_000);
-  before(setUpSuite);
-  after(tearDownSuite);
-  beforeEach(resetApi);
-  before(snapshotWorkspace);
-  afterEach(revertAll);
+  standInSuite();
 
   it('the light bulb offers all of a file\'s findings at once: one request on the strongest finding\'s tier, one diff; Accept applies it and every finding goes', async () => {
     const editor = await openAndSelect('src/orders.ts', 9, 23);

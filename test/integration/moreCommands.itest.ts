@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CallRecord, LedgerRecord, VerdictRecord } from '../../src/core/ledger/record';
 import type { CostReportMessage } from '../../src/core/ledger/report';
-import { captureMessages, openAndSelect, revertAll, snapshotWorkspace, tempFile, until, waitForDiff } from './editor';
+import { captureMessages, openAndSelect, tempFile, until, waitForDiff } from './editor';
 import { Conversations } from '../../src/vscode/conversations';
 import { fromLineStart } from '../../src/vscode/editorSelection';
 import { ladder } from './helpers';
-import { api, resetApi, setUpSuite, tearDownSuite } from './setup';
+import { api, resetApi, standInSuite } from './setup';
 import { faults } from '../support/standin/server';
 
 async function ledger(): Promise<LedgerRecord[]> {
@@ -18,11 +18,7 @@ const root = () => vscode.workspace.workspaceFolders![0]!.uri;
 
 describe('every command on its happy path', function () {
   this.timeout(60_000);
-  before(setUpSuite);
-  after(tearDownSuite);
-  beforeEach(resetApi);
-  before(snapshotWorkspace);
-  afterEach(revertAll);
+  standInSuite();
 
   it('Rename Symbol applies a suggested name through the rename provider, every reference included', async () => {
     const editor = await openAndSelect('src/orders.ts');

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { start } from '../support/standin/server';
 import type { Standin } from '../support/standin/server';
+import { revertAll, snapshotWorkspace } from './editor';
 import { ladder } from './helpers';
 
 /** A fake key: the stand-in accepts any; tests check it never leaks anywhere. */
@@ -36,4 +37,16 @@ export async function tearDownSuite(): Promise<void> {
 /** Resets the stand-in's log and script between tests. */
 export function resetApi(): void {
   standin?.reset();
+}
+
+/**
+ * The usual hooks of a suite against the stand-in: started once, reset before each test,
+ * and every file put back as the suite found it after each.
+ */
+export function standInSuite(): void {
+  before(setUpSuite);
+  after(tearDownSuite);
+  beforeEach(resetApi);
+  before(snapshotWorkspace);
+  afterEach(revertAll);
 }
