@@ -558,9 +558,12 @@ describe('errors a user will meet', function () {
   it('Preview Route gives the verdict Ask gives under a budget: it counts the prompt as Ask\'s pre-flight does', async () => {
     const { container } = await ladder();
     const config = vscode.workspace.getConfiguration('ladder');
+    // The tests before leave 14,000-line documents open: none of them may be what is read.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // Symbols: the API counts each one a token, the local estimate four characters a token.
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: '{[()]};{[()]};{[()]};\n'.repeat(2000), language: 'typescript' }));
     editor.selection = new vscode.Selection(0, 0, editor.document.lineCount - 1, 0);
+    await until('the new document in front', () => (vscode.window.activeTextEditor?.document === editor.document ? true : undefined));
     try {
       container.cost.resetSession();
       const local = await vscode.commands.executeCommand<{ estimatedCostUsd: number; tokenSource: string }>('ladder.previewRoute', 'what does this do?');
