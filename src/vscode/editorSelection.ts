@@ -1,8 +1,8 @@
-import { realpathSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { ruleInputsOf } from '../core/context/workspaceIndex';
 import type { Container } from './container';
-import { toSlashes } from './workspaceScan';
+import { realOr, toSlashes } from './workspaceScan';
 import type { EditorSelection } from './requestRunner';
 
 /** The document and selection a command reads when it is run without a file named. */
@@ -152,15 +152,6 @@ export function pathsOf(c: Container, cellOrFile: vscode.Uri): { path: string; o
   if (uri.scheme !== 'file') return { path, origins: [] };
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ path: toSlashes(f.uri.fsPath), real: realOr(f.uri.fsPath) }));
   return { path, ...ruleInputsOf(toSlashes(uri.fsPath), realOr(uri.fsPath), folders) };
-}
-
-/** Where `fsPath` really is, links followed, with forward slashes; itself when it is not on disk (yet). */
-function realOr(fsPath: string): string {
-  try {
-    return toSlashes(realpathSync(fsPath));
-  } catch {
-    return toSlashes(fsPath);
-  }
 }
 
 /**

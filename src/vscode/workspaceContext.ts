@@ -1,4 +1,3 @@
-import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { WorkspaceIndex, exclusionPhrase } from '../core/context/workspaceIndex';
@@ -9,7 +8,7 @@ import type { FileStatus } from '../core/context/workspaceIndex';
 import { CacheHealth } from '../core/prompt/cacheHealth';
 import type { Config } from './config';
 import type { Log } from './log';
-import { WorkspaceFeeder, findRepository, outerGitignores, toSlashes } from './workspaceScan';
+import { WorkspaceFeeder, findRepository, outerGitignores, realOr, toSlashes } from './workspaceScan';
 
 /** Pinned files as absolute file URIs. */
 const PINS_KEY = 'ladder.pins';
@@ -334,12 +333,3 @@ const MAX_NAMED_SKIPPED = 10;
 
 /** Files indexed across all folders, as scanFolder's own default for one. */
 const MAX_FILES = 50_000;
-
-/** Where a workspace folder really is, links followed, with forward slashes; its path when that cannot be read. */
-function realOr(folder: string): string {
-  try {
-    return toSlashes(realpathSync(folder));
-  } catch {
-    return folder;
-  }
-}

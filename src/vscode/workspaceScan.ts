@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { promises as fs, realpathSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LinkTarget, WorkspaceIndex } from '../core/context/workspaceIndex';
@@ -324,6 +324,15 @@ export async function outerGitignores(root: string, repo?: Repository): Promise<
 /** A file system path with forward slashes, as index paths have them. */
 export function toSlashes(p: string): string {
   return path.sep === '/' ? p : p.split(path.sep).join('/');
+}
+
+/** Where `fsPath` really is, links followed, with forward slashes; itself when it is not on disk (yet). */
+export function realOr(fsPath: string): string {
+  try {
+    return toSlashes(realpathSync(fsPath));
+  } catch {
+    return toSlashes(fsPath);
+  }
 }
 
 /** `~/.config/git/ignore` rather than the home folder's full path, in logs and reasons. */
