@@ -9,6 +9,7 @@ import type { Digest, DigestPart } from '../core/review';
 import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
 import type { RequestCommand } from '../core/steps';
+import { whereOf } from '../core/resultViews';
 import type { CheckResult } from '../core/task/runStep';
 import { TIER_LABELS, compareTiers, tierAbove } from '../core/tiers';
 import type { Tier } from '../core/tiers';
@@ -377,7 +378,7 @@ export class ReviewService implements vscode.Disposable {
     const calls = [...outcomes.flatMap((o) => o.records), ...(partStopped?.err.records ?? []), ...(judgeStopped?.records ?? [])];
     const costMicros = calls.reduce((sum, r) => sum + r.costMicros, 0);
     const where = folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`;
-    const reportUri = this.report(options.title, where, merged.kept, merged.rejected, summary, outcomes, calls, folder?.leftOut ?? []);
+    const reportUri = this.report(options.title, where, folder ? selection.path.split('/').pop()?.replace(/^\.$/, 'workspace') ?? '' : whereOf(selection, true), merged.kept, merged.rejected, summary, outcomes, calls, folder?.leftOut ?? []);
     if (outcomes.length > 0) {
       await this.rememberConversation(reportUri, `${options.title} of ${where}`, reviewFindingsText({ where, summary, kept: merged.kept, rejected: merged.rejected, notReviewed: folder?.leftOut ?? [] }), judgeRoute ?? { tier: firstTierUsed, model: firstModel }, folder ? folder.files.filter((f) => merged.kept.some((k) => k.file === f.path)) : selection);
     }
@@ -552,12 +553,13 @@ export class ReviewService implements vscode.Disposable {
     return this.c.workspace.uriOf(file) ?? selection.document.uri;
   }
 
-  private report(title: string, where: string, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, outcomes: readonly RequestOutcome<unknown>[], calls: readonly CallRecord[], notReviewed: readonly { path: string; why: string }[]): vscode.Uri {
+  private report(title: string, where: string, subject: string, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, outcomes: readonly RequestOutcome<unknown>[], calls: readonly CallRecord[], notReviewed: readonly { path: string; why: string }[]): vscode.Uri {
     const markdown = reviewReport({
       title, where, summary, kept, rejected, calls, notReviewed,
       routes: outcomes.map((o) => ({ model: o.plan.model, tier: TIER_LABELS[o.plan.tier], reasons: o.plan.reasons })),
     });
-    const uri = this.c.results.create('ladder-result', `${title} report.md`, markdown, true);
+    // Named after what was reviewed, as answers are: two reports open side by side differ in their tabs.
+    const uri = this.c.results.create('ladder-result', `${title.replace(/ with Escalation$/, '')} · ${subject}.md`, markdown, true);
     // Rendered Markdown reads better than its source; the source is the fallback. Locked: an
     // unlocked preview follows the active Markdown document, so the next answer replaced the
     // report. The report is what was asked for, so it has the focus, as an answer's view does

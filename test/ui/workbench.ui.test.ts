@@ -172,7 +172,7 @@ describe('Ladder in the workbench', () => {
     assert.equal(cents(/Task cost: (\$[\d.,]+)/.exec(report)?.[1]), cents(settled.replace(/^.*Ladder /, '')), 'the report\'s task cost is the meter\'s session cost');
     assert.match(report, /Task cost: \$0\.\d{4} over 2 calls \(claude-haiku-4-5 \$0\.\d{4}, claude-opus-4-8 \$0\.\d{4}\)/, 'the total and its calls to the same decimals');
     // The report, beside the code, has the keyboard focus: what the review was asked for, read first.
-    await page.locator('.editor-group-container.active .tab.active', { hasText: 'report.md' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await page.locator('.editor-group-container.active .tab.active', { hasText: 'Review · orders.ts 9-23' }).waitFor({ state: 'visible', timeout: 10_000 });
     await shot('ui-4-review-diagnostics-cost');
   });
 
@@ -463,7 +463,7 @@ describe('Ladder in the workbench', () => {
     assert.equal(standin.log.length, sent, 'pinning sends nothing');
   });
 
-  test('an open cost report comes back after the window reloads, read again from the ledger', { timeout: 90_000 }, async () => {
+  test('after the window reloads, the open cost report and review report come back, and the review can be followed up', { timeout: 120_000 }, async () => {
     await clearNotifications(page);
     await costMeter(page).click();
     const tab = page.locator('.tabs-container .tab', { hasText: 'Ladder Cost Report' });
@@ -478,6 +478,24 @@ describe('Ladder in the workbench', () => {
     assert.ok((await tasks.count()) >= 2, 'the selection and folder reviews, read from the ledger by the new window');
     assert.doesNotMatch(await frame.locator('body').innerText(), /Loading the ledger/);
     await shot('ui-11-report-after-reload');
+
+    // The selection review's report, rendered again from what the workspace kept.
+    const reviewTab = page.locator('.tabs-container .tab', { hasText: 'Review · orders.ts 9-23' });
+    await reviewTab.waitFor({ state: 'visible', timeout: 30_000 });
+    await reviewTab.click();
+    assert.match(await waitForFrameText(page, /Review with Escalation: src\/orders\.ts:9-23[\s\S]*Task cost: \$/), /Findings \(\d+\)/);
+    // A follow-up on it goes out with the review's question and answer before the new one.
+    const sent = messageRequests().length;
+    await runCommand(page, 'Ladder: Ask a Follow-up');
+    await waitForQuickInputTitle(page, 'Ladder: Follow up which answer?');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'orders.ts:9' }).first().click();
+    await waitForQuickInputTitle(page, 'Ladder: Ask a Follow-up');
+    await page.keyboard.type('which finding should I fix first?');
+    await page.keyboard.press('Enter');
+    for (let i = 0; i < 150 && messageRequests().length === sent; i++) await page.waitForTimeout(200);
+    const body = messageRequests().at(-1)?.body as { messages?: { role: string }[] } | undefined;
+    assert.deepEqual(body?.messages?.map((m) => m.role), ['user', 'assistant', 'user'], 'the review, its answer, then the follow-up');
+    await shot('ui-11b-follow-up-after-reload');
   });
 
   test("Rename Symbol's names end with None of these names: Escape judges nothing, None offers the tier above", { timeout: 60_000 }, async () => {
