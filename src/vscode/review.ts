@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { FindingsAnswer, JudgeAnswer, extractAnswer } from '../core/protocol';
+import { z } from 'zod';
+import { Finding as FindingShape, FindingsAnswer, JudgeAnswer, Verdict, extractAnswer } from '../core/protocol';
 import type { CallRecord } from '../core/ledger/record';
 import { countOf } from '../core/ledger/format';
 import type { Finding } from '../core/protocol';
@@ -9,9 +10,9 @@ import type { Digest, DigestPart } from '../core/review';
 import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
 import type { RequestCommand } from '../core/steps';
-import { whereOf } from '../core/resultViews';
+import { newestWithin, readSaved, SAVED_VERSION, whereOf } from '../core/resultViews';
 import type { CheckResult } from '../core/task/runStep';
-import { TIER_LABELS, compareTiers, tierAbove } from '../core/tiers';
+import { TIER_LABELS, TIERS, compareTiers, tierAbove } from '../core/tiers';
 import type { Tier } from '../core/tiers';
 import { CommandIds } from './commandIds';
 import { answeredOn } from './conversations';
@@ -38,7 +39,32 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
 };
 
 /** Which review made a finding: a review replaces its own kind's earlier findings, not another's. */
-type ReviewKind = 'review' | 'securityReview' | 'architecture';
+const REVIEW_KINDS = ['review', 'securityReview', 'architecture'] as const;
+type ReviewKind = (typeof REVIEW_KINDS)[number];
+
+/**
+ * The workspaceState key of the findings kept across a window reload: in a file (not an
+ * untitled buffer or a notebook cell, which a reload renames), with the code they are about
+ * when it is short, the newest within SAVED_FINDINGS_CHARS as stored. What is left of the
+ * 512 KiB VS Code warns at once answers and conversations are kept (resultViews.ts).
+ */
+const FINDINGS_KEY = 'ladder.findings';
+const SAVED_FINDINGS_CHARS = 48 * 1024;
+const SAVED_CODE_CHARS = 2_000;
+const tier = z.enum(TIERS as [Tier, ...Tier[]]);
+const savedFinding = z.object({
+  uri: z.string(),
+  kind: z.enum(REVIEW_KINDS),
+  code: z.string(),
+  finding: FindingShape.extend({
+    foundBy: tier,
+    foundByModel: z.string(),
+    confirmedBy: tier.optional(),
+    confirmedByModel: z.string().optional(),
+    verdict: Verdict.shape.verdict.optional(),
+    escalated: z.string().optional(),
+  }),
+});
 
 /** A finding shown as a diagnostic, with the code its lines held when the review ran. */
 export interface ShownFinding {
@@ -54,6 +80,29 @@ export interface ShownFinding {
 /** Lines `start`..`end` (1-based, inclusive) of a text split at its newlines. */
 function linesOf(lines: readonly string[], start: number, end: number): string {
   return lines.slice(start - 1, end).join('\n');
+}
+
+/**
+ * Where `code` (lines `start`..`end` when a review read them) starts now in `lines`: the same
+ * line if it is still there, else the one place it moved to (lines added or removed above
+ * it); undefined when it changed or appears more than once.
+ */
+function codeAt(lines: readonly string[], start: number, end: number, code: string): number | undefined {
+  if (linesOf(lines, start, end) === code) return start;
+  const height = end - start + 1;
+  const matches: number[] = [];
+  for (let i = 0; i + height <= lines.length && matches.length < 2; i++) {
+    if (linesOf(lines, i + 1, i + height) === code) matches.push(i + 1);
+  }
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** The diagnostic that shows a finding on `range`. */
+function diagnosticOf(f: ReviewedFinding, range: vscode.Range): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(range, `${f.message} (${f.category}, confidence ${f.confidence.toFixed(2)}; ${provenance(f)})`, SEVERITY[f.severity]);
+  diagnostic.source = 'Ladder';
+  diagnostic.code = f.category;
+  return diagnostic;
 }
 
 /** `text()` split into lines, once per key of `cache`. */
@@ -191,7 +240,52 @@ export class ReviewService implements vscode.Disposable {
     }),
   ];
 
-  constructor(private readonly c: Container) {}
+  constructor(private readonly c: Container) {
+    void this.restore().catch((err: unknown) => c.log.warn(`Review findings from the last window were not restored: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  /**
+   * The findings the last window showed, each where its code is now; one whose code changed
+   * or went (the file edited or deleted since) is not shown again. A file a review has shown
+   * findings in since activation keeps those.
+   */
+  private async restore(): Promise<void> {
+    const { entries, damaged } = readSaved(this.c.context.workspaceState.get(FINDINGS_KEY), savedFinding);
+    if (damaged) this.c.log.warn('Some review findings kept from the last window were damaged or from another version of Ladder, and are not shown again.');
+    const byUri = new Map<string, typeof entries>();
+    for (const entry of entries) byUri.set(entry.uri, [...(byUri.get(entry.uri) ?? []), entry]);
+    const decoder = new TextDecoder();
+    for (const [key, saved] of byUri) {
+      const uri = vscode.Uri.parse(key);
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+      const text = open ? open.getText() : await vscode.workspace.fs.readFile(uri).then((bytes) => decoder.decode(bytes), () => undefined);
+      if (text === undefined || this.shown.has(key)) continue;
+      const lines = text.split('\n');
+      const shown = saved.flatMap(({ kind, finding, code }): ShownFinding[] => {
+        const at = codeAt(lines, finding.startLine, finding.endLine, code);
+        if (at === undefined) return [];
+        const end = at + finding.endLine - finding.startLine;
+        const range = new vscode.Range(at - 1, 0, end - 1, (lines[end - 1] ?? '').replace(/\r$/, '').length);
+        const placed = { ...finding, startLine: at, endLine: end };
+        return [{ id: ++this.shownIds, uri, kind, finding: placed, diagnostic: diagnosticOf(placed, range), code }];
+      });
+      if (shown.length === 0) continue;
+      this.shown.set(key, shown);
+      this.diagnostics.set(uri, shown.map((s) => s.diagnostic));
+    }
+    this.changed();
+  }
+
+  /** After findings were shown, fixed, moved or dropped: the menus that offer a fix, and what the next window shows. */
+  private changed(): void {
+    this.publishFindingPaths();
+    const kept = [...this.shown.values()].flat()
+      .filter((s) => s.uri.scheme !== 'untitled' && s.uri.scheme !== 'vscode-notebook-cell' && s.code !== undefined && s.code.length <= SAVED_CODE_CHARS)
+      .sort((a, b) => a.id - b.id)
+      .map((s) => ({ uri: s.uri.toString(), kind: s.kind, code: s.code, finding: s.finding }));
+    const entries = newestWithin(kept, Number.MAX_SAFE_INTEGER, SAVED_FINDINGS_CHARS, (e) => JSON.stringify(e).length);
+    void Promise.resolve(this.c.context.workspaceState.update(FINDINGS_KEY, { version: SAVED_VERSION, entries })).catch((err: unknown) => this.c.log.warn(`Review findings could not be kept for the next window: ${err instanceof Error ? err.message : String(err)}`));
+  }
 
   /** Moves the findings of `from` (a file, or every file under a folder) to `to`, or drops them. */
   private moveFindings(from: vscode.Uri, to: vscode.Uri | undefined): void {
@@ -206,7 +300,7 @@ export class ReviewService implements vscode.Disposable {
       this.shown.set(newUri.toString(), list.map((s) => ({ ...s, uri: newUri })));
       this.diagnostics.set(newUri, list.map((s) => s.diagnostic));
     }
-    if (moved.length > 0) this.publishFindingPaths();
+    if (moved.length > 0) this.changed();
   }
 
   private fixActions(document: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {
@@ -445,9 +539,7 @@ export class ReviewService implements vscode.Disposable {
       const document = uri.toString() === selection.document.uri.toString() ? selection.document : vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
       const endLine = Math.max(0, f.endLine - 1);
       const range = new vscode.Range(Math.max(0, f.startLine - 1), 0, endLine, document ? document.lineAt(Math.min(endLine, document.lineCount - 1)).text.length : 200);
-      const diagnostic = new vscode.Diagnostic(range, `${f.message} (${f.category}, confidence ${f.confidence.toFixed(2)}; ${provenance(f)})`, SEVERITY[f.severity]);
-      diagnostic.source = 'Ladder';
-      diagnostic.code = f.category;
+      const diagnostic = diagnosticOf(f, range);
       const entry = byUri.get(uri.toString()) ?? { uri, read: false, shown: [] };
       const read = readLines(f);
       const code = read === undefined ? undefined : linesOf(read, f.startLine, f.endLine);
@@ -475,7 +567,7 @@ export class ReviewService implements vscode.Disposable {
       if (all.length > 0) this.shown.set(key, all);
       else this.shown.delete(key);
     }
-    this.publishFindingPaths();
+    this.changed();
   }
 
   /** The findings shown in `document`; with `line` (0-based), only those whose lines (where they are now) hold it. */
@@ -509,23 +601,16 @@ export class ReviewService implements vscode.Disposable {
     const { startLine, endLine } = shown.finding;
     const wholeLines = (start: number, end: number) => (end <= document.lineCount ? new vscode.Range(start - 1, 0, end - 1, document.lineAt(end - 1).text.length) : undefined);
     if (shown.code === undefined) return wholeLines(startLine, Math.min(endLine, document.lineCount));
-    if (linesOf(lines, startLine, endLine) === shown.code) return wholeLines(startLine, endLine);
-    const height = endLine - startLine + 1;
-    const matches: number[] = [];
-    for (let i = 0; i + height <= lines.length && matches.length < 2; i++) {
-      if (linesOf(lines, i + 1, i + height) === shown.code) matches.push(i + 1);
-    }
-    return matches.length === 1 ? wholeLines(matches[0] as number, (matches[0] as number) + height - 1) : undefined;
+    const at = codeAt(lines, startLine, endLine, shown.code);
+    return at === undefined ? undefined : wholeLines(at, at + endLine - startLine);
   }
 
   /** A shown finding with its diagnostic where its code is now in `document` (itself when it has not moved, or cannot be found). */
   private placed(shown: ShownFinding, document: vscode.TextDocument, lines?: string[]): ShownFinding {
     const now = this.locate(shown, document, lines);
     if (!now || now.isEqual(shown.diagnostic.range)) return shown;
-    const moved = new vscode.Diagnostic(now, shown.diagnostic.message, shown.diagnostic.severity);
-    moved.source = shown.diagnostic.source;
-    moved.code = shown.diagnostic.code;
-    return { ...shown, diagnostic: moved, finding: { ...shown.finding, startLine: now.start.line + 1, endLine: now.end.line + 1 } };
+    const finding = { ...shown.finding, startLine: now.start.line + 1, endLine: now.end.line + 1 };
+    return { ...shown, diagnostic: diagnosticOf(finding, now), finding };
   }
 
   /** A finding was fixed: its diagnostic goes. */
@@ -539,7 +624,7 @@ export class ReviewService implements vscode.Disposable {
     if (left.length > 0) this.shown.set(key, left);
     else this.shown.delete(key);
     this.diagnostics.set(shown.uri, left.map((s) => s.diagnostic));
-    this.publishFindingPaths();
+    this.changed();
   }
 
   /** `ladder.findingPaths`: the files with findings, for menus that offer a fix. */

@@ -4,6 +4,7 @@ import type { CallRecord, LedgerRecord, VerdictRecord } from '../../src/core/led
 import type { CostReportMessage } from '../../src/core/ledger/report';
 import { captureMessages, openAndSelect, tempFile, until, waitForDiff } from './editor';
 import { Conversations } from '../../src/vscode/conversations';
+import { ReviewService } from '../../src/vscode/review';
 import { fromLineStart } from '../../src/vscode/editorSelection';
 import { ladder } from './helpers';
 import { api, resetApi, standInSuite } from './setup';
@@ -1003,6 +1004,49 @@ describe('every command on its happy path', function () {
     const request = api().log.filter((e) => e.path === '/v1/messages').slice(sent).at(-1)?.body as { messages: { content: { text: string }[] }[] };
     assert.match(request.messages[0]?.content[0]?.text ?? '', /^File: src\/orders\.ts\nLines: 15-19/);
     assert.equal(request.messages[1]?.content[0]?.text, first.text);
+  });
+
+  it('review findings outlive a window reload: each comes back where its code is now, and one whose code changed does not', async () => {
+    const { container } = await ladder();
+    const root = vscode.workspace.workspaceFolders![0]!.uri;
+    const orders = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'src/orders.ts')));
+    const uri = vscode.Uri.joinPath(root, 'src/reloaded.ts');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(orders));
+    let fresh: ReviewService | undefined;
+    try {
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+      editor.selection = new vscode.Selection(8, 0, 22, editor.document.lineAt(22).text.length);
+      await vscode.commands.executeCommand('ladder.reviewSelection');
+      const shown = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Ladder');
+      const sql = shown.find((d) => d.range.start.line === 10);
+      const html = shown.find((d) => d.range.start.line === 21);
+      assert.ok(sql && html, `findings on the SQL (line 11) and the innerHTML write (line 22): ${shown.map((d) => d.range.start.line + 1).join(', ')}`);
+      // Closed, then changed on disk as a person might before the next window: two lines above
+      // everything, and the innerHTML line rewritten.
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      const lines = orders.split('\n');
+      lines[21] = '  el.textContent = order.customer;';
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(['// moved', '// down', ...lines].join('\n')));
+      await until('the document to close or reload', () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText().startsWith('// moved') !== false || undefined);
+      // The next window's review service, over the same workspaceState (see the answer test above).
+      fresh = new ReviewService(container);
+      const restored = await until('the findings restored', () => {
+        const list = fresh!.diagnostics.get(uri) ?? [];
+        return list.length > 0 ? list : undefined;
+      });
+      assert.ok(restored.some((d) => d.message === sql.message && d.range.start.line === 12), `the SQL finding two lines down: ${restored.map((d) => `${d.range.start.line + 1} ${d.message}`).join(' | ')}`);
+      assert.ok(!restored.some((d) => d.message === html.message), 'the innerHTML finding, whose code changed, is not shown again');
+      assert.equal(restored.length, shown.length - 1);
+      // It can still be fixed: Fix finds it, with the code it is about, on its new line.
+      const document = await vscode.workspace.openTextDocument(uri);
+      const [found] = fresh.findingsIn(document, 12);
+      assert.equal(found?.code, lines[10], 'the line the review read');
+      assert.equal(found?.finding.startLine, 13);
+    } finally {
+      fresh?.dispose();
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(uri);
+    }
   });
 
   it('what is kept across a reload stays well under the 512 KiB VS Code warns at, counted as stored; a damaged or old entry is dropped, not thrown', async () => {
