@@ -156,25 +156,32 @@ export function pathsOf(c: Container, cellOrFile: vscode.Uri): { path: string; o
 
 /**
  * Why an edit cannot be applied to `document`, or undefined when it can: a file on a writable
- * file system, an untitled buffer or a notebook cell. Not a Ladder answer, a proposal diff, a
- * git view, nor a file the user made read-only: paying for an edit there only ends in "could
- * not apply", or in an edit to a file the user protected. VS Code tells an extension neither
- * setting (workspace.fs.stat reports no permissions for either), so they are read here.
+ * file system, an untitled buffer, or a cell of a notebook that is one of those. Not a Ladder
+ * answer, a proposal diff, a git view, nor a file (or a cell's notebook) the user made
+ * read-only: paying for an edit there only ends in "could not apply", or in an edit to a file
+ * the user protected. VS Code tells an extension neither setting (workspace.fs.stat reports no
+ * permissions for either), so they are read here.
  */
 function readOnlyBecause(document: vscode.TextDocument): string | undefined {
   const { uri } = document;
-  if (uri.scheme === 'untitled' || uri.scheme === 'vscode-notebook-cell') return undefined;
-  if (vscode.workspace.fs.isWritableFileSystem(uri.scheme) !== true) return 'is read-only';
-  const files = vscode.workspace.getConfiguration('files', document);
-  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (uri.scheme === 'untitled') return undefined;
+  // A cell is judged by its notebook's file, as VS Code locks the whole notebook.
+  const notebook = uri.scheme === 'vscode-notebook-cell' ? vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document === document)) : undefined;
+  if (uri.scheme === 'vscode-notebook-cell' && (!notebook || notebook.isUntitled)) return undefined;
+  const file = notebook?.uri ?? uri;
+  if (vscode.workspace.fs.isWritableFileSystem(file.scheme) !== true) return 'is read-only';
+  const files = vscode.workspace.getConfiguration('files', file);
+  const folder = vscode.workspace.getWorkspaceFolder(file);
+  // With a notebook type, VS Code matches a cell's pattern against its notebook's path.
+  const cellOf = notebook ? { notebookType: notebook.notebookType } : {};
   // As VS Code matches them: inside a folder against the path in it, else against the whole path.
-  const matches = (globs: Record<string, boolean> | undefined) => Object.entries(globs ?? {}).some(([glob, on]) => on && vscode.languages.match([{ pattern: glob }, ...(folder ? [{ pattern: new vscode.RelativePattern(folder, glob) }] : [])], document) > 0);
+  const matches = (globs: Record<string, boolean> | undefined) => Object.entries(globs ?? {}).some(([glob, on]) => on && vscode.languages.match([{ pattern: glob, ...cellOf }, ...(folder ? [{ pattern: new vscode.RelativePattern(folder, glob), ...cellOf }] : [])], document) > 0);
   // As VS Code decides: an included file is read-only unless excluded too, and then writable whatever its permissions.
   if (matches(files.get('readonlyInclude'))) return matches(files.get('readonlyExclude')) ? undefined : 'is read-only (files.readonlyInclude)';
-  if (uri.scheme === 'file' && files.get<boolean>('readonlyFromPermissions')) {
+  if (file.scheme === 'file' && files.get<boolean>('readonlyFromPermissions')) {
     try {
       // VS Code's own test: the owner's write bit (root may write a 444 file, but VS Code still locks it).
-      if ((statSync(uri.fsPath).mode & 0o200) === 0) return 'is read-only on disk (files.readonlyFromPermissions)';
+      if ((statSync(file.fsPath).mode & 0o200) === 0) return 'is read-only on disk (files.readonlyFromPermissions)';
     } catch {
       // Not on disk: nothing to lock it.
     }

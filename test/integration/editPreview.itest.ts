@@ -211,6 +211,42 @@ describe('Edit previews', function () {
     }
   });
 
+  it('a cell of a notebook that files.readonlyInclude makes read-only is refused too, and a cell of a writable notebook is not', async () => {
+    const root = vscode.workspace.workspaceFolders![0]!.uri;
+    const ipynb = (source: string) => new TextEncoder().encode(JSON.stringify({ cells: [{ cell_type: 'code', source: [source], metadata: {}, outputs: [], execution_count: null }], metadata: { language_info: { name: 'python' } }, nbformat: 4, nbformat_minor: 5 }));
+    const locked = vscode.Uri.joinPath(root, 'locked-cells.ipynb');
+    const open = vscode.Uri.joinPath(root, 'open-cells.ipynb');
+    await vscode.workspace.fs.writeFile(locked, ipynb('def  add( a,b ):\n    return a+b\n'));
+    await vscode.workspace.fs.writeFile(open, ipynb('def  add( a,b ):\n    return a+b\n'));
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('readonlyInclude', { '**/locked-cells.ipynb': true }, vscode.ConfigurationTarget.Global);
+    const tidyCell = async (uri: vscode.Uri) => {
+      const notebook = await vscode.workspace.openNotebookDocument(uri);
+      await vscode.window.showNotebookDocument(notebook);
+      const editor = await vscode.window.showTextDocument(notebook.cellAt(0).document);
+      editor.selection = new vscode.Selection(0, 0, 2, 0);
+      return await messages(() => vscode.commands.executeCommand('ladder.tidySelection'));
+    };
+    try {
+      const { result, messages: shown } = await tidyCell(locked);
+      assert.equal(result, undefined);
+      assert.deepEqual(shown, ['Ladder: locked-cells.ipynb is read-only (files.readonlyInclude), so Tidy Selection cannot change it; nothing was sent.']);
+      assert.deepEqual(sent(), [], 'nothing was paid for');
+    } finally {
+      await files.update('readonlyInclude', undefined, vscode.ConfigurationTarget.Global);
+    }
+    try {
+      api().script.when({ system: /Ladder task: format/ }, { text: '```python\ndef add(a, b):\n    return a + b\n```\n' }, { times: 1 });
+      const pending = tidyCell(open);
+      await waitForDiff(pending.then((r) => r.result));
+      await vscode.commands.executeCommand('ladder.rejectEdit');
+      assert.equal((await pending).result, 'rejected', 'the edit was proposed');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      for (const uri of [locked, open]) await vscode.workspace.fs.delete(uri);
+    }
+  });
+
   it('the notification\'s Accept or Reject clicked after the diff\'s own button decided does nothing but say so: no second verdict, no edit after a reject, no second retry offer', async () => {
     const editor = await openAndSelect('src/orders.ts', 15, 19);
     const original = editor.document.getText();
