@@ -199,6 +199,16 @@ export function editableOrSay(document: vscode.TextDocument, title: string): boo
   return false;
 }
 
+/** The first file `edit` changes that is read-only ("src/a.ts, which is read-only (…)"); undefined when every one can change. */
+export async function readOnlyIn(edit: vscode.WorkspaceEdit): Promise<string | undefined> {
+  for (const [uri] of edit.entries()) {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? await vscode.workspace.openTextDocument(uri).then((d) => d, () => undefined);
+    const because = document && readOnlyBecause(document);
+    if (because) return `${vscode.workspace.asRelativePath(uri)}, which ${because}`;
+  }
+  return undefined;
+}
+
 /** The notebook a cell belongs to (an open notebook holding it, else the cell's path as a file). */
 export function notebookOf(cell: vscode.Uri): vscode.Uri {
   const holder = vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document.uri.toString() === cell.toString()));

@@ -211,6 +211,63 @@ describe('Edit previews', function () {
     }
   });
 
+  it('Rename Symbol in a read-only file is refused before names are paid for, and a rename reaching a read-only file changes nothing', async () => {
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('readonlyInclude', { '**/src/orders.ts': true }, vscode.ConfigurationTarget.Global);
+    try {
+      const editor = await openAndSelect('src/orders.ts');
+      const line = editor.document.getText().split('\n').findIndex((l) => l.includes('let t = 0'));
+      editor.selection = new vscode.Selection(line, 8, line, 8);
+      const { result, messages: shown } = await messages(() => vscode.commands.executeCommand('ladder.renameSymbol', 'runningTotal'));
+      assert.equal(result, undefined);
+      assert.deepEqual(shown, ['Ladder: orders.ts is read-only (files.readonlyInclude), so Rename Symbol cannot change it; nothing was sent.']);
+      assert.deepEqual(sent(), [], 'no names were paid for');
+      assert.match(editor.document.getText(), /let t = 0/);
+    } finally {
+      await files.update('readonlyInclude', undefined, vscode.ConfigurationTarget.Global);
+    }
+    // The symbol's own file is writable; a file that imports it is not.
+    const root = vscode.workspace.workspaceFolders![0]!.uri;
+    const uses = vscode.Uri.joinPath(root, 'src', 'uses-total.ts');
+    await vscode.workspace.fs.writeFile(uses, new TextEncoder().encode("import { orderTotal } from './orders';\nexport const none = orderTotal([]);\n"));
+    await files.update('readonlyInclude', { '**/src/uses-total.ts': true }, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.workspace.openTextDocument(uses);
+      const editor = await openAndSelect('src/orders.ts');
+      const line = editor.document.getText().split('\n').findIndex((l) => l.includes('function orderTotal'));
+      editor.selection = new vscode.Selection(line, editor.document.lineAt(line).text.indexOf('orderTotal') + 2, line, editor.document.lineAt(line).text.indexOf('orderTotal') + 2);
+      // TypeScript has to know the importer before it renames across files.
+      await until('the importer as a reference', async () => ((await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', editor.document.uri, editor.selection.active)) ?? []).some((l) => l.uri.toString() === uses.toString()) || undefined);
+      const { result, messages: shown } = await messages(() => vscode.commands.executeCommand('ladder.renameSymbol', 'sumOfOrder'));
+      assert.equal(result, undefined);
+      assert.deepEqual(shown, ['Ladder: renaming `orderTotal` would change src/uses-total.ts, which is read-only (files.readonlyInclude), so nothing was renamed.']);
+      assert.match(editor.document.getText(), /function orderTotal/);
+      assert.equal(editor.document.isDirty, false);
+    } finally {
+      await files.update('readonlyInclude', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(uses);
+    }
+  });
+
+  it('Refactor Selection says a selection is too large before it asks what the refactoring should achieve', async () => {
+    const editor = await vscode.window.showTextDocument(tempFile('huge-refactor.ts', Array.from({ length: 1500 }, (_, i) => `export const value${i} = computeSomethingLong(${i}, 'a string to make it longer');`).join('\n')));
+    editor.selection = new vscode.Selection(0, 0, 1499, 0);
+    const asked: string[] = [];
+    const input = vscode.window.showInputBox;
+    (vscode.window as { showInputBox: typeof input }).showInputBox = async (options) => { asked.push(options?.title ?? ''); return 'split it up'; };
+    try {
+      const { result, messages: shown } = await messages(() => vscode.commands.executeCommand('ladder.refactorSelection'));
+      assert.equal(result, undefined);
+      assert.match(shown.join('\n'), /the selection is about [\d,]+ tokens, and Refactor Selection answers with all of it/);
+      assert.deepEqual(asked, [], 'no goal was asked for');
+      assert.deepEqual(sent(), []);
+    } finally {
+      (vscode.window as { showInputBox: typeof input }).showInputBox = input;
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
   it('a cell of a notebook that files.readonlyInclude makes read-only is refused too, and a cell of a writable notebook is not', async () => {
     const root = vscode.workspace.workspaceFolders![0]!.uri;
     const ipynb = (source: string) => new TextEncoder().encode(JSON.stringify({ cells: [{ cell_type: 'code', source: [source], metadata: {}, outputs: [], execution_count: null }], metadata: { language_info: { name: 'python' } }, nbformat: 4, nbformat_minor: 5 }));

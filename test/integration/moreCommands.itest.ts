@@ -285,7 +285,7 @@ describe('every command on its happy path', function () {
         return run;
       });
       assert.equal(rejected.result, 'rejected');
-      assert.ok(rejected.messages.some((m) => /^Ladder: You rejected its edit \(claude-haiku-4-5\); escalating to execute is not allowed: this workspace's access cap is labour\. No higher tier is offered\.$/.test(m)), rejected.messages.join('\n'));
+      assert.ok(rejected.messages.some((m) => /^Ladder: You rejected its answer \(claude-haiku-4-5\); escalating to execute is not allowed: this workspace's access cap \(ladder\.routing\.accessCap\) is labour\. No higher tier is offered\.$/.test(m)), rejected.messages.join('\n'));
     } finally {
       await config.update('routing.accessCap', undefined, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -552,6 +552,25 @@ describe('every command on its happy path', function () {
     assert.equal(api().log.length, sentBefore, 'nothing was sent');
   });
 
+  it('Write Tests from a CRLF file writes the test file with CRLF line endings too', async () => {
+    const source = vscode.Uri.joinPath(root(), 'src', 'crlf-total.ts');
+    await vscode.workspace.fs.writeFile(source, new TextEncoder().encode('export function orderTotal(items: { price: number }[]) {\r\n  return items.reduce((t, i) => t + i.price, 0);\r\n}\r\n'));
+    const created = vscode.Uri.joinPath(root(), 'src', 'crlf-total.test.ts');
+    try {
+      const editor = await vscode.window.showTextDocument(source);
+      editor.selection = new vscode.Selection(0, 0, 3, 0);
+      const pending = vscode.commands.executeCommand<string>('ladder.writeTests');
+      await waitForDiff(pending);
+      await vscode.commands.executeCommand('ladder.acceptEdit');
+      assert.equal(await pending, 'accepted');
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(created));
+      assert.ok(text.includes('\r\n') && !/[^\r]\n/.test(text), `every line ends with CRLF: ${JSON.stringify(text.slice(0, 120))}`);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      for (const uri of [source, created]) await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
+    }
+  });
+
   it('Write Tests proposes a new test file; Accept creates it', async () => {
     await openAndSelect('src/orders.ts', 15, 19);
     const pending = vscode.commands.executeCommand<string>('ladder.writeTests');
@@ -779,7 +798,7 @@ describe('every command on its happy path', function () {
     assert.ok(labelled.length > 0 && labelled.every((r) => r.override === 'O'));
     // Above the access cap (judgment by default), choosing a tier says at once where the request will go.
     const exception = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.chooseTier', 'F'));
-    assert.deepEqual(exception.messages, ["Ladder: exception is not available here: this workspace's access cap is judgment, so it goes to judgment (claude-opus-4-8)."]);
+    assert.deepEqual(exception.messages, ["Ladder: exception is not available here: the exception tier needs the explicit opt-in (ladder.routing.allowExceptionTier), so it goes to judgment (claude-opus-4-8)."]);
     // The meter says where it would go now ("next: judgment", not "next: exception"); the choice itself is kept, so the
     // cap is applied when the request runs: the ledger labels what you asked for beside the tier that answered.
     const { container } = await ladder();

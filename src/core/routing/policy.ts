@@ -184,13 +184,18 @@ export function effectiveCap(config: CapSettings): Tier {
  */
 export function tierUnavailable(tier: Tier, config: CapSettings): string | undefined {
   const cap = effectiveCap(config);
-  return compareTiers(tier, cap) > 0 ? `${capNote(config)}, so it goes to ${TIER_LABELS[cap]}` : undefined;
+  return compareTiers(tier, cap) > 0 ? `${capNote(config, tier)}, so it goes to ${TIER_LABELS[cap]}` : undefined;
 }
 
-function capNote(config: CapSettings): string {
-  return config.accessCap === 'F' && !config.allowExceptionTier
-    ? 'the exception tier needs the explicit opt-in (routing.allowExceptionTier)'
-    : `this workspace's access cap is ${TIER_LABELS[config.accessCap]}`;
+/**
+ * Why `refused` is above what this workspace may use, naming the setting that would change it:
+ * the exception tier, under a cap of judgment or above, waits for the opt-in (the cap rises to
+ * it on its own once you opt in, unless you set a lower one).
+ */
+function capNote(config: CapSettings, refused: Tier): string {
+  return refused === 'F' && !config.allowExceptionTier && compareTiers(config.accessCap, 'O') >= 0
+    ? 'the exception tier needs the explicit opt-in (ladder.routing.allowExceptionTier)'
+    : `this workspace's access cap (ladder.routing.accessCap) is ${TIER_LABELS[config.accessCap]}`;
 }
 
 function label(tier: Tier, config: RoutingConfig): string {
@@ -252,8 +257,8 @@ export function planRoute(request: RouteRequest, config: RoutingConfig): RoutePl
   const cap = effectiveCap(config);
   if (compareTiers(tier, cap) > 0) {
     tier = cap;
-    reasons.push(`capped at ${label(cap, config)}: ${capNote(config)}`);
-    notices.push(`Using ${TIER_LABELS[cap]} instead of ${TIER_LABELS[requestedTier]}: ${capNote(config)}.`);
+    reasons.push(`capped at ${label(cap, config)}: ${capNote(config, requestedTier)}`);
+    notices.push(`Using ${TIER_LABELS[cap]} instead of ${TIER_LABELS[requestedTier]}: ${capNote(config, requestedTier)}.`);
   }
   const base = {
     stepType: request.stepType,
@@ -299,7 +304,7 @@ const ESCALATION_TEXT: Readonly<Record<EscalationReason['kind'], string>> = {
   validationFailed: 'the answer failed its check',
   lowConfidence: 'the answer was low-confidence',
   toolError: 'a tool call failed',
-  rejected: 'you rejected its edit',
+  rejected: 'you rejected its answer',
 };
 
 /**
@@ -343,8 +348,8 @@ export function planEscalation(previous: RoutePlan, reason: EscalationReason, co
       `${capitalise(why)}; ${TIER_LABELS[previous.tier]} is already the top tier.`);
   }
   if (compareTiers(next, cap) > 0) {
-    return stop(`cannot escalate: ${why}, but ${TIER_LABELS[next]} is above the cap (${capNote(config)})`,
-      `${capitalise(why)}; escalating to ${TIER_LABELS[next]} is not allowed: ${capNote(config)}.`);
+    return stop(`cannot escalate: ${why}, but ${TIER_LABELS[next]} is above the cap (${capNote(config, next)})`,
+      `${capitalise(why)}; escalating to ${TIER_LABELS[next]} is not allowed: ${capNote(config, next)}.`);
   }
   if (config.budget?.state === 'exceeded') {
     return stop(`cannot escalate: ${why}, but the budget is exceeded`,

@@ -2,14 +2,14 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
 import { editableOrSay, selectionFor } from '../editorSelection';
 import type { Command } from './command';
-import { proposeEdit } from './proposeEdit';
+import { proposeEdit, sendableEdit } from './proposeEdit';
 
 export const refactorSelectionCommand: Command = {
   id: CommandIds.refactorSelection,
   run: async (c, uri, goal) => {
-    // Before asking what to do: a read-only view cannot take the edit.
+    // Before asking what to do: a read-only view cannot take the edit, nor an answer hold too much code.
     const selection = await selectionFor(c, { uri });
-    if (!selection || !editableOrSay(selection.document, 'Refactor Selection')) return undefined;
+    if (!selection || !editableOrSay(selection.document, 'Refactor Selection') || !sendableEdit(selection, 'Refactor Selection')) return undefined;
     const question = typeof goal === 'string' ? goal : await vscode.window.showInputBox({
       title: 'Ladder: Refactor Selection',
       prompt: 'What should the refactoring achieve? (Enter for a general clean-up)',

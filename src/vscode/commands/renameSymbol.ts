@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { RenameAnswer, extractAnswer } from '../../core/protocol';
 import { CommandIds } from '../commandIds';
-import { pathsOf } from '../editorSelection';
+import { editableOrSay, pathsOf, readOnlyIn } from '../editorSelection';
 import type { Container } from '../container';
 import type { Command } from './command';
 import type { RetrySpec } from './proposeEdit';
@@ -31,6 +31,7 @@ export const renameSymbolCommand: Command = {
       return undefined;
     }
     const document = editor.document;
+    if (!editableOrSay(document, 'Rename Symbol')) return undefined;
     const cursorWord = document.getWordRangeAtPosition(editor.selection.active);
     if (!cursorWord) {
       void vscode.window.showInformationMessage('Ladder: put the cursor on a symbol to rename.');
@@ -114,6 +115,12 @@ async function suggestAndRename(c: Container, document: vscode.TextDocument, tar
   }
   if (!edit || edit.size === 0) {
     void vscode.window.showWarningMessage(`Ladder: no rename provider could rename \`${symbol}\` in ${document.languageId}; nothing was changed.`);
+    return undefined;
+  }
+  // A reference in a file you protected: VS Code would change its buffer, and never save it.
+  const locked = await readOnlyIn(edit);
+  if (locked) {
+    void vscode.window.showWarningMessage(`Ladder: renaming \`${symbol}\` would change ${locked}, so nothing was renamed.`);
     return undefined;
   }
   const applied = await vscode.workspace.applyEdit(edit);

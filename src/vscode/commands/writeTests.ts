@@ -70,7 +70,10 @@ async function writeTestsFor(c: Container, selection: EditorSelection, retry?: R
     ...retry,
   });
   const target = await freeName(c, testFileFor(selection.document.uri, selection.languageId)!);
-  const verdict = await c.edits.proposeNewFile({ target, content: outcome.value.endsWith('\n') ? outcome.value : `${outcome.value}\n`, title: `Ladder: Write Tests → ${c.workspace.relativePath(target) ?? target.path.split('/').pop()} — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`, why: outcome.plan.reasons.join(' → '), languageId: selection.languageId });
+  // The test file ends its lines as the source does, as an edit in place would.
+  const text = outcome.value.endsWith('\n') ? outcome.value : `${outcome.value}\n`;
+  const content = selection.document.eol === vscode.EndOfLine.CRLF ? text.replace(/\r?\n/g, '\r\n') : text;
+  const verdict = await c.edits.proposeNewFile({ target, content, title: `Ladder: Write Tests → ${c.workspace.relativePath(target) ?? target.path.split('/').pop()} — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`, why: outcome.plan.reasons.join(' → '), languageId: selection.languageId });
   // The test file is new: the source's code, as it was read, is what a retry reads again.
   settleVerdict(c, outcome, verdict, () => (selection.document.getText(selection.range) === selection.text ? selection : undefined), (next) => writeTestsFor(c, selection, next));
   return verdict;

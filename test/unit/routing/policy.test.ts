@@ -64,8 +64,11 @@ describe('planRoute', () => {
   });
 
   test('a tier picker can say which tiers the cap rules out, and where they would go', () => {
-    assert.equal(tierUnavailable('F', { accessCap: 'F', allowExceptionTier: false }), 'the exception tier needs the explicit opt-in (routing.allowExceptionTier), so it goes to judgment');
-    assert.equal(tierUnavailable('O', { accessCap: 'S', allowExceptionTier: false }), "this workspace's access cap is execute, so it goes to execute");
+    assert.equal(tierUnavailable('F', { accessCap: 'F', allowExceptionTier: false }), 'the exception tier needs the explicit opt-in (ladder.routing.allowExceptionTier), so it goes to judgment');
+    // The default cap is judgment: the opt-in is what stands between it and the exception tier.
+    assert.equal(tierUnavailable('F', { accessCap: 'O', allowExceptionTier: false }), 'the exception tier needs the explicit opt-in (ladder.routing.allowExceptionTier), so it goes to judgment');
+    assert.equal(tierUnavailable('F', { accessCap: 'O', allowExceptionTier: true }), "this workspace's access cap (ladder.routing.accessCap) is judgment, so it goes to judgment");
+    assert.equal(tierUnavailable('O', { accessCap: 'S', allowExceptionTier: false }), "this workspace's access cap (ladder.routing.accessCap) is execute, so it goes to execute");
     assert.equal(tierUnavailable('S', { accessCap: 'S', allowExceptionTier: false }), undefined);
     assert.equal(tierUnavailable('F', { accessCap: 'F', allowExceptionTier: true }), undefined);
   });
@@ -194,7 +197,7 @@ describe('planEscalation after the user rejects an edit', () => {
     const next = planEscalation(first, rejected, routingConfig());
     assert.equal(next.outcome, 'route');
     assert.equal(next.model, DEFAULT_LADDER.S);
-    assert.match(next.reasons.at(-1) ?? '', /escalated from labour to execute .*you rejected its edit \(claude-haiku-4-5\)/);
+    assert.match(next.reasons.at(-1) ?? '', /escalated from labour to execute .*you rejected its answer \(claude-haiku-4-5\)/);
   });
 
   test('is the user\'s call, so the automatic limit does not apply; the cap and the budget still do', () => {
