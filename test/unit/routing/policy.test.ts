@@ -47,7 +47,7 @@ describe('planRoute', () => {
   test('the access cap clamps classifier and override alike, visibly', () => {
     const capped = planRoute(routeRequest('S', { override: 'O' }), routingConfig({ accessCap: 'S' }));
     assert.equal(capped.tier, 'S');
-    assert.match(capped.notice ?? '', /instead of judgment.*access cap is execute/);
+    assert.match(capped.notice ?? '', /instead of judgment.*access cap \(ladder\.routing\.accessCap\) is execute/);
     const fromClassifier = planRoute(routeRequest('O'), routingConfig({ accessCap: 'H' }));
     assert.equal(fromClassifier.model, DEFAULT_LADDER.H);
   });
