@@ -553,9 +553,9 @@ describe('every command on its happy path', function () {
   });
 
   it('Write Tests from a CRLF file writes the test file with CRLF line endings too', async () => {
-    const source = vscode.Uri.joinPath(root(), 'src', 'crlf-total.ts');
-    await vscode.workspace.fs.writeFile(source, new TextEncoder().encode('export function orderTotal(items: { price: number }[]) {\r\n  return items.reduce((t, i) => t + i.price, 0);\r\n}\r\n'));
-    const created = vscode.Uri.joinPath(root(), 'src', 'crlf-total.test.ts');
+    // Outside the workspace: files made and deleted in it would move the context under the tests that follow.
+    const source = tempFile('crlf-total.ts', 'export function orderTotal(items: { price: number }[]) {\r\n  return items.reduce((t, i) => t + i.price, 0);\r\n}\r\n');
+    const created = source.with({ path: source.path.replace(/\.ts$/, '.test.ts') });
     try {
       const editor = await vscode.window.showTextDocument(source);
       editor.selection = new vscode.Selection(0, 0, 3, 0);
