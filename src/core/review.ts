@@ -267,6 +267,16 @@ export function reviewReport(r: ReviewReport): string {
   return out.join('\n');
 }
 
+/**
+ * What the user was told when a pass stopped, as one sentence of a review's summary: the
+ * first letter capitalised, unless the sentence starts with a model id, which is never.
+ */
+export function toldAsSentence(told: string): string {
+  const text = told.replace(/^Ladder: /, '').trim();
+  const capital = /^[a-z]+(?![\w.-])/.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
 /** One file of a digest: its path and the digest lines its text occupies (1-based). */
 export interface DigestPart {
   path: string;

@@ -5,7 +5,7 @@ import { Finding as FindingShape, FindingsAnswer, JudgeAnswer, Verdict, extractA
 import type { CallRecord } from '../core/ledger/record';
 import { countOf } from '../core/ledger/format';
 import type { Finding } from '../core/protocol';
-import { DIGEST_LOCATIONS, buildDigest, chunkLines, digestChunks, judgmentReason, judgmentTally, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, triage } from '../core/review';
+import { DIGEST_LOCATIONS, buildDigest, chunkLines, digestChunks, judgmentReason, judgmentTally, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, toldAsSentence, triage } from '../core/review';
 import type { Digest, DigestPart } from '../core/review';
 import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
@@ -155,13 +155,6 @@ async function digestSelection(c: Container, text: string, path: string): Promis
   const document = await vscode.workspace.openTextDocument(c.results.create('ladder-result', `${path} digest.txt`, text, false, { save: false }));
   const lastLine = document.lineCount - 1;
   return { document, range: new vscode.Range(0, 0, lastLine, document.lineAt(lastLine).text.length), text, path, startLine: 1, endLine: lastLine + 1, languageId: 'plaintext' };
-}
-
-/** What the user was told when a pass stopped, as one sentence of the summary. */
-function sentence(told: string): string {
-  const text = told.replace(/^Ladder: /, '').trim();
-  const capital = text.charAt(0).toUpperCase() + text.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
 /** The request's outcome, or the RequestStopped it ended with; anything else still throws. */
@@ -459,8 +452,8 @@ export class ReviewService implements vscode.Disposable {
 
     const merged = mergeVerdicts({ tier: firstTierUsed, model: firstModel }, keep, escalate, judge);
     const unread = partStopped && (partStopped.part === chunks.length ? `Part ${chunks.length} of ${chunks.length} was` : `Parts ${partStopped.part}-${chunks.length} of ${chunks.length} were`);
-    const summary = judge ? `${judgmentTally(merged, options.security === true)} In judgment's words: ${judge.answer.summary}` : (partStopped ? `${unread} not reviewed, and judgment did not run. ${sentence(partStopped.err.message)} ${countOf(findings.length, 'finding')} from the parts before, not judged.`
-      : judgeStopped ? `Judgment did not run. ${sentence(judgeStopped.message)} ${escalate.length > 0 ? `The ${countOf(escalate.length, 'finding')} sent to it are the first pass's, not confirmed.` : 'The findings are the first pass\'s.'}`
+    const summary = judge ? `${judgmentTally(merged, options.security === true)} In judgment's words: ${judge.answer.summary}` : (partStopped ? `${unread} not reviewed, and judgment did not run. ${toldAsSentence(partStopped.err.message)} ${countOf(findings.length, 'finding')} from the parts before, not judged.`
+      : judgeStopped ? `Judgment did not run. ${toldAsSentence(judgeStopped.message)} ${escalate.length > 0 ? `The ${countOf(escalate.length, 'finding')} sent to it are the first pass's, not confirmed.` : 'The findings are the first pass\'s.'}`
       : findings.length === 0 ? 'No findings.'
       : options.architecture ? `${countOf(findings.length, 'finding')} in ${countOf(new Set(findings.map((f) => f.file)).size, 'file')}.`
       : `${countOf(findings.length, 'finding')}; none needed judgment.`);

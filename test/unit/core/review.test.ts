@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Finding } from '../../../src/core/protocol';
-import { buildDigest, chunkLines, digestChunks, escalationReason, judgmentReason, judgmentTally, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, triage } from '../../../src/core/review';
+import { buildDigest, chunkLines, digestChunks, escalationReason, judgmentReason, judgmentTally, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, toldAsSentence, triage } from '../../../src/core/review';
 import { findCodeRisks } from '../../../src/core/routing/codeRisks';
 
 function finding(overrides: Partial<Finding> = {}): Finding {
@@ -94,6 +94,12 @@ describe('review with escalation', () => {
     assert.equal(merged.kept[0]?.confirmedBy, undefined);
     assert.equal(merged.kept[0]?.escalated, 'security-related');
     assert.equal(provenance(merged.kept[0]!), 'found by sonnet, not judged', 'and say so: judgment was meant to read them');
+  });
+
+  test('what a stopped pass said reads as a sentence of the summary; a model id it starts with keeps its case', () => {
+    assert.equal(toldAsSentence('Ladder: claude-opus-4-8 is overloaded (529) after retries'), 'claude-opus-4-8 is overloaded (529) after retries.');
+    assert.equal(toldAsSentence('cancelled'), 'Cancelled.');
+    assert.equal(toldAsSentence('judgment\'s answer could not be read.'), 'Judgment\'s answer could not be read.');
   });
 
   test('long material is cut into whole-line chunks with their line numbers', () => {
