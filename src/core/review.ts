@@ -162,8 +162,8 @@ export interface ReviewReport {
   summary: string;
   kept: readonly ReviewedFinding[];
   rejected: readonly ReviewedFinding[];
-  /** Each pass's route: model, tier label and reason chain. */
-  routes: readonly { model: string; tier: string; reasons: readonly string[] }[];
+  /** Each pass's route: model, tier label and reason chain; `part` (from 1) when the first pass read the material in parts. */
+  routes: readonly { model: string; tier: string; reasons: readonly string[]; part?: number }[];
   /** Every billed call of the task, in order. */
   calls: readonly { model: string; costMicros: number }[];
   /** Files of a reviewed folder that were not sent, or not whole, and why ('' path: a line of its own, e.g. a count). */
@@ -258,13 +258,31 @@ export function reviewReport(r: ReviewReport): string {
     out.push('## Not reviewed', '', 'Not sent to a model, or not whole; check these yourself.', '', ...notReviewed.map((f) => `- ${f.path ? `${code(f.path)}: ` : ''}${inline(f.why)}`), '');
   }
   // A difficulty check's reason, in the model's words, is one of the route's reasons.
-  out.push('## Route', '', ...r.routes.map((p) => `- ${p.model} (${p.tier}): ${inline(p.reasons.join(' → '))}`), '');
+  // Parts that went the same way are one line: a folder of 7 parts would list it 7 times.
+  const lines = new Map<string, number[]>();
+  for (const p of r.routes) {
+    const line = `${p.model} (${p.tier}): ${inline(p.reasons.join(' → '))}`;
+    lines.set(line, [...(lines.get(line) ?? []), ...(p.part !== undefined ? [p.part] : [])]);
+  }
+  out.push('## Route', '', ...[...lines].map(([line, parts]) => `- ${parts.length > 0 ? `${partsSaid(parts)}: ` : ''}${line}`), '');
   // The total and its parts to the same decimals, so they visibly add up.
   // Attempts the API did not bill are counted, not listed at $0.
   const billed = r.calls.filter((c) => c.costMicros > 0);
   const [totalText, ...callTexts] = formatUsdAlike([total, ...billed.map((c) => c.costMicros)]);
   out.push('---', '', `**Task cost: ${totalText}** over ${callsSaid(r.calls)}${billed.length > 0 ? ` (${billed.map((c, i) => `${c.model} ${callTexts[i]}`).join(', ')})` : ''}.`, '');
   return out.join('\n');
+}
+
+/** "part 2", "parts 1-3", "parts 1-2, 4" (ascending numbers). */
+function partsSaid(parts: readonly number[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    let j = i;
+    while (parts[j + 1] === parts[j]! + 1) j++;
+    runs.push(j > i ? `${parts[i]}-${parts[j]}` : String(parts[i]));
+    i = j;
+  }
+  return `part${parts.length > 1 ? 's' : ''} ${runs.join(', ')}`;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { CallRecord } from '../core/ledger/record';
 import { countOf } from '../core/ledger/format';
 import type { Finding } from '../core/protocol';
 import { DIGEST_LOCATIONS, buildDigest, chunkLines, digestChunks, judgmentReason, judgmentTally, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, toldAsSentence, triage } from '../core/review';
-import type { Digest, DigestPart } from '../core/review';
+import type { Digest, DigestPart, ReviewReport } from '../core/review';
 import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
 import type { RequestCommand } from '../core/steps';
@@ -403,9 +403,11 @@ export class ReviewService implements vscode.Disposable {
       firstModel = outcome.plan.model;
       firstTierUsed = outcome.plan.tier;
     }
+    // The first pass's parts, each named in the report's route when there are several; judgment's outcome follows them.
+    const routes = outcomes.map((o, i) => ({ model: o.plan.model, tier: TIER_LABELS[o.plan.tier], reasons: o.plan.reasons, ...(chunks.length > 1 ? { part: i + 1 } : {}) }));
 
     const { escalate, keep } = options.architecture ? { escalate: [], keep: findings } : triage(findings);
-    let judge: { tier: Tier; model: string; answer: JudgeAnswer } | undefined;
+    let judge: { tier: Tier; model: string; answer: JudgeAnswer; reasons: readonly string[] } | undefined;
     // Where judgment was routed, for the report's follow-ups: a fallback below it does not lower them.
     let judgeRoute: ReturnType<typeof answeredOn> | undefined;
     let judgeStopped: RequestStopped | undefined;
@@ -445,7 +447,7 @@ export class ReviewService implements vscode.Disposable {
       } else {
         outcomes.push(outcome);
         const answer = judged ? { ...outcome.value, added: outcome.value.added.map((f) => locateInDigest(f, judged.parts)) } : outcome.value;
-        judge = { tier: outcome.plan.tier, model: outcome.plan.model, answer };
+        judge = { tier: outcome.plan.tier, model: outcome.plan.model, answer, reasons: outcome.plan.reasons };
         judgeRoute = answeredOn(outcome.plan);
       }
     }
@@ -465,7 +467,7 @@ export class ReviewService implements vscode.Disposable {
     const calls = [...outcomes.flatMap((o) => o.records), ...(partStopped?.err.records ?? []), ...(judgeStopped?.records ?? [])];
     const costMicros = calls.reduce((sum, r) => sum + r.costMicros, 0);
     const where = folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`;
-    const reportUri = this.report(options.title, where, folder ? selection.path.split('/').pop()?.replace(/^\.$/, 'workspace') ?? '' : whereOf(selection, true), merged.kept, merged.rejected, summary, outcomes, calls, folder?.leftOut ?? []);
+    const reportUri = this.report(options.title, where, folder ? selection.path.split('/').pop()?.replace(/^\.$/, 'workspace') ?? '' : whereOf(selection, true), merged.kept, merged.rejected, summary, [...routes, ...(judge ? [{ model: judge.model, tier: TIER_LABELS[judge.tier], reasons: judge.reasons }] : [])], calls, folder?.leftOut ?? []);
     if (outcomes.length > 0) {
       await this.rememberConversation(reportUri, `${options.title} of ${where}`, reviewFindingsText({ where, summary, kept: merged.kept, rejected: merged.rejected, notReviewed: folder?.leftOut ?? [] }), judgeRoute ?? { tier: firstTierUsed, model: firstModel }, folder ? folder.files.filter((f) => merged.kept.some((k) => k.file === f.path)) : selection);
     }
@@ -631,11 +633,8 @@ export class ReviewService implements vscode.Disposable {
     return this.c.workspace.uriOf(file) ?? selection.document.uri;
   }
 
-  private report(title: string, where: string, subject: string, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, outcomes: readonly RequestOutcome<unknown>[], calls: readonly CallRecord[], notReviewed: readonly { path: string; why: string }[]): vscode.Uri {
-    const markdown = reviewReport({
-      title, where, summary, kept, rejected, calls, notReviewed,
-      routes: outcomes.map((o) => ({ model: o.plan.model, tier: TIER_LABELS[o.plan.tier], reasons: o.plan.reasons })),
-    });
+  private report(title: string, where: string, subject: string, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, routes: ReviewReport['routes'], calls: readonly CallRecord[], notReviewed: readonly { path: string; why: string }[]): vscode.Uri {
+    const markdown = reviewReport({ title, where, summary, kept, rejected, calls, notReviewed, routes });
     // Named after what was reviewed, as answers are: two reports open side by side differ in their tabs.
     const uri = this.c.results.create('ladder-result', `${title.replace(/ with Escalation$/, '')} · ${subject}.md`, markdown, true);
     // Rendered Markdown reads better than its source; the source is the fallback. Locked: an

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Finding } from '../../../src/core/protocol';
 import { buildDigest, chunkLines, digestChunks, escalationReason, judgmentReason, judgmentTally, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, toldAsSentence, triage } from '../../../src/core/review';
+import type { ReviewReport } from '../../../src/core/review';
 import { findCodeRisks } from '../../../src/core/routing/codeRisks';
 
 function finding(overrides: Partial<Finding> = {}): Finding {
@@ -94,6 +95,15 @@ describe('review with escalation', () => {
     assert.equal(merged.kept[0]?.confirmedBy, undefined);
     assert.equal(merged.kept[0]?.escalated, 'security-related');
     assert.equal(provenance(merged.kept[0]!), 'found by sonnet, not judged', 'and say so: judgment was meant to read them');
+  });
+
+  test('the route of parts that went the same way is one line, naming the parts', () => {
+    const part = (n: number, model = 'sonnet') => ({ model, tier: model === 'opus' ? 'judgment' : 'execute', reasons: [model === 'opus' ? 'escalated' : 'review pass 1'], part: n });
+    const routes = (r: ReviewReport['routes']) => reviewReport({ title: 'Review', where: 'a.ts:1-2', summary: 's', kept: [], rejected: [], routes: r, calls: [] }).split('## Route\n\n')[1]!.split('\n\n')[0];
+    assert.equal(routes(Array.from({ length: 7 }, (_, i) => part(i + 1))), '- parts 1-7: sonnet (execute): review pass 1');
+    assert.equal(routes([part(1, 'opus'), part(2), part(3), part(4, 'opus'), part(5), { model: 'opus', tier: 'judgment', reasons: ['review pass 2'] }]),
+      '- parts 1, 4: opus (judgment): escalated\n- parts 2-3, 5: sonnet (execute): review pass 1\n- opus (judgment): review pass 2');
+    assert.equal(routes([{ model: 'haiku', tier: 'labour', reasons: ['review pass 1'] }]), '- haiku (labour): review pass 1', 'one part: no part named');
   });
 
   test('what a stopped pass said reads as a sentence of the summary; a model id it starts with keeps its case', () => {
