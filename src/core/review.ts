@@ -33,6 +33,9 @@ export interface ReviewedFinding extends Finding {
   escalated?: string;
 }
 
+/** A first-pass finding with the tier and model of the part that found it (parts may answer on different tiers). */
+export type FoundFinding = Finding & Pick<ReviewedFinding, 'foundBy' | 'foundByModel'>;
+
 export interface ReviewMerge {
   kept: ReviewedFinding[];
   rejected: ReviewedFinding[];
@@ -53,9 +56,9 @@ export function judgmentReason(escalated: readonly { reason: string }[], securit
 }
 
 /** Splits first-pass findings into those that go to judgment (with their reason) and the rest. */
-export function triage(findings: readonly Finding[]): { escalate: { finding: Finding; reason: string }[]; keep: Finding[] } {
-  const escalate: { finding: Finding; reason: string }[] = [];
-  const keep: Finding[] = [];
+export function triage<F extends Finding>(findings: readonly F[]): { escalate: { finding: F; reason: string }[]; keep: F[] } {
+  const escalate: { finding: F; reason: string }[] = [];
+  const keep: F[] = [];
   for (const finding of findings) {
     const reason = escalationReason(finding);
     if (reason) escalate.push({ finding, reason });
@@ -69,16 +72,15 @@ export function triage(findings: readonly Finding[]): { escalate: { finding: Fin
  * word (unconfirmed); a rewrite replaces message/severity; findings the judge adds are its own.
  */
 export function mergeVerdicts(
-  first: { tier: Tier; model: string },
-  kept: readonly Finding[],
-  escalated: readonly { finding: Finding; reason: string }[],
+  kept: readonly FoundFinding[],
+  escalated: readonly { finding: FoundFinding; reason: string }[],
   judge: { tier: Tier; model: string; answer: JudgeAnswer } | undefined,
 ): ReviewMerge {
-  const result: ReviewMerge = { kept: kept.map((f) => ({ ...f, foundBy: first.tier, foundByModel: first.model })), rejected: [] };
+  const result: ReviewMerge = { kept: [...kept], rejected: [] };
   const verdicts = new Map<number, Verdict>();
   for (const v of judge?.answer.verdicts ?? []) verdicts.set(v.index, v);
   escalated.forEach(({ finding, reason }, index) => {
-    const base: ReviewedFinding = { ...finding, foundBy: first.tier, foundByModel: first.model, escalated: reason };
+    const base: ReviewedFinding = { ...finding, escalated: reason };
     const verdict = judge ? verdicts.get(index) : undefined;
     if (!judge || !verdict) {
       result.kept.push(base);

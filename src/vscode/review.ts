@@ -5,8 +5,8 @@ import { Finding as FindingShape, FindingsAnswer, JudgeAnswer, Verdict, extractA
 import type { CallRecord } from '../core/ledger/record';
 import { countOf } from '../core/ledger/format';
 import type { Finding } from '../core/protocol';
-import { DIGEST_LOCATIONS, buildDigest, chunkLines, digestChunks, judgmentReason, judgmentTally, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, toldAsSentence, triage } from '../core/review';
-import type { Digest, DigestPart, ReviewReport } from '../core/review';
+import { DIGEST_LOCATIONS, buildDigest, chunkLines, digestChunks, escalationReason, judgmentReason, judgmentTally, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, toldAsSentence, triage } from '../core/review';
+import type { Digest, DigestPart, FoundFinding, ReviewReport } from '../core/review';
 import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
 import type { RequestCommand } from '../core/steps';
@@ -155,6 +155,14 @@ async function digestSelection(c: Container, text: string, path: string): Promis
   const document = await vscode.workspace.openTextDocument(c.results.create('ladder-result', `${path} digest.txt`, text, false, { save: false }));
   const lastLine = document.lineCount - 1;
   return { document, range: new vscode.Range(0, 0, lastLine, document.lineAt(lastLine).text.length), text, path, startLine: 1, endLine: lastLine + 1, languageId: 'plaintext' };
+}
+
+/** What the summary says when judgment did not run and was not needed: findings a part found on judgment's tier (or above) are not sent to it. */
+function ownWords(ownJudgment: readonly FoundFinding[]): string {
+  const weighty = ownJudgment.filter((f) => escalationReason(f));
+  if (weighty.length === 0) return 'none needed judgment.';
+  const on = [...new Set(weighty.map((f) => `the ${TIER_LABELS[f.foundBy]} tier (${f.foundByModel})`))].join(' and ');
+  return `${weighty.length === 1 ? 'the one that needed judgment was' : `the ${weighty.length} that needed judgment were`} found on ${on}, so ${weighty.length === 1 ? 'it was' : 'they were'} not sent to judgment.`;
 }
 
 /** The request's outcome, or the RequestStopped it ended with; anything else still throws. */
@@ -340,7 +348,7 @@ export class ReviewService implements vscode.Disposable {
     const outcomes: RequestOutcome<unknown>[] = [];
     const firstTier: Tier = options.security || selection.endLine - selection.startLine > 60 ? 'S' : 'H';
     // Risky constructs in the code: the judgment pass reads it even if the cheap pass saw nothing.
-    const codeRisks = options.architecture ? [] : findCodeRisks(selection.text);
+    const risksIn = (texts: readonly string[]) => (options.architecture ? [] : findCodeRisks(texts.join('\n')));
     const firstReasons = [`review pass 1: the ${TIER_LABELS[firstTier]} tier reads the material and lists findings; judgment checks what matters`];
     const task = options.architecture ? 'architecture' as const : options.security ? 'securityReview' as const : 'review' as const;
 
@@ -349,8 +357,7 @@ export class ReviewService implements vscode.Disposable {
     // A selection the request refuses (a key in it) throws here too: the first part's run says so.
     const judgePlan = options.architecture ? undefined : (await this.c.runner.estimate({ ...judgeBase, selection }, { countTokens: false }).catch(() => undefined))?.plan;
     const judgeTier = judgePlan && !judgePlan.blocked ? judgePlan.tier : undefined;
-    const findings: Finding[] = [];
-    let firstModel = '';
+    const findings: FoundFinding[] = [];
     let firstTierUsed: Tier = firstTier;
     // Architecture sees a folder whole in one pass; a review reads it a digest of whole files at a time.
     const chunks: { text: string; startLine: number; endLine: number; parts?: readonly DigestPart[] }[] = folder
@@ -385,7 +392,7 @@ export class ReviewService implements vscode.Disposable {
         check: (text) => checkFindings(text, chunk.parts ? undefined : chunk),
         // A pass whose findings go to judgment is an escalation in the ledger and the report;
         // not when judgment has no tier above the one that answered (it is not sent then).
-        ...(judgeTier ? { settledOutcome: (found: Finding[], tier: Tier) => (compareTiers(judgeTier, tier) > 0 && judgmentReason(triage(found).escalate, options.security === true, codeRisks) ? 'escalated' as const : 'ok' as const) } : {}),
+        ...(judgeTier ? { settledOutcome: (found: Finding[], tier: Tier) => (compareTiers(judgeTier, tier) > 0 && judgmentReason(triage(found).escalate, options.security === true, risksIn([chunk.text])) ? 'escalated' as const : 'ok' as const) } : {}),
       });
       // The first part stopping ends the review; when nothing was sent, your chosen tier waits for the next request.
       const outcome = i === 0 ? await running.catch((err: unknown) => {
@@ -399,21 +406,34 @@ export class ReviewService implements vscode.Disposable {
       outcomes.push(outcome);
       // A digest's findings go back to the files they are about.
       const parts = chunk.parts;
-      findings.push(...(parts ? outcome.value.map((f) => locateInDigest(f, parts)) : outcome.value));
-      firstModel = outcome.plan.model;
-      firstTierUsed = outcome.plan.tier;
+      // Each finding is its own part's: a part may have escalated or fallen back to another tier.
+      const by = { foundBy: outcome.plan.tier, foundByModel: outcome.plan.model };
+      findings.push(...(parts ? outcome.value.map((f) => locateInDigest(f, parts)) : outcome.value).map((f) => ({ ...f, ...by })));
+      if (i === 0) firstTierUsed = outcome.plan.tier;
     }
     // The first pass's parts, each named in the report's route when there are several; judgment's outcome follows them.
     const routes = outcomes.map((o, i) => ({ model: o.plan.model, tier: TIER_LABELS[o.plan.tier], reasons: o.plan.reasons, ...(chunks.length > 1 ? { part: i + 1 } : {}) }));
 
-    const { escalate, keep } = options.architecture ? { escalate: [], keep: findings } : triage(findings);
+    // A part that answered on judgment's tier or above (it escalated or fell back there) is its
+    // own judgment: judging it would pay a tier no higher to confirm it. Judgment reads the
+    // parts below it, as their ledger records say (settledOutcome), or, when there are none,
+    // every part (and is not sent when it cannot go above them: see sameTier).
+    const below = outcomes.flatMap((o, i) => (judgeTier && compareTiers(judgeTier, o.plan.tier) > 0 ? [i] : []));
+    const judgedParts = below.length > 0 ? below : outcomes.map((_, i) => i);
+    const judgedTiers = new Set(judgedParts.map((i) => outcomes[i]!.plan.tier));
+    const judgedModels = [...new Set(judgedParts.map((i) => outcomes[i]!.plan.model))];
+    const topJudged = TIERS.filter((t) => judgedTiers.has(t)).at(-1) ?? firstTier;
+    const ownJudgment = findings.filter((f) => !judgedTiers.has(f.foundBy));
+    const codeRisks = risksIn(judgedParts.map((i) => chunks[i]!.text));
+    const { escalate, keep } = options.architecture ? { escalate: [], keep: findings } : triage(findings.filter((f) => judgedTiers.has(f.foundBy)));
+    keep.push(...ownJudgment);
     let judge: { tier: Tier; model: string; answer: JudgeAnswer; reasons: readonly string[] } | undefined;
     // Where judgment was routed, for the report's follow-ups: a fallback below it does not lower them.
     let judgeRoute: ReturnType<typeof answeredOn> | undefined;
     let judgeStopped: RequestStopped | undefined;
     const whyJudge = options.architecture || partStopped ? undefined : judgmentReason(escalate, options.security === true, codeRisks);
     if (whyJudge) {
-      const listed = escalate.map(({ finding, reason }, index) => ({ index, reason, ...finding }));
+      const listed = escalate.map(({ finding: { foundBy: _tier, foundByModel: _model, ...finding }, reason }, index) => ({ index, reason, ...finding }));
       const unflagged = escalate.length === 0 && codeRisks.length > 0
         ? `\nThe code has constructs where security, concurrency or data-loss problems often hide (${sayCodeRisks(codeRisks, codeRisks.length)}); the first pass raised nothing about them, so check them.`
         : '';
@@ -421,19 +441,19 @@ export class ReviewService implements vscode.Disposable {
       const judged = folder ? await this.judgeMaterial(folder, selection, escalate.length > 0 ? new Set(escalate.map((e) => e.finding.file)) : undefined) : undefined;
       const judgeSpec = {
         ...judgeBase,
-        question: `A first review pass (${firstModel}) reported these findings, which need judgment:\n\`\`\`json\n${JSON.stringify({ findings: listed }, null, 2)}\n\`\`\`\nConfirm, reject or rewrite each by index, add any important finding it missed, and write the summary.${unflagged}${locations}`,
+        question: `A first review pass (${judgedModels.join(', ')}) reported these findings, which need judgment:\n\`\`\`json\n${JSON.stringify({ findings: listed }, null, 2)}\n\`\`\`\nConfirm, reject or rewrite each by index, add any important finding it missed, and write the summary.${unflagged}${locations}`,
         selection: judged?.selection ?? selection,
         tierReasons: [whyJudge],
-        // A fallback for an overloaded judge never lands on the first pass's tier: that model would confirm its own findings.
-        ...(tierAbove(firstTierUsed) ? { floor: { tier: tierAbove(firstTierUsed)!, why: `judgment reads above the first pass (${TIER_LABELS[firstTierUsed]})` } } : {}),
-        // Nor on the first pass's model when two tiers share it.
-        avoidModels: [...new Set(outcomes.map((o) => o.plan.model))],
+        // A fallback for an overloaded judge never lands on the tier of the parts it judges: that model would confirm its own findings.
+        ...(tierAbove(topJudged) ? { floor: { tier: tierAbove(topJudged)!, why: `judgment reads above the first pass (${TIER_LABELS[topJudged]})` } } : {}),
+        // Nor on their model when two tiers share it.
+        avoidModels: judgedModels,
         check: (text: string) => checkJudge(text, escalate.length, folder ? undefined : selection),
       };
       // The access cap (or a budget downgrade) can leave judgment no tier above the first
       // pass's: the same model would be paid to confirm its own findings. Not sent, and said.
       const planned = (await this.c.runner.estimate(judgeSpec, { countTokens: false })).plan;
-      const sameTier = !planned.blocked && compareTiers(planned.tier, firstTierUsed) <= 0;
+      const sameTier = !planned.blocked && compareTiers(planned.tier, topJudged) <= 0;
       const sameModel = !planned.blocked && !sameTier && judgeSpec.avoidModels.includes(planned.model);
       // The first pass is paid for: when judgment cannot run (budget, overload, cancel), its
       // findings still land, marked as not judged, and the report counts every billed call.
@@ -452,13 +472,13 @@ export class ReviewService implements vscode.Disposable {
       }
     }
 
-    const merged = mergeVerdicts({ tier: firstTierUsed, model: firstModel }, keep, escalate, judge);
+    const merged = mergeVerdicts(keep, escalate, judge);
     const unread = partStopped && (partStopped.part === chunks.length ? `Part ${chunks.length} of ${chunks.length} was` : `Parts ${partStopped.part}-${chunks.length} of ${chunks.length} were`);
     const summary = judge ? `${judgmentTally(merged, options.security === true)} In judgment's words: ${judge.answer.summary}` : (partStopped ? `${unread} not reviewed, and judgment did not run. ${toldAsSentence(partStopped.err.message)} ${countOf(findings.length, 'finding')} from the parts before, not judged.`
       : judgeStopped ? `Judgment did not run. ${toldAsSentence(judgeStopped.message)} ${escalate.length > 0 ? `The ${countOf(escalate.length, 'finding')} sent to it are the first pass's, not confirmed.` : 'The findings are the first pass\'s.'}`
       : findings.length === 0 ? 'No findings.'
       : options.architecture ? `${countOf(findings.length, 'finding')} in ${countOf(new Set(findings.map((f) => f.file)).size, 'file')}.`
-      : `${countOf(findings.length, 'finding')}; none needed judgment.`);
+      : `${countOf(findings.length, 'finding')}; ${ownWords(ownJudgment)}`);
     // A review that stopped part-way replaces earlier findings only where it read.
     const read = partStopped ? chunks.slice(0, partStopped.part - 1) : chunks;
     const readFiles = new Set(read.flatMap((chunk) => chunk.parts?.map((p) => p.path) ?? []));
@@ -469,7 +489,7 @@ export class ReviewService implements vscode.Disposable {
     const where = folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`;
     const reportUri = this.report(options.title, where, folder ? selection.path.split('/').pop()?.replace(/^\.$/, 'workspace') ?? '' : whereOf(selection, true), merged.kept, merged.rejected, summary, [...routes, ...(judge ? [{ model: judge.model, tier: TIER_LABELS[judge.tier], reasons: judge.reasons }] : [])], calls, folder?.leftOut ?? []);
     if (outcomes.length > 0) {
-      await this.rememberConversation(reportUri, `${options.title} of ${where}`, reviewFindingsText({ where, summary, kept: merged.kept, rejected: merged.rejected, notReviewed: folder?.leftOut ?? [] }), judgeRoute ?? { tier: firstTierUsed, model: firstModel }, folder ? folder.files.filter((f) => merged.kept.some((k) => k.file === f.path)) : selection);
+      await this.rememberConversation(reportUri, `${options.title} of ${where}`, reviewFindingsText({ where, summary, kept: merged.kept, rejected: merged.rejected, notReviewed: folder?.leftOut ?? [] }), judgeRoute ?? answeredOn(outcomes.reduce((top, o) => (compareTiers(o.plan.tier, top.plan.tier) > 0 ? o : top)).plan), folder ? folder.files.filter((f) => merged.kept.some((k) => k.file === f.path)) : selection);
     }
     // The walkthrough's step is done: a review that could not start is not.
     void vscode.commands.executeCommand('setContext', 'ladder.reviewed', true);

