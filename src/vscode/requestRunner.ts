@@ -62,6 +62,11 @@ export interface RequestSpec<T> {
   task?: PromptTask;
   maxTokens: number;
   check(text: string): CheckResult<T>;
+  /**
+   * What the user is warned of when the answer fails its check and no higher tier may take it,
+   * in place of the policy's reason (a review's judgment: the first pass's findings stand).
+   */
+  checkFailed?: string;
   /** The ledger outcome of a passing answer (default `ok`), given the tier that gave it. */
   settledOutcome?(value: T, tier: Tier): CallOutcome;
   /** Stream the answer into a result view (explain, ask); the view can then be followed up (Conversations). */
@@ -537,6 +542,11 @@ export class RequestRunner {
     }
     const message = failure!;
     this.c.log.error(`[${taskId.slice(0, 8)}] ${spec.title} failed: ${result.reason}`);
+    // Without an error, the answer failed its check (see runStep).
+    if (spec.checkFailed && !error) {
+      void vscode.window.showWarningMessage(`Ladder: ${spec.checkFailed}`);
+      throw new RequestStopped(spec.checkFailed, records);
+    }
     // An answer in a view can be asked again as it was, when the trouble may pass (not a refused
     // key or request); an edit is asked again from its command, which shows the diff.
     const passing = error instanceof ModelCallError && TRANSIENT.has(error.kind);

@@ -431,6 +431,8 @@ export class ReviewService implements vscode.Disposable {
     // Where judgment was routed, for the report's follow-ups: a fallback below it does not lower them.
     let judgeRoute: ReturnType<typeof answeredOn> | undefined;
     let judgeStopped: RequestStopped | undefined;
+    // An answer that fails its check on the highest tier allowed: the toast and the summary say this.
+    const unreadable = `Judgment's answer could not be read, so ${escalate.length > 0 ? `the first pass's ${countOf(escalate.length, 'finding')} sent to it ${escalate.length === 1 ? 'is' : 'are'} shown, not confirmed` : 'the findings are the first pass\'s'}. Run the review again to retry.`;
     const whyJudge = options.architecture || partStopped ? undefined : judgmentReason(escalate, options.security === true, codeRisks);
     if (whyJudge) {
       const listed = escalate.map(({ finding: { foundBy: _tier, foundByModel: _model, ...finding }, reason }, index) => ({ index, reason, ...finding }));
@@ -449,6 +451,7 @@ export class ReviewService implements vscode.Disposable {
         // Nor on their model when two tiers share it.
         avoidModels: judgedModels,
         check: (text: string) => checkJudge(text, escalate.length, folder ? undefined : selection),
+        checkFailed: unreadable,
       };
       // The access cap (or a budget downgrade) can leave judgment no tier above the first
       // pass's: the same model would be paid to confirm its own findings. Not sent, and said.
@@ -475,6 +478,7 @@ export class ReviewService implements vscode.Disposable {
     const merged = mergeVerdicts(keep, escalate, judge);
     const unread = partStopped && (partStopped.part === chunks.length ? `Part ${chunks.length} of ${chunks.length} was` : `Parts ${partStopped.part}-${chunks.length} of ${chunks.length} were`);
     const summary = judge ? `${judgmentTally(merged, options.security === true)} In judgment's words: ${judge.answer.summary}` : (partStopped ? `${unread} not reviewed, and judgment did not run. ${toldAsSentence(partStopped.err.message)} ${countOf(findings.length, 'finding')} from the parts before, not judged.`
+      : judgeStopped?.message === unreadable ? unreadable
       : judgeStopped ? `Judgment did not run. ${toldAsSentence(judgeStopped.message)} ${escalate.length > 0 ? `The ${countOf(escalate.length, 'finding')} sent to it are the first pass's, not confirmed.` : 'The findings are the first pass\'s.'}`
       : findings.length === 0 ? 'No findings.'
       : options.architecture ? `${countOf(findings.length, 'finding')} in ${countOf(new Set(findings.map((f) => f.file)).size, 'file')}.`

@@ -178,6 +178,18 @@ describe('errors a user will meet', function () {
     assert.deepEqual(calls.map((c) => [c.model, c.outcome]), [['claude-sonnet-4-6', 'escalated'], ['claude-opus-4-8', 'ok'], ['claude-sonnet-4-6', 'ok'], ['claude-sonnet-4-6', 'ok']], 'no part is booked as escalated to a judgment that did not run');
   });
 
+  it('a review whose judgment answers unreadably says the first pass\'s findings are shown, not confirmed', async () => {
+    await openAndSelect('src/orders.ts', 9, 23);
+    api().script.when({ model: 'claude-opus-4-8' }, { text: 'I confirm all. {"verdicts": "yes"}' }, { times: 1 });
+    const { result, messages } = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand<{ summary: string; findings: unknown[] }>('ladder.reviewSelection'));
+    assert.ok(result, 'the review reports');
+    const told = /^Judgment's answer could not be read, so the first pass's \d+ findings? sent to it (is|are) shown, not confirmed\. Run the review again to retry\.$/;
+    assert.deepEqual(capture.messages, [], 'no error toast');
+    assert.equal(messages.length, 1, messages.join(' | '));
+    assert.match(messages[0]!.replace(/^Ladder: /, ''), told);
+    assert.match(result.summary, told);
+  });
+
   it('529 after the SDK retry: falls back visibly to another model and records every attempt', async () => {
     // maxRetries is 1 in the suite: both attempts on the first model are overloaded.
     api().script.fault(faults.overloaded({ retryAfterMs: 1 }), { times: 2 });
