@@ -537,7 +537,9 @@ export class RequestRunner {
       return { value: result.value, text: result.text, plan: result.route, taskId, records, ...(resultUri ? { resultUri } : {}) };
     }
     if (result.status === 'cancelled') {
-      void vscode.window.showInformationMessage(`Ladder: cancelled. ${formatUsd(micros)} was billed before the stop and is in the ledger.`);
+      // A step of a larger task (a review's part or judgment, a retry) says what the task has billed, as its report will.
+      const task = spec.taskId ? this.c.cost.ledgerSummary.task(taskId)?.micros : undefined;
+      void vscode.window.showInformationMessage(`Ladder: cancelled. ${task !== undefined && task > micros ? `${formatUsd(task)} was billed for this task` : `${formatUsd(micros)} was billed`} before the stop and is in the ledger.`);
       throw new RequestStopped('cancelled', records);
     }
     const message = failure!;

@@ -190,6 +190,21 @@ describe('errors a user will meet', function () {
     assert.match(result.summary, told);
   });
 
+  it('cancelling a later part of a review says what the whole review billed, as its report does', async () => {
+    await longDocument();
+    api().script.when({ lastUser: /v401 = 401;/ }, { text: '{"findings": []}'.padEnd(400, ' '), deltas: 40, delayMs: 100 }, { times: 1 });
+    const { container } = await ladder();
+    const { result, messages } = await captureMessages('showInformationMessage', async () => {
+      const review = vscode.commands.executeCommand<{ summary: string; costMicros: number }>('ladder.reviewSelection');
+      await until('part 2 streaming', () => api().log.filter((e) => e.path === '/v1/messages')[1]?.status === 200 || undefined);
+      await container.runner.stopAll();
+      return review;
+    });
+    assert.ok(result && result.costMicros > 0, 'part 1 was billed');
+    const { formatUsd } = await import('../../src/core/ledger/format');
+    assert.ok(messages.includes(`Ladder: cancelled. ${formatUsd(result.costMicros)} was billed for this task before the stop and is in the ledger.`), messages.join(' | '));
+  });
+
   it('529 after the SDK retry: falls back visibly to another model and records every attempt', async () => {
     // maxRetries is 1 in the suite: both attempts on the first model are overloaded.
     api().script.fault(faults.overloaded({ retryAfterMs: 1 }), { times: 2 });
