@@ -7,7 +7,7 @@
 //               finalTier, models: [...], escalations, fallbacks, outcome, verdict?, cost }],
 //     taskCount, sort: { key, descending }, tasksNote,
 //     perTierPerDay: [{ day: 'YYYY-MM-DD', tier: 'H'|'S'|'O'|'F', calls, micros }],
-//     chart: { label, days: ['YYYY-MM-DD', ...], spent, allTime, table: { tiers, rows: [{ day, cells }], totals } },
+//     chart: { label, days: ['YYYY-MM-DD', ...], spent, allTime, unread?, table: { tiers, rows: [{ day, cells }], totals } },
 //     axis: { topMicros, ticks: [{ micros, label }] },
 //     routes: [{ stepType, tier, calls, unbilled, micros, escalated, accepted, rejected, startsOn?, cost }],
 //     totals: { label, micros, calls, unbilled, cacheSavingsMicros, opusMicros, vsOpus, opusModel,
@@ -162,7 +162,7 @@
     const days = period && Array.isArray(period.days) && period.days.length > 0 ? period.days : Array.from(new Set(points.map((p) => p.day))).sort();
     if (points.length === 0) {
       node.appendChild(el('p', 'empty', period ? 'No calls in the ' + period.label.toLowerCase() + '.' : 'No calls in this period.'));
-      if (period) node.appendChild(el('p', 'note', 'Everything recorded: ' + period.allTime + '.'));
+      if (period) node.appendChild(el('p', 'note', 'Everything recorded: ' + period.allTime + '.' + unreadNote(period)));
       return node;
     }
     const byDay = new Map(days.map((d) => [d, { H: 0, S: 0, O: 0, F: 0, total: 0, calls: 0 }]));
@@ -245,8 +245,13 @@
       node.appendChild(toggle);
       if (chartTable) node.appendChild(chartDataTable(period.table));
     }
-    if (period) node.appendChild(el('p', 'note', period.spent + ' in the ' + period.label.toLowerCase() + ' \u00b7 ' + period.allTime + ' in everything recorded.'));
+    if (period) node.appendChild(el('p', 'note', period.spent + ' in the ' + period.label.toLowerCase() + ' \u00b7 ' + period.allTime + ' in everything recorded.' + unreadNote(period)));
     return node;
+  }
+
+  /** " 3 ledger lines could not be read, so totals may be low.", after the figure it qualifies. */
+  function unreadNote(period) {
+    return period.unread ? ' ' + period.unread : '';
   }
 
   /**

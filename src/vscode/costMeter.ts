@@ -13,6 +13,8 @@ import { TIER_LABELS, minTier, tierRank } from '../core/tiers';
 import { MODEL_KEYS } from '../core/settings/schema';
 import { VERDICT_WINDOW_DAYS, effectiveCap } from '../core/routing/policy';
 import { costTooltip } from '../core/ledger/tooltip';
+import { UnreadLines } from '../core/ledger/unread';
+import type { UnreadLine } from '../core/ledger/unread';
 import { DEFAULT_OPUS_BASELINE_MODEL } from '../core/pricing/priceTable';
 import { LedgerBook } from '../llm/ledgerBook';
 import type { LedgerStore } from '../llm/ledgerStore';
@@ -48,6 +50,9 @@ export class CostMeter implements vscode.Disposable {
   private cacheNote: string | undefined;
   /** The tier the user chose for the next request (Choose Tier), until a request takes it. */
   private nextTier: Tier | undefined;
+  /** Ledger lines no figure counts, and whether the user has been told of any. */
+  private readonly unread = new UnreadLines();
+  private unreadTold = false;
 
   constructor(context: vscode.ExtensionContext, private readonly config: Config, private readonly log: Log, private readonly pricing: Pricing) {
     // A multi-root workspace is its .code-workspace file, as VS Code keys its state; one folder is
@@ -102,9 +107,10 @@ export class CostMeter implements vscode.Disposable {
   private async load(): Promise<void> {
     try {
       const report = await this.book.load();
-      for (const problem of report.problems) this.log.warn(`ledger ${problem.file}:${problem.line} skipped (${problem.kind}): ${problem.message}`);
+      this.takeUnread(report.problems, true);
       this.log.info(`ledger loaded: ${report.records} records from ${this.book.dir}`);
-      this.book.watch(() => {
+      this.book.watch((_records, read) => {
+        this.takeUnread(read.problems, false);
         this.render();
         this.emitter.fire();
       });
@@ -126,11 +132,29 @@ export class CostMeter implements vscode.Disposable {
     this.emitter.fire();
   }
 
+  /**
+   * Logs each line a read could not use once, and tells the user once that figures may be low:
+   * those lines drop out of the meter, the report and both budgets alike.
+   */
+  private takeUnread(problems: readonly UnreadLine[], whole: boolean): void {
+    for (const problem of this.unread.take(problems, whole)) this.log.warn(`ledger ${problem.file}:${problem.line} skipped (${problem.kind}): ${problem.message}`);
+    const note = this.unread.note;
+    if (note === undefined || this.unreadTold) return;
+    this.unreadTold = true;
+    this.log.warnUser(`Ladder: ${note} The cost meter, the report and the budgets count only the lines read.`);
+  }
+
+  /** Ledger lines no figure counts, said as the report shows it; undefined when every line was read. */
+  get unreadNote(): string | undefined {
+    return this.unread.note;
+  }
+
   /** Saves of the price overrides while a read runs make one more read (see LedgerBook.load). */
   private async reprice(): Promise<void> {
     await this.ready;
     try {
       const report = await this.book.load();
+      this.takeUnread(report.problems, true);
       this.log.info(`ledger read again with the new prices: ${report.records} records`);
     } catch (err) {
       this.log.error('could not read the cost ledger again with the new prices; savings and the all-Opus figure keep the old ones', err);

@@ -89,7 +89,7 @@ export class CostReportPanel implements vscode.Disposable {
 
   /** The message the webview renders (media/costReport.js); returned by the command for tests. */
   data(): CostReportMessage {
-    return costReportMessage(this.cost.ledgerSummary, { scope: this.cost.scope, now: new Date(), opusModel: DEFAULT_OPUS_BASELINE_MODEL, sort: this.sort, startsOn: this.startsOn, budget: this.cost.budgetStatus() });
+    return costReportMessage(this.cost.ledgerSummary, { scope: this.cost.scope, now: new Date(), opusModel: DEFAULT_OPUS_BASELINE_MODEL, sort: this.sort, startsOn: this.startsOn, budget: this.cost.budgetStatus(), unread: this.cost.unreadNote });
   }
 
   /**

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { CallRecord } from '../../src/core/ledger/record';
 import type { CostReportMessage } from '../../src/core/ledger/report';
 import { LedgerSummary, localDay } from '../../src/core/ledger/summary';
+import { callRecord } from '../support/fixtures/usage/records';
 import { faults } from '../support/standin/server';
 import { captureMessages, openAndSelect, snapshotWorkspace, until } from './editor';
 import { ladder } from './helpers';
@@ -414,6 +415,27 @@ describe('errors a user will meet', function () {
     const next = await vscode.commands.executeCommand<{ taskId: string }>('ladder.explainSelection');
     const onDisk = await callsSince(started);
     for (const task of [...refused, next]) assert.equal(onDisk.filter((r) => r.taskId === task.taskId).length, 1, `task ${task.taskId} is in the ledger once`);
+  });
+
+  it('ledger lines that cannot be read are said once, a newer Ladder\'s record as such, and the report says totals may be low', async () => {
+    const { container } = await ladder();
+    // An old month's file, so this window's appends (to this month's) never reach it.
+    const file = join(container.cost.store.dir, 'ledger-2001-01.jsonl');
+    const newer = { ...callRecord({ time: '2001-01-15T12:00:00.000Z' }), v: 2, costMicros: 5_000_000 };
+    const seen: string[] = [];
+    try {
+      await captureMessages('showWarningMessage', async () => {
+        await writeFile(file, `garbage\n${JSON.stringify(newer)}\n{"v":1,"callId":"tor`);
+        await until('the warning', () => seen.length > 0 || undefined, 20_000);
+      }, (message) => {
+        seen.push(message);
+        return undefined;
+      });
+      assert.deepEqual(seen, ['Ladder: 3 ledger lines could not be read (1 written by a newer version of Ladder), so totals may be low. The cost meter, the report and the budgets count only the lines read.']);
+      assert.equal(container.costReport.data().chart.unread, '3 ledger lines could not be read (1 written by a newer version of Ladder), so totals may be low.');
+    } finally {
+      await rm(file, { force: true });
+    }
   });
 
   it('changing the price overrides re-prices savings and the all-Opus figure at once, as a fresh window would; recorded costs stay', async () => {

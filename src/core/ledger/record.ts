@@ -89,11 +89,17 @@ function containsKey(value: unknown): boolean {
   return false;
 }
 
+/** How {@link parseLedgerRecord} says a record was written by a newer Ladder, which its problem messages quote. */
+export const NEWER_VERSION = 'written by a newer version of Ladder';
+
 /**
  * Validates a record parsed from a ledger line. Unknown fields are dropped (a newer
  * version may add some); anything else wrong makes the line corrupt.
  */
 export function parseLedgerRecord(value: unknown): { record: LedgerRecord } | { error: string } {
+  const version = value !== null && typeof value === 'object' ? (value as { v?: unknown }).v : undefined;
+  // Said as such: a newer Ladder's record is no damage, but this version cannot count it.
+  if (typeof version === 'number' && version > 1) return { error: `${NEWER_VERSION} (v${version})` };
   const fast = value !== null && typeof value === 'object' && (value as { kind?: unknown }).kind !== 'verdict' ? fastCallRecord(value as Record<string, unknown>) : undefined;
   if (fast) return fastContainsKey(fast) ? { error: 'record contains what looks like an API key' } : { record: fast };
   const kind = value && typeof value === 'object' ? (value as { kind?: unknown }).kind : undefined;

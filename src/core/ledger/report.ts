@@ -60,6 +60,8 @@ export interface ChartWindow {
   /** Spent within the window, and over everything recorded, in dollars alike. */
   spent: string;
   allTime: string;
+  /** Why everything recorded may be more than `allTime`: ledger lines that could not be read. */
+  unread?: string;
   /** The bars' figures as a table, for the keyboard and screen readers. */
   table: ChartTable;
 }
@@ -246,6 +248,8 @@ export interface ReportOptions {
   startsOn?: (stepType: string, tier: Tier) => Tier | undefined;
   /** The budget's standing, as the status bar has it. */
   budget?: BudgetStatus;
+  /** Ledger lines that could not be read (see UnreadLines.note), said beside everything recorded. */
+  unread?: string;
 }
 
 /** Builds the webview message from a summary. */
@@ -271,7 +275,7 @@ export function costReportMessage(summary: LedgerSummary, options: ReportOptions
     sort,
     tasksNote: tasksNote(tasks.length, all.length, sort, summary.tasksDropped),
     perTierPerDay,
-    chart: { label: `Last ${days} days`, days: windowDays, spent, allTime, table: chartTable(windowDays, perTierPerDay) },
+    chart: { label: `Last ${days} days`, days: windowDays, spent, allTime, table: chartTable(windowDays, perTierPerDay), ...(options.unread ? { unread: options.unread } : {}) },
     axis: chartAxis(Math.max(0, ...perDay.values())),
     routes: costColumn(summary.routes()).map((route) => {
       const startsOn = options.startsOn?.(route.stepType, route.tier);

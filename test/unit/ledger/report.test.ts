@@ -35,6 +35,9 @@ describe('cost report message', () => {
     const [spent, allTime] = formatUsdAlike([yesterday.costMicros + today.costMicros, old.costMicros + yesterday.costMicros + today.costMicros]);
     assert.deepEqual([message.chart.spent, message.chart.allTime], [spent, allTime], 'spent in the window and everything recorded, to the same decimals');
     assert.equal(message.chart.label, 'Last 7 days');
+    assert.equal(message.chart.unread, undefined, 'every line read: no note');
+    const unread = costReportMessage(s, { scope: 'session', now, opusModel: 'claude-opus-4-8', unread: '3 ledger lines could not be read, so totals may be low.' });
+    assert.equal(unread.chart.unread, '3 ledger lines could not be read, so totals may be low.', 'said beside everything recorded');
     assert.deepEqual(message.chart.days, ['2026-11-14', '2026-11-15', '2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20'], 'every day of the window, days without calls too');
     assert.equal(message.taskCount, 3);
     assert.equal(message.tasksNote, 'The latest 2 of 3 tasks. Sorting by a column picks from all 3.');
