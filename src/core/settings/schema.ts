@@ -334,14 +334,21 @@ export function ladderFrom(modelOf: (key: ModelKey) => string): Record<Tier, str
   return ladder;
 }
 
+/** Settings that guard spend: what applies instead of one is said in the warning itself, never left to the log. */
+const SPEND_GUARD = /"ladder\.(budget\.\w+|routing\.accessCap)"/;
+
 /**
  * The one warning shown for a read's `errors`, and the setting to open from it when it is about
- * one. Every setting is named, once (a setting can have several errors): one left unread in the log
- * could be a budget.
+ * one. Every setting is named, once (a setting can have several errors); an error on a budget or
+ * the access cap is said in full, so a guard on spend that no longer holds is not left to the log.
  */
 export function settingsWarning(errors: readonly string[]): { message: string; setting: string | undefined } {
-  const names = [...new Set(errors.map((e) => /"(ladder\.[^"]+)"/.exec(e)?.[1] ?? 'a setting'))];
-  const message = errors.length === 1 ? (errors[0] ?? '') : `Settings not applied as written: ${names.join(', ')}. The log says why, and what applies instead.`;
+  const nameOf = (e: string): string => /"(ladder\.[^"]+)"/.exec(e)?.[1] ?? 'a setting';
+  const names = [...new Set(errors.map(nameOf))];
+  const guards = errors.filter((e) => SPEND_GUARD.test(e));
+  const others = [...new Set(errors.filter((e) => !SPEND_GUARD.test(e)).map(nameOf))];
+  const rest = others.length === 0 ? [] : [`${guards.length > 0 ? 'Also not' : 'Settings not'} applied as written: ${others.join(', ')}. The log says why, and what applies instead.`];
+  const message = errors.length === 1 ? (errors[0] ?? '') : [...guards, ...rest].join(' ');
   // Straight to the setting when there is one ("ladder.models.alternates.S" → its setting).
   const setting = names.length === 1 ? /^ladder\.\w+\.\w+/.exec(names[0] ?? '')?.[0] : undefined;
   return { message, setting };

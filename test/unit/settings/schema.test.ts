@@ -291,5 +291,9 @@ describe('the settings warning', () => {
     const two = settingsWarning([twice[0] ?? '', 'Setting "ladder.cache.ttl" in workspace settings asks for "1h"']);
     assert.deepEqual(two, { message: 'Settings not applied as written: ladder.models.alternates.H, ladder.cache.ttl. The log says why, and what applies instead.', setting: undefined });
     assert.deepEqual(settingsWarning(['Setting "ladder.budget.daily" is invalid']), { message: 'Setting "ladder.budget.daily" is invalid', setting: 'ladder.budget.daily' });
+    // A budget that no longer holds is said in the warning itself, beside another setting's error.
+    const budget = strictestBudget('budget.session', [{ level: 'user', value: '5' }]).errors;
+    const guarded = settingsWarning([...budget, 'Setting "ladder.statusBar.show" in workspace settings is invalid']);
+    assert.equal(guarded.message, 'Setting "ladder.budget.session" in user settings is invalid ("5" is not an amount of US dollars, 0 or more); ignored, so the default, 0 (no limit), applies. Also not applied as written: ladder.statusBar.show. The log says why, and what applies instead.');
   });
 });
