@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { dearerPerCall } from '../core/pricing/cost';
 import { tableWithOverrides } from '../core/pricing/priceTable';
-import { MODEL_KEYS, alternatesAcrossLevels, boundAcrossLevels, ladderFrom, modelAcrossLevels, parseSettings, SETTINGS_SECTION, lowestSpendAcrossLevels, strictestBudget, strictestCap, strictestEscalations, strictestOnExceeded, userModel } from '../core/settings/schema';
+import { MODEL_KEYS, alternatesAcrossLevels, boundAcrossLevels, ladderFrom, lastValidAcrossLevels, modelAcrossLevels, parseSettings, SETTINGS_SECTION, lowestSpendAcrossLevels, strictestBudget, strictestCap, strictestEscalations, strictestOnExceeded, userModel } from '../core/settings/schema';
 import type { ModelKey, SettingKey, SettingLevel, Settings } from '../core/settings/schema';
 
 function isModelKey(key: SettingKey): key is ModelKey {
@@ -87,6 +87,7 @@ export class Config implements vscode.Disposable {
         const userLadder = ladderFrom((modelKey) => userModel(modelKey, config.inspect(modelKey)?.globalValue));
         return take(alternatesAcrossLevels(levelsOf(key), userLadder, pricier));
       }
+      if (key === 'statusBar.show') return take(lastValidAcrossLevels(key, levelsOf(key), '"session" or "today"'));
       return config.get(key);
     }, (key) => (USER_LEVEL_ONLY.has(key) ? 'user' : undefined));
     // Only what is newly wrong: editing another setting does not repeat a warning already shown.

@@ -328,6 +328,23 @@ describe('errors a user will meet', function () {
     }, ['routing.accessCap', 'budget.daily']);
   });
 
+  it('an invalid meter scope in the workspace is named with its level, and the user\'s valid one applies', async () => {
+    const { container } = await ladder();
+    await withWorkspaceSettings(['statusBar.show'], async (config) => {
+      await config.update('statusBar.show', 'today', vscode.ConfigurationTarget.Global);
+      const seen: string[] = [];
+      await captureMessages('showWarningMessage', async () => {
+        await config.update('statusBar.show', 'weekly', vscode.ConfigurationTarget.Workspace);
+        await until('the warning', () => seen.length >= 1 || undefined, 10_000);
+      }, (message) => {
+        seen.push(message);
+        return undefined;
+      });
+      assert.deepEqual(seen, ['Ladder: Setting "ladder.statusBar.show" in workspace settings is invalid ("weekly" is not "session" or "today"); ignored, so the user value, "today", applies.']);
+      assert.equal(container.cost.scope, 'today');
+    }, ['statusBar.show']);
+  });
+
   it('a repository\'s settings cannot move a tier onto a pricier model; a cheaper one is used', async () => {
     await withWorkspaceSettings(['models.labour', 'models.execute'], async (config) => {
       const seen: string[] = [];

@@ -244,6 +244,15 @@ function laterLevelsUnlessRefused(key: SettingKey, levels: readonly SettingLevel
   return { value: applied.level === 'default' ? undefined : applied.value, errors };
 }
 
+/**
+ * A setting that guards no spend, across levels: the last level with a valid value wins, as in
+ * VS Code, and an invalid one is named with its level and skipped (so a workspace's typo does
+ * not undo your valid user value).
+ */
+export function lastValidAcrossLevels(key: SettingKey, levels: readonly SettingLevel[], expected: string): { value: unknown; errors: string[] } {
+  return laterLevelsUnlessRefused(key, levels, expected, () => undefined);
+}
+
 /** The model your user settings put on a tier, or the default when they do not (or not validly). */
 export function userModel(key: ModelKey, userValue: unknown): string {
   return modelId.safeParse(userValue).success ? (userValue as string) : (SETTING_SCHEMAS[key].parse(undefined) as string);

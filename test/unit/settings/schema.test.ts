@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { dearerPerCall } from '../../../src/core/pricing/cost';
 import { applyPriceOverrides, parsePriceOverrides, PRICE_TABLE } from '../../../src/core/pricing/priceTable';
-import { alternatesAcrossLevels, boundAcrossLevels, ladderOf, lowestSpendAcrossLevels, modelAcrossLevels, parseSettings, settingsWarning, strictestBudget, strictestCap, strictestEscalations, strictestOnExceeded } from '../../../src/core/settings/schema';
+import { alternatesAcrossLevels, boundAcrossLevels, ladderOf, lastValidAcrossLevels, lowestSpendAcrossLevels, modelAcrossLevels, parseSettings, settingsWarning, strictestBudget, strictestCap, strictestEscalations, strictestOnExceeded } from '../../../src/core/settings/schema';
 import type { SettingKey } from '../../../src/core/settings/schema';
 
 function read(values: Partial<Record<SettingKey, unknown>>) {
@@ -291,6 +291,11 @@ describe('the settings warning', () => {
     const two = settingsWarning([twice[0] ?? '', 'Setting "ladder.cache.ttl" in workspace settings asks for "1h"']);
     assert.deepEqual(two, { message: 'Settings not applied as written: ladder.models.alternates.H, ladder.cache.ttl. The log says why, and what applies instead.', setting: undefined });
     assert.deepEqual(settingsWarning(['Setting "ladder.budget.daily" is invalid']), { message: 'Setting "ladder.budget.daily" is invalid', setting: 'ladder.budget.daily' });
+    // A workspace's invalid meter scope is named with its level and skipped: your valid value applies.
+    assert.deepEqual(lastValidAcrossLevels('statusBar.show', [{ level: 'user', value: 'today' }, { level: 'workspace', value: 'weekly' }], '"session" or "today"'), {
+      value: 'today',
+      errors: ['Setting "ladder.statusBar.show" in workspace settings is invalid ("weekly" is not "session" or "today"); ignored, so the user value, "today", applies.'],
+    });
     // A budget that no longer holds is said in the warning itself, beside another setting's error.
     const budget = strictestBudget('budget.session', [{ level: 'user', value: '5' }]).errors;
     const guarded = settingsWarning([...budget, 'Setting "ladder.statusBar.show" in workspace settings is invalid']);
