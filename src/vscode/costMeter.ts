@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { fnv1a } from '../core/hash';
-import { Budget } from '../core/ledger/budget';
+import { Budget, limitBesideShown } from '../core/ledger/budget';
 import type { BudgetStatus } from '../core/ledger/budget';
 import { countOf, formatUsd } from '../core/ledger/format';
 import type { CallRecord, LedgerRecord, VerdictRecord } from '../core/ledger/record';
@@ -266,7 +266,8 @@ export class CostMeter implements vscode.Disposable {
     markdown.isTrusted = { enabledCommands: [CommandIds.showCostReport, CommandIds.chooseTier] };
     const shown = formatUsd(aggregate.micros);
     const nextText = nextTier ? ` · next: ${TIER_LABELS[nextTier]}` : '';
-    this.item.text = `$(pulse) Ladder ${shown}${scope === 'today' ? ' today' : ''}${nextText}`;
+    const limit = limitBesideShown(budget, scope);
+    this.item.text = `$(pulse) Ladder ${shown}${scope === 'today' ? ' today' : ''}${limit ? ` · ${limit}` : ''}${nextText}`;
     this.item.tooltip = markdown;
     // What the colour says, said in words too: a screen reader hears no background.
     const standing = budget.state === 'ok' ? '' : `; ${budget.message}`;

@@ -75,6 +75,23 @@ describe('a new user\'s first hour', function () {
     assert.equal(container.cost.shown.text, '$(pulse) Ladder $0.00');
   });
 
+  it('a reached daily limit beside the session figure is named in the meter, not just coloured', async () => {
+    const { container } = await ladder();
+    const config = vscode.workspace.getConfiguration('ladder');
+    await openAndSelect('src/orders.ts', 15, 19);
+    await vscode.commands.executeCommand('ladder.explainSelection');
+    try {
+      await captureMessages('showWarningMessage', async () => {
+        await vscode.commands.executeCommand('ladder.resetSessionCost');
+        await config.update('budget.daily', 0.000001, vscode.ConfigurationTarget.Global);
+        await until('the daily limit reached', () => container.cost.budgetStatus().state === 'exceeded' || undefined);
+      });
+      assert.equal(container.cost.shown.text, '$(pulse) Ladder $0.00 · daily limit', 'red "$0.00" says it is the daily limit');
+    } finally {
+      await config.update('budget.daily', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('the walkthrough ticks Preview Route and Review once they did their work, not when cancelled or refused', async () => {
     const commands = vscode.commands as { executeCommand: typeof vscode.commands.executeCommand };
     const window = vscode.window as { showInputBox: typeof vscode.window.showInputBox };

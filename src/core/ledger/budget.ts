@@ -71,6 +71,16 @@ export function budgetStatus(spend: BudgetSpend, limits: BudgetLimits): BudgetSt
   return { state, limits: statuses, message };
 }
 
+/**
+ * The limit that colours the meter when it is not the one whose spend the meter shows ("daily
+ * limit" beside a session figure), else undefined: "$0.00" on red must say what it is about.
+ */
+export function limitBesideShown(status: BudgetStatus, shown: 'session' | 'today'): string | undefined {
+  const deciding = status.limits.filter((l) => l.state !== 'ok' && l.state === status.state);
+  if (deciding.length === 0 || deciding.some((l) => (l.scope === 'session') === (shown === 'session'))) return undefined;
+  return `${deciding[0]?.scope} limit`;
+}
+
 /** The budget as the cost report's card shows it. */
 export interface BudgetCard {
   state: BudgetState;

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Budget, budgetCard, budgetStatus, wouldExceed } from '../../../src/core/ledger/budget';
+import { Budget, budgetCard, budgetStatus, limitBesideShown, wouldExceed } from '../../../src/core/ledger/budget';
 
 const USD = 1_000_000;
 
@@ -25,6 +25,18 @@ describe('budgets', () => {
     const status = budgetStatus({ sessionMicros: 1 * USD, todayMicros: 9 * USD }, { sessionMicros: 5 * USD, dailyMicros: 10 * USD, warnAt: 0.5 });
     assert.equal(status.state, 'warn');
     assert.deepEqual(status.limits.map((l) => [l.scope, l.state]), [['session', 'ok'], ['daily', 'warn']]);
+  });
+
+  test('a limit that colours the meter but is not its figure\'s is named beside it', () => {
+    const daily = budgetStatus({ sessionMicros: 0, todayMicros: 2 * USD }, { sessionMicros: 5 * USD, dailyMicros: 1 * USD });
+    assert.equal(limitBesideShown(daily, 'session'), 'daily limit', '"$0.00" on red says which limit');
+    assert.equal(limitBesideShown(daily, 'today'), undefined, 'today\'s figure is the limit\'s own');
+    const both = budgetStatus({ sessionMicros: 6 * USD, todayMicros: 6 * USD }, { sessionMicros: 5 * USD, dailyMicros: 1 * USD });
+    assert.equal(limitBesideShown(both, 'session'), undefined);
+    assert.equal(limitBesideShown(both, 'today'), undefined);
+    const session = budgetStatus({ sessionMicros: 5 * USD, todayMicros: 5 * USD }, { sessionMicros: 5 * USD });
+    assert.equal(limitBesideShown(session, 'today'), 'session limit');
+    assert.equal(limitBesideShown(budgetStatus({ sessionMicros: 0, todayMicros: 0 }, { dailyMicros: USD }), 'session'), undefined, 'nothing to say while ok');
   });
 
   test('pre-flight: reaching a limit exactly is allowed, crossing it is not', () => {
