@@ -92,6 +92,19 @@ describe('a new user\'s first hour', function () {
     }
   });
 
+  it('with a session budget, Reset Session Cost says the budget starts over too', async () => {
+    const { container } = await ladder();
+    const config = vscode.workspace.getConfiguration('ladder');
+    try {
+      await config.update('budget.session', 0.05, vscode.ConfigurationTarget.Global);
+      await until('the session budget', () => container.config.get('budget.session') === 0.05 || undefined);
+      const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.resetSessionCost'));
+      assert.deepEqual(messages, ['Ladder: session cost reset to $0.00. The session budget ($0.05) starts over too. The ledger keeps every call.']);
+    } finally {
+      await config.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('the walkthrough ticks Preview Route and Review once they did their work, not when cancelled or refused', async () => {
     const commands = vscode.commands as { executeCommand: typeof vscode.commands.executeCommand };
     const window = vscode.window as { showInputBox: typeof vscode.window.showInputBox };
