@@ -168,6 +168,16 @@ export class CostMeter implements vscode.Disposable {
     return this.book.callsOfTask(taskId, from, to);
   }
 
+  /** Writes the records whose write failed, if the ledger takes them now; returns how many still wait. */
+  saveWaiting(): number {
+    try {
+      this.book.saveUnsaved();
+    } catch (err) {
+      this.log.error(`ledger: ${countOf(this.book.waiting, 'record')} still cannot be written`, err);
+    }
+    return this.book.waiting;
+  }
+
   /** Appends a call record (idempotent by call id) and updates the meter at once. */
   record(record: CallRecord): void {
     this.write(record);

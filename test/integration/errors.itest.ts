@@ -455,6 +455,27 @@ describe('errors a user will meet', function () {
     }
   });
 
+  it('Export Cost Ledger while the ledger cannot be written says the calls it counts but could not save are not in the file', async () => {
+    const { container } = await ladder();
+    const append = container.cost.store.append.bind(container.cost.store);
+    const folder = await mkdtemp(join(tmpdir(), 'ladder-export-'));
+    const target = vscode.Uri.file(join(folder, 'costs.json'));
+    const exported = async (): Promise<string> => (await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.exportLedger', 'json', target))).messages.join('\n');
+    container.cost.store.append = () => {
+      throw new Error('ENOSPC: no space left on device, write');
+    };
+    try {
+      await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.explainSelection'));
+      assert.match(await exported(), /to costs\.json\. 1 record the cost meter counts is not in it: the ledger could not save it yet\.$/);
+      // Once the ledger takes writes again, the export writes the waiting record first, and has it.
+      container.cost.store.append = append;
+      assert.match(await exported(), /to costs\.json\.$/);
+    } finally {
+      container.cost.store.append = append;
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
   it('changing the price overrides re-prices savings and the all-Opus figure at once, as a fresh window would; recorded costs stay', async () => {
     const { container } = await ladder();
     await vscode.commands.executeCommand('ladder.explainSelection');

@@ -32,6 +32,8 @@ export const exportLedgerCommand: Command = {
       filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
     });
     if (!target) return undefined;
+    // The file is read from disk: what waits to be written is written first if it can be, else said.
+    const waiting = c.cost.saveWaiting();
     const { records, problems } = await c.cost.store.readAll();
     await writeChunks(target, format === 'csv' ? csvChunks(records) : jsonChunks(records, new Date().toISOString()));
     if (target !== targetArg) await state.update(EXPORT_FOLDER_KEY, vscode.Uri.joinPath(target, '..').toString());
@@ -42,7 +44,8 @@ export const exportLedgerCommand: Command = {
     const verdicts = records.length - calls;
     const written = format === 'json' ? `${countOf(calls, 'call')} and ${countOf(verdicts, 'verdict')}`
       : `${countOf(calls, 'call')}${verdicts > 0 ? ' (your verdicts in their rows)' : ''}`;
-    void vscode.window.showInformationMessage(`Ladder: exported ${written} to ${target.path.split('/').pop()}${skipped}.`, 'Open').then(
+    const unsaved = waiting > 0 ? ` ${countOf(waiting, 'record')} the cost meter counts ${waiting === 1 ? 'is' : 'are'} not in it: the ledger could not save ${waiting === 1 ? 'it' : 'them'} yet.` : '';
+    void vscode.window.showInformationMessage(`Ladder: exported ${written} to ${target.path.split('/').pop()}${skipped}.${unsaved}`, 'Open').then(
       (choice) => (choice === 'Open' ? vscode.window.showTextDocument(target, { preview: false }) : undefined),
     );
     return { records: records.length, target: target.toString() };
