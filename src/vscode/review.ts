@@ -230,6 +230,11 @@ export class ReviewService implements vscode.Disposable {
     vscode.workspace.onDidDeleteFiles((e) => {
       for (const uri of e.files) this.moveFindings(uri, undefined);
     }),
+    // A folder taken out of the workspace takes its findings with it, as language servers' go,
+    // unless it sat inside another folder, which still holds its files.
+    vscode.workspace.onDidChangeWorkspaceFolders((e) => {
+      for (const folder of e.removed) if (!vscode.workspace.getWorkspaceFolder(folder.uri)) this.moveFindings(folder.uri, undefined);
+    }),
     // An untitled buffer closed is gone (saved, it is a file now, reviewed again there). A
     // language change closes and reopens the document: gone is only what stays closed.
     vscode.workspace.onDidCloseTextDocument((document) => {

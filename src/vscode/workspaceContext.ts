@@ -221,7 +221,11 @@ export class WorkspaceContext implements vscode.Disposable {
     const named = skipped.slice(0, MAX_NAMED_SKIPPED).map((rel) => ({ path: rel, why: `over ${bounds}` }));
     const rest = skipped.length - named.length;
     if (rest > 0) named.push({ path: '', why: `${rest.toLocaleString('en-US')} more ${rest === 1 ? 'file' : 'files'} over ${bounds}` });
-    return { files, leftOut: [...excluded, ...overBounds, ...named] };
+    // A workspace folder inside this one is indexed under its own name, so it is not read here: say so.
+    const nested = folderRel === '' ? [] : this.roots.folders.flatMap((_, i) => this.roots.foldersIn(i))
+      .filter((f) => f.path.startsWith(prefix))
+      .map((f) => ({ path: `${f.path}/`, why: `it is a workspace folder of its own ("${f.label}"): review it there` }));
+    return { files, leftOut: [...excluded, ...overBounds, ...nested, ...named] };
   }
 
   /** Waits for a scan of the current folders, trust and bounds: one dropped by a rebuild meanwhile is followed by the next. */

@@ -59,10 +59,15 @@ export class WorkspaceRoots {
    * them, since each is scanned (and named) as a folder of its own.
    */
   nestedIn(i: number): string[] {
+    return this.foldersIn(i).map((f) => f.path);
+  }
+
+  /** The other folders inside folder `i`: each one's path under `i`'s name, and its own label. */
+  foldersIn(i: number): { path: string; label: string }[] {
     const root = this.paths[i];
     if (root === undefined) return [];
     const label = this.labels[i] as string;
-    return this.paths.flatMap((other, j) => (j !== i && other.startsWith(root === '' ? '/' : `${root}/`) ? [join(label, other.slice(root.length + 1))] : []));
+    return this.paths.flatMap((other, j) => (j !== i && other.startsWith(root === '' ? '/' : `${root}/`) ? [{ path: join(label, other.slice(root.length + 1)), label: this.labels[j] as string }] : []));
   }
 
   /**

@@ -158,4 +158,43 @@ describe('multi-root workspace', function () {
     assert.match((await container.workspace.segments()).context?.text ?? '', /It has 2 folders \(api, web\)/);
     assert.equal(container.workspace.relativePath(vscode.Uri.joinPath(extra, 'guide.md')), undefined);
   });
+
+  it('a folder inside another is named as not reviewed by a review of the outer one; findings go with a removed folder, unless another folder still holds the file', async () => {
+    const nested = fileIn('api', 'src');
+    const tools = vscode.Uri.joinPath(folder('web').uri, '..', 'tools');
+    const toolsOrders = vscode.Uri.joinPath(tools, 'orders.ts');
+    await vscode.workspace.fs.writeFile(toolsOrders, await vscode.workspace.fs.readFile(fileIn('api', 'src/orders.ts')));
+    const changed = () => new Promise<void>((resolve) => {
+      const listener = vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        listener.dispose();
+        resolve();
+      });
+    });
+    let done = changed();
+    assert.ok(vscode.workspace.updateWorkspaceFolders(2, 0, { uri: nested, name: 'api-src' }, { uri: tools, name: 'tools' }));
+    await done;
+    try {
+      const result = await vscode.commands.executeCommand<ReviewResult>('ladder.reviewSelection', folder('api').uri);
+      assert.match((await vscode.workspace.openTextDocument(result.reportUri)).getText(), /api\/src\/[^\n]*it is a workspace folder of its own \("api-src"\): review it there/);
+      const ladderDiagnostics = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Ladder');
+      for (const uri of [toolsOrders, fileIn('api', 'src/orders.ts')]) {
+        await openAll(uri);
+        await vscode.commands.executeCommand('ladder.reviewSelection');
+        assert.ok(ladderDiagnostics(uri).length > 0, `findings in ${uri.path}`);
+      }
+      done = changed();
+      assert.ok(vscode.workspace.updateWorkspaceFolders(2, 2));
+      await done;
+      assert.deepEqual(ladderDiagnostics(toolsOrders), [], 'the removed folder\'s findings went with it');
+      assert.ok(ladderDiagnostics(fileIn('api', 'src/orders.ts')).length > 0, 'the file is still in the api folder: its findings stay');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      if ((vscode.workspace.workspaceFolders?.length ?? 0) > 2) {
+        done = changed();
+        vscode.workspace.updateWorkspaceFolders(2, (vscode.workspace.workspaceFolders?.length ?? 2) - 2);
+        await done;
+      }
+      await vscode.workspace.fs.delete(tools, { recursive: true });
+    }
+  });
 });
