@@ -986,10 +986,11 @@ describe('every command on its happy path', function () {
     const config = vscode.workspace.getConfiguration('ladder');
     try {
       await config.update('budget.session', 0.05, vscode.ConfigurationTarget.Global);
-      await config.update('budget.daily', 2, vscode.ConfigurationTarget.Global);
+      // Far above what the suite spends in a day (about $1.30), so only the session's limit counts.
+      await config.update('budget.daily', 100, vscode.ConfigurationTarget.Global);
       const budgeted = await vscode.commands.executeCommand<CostReportMessage>('ladder.showCostReport');
       assert.deepEqual(budgeted?.totals.budget?.value, '$0.05 left', 'the reset session has all of its budget');
-      assert.match(budgeted?.totals.budget?.note ?? '', /^\$0\.00 of \$0\.05 this session · \$[\d.]+ of \$2\.00 today$/);
+      assert.match(budgeted?.totals.budget?.note ?? '', /^\$0\.00 of \$0\.05 this session · \$[\d.]+ of \$100\.00 today$/);
     } finally {
       await config.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
       await config.update('budget.daily', undefined, vscode.ConfigurationTarget.Global);
