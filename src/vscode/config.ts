@@ -26,6 +26,8 @@ export class Config implements vscode.Disposable {
   private current: Settings;
   /** The errors of the last read, so a change elsewhere does not report them again. */
   private reported = new Set<string>();
+  /** The settings level the access cap comes from ("user", "workspace", `folder "api"`, "default"). */
+  private capLevel: string | undefined;
   private readonly emitter = new vscode.EventEmitter<Settings>();
   private readonly subscription: vscode.Disposable;
   readonly onDidChange = this.emitter.event;
@@ -46,6 +48,11 @@ export class Config implements vscode.Disposable {
 
   get<K extends SettingKey>(key: K): Settings[K] {
     return this.current[key];
+  }
+
+  /** Where the access cap is set, when not by default: "user", "workspace", `folder "api"`. */
+  get accessCapLevel(): string | undefined {
+    return this.capLevel === 'default' ? undefined : this.capLevel;
   }
 
   private read(): Settings {
@@ -76,7 +83,11 @@ export class Config implements vscode.Disposable {
     const pricier = (candidate: string, base: string): string | undefined => dearerPerCall(candidate, base, prices);
     const { settings, errors } = parseSettings((key) => {
       if (USER_LEVEL_ONLY.has(key)) return config.inspect(key)?.globalValue;
-      if (key === 'routing.accessCap') return take(strictestCap(capLevels(), config.inspect('routing.allowExceptionTier')?.globalValue === true));
+      if (key === 'routing.accessCap') {
+        const cap = strictestCap(capLevels(), config.inspect('routing.allowExceptionTier')?.globalValue === true);
+        this.capLevel = cap.level;
+        return take(cap);
+      }
       if (key === 'budget.session' || key === 'budget.daily') return take(strictestBudget(key, levelsOf(key)));
       if (key === 'routing.maxEscalations') return take(strictestEscalations(levelsOf(key)));
       if (key === 'budget.onExceeded') return take(strictestOnExceeded(levelsOf(key)));

@@ -203,7 +203,7 @@ export class RequestRunner {
       state: preflight !== undefined ? 'exceeded' : status.state,
       onExceeded: settings['budget.onExceeded'],
       ...(preflight !== undefined && !reached ? { preflight } : {}),
-    });
+    }, this.c.config.accessCapLevel);
   }
 
   /**

@@ -46,6 +46,8 @@ export interface RoutingConfig {
   accessCap: Tier;
   /** The exception tier is usable only with this explicit opt-in, whatever the cap says. */
   allowExceptionTier: boolean;
+  /** The settings level that set the access cap ("workspace", `folder "api"`), named where the cap is told. */
+  accessCapLevel?: string;
   /** Escalations allowed per step; default 2. */
   maxEscalations?: number;
   budget?: BudgetState;
@@ -171,7 +173,7 @@ export interface RoutePlan {
   floor?: Tier;
 }
 
-type CapSettings = Pick<RoutingConfig, 'accessCap' | 'allowExceptionTier'>;
+type CapSettings = Pick<RoutingConfig, 'accessCap' | 'allowExceptionTier' | 'accessCapLevel'>;
 
 /** The highest tier usable: the access cap, lowered to judgment without the exception opt-in. */
 export function effectiveCap(config: CapSettings): Tier {
@@ -195,7 +197,7 @@ export function tierUnavailable(tier: Tier, config: CapSettings): string | undef
 function capNote(config: CapSettings, refused: Tier): string {
   return refused === 'F' && !config.allowExceptionTier && compareTiers(config.accessCap, 'O') >= 0
     ? 'the exception tier needs the explicit opt-in (ladder.routing.allowExceptionTier)'
-    : `this workspace's access cap (ladder.routing.accessCap) is ${TIER_LABELS[config.accessCap]}`;
+    : `this workspace's access cap (ladder.routing.accessCap${config.accessCapLevel ? `, in ${config.accessCapLevel === 'user' ? 'your user' : config.accessCapLevel} settings` : ''}) is ${TIER_LABELS[config.accessCap]}`;
 }
 
 function label(tier: Tier, config: RoutingConfig): string {
@@ -468,7 +470,7 @@ function capitalise(text: string): string {
  * Builds the routing config from validated settings, the pricing estimator and the
  * budget tracker's current state.
  */
-export function routingConfigFromSettings(settings: Settings, estimateCostUsd: EstimateCostUsd, budget?: BudgetState): RoutingConfig {
+export function routingConfigFromSettings(settings: Settings, estimateCostUsd: EstimateCostUsd, budget?: BudgetState, accessCapLevel?: string): RoutingConfig {
   const config: RoutingConfig = {
     ladder: ladderOf(settings),
     alternates: settings['models.alternates'],
@@ -478,5 +480,6 @@ export function routingConfigFromSettings(settings: Settings, estimateCostUsd: E
     estimateCostUsd,
   };
   if (budget) config.budget = budget;
+  if (accessCapLevel) config.accessCapLevel = accessCapLevel;
   return config;
 }

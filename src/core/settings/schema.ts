@@ -88,7 +88,13 @@ export interface SettingLevel {
  * that applies instead; with `ceiling` (yours, or the default), a level asking for more than it
  * is named too.
  */
-function strictestOf<T>(key: SettingKey, levels: readonly SettingLevel[], valid: (v: unknown) => v is T, stricter: (a: T, b: T) => T, expected: string, ceiling?: SettingLevel): { value: unknown; errors: string[] } {
+function strictestOf<T>(...args: Parameters<typeof strictestWithLevel<T>>): { value: unknown; errors: string[] } {
+  const { value, errors } = strictestWithLevel(...args);
+  return { value, errors };
+}
+
+/** strictestOf, and the level that won ("default" when none is valid), to say where a value comes from. */
+function strictestWithLevel<T>(key: SettingKey, levels: readonly SettingLevel[], valid: (v: unknown) => v is T, stricter: (a: T, b: T) => T, expected: string, ceiling?: SettingLevel): { value: unknown; errors: string[]; level?: string } {
   const set = levels.filter((l) => l.value !== undefined && l.value !== null);
   if (set.length === 0) return { value: undefined, errors: [] };
   // Your value, or the default, takes part too: a workspace asking for more than it never wins.
@@ -104,7 +110,7 @@ function strictestOf<T>(key: SettingKey, levels: readonly SettingLevel[], valid:
     }
     return [];
   });
-  return { value: winner.value, errors };
+  return { value: winner.value, errors, level: winner.level };
 }
 
 /**
@@ -113,13 +119,13 @@ function strictestOf<T>(key: SettingKey, levels: readonly SettingLevel[], valid:
  * default, judgment: the opt-in alone is how a person asks for that tier, and needing a
  * second setting for it to do anything surprised. Any level can still set a lower cap.
  */
-export function strictestCap(levels: readonly SettingLevel[], exceptionOptIn = false): { value: unknown; errors: string[] } {
+export function strictestCap(levels: readonly SettingLevel[], exceptionOptIn = false): { value: unknown; errors: string[]; level?: string } {
   // A level above yours (or the default) is named: a repository asking for a higher tier should be seen.
   // The opt-in counts where your cap is unset, not where it is malformed (that is no request for the top tier).
   const user = userValueOf(levels);
   const unset = user === undefined || user === null;
-  const result = strictestOf('routing.accessCap', levels, isTier, minTier, 'one of "H"|"S"|"O"|"F"', ceilingOf(levels, isTier, exceptionOptIn && unset ? 'F' : 'O'));
-  return result.value === undefined && exceptionOptIn ? { value: 'F', errors: result.errors } : result;
+  const result = strictestWithLevel('routing.accessCap', levels, isTier, minTier, 'one of "H"|"S"|"O"|"F"', ceilingOf(levels, isTier, exceptionOptIn && unset ? 'F' : 'O'));
+  return result.value === undefined && exceptionOptIn ? { value: 'F', errors: result.errors, level: 'default' } : result;
 }
 
 const isBudget = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;

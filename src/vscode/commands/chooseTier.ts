@@ -10,7 +10,8 @@ export const chooseTierCommand: Command = {
   run: async (c, tierArg) => {
     const ladder = c.config.settings;
     const models = { H: ladder['models.labour'], S: ladder['models.execute'], O: ladder['models.judgment'], F: ladder['models.exception'] };
-    const cap = { accessCap: ladder['routing.accessCap'], allowExceptionTier: ladder['routing.allowExceptionTier'] };
+    const level = c.config.accessCapLevel;
+    const cap = { accessCap: ladder['routing.accessCap'], allowExceptionTier: ladder['routing.allowExceptionTier'], ...(level ? { accessCapLevel: level } : {}) };
     const choice = isTier(tierArg) || tierArg === 'auto' ? tierArg : await vscode.window.showQuickPick(
       [
         { label: 'Automatic', description: 'let Ladder route the next request', tier: 'auto' as const },

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { captureMessages } from '../editor';
+import { captureMessages, until } from '../editor';
 import { ladder } from '../helpers';
 import { api, resetApi, setUpSuite, tearDownSuite } from '../setup';
 
@@ -113,6 +113,20 @@ describe('multi-root workspace', function () {
     }
     for (let i = 0; i < 20 && container.config.get('routing.accessCap') !== 'O'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(container.config.get('routing.accessCap'), 'O', 'and the cap is lifted again with it');
+  });
+
+  it("one folder's access cap holds the whole window, and the route says which folder set it", async () => {
+    const web = vscode.workspace.getConfiguration('ladder', folder('web').uri);
+    await web.update('routing.accessCap', 'H', vscode.ConfigurationTarget.WorkspaceFolder);
+    try {
+      const { container } = await ladder();
+      await until('the folder\'s cap read', () => container.config.accessCapLevel === 'folder "web"' || undefined);
+      const plan = await vscode.commands.executeCommand<{ tier: string; reasons: string[] }>('ladder.previewRoute', 'redesign the order service for multi-region consistency');
+      assert.equal(plan?.tier, 'H');
+      assert.ok(plan?.reasons.some((r) => r.includes('access cap (ladder.routing.accessCap, in folder "web" settings) is labour')), plan?.reasons.join(' | '));
+    } finally {
+      await web.update('routing.accessCap', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
   });
 
   it('a folder added to the workspace joins the context on the next request, and leaves it when removed', async () => {

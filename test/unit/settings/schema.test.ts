@@ -63,11 +63,11 @@ describe('settings', () => {
 
 describe('access cap across settings levels', () => {
   test('the lowest valid level wins', () => {
-    assert.deepEqual(strictestCap([{ level: 'user', value: 'O' }, { level: 'workspace', value: 'S' }, { level: 'folder', value: undefined }]), { value: 'S', errors: [] });
+    assert.deepEqual(strictestCap([{ level: 'user', value: 'O' }, { level: 'workspace', value: 'S' }, { level: 'folder', value: undefined }]), { value: 'S', errors: [], level: 'workspace' }, 'and where it comes from');
     // A workspace asking for more than your cap is named, as a refused model or context bound is.
-    assert.deepEqual(strictestCap([{ level: 'user', value: 'H' }, { level: 'workspace', value: 'O' }]), { value: 'H', errors: ['Setting "ladder.routing.accessCap" in workspace settings asks for "O", which costs more per request than your user value; ignored, so the user value, "H", applies. Set it in your user settings to use it.'] });
+    assert.deepEqual(strictestCap([{ level: 'user', value: 'H' }, { level: 'workspace', value: 'O' }]), { value: 'H', errors: ['Setting "ladder.routing.accessCap" in workspace settings asks for "O", which costs more per request than your user value; ignored, so the user value, "H", applies. Set it in your user settings to use it.'], level: 'user' });
     const above = strictestCap([{ level: 'workspace', value: 'F' }]);
-    assert.deepEqual(above, { value: 'O', errors: ['Setting "ladder.routing.accessCap" in workspace settings asks for "F", which costs more per request than the default; ignored, so the default, "O", applies. Set it in your user settings to use it.'] }, 'above the default cap, without the opt-in');
+    assert.deepEqual(above, { value: 'O', errors: ['Setting "ladder.routing.accessCap" in workspace settings asks for "F", which costs more per request than the default; ignored, so the default, "O", applies. Set it in your user settings to use it.'], level: 'default' }, 'above the default cap, without the opt-in');
     assert.deepEqual(strictestCap([{ level: 'workspace', value: 'F' }], true).errors, [], 'the opt-in is yours: the exception tier is within it');
   });
 
@@ -106,13 +106,13 @@ describe('access cap across settings levels', () => {
 
   test('with no valid level the default applies, and the message names the level that holds the malformed value', () => {
     const cap = strictestCap([{ level: 'user', value: 'Z' }], true);
-    assert.deepEqual(cap, { value: 'O', errors: ['Setting "ladder.routing.accessCap" in user settings is invalid ("Z" is not one of "H"|"S"|"O"|"F"); ignored, so the default, "O", applies.'] }, 'the opt-in does not turn a malformed cap into the exception tier');
+    assert.deepEqual(cap, { value: 'O', errors: ['Setting "ladder.routing.accessCap" in user settings is invalid ("Z" is not one of "H"|"S"|"O"|"F"); ignored, so the default, "O", applies.'], level: 'default' }, 'the opt-in does not turn a malformed cap into the exception tier');
     assert.deepEqual(strictestBudget('budget.daily', [{ level: 'user', value: -2 }]).errors, ['Setting "ladder.budget.daily" in user settings is invalid (-2 is not an amount of US dollars, 0 or more); ignored, so the default, 0 (no limit), applies.']);
     assert.deepEqual(strictestCap([]), { value: undefined, errors: [] });
     // The opt-in alone opens the exception tier when no level sets a cap; a set cap still rules.
-    assert.deepEqual(strictestCap([{ level: 'user', value: undefined }], true), { value: 'F', errors: [] });
-    assert.deepEqual(strictestCap([{ level: 'workspace', value: 'O' }], true), { value: 'O', errors: [] });
-    assert.deepEqual(strictestCap([{ level: 'user', value: 'F' }, { level: 'folder', value: 'S' }], true), { value: 'S', errors: [] });
+    assert.deepEqual(strictestCap([{ level: 'user', value: undefined }], true), { value: 'F', errors: [], level: 'default' });
+    assert.deepEqual(strictestCap([{ level: 'workspace', value: 'O' }], true), { value: 'O', errors: [], level: 'workspace' });
+    assert.deepEqual(strictestCap([{ level: 'user', value: 'F' }, { level: 'folder', value: 'S' }], true), { value: 'S', errors: [], level: 'folder' });
   });
 });
 
