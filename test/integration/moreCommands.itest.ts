@@ -285,7 +285,7 @@ describe('every command on its happy path', function () {
         return run;
       });
       assert.equal(rejected.result, 'rejected');
-      assert.ok(rejected.messages.some((m) => /^Ladder: You rejected its answer \(claude-haiku-4-5\); escalating to execute is not allowed: this workspace's access cap \(ladder\.routing\.accessCap\) is labour\. No higher tier is offered\.$/.test(m)), rejected.messages.join('\n'));
+      assert.ok(rejected.messages.some((m) => /^Ladder: You rejected its answer \(claude-haiku-4-5\); escalating to execute is not allowed: this workspace's access cap \(ladder\.routing\.accessCap, in your user settings\) is labour\. No higher tier is offered\.$/.test(m)), rejected.messages.join('\n'));
     } finally {
       await config.update('routing.accessCap', undefined, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
