@@ -230,10 +230,14 @@ export class ReviewService implements vscode.Disposable {
     vscode.workspace.onDidDeleteFiles((e) => {
       for (const uri of e.files) this.moveFindings(uri, undefined);
     }),
-    // A folder taken out of the workspace takes its findings with it, as language servers' go,
-    // unless it sat inside another folder, which still holds its files.
+    // A folder taken out of the workspace takes its findings with it, as language servers' go:
+    // each file's that no folder still holds (the folder sat inside another, or held one).
     vscode.workspace.onDidChangeWorkspaceFolders((e) => {
-      for (const folder of e.removed) if (!vscode.workspace.getWorkspaceFolder(folder.uri)) this.moveFindings(folder.uri, undefined);
+      const removed = e.removed.map((folder) => folder.uri.toString());
+      for (const key of [...this.shown.keys()]) {
+        const uri = vscode.Uri.parse(key);
+        if (removed.some((r) => key.startsWith(`${r}/`)) && !vscode.workspace.getWorkspaceFolder(uri)) this.moveFindings(uri, undefined);
+      }
     }),
     // An untitled buffer closed is gone (saved, it is a file now, reviewed again there). A
     // language change closes and reopens the document: gone is only what stays closed.

@@ -191,11 +191,11 @@ export function tierUnavailable(tier: Tier, config: CapSettings): string | undef
 
 /**
  * Why `refused` is above what this workspace may use, naming the setting that would change it:
- * the exception tier, under a cap of judgment or above, waits for the opt-in (the cap rises to
- * it on its own once you opt in, unless you set a lower one).
+ * the exception tier waits for the opt-in under a cap of exception, or under the default cap
+ * (which rises to exception once you opt in); a cap some settings level set is named there.
  */
 function capNote(config: CapSettings, refused: Tier): string {
-  return refused === 'F' && !config.allowExceptionTier && compareTiers(config.accessCap, 'O') >= 0
+  return refused === 'F' && !config.allowExceptionTier && (config.accessCap === 'F' || (config.accessCap === 'O' && !config.accessCapLevel))
     ? 'the exception tier needs the explicit opt-in (ladder.routing.allowExceptionTier)'
     : `this workspace's access cap (ladder.routing.accessCap${config.accessCapLevel ? `, in ${config.accessCapLevel === 'user' ? 'your user' : config.accessCapLevel} settings` : ''}) is ${TIER_LABELS[config.accessCap]}`;
 }

@@ -177,7 +177,10 @@ describe('multi-root workspace', function () {
     const nested = fileIn('api', 'src');
     const tools = vscode.Uri.joinPath(folder('web').uri, '..', 'tools');
     const toolsOrders = vscode.Uri.joinPath(tools, 'orders.ts');
-    await vscode.workspace.fs.writeFile(toolsOrders, await vscode.workspace.fs.readFile(fileIn('api', 'src/orders.ts')));
+    // A folder of its own inside tools: removing tools leaves it, and its files, open.
+    const inner = vscode.Uri.joinPath(tools, 'inner');
+    const innerOrders = vscode.Uri.joinPath(inner, 'orders.ts');
+    for (const uri of [toolsOrders, innerOrders]) await vscode.workspace.fs.writeFile(uri, await vscode.workspace.fs.readFile(fileIn('api', 'src/orders.ts')));
     const changed = () => new Promise<void>((resolve) => {
       const listener = vscode.workspace.onDidChangeWorkspaceFolders(() => {
         listener.dispose();
@@ -185,13 +188,13 @@ describe('multi-root workspace', function () {
       });
     });
     let done = changed();
-    assert.ok(vscode.workspace.updateWorkspaceFolders(2, 0, { uri: nested, name: 'api-src' }, { uri: tools, name: 'tools' }));
+    assert.ok(vscode.workspace.updateWorkspaceFolders(2, 0, { uri: nested, name: 'api-src' }, { uri: tools, name: 'tools' }, { uri: inner, name: 'inner' }));
     await done;
     try {
       const result = await vscode.commands.executeCommand<ReviewResult>('ladder.reviewSelection', folder('api').uri);
       assert.match((await vscode.workspace.openTextDocument(result.reportUri)).getText(), /api\/src\/[^\n]*it is a workspace folder of its own \("api-src"\): review it there/);
       const ladderDiagnostics = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Ladder');
-      for (const uri of [toolsOrders, fileIn('api', 'src/orders.ts')]) {
+      for (const uri of [toolsOrders, innerOrders, fileIn('api', 'src/orders.ts')]) {
         await openAll(uri);
         await vscode.commands.executeCommand('ladder.reviewSelection');
         assert.ok(ladderDiagnostics(uri).length > 0, `findings in ${uri.path}`);
@@ -199,7 +202,9 @@ describe('multi-root workspace', function () {
       done = changed();
       assert.ok(vscode.workspace.updateWorkspaceFolders(2, 2));
       await done;
+      assert.deepEqual(vscode.workspace.workspaceFolders?.map((f) => f.name), ['api', 'web', 'inner']);
       assert.deepEqual(ladderDiagnostics(toolsOrders), [], 'the removed folder\'s findings went with it');
+      assert.ok(ladderDiagnostics(innerOrders).length > 0, 'inner is still open: the findings of its files stay');
       assert.ok(ladderDiagnostics(fileIn('api', 'src/orders.ts')).length > 0, 'the file is still in the api folder: its findings stay');
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');

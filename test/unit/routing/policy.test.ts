@@ -72,6 +72,9 @@ describe('planRoute', () => {
     assert.equal(tierUnavailable('S', { accessCap: 'S', allowExceptionTier: false }), undefined);
     // Where the cap is set, when a level set it: in a multi-root workspace it may be one folder's settings.
     assert.equal(tierUnavailable('O', { accessCap: 'H', allowExceptionTier: false, accessCapLevel: 'folder "tools"' }), "this workspace's access cap (ladder.routing.accessCap, in folder \"tools\" settings) is labour, so it goes to labour");
+    // A judgment cap you set stays after the opt-in: the cap is what to change, not the opt-in.
+    assert.equal(tierUnavailable('F', { accessCap: 'O', allowExceptionTier: false, accessCapLevel: 'workspace' }), "this workspace's access cap (ladder.routing.accessCap, in workspace settings) is judgment, so it goes to judgment");
+    assert.equal(tierUnavailable('F', { accessCap: 'F', allowExceptionTier: false, accessCapLevel: 'user' }), 'the exception tier needs the explicit opt-in (ladder.routing.allowExceptionTier), so it goes to judgment');
     assert.equal(tierUnavailable('O', { accessCap: 'S', allowExceptionTier: false, accessCapLevel: 'user' }), "this workspace's access cap (ladder.routing.accessCap, in your user settings) is execute, so it goes to execute");
     assert.equal(tierUnavailable('F', { accessCap: 'F', allowExceptionTier: true }), undefined);
   });
