@@ -124,3 +124,11 @@ export async function waitForDiff(command: Thenable<unknown>): Promise<void> {
     return undefined;
   });
 }
+
+/** Runs an edit command on the active editor's selection, accepts its proposal and checks it was accepted. */
+export async function acceptProposal(command: string): Promise<void> {
+  const pending = vscode.commands.executeCommand<string>(command);
+  await waitForDiff(pending);
+  await vscode.commands.executeCommand('ladder.acceptEdit');
+  if ((await pending) !== 'accepted') throw new Error(`${command} ended ${String(await pending)}, not accepted`);
+}

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CallRecord, LedgerRecord, VerdictRecord } from '../../src/core/ledger/record';
 import type { CostReportMessage } from '../../src/core/ledger/report';
-import { captureMessages, openAndSelect, tempFile, until, waitForDiff } from './editor';
+import { acceptProposal, captureMessages, openAndSelect, tempFile, until, waitForDiff } from './editor';
 import { Conversations } from '../../src/vscode/conversations';
 import { ReviewService } from '../../src/vscode/review';
 import { fromLineStart } from '../../src/vscode/editorSelection';
@@ -559,10 +559,7 @@ describe('every command on its happy path', function () {
     try {
       const editor = await vscode.window.showTextDocument(source);
       editor.selection = new vscode.Selection(0, 0, 3, 0);
-      const pending = vscode.commands.executeCommand<string>('ladder.writeTests');
-      await waitForDiff(pending);
-      await vscode.commands.executeCommand('ladder.acceptEdit');
-      assert.equal(await pending, 'accepted');
+      await acceptProposal('ladder.writeTests');
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(created));
       assert.ok(text.includes('\r\n') && !/[^\r]\n/.test(text), `every line ends with CRLF: ${JSON.stringify(text.slice(0, 120))}`);
     } finally {
@@ -638,10 +635,7 @@ describe('every command on its happy path', function () {
     const source = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'export function double(n: number): number {\n  return n * 2;\n}\n' });
     const editor = await vscode.window.showTextDocument(source);
     editor.selection = new vscode.Selection(0, 0, 3, 0);
-    const pending = vscode.commands.executeCommand<string>('ladder.writeTests');
-    await waitForDiff(pending);
-    await vscode.commands.executeCommand('ladder.acceptEdit');
-    assert.equal(await pending, 'accepted');
+    await acceptProposal('ladder.writeTests');
     const tests = vscode.window.activeTextEditor?.document;
     assert.ok(tests && tests !== source);
     assert.equal(tests.isUntitled, true, 'nothing is written to disk: the code has no folder');
