@@ -97,6 +97,25 @@ function codeAt(lines: readonly string[], start: number, end: number, code: stri
   return matches.length === 1 ? matches[0] : undefined;
 }
 
+/**
+ * A finding moved by edits (applied in turn, as VS Code reports them): lines added or removed
+ * above it shift it; an edit inside its lines stretches or shrinks its end.
+ */
+function followEdits(shown: ShownFinding, changes: readonly vscode.TextDocumentContentChangeEvent[]): ShownFinding {
+  let start = shown.finding.startLine - 1;
+  let end = shown.finding.endLine - 1;
+  for (const { range, text } of changes) {
+    const delta = (text.match(/\n/g)?.length ?? 0) - (range.end.line - range.start.line);
+    if (delta === 0 || range.start.line > end) continue;
+    // Ending where its first line starts (Enter at the start of it) is above it too.
+    if (range.end.line < start || (range.end.line === start && range.end.character === 0)) start += delta;
+    end = Math.max(start, end + delta);
+  }
+  if (start === shown.finding.startLine - 1 && end === shown.finding.endLine - 1) return shown;
+  const finding = { ...shown.finding, startLine: start + 1, endLine: end + 1 };
+  return { ...shown, finding, diagnostic: diagnosticOf(finding, new vscode.Range(start, 0, end, shown.diagnostic.range.end.character)) };
+}
+
 /** The diagnostic that shows a finding on `range`. */
 function diagnosticOf(f: ReviewedFinding, range: vscode.Range): vscode.Diagnostic {
   const diagnostic = new vscode.Diagnostic(range, `${f.message} (${f.category}, confidence ${f.confidence.toFixed(2)}; ${provenance(f)})`, SEVERITY[f.severity]);
@@ -224,6 +243,13 @@ export class ReviewService implements vscode.Disposable {
 
   /** Findings follow their file when it is renamed or moved, and go with it when it is deleted. */
   private readonly fileEvents = [
+    // Lines added or removed move each finding, as the editor moves its squiggle: set again
+    // later (after a fix), a finding whose code cannot be found keeps the lines it moved to.
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      const key = e.document.uri.toString();
+      const list = this.shown.get(key);
+      if (list && e.contentChanges.some((c) => c.range.start.line !== c.range.end.line || c.text.includes('\n'))) this.shown.set(key, list.map((s) => followEdits(s, e.contentChanges)));
+    }),
     vscode.workspace.onDidRenameFiles((e) => {
       for (const { oldUri, newUri } of e.files) this.moveFindings(oldUri, newUri);
     }),

@@ -103,6 +103,39 @@ describe('Fix All Review Findings in File', function () {
     }
   });
 
+  it('a finding left out because its code changed stays on the lines it moved to after the others are fixed', async () => {
+    const file = vscode.Uri.joinPath(root(), 'src', 'moved.ts');
+    const code = ['// moved', 'export const a = (x: number) => x == 1;', '', 'export const b = (x: number) => x == 2;', '', 'export const c = (x: number) => x == 3;', ''].join('\n');
+    const at = (line: number, message: string) => ({ file: 'src/moved.ts', startLine: line, endLine: line, severity: 'medium', category: 'correctness', confidence: 0.9, message });
+    try {
+      await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(code));
+      const editor = await vscode.window.showTextDocument(file, { preview: false });
+      api().script.when({ system: /Ladder task: review/ }, { json: { findings: [at(2, 'loose equality in a'), at(4, 'loose equality in b'), at(6, 'loose equality in c')] } }, { times: 1 });
+      await vscode.commands.executeCommand('ladder.reviewFile', file);
+      await until('three findings', () => (ladderDiagnostics(file).length === 3 ? true : undefined));
+      // Two lines above everything, then c's code changed: c is now on line 8, and cannot be fixed.
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(file, new vscode.Position(0, 0), '// one\n// two\n');
+      edit.insert(file, new vscode.Position(5, 0), '/* edited */ ');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.equal(editor.document.lineAt(7).text, '/* edited */ export const c = (x: number) => x == 3;');
+      await vscode.window.showTextDocument(editor.document, { preview: false });
+      const { result, messages } = await captureMessages('showInformationMessage', async () => {
+        const pending = vscode.commands.executeCommand<string>('ladder.fixAllFindings');
+        await waitForDiff(pending);
+        await vscode.commands.executeCommand('ladder.acceptEdit');
+        return pending;
+      });
+      assert.equal(result, 'accepted', messages.join('\n'));
+      const left = await until('the fixed findings gone', () => (ladderDiagnostics(file).length === 1 ? ladderDiagnostics(file) : undefined));
+      assert.equal(left[0]?.range.start.line, 7, `c's finding is where its code went, not on the line the review saw: line ${String((left[0]?.range.start.line ?? -1) + 1)}`);
+      assert.match(left[0]?.message ?? '', /loose equality in c/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+    }
+  });
+
   it('a first finding too large for one answer is left out, and the small one after it is still fixed', async () => {
     const file = vscode.Uri.joinPath(root(), 'src', 'bigfirst.ts');
     const filler = Array.from({ length: 300 }, (_, i) => `export const filler${i} = '${'x'.repeat(80)}';`);
