@@ -9,7 +9,7 @@ import { LedgerSummary, localDay } from '../../src/core/ledger/summary';
 import { callRecord } from '../support/fixtures/usage/records';
 import { faults } from '../support/standin/server';
 import { captureMessages, openAndSelect, snapshotWorkspace, until } from './editor';
-import { ladder } from './helpers';
+import { ladder, setLadder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite, TEST_KEY } from './setup';
 
 /** Captures the error messages the runner shows instead of popping notifications. */
@@ -70,8 +70,8 @@ async function withWorkspaceSettings(keys: readonly string[], body: (config: vsc
   try {
     await body(config);
   } finally {
-    for (const key of keys) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
-    for (const key of userKeys) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+    for (const key of keys) await setLadder(key, undefined, vscode.ConfigurationTarget.Workspace);
+    for (const key of userKeys) await setLadder(key, undefined, vscode.ConfigurationTarget.Global);
     if (!had) await vscode.workspace.fs.delete(dotVscode, { recursive: true }).then(undefined, () => undefined);
   }
 }
@@ -163,7 +163,7 @@ describe('errors a user will meet', function () {
     const result = await vscode.commands.executeCommand<{ summary: string; taskId: string; reportUri: vscode.Uri; findings: { message: string; foundByModel: string; confirmedByModel?: string; category: string; startLine: number }[] }>('ladder.reviewSelection');
     assert.ok(result, 'the review reports');
     const by = (line: number) => result.findings.filter((f) => f.startLine === line && f.category === 'security').map((f) => [f.foundByModel, f.confirmedByModel]);
-    assert.deepEqual(by(2), [['claude-opus-4-8', undefined]], 'part 1\'s SQL finding is Opus\'s, which is judgment\'s tier: not sent again');
+    assert.deepEqual(by(2), [['claude-opus-4-8', undefined]], `part 1's SQL finding is Opus's, which is judgment's tier: not sent again. Summary: ${result.summary} || ${JSON.stringify(result.findings.map((f) => [f.startLine, f.category, f.foundByModel]))} || ${JSON.stringify(api().log.map((e) => [e.path, e.model, e.status, e.outcome, JSON.stringify(e.body).slice(0, 0)]))} || ${JSON.stringify((await callsSince(started)).map((c) => [c.model, c.outcome, c.reason]))}`);
     assert.deepEqual(by(850), [['claude-sonnet-4-6', 'claude-opus-4-8']], 'part 3\'s eval is Sonnet\'s, judged by Opus');
     assert.match(result.summary, /^Judgment read \d+ findings? from the first pass: 1 confirmed, .*; it added 0\./, 'judgment ran; Opus\'s own findings, read again, are not added twice');
     const calls = (await callsSince(started)).filter((c) => c.taskId === result.taskId);
@@ -197,18 +197,19 @@ describe('errors a user will meet', function () {
 
   it('cancelling a later part of a review says what the whole review billed, as its report does', async () => {
     await longDocument();
-    api().script.when({ lastUser: /v401 = 401;/ }, { text: '{"findings": []}'.padEnd(400, ' '), deltas: 40, delayMs: 100 }, { times: 1 });
+    // Part 2's answer is held back (a review's parts are not streamed, so a slow stream would not
+    // hold them): the review is cancelled while it waits, after part 1 was billed.
+    api().script.fault(faults.slowFirstByte(20_000), { match: { lastUser: /v401 = 401;/ } });
     const { container } = await ladder();
     const { result, messages } = await captureMessages('showInformationMessage', async () => {
       const review = vscode.commands.executeCommand<{ summary: string; costMicros: number }>('ladder.reviewSelection');
-      // Part 2's own request (the only one holding v401), not a retry of part 1's.
-      await until('part 2 streaming', () => api().log.some((e) => e.path === '/v1/messages' && e.status === 200 && JSON.stringify(e.body).includes('v401 = 401;')) || undefined);
+      await until('part 2 sent', () => api().log.some((e) => e.path === '/v1/messages' && JSON.stringify(e.body).includes('v401 = 401;')) || undefined);
       await container.runner.stopAll();
       return review;
     });
     assert.ok(result && result.costMicros > 0, 'part 1 was billed');
     const { formatUsd } = await import('../../src/core/ledger/format');
-    assert.ok(messages.includes(`Ladder: cancelled. ${formatUsd(result.costMicros)} was billed for this task before the stop and is in the ledger.`), messages.join(' | '));
+    assert.ok(messages.includes(`Ladder: cancelled. ${formatUsd(result.costMicros)} was billed for this task before the stop and is in the ledger.`), `the cancel toast gives the review's total; shown: ${messages.join(' | ')} || ${result.summary} || ${JSON.stringify(api().log.map((e) => [e.model, e.status, e.outcome, e.fault, e.durationMs]))}`);
   });
 
   it('529 after the SDK retry: falls back visibly to another model and records every attempt', async () => {
@@ -690,7 +691,6 @@ describe('errors a user will meet', function () {
 
   it('Preview Route gives the verdict Ask gives under a budget: it counts the prompt as Ask\'s pre-flight does', async () => {
     const { container } = await ladder();
-    const config = vscode.workspace.getConfiguration('ladder');
     // The tests before leave 14,000-line documents open: none of them may be what is read.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // Symbols: the API counts each one a token, the local estimate four characters a token.
@@ -702,7 +702,7 @@ describe('errors a user will meet', function () {
       const local = await vscode.commands.executeCommand<{ estimatedCostUsd: number; tokenSource: string }>('ladder.previewRoute', 'what does this do?');
       assert.equal(local?.tokenSource, 'local estimate', 'without a budget nothing hangs on an exact count');
       // Room for the local estimate and half again, not for the count.
-      await config.update('budget.session', Math.ceil(local.estimatedCostUsd * 1.5 * 1_000_000) / 1_000_000, vscode.ConfigurationTarget.Global);
+      await setLadder('budget.session', Math.ceil(local.estimatedCostUsd * 1.5 * 1_000_000) / 1_000_000);
       const preview = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<{ blocked: boolean; tokenSource: string }>('ladder.previewRoute', 'what does this do?'));
       const ask = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.ask', 'what does this do?'));
       assert.equal(ask.result, undefined);
@@ -711,7 +711,7 @@ describe('errors a user will meet', function () {
       assert.deepEqual([preview.result?.blocked, preview.result?.tokenSource], [true, 'count_tokens']);
       assert.ok(preview.messages.some((m) => m.startsWith(`Ladder would not send this: ${block}`)), preview.messages.join(' | '));
     } finally {
-      await config.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
+      await setLadder('budget.session', undefined);
     }
     assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0, 'nothing was sent to /v1/messages');
   });

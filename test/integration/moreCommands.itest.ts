@@ -6,7 +6,7 @@ import { acceptProposal, captureMessages, openAndSelect, tempFile, until, waitFo
 import { Conversations } from '../../src/vscode/conversations';
 import { ReviewService } from '../../src/vscode/review';
 import { fromLineStart } from '../../src/vscode/editorSelection';
-import { ladder } from './helpers';
+import { ladder, setLadder } from './helpers';
 import { api, resetApi, standInSuite } from './setup';
 import { faults } from '../support/standin/server';
 
@@ -977,17 +977,16 @@ describe('every command on its happy path', function () {
     assert.ok(told > 0, 'an open cost report is told, so its session card shows $0.00 too');
     assert.equal((await ledger()).length, before);
 
-    const config = vscode.workspace.getConfiguration('ladder');
     try {
-      await config.update('budget.session', 0.05, vscode.ConfigurationTarget.Global);
+      await setLadder('budget.session', 0.05);
       // Far above what the suite spends in a day (about $1.30), so only the session's limit counts.
-      await config.update('budget.daily', 100, vscode.ConfigurationTarget.Global);
+      await setLadder('budget.daily', 100);
       const budgeted = await vscode.commands.executeCommand<CostReportMessage>('ladder.showCostReport');
       assert.deepEqual(budgeted?.totals.budget?.value, '$0.05 left', 'the reset session has all of its budget');
       assert.match(budgeted?.totals.budget?.note ?? '', /^\$0\.00 of \$0\.05 this session · \$[\d.]+ of \$100\.00 today$/);
     } finally {
-      await config.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
-      await config.update('budget.daily', undefined, vscode.ConfigurationTarget.Global);
+      await setLadder('budget.session', undefined);
+      await setLadder('budget.daily', undefined);
     }
   });
 
