@@ -38,18 +38,19 @@ async function answerStreaming(running: () => Promise<unknown>): Promise<void> {
  * A 900-line untitled document, selected whole (a review reads it in 3 parts): SQL built
  * from strings at line 2 (part 1), `eval` at line 850 (part 3) unless left out, plain constants between.
  */
-async function longDocument(withEval = true): Promise<void> {
+async function longDocument(withEval = true): Promise<vscode.Uri> {
   const line = (n: number) => (n === 1 ? 'export async function findOrders(customer: string) {'
     : n === 2 ? '  return db.query("SELECT * FROM orders WHERE customer = \'" + customer + "\'");'
     : n === 3 ? '}'
     : n === 850 && withEval ? 'export function run(code: string) { return eval(code); }'
     : `export const v${n} = ${n};`);
-  // The long documents earlier tests opened are closed first: a review must read this one (in
-  // full-suite runs under load, one of theirs was read instead, with other code in its parts).
+  // Its URI is given to the review: in full-suite runs a review of "the active editor" read an
+  // earlier test's long document now and then, even once this one was in front.
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: Array.from({ length: 900 }, (_, i) => line(i + 1)).join('\n'), language: 'typescript' }));
   editor.selection = new vscode.Selection(0, 0, 899, 0);
   await until('the new document in front', () => (vscode.window.activeTextEditor?.document === editor.document ? true : undefined));
+  return editor.document.uri;
 }
 
 async function callsSince(time: string): Promise<CallRecord[]> {
@@ -157,10 +158,10 @@ describe('errors a user will meet', function () {
   });
 
   it('a long review whose first part escalated to judgment\'s tier: each finding names its own finder, and judgment reads only the parts below it', async () => {
-    await longDocument();
+    const long = await longDocument();
     // Part 1 answers unreadably once on Sonnet, and escalates to Opus; parts 2-3 stay on Sonnet.
     api().script.when({ model: 'claude-sonnet-4-6', lastUser: /findOrders/ }, { text: 'no json here' }, { times: 1 });
-    const result = await vscode.commands.executeCommand<{ summary: string; taskId: string; reportUri: vscode.Uri; findings: { message: string; foundByModel: string; confirmedByModel?: string; category: string; startLine: number }[] }>('ladder.reviewSelection');
+    const result = await vscode.commands.executeCommand<{ summary: string; taskId: string; reportUri: vscode.Uri; findings: { message: string; foundByModel: string; confirmedByModel?: string; category: string; startLine: number }[] }>('ladder.reviewSelection', long);
     assert.ok(result, 'the review reports');
     const by = (line: number) => result.findings.filter((f) => f.startLine === line && f.category === 'security').map((f) => [f.foundByModel, f.confirmedByModel]);
     assert.deepEqual(by(2), [['claude-opus-4-8', undefined]], `part 1's SQL finding is Opus's, which is judgment's tier: not sent again. Summary: ${result.summary} || ${JSON.stringify(result.findings.map((f) => [f.startLine, f.category, f.foundByModel]))} || ${JSON.stringify(api().log.map((e) => [e.path, e.model, e.status, e.outcome, JSON.stringify(e.body).slice(0, 0)]))} || ${JSON.stringify((await callsSince(started)).map((c) => [c.model, c.outcome, c.reason]))}`);
@@ -174,9 +175,9 @@ describe('errors a user will meet', function () {
   });
 
   it('a long review whose only findings for judgment came from a part escalated to judgment\'s tier sends no judgment, and says why', async () => {
-    await longDocument(false);
+    const long = await longDocument(false);
     api().script.when({ model: 'claude-sonnet-4-6', lastUser: /findOrders/ }, { text: 'no json here' }, { times: 1 });
-    const result = await vscode.commands.executeCommand<{ summary: string; taskId: string }>('ladder.reviewSelection');
+    const result = await vscode.commands.executeCommand<{ summary: string; taskId: string }>('ladder.reviewSelection', long);
     assert.ok(result, 'the review reports');
     assert.match(result.summary, /^2 findings; the 2 that needed judgment were found on the judgment tier \(claude-opus-4-8\), so they were not sent to judgment\.$/);
     const calls = (await callsSince(started)).filter((c) => c.taskId === result.taskId);
@@ -196,13 +197,13 @@ describe('errors a user will meet', function () {
   });
 
   it('cancelling a later part of a review says what the whole review billed, as its report does', async () => {
-    await longDocument();
+    const long = await longDocument();
     // Part 2's answer is held back (a review's parts are not streamed, so a slow stream would not
     // hold them): the review is cancelled while it waits, after part 1 was billed.
     api().script.fault(faults.slowFirstByte(20_000), { match: { lastUser: /v401 = 401;/ } });
     const { container } = await ladder();
     const { result, messages } = await captureMessages('showInformationMessage', async () => {
-      const review = vscode.commands.executeCommand<{ summary: string; costMicros: number }>('ladder.reviewSelection');
+      const review = vscode.commands.executeCommand<{ summary: string; costMicros: number }>('ladder.reviewSelection', long);
       await until('part 2 sent', () => api().log.some((e) => e.path === '/v1/messages' && JSON.stringify(e.body).includes('v401 = 401;')) || undefined);
       await container.runner.stopAll();
       return review;
