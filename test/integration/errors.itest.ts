@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -472,11 +472,15 @@ describe('errors a user will meet', function () {
       throw new Error('ENOSPC: no space left on device, write');
     };
     try {
-      await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.explainSelection'));
+      const { result } = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand<{ taskId: string }>('ladder.explainSelection'));
+      assert.ok(result?.taskId);
+      const inFile = async () => (await readFile(target.fsPath, 'utf8')).includes(result.taskId);
       assert.match(await exported(), /to costs\.json\. 1 record the cost meter counts is not in it: the ledger could not save it yet\.$/);
+      assert.equal(await inFile(), false, 'as the message says, the waiting record is not in the file');
       // Once the ledger takes writes again, the export writes the waiting record first, and has it.
       container.cost.store.append = append;
       assert.match(await exported(), /to costs\.json\.$/);
+      assert.equal(await inFile(), true, 'the exported file holds the record that was waiting');
     } finally {
       container.cost.store.append = append;
       await rm(folder, { recursive: true, force: true });
