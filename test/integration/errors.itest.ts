@@ -53,6 +53,19 @@ async function longDocument(withEval = true): Promise<vscode.Uri> {
   return editor.document.uri;
 }
 
+/** The warnings shown while `action` runs and until the first one comes (Ladder reads settings a moment after they change). */
+async function warningsWhile(action: () => Promise<unknown>, timeout = 10_000): Promise<string[]> {
+  const seen: string[] = [];
+  await captureMessages('showWarningMessage', async () => {
+    await action();
+    await until('the warning', () => seen.length > 0 || undefined, timeout);
+  }, (message) => {
+    seen.push(message);
+    return undefined;
+  });
+  return seen;
+}
+
 async function callsSince(time: string): Promise<CallRecord[]> {
   const { container } = await ladder();
   const { records } = await container.cost.store.readAll();
@@ -339,13 +352,8 @@ describe('errors a user will meet', function () {
     const { container } = await ladder();
     await withWorkspaceSettings(['statusBar.show'], async (config) => {
       await config.update('statusBar.show', 'today', vscode.ConfigurationTarget.Global);
-      const seen: string[] = [];
-      await captureMessages('showWarningMessage', async () => {
+      const seen = await warningsWhile(async () => {
         await config.update('statusBar.show', 'weekly', vscode.ConfigurationTarget.Workspace);
-        await until('the warning', () => seen.length >= 1 || undefined, 10_000);
-      }, (message) => {
-        seen.push(message);
-        return undefined;
       });
       assert.deepEqual(seen, ['Ladder: Setting "ladder.statusBar.show" in workspace settings is invalid ("weekly" is not "session" or "today"); ignored, so the user value, "today", applies.']);
       assert.equal(container.cost.scope, 'today');
@@ -354,13 +362,8 @@ describe('errors a user will meet', function () {
 
   it('a repository\'s settings cannot move a tier onto a pricier model; a cheaper one is used', async () => {
     await withWorkspaceSettings(['models.labour', 'models.execute'], async (config) => {
-      const seen: string[] = [];
-      await captureMessages('showWarningMessage', async () => {
+      const seen = await warningsWhile(async () => {
         await config.update('models.labour', 'claude-fable-5', vscode.ConfigurationTarget.Workspace);
-        await until('the warning', () => seen.length >= 1 || undefined, 10_000);
-      }, (message) => {
-        seen.push(message);
-        return undefined;
       });
       assert.deepEqual(seen, ['Ladder: Setting "ladder.models.labour" in workspace settings asks for a model for the H tier, but claude-fable-5 costs more than claude-haiku-4-5 (its input price, counting the same text as more tokens); ignored, so the default, "claude-haiku-4-5", applies. Set it in your user settings to use it.']);
       assert.equal((await vscode.commands.executeCommand<{ model: string }>('ladder.previewRoute', 'format this'))?.model, 'claude-haiku-4-5');
@@ -392,13 +395,8 @@ describe('errors a user will meet', function () {
     const tree = async () => (await container.workspace.segments()).context?.text ?? '';
     assert.doesNotMatch(await tree(), /… \d+ more/, 'the fixture\'s tree fits the default bound');
     await withWorkspaceSettings(['context.maxTreeEntries'], async (config) => {
-      const seen: string[] = [];
-      await captureMessages('showWarningMessage', async () => {
+      const seen = await warningsWhile(async () => {
         await config.update('context.maxTreeEntries', 20_000, vscode.ConfigurationTarget.Workspace);
-        await until('the warning', () => seen.length >= 1 || undefined, 10_000);
-      }, (message) => {
-        seen.push(message);
-        return undefined;
       });
       assert.deepEqual(seen, ['Ladder: Setting "ladder.context.maxTreeEntries" in workspace settings asks for 20000, above the default (400), which would grow what every request sends; ignored, so the default, 400, applies. Set it in your user settings to use it.']);
       assert.equal(container.config.get('context.maxTreeEntries'), 400);
