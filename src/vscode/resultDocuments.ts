@@ -30,7 +30,7 @@ interface SavedViews {
 }
 
 /** What a restored tab shows when its view was not kept (older, or too large). */
-const NOT_KEPT = `_Ladder no longer has this view: across a window reload it keeps its last ${KEPT_VIEWS} answers and reports. Run the command again._\n`;
+const NOT_KEPT = `_Ladder no longer has this view: across a window reload it keeps its last ${KEPT_VIEWS} answers and reports, not route previews or the workspace context. Run the command again._\n`;
 
 /**
  * Read-only virtual documents: streamed answers and reports (`ladder-result:`) and
@@ -44,7 +44,7 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   private readonly pending = new Set<string>();
   private readonly kept = new Set<string>();
-  /** Views never saved: a folder review's digest is material, not an answer, and can be 120K characters. */
+  /** Views never saved (see create): a folder review's digest is material, not an answer, and can be 120K characters. */
   private readonly unsaved = new Set<string>();
   private readonly fileChanges = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   /** Each view's last change, as its modified time: VS Code rereads a file whose time moved. */
@@ -81,7 +81,9 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   /**
    * A fresh URI; `name` becomes the tab title. `keep`: never dropped, for a document shown
    * in a Markdown preview (a review's report), whose text VS Code may close while the
-   * preview still reads it. `save: false`: never kept across a reload (a review's digest).
+   * preview still reads it. `save: false`: never kept across a reload (a review's digest, or a
+   * view built afresh on request: the workspace context, a route preview), so it takes none of
+   * the slots kept for answers and reports.
    * A view created with its text is saved soon; one created empty, to be streamed into, is
    * saved when it is finished (flush).
    */

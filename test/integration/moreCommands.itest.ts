@@ -998,6 +998,11 @@ describe('every command on its happy path', function () {
     assert.match(first.resultUri.path, /^\/\d+\/Ask · what does orderTotal add up, and in whi…\.md$/, 'the tab says what was asked');
     const shown = container.results.get(first.resultUri);
     assert.match(shown, /_Answered by /);
+    // Views built afresh on request take none of the slots kept for answers (twenty of them
+    // used to push this answer out of what a reload brings back).
+    const context = await vscode.commands.executeCommand<vscode.Uri>('ladder.showContext');
+    await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.previewRoute', 'where is the tax added?'), () => 'Details');
+    const preview = await until('the route preview opens', () => vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith('/Route preview.md')));
     await container.results.save();
     // What the next window starts from: workspaceState, and the stores built anew over it (the
     // views' file system is registered once per window, so a test window cannot build a second).
@@ -1005,8 +1010,9 @@ describe('every command on its happy path', function () {
     const saved = state.get<{ version: number; counter: number; entries: [string, string][] }>('ladder.resultViews');
     assert.equal(saved?.version, 1);
     assert.equal(saved?.entries.find(([key]) => key === first.resultUri.toString())?.[1], shown, 'the restored tab shows its answer');
+    assert.deepEqual(saved?.entries.filter(([key]) => key === context.toString() || key === preview.uri.toString()), [], 'the context and the route preview are not kept');
     assert.ok((saved?.counter ?? 0) >= Number(first.resultUri.path.split('/')[1]), 'a number is never given twice');
-    assert.match(container.results.provideTextDocumentContent(vscode.Uri.parse('ladder-result:/999999/Gone.md')), /^_Ladder no longer has this view: across a window reload it keeps its last 20 answers/);
+    assert.match(container.results.provideTextDocumentContent(vscode.Uri.parse('ladder-result:/999999/Gone.md')), /^_Ladder no longer has this view: across a window reload it keeps its last 20 answers and reports, not route previews or the workspace context\./);
     const conversation = new Conversations(state, container.log).get(first.resultUri);
     assert.deepEqual(conversation?.turns, [{ question: 'what does orderTotal add up, and in which order?', answer: first.text }]);
     assert.equal(conversation?.selection?.path, 'src/orders.ts');

@@ -48,7 +48,7 @@ export const previewRouteCommand: Command = {
         '## Why', ...plan.reasons.map((r) => `- ${r}`), '',
         '## Signals (the classifier\'s rule ids)', ...classification.signals.map((s) => `- \`${s}\``), '',
         '## Prompt segments', ...estimate.prompt.segments.map((s) => `- ${s.name}: ~${s.tokens} tokens, ${s.cached ? 'cached' : `not cached (${s.skippedReason ?? 'no marker'})`}`),
-      ].join('\n'));
+      ].join('\n'), false, { save: false });
       void vscode.window.showTextDocument(uri, { preview: true });
     });
     // The walkthrough's step is done: an Escape in the box above is not.
