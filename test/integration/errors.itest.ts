@@ -704,6 +704,10 @@ describe('errors a user will meet', function () {
       container.cost.resetSession();
       const local = await vscode.commands.executeCommand<{ estimatedCostUsd: number; tokenSource: string }>('ladder.previewRoute', 'what does this do?');
       assert.equal(local?.tokenSource, 'local estimate', 'without a budget nothing hangs on an exact count');
+      // Words the router is unsure of: a request that is sent is checked first, and the preview says so.
+      const unsure = 'can you take a look at this';
+      const checked = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.previewRoute', unsure));
+      assert.ok(checked.messages.some((m) => /difficulty check would run first/.test(m)), checked.messages.join(' | '));
       // Room for the local estimate and half again, not for the count.
       await setLadder('budget.session', Math.ceil(local.estimatedCostUsd * 1.5 * 1_000_000) / 1_000_000);
       const preview = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<{ blocked: boolean; tokenSource: string }>('ladder.previewRoute', 'what does this do?'));
@@ -713,6 +717,10 @@ describe('errors a user will meet', function () {
       assert.ok(block, ask.messages.join(' | '));
       assert.deepEqual([preview.result?.blocked, preview.result?.tokenSource], [true, 'count_tokens']);
       assert.ok(preview.messages.some((m) => m.startsWith(`Ladder would not send this: ${block}`)), preview.messages.join(' | '));
+      // One that is not sent is not checked either: no paid check is promised.
+      const blocked = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<{ blocked: boolean }>('ladder.previewRoute', unsure));
+      assert.equal(blocked.result?.blocked, true);
+      assert.ok(blocked.messages.every((m) => !/difficulty check/.test(m)), blocked.messages.join(' | '));
     } finally {
       await setLadder('budget.session', undefined);
     }

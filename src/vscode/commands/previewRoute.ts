@@ -31,8 +31,8 @@ export const previewRouteCommand: Command = {
       ? `Ladder would not send this: ${tooLarge ?? plan.notice ?? 'blocked by policy'}`
       : `Ladder would route this to ${TIER_LABELS[plan.tier]} — ${plan.model}, about ${cost} (${estimate.tokenSource}, ${estimate.promptTokens.toLocaleString('en-US')} prompt tokens). Confidence ${classification.confidence.toFixed(2)}.`;
     const settings = c.config.settings;
-    // As the run decides: a tier you chose skips the check.
-    const check = !c.pendingOverride && shouldCheckDifficulty(classification, difficultySettingOf(settings))
+    // As the run decides: a tier you chose skips the check, and so does a request not sent.
+    const check = !c.pendingOverride && !plan.blocked && !tooLarge && shouldCheckDifficulty(classification, difficultySettingOf(settings))
       ? ` Confidence is below ${settings['routing.difficultyThreshold']}, so a short ${settings['models.labour']} difficulty check would run first.`
       : '';
     const why = plan.reasons.join(' → ');
