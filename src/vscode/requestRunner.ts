@@ -297,7 +297,8 @@ export class RequestRunner {
           promptTokens = Number(tooLong[1]);
           tokenSource = 'count_tokens';
         } else {
-          this.c.log.debug(`count_tokens unavailable, using the local estimate: ${err instanceof Error ? err.message : String(err)}`);
+          // Near the window the size check now rests on the estimate: worth a line in the log.
+          this.c.log[nearWindow ? 'warn' : 'debug'](`count_tokens unavailable, using the local estimate: ${err instanceof Error ? err.message : String(err)}`);
         }
       }
     }

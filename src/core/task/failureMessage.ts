@@ -34,8 +34,12 @@ export function failureMessage(error: ModelCallError, context: { model: string; 
         : { text: `The API answered 404 (${error.message}). Check ladder.api.baseUrl: it is the host alone, such as https://api.anthropic.com, without /v1.`, actions: ['openSettings', 'showLogs'] };
     case 'tooLarge':
       return { text: 'The request is too large for the API (413). Select less, or unpin large files.', actions: ['showLogs'] };
-    case 'badRequest':
+    case 'badRequest': {
+      // Ladder checks the size before sending, but on its own estimate when count_tokens failed.
+      const tooLong = /prompt is too long: (\d+) tokens > (\d+) maximum/.exec(error.message);
+      if (tooLong) return { text: `This request is ${Number(tooLong[1]).toLocaleString('en-US')} tokens by the API's count, more than ${context.model}'s ${Number(tooLong[2]).toLocaleString('en-US')}-token context. Select less (or start a new Ask) and try again.`, actions: [] };
       return { text: `The API refused the request${status ? ` (${status})` : ''}: ${error.message}`, actions: ['showLogs'] };
+    }
     case 'rateLimited':
       return { text: retryIn(error, whole ?? `${context.model} is rate-limited (429) after retries.${tail}`), actions: ['showLogs'] };
     case 'overloaded':

@@ -40,6 +40,13 @@ describe('failure messages', () => {
     assert.equal(denied.text, 'This key may not use claude-opus-4-8 (403): This organization has been disabled.');
   });
 
+  test('a prompt over the context window, sent on a local estimate, gets the advice Ladder gives before sending', () => {
+    const m = failureMessage(new ModelCallError('badRequest', 'prompt is too long: 1326844 tokens > 1000000 maximum', { status: 400 }), context);
+    assert.equal(m.text, "This request is 1,326,844 tokens by the API's count, more than claude-opus-4-8's 1,000,000-token context. Select less (or start a new Ask) and try again.");
+    assert.deepEqual(m.actions, []);
+    assert.match(failureMessage(new ModelCallError('badRequest', 'messages: at least one message is required', { status: 400 }), context).text, /^The API refused the request \(400\): messages/);
+  });
+
   test('a silent stream says how long nothing came; overload and server errors pass on the wait too', () => {
     assert.equal(failureMessage(new ModelCallError('streamError', 'x', { silentSeconds: 120 }), context).text,
       'The answer stream from claude-opus-4-8 went silent for 120 s and was abandoned; what was billed is in the ledger.');
