@@ -69,6 +69,11 @@ export class WorkspaceContext implements vscode.Disposable {
     return this.roots.folders.length > 0;
   }
 
+  /** In a multi-root workspace, each folder's label in the prompt ("app", "app-2") and its path; empty otherwise. */
+  get folderLabels(): { label: string; path: string }[] {
+    return this.roots.multi ? this.roots.folders.map((f, i) => ({ label: this.roots.labels[i] as string, path: f.path })) : [];
+  }
+
   /** The folders' names, for messages ("api, web"). */
   get folderNames(): string {
     return this.roots.folders.map((f) => f.name).join(', ');

@@ -11,6 +11,8 @@ export interface ContextReportInput {
   pinnedNotes: readonly RenderNote[];
   /** Files the index knows and leaves out. */
   exclusions: readonly FileStatus[];
+  /** In a multi-root workspace, each folder's label in the text (two folders of one name are "app" and "app-2") and its path. */
+  folders?: readonly { label: string; path: string }[];
   /** A local token estimate of a text, with the model it is for ("about 1,234 tokens for claude-sonnet-4-6"). */
   tokens: (text: string) => string;
 }
@@ -33,6 +35,9 @@ export function contextReport(input: ContextReportInput): string {
         + 'or when you select it or review its folder, and never when it is left out below or its text looks like it holds a key.',
       '',
     );
+  }
+  if (input.folders && input.folders.length > 1) {
+    out.push('## Folders', '', 'Each workspace folder is a top-level directory in the text, under this name:', '', ...input.folders.map((f) => `- \`${cell(f.label)}\`: \`${cell(f.path)}\``), '');
   }
   for (const segment of sent) {
     const title = segment.name === 'context' ? 'Workspace context' : 'Pinned files';

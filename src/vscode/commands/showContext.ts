@@ -18,7 +18,7 @@ export const showContextCommand: Command = {
     const [{ context, pinned }, { exclusions, pinnedNotes }] = await Promise.all([c.workspace.segments(), c.workspace.leftOut()]);
     const model = c.config.get('models.execute');
     const tokens = (text: string) => `about ${estimateTokens(text, model).toLocaleString('en-US')} tokens for ${model}, local estimate`;
-    const markdown = contextReport({ ...(context ? { context } : {}), ...(pinned ? { pinned } : {}), pinnedNotes, exclusions, tokens });
+    const markdown = contextReport({ ...(context ? { context } : {}), ...(pinned ? { pinned } : {}), pinnedNotes, exclusions, tokens, folders: c.workspace.folderLabels });
     const uri = c.results.create('ladder-result', 'Workspace context.md', markdown, false, { save: false });
     await vscode.window.showTextDocument(uri, { preview: false });
     return uri;

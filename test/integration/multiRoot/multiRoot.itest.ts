@@ -45,6 +45,9 @@ describe('multi-root workspace', function () {
     assert.match(text, /the API lives in the other folder/, "web's README (api has none)");
     assert.doesNotMatch(text, /multiroot-password-do-not-send|MULTIROOT_BUILD_MARKER/);
     assert.equal(container.workspace.relativePath(fileIn('web', 'src/cart.ts')), 'web/src/cart.ts');
+    // Show Workspace Context says which folder each name in the text is.
+    const page = (await vscode.workspace.openTextDocument(await vscode.commands.executeCommand<vscode.Uri>('ladder.showContext'))).getText();
+    for (const name of ['api', 'web']) assert.ok(page.includes(`- \`${name}\`: \`${folder(name).uri.fsPath.replace(/\\/g, '/')}\``), page.slice(0, 800));
   });
 
   it("Review with Escalation of a file in the second folder sends its folder's path and marks that file", async () => {

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { contextReport } from '../../../src/core/prompt/contextReport';
+import { WorkspaceRoots } from '../../../src/core/context/roots';
 import { PrefixRenderer } from '../../../src/core/prompt/prefix';
 import { indexOf } from '../context/helpers';
 
@@ -37,5 +38,13 @@ describe('Show Workspace Context', () => {
     const page = contextReport({ pinnedNotes: [], exclusions: [], tokens });
     assert.match(page, /Nothing from this workspace is sent before a request/);
     assert.match(page, /No file the index read was left out\./);
+  });
+
+  test('in a multi-root workspace, says which folder each label is, so "app-2" can be told from "app"', () => {
+    const roots = new WorkspaceRoots([{ name: 'app', path: '/work/client/app' }, { name: 'app', path: '/work/server/app' }]);
+    const folders = roots.folders.map((f, i) => ({ label: roots.labels[i] ?? '', path: f.path }));
+    const page = contextReport({ pinnedNotes: [], exclusions: [], tokens, folders });
+    assert.match(page, /^- `app`: `\/work\/client\/app`$/m);
+    assert.match(page, /^- `app-2`: `\/work\/server\/app`$/m);
   });
 });
