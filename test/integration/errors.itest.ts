@@ -357,6 +357,20 @@ describe('errors a user will meet', function () {
       });
       assert.deepEqual(seen, ['Ladder: Setting "ladder.statusBar.show" in workspace settings is invalid ("weekly" is not "session" or "today"); ignored, so the user value, "today", applies.']);
       assert.equal(container.cost.scope, 'today');
+      // Open Settings shows the Workspace tab, where the bad value is, filtered to it.
+      const opened: unknown[][] = [];
+      const commands = vscode.commands as { executeCommand: (id: string, ...args: unknown[]) => Thenable<unknown> };
+      const execute = commands.executeCommand;
+      commands.executeCommand = (id, ...args) => (/^workbench\.action\.open\w*Settings$/.test(id) ? Promise.resolve(opened.push([id, ...args])) : execute(id, ...args));
+      try {
+        await captureMessages('showWarningMessage', async () => {
+          await config.update('statusBar.show', 'monthly', vscode.ConfigurationTarget.Workspace);
+          await until('Open Settings', () => opened.length > 0 || undefined, 10_000);
+        }, () => 'Open Settings');
+      } finally {
+        commands.executeCommand = execute;
+      }
+      assert.deepEqual(opened, [['workbench.action.openWorkspaceSettings', 'ladder.statusBar.show']]);
     }, ['statusBar.show']);
   });
 

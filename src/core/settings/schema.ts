@@ -357,7 +357,7 @@ const SPEND_GUARD = /"ladder\.(budget\.\w+|routing\.accessCap)"/;
  * one. Every setting is named, once (a setting can have several errors); an error on a budget or
  * the access cap is said in full, so a guard on spend that no longer holds is not left to the log.
  */
-export function settingsWarning(errors: readonly string[]): { message: string; setting: string | undefined } {
+export function settingsWarning(errors: readonly string[]): { message: string; setting: string | undefined; level: string | undefined } {
   const nameOf = (e: string): string => /"(ladder\.[^"]+)"/.exec(e)?.[1] ?? 'a setting';
   const names = [...new Set(errors.map(nameOf))];
   const guards = errors.filter((e) => SPEND_GUARD.test(e));
@@ -366,5 +366,8 @@ export function settingsWarning(errors: readonly string[]): { message: string; s
   const message = errors.length === 1 ? (errors[0] ?? '') : [...guards, ...rest].join(' ');
   // Straight to the setting when there is one ("ladder.models.alternates.S" → its setting).
   const setting = names.length === 1 ? /^ladder\.\w+\.\w+/.exec(names[0] ?? '')?.[0] : undefined;
-  return { message, setting };
+  // The settings level every error names ("workspace", `folder "api"`), so Open Settings shows the values at fault.
+  const levels = new Set(errors.map((e) => / in (user|workspace|folder "[^"]*") settings\b/.exec(e)?.[1]));
+  const level = levels.size === 1 ? [...levels][0] : undefined;
+  return { message, setting, level };
 }

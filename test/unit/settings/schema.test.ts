@@ -287,10 +287,10 @@ describe('models across settings levels', () => {
 describe('the settings warning', () => {
   test('names each setting once, however many errors it has, and opens it when it is the only one', () => {
     const twice = ['Setting "ladder.models.alternates.H" in workspace settings is invalid (5 is not a model id); left out, so H falls back to no other model.', 'Setting "ladder.models.alternates.H" in workspace settings is invalid (6 is not a model id); left out, so H falls back to no other model.'];
-    assert.deepEqual(settingsWarning(twice), { message: 'Settings not applied as written: ladder.models.alternates.H. The log says why, and what applies instead.', setting: 'ladder.models.alternates' });
+    assert.deepEqual(settingsWarning(twice), { message: 'Settings not applied as written: ladder.models.alternates.H. The log says why, and what applies instead.', setting: 'ladder.models.alternates', level: 'workspace' });
     const two = settingsWarning([twice[0] ?? '', 'Setting "ladder.cache.ttl" in workspace settings asks for "1h"']);
-    assert.deepEqual(two, { message: 'Settings not applied as written: ladder.models.alternates.H, ladder.cache.ttl. The log says why, and what applies instead.', setting: undefined });
-    assert.deepEqual(settingsWarning(['Setting "ladder.budget.daily" is invalid']), { message: 'Setting "ladder.budget.daily" is invalid', setting: 'ladder.budget.daily' });
+    assert.deepEqual(two, { message: 'Settings not applied as written: ladder.models.alternates.H, ladder.cache.ttl. The log says why, and what applies instead.', setting: undefined, level: 'workspace' });
+    assert.deepEqual(settingsWarning(['Setting "ladder.budget.daily" is invalid']), { message: 'Setting "ladder.budget.daily" is invalid', setting: 'ladder.budget.daily', level: undefined });
     // A workspace's invalid meter scope is named with its level and skipped: your valid value applies.
     assert.deepEqual(lastValidAcrossLevels('statusBar.show', [{ level: 'user', value: 'today' }, { level: 'workspace', value: 'weekly' }], '"session" or "today"'), {
       value: 'today',
@@ -299,6 +299,8 @@ describe('the settings warning', () => {
     // A budget that no longer holds is said in the warning itself, beside another setting's error.
     const budget = strictestBudget('budget.session', [{ level: 'user', value: '5' }]).errors;
     const guarded = settingsWarning([...budget, 'Setting "ladder.statusBar.show" in workspace settings is invalid']);
+    assert.equal(guarded.level, undefined, 'errors at two levels: no one level to open');
+    assert.equal(settingsWarning(['Setting "ladder.routing.accessCap" in folder "api" settings is invalid']).level, 'folder "api"');
     assert.equal(guarded.message, 'Setting "ladder.budget.session" in user settings is invalid ("5" is not an amount of US dollars, 0 or more); ignored, so the default, 0 (no limit), applies. Also not applied as written: ladder.statusBar.show. The log says why, and what applies instead.');
   });
 });
