@@ -65,8 +65,9 @@ export interface RequestSpec<T> {
   /**
    * What the user is warned of when the answer fails its check and no higher tier may take it,
    * in place of the policy's reason (a review's judgment: the first pass's findings stand).
+   * `budget`: the settings of the budget limits that stopped a higher tier ("ladder.budget.session"), when one did.
    */
-  checkFailed?: string;
+  checkFailed?(budget: string | undefined): string;
   /** The ledger outcome of a passing answer (default `ok`), given the tier that gave it. */
   settledOutcome?(value: T, tier: Tier): CallOutcome;
   /** Stream the answer into a result view (explain, ask); the view can then be followed up (Conversations). */
@@ -437,12 +438,21 @@ export class RequestRunner {
 
     const promptFor = (route: RoutePlan): PromptPlan => (route.model === plan.model ? prompt : build(route.model));
     let stopNotice: string | undefined;
+    // The budget settings that stopped the last move, when the budget did: the limits the move would cross, or those already reached.
+    let crossed: string[] = [];
+    let budgetStop: string | undefined;
     // Each escalation or fallback is a new paid call: it sees the budget the calls before left,
     // and is checked before it goes, as this first call was (the pre-flight).
-    const policy = stepPolicy(() => this.routingConfig(undefined, estimate.planCost), (final) => {
+    const policy = stepPolicy(() => {
+      crossed = [];
+      return this.routingConfig(undefined, estimate.planCost);
+    }, (final) => {
       stopNotice = final.notice;
+      const reached = this.c.cost.budgetStatus().limits.filter((l) => l.state === 'exceeded').map((l) => l.scope);
+      budgetStop = /budget/.test(final.reasons.at(-1) ?? '') ? (crossed.length > 0 ? crossed : reached).map((scope) => `ladder.budget.${scope}`).join(' and ') || undefined : undefined;
     }, (candidate, spentMicros) => {
       const next = this.c.cost.budget.wouldExceed(spentMicros + Math.round(candidate.estimatedCostUsd * MICROS_PER_USD), this.reservedMicros - reservation.micros);
+      crossed = next.scopes;
       return next.exceeded ? this.routingConfig(`${next.message} (estimate, with the attempt before it)`, estimate.planCost) : undefined;
     });
 
@@ -547,8 +557,9 @@ export class RequestRunner {
     this.c.log.error(`[${taskId.slice(0, 8)}] ${spec.title} failed: ${result.reason}`);
     // Without an error, the answer failed its check (see runStep).
     if (spec.checkFailed && !error) {
-      void vscode.window.showWarningMessage(`Ladder: ${spec.checkFailed}`);
-      throw new RequestStopped(spec.checkFailed, records);
+      const told = spec.checkFailed(budgetStop);
+      void vscode.window.showWarningMessage(`Ladder: ${told}`);
+      throw new RequestStopped(told, records);
     }
     // An answer in a view can be asked again as it was, when the trouble may pass (not a refused
     // key or request); an edit is asked again from its command, which shows the diff.

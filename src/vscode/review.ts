@@ -467,7 +467,9 @@ export class ReviewService implements vscode.Disposable {
     let judgeRoute: ReturnType<typeof answeredOn> | undefined;
     let judgeStopped: RequestStopped | undefined;
     // An answer that fails its check on the highest tier allowed: the toast and the summary say this.
-    const unreadable = `Judgment's answer could not be read, so ${escalate.length > 0 ? `the first pass's ${countOf(escalate.length, 'finding')} sent to it ${escalate.length === 1 ? 'is' : 'are'} shown, not confirmed` : 'the findings are the first pass\'s'}. Run the review again to retry.`;
+    // When the budget kept a higher tier from retrying, running the review again meets the same budget: it is named.
+    const unreadable = (budget: string | undefined) => `Judgment's answer could not be read, so ${escalate.length > 0 ? `the first pass's ${countOf(escalate.length, 'finding')} sent to it ${escalate.length === 1 ? 'is' : 'are'} shown, not confirmed` : 'the findings are the first pass\'s'}. ${budget ? `The budget (${budget}) stopped Ladder from asking a higher tier; raise it, then run the review again.` : 'Run the review again to retry.'}`;
+    let unreadableTold: string | undefined;
     const whyJudge = options.architecture || partStopped ? undefined : judgmentReason(escalate, options.security === true, codeRisks);
     if (whyJudge) {
       const listed = escalate.map(({ finding: { foundBy: _tier, foundByModel: _model, ...finding }, reason }, index) => ({ index, reason, ...finding }));
@@ -486,7 +488,7 @@ export class ReviewService implements vscode.Disposable {
         // Nor on their model when two tiers share it.
         avoidModels: judgedModels,
         check: (text: string) => checkJudge(text, escalate.length, folder ? undefined : selection),
-        checkFailed: unreadable,
+        checkFailed: (budget: string | undefined) => (unreadableTold = unreadable(budget)),
       };
       // The access cap (or a budget downgrade) can leave judgment no tier above the first
       // pass's: the same model would be paid to confirm its own findings. Not sent, and said.
@@ -513,7 +515,7 @@ export class ReviewService implements vscode.Disposable {
     const merged = mergeVerdicts(keep, escalate, judge);
     const unread = partStopped && (partStopped.part === chunks.length ? `Part ${chunks.length} of ${chunks.length} was` : `Parts ${partStopped.part}-${chunks.length} of ${chunks.length} were`);
     const summary = judge ? `${judgmentTally(merged, options.security === true)} In judgment's words: ${judge.answer.summary}` : (partStopped ? `${unread} not reviewed, and judgment did not run. ${toldAsSentence(partStopped.err.message)} ${countOf(findings.length, 'finding')} from the parts before, not judged.`
-      : judgeStopped?.message === unreadable ? unreadable
+      : judgeStopped && judgeStopped.message === unreadableTold ? unreadableTold
       : judgeStopped ? `Judgment did not run. ${toldAsSentence(judgeStopped.message)} ${escalate.length > 0 ? `The ${countOf(escalate.length, 'finding')} sent to it are the first pass's, not confirmed.` : 'The findings are the first pass\'s.'}`
       : findings.length === 0 ? 'No findings.'
       : options.architecture ? `${countOf(findings.length, 'finding')} in ${countOf(new Set(findings.map((f) => f.file)).size, 'file')}.`

@@ -209,6 +209,32 @@ describe('errors a user will meet', function () {
     assert.match(result.summary, told);
   });
 
+  it('a review whose judgment answers unreadably, when the budget stops a higher tier retrying, names the budget', async () => {
+    const { container } = await ladder();
+    await openAndSelect('src/orders.ts', 9, 23);
+    container.cost.resetSession();
+    await setLadder('routing.allowExceptionTier', true);
+    try {
+      // Judgment's answer is held back until a budget with no room for Fable is set.
+      api().script.when({ model: 'claude-opus-4-8' }, { text: 'I confirm all. {"verdicts": "yes"}' }, { times: 1 });
+      api().script.fault(faults.slowFirstByte(8_000), { times: 1, match: { model: 'claude-opus-4-8' } });
+      const { result, messages } = await captureMessages('showWarningMessage', async () => {
+        const review = vscode.commands.executeCommand<{ summary: string }>('ladder.reviewSelection');
+        await until('judgment sent', () => api().log.some((e) => e.path === '/v1/messages' && e.model === 'claude-opus-4-8') || undefined);
+        await setLadder('budget.session', Math.ceil(container.cost.ledgerSummary.session.micros * 1.01 + 1) / 1_000_000);
+        return review;
+      });
+      assert.ok(result, 'the review reports');
+      const told = /^Judgment's answer could not be read, so the first pass's \d+ findings? sent to it (is|are) shown, not confirmed\. The budget \(ladder\.budget\.session\) stopped Ladder from asking a higher tier; raise it, then run the review again\.$/;
+      assert.ok(messages.some((m) => told.test(m.replace(/^Ladder: /, ''))), messages.join(' | '));
+      assert.match(result.summary, told);
+      assert.ok(!api().log.some((e) => e.model === 'claude-fable-5'), 'Fable was not asked');
+    } finally {
+      await setLadder('budget.session', undefined);
+      await setLadder('routing.allowExceptionTier', undefined);
+    }
+  });
+
   it('cancelling a later part of a review says what the whole review billed, as its report does', async () => {
     const long = await longDocument();
     // Part 2's answer is held back (a review's parts are not streamed, so a slow stream would not
