@@ -3,7 +3,7 @@ import { CommandIds } from '../commandIds';
 import { selectionFor } from '../editorSelection';
 import { checkNonEmpty } from '../../core/task/checks';
 import type { Container } from '../container';
-import type { EditorSelection } from '../requestRunner';
+import { refusedUntrusted, type EditorSelection } from '../requestRunner';
 import type { Command } from './command';
 
 /**
@@ -20,6 +20,8 @@ export async function askSelection(c: Container): Promise<EditorSelection | unde
 export const askCommand: Command = {
   id: CommandIds.ask,
   run: async (c, question) => {
+    // Before the question is typed: it would be thrown away.
+    if (refusedUntrusted()) return undefined;
     const text = typeof question === 'string' ? question : await vscode.window.showInputBox({
       title: 'Ladder: Ask',
       prompt: 'Ask about the selection or the workspace. Ladder picks the tier from what you ask.',

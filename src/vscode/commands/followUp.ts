@@ -5,6 +5,7 @@ import { whereOf } from '../../core/resultViews';
 import { checkNonEmpty } from '../../core/task/checks';
 import { CommandIds } from '../commandIds';
 import type { Container } from '../container';
+import { refusedUntrusted } from '../requestRunner';
 import type { Command } from './command';
 
 /** The answers that can be continued, the newest first; undefined when there are none or none is picked. */
@@ -41,6 +42,8 @@ function timeOf(at: number): string {
 export const followUpCommand: Command = {
   id: CommandIds.followUp,
   run: async (c, uri, question) => {
+    // Before an answer is picked or the question typed: it would be thrown away.
+    if (refusedUntrusted()) return undefined;
     const active = uri instanceof vscode.Uri ? uri : c.editors.current()?.document.uri;
     // On the view of an answer that did not finish, that is the answer meant: say why it cannot go on.
     const unfinished = active && c.conversations.unfinished(active);

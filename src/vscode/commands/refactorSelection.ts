@@ -1,13 +1,16 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
 import { editableOrSay, selectionFor } from '../editorSelection';
+import { refusedUntrusted } from '../requestRunner';
 import type { Command } from './command';
 import { proposeEdit, sendableEdit } from './proposeEdit';
 
 export const refactorSelectionCommand: Command = {
   id: CommandIds.refactorSelection,
   run: async (c, uri, goal) => {
-    // Before asking what to do: a read-only view cannot take the edit, nor an answer hold too much code.
+    // Before asking what to do: nothing is sent from an untrusted workspace, a read-only view
+    // cannot take the edit, nor an answer hold too much code.
+    if (refusedUntrusted()) return undefined;
     const selection = await selectionFor(c, { uri });
     if (!selection || !editableOrSay(selection.document, 'Refactor Selection') || !sendableEdit(selection, 'Refactor Selection')) return undefined;
     const question = typeof goal === 'string' ? goal : await vscode.window.showInputBox({

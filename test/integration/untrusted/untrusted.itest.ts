@@ -29,6 +29,31 @@ describe('untrusted workspace', function () {
     assert.ok(shown.messages.some((m) => /sends nothing from an untrusted workspace/.test(m)), shown.messages.join(' | '));
   });
 
+  it('Ask, Ask a Follow-up and Refactor Selection refuse before asking for words that would be thrown away', async () => {
+    await openAndSelect('src/orders.ts', 10, 13);
+    const window = vscode.window as unknown as Record<'showInputBox' | 'showQuickPick', unknown>;
+    const original = { showInputBox: window.showInputBox, showQuickPick: window.showQuickPick };
+    const asked: string[] = [];
+    window.showInputBox = (options?: vscode.InputBoxOptions) => {
+      asked.push(options?.title ?? 'an input box');
+      return Promise.resolve('what does this do?');
+    };
+    window.showQuickPick = (_items: unknown, options?: vscode.QuickPickOptions) => {
+      asked.push(options?.title ?? 'a quick pick');
+      return Promise.resolve(undefined);
+    };
+    try {
+      for (const command of ['ladder.ask', 'ladder.followUp', 'ladder.refactorSelection']) {
+        const { messages } = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand(command));
+        assert.ok(messages.some((w) => /untrusted workspace/.test(w)), `${command} says why: ${messages.join(' | ')}`);
+      }
+    } finally {
+      Object.assign(window, original);
+    }
+    assert.deepEqual(asked, [], 'nothing was asked of the user');
+    assert.deepEqual(api().log.map((e) => e.path), []);
+  });
+
   it('a folder review stops before reading the folder; Preview Route and Pin File say nothing is sent until trust', async () => {
     const { container } = await ladder();
     const folder = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src');
