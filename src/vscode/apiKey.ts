@@ -5,6 +5,24 @@ import type { Log } from './log';
 const SECRET_KEY = 'ladder.anthropicApiKey';
 
 /**
+ * The key as pasted, without the spaces around it or one pair of quotes (copied from a .env
+ * file or JSON, `"sk-ant-…"` would be stored quotes and all, and every request refused).
+ */
+export function pastedKey(value: string): string {
+  const trimmed = value.trim();
+  return /^(["'`]).*\1$/s.test(trimmed) && trimmed.length > 1 ? trimmed.slice(1, -1).trim() : trimmed;
+}
+
+/** Why `key` cannot be an API key, in a sentence that does not repeat it; undefined when it can. */
+function keyProblem(key: string): string | undefined {
+  if (key.length < 8) return 'That is too short to be an API key.';
+  if (/\s/.test(key)) return 'An API key has no spaces.';
+  if (!isApiKeyShaped(key)) return 'An API key has only plain letters, digits and - _: this one has an invisible or typographic character (from copying it?).';
+  // Not stricter: a gateway at ladder.api.baseUrl may take keys of another shape.
+  return /["'`]/.test(key) ? 'An API key has no quotes: this one has a quote in it or at one end only.' : undefined;
+}
+
+/**
  * The Anthropic API key, kept only in VS Code's SecretStorage. Nothing else in Ladder
  * stores it; the client asks for it on each use.
  */
@@ -68,15 +86,10 @@ export class ApiKeyStore implements vscode.Disposable {
       password: true,
       ignoreFocusOut: true,
       placeHolder: 'sk-ant-…',
-      validateInput: (value) => {
-        const key = value.trim();
-        if (key.length < 8) return 'That is too short to be an API key.';
-        if (/\s/.test(key)) return 'An API key has no spaces.';
-        return isApiKeyShaped(key) ? undefined : 'An API key has only plain letters, digits and - _: this one has an invisible or typographic character (from copying it?).';
-      },
+      validateInput: (value) => keyProblem(pastedKey(value)),
     });
-    if (!key) return false;
-    await this.set(key.trim());
+    if (!key || keyProblem(pastedKey(key))) return false;
+    await this.set(pastedKey(key));
     return true;
   }
 

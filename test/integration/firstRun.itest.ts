@@ -130,6 +130,35 @@ describe('a new user\'s first hour', function () {
     }
   });
 
+  it('Set API Key stores a key pasted in quotes (as copied from a .env or JSON file) without them, and refuses a stray quote', async () => {
+    const { container } = await ladder();
+    const window = vscode.window as { showInputBox: typeof vscode.window.showInputBox };
+    const inputBox = window.showInputBox;
+    let typed = '';
+    const verdicts: (string | undefined)[] = [];
+    // What VS Code does with the box: each value is validated, and Enter takes only a valid one.
+    window.showInputBox = async (options) => {
+      const verdict = await options?.validateInput?.(typed);
+      verdicts.push(typeof verdict === 'string' || verdict === undefined || verdict === null ? verdict ?? undefined : verdict.message);
+      return verdict ? undefined : typed;
+    };
+    try {
+      for (const [quoted, how] of [[`"${TEST_KEY}"`, 'double quotes'], [`  '${TEST_KEY}'\n`, 'single quotes and spaces']] as const) {
+        typed = quoted;
+        await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.setApiKey'));
+        assert.ok(await container.apiKey.get() === TEST_KEY, `stored without the ${how}`);
+      }
+      typed = `${TEST_KEY}"`;
+      await vscode.commands.executeCommand('ladder.setApiKey');
+      assert.equal(verdicts.at(-1), 'An API key has no quotes: this one has a quote in it or at one end only.');
+      assert.equal(await container.apiKey.get(), TEST_KEY, 'the refused value was not stored');
+      assert.ok(verdicts.every((v) => !v?.includes(TEST_KEY)), 'no message repeats the key');
+    } finally {
+      window.showInputBox = inputBox;
+      await container.apiKey.set(TEST_KEY);
+    }
+  });
+
   it('Clear API Key says when no key was set, rather than that one was removed', async () => {
     const { container } = await ladder();
     try {
