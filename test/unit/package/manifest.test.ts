@@ -8,7 +8,7 @@ const commandIdsSource = readFileSync('src/vscode/commandIds.ts', 'utf8');
 const commandIds = [...commandIdsSource.matchAll(/:\s*'(ladder\.[A-Za-z]+)'/g)].map((m) => m[1]);
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   activationEvents: string[];
-  contributes: { commands: { command: string; category?: string }[]; configuration: { properties: Record<string, { scope?: string; markdownDescription?: string; enum?: string[]; enumDescriptions?: string[] }> }; menus: Record<string, { command?: string; submenu?: string; when?: string }[]>; submenus: { id: string; label: string }[] };
+  contributes: { commands: { command: string; category?: string }[]; configuration: { properties: Record<string, { order?: number; scope?: string; markdownDescription?: string; enum?: string[]; enumDescriptions?: string[] }> }; menus: Record<string, { command?: string; submenu?: string; when?: string }[]>; submenus: { id: string; label: string }[] };
   capabilities: { untrustedWorkspaces: { supported: unknown; description?: string } };
   main: string;
   files: string[];
@@ -74,6 +74,15 @@ describe('package.json', () => {
       assert.ok(entries.length > 0, `${id} has an editor menu entry`);
       for (const entry of entries) assert.match(entry.when ?? '', /!editorReadonly/, `${id}: ${entry.when}`);
     }
+  });
+
+  test('the Settings editor lists the settings in the ladder\'s order, not the alphabet\'s: the tiers up from labour, then routing', () => {
+    const listed = Object.entries(pkg.contributes.configuration.properties).map(([key, prop]) => [key, prop.order] as const);
+    assert.deepEqual(listed.filter(([, order]) => order === undefined), [], 'every setting has an order');
+    const sorted = listed.sort((a, b) => a[1]! - b[1]!).map(([key]) => key.replace(/^ladder\./, ''));
+    assert.equal(new Set(listed.map(([, order]) => order)).size, listed.length, 'no two share one');
+    assert.deepEqual(sorted.slice(0, 5), ['models.labour', 'models.execute', 'models.judgment', 'models.exception', 'models.alternates']);
+    assert.ok(sorted.indexOf('routing.accessCap') < sorted.indexOf('budget.session') && sorted.indexOf('budget.session') < sorted.indexOf('api.baseUrl'), sorted.join(', '));
   });
 
   test('settings that decide where the key goes are application-scoped', () => {
