@@ -649,6 +649,9 @@ describe('errors a user will meet', function () {
       assert.equal(refused.result, undefined, command);
       assert.deepEqual(refused.messages, ['Ladder: .env is never sent to the model: its name marks it as a credentials file (environment file).'], command);
     }
+    // Preview Route gives Ask's verdict as a verdict: a warning, not an error of its own with Show Logs.
+    const preview = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.previewRoute', 'what is in here?'));
+    assert.deepEqual(preview.messages, ['Ladder would not send this: .env is never sent to the model: its name marks it as a credentials file (environment file).']);
     assert.deepEqual(api().log.map((e) => e.path), [], 'nothing reached the API, not even a token count');
   });
 

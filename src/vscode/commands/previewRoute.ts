@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { formatUsd } from '../../core/ledger/format';
+import { SecretLikeContentError } from '../../core/prompt/request';
 import { difficultySettingOf, shouldCheckDifficulty } from '../../core/routing/difficulty';
 import { TIER_LABELS } from '../../core/tiers';
 import { CommandIds } from '../commandIds';
@@ -23,7 +24,14 @@ export const previewRouteCommand: Command = {
       // Counted as Ask's pre-flight counts (when a budget or the context window hangs on it; the
       // count is free), so the verdict is Ask's. Not from an untrusted workspace: it sends the prompt.
       { countTokens: vscode.workspace.isTrusted, ...(c.pendingOverride ? { override: c.pendingOverride } : {}) },
-    );
+    ).catch((err: unknown) => {
+      // Ask's verdict on a secret file, said as a verdict (not logged as a failure of the preview).
+      if (!(err instanceof SecretLikeContentError)) throw err;
+      c.log.info(`preview route: not sent: ${err.message}`);
+      void vscode.window.showWarningMessage(`Ladder would not send this: ${err.message}`);
+      return undefined;
+    });
+    if (!estimate) return undefined;
     const { plan, classification } = estimate;
     const tooLarge = plan.blocked ? undefined : estimate.tooLarge();
     const cost = formatUsd(Math.round(plan.estimatedCostUsd * 1_000_000));
