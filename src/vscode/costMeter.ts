@@ -80,6 +80,8 @@ export class CostMeter implements vscode.Disposable {
       // Savings and the all-Opus comparison are priced with the table in force: read the ledger
       // again with the new one, as a fresh window would. Recorded costs stay as recorded.
       pricing.onDidChange(() => void this.reprice()),
+      // The meter says Ladder is off in Restricted Mode: trusting the window turns that off without a reload.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.render()),
     );
     // Loading reads the disk: it runs after activation, and the meter fills in when done.
     this.ready = this.load();
@@ -269,11 +271,12 @@ export class CostMeter implements vscode.Disposable {
     // The chosen tier as the access cap leaves it now: "next: judgment" when exception was chosen but is not allowed.
     const nextTier = this.nextTier && minTier(this.nextTier, effectiveCap({ accessCap: this.config.get('routing.accessCap'), allowExceptionTier: this.config.get('routing.allowExceptionTier') }));
     const next = nextTier && { tier: nextTier, model: this.config.get(MODEL_KEYS[tierRank(nextTier)] ?? 'models.judgment') };
-    let tooltip = costTooltip({ scope, aggregate, opusModel: DEFAULT_OPUS_BASELINE_MODEL, ...(hasBudget ? { budget } : {}), ...(this.cacheNote ? { cacheNote: this.cacheNote } : {}), ...(next ? { next } : {}) });
+    const trusted = vscode.workspace.isTrusted;
+    let tooltip = costTooltip({ scope, trusted, aggregate, opusModel: DEFAULT_OPUS_BASELINE_MODEL, ...(hasBudget ? { budget } : {}), ...(this.cacheNote ? { cacheNote: this.cacheNote } : {}), ...(next ? { next } : {}) });
     tooltip += `\n\n[Open cost report](command:${CommandIds.showCostReport})`;
     if (next) tooltip += ` · [Route the next request automatically](command:${CommandIds.chooseTier}?${encodeURIComponent(JSON.stringify(['auto']))})`;
     const markdown = new vscode.MarkdownString(tooltip);
-    markdown.isTrusted = { enabledCommands: [CommandIds.showCostReport, CommandIds.chooseTier] };
+    markdown.isTrusted = { enabledCommands: [CommandIds.showCostReport, CommandIds.chooseTier, ...(trusted ? [] : ['workbench.trust.manage'])] };
     const shown = formatUsd(aggregate.micros);
     const nextText = nextTier ? ` · next: ${TIER_LABELS[nextTier]}` : '';
     const limit = limitBesideShown(budget, scope);
@@ -282,7 +285,8 @@ export class CostMeter implements vscode.Disposable {
     // What the colour says, said in words too: a screen reader hears no background.
     const standing = budget.state === 'ok' ? '' : `; ${budget.message}`;
     const nextWords = nextTier ? `; next request on the ${TIER_LABELS[nextTier]} tier` : '';
-    this.item.accessibilityInformation = { label: `Ladder ${scope === 'today' ? "today's" : 'session'} cost ${shown}${standing}${nextWords}`, role: 'button' };
+    const trustWords = trusted ? '' : '; nothing is sent until you trust this workspace';
+    this.item.accessibilityInformation = { label: `Ladder ${scope === 'today' ? "today's" : 'session'} cost ${shown}${standing}${nextWords}${trustWords}`, role: 'button' };
     this.item.backgroundColor = budget.state === 'exceeded'
       ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : budget.state === 'warn' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

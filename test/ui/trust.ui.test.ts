@@ -14,7 +14,7 @@ import type { LadderServer } from '../support/ladderServer';
 import { start } from '../support/standin/server';
 import type { Standin } from '../support/standin/server';
 import {
-  clickNotificationButton, costMeter, openFromExplorer, openWorkbench, runCommand, screenshot, selectLines, setApiKeyFromPalette, waitForCostChange, waitForNotification,
+  clickNotificationButton, costMeter, costMeterLabel, openFromExplorer, openWorkbench, runCommand, screenshot, selectLines, setApiKeyFromPalette, waitForCostChange, waitForNotification,
 } from '../support/workbench';
 
 const UI_KEY = 'sk-ant-ui-trust-0123456789abcdefghijklmnop';
@@ -52,6 +52,7 @@ describe('Ladder in Restricted Mode', () => {
   test('an untrusted folder sends nothing; trusting it lets the same request through with its context', { timeout: 120_000 }, async () => {
     await costMeter(page).waitFor({ state: 'visible', timeout: 30_000 });
     await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await costMeterLabel(page), 'Ladder session cost $0.00; nothing is sent until you trust this workspace');
     // The key can be stored in Restricted Mode: it is the user's, not the workspace's.
     await setApiKeyFromPalette(page, UI_KEY);
     await openFromExplorer(page, 'src', 'orders.ts');
@@ -66,6 +67,8 @@ describe('Ladder in Restricted Mode', () => {
     const trust = page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$|^Trust Folder$/ }).first();
     await trust.click({ timeout: 20_000 });
     await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ state: 'hidden', timeout: 20_000 });
+    // The meter follows the grant in the same window, as Ladder itself does.
+    await page.locator('.statusbar-item[aria-label="Ladder session cost $0.00"], .statusbar-item:has([aria-label="Ladder session cost $0.00"])').first().waitFor({ state: 'visible', timeout: 10_000 });
     await runCommand(page, 'View: Close All Editors');
 
     // No reload: the same window, the same request.

@@ -8,6 +8,8 @@ import { countOf, formatTokens, formatUsd, formatUsdAlike, formatUsdExact, opusC
 export interface TooltipInput {
   /** Which total the meter shows (a setting). */
   scope: 'session' | 'today';
+  /** Whether the workspace is trusted: in Restricted Mode Ladder sends nothing, and says so first. */
+  trusted: boolean;
   aggregate: Aggregate;
   /** The model "all-Opus" was priced on, named so the comparison is honest. */
   opusModel: string;
@@ -46,15 +48,18 @@ function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+!|<>~-]/g, (c) => `\\${c}`);
 }
 
+/** The tooltip's line in Restricted Mode, with VS Code's own command to trust the workspace. */
+const UNTRUSTED_LINE = '**Restricted Mode:** Ladder sends nothing from this workspace until you trust it. [Manage Workspace Trust](command:workbench.trust.manage)';
+
 /**
  * The status-bar tooltip as Markdown (the vscode layer wraps it in a MarkdownString):
- * a per-tier table, cache savings, the all-Opus comparison, what went a tier up or fell
+ * Restricted Mode first, if so, then a per-tier table, cache savings, the all-Opus comparison, what went a tier up or fell
  * back, the tier chosen for the next request, and what is left of the budget.
  */
 export function costTooltip(input: TooltipInput): string {
   const a = input.aggregate;
   const scopeText = input.scope === 'session' ? 'this session' : 'today';
-  const lines: string[] = [];
+  const lines: string[] = input.trusted ? [] : [UNTRUSTED_LINE, ''];
   if (a.calls === 0) {
     lines.push(`**Ladder: ${formatUsd(0)} ${scopeText}**: nothing sent yet`, '');
   } else {

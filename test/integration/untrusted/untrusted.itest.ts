@@ -13,6 +13,14 @@ describe('untrusted workspace', function () {
     assert.equal(vscode.workspace.isTrusted, false);
   });
 
+  it('the cost meter says Ladder sends nothing until the workspace is trusted, with the way to trust it', async () => {
+    const { container } = await ladder();
+    const shown = container.cost.shown;
+    assert.match(shown.tooltip, /^\*\*Restricted Mode:\*\* Ladder sends nothing from this workspace until you trust it\. \[Manage Workspace Trust\]\(command:workbench\.trust\.manage\)$/m);
+    assert.match(shown.accessibleName, /^Ladder session cost \$[\d.]+; nothing is sent until you trust this workspace$/);
+    assert.match(shown.text, /^\$\(pulse\) Ladder \$[\d.]+$/, 'the status-bar text stays short: VS Code shows Restricted Mode beside it');
+  });
+
   it('commands send nothing, and no workspace content is rendered for a prompt', async () => {
     const { container } = await ladder();
     await openAndSelect('src/orders.ts', 10, 13);

@@ -18,7 +18,7 @@ describe('status-bar tooltip', () => {
   test('shows the total, a per-tier table, savings, escalations/fallbacks and the budget', () => {
     const s = summary();
     const a = s.session;
-    const text = costTooltip({ scope: 'session', aggregate: a, opusModel: 'claude-opus-4-8', budget: budgetStatus({ sessionMicros: a.micros, todayMicros: a.micros }, { sessionMicros: 1_000_000 }) });
+    const text = costTooltip({ scope: 'session', trusted: true, aggregate: a, opusModel: 'claude-opus-4-8', budget: budgetStatus({ sessionMicros: a.micros, todayMicros: a.micros }, { sessionMicros: 1_000_000 }) });
     assert.ok(text.startsWith(`**Ladder: ${formatUsd(a.micros)} this session** (${formatUsdExact(a.micros)} over 2 calls)`));
     assert.match(text, /\| Tier \| Calls \| Tokens in, cache incl\. \/ out \| Cost \|/, 'in counts the cache reads and writes too, and says so');
     assert.match(text, new RegExp(`\\| H · labour \\| 1 \\| 41k / 100 \\| \\${formatUsd(a.tiers.H.micros)} \\|`));
@@ -35,7 +35,7 @@ describe('status-bar tooltip', () => {
 
   test('the all-Opus comparison shows both figures to the same decimals, and the share saved', () => {
     const aggregate = { ...summary().session, micros: 5_832, opusMicros: 14_632 };
-    const text = costTooltip({ scope: 'session', aggregate, opusModel: 'claude-opus-4-8' });
+    const text = costTooltip({ scope: 'session', trusted: true, aggregate, opusModel: 'claude-opus-4-8' });
     assert.match(text, /\*\*\$0\.0088 saved, 60%\*\* \(all-Opus: \$0\.0146\)/, 'not "$0.0088 saved (all-Opus: $0.01)", which reads as 88% saved');
     // Seen in a session: $0.0042 spent, $0.0210 on all-Opus read "$0.02 saved (all-Opus: $0.02)".
     assert.deepEqual(opusComparison(4_228, 21_000), { direction: 'saved', difference: '$0.0168', allOpus: '$0.0210', percent: '80%' });
@@ -52,18 +52,18 @@ describe('status-bar tooltip', () => {
   test('a small budget: what is left and the limit to the same decimals, as the cost report shows them', () => {
     // Seen in a session: $0.003126 spent of $0.02 read "Budget: $0.02 left of $0.02 (session)".
     const aggregate = { ...summary().session, micros: 3_126 };
-    const text = costTooltip({ scope: 'session', aggregate, opusModel: 'claude-opus-4-8', budget: budgetStatus({ sessionMicros: 3_126, todayMicros: 3_126 }, { sessionMicros: 20_000 }) });
+    const text = costTooltip({ scope: 'session', trusted: true, aggregate, opusModel: 'claude-opus-4-8', budget: budgetStatus({ sessionMicros: 3_126, todayMicros: 3_126 }, { sessionMicros: 20_000 }) });
     assert.match(text, /Budget: \$0\.0169 left of \$0\.0200 \(session\)$/);
   });
 
   test('the cache note names workspace files, so Markdown in a file name stays text', () => {
-    const text = costTooltip({ scope: 'session', aggregate: summary().session, opusModel: 'claude-opus-4-8', cacheNote: 'miss on pinned:[run](command:workbench.action.terminal.new).ts' });
+    const text = costTooltip({ scope: 'session', trusted: true, aggregate: summary().session, opusModel: 'claude-opus-4-8', cacheNote: 'miss on pinned:[run](command:workbench.action.terminal.new).ts' });
     assert.ok(text.endsWith('**Cache:** miss on pinned:\\[run\\]\\(command:workbench.action.terminal.new\\).ts'), text);
   });
 
   test('an empty session and no budget: said in words, not "($0.000000, 0 calls)" over an empty table', () => {
     const s = new LedgerSummary({ sessionStart: '2026-01-01T00:00:00.000Z' });
-    const text = costTooltip({ scope: 'today', aggregate: s.session, opusModel: 'claude-opus-4-8' });
+    const text = costTooltip({ scope: 'today', trusted: true, aggregate: s.session, opusModel: 'claude-opus-4-8' });
     assert.equal(text, '**Ladder: $0.00 today**: nothing sent yet\n\nBudget: no limit set');
   });
 
@@ -74,7 +74,7 @@ describe('status-bar tooltip', () => {
     s.add(callRecord({ tier: 'H', model: 'claude-haiku-4-5', stepType: 'difficulty' }));
     for (const outcome of ['failed', 'failed', 'fellBack'] as const) s.add(callRecord({ tier: 'S', outcome, usage: none }));
     s.add(callRecord({ tier: 'O', model: 'claude-opus-4-8' }));
-    const text = costTooltip({ scope: 'session', aggregate: s.session, opusModel: 'claude-opus-4-8' });
+    const text = costTooltip({ scope: 'session', trusted: true, aggregate: s.session, opusModel: 'claude-opus-4-8' });
     assert.match(text, /over 2 calls; 3 attempts not billed\)/);
     assert.match(text, /^\| S · execute \| 0 \+ 3 not billed \| 0 \/ 0 \| \$0\.00 \|$/m);
     assert.match(text, /^\| O · judgment \| 1 \|/m);
@@ -85,9 +85,15 @@ describe('status-bar tooltip', () => {
   });
 
   test('the tier chosen for the next request shows until a request takes it', () => {
-    const text = costTooltip({ scope: 'session', aggregate: summary().session, opusModel: 'claude-opus-4-8', next: { tier: 'O', model: 'claude-opus-4-8' } });
+    const text = costTooltip({ scope: 'session', trusted: true, aggregate: summary().session, opusModel: 'claude-opus-4-8', next: { tier: 'O', model: 'claude-opus-4-8' } });
     assert.match(text, /^\*\*Next request:\*\* judgment tier \(claude\\-opus\\-4\\-8\), as you chose; automatic again after it$/m);
-    assert.doesNotMatch(costTooltip({ scope: 'session', aggregate: summary().session, opusModel: 'claude-opus-4-8' }), /Next request/);
+    assert.doesNotMatch(costTooltip({ scope: 'session', trusted: true, aggregate: summary().session, opusModel: 'claude-opus-4-8' }), /Next request/);
+  });
+
+  test('in Restricted Mode the first line says nothing is sent until the workspace is trusted, with the way to trust it', () => {
+    const untrusted = costTooltip({ scope: 'session', trusted: false, aggregate: summary().session, opusModel: 'claude-opus-4-8' });
+    assert.equal(untrusted.split('\n')[0], '**Restricted Mode:** Ladder sends nothing from this workspace until you trust it. [Manage Workspace Trust](command:workbench.trust.manage)');
+    assert.doesNotMatch(costTooltip({ scope: 'session', trusted: true, aggregate: summary().session, opusModel: 'claude-opus-4-8' }), /Restricted Mode|trust/);
   });
 
   test('the cost report words "went a tier up" and "failed" as the tooltip does', () => {
