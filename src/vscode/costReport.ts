@@ -71,7 +71,7 @@ export class CostReportPanel implements vscode.Disposable {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${panel.webview.cspSource} data:; style-src ${panel.webview.cspSource}; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="${style}"><title>Ladder Cost Report</title></head>
-<body><p id="report-status" class="visually-hidden" role="status"></p><main id="cost-report"><p>Loading the ledger…</p></main>
+<body><p id="report-status" class="visually-hidden" role="status"></p><main><h1 class="visually-hidden">Ladder cost report</h1><div id="cost-report"><p>Loading the ledger…</p></div></main>
 <script nonce="${nonce}" src="${script}"></script></body></html>`;
     panel.webview.onDidReceiveMessage((message: { type?: string; taskId?: unknown; sort?: unknown }) => {
       if ((message?.type === 'ready' || message?.type === 'sort') && isTaskSort(message.sort)) this.sort = message.sort;

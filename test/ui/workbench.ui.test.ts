@@ -262,8 +262,9 @@ describe('Ladder in the workbench', () => {
     const tasks = await frame.locator('.tasks table tbody tr').allInnerTexts();
     assert.ok(tasks.some((row) => /review/.test(row)), `the review is a task row: ${tasks.join(' | ')}`);
     // Each section says what it covers: the totals the meter's scope, the chart its days, the tables everything.
-    const headings = (await frame.locator('h2').allInnerTexts()).map((h) => h.replace(/\s+/g, ' ').trim());
-    assert.deepEqual(headings, ['This session', 'Cost per day by tier · last 30 days', 'Routes · all recorded', 'Tasks · all recorded']);
+    // One h1 names the page (hidden: the tab says it), so a screen reader's heading list does not start at a section.
+    const headings = (await frame.locator('h1, h2').allInnerTexts()).map((h) => h.replace(/\s+/g, ' ').trim());
+    assert.deepEqual(headings, ['Ladder cost report', 'This session', 'Cost per day by tier · last 30 days', 'Routes · all recorded', 'Tasks · all recorded']);
     assert.match(await frame.locator('.tasks-note').innerText(), /^All \d+ tasks recorded\.$/);
     assert.match(await frame.locator('.chart .note').innerText(), /^\$[\d.]+ in the last 30 days · \$[\d.]+ in everything recorded\.$/);
     // The report is redrawn on every call: only a one-line status is live, not the whole report read out again.
