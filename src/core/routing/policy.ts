@@ -1,5 +1,6 @@
 import type { RouteVerdicts } from '../ledger/summary';
 import { countOf } from '../ledger/format';
+import { findModel } from '../models';
 import type { Settings } from '../settings/schema';
 import { ladderOf } from '../settings/schema';
 import type { StepType } from '../steps';
@@ -386,6 +387,7 @@ const FAILURE_TEXT: Readonly<Record<FallbackFailure['kind'], string>> = {
  *    up for labour/execute, up to the exception tier for judgment only when opted in;
  *    otherwise down one tier (the exception tier always falls back to judgment);
  * 3. the other neighbour as a last resort.
+ * Never a model whose context window the prompt does not fit (Haiku 4.5's 200K after Sonnet's 1M).
  * Never more than one tier from the step's base tier (so repeated fallbacks do not drift
  * down the ladder), never past the access cap, never up while the budget is strained or
  * when the step may not escalate (going up costs more, as an escalation does), never below
@@ -417,8 +419,10 @@ export function fallbackCandidates(previous: RoutePlan, config: RoutingConfig): 
   }
   const tried = new Set([...previous.triedModels, previous.model]);
   const seen = new Set<string>();
+  // A model whose context window the prompt does not fit would only refuse it (a 400).
+  const needs = previous.estimatedInputTokens + previous.estimatedOutputTokens;
   return out.filter((c) => {
-    if (tried.has(c.model) || seen.has(c.model)) return false;
+    if (tried.has(c.model) || seen.has(c.model) || (findModel(c.model)?.contextWindow ?? Infinity) < needs) return false;
     seen.add(c.model);
     return true;
   });

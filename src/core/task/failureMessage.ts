@@ -36,8 +36,15 @@ export function failureMessage(error: ModelCallError, context: { model: string; 
       return { text: 'The request is too large for the API (413). Select less, or unpin large files.', actions: ['showLogs'] };
     case 'badRequest': {
       // Ladder checks the size before sending, but on its own estimate when count_tokens failed.
-      const tooLong = /prompt is too long: (\d+) tokens > (\d+) maximum/.exec(error.message);
-      if (tooLong) return { text: `This request is ${Number(tooLong[1]).toLocaleString('en-US')} tokens by the API's count, more than ${context.model}'s ${Number(tooLong[2]).toLocaleString('en-US')}-token context. Select less (or start a new Ask) and try again.`, actions: [] };
+      // The API words it two ways: "prompt is too long: N tokens > M maximum", and with the
+      // output limit, "input length and `max_tokens` exceed context limit: N + K > M".
+      const tokens = (n: number) => n.toLocaleString('en-US');
+      const prompt = /prompt is too long: (\d+) tokens > (\d+) maximum/.exec(error.message);
+      const withAnswer = /exceed context limit: (\d+) \+ (\d+) > (\d+)/.exec(error.message);
+      const over = prompt ? `This request is ${tokens(Number(prompt[1]))} tokens by the API's count, more than ${context.model}'s ${tokens(Number(prompt[2]))}-token context allows.`
+        : withAnswer ? `This request and room for its answer come to ${tokens(Number(withAnswer[1]) + Number(withAnswer[2]))} tokens by the API's count, more than ${context.model}'s ${tokens(Number(withAnswer[3]))}-token context allows.`
+        : undefined;
+      if (over) return { text: `${over} Send less and try again.${tail}`, actions: [] };
       return { text: `The API refused the request${status ? ` (${status})` : ''}: ${error.message}`, actions: ['showLogs'] };
     }
     case 'rateLimited':

@@ -297,6 +297,18 @@ describe('planFallback', () => {
     assert.equal(planFallback(planRoute(routeRequest('S'), warn), overloaded, warn).tier, 'H');
   });
 
+  test('never to a model whose context window the prompt does not fit', () => {
+    const warn = routingConfig({ budget: { state: 'warn', onExceeded: 'downgrade' } });
+    // 400K tokens fit claude-sonnet-4-6's 1M window, not claude-haiku-4-5's 200K.
+    const big = planRoute(routeRequest('S', { estimatedInputTokens: 400_000, estimatedOutputTokens: 4_000 }), warn);
+    assert.deepEqual(fallbackCandidates(big, warn), []);
+    const fell = planFallback(big, overloaded, warn);
+    assert.equal(fell.blocked, true);
+    assert.match(fell.notice ?? '', /claude-sonnet-4-6 is overloaded/);
+    // A small prompt still falls back down.
+    assert.equal(planFallback(planRoute(routeRequest('S'), warn), overloaded, warn).model, 'claude-haiku-4-5');
+  });
+
   test('the exception tier falls back to judgment', () => {
     const config = routingConfig({ accessCap: 'F', allowExceptionTier: true });
     assert.equal(planFallback(planRoute(routeRequest('F'), config), { kind: 'unavailable', status: 503 }, config).tier, 'O');

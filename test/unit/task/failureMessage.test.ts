@@ -42,8 +42,11 @@ describe('failure messages', () => {
 
   test('a prompt over the context window, sent on a local estimate, gets the advice Ladder gives before sending', () => {
     const m = failureMessage(new ModelCallError('badRequest', 'prompt is too long: 1326844 tokens > 1000000 maximum', { status: 400 }), context);
-    assert.equal(m.text, "This request is 1,326,844 tokens by the API's count, more than claude-opus-4-8's 1,000,000-token context. Select less (or start a new Ask) and try again.");
+    assert.equal(m.text, "This request is 1,326,844 tokens by the API's count, more than claude-opus-4-8's 1,000,000-token context allows. Send less and try again.");
     assert.deepEqual(m.actions, []);
+    // The other wording, with the output limit counted in.
+    const limit = failureMessage(new ModelCallError('badRequest', 'input length and `max_tokens` exceed context limit: 197202 + 21333 > 200000, decrease input length or `max_tokens` and try again', { status: 400 }), context);
+    assert.equal(limit.text, "This request and room for its answer come to 218,535 tokens by the API's count, more than claude-opus-4-8's 200,000-token context allows. Send less and try again.");
     assert.match(failureMessage(new ModelCallError('badRequest', 'messages: at least one message is required', { status: 400 }), context).text, /^The API refused the request \(400\): messages/);
   });
 
