@@ -48,7 +48,8 @@ export class ApiKeyStore implements vscode.Disposable {
   async get(): Promise<string | undefined> {
     if (this.cached) return this.cached.key;
     const generation = this.generation;
-    const key = (await this.secrets.get(SECRET_KEY)) || undefined;
+    // A key stored in quotes before Set API Key took them off works too.
+    const key = pastedKey((await this.secrets.get(SECRET_KEY)) ?? '') || undefined;
     // A set or clear while this read was under way decides: it is newer.
     if (generation !== this.generation) return this.get();
     this.log.setKnownSecret(key);
