@@ -571,7 +571,7 @@ export class RequestRunner {
   }
 
   /** The largest context window among the ladder's models up to the access cap (undefined when one is unknown). */
-  private widestWindow(): number | undefined {
+  widestWindow(): number | undefined {
     const config = this.routingConfig();
     const cap = effectiveCap(config);
     const windows = TIERS.filter((t) => compareTiers(t, cap) <= 0).map((t) => findModel(config.ladder[t])?.contextWindow);

@@ -650,8 +650,9 @@ describe('errors a user will meet', function () {
       assert.deepEqual(refused.messages, ['Ladder: .env is never sent to the model: its name marks it as a credentials file (environment file).'], command);
     }
     // Preview Route gives Ask's verdict as a verdict: a warning, not an error of its own with Show Logs.
-    const preview = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.previewRoute', 'what is in here?'));
-    assert.deepEqual(preview.messages, ['Ladder would not send this: .env is never sent to the model: its name marks it as a credentials file (environment file).']);
+    const errors = await captureMessages('showErrorMessage', () => captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.previewRoute', 'what is in here?')));
+    assert.deepEqual(errors.result.messages, ['Ladder would not send this: .env is never sent to the model: its name marks it as a credentials file (environment file).']);
+    assert.deepEqual(errors.messages, [], 'and no error of its own');
     assert.deepEqual(api().log.map((e) => e.path), [], 'nothing reached the API, not even a token count');
   });
 
@@ -731,6 +732,16 @@ describe('errors a user will meet', function () {
       assert.ok(preview.messages.some((m) => m.startsWith(`Ladder would not send this: ${refusal}`)), preview.messages.join(' | '));
     } finally {
       container.setOverride(undefined);
+    }
+    // Routed, not chosen: too large for labour's model only, so Ask's difficulty check runs and
+    // may raise it to a tier with room. The preview says both, as Ask will do them.
+    try {
+      await setLadder('routing.difficultyThreshold', 1);
+      const routed = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<{ tier: string; blocked: boolean }>('ladder.previewRoute', 'format this'));
+      assert.deepEqual([routed.result?.tier, routed.result?.blocked], ['H', true]);
+      assert.ok(routed.messages.some((m) => /^Ladder would not send this unless the difficulty check raises it to a tier with room: .*claude-haiku-4-5's 200,000-token context.* a short claude-haiku-4-5 difficulty check would run first/.test(m)), routed.messages.join(' | '));
+    } finally {
+      await setLadder('routing.difficultyThreshold', undefined);
     }
     assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0, 'nothing was sent to /v1/messages');
   });

@@ -34,15 +34,16 @@ export const previewRouteCommand: Command = {
     if (!estimate) return undefined;
     const { plan, classification } = estimate;
     const tooLarge = plan.blocked ? undefined : estimate.tooLarge();
+    // As the run decides: a tier you chose skips the check, and so does a request that no model
+    // up to the cap has room for, or that the budget blocks. One too large only for the model
+    // routed to is checked: the check may raise it to a tier that has room.
+    const settings = c.config.settings;
+    const checks = !c.pendingOverride && !plan.blocked && !estimate.tooLarge(c.runner.widestWindow()) && shouldCheckDifficulty(classification, difficultySettingOf(settings));
     const cost = formatUsd(Math.round(plan.estimatedCostUsd * 1_000_000));
     const summary = plan.blocked || tooLarge
-      ? `Ladder would not send this: ${tooLarge ?? plan.notice ?? 'blocked by policy'}`
+      ? `Ladder would not send this${tooLarge && checks ? ' unless the difficulty check raises it to a tier with room' : ''}: ${tooLarge ?? plan.notice ?? 'blocked by policy'}`
       : `Ladder would route this to ${TIER_LABELS[plan.tier]} — ${plan.model}, about ${cost} (${estimate.tokenSource}, ${estimate.promptTokens.toLocaleString('en-US')} prompt tokens). Confidence ${classification.confidence.toFixed(2)}.`;
-    const settings = c.config.settings;
-    // As the run decides: a tier you chose skips the check, and so does a request not sent.
-    const check = !c.pendingOverride && !plan.blocked && !tooLarge && shouldCheckDifficulty(classification, difficultySettingOf(settings))
-      ? ` Confidence is below ${settings['routing.difficultyThreshold']}, so a short ${settings['models.labour']} difficulty check would run first.`
-      : '';
+    const check = checks ? ` Confidence is below ${settings['routing.difficultyThreshold']}, so a short ${settings['models.labour']} difficulty check would run first.` : '';
     const why = plan.reasons.join(' → ');
     // The estimate has no workspace context here, and a request would not be sent at all.
     const untrusted = vscode.workspace.isTrusted ? '' : ' This workspace is untrusted: Ladder sends nothing from it (and reads none of it into the context) until you trust it.';
