@@ -3,6 +3,7 @@ import type { UsageLike } from '../core/pricing/cost';
 import { conservativeTokens, normaliseUsage } from '../core/pricing/cost';
 import { redactSecrets } from '../core/redact';
 import { ModelCallError, UNSENDABLE_KEY } from '../core/task/ports';
+import type { BatchResultLine } from '../core/batch';
 import type { MessagesRequestBody } from '../core/prompt/request';
 import type { CallFailureKind, ModelPort, ModelRequest, ModelResponse, UnbilledAttempt } from '../core/task/ports';
 
@@ -216,6 +217,53 @@ export class AnthropicGateway implements ModelPort {
       throw toCallError(err, { retried: [], responded: false, key, baseURL: this.options.baseURL });
     }
   }
+
+  /** Sends requests as one Message Batch: answered within 24 h, each billed at half price. */
+  async createBatch(requests: readonly { customId: string; body: MessagesRequestBody }[]): Promise<BatchState> {
+    return this.batchCall(async (client) => batchState(await client.messages.batches.create({
+      requests: requests.map((r) => ({ custom_id: r.customId, params: r.body as Anthropic.MessageCreateParamsNonStreaming })),
+    })));
+  }
+
+  async retrieveBatch(id: string): Promise<BatchState> {
+    return this.batchCall(async (client) => batchState(await client.messages.batches.retrieve(id)));
+  }
+
+  /** Asks the API to stop a batch: requests not yet run are not billed; it ends soon after. */
+  async cancelBatch(id: string): Promise<BatchState> {
+    return this.batchCall(async (client) => batchState(await client.messages.batches.cancel(id)));
+  }
+
+  /** An ended batch's results, one per request. */
+  async batchResults(id: string): Promise<BatchResultLine[]> {
+    return this.batchCall(async (client) => {
+      const lines: BatchResultLine[] = [];
+      for await (const line of await client.messages.batches.results(id)) lines.push(line as BatchResultLine);
+      return lines;
+    });
+  }
+
+  private async batchCall<R>(call: (client: Anthropic) => Promise<R>): Promise<R> {
+    const { client, key } = await this.sdk();
+    try {
+      return await call(client);
+    } catch (err) {
+      throw toCallError(err, { retried: [], responded: false, key, baseURL: this.options.baseURL });
+    }
+  }
+}
+
+/** A Message Batch as Ladder follows it. */
+export interface BatchState {
+  id: string;
+  status: 'in_progress' | 'canceling' | 'ended';
+  /** UTC ISO time the batch ended, once it has. */
+  endedAt: string | undefined;
+  counts: { processing: number; succeeded: number; errored: number; canceled: number; expired: number };
+}
+
+function batchState(batch: Anthropic.Messages.MessageBatch): BatchState {
+  return { id: batch.id, status: batch.processing_status, endedAt: batch.ended_at ? new Date(batch.ended_at).toISOString() : undefined, counts: batch.request_counts };
 }
 
 const COUNT_TOKENS_MS = 5_000;

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { fnv1a } from './hash';
+import { TIERS } from './tiers';
+import type { Tier } from './tiers';
+import type { UsageLike } from './pricing/cost';
+
+/**
+ * A folder review sent as one Message Batch (half price, answered within 24 h): what is kept
+ * of it in workspaceState so a window reload picks it up again, how often it is checked, and
+ * what each result comes to. No SDK here: results arrive as plain JSON shapes.
+ */
+
+/** The first check, and the longest wait between two: 15 s doubling to 5 min. */
+const FIRST_POLL_MS = 15_000;
+const LONGEST_POLL_MS = 5 * 60_000;
+
+/** How long to wait before check number `checks` (0 for the first) of a pending batch. */
+export function pollDelayMs(checks: number): number {
+  return Math.min(LONGEST_POLL_MS, FIRST_POLL_MS * 2 ** Math.min(Math.max(0, checks), 10));
+}
+
+/** The custom_id of a review's part (1-based): unique in its batch, as the API requires. */
+export function partCustomId(part: number): string {
+  return `part-${part}`;
+}
+
+/**
+ * The ledger's call id for a batch result: the same for the same result whenever it is read,
+ * so a result recorded before a window reload is not recorded again after it.
+ */
+export function batchCallId(batchId: string, customId: string): string {
+  return `${batchId}/${customId}`;
+}
+
+/** A part's text as sent, for matching it to the folder as read again when the batch ends. */
+export function partKey(text: string): string {
+  return `${text.length}:${fnv1a(text).toString(16)}`;
+}
+
+const tier = z.enum(TIERS as [Tier, ...Tier[]]);
+
+/** A batch sent and not yet finished, as kept across a window reload. */
+export const PendingBatch = z.object({
+  id: z.string().min(1),
+  /** The folder's URI; undefined for the workspace. */
+  folder: z.string().optional(),
+  /** How the user was told of the folder ("src (3 files)"). */
+  where: z.string(),
+  taskId: z.string().min(1),
+  /** What each custom_id covers: the part's number, its files, its text's key (partKey), and where it was routed. */
+  parts: z.array(z.object({
+    customId: z.string(),
+    part: z.number().int().min(1),
+    key: z.string(),
+    paths: z.array(z.string()),
+    tier,
+    model: z.string().min(1),
+    reasons: z.array(z.string()),
+  })),
+  submitted: z.iso.datetime(),
+  /** Cancel was asked: when it ends, what it billed is recorded and no review follows. */
+  canceled: z.boolean().optional(),
+});
+export type PendingBatch = z.infer<typeof PendingBatch>;
+
+/** The pending batches kept in workspaceState; anything unreadable is dropped (and said by the caller). */
+export function readPending(value: unknown): { pending: PendingBatch[]; damaged: boolean } {
+  if (!Array.isArray(value)) return { pending: [], damaged: value !== undefined };
+  const pending = value.flatMap((v) => {
+    const parsed = PendingBatch.safeParse(v);
+    return parsed.success ? [parsed.data] : [];
+  });
+  return { pending, damaged: pending.length < value.length };
+}
+
+/** One line of a batch's results, as the API sends it (only what Ladder reads). */
+export interface BatchResultLine {
+  custom_id: string;
+  result:
+    | { type: 'succeeded'; message: { model?: string; content: readonly { type: string; text?: string }[]; usage: unknown } }
+    | { type: 'errored'; error?: { error?: { type?: string; message?: string } } }
+    | { type: 'canceled' }
+    | { type: 'expired' };
+}
+
+/** A result as the review uses it: an answer with its billed usage, or why there is none (not billed). */
+export type BatchAnswer = { customId: string; text: string; usage: UsageLike } | { customId: string; unanswered: string };
+
+/** What a result line comes to. `normalise` reads the usage block as the gateway reads a stream's. */
+export function batchAnswer(line: BatchResultLine, normalise: (usage: unknown) => UsageLike): BatchAnswer {
+  const { custom_id: customId, result } = line;
+  if (result.type === 'succeeded') {
+    const text = result.message.content.flatMap((b) => (b.type === 'text' && typeof b.text === 'string' ? [b.text] : [])).join('');
+    const usage = normalise(result.message.usage);
+    // A batch result is billed at batch rates: a result without its service_tier is not priced at full.
+    return { customId, text, usage: { ...usage, service_tier: usage.service_tier ?? 'batch' } };
+  }
+  if (result.type === 'errored') {
+    const error = result.error?.error;
+    return { customId, unanswered: `its batch request failed (${[error?.type, error?.message].filter(Boolean).join(': ') || 'no reason given'}); not billed` };
+  }
+  return { customId, unanswered: result.type === 'canceled' ? 'its batch request was cancelled before it ran; not billed' : 'its batch request expired after 24 hours unanswered; not billed' };
+}

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { batchAnswer, batchCallId, partKey, pollDelayMs, readPending } from '../../../src/core/batch';
+import type { BatchResultLine, PendingBatch } from '../../../src/core/batch';
+import { normaliseUsage } from '../../../src/core/pricing/cost';
+
+const normalise = (usage: unknown) => normaliseUsage(usage).usage;
+
+function succeeded(usage: Record<string, unknown>, text = '{"findings":[]}'): BatchResultLine {
+  return { custom_id: 'part-1', result: { type: 'succeeded', message: { model: 'claude-sonnet-4-6', content: [{ type: 'text', text }], usage } } };
+}
+
+const pending: PendingBatch = {
+  id: 'msgbatch_01abc', folder: 'file:///w/src', where: 'src (2 files)', taskId: 't-1', submitted: '2026-11-25T04:00:00.000Z',
+  parts: [{ customId: 'part-1', part: 1, key: partKey('text'), paths: ['src/a.ts'], tier: 'S', model: 'claude-sonnet-4-6', reasons: ['review pass 1'] }],
+};
+
+describe('batch reviews', () => {
+  test('checks back after 15 s, doubling each time, never more than 5 min apart', () => {
+    assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 50].map(pollDelayMs), [15_000, 30_000, 60_000, 120_000, 240_000, 300_000, 300_000, 300_000]);
+  });
+
+  test('a result keeps one call id whenever it is read, distinct per request and per batch', () => {
+    assert.equal(batchCallId('msgbatch_1', 'part-2'), batchCallId('msgbatch_1', 'part-2'));
+    assert.notEqual(batchCallId('msgbatch_1', 'part-2'), batchCallId('msgbatch_1', 'part-3'));
+    assert.notEqual(batchCallId('msgbatch_1', 'part-2'), batchCallId('msgbatch_2', 'part-2'));
+  });
+
+  test('a succeeded result is its text and its four usage counts at batch rates', () => {
+    const answer = batchAnswer(succeeded({ input_tokens: 100, output_tokens: 20, cache_creation_input_tokens: 5, cache_read_input_tokens: 7, service_tier: 'batch' }, 'hello'), normalise);
+    assert.deepEqual(answer, { customId: 'part-1', text: 'hello', usage: { input_tokens: 100, output_tokens: 20, cache_creation_input_tokens: 5, cache_read_input_tokens: 7, service_tier: 'batch' } });
+    // A result without its service_tier is still a batch's: it is not priced at the standard rate.
+    const bare = batchAnswer(succeeded({ input_tokens: 1, output_tokens: 1 }), normalise);
+    assert.equal('usage' in bare && bare.usage.service_tier, 'batch');
+  });
+
+  test('errored, cancelled and expired results have no answer and say they were not billed', () => {
+    const errored = batchAnswer({ custom_id: 'part-2', result: { type: 'errored', error: { error: { type: 'invalid_request_error', message: 'max_tokens: too large' } } } }, normalise);
+    assert.deepEqual(errored, { customId: 'part-2', unanswered: 'its batch request failed (invalid_request_error: max_tokens: too large); not billed' });
+    assert.match((batchAnswer({ custom_id: 'part-3', result: { type: 'canceled' } }, normalise) as { unanswered: string }).unanswered, /cancelled before it ran; not billed$/);
+    assert.match((batchAnswer({ custom_id: 'part-4', result: { type: 'expired' } }, normalise) as { unanswered: string }).unanswered, /expired after 24 hours unanswered; not billed$/);
+  });
+
+  test('a part is matched by its text as sent: an edit changes its key', () => {
+    assert.equal(partKey('const a = 1;\n'), partKey('const a = 1;\n'));
+    assert.notEqual(partKey('const a = 1;\n'), partKey('const a = 2;\n'));
+  });
+
+  test('pending batches read back from workspaceState; a damaged entry is dropped and said', () => {
+    assert.deepEqual(readPending(undefined), { pending: [], damaged: false });
+    assert.deepEqual(readPending([pending]), { pending: [pending], damaged: false });
+    assert.deepEqual(readPending([pending, { id: 'x' }]), { pending: [pending], damaged: true });
+    assert.deepEqual(readPending('nonsense'), { pending: [], damaged: true });
+  });
+});
