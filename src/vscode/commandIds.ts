@@ -27,6 +27,10 @@ export const CommandIds = {
   securityReview: 'ladder.securityReview',
   /** Architecture review of a folder or the workspace. */
   architectureReview: 'ladder.architectureReview',
+  /** A folder's review with its first pass sent as one Message Batch: half price, answered within 24 h. */
+  batchReviewFolder: 'ladder.batchReviewFolder',
+  /** Cancels a pending batch review (palette, while one is pending). */
+  cancelBatchReview: 'ladder.cancelBatchReview',
   /** A fix for a review finding (light bulb on a Ladder diagnostic), as a diff. */
   fixFinding: 'ladder.fixFinding',
   /** Every finding in a file fixed in one request, as one diff (palette, or the light bulb when a file has two or more). */

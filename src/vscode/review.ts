@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import { Finding as FindingShape, FindingsAnswer, JudgeAnswer, Verdict, extractAnswer } from '../core/protocol';
-import type { CallRecord } from '../core/ledger/record';
-import { countOf } from '../core/ledger/format';
+import type { CallOutcome, CallRecord } from '../core/ledger/record';
+import { callsSaid, countOf, formatUsdAlike } from '../core/ledger/format';
 import type { Finding } from '../core/protocol';
 import { DIGEST_LOCATIONS, buildDigest, chunkLines, digestChunks, escalationReason, judgmentReason, judgmentTally, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, toldAsSentence, triage } from '../core/review';
 import type { Digest, DigestPart, FoundFinding, ReviewReport } from '../core/review';
@@ -14,11 +14,13 @@ import { newestWithin, readSaved, SAVED_VERSION, whereOf } from '../core/resultV
 import type { CheckResult } from '../core/task/runStep';
 import { TIER_LABELS, TIERS, compareTiers, tierAbove } from '../core/tiers';
 import type { Tier } from '../core/tiers';
+import { BatchReviews } from './batchReview';
 import { CommandIds } from './commandIds';
 import { answeredOn } from './conversations';
 import type { Container } from './container';
 import { RequestStopped, refusedUntrusted } from './requestRunner';
-import type { EditorSelection, RequestOutcome } from './requestRunner';
+import type { EditorSelection, RequestSpec } from './requestRunner';
+import type { RoutePlan } from '../core/routing/policy';
 
 export interface ReviewResult {
   findings: ReviewedFinding[];
@@ -176,6 +178,112 @@ async function digestSelection(c: Container, text: string, path: string): Promis
   return { document, range: new vscode.Range(0, 0, lastLine, document.lineAt(lastLine).text.length), text, path, startLine: 1, endLine: lastLine + 1, languageId: 'plaintext' };
 }
 
+/** What a review is asked to do. */
+export interface ReviewOptions {
+  command: RequestCommand;
+  title: string;
+  selection: EditorSelection;
+  security?: boolean;
+  architecture?: boolean;
+  folder?: FolderMaterial;
+  /** The first pass, answered already (a Message Batch): none of it is sent again. */
+  arrived?: ArrivedPass;
+  /** The task every call is booked under (a batch's, chosen when it was sent); a new one by default. */
+  taskId?: string;
+  /** The report's name says so: "Review · src (batch).md". */
+  batch?: boolean;
+}
+
+/**
+ * A first pass that ran elsewhere: for a part (by its text, as sent), its answer, the route it
+ * ran on and `record`, which books its call with the outcome the review gives it and returns
+ * the record; or why it has no answer (the part's files are then named as not reviewed).
+ */
+export interface ArrivedPass {
+  part(text: string): { text: string; plan: Pick<RoutePlan, 'tier' | 'baseTier' | 'model' | 'reasons'>; record(outcome: CallOutcome): CallRecord } | string;
+}
+
+/** A part of the first pass: lines of the selection, or a digest of whole files of a folder. */
+interface Chunk {
+  text: string;
+  startLine: number;
+  endLine: number;
+  parts?: readonly DigestPart[];
+}
+
+function kindOf(options: Pick<ReviewOptions, 'security' | 'architecture'>): ReviewKind {
+  return options.architecture ? 'architecture' : options.security ? 'securityReview' : 'review';
+}
+
+/** The tier the first pass reads on: execute for a security review or long material, else labour. */
+function firstTierOf(options: Pick<ReviewOptions, 'security' | 'selection'>): Tier {
+  return options.security || options.selection.endLine - options.selection.startLine > 60 ? 'S' : 'H';
+}
+
+function firstReasonsOf(tier: Tier): string[] {
+  return [`review pass 1: the ${TIER_LABELS[tier]} tier reads the material and lists findings; judgment checks what matters`];
+}
+
+/** Architecture sees a folder whole in one pass; a review reads it a digest of whole files at a time. */
+function chunksOf(options: ReviewOptions): Chunk[] {
+  const { folder, selection } = options;
+  return folder
+    ? (options.architecture ? [folder.digest] : digestChunks(folder.files)).map((d) => ({ text: d.text, startLine: 1, endLine: d.lines, parts: d.parts }))
+    : chunkLines(selection.text, selection.startLine);
+}
+
+/** The request for part `i` of the first pass, without its route. */
+function firstPassSpec(options: ReviewOptions, chunks: readonly Chunk[], i: number): RequestSpec<Finding[]> {
+  const { folder, selection } = options;
+  const chunk = chunks[i]!;
+  return {
+    command: options.command,
+    title: chunks.length > 1 ? `${options.title} (part ${i + 1}/${chunks.length})` : options.title,
+    task: kindOf(options),
+    question: (options.architecture
+      ? 'Review the architecture of this code: module boundaries, dependencies, data flow, error handling strategy, and risks. Report each finding.'
+      : options.security
+      ? 'Review this code for security problems (injection, escaping, auth, secrets, unsafe deserialisation, path traversal, races). Report each finding.'
+      : 'Review this code: correctness, security, concurrency, reliability and maintainability. Report each finding.') + (folder ? ` ${DIGEST_LOCATIONS}` : ''),
+    selection: { ...selection, text: chunk.text, startLine: chunk.startLine, endLine: chunk.endLine },
+    // A key in a later part stops the review before any part is sent.
+    ...(folder ? {} : { material: selection }),
+    maxTokens: 4096,
+    ...(options.architecture ? { contextStats: { files: folder?.files.length ?? 1, paths: folder?.files.slice(0, 20).map((f) => f.path) ?? [selection.path] } } : {}),
+    check: (text) => checkFindings(text, chunk.parts ? undefined : chunk),
+  };
+}
+
+/**
+ * The first pass of a review (not an architecture review) as its requests, each with its
+ * part's text and files: what a Message Batch sends, routed as review() routes its parts.
+ */
+export function firstPassRequests(options: ReviewOptions, chosen: Tier | undefined): { text: string; paths: string[]; spec: RequestSpec<Finding[]> }[] {
+  const chunks = chunksOf(options);
+  const tier = firstTierOf(options);
+  return chunks.map((chunk, i) => ({
+    text: chunk.text,
+    paths: [...new Set(chunk.parts?.map((p) => p.path) ?? [])],
+    spec: { ...firstPassSpec(options, chunks, i), ...(chosen ? { override: chosen } : { tier, tierReasons: firstReasonsOf(tier) }) },
+  }));
+}
+
+/** A part's findings as the review keeps them: back in the files they are about, each with the tier that found it. */
+function foundIn(chunk: Chunk, found: readonly Finding[], plan: { tier: Tier; model: string }): FoundFinding[] {
+  const parts = chunk.parts;
+  return (parts ? found.map((f) => locateInDigest(f, parts)) : found).map((f) => ({ ...f, foundBy: plan.tier, foundByModel: plan.model }));
+}
+
+/** Under the report's task cost, when some calls ran in a Message Batch: what they cost, and the rest. */
+function batchSplit(calls: readonly CallRecord[]): string {
+  const batch = calls.filter((c) => c.usage.service_tier === 'batch');
+  if (batch.length === 0) return '';
+  const sum = (list: readonly CallRecord[]) => list.reduce((total, c) => total + c.costMicros, 0);
+  const interactive = calls.filter((c) => c.usage.service_tier !== 'batch');
+  const [batchText, interactiveText] = formatUsdAlike([sum(batch), sum(interactive)]);
+  return `\n_Batch calls (half price): ${batchText} over ${callsSaid(batch)}; interactive calls: ${interactiveText} over ${callsSaid(interactive)}._\n`;
+}
+
 /** What the summary says when judgment did not run and was not needed: findings a part found on judgment's tier (or above) are not sent to it. */
 function ownWords(ownJudgment: readonly FoundFinding[]): string {
   const weighty = ownJudgment.filter((f) => escalationReason(f));
@@ -276,7 +384,11 @@ export class ReviewService implements vscode.Disposable {
     }),
   ];
 
+  /** Folder reviews sent as Message Batches, followed from activation on. */
+  readonly batches: BatchReviews;
+
   constructor(private readonly c: Container) {
+    this.batches = new BatchReviews(c, this);
     void this.restore().catch((err: unknown) => c.log.warn(`Review findings from the last window were not restored: ${err instanceof Error ? err.message : String(err)}`));
   }
 
@@ -371,21 +483,23 @@ export class ReviewService implements vscode.Disposable {
    * folder's files (`selection` is their digest); each pass reads a digest of whole files, and
    * findings go back to the files they name.
    */
-  async review(options: { command: RequestCommand; title: string; selection: EditorSelection; security?: boolean; architecture?: boolean; folder?: FolderMaterial }): Promise<ReviewResult> {
-    const { selection, folder } = options;
+  async review(options: ReviewOptions): Promise<ReviewResult> {
+    const { selection, folder, arrived } = options;
     // The file as the review reads it, whole lines and line endings as the document has them:
     // each finding keeps its lines from this, for Fix to find again (see publish).
     const readText = selection.document.getText();
-    const taskId = randomUUID();
+    const taskId = options.taskId ?? randomUUID();
     // A tier you chose for the next request is this review's: every part of its first pass
-    // reads on it (judgment still judges, as the escalation it is).
-    const chosen = this.c.takeOverride();
-    const outcomes: RequestOutcome<unknown>[] = [];
-    const firstTier: Tier = options.security || selection.endLine - selection.startLine > 60 ? 'S' : 'H';
+    // reads on it (judgment still judges, as the escalation it is). A pass that has arrived ran on its own.
+    const chosen = arrived ? undefined : this.c.takeOverride();
+    const outcomes: { plan: Pick<RoutePlan, 'tier' | 'baseTier' | 'model' | 'reasons'>; records: readonly CallRecord[] }[] = [];
+    // The chunk each first-pass outcome read, and the parts whose answer did not arrive (and why).
+    const passChunks: number[] = [];
+    const unanswered = new Map<number, string>();
+    const firstTier = firstTierOf(options);
     // Risky constructs in the code: the judgment pass reads it even if the cheap pass saw nothing.
     const risksIn = (texts: readonly string[]) => (options.architecture ? [] : findCodeRisks(texts.join('\n')));
-    const firstReasons = [`review pass 1: the ${TIER_LABELS[firstTier]} tier reads the material and lists findings; judgment checks what matters`];
-    const task = options.architecture ? 'architecture' as const : options.security ? 'securityReview' as const : 'review' as const;
+    const firstReasons = firstReasonsOf(firstTier);
 
     const judgeBase = { command: options.command, title: `${options.title}: judgment`, task: 'reviewJudge' as const, question: '', maxTokens: 4096, tier: 'O' as const, taskId, check: (): CheckResult<never> => ({ ok: false, reason: 'not sent' }) };
     // Where judgment would run as the policy stands before the first pass (cap, budget).
@@ -393,11 +507,10 @@ export class ReviewService implements vscode.Disposable {
     const judgePlan = options.architecture ? undefined : (await this.c.runner.estimate({ ...judgeBase, selection }, { countTokens: false }).catch(() => undefined))?.plan;
     const judgeTier = judgePlan && !judgePlan.blocked ? judgePlan.tier : undefined;
     const findings: FoundFinding[] = [];
+    // Billed answers to parts that could not be read: counted in the task, no findings.
+    const stray: CallRecord[] = [];
     let firstTierUsed: Tier = firstTier;
-    // Architecture sees a folder whole in one pass; a review reads it a digest of whole files at a time.
-    const chunks: { text: string; startLine: number; endLine: number; parts?: readonly DigestPart[] }[] = folder
-      ? (options.architecture ? [folder.digest] : digestChunks(folder.files)).map((d) => ({ text: d.text, startLine: 1, endLine: d.lines, parts: d.parts }))
-      : chunkLines(selection.text, selection.startLine);
+    const chunks = chunksOf(options);
     const locations = folder ? ` ${DIGEST_LOCATIONS}` : '';
     // A part that cannot run (budget, failure, cancel) ends the pass; the parts before it are
     // paid for, so their findings are kept and the review says what was not read.
@@ -408,27 +521,35 @@ export class ReviewService implements vscode.Disposable {
         : !options.architecture ? { tier: firstTier, tierReasons: firstReasons }
         : i === 0 ? {}
         : { tier: firstTierUsed, tierReasons: [`as part 1 of this architecture review (${TIER_LABELS[firstTierUsed]})`] };
-      const running = this.c.runner.run({
-        command: options.command,
-        title: chunks.length > 1 ? `${options.title} (part ${i + 1}/${chunks.length})` : options.title,
-        task,
-        question: (options.architecture
-          ? 'Review the architecture of this code: module boundaries, dependencies, data flow, error handling strategy, and risks. Report each finding.'
-          : options.security
-          ? 'Review this code for security problems (injection, escaping, auth, secrets, unsafe deserialisation, path traversal, races). Report each finding.'
-          : 'Review this code: correctness, security, concurrency, reliability and maintainability. Report each finding.') + locations,
-        selection: { ...selection, text: chunk.text, startLine: chunk.startLine, endLine: chunk.endLine },
-        // A key in a later part stops the review before any part is sent.
-        ...(folder ? {} : { material: selection }),
-        maxTokens: 4096,
-        ...(options.architecture ? { contextStats: { files: folder?.files.length ?? 1, paths: folder?.files.slice(0, 20).map((f) => f.path) ?? [selection.path] } } : {}),
+      const spec: RequestSpec<Finding[]> = {
+        ...firstPassSpec(options, chunks, i),
         ...route,
         taskId,
-        check: (text) => checkFindings(text, chunk.parts ? undefined : chunk),
         // A pass whose findings go to judgment is an escalation in the ledger and the report;
         // not when judgment has no tier above the one that answered (it is not sent then).
         ...(judgeTier ? { settledOutcome: (found: Finding[], tier: Tier) => (compareTiers(judgeTier, tier) > 0 && judgmentReason(triage(found).escalate, options.security === true, risksIn([chunk.text])) ? 'escalated' as const : 'ok' as const) } : {}),
-      });
+      };
+      if (arrived) {
+        // Answered already: checked and recorded as a part run here would be; a part without a
+        // usable answer is named as not reviewed, and the others go on.
+        const got = arrived.part(chunk.text);
+        if (typeof got === 'string') {
+          unanswered.set(i, got);
+          continue;
+        }
+        const checked = spec.check(got.text);
+        const record = got.record(checked.ok ? spec.settledOutcome?.(checked.value, got.plan.tier) ?? 'ok' : 'failed');
+        if (!checked.ok) {
+          unanswered.set(i, `its answer could not be read (${checked.reason})`);
+          stray.push(record);
+          continue;
+        }
+        outcomes.push({ plan: got.plan, records: [record] });
+        passChunks.push(i);
+        findings.push(...foundIn(chunk, checked.value, got.plan));
+        continue;
+      }
+      const running = this.c.runner.run(spec);
       // The first part stopping ends the review; when nothing was sent, your chosen tier waits for the next request.
       const outcome = i === 0 ? await running.catch((err: unknown) => {
         if (chosen && err instanceof RequestStopped && err.records.length === 0 && !this.c.pendingOverride) this.c.setOverride(chosen);
@@ -439,15 +560,14 @@ export class ReviewService implements vscode.Disposable {
         break;
       }
       outcomes.push(outcome);
-      // A digest's findings go back to the files they are about.
-      const parts = chunk.parts;
-      // Each finding is its own part's: a part may have escalated or fallen back to another tier.
-      const by = { foundBy: outcome.plan.tier, foundByModel: outcome.plan.model };
-      findings.push(...(parts ? outcome.value.map((f) => locateInDigest(f, parts)) : outcome.value).map((f) => ({ ...f, ...by })));
+      passChunks.push(i);
+      findings.push(...foundIn(chunk, outcome.value, outcome.plan));
       if (i === 0) firstTierUsed = outcome.plan.tier;
     }
     // The first pass's parts, each named in the report's route when there are several; judgment's outcome follows them.
-    const routes = outcomes.map((o, i) => ({ model: o.plan.model, tier: TIER_LABELS[o.plan.tier], reasons: o.plan.reasons, ...(chunks.length > 1 ? { part: i + 1 } : {}) }));
+    const routes = outcomes.map((o, i) => ({ model: o.plan.model, tier: TIER_LABELS[o.plan.tier], reasons: o.plan.reasons, ...(chunks.length > 1 ? { part: passChunks[i]! + 1 } : {}) }));
+    // Parts whose answer did not arrive: their files are named as not reviewed, as files over the bounds are.
+    const notReviewed = [...(folder?.leftOut ?? []), ...[...unanswered].flatMap(([i, why]) => (chunks[i]!.parts ?? []).map((p) => ({ path: p.path, why: chunks.length > 1 ? `part ${i + 1}: ${why}` : why })))];
 
     // A part that answered on judgment's tier or above (it escalated or fell back there) is its
     // own judgment: judging it would pay a tier no higher to confirm it. Judgment reads the
@@ -459,7 +579,7 @@ export class ReviewService implements vscode.Disposable {
     const judgedModels = [...new Set(judgedParts.map((i) => outcomes[i]!.plan.model))];
     const topJudged = TIERS.filter((t) => judgedTiers.has(t)).at(-1) ?? firstTier;
     const ownJudgment = findings.filter((f) => !judgedTiers.has(f.foundBy));
-    const codeRisks = risksIn(judgedParts.map((i) => chunks[i]!.text));
+    const codeRisks = risksIn(judgedParts.map((i) => chunks[passChunks[i]!]!.text));
     const { escalate, keep } = options.architecture ? { escalate: [], keep: findings } : triage(findings.filter((f) => judgedTiers.has(f.foundBy)));
     keep.push(...ownJudgment);
     let judge: { tier: Tier; model: string; answer: JudgeAnswer; reasons: readonly string[] } | undefined;
@@ -517,20 +637,22 @@ export class ReviewService implements vscode.Disposable {
     const summary = judge ? `${judgmentTally(merged, options.security === true)} In judgment's words: ${judge.answer.summary}` : (partStopped ? `${unread} not reviewed, and judgment did not run. ${toldAsSentence(partStopped.err.message)} ${countOf(findings.length, 'finding')} from the parts before, not judged.`
       : judgeStopped && judgeStopped.message === unreadableTold ? unreadableTold
       : judgeStopped ? `Judgment did not run. ${toldAsSentence(judgeStopped.message)} ${escalate.length > 0 ? `The ${countOf(escalate.length, 'finding')} sent to it are the first pass's, not confirmed.` : 'The findings are the first pass\'s.'}`
+      : outcomes.length === 0 && unanswered.size > 0 ? 'Nothing was reviewed: no part of the first pass has an answer (see Not reviewed).'
       : findings.length === 0 ? 'No findings.'
       : options.architecture ? `${countOf(findings.length, 'finding')} in ${countOf(new Set(findings.map((f) => f.file)).size, 'file')}.`
       : `${countOf(findings.length, 'finding')}; ${ownWords(ownJudgment)}`);
     // A review that stopped part-way replaces earlier findings only where it read.
-    const read = partStopped ? chunks.slice(0, partStopped.part - 1) : chunks;
+    const read = partStopped ? chunks.slice(0, partStopped.part - 1) : chunks.filter((_, i) => !unanswered.has(i));
     const readFiles = new Set(read.flatMap((chunk) => chunk.parts?.map((p) => p.path) ?? []));
     const readTo = read.at(-1)?.endLine ?? selection.startLine - 1;
-    this.publish(task, { ...selection, endLine: Math.min(selection.endLine, readTo) }, merged.kept, (folder?.files ?? []).filter((f) => !partStopped || readFiles.has(f.path)), readText);
-    const calls = [...outcomes.flatMap((o) => o.records), ...(partStopped?.err.records ?? []), ...(judgeStopped?.records ?? [])];
+    this.publish(kindOf(options), { ...selection, endLine: Math.min(selection.endLine, readTo) }, merged.kept, (folder?.files ?? []).filter((f) => read.length === chunks.length || readFiles.has(f.path)), readText);
+    const calls = [...outcomes.flatMap((o) => o.records), ...stray, ...(partStopped?.err.records ?? []), ...(judgeStopped?.records ?? [])];
     const costMicros = calls.reduce((sum, r) => sum + r.costMicros, 0);
     const where = folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`;
-    const reportUri = this.report(options.title, where, folder ? selection.path.split('/').pop()?.replace(/^\.$/, 'workspace') ?? '' : whereOf(selection, true), merged.kept, merged.rejected, summary, [...routes, ...(judge ? [{ model: judge.model, tier: TIER_LABELS[judge.tier], reasons: judge.reasons }] : [])], calls, folder?.leftOut ?? []);
+    const subject = `${folder ? selection.path.split('/').pop()?.replace(/^\.$/, 'workspace') ?? '' : whereOf(selection, true)}${options.batch ? ' (batch)' : ''}`;
+    const reportUri = this.report(options.title, where, subject, merged.kept, merged.rejected, summary, [...routes, ...(judge ? [{ model: judge.model, tier: TIER_LABELS[judge.tier], reasons: judge.reasons }] : [])], calls, notReviewed);
     if (outcomes.length > 0) {
-      await this.rememberConversation(reportUri, `${options.title} of ${where}`, reviewFindingsText({ where, summary, kept: merged.kept, rejected: merged.rejected, notReviewed: folder?.leftOut ?? [] }), judgeRoute ?? answeredOn(outcomes.reduce((top, o) => (compareTiers(o.plan.tier, top.plan.tier) > 0 ? o : top)).plan), folder ? folder.files.filter((f) => merged.kept.some((k) => k.file === f.path)) : selection);
+      await this.rememberConversation(reportUri, `${options.title} of ${where}`, reviewFindingsText({ where, summary, kept: merged.kept, rejected: merged.rejected, notReviewed }), judgeRoute ?? answeredOn(outcomes.reduce((top, o) => (compareTiers(o.plan.tier, top.plan.tier) > 0 ? o : top)).plan), folder ? folder.files.filter((f) => merged.kept.some((k) => k.file === f.path)) : selection);
     }
     // The walkthrough's step is done: a review that could not start is not.
     void vscode.commands.executeCommand('setContext', 'ladder.reviewed', true);
@@ -695,9 +817,9 @@ export class ReviewService implements vscode.Disposable {
   }
 
   private report(title: string, where: string, subject: string, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, routes: ReviewReport['routes'], calls: readonly CallRecord[], notReviewed: readonly { path: string; why: string }[]): vscode.Uri {
-    const markdown = reviewReport({ title, where, summary, kept, rejected, calls, notReviewed, routes });
+    const markdown = reviewReport({ title, where, summary, kept, rejected, calls, notReviewed, routes }) + batchSplit(calls);
     // Named after what was reviewed, as answers are: two reports open side by side differ in their tabs.
-    const uri = this.c.results.create('ladder-result', `${title.replace(/ with Escalation$/, '')} · ${subject}.md`, markdown, true);
+    const uri = this.c.results.create('ladder-result', `${title.replace(/ (with Escalation|at Batch Price)$/, '')} · ${subject}.md`, markdown, true);
     // Rendered Markdown reads better than its source; the source is the fallback. Locked: an
     // unlocked preview follows the active Markdown document, so the next answer replaced the
     // report. The report is what was asked for, so it has the focus, as an answer's view does
@@ -711,6 +833,7 @@ export class ReviewService implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.batches.dispose();
     this.fixes.dispose();
     for (const d of this.fileEvents) d.dispose();
     this.diagnostics.dispose();

@@ -16,6 +16,7 @@ export function run(): Promise<void> {
   require('./firstRun.itest');
   require('./links.itest');
   require('./editPreview.itest');
+  require('./batchReview.itest');
   // Last: it deactivates Ladder, for good in this extension host.
   require('./shutdown.itest');
   return runMocha(mocha);

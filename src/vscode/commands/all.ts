@@ -1,6 +1,8 @@
 import type { Command } from './command';
 import { architectureReviewCommand } from './architectureReview';
 import { askCommand } from './ask';
+import { batchReviewFolderCommand } from './batchReviewFolder';
+import { cancelBatchReviewCommand } from './cancelBatchReview';
 import { chooseTierCommand } from './chooseTier';
 import { acceptEditCommand, rejectEditCommand, retryAboveCommand } from './editVerdict';
 import { explainSelectionCommand } from './explainSelection';
@@ -36,6 +38,8 @@ export const COMMANDS: readonly Command[] = [
   reviewFileCommand,
   securityReviewCommand,
   architectureReviewCommand,
+  batchReviewFolderCommand,
+  cancelBatchReviewCommand,
   fixFindingCommand,
   fixAllFindingsCommand,
   previewRouteCommand,

@@ -62,6 +62,28 @@ describe('untrusted workspace', function () {
     assert.deepEqual(api().log.map((e) => e.path), []);
   });
 
+  it('Review Folder at Batch Price refuses before a folder is read or a batch is sent', async () => {
+    const { container } = await ladder();
+    const digest = container.workspace.digest.bind(container.workspace);
+    let read = 0;
+    container.workspace.digest = (...args: Parameters<typeof digest>) => {
+      read++;
+      return digest(...args);
+    };
+    try {
+      for (const args of [[vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src')], []]) {
+        const { result, messages } = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.batchReviewFolder', ...args));
+        assert.equal(result, undefined);
+        assert.ok(messages.some((w) => /untrusted workspace/.test(w)), messages.join(' | '));
+      }
+      assert.equal(read, 0, 'the folder was not read');
+    } finally {
+      container.workspace.digest = digest;
+    }
+    assert.deepEqual(container.reviews.batches.pending, []);
+    assert.deepEqual(api().log.map((e) => e.path), [], 'nothing reached the API');
+  });
+
   it('a folder review stops before reading the folder; Preview Route and Pin File say nothing is sent until trust', async () => {
     const { container } = await ladder();
     const folder = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src');

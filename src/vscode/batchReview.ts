@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { batchAnswer, batchCallId, partCustomId, partKey, pollDelayMs, readPending } from '../core/batch';
+import type { BatchAnswer, PendingBatch } from '../core/batch';
+import { countOf, formatUsd } from '../core/ledger/format';
+import { buildCallRecord } from '../core/ledger/record';
+import type { CallOutcome, CallRecord } from '../core/ledger/record';
+import { normaliseUsage } from '../core/pricing/cost';
+import { SecretLikeContentError } from '../core/prompt/request';
+import { failureMessage } from '../core/task/failureMessage';
+import { ModelCallError } from '../core/task/ports';
+import type { BatchState } from '../llm/anthropic';
+import { CommandIds } from './commandIds';
+import type { Container } from './container';
+import { refusedUntrusted } from './requestRunner';
+import type { EditorSelection, RouteEstimate } from './requestRunner';
+import { firstPassRequests, folderMaterial } from './review';
+import type { FolderMaterial, ReviewResult, ReviewService } from './review';
+
+/** The workspaceState key of the batches sent and not yet finished (see PendingBatch). */
+const PENDING_KEY = 'ladder.pendingBatches';
+/** True while a batch is pending: Cancel Batch Review shows in the palette. */
+const PENDING_CONTEXT = 'ladder.batchPending';
+const TITLE = 'Review at Batch Price';
+const MICROS_PER_USD = 1_000_000;
+
+/**
+ * Review Folder at Batch Price: the folder review's first pass sent as one Message Batch (half
+ * price, answered within 24 h). Pending batches are kept in workspaceState and checked with
+ * backoff while a window is open, this one or the next after a reload. When a batch ends its
+ * answers are booked in the ledger once each, and the review finishes as an interactive one
+ * does (judgment, diagnostics, report).
+ */
+export class BatchReviews implements vscode.Disposable {
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Checks made of each batch since this window started it or found it: the backoff's count. */
+  private readonly checks = new Map<string, number>();
+  /** A check under way, per batch: a timer and a command never finish the same batch twice. */
+  private readonly running = new Map<string, Promise<ReviewResult | undefined>>();
+  private disposed = false;
+
+  constructor(private readonly c: Container, private readonly reviews: ReviewService) {
+    const { pending, damaged } = readPending(c.context.workspaceState.get(PENDING_KEY));
+    if (damaged) c.log.warn('Some pending batch reviews kept from the last window were unreadable and are no longer followed.');
+    void vscode.commands.executeCommand('setContext', PENDING_CONTEXT, pending.length > 0);
+    for (const batch of pending) this.schedule(batch.id);
+  }
+
+  /** The batches sent and not finished, as kept (a second window on the workspace sees the same). */
+  get pending(): PendingBatch[] {
+    return readPending(this.c.context.workspaceState.get(PENDING_KEY)).pending;
+  }
+
+  private async save(pending: readonly PendingBatch[]): Promise<void> {
+    await this.c.context.workspaceState.update(PENDING_KEY, pending);
+    void vscode.commands.executeCommand('setContext', PENDING_CONTEXT, pending.length > 0);
+  }
+
+  /** Whether a key is set, asking for one when not; says so when none is given. */
+  async hasKey(): Promise<boolean> {
+    if ((await this.c.apiKey.get()) || (await this.c.apiKey.prompt('Ladder needs an Anthropic API key. It is kept in VS Code\'s secret storage only.'))) return true;
+    void vscode.window.showWarningMessage('Ladder: no API key set, nothing was sent.', 'Set API Key').then((choice) => {
+      if (choice) void vscode.commands.executeCommand(CommandIds.setApiKey);
+    });
+    return false;
+  }
+
+  /**
+   * Sends a folder's first pass as one batch, routed and prompted as the interactive review's
+   * parts are, after a budget check at the batch's price (half the standard estimate).
+   */
+  async submit(material: { selection: EditorSelection; folder: FolderMaterial }, folderUri: vscode.Uri | undefined): Promise<PendingBatch | undefined> {
+    if (refusedUntrusted() || !(await this.hasKey())) return undefined;
+    const chosen = this.c.takeOverride();
+    const giveBack = () => {
+      if (chosen && !this.c.pendingOverride) this.c.setOverride(chosen);
+    };
+    const requests = firstPassRequests({ command: 'review', title: TITLE, ...material }, chosen);
+    const estimates: RouteEstimate[] = [];
+    try {
+      for (const r of requests) estimates.push(await this.c.runner.estimate(r.spec, { countTokens: true, ...(chosen ? { override: chosen } : {}) }));
+    } catch (err) {
+      giveBack();
+      if (!(err instanceof SecretLikeContentError)) throw err;
+      void vscode.window.showErrorMessage(`Ladder: ${err.message}`);
+      return undefined;
+    }
+    const refused = estimates.map((e) => (e.plan.blocked ? e.plan.notice ?? 'the routing policy blocked this request.' : e.tooLarge())).find((why) => why !== undefined);
+    // Half the standard estimate, the answer's size guessed as the runner's pre-flight guesses it.
+    const micros = estimates.reduce((sum, e) => sum + Math.round((e.planCost(e.plan.model, e.promptTokens, Math.min(4096, Math.max(300, Math.round(e.promptTokens * 0.15)))) * MICROS_PER_USD) / 2), 0);
+    const budget = refused === undefined ? this.c.cost.budget.wouldExceed(micros) : undefined;
+    if (refused !== undefined || budget?.exceeded) {
+      giveBack();
+      const why = refused ?? `${budget!.message.replace(/^this request/, 'this batch at half price')}.`;
+      this.c.log.warn(`${TITLE} of ${material.folder.where}: not sent: ${why}`);
+      void vscode.window.showWarningMessage(`Ladder: ${why}`, 'Budget Settings').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'ladder.budget');
+      });
+      return undefined;
+    }
+    let state: BatchState;
+    try {
+      state = await this.c.gateway().createBatch(estimates.map((e, i) => ({ customId: partCustomId(i + 1), body: e.prompt.body })));
+    } catch (err) {
+      giveBack();
+      if (!(err instanceof ModelCallError)) throw err;
+      const told = failureMessage(err, { model: estimates[0]!.plan.model, baseUrl: this.c.config.get('api.baseUrl') });
+      this.c.runner.showFailure(`the batch was not sent: ${told.text}`, told.actions);
+      return undefined;
+    }
+    const batch: PendingBatch = {
+      id: state.id,
+      ...(folderUri ? { folder: folderUri.toString() } : {}),
+      where: material.folder.where,
+      taskId: randomUUID(),
+      parts: requests.map((r, i) => {
+        const { plan } = estimates[i]!;
+        return { customId: partCustomId(i + 1), part: i + 1, key: partKey(r.text), paths: r.paths, tier: plan.tier, model: plan.model, reasons: plan.reasons };
+      }),
+      submitted: new Date().toISOString(),
+    };
+    await this.save([...this.pending, batch]);
+    this.c.log.info(`${TITLE} of ${batch.where}: sent ${countOf(requests.length, 'request')} as batch ${batch.id}, about ${formatUsd(micros)}`);
+    void vscode.window.showInformationMessage(`Ladder: submitted ${countOf(requests.length, 'request')} reviewing ${batch.where} as one batch, at half price (about ${formatUsd(micros)}). Results usually arrive within the hour, at most in 24 h; Ladder checks while VS Code is open, and picks up again after a reload. To stop it, run Ladder: Cancel Batch Review.`, 'Cancel Batch Review').then((choice) => {
+      if (choice) void vscode.commands.executeCommand(CommandIds.cancelBatchReview, batch.id);
+    });
+    this.checks.set(batch.id, 0);
+    this.schedule(batch.id);
+    return batch;
+  }
+
+  private schedule(id: string): void {
+    clearTimeout(this.timers.get(id));
+    if (this.disposed) return;
+    const checks = this.checks.get(id) ?? 0;
+    this.checks.set(id, checks + 1);
+    this.timers.set(id, setTimeout(() => void this.check(id).catch((err: unknown) => this.c.log.error(`batch ${id}: the check failed`, err)), pollDelayMs(checks)));
+  }
+
+  /**
+   * Checks a pending batch now: when it has ended, books its results and finishes the review
+   * (returned); otherwise the next check is scheduled, later than the last.
+   */
+  check(id: string): Promise<ReviewResult | undefined> {
+    const running = this.running.get(id) ?? this.checkOnce(id).finally(() => this.running.delete(id));
+    this.running.set(id, running);
+    return running;
+  }
+
+  private async checkOnce(id: string): Promise<ReviewResult | undefined> {
+    clearTimeout(this.timers.get(id));
+    this.timers.delete(id);
+    const batch = this.pending.find((p) => p.id === id);
+    // Finished (here or in another window), or the window is closing.
+    if (!batch || this.disposed) return undefined;
+    // Finishing reads the folder and sends judgment: not before the workspace is trusted.
+    if (!vscode.workspace.isTrusted) {
+      this.schedule(id);
+      return undefined;
+    }
+    try {
+      const state = await this.c.gateway().retrieveBatch(id);
+      if (state.status !== 'ended') {
+        this.schedule(id);
+        return undefined;
+      }
+      const answers = new Map((await this.c.gateway().batchResults(id)).map((line) => {
+        const answer = batchAnswer(line, (usage) => normaliseUsage(usage).usage);
+        return [answer.customId, answer] as const;
+      }));
+      return await this.finish(batch, answers, state.endedAt ?? batch.submitted);
+    } catch (err) {
+      if (err instanceof ModelCallError && err.kind === 'notFound') {
+        await this.save(this.pending.filter((p) => p.id !== id));
+        void vscode.window.showWarningMessage(`Ladder: the batch review of ${batch.where} (${id}) is no longer known to the API (deleted, or sent with another key); it is not followed any more.`);
+        return undefined;
+      }
+      this.c.log.warn(`batch ${id}: could not check it (${err instanceof Error ? err.message : String(err)}); trying again later`);
+      this.schedule(id);
+      return undefined;
+    }
+  }
+
+  /**
+   * Books each answer once (its call id is the batch's and the request's, so a window reloaded
+   * part-way books nothing twice), then finishes the review, unless it was cancelled.
+   */
+  private async finish(batch: PendingBatch, answers: ReadonlyMap<string, BatchAnswer>, endedAt: string): Promise<ReviewResult | undefined> {
+    const booked = new Map<string, CallRecord>();
+    const book = (part: PendingBatch['parts'][number], usage: Extract<BatchAnswer, { text: string }>['usage'], outcome: CallOutcome): CallRecord => {
+      const { record } = buildCallRecord({
+        taskId: batch.taskId, callId: batchCallId(batch.id, part.customId), time: endedAt, command: 'review', stepType: 'review',
+        tier: part.tier, model: part.model, reason: `${part.reasons.join(' → ')} → sent in Message Batch ${batch.id}`.slice(0, 500), attempt: 1,
+        usage, outcome, workspace: this.c.cost.workspaceTag,
+      }, { table: this.c.pricing.table });
+      this.c.cost.record(record);
+      booked.set(part.customId, record);
+      return record;
+    };
+    const bookRest = (outcome: CallOutcome) => {
+      for (const part of batch.parts) {
+        const answer = answers.get(part.customId);
+        if (!booked.has(part.customId) && answer && 'text' in answer) book(part, answer.usage, outcome);
+      }
+    };
+    const material = batch.canceled ? undefined : await folderMaterial(this.c, batch.folder ? vscode.Uri.parse(batch.folder) : undefined);
+    let result: ReviewResult | undefined;
+    if (material) {
+      const parts = new Map(batch.parts.map((p) => [p.key, p]));
+      result = await this.reviews.review({
+        command: 'review', title: TITLE, ...material, taskId: batch.taskId, batch: true,
+        arrived: {
+          part: (text) => {
+            const part = parts.get(partKey(text));
+            const answer = part && answers.get(part.customId);
+            if (!part) return 'changed after the batch was sent; review it again';
+            if (!answer) return 'the batch returned no result for it';
+            if ('unanswered' in answer) return answer.unanswered;
+            return {
+              text: answer.text,
+              plan: { tier: part.tier, baseTier: part.tier, model: part.model, reasons: [...part.reasons, `sent in Message Batch ${batch.id} at half price`] },
+              record: (outcome) => book(part, answer.usage, outcome),
+            };
+          },
+        },
+      });
+    }
+    // Answers the review could not use (cancelled, or their files changed) were billed all the same.
+    bookRest(batch.canceled ? 'cancelled' : 'ok');
+    await this.save(this.pending.filter((p) => p.id !== batch.id));
+    const billed = [...booked.values()].reduce((sum, r) => sum + r.costMicros, 0);
+    if (batch.canceled) {
+      void vscode.window.showInformationMessage(`Ladder: the batch review of ${batch.where} was cancelled. ${booked.size > 0 ? `${countOf(booked.size, 'request')} answered before the cancel ${booked.size === 1 ? 'was' : 'were'} billed ${formatUsd(billed)} at batch price (in the ledger); the rest were not run or billed.` : 'Nothing was billed.'}`);
+    } else if (!material) {
+      void vscode.window.showWarningMessage(`Ladder: the batch for ${batch.where} ended, but the folder could not be read again, so no review was made. ${formatUsd(billed)} was billed for it and is in the ledger.`);
+    }
+    return result;
+  }
+
+  /** Cancels a pending batch (asks which when there are several) and says what was billed. */
+  async cancel(id?: string): Promise<void> {
+    const pending = this.pending.filter((p) => !p.canceled);
+    const batch = id !== undefined ? pending.find((p) => p.id === id) : pending.length > 1
+      ? (await vscode.window.showQuickPick(pending.map((p) => ({ label: p.where, description: `sent ${new Date(p.submitted).toLocaleString()}`, batch: p })), { title: 'Cancel which batch review?' }))?.batch
+      : pending[0];
+    if (!batch) {
+      if (pending.length === 0) void vscode.window.showInformationMessage('Ladder: no batch review is waiting.');
+      return;
+    }
+    try {
+      await this.c.gateway().cancelBatch(batch.id);
+    } catch (err) {
+      if (!(err instanceof ModelCallError)) throw err;
+      this.c.runner.showFailure(`the batch was not cancelled: ${err.message}`, ['showLogs']);
+      return;
+    }
+    await this.save(this.pending.map((p) => (p.id === batch.id ? { ...p, canceled: true } : p)));
+    this.checks.set(batch.id, 0);
+    await this.check(batch.id);
+    if (this.pending.some((p) => p.id === batch.id)) {
+      void vscode.window.showInformationMessage(`Ladder: cancelling the batch review of ${batch.where}. Requests already answered are billed at batch price; Ladder books them when the batch ends.`);
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+}

@@ -1,0 +1,127 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { PendingBatch } from '../../src/core/batch';
+import type { CallRecord } from '../../src/core/ledger/record';
+import { BatchReviews } from '../../src/vscode/batchReview';
+import type { ReviewResult } from '../../src/vscode/review';
+import { captureMessages } from './editor';
+import { ladder } from './helpers';
+import { api, standInSuite } from './setup';
+
+const root = () => vscode.workspace.workspaceFolders![0]!.uri;
+const folder = () => vscode.Uri.joinPath(root(), 'src');
+
+/** $/MTok input of the ladder's default models: output is 5×, cache writes 1.25× (5m) and 2× (1h), reads 0.1×. */
+const INPUT_PER_MTOK: Record<string, number> = { 'claude-haiku-4-5': 1, 'claude-sonnet-4-6': 3, 'claude-opus-4-8': 5 };
+
+async function batchCalls(batchId: string): Promise<CallRecord[]> {
+  const { container } = await ladder();
+  const { records } = await container.cost.store.readAll();
+  return records.filter((r): r is CallRecord => r.kind !== 'verdict' && r.callId.startsWith(`${batchId}/`));
+}
+
+/** How long (on the stand-in's clock) a batch stays in progress; reset() leaves it as set. */
+async function batchLatency(ms: number): Promise<void> {
+  const res = await fetch(`${api().url}/_standin/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ batchLatencyMs: ms }) });
+  assert.equal(res.status, 200, await res.text());
+}
+
+async function submit(): Promise<{ batch: PendingBatch; messages: string[] }> {
+  const { result, messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<PendingBatch>('ladder.batchReviewFolder', folder()));
+  assert.ok(result, `a batch was sent: ${messages.join(' | ')}`);
+  return { batch: result, messages };
+}
+
+describe('Review Folder at Batch Price', function () {
+  this.timeout(60_000);
+  standInSuite();
+  afterEach(async () => {
+    await batchLatency(0);
+    // A test that failed part-way leaves no batch for the next one to meet.
+    await (await ladder()).container.context.workspaceState.update('ladder.pendingBatches', undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('sends the first pass as one batch; once it ends, books each answer once at half price and finishes as a folder review does', async () => {
+    const { container } = await ladder();
+    // What the interactive folder review sends for its first pass.
+    await vscode.commands.executeCommand('ladder.reviewSelection', folder());
+    const interactive = api().log.find((e) => e.path === '/v1/messages')?.body as Record<string, unknown>;
+    api().reset();
+    await batchLatency(60_000);
+    const { batch, messages } = await submit();
+    assert.match(messages[0] ?? '', /^Ladder: submitted 1 request reviewing src \(2 files\) as one batch, at half price \(about \$[\d.]+\)\. Results usually arrive within the hour, at most in 24 h; Ladder checks while VS Code is open, and picks up again after a reload\. To stop it, run Ladder: Cancel Batch Review\.$/);
+    assert.deepEqual(api().log.map((e) => `${e.method} ${e.path}`).filter((l) => !l.includes('count_tokens')), ['POST /v1/messages/batches'], 'one batch, nothing interactive');
+    const sent = api().log.find((e) => e.path === '/v1/messages/batches')?.body as { requests: { custom_id: string; params: Record<string, unknown> }[] };
+    assert.deepEqual(sent.requests.map((r) => r.custom_id), ['part-1']);
+    const { stream: _stream, ...asked } = interactive;
+    assert.deepEqual(sent.requests[0]!.params, asked, 'the interactive first pass\'s request: model, cached prefix, prompt');
+    assert.ok(!/sk-ant-api03-DEMOFAKEKEY/.test(JSON.stringify(sent)), 'never the file that holds a key');
+    assert.deepEqual(container.reviews.batches.pending.map((p) => p.id), [batch.id]);
+
+    assert.equal(await container.reviews.batches.check(batch.id), undefined, 'still in progress');
+    assert.deepEqual(container.reviews.batches.pending.map((p) => p.id), [batch.id], 'and still followed');
+    api().clock.advance(60_000);
+    const result = await container.reviews.batches.check(batch.id);
+    assert.ok(result, 'the review finished');
+    assert.deepEqual(container.reviews.batches.pending, [], 'no longer pending');
+
+    const orders = vscode.Uri.joinPath(folder(), 'orders.ts');
+    assert.ok(result.findings.some((f) => f.file === 'src/orders.ts' && f.category === 'security'), JSON.stringify(result.findings));
+    assert.ok(vscode.languages.getDiagnostics(orders).some((d) => d.source === 'Ladder'), 'diagnostics on the file');
+    assert.ok(result.reportUri.path.endsWith('/Review · src (batch).md'), result.reportUri.path);
+    const report = (await vscode.workspace.openTextDocument(result.reportUri)).getText();
+    assert.match(report, /^# Review at Batch Price: src \(2 files\)$/m);
+    assert.match(report, /^_Batch calls \(half price\): \$[\d.]+ over 1 call; interactive calls: \$[\d.]+ over 1 call\._$/m);
+    assert.deepEqual(api().log.filter((e) => e.path === '/v1/messages').map((e) => e.model), ['claude-opus-4-8'], 'judgment runs interactively');
+
+    const calls = await batchCalls(batch.id);
+    assert.equal(calls.length, 1, 'each batch answer booked once');
+    const call = calls[0]!;
+    assert.equal(call.taskId, result.taskId, 'in the review\'s task');
+    assert.equal(call.usage.service_tier, 'batch');
+    const p = INPUT_PER_MTOK[call.model]!;
+    const u = call.usage;
+    // In hundredths of a micro-dollar: tokens × $/MTok is micro-dollars.
+    const standard = u.input_tokens * 100 * p + u.output_tokens * 500 * p + u.cache_5m * 125 * p + u.cache_1h * 200 * p + u.cache_read_input_tokens * 10 * p;
+    assert.ok(standard > 0);
+    assert.equal(call.costMicros, Math.round(standard / 200), 'half the standard price');
+    const task = (await container.cost.store.readAll()).records.filter((r): r is CallRecord => r.kind !== 'verdict' && r.taskId === result.taskId);
+    assert.deepEqual(task.map((r) => r.usage.service_tier ?? 'standard').sort(), ['batch', 'standard'], 'the batch answer and the interactive judgment, in one task');
+    assert.equal(result.costMicros, task.reduce((sum, r) => sum + r.costMicros, 0));
+  });
+
+  it('after a window reload, a new service over the same state finishes the batch: nothing lost, nothing booked twice', async () => {
+    const { container } = await ladder();
+    const { batch } = await submit();
+    const kept = container.context.workspaceState.get('ladder.pendingBatches');
+    const first = await container.reviews.batches.check(batch.id);
+    assert.ok(first);
+    // The window reloaded after the answers were booked, before the batch left the list.
+    await container.context.workspaceState.update('ladder.pendingBatches', kept);
+    const reloaded = new BatchReviews(container, container.reviews);
+    let second: ReviewResult | undefined;
+    try {
+      assert.deepEqual(reloaded.pending.map((p) => p.id), [batch.id], 'picked up from workspaceState');
+      second = await reloaded.check(batch.id);
+    } finally {
+      reloaded.dispose();
+    }
+    assert.ok(second, 'the review is made again from the same answers');
+    assert.deepEqual(second.findings.map((f) => f.message), first.findings.map((f) => f.message));
+    assert.equal((await batchCalls(batch.id)).length, batch.parts.length, 'each answer is in the ledger once');
+    assert.deepEqual(container.reviews.batches.pending, []);
+  });
+
+  it('Cancel Batch Review cancels through the API and says what was billed', async () => {
+    const { container } = await ladder();
+    await batchLatency(3_600_000);
+    const { batch } = await submit();
+    const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.cancelBatchReview'));
+    assert.ok(api().log.some((e) => e.method === 'POST' && e.path === `/v1/messages/batches/${batch.id}/cancel`), 'cancelled through the API');
+    assert.deepEqual(messages, ['Ladder: the batch review of src (2 files) was cancelled. Nothing was billed.']);
+    assert.deepEqual(container.reviews.batches.pending, []);
+    assert.deepEqual(await batchCalls(batch.id), []);
+    assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0, 'no review followed');
+  });
+});
