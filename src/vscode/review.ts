@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { z } from 'zod';
 import { Finding as FindingShape, FindingsAnswer, JudgeAnswer, Verdict, extractAnswer } from '../core/protocol';
 import type { CallOutcome, CallRecord } from '../core/ledger/record';
-import { callsSaid, countOf, formatUsdAlike } from '../core/ledger/format';
+import { callsSaid, countOf, formatUsd, formatUsdAlike } from '../core/ledger/format';
 import type { Finding } from '../core/protocol';
 import { DIGEST_LOCATIONS, buildDigest, chunkLines, digestChunks, escalationReason, judgmentReason, judgmentTally, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, toldAsSentence, triage } from '../core/review';
 import type { Digest, DigestPart, FoundFinding, ReviewReport } from '../core/review';
@@ -222,6 +222,29 @@ function firstTierOf(options: Pick<ReviewOptions, 'security' | 'selection'>): Ti
 
 function firstReasonsOf(tier: Tier): string[] {
   return [`review pass 1: the ${TIER_LABELS[tier]} tier reads the material and lists findings; judgment checks what matters`];
+}
+
+/**
+ * Parts of a selection or file a review reads without asking (3,200 lines). A folder is bounded
+ * by its digest; a file has no bound of its own, and a generated one can be hundreds of parts.
+ */
+const LONG_REVIEW_PARTS = 8;
+
+/**
+ * Asks before a review of more than LONG_REVIEW_PARTS parts, with their number and the first
+ * pass's estimated cost: all of it, the first parts only, or nothing (undefined).
+ */
+async function longReview(selection: EditorSelection, chunks: readonly Chunk[], partUsd: number | undefined): Promise<'all' | 'first' | undefined> {
+  const lines = selection.endLine - selection.startLine + 1;
+  const cost = partUsd === undefined ? '' : `, about ${formatUsd(Math.round(partUsd * chunks.length * 1_000_000))} for them before judgment (estimate)`;
+  const all = `Review All ${chunks.length.toLocaleString('en-US')} Parts`;
+  const first = `Review the First ${LONG_REVIEW_PARTS}`;
+  const choice = await vscode.window.showWarningMessage(
+    `Ladder: ${selection.path} is ${lines.toLocaleString('en-US')} lines. A review reads it in ${chunks.length.toLocaleString('en-US')} parts of ${chunks[0]!.endLine - chunks[0]!.startLine + 1} lines, each a paid call${cost}.`,
+    { modal: true, detail: `The first ${LONG_REVIEW_PARTS} parts are lines ${selection.startLine}-${chunks[LONG_REVIEW_PARTS - 1]!.endLine}; the report names the lines left unread.` },
+    all, first,
+  );
+  return choice === all ? 'all' : choice === first ? 'first' : undefined;
 }
 
 /** Architecture sees a folder whole in one pass; a review reads it a digest of whole files at a time. */
@@ -510,7 +533,19 @@ export class ReviewService implements vscode.Disposable {
     // Billed answers to parts that could not be read: counted in the task, no findings.
     const stray: CallRecord[] = [];
     let firstTierUsed: Tier = firstTier;
-    const chunks = chunksOf(options);
+    let chunks = chunksOf(options);
+    // Lines of a long selection or file you chose not to have read (see longReview).
+    let leftUnread: { path: string; why: string } | undefined;
+    if (!folder && !arrived && chunks.length > LONG_REVIEW_PARTS) {
+      const cost = (await this.c.runner.estimate({ ...firstPassSpec(options, chunks, 0), tier: firstTier, tierReasons: firstReasons, taskId }, { countTokens: false }).catch(() => undefined))?.plan.estimatedCostUsd;
+      const choice = await longReview(selection, chunks, cost);
+      if (choice === undefined) throw new RequestStopped('a long review not confirmed');
+      if (choice === 'first') {
+        const last = chunks[LONG_REVIEW_PARTS - 1]!.endLine;
+        leftUnread = { path: selection.path, why: `lines ${last + 1}-${selection.endLine}: you chose to review the first ${LONG_REVIEW_PARTS} parts (lines ${selection.startLine}-${last})` };
+        chunks = chunks.slice(0, LONG_REVIEW_PARTS);
+      }
+    }
     const locations = folder ? ` ${DIGEST_LOCATIONS}` : '';
     // A part that cannot run (budget, failure, cancel) ends the pass; the parts before it are
     // paid for, so their findings are kept and the review says what was not read.
@@ -567,7 +602,7 @@ export class ReviewService implements vscode.Disposable {
     // The first pass's parts, each named in the report's route when there are several; judgment's outcome follows them.
     const routes = outcomes.map((o, i) => ({ model: o.plan.model, tier: TIER_LABELS[o.plan.tier], reasons: o.plan.reasons, ...(chunks.length > 1 ? { part: passChunks[i]! + 1 } : {}) }));
     // Parts whose answer did not arrive: their files are named as not reviewed, as files over the bounds are.
-    const notReviewed = [...(folder?.leftOut ?? []), ...[...unanswered].flatMap(([i, why]) => (chunks[i]!.parts ?? []).map((p) => ({ path: p.path, why: chunks.length > 1 ? `part ${i + 1}: ${why}` : why })))];
+    const notReviewed = [...(folder?.leftOut ?? []), ...(leftUnread ? [leftUnread] : []), ...[...unanswered].flatMap(([i, why]) => (chunks[i]!.parts ?? []).map((p) => ({ path: p.path, why: chunks.length > 1 ? `part ${i + 1}: ${why}` : why })))];
 
     // A part that answered on judgment's tier or above (it escalated or fell back there) is its
     // own judgment: judging it would pay a tier no higher to confirm it. Judgment reads the

@@ -170,6 +170,25 @@ describe('errors a user will meet', function () {
     assert.equal(result.costMicros, calls.reduce((n, c) => n + c.costMicros, 0));
   });
 
+  it('a review of more than 8 parts asks first, with their number and cost: Cancel sends nothing, the first 8 leave the rest named as not reviewed', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: Array.from({ length: 4000 }, (_, i) => `export const v${i + 1} = ${i + 1};`).join('\n'), language: 'typescript' }));
+    const asked: string[] = [];
+    const cancelled = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.reviewFile', editor.document.uri), (message) => {
+      asked.push(message);
+      return undefined;
+    });
+    assert.equal(cancelled.result, undefined);
+    assert.match(asked[0] ?? '', /^Ladder: Untitled-\d+ is 4,000 lines\. A review reads it in 10 parts of 400 lines, each a paid call, about \$\d+\.\d+ for them before judgment \(estimate\)\.$/, asked.join(' | '));
+    assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0, 'nothing was sent');
+    const first = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand<{ taskId: string; reportUri: vscode.Uri }>('ladder.reviewFile', editor.document.uri), (message) => (/10 parts/.test(message) ? 'Review the First 8' : undefined));
+    assert.ok(first.result, 'the review reports');
+    const calls = (await callsSince(started)).filter((c) => c.taskId === first.result.taskId);
+    assert.equal(calls.filter((c) => c.stepType === 'review').length, 8, `8 parts read: ${JSON.stringify(calls.map((c) => [c.stepType, c.model]))}`);
+    const report = (await vscode.workspace.openTextDocument(first.result.reportUri)).getText();
+    assert.match(report, /## Not reviewed[\s\S]*lines 3201-4000: you chose to review the first 8 parts \(lines 1-3200\)/, report);
+  });
+
   it('a long review whose first part escalated to judgment\'s tier: each finding names its own finder, and judgment reads only the parts below it', async () => {
     const long = await longDocument();
     // Part 1 answers unreadably once on Sonnet, and escalates to Opus; parts 2-3 stay on Sonnet.
