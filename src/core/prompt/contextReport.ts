@@ -19,8 +19,8 @@ export interface ContextReportInput {
 
 /**
  * A Markdown page a person can check: every byte the workspace adds to a request (the cached
- * prefix, fenced so nothing in it can break out), then every file left out and why. Never the
- * content of a left-out file: the reasons name patterns, not what matched.
+ * prefix, fenced so nothing in it can break out), then the files left out and why (see leftOut).
+ * Never the content of a left-out file: the reasons name patterns, not what matched.
  */
 export function contextReport(input: ContextReportInput): string {
   const out = ['# Ladder: workspace context', ''];
@@ -47,11 +47,48 @@ export function contextReport(input: ContextReportInput): string {
   if (input.pinnedNotes.length > 0) {
     out.push('## Pinned but not sent in full', '', ...input.pinnedNotes.map((n) => `- \`${n.path}\`: ${n.note}`), '');
   }
-  out.push(`## Left out (${input.exclusions.length} file${input.exclusions.length === 1 ? '' : 's'})`, '');
+  out.push(`## Left out (${files(input.exclusions.length)})`, '');
   if (input.exclusions.length === 0) out.push('No file the index read was left out.');
-  else out.push('| File | Why | Detail |', '|:--|:--|:--|', ...input.exclusions.map((f) => `| \`${cell(f.path)}\` | ${f.reason ? exclusionPhrase(f.reason) : ''} | ${cell(f.detail ?? '')} |`));
+  else out.push(...leftOut(input.exclusions));
   out.push('', 'Folders that are git-ignored, version-control data or installed dependencies (such as `node_modules`) are not read at all, so their files are not listed.', '');
   return out.join('\n');
+}
+
+/** Rows the "Left out" table shows: a folder of 40,000 images made a 2 MB page, and the rest is counted. */
+const MAX_LEFT_OUT_ROWS = 200;
+
+/**
+ * The left-out files by reason, the rarest first (a `.env` is not buried under thousands of
+ * images), as a table of at most MAX_LEFT_OUT_ROWS rows; over that, the count per reason comes first.
+ */
+function leftOut(exclusions: readonly FileStatus[]): string[] {
+  const byWhy = new Map<string, FileStatus[]>();
+  for (const f of exclusions) {
+    const why = f.reason ? exclusionPhrase(f.reason) : '';
+    const group = byWhy.get(why);
+    if (group) group.push(f);
+    else byWhy.set(why, [f]);
+  }
+  const groups = [...byWhy].sort((a, b) => a[1].length - b[1].length);
+  const rows = groups.flatMap(([, group]) => group).slice(0, MAX_LEFT_OUT_ROWS);
+  const table = ['| File | Why | Detail |', '|:--|:--|:--|', ...rows.map((f) => `| \`${cell(f.path)}\` | ${f.reason ? exclusionPhrase(f.reason) : ''} | ${cell(f.detail ?? '')} |`)];
+  if (rows.length === exclusions.length) return table;
+  let listed = rows.length;
+  const unlisted = groups.flatMap(([why, group]) => {
+    const shown = Math.min(listed, group.length);
+    listed -= shown;
+    return shown < group.length ? [`${why}: ${(group.length - shown).toLocaleString('en-US')}`] : [];
+  });
+  return [
+    ...[...groups].sort((a, b) => b[1].length - a[1].length).map(([why, group]) => `- ${why}: ${files(group.length)}`), '',
+    ...table, '',
+    `… and ${files(exclusions.length - rows.length, 'more ')} (${unlisted.join('; ')}).`,
+  ];
+}
+
+/** "1 file", "40,000 files", "39,800 more files". */
+function files(n: number, more = ''): string {
+  return `${n.toLocaleString('en-US')} ${more}file${n === 1 ? '' : 's'}`;
 }
 
 /** Text safe inside a Markdown table cell and inline code. */

@@ -48,3 +48,20 @@ describe('Show Workspace Context', () => {
     assert.match(page, /^- `app-2`: `\/work\/server\/app`$/m);
   });
 });
+
+describe('Show Workspace Context in a big workspace', () => {
+  test('lists a bounded number of left-out files, the rarest reason first, and counts the rest by reason', () => {
+    const images = Array.from({ length: 40_000 }, (_, i) => `assets/img${String(i).padStart(5, '0')}.png`);
+    const index = indexOf({ ...Object.fromEntries(images.map((p) => [p, { size: 100 }])), 'zz/.env': 'X=1\n', 'src/a.ts': 'export {};\n' });
+    const page = contextReport({ pinnedNotes: [], exclusions: index.exclusions(), tokens });
+
+    assert.ok(page.length < 50_000, `a page a person can read, not ${page.length} characters`);
+    assert.match(page, /^## Left out \(40,001 files\)$/m);
+    assert.match(page, /^- it is binary: 40,000 files$/m);
+    assert.match(page, /^- its name marks it as a credentials file: 1 file$/m);
+    const rows = page.split('\n').filter((l) => l.startsWith('| `'));
+    assert.equal(rows.length, 200);
+    assert.match(rows[0]!, /^\| `zz\/\.env` \| its name marks it as a credentials file \|/, 'a credentials file is not buried under the images');
+    assert.match(page, /^… and 39,801 more files \(it is binary: 39,801\)\.$/m);
+  });
+});
