@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { WorkspaceIndex, exclusionPhrase } from '../core/context/workspaceIndex';
+import { WorkspaceIndex, binaryExtensionOf, exclusionPhrase } from '../core/context/workspaceIndex';
 import { WorkspaceRoots } from '../core/context/roots';
 import { PrefixRenderer, workspaceSegments } from '../core/prompt/prefix';
 import type { PromptSegment, RenderNote } from '../core/prompt/prefix';
@@ -186,8 +186,9 @@ export class WorkspaceContext implements vscode.Disposable {
    * Source files under a folder with their text, for a folder review: only files the index
    * includes (never secret, ignored, binary or huge ones), smallest paths first, bounded in
    * count and size. `leftOut`: the files a reader would expect reviewed and why they were not
-   * (a credentials name or a key in the content, too large, over the bounds; a file cut at the
-   * size bound is named too). Git-ignored, dependency and binary files are not listed.
+   * (a credentials name or a key in the content, too large, binary content under a text name,
+   * over the bounds; a file cut at the size bound is named too). Git-ignored, dependency files
+   * and files whose name says binary (a .png) are not listed.
    */
   async digest(folderRel: string, limits: { maxFiles: number; maxChars: number }): Promise<{ files: { path: string; text: string }[]; leftOut: { path: string; why: string }[] }> {
     await this.ensureScanned();
@@ -219,7 +220,7 @@ export class WorkspaceContext implements vscode.Disposable {
       files.push({ path: rel, text });
     }
     const excluded = index.exclusions()
-      .filter((f) => f.path.startsWith(prefix) && (f.reason === 'denylisted' || f.reason === 'secret' || f.reason === 'tooLarge'))
+      .filter((f) => f.path.startsWith(prefix) && (f.reason === 'denylisted' || f.reason === 'secret' || f.reason === 'tooLarge' || (f.reason === 'binary' && !binaryExtensionOf(f.path))))
       // "it looks like it holds Anthropic API key (line 5)"; "it is too large: 300000 bytes, over…".
       .map((f) => ({ path: f.path, why: f.reason === 'secret' && f.detail ? `it ${f.detail}` : `${exclusionPhrase(f.reason!)}${f.detail ? `: ${f.detail}` : ''}` }));
     // A big folder's rest is named up to a point, then counted.

@@ -756,6 +756,22 @@ describe('every command on its happy path', function () {
     }
   });
 
+  it('a folder review names a file with a source name and binary bytes as not reviewed, with why', async () => {
+    const { container } = await ladder();
+    const folder = vscode.Uri.joinPath(root(), 'odd');
+    try {
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'ok.ts'), new TextEncoder().encode('export const ok = 1;\n'));
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'data.ts'), new Uint8Array([0x61, 0, 0x62, 0x0a]));
+      await until('the new files in the tree', async () => /\bdata\.ts\b[\s\S]*\bok\.ts\b/.test((await container.workspace.segments()).context?.text ?? '') || undefined, 15_000);
+      const result = await vscode.commands.executeCommand<{ reportUri: vscode.Uri }>('ladder.architectureReview', folder);
+      const report = (await vscode.workspace.openTextDocument(result!.reportUri)).getText();
+      assert.match(report, /^- `odd\/data\.ts`: it is binary: contains NUL bytes$/m, report);
+      assert.doesNotMatch(JSON.stringify(api().log.map((e) => e.body)), /odd\/data\.ts =====/);
+    } finally {
+      await vscode.workspace.fs.delete(folder, { recursive: true });
+    }
+  });
+
   it('Architecture Review of a folder routes to judgment and never sends secret or ignored files', async () => {
     const result = await vscode.commands.executeCommand<{ findings: unknown[]; reportUri: vscode.Uri }>('ladder.architectureReview', vscode.Uri.joinPath(root(), 'src'));
     assert.ok(result);

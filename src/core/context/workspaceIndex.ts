@@ -190,7 +190,7 @@ const BINARY_EXTENSIONS: ReadonlySet<string> = new Set([
 ]);
 
 /** The binary file type a path's extension names, or undefined. */
-function binaryExtensionOf(path: string): string | undefined {
+export function binaryExtensionOf(path: string): string | undefined {
   const name = basenameOf(path);
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
