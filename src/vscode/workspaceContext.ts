@@ -187,7 +187,7 @@ export class WorkspaceContext implements vscode.Disposable {
    * includes (never secret, ignored, binary or huge ones), smallest paths first, bounded in
    * count and size. `leftOut`: the files a reader would expect reviewed and why they were not
    * (a credentials name or a key in the content, too large, binary content under a text name,
-   * over the bounds; a file cut at the size bound is named too). Git-ignored, dependency files
+   * not UTF-8, over the bounds; a file cut at the size bound is named too). Git-ignored, dependency files
    * and files whose name says binary (a .png) are not listed.
    */
   async digest(folderRel: string, limits: { maxFiles: number; maxChars: number }): Promise<{ files: { path: string; text: string }[]; leftOut: { path: string; why: string }[] }> {
@@ -213,6 +213,7 @@ export class WorkspaceContext implements vscode.Disposable {
       // Re-check with the content: a file whose text holds a key is excluded here too.
       index.setFile(rel, bytes);
       if (!index.status(rel)?.included) continue;
+      // The index has read these bytes as UTF-8 (setFile): other text is left out as notUtf8.
       const whole = decoder.decode(bytes);
       const text = whole.slice(0, Math.max(0, limits.maxChars - chars));
       if (text.length < whole.length) overBounds.push({ path: rel, why: `only its first ${text.length.toLocaleString('en-US')} characters were read (${bounds})` });
@@ -220,7 +221,7 @@ export class WorkspaceContext implements vscode.Disposable {
       files.push({ path: rel, text });
     }
     const excluded = index.exclusions()
-      .filter((f) => f.path.startsWith(prefix) && (f.reason === 'denylisted' || f.reason === 'secret' || f.reason === 'tooLarge' || (f.reason === 'binary' && !binaryExtensionOf(f.path))))
+      .filter((f) => f.path.startsWith(prefix) && (f.reason === 'denylisted' || f.reason === 'secret' || f.reason === 'tooLarge' || f.reason === 'notUtf8' || (f.reason === 'binary' && !binaryExtensionOf(f.path))))
       // "it looks like it holds Anthropic API key (line 5)"; "it is too large: 300000 bytes, over…".
       .map((f) => ({ path: f.path, why: f.reason === 'secret' && f.detail ? `it ${f.detail}` : `${exclusionPhrase(f.reason!)}${f.detail ? `: ${f.detail}` : ''}` }));
     // A big folder's rest is named up to a point, then counted.

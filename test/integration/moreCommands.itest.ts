@@ -772,6 +772,27 @@ describe('every command on its happy path', function () {
     }
   });
 
+  it('a folder review sends no file that is not UTF-8, mangled, and names each as not reviewed', async () => {
+    const { container } = await ladder();
+    const folder = vscode.Uri.joinPath(root(), 'encodings');
+    const code = "export const greeting = 'caf\u00e9';\n";
+    try {
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'ok.ts'), new TextEncoder().encode(code));
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'latin1.ts'), Uint8Array.from(code, (c) => c.charCodeAt(0)));
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'utf16.ts'), new Uint8Array([0xff, 0xfe, ...Buffer.from(code, 'utf16le')]));
+      await until('the new files in the tree', async () => /\blatin1\.ts\b[\s\S]*\butf16\.ts\b/.test((await container.workspace.segments()).context?.text ?? '') || undefined, 15_000);
+      const result = await vscode.commands.executeCommand<{ reportUri: vscode.Uri }>('ladder.architectureReview', folder);
+      const report = (await vscode.workspace.openTextDocument(result!.reportUri)).getText();
+      assert.match(report, /^- `encodings\/latin1\.ts`: it is not UTF-8 text: bytes that are not valid UTF-8 \(another encoding, such as Latin-1\?\)$/m, report);
+      assert.match(report, /^- `encodings\/utf16\.ts`: it is not UTF-8 text: UTF-16, by its byte-order mark$/m, report);
+      const sent = JSON.stringify(api().log.map((e) => e.body));
+      assert.match(sent, /encodings\/ok\.ts =====/);
+      assert.doesNotMatch(sent, /encodings\/(latin1|utf16)\.ts =====|\\ufffd|\ufffd/);
+    } finally {
+      await vscode.workspace.fs.delete(folder, { recursive: true });
+    }
+  });
+
   it('Architecture Review of a folder routes to judgment and never sends secret or ignored files', async () => {
     const result = await vscode.commands.executeCommand<{ findings: unknown[]; reportUri: vscode.Uri }>('ladder.architectureReview', vscode.Uri.joinPath(root(), 'src'));
     assert.ok(result);

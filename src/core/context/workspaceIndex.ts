@@ -35,10 +35,10 @@ export interface LinkTarget {
  * Why a file is left out of every prompt, in the order the checks run:
  * `vcs`/`dependencies` (.git, node_modules …), `denylisted` (its name: .env, *.pem, id_rsa …),
  * `gitignored`, `link` (a link out of its workspace folder, or to a file left out by its
- * name or ignore rules), `tooLarge`, `binary` (a NUL byte), `secret` (content holds a
- * key-like string).
+ * name or ignore rules), `tooLarge`, `binary` (a NUL byte, or its type), `notUtf8` (read, and
+ * not UTF-8: sent as UTF-8 it would be mangled), `secret` (content holds a key-like string).
  */
-export type ExclusionReason = 'vcs' | 'dependencies' | 'denylisted' | 'gitignored' | 'link' | 'tooLarge' | 'binary' | 'secret';
+export type ExclusionReason = 'vcs' | 'dependencies' | 'denylisted' | 'gitignored' | 'link' | 'tooLarge' | 'binary' | 'notUtf8' | 'secret';
 
 /** Why a file is never sent, as a clause a message can end with ("… is not pinned: <why>"). */
 export function exclusionPhrase(reason: ExclusionReason): string {
@@ -50,6 +50,7 @@ export function exclusionPhrase(reason: ExclusionReason): string {
     case 'link': return 'it is a link to a file the context never sends';
     case 'tooLarge': return 'it is too large';
     case 'binary': return 'it is binary';
+    case 'notUtf8': return 'it is not UTF-8 text';
     case 'secret': return 'it looks like it holds a key or token';
   }
 }
@@ -208,6 +209,8 @@ interface Entry {
   readonly role: Role | undefined;
   size: number;
   binary: boolean;
+  /** Why its bytes are not UTF-8 text, when they were read and are not. */
+  notUtf8: string | undefined;
   contentKnown: boolean;
   fingerprint: string | undefined;
   /** Kept only for files the prompt may render (role files and pinned files). */
@@ -238,7 +241,22 @@ export function normalizeText(text: string): string {
   return noBom.includes('\r') ? noBom.replace(/\r\n?/g, '\n') : noBom;
 }
 
-const decoder = new TextDecoder('utf-8');
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Whether the bytes start with a UTF-16 byte-order mark: text, though its NUL bytes look binary. */
+function isUtf16(bytes: Uint8Array): boolean {
+  return (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+}
+
+/** The bytes as UTF-8 text, or why they are not: another encoding decoded as UTF-8 would be sent with replacement characters. */
+function decodeUtf8(bytes: Uint8Array): { text: string } | { notUtf8: string } {
+  if (isUtf16(bytes)) return { notUtf8: 'UTF-16, by its byte-order mark' };
+  try {
+    return { text: decoder.decode(bytes) };
+  } catch {
+    return { notUtf8: 'bytes that are not valid UTF-8 (another encoding, such as Latin-1?)' };
+  }
+}
 
 /**
  * An in-memory index of the workspace fed by file events (create/change/delete, .gitignore
@@ -376,7 +394,7 @@ export class WorkspaceIndex {
     const before = this.snapshot(path);
     let entry = this.entries.get(path);
     if (!entry) {
-      entry = { path, role: roleOf(path, this.rootDepth), size: 0, binary: false, contentKnown: false, fingerprint: undefined, content: undefined, secrets: [], reason: undefined, detail: undefined, link: undefined };
+      entry = { path, role: roleOf(path, this.rootDepth), size: 0, binary: false, notUtf8: undefined, contentKnown: false, fingerprint: undefined, content: undefined, secrets: [], reason: undefined, detail: undefined, link: undefined };
       this.entries.set(path, entry);
       if (entry.role) this.roleFiles.add(path);
       this.addToFolders(path);
@@ -469,7 +487,7 @@ export class WorkspaceIndex {
    */
   wasRead(rawPath: string): boolean {
     const entry = this.entries.get(normalizePath(rawPath));
-    return entry !== undefined && (entry.contentKnown || entry.binary);
+    return entry !== undefined && (entry.contentKnown || entry.binary || entry.notUtf8 !== undefined);
   }
 
   /**
@@ -555,14 +573,17 @@ export class WorkspaceIndex {
 
   private absorb(entry: Entry, input: FileInput): void {
     let text: string | undefined;
+    entry.notUtf8 = undefined;
     if (typeof input === 'string') {
       entry.size = input.length;
       entry.binary = input.includes('\0');
       text = entry.binary ? undefined : input;
     } else if (input instanceof Uint8Array) {
       entry.size = input.byteLength;
-      entry.binary = input.subarray(0, BINARY_SNIFF_BYTES).includes(0);
-      text = entry.binary || entry.size > this.maxFileBytes ? undefined : decoder.decode(input);
+      entry.binary = !isUtf16(input) && input.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+      const decoded = entry.binary || entry.size > this.maxFileBytes ? undefined : decodeUtf8(input);
+      if (decoded && 'text' in decoded) text = decoded.text;
+      else if (decoded) entry.notUtf8 = decoded.notUtf8;
     } else {
       entry.size = input.size;
       entry.binary = input.binary ?? false;
@@ -601,6 +622,7 @@ export class WorkspaceIndex {
     if (entry.binary) return set('binary', 'contains NUL bytes');
     const binaryType = binaryExtensionOf(entry.path);
     if (binaryType) return set('binary', `a .${binaryType} file`);
+    if (entry.notUtf8) return set('notUtf8', entry.notUtf8);
     if (entry.secrets.length > 0) return set('secret', `looks like it holds ${describeSecretMatches(entry.secrets)}`);
     set(undefined);
   }

@@ -192,6 +192,21 @@ describe('content checks', () => {
     assert.deepEqual(index.includedPaths(), ['src/ok.ts']);
   });
 
+  test('a file read and found not UTF-8 is left out, not sent with replacement characters; saved as UTF-8 it comes back', () => {
+    const latin1 = new Uint8Array([...new TextEncoder().encode("# Caf"), 0xe9, 0x0a]);
+    const utf16 = new Uint8Array([0xff, 0xfe, ...[...'export {};\n'].flatMap((c) => [c.charCodeAt(0), 0])]);
+    const index = indexOf({ 'README.md': latin1, 'src/latin1.ts': latin1, 'src/utf16.ts': utf16, 'data/blob': new Uint8Array([0xe9, 0, 1]), 'src/ok.ts': 'ok' });
+    assert.equal(index.readme(), undefined, 'no README rendered with U+FFFD for its é');
+    assert.deepEqual(index.status('README.md'), { path: 'README.md', included: false, size: 7, contentKnown: false, reason: 'notUtf8', detail: 'bytes that are not valid UTF-8 (another encoding, such as Latin-1?)' });
+    assert.equal(excludedReason(index, 'src/latin1.ts'), 'notUtf8');
+    assert.equal(index.status('src/utf16.ts')?.detail, 'UTF-16, by its byte-order mark');
+    assert.equal(index.status('data/blob')?.detail, 'contains NUL bytes', 'binary bytes are still binary');
+    assert.equal(index.wasRead('src/latin1.ts'), true, 'its next change is read too');
+    assert.deepEqual(index.includedPaths(), ['src/ok.ts']);
+    index.setFile('README.md', new TextEncoder().encode('# Café\n'));
+    assert.equal(index.readme()?.content, '# Café\n');
+  });
+
   test('a well-known binary type is left out from its name alone, when only its size is known', () => {
     const index = indexOf({ 'assets/Logo.PNG': { size: 4000 }, 'dist/app.wasm': { size: 10 }, 'fonts/a.woff2': { size: 10 }, 'src/png.ts': { size: 10 }, 'docs/a.pdf.md': { size: 10 }, '.gz': { size: 1 } });
     assert.deepEqual(index.includedPaths(), ['.gz', 'docs/a.pdf.md', 'src/png.ts']);
