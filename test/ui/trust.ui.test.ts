@@ -6,15 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser';
+import type { Page } from 'playwright-core';
 import { repoRoot } from '../support/codeServer';
-import { startLadderServer } from '../support/ladderServer';
-import type { LadderServer } from '../support/ladderServer';
-import { start } from '../support/standin/server';
 import type { Standin } from '../support/standin/server';
+import { openUiSession } from '../support/uiSession';
+import type { UiSession } from '../support/uiSession';
 import {
-  clickNotificationButton, costMeter, costMeterLabel, openFromExplorer, openWorkbench, runCommand, screenshot, selectLines, setApiKeyFromPalette, waitForCostChange, waitForNotification,
+  clickNotificationButton, costMeter, costMeterLabel, openFromExplorer, runCommand, screenshot, selectLines, setApiKeyFromPalette, waitForCostChange, waitForNotification,
 } from '../support/workbench';
 
 const UI_KEY = 'sk-ant-ui-trust-0123456789abcdefghijklmnop';
@@ -23,30 +21,22 @@ const SECRET = 'demo-password-do-not-send';
 const runDir = join(repoRoot, '.run', 'ui-trust');
 
 describe('Ladder in Restricted Mode', () => {
+  let session: UiSession | undefined;
   let standin: Standin;
-  let server: LadderServer;
-  let browser: BrowserContext;
   let page: Page;
 
   const messageRequests = () => standin.log.filter((e) => e.path === '/v1/messages');
 
   before(async () => {
-    standin = await start({ port: 0 });
-    server = await startLadderServer({
-      runDir,
-      apiBaseUrl: standin.url,
+    session = await openUiSession(runDir, {
       workspaceTrust: true,
       userSettings: { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.untrustedFiles': 'open' },
     });
-    browser = await launchBrowser(join(runDir, 'chromium'));
-    page = browser.pages()[0] ?? (await browser.newPage());
-    await openWorkbench(page, server.url, server.workspace);
+    ({ standin, page } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await standin?.close();
+    await session?.close();
   });
 
   test('an untrusted folder sends nothing; trusting it lets the same request through with its context', { timeout: 120_000 }, async () => {

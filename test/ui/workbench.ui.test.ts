@@ -8,17 +8,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { TIER_LABELS } from '../../src/core/tiers';
-import { launchBrowser } from '../support/browser';
 import { repoRoot } from '../support/codeServer';
-import { startLadderServer } from '../support/ladderServer';
-import type { LadderServer } from '../support/ladderServer';
 import { defaultReply } from '../support/standin/responder';
-import { faults, start } from '../support/standin/server';
+import { faults } from '../support/standin/server';
 import type { Standin } from '../support/standin/server';
+import { openUiSession } from '../support/uiSession';
+import type { UiSession } from '../support/uiSession';
 import {
-  activeEditor, clearNotifications, clickMenuItem, clickNotificationButton, costMeter, costMeterLabel, openEditorContextMenu, openExplorerContextMenu, openFromExplorer, openSubmenu, openWorkbench,
+  activeEditor, clearNotifications, clickMenuItem, clickNotificationButton, costMeter, costMeterLabel, openEditorContextMenu, openExplorerContextMenu, openFromExplorer, openSubmenu,
   problems, quickInput, runCommand, screenshot, selectLines, setApiKeyFromPalette, visibleText, waitForCostChange, waitForCursorStatus, waitForFrameText, waitForQuickInputTitle, waitForNotification, webviewFrame,
 } from '../support/workbench';
 
@@ -35,9 +34,8 @@ function dollars(text: string): number {
 }
 
 describe('Ladder in the workbench', () => {
+  let session: UiSession | undefined;
   let standin: Standin;
-  let server: LadderServer;
-  let browser: BrowserContext;
   let page: Page;
 
   /** Saves the screenshot, then checks that nothing on the page shows the key. */
@@ -53,17 +51,12 @@ describe('Ladder in the workbench', () => {
   }
 
   before(async () => {
-    standin = await start({ port: 0 });
-    server = await startLadderServer({ runDir, apiBaseUrl: standin.url });
-    browser = await launchBrowser(join(runDir, 'chromium'));
-    page = browser.pages()[0] ?? (await browser.newPage());
-    await openWorkbench(page, server.url, server.workspace);
+    session = await openUiSession(runDir);
+    ({ standin, page } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await standin?.close();
+    await session?.close();
   });
 
   test('the cost meter is in the status bar, at $0.00 in a fresh session', { timeout: 40_000 }, async () => {

@@ -4,6 +4,19 @@ import { captureMessages, openAndSelect } from '../editor';
 import { ladder } from '../helpers';
 import { api, setUpSuite, tearDownSuite } from '../setup';
 
+type Container = Awaited<ReturnType<typeof ladder>>['container'];
+
+/** Counts the folder reads (digests) made until `restore`. */
+function countReads(container: Container): { readonly count: number; restore(): void } {
+  const digest = container.workspace.digest.bind(container.workspace);
+  const reads = { count: 0, restore: () => { container.workspace.digest = digest; } };
+  container.workspace.digest = (...args: Parameters<typeof digest>) => {
+    reads.count++;
+    return digest(...args);
+  };
+  return reads;
+}
+
 describe('untrusted workspace', function () {
   this.timeout(60_000);
   before(setUpSuite);
@@ -64,21 +77,16 @@ describe('untrusted workspace', function () {
 
   it('Review Folder at Batch Price refuses before a folder is read or a batch is sent', async () => {
     const { container } = await ladder();
-    const digest = container.workspace.digest.bind(container.workspace);
-    let read = 0;
-    container.workspace.digest = (...args: Parameters<typeof digest>) => {
-      read++;
-      return digest(...args);
-    };
+    const reads = countReads(container);
     try {
       for (const args of [[vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src')], []]) {
         const { result, messages } = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.batchReviewFolder', ...args));
         assert.equal(result, undefined);
         assert.ok(messages.some((w) => /untrusted workspace/.test(w)), messages.join(' | '));
       }
-      assert.equal(read, 0, 'the folder was not read');
+      assert.equal(reads.count, 0, 'the folder was not read');
     } finally {
-      container.workspace.digest = digest;
+      reads.restore();
     }
     assert.deepEqual(container.reviews.batches.pending, []);
     assert.deepEqual(api().log.map((e) => e.path), [], 'nothing reached the API');
@@ -87,19 +95,14 @@ describe('untrusted workspace', function () {
   it('a folder review stops before reading the folder; Preview Route and Pin File say nothing is sent until trust', async () => {
     const { container } = await ladder();
     const folder = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src');
-    const digest = container.workspace.digest.bind(container.workspace);
-    let read = 0;
-    container.workspace.digest = (...args: Parameters<typeof digest>) => {
-      read++;
-      return digest(...args);
-    };
+    const reads = countReads(container);
     try {
       const review = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.reviewSelection', folder));
       assert.equal(review.result, undefined);
       assert.ok(review.messages.some((w) => /untrusted workspace/.test(w)), review.messages.join(' | '));
-      assert.equal(read, 0, 'the folder was not read');
+      assert.equal(reads.count, 0, 'the folder was not read');
     } finally {
-      container.workspace.digest = digest;
+      reads.restore();
     }
     const preview = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.previewRoute', 'explain this'));
     assert.ok(preview.messages.some((m) => /This workspace is untrusted: Ladder sends nothing from it/.test(m)), preview.messages.join(' | '));
