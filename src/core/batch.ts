@@ -60,6 +60,8 @@ export const PendingBatch = z.object({
   submitted: z.iso.datetime(),
   /** Cancel was asked: when it ends, what it billed is recorded and no review follows. */
   canceled: z.boolean().optional(),
+  /** Its review was started (judgment may have been sent): a window that finds it so books what is left and sends nothing again. */
+  reviewing: z.boolean().optional(),
 });
 export type PendingBatch = z.infer<typeof PendingBatch>;
 

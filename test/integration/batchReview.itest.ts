@@ -118,6 +118,39 @@ describe('Review Folder at Batch Price', function () {
     assert.deepEqual(container.reviews.batches.pending, []);
   });
 
+  it('a window reloaded while the review was finishing sends no judgment again: it books what is left and says the review was interrupted', async () => {
+    const { container } = await ladder();
+    const { batch } = await submit();
+    // What workspaceState held while the first window was finishing the review.
+    let during: unknown;
+    const review = container.reviews.review.bind(container.reviews);
+    container.reviews.review = (options) => {
+      during = container.context.workspaceState.get('ladder.pendingBatches');
+      return review(options);
+    };
+    let first: ReviewResult | undefined;
+    try {
+      first = await container.reviews.batches.check(batch.id);
+    } finally {
+      container.reviews.review = review;
+    }
+    assert.ok(first);
+    const judged = api().log.filter((e) => e.path === '/v1/messages').length;
+    await container.context.workspaceState.update('ladder.pendingBatches', during);
+    const reloaded = new BatchReviews(container, container.reviews);
+    let second: { result: ReviewResult | undefined; messages: string[] };
+    try {
+      second = await captureMessages('showWarningMessage', () => reloaded.check(batch.id));
+    } finally {
+      reloaded.dispose();
+    }
+    assert.equal(second.result, undefined, 'no second review');
+    assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, judged, 'judgment is not sent again');
+    assert.deepEqual(second.messages, [`Ladder: the batch review of ${batch.where} was interrupted (VS Code closed or reloaded while it was finishing); its answers are in the ledger. Run the folder review again if you want its report.`]);
+    assert.equal((await batchCalls(batch.id)).length, batch.parts.length, 'each answer is in the ledger once');
+    assert.deepEqual(container.reviews.batches.pending, []);
+  });
+
   it('Cancel Batch Review cancels through the API and says what was billed', async () => {
     const { container } = await ladder();
     await batchLatency(3_600_000);
