@@ -197,12 +197,11 @@ export class BatchReviews implements vscode.Disposable {
       booked.set(part.customId, record);
       return record;
     };
-    const bookRest = (outcome: CallOutcome) => {
-      for (const part of batch.parts) {
-        const answer = answers.get(part.customId);
-        if (!booked.has(part.customId) && answer && 'text' in answer) book(part, answer.usage, outcome);
-      }
-    };
+    // Answers the review could not use (cancelled, or their files changed) were billed all the same.
+    const bookRest = (outcome: CallOutcome): CallRecord[] => batch.parts.flatMap((part) => {
+      const answer = answers.get(part.customId);
+      return !booked.has(part.customId) && answer && 'text' in answer ? [book(part, answer.usage, outcome)] : [];
+    });
     // A window that started this review (and may have sent judgment) closed before it ended: not again.
     const interrupted = batch.reviewing === true;
     const material = batch.canceled || interrupted ? undefined : await folderMaterial(this.c, batch.folder ? vscode.Uri.parse(batch.folder) : undefined);
@@ -216,7 +215,7 @@ export class BatchReviews implements vscode.Disposable {
           part: (text) => {
             const part = parts.get(partKey(text));
             const answer = part && answers.get(part.customId);
-            if (!part) return 'changed after the batch was sent; review it again';
+            if (!part) return 'the part changed since the batch was sent; review it again';
             if (!answer) return 'the batch returned no result for it';
             if ('unanswered' in answer) return answer.unanswered;
             return {
@@ -225,10 +224,10 @@ export class BatchReviews implements vscode.Disposable {
               record: (outcome) => book(part, answer.usage, outcome),
             };
           },
+          unused: () => bookRest('ok'),
         },
       });
     }
-    // Answers the review could not use (cancelled, or their files changed) were billed all the same.
     bookRest(batch.canceled ? 'cancelled' : 'ok');
     await this.save(this.pending.filter((p) => p.id !== batch.id));
     const billed = [...booked.values()].reduce((sum, r) => sum + r.costMicros, 0);

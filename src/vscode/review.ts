@@ -201,6 +201,8 @@ export interface ReviewOptions {
  */
 export interface ArrivedPass {
   part(text: string): { text: string; plan: Pick<RoutePlan, 'tier' | 'baseTier' | 'model' | 'reasons'>; record(outcome: CallOutcome): CallRecord } | string;
+  /** Books the answers no part used (their text changed since), billed all the same: the report counts them. */
+  unused(): CallRecord[];
 }
 
 /** A part of the first pass: lines of the selection, or a digest of whole files of a folder. */
@@ -599,6 +601,7 @@ export class ReviewService implements vscode.Disposable {
       findings.push(...foundIn(chunk, outcome.value, outcome.plan));
       if (i === 0) firstTierUsed = outcome.plan.tier;
     }
+    if (arrived) stray.push(...arrived.unused());
     // The first pass's parts, each named in the report's route when there are several; judgment's outcome follows them.
     const routes = outcomes.map((o, i) => ({ model: o.plan.model, tier: TIER_LABELS[o.plan.tier], reasons: o.plan.reasons, ...(chunks.length > 1 ? { part: passChunks[i]! + 1 } : {}) }));
     // Parts whose answer did not arrive: their files are named as not reviewed, as files over the bounds are.

@@ -26,6 +26,11 @@ async function batchLatency(ms: number): Promise<void> {
   assert.equal(res.status, 200, await res.text());
 }
 
+async function taskCalls(taskId: string): Promise<CallRecord[]> {
+  const { container } = await ladder();
+  return (await container.cost.store.readAll()).records.filter((r): r is CallRecord => r.kind !== 'verdict' && r.taskId === taskId);
+}
+
 async function submit(): Promise<{ batch: PendingBatch; messages: string[] }> {
   const { result, messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<PendingBatch>('ladder.batchReviewFolder', folder()));
   assert.ok(result, `a batch was sent: ${messages.join(' | ')}`);
@@ -149,6 +154,21 @@ describe('Review Folder at Batch Price', function () {
     assert.deepEqual(second.messages, [`Ladder: the batch review of ${batch.where} was interrupted (VS Code closed or reloaded while it was finishing); its answers are in the ledger. Run the folder review again if you want its report.`]);
     assert.equal((await batchCalls(batch.id)).length, batch.parts.length, 'each answer is in the ledger once');
     assert.deepEqual(container.reviews.batches.pending, []);
+  });
+
+  it('a file changed before the batch ended: its part is named, and its billed answer is in the report\'s cost', async () => {
+    const { container } = await ladder();
+    await batchLatency(60_000);
+    const { batch } = await submit();
+    const orders = vscode.Uri.joinPath(folder(), 'orders.ts');
+    await vscode.workspace.fs.writeFile(orders, Buffer.from(`${Buffer.from(await vscode.workspace.fs.readFile(orders)).toString()}\n// edited\n`));
+    api().clock.advance(60_000);
+    const result = await container.reviews.batches.check(batch.id);
+    assert.ok(result);
+    assert.equal((await batchCalls(batch.id)).length, batch.parts.length, 'every answer billed is booked');
+    assert.equal(result.costMicros, (await taskCalls(batch.taskId)).reduce((sum, r) => sum + r.costMicros, 0), 'the report\'s cost is the ledger\'s');
+    const report = (await vscode.workspace.openTextDocument(result.reportUri)).getText();
+    assert.match(report, /src\/orders\.ts.*the part changed since the batch was sent; review it again/);
   });
 
   it('Cancel Batch Review cancels through the API and says what was billed', async () => {
