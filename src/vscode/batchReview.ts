@@ -78,7 +78,7 @@ export class BatchReviews implements vscode.Disposable {
     const requests = firstPassRequests({ command: 'review', title: TITLE, ...material }, chosen);
     const estimates: RouteEstimate[] = [];
     try {
-      for (const r of requests) estimates.push(await this.c.runner.estimate(r.spec, { countTokens: true, ...(chosen ? { override: chosen } : {}) }));
+      for (const r of requests) estimates.push(await this.c.runner.estimate(r.spec, { countTokens: true, budgetElsewhere: true, ...(chosen ? { override: chosen } : {}) }));
     } catch (err) {
       giveBack();
       if (!(err instanceof SecretLikeContentError)) throw err;

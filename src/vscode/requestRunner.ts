@@ -245,7 +245,7 @@ export class RequestRunner {
   }
 
   /** Classification and route plan for a request, and the prompt it would send. Sends nothing (count_tokens aside). */
-  async estimate<T>(spec: RequestSpec<T>, options: { countTokens: boolean; override?: Tier; classification?: Classification; reservation?: Reservation }): Promise<RouteEstimate> {
+  async estimate<T>(spec: RequestSpec<T>, options: { countTokens: boolean; override?: Tier; classification?: Classification; reservation?: Reservation; budgetElsewhere?: boolean }): Promise<RouteEstimate> {
     const selection = spec.selection;
     const input: ClassifyInput = {
       command: spec.command,
@@ -311,7 +311,8 @@ export class RequestRunner {
     // The others' reservations, and this request's own in the same step (no await between): two
     // requests started together cannot both pass on the room only one of them has.
     const reservation = options.reservation;
-    const preflight = this.c.cost.budget.wouldExceed(estimatedMicros, this.reservedMicros - (reservation?.micros ?? 0));
+    // A batch part is judged by its caller, once, at the batch's price.
+    const preflight = options.budgetElsewhere ? { exceeded: false as const } : this.c.cost.budget.wouldExceed(estimatedMicros, this.reservedMicros - (reservation?.micros ?? 0));
     if (reservation) {
       this.reservedMicros += estimatedMicros - reservation.micros;
       reservation.micros = estimatedMicros;

@@ -42,6 +42,7 @@ describe('Review Folder at Batch Price', function () {
   standInSuite();
   afterEach(async () => {
     await batchLatency(0);
+    await vscode.workspace.getConfiguration('ladder').update('budget.session', undefined, vscode.ConfigurationTarget.Global);
     // A test that failed part-way leaves no batch for the next one to meet.
     await (await ladder()).container.context.workspaceState.update('ladder.pendingBatches', undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -169,6 +170,22 @@ describe('Review Folder at Batch Price', function () {
     assert.equal(result.costMicros, (await taskCalls(batch.taskId)).reduce((sum, r) => sum + r.costMicros, 0), 'the report\'s cost is the ledger\'s');
     const report = (await vscode.workspace.openTextDocument(result.reportUri)).getText();
     assert.match(report, /src\/orders\.ts.*the part changed since the batch was sent; review it again/);
+  });
+
+  it('the budget is judged once, at half price: a batch that fits at half price is sent', async () => {
+    const { container } = await ladder();
+    await batchLatency(3_600_000);
+    await vscode.workspace.getConfiguration('ladder').update('budget.session', 1000, vscode.ConfigurationTarget.Global);
+    const { batch, messages } = await submit();
+    const halfUsd = Number(/about \$([\d.]+)/.exec(messages[0]!)![1]);
+    await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.cancelBatchReview', batch.id));
+    const spent = container.cost.budgetStatus().limits.find((l) => l.scope === 'session')?.spentMicros ?? 0;
+    // Room for the batch at half price, not at the standard price.
+    await vscode.workspace.getConfiguration('ladder').update('budget.session', spent / 1e6 + halfUsd * 1.5, vscode.ConfigurationTarget.Global);
+    const again = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand<PendingBatch>('ladder.batchReviewFolder', folder()));
+    assert.ok(again.result, `sent: ${again.messages.join(' | ')}`);
+    assert.ok(again.result.parts.every((p) => !p.reasons.some((r) => r.startsWith('pre-flight'))), JSON.stringify(again.result.parts.map((p) => p.reasons)));
+    await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.cancelBatchReview', again.result!.id));
   });
 
   it('Cancel Batch Review cancels through the API and says what was billed', async () => {
