@@ -37,6 +37,8 @@ export class BatchReviews implements vscode.Disposable {
   private readonly checks = new Map<string, number>();
   /** A check under way, per batch: a timer and a command never finish the same batch twice. */
   private readonly running = new Map<string, Promise<ReviewResult | undefined>>();
+  /** Batches whose checks the API refused (key or permission): told once per window, checked on. */
+  private readonly refused = new Set<string>();
   private disposed = false;
 
   constructor(private readonly c: Container, private readonly reviews: ReviewService) {
@@ -174,6 +176,11 @@ export class BatchReviews implements vscode.Disposable {
         await this.save(this.pending.filter((p) => p.id !== id));
         void vscode.window.showWarningMessage(`Ladder: the batch review of ${batch.where} (${id}) is no longer known to the API (deleted, or sent with another key); it is not followed any more.`);
         return undefined;
+      }
+      if (err instanceof ModelCallError && (err.kind === 'auth' || err.kind === 'permission') && !this.refused.has(id)) {
+        this.refused.add(id);
+        const told = failureMessage(err, { model: batch.parts[0]?.model ?? '', baseUrl: this.c.config.get('api.baseUrl') });
+        this.c.runner.showFailure(`the batch review of ${batch.where} could not be checked: ${told.text} Ladder keeps checking.`, told.actions);
       }
       this.c.log.warn(`batch ${id}: could not check it (${err instanceof Error ? err.message : String(err)}); trying again later`);
       this.schedule(id);

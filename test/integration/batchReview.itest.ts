@@ -188,6 +188,19 @@ describe('Review Folder at Batch Price', function () {
     await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.cancelBatchReview', again.result!.id));
   });
 
+  it('a check the API refuses for the key is said once, and checking goes on', async () => {
+    const { container } = await ladder();
+    await batchLatency(3_600_000);
+    const { batch } = await submit();
+    api().script.fault({ type: 'status', status: 401 }, { times: 2, endpoint: 'batches' });
+    const first = await captureMessages('showErrorMessage', () => container.reviews.batches.check(batch.id));
+    assert.equal(first.messages.length, 1, JSON.stringify(first.messages));
+    assert.match(first.messages[0]!, new RegExp(`^Ladder: the batch review of ${batch.where.replace(/[()]/g, '\\$&')} could not be checked: .+ Ladder keeps checking\\.$`));
+    const second = await captureMessages('showErrorMessage', () => container.reviews.batches.check(batch.id));
+    assert.deepEqual(second.messages, [], 'told once');
+    assert.deepEqual(container.reviews.batches.pending.map((p) => p.id), [batch.id], 'still followed');
+  });
+
   it('Cancel Batch Review cancels through the API and says what was billed', async () => {
     const { container } = await ladder();
     await batchLatency(3_600_000);
