@@ -44,7 +44,7 @@ export class BatchReviews implements vscode.Disposable {
   constructor(private readonly c: Container, private readonly reviews: ReviewService) {
     const { pending, damaged } = readPending(c.context.workspaceState.get(PENDING_KEY));
     if (damaged) c.log.warn('Some pending batch reviews kept from the last window were unreadable and are no longer followed.');
-    void vscode.commands.executeCommand('setContext', PENDING_CONTEXT, pending.length > 0);
+    void vscode.commands.executeCommand('setContext', PENDING_CONTEXT, pending.some((p) => !p.canceled));
     for (const batch of pending) this.schedule(batch.id);
   }
 
@@ -55,7 +55,7 @@ export class BatchReviews implements vscode.Disposable {
 
   private async save(pending: readonly PendingBatch[]): Promise<void> {
     await this.c.context.workspaceState.update(PENDING_KEY, pending);
-    void vscode.commands.executeCommand('setContext', PENDING_CONTEXT, pending.length > 0);
+    void vscode.commands.executeCommand('setContext', PENDING_CONTEXT, pending.some((p) => !p.canceled));
   }
 
   /** Whether a key is set, asking for one when not; says so when none is given. */
