@@ -209,9 +209,10 @@ export class BatchReviews implements vscode.Disposable {
       const answer = answers.get(part.customId);
       return !booked.has(part.customId) && answer && 'text' in answer ? [book(part, answer.usage, outcome)] : [];
     });
+    const answered = [...answers.values()].some((a) => 'text' in a);
     // A window that started this review (and may have sent judgment) closed before it ended: not again.
     const interrupted = batch.reviewing === true;
-    const material = batch.canceled || interrupted ? undefined : await folderMaterial(this.c, batch.folder ? vscode.Uri.parse(batch.folder) : undefined);
+    const material = batch.canceled || interrupted || !answered ? undefined : await folderMaterial(this.c, batch.folder ? vscode.Uri.parse(batch.folder) : undefined);
     let result: ReviewResult | undefined;
     if (material) {
       await this.save(this.pending.map((p) => (p.id === batch.id ? { ...p, reviewing: true } : p)));
@@ -242,6 +243,8 @@ export class BatchReviews implements vscode.Disposable {
       void vscode.window.showInformationMessage(`Ladder: the batch review of ${batch.where} was cancelled. ${booked.size > 0 ? `${countOf(booked.size, 'request')} answered before the cancel ${booked.size === 1 ? 'was' : 'were'} billed ${formatUsd(billed)} at batch price (in the ledger); the rest were not run or billed.` : 'Nothing was billed.'}`);
     } else if (interrupted) {
       void vscode.window.showWarningMessage(`Ladder: the batch review of ${batch.where} was interrupted (VS Code closed or reloaded while it was finishing); its answers are in the ledger. Run the folder review again if you want its report.`);
+    } else if (!answered) {
+      void vscode.window.showWarningMessage(`Ladder: the batch for ${batch.where} ended with no answers (every request failed or expired); nothing was billed.`);
     } else if (!material) {
       void vscode.window.showWarningMessage(`Ladder: the batch for ${batch.where} ended, but the folder could not be read again, so no review was made. ${formatUsd(billed)} was billed for it and is in the ledger.`);
     }

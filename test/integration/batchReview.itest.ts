@@ -4,6 +4,7 @@ import type { PendingBatch } from '../../src/core/batch';
 import type { CallRecord } from '../../src/core/ledger/record';
 import { BatchReviews } from '../../src/vscode/batchReview';
 import type { ReviewResult } from '../../src/vscode/review';
+import { faults } from '../support/standin/faults';
 import { captureMessages } from './editor';
 import { ladder } from './helpers';
 import { api, standInSuite } from './setup';
@@ -199,6 +200,20 @@ describe('Review Folder at Batch Price', function () {
     const second = await captureMessages('showErrorMessage', () => container.reviews.batches.check(batch.id));
     assert.deepEqual(second.messages, [], 'told once');
     assert.deepEqual(container.reviews.batches.pending.map((p) => p.id), [batch.id], 'still followed');
+  });
+
+  it('a batch whose every request failed says so, bills nothing and sends no judgment', async () => {
+    const { container } = await ladder();
+    await batchLatency(60_000);
+    const { batch } = await submit();
+    api().script.enqueue(...batch.parts.map(() => ({ fault: faults.overloaded() })));
+    api().clock.advance(60_000);
+    const { result, messages } = await captureMessages('showWarningMessage', () => container.reviews.batches.check(batch.id));
+    assert.equal(result, undefined);
+    assert.deepEqual(messages, [`Ladder: the batch for ${batch.where} ended with no answers (every request failed or expired); nothing was billed.`]);
+    assert.deepEqual(await batchCalls(batch.id), []);
+    assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0);
+    assert.deepEqual(container.reviews.batches.pending, []);
   });
 
   it('Cancel Batch Review cancels through the API and says what was billed', async () => {
