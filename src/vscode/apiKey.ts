@@ -89,8 +89,9 @@ export class ApiKeyStore implements vscode.Disposable {
       placeHolder: 'sk-ant-…',
       validateInput: (value) => keyProblem(pastedKey(value)),
     });
-    if (!key || keyProblem(pastedKey(key))) return false;
-    await this.set(pastedKey(key));
+    const pasted = pastedKey(key ?? '');
+    if (!pasted || keyProblem(pasted)) return false;
+    await this.set(pasted);
     return true;
   }
 

@@ -88,8 +88,8 @@ export class BatchReviews implements vscode.Disposable {
       return undefined;
     }
     const refused = estimates.map((e) => (e.plan.blocked ? e.plan.notice ?? 'the routing policy blocked this request.' : e.tooLarge())).find((why) => why !== undefined);
-    // Half the standard estimate, the answer's size guessed as the runner's pre-flight guesses it.
-    const micros = estimates.reduce((sum, e) => sum + Math.round((e.planCost(e.plan.model, e.promptTokens, Math.min(4096, Math.max(300, Math.round(e.promptTokens * 0.15)))) * MICROS_PER_USD) / 2), 0);
+    // Half the standard estimate, with the answer's size the runner's plan guessed.
+    const micros = estimates.reduce((sum, e) => sum + Math.round((e.planCost(e.plan.model, e.promptTokens, e.plan.estimatedOutputTokens) * MICROS_PER_USD) / 2), 0);
     const budget = refused === undefined ? this.c.cost.budget.wouldExceed(micros) : undefined;
     if (refused !== undefined || budget?.exceeded) {
       giveBack();

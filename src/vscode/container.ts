@@ -50,9 +50,11 @@ export class Container implements vscode.Disposable {
           // The tab of the level the bad value is in: the User tab would show a valid value, or none.
           // A folder's settings open after its folder is picked (no command takes the folder itself with a filter).
           const query = setting ?? 'ladder';
-          if (choice === 'Open Settings' && level === 'workspace') void vscode.commands.executeCommand('workbench.action.openWorkspaceSettings', query);
-          else if (choice === 'Open Settings' && level?.startsWith('folder')) void vscode.commands.executeCommand('workbench.action.openFolderSettings', { query });
-          else if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', query);
+          if (choice === 'Open Settings') {
+            if (level === 'workspace') void vscode.commands.executeCommand('workbench.action.openWorkspaceSettings', query);
+            else if (level?.startsWith('folder')) void vscode.commands.executeCommand('workbench.action.openFolderSettings', { query });
+            else void vscode.commands.executeCommand('workbench.action.openSettings', query);
+          }
           if (choice === 'Show Logs') this.log.show();
         });
       }),
