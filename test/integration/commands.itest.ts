@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { formatUsd } from '../../src/core/ledger/format';
 import type { CallRecord } from '../../src/core/ledger/record';
 import { faults } from '../support/standin/server';
-import { captureMessages, openAndSelect, snapshotWorkspace, tempFile, until, waitForDiff } from './editor';
+import { captureMessages, openAndSelect, openUntitled, snapshotWorkspace, tempFile, until, waitForDiff } from './editor';
 import { ladder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite, TEST_KEY } from './setup';
 
@@ -111,7 +111,7 @@ describe('commands against the local API stand-in', function () {
   });
 
   it('Explain Selection over blank lines or an empty file sends nothing and says so; Ask reads a blank selection as none', async () => {
-    const blank = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: '\n  \n\t\n\n', language: 'typescript' }));
+    const blank = await openUntitled('\n  \n\t\n\n');
     blank.selection = new vscode.Selection(0, 0, 3, 0);
     const explained = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.explainSelection'));
     assert.deepEqual([explained.result, explained.messages], [undefined, ['Ladder: Nothing to explain: the selection is empty.']]);
@@ -121,7 +121,7 @@ describe('commands against the local API stand-in', function () {
     assert.match(body, /Request: what is a closure\?/);
     assert.doesNotMatch(body, /Lines: \d+-\d+/, 'no empty code block');
     resetApi();
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: '', language: 'typescript' }));
+    await openUntitled('');
     const empty = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.explainSelection'));
     assert.deepEqual([empty.result, empty.messages], [undefined, ['Ladder: Nothing to explain: the selection is empty.']]);
     assert.equal(messageRequests().length, 0, 'nothing was sent');

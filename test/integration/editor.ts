@@ -23,6 +23,21 @@ export async function openAndSelect(relPath: string, fromLine?: number, toLine?:
   return editor;
 }
 
+/**
+ * Opens an untitled document holding `content` and puts it in front. Closing an untitled editor
+ * frees its name ("Untitled-1"); the next untitled document may take that name before the
+ * extension host has heard the first one is gone, and `openTextDocument` then hands back the old
+ * document (a review "of the 4,000-line document" read the previous test's 900 lines). So this
+ * waits for the document with this content under the new URI.
+ */
+export async function openUntitled(content: string, language = 'typescript'): Promise<vscode.TextEditor> {
+  const { uri } = await vscode.workspace.openTextDocument({ content, language });
+  const document = await until('the new untitled document', () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && !d.isClosed && d.getText() === content));
+  const editor = await vscode.window.showTextDocument(document);
+  await until('the new document in front', () => (vscode.window.activeTextEditor?.document === document ? true : undefined));
+  return editor;
+}
+
 /** Polls until `predicate` holds (VS Code updates some state asynchronously). */
 export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -8,7 +8,7 @@ import type { CostReportMessage } from '../../src/core/ledger/report';
 import { LedgerSummary, localDay } from '../../src/core/ledger/summary';
 import { callRecord } from '../support/fixtures/usage/records';
 import { faults } from '../support/standin/server';
-import { captureMessages, openAndSelect, snapshotWorkspace, until } from './editor';
+import { captureMessages, openAndSelect, openUntitled, snapshotWorkspace, until } from './editor';
 import { ladder, setLadder } from './helpers';
 import { api, resetApi, setUpSuite, tearDownSuite, TEST_KEY } from './setup';
 
@@ -44,12 +44,11 @@ async function longDocument(withEval = true): Promise<vscode.Uri> {
     : n === 3 ? '}'
     : n === 850 && withEval ? 'export function run(code: string) { return eval(code); }'
     : `export const v${n} = ${n};`);
-  // Its URI is given to the review: in full-suite runs a review of "the active editor" read an
-  // earlier test's long document now and then, even once this one was in front.
+  // Its URI is given to the review, and openUntitled waits for this document, not an earlier
+  // test's that had the same untitled name.
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: Array.from({ length: 900 }, (_, i) => line(i + 1)).join('\n'), language: 'typescript' }));
+  const editor = await openUntitled(Array.from({ length: 900 }, (_, i) => line(i + 1)).join('\n'));
   editor.selection = new vscode.Selection(0, 0, 899, 0);
-  await until('the new document in front', () => (vscode.window.activeTextEditor?.document === editor.document ? true : undefined));
   return editor.document.uri;
 }
 
@@ -159,7 +158,7 @@ describe('errors a user will meet', function () {
 
   it('a long review that stops in its second part keeps the first part and says what was not read', async () => {
     const text = Array.from({ length: 900 }, (_, i) => `export const v${i + 1} = ${i + 1};`).join('\n');
-    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: text, language: 'typescript' }));
+    const editor = await openUntitled(text);
     editor.selection = new vscode.Selection(0, 0, 899, 0);
     api().script.fault({ type: 'status', status: 401, errorType: 'authentication_error', message: 'invalid x-api-key' }, { match: { lastUser: /export const v401 = 401;/ } });
     const result = await vscode.commands.executeCommand<{ summary: string; taskId: string; costMicros: number }>('ladder.reviewSelection');
@@ -172,7 +171,7 @@ describe('errors a user will meet', function () {
 
   it('a review of more than 8 parts asks first, with their number and cost: Cancel sends nothing, the first 8 leave the rest named as not reviewed', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: Array.from({ length: 4000 }, (_, i) => `export const v${i + 1} = ${i + 1};`).join('\n'), language: 'typescript' }));
+    const editor = await openUntitled(Array.from({ length: 4000 }, (_, i) => `export const v${i + 1} = ${i + 1};`).join('\n'));
     const asked: string[] = [];
     const cancelled = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.reviewFile', editor.document.uri), (message) => {
       asked.push(message);
@@ -722,9 +721,8 @@ describe('errors a user will meet', function () {
 
   it('a selection larger than the model context is refused before sending, with the estimate', async () => {
     const big = 'const value = "some text that repeats to fill the context window";\n'.repeat(14_000);
-    const doc = await vscode.workspace.openTextDocument({ content: big, language: 'typescript' });
-    const editor = await vscode.window.showTextDocument(doc);
-    editor.selection = new vscode.Selection(0, 0, doc.lineCount - 1, 0);
+    const editor = await openUntitled(big);
+    editor.selection = new vscode.Selection(0, 0, editor.document.lineCount - 1, 0);
     const { container } = await ladder();
     await vscode.commands.executeCommand('ladder.chooseTier', 'H');
     // Explain: an edit this size is refused earlier, as more than an answer can hold.
@@ -737,7 +735,7 @@ describe('errors a user will meet', function () {
 
   it('Preview Route gives the verdict Ask gives on a prompt over the context window, counted as Ask counts it', async () => {
     const big = 'const value = "some text that repeats to fill the context window";\n'.repeat(14_000);
-    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: big, language: 'typescript' }));
+    const editor = await openUntitled(big);
     editor.selection = new vscode.Selection(0, 0, editor.document.lineCount - 1, 0);
     const { container } = await ladder();
     await vscode.commands.executeCommand('ladder.chooseTier', 'H');
@@ -770,9 +768,8 @@ describe('errors a user will meet', function () {
     // The tests before leave 14,000-line documents open: none of them may be what is read.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // Symbols: the API counts each one a token, the local estimate four characters a token.
-    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: '{[()]};{[()]};{[()]};\n'.repeat(2000), language: 'typescript' }));
+    const editor = await openUntitled('{[()]};{[()]};{[()]};\n'.repeat(2000));
     editor.selection = new vscode.Selection(0, 0, editor.document.lineCount - 1, 0);
-    await until('the new document in front', () => (vscode.window.activeTextEditor?.document === editor.document ? true : undefined));
     try {
       container.cost.resetSession();
       const local = await vscode.commands.executeCommand<{ estimatedCostUsd: number; tokenSource: string }>('ladder.previewRoute', 'what does this do?');

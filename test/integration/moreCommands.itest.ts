@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CallRecord, LedgerRecord, VerdictRecord } from '../../src/core/ledger/record';
 import type { CostReportMessage } from '../../src/core/ledger/report';
-import { acceptProposal, captureMessages, openAndSelect, tempFile, until, waitForDiff } from './editor';
+import { acceptProposal, captureMessages, openAndSelect, openUntitled, tempFile, until, waitForDiff } from './editor';
 import { Conversations } from '../../src/vscode/conversations';
 import { ReviewService } from '../../src/vscode/review';
 import { fromLineStart } from '../../src/vscode/editorSelection';
@@ -47,8 +47,7 @@ describe('every command on its happy path', function () {
   });
 
   it('Rename Symbol asks the language first: where nothing can rename, nothing is sent', async () => {
-    const doc = await vscode.workspace.openTextDocument({ content: 'total = price * qty\n', language: 'plaintext' });
-    const editor = await vscode.window.showTextDocument(doc);
+    const editor = await openUntitled('total = price * qty\n', 'plaintext');
     editor.selection = new vscode.Selection(0, 2, 0, 2);
     const { result, messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.renameSymbol'));
     assert.equal(result, undefined);
@@ -632,8 +631,8 @@ describe('every command on its happy path', function () {
   });
 
   it('Write Tests from an untitled buffer: Accept opens the tests in a new untitled editor in its language', async () => {
-    const source = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'export function double(n: number): number {\n  return n * 2;\n}\n' });
-    const editor = await vscode.window.showTextDocument(source);
+    const editor = await openUntitled('export function double(n: number): number {\n  return n * 2;\n}\n');
+    const source = editor.document;
     editor.selection = new vscode.Selection(0, 0, 3, 0);
     await acceptProposal('ladder.writeTests');
     const tests = vscode.window.activeTextEditor?.document;
