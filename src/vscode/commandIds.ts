@@ -7,6 +7,8 @@ export const CommandIds = {
   ask: 'ladder.ask',
   /** Continues the answer in the active result view with the conversation so far. */
   followUp: 'ladder.followUp',
+  /** The last question of the answer in front asked again on the next tier up. */
+  answerAbove: 'ladder.answerAbove',
   /** Suggested names for the symbol at the cursor, applied through the rename provider. */
   renameSymbol: 'ladder.renameSymbol',
   /** Format and clean up the selection (diff preview). */

@@ -244,6 +244,17 @@ export class RequestRunner {
     return planEscalation(plan, { kind: 'rejected', detail: plan.model }, this.routingConfig());
   }
 
+  /**
+   * The plan for an answer asked for again one tier up: escalated from the tier and model that
+   * gave it (answeredOn), as the policy escalates a step; refused at the cap, the top of the
+   * ladder or an exceeded budget, with its notice.
+   */
+  planAboveAnswer(answered: { tier: Tier; model: string }, stepType: StepType): RoutePlan {
+    const config = this.routingConfig();
+    const gave = { ...planRoute({ stepType, tier: answered.tier, estimatedInputTokens: 0, estimatedOutputTokens: 0 }, config), tier: answered.tier, model: answered.model };
+    return planEscalation(gave, { kind: 'askedAbove', detail: answered.model }, config);
+  }
+
   /** Classification and route plan for a request, and the prompt it would send. Sends nothing (count_tokens aside). */
   async estimate<T>(spec: RequestSpec<T>, options: { countTokens: boolean; override?: Tier; classification?: Classification; reservation?: Reservation; budgetElsewhere?: boolean }): Promise<RouteEstimate> {
     const selection = spec.selection;
@@ -544,6 +555,7 @@ export class RequestRunner {
           ...(spec.selection ? { selection: spec.selection } : {}),
           turns: [...(spec.earlier ?? []), { question: spec.question, answer: result.text }],
           ...answeredOn(result.route),
+          ...(spec.task === 'ask' || spec.task === 'explain' ? { task: spec.task } : {}),
         });
       }
       return { value: result.value, text: result.text, plan: result.route, taskId, records, ...(resultUri ? { resultUri } : {}) };

@@ -416,6 +416,13 @@ describe('commands against the local API stand-in', function () {
     for (const f of review.findings) assert.ok(findings.includes(f.message.replace(/\s+/g, ' ').trim().replace(/&/g, '&amp;').replace(/</g, '&lt;')), `finding sent: ${f.message}`);
     assert.doesNotMatch(findings, /Task cost|## Route/, 'not the report\'s cost or route');
     assert.equal(request.messages[2]?.content[0]?.text, 'Request: reword the first finding in plain words');
+
+    // A report is not one answer to ask again: its review is run again instead.
+    const before = messageRequests().length;
+    const again = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.answerAbove', review.reportUri));
+    assert.equal(again.result, undefined);
+    assert.deepEqual(again.messages, ['Ladder: a review report is not one answer to ask again: run the review again, with Choose Tier for a higher tier.']);
+    assert.equal(messageRequests().length, before);
   });
 
   it('follow-ups cache the conversation: the second reads from cache what the first wrote', async () => {
@@ -461,6 +468,47 @@ describe('commands against the local API stand-in', function () {
     const second = await vscode.commands.executeCommand<Outcome>('ladder.followUp', first.resultUri, 'why?');
     assert.equal(second.plan.tier, 'O');
     assert.deepEqual(messageRequests().slice(sent).map((e) => e.model), ['claude-opus-4-8'], 'one call: no Haiku difficulty check');
+  });
+
+  it('Answer Again One Tier Up asks the answer\'s last question again on the next tier, beside it, as a new task; at the cap it sends nothing', async () => {
+    await openAndSelect('src/orders.ts', 10, 13);
+    type Outcome = { text: string; taskId: string; plan: { tier: string; baseTier: string; model: string; reasons: string[] }; resultUri: vscode.Uri };
+    await vscode.commands.executeCommand('ladder.chooseTier', 'H');
+    const first = await vscode.commands.executeCommand<Outcome>('ladder.ask', 'what does this query return?');
+    assert.equal(first.plan.model, 'claude-haiku-4-5');
+    await vscode.commands.executeCommand('ladder.chooseTier', 'H');
+    const followed = await vscode.commands.executeCommand<Outcome>('ladder.followUp', first.resultUri, 'and for an unknown customer?');
+    assert.equal(followed.plan.tier, 'H', followed.plan.reasons.join(' | '));
+    await until('the follow-up\'s answer in view', () => vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === followed.resultUri.toString()));
+    const asked = messageRequests().at(-1)?.body as { messages: { role: string; content: { text: string }[] }[] };
+
+    const sent = messageRequests().length;
+    // Sonnet is overloaded once: the fallback may not answer on Haiku, the tier asked to go above.
+    api().script.fault(faults.overloaded({ retryAfterMs: 1 }), { times: 2, match: { model: 'claude-sonnet-4-6' } });
+    const again = await vscode.commands.executeCommand<Outcome>('ladder.answerAbove', followed.resultUri);
+    assert.ok(again, 'answered again');
+    const calls = messageRequests().slice(sent);
+    assert.deepEqual(calls.map((e) => e.model).slice(0, 2), ['claude-sonnet-4-6', 'claude-sonnet-4-6']);
+    assert.ok(!calls.some((e) => e.model === 'claude-haiku-4-5'), `never back on Haiku: ${JSON.stringify(calls.map((e) => [e.model, e.status]))}`);
+    assert.equal(again.plan.baseTier, 'S');
+    assert.ok(again.plan.reasons.includes('asked again: claude-haiku-4-5 (labour) gave the answer'), again.plan.reasons.join(' | '));
+    assert.ok(again.plan.reasons.some((r) => /^escalated from labour to execute \(claude-sonnet-4-6\): you asked for the answer again one tier up \(claude-haiku-4-5\)$/.test(r)), again.plan.reasons.join(' | '));
+    // The same conversation, the same last question: only the model differs.
+    const body = calls.at(-1)?.body as { messages: { role: string; content: { text: string }[] }[] };
+    assert.deepEqual(body.messages.map((m) => [m.role, m.content[0]?.text]), asked.messages.map((m) => [m.role, m.content[0]?.text]));
+    assert.notEqual(again.taskId, followed.taskId, 'a new task');
+    assert.ok((await ledgerCalls()).filter((r) => r.taskId === again.taskId).every((r) => r.model !== 'claude-haiku-4-5'));
+    const view = await vscode.workspace.openTextDocument(again.resultUri);
+    assert.match(view.getText(), /^\*\*Answer Again\*\* — fell back to \*\*claude-opus-4-8\*\* \(judgment tier\)\n\n> and for an unknown customer\?$/m);
+    const columns = (uri: vscode.Uri) => vscode.window.tabGroups.all.filter((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString())).map((g) => g.viewColumn);
+    await until('the new answer beside the old one', () => (columns(again.resultUri).length > 0 && columns(again.resultUri)[0] !== columns(followed.resultUri)[0] ? true : undefined));
+
+    // Opus answered it (up, on the fallback), and Opus is the cap: again, one tier up, is refused.
+    const before = messageRequests().length;
+    const { result, messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.answerAbove', again.resultUri));
+    assert.equal(result, undefined);
+    assert.match(messages.join(' | '), /^Ladder: You asked for the answer again one tier up \(claude-opus-4-8\); escalating to exception is not allowed: the exception tier needs the explicit opt-in \(ladder\.routing\.allowExceptionTier\)\. Nothing was sent\.$/);
+    assert.equal(messageRequests().length, before, 'nothing was sent above the cap');
   });
 
   it('the difficulty check sees the head of the selected code, so a vague ask is judged on what it is about', async () => {

@@ -132,7 +132,9 @@ export type EscalationReason =
   | { kind: 'lowConfidence'; detail?: string }
   | { kind: 'toolError'; detail?: string }
   /** The user rejected the step's edit and asked for the next tier. */
-  | { kind: 'rejected'; detail?: string };
+  | { kind: 'rejected'; detail?: string }
+  /** The user asked for an answer again from the tier above the one that gave it. */
+  | { kind: 'askedAbove'; detail?: string };
 
 export interface FallbackFailure {
   kind: 'overloaded' | 'unavailable' | 'rateLimited' | 'server';
@@ -283,8 +285,8 @@ export function planRoute(request: RouteRequest, config: RoutingConfig): RoutePl
     }
     const lower = downgradeTier(request.stepType, tier);
     if (lower !== tier && request.noDowngrade) {
-      reasons.push(`budget exceeded: a retry on ${TIER_LABELS[tier]} is not downgraded to the tier whose edit was rejected`);
-      return withCost({ ...base, outcome: 'blocked', blocked: true, tier, baseTier: tier, reasons, notice: `${budgetWhy(budget)}: the retry would go back to ${TIER_LABELS[lower]}, whose edit you rejected, so nothing was sent.` }, config);
+      reasons.push(`budget exceeded: a retry on ${TIER_LABELS[tier]} is not downgraded to the tier it was asked to go above`);
+      return withCost({ ...base, outcome: 'blocked', blocked: true, tier, baseTier: tier, reasons, notice: `${budgetWhy(budget)}: the retry would go back to ${TIER_LABELS[lower]}, the tier you asked to go above, so nothing was sent.` }, config);
     }
     if (lower !== tier) {
       reasons.push(`budget exceeded: downgraded from ${TIER_LABELS[tier]} to ${label(lower, config)}, the cheapest tier trusted with a ${request.stepType} step`);
@@ -308,6 +310,7 @@ const ESCALATION_TEXT: Readonly<Record<EscalationReason['kind'], string>> = {
   lowConfidence: 'the answer was low-confidence',
   toolError: 'a tool call failed',
   rejected: 'you rejected its answer',
+  askedAbove: 'you asked for the answer again one tier up',
 };
 
 /**
@@ -329,7 +332,7 @@ export function planEscalation(previous: RoutePlan, reason: EscalationReason, co
   });
   const max = config.maxEscalations ?? DEFAULT_MAX_ESCALATIONS;
   // The limit bounds what Ladder spends on its own; a retry the user asks for is theirs.
-  if (reason.kind !== 'rejected' && previous.escalations >= max) {
+  if (reason.kind !== 'rejected' && reason.kind !== 'askedAbove' && previous.escalations >= max) {
     return stop(`cannot escalate: ${why}, but this step already escalated ${countOf(previous.escalations, 'time')} (limit ${max})`,
       `${capitalise(why)}; Ladder stops here (escalation limit ${max} reached for this step).`);
   }

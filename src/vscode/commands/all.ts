@@ -1,4 +1,5 @@
 import type { Command } from './command';
+import { answerAboveCommand } from './answerAbove';
 import { architectureReviewCommand } from './architectureReview';
 import { askCommand } from './ask';
 import { batchReviewFolderCommand } from './batchReviewFolder';
@@ -28,6 +29,7 @@ import { writeTestsCommand } from './writeTests';
 export const COMMANDS: readonly Command[] = [
   askCommand,
   followUpCommand,
+  answerAboveCommand,
   renameSymbolCommand,
   tidySelectionCommand,
   generateDocsCommand,

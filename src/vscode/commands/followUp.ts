@@ -5,12 +5,13 @@ import { whereOf } from '../../core/resultViews';
 import { checkNonEmpty } from '../../core/task/checks';
 import { CommandIds } from '../commandIds';
 import type { Container } from '../container';
+import type { Remembered } from '../conversations';
 import { refusedUntrusted } from '../requestRunner';
 import type { Command } from './command';
 
-/** The answers that can be continued, the newest first; undefined when there are none or none is picked. */
-async function pickAnswer(c: Container): Promise<vscode.Uri | undefined> {
-  const recent = c.conversations.recent();
+/** Asks which recent answer (of those `keep` accepts), the newest first; undefined when there are none or none is picked. */
+export async function pickAnswer(c: Container, title = 'Ladder: Follow up which answer?', keep: (answer: Remembered) => boolean = () => true): Promise<vscode.Uri | undefined> {
+  const recent = c.conversations.recent().filter(keep);
   if (recent.length === 0) return undefined;
   const picked = await vscode.window.showQuickPick(recent.map((conversation) => {
     const first = conversation.turns[0]?.question.split('\n')[0] ?? '';
@@ -21,7 +22,7 @@ async function pickAnswer(c: Container): Promise<vscode.Uri | undefined> {
       detail: `${countOf(conversation.turns.length, 'answer')}, the last from ${conversation.model}`,
       uri: conversation.uri,
     };
-  }), { title: 'Ladder: Follow up which answer?', placeHolder: 'The newest first', ignoreFocusOut: true });
+  }), { title, placeHolder: 'The newest first', ignoreFocusOut: true });
   return picked?.uri;
 }
 

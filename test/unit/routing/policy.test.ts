@@ -114,7 +114,7 @@ describe('planRoute', () => {
     const budget = { state: 'exceeded', onExceeded: 'downgrade' } as const;
     const retry = planRoute(routeRequest('S', { stepType: 'format', noDowngrade: true }), routingConfig({ budget }));
     assert.equal(retry.blocked, true);
-    assert.equal(retry.notice, 'Budget exceeded: the retry would go back to labour, whose edit you rejected, so nothing was sent.');
+    assert.equal(retry.notice, 'Budget exceeded: the retry would go back to labour, the tier you asked to go above, so nothing was sent.');
     // Where no downgrade would happen, the retry goes as asked.
     const floor = planRoute(routeRequest('S', { stepType: 'securityReview', noDowngrade: true }), routingConfig({ budget }));
     assert.equal(floor.blocked, false);
@@ -211,10 +211,18 @@ describe('planEscalation after the user rejects an edit', () => {
     const escalated = planEscalation(planRoute(routeRequest('H'), config), validationFailed, config);
     assert.equal(planEscalation(escalated, validationFailed, config).outcome, 'cannotEscalate');
     assert.equal(planEscalation(escalated, rejected, config).tier, 'O');
+    assert.equal(planEscalation(escalated, { kind: 'askedAbove' }, config).tier, 'O', 'nor to an answer asked for again one tier up');
     const capped = routingConfig({ accessCap: 'S' });
     assert.match(planEscalation(planRoute(routeRequest('S'), capped), rejected, capped).notice ?? '', /not allowed/);
     const broke = routingConfig({ budget: { state: 'exceeded', onExceeded: 'downgrade' } });
     assert.equal(planEscalation(planRoute(routeRequest('H'), broke), rejected, broke).outcome, 'cannotEscalate');
+  });
+
+  test('an answer asked for again one tier up says so in its reason, and skips a tier on the model that gave it', () => {
+    const config = routingConfig({ ladder: { ...DEFAULT_LADDER, S: DEFAULT_LADDER.H } });
+    const next = planEscalation(planRoute(routeRequest('H'), config), { kind: 'askedAbove', detail: DEFAULT_LADDER.H }, config);
+    assert.equal(next.tier, 'O');
+    assert.match(next.reasons.at(-1) ?? '', /^escalated from labour to judgment .*: you asked for the answer again one tier up \(claude-haiku-4-5\) \(execute's model, claude-haiku-4-5, was already tried/);
   });
 
   test('never offers the exception tier without the opt-in', () => {

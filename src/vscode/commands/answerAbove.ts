@@ -1,0 +1,67 @@
+import * as vscode from 'vscode';
+import { TIER_LABELS } from '../../core/tiers';
+import { checkNonEmpty } from '../../core/task/checks';
+import { CommandIds } from '../commandIds';
+import type { Remembered } from '../conversations';
+import { refusedUntrusted } from '../requestRunner';
+import type { Command } from './command';
+import { pickAnswer } from './followUp';
+
+/**
+ * Answer Again One Tier Up: the last question of the answer in front (Ask, Explain Selection or
+ * a follow-up) asked again, with the same code and the conversation before it, on the next
+ * tier the policy allows. An answer the user finds weak is evidence, as a rejected edit is; the
+ * escalation is theirs, so the automatic limit does not apply, but the cap and the budget do.
+ * The new answer opens beside the old one, so the two can be compared; it is a new task.
+ */
+export const answerAboveCommand: Command = {
+  id: CommandIds.answerAbove,
+  run: async (c, uri) => {
+    if (refusedUntrusted()) return undefined;
+    const active = uri instanceof vscode.Uri ? uri : c.editors.current()?.document.uri;
+    const unfinished = active && c.conversations.unfinished(active);
+    if (unfinished) {
+      void vscode.window.showInformationMessage(`Ladder: this answer ${unfinished === 'cancelled' ? 'was cancelled' : 'failed'} before it finished; run the request again.`);
+      return undefined;
+    }
+    const redoable = (answer: Remembered) => answer.task !== undefined;
+    const target = active && c.conversations.get(active) ? active : uri instanceof vscode.Uri ? undefined : await pickAnswer(c, 'Ladder: Answer which again one tier up?', redoable);
+    const conversation = target && c.conversations.get(target);
+    const last = conversation?.turns.at(-1);
+    if (!conversation || !last) {
+      // Said unless the user dismissed a list of answers.
+      if (!c.conversations.recent().some(redoable) || uri instanceof vscode.Uri) {
+        void vscode.window.showInformationMessage('Ladder: Answer Again One Tier Up asks the question of an answer from Ask, Explain Selection or a follow-up again. Open that answer, then run it.');
+      }
+      return undefined;
+    }
+    if (!conversation.task) {
+      void vscode.window.showInformationMessage('Ladder: a review report is not one answer to ask again: run the review again, with Choose Tier for a higher tier.');
+      return undefined;
+    }
+    const next = c.runner.planAboveAnswer(conversation, conversation.task);
+    if (next.outcome !== 'route') {
+      void vscode.window.showInformationMessage(`Ladder: ${next.notice ?? 'no higher tier is allowed.'} Nothing was sent.`);
+      return undefined;
+    }
+    // In the group to the right of the old answer's, so the two can be read side by side.
+    const column = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === target.toString())?.viewColumn;
+    return await c.runner.run({
+      command: conversation.task,
+      title: 'Answer Again',
+      task: conversation.task,
+      question: last.question,
+      ...(conversation.task === 'ask' ? { quote: last.question } : {}),
+      ...(conversation.selection ? { selection: conversation.selection } : {}),
+      ...(conversation.turns.length > 1 ? { earlier: conversation.turns.slice(0, -1) } : {}),
+      tier: next.tier,
+      tierReasons: [`asked again: ${conversation.model} (${TIER_LABELS[conversation.tier]}) gave the answer`, next.reasons.at(-1) ?? ''],
+      // Not back down to the tier whose answer is being redone, for a budget or a fallback.
+      noDowngrade: true,
+      maxTokens: 4096,
+      showResult: true,
+      ...(column ? { resultColumn: column + 1 } : {}),
+      check: checkNonEmpty,
+    });
+  },
+};
