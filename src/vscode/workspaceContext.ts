@@ -8,7 +8,7 @@ import type { FileStatus } from '../core/context/workspaceIndex';
 import { CacheHealth } from '../core/prompt/cacheHealth';
 import type { Config } from './config';
 import type { Log } from './log';
-import { WorkspaceFeeder, findRepository, outerGitignores, realOr, toSlashes } from './workspaceScan';
+import { WorkspaceFeeder, findRepository, outerGitignores, realOr, showWhenSlow, toSlashes } from './workspaceScan';
 
 /** Pinned files as absolute file URIs. */
 const PINS_KEY = 'ladder.pins';
@@ -274,8 +274,13 @@ export class WorkspaceContext implements vscode.Disposable {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
       watchers.push(watcher, watcher.onDidCreate(event(false)), watcher.onDidChange(event(false)), watcher.onDidDelete(event(true)));
     }
-    for (const [i, folder] of roots.folders.entries()) watchers.push(...(await this.followOuterGitignores(feeder, roots.labels[i] as string, folder)));
-    const { files, truncated } = await feeder.scan();
+    const reading = (async () => {
+      for (const [i, folder] of roots.folders.entries()) watchers.push(...(await this.followOuterGitignores(feeder, roots.labels[i] as string, folder)));
+      return feeder.scan();
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise((resolve) => (timer = setTimeout(resolve, SLOW_SCAN_MS)));
+    const { files, truncated } = await showWhenSlow(reading, slow, (work) => showScanProgress(index, work)).finally(() => clearTimeout(timer));
     if (generation !== this.generation || roots !== this.roots || bounds !== this.bounds()) {
       // The folders, the trust or the bounds changed meanwhile; the next use scans again.
       for (const d of watchers) d.dispose();
@@ -337,6 +342,23 @@ export class WorkspaceContext implements vscode.Disposable {
   dispose(): void {
     for (const d of [...this.watchers, ...this.disposables]) d.dispose();
   }
+}
+
+/**
+ * A scan still running after this long shows its progress in the status bar: requests that
+ * want the context wait for it, and the user should know why.
+ */
+const SLOW_SCAN_MS = 1000;
+
+/** "Ladder: reading the workspace… 12,345 files" in the status bar until the scan ends, counting up. */
+function showScanProgress(index: WorkspaceIndex, scan: Promise<unknown>): void {
+  void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Ladder' }, async (progress) => {
+    const report = () => progress.report({ message: `reading the workspace… ${index.fileCount.toLocaleString('en-US')} files` });
+    report();
+    const ticker = setInterval(report, 500);
+    await scan.catch(() => undefined);
+    clearInterval(ticker);
+  });
 }
 
 /** Files over a folder review's bounds named one by one in its report; more are counted. */
