@@ -73,6 +73,13 @@ export class BatchReviews implements vscode.Disposable {
    */
   async submit(material: { selection: EditorSelection; folder: FolderMaterial }, folderUri: vscode.Uri | undefined): Promise<PendingBatch | undefined> {
     if (refusedUntrusted() || !(await this.hasKey())) return undefined;
+    // A second batch of the same folder is billed in full again: asked, not assumed.
+    const waiting = this.pending.find((p) => !p.canceled && (folderUri ? p.folder === folderUri.toString() : p.where === material.folder.where));
+    if (waiting) {
+      const again = 'Send Another';
+      const choice = await vscode.window.showWarningMessage(`Ladder: a batch review of ${waiting.where} sent ${new Date(waiting.submitted).toLocaleString()} is still waiting for its results. Send another, billed again?`, { modal: true }, again);
+      if (choice !== again) return undefined;
+    }
     const chosen = this.c.takeOverride();
     const giveBack = () => {
       if (chosen && !this.c.pendingOverride) this.c.setOverride(chosen);

@@ -216,6 +216,24 @@ describe('Review Folder at Batch Price', function () {
     assert.deepEqual(container.reviews.batches.pending, []);
   });
 
+  it('a second batch of a folder whose batch is still waiting is asked for first: dismissed, nothing is sent', async () => {
+    const { container } = await ladder();
+    await batchLatency(3_600_000);
+    const { batch } = await submit();
+    const sent = api().log.length;
+    const asked: string[] = [];
+    const dismissed = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.batchReviewFolder', folder()), (message) => {
+      asked.push(message);
+      return undefined;
+    });
+    assert.equal(dismissed.result, undefined);
+    assert.match(asked.join(' | '), /^Ladder: a batch review of src \(\d+ files\) sent .+ is still waiting for its results\. Send another, billed again\?$/);
+    assert.equal(api().log.length, sent, 'nothing sent, not even a token count');
+    const another = await captureMessages('showWarningMessage', () => captureMessages('showInformationMessage', () => vscode.commands.executeCommand<PendingBatch>('ladder.batchReviewFolder', folder())), () => 'Send Another');
+    assert.ok(another.result.result, 'Send Another sends it');
+    assert.deepEqual(container.reviews.batches.pending.map((p) => p.id), [batch.id, another.result.result.id]);
+  });
+
   it('Cancel Batch Review cancels through the API and says what was billed', async () => {
     const { container } = await ladder();
     await batchLatency(3_600_000);
