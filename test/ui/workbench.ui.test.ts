@@ -521,4 +521,31 @@ describe('Ladder in the workbench', () => {
     await (await pick()).filter({ hasText: 'None of these names' }).click();
     await waitForNotification(page, /you rejected claude-haiku-4-5's names\. Try the same request on the execute tier \(claude-sonnet-4-6\)\?/);
   });
+
+  test("an answer's title bar has Answer Again One Tier Up: the arrow asks the question again on the next tier, beside the answer", { timeout: 60_000 }, async () => {
+    await clearNotifications(page);
+    // The tests before leave orders.ts open in two groups.
+    await runCommand(page, 'View: Close All Editor Groups');
+    await openFromExplorer(page, 'src', 'orders.ts');
+    await selectLines(page, 15, 19);
+    const sent = messageRequests().length;
+    await runCommand(page, 'Ladder: Explain Selection');
+    const groups = page.locator('.editor-group-container');
+    // By the header, the view's first line: a long answer's footer may be scrolled out of sight.
+    const first = groups.filter({ has: page.locator('.view-lines', { hasText: /Explain\s+Selection\W+routed\s+to\W+claude-haiku-4-5/ }) });
+    await first.waitFor({ state: 'visible', timeout: 30_000 });
+    const before = await groups.count();
+    // The button shows once the answer is complete, so the click below waits for it.
+    // An inactive group shows no editor actions (workbench.editor.alwaysShowEditorActions): click into the answer first.
+    await first.locator('.view-lines').click();
+    await first.locator('.editor-actions [aria-label^="Answer Again One Tier Up"]').click({ timeout: 30_000 });
+    const again = groups.filter({ has: page.locator('.view-lines', { hasText: /Answer\s+Again\W+routed\s+to\W+claude-sonnet-4-6/ }) });
+    await again.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await groups.count(), before + 1, 'in a group of its own, beside the first answer');
+    assert.equal(before, 2, 'the code, then the first answer');
+    await first.waitFor({ state: 'visible', timeout: 5_000 });
+    for (let i = 0; i < 150 && messageRequests().length < sent + 2; i++) await page.waitForTimeout(200);
+    assert.deepEqual(messageRequests().slice(sent).map((e) => e.model), ['claude-haiku-4-5', 'claude-sonnet-4-6'], 'the answer, then the same question one tier up');
+    await shot('ui-13-answer-again');
+  });
 });
