@@ -6,7 +6,7 @@ import { BatchReviews } from '../../src/vscode/batchReview';
 import type { ReviewResult } from '../../src/vscode/review';
 import { faults } from '../support/standin/faults';
 import { captureMessages } from './editor';
-import { ladder } from './helpers';
+import { ladder, setLadder } from './helpers';
 import { api, standInSuite } from './setup';
 
 const root = () => vscode.workspace.workspaceFolders![0]!.uri;
@@ -43,7 +43,7 @@ describe('Review Folder at Batch Price', function () {
   standInSuite();
   afterEach(async () => {
     await batchLatency(0);
-    await vscode.workspace.getConfiguration('ladder').update('budget.session', undefined, vscode.ConfigurationTarget.Global);
+    await setLadder('budget.session', undefined);
     // A test that failed part-way leaves no batch for the next one to meet.
     await (await ladder()).container.context.workspaceState.update('ladder.pendingBatches', undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -176,13 +176,13 @@ describe('Review Folder at Batch Price', function () {
   it('the budget is judged once, at half price: a batch that fits at half price is sent', async () => {
     const { container } = await ladder();
     await batchLatency(3_600_000);
-    await vscode.workspace.getConfiguration('ladder').update('budget.session', 1000, vscode.ConfigurationTarget.Global);
+    await setLadder('budget.session', 1000);
     const { batch, messages } = await submit();
     const halfUsd = Number(/about \$([\d.]+)/.exec(messages[0]!)![1]);
     await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.cancelBatchReview', batch.id));
     const spent = container.cost.budgetStatus().limits.find((l) => l.scope === 'session')?.spentMicros ?? 0;
     // Room for the batch at half price, not at the standard price.
-    await vscode.workspace.getConfiguration('ladder').update('budget.session', spent / 1e6 + halfUsd * 1.5, vscode.ConfigurationTarget.Global);
+    await setLadder('budget.session', spent / 1e6 + halfUsd * 1.5);
     const again = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand<PendingBatch>('ladder.batchReviewFolder', folder()));
     assert.ok(again.result, `sent: ${again.messages.join(' | ')}`);
     assert.ok(again.result.parts.every((p) => !p.reasons.some((r) => r.startsWith('pre-flight'))), JSON.stringify(again.result.parts.map((p) => p.reasons)));

@@ -107,7 +107,7 @@ describe('errors a user will meet', function () {
     capture.restore();
     const { container } = await ladder();
     await container.apiKey.set(TEST_KEY);
-    await vscode.workspace.getConfiguration('ladder').update('api.baseUrl', api().url, vscode.ConfigurationTarget.Global);
+    await setLadder('api.baseUrl', api().url);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -142,8 +142,8 @@ describe('errors a user will meet', function () {
   });
 
   it('a security review whose judgment the access cap holds on the first pass\'s tier sends no second pass to the same model', async () => {
-    await withWorkspaceSettings(['routing.accessCap'], async (config) => {
-      await config.update('routing.accessCap', 'S', vscode.ConfigurationTarget.Workspace);
+    await withWorkspaceSettings(['routing.accessCap'], async () => {
+      await setLadder('routing.accessCap', 'S', vscode.ConfigurationTarget.Workspace);
       await openAndSelect('src/orders.ts', 9, 13);
       const started = new Date().toISOString();
       const result = await vscode.commands.executeCommand<{ summary: string; findings: { message: string }[]; taskId: string }>('ladder.securityReview');
@@ -315,7 +315,7 @@ describe('errors a user will meet', function () {
   });
 
   it('unreachable API: a clear offline message and nothing billed', async () => {
-    await vscode.workspace.getConfiguration('ladder').update('api.baseUrl', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
+    await setLadder('api.baseUrl', 'http://127.0.0.1:9');
     const result = await vscode.commands.executeCommand('ladder.explainSelection');
     assert.equal(result, undefined);
     assert.match(capture.messages[0] ?? '', /Could not reach 127\.0\.0\.1:9/);
@@ -370,8 +370,7 @@ describe('errors a user will meet', function () {
         await config.update('budget.session', 'five dollars', vscode.ConfigurationTarget.Workspace);
         await until('the budget warning', () => seen.length >= 2 || undefined, 10_000);
         // Another change elsewhere does not repeat the warnings already shown.
-        await config.update('cache.ttl', '5m', vscode.ConfigurationTarget.Workspace);
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await setLadder('cache.ttl', '5m', vscode.ConfigurationTarget.Workspace);
       }, (message) => {
         seen.push(message);
         return undefined;
@@ -438,8 +437,7 @@ describe('errors a user will meet', function () {
         await config.update('models.execute', 'claude-sonnet-9', vscode.ConfigurationTarget.Global);
         await until('the warning', () => seen.some((m) => /claude-sonnet-9/.test(m)) || undefined, 10_000);
         // Another change does not repeat it.
-        await config.update('statusBar.show', 'today', vscode.ConfigurationTarget.Global);
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await setLadder('statusBar.show', 'today');
       }, (message) => {
         seen.push(message);
         return undefined;
@@ -591,30 +589,28 @@ describe('errors a user will meet', function () {
 
   it('budget: a request that would cross the session budget is blocked before the call (count_tokens pre-flight), or downgraded', async () => {
     const { container } = await ladder();
-    const config = vscode.workspace.getConfiguration('ladder');
     try {
       container.cost.resetSession();
-      await config.update('budget.session', 0.000001, vscode.ConfigurationTarget.Global);
+      await setLadder('budget.session', 0.000001);
       const blocked = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.securityReview'));
       assert.equal(blocked.result, undefined);
       assert.ok(blocked.messages.some((w) => /This request \(about \$[\d.]+\) would exceed the session budget \(.*\): Ladder is not sending it\./.test(w) && !/count_tokens/.test(w)), `blocked, saying why: ${blocked.messages.join(' | ')}`);
       assert.ok(api().log.some((e) => e.path === '/v1/messages/count_tokens'), 'the estimate came from count_tokens');
       assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0, 'nothing was sent');
 
-      await config.update('budget.onExceeded', 'downgrade', vscode.ConfigurationTarget.Global);
+      await setLadder('budget.onExceeded', 'downgrade');
       const preview = await vscode.commands.executeCommand<{ tier: string; reasons: string[] }>('ladder.previewRoute', 'Is this query safe against SQL injection?');
       assert.ok(preview);
       assert.equal(preview.tier, 'S', 'judgment work drops one tier, not below execute');
       assert.ok(preview.reasons.some((r) => /budget/i.test(r)), preview.reasons.join(' | '));
     } finally {
-      await config.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
-      await config.update('budget.onExceeded', undefined, vscode.ConfigurationTarget.Global);
+      await setLadder('budget.session', undefined);
+      await setLadder('budget.onExceeded', undefined);
     }
   });
 
   it('budget: requests started together count each other\'s estimates, so they cannot each pass on the same room', async () => {
     const { container } = await ladder();
-    const config = vscode.workspace.getConfiguration('ladder');
     try {
       container.cost.resetSession();
       await openAndSelect('src/orders.ts', 15, 19);
@@ -624,12 +620,12 @@ describe('errors a user will meet', function () {
       const one = (await container.runner.estimate(spec, { countTokens: false })).plan.estimatedCostUsd;
       assert.ok(one > 0);
       // Room for two and a half of them.
-      await config.update('budget.session', Math.ceil(one * 2.5 * 1_000_000) / 1_000_000, vscode.ConfigurationTarget.Global);
+      await setLadder('budget.session', Math.ceil(one * 2.5 * 1_000_000) / 1_000_000);
       const { result, messages } = await captureMessages('showWarningMessage', () => Promise.all(Array.from({ length: 5 }, () => container.runner.run(spec).then(() => 'sent', () => 'stopped'))));
       assert.deepEqual([...result].sort(), ['sent', 'sent', 'stopped', 'stopped', 'stopped'], messages.join(' | '));
       assert.ok(messages.some((m) => /for requests still running\) would exceed the session budget/.test(m)), messages.join(' | '));
     } finally {
-      await config.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
+      await setLadder('budget.session', undefined);
     }
   });
 
@@ -654,7 +650,7 @@ describe('errors a user will meet', function () {
       const report = await vscode.commands.executeCommand<{ totals: { budget?: { label: string } } }>('ladder.showCostReport');
       assert.match(report?.totals.budget?.label ?? '', /^Budget · this session (89|90)% used$/);
     } finally {
-      await config.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
+      await setLadder('budget.session', undefined);
     }
   });
 

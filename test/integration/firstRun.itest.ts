@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { formatUsd } from '../../src/core/ledger/format';
 import { captureMessages, openAndSelect, until } from './editor';
-import { ladder } from './helpers';
+import { ladder, setLadder } from './helpers';
 import { TEST_KEY, standInSuite } from './setup';
 
 const root = () => vscode.workspace.workspaceFolders![0]!.uri;
@@ -56,19 +56,17 @@ describe('a new user\'s first hour', function () {
 
   it('with the meter on today\'s cost, Reset Session Cost says the meter keeps today\'s figure, and the meter says it is today\'s', async () => {
     const { container } = await ladder();
-    const config = vscode.workspace.getConfiguration('ladder');
     await openAndSelect('src/orders.ts', 15, 19);
     await vscode.commands.executeCommand('ladder.explainSelection');
     try {
-      await config.update('statusBar.show', 'today', vscode.ConfigurationTarget.Global);
-      await until('the meter on today', () => container.cost.scope === 'today' || undefined);
+      await setLadder('statusBar.show', 'today');
       const today = formatUsd(container.cost.shownAggregate().micros);
       assert.notEqual(today, '$0.00', 'today has a call');
       const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.resetSessionCost'));
       assert.deepEqual(messages, [`Ladder: session cost reset. The status bar shows today's cost (${today}), which a reset does not change. The ledger keeps every call.`]);
       assert.equal(container.cost.shown.text, `$(pulse) Ladder ${today} today`);
     } finally {
-      await config.update('statusBar.show', undefined, vscode.ConfigurationTarget.Global);
+      await setLadder('statusBar.show', undefined);
     }
     const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.resetSessionCost'));
     assert.deepEqual(messages, ['Ladder: session cost reset to $0.00. The ledger keeps every call.']);
@@ -88,20 +86,17 @@ describe('a new user\'s first hour', function () {
       });
       assert.equal(container.cost.shown.text, '$(pulse) Ladder $0.00 · daily limit', 'red "$0.00" says it is the daily limit');
     } finally {
-      await config.update('budget.daily', undefined, vscode.ConfigurationTarget.Global);
+      await setLadder('budget.daily', undefined);
     }
   });
 
   it('with a session budget, Reset Session Cost says the budget starts over too', async () => {
-    const { container } = await ladder();
-    const config = vscode.workspace.getConfiguration('ladder');
     try {
-      await config.update('budget.session', 0.05, vscode.ConfigurationTarget.Global);
-      await until('the session budget', () => container.config.get('budget.session') === 0.05 || undefined);
+      await setLadder('budget.session', 0.05);
       const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.resetSessionCost'));
       assert.deepEqual(messages, ['Ladder: session cost reset to $0.00. The session budget ($0.05) starts over too. The ledger keeps every call.']);
     } finally {
-      await config.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
+      await setLadder('budget.session', undefined);
     }
   });
 

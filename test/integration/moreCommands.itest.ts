@@ -273,8 +273,7 @@ describe('every command on its happy path', function () {
   });
 
   it('After a Reject where the policy allows nothing higher, Ladder says why no retry is offered', async () => {
-    const config = vscode.workspace.getConfiguration('ladder');
-    await config.update('routing.accessCap', 'H', vscode.ConfigurationTarget.Global);
+    await setLadder('routing.accessCap', 'H');
     try {
       await openAndSelect('src/orders.ts', 15, 19);
       const run = vscode.commands.executeCommand<string>('ladder.tidySelection');
@@ -286,7 +285,7 @@ describe('every command on its happy path', function () {
       assert.equal(rejected.result, 'rejected');
       assert.ok(rejected.messages.some((m) => /^Ladder: You rejected its answer \(claude-haiku-4-5\); escalating to execute is not allowed: this workspace's access cap \(ladder\.routing\.accessCap, in your user settings\) is labour\. No higher tier is offered\.$/.test(m)), rejected.messages.join('\n'));
     } finally {
-      await config.update('routing.accessCap', undefined, vscode.ConfigurationTarget.Global);
+      await setLadder('routing.accessCap', undefined);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
@@ -294,7 +293,6 @@ describe('every command on its happy path', function () {
   it('Once most of Haiku\'s tidy edits here are rejected, Tidy starts on Sonnet and says why; Choose Tier and the setting still win', async function () {
     this.timeout(120_000);
     const { container } = await ladder();
-    const config = vscode.workspace.getConfiguration('ladder');
     await openAndSelect('src/orders.ts', 15, 19);
     const tidy = async (): Promise<string | undefined> => {
       const sent = api().log.length;
@@ -326,16 +324,16 @@ describe('every command on its happy path', function () {
       assert.equal((await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'format this'))?.tier, 'H', 'Choose Tier overrides it');
       await vscode.commands.executeCommand('ladder.chooseTier', 'auto');
       assert.equal((await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'format this'))?.tier, 'S');
-      await config.update('routing.accessCap', 'H', vscode.ConfigurationTarget.Global);
+      await setLadder('routing.accessCap', 'H');
       assert.equal((await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'format this'))?.tier, 'H', 'the access cap holds');
       assert.equal(formatOnH(await vscode.commands.executeCommand<CostReportMessage>('ladder.showCostReport'))?.startsOn, undefined, 'and the report does not claim a move the cap stops');
-      await config.update('routing.accessCap', undefined, vscode.ConfigurationTarget.Global);
-      await config.update('routing.learnFromVerdicts', false, vscode.ConfigurationTarget.Global);
+      await setLadder('routing.accessCap', undefined);
+      await setLadder('routing.learnFromVerdicts', false);
       assert.equal((await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'format this'))?.tier, 'H', 'the setting turns it off');
       assert.equal(formatOnH(await vscode.commands.executeCommand<CostReportMessage>('ladder.showCostReport'))?.startsOn, undefined);
     } finally {
-      await config.update('routing.learnFromVerdicts', undefined, vscode.ConfigurationTarget.Global);
-      await config.update('routing.accessCap', undefined, vscode.ConfigurationTarget.Global);
+      await setLadder('routing.learnFromVerdicts', undefined);
+      await setLadder('routing.accessCap', undefined);
     }
   });
 
@@ -852,15 +850,14 @@ describe('every command on its happy path', function () {
     assert.ok((await ledger()).some((r) => r.kind !== 'verdict' && r.taskId === review.taskId && r.override === 'S'), 'labelled in the ledger');
     assert.equal(container.pendingOverride, undefined, 'the review used the choice: it does not carry over to a later request');
     // Not sent (the budget blocks it): the choice waits for the next request.
-    const config = vscode.workspace.getConfiguration('ladder');
     try {
-      await config.update('budget.session', 0.000001, vscode.ConfigurationTarget.Global);
+      await setLadder('budget.session', 0.000001);
       await openAndSelect('src/orders.ts', 15, 19);
       await vscode.commands.executeCommand('ladder.chooseTier', 'O');
       await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.explainSelection'));
       assert.equal(container.pendingOverride, 'O');
     } finally {
-      await config.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
+      await setLadder('budget.session', undefined);
       await vscode.commands.executeCommand('ladder.chooseTier', 'auto');
     }
   });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { captureMessages, until } from '../editor';
-import { ladder } from '../helpers';
+import { captureMessages } from '../editor';
+import { ladder, setLadder } from '../helpers';
 import { api, resetApi, setUpSuite, tearDownSuite } from '../setup';
 
 type ReviewResult = { findings: { file: string; startLine: number; category: string }[]; reportUri: vscode.Uri };
@@ -100,35 +100,31 @@ describe('multi-root workspace', function () {
   it("one folder's own settings can lower the access cap, as every settings level can", async () => {
     // No editor: the route previewed is the words' alone (the test before leaves .env open, which is never read).
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const config = vscode.workspace.getConfiguration('ladder', folder('web').uri);
     const dotVscode = fileIn('web', '.vscode');
     const had = await vscode.workspace.fs.stat(dotVscode).then(() => true, () => false);
     const { container } = await ladder();
     try {
-      await config.update('routing.accessCap', 'S', vscode.ConfigurationTarget.WorkspaceFolder);
+      await setLadder('routing.accessCap', 'S', vscode.ConfigurationTarget.WorkspaceFolder, folder('web').uri);
       const capped = async () => (await vscode.commands.executeCommand<{ tier: string }>('ladder.previewRoute', 'audit the session token comparison for timing attacks'))?.tier;
-      for (let i = 0; i < 20 && container.config.get('routing.accessCap') !== 'S'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(container.config.get('routing.accessCap'), 'S');
       assert.equal(await capped(), 'S');
     } finally {
-      await config.update('routing.accessCap', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+      await setLadder('routing.accessCap', undefined, vscode.ConfigurationTarget.WorkspaceFolder, folder('web').uri);
       if (!had) await vscode.workspace.fs.delete(dotVscode, { recursive: true }).then(undefined, () => undefined);
     }
-    for (let i = 0; i < 20 && container.config.get('routing.accessCap') !== 'O'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(container.config.get('routing.accessCap'), 'O', 'and the cap is lifted again with it');
   });
 
   it("one folder's access cap holds the whole window, and the route says which folder set it", async () => {
-    const web = vscode.workspace.getConfiguration('ladder', folder('web').uri);
-    await web.update('routing.accessCap', 'H', vscode.ConfigurationTarget.WorkspaceFolder);
+    await setLadder('routing.accessCap', 'H', vscode.ConfigurationTarget.WorkspaceFolder, folder('web').uri);
     try {
       const { container } = await ladder();
-      await until('the folder\'s cap read', () => container.config.accessCapLevel === 'folder "web"' || undefined);
+      assert.equal(container.config.accessCapLevel, 'folder "web"');
       const plan = await vscode.commands.executeCommand<{ tier: string; reasons: string[] }>('ladder.previewRoute', 'redesign the order service for multi-region consistency');
       assert.equal(plan?.tier, 'H');
       assert.ok(plan?.reasons.some((r) => r.includes('access cap (ladder.routing.accessCap, in folder "web" settings) is labour')), plan?.reasons.join(' | '));
     } finally {
-      await web.update('routing.accessCap', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+      await setLadder('routing.accessCap', undefined, vscode.ConfigurationTarget.WorkspaceFolder, folder('web').uri);
     }
   });
 
