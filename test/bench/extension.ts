@@ -35,7 +35,7 @@ export async function bench(): Promise<Record<string, number>> {
     workspace: join(repoRoot, 'test', 'support', 'fixtures', 'demo'),
     runDir,
     env: { LADDER_BENCH_OUT: out },
-    timeoutMs: 120_000,
+    stallMs: 120_000,
     // Per-run lines go to stderr so `--json` output stays one JSON object.
     onLog: (line) => process.stderr.write(`  ${line}\n`),
   });

@@ -23,7 +23,12 @@ export interface SuiteRun {
   runDir: string;
   env?: Record<string, string>;
   userSettings?: Record<string, unknown>;
-  timeoutMs?: number;
+  /**
+   * How long the suite may go without a line from its reporter before it counts as hung (default
+   * 150 s: each test and hook has 60 s). Not a cap on the whole run, which grows with the suite and
+   * with the machine's load (a loaded 2-core machine took over 300 s for tests that all passed).
+   */
+  stallMs?: number;
   /** Start with workspace trust on, so the folder opens untrusted (restricted mode). */
   workspaceTrust?: boolean;
   /** Called with each line the suite's reporter prints (default: stdout). */
@@ -48,7 +53,24 @@ export async function runSuiteInCodeServer(run: SuiteRun): Promise<number> {
     const target = run.workspaceFile ? `workspace=${encodeURIComponent(join(workspace, run.workspaceFile))}` : `folder=${encodeURIComponent(workspace)}`;
     const url = `${server.url}/?${target}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     const page = browser.pages()[0] ?? (await browser.newPage());
-    const report = run.onLog ?? ((line: string) => process.stdout.write(`${line}\n`));
+    const print = run.onLog ?? ((line: string) => process.stdout.write(`${line}\n`));
+    const stallMs = run.stallMs ?? 150_000;
+    let timer: NodeJS.Timeout | undefined;
+    let stalled!: (code: number) => void;
+    const timeout = new Promise<number>((resolveTimeout) => {
+      stalled = resolveTimeout;
+    });
+    const watch = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        print(`suite printed nothing for ${stallMs / 1000} s; see ${workbenchLog} and ${server.logFile}`);
+        stalled(124);
+      }, stallMs);
+    };
+    const report = (line: string) => {
+      watch();
+      print(line);
+    };
     // The workbench forwards its whole console; only the reporter's lines are shown, the
     // rest goes to a file next to code-server's own log.
     const workbenchLog = join(run.runDir, 'workbench.log');
@@ -65,15 +87,8 @@ export async function runSuiteInCodeServer(run: SuiteRun): Promise<number> {
       if (text.startsWith(REPORT_PREFIX)) for (const line of text.slice(REPORT_PREFIX.length).split('\n')) report(line);
       else for (const line of text.split('\n')) log(line);
     });
+    watch();
     await page.goto(url);
-    const timeoutMs = run.timeoutMs ?? 300_000;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<number>((resolveTimeout) => {
-      timer = setTimeout(() => {
-        report(`suite did not finish within ${timeoutMs / 1000} s; see ${workbenchLog} and ${server.logFile}`);
-        resolveTimeout(124);
-      }, timeoutMs);
-    });
     const code = await Promise.race([exitCode, timeout]);
     clearTimeout(timer);
     return code;
