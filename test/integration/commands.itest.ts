@@ -276,7 +276,8 @@ describe('commands against the local API stand-in', function () {
     assert.ok(security.length > 0, 'the SQL concatenation / innerHTML are security findings');
     assert.ok(security.every((f) => f.confirmedByModel === 'claude-opus-4-8'), `security findings are judged: ${JSON.stringify(result.findings)}`);
 
-    const uri = vscode.window.activeTextEditor?.document.uri ?? vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src/orders.ts');
+    // The reviewed file by name: the report opening beside may or may not have taken the focus yet.
+    const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src/orders.ts');
     const diagnostics = await until('Ladder diagnostics', () => {
       const all = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Ladder');
       return all.length > 0 ? all : undefined;
