@@ -292,9 +292,16 @@ describe('AnthropicGateway against the stand-in (real SDK over HTTP)', () => {
     standin.script.fault(faults.slowFirstByte(3_000));
     const afterCancel: unknown[] = [];
     const abort = new AbortController();
-    setTimeout(() => abort.abort(), 100);
     const slow = new AnthropicGateway({ baseURL: standin.url, getApiKey: async () => key, timeoutMs: 60_000, maxRetries: 1 });
-    const error = await slow.send({ body: body(), signal: abort.signal, onRetry: (cause, seconds) => afterCancel.push([cause, seconds]) }).then(() => undefined, (e: unknown) => e);
+    const sent = slow.send({ body: body(), signal: abort.signal, onRetry: (cause, seconds) => afterCancel.push([cause, seconds]) }).then(() => undefined, (e: unknown) => e);
+    // Cancelled while the stand-in holds it: a request cancelled before the stand-in read it
+    // would be read later, after the next test's reset, and take that test's scripted fault.
+    for (const deadline = Date.now() + 30_000; standin.log[0]?.fault !== 'slowFirstByte';) {
+      assert.ok(Date.now() < deadline, 'the request reaches the stand-in');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    abort.abort();
+    const error = await sent;
     assert.equal((error as ModelCallError).kind, 'cancelled');
     assert.deepEqual(afterCancel, []);
   });
