@@ -268,6 +268,11 @@ export class BatchReviews implements vscode.Disposable {
       if (pending.length === 0) void vscode.window.showInformationMessage('Ladder: no batch review is waiting.');
       return;
     }
+    // Its batch has ended: what runs now is judgment, which its own progress notification cancels.
+    if (batch.reviewing) {
+      void vscode.window.showInformationMessage(`Ladder: the batch review of ${batch.where} has its results and is finishing; to stop its judgment, use Cancel on its progress notification.`);
+      return;
+    }
     try {
       await this.c.gateway().cancelBatch(batch.id);
     } catch (err) {

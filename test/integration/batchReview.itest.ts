@@ -234,6 +234,18 @@ describe('Review Folder at Batch Price', function () {
     assert.deepEqual(container.reviews.batches.pending.map((p) => p.id), [batch.id, another.result.result.id]);
   });
 
+  it('Cancel Batch Review on a batch that ended and is finishing says how to stop its judgment, and cancels nothing', async () => {
+    const { container } = await ladder();
+    await batchLatency(3_600_000);
+    const { batch } = await submit();
+    // As finish() marks it while judgment runs.
+    await container.context.workspaceState.update('ladder.pendingBatches', container.reviews.batches.pending.map((p) => ({ ...p, reviewing: true })));
+    const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.cancelBatchReview', batch.id));
+    assert.deepEqual(messages, [`Ladder: the batch review of ${batch.where} has its results and is finishing; to stop its judgment, use Cancel on its progress notification.`]);
+    assert.ok(!api().log.some((e) => e.path.endsWith('/cancel')), 'no cancel sent');
+    assert.deepEqual(container.reviews.batches.pending.map((p) => [p.id, p.canceled]), [[batch.id, undefined]]);
+  });
+
   it('Cancel Batch Review cancels through the API and says what was billed', async () => {
     const { container } = await ladder();
     await batchLatency(3_600_000);
