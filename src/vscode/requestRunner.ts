@@ -461,7 +461,7 @@ export class RequestRunner {
     }, (final) => {
       stopNotice = final.notice;
       const reached = this.c.cost.budgetStatus().limits.filter((l) => l.state === 'exceeded').map((l) => l.scope);
-      budgetStop = /budget/.test(final.reasons.at(-1) ?? '') ? (crossed.length > 0 ? crossed : reached).map((scope) => `ladder.budget.${scope}`).join(' and ') || undefined : undefined;
+      budgetStop = final.stoppedByBudget ? (crossed.length > 0 ? crossed : reached).map((scope) => `ladder.budget.${scope}`).join(' and ') || undefined : undefined;
     }, (candidate, spentMicros) => {
       const next = this.c.cost.budget.wouldExceed(spentMicros + Math.round(candidate.estimatedCostUsd * MICROS_PER_USD), this.reservedMicros - reservation.micros);
       crossed = next.scopes;

@@ -174,6 +174,8 @@ export interface RoutePlan {
   triedModels: string[];
   /** The request's floor (RouteRequest.floor): a fallback never goes below it. */
   floor?: Tier;
+  /** Set on a step the budget stopped: an escalation or fallback refused for it. */
+  stoppedByBudget?: true;
 }
 
 type CapSettings = Pick<RoutingConfig, 'accessCap' | 'allowExceptionTier' | 'accessCapLevel'>;
@@ -321,7 +323,7 @@ export function planEscalation(previous: RoutePlan, reason: EscalationReason, co
   const why = `${ESCALATION_TEXT[reason.kind]}${reason.detail ? ` (${reason.detail})` : ''}`;
   const reasons = [...previous.reasons];
   const triedModels = previous.triedModels.includes(previous.model) ? previous.triedModels : [...previous.triedModels, previous.model];
-  const stop = (text: string, notice: string): RoutePlan => ({
+  const stop = (text: string, notice: string, budget?: true): RoutePlan => ({
     ...previous,
     outcome: 'cannotEscalate',
     blocked: true,
@@ -329,6 +331,7 @@ export function planEscalation(previous: RoutePlan, reason: EscalationReason, co
     notice,
     estimatedCostUsd: 0,
     triedModels,
+    ...(budget ? { stoppedByBudget: budget } : {}),
   });
   const max = config.maxEscalations ?? DEFAULT_MAX_ESCALATIONS;
   // The limit bounds what Ladder spends on its own; a retry the user asks for is theirs.
@@ -359,7 +362,7 @@ export function planEscalation(previous: RoutePlan, reason: EscalationReason, co
   }
   if (config.budget?.state === 'exceeded') {
     return stop(`cannot escalate: ${why}, but the budget is exceeded`,
-      `${capitalise(why)}; not escalating because the budget is exceeded.`);
+      `${capitalise(why)}; not escalating because the budget is exceeded.`, true);
   }
   reasons.push(`escalated from ${TIER_LABELS[previous.tier]} to ${label(next, config)}: ${why}${skipped.length > 0 ? ` (${skipped.join('; ')})` : ''}`);
   return withCost({
@@ -438,7 +441,7 @@ export function planFallback(previous: RoutePlan, failure: FallbackFailure, conf
   const blocking = blockingBudget(config);
   if (blocking) {
     return {
-      ...previous, outcome: 'blocked', blocked: true, estimatedCostUsd: 0, triedModels,
+      ...previous, outcome: 'blocked', blocked: true, estimatedCostUsd: 0, triedModels, stoppedByBudget: true,
       reasons: [...previous.reasons, `${what}; budget exceeded and set to block`],
       notice: `${what}. ${budgetBlockNotice(blocking)}`,
     };

@@ -168,10 +168,12 @@ describe('planEscalation', () => {
     const one = routingConfig({ maxEscalations: 1 });
     const twice = planEscalation(planEscalation(planRoute(routeRequest('H'), one), validationFailed, one), validationFailed, one);
     assert.equal(twice.outcome, 'cannotEscalate');
+    assert.equal(twice.stoppedByBudget, undefined, 'the limit is not the budget');
     const broke = routingConfig({ budget: { state: 'exceeded', onExceeded: 'downgrade' } });
     const refused = planEscalation(planRoute(routeRequest('H'), broke), validationFailed, broke);
     assert.equal(refused.outcome, 'cannotEscalate');
     assert.match(refused.notice ?? '', /budget/);
+    assert.equal(refused.stoppedByBudget, true);
   });
 });
 
@@ -391,6 +393,7 @@ describe('planFallback', () => {
     const config = routingConfig({ budget: { state: 'exceeded', onExceeded: 'block' } });
     const plan = planFallback({ ...planRoute(routeRequest('S'), routingConfig()) }, overloaded, config);
     assert.equal(plan.outcome, 'blocked');
+    assert.equal(plan.stoppedByBudget, true, 'marked as the budget\'s stop, not read from its wording');
   });
 });
 
