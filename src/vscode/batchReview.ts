@@ -39,6 +39,8 @@ export class BatchReviews implements vscode.Disposable {
   private readonly running = new Map<string, Promise<ReviewResult | undefined>>();
   /** Batches whose checks the API refused (key or permission): told once per window, checked on. */
   private readonly refused = new Set<string>();
+  /** The folders (see folderKey) whose batch is being prepared or sent. */
+  private readonly sending = new Set<string>();
   private disposed = false;
 
   constructor(private readonly c: Container, private readonly reviews: ReviewService) {
@@ -74,12 +76,26 @@ export class BatchReviews implements vscode.Disposable {
   async submit(material: { selection: EditorSelection; folder: FolderMaterial }, folderUri: vscode.Uri | undefined): Promise<PendingBatch | undefined> {
     if (refusedUntrusted() || !(await this.hasKey())) return undefined;
     // A second batch of the same folder is billed in full again: asked, not assumed.
-    const waiting = this.pending.find((p) => !p.canceled && (folderUri ? p.folder === folderUri.toString() : p.where === material.folder.where));
-    if (waiting) {
-      const again = 'Send Another';
-      const choice = await vscode.window.showWarningMessage(`Ladder: a batch review of ${waiting.where} sent ${new Date(waiting.submitted).toLocaleString()} is still waiting for its results. Send another, billed again?`, { modal: true }, again);
-      if (choice !== again) return undefined;
+    const key = folderKey(folderUri?.toString());
+    if (this.sending.has(key)) {
+      void vscode.window.showInformationMessage(`Ladder: a batch review of ${material.folder.where} is being sent already.`);
+      return undefined;
     }
+    this.sending.add(key);
+    try {
+      const waiting = this.pending.find((p) => !p.canceled && folderKey(p.folder) === key);
+      if (waiting) {
+        const again = 'Send Another';
+        const choice = await vscode.window.showWarningMessage(`Ladder: a batch review of ${waiting.where} sent ${new Date(waiting.submitted).toLocaleString()} is still waiting for its results. Send another, billed again?`, { modal: true }, again);
+        if (choice !== again) return undefined;
+      }
+      return await this.send(material, folderUri);
+    } finally {
+      this.sending.delete(key);
+    }
+  }
+
+  private async send(material: { selection: EditorSelection; folder: FolderMaterial }, folderUri: vscode.Uri | undefined): Promise<PendingBatch | undefined> {
     const chosen = this.c.takeOverride();
     const giveBack = () => {
       if (chosen && !this.c.pendingOverride) this.c.setOverride(chosen);
@@ -293,4 +309,13 @@ export class BatchReviews implements vscode.Disposable {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
+}
+
+/**
+ * Which folder a batch reviews, as one string: the palette's "the workspace" (no folder) of a
+ * one-folder window is its folder, as the Explorer's root folder is.
+ */
+function folderKey(folder: string | undefined): string {
+  const roots = vscode.workspace.workspaceFolders ?? [];
+  return folder ?? (roots.length === 1 ? roots[0]!.uri.toString() : '');
 }

@@ -234,6 +234,23 @@ describe('Review Folder at Batch Price', function () {
     assert.deepEqual(container.reviews.batches.pending.map((p) => p.id), [batch.id, another.result.result.id]);
   });
 
+  it('the workspace from the palette and its root folder from the Explorer are one folder: a second batch of either is asked for first', async () => {
+    await batchLatency(3_600_000);
+    const first = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<PendingBatch>('ladder.batchReviewFolder'));
+    assert.ok(first.result, `the workspace's batch was sent: ${first.messages.join(' | ')}`);
+    const sent = api().log.length;
+    for (const target of [root(), undefined]) {
+      const asked: string[] = [];
+      const again = await captureMessages('showWarningMessage', () => vscode.commands.executeCommand('ladder.batchReviewFolder', target), (message) => {
+        asked.push(message);
+        return undefined;
+      });
+      assert.equal(again.result, undefined);
+      assert.match(asked.join(' | '), /is still waiting for its results\. Send another, billed again\?$/, `asked for ${target ? 'the root folder' : 'the workspace again'}`);
+    }
+    assert.equal(api().log.length, sent, 'nothing sent');
+  });
+
   it('Cancel Batch Review on a batch that ended and is finishing says how to stop its judgment, and cancels nothing', async () => {
     const { container } = await ladder();
     await batchLatency(3_600_000);
