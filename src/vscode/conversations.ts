@@ -17,14 +17,17 @@ export interface Conversation {
   /** The model answered on a fallback below `tier` (the routed model was busy). */
   readonly fellBack?: boolean;
   /**
-   * How the last question was asked, so Answer Again One Tier Up can ask it again; absent
-   * for a review report, whose findings come from passes a single question cannot repeat.
+   * What gave the answer: Ask (a follow-up too) and Explain Selection, whose last question
+   * Answer Again One Tier Up can ask again, or a review, whose findings come from passes a
+   * single question cannot repeat. Absent in what an earlier version saved.
    */
-  readonly task?: AnswerTask;
+  readonly task?: 'ask' | 'explain' | 'review';
 }
 
-/** The requests whose answer can be asked for again: Ask (a follow-up too) and Explain Selection. */
-export type AnswerTask = 'ask' | 'explain';
+/** Whether Answer Again One Tier Up can ask a conversation's last question again. */
+export function canAnswerAgain(conversation: Conversation): conversation is Conversation & { task: 'ask' | 'explain' } {
+  return conversation.task === 'ask' || conversation.task === 'explain';
+}
 
 /** A conversation as kept: with its view and when its last answer came (ms since the epoch). */
 export type Remembered = Conversation & { readonly uri: vscode.Uri; readonly at: number };
@@ -57,7 +60,7 @@ const savedConversation = z.object({
   tier: z.enum(TIERS as [Tier, ...Tier[]]),
   model: z.string(),
   fellBack: z.boolean().optional(),
-  task: z.enum(['ask', 'explain']).optional(),
+  task: z.enum(['ask', 'explain', 'review']).optional(),
   turns: z.array(z.object({ question: z.string(), answer: z.string() })).readonly(),
   selection: z.object({
     path: z.string(),
@@ -80,7 +83,8 @@ const savedUnfinished = z.tuple([z.string(), z.enum(['cancelled', 'failed'])]);
  * on such a view (the palette offers it whenever one exists, `ladder.hasConversations`, and asks
  * which). It holds each view's `uri.path`, which is what `resourcePath` is for a scheme other
  * than `file` (`fsPath` has backslashes on Windows, so the menus would never match there).
- * `ladder.answerPaths` is the same for the answers Answer Again One Tier Up can redo.
+ * `ladder.answerPaths` and `ladder.hasAnswers` are the same for the answers Answer Again One
+ * Tier Up can ask again.
  */
 export class Conversations {
   private saved: readonly Saved[];
@@ -129,7 +133,9 @@ export class Conversations {
     const paths = this.saved.map((c) => vscode.Uri.parse(c.uri).path);
     void vscode.commands.executeCommand('setContext', 'ladder.conversationPaths', paths);
     void vscode.commands.executeCommand('setContext', 'ladder.hasConversations', paths.length > 0);
-    void vscode.commands.executeCommand('setContext', 'ladder.answerPaths', this.saved.filter((c) => c.task).map((c) => vscode.Uri.parse(c.uri).path));
+    const answers = this.saved.filter(canAnswerAgain).map((c) => vscode.Uri.parse(c.uri).path);
+    void vscode.commands.executeCommand('setContext', 'ladder.answerPaths', answers);
+    void vscode.commands.executeCommand('setContext', 'ladder.hasAnswers', answers.length > 0);
   }
 }
 

@@ -24,7 +24,7 @@ import { ModelCallError } from '../core/task/ports';
 import { FALLBACK_KINDS, runStep, stopNote } from '../core/task/runStep';
 import type { CheckResult, StepDeps } from '../core/task/runStep';
 import { stepPolicy } from '../core/task/stepPolicy';
-import { TIERS, TIER_LABELS, compareTiers } from '../core/tiers';
+import { TIERS, TIER_LABELS, compareTiers, tierBelow } from '../core/tiers';
 import type { Tier } from '../core/tiers';
 import { CommandIds } from './commandIds';
 import type { Container } from './container';
@@ -246,12 +246,15 @@ export class RequestRunner {
 
   /**
    * The plan for an answer asked for again one tier up: escalated from the tier and model that
-   * gave it (answeredOn), as the policy escalates a step; refused at the cap, the top of the
-   * ladder or an exceeded budget, with its notice.
+   * gave it, as the policy escalates a step; refused at the cap, the top of the ladder or an
+   * exceeded budget, with its notice. An answer given on a fallback (answeredOn keeps the tier
+   * it was routed to) came from the tier below, a fallback's one step down: "one tier up" from
+   * the answer read is the tier it was routed to.
    */
-  planAboveAnswer(answered: { tier: Tier; model: string }, stepType: StepType): RoutePlan {
+  planAboveAnswer(answered: { tier: Tier; model: string; fellBack?: boolean }, stepType: StepType): RoutePlan {
     const config = this.routingConfig();
-    const gave = { ...planRoute({ stepType, tier: answered.tier, estimatedInputTokens: 0, estimatedOutputTokens: 0 }, config), tier: answered.tier, model: answered.model };
+    const tier = (answered.fellBack && tierBelow(answered.tier)) || answered.tier;
+    const gave = { ...planRoute({ stepType, tier, estimatedInputTokens: 0, estimatedOutputTokens: 0 }, config), tier, model: answered.model };
     return planEscalation(gave, { kind: 'askedAbove', detail: answered.model }, config);
   }
 

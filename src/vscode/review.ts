@@ -710,6 +710,7 @@ export class ReviewService implements vscode.Disposable {
       ...(selection ? { selection } : {}),
       turns: [{ question: `${what}: report each finding.`, answer: findings }],
       ...answeredBy,
+      task: 'review',
     });
   }
 

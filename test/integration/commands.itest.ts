@@ -484,32 +484,58 @@ describe('commands against the local API stand-in', function () {
     const asked = messageRequests().at(-1)?.body as { messages: { role: string; content: { text: string }[] }[] };
 
     const sent = messageRequests().length;
-    // Sonnet is overloaded once: the fallback may not answer on Haiku, the tier asked to go above.
-    api().script.fault(faults.overloaded({ retryAfterMs: 1 }), { times: 2, match: { model: 'claude-sonnet-4-6' } });
     const again = await vscode.commands.executeCommand<Outcome>('ladder.answerAbove', followed.resultUri);
     assert.ok(again, 'answered again');
     const calls = messageRequests().slice(sent);
-    assert.deepEqual(calls.map((e) => e.model).slice(0, 2), ['claude-sonnet-4-6', 'claude-sonnet-4-6']);
-    assert.ok(!calls.some((e) => e.model === 'claude-haiku-4-5'), `never back on Haiku: ${JSON.stringify(calls.map((e) => [e.model, e.status]))}`);
-    assert.equal(again.plan.baseTier, 'S');
-    assert.ok(again.plan.reasons.includes('asked again: claude-haiku-4-5 (labour) gave the answer'), again.plan.reasons.join(' | '));
+    assert.deepEqual(calls.map((e) => e.model), ['claude-sonnet-4-6']);
+    assert.equal(again.plan.tier, 'S');
+    assert.ok(again.plan.reasons.includes('asked again: claude-haiku-4-5 gave the answer'), again.plan.reasons.join(' | '));
     assert.ok(again.plan.reasons.some((r) => /^escalated from labour to execute \(claude-sonnet-4-6\): you asked for the answer again one tier up \(claude-haiku-4-5\)$/.test(r)), again.plan.reasons.join(' | '));
     // The same conversation, the same last question: only the model differs.
     const body = calls.at(-1)?.body as { messages: { role: string; content: { text: string }[] }[] };
     assert.deepEqual(body.messages.map((m) => [m.role, m.content[0]?.text]), asked.messages.map((m) => [m.role, m.content[0]?.text]));
     assert.notEqual(again.taskId, followed.taskId, 'a new task');
-    assert.ok((await ledgerCalls()).filter((r) => r.taskId === again.taskId).every((r) => r.model !== 'claude-haiku-4-5'));
     const view = await vscode.workspace.openTextDocument(again.resultUri);
-    assert.match(view.getText(), /^\*\*Answer Again\*\* — fell back to \*\*claude-opus-4-8\*\* \(judgment tier\)\n\n> and for an unknown customer\?$/m);
+    assert.match(view.getText(), /^\*\*Answer Again\*\* — routed to \*\*claude-sonnet-4-6\*\* \(execute tier\)\n\n> and for an unknown customer\?$/m);
     const columns = (uri: vscode.Uri) => vscode.window.tabGroups.all.filter((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString())).map((g) => g.viewColumn);
     await until('the new answer beside the old one', () => (columns(again.resultUri).length > 0 && columns(again.resultUri)[0] !== columns(followed.resultUri)[0] ? true : undefined));
 
-    // Opus answered it (up, on the fallback), and Opus is the cap: again, one tier up, is refused.
+    // Opus is overloaded: the fallback may not answer on Sonnet, below the tier it was sent to.
+    api().script.fault(faults.overloaded({ retryAfterMs: 1 }), { times: 2, match: { model: 'claude-opus-4-8' } });
+    const busy = messageRequests().length;
+    const failed = await captureMessages('showErrorMessage', () => vscode.commands.executeCommand<Outcome>('ladder.answerAbove', again.resultUri));
+    assert.equal(failed.result, undefined);
+    assert.deepEqual(messageRequests().slice(busy).map((e) => e.model), ['claude-opus-4-8', 'claude-opus-4-8'], 'never back on Sonnet');
+    assert.match(failed.messages.join(' | '), /claude-opus-4-8 is overloaded .*no fallback is allowed or left/);
+
+    const judged = await vscode.commands.executeCommand<Outcome>('ladder.answerAbove', again.resultUri);
+    assert.equal(judged.plan.model, 'claude-opus-4-8', 'once Opus is back');
+    // Opus is the cap: again, one tier up, is refused before anything is sent.
     const before = messageRequests().length;
-    const { result, messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.answerAbove', again.resultUri));
+    const { result, messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.answerAbove', judged.resultUri));
     assert.equal(result, undefined);
     assert.match(messages.join(' | '), /^Ladder: You asked for the answer again one tier up \(claude-opus-4-8\); escalating to exception is not allowed: the exception tier needs the explicit opt-in \(ladder\.routing\.allowExceptionTier\)\. Nothing was sent\.$/);
     assert.equal(messageRequests().length, before, 'nothing was sent above the cap');
+  });
+
+  it('Answer Again on an answer that came from a fallback asks the tier it was routed to; one an earlier version kept is named as such', async () => {
+    await openAndSelect('src/orders.ts', 10, 13);
+    type Outcome = { plan: { tier: string; model: string; reasons: string[] }; resultUri: vscode.Uri };
+    // Judgment work; Opus is overloaded, so Sonnet answers on a fallback.
+    api().script.fault(faults.overloaded({ retryAfterMs: 1 }), { times: 2, match: { model: 'claude-opus-4-8' } });
+    const first = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<Outcome>('ladder.ask', 'is this query safe from injection?'));
+    assert.equal(first.result.plan.model, 'claude-sonnet-4-6', first.result.plan.reasons.join(' | '));
+    const again = await vscode.commands.executeCommand<Outcome>('ladder.answerAbove', first.result.resultUri);
+    assert.equal(again.plan.model, 'claude-opus-4-8', again.plan.reasons.join(' | '));
+    assert.ok(again.plan.reasons.includes('asked again: claude-sonnet-4-6 gave the answer on a fallback from judgment'), again.plan.reasons.join(' | '));
+
+    const { container } = await ladder();
+    const old = vscode.Uri.parse('ladder-result:/990001/Ask · old.md');
+    container.conversations.remember(old, { turns: [{ question: 'what is this?', answer: 'A query.' }], tier: 'H', model: 'claude-haiku-4-5' });
+    const before = messageRequests().length;
+    const told = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.answerAbove', old));
+    assert.deepEqual(told.messages, ['Ladder: this answer was kept by an earlier version of Ladder, which did not note how it was asked. Ask it again with Ask, and Choose Tier for a higher tier.']);
+    assert.equal(messageRequests().length, before);
   });
 
   it('the difficulty check sees the head of the selected code, so a vague ask is judged on what it is about', async () => {

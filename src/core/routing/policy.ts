@@ -287,8 +287,8 @@ export function planRoute(request: RouteRequest, config: RoutingConfig): RoutePl
     }
     const lower = downgradeTier(request.stepType, tier);
     if (lower !== tier && request.noDowngrade) {
-      reasons.push(`budget exceeded: a retry on ${TIER_LABELS[tier]} is not downgraded to the tier it was asked to go above`);
-      return withCost({ ...base, outcome: 'blocked', blocked: true, tier, baseTier: tier, reasons, notice: `${budgetWhy(budget)}: the retry would go back to ${TIER_LABELS[lower]}, the tier you asked to go above, so nothing was sent.` }, config);
+      reasons.push(`budget exceeded: a retry on ${TIER_LABELS[tier]} is not downgraded`);
+      return withCost({ ...base, outcome: 'blocked', blocked: true, tier, baseTier: tier, reasons, notice: `${budgetWhy(budget)}: the retry would go back down to ${TIER_LABELS[lower]}, below the ${TIER_LABELS[tier]} tier you sent it to, so nothing was sent.` }, config);
     }
     if (lower !== tier) {
       reasons.push(`budget exceeded: downgraded from ${TIER_LABELS[tier]} to ${label(lower, config)}, the cheapest tier trusted with a ${request.stepType} step`);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { TIER_LABELS } from '../../core/tiers';
 import { checkNonEmpty } from '../../core/task/checks';
 import { CommandIds } from '../commandIds';
-import type { Remembered } from '../conversations';
+import { canAnswerAgain } from '../conversations';
 import { refusedUntrusted } from '../requestRunner';
 import type { Command } from './command';
 import { pickAnswer } from './followUp';
@@ -24,19 +24,21 @@ export const answerAboveCommand: Command = {
       void vscode.window.showInformationMessage(`Ladder: this answer ${unfinished === 'cancelled' ? 'was cancelled' : 'failed'} before it finished; run the request again.`);
       return undefined;
     }
-    const redoable = (answer: Remembered) => answer.task !== undefined;
-    const target = active && c.conversations.get(active) ? active : uri instanceof vscode.Uri ? undefined : await pickAnswer(c, 'Ladder: Answer which again one tier up?', redoable);
-    const conversation = target && c.conversations.get(target);
-    const last = conversation?.turns.at(-1);
-    if (!conversation || !last) {
-      // Said unless the user dismissed a list of answers.
-      if (!c.conversations.recent().some(redoable) || uri instanceof vscode.Uri) {
-        void vscode.window.showInformationMessage('Ladder: Answer Again One Tier Up asks the question of an answer from Ask, Explain Selection or a follow-up again. Open that answer, then run it.');
-      }
+    const shown = active && c.conversations.get(active);
+    if (shown && !canAnswerAgain(shown)) {
+      void vscode.window.showInformationMessage(shown.task === 'review'
+        ? 'Ladder: a review report is not one answer to ask again: run the review again, with Choose Tier for a higher tier.'
+        : 'Ladder: this answer was kept by an earlier version of Ladder, which did not note how it was asked. Ask it again with Ask, and Choose Tier for a higher tier.');
       return undefined;
     }
-    if (!conversation.task) {
-      void vscode.window.showInformationMessage('Ladder: a review report is not one answer to ask again: run the review again, with Choose Tier for a higher tier.');
+    const target = shown ? active : uri instanceof vscode.Uri ? undefined : await pickAnswer(c, 'Ladder: Answer which again one tier up?', canAnswerAgain);
+    const conversation = target && c.conversations.get(target);
+    const last = conversation?.turns.at(-1);
+    if (!conversation || !last || !canAnswerAgain(conversation)) {
+      // Said unless the user dismissed a list of answers.
+      if (!c.conversations.recent().some(canAnswerAgain) || uri instanceof vscode.Uri) {
+        void vscode.window.showInformationMessage('Ladder: Answer Again One Tier Up asks the question of an answer from Ask, Explain Selection or a follow-up again. Open that answer, then run it.');
+      }
       return undefined;
     }
     const next = c.runner.planAboveAnswer(conversation, conversation.task);
@@ -55,7 +57,7 @@ export const answerAboveCommand: Command = {
       ...(conversation.selection ? { selection: conversation.selection } : {}),
       ...(conversation.turns.length > 1 ? { earlier: conversation.turns.slice(0, -1) } : {}),
       tier: next.tier,
-      tierReasons: [`asked again: ${conversation.model} (${TIER_LABELS[conversation.tier]}) gave the answer`, next.reasons.at(-1) ?? ''],
+      tierReasons: [`asked again: ${conversation.model} gave the answer${conversation.fellBack ? ` on a fallback from ${TIER_LABELS[conversation.tier]}` : ''}`, next.reasons.at(-1) ?? ''],
       // Not back down to the tier whose answer is being redone, for a budget or a fallback.
       noDowngrade: true,
       maxTokens: 4096,

@@ -114,7 +114,7 @@ describe('planRoute', () => {
     const budget = { state: 'exceeded', onExceeded: 'downgrade' } as const;
     const retry = planRoute(routeRequest('S', { stepType: 'format', noDowngrade: true }), routingConfig({ budget }));
     assert.equal(retry.blocked, true);
-    assert.equal(retry.notice, 'Budget exceeded: the retry would go back to labour, the tier you asked to go above, so nothing was sent.');
+    assert.equal(retry.notice, 'Budget exceeded: the retry would go back down to labour, below the execute tier you sent it to, so nothing was sent.');
     // Where no downgrade would happen, the retry goes as asked.
     const floor = planRoute(routeRequest('S', { stepType: 'securityReview', noDowngrade: true }), routingConfig({ budget }));
     assert.equal(floor.blocked, false);
