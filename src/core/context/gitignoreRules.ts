@@ -12,7 +12,11 @@ export interface RuleVerdict {
 
 const NO_RULE: RuleVerdict = { ignored: false, unignored: false };
 
-/** The parts of `ignore`'s compiled rules read here (it keeps them in `_rules._rules`). */
+/**
+ * The parts of `ignore`'s compiled rules read here (it keeps them in `_rules._rules`, not an
+ * API): package.json pins `ignore` exactly, and ignoreFile.test compares IgnoreFile with
+ * `ignore` itself on generated rules, so an upgrade that changes them fails there.
+ */
 interface CompiledRule {
   readonly pattern: string;
   /** The pattern without its `!`, trailing spaces or leading escape. */
