@@ -8,7 +8,7 @@ import type { FileStatus } from '../core/context/workspaceIndex';
 import { CacheHealth } from '../core/prompt/cacheHealth';
 import type { Config } from './config';
 import type { Log } from './log';
-import { WorkspaceFeeder, findRepository, outerGitignores, realOr, showWhenSlow, toSlashes } from './workspaceScan';
+import { WorkspaceFeeder, findRepository, outerGitignores, realOr, toSlashes } from './workspaceScan';
 
 /** Pinned files as absolute file URIs. */
 const PINS_KEY = 'ladder.pins';
@@ -278,9 +278,9 @@ export class WorkspaceContext implements vscode.Disposable {
       for (const [i, folder] of roots.folders.entries()) watchers.push(...(await this.followOuterGitignores(feeder, roots.labels[i] as string, folder)));
       return feeder.scan();
     })();
-    let timer: NodeJS.Timeout | undefined;
-    const slow = new Promise((resolve) => (timer = setTimeout(resolve, SLOW_SCAN_MS)));
-    const { files, truncated } = await showWhenSlow(reading, slow, (work) => showScanProgress(index, work)).finally(() => clearTimeout(timer));
+    // Cleared as the scan ends (before any timer can fire): a fast scan shows nothing.
+    const slow = setTimeout(() => showScanProgress(index, reading), SLOW_SCAN_MS);
+    const { files, truncated } = await reading.finally(() => clearTimeout(slow));
     if (generation !== this.generation || roots !== this.roots || bounds !== this.bounds()) {
       // The folders, the trust or the bounds changed meanwhile; the next use scans again.
       for (const d of watchers) d.dispose();

@@ -211,22 +211,6 @@ export function scanFolder(root: string, index: WorkspaceIndex, options: FeedOpt
   return new WorkspaceFeeder(index, [{ root, prefix: options.prefix ?? '', skip: options.skip }], options).scan();
 }
 
-/**
- * `work`, and `show(work)` called once if `slow` settles first (a scan that outlasts its
- * threshold); work done before never shows anything.
- */
-export function showWhenSlow<T>(work: Promise<T>, slow: Promise<unknown>, show: (work: Promise<T>) => void): Promise<T> {
-  let done = false;
-  const end = () => {
-    done = true;
-  };
-  work.then(end, end);
-  void slow.then(() => {
-    if (!done) show(work);
-  });
-  return work;
-}
-
 /** The first `max` bytes of a file (all of it when shorter). */
 async function readHead(abs: string, max: number): Promise<Uint8Array> {
   const handle = await fs.open(abs, 'r');
