@@ -245,8 +245,9 @@ function budgetWhy(budget: BudgetState): string {
   return budget.preflight ? capitalise(budget.preflight) : 'Budget exceeded';
 }
 
-function budgetBlockNotice(budget: BudgetState): string {
-  return `${budgetWhy(budget)}: Ladder is not sending ${budget.preflight ? 'it' : 'this request'}. Raise the budget or set ladder.budget.onExceeded to "downgrade".`;
+/** `noDowngrade`: a retry one tier up, which "downgrade" would block too, so it is not advised. */
+function budgetBlockNotice(budget: BudgetState, noDowngrade?: boolean): string {
+  return `${budgetWhy(budget)}: Ladder is not sending ${budget.preflight ? 'it' : 'this request'}. Raise the budget${noDowngrade ? '' : ' or set ladder.budget.onExceeded to "downgrade"'}.`;
 }
 
 /** Plans the first call of a step. */
@@ -283,7 +284,7 @@ export function planRoute(request: RouteRequest, config: RoutingConfig): RoutePl
   if (budget?.state === 'exceeded') {
     if (budget.onExceeded === 'block') {
       reasons.push('budget exceeded and set to block');
-      return withCost({ ...base, outcome: 'blocked', blocked: true, tier, baseTier: tier, reasons, notice: budgetBlockNotice(budget) }, config);
+      return withCost({ ...base, outcome: 'blocked', blocked: true, tier, baseTier: tier, reasons, notice: budgetBlockNotice(budget, request.noDowngrade) }, config);
     }
     const lower = downgradeTier(request.stepType, tier);
     if (lower !== tier && request.noDowngrade) {

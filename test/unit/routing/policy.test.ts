@@ -121,6 +121,12 @@ describe('planRoute', () => {
     assert.equal(floor.tier, 'S');
   });
 
+  test('a retry blocked by a budget set to block is not told to switch to "downgrade", which blocks it too', () => {
+    const budget = { state: 'exceeded', onExceeded: 'block' } as const;
+    assert.equal(planRoute(routeRequest('S', { noDowngrade: true }), routingConfig({ budget })).notice, 'Budget exceeded: Ladder is not sending this request. Raise the budget.');
+    assert.match(planRoute(routeRequest('S'), routingConfig({ budget })).notice ?? '', /Raise the budget or set ladder\.budget\.onExceeded to "downgrade"\.$/);
+  });
+
   test('a budget warning is recorded but does not move the route', () => {
     const plan = planRoute(routeRequest('O'), routingConfig({ budget: { state: 'warn', onExceeded: 'block' } }));
     assert.equal(plan.tier, 'O');
