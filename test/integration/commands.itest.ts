@@ -518,6 +518,35 @@ describe('commands against the local API stand-in', function () {
     assert.equal(messageRequests().length, before, 'nothing was sent above the cap');
   });
 
+  it('Answer Again from the palette, off an answer, asks which: only answers it can ask again are offered, the newest first', async () => {
+    await openAndSelect('src/orders.ts', 10, 13);
+    type Outcome = { plan: { tier: string; model: string }; resultUri: vscode.Uri };
+    await vscode.commands.executeCommand('ladder.chooseTier', 'H');
+    const asked = await vscode.commands.executeCommand<Outcome>('ladder.ask', 'what does this query return?');
+    const review = await vscode.commands.executeCommand<{ reportUri: vscode.Uri }>('ladder.reviewSelection');
+    assert.ok(asked && review, 'an answer, then a review report');
+    await openAndSelect('src/orders.ts', 10, 13);
+    const window = vscode.window as unknown as { showQuickPick: (items: { label: string; uri?: vscode.Uri }[], options: { title?: string }) => Promise<unknown> };
+    const original = window.showQuickPick;
+    const offered: { label: string; uri?: vscode.Uri }[] = [];
+    let title = '';
+    window.showQuickPick = async (items, options) => {
+      title = options.title ?? '';
+      offered.push(...items);
+      return items[0];
+    };
+    let again: Outcome;
+    try {
+      again = await vscode.commands.executeCommand<Outcome>('ladder.answerAbove');
+    } finally {
+      window.showQuickPick = original;
+    }
+    assert.equal(title, 'Ladder: Answer which again one tier up?');
+    assert.ok(!offered.some((o) => o.uri?.toString() === review.reportUri.toString()), 'not the review report');
+    assert.equal(offered[0]?.uri?.toString(), asked.resultUri.toString(), offered.map((o) => o.label).join(' | '));
+    assert.equal(again.plan.model, 'claude-sonnet-4-6', 'Haiku\'s answer, asked again one tier up');
+  });
+
   it('Answer Again on an answer that came from a fallback asks the tier it was routed to; one an earlier version kept is named as such', async () => {
     await openAndSelect('src/orders.ts', 10, 13);
     type Outcome = { plan: { tier: string; model: string; reasons: string[] }; resultUri: vscode.Uri };
