@@ -37,6 +37,22 @@ export function partKey(text: string): string {
   return `${text.length}:${fnv1a(text).toString(16)}`;
 }
 
+/** The key (partKey) of each file's lines in a part's digest, by path (a file is in a part once: at most one slice of it). */
+export function fileKeys(text: string, parts: readonly { path: string; firstLine: number; lastLine: number }[]): Record<string, string> {
+  const lines = text.split('\n');
+  return Object.fromEntries(parts.map((p) => [p.path, partKey(lines.slice(p.firstLine - 1, p.lastLine).join('\n'))]));
+}
+
+/**
+ * The files of a part now whose lines no part of the batch held when it was sent: what changed
+ * meanwhile. Empty when the batch kept no file keys (sent by an earlier version).
+ */
+export function changedFiles(now: Readonly<Record<string, string>>, sent: readonly { files?: Readonly<Record<string, string>> | undefined }[]): string[] {
+  if (!sent.some((p) => p.files)) return [];
+  const known = new Set(sent.flatMap((p) => Object.entries(p.files ?? {}).map(([path, key]) => `${path}\n${key}`)));
+  return Object.entries(now).filter(([path, key]) => !known.has(`${path}\n${key}`)).map(([path]) => path);
+}
+
 const tier = z.enum(TIERS as [Tier, ...Tier[]]);
 
 /** A batch sent and not yet finished, as kept across a window reload. */
@@ -47,12 +63,14 @@ export const PendingBatch = z.object({
   /** How the user was told of the folder ("src (3 files)"). */
   where: z.string(),
   taskId: z.string().min(1),
-  /** What each custom_id covers: the part's number, its files, its text's key (partKey), and where it was routed. */
+  /** What each custom_id covers: the part's number, its files (and their lines' keys), its text's key (partKey), and where it was routed. */
   parts: z.array(z.object({
     customId: z.string(),
     part: z.number().int().min(1),
     key: z.string(),
     paths: z.array(z.string()),
+    /** Each file's lines in the part (fileKeys), to name the files that changed before it ended. */
+    files: z.record(z.string(), z.string()).optional(),
     tier,
     model: z.string().min(1),
     reasons: z.array(z.string()),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { batchAnswer, batchCallId, partCustomId, partKey, pollDelayMs, readPending } from '../core/batch';
+import { batchAnswer, batchCallId, changedFiles, fileKeys, partCustomId, partKey, pollDelayMs, readPending } from '../core/batch';
 import type { BatchAnswer, PendingBatch } from '../core/batch';
 import { countOf, formatUsd } from '../core/ledger/format';
 import { buildCallRecord } from '../core/ledger/record';
@@ -140,7 +140,7 @@ export class BatchReviews implements vscode.Disposable {
       taskId: randomUUID(),
       parts: requests.map((r, i) => {
         const { plan } = estimates[i]!;
-        return { customId: partCustomId(i + 1), part: i + 1, key: partKey(r.text), paths: r.paths, tier: plan.tier, model: plan.model, reasons: plan.reasons };
+        return { customId: partCustomId(i + 1), part: i + 1, key: partKey(r.text), paths: r.paths, files: r.files, tier: plan.tier, model: plan.model, reasons: plan.reasons };
       }),
       submitted: new Date().toISOString(),
     };
@@ -243,10 +243,13 @@ export class BatchReviews implements vscode.Disposable {
       result = await this.reviews.review({
         command: 'review', title: TITLE, ...material, taskId: batch.taskId, batch: true,
         arrived: {
-          part: (text) => {
-            const part = parts.get(partKey(text));
+          part: (chunk) => {
+            const part = parts.get(partKey(chunk.text));
             const answer = part && answers.get(part.customId);
-            if (!part) return 'the part changed since the batch was sent; review it again';
+            if (!part) {
+              const changed = changedFiles(fileKeys(chunk.text, chunk.parts ?? []), batch.parts);
+              return `its part changed since the batch was sent${changed.length > 0 ? ` (${changed.join(', ')} changed)` : ''}; review it again`;
+            }
             if (!answer) return 'the batch returned no result for it';
             if ('unanswered' in answer) return answer.unanswered;
             return {

@@ -6,6 +6,7 @@ import type { CallOutcome, CallRecord } from '../core/ledger/record';
 import { callsSaid, countOf, formatUsd, formatUsdAlike } from '../core/ledger/format';
 import type { Finding } from '../core/protocol';
 import { DIGEST_LOCATIONS, buildDigest, chunkLines, digestChunks, escalationReason, judgmentReason, judgmentTally, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, toldAsSentence, triage } from '../core/review';
+import { fileKeys } from '../core/batch';
 import type { Digest, DigestPart, FoundFinding, ReviewReport } from '../core/review';
 import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
 import type { ReviewedFinding } from '../core/review';
@@ -200,7 +201,7 @@ export interface ReviewOptions {
  * the record; or why it has no answer (the part's files are then named as not reviewed).
  */
 export interface ArrivedPass {
-  part(text: string): { text: string; plan: Pick<RoutePlan, 'tier' | 'baseTier' | 'model' | 'reasons'>; record(outcome: CallOutcome): CallRecord } | string;
+  part(chunk: { text: string; parts?: readonly DigestPart[] }): { text: string; plan: Pick<RoutePlan, 'tier' | 'baseTier' | 'model' | 'reasons'>; record(outcome: CallOutcome): CallRecord } | string;
   /** Books the answers no part used (their text changed since), billed all the same: the report counts them. */
   unused(): CallRecord[];
 }
@@ -283,12 +284,13 @@ function firstPassSpec(options: ReviewOptions, chunks: readonly Chunk[], i: numb
  * The first pass of a review (not an architecture review) as its requests, each with its
  * part's text and files: what a Message Batch sends, routed as review() routes its parts.
  */
-export function firstPassRequests(options: ReviewOptions, chosen: Tier | undefined): { text: string; paths: string[]; spec: RequestSpec<Finding[]> }[] {
+export function firstPassRequests(options: ReviewOptions, chosen: Tier | undefined): { text: string; paths: string[]; files: Record<string, string>; spec: RequestSpec<Finding[]> }[] {
   const chunks = chunksOf(options);
   const tier = firstTierOf(options);
   return chunks.map((chunk, i) => ({
     text: chunk.text,
     paths: [...new Set(chunk.parts?.map((p) => p.path) ?? [])],
+    files: fileKeys(chunk.text, chunk.parts ?? []),
     spec: { ...firstPassSpec(options, chunks, i), ...(chosen ? { override: chosen } : { tier, tierReasons: firstReasonsOf(tier) }) },
   }));
 }
@@ -569,7 +571,7 @@ export class ReviewService implements vscode.Disposable {
       if (arrived) {
         // Answered already: checked and recorded as a part run here would be; a part without a
         // usable answer is named as not reviewed, and the others go on.
-        const got = arrived.part(chunk.text);
+        const got = arrived.part(chunk);
         if (typeof got === 'string') {
           unanswered.set(i, got);
           continue;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { batchAnswer, batchCallId, partKey, pollDelayMs, readPending } from '../../../src/core/batch';
+import { batchAnswer, batchCallId, changedFiles, fileKeys, partKey, pollDelayMs, readPending } from '../../../src/core/batch';
+import { buildDigest, digestChunks } from '../../../src/core/review';
 import type { BatchResultLine, PendingBatch } from '../../../src/core/batch';
 import { normaliseUsage } from '../../../src/core/pricing/cost';
 
@@ -51,5 +52,33 @@ describe('batch reviews', () => {
     assert.deepEqual(readPending([pending]), { pending: [pending], damaged: false });
     assert.deepEqual(readPending([pending, { id: 'x' }]), { pending: [pending], damaged: true });
     assert.deepEqual(readPending('nonsense'), { pending: [], damaged: true });
+  });
+});
+
+describe('changedFiles', () => {
+  const a = { path: 'src/a.ts', text: 'export const a = 1;\n' };
+  const b = { path: 'src/b.ts', text: 'export const b = 2;\n' };
+  const keysOf = (files: { path: string; text: string }[]) => {
+    const digest = buildDigest(files);
+    return fileKeys(digest.text, digest.parts);
+  };
+
+  test('names the files of a part whose lines no part held when the batch was sent, not their neighbours', () => {
+    const sent = [{ files: keysOf([a, b]) }];
+    assert.deepEqual(changedFiles(keysOf([a, b]), sent), []);
+    assert.deepEqual(changedFiles(keysOf([a, { ...b, text: 'export const b = 3;\n' }]), sent), ['src/b.ts']);
+    assert.deepEqual(changedFiles(keysOf([{ ...a, text: '// edited\n' }, b]), sent), ['src/a.ts'], 'a file whose lines are as sent is not named, wherever it now sits');
+  });
+
+  test('a long file\'s slices are each known by their own lines, in whichever part they went', () => {
+    const long = { path: 'src/long.ts', text: Array.from({ length: 900 }, (_, i) => `export const v${i} = ${i};`).join('\n') };
+    const sent = digestChunks([long]).map((d) => ({ files: fileKeys(d.text, d.parts ?? []) }));
+    assert.equal(sent.length, 3);
+    const now = digestChunks([{ ...long, text: long.text.replace('export const v850 = 850;', 'export const v850 = 0;') }]);
+    assert.deepEqual(now.map((d) => changedFiles(fileKeys(d.text, d.parts ?? []), sent)), [[], [], ['src/long.ts']]);
+  });
+
+  test('a batch sent by an earlier version, which kept no file keys, names nothing', () => {
+    assert.deepEqual(changedFiles(keysOf([a]), [{}]), []);
   });
 });
