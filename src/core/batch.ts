@@ -68,7 +68,6 @@ export const PendingBatch = z.object({
     customId: z.string(),
     part: z.number().int().min(1),
     key: z.string(),
-    paths: z.array(z.string()),
     /** Each file's lines in the part (fileKeys), to name the files that changed before it ended. */
     files: z.record(z.string(), z.string()).optional(),
     tier,
@@ -82,16 +81,6 @@ export const PendingBatch = z.object({
   reviewing: z.boolean().optional(),
 });
 export type PendingBatch = z.infer<typeof PendingBatch>;
-
-/** The pending batches kept in workspaceState; anything unreadable is dropped (and said by the caller). */
-export function readPending(value: unknown): { pending: PendingBatch[]; damaged: boolean } {
-  if (!Array.isArray(value)) return { pending: [], damaged: value !== undefined };
-  const pending = value.flatMap((v) => {
-    const parsed = PendingBatch.safeParse(v);
-    return parsed.success ? [parsed.data] : [];
-  });
-  return { pending, damaged: pending.length < value.length };
-}
 
 /** One line of a batch's results, as the API sends it (only what Ladder reads). */
 export interface BatchResultLine {

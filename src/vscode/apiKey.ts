@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { isApiKeyShaped } from '../llm/anthropic';
+import { CommandIds } from './commandIds';
 import type { Log } from './log';
 
 const SECRET_KEY = 'ladder.anthropicApiKey';
@@ -77,6 +78,15 @@ export class ApiKeyStore implements vscode.Disposable {
     this.cached = { key: undefined };
     await this.secrets.delete(SECRET_KEY);
     this.publish(false);
+  }
+
+  /** Whether a key is set, asking for one when not; says so, with Set API Key, when none is given. */
+  async ensure(): Promise<boolean> {
+    if ((await this.get()) || (await this.prompt('Ladder needs an Anthropic API key. It is kept in VS Code\'s secret storage only.'))) return true;
+    void vscode.window.showWarningMessage('Ladder: no API key set, nothing was sent.', 'Set API Key').then((choice) => {
+      if (choice) void vscode.commands.executeCommand(CommandIds.setApiKey);
+    });
+    return false;
   }
 
   /** Asks for the key in a password box; returns whether one was stored. */

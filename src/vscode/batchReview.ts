@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { batchAnswer, batchCallId, changedFiles, fileKeys, partCustomId, partKey, pollDelayMs, readPending } from '../core/batch';
-import type { BatchAnswer, PendingBatch } from '../core/batch';
+import { PendingBatch, batchAnswer, batchCallId, changedFiles, fileKeys, partCustomId, partKey, pollDelayMs } from '../core/batch';
+import type { BatchAnswer } from '../core/batch';
 import { countOf, formatUsd } from '../core/ledger/format';
 import { buildCallRecord } from '../core/ledger/record';
 import type { CallOutcome, CallRecord } from '../core/ledger/record';
 import { normaliseUsage } from '../core/pricing/cost';
+import { SAVED_VERSION, readSaved } from '../core/resultViews';
 import { SecretLikeContentError } from '../core/prompt/request';
 import { failureMessage } from '../core/task/failureMessage';
 import { ModelCallError } from '../core/task/ports';
@@ -17,7 +18,7 @@ import type { EditorSelection, RouteEstimate } from './requestRunner';
 import { firstPassRequests, folderMaterial } from './review';
 import type { FolderMaterial, ReviewResult, ReviewService } from './review';
 
-/** The workspaceState key of the batches sent and not yet finished (see PendingBatch). */
+/** The workspaceState key of the batches sent and not yet finished (see PendingBatch), kept as the answers are (readSaved). */
 const PENDING_KEY = 'ladder.pendingBatches';
 /** True while a batch is pending: Cancel Batch Review shows in the palette. */
 const PENDING_CONTEXT = 'ladder.batchPending';
@@ -44,7 +45,7 @@ export class BatchReviews implements vscode.Disposable {
   private disposed = false;
 
   constructor(private readonly c: Container, private readonly reviews: ReviewService) {
-    const { pending, damaged } = readPending(c.context.workspaceState.get(PENDING_KEY));
+    const { entries: pending, damaged } = readSaved(c.context.workspaceState.get(PENDING_KEY), PendingBatch);
     if (damaged) c.log.warn('Some pending batch reviews kept from the last window were unreadable and are no longer followed.');
     void vscode.commands.executeCommand('setContext', PENDING_CONTEXT, pending.some((p) => !p.canceled));
     for (const batch of pending) this.schedule(batch.id);
@@ -52,21 +53,12 @@ export class BatchReviews implements vscode.Disposable {
 
   /** The batches sent and not finished, as kept (a second window on the workspace sees the same). */
   get pending(): PendingBatch[] {
-    return readPending(this.c.context.workspaceState.get(PENDING_KEY)).pending;
+    return readSaved(this.c.context.workspaceState.get(PENDING_KEY), PendingBatch).entries;
   }
 
   private async save(pending: readonly PendingBatch[]): Promise<void> {
-    await this.c.context.workspaceState.update(PENDING_KEY, pending);
+    await this.c.context.workspaceState.update(PENDING_KEY, { version: SAVED_VERSION, entries: pending });
     void vscode.commands.executeCommand('setContext', PENDING_CONTEXT, pending.some((p) => !p.canceled));
-  }
-
-  /** Whether a key is set, asking for one when not; says so when none is given. */
-  async hasKey(): Promise<boolean> {
-    if ((await this.c.apiKey.get()) || (await this.c.apiKey.prompt('Ladder needs an Anthropic API key. It is kept in VS Code\'s secret storage only.'))) return true;
-    void vscode.window.showWarningMessage('Ladder: no API key set, nothing was sent.', 'Set API Key').then((choice) => {
-      if (choice) void vscode.commands.executeCommand(CommandIds.setApiKey);
-    });
-    return false;
   }
 
   /**
@@ -74,7 +66,7 @@ export class BatchReviews implements vscode.Disposable {
    * parts are, after a budget check at the batch's price (half the standard estimate).
    */
   async submit(material: { selection: EditorSelection; folder: FolderMaterial }, folderUri: vscode.Uri | undefined): Promise<PendingBatch | undefined> {
-    if (refusedUntrusted() || !(await this.hasKey())) return undefined;
+    if (refusedUntrusted() || !(await this.c.apiKey.ensure())) return undefined;
     // A second batch of the same folder is billed in full again: asked, not assumed.
     const key = folderKey(folderUri?.toString());
     if (this.sending.has(key)) {
@@ -140,7 +132,7 @@ export class BatchReviews implements vscode.Disposable {
       taskId: randomUUID(),
       parts: requests.map((r, i) => {
         const { plan } = estimates[i]!;
-        return { customId: partCustomId(i + 1), part: i + 1, key: partKey(r.text), paths: r.paths, files: r.files, tier: plan.tier, model: plan.model, reasons: plan.reasons };
+        return { customId: partCustomId(i + 1), part: i + 1, key: partKey(r.text), files: r.files, tier: plan.tier, model: plan.model, reasons: plan.reasons };
       }),
       submitted: new Date().toISOString(),
     };

@@ -371,15 +371,7 @@ export class RequestRunner {
 
   private async runReserved<T>(spec: RequestSpec<T>, reservation: Reservation): Promise<RequestOutcome<T>> {
     if (refusedUntrusted()) throw new RequestStopped('untrusted workspace');
-    if (!(await this.c.apiKey.get())) {
-      const stored = await this.c.apiKey.prompt('Ladder needs an Anthropic API key. It is kept in VS Code\'s secret storage only.');
-      if (!stored) {
-        void vscode.window.showWarningMessage('Ladder: no API key set, nothing was sent.', 'Set API Key').then((choice) => {
-          if (choice) void vscode.commands.executeCommand(CommandIds.setApiKey);
-        });
-        throw new RequestStopped('no API key');
-      }
-    }
+    if (!(await this.c.apiKey.ensure())) throw new RequestStopped('no API key');
 
     // The tier the user chose for the next request: this one's, unless Ladder forces the tier
     // (a review's judgment, a retry) or the caller took it already (a review, for all its parts).

@@ -282,14 +282,13 @@ function firstPassSpec(options: ReviewOptions, chunks: readonly Chunk[], i: numb
 
 /**
  * The first pass of a review (not an architecture review) as its requests, each with its
- * part's text and files: what a Message Batch sends, routed as review() routes its parts.
+ * part's text and the keys of its files' lines: what a Message Batch sends, routed as review() routes its parts.
  */
-export function firstPassRequests(options: ReviewOptions, chosen: Tier | undefined): { text: string; paths: string[]; files: Record<string, string>; spec: RequestSpec<Finding[]> }[] {
+export function firstPassRequests(options: ReviewOptions, chosen: Tier | undefined): { text: string; files: Record<string, string>; spec: RequestSpec<Finding[]> }[] {
   const chunks = chunksOf(options);
   const tier = firstTierOf(options);
   return chunks.map((chunk, i) => ({
     text: chunk.text,
-    paths: [...new Set(chunk.parts?.map((p) => p.path) ?? [])],
     files: fileKeys(chunk.text, chunk.parts ?? []),
     spec: { ...firstPassSpec(options, chunks, i), ...(chosen ? { override: chosen } : { tier, tierReasons: firstReasonsOf(tier) }) },
   }));

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PendingBatch } from '../../src/core/batch';
 import type { CallRecord } from '../../src/core/ledger/record';
+import { SAVED_VERSION } from '../../src/core/resultViews';
 import { BatchReviews } from '../../src/vscode/batchReview';
 import type { ReviewResult } from '../../src/vscode/review';
 import { faults } from '../support/standin/faults';
@@ -257,7 +258,7 @@ describe('Review Folder at Batch Price', function () {
     await batchLatency(3_600_000);
     const { batch } = await submit();
     // As finish() marks it while judgment runs.
-    await container.context.workspaceState.update('ladder.pendingBatches', container.reviews.batches.pending.map((p) => ({ ...p, reviewing: true })));
+    await container.context.workspaceState.update('ladder.pendingBatches', { version: SAVED_VERSION, entries: container.reviews.batches.pending.map((p) => ({ ...p, reviewing: true })) });
     const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.cancelBatchReview', batch.id));
     assert.deepEqual(messages, [`Ladder: the batch review of ${batch.where} has its results and is finishing; to stop its judgment, use Cancel on its progress notification.`]);
     assert.ok(!api().log.some((e) => e.path.endsWith('/cancel')), 'no cancel sent');

@@ -13,7 +13,7 @@ export const batchReviewFolderCommand: Command = {
   id: CommandIds.batchReviewFolder,
   run: async (c, uri) => {
     // Before a folder is picked or read.
-    if (refusedUntrusted() || !(await c.reviews.batches.hasKey())) return undefined;
+    if (refusedUntrusted() || !(await c.apiKey.ensure())) return undefined;
     const folders = vscode.workspace.workspaceFolders ?? [];
     const folder = uri instanceof vscode.Uri ? uri : folders.length > 1 ? (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Review which folder at batch price?' }))?.uri : undefined;
     if (!(uri instanceof vscode.Uri) && folders.length > 1 && !folder) return undefined;

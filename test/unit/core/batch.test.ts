@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { batchAnswer, batchCallId, changedFiles, fileKeys, partKey, pollDelayMs, readPending } from '../../../src/core/batch';
+import { PendingBatch as PendingBatchShape, batchAnswer, batchCallId, changedFiles, fileKeys, partKey, pollDelayMs } from '../../../src/core/batch';
+import { SAVED_VERSION, readSaved } from '../../../src/core/resultViews';
 import { buildDigest, digestChunks } from '../../../src/core/review';
 import type { BatchResultLine, PendingBatch } from '../../../src/core/batch';
 import { normaliseUsage } from '../../../src/core/pricing/cost';
@@ -13,7 +14,7 @@ function succeeded(usage: Record<string, unknown>, text = '{"findings":[]}'): Ba
 
 const pending: PendingBatch = {
   id: 'msgbatch_01abc', folder: 'file:///w/src', where: 'src (2 files)', taskId: 't-1', submitted: '2026-11-25T04:00:00.000Z',
-  parts: [{ customId: 'part-1', part: 1, key: partKey('text'), paths: ['src/a.ts'], tier: 'S', model: 'claude-sonnet-4-6', reasons: ['review pass 1'] }],
+  parts: [{ customId: 'part-1', part: 1, key: partKey('text'), files: { 'src/a.ts': partKey('text') }, tier: 'S', model: 'claude-sonnet-4-6', reasons: ['review pass 1'] }],
 };
 
 describe('batch reviews', () => {
@@ -48,10 +49,11 @@ describe('batch reviews', () => {
   });
 
   test('pending batches read back from workspaceState; a damaged entry is dropped and said', () => {
-    assert.deepEqual(readPending(undefined), { pending: [], damaged: false });
-    assert.deepEqual(readPending([pending]), { pending: [pending], damaged: false });
-    assert.deepEqual(readPending([pending, { id: 'x' }]), { pending: [pending], damaged: true });
-    assert.deepEqual(readPending('nonsense'), { pending: [], damaged: true });
+    const read = (stored: unknown) => readSaved(stored, PendingBatchShape);
+    assert.deepEqual(read(undefined), { entries: [], damaged: false });
+    assert.deepEqual(read({ version: SAVED_VERSION, entries: [pending] }), { entries: [pending], damaged: false });
+    assert.deepEqual(read({ version: SAVED_VERSION, entries: [pending, { id: 'x' }] }), { entries: [pending], damaged: true });
+    assert.deepEqual(read('nonsense'), { entries: [], damaged: true });
   });
 });
 
