@@ -29,6 +29,8 @@ export class WorkspaceContext implements vscode.Disposable {
   private feeder: WorkspaceFeeder | undefined;
   private renderer: PrefixRenderer | undefined;
   private scanning: Promise<void> | undefined;
+  /** Stops the running scan's walk (see rebuild). */
+  private stopScan: AbortController | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** The index's file watchers; replaced when the workspace's folders change. */
   private watchers: vscode.Disposable[] = [];
@@ -274,9 +276,12 @@ export class WorkspaceContext implements vscode.Disposable {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
       watchers.push(watcher, watcher.onDidCreate(event(false)), watcher.onDidChange(event(false)), watcher.onDidDelete(event(true)));
     }
+    // A rebuild stops this scan: its index is thrown away, and its progress would linger beside the next one's.
+    const stop = new AbortController();
+    this.stopScan = stop;
     const reading = (async () => {
       for (const [i, folder] of roots.folders.entries()) watchers.push(...(await this.followOuterGitignores(feeder, roots.labels[i] as string, folder)));
-      return feeder.scan();
+      return feeder.scan(stop.signal);
     })();
     // Cleared as the scan ends (before any timer can fire): a fast scan shows nothing.
     const slow = setTimeout(() => showScanProgress(index, reading), SLOW_SCAN_MS);
@@ -329,6 +334,7 @@ export class WorkspaceContext implements vscode.Disposable {
   /** Drops the index (and any scan still running); the next request scans again. */
   private rebuild(why: string): void {
     this.generation++;
+    this.stopScan?.abort();
     for (const d of this.watchers) d.dispose();
     this.watchers = [];
     this.index = undefined;
@@ -340,6 +346,7 @@ export class WorkspaceContext implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.stopScan?.abort();
     for (const d of [...this.watchers, ...this.disposables]) d.dispose();
   }
 }

@@ -46,11 +46,11 @@ export class WorkspaceFeeder {
     this.maxBytes = options.maxFileBytes ?? 1024 * 1024;
   }
 
-  /** Walks every folder, in order, until the file cap. */
-  async scan(): Promise<{ files: number; truncated: boolean }> {
+  /** Walks every folder, in order, until the file cap, or until `stop` is aborted (the scan was replaced). */
+  async scan(stop?: AbortSignal): Promise<{ files: number; truncated: boolean }> {
     let files = 0;
     for (const folder of this.folders) {
-      const walked = await this.walk(folder, folder.prefix);
+      const walked = await this.walk(folder, folder.prefix, stop);
       files += walked.files;
       if (walked.truncated) return { files, truncated: true };
     }
@@ -120,13 +120,13 @@ export class WorkspaceFeeder {
   /**
    * Breadth-first from `start`, .gitignore first in each folder, noting each folder read or
    * skipped as ignored (see WorkspaceIndex.noteFolder); stops when the index holds the cap's
-   * worth of files, and marks it truncated.
+   * worth of files, and marks it truncated, or when `stop` is aborted.
    */
-  private async walk(folder: DiskFolder, start: string): Promise<{ files: number; truncated: boolean }> {
+  private async walk(folder: DiskFolder, start: string, stop?: AbortSignal): Promise<{ files: number; truncated: boolean }> {
     const skip = new Set(folder.skip);
     let files = 0;
     const queue: string[] = [start];
-    while (queue.length > 0) {
+    while (queue.length > 0 && !stop?.aborted) {
       const rel = queue.shift() as string;
       let entries;
       try {

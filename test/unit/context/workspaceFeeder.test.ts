@@ -205,3 +205,23 @@ describe('a scan stopped at its file cap', () => {
     assert.doesNotMatch(context, /incomplete/);
   });
 });
+
+describe('a scan stopped because it was replaced', () => {
+  test('stops walking once its signal is aborted: the folders after it are not read', async () => {
+    const root = tempDir('stopped');
+    writeTree(root, { 'a/one.ts': 'x', 'b/two.ts': 'x', 'c/three.ts': 'x' });
+    const stop = new AbortController();
+    const index = new WorkspaceIndex();
+    const noteFolder = index.noteFolder.bind(index);
+    // Aborted as the walk reads folder a (a rebuild while the scan runs).
+    index.noteFolder = (rel, ignored) => {
+      noteFolder(rel, ignored);
+      if (rel === 'a') stop.abort();
+    };
+    await new WorkspaceFeeder(index, [{ root, prefix: '' }]).scan(stop.signal);
+    assert.equal(index.status('a/one.ts')?.included, true, 'the folder being read when it stopped');
+    assert.equal(index.status('b/two.ts'), undefined);
+    assert.equal(index.status('c/three.ts'), undefined);
+    assert.deepEqual(await new WorkspaceFeeder(new WorkspaceIndex(), [{ root, prefix: '' }]).scan(AbortSignal.abort()), { files: 0, truncated: false });
+  });
+});
