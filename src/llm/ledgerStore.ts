@@ -38,12 +38,15 @@ const NEWLINE = 0x0a;
 /** A little under a typical record line, so a reservation errs on the large side. */
 const TYPICAL_LINE_BYTES = 400;
 
-/** A line the loader could not use. `torn`: an unterminated last line; `corrupt`: anything else. */
+/**
+ * A line the loader could not use. `torn`: an unterminated last line; `corrupt`: anything
+ * else; `unreadable`: the file itself could not be opened or read from `line` on.
+ */
 export interface LoadProblem {
   file: string;
   /** 1-based line number in the file. */
   line: number;
-  kind: 'torn' | 'corrupt';
+  kind: 'torn' | 'corrupt' | 'unreadable';
   message: string;
 }
 
@@ -285,20 +288,20 @@ export class LedgerStore {
     for (const name of this.monthlyFiles()) {
       const state = this.files.get(name) ?? { offset: 0, lines: 0 };
       this.files.set(name, state);
-      let handle: fs.promises.FileHandle;
+      let handle: fs.promises.FileHandle | undefined;
       try {
         handle = await fs.promises.open(path.join(this.dir, name), 'r');
-      } catch (err) {
-        report.problems.push({ file: name, line: state.lines + 1, kind: 'corrupt', message: `cannot open: ${(err as Error).message}` });
-        continue;
-      }
-      try {
         // Room in the key set for the file's records up front (a line is ~450 bytes).
         const { size } = fs.fstatSync(handle.fd);
         this.known.reserve(this.known.size + Math.ceil(Math.max(0, size - state.offset) / TYPICAL_LINE_BYTES));
         await this.readFrom(handle, name, state, sink, report);
+      } catch (err) {
+        // One month that cannot be read leaves the others counted; the next read tries it again.
+        // Only the file system's errors: one the sink throws is the caller's to see.
+        if (!(err instanceof Error && 'syscall' in err)) throw err;
+        report.problems.push({ file: name, line: state.lines + 1, kind: 'unreadable', message: `cannot be read: ${(err as Error).message}` });
       } finally {
-        await handle.close();
+        await handle?.close();
       }
     }
     // Records an append found first (see scanSync), handed on once, here.

@@ -26,6 +26,9 @@ import type { Pricing } from './pricing';
 const MICROS_PER_USD = 1_000_000;
 /** At most this many failed writes are kept to retry (a day of heavy use); more are counted but not kept. */
 const MAX_UNSAVED = 10_000;
+/** The globalState key of the unread ledger lines ("file:line") the user was last told of, at most MAX_TOLD. */
+const UNREAD_TOLD_KEY = 'ladder.unreadToldOf';
+const MAX_TOLD = 1000;
 
 /**
  * The cost ledger as the editor sees it: the JSONL store in global storage, the running
@@ -50,9 +53,10 @@ export class CostMeter implements vscode.Disposable {
   private cacheNote: string | undefined;
   /** The tier the user chose for the next request (Choose Tier), until a request takes it. */
   private nextTier: Tier | undefined;
-  /** Ledger lines no figure counts, and whether the user has been told of any. */
+  /** Ledger lines no figure counts. */
   private readonly unread = new UnreadLines();
-  private unreadTold = false;
+  /** Holds the unread lines the user was told of (UNREAD_TOLD_KEY). */
+  private readonly globalState: vscode.Memento;
 
   constructor(context: vscode.ExtensionContext, private readonly config: Config, private readonly log: Log, private readonly pricing: Pricing) {
     // A multi-root workspace is its .code-workspace file, as VS Code keys its state; one folder is
@@ -60,6 +64,7 @@ export class CostMeter implements vscode.Disposable {
     // window count the others' calls as its session (and its session budget).
     this.workspaceTag = workspaceTagOf((vscode.workspace.workspaceFile ?? vscode.workspace.workspaceFolders?.[0]?.uri)?.toString() ?? `no-folder:${randomUUID()}`);
     this.book = new LedgerBook(path.join(context.globalStorageUri.fsPath, 'ledger'), () => this.newSummary(), MAX_UNSAVED);
+    this.globalState = context.globalState;
     this.budget = new Budget(this.limits(), () => ({
       sessionMicros: this.summary.session.micros,
       todayMicros: this.summary.today(new Date()).micros,
@@ -135,14 +140,19 @@ export class CostMeter implements vscode.Disposable {
   }
 
   /**
-   * Logs each line a read could not use once, and tells the user once that figures may be low:
-   * those lines drop out of the meter, the report and both budgets alike.
+   * Logs each line a read could not use once, and tells the user that figures may be low:
+   * those lines drop out of the meter, the report and both budgets alike. Damage the user was
+   * already told of (in any window, before any reload) is not said again; the report still says it.
    */
   private takeUnread(problems: readonly UnreadLine[], whole: boolean): void {
     for (const problem of this.unread.take(problems, whole)) this.log.warn(`ledger ${problem.file}:${problem.line} skipped (${problem.kind}): ${problem.message}`);
     const note = this.unread.note;
-    if (note === undefined || this.unreadTold) return;
-    this.unreadTold = true;
+    if (note === undefined) return;
+    const stored = this.globalState.get<unknown>(UNREAD_TOLD_KEY);
+    const told = new Set(Array.isArray(stored) ? stored : []);
+    const keys = this.unread.keys;
+    if (keys.every((key) => told.has(key))) return;
+    void this.globalState.update(UNREAD_TOLD_KEY, keys.slice(0, MAX_TOLD));
     this.log.warnUser(`Ladder: ${note} The cost meter, the report and the budgets count only the lines read.`);
   }
 

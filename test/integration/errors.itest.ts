@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { CallRecord } from '../../src/core/ledger/record';
 import type { CostReportMessage } from '../../src/core/ledger/report';
 import { LedgerSummary, localDay } from '../../src/core/ledger/summary';
+import { CostMeter } from '../../src/vscode/costMeter';
 import { callRecord } from '../support/fixtures/usage/records';
 import { faults } from '../support/standin/server';
 import { captureMessages, openAndSelect, openUntitled, snapshotWorkspace, until } from './editor';
@@ -511,6 +512,17 @@ describe('errors a user will meet', function () {
       });
       assert.deepEqual(seen, ['Ladder: 3 ledger lines could not be read (1 written by a newer version of Ladder), so totals may be low. The cost meter, the report and the budgets count only the lines read.']);
       assert.equal(container.costReport.data().chart.unread, '3 ledger lines could not be read (1 written by a newer version of Ladder), so totals may be low.');
+      // A window reload reads the same damage: it is not said again (the report still says it).
+      const again = await captureMessages('showWarningMessage', async () => {
+        const reloaded = new CostMeter(container.context, container.config, container.log, container.pricing);
+        try {
+          await reloaded.ready;
+          assert.equal(reloaded.unreadNote, '3 ledger lines could not be read (1 written by a newer version of Ladder), so totals may be low.');
+        } finally {
+          reloaded.dispose();
+        }
+      });
+      assert.deepEqual(again.messages, []);
     } finally {
       await rm(file, { force: true });
     }

@@ -33,4 +33,24 @@ describe('unread ledger lines', () => {
     unread.take([], true);
     assert.equal(unread.note, undefined, 'a whole read that finds nothing wrong clears it');
   });
+
+  test('a month that cannot be read is named, not counted as a line, and the other months still count', async () => {
+    const dir = tempDir('unreadable');
+    const good = callRecord();
+    fs.writeFileSync(path.join(dir, ledgerFileName(good.time)), `${JSON.stringify(good)}\ngarbage\n`);
+    // A folder where a month's file should be: it opens, and every read of it fails (EISDIR).
+    fs.mkdirSync(path.join(dir, 'ledger-2020-01.jsonl'));
+    const store = new LedgerStore(dir);
+    const read: unknown[] = [];
+    const report = await store.load((record) => read.push(record));
+    store.close();
+    assert.equal(read.length, 1, 'the readable month is counted');
+    assert.deepEqual(report.problems.map((p) => [p.file, p.kind]), [['ledger-2020-01.jsonl', 'unreadable'], [ledgerFileName(good.time), 'corrupt']]);
+    const unread = new UnreadLines();
+    unread.take(report.problems, true);
+    assert.equal(unread.note, 'ledger-2020-01.jsonl and 1 ledger line could not be read, so totals may be low.');
+    // A later read (another window's append) finds the month readable again.
+    unread.take([], false);
+    assert.equal(unread.note, '1 ledger line could not be read, so totals may be low.');
+  });
 });
