@@ -306,12 +306,7 @@ export interface DigestPart {
   fromLine?: number;
 }
 
-/**
- * Many files as one text for a single review pass: each file's text after a
- * `===== path =====` line, files apart by a blank line, and where each file's lines landed,
- * so findings can be taken back to the file they are about. A file given with `fromLine` is
- * a slice of a longer one.
- */
+/** Files as one text, and where each file's lines landed in it (see buildDigest). */
 export interface Digest {
   text: string;
   parts: DigestPart[];
@@ -319,6 +314,12 @@ export interface Digest {
   lines: number;
 }
 
+/**
+ * Many files as one text for a single review pass: each file's text after a
+ * `===== path =====` line, files apart by a blank line, and where each file's lines landed,
+ * so findings can be taken back to the file they are about. A file given with `fromLine` is
+ * a slice of a longer one.
+ */
 export function buildDigest(files: readonly { path: string; text: string; fromLine?: number }[]): Digest {
   const lines: string[] = [];
   const parts: DigestPart[] = [];
