@@ -368,8 +368,10 @@ export function digestChunks(files: readonly { path: string; text: string }[], m
 export const DIGEST_LOCATIONS =
   'The material is several files, each after a line `===== path =====`. In each finding give `file` as that path, and line numbers counted within that file.';
 
-function clampLine(line: number, low: number, high: number): number {
-  return Math.min(Math.max(line, low), high);
+/** A finding pointing outside the material is the model's miscount, not the code's: it goes to the nearest line inside. */
+export function clampTo<F extends { startLine: number; endLine: number }>(f: F, chunk: { startLine: number; endLine: number }): F {
+  const startLine = Math.min(Math.max(f.startLine, chunk.startLine), chunk.endLine);
+  return { ...f, startLine, endLine: Math.min(Math.max(f.endLine, startLine), chunk.endLine) };
 }
 
 /**
@@ -389,6 +391,5 @@ export function locateInDigest(f: Finding, parts: readonly DigestPart[]): Findin
   if (!part) return f;
   const { from, to } = ownLines(part);
   const shift = digestLines ? from - part.firstLine : 0;
-  const startLine = clampLine(f.startLine + shift, from, to);
-  return { ...f, file: part.path, startLine, endLine: clampLine(f.endLine + shift, startLine, to) };
+  return clampTo({ ...f, file: part.path, startLine: f.startLine + shift, endLine: f.endLine + shift }, { startLine: from, endLine: to });
 }

@@ -5,7 +5,7 @@ import { Finding as FindingShape, FindingsAnswer, JudgeAnswer, Verdict, extractA
 import type { CallOutcome, CallRecord } from '../core/ledger/record';
 import { callsSaid, countOf, formatUsd, formatUsdAlike } from '../core/ledger/format';
 import type { Finding } from '../core/protocol';
-import { DIGEST_LOCATIONS, buildDigest, chunkLines, digestChunks, escalationReason, judgmentReason, judgmentTally, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, toldAsSentence, triage } from '../core/review';
+import { DIGEST_LOCATIONS, buildDigest, chunkLines, clampTo, digestChunks, escalationReason, judgmentReason, judgmentTally, locateInDigest, mergeVerdicts, provenance, reviewFindingsText, reviewReport, toldAsSentence, triage } from '../core/review';
 import { fileKeys } from '../core/batch';
 import type { Digest, DigestPart, FoundFinding, ReviewReport } from '../core/review';
 import { findCodeRisks, sayCodeRisks } from '../core/routing/codeRisks';
@@ -149,12 +149,6 @@ function checkJudge(text: string, count: number, chunk: { startLine: number; end
   if (answer.verdicts.some((v) => v.index >= count)) return { ok: false, reason: 'a verdict names a finding that was not sent' };
   if (!chunk) return { ok: true, value: answer };
   return { ok: true, value: { ...answer, added: answer.added.map((f) => clampTo(f, chunk)) } };
-}
-
-/** A finding pointing outside the material is the model's miscount, not the code's: it goes to the nearest line inside. */
-function clampTo<F extends { startLine: number; endLine: number }>(f: F, chunk: { startLine: number; endLine: number }): F {
-  const startLine = Math.min(Math.max(f.startLine, chunk.startLine), chunk.endLine);
-  return { ...f, startLine, endLine: Math.min(Math.max(f.endLine, startLine), chunk.endLine) };
 }
 
 /** A folder's reviewable files, their digest (the selection's text), and how the report names the folder. */
