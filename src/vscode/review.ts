@@ -127,6 +127,11 @@ function diagnosticOf(f: ReviewedFinding, range: vscode.Range): vscode.Diagnosti
   return diagnostic;
 }
 
+/** The open document whose URI is `key`, if there is one. */
+function openDocument(key: string): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+}
+
 /** `text()` split into lines, once per key of `cache`. */
 function splitOnce(cache: Map<string, string[]>, key: string, text: () => string): string[] {
   let lines = cache.get(key);
@@ -399,7 +404,7 @@ export class ReviewService implements vscode.Disposable {
       if (document.uri.scheme !== 'untitled') return;
       const key = document.uri.toString();
       setTimeout(() => {
-        if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) this.moveFindings(document.uri, undefined);
+        if (!openDocument(key)) this.moveFindings(document.uri, undefined);
       }, 1000);
     }),
   ];
@@ -425,7 +430,7 @@ export class ReviewService implements vscode.Disposable {
     const decoder = new TextDecoder();
     for (const [key, saved] of byUri) {
       const uri = vscode.Uri.parse(key);
-      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+      const open = openDocument(key);
       const text = open ? open.getText() : await vscode.workspace.fs.readFile(uri).then((bytes) => decoder.decode(bytes), () => undefined);
       if (text === undefined || this.shown.has(key)) continue;
       const lines = text.split('\n');
@@ -465,8 +470,7 @@ export class ReviewService implements vscode.Disposable {
       this.diagnostics.delete(oldUri);
       if (!to) continue;
       const newUri = vscode.Uri.parse(to.toString() + key.slice(prefix.length));
-      this.shown.set(newUri.toString(), list.map((s) => ({ ...s, uri: newUri })));
-      this.diagnostics.set(newUri, list.map((s) => s.diagnostic));
+      this.show(newUri, list.map((s) => ({ ...s, uri: newUri })));
     }
     if (moved.length > 0) this.changed();
   }
@@ -748,7 +752,7 @@ export class ReviewService implements vscode.Disposable {
     for (const f of findings) {
       // A selection's review read one file: every finding is on it, whatever file it names.
       const uri = reviewed.length === 0 ? selection.document.uri : this.uriOf(f.file, selection);
-      const document = uri.toString() === selection.document.uri.toString() ? selection.document : vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      const document = uri.toString() === selection.document.uri.toString() ? selection.document : openDocument(uri.toString());
       const endLine = Math.max(0, f.endLine - 1);
       const range = new vscode.Range(Math.max(0, f.startLine - 1), 0, endLine, document ? document.lineAt(Math.min(endLine, document.lineCount - 1)).text.length : 200);
       const diagnostic = diagnosticOf(f, range);
@@ -765,7 +769,7 @@ export class ReviewService implements vscode.Disposable {
     }
     for (const { uri, read, shown } of byUri.values()) {
       const key = uri.toString();
-      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+      const document = openDocument(key);
       const lines = document && splitOnce(currentLines, key, () => document.getText());
       const kept = (this.shown.get(key) ?? []).map((s) => (document ? this.placed(s, document, lines) : s)).filter((earlier) => {
         const at = earlier.diagnostic.range;
@@ -774,10 +778,7 @@ export class ReviewService implements vscode.Disposable {
         // A repeat is the same category on the same lines: a wide finding overlapping narrow ones is another problem.
         return !shown.some((s) => s.finding.category === earlier.finding.category && s.diagnostic.range.start.line === at.start.line && s.diagnostic.range.end.line === at.end.line);
       });
-      const all = [...kept, ...shown];
-      this.diagnostics.set(uri, all.map((s) => s.diagnostic));
-      if (all.length > 0) this.shown.set(key, all);
-      else this.shown.delete(key);
+      this.show(uri, [...kept, ...shown]);
     }
     this.changed();
   }
@@ -828,15 +829,20 @@ export class ReviewService implements vscode.Disposable {
   /** A finding was fixed: its diagnostic goes. */
   fixed(shown: ShownFinding): void {
     const key = shown.uri.toString();
-    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+    const document = openDocument(key);
     const lines = document?.getText().split('\n');
     // Setting the collection again places each diagnostic at the range it was made with; the
     // fix may have added or removed lines above the others, so they go where their code is now.
     const left = (this.shown.get(key) ?? []).filter((s) => s.id !== shown.id).map((s) => (document ? this.placed(s, document, lines) : s));
-    if (left.length > 0) this.shown.set(key, left);
-    else this.shown.delete(key);
-    this.diagnostics.set(shown.uri, left.map((s) => s.diagnostic));
+    this.show(shown.uri, left);
     this.changed();
+  }
+
+  /** `list` as the findings shown in `uri`: its diagnostics, and the findings behind them (none: the file is forgotten). */
+  private show(uri: vscode.Uri, list: ShownFinding[]): void {
+    this.diagnostics.set(uri, list.map((s) => s.diagnostic));
+    if (list.length > 0) this.shown.set(uri.toString(), list);
+    else this.shown.delete(uri.toString());
   }
 
   /** `ladder.findingPaths`: the files with findings, for menus that offer a fix. */
