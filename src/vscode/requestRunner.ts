@@ -398,18 +398,18 @@ export class RequestRunner {
     }
     // The difficulty check's call is the task's too: its cost is in every total shown for the task.
     let checkRecords: readonly CallRecord[] = [];
-    const tooLarge = (e: RouteEstimate, records: readonly CallRecord[], window?: number): void => {
-      const text = e.tooLarge(window);
+    const tooLarge = (window?: number): void => {
+      const text = estimate.tooLarge(window);
       if (text === undefined) return;
       notSent(text);
       giveBack();
       void vscode.window.showErrorMessage(`Ladder: ${text}`);
-      throw new RequestStopped('too large', records);
+      throw new RequestStopped('too large', checkRecords);
     };
     // Before the difficulty check too, when no tier it could raise the request to has room
     // for the prompt: the check is a paid call. (Labour's model may have a smaller window
     // than execute's, so a check that raises the tier can make a prompt fit.)
-    if (!estimate.plan.blocked) tooLarge(estimate, checkRecords, this.widestWindow());
+    if (!estimate.plan.blocked) tooLarge(this.widestWindow());
     // A follow-up floored at the cap cannot move: the check could neither raise it nor lower it.
     const pinnedAtCap = spec.floor !== undefined && compareTiers(spec.floor.tier, effectiveCap(this.routingConfig())) >= 0;
     // Not for a request the budget blocks: the check is a paid call, and could cross the limit itself.
@@ -429,7 +429,7 @@ export class RequestRunner {
       });
       throw new RequestStopped(notice, checkRecords);
     }
-    tooLarge(estimate, checkRecords);
+    tooLarge();
     if (plan.notice) void vscode.window.showInformationMessage(`Ladder: ${plan.notice}`);
 
     const docs = this.c.results;
