@@ -302,10 +302,7 @@ export class CostMeter implements vscode.Disposable {
       : budget.state === 'warn' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     if (budget.state !== 'ok' && this.warnedAt !== budget.state) {
       this.warnedAt = budget.state;
-      void vscode.window.showWarningMessage(`Ladder: ${budget.message}.`, 'Show Cost Report', 'Budget Settings').then((choice) => {
-        if (choice === 'Show Cost Report') void vscode.commands.executeCommand(CommandIds.showCostReport);
-        else if (choice === 'Budget Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'ladder.budget');
-      });
+      warnOfBudget(`Ladder: ${budget.message}.`, 'Show Cost Report', 'Budget Settings');
     } else if (budget.state === 'ok') {
       this.warnedAt = undefined;
     }
@@ -320,6 +317,14 @@ export class CostMeter implements vscode.Disposable {
     this.book.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** A budget warning whose buttons (in the order given) open the cost report or the budget settings. */
+export function warnOfBudget(text: string, ...buttons: ('Show Cost Report' | 'Budget Settings')[]): void {
+  void vscode.window.showWarningMessage(text, ...buttons).then((choice) => {
+    if (choice === 'Show Cost Report') void vscode.commands.executeCommand(CommandIds.showCostReport);
+    else if (choice === 'Budget Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'ladder.budget');
+  });
 }
 
 /** A short, stable tag for a workspace: never its path. */

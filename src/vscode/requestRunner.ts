@@ -28,6 +28,7 @@ import { TIERS, TIER_LABELS, compareTiers, tierBelow } from '../core/tiers';
 import type { Tier } from '../core/tiers';
 import { CommandIds } from './commandIds';
 import type { Container } from './container';
+import { warnOfBudget } from './costMeter';
 import { resultViewName } from '../core/resultViews';
 import { answeredOn } from './conversations';
 
@@ -423,10 +424,7 @@ export class RequestRunner {
       const notice = plan.notice ?? 'the routing policy blocked this request.';
       notSent(notice);
       giveBack();
-      void vscode.window.showWarningMessage(`Ladder: ${notice}`, 'Budget Settings', 'Show Cost Report').then((choice) => {
-        if (choice === 'Show Cost Report') void vscode.commands.executeCommand(CommandIds.showCostReport);
-        else if (choice === 'Budget Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'ladder.budget');
-      });
+      warnOfBudget(`Ladder: ${notice}`, 'Budget Settings', 'Show Cost Report');
       throw new RequestStopped(notice, checkRecords);
     }
     tooLarge();
