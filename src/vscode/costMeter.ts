@@ -78,9 +78,8 @@ export class CostMeter implements vscode.Disposable {
       this.emitter,
       config.onDidChange(() => {
         this.budget.setLimits(this.limits());
-        this.render();
         // An open cost report shows the budget and the scope too.
-        this.emitter.fire();
+        this.changed();
       }),
       // Savings and the all-Opus comparison are priced with the table in force: read the ledger
       // again with the new one, as a fresh window would. Recorded costs stay as recorded.
@@ -118,8 +117,7 @@ export class CostMeter implements vscode.Disposable {
       this.log.info(`ledger loaded: ${report.records} records from ${this.book.dir}`);
       this.book.watch((_records, read) => {
         this.takeUnread(read.problems, false);
-        this.render();
-        this.emitter.fire();
+        this.changed();
       });
       // "Today" turns over at local midnight without any call: the meter and report follow.
       let day = this.summary.dayKeyOf(new Date());
@@ -127,16 +125,14 @@ export class CostMeter implements vscode.Disposable {
         const now = this.summary.dayKeyOf(new Date());
         if (now === day) return;
         day = now;
-        this.render();
-        this.emitter.fire();
+        this.changed();
       }, 60_000);
       this.disposables.push({ dispose: () => clearInterval(midnight) });
     } catch (err) {
       this.log.error('could not load the cost ledger', err);
       this.log.warnUser(`Ladder: the cost ledger could not be read (${err instanceof Error ? err.message : String(err)}). Earlier costs are not counted: the meter, today's total and the daily budget start from this window's calls.`);
     }
-    this.render();
-    this.emitter.fire();
+    this.changed();
   }
 
   /**
@@ -171,8 +167,7 @@ export class CostMeter implements vscode.Disposable {
     } catch (err) {
       this.log.error('could not read the cost ledger again with the new prices; savings and the all-Opus figure keep the old ones', err);
     }
-    this.render();
-    this.emitter.fire();
+    this.changed();
   }
 
   /** A task's calls for the report's details: those on disk, and those waiting to be written. */
@@ -215,8 +210,7 @@ export class CostMeter implements vscode.Disposable {
         this.log.warnUser(`Ladder: the cost ledger could not be saved (${err instanceof Error ? err.message : String(err)}). Costs count in this window only until it can; other windows and the daily budget do not see them.`);
       }
     }
-    this.render();
-    this.emitter.fire();
+    this.changed();
   }
 
   /** The total the meter shows (session or today, per the setting), in micro-dollars. */
@@ -264,13 +258,18 @@ export class CostMeter implements vscode.Disposable {
   resetSession(): void {
     this.sessionStart = new Date().toISOString();
     this.book.resetSession(this.sessionStart);
-    this.render();
     // An open cost report shows the session too.
-    this.emitter.fire();
+    this.changed();
   }
 
   budgetStatus(): BudgetStatus {
     return this.budget.status();
+  }
+
+  /** The meter shows what changed, and an open cost report hears of it. */
+  private changed(): void {
+    this.render();
+    this.emitter.fire();
   }
 
   private render(): void {
