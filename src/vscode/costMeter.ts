@@ -66,8 +66,8 @@ export class CostMeter implements vscode.Disposable {
     this.book = new LedgerBook(path.join(context.globalStorageUri.fsPath, 'ledger'), () => this.newSummary(), MAX_UNSAVED);
     this.globalState = context.globalState;
     this.budget = new Budget(this.limits(), () => ({
-      sessionMicros: this.summary.session.micros,
-      todayMicros: this.summary.today(new Date()).micros,
+      sessionMicros: this.ledgerSummary.session.micros,
+      todayMicros: this.ledgerSummary.today(new Date()).micros,
     }));
     this.item.name = 'Ladder Cost Meter';
     this.item.command = CommandIds.showCostReport;
@@ -102,10 +102,6 @@ export class CostMeter implements vscode.Disposable {
     };
   }
 
-  private get summary(): LedgerSummary {
-    return this.book.summary;
-  }
-
   get store(): LedgerStore {
     return this.book.store;
   }
@@ -120,9 +116,9 @@ export class CostMeter implements vscode.Disposable {
         this.changed();
       });
       // "Today" turns over at local midnight without any call: the meter and report follow.
-      let day = this.summary.dayKeyOf(new Date());
+      let day = this.ledgerSummary.dayKeyOf(new Date());
       const midnight = setInterval(() => {
-        const now = this.summary.dayKeyOf(new Date());
+        const now = this.ledgerSummary.dayKeyOf(new Date());
         if (now === day) return;
         day = now;
         this.changed();
@@ -215,7 +211,7 @@ export class CostMeter implements vscode.Disposable {
 
   /** The total the meter shows (session or today, per the setting), in micro-dollars. */
   shownAggregate(): Aggregate {
-    return this.config.get('statusBar.show') === 'today' ? this.summary.today(new Date()) : this.summary.session;
+    return this.scope === 'today' ? this.ledgerSummary.today(new Date()) : this.ledgerSummary.session;
   }
 
   get scope(): 'session' | 'today' {
@@ -225,11 +221,11 @@ export class CostMeter implements vscode.Disposable {
   /** This workspace's latest verdicts on a step's edits from one tier, within the policy's window. */
   recentVerdicts(stepType: string, tier: Tier): RouteVerdicts {
     const since = new Date(Date.now() - VERDICT_WINDOW_DAYS * 86_400_000).toISOString();
-    return this.summary.recentVerdicts(this.workspaceTag, stepType, tier, since);
+    return this.ledgerSummary.recentVerdicts(this.workspaceTag, stepType, tier, since);
   }
 
   get ledgerSummary(): LedgerSummary {
-    return this.summary;
+    return this.book.summary;
   }
 
   /** A short cache-health note for the tooltip (latest diagnosed miss). */
@@ -273,7 +269,7 @@ export class CostMeter implements vscode.Disposable {
   }
 
   private render(): void {
-    const scope = this.config.get('statusBar.show');
+    const scope = this.scope;
     const aggregate = this.shownAggregate();
     const budget = this.budget.status();
     const hasBudget = budget.limits.length > 0;
