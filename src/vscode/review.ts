@@ -687,9 +687,10 @@ export class ReviewService implements vscode.Disposable {
     const costMicros = calls.reduce((sum, r) => sum + r.costMicros, 0);
     const where = folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`;
     const subject = `${folder ? selection.path.split('/').pop()?.replace(/^\.$/, 'workspace') ?? '' : whereOf(selection, true)}${options.batch ? ' (batch)' : ''}`;
-    const reportUri = this.report(options.title, where, subject, merged.kept, merged.rejected, summary, [...routes, ...(judge ? [{ model: judge.model, tier: TIER_LABELS[judge.tier], reasons: judge.reasons }] : [])], calls, notReviewed);
+    const report = { title: options.title, where, summary, kept: merged.kept, rejected: merged.rejected, routes: [...routes, ...(judge ? [{ model: judge.model, tier: TIER_LABELS[judge.tier], reasons: judge.reasons }] : [])], calls, notReviewed };
+    const reportUri = this.report(report, subject);
     if (outcomes.length > 0) {
-      await this.rememberConversation(reportUri, `${options.title} of ${where}`, reviewFindingsText({ where, summary, kept: merged.kept, rejected: merged.rejected, notReviewed }), judgeRoute ?? answeredOn(outcomes.reduce((top, o) => (compareTiers(o.plan.tier, top.plan.tier) > 0 ? o : top)).plan), folder ? folder.files.filter((f) => merged.kept.some((k) => k.file === f.path)) : selection);
+      await this.rememberConversation(reportUri, `${options.title} of ${where}`, reviewFindingsText(report), judgeRoute ?? answeredOn(outcomes.reduce((top, o) => (compareTiers(o.plan.tier, top.plan.tier) > 0 ? o : top)).plan), folder ? folder.files.filter((f) => merged.kept.some((k) => k.file === f.path)) : selection);
     }
     // The walkthrough's step is done: a review that could not start is not.
     void vscode.commands.executeCommand('setContext', 'ladder.reviewed', true);
@@ -856,10 +857,10 @@ export class ReviewService implements vscode.Disposable {
     return this.c.workspace.uriOf(file) ?? selection.document.uri;
   }
 
-  private report(title: string, where: string, subject: string, kept: readonly ReviewedFinding[], rejected: readonly ReviewedFinding[], summary: string, routes: ReviewReport['routes'], calls: readonly CallRecord[], notReviewed: readonly { path: string; why: string }[]): vscode.Uri {
-    const markdown = reviewReport({ title, where, summary, kept, rejected, calls, notReviewed, routes }) + batchSplit(calls);
+  private report(report: ReviewReport & { calls: readonly CallRecord[] }, subject: string): vscode.Uri {
+    const markdown = reviewReport(report) + batchSplit(report.calls);
     // Named after what was reviewed, as answers are: two reports open side by side differ in their tabs.
-    const uri = this.c.results.create('ladder-result', `${title.replace(/ (with Escalation|at Batch Price)$/, '')} · ${subject}.md`, markdown, true);
+    const uri = this.c.results.create('ladder-result', `${report.title.replace(/ (with Escalation|at Batch Price)$/, '')} · ${subject}.md`, markdown, true);
     // Rendered Markdown reads better than its source; the source is the fallback. Locked: an
     // unlocked preview follows the active Markdown document, so the next answer replaced the
     // report. The report is what was asked for, so it has the focus, as an answer's view does
