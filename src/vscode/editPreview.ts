@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { PROPOSAL_SCHEME } from './resultDocuments';
 import type { ResultDocuments } from './resultDocuments';
 
-export type EditVerdict = 'accepted' | 'rejected';
+type EditVerdict = 'accepted' | 'rejected';
 /** How a proposal ended: a verdict, 'stale' (the file changed meanwhile), or 'dismissed' (its diff was closed without one). */
 export type ProposalEnd = EditVerdict | 'stale' | 'dismissed';
 
@@ -139,7 +139,7 @@ export class EditPreviews implements vscode.Disposable {
    * of the user (the palette), else the only one pending, else the one the user picks (two
    * or more pending and none in front: applying the latest would apply an edit not looked at).
    */
-  private async which(uri?: vscode.Uri, verb = 'Accept'): Promise<string | undefined> {
+  private async which(uri: vscode.Uri | undefined, verb: 'Accept' | 'Reject'): Promise<string | undefined> {
     if (uri?.scheme === PROPOSAL_SCHEME) return uri.toString();
     const focused = this.focused();
     if (focused || this.proposals.size <= 1) return focused ?? [...this.proposals.keys()][0];

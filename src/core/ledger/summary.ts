@@ -98,7 +98,7 @@ export interface RouteVerdicts {
 }
 
 /** How many of a route's latest verdicts each workspace keeps for {@link LedgerSummary.recentVerdicts}. */
-export const RECENT_VERDICTS = 8;
+const RECENT_VERDICTS = 8;
 
 interface RecentVerdict {
   time: string;
