@@ -438,7 +438,11 @@ export class RequestRunner {
       docs.set(resultUri, header(plan, 'routed to'));
       // The request goes out while the view opens; streamed text reaches the document either way.
       // A kept tab: in a preview tab the next answer (or a failed one) replaced a paid answer.
-      void vscode.window.showTextDocument(resultUri, { viewColumn: spec.resultColumn ?? besideTheCode(), preview: false, preserveFocus: true });
+      // The focus stays where it is, unless the view covers what has it (a follow-up opens over
+      // the answer it follows): the keyboard would be left on nothing.
+      const viewColumn = spec.resultColumn ?? besideTheCode();
+      const covers = viewColumn === vscode.ViewColumn.Active || vscode.window.activeTextEditor?.viewColumn === viewColumn;
+      void vscode.window.showTextDocument(resultUri, { viewColumn, preview: false, preserveFocus: !covers });
     }
 
     const promptFor = (route: RoutePlan): PromptPlan => (route.model === plan.model ? prompt : build(route.model));

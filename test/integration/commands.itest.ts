@@ -547,6 +547,44 @@ describe('commands against the local API stand-in', function () {
     assert.equal(again.plan.model, 'claude-sonnet-4-6', 'Haiku\'s answer, asked again one tier up');
   });
 
+  it('with the cost report in front of an answer, Answer Again asks which answer; with a review report in front, it says why not, and a follow-up continues the review', async () => {
+    await openAndSelect('src/orders.ts', 10, 13);
+    await vscode.commands.executeCommand('ladder.chooseTier', 'H');
+    const asked = await vscode.commands.executeCommand<{ resultUri: vscode.Uri }>('ladder.ask', 'what does this query return?');
+    // Read last: the editor the other commands would fall back to.
+    await vscode.window.showTextDocument(asked.resultUri);
+    await vscode.commands.executeCommand('ladder.showCostReport');
+    await until('the cost report in front', () => (vscode.window.activeTextEditor === undefined ? true : undefined));
+    const window = vscode.window as unknown as { showQuickPick: (items: unknown[], options: { title?: string }) => Promise<unknown> };
+    const original = window.showQuickPick;
+    const titles: string[] = [];
+    window.showQuickPick = async (_items, options) => {
+      titles.push(options.title ?? '');
+      return undefined;
+    };
+    const sent = messageRequests().length;
+    try {
+      // The answer behind the report is out of sight: asked which, and dismissed, nothing is bought.
+      await vscode.commands.executeCommand('ladder.answerAbove');
+      assert.deepEqual(titles, ['Ladder: Answer which again one tier up?']);
+      assert.equal(messageRequests().length, sent, 'nothing was sent');
+      await openAndSelect('src/orders.ts', 10, 13);
+      const review = await vscode.commands.executeCommand<{ reportUri: vscode.Uri }>('ladder.reviewSelection');
+      const name = review.reportUri.path.split('/').pop() ?? '';
+      await until('the report\'s preview in front', () => (vscode.window.tabGroups.activeTabGroup.activeTab?.label.endsWith(name) && !vscode.window.activeTextEditor ? true : undefined));
+      const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.answerAbove'));
+      assert.deepEqual(messages, ['Ladder: a review report is not one answer to ask again: run the review again, with Choose Tier for a higher tier.']);
+      assert.equal(messageRequests().length, sent + 2, 'only the review was sent');
+      const followed = await vscode.commands.executeCommand<{ resultUri: vscode.Uri }>('ladder.followUp', undefined, 'which finding matters most?');
+      assert.ok(followed, 'a follow-up of the report in front, without a list to pick from');
+      assert.equal(titles.length, 1, 'no list was offered');
+      const request = messageRequests().at(-1)?.body as { messages: { content: { text: string }[] }[] };
+      assert.match(request.messages[0]?.content[0]?.text ?? '', /Request: Review with Escalation of src\/orders\.ts:10-13/);
+    } finally {
+      window.showQuickPick = original;
+    }
+  });
+
   it('Answer Again on an answer that came from a fallback asks the tier it was routed to; one an earlier version kept is named as such', async () => {
     await openAndSelect('src/orders.ts', 10, 13);
     type Outcome = { plan: { tier: string; model: string; reasons: string[] }; resultUri: vscode.Uri };

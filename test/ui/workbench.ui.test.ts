@@ -478,12 +478,12 @@ describe('Ladder in the workbench', () => {
     await reviewTab.waitFor({ state: 'visible', timeout: 30_000 });
     await reviewTab.click();
     assert.match(await waitForFrameText(page, /Review with Escalation: src\/orders\.ts:9-23[\s\S]*Task cost: \$/), /Findings \(\d+\)/);
-    // A follow-up on it goes out with the review's question and answer before the new one.
+    // A follow-up from the palette continues the report in front (no list to pick from), with
+    // the review's question and answer before the new one.
     const sent = messageRequests().length;
     await runCommand(page, 'Ladder: Ask a Follow-up');
-    await waitForQuickInputTitle(page, 'Ladder: Follow up which answer?');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'orders.ts:9' }).first().click();
     await waitForQuickInputTitle(page, 'Ladder: Ask a Follow-up');
+    assert.match(await page.locator('.quick-input-widget .quick-input-message').innerText(), /Continues "Review with Escalation of src\/orders\.ts:9-23/);
     await page.keyboard.type('which finding should I fix first?');
     await page.keyboard.press('Enter');
     for (let i = 0; i < 150 && messageRequests().length === sent; i++) await page.waitForTimeout(200);
@@ -547,5 +547,21 @@ describe('Ladder in the workbench', () => {
     for (let i = 0; i < 150 && messageRequests().length < sent + 2; i++) await page.waitForTimeout(200);
     assert.deepEqual(messageRequests().slice(sent).map((e) => e.model), ['claude-haiku-4-5', 'claude-sonnet-4-6'], 'the answer, then the same question one tier up');
     await shot('ui-13-answer-again');
+  });
+
+  test("a follow-up from an answer's title bar opens over it and takes the keyboard focus with it", { timeout: 60_000 }, async () => {
+    const groups = page.locator('.editor-group-container');
+    const again = groups.filter({ has: page.locator('.view-lines', { hasText: /Answer\s+Again\W+routed\s+to\W+claude-sonnet-4-6/ }) });
+    await again.locator('.view-lines').click();
+    await again.locator('.editor-actions [aria-label^="Ask a Follow-up"]').click({ timeout: 30_000 });
+    await waitForQuickInputTitle(page, 'Ladder: Ask a Follow-up');
+    await quickInput(page).fill('and when the list is empty?');
+    await page.keyboard.press('Enter');
+    const followUp = groups.filter({ has: page.locator('.view-lines', { hasText: /Follow-up\W+routed\s+to\W+claude-sonnet-4-6/ }) });
+    await followUp.waitFor({ state: 'visible', timeout: 30_000 });
+    // The answer it covers had the focus: it moves to the follow-up, so the keys scroll and copy what is shown.
+    const focused = await page.evaluate<string>('document.activeElement ? `${document.activeElement.tagName}.${document.activeElement.className}` : "nothing"');
+    assert.equal(await followUp.locator(':focus').count(), 1, `the focus is in the follow-up, not on ${focused}`);
+    await shot('ui-14-follow-up-focus');
   });
 });

@@ -5,7 +5,7 @@ import { CommandIds } from '../commandIds';
 import { canAnswerAgain } from '../conversations';
 import { refusedUntrusted } from '../requestRunner';
 import type { Command } from './command';
-import { pickAnswer } from './followUp';
+import { answerInFront, pickAnswer } from './followUp';
 
 /**
  * Answer Again One Tier Up: the last question of the answer in front (Ask, Explain Selection or
@@ -18,7 +18,7 @@ export const answerAboveCommand: Command = {
   id: CommandIds.answerAbove,
   run: async (c, uri) => {
     if (refusedUntrusted()) return undefined;
-    const active = uri instanceof vscode.Uri ? uri : c.editors.current()?.document.uri;
+    const active = uri instanceof vscode.Uri ? uri : answerInFront(c);
     const unfinished = active && c.conversations.unfinished(active);
     if (unfinished) {
       void vscode.window.showInformationMessage(`Ladder: this answer ${unfinished === 'cancelled' ? 'was cancelled' : 'failed'} before it finished; run the request again.`);

@@ -26,6 +26,22 @@ export async function pickAnswer(c: Container, title = 'Ladder: Follow up which 
   return picked?.uri;
 }
 
+/**
+ * The answer in front: the active text editor's document, or the report whose Markdown preview
+ * is the active tab (a review report shows as one; matched by the preview's title, the newest
+ * of that name). Never the editor last worked in, as other commands read it: with the cost
+ * report or another preview in front, that would act on, and pay for, an answer out of sight.
+ */
+export function answerInFront(c: Container): vscode.Uri | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (editor) return editor.document.uri;
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+  if (!(tab?.input instanceof vscode.TabInputWebview) || !tab.input.viewType.endsWith('markdown.preview')) return undefined;
+  // The Markdown extension titles a preview "[Preview] name" (locked, as reports open) or "Preview name".
+  const name = tab.label.replace(/^\[Preview\] |^Preview /, '');
+  return c.conversations.recent().find((answer) => answer.uri.path.split('/').pop() === name)?.uri;
+}
+
 /** `14:05` today, `3 Mar 14:05` before (the local clock). */
 function timeOf(at: number): string {
   const when = new Date(at);
@@ -45,14 +61,14 @@ export const followUpCommand: Command = {
   run: async (c, uri, question) => {
     // Before an answer is picked or the question typed: it would be thrown away.
     if (refusedUntrusted()) return undefined;
-    const active = uri instanceof vscode.Uri ? uri : c.editors.current()?.document.uri;
+    const active = uri instanceof vscode.Uri ? uri : answerInFront(c);
     // On the view of an answer that did not finish, that is the answer meant: say why it cannot go on.
     const unfinished = active && c.conversations.unfinished(active);
     if (unfinished) {
       void vscode.window.showInformationMessage(`Ladder: this answer ${unfinished === 'cancelled' ? 'was cancelled' : 'failed'} before it finished, so it cannot be continued. Ask again.`);
       return undefined;
     }
-    // Off an answer's view (a review report shows as a Markdown preview), pick the answer.
+    // Off an answer's view or a report's preview, pick the answer.
     const target = active && c.conversations.get(active) ? active : uri instanceof vscode.Uri ? undefined : await pickAnswer(c);
     const conversation = target ? c.conversations.get(target) : undefined;
     if (!target || !conversation) {
