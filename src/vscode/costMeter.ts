@@ -26,6 +26,15 @@ import type { Pricing } from './pricing';
 const MICROS_PER_USD = 1_000_000;
 /** At most this many failed writes are kept to retry (a day of heavy use); more are counted but not kept. */
 const MAX_UNSAVED = 10_000;
+/**
+ * The workspaceState key of the meter's session: when it began, and when a window last showed
+ * it alive (every SESSION_HEARTBEAT_MS). A window reload (a browser refresh in code-server) goes
+ * on with the session and its budget, as a person expects of a reload; a window opened after
+ * SESSION_GAP_MS without one starts a new session.
+ */
+const SESSION_KEY = 'ladder.session';
+const SESSION_HEARTBEAT_MS = 60_000;
+const SESSION_GAP_MS = 3 * 60_000;
 /** The globalState key of the unread ledger lines ("file:line") the user was last told of, at most MAX_TOLD. */
 const UNREAD_TOLD_KEY = 'ladder.unreadToldOf';
 const MAX_TOLD = 1000;
@@ -49,7 +58,8 @@ export class CostMeter implements vscode.Disposable {
   private writeFailing = false;
   readonly ready: Promise<void>;
   readonly workspaceTag: string;
-  private sessionStart = new Date().toISOString();
+  /** When the meter's session began: this window's opening, its last Reset Session Cost, or the session a reload goes on with. */
+  private sessionStart: string;
   private cacheNote: string | undefined;
   /** The tier the user chose for the next request (Choose Tier), until a request takes it. */
   private nextTier: Tier | undefined;
@@ -57,12 +67,19 @@ export class CostMeter implements vscode.Disposable {
   private readonly unread = new UnreadLines();
   /** Holds the unread lines the user was told of (UNREAD_TOLD_KEY). */
   private readonly globalState: vscode.Memento;
+  /** Holds the session, so a window reload goes on with it (SESSION_KEY). */
+  private readonly workspaceState: vscode.Memento;
 
   constructor(context: vscode.ExtensionContext, private readonly config: Config, private readonly log: Log, private readonly pricing: Pricing) {
     // A multi-root workspace is its .code-workspace file, as VS Code keys its state; one folder is
     // the folder. Windows without a folder are each their own: one shared tag made every empty
     // window count the others' calls as its session (and its session budget).
     this.workspaceTag = workspaceTagOf((vscode.workspace.workspaceFile ?? vscode.workspace.workspaceFolders?.[0]?.uri)?.toString() ?? `no-folder:${randomUUID()}`);
+    this.workspaceState = context.workspaceState;
+    this.sessionStart = goingOn(this.workspaceState.get(SESSION_KEY), Date.now()) ?? new Date().toISOString();
+    this.keepSession();
+    const alive = setInterval(() => this.keepSession(), SESSION_HEARTBEAT_MS);
+    this.disposables.push({ dispose: () => clearInterval(alive) });
     this.book = new LedgerBook(path.join(context.globalStorageUri.fsPath, 'ledger'), () => this.newSummary(), MAX_UNSAVED);
     this.globalState = context.globalState;
     this.budget = new Budget(this.limits(), () => ({
@@ -251,8 +268,14 @@ export class CostMeter implements vscode.Disposable {
     };
   }
 
+  /** Notes the session as alive now: a reload within SESSION_GAP_MS of this goes on with it. */
+  private keepSession(): void {
+    void this.workspaceState.update(SESSION_KEY, { start: this.sessionStart, seen: Date.now() });
+  }
+
   resetSession(): void {
     this.sessionStart = new Date().toISOString();
+    this.keepSession();
     this.book.resetSession(this.sessionStart);
     // An open cost report shows the session too.
     this.changed();
@@ -325,4 +348,12 @@ export function warnOfBudget(text: string, ...buttons: ('Show Cost Report' | 'Bu
 /** A short, stable tag for a workspace: never its path. */
 function workspaceTagOf(uri: string): string {
   return `ws-${(fnv1a(uri) >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/** The start of the saved session if a window showed it within SESSION_GAP_MS of `now`; else undefined (a new session). */
+function goingOn(saved: unknown, now: number): string | undefined {
+  if (typeof saved !== 'object' || saved === null) return undefined;
+  const { start, seen } = saved as { start?: unknown; seen?: unknown };
+  if (typeof start !== 'string' || Number.isNaN(Date.parse(start)) || typeof seen !== 'number') return undefined;
+  return now - seen >= 0 && now - seen < SESSION_GAP_MS ? start : undefined;
 }

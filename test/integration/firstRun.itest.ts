@@ -4,6 +4,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { formatUsd } from '../../src/core/ledger/format';
+import { CostMeter } from '../../src/vscode/costMeter';
 import { captureMessages, openAndSelect, until } from './editor';
 import { ladder, setLadder } from './helpers';
 import { TEST_KEY, standInSuite } from './setup';
@@ -97,6 +98,32 @@ describe('a new user\'s first hour', function () {
       assert.deepEqual(messages, ['Ladder: session cost reset to $0.00. The session budget ($0.05) starts over too. The ledger keeps every call.']);
     } finally {
       await setLadder('budget.session', undefined);
+    }
+  });
+
+  it('a window reload goes on with the session and its budget; a window opened long after starts a new one', async () => {
+    const { container } = await ladder();
+    await openAndSelect('src/orders.ts', 10, 13);
+    await vscode.commands.executeCommand('ladder.explainSelection');
+    const session = container.cost.ledgerSummary.session.micros;
+    assert.ok(session > 0, 'this window has paid for a call');
+    const reopen = async (): Promise<number> => {
+      const window = new CostMeter(container.context, container.config, container.log, container.pricing);
+      try {
+        await window.ready;
+        return window.ledgerSummary.session.micros;
+      } finally {
+        window.dispose();
+      }
+    };
+    assert.equal(await reopen(), session, 'reloaded: the same session, so the meter and the session budget go on');
+    const saved = container.context.workspaceState.get<{ start: string; seen: number }>('ladder.session');
+    assert.ok(saved);
+    try {
+      await container.context.workspaceState.update('ladder.session', { ...saved, seen: Date.now() - 10 * 60_000 });
+      assert.equal(await reopen(), 0, 'a window opened ten minutes after the last one closed starts a new session');
+    } finally {
+      await container.context.workspaceState.update('ladder.session', { ...saved, seen: Date.now() });
     }
   });
 
