@@ -77,10 +77,59 @@ export const PendingBatch = z.object({
   submitted: z.iso.datetime(),
   /** Cancel was asked: when it ends, what it billed is recorded and no review follows. */
   canceled: z.boolean().optional(),
-  /** Its review was started (judgment may have been sent): a window that finds it so books what is left and sends nothing again. */
-  reviewing: z.boolean().optional(),
 });
 export type PendingBatch = z.infer<typeof PendingBatch>;
+
+/**
+ * Which window finishes an ended batch. Windows on one workspace do not see each other's
+ * workspaceState, so each may hold the same pending batch: the one that creates the batch's
+ * claim file first (exclusively) finishes it, and marks the claim `done` when it has. A claim is
+ * a window's extension host: its process id and host, and `owner`, one per BatchReviews.
+ */
+export const BatchClaim = z.object({
+  owner: z.string().min(1),
+  pid: z.number().int(),
+  host: z.string(),
+  /** When the claim was made (ISO). */
+  time: z.iso.datetime(),
+  /** The review finished (or, cancelled, was booked): nothing is left to do. */
+  done: z.boolean().optional(),
+});
+export type BatchClaim = z.infer<typeof BatchClaim>;
+
+/**
+ * How long a claim that is not done holds when its process cannot be seen to have ended (it
+ * runs on another host, or its id was reused): finishing takes minutes (judgment's call and its
+ * retries), so an hour only ever expires a window that died.
+ */
+export const CLAIM_HOLDS_MS = 60 * 60_000;
+
+/**
+ * How long a claim file is kept: a window that closed with the batch still in its list (its
+ * workspaceState written last) must find it done when the workspace opens again. A batch's
+ * results are kept 29 days.
+ */
+export const CLAIM_KEPT_MS = 30 * 24 * 60 * 60_000;
+
+/**
+ * What a batch's claim means to the window `me` that reads it: `done`, nothing to do; `held` by
+ * another window that is finishing it (send nothing, look again later); `mine`, an earlier try
+ * of this window that stopped part-way; or `abandoned` by a window that died finishing it. Mine
+ * and abandoned alike may have sent judgment: the batch is finished without sending it again.
+ * `claim` is undefined when the file could not be read (written that instant, or damaged): it
+ * then holds for CLAIM_HOLDS_MS from `writtenAt`, the file's time.
+ */
+export function claimStanding(
+  claim: BatchClaim | undefined,
+  writtenAt: number,
+  me: { owner: string; host: string; now: number; running(pid: number): boolean },
+): 'done' | 'held' | 'mine' | 'abandoned' {
+  if (!claim) return me.now - writtenAt > CLAIM_HOLDS_MS ? 'abandoned' : 'held';
+  if (claim.done) return 'done';
+  if (claim.owner === me.owner) return 'mine';
+  if (claim.host === me.host && !me.running(claim.pid)) return 'abandoned';
+  return me.now - Date.parse(claim.time) > CLAIM_HOLDS_MS ? 'abandoned' : 'held';
+}
 
 /** One line of a batch's results, as the API sends it (only what Ladder reads). */
 export interface BatchResultLine {

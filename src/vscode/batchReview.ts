@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { PendingBatch, batchAnswer, batchCallId, changedFiles, fileKeys, partCustomId, partKey, pollDelayMs } from '../core/batch';
+import { BatchClaim, CLAIM_KEPT_MS, PendingBatch, batchAnswer, batchCallId, changedFiles, claimStanding, fileKeys, partCustomId, partKey, pollDelayMs } from '../core/batch';
 import type { BatchAnswer } from '../core/batch';
 import { countOf, formatUsd } from '../core/ledger/format';
 import { buildCallRecord } from '../core/ledger/record';
@@ -42,16 +45,24 @@ export class BatchReviews implements vscode.Disposable {
   private readonly refused = new Set<string>();
   /** The folders (see folderKey) whose batch is being prepared or sent. */
   private readonly sending = new Set<string>();
+  /** Which window finishes an ended batch: another window on the workspace may hold it too. */
+  private readonly claims: BatchClaims;
   private disposed = false;
 
   constructor(private readonly c: Container, private readonly reviews: ReviewService) {
+    this.claims = new BatchClaims(c.context);
+    void this.claims.prune().catch((err: unknown) => c.log.warn(`batch claims: could not remove old ones (${err instanceof Error ? err.message : String(err)})`));
     const { entries: pending, damaged } = readSaved(c.context.workspaceState.get(PENDING_KEY), PendingBatch);
     if (damaged) c.log.warn('Some pending batch reviews kept from the last window were unreadable and are no longer followed.');
     void vscode.commands.executeCommand('setContext', PENDING_CONTEXT, pending.some((p) => !p.canceled));
     for (const batch of pending) this.schedule(batch.id);
   }
 
-  /** The batches sent and not finished, as kept (a second window on the workspace sees the same). */
+  /**
+   * The batches sent and not finished, as this window keeps them. Another window open on the
+   * workspace keeps its own copy and does not see this one's changes: which window finishes a
+   * batch is settled by its claim (BatchClaims), not by this list.
+   */
   get pending(): PendingBatch[] {
     return readSaved(this.c.context.workspaceState.get(PENDING_KEY), PendingBatch).entries;
   }
@@ -176,6 +187,13 @@ export class BatchReviews implements vscode.Disposable {
       return undefined;
     }
     try {
+      // Another window may be finishing it, or have finished it: nothing to ask the API then.
+      const seen = await this.claims.standing(id);
+      if (seen === 'done') return await this.forget(id);
+      if (seen === 'held') {
+        this.schedule(id);
+        return undefined;
+      }
       const state = await this.c.gateway().retrieveBatch(id);
       if (state.status !== 'ended') {
         this.schedule(id);
@@ -185,7 +203,14 @@ export class BatchReviews implements vscode.Disposable {
         const answer = batchAnswer(line, (usage) => normaliseUsage(usage).usage);
         return [answer.customId, answer] as const;
       }));
-      return await this.finish(batch, answers, state.endedAt ?? batch.submitted);
+      // Claimed once its answers are in hand: a claim is never left by a failed download.
+      const claim = await this.claims.take(id);
+      if (claim === 'done') return await this.forget(id);
+      if (claim === 'held') {
+        this.schedule(id);
+        return undefined;
+      }
+      return await this.finish(batch, answers, state.endedAt ?? batch.submitted, claim !== 'claimed');
     } catch (err) {
       if (err instanceof ModelCallError && err.kind === 'notFound') {
         await this.save(this.pending.filter((p) => p.id !== id));
@@ -203,11 +228,20 @@ export class BatchReviews implements vscode.Disposable {
     }
   }
 
+  /** Stops following a batch another window finished. */
+  private async forget(id: string): Promise<undefined> {
+    await this.save(this.pending.filter((p) => p.id !== id));
+    this.c.log.info(`batch ${id}: finished in another window; no longer followed here`);
+    return undefined;
+  }
+
   /**
    * Books each answer once (its call id is the batch's and the request's, so a window reloaded
    * part-way books nothing twice), then finishes the review, unless it was cancelled.
+   * `interrupted`: a window that started this review (and may have sent judgment) stopped
+   * before it ended; judgment is not sent again.
    */
-  private async finish(batch: PendingBatch, answers: ReadonlyMap<string, BatchAnswer>, endedAt: string): Promise<ReviewResult | undefined> {
+  private async finish(batch: PendingBatch, answers: ReadonlyMap<string, BatchAnswer>, endedAt: string, interrupted: boolean): Promise<ReviewResult | undefined> {
     const booked = new Map<string, CallRecord>();
     const book = (part: PendingBatch['parts'][number], usage: Extract<BatchAnswer, { text: string }>['usage'], outcome: CallOutcome): CallRecord => {
       const { record } = buildCallRecord({
@@ -225,12 +259,9 @@ export class BatchReviews implements vscode.Disposable {
       return !booked.has(part.customId) && answer && 'text' in answer ? [book(part, answer.usage, outcome)] : [];
     });
     const answered = [...answers.values()].some((a) => 'text' in a);
-    // A window that started this review (and may have sent judgment) closed before it ended: not again.
-    const interrupted = batch.reviewing === true;
     const material = batch.canceled || interrupted || !answered ? undefined : await folderMaterial(this.c, batch.folder ? vscode.Uri.parse(batch.folder) : undefined);
     let result: ReviewResult | undefined;
     if (material) {
-      await this.save(this.pending.map((p) => (p.id === batch.id ? { ...p, reviewing: true } : p)));
       const parts = new Map(batch.parts.map((p) => [p.key, p]));
       result = await this.reviews.review({
         command: 'review', title: TITLE, ...material, taskId: batch.taskId, batch: true,
@@ -255,6 +286,8 @@ export class BatchReviews implements vscode.Disposable {
       });
     }
     bookRest(batch.canceled ? 'cancelled' : 'ok');
+    // Done before it leaves the list: a window that still lists it then only lets it go.
+    await this.claims.finished(batch.id);
     await this.save(this.pending.filter((p) => p.id !== batch.id));
     const billed = [...booked.values()].reduce((sum, r) => sum + r.costMicros, 0);
     if (batch.canceled) {
@@ -280,8 +313,14 @@ export class BatchReviews implements vscode.Disposable {
       return;
     }
     // Its batch has ended: what runs now is judgment, which its own progress notification cancels.
-    if (batch.reviewing) {
-      void vscode.window.showInformationMessage(`Ladder: the batch review of ${batch.where} has its results and is finishing; to stop its judgment, use Cancel on its progress notification.`);
+    const claim = await this.claims.standing(batch.id);
+    if (claim === 'mine' || claim === 'held') {
+      void vscode.window.showInformationMessage(`Ladder: the batch review of ${batch.where} has its results and is finishing${claim === 'held' ? ' in another window' : ''}; to stop its judgment, use Cancel on its progress notification${claim === 'held' ? ' there' : ''}.`);
+      return;
+    }
+    if (claim === 'done') {
+      await this.forget(batch.id);
+      void vscode.window.showInformationMessage(`Ladder: the batch review of ${batch.where} was finished in another window.`);
       return;
     }
     try {
@@ -303,6 +342,112 @@ export class BatchReviews implements vscode.Disposable {
     this.disposed = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+  }
+}
+
+/** Where the batches' claims are kept: this workspace's storage, which each window open on it shares. */
+function claimsFolder(context: Pick<vscode.ExtensionContext, 'storageUri' | 'globalStorageUri'>): string {
+  return path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'batchClaims');
+}
+
+/** The file of a batch's claim (see BatchClaim). */
+export function batchClaimFile(context: Pick<vscode.ExtensionContext, 'storageUri' | 'globalStorageUri'>, id: string): string {
+  return path.join(claimsFolder(context), `${id.replace(/[^\w-]/g, '_')}.json`);
+}
+
+/**
+ * The claim files of the batches, one per batch id (see BatchClaim). Claiming is an exclusive
+ * create (`wx`): of two windows, exactly one gets the batch; the other sends nothing and looks
+ * again later, until the claim is done (it stops following the batch) or abandoned. A window
+ * that died finishing leaves its claim behind: the next window sees that its process is gone
+ * (same host) or that the claim is older than anything finishing takes, and takes it over.
+ * Taking over is a plain overwrite, not exclusive, but it is safe: the window that takes over
+ * sends no judgment, and the ledger books each batch answer once by its call id.
+ */
+class BatchClaims {
+  /** This window's claims; a window reloaded is another owner (and another process). */
+  private readonly owner = randomUUID();
+  private readonly host = os.hostname();
+
+  private readonly folder: string;
+
+  constructor(private readonly context: Pick<vscode.ExtensionContext, 'storageUri' | 'globalStorageUri'>) {
+    this.folder = claimsFolder(context);
+  }
+
+  private file(id: string): string {
+    return batchClaimFile(this.context, id);
+  }
+
+  private claim(done = false): string {
+    const claim: BatchClaim = { owner: this.owner, pid: process.pid, host: this.host, time: new Date().toISOString(), ...(done ? { done } : {}) };
+    return JSON.stringify(claim);
+  }
+
+  /** The batch's claim as this window reads it; undefined when it has none. */
+  async standing(id: string): Promise<ReturnType<typeof claimStanding> | undefined> {
+    let text: string;
+    let writtenAt: number;
+    try {
+      [text, { mtimeMs: writtenAt }] = await Promise.all([fs.readFile(this.file(id), 'utf8'), fs.stat(this.file(id))]);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    let claim: BatchClaim | undefined;
+    try {
+      const parsed = BatchClaim.safeParse(JSON.parse(text));
+      claim = parsed.success ? parsed.data : undefined;
+    } catch {
+      // Being written by its window this instant, or damaged: claimStanding goes by the file's time.
+    }
+    return claimStanding(claim, writtenAt, { owner: this.owner, host: this.host, now: Date.now(), running });
+  }
+
+  /**
+   * Claims an ended batch for this window: `claimed` when it is this window's alone; otherwise
+   * the claim found, `abandoned` (and `mine`) meaning this window finishes it without judgment.
+   */
+  async take(id: string): Promise<'claimed' | ReturnType<typeof claimStanding>> {
+    await fs.mkdir(this.folder, { recursive: true });
+    try {
+      await fs.writeFile(this.file(id), this.claim(), { flag: 'wx' });
+      return 'claimed';
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    // Gone between the two (never, as claims are removed only long after they are done): look again later.
+    const standing = (await this.standing(id)) ?? 'held';
+    if (standing === 'abandoned') await fs.writeFile(this.file(id), this.claim());
+    return standing;
+  }
+
+  /** The batch is finished: every window that still lists it lets it go. */
+  async finished(id: string): Promise<void> {
+    await fs.mkdir(this.folder, { recursive: true });
+    await fs.writeFile(this.file(id), this.claim(true));
+  }
+
+  /** Removes claims older than CLAIM_KEPT_MS. */
+  async prune(): Promise<void> {
+    const names = await fs.readdir(this.folder).catch(() => []);
+    const now = Date.now();
+    for (const name of names) {
+      const file = path.join(this.folder, name);
+      // Another window may be pruning too.
+      const written = (await fs.stat(file).catch(() => undefined))?.mtimeMs;
+      if (written !== undefined && now - written > CLAIM_KEPT_MS) await fs.rm(file, { force: true });
+    }
+  }
+}
+
+/** Whether a process of this host is running (one of another user's counts as running). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

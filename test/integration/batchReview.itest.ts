@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as vscode from 'vscode';
-import type { PendingBatch } from '../../src/core/batch';
+import type { BatchClaim, PendingBatch } from '../../src/core/batch';
 import type { CallRecord } from '../../src/core/ledger/record';
-import { SAVED_VERSION } from '../../src/core/resultViews';
-import { BatchReviews } from '../../src/vscode/batchReview';
+import { BatchReviews, batchClaimFile } from '../../src/vscode/batchReview';
 import type { ReviewResult } from '../../src/vscode/review';
 import { faults } from '../support/standin/faults';
 import { captureMessages } from './editor';
@@ -32,6 +34,15 @@ async function taskCalls(taskId: string): Promise<CallRecord[]> {
   const { container } = await ladder();
   return (await container.cost.store.readAll()).records.filter((r): r is CallRecord => r.kind !== 'verdict' && r.taskId === taskId);
 }
+
+/** Writes a batch's claim as another window would (see BatchClaims). */
+async function claimAs(batchId: string, claim: BatchClaim): Promise<void> {
+  const { container } = await ladder();
+  await fs.writeFile(batchClaimFile(container.context, batchId), JSON.stringify(claim));
+}
+
+/** The interactive requests sent so far (judgment, as a batch's first pass is not one). */
+const judgments = () => api().log.filter((e) => e.path === '/v1/messages').length;
 
 async function submit(): Promise<{ batch: PendingBatch; messages: string[] }> {
   const { result, messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand<PendingBatch>('ladder.batchReviewFolder', folder()));
@@ -104,36 +115,65 @@ describe('Review Folder at Batch Price', function () {
     assert.equal(result.costMicros, task.reduce((sum, r) => sum + r.costMicros, 0));
   });
 
-  it('after a window reload, a new service over the same state finishes the batch: nothing lost, nothing booked twice', async () => {
+  it('after a window reload, a new service over the same state finishes the batch; one that still lists it after then lets it go, sending and booking nothing', async () => {
     const { container } = await ladder();
     const { batch } = await submit();
     const kept = container.context.workspaceState.get('ladder.pendingBatches');
-    const first = await container.reviews.batches.check(batch.id);
-    assert.ok(first);
-    // The window reloaded after the answers were booked, before the batch left the list.
-    await container.context.workspaceState.update('ladder.pendingBatches', kept);
     const reloaded = new BatchReviews(container, container.reviews);
-    let second: ReviewResult | undefined;
+    let first: ReviewResult | undefined;
     try {
       assert.deepEqual(reloaded.pending.map((p) => p.id), [batch.id], 'picked up from workspaceState');
-      second = await reloaded.check(batch.id);
+      first = await reloaded.check(batch.id);
     } finally {
       reloaded.dispose();
     }
-    assert.ok(second, 'the review is made again from the same answers');
-    assert.deepEqual(second.findings.map((f) => f.message), first.findings.map((f) => f.message));
+    assert.ok(first, 'the review finished');
+    assert.equal(judgments(), 1);
+    // The window closed after the batch was done, before it left the list.
+    await container.context.workspaceState.update('ladder.pendingBatches', kept);
+    const { result, messages } = await captureMessages('showWarningMessage', () => container.reviews.batches.check(batch.id));
+    assert.equal(result, undefined);
+    assert.deepEqual(messages, []);
+    assert.equal(judgments(), 1, 'judgment is not sent again');
     assert.equal((await batchCalls(batch.id)).length, batch.parts.length, 'each answer is in the ledger once');
-    assert.deepEqual(container.reviews.batches.pending, []);
+    assert.deepEqual(container.reviews.batches.pending, [], 'no longer followed');
+  });
+
+  it('two windows on the folder see the batch end: one finishes it and sends judgment once; the other sends nothing and lets it go', async () => {
+    const { container } = await ladder();
+    await batchLatency(60_000);
+    const { batch } = await submit();
+    const kept = container.context.workspaceState.get('ladder.pendingBatches');
+    // A second window keeps its own copy of workspaceState: it lists the batch whatever this one does.
+    const other = new BatchReviews(container, container.reviews);
+    try {
+      api().clock.advance(60_000);
+      const both = await Promise.all([container.reviews.batches.check(batch.id), other.check(batch.id)]);
+      assert.equal(both.filter((r) => r !== undefined).length, 1, 'one review');
+      assert.equal(judgments(), 1, 'judgment sent once');
+      assert.equal((await batchCalls(batch.id)).length, batch.parts.length, 'each answer is in the ledger once');
+      const judged = (await taskCalls(batch.taskId)).filter((r) => r.usage.service_tier !== 'batch');
+      assert.equal(judged.length, 1, 'judgment booked once');
+      await container.context.workspaceState.update('ladder.pendingBatches', kept);
+      const sent = api().log.length;
+      assert.equal(await other.check(batch.id), undefined);
+      assert.equal(api().log.length, sent, 'the window that finds it done asks nothing');
+      assert.deepEqual(other.pending, [], 'and lets it go');
+    } finally {
+      other.dispose();
+    }
   });
 
   it('a window reloaded while the review was finishing sends no judgment again: it books what is left and says the review was interrupted', async () => {
     const { container } = await ladder();
     const { batch } = await submit();
-    // What workspaceState held while the first window was finishing the review.
+    // What workspaceState and the batch's claim held while the first window was finishing the review.
     let during: unknown;
+    let claim: BatchClaim | undefined;
     const review = container.reviews.review.bind(container.reviews);
-    container.reviews.review = (options) => {
+    container.reviews.review = async (options) => {
       during = container.context.workspaceState.get('ladder.pendingBatches');
+      claim = JSON.parse(await fs.readFile(batchClaimFile(container.context, batch.id), 'utf8')) as BatchClaim;
       return review(options);
     };
     let first: ReviewResult | undefined;
@@ -143,8 +183,11 @@ describe('Review Folder at Batch Price', function () {
       container.reviews.review = review;
     }
     assert.ok(first);
-    const judged = api().log.filter((e) => e.path === '/v1/messages').length;
+    assert.ok(claim && !claim.done, 'claimed while finishing');
+    const judged = judgments();
     await container.context.workspaceState.update('ladder.pendingBatches', during);
+    // Its extension host is gone: a process of this host that has ended.
+    await claimAs(batch.id, { ...claim, pid: spawnSync(process.execPath, ['-e', '']).pid });
     const reloaded = new BatchReviews(container, container.reviews);
     let second: { result: ReviewResult | undefined; messages: string[] };
     try {
@@ -153,7 +196,7 @@ describe('Review Folder at Batch Price', function () {
       reloaded.dispose();
     }
     assert.equal(second.result, undefined, 'no second review');
-    assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, judged, 'judgment is not sent again');
+    assert.equal(judgments(), judged, 'judgment is not sent again');
     assert.deepEqual(second.messages, [`Ladder: the batch review of ${batch.where} was interrupted (VS Code closed or reloaded while it was finishing); its answers are in the ledger. Run the folder review again if you want its report.`]);
     assert.equal((await batchCalls(batch.id)).length, batch.parts.length, 'each answer is in the ledger once');
     assert.deepEqual(container.reviews.batches.pending, []);
@@ -253,14 +296,14 @@ describe('Review Folder at Batch Price', function () {
     assert.equal(api().log.length, sent, 'nothing sent');
   });
 
-  it('Cancel Batch Review on a batch that ended and is finishing says how to stop its judgment, and cancels nothing', async () => {
+  it('Cancel Batch Review on a batch that ended and is finishing in another window says how to stop its judgment, and cancels nothing', async () => {
     const { container } = await ladder();
     await batchLatency(3_600_000);
     const { batch } = await submit();
-    // As finish() marks it while judgment runs.
-    await container.context.workspaceState.update('ladder.pendingBatches', { version: SAVED_VERSION, entries: container.reviews.batches.pending.map((p) => ({ ...p, reviewing: true })) });
+    // As another window running on this host claims it while judgment runs.
+    await claimAs(batch.id, { owner: 'another window', pid: process.pid, host: os.hostname(), time: new Date().toISOString() });
     const { messages } = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.cancelBatchReview', batch.id));
-    assert.deepEqual(messages, [`Ladder: the batch review of ${batch.where} has its results and is finishing; to stop its judgment, use Cancel on its progress notification.`]);
+    assert.deepEqual(messages, [`Ladder: the batch review of ${batch.where} has its results and is finishing in another window; to stop its judgment, use Cancel on its progress notification there.`]);
     assert.ok(!api().log.some((e) => e.path.endsWith('/cancel')), 'no cancel sent');
     assert.deepEqual(container.reviews.batches.pending.map((p) => [p.id, p.canceled]), [[batch.id, undefined]]);
   });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PendingBatch as PendingBatchShape, batchAnswer, batchCallId, changedFiles, fileKeys, partKey, pollDelayMs } from '../../../src/core/batch';
+import { CLAIM_HOLDS_MS, PendingBatch as PendingBatchShape, batchAnswer, batchCallId, changedFiles, claimStanding, fileKeys, partKey, pollDelayMs } from '../../../src/core/batch';
 import { SAVED_VERSION, readSaved } from '../../../src/core/resultViews';
 import { buildDigest, digestChunks } from '../../../src/core/review';
-import type { BatchResultLine, PendingBatch } from '../../../src/core/batch';
+import type { BatchClaim, BatchResultLine, PendingBatch } from '../../../src/core/batch';
 import { normaliseUsage } from '../../../src/core/pricing/cost';
 
 const normalise = (usage: unknown) => normaliseUsage(usage).usage;
@@ -82,5 +82,43 @@ describe('changedFiles', () => {
 
   test('a batch sent by an earlier version, which kept no file keys, names nothing', () => {
     assert.deepEqual(changedFiles(keysOf([a]), [{}]), []);
+  });
+});
+
+describe('claimStanding', () => {
+  const now = Date.parse('2026-11-25T05:00:00.000Z');
+  const me = { owner: 'window-b', host: 'box', now, running: (pid: number) => pid === 100 };
+  const claim: BatchClaim = { owner: 'window-a', pid: 100, host: 'box', time: '2026-11-25T04:59:00.000Z' };
+  const ago = (ms: number) => new Date(now - ms).toISOString();
+
+  test('a claim of another window that is running holds, until it is older than any finishing takes (its process id reused)', () => {
+    assert.equal(claimStanding(claim, 0, me), 'held');
+    assert.equal(claimStanding({ ...claim, time: ago(CLAIM_HOLDS_MS - 1000) }, 0, me), 'held');
+    assert.equal(claimStanding({ ...claim, time: ago(CLAIM_HOLDS_MS + 1000) }, 0, me), 'abandoned');
+  });
+
+  test('a claim done is done, whoever made it and whether its window still runs', () => {
+    assert.equal(claimStanding({ ...claim, done: true }, 0, me), 'done');
+    assert.equal(claimStanding({ ...claim, pid: 7, done: true }, 0, me), 'done');
+    assert.equal(claimStanding({ ...claim, owner: 'window-b', done: true }, 0, me), 'done');
+  });
+
+  test('this window\'s own claim, not done, is an earlier try that stopped part-way', () => {
+    assert.equal(claimStanding({ ...claim, owner: 'window-b' }, 0, me), 'mine');
+  });
+
+  test('a claim whose process on this host has ended is abandoned at once', () => {
+    assert.equal(claimStanding({ ...claim, pid: 7 }, 0, me), 'abandoned');
+  });
+
+  test('of another host, a claim holds until it is older than CLAIM_HOLDS_MS', () => {
+    const elsewhere = { ...claim, host: 'other', pid: 7 };
+    assert.equal(claimStanding({ ...elsewhere, time: ago(CLAIM_HOLDS_MS - 1000) }, 0, me), 'held');
+    assert.equal(claimStanding({ ...elsewhere, time: ago(CLAIM_HOLDS_MS + 1000) }, 0, me), 'abandoned');
+  });
+
+  test('an unreadable claim (being written, or damaged) holds by its file\'s time', () => {
+    assert.equal(claimStanding(undefined, now - 1000, me), 'held');
+    assert.equal(claimStanding(undefined, now - CLAIM_HOLDS_MS - 1000, me), 'abandoned');
   });
 });
