@@ -210,7 +210,9 @@ export class BatchReviews implements vscode.Disposable {
         this.schedule(id);
         return undefined;
       }
-      return await this.finish(batch, answers, state.endedAt ?? batch.submitted, claim !== 'claimed');
+      // Its own claim: an earlier try in this window stopped (logged as a failed check).
+      const interrupted = claim === 'claimed' ? undefined : claim === 'mine' ? 'an error, in the logs' : 'VS Code closed or reloaded';
+      return await this.finish(batch, answers, state.endedAt ?? batch.submitted, interrupted);
     } catch (err) {
       if (err instanceof ModelCallError && err.kind === 'notFound') {
         await this.save(this.pending.filter((p) => p.id !== id));
@@ -238,10 +240,10 @@ export class BatchReviews implements vscode.Disposable {
   /**
    * Books each answer once (its call id is the batch's and the request's, so a window reloaded
    * part-way books nothing twice), then finishes the review, unless it was cancelled.
-   * `interrupted`: a window that started this review (and may have sent judgment) stopped
-   * before it ended; judgment is not sent again.
+   * `interrupted`: what stopped a window that started this review (and may have sent judgment)
+   * before it ended; its findings land, not judged, and judgment is not sent again.
    */
-  private async finish(batch: PendingBatch, answers: ReadonlyMap<string, BatchAnswer>, endedAt: string, interrupted: boolean): Promise<ReviewResult | undefined> {
+  private async finish(batch: PendingBatch, answers: ReadonlyMap<string, BatchAnswer>, endedAt: string, interrupted: string | undefined): Promise<ReviewResult | undefined> {
     const booked = new Map<string, CallRecord>();
     const book = (part: PendingBatch['parts'][number], usage: Extract<BatchAnswer, { text: string }>['usage'], outcome: CallOutcome): CallRecord => {
       const { record } = buildCallRecord({
@@ -259,12 +261,14 @@ export class BatchReviews implements vscode.Disposable {
       return !booked.has(part.customId) && answer && 'text' in answer ? [book(part, answer.usage, outcome)] : [];
     });
     const answered = [...answers.values()].some((a) => 'text' in a);
-    const material = batch.canceled || interrupted || !answered ? undefined : await folderMaterial(this.c, batch.folder ? vscode.Uri.parse(batch.folder) : undefined);
+    const material = batch.canceled || !answered ? undefined : await folderMaterial(this.c, batch.folder ? vscode.Uri.parse(batch.folder) : undefined);
     let result: ReviewResult | undefined;
     if (material) {
       const parts = new Map(batch.parts.map((p) => [p.key, p]));
       result = await this.reviews.review({
         command: 'review', title: TITLE, ...material, taskId: batch.taskId, batch: true,
+        // The first pass is paid for: its findings land, not judged.
+        ...(interrupted ? { noJudgment: `The review was interrupted while it was finishing (${interrupted}), and judgment may have been sent then, so it was not sent again.` } : {}),
         arrived: {
           part: (chunk) => {
             const part = parts.get(partKey(chunk.text));
@@ -292,12 +296,12 @@ export class BatchReviews implements vscode.Disposable {
     const billed = [...booked.values()].reduce((sum, r) => sum + r.costMicros, 0);
     if (batch.canceled) {
       void vscode.window.showInformationMessage(`Ladder: the batch review of ${batch.where} was cancelled. ${booked.size > 0 ? `${countOf(booked.size, 'request')} answered before the cancel ${booked.size === 1 ? 'was' : 'were'} billed ${formatUsd(billed)} at batch price (in the ledger); the rest were not run or billed.` : 'Nothing was billed.'}`);
-    } else if (interrupted) {
-      void vscode.window.showWarningMessage(`Ladder: the batch review of ${batch.where} was interrupted (VS Code closed or reloaded while it was finishing); its answers are in the ledger. Run the folder review again if you want its report.`);
     } else if (!answered) {
       void vscode.window.showWarningMessage(`Ladder: the batch for ${batch.where} ended with no answers (every request failed or expired); nothing was billed.`);
     } else if (!material) {
       void vscode.window.showWarningMessage(`Ladder: the batch for ${batch.where} ended, but the folder could not be read again, so no review was made. ${formatUsd(billed)} was billed for it and is in the ledger.`);
+    } else if (interrupted) {
+      void vscode.window.showWarningMessage(`Ladder: the batch review of ${batch.where} was interrupted while it was finishing (${interrupted}). Its first pass's findings are shown; judgment, which may have run then, was not sent again.`);
     }
     return result;
   }

@@ -192,6 +192,8 @@ export interface ReviewOptions {
   taskId?: string;
   /** The report's name says so: "Review · src (batch).md". */
   batch?: boolean;
+  /** Why judgment is not sent (it may have run already): the findings land as not judged, and the report says this. */
+  noJudgment?: string;
 }
 
 /**
@@ -628,7 +630,9 @@ export class ReviewService implements vscode.Disposable {
     const unreadable = (budget: string | undefined) => `Judgment's answer could not be read, so ${escalate.length > 0 ? `the first pass's ${countOf(escalate.length, 'finding')} sent to it ${escalate.length === 1 ? 'is' : 'are'} shown, not confirmed` : 'the findings are the first pass\'s'}. ${budget ? `The budget (${budget}) stopped Ladder from asking a higher tier; raise it, then run the review again.` : 'Run the review again to retry.'}`;
     let unreadableTold: string | undefined;
     const whyJudge = options.architecture || partStopped ? undefined : judgmentReason(escalate, options.security === true, codeRisks);
-    if (whyJudge) {
+    if (whyJudge && options.noJudgment !== undefined) {
+      judgeStopped = new RequestStopped(options.noJudgment);
+    } else if (whyJudge) {
       const listed = escalate.map(({ finding: { foundBy: _tier, foundByModel: _model, ...finding }, reason }, index) => ({ index, reason, ...finding }));
       const unflagged = escalate.length === 0 && codeRisks.length > 0
         ? `\nThe code has constructs where security, concurrency or data-loss problems often hide (${sayCodeRisks(codeRisks, codeRisks.length)}); the first pass raised nothing about them, so check them.`

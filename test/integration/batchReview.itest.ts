@@ -164,7 +164,7 @@ describe('Review Folder at Batch Price', function () {
     }
   });
 
-  it('a window reloaded while the review was finishing sends no judgment again: it books what is left and says the review was interrupted', async () => {
+  it('a window reloaded while the review was finishing sends no judgment again: the paid first pass\'s findings land, not judged, and it says the review was interrupted', async () => {
     const { container } = await ladder();
     const { batch } = await submit();
     // What workspaceState and the batch's claim held while the first window was finishing the review.
@@ -195,9 +195,16 @@ describe('Review Folder at Batch Price', function () {
     } finally {
       reloaded.dispose();
     }
-    assert.equal(second.result, undefined, 'no second review');
     assert.equal(judgments(), judged, 'judgment is not sent again');
-    assert.deepEqual(second.messages, [`Ladder: the batch review of ${batch.where} was interrupted (VS Code closed or reloaded while it was finishing); its answers are in the ledger. Run the folder review again if you want its report.`]);
+    assert.deepEqual(second.messages, [`Ladder: the batch review of ${batch.where} was interrupted while it was finishing (VS Code closed or reloaded). Its first pass's findings are shown; judgment, which may have run then, was not sent again.`]);
+    const result = second.result;
+    assert.ok(result, 'the first pass\'s findings land');
+    assert.ok(result.findings.some((f) => f.file === 'src/orders.ts' && f.category === 'security'), JSON.stringify(result.findings));
+    const orders = vscode.languages.getDiagnostics(vscode.Uri.joinPath(folder(), 'orders.ts')).filter((d) => d.source === 'Ladder');
+    assert.ok(orders.length > 0 && orders.every((d) => d.message.includes('not judged')), JSON.stringify(orders.map((d) => d.message)));
+    const report = (await vscode.workspace.openTextDocument(result.reportUri)).getText();
+    assert.ok(report.includes('Judgment did not run. The review was interrupted while it was finishing (VS Code closed or reloaded), and judgment may have been sent then, so it was not sent again.'), report);
+    assert.equal(result.costMicros, (await taskCalls(batch.taskId)).filter((r) => r.usage.service_tier === 'batch').reduce((sum, r) => sum + r.costMicros, 0), 'the report counts the batch answers');
     assert.equal((await batchCalls(batch.id)).length, batch.parts.length, 'each answer is in the ledger once');
     assert.deepEqual(container.reviews.batches.pending, []);
   });
