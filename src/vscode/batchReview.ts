@@ -52,10 +52,31 @@ export class BatchReviews implements vscode.Disposable {
   constructor(private readonly c: Container, private readonly reviews: ReviewService) {
     this.claims = new BatchClaims(c.context);
     void this.claims.prune().catch((err: unknown) => c.log.warn(`batch claims: could not remove old ones (${err instanceof Error ? err.message : String(err)})`));
-    const { entries: pending, damaged } = readSaved(c.context.workspaceState.get(PENDING_KEY), PendingBatch);
-    if (damaged) c.log.warn('Some pending batch reviews kept from the last window were unreadable and are no longer followed.');
+    const stored = c.context.workspaceState.get(PENDING_KEY);
+    const { entries: pending, damaged } = readSaved(stored, PendingBatch);
+    if (damaged) this.tellDamaged(stored, pending);
     void vscode.commands.executeCommand('setContext', PENDING_CONTEXT, pending.some((p) => !p.canceled));
     for (const batch of pending) this.schedule(batch.id);
+  }
+
+  /**
+   * Says that kept batches could not be read (by id where it can), once: they are dropped from
+   * the list. Not followed, what they bill never reaches the ledger, which the user should know.
+   */
+  private tellDamaged(stored: unknown, readable: readonly PendingBatch[]): void {
+    const listed = (stored as { entries?: unknown } | null | undefined)?.entries;
+    const lost = (Array.isArray(listed) ? listed as unknown[] : []).filter((e) => !readable.some((p) => p.id === (e as { id?: unknown } | null)?.id));
+    const ids = lost.flatMap((e) => {
+      const id = (e as { id?: unknown } | null)?.id;
+      return typeof id === 'string' ? [id] : [];
+    });
+    this.c.log.warn(`pending batch reviews kept in workspaceState could not be read and are no longer followed: ${JSON.stringify(Array.isArray(listed) ? lost : stored)?.slice(0, 4000)}`);
+    const what = ids.length === 1 ? `a pending batch review (${ids[0]}) could not be read and is no longer followed, so what it bills`
+      : `pending batch reviews${ids.length > 0 ? ` (${ids.join(', ')})` : ''} could not be read and are no longer followed, so what they bill`;
+    void vscode.window.showWarningMessage(`Ladder: ${what} will not reach the ledger.`, 'Show Logs').then((choice) => {
+      if (choice) this.c.log.show();
+    });
+    void this.save(readable);
   }
 
   /**

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { BatchClaim, PendingBatch } from '../../src/core/batch';
 import type { CallRecord } from '../../src/core/ledger/record';
+import { SAVED_VERSION } from '../../src/core/resultViews';
 import { BatchReviews, batchClaimFile } from '../../src/vscode/batchReview';
 import type { ReviewResult } from '../../src/vscode/review';
 import { faults } from '../support/standin/faults';
@@ -207,6 +208,31 @@ describe('Review Folder at Batch Price', function () {
     assert.equal(result.costMicros, (await taskCalls(batch.taskId)).filter((r) => r.usage.service_tier === 'batch').reduce((sum, r) => sum + r.costMicros, 0), 'the report counts the batch answers');
     assert.equal((await batchCalls(batch.id)).length, batch.parts.length, 'each answer is in the ledger once');
     assert.deepEqual(container.reviews.batches.pending, []);
+  });
+
+  it('a pending batch kept damaged is named in a warning with Show Logs, once: it is no longer followed, so its cost will not reach the ledger', async () => {
+    const { container } = await ladder();
+    const { batch } = await submit();
+    const [kept] = container.reviews.batches.pending;
+    await container.context.workspaceState.update('ladder.pendingBatches', { version: SAVED_VERSION, entries: [kept, { id: 'msgbatch_01damaged', where: 3 }] });
+    const shown: unknown[][] = [];
+    const window = vscode.window as unknown as Record<string, unknown>;
+    const original = window.showWarningMessage;
+    window.showWarningMessage = (...args: unknown[]) => {
+      shown.push(args);
+      return Promise.resolve(undefined);
+    };
+    const reloaded: BatchReviews[] = [];
+    try {
+      reloaded.push(new BatchReviews(container, container.reviews));
+      assert.deepEqual(shown, [['Ladder: a pending batch review (msgbatch_01damaged) could not be read and is no longer followed, so what it bills will not reach the ledger.', 'Show Logs']]);
+      assert.deepEqual(reloaded[0]!.pending.map((p) => p.id), [batch.id], 'the readable one is still followed');
+      reloaded.push(new BatchReviews(container, container.reviews));
+      assert.equal(shown.length, 1, 'told once');
+    } finally {
+      window.showWarningMessage = original;
+      for (const r of reloaded) r.dispose();
+    }
   });
 
   it('a file changed before the batch ended: it is named, and its part\'s billed answer is in the report\'s cost', async () => {
