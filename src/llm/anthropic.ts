@@ -259,11 +259,13 @@ export interface BatchState {
   status: 'in_progress' | 'canceling' | 'ended';
   /** UTC ISO time the batch ended, once it has. */
   endedAt: string | undefined;
+  /** Someone asked the API to cancel it (this window, or another on the same batch). */
+  cancelled: boolean;
   counts: { processing: number; succeeded: number; errored: number; canceled: number; expired: number };
 }
 
 function batchState(batch: Anthropic.Messages.MessageBatch): BatchState {
-  return { id: batch.id, status: batch.processing_status, endedAt: batch.ended_at ? new Date(batch.ended_at).toISOString() : undefined, counts: batch.request_counts };
+  return { id: batch.id, status: batch.processing_status, endedAt: batch.ended_at ? new Date(batch.ended_at).toISOString() : undefined, cancelled: batch.cancel_initiated_at != null, counts: batch.request_counts };
 }
 
 const COUNT_TOKENS_MS = 5_000;

@@ -233,7 +233,8 @@ export class BatchReviews implements vscode.Disposable {
       }
       // Its own claim: an earlier try in this window stopped (logged as a failed check).
       const interrupted = claim === 'claimed' ? undefined : claim === 'mine' ? 'an error, in the logs' : 'VS Code closed or reloaded';
-      return await this.finish(batch, answers, state.endedAt ?? batch.submitted, interrupted);
+      // Cancelled in another window, which marked it so only in its own state: no judgment either.
+      return await this.finish(state.cancelled ? { ...batch, canceled: true } : batch, answers, state.endedAt ?? batch.submitted, interrupted);
     } catch (err) {
       if (err instanceof ModelCallError && err.kind === 'notFound') {
         await this.save(this.pending.filter((p) => p.id !== id));

@@ -352,4 +352,16 @@ describe('Review Folder at Batch Price', function () {
     assert.deepEqual(await batchCalls(batch.id), []);
     assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0, 'no review followed');
   });
+
+  it('a batch cancelled in another window is not finished here as if it had ended on its own: the cancel is said, and no review follows', async () => {
+    const { container } = await ladder();
+    await batchLatency(3_600_000);
+    const { batch } = await submit();
+    // The other window's Cancel goes through the API; this window's list still has the batch as waiting.
+    await container.gateway().cancelBatch(batch.id);
+    const { messages } = await captureMessages('showInformationMessage', () => container.reviews.batches.check(batch.id));
+    assert.deepEqual(messages, [`Ladder: the batch review of ${batch.where} was cancelled. Nothing was billed.`]);
+    assert.deepEqual(container.reviews.batches.pending, []);
+    assert.equal(api().log.filter((e) => e.path === '/v1/messages').length, 0, 'no review followed');
+  });
 });
