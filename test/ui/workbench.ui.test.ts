@@ -538,7 +538,12 @@ describe('Ladder in the workbench', () => {
     // The button shows once the answer is complete, so the click below waits for it.
     // An inactive group shows no editor actions (workbench.editor.alwaysShowEditorActions): click into the answer first.
     await first.locator('.view-lines').click();
-    await first.locator('.editor-actions [aria-label^="Answer Again One Tier Up"]').click({ timeout: 30_000 });
+    const arrow = first.locator('.editor-actions [aria-label^="Answer Again One Tier Up"]');
+    await arrow.waitFor({ state: 'visible', timeout: 30_000 });
+    // Ladder's two buttons stand together, before the Markdown extension's own, which answers show too.
+    const actions = await first.locator('.editor-actions .action-item a[aria-label]').evaluateAll((links) => links.map((a) => a.getAttribute('aria-label') ?? ''));
+    assert.deepEqual(actions.slice(0, 3).map((label) => label.split(' (')[0]), ['Ask a Follow-up', 'Answer Again One Tier Up', 'Open Preview to the Side'], actions.join(' | '));
+    await arrow.click();
     const again = groups.filter({ has: page.locator('.view-lines', { hasText: /Answer\s+Again\W+routed\s+to\W+claude-sonnet-4-6/ }) });
     await again.waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await groups.count(), before + 1, 'in a group of its own, beside the first answer');
