@@ -41,6 +41,21 @@ export function resultViewName(title: string, about: { quote?: string; selection
   return `${subject ? `${verb} · ${subject.replace(/[. ]+$/, '')}` : verb}.md`;
 }
 
+/** What a view still streaming when the window reloaded shows below what it had received (its request never finished). */
+export const CUT_OFF_NOTE = '\n\n---\n_A window reload cut this answer off before it finished. What was billed for it is in the cost report._\n';
+
+/**
+ * The views kept across a reload as the next window shows them: each that was still streaming
+ * when it was last saved (its key in `streaming`) ends with CUT_OFF_NOTE and is named in `cutOff`.
+ */
+export function restoredViews(entries: readonly (readonly [string, string])[], streaming: readonly string[]): { views: [string, string][]; cutOff: string[] } {
+  const unfinished = new Set(streaming);
+  return {
+    views: entries.map(([key, text]) => [key, unfinished.has(key) ? `${text.trimEnd()}${CUT_OFF_NOTE}` : text]),
+    cutOff: entries.filter(([key]) => unfinished.has(key)).map(([key]) => key),
+  };
+}
+
 /** The version of what is kept in workspaceState; what was saved in another is dropped when read. */
 export const SAVED_VERSION = 1;
 

@@ -72,6 +72,8 @@ export class Container implements vscode.Disposable {
     this.runner = new RequestRunner(this);
     this.reviews = this.own(new ReviewService(this));
     this.conversations = new Conversations(context.workspaceState, this.log);
+    // An answer a window reload cut off is refused a follow-up as a cancelled one is.
+    for (const uri of this.results.cutOff) this.conversations.ended(uri, 'reloaded');
     this.editors = this.own(new RecentEditor());
     // A new endpoint or timeout takes effect on the next request.
     this.own(this.config.onDidChange(() => {

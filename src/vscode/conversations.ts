@@ -32,8 +32,13 @@ export function canAnswerAgain(conversation: Conversation): conversation is Conv
 /** A conversation as kept: with its view and when its last answer came (ms since the epoch). */
 export type Remembered = Conversation & { readonly uri: vscode.Uri; readonly at: number };
 
-/** How a result view ended that holds no answer to continue. */
-export type Unfinished = 'cancelled' | 'failed';
+/** How a result view ended that holds no answer to continue; 'reloaded': a window reload cut it off. */
+export type Unfinished = 'cancelled' | 'failed' | 'reloaded';
+
+/** How an unfinished answer ended, as a message says it: `this answer was cancelled`. */
+export function howItEnded(how: Unfinished): string {
+  return how === 'cancelled' ? 'was cancelled' : how === 'failed' ? 'failed' : 'was cut off by a window reload';
+}
 
 /**
  * Who gave an answer, as its conversation keeps it: the tier the policy chose when a fallback
@@ -73,7 +78,7 @@ const savedConversation = z.object({
   }).optional(),
 });
 type Saved = Omit<Remembered, 'uri'> & { readonly uri: string };
-const savedUnfinished = z.tuple([z.string(), z.enum(['cancelled', 'failed'])]);
+const savedUnfinished = z.tuple([z.string(), z.enum(['cancelled', 'failed', 'reloaded'])]);
 
 /**
  * The answers in result views (Ask, Explain, review reports and follow-ups), by the view's URI,

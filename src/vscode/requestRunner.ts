@@ -542,7 +542,7 @@ export class RequestRunner {
         ? `\n\n---\n**Failed:** ${this.c.log.clean(failure.text)}\n\n_Task cost ${formatUsd(micros)} over ${callCount}._\n`
         : `\n\n---\n_Cancelled. Task cost ${formatUsd(micros)} over ${callCount}._\n`;
       docs.append(resultUri, footer);
-      docs.flush();
+      docs.flush(resultUri);
     }
     if (resultUri && result.status !== 'ok') this.c.conversations.ended(resultUri, result.status);
     if (result.status === 'ok') {

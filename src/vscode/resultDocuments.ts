@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import { KEPT_VIEWS, newestWithin, readSaved, SAVED_VERSION } from '../core/resultViews';
+import { KEPT_VIEWS, newestWithin, readSaved, restoredViews, SAVED_VERSION } from '../core/resultViews';
 
 const RESULT_SCHEME = 'ladder-result';
 /**
@@ -19,14 +19,22 @@ export const PROPOSAL_SCHEME = 'ladder-proposal';
  */
 const SAVED_KEY = 'ladder.resultViews';
 const SAVED_CHARS = 192 * 1024;
-/** How long a finished view waits to be saved, so that the runner's last flushes make one save. */
+/**
+ * How long a change waits to be saved: the runner's last flushes make one save, and a view that
+ * streams is saved at most this often (each save rewrites the whole state).
+ */
 const SAVE_DELAY_MS = 1000;
 
-/** What is saved: each view's URI and text, oldest first, and the last URI number given, so a new view never takes a number a restored tab has. */
+/**
+ * What is saved: each view's URI and text, oldest first; the last URI number given, so a new view
+ * never takes a number a restored tab has; and the views still streaming (absent in what earlier
+ * builds saved), which the next window shows as cut off.
+ */
 interface SavedViews {
   version: typeof SAVED_VERSION;
   counter: number;
   entries: [string, string][];
+  streaming: string[];
 }
 
 /** What a restored tab shows when its view was not kept (older, or too large). */
@@ -46,6 +54,10 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   private readonly kept = new Set<string>();
   /** Views never saved (see create): a folder review's digest is material, not an answer, and can be 120K characters. */
   private readonly unsaved = new Set<string>();
+  /** Views created empty whose request has not finished (see flush). */
+  private readonly streaming = new Set<string>();
+  /** The restored views whose request a window reload cut off: still streaming when last saved. */
+  readonly cutOff: readonly vscode.Uri[];
   private readonly fileChanges = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   /** Each view's last change, as its modified time: VS Code rereads a file whose time moved. */
   private readonly changedAt = new Map<string, number>();
@@ -61,7 +73,12 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     const { entries, damaged } = readSaved(stored, z.tuple([z.string(), z.string()]));
     const counter = z.object({ counter: z.number().int().nonnegative() }).safeParse(stored);
     this.counter = counter.success ? counter.data.counter : 0;
-    for (const [key, text] of entries) this.contents.set(key, text);
+    const streaming = z.object({ streaming: z.array(z.string()) }).safeParse(stored);
+    const { views, cutOff } = restoredViews(entries, streaming.success ? streaming.data.streaming : []);
+    for (const [key, text] of views) this.contents.set(key, text);
+    this.cutOff = cutOff.map((key) => vscode.Uri.parse(key));
+    // Saved with the note, so the next window does not take them for streaming again.
+    if (cutOff.length > 0) this.saveSoon();
     if (damaged) log.warn('Dropped result views saved in a form this version cannot read.');
     this.registrations = [
       vscode.workspace.registerFileSystemProvider(RESULT_SCHEME, this.files(), { isReadonly: true, isCaseSensitive: true }),
@@ -84,8 +101,10 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
    * preview still reads it. `save: false`: never kept across a reload (a review's digest, or a
    * view built afresh on request: the workspace context, a route preview), so it takes none of
    * the slots kept for answers and reports.
-   * A view created with its text is saved soon; one created empty, to be streamed into, is
-   * saved when it is finished (flush).
+   * A view created with its text is saved soon; one created empty is streamed into: it is saved
+   * as it streams, marked unfinished until its request ends (flush), so that a window reload
+   * meanwhile restores what had come, said to be cut off. VS Code saves the state on its way
+   * down before the extension hears of it, so what is not saved by then is lost.
    */
   create(scheme: string, name: string, initial = '', keep = false, { save = true } = {}): vscode.Uri {
     this.counter += 1;
@@ -93,6 +112,7 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     this.contents.set(uri.toString(), initial);
     if (keep) this.kept.add(uri.toString());
     if (!save) this.unsaved.add(uri.toString());
+    else if (!initial && scheme === RESULT_SCHEME) this.streaming.add(uri.toString());
     this.trim();
     if (initial && save) this.saveSoon();
     return uri;
@@ -106,6 +126,7 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     for (const key of closed.slice(0, Math.max(0, closed.length - CLOSED_KEPT))) {
       this.contents.delete(key);
       this.unsaved.delete(key);
+      this.streaming.delete(key);
     }
   }
 
@@ -157,13 +178,15 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   }
 
   /**
-   * Streaming fires many small changes; the editor is refreshed at most every 50 ms. Nothing is
-   * saved while a view streams: each save rewrites the whole state (see SAVED_KEY).
+   * Streaming fires many small changes; the editor is refreshed at most every 50 ms, and a
+   * streaming view saved at most every SAVE_DELAY_MS: each save rewrites the whole state (see
+   * SAVED_KEY).
    */
   private changed(uri: vscode.Uri): void {
     this.changedAt.set(uri.toString(), ++this.changes);
     this.pending.add(uri.toString());
     this.timer ??= setTimeout(() => this.refresh(), 50);
+    if (this.streaming.has(uri.toString())) this.saveSoon();
   }
 
   private saveSoon(): void {
@@ -175,11 +198,16 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     const entries = newestWithin([...this.contents].filter(([key]) => key.startsWith(`${RESULT_SCHEME}:`) && !this.unsaved.has(key)), KEPT_VIEWS, SAVED_CHARS, (view) => JSON.stringify(view).length);
-    return this.state.update(SAVED_KEY, { version: SAVED_VERSION, counter: this.counter, entries } satisfies SavedViews);
+    const streaming = entries.map(([key]) => key).filter((key) => this.streaming.has(key));
+    return this.state.update(SAVED_KEY, { version: SAVED_VERSION, counter: this.counter, entries, streaming } satisfies SavedViews);
   }
 
-  /** The views are finished for now (a request's last text is in): editors are refreshed at once, and the views saved soon. */
-  flush(): void {
+  /**
+   * The views are finished for now (a request's last text is in): editors are refreshed at once,
+   * and the views saved soon. `finished`: the view whose request ended, no longer streaming.
+   */
+  flush(finished?: vscode.Uri): void {
+    if (finished) this.streaming.delete(finished.toString());
     this.refresh();
     this.saveSoon();
   }
@@ -196,7 +224,8 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
-    // A window reload disposes the extension: what changed since the last save is saved now.
+    // What changed since the last save; on a window reload this comes after VS Code saved the
+    // state and is lost, which is why a streaming view is saved as it streams.
     void this.save();
     for (const r of this.registrations) r.dispose();
     this.emitter.dispose();

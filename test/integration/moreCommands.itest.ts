@@ -1161,6 +1161,46 @@ describe('every command on its happy path', function () {
     assert.match(offered[0]?.detail ?? '', /^1 answer, the last from claude-/);
   });
 
+  it('an answer is saved as it streams, marked unfinished until its request ends: a window reload meanwhile keeps what had come', async () => {
+    const { container } = await ladder();
+    const state = container.context.workspaceState;
+    await openAndSelect('src/orders.ts', 15, 19);
+    // The answer's call, not a difficulty check before it.
+    api().script.fault(faults.hang(2), { match: { system: 'Ladder task: ask' } });
+    const abort = new AbortController();
+    const running = container.runner.run({
+      command: 'ask', title: 'Ask', task: 'ask', question: 'cut me off', quote: 'cut me off', maxTokens: 1000, showResult: true, signal: abort.signal,
+      check: (t) => ({ ok: true, value: t }),
+    }).catch(() => undefined);
+    const view = await until('the answer to stream into its view', () => vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith('/Ask · cut me off.md') && /\n---\n\n\S/.test(d.getText())));
+    const key = view.uri.toString();
+    type Saved = { entries: [string, string][]; streaming?: string[] };
+    // VS Code saves the state on its way down before the extension hears of the reload: only
+    // what was saved while the answer streamed reaches the next window.
+    const saved = await until('the streamed text saved, marked unfinished', () => {
+      const views = state.get<Saved>('ladder.resultViews');
+      const text = views?.entries.find(([k]) => k === key)?.[1];
+      return text !== undefined && /\n---\n\n\S/.test(text) && views?.streaming?.includes(key) ? text : undefined;
+    }, 10_000).catch((e: Error) => { throw new Error(`${e.message}: ${key} ${String(JSON.stringify(state.get('ladder.resultViews'))).slice(-1500)}`); });
+    assert.equal(saved, container.results.get(view.uri));
+    abort.abort();
+    await running;
+    await until('the ended answer saved, no longer unfinished', () => {
+      const views = state.get<Saved>('ladder.resultViews');
+      return /_Cancelled\. Task cost/.test(views?.entries.find(([k]) => k === key)?.[1] ?? '') && !views?.streaming?.includes(key) ? true : undefined;
+    }, 10_000);
+    // The next window notes each view restored as cut off (ResultDocuments.cutOff): neither a
+    // follow-up nor Answer Again builds on half an answer.
+    const cut = vscode.Uri.parse('ladder-result:/999998/Ask · cut off.md');
+    container.conversations.ended(cut, 'reloaded');
+    const sent = api().log.length;
+    const followUp = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.followUp', cut, 'go on'));
+    assert.deepEqual(followUp.messages, ['Ladder: this answer was cut off by a window reload before it finished, so it cannot be continued. Ask again.']);
+    const again = await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.answerAbove', cut));
+    assert.deepEqual(again.messages, ['Ladder: this answer was cut off by a window reload before it finished; run the request again.']);
+    assert.equal(api().log.length, sent, 'nothing was sent');
+  });
+
   it('Ask a Follow-up on an answer that was cancelled says it cannot be continued, and sends nothing', async () => {
     const { container } = await ladder();
     await openAndSelect('src/orders.ts', 15, 19);

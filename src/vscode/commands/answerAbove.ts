@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { TIER_LABELS } from '../../core/tiers';
 import { checkNonEmpty } from '../../core/task/checks';
 import { CommandIds } from '../commandIds';
-import { canAnswerAgain } from '../conversations';
+import { canAnswerAgain, howItEnded } from '../conversations';
 import { refusedUntrusted } from '../requestRunner';
 import type { Command } from './command';
 import { answerInFront, pickAnswer } from './followUp';
@@ -21,7 +21,7 @@ export const answerAboveCommand: Command = {
     const active = uri instanceof vscode.Uri ? uri : answerInFront(c);
     const unfinished = active && c.conversations.unfinished(active);
     if (unfinished) {
-      void vscode.window.showInformationMessage(`Ladder: this answer ${unfinished === 'cancelled' ? 'was cancelled' : 'failed'} before it finished; run the request again.`);
+      void vscode.window.showInformationMessage(`Ladder: this answer ${howItEnded(unfinished)} before it finished; run the request again.`);
       return undefined;
     }
     const shown = active && c.conversations.get(active);

@@ -5,6 +5,7 @@ import { whereOf } from '../../core/resultViews';
 import { checkNonEmpty } from '../../core/task/checks';
 import { CommandIds } from '../commandIds';
 import type { Container } from '../container';
+import { howItEnded } from '../conversations';
 import type { Remembered } from '../conversations';
 import { refusedUntrusted } from '../requestRunner';
 import type { Command } from './command';
@@ -65,7 +66,7 @@ export const followUpCommand: Command = {
     // On the view of an answer that did not finish, that is the answer meant: say why it cannot go on.
     const unfinished = active && c.conversations.unfinished(active);
     if (unfinished) {
-      void vscode.window.showInformationMessage(`Ladder: this answer ${unfinished === 'cancelled' ? 'was cancelled' : 'failed'} before it finished, so it cannot be continued. Ask again.`);
+      void vscode.window.showInformationMessage(`Ladder: this answer ${howItEnded(unfinished)} before it finished, so it cannot be continued. Ask again.`);
       return undefined;
     }
     // Off an answer's view or a report's preview, pick the answer.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { z } from 'zod';
-import { newestWithin, readSaved, resultViewName, whereOf } from '../../../src/core/resultViews';
+import { CUT_OFF_NOTE, newestWithin, readSaved, restoredViews, resultViewName, whereOf } from '../../../src/core/resultViews';
 
 describe('result views', () => {
   test('a view is named after its request: the question, else the code it is about', () => {
@@ -42,6 +42,16 @@ describe('result views', () => {
     assert.deepEqual(readSaved({ version: 2, entries: [['ladder-result:/1/Ask.md', 'text']] }, view), { entries: [], damaged: true });
     assert.deepEqual(readSaved({ version: 1, entries: [['ladder-result:/1/Ask.md', 'text'], 5, null, ['x'], ['ladder-result:/2/Ask.md', 'more']] }, view),
       { entries: [['ladder-result:/1/Ask.md', 'text'], ['ladder-result:/2/Ask.md', 'more']], damaged: true });
+  });
+
+  test('a view still streaming when the window reloaded comes back with what had come, said to be cut off; finished ones as they were', () => {
+    const entries: [string, string][] = [['ladder-result:/1/Ask.md', 'done\n\n---\n_Answered by x._\n'], ['ladder-result:/2/Ask.md', '**Ask** — routed to x\n\n---\n\nThe total adds ']];
+    const { views, cutOff } = restoredViews(entries, ['ladder-result:/2/Ask.md', 'ladder-result:/9/Gone.md']);
+    assert.deepEqual(cutOff, ['ladder-result:/2/Ask.md'], 'only views that are kept');
+    assert.equal(views[0]?.[1], entries[0]?.[1]);
+    assert.equal(views[1]?.[1], `**Ask** — routed to x\n\n---\n\nThe total adds${CUT_OFF_NOTE}`);
+    assert.match(CUT_OFF_NOTE, /A window reload cut this answer off before it finished\. What was billed for it is in the cost report\./);
+    assert.deepEqual(restoredViews(entries, []), { views: entries, cutOff: [] }, 'what an earlier build saved has no unfinished views');
   });
 
   test('where a request was about reads as path and lines', () => {
