@@ -8,6 +8,7 @@ import { CostMeter } from './costMeter';
 import { CostReportPanel } from './costReport';
 import { Conversations } from './conversations';
 import { EditPreviews } from './editPreview';
+import { OpenProposals } from './openProposals';
 import { RecentEditor } from './editorSelection';
 import { RetryAbove } from './retryAbove';
 import { Log } from './log';
@@ -31,6 +32,7 @@ export class Container implements vscode.Disposable {
   readonly workspace: WorkspaceContext;
   readonly results: ResultDocuments;
   readonly edits: EditPreviews;
+  readonly openProposals: OpenProposals;
   readonly retryAbove: RetryAbove;
   readonly runner: RequestRunner;
   readonly reviews: ReviewService;
@@ -68,6 +70,8 @@ export class Container implements vscode.Disposable {
     this.workspace = this.own(new WorkspaceContext(context.workspaceState, this.config, this.log));
     this.results = this.own(new ResultDocuments(context.workspaceState, this.log));
     this.edits = this.own(new EditPreviews(this.results));
+    this.openProposals = this.own(new OpenProposals(context.workspaceState));
+    this.openProposals.announce();
     this.retryAbove = this.own(new RetryAbove());
     this.runner = new RequestRunner(this);
     this.reviews = this.own(new ReviewService(this));

@@ -15,7 +15,7 @@ export const PROPOSAL_SCHEME = 'ladder-proposal';
  * state as one JSON string, rewrites it on each save and warns above 512 KiB; the conversations
  * share it (Conversations). An answer is a few KB to a few dozen; a report or the workspace
  * context can be far more. Proposals are not kept: each holds a whole file, and its Accept
- * lives in memory.
+ * lives in memory (OpenProposals keeps only what the next window says of one left open).
  */
 const SAVED_KEY = 'ladder.resultViews';
 const SAVED_CHARS = 192 * 1024;

@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import type { CallRecord, LedgerRecord, VerdictRecord } from '../../src/core/ledger/record';
 import type { CostReportMessage } from '../../src/core/ledger/report';
 import { acceptProposal, captureMessages, openAndSelect, openUntitled, tempFile, until, waitForDiff } from './editor';
+import { formatUsd } from '../../src/core/ledger/format';
 import { Conversations } from '../../src/vscode/conversations';
+import { OpenProposals } from '../../src/vscode/openProposals';
 import { ReviewService } from '../../src/vscode/review';
 import { fromLineStart } from '../../src/vscode/editorSelection';
 import { ladder, setLadder } from './helpers';
@@ -242,6 +244,35 @@ describe('every command on its happy path', function () {
     assert.equal(editor.document.getText(), before);
     assert.equal((await ledger()).filter((r) => r.kind === 'verdict').length, verdicts, 'closing is not booked as a rejection');
     assert.equal(await vscode.commands.executeCommand('ladder.acceptEdit'), false, 'nothing is left to accept');
+  });
+
+  it('a proposal still open when the window reloads is named once by the next window, with its file and cost; one that ended is not', async () => {
+    const { container } = await ladder();
+    const state = container.context.workspaceState;
+    const diffTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff);
+    const tidy = async () => {
+      await openAndSelect('src/orders.ts', 15, 19);
+      const pending = vscode.commands.executeCommand<string>('ladder.tidySelection');
+      await waitForDiff(pending);
+      const records = (await ledger()).filter((r): r is CallRecord => r.kind !== 'verdict');
+      const taskId = records.at(-1)?.taskId;
+      return { pending, micros: records.filter((r) => r.taskId === taskId).reduce((sum, r) => sum + r.costMicros, 0) };
+    };
+    // The next window's, over the same workspaceState (the diff itself is not restored).
+    const announce = () => captureMessages('showInformationMessage', async () => new OpenProposals(state).announce());
+
+    const first = await tidy();
+    assert.deepEqual(state.get('ladder.openProposals'), { version: 1, entries: [{ command: 'Tidy Selection', file: 'src/orders.ts', micros: first.micros }] });
+    await vscode.window.tabGroups.close(diffTabs());
+    assert.equal(await first.pending, 'dismissed');
+    assert.equal(state.get('ladder.openProposals'), undefined, 'a proposal that ended is forgotten');
+    assert.deepEqual((await announce()).messages, []);
+
+    const second = await tidy();
+    assert.deepEqual((await announce()).messages, [`Ladder: a Tidy Selection proposal for src/orders.ts (${formatUsd(second.micros)}) was open when the window closed or reloaded, and was not kept. Run Tidy Selection again to see it.`]);
+    assert.deepEqual((await announce()).messages, [], 'said once');
+    await vscode.window.tabGroups.close(diffTabs());
+    assert.equal(await second.pending, 'dismissed');
   });
 
   it('After a Reject, the same request can be tried one tier up, in the same task', async () => {

@@ -494,7 +494,7 @@ describe('Ladder in the workbench', () => {
     await shot('ui-11b-follow-up-after-reload');
   });
 
-  test('a window reload while an answer streams: its tab comes back with what had streamed, said to be cut off, and is not followed up', { timeout: 120_000 }, async () => {
+  test('a window reload while an answer streams and an edit waits for its verdict: the answer comes back cut off, the edit is named as lost', { timeout: 150_000 }, async () => {
     await clearNotifications(page);
     await runCommand(page, 'View: Close All Editor Groups');
     try {
@@ -505,7 +505,7 @@ describe('Ladder in the workbench', () => {
     }
   });
 
-  /** Explain Selection, the window reloaded while its answer streams, then a follow-up on what comes back. */
+  /** Explain Selection and Tidy Selection, the window reloaded while the answer streams and the diff is open, then a follow-up on what comes back. */
   async function cutOffByReload(): Promise<void> {
     await openFromExplorer(page, 'src', 'orders.ts');
     await selectLines(page, 15, 19);
@@ -520,6 +520,9 @@ describe('Ladder in the workbench', () => {
     const hung = () => messageRequests().slice(sent).some((e) => e.outcome === 'hung');
     for (let i = 0; i < 150 && !hung(); i++) await page.waitForTimeout(200);
     assert.ok(hung(), 'the answer is still coming');
+    // A billed proposal, its diff open, no verdict yet.
+    await runCommand(page, 'Ladder: Tidy Selection');
+    await waitForNotification(page, /Tidy Selection — claude-\S+ \(\w+\): apply this edit\?/);
     // What streamed is saved at most every second while it streams.
     await page.waitForTimeout(2_500);
     // As a person reloads: the workbench saves its state (the open tabs) before it goes. A
@@ -528,6 +531,9 @@ describe('Ladder in the workbench', () => {
     await runCommand(page, 'Developer: Reload Window');
     await reloaded;
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    // The diff is not restored; the new window says what it was and what it cost.
+    assert.match(await waitForNotification(page, /proposal for src\/orders\.ts/, 60_000), /Ladder: a Tidy Selection proposal for src\/orders\.ts \(\$[\d.]+\) was open when the window closed or reloaded, and was not kept\. Run Tidy Selection again to see it\./);
+    await shot('ui-11c-proposal-lost-in-reload');
     await tab.waitFor({ state: 'visible', timeout: 30_000 });
     await tab.click();
     const restored = page.locator('.editor-group-container .view-lines', { hasText: /cut\s+this\s+answer\s+off/ });
@@ -536,7 +542,7 @@ describe('Ladder in the workbench', () => {
     const text = (await restored.innerText()).replace(/\s+/g, ' ');
     assert.match(text, /Partly streamed: the --- _A window reload cut this answer off before it finished\. What was billed for it is in the cost report\._/);
     assert.doesNotMatch(text, /no longer has this view/);
-    await shot('ui-11c-answer-cut-off-by-reload');
+    await shot('ui-11d-answer-cut-off-by-reload');
     const before = messageRequests().length;
     await runCommand(page, 'Ladder: Ask a Follow-up');
     await waitForNotification(page, /this answer was cut off by a window reload before it finished, so it cannot be continued/);

@@ -102,13 +102,13 @@ async function proposeOn(c: Container, options: EditRequest, selection: EditorSe
       void vscode.window.showInformationMessage(`Ladder: ${options.title} proposed no change (answered by ${outcome.plan.model}).`);
       return 'unchanged';
     }
-    verdict = await c.edits.propose({
+    verdict = await c.openProposals.whileOpen({ command: options.title, file: selection.document.uri, micros: costOf(outcome) }, c.edits.propose({
       document: selection.document,
       range: followed.range,
       newText: replacement,
       title: `Ladder: ${options.title} — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`,
       why: outcome.plan.reasons.join(' → '),
-    });
+    }));
     if (verdict === 'accepted') options.onAccepted?.();
     settleVerdict(c, outcome, verdict, () => (followed.intact() ? movedTo(selection, followed.range) : undefined), (next, here) => proposeOn(c, options, here, next), () => followed.dispose());
     return verdict;
@@ -116,6 +116,11 @@ async function proposeOn(c: Container, options: EditRequest, selection: EditorSe
     // A rejection's offer keeps following the code until it is taken, replaced or withdrawn.
     if (verdict !== 'rejected') followed.dispose();
   }
+}
+
+/** What the calls that made a proposal cost, in micro-dollars. */
+export function costOf(outcome: RequestOutcome<unknown>): number {
+  return outcome.records.reduce((sum, r) => sum + r.costMicros, 0);
 }
 
 /** The selection at `range`, its line numbers shifted by as many lines as the code moved. */
