@@ -29,11 +29,12 @@ export function whereOf(selection: { path: string; startLine: number; endLine: n
 
 /**
  * A result view's tab title, after the request: `Ask · what does orderTotal do.md`,
- * `Explain · orders.ts 9-23.md`. Short, and a valid file name everywhere (Save As offers it),
- * still `.md` so the answer is highlighted as Markdown.
+ * `Explain · orders.ts 9-23.md`, `Again · what does orderTotal do.md` (Answer Again, beside
+ * the answer it redoes: "Answer" told the two apart by nothing). Short, and a valid file name
+ * everywhere (Save As offers it), still `.md` so the answer is highlighted as Markdown.
  */
 export function resultViewName(title: string, about: { quote?: string; selection?: { path: string; startLine: number; endLine: number } }): string {
-  const verb = title.split(' ')[0] || title;
+  const verb = title === 'Answer Again' ? 'Again' : title.split(' ')[0] || title;
   // By code points, and without lone surrogates: half an emoji makes the view's URI malformed.
   const words = [...about.quote?.split('\n').find((line) => line.trim())?.replace(/[\\/:*?"<>|\p{Cc}\p{Cs}]/gu, ' ').replace(/\s+/g, ' ').trim() ?? ''];
   const subject = words.length ? (words.length > 40 ? `${words.slice(0, 39).join('').trimEnd()}…` : words.join('')) : about.selection ? whereOf(about.selection, true).replace(/[\\/:*?"<>|]/g, ' ') : '';

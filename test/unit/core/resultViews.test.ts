@@ -8,6 +8,7 @@ describe('result views', () => {
     const selection = { path: 'src/orders.ts', startLine: 9, endLine: 23 };
     assert.equal(resultViewName('Ask', { quote: 'what does orderTotal return?', selection }), 'Ask · what does orderTotal return.md');
     assert.equal(resultViewName('Explain Selection', { selection }), 'Explain · orders.ts 9-23.md');
+    assert.equal(resultViewName('Answer Again', { quote: 'what does orderTotal return?', selection }), 'Again · what does orderTotal return.md', 'beside "Ask · …", not "Answer · …"');
     assert.equal(resultViewName('Explain Selection', { selection: { ...selection, endLine: 9 } }), 'Explain · orders.ts 9.md');
     assert.equal(resultViewName('Ask', {}), 'Ask.md');
   });
