@@ -580,6 +580,16 @@ describe('commands against the local API stand-in', function () {
       assert.equal(titles.length, 1, 'no list was offered');
       const request = messageRequests().at(-1)?.body as { messages: { content: { text: string }[] }[] };
       assert.match(request.messages[0]?.content[0]?.text ?? '', /Request: Review with Escalation of src\/orders\.ts:10-13/);
+      // A second review of the same code has the same name: which of the two is in front, the tab
+      // does not say, so the follow-up asks rather than continue the wrong one.
+      await openAndSelect('src/orders.ts', 10, 13);
+      const second = await vscode.commands.executeCommand<{ reportUri: vscode.Uri }>('ladder.reviewSelection');
+      assert.equal(second.reportUri.path.split('/').pop(), name);
+      await until('the second report\'s preview in front', () => (vscode.window.tabGroups.activeTabGroup.activeTab?.label.endsWith(name) && !vscode.window.activeTextEditor ? true : undefined));
+      const asked = messageRequests().length;
+      await vscode.commands.executeCommand('ladder.followUp', undefined, 'and the second finding?');
+      assert.deepEqual(titles, ['Ladder: Answer which again one tier up?', 'Ladder: Follow up which answer?']);
+      assert.equal(messageRequests().length, asked, 'dismissed: nothing was sent');
     } finally {
       window.showQuickPick = original;
     }

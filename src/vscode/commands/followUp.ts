@@ -29,8 +29,8 @@ export async function pickAnswer(c: Container, title = 'Ladder: Follow up which 
 
 /**
  * The answer in front: the active text editor's document, or the report whose Markdown preview
- * is the active tab (a review report shows as one; matched by the preview's title, the newest
- * of that name). Never the editor last worked in, as other commands read it: with the cost
+ * is the active tab (a review report shows as one; matched by the preview's title, when no
+ * other answer has that name). Never the editor last worked in, as other commands read it: with the cost
  * report or another preview in front, that would act on, and pay for, an answer out of sight.
  */
 export function answerInFront(c: Container): vscode.Uri | undefined {
@@ -40,7 +40,9 @@ export function answerInFront(c: Container): vscode.Uri | undefined {
   if (!(tab?.input instanceof vscode.TabInputWebview) || !tab.input.viewType.endsWith('markdown.preview')) return undefined;
   // The Markdown extension titles a preview "[Preview] name" (locked, as reports open) or "Preview name".
   const name = tab.label.replace(/^\[Preview\] |^Preview /, '');
-  return c.conversations.recent().find((answer) => answer.uri.path.split('/').pop() === name)?.uri;
+  const named = c.conversations.recent().filter((answer) => answer.uri.path.split('/').pop() === name);
+  // Two reviews of the same code share a name: which one is in front, the tab does not say.
+  return named.length === 1 ? named[0]?.uri : undefined;
 }
 
 /** `14:05` today, `3 Mar 14:05` before (the local clock). */
