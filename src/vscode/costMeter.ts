@@ -35,9 +35,8 @@ const MAX_UNSAVED = 10_000;
 const SESSION_KEY = 'ladder.session';
 const SESSION_HEARTBEAT_MS = 60_000;
 const SESSION_GAP_MS = 3 * 60_000;
-/** The globalState key of the unread ledger lines ("file:line") the user was last told of, at most MAX_TOLD. */
+/** The globalState key of the unread ledger lines the user was told of: each file's last such line. */
 const UNREAD_TOLD_KEY = 'ladder.unreadToldOf';
-const MAX_TOLD = 1000;
 
 /**
  * The cost ledger as the editor sees it: the JSONL store in global storage, the running
@@ -74,9 +73,12 @@ export class CostMeter implements vscode.Disposable {
     // A multi-root workspace is its .code-workspace file, as VS Code keys its state; one folder is
     // the folder. Windows without a folder are each their own: one shared tag made every empty
     // window count the others' calls as its session (and its session budget).
-    this.workspaceTag = workspaceTagOf((vscode.workspace.workspaceFile ?? vscode.workspace.workspaceFolders?.[0]?.uri)?.toString() ?? `no-folder:${randomUUID()}`);
+    // A window reloaded goes on with its session, and a window without a folder with its own tag.
     this.workspaceState = context.workspaceState;
-    this.sessionStart = goingOn(this.workspaceState.get(SESSION_KEY), Date.now()) ?? new Date().toISOString();
+    const going = goingOn(this.workspaceState.get(SESSION_KEY), Date.now());
+    const folder = (vscode.workspace.workspaceFile ?? vscode.workspace.workspaceFolders?.[0]?.uri)?.toString();
+    this.workspaceTag = folder ? workspaceTagOf(folder) : going?.tag ?? workspaceTagOf(`no-folder:${randomUUID()}`);
+    this.sessionStart = going?.start ?? new Date().toISOString();
     this.keepSession();
     const alive = setInterval(() => this.keepSession(), SESSION_HEARTBEAT_MS);
     this.disposables.push({ dispose: () => clearInterval(alive) });
@@ -157,11 +159,13 @@ export class CostMeter implements vscode.Disposable {
     for (const problem of this.unread.take(problems, whole)) this.log.warn(`ledger ${problem.file}:${problem.line} skipped (${problem.kind}): ${problem.message}`);
     const note = this.unread.note;
     if (note === undefined) return;
+    // Ledger files only grow: the last line told of in each file covers every damaged line above it.
     const stored = this.globalState.get<unknown>(UNREAD_TOLD_KEY);
-    const told = new Set(Array.isArray(stored) ? stored : []);
-    const keys = this.unread.keys;
-    if (keys.every((key) => told.has(key))) return;
-    void this.globalState.update(UNREAD_TOLD_KEY, keys.slice(0, MAX_TOLD));
+    const told: Record<string, number> = typeof stored === 'object' && stored !== null && !Array.isArray(stored) ? { ...(stored as Record<string, number>) } : {};
+    const unread = this.unread.all;
+    if (unread.every((p) => typeof told[p.file] === 'number' && (told[p.file] as number) >= p.line)) return;
+    for (const p of unread) told[p.file] = Math.max(typeof told[p.file] === 'number' ? (told[p.file] as number) : 0, p.line);
+    void this.globalState.update(UNREAD_TOLD_KEY, told);
     this.log.warnUser(`Ladder: ${note} The cost meter, the report and the budgets count only the lines read.`);
   }
 
@@ -270,7 +274,7 @@ export class CostMeter implements vscode.Disposable {
 
   /** Notes the session as alive now: a reload within SESSION_GAP_MS of this goes on with it. */
   private keepSession(): void {
-    void this.workspaceState.update(SESSION_KEY, { start: this.sessionStart, seen: Date.now() });
+    void this.workspaceState.update(SESSION_KEY, { start: this.sessionStart, seen: Date.now(), tag: this.workspaceTag });
   }
 
   resetSession(): void {
@@ -350,10 +354,11 @@ function workspaceTagOf(uri: string): string {
   return `ws-${(fnv1a(uri) >>> 0).toString(16).padStart(8, '0')}`;
 }
 
-/** The start of the saved session if a window showed it within SESSION_GAP_MS of `now`; else undefined (a new session). */
-function goingOn(saved: unknown, now: number): string | undefined {
+/** The saved session if a window showed it within SESSION_GAP_MS of `now`; else undefined (a new session). */
+function goingOn(saved: unknown, now: number): { start: string; tag?: string } | undefined {
   if (typeof saved !== 'object' || saved === null) return undefined;
-  const { start, seen } = saved as { start?: unknown; seen?: unknown };
+  const { start, seen, tag } = saved as { start?: unknown; seen?: unknown; tag?: unknown };
   if (typeof start !== 'string' || Number.isNaN(Date.parse(start)) || typeof seen !== 'number') return undefined;
-  return now - seen >= 0 && now - seen < SESSION_GAP_MS ? start : undefined;
+  if (!(now - seen >= 0 && now - seen < SESSION_GAP_MS)) return undefined;
+  return { start, ...(typeof tag === 'string' ? { tag } : {}) };
 }

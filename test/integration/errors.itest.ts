@@ -523,6 +523,22 @@ describe('errors a user will meet', function () {
         }
       });
       assert.deepEqual(again.messages, []);
+      // New damage is said; after a reload it is not, however many lines (a downgraded Ladder leaves thousands).
+      const more: string[] = [];
+      await captureMessages('showWarningMessage', async () => {
+        await writeFile(file, `garbage\n${JSON.stringify(newer)}\n${'garbage\n'.repeat(1_500)}`);
+        await until('the new warning', () => more.length > 0 || undefined, 20_000);
+      }, (message) => {
+        more.push(message);
+        return undefined;
+      });
+      assert.match(more[0] ?? '', /^Ladder: 1,?502 ledger lines could not be read/);
+      const reloaded = await captureMessages('showWarningMessage', async () => {
+        const window = new CostMeter(container.context, container.config, container.log, container.pricing);
+        await window.ready;
+        window.dispose();
+      });
+      assert.deepEqual(reloaded.messages, []);
     } finally {
       await rm(file, { force: true });
     }

@@ -51,8 +51,8 @@ export class UnreadLines {
     return `${said.join(' and ')} could not be read${which}, so totals may be low.`;
   }
 
-  /** The unread lines and files as "file:line", sorted: what the user was told of, to tell the same damage once. */
-  get keys(): string[] {
-    return [...this.lines.keys()].sort();
+  /** The unread lines (an unreadable file by the line it stopped at). */
+  get all(): UnreadLine[] {
+    return [...this.lines.values()];
   }
 }
