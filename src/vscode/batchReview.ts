@@ -16,6 +16,7 @@ import { ModelCallError } from '../core/task/ports';
 import type { BatchState } from '../llm/anthropic';
 import { CommandIds } from './commandIds';
 import type { Container } from './container';
+import { running } from './windows';
 import { refusedUntrusted } from './requestRunner';
 import type { EditorSelection, RouteEstimate } from './requestRunner';
 import { firstPassRequests, folderMaterial } from './review';
@@ -312,8 +313,9 @@ export class BatchReviews implements vscode.Disposable {
       });
     }
     bookRest(batch.canceled ? 'cancelled' : 'ok');
-    // Done before it leaves the list: a window that still lists it then only lets it go.
-    await this.claims.finished(batch.id);
+    // Done before it leaves the list: a window that still lists it then only lets it go. A claim
+    // that cannot be marked done would have this window finish it again at every check.
+    await this.claims.finished(batch.id).catch((err: unknown) => this.c.log.warn(`batch ${batch.id}: could not mark its claim done (${err instanceof Error ? err.message : String(err)})`));
     await this.save(this.pending.filter((p) => p.id !== batch.id));
     const billed = [...booked.values()].reduce((sum, r) => sum + r.costMicros, 0);
     if (batch.canceled) {
@@ -464,16 +466,6 @@ class BatchClaims {
       const written = (await fs.stat(file).catch(() => undefined))?.mtimeMs;
       if (written !== undefined && now - written > CLAIM_KEPT_MS) await fs.rm(file, { force: true });
     }
-  }
-}
-
-/** Whether a process of this host is running (one of another user's counts as running). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

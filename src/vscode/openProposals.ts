@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { notKeptMessage, savedProposal } from '../core/openProposals';
 import type { OpenProposal } from '../core/openProposals';
 import { readSaved, SAVED_VERSION } from '../core/resultViews';
+import { THIS_WINDOW, otherWindowOpen } from './windows';
 
 /** The workspaceState key of the proposals whose diff is open (see OpenProposal). */
 const SAVED_KEY = 'ladder.openProposals';
@@ -18,10 +19,12 @@ export class OpenProposals implements vscode.Disposable {
 
   constructor(private readonly state: vscode.Memento) {}
 
-  /** Says once which proposals the last window left open, and forgets them. */
+  /** Says once which proposals the last window left open, and forgets them; not another window's, still open. */
   announce(): void {
-    const { entries } = readSaved(this.state.get(SAVED_KEY), savedProposal);
-    if (this.state.get(SAVED_KEY) !== undefined) void this.state.update(SAVED_KEY, undefined);
+    const stored = this.state.get<{ owner?: unknown } | undefined>(SAVED_KEY);
+    if (otherWindowOpen(stored?.owner)) return;
+    const { entries } = readSaved(stored, savedProposal);
+    if (stored !== undefined) void this.state.update(SAVED_KEY, undefined);
     if (entries.length > 0) void vscode.window.showInformationMessage(notKeptMessage(entries));
   }
 
@@ -38,7 +41,7 @@ export class OpenProposals implements vscode.Disposable {
 
   private save(open: OpenProposal[]): void {
     this.open = open;
-    void this.state.update(SAVED_KEY, open.length > 0 ? { version: SAVED_VERSION, entries: open } : undefined);
+    void this.state.update(SAVED_KEY, open.length > 0 ? { version: SAVED_VERSION, entries: open, owner: THIS_WINDOW } : undefined);
   }
 
   dispose(): void {

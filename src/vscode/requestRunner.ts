@@ -520,7 +520,11 @@ export class RequestRunner {
           abandonCache: (route) => this.c.workspace.cacheHealth.abandon(promptFor(route)),
         }, this.stepDeps());
       },
-    ));
+    )).catch((err: unknown) => {
+      // Not an answer a reload cut off: the next window must not say so of it.
+      if (resultUri) docs.flush(resultUri);
+      throw err;
+    });
 
     const records = [...checkRecords, ...result.records];
     const micros = records.reduce((sum, r) => sum + r.costMicros, 0);

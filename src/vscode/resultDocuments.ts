@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import { KEPT_VIEWS, newestWithin, readSaved, restoredViews, SAVED_VERSION } from '../core/resultViews';
+import { THIS_WINDOW, otherWindowOpen } from './windows';
+import type { WindowId } from './windows';
 
 const RESULT_SCHEME = 'ladder-result';
 /**
@@ -35,6 +37,8 @@ interface SavedViews {
   counter: number;
   entries: [string, string][];
   streaming: string[];
+  /** The window that saved them: one still open is streaming them still, not cut off. */
+  owner: WindowId;
 }
 
 /** What a restored tab shows when its view was not kept (older, or too large). */
@@ -73,8 +77,8 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     const { entries, damaged } = readSaved(stored, z.tuple([z.string(), z.string()]));
     const counter = z.object({ counter: z.number().int().nonnegative() }).safeParse(stored);
     this.counter = counter.success ? counter.data.counter : 0;
-    const streaming = z.object({ streaming: z.array(z.string()) }).safeParse(stored);
-    const { views, cutOff } = restoredViews(entries, streaming.success ? streaming.data.streaming : []);
+    const streaming = z.object({ streaming: z.array(z.string()), owner: z.unknown() }).safeParse(stored);
+    const { views, cutOff } = restoredViews(entries, streaming.success && !otherWindowOpen(streaming.data.owner) ? streaming.data.streaming : []);
     for (const [key, text] of views) this.contents.set(key, text);
     this.cutOff = cutOff.map((key) => vscode.Uri.parse(key));
     // Saved with the note, so the next window does not take them for streaming again.
@@ -199,7 +203,7 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     this.saveTimer = undefined;
     const entries = newestWithin([...this.contents].filter(([key]) => key.startsWith(`${RESULT_SCHEME}:`) && !this.unsaved.has(key)), KEPT_VIEWS, SAVED_CHARS, (view) => JSON.stringify(view).length);
     const streaming = entries.map(([key]) => key).filter((key) => this.streaming.has(key));
-    return this.state.update(SAVED_KEY, { version: SAVED_VERSION, counter: this.counter, entries, streaming } satisfies SavedViews);
+    return this.state.update(SAVED_KEY, { version: SAVED_VERSION, counter: this.counter, entries, streaming, owner: THIS_WINDOW } satisfies SavedViews);
   }
 
   /**

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import * as vscode from 'vscode';
 import type { CallRecord, LedgerRecord, VerdictRecord } from '../../src/core/ledger/record';
 import type { CostReportMessage } from '../../src/core/ledger/report';
@@ -262,7 +263,7 @@ describe('every command on its happy path', function () {
     const announce = () => captureMessages('showInformationMessage', async () => new OpenProposals(state).announce());
 
     const first = await tidy();
-    assert.deepEqual(state.get('ladder.openProposals'), { version: 1, entries: [{ command: 'Tidy Selection', file: 'src/orders.ts', micros: first.micros }] });
+    assert.deepEqual(state.get('ladder.openProposals'), { version: 1, entries: [{ command: 'Tidy Selection', file: 'src/orders.ts', micros: first.micros }], owner: { pid: process.pid, host: hostname() } });
     await vscode.window.tabGroups.close(diffTabs());
     assert.equal(await first.pending, 'dismissed');
     assert.equal(state.get('ladder.openProposals'), undefined, 'a proposal that ended is forgotten');
@@ -271,6 +272,16 @@ describe('every command on its happy path', function () {
     const second = await tidy();
     assert.deepEqual((await announce()).messages, [`Ladder: a Tidy Selection proposal for src/orders.ts (${formatUsd(second.micros)}) was open when the window closed or reloaded, and was not kept. Run Tidy Selection again to see it.`]);
     assert.deepEqual((await announce()).messages, [], 'said once');
+    // Another window open on the workspace (two code-server tabs; its extension host still runs) left
+    // it: that diff is open there, not lost, and its entry stays for that window to end.
+    const elsewhere = { version: 1, entries: [{ command: 'Tidy Selection', file: 'src/orders.ts', micros: second.micros }], owner: { pid: process.ppid, host: hostname() } };
+    await state.update('ladder.openProposals', elsewhere);
+    try {
+      assert.deepEqual((await announce()).messages, []);
+      assert.deepEqual(state.get('ladder.openProposals'), elsewhere);
+    } finally {
+      await state.update('ladder.openProposals', undefined);
+    }
     await vscode.window.tabGroups.close(diffTabs());
     assert.equal(await second.pending, 'dismissed');
   });
