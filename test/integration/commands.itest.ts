@@ -568,7 +568,7 @@ describe('commands against the local API stand-in', function () {
       await vscode.commands.executeCommand('ladder.answerAbove');
       assert.deepEqual(titles, ['Ladder: Answer which again one tier up?']);
       assert.equal(messageRequests().length, sent, 'nothing was sent');
-      await openAndSelect('src/orders.ts', 10, 13);
+      await openAndSelect('src/orders.ts', 11, 14);
       const review = await vscode.commands.executeCommand<{ reportUri: vscode.Uri }>('ladder.reviewSelection');
       const name = review.reportUri.path.split('/').pop() ?? '';
       await until('the report\'s preview in front', () => (vscode.window.tabGroups.activeTabGroup.activeTab?.label.endsWith(name) && !vscode.window.activeTextEditor ? true : undefined));
@@ -579,16 +579,18 @@ describe('commands against the local API stand-in', function () {
       assert.ok(followed, 'a follow-up of the report in front, without a list to pick from');
       assert.equal(titles.length, 1, 'no list was offered');
       const request = messageRequests().at(-1)?.body as { messages: { content: { text: string }[] }[] };
-      assert.match(request.messages[0]?.content[0]?.text ?? '', /Request: Review with Escalation of src\/orders\.ts:10-13/);
+      assert.match(request.messages[0]?.content[0]?.text ?? '', /Request: Review with Escalation of src\/orders\.ts:11-1\d/);
       // A second review of the same code has the same name: which of the two is in front, the tab
-      // does not say, so the follow-up asks rather than continue the wrong one.
-      await openAndSelect('src/orders.ts', 10, 13);
+      // does not say, so the follow-up asks rather than continue the wrong one (and Answer Again
+      // still says why a review is not for it).
+      await openAndSelect('src/orders.ts', 11, 14);
       const second = await vscode.commands.executeCommand<{ reportUri: vscode.Uri }>('ladder.reviewSelection');
       assert.equal(second.reportUri.path.split('/').pop(), name);
       await until('the second report\'s preview in front', () => (vscode.window.tabGroups.activeTabGroup.activeTab?.label.endsWith(name) && !vscode.window.activeTextEditor ? true : undefined));
       const asked = messageRequests().length;
       await vscode.commands.executeCommand('ladder.followUp', undefined, 'and the second finding?');
       assert.deepEqual(titles, ['Ladder: Answer which again one tier up?', 'Ladder: Follow up which answer?']);
+      assert.deepEqual((await captureMessages('showInformationMessage', () => vscode.commands.executeCommand('ladder.answerAbove'))).messages, messages);
       assert.equal(messageRequests().length, asked, 'dismissed: nothing was sent');
     } finally {
       window.showQuickPick = original;

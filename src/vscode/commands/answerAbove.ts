@@ -5,7 +5,7 @@ import { CommandIds } from '../commandIds';
 import { canAnswerAgain, howItEnded } from '../conversations';
 import { refusedUntrusted } from '../requestRunner';
 import type { Command } from './command';
-import { answerInFront, pickAnswer } from './followUp';
+import { inFront, pickAnswer } from './followUp';
 
 /**
  * Answer Again One Tier Up: the last question of the answer in front (Ask, Explain Selection or
@@ -18,13 +18,16 @@ export const answerAboveCommand: Command = {
   id: CommandIds.answerAbove,
   run: async (c, uri) => {
     if (refusedUntrusted()) return undefined;
-    const active = uri instanceof vscode.Uri ? uri : answerInFront(c);
+    const front = uri instanceof vscode.Uri ? [uri] : inFront(c);
+    const active = front.length === 1 ? front[0] : undefined;
     const unfinished = active && c.conversations.unfinished(active);
     if (unfinished) {
       void vscode.window.showInformationMessage(`Ladder: this answer ${howItEnded(unfinished)} before it finished; run the request again.`);
       return undefined;
     }
-    const shown = active && c.conversations.get(active);
+    // Reports of the same code in front (one name, two reviews): whichever it is, a review.
+    const reviews = front.length > 1 && front.every((f) => c.conversations.get(f)?.task === 'review');
+    const shown = active ? c.conversations.get(active) : reviews ? c.conversations.get(front[0] as vscode.Uri) : undefined;
     if (shown && !canAnswerAgain(shown)) {
       void vscode.window.showInformationMessage(shown.task === 'review'
         ? 'Ladder: a review report is not one answer to ask again: run the review again, with Choose Tier for a higher tier.'

@@ -28,21 +28,21 @@ export async function pickAnswer(c: Container, title = 'Ladder: Follow up which 
 }
 
 /**
- * The answer in front: the active text editor's document, or the report whose Markdown preview
- * is the active tab (a review report shows as one; matched by the preview's title, when no
- * other answer has that name). Never the editor last worked in, as other commands read it: with the cost
- * report or another preview in front, that would act on, and pay for, an answer out of sight.
+ * What is in front: the active text editor's document, or the answers a Markdown preview in
+ * front may show (a review report shows as one), matched by the preview's title. Two reviews
+ * of the same code share a name, and the tab does not say which it is: the caller acts on one
+ * only when it is the only one. Never the editor last worked in, as other commands read it:
+ * with the cost report or another preview in front, that would act on, and pay for, an answer
+ * out of sight.
  */
-export function answerInFront(c: Container): vscode.Uri | undefined {
+export function inFront(c: Container): vscode.Uri[] {
   const editor = vscode.window.activeTextEditor;
-  if (editor) return editor.document.uri;
+  if (editor) return [editor.document.uri];
   const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-  if (!(tab?.input instanceof vscode.TabInputWebview) || !tab.input.viewType.endsWith('markdown.preview')) return undefined;
+  if (!(tab?.input instanceof vscode.TabInputWebview) || !tab.input.viewType.endsWith('markdown.preview')) return [];
   // The Markdown extension titles a preview "[Preview] name" (locked, as reports open) or "Preview name".
   const name = tab.label.replace(/^\[Preview\] |^Preview /, '');
-  const named = c.conversations.recent().filter((answer) => answer.uri.path.split('/').pop() === name);
-  // Two reviews of the same code share a name: which one is in front, the tab does not say.
-  return named.length === 1 ? named[0]?.uri : undefined;
+  return c.conversations.recent().filter((answer) => answer.uri.path.split('/').pop() === name).map((answer) => answer.uri);
 }
 
 /** `14:05` today, `3 Mar 14:05` before (the local clock). */
@@ -64,7 +64,8 @@ export const followUpCommand: Command = {
   run: async (c, uri, question) => {
     // Before an answer is picked or the question typed: it would be thrown away.
     if (refusedUntrusted()) return undefined;
-    const active = uri instanceof vscode.Uri ? uri : answerInFront(c);
+    const front = inFront(c);
+    const active = uri instanceof vscode.Uri ? uri : front.length === 1 ? front[0] : undefined;
     // On the view of an answer that did not finish, that is the answer meant: say why it cannot go on.
     const unfinished = active && c.conversations.unfinished(active);
     if (unfinished) {
