@@ -28,11 +28,16 @@ export async function openAndSelect(relPath: string, fromLine?: number, toLine?:
  * frees its name ("Untitled-1"); the next untitled document may take that name before the
  * extension host has heard the first one is gone, and `openTextDocument` then hands back the old
  * document (a review "of the 4,000-line document" read the previous test's 900 lines). So this
- * waits for the document with this content under the new URI.
+ * waits for the document with this content under the new URI, and when it does not come (the
+ * old document stayed under that name), opens another, which takes the next name.
  */
 export async function openUntitled(content: string, language = 'typescript'): Promise<vscode.TextEditor> {
-  const { uri } = await vscode.workspace.openTextDocument({ content, language });
-  const document = await until('the new untitled document', () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && !d.isClosed && d.getText() === content));
+  let document: vscode.TextDocument | undefined;
+  for (let attempt = 1; !document; attempt++) {
+    const { uri } = await vscode.workspace.openTextDocument({ content, language });
+    const found = () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && !d.isClosed && d.getText() === content);
+    document = attempt < 3 ? await until('the new untitled document', found, 5_000).catch(() => undefined) : await until('the new untitled document', found);
+  }
   const editor = await vscode.window.showTextDocument(document);
   await until('the new document in front', () => (vscode.window.activeTextEditor?.document === document ? true : undefined));
   return editor;
