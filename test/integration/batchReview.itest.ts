@@ -294,6 +294,26 @@ describe('Review Folder at Batch Price', function () {
     assert.deepEqual(container.reviews.batches.pending, []);
   });
 
+  it('a claim that cannot be marked done (storage not writable) does not have the batch finished again at every check', async () => {
+    const { container } = await ladder();
+    await batchLatency(60_000);
+    const { batch } = await submit();
+    api().clock.advance(60_000);
+    const claims = (container.reviews.batches as unknown as { claims: { finished(id: string): Promise<void> } }).claims;
+    const finished = claims.finished.bind(claims);
+    claims.finished = () => Promise.reject(new Error('EROFS: read-only file system'));
+    try {
+      const result = await container.reviews.batches.check(batch.id);
+      assert.ok(result, 'the review is made');
+      assert.deepEqual(container.reviews.batches.pending, [], 'and the batch no longer followed here');
+      const sent = api().log.length;
+      assert.equal(await container.reviews.batches.check(batch.id), undefined);
+      assert.equal(api().log.length, sent, 'nothing asked or sent again');
+    } finally {
+      claims.finished = finished;
+    }
+  });
+
   it('a second batch of a folder whose batch is still waiting is asked for first: dismissed, nothing is sent', async () => {
     const { container } = await ladder();
     await batchLatency(3_600_000);
