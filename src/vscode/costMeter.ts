@@ -161,10 +161,11 @@ export class CostMeter implements vscode.Disposable {
     if (note === undefined) return;
     // Ledger files only grow: the last line told of in each file covers every damaged line above it.
     const stored = this.globalState.get<unknown>(UNREAD_TOLD_KEY);
-    const told: Record<string, number> = typeof stored === 'object' && stored !== null && !Array.isArray(stored) ? { ...(stored as Record<string, number>) } : {};
+    const told: Record<string, unknown> = typeof stored === 'object' && stored !== null && !Array.isArray(stored) ? { ...stored } : {};
+    const lastTold = (file: string): number => (typeof told[file] === 'number' ? told[file] : 0);
     const unread = this.unread.all;
-    if (unread.every((p) => typeof told[p.file] === 'number' && (told[p.file] as number) >= p.line)) return;
-    for (const p of unread) told[p.file] = Math.max(typeof told[p.file] === 'number' ? (told[p.file] as number) : 0, p.line);
+    if (unread.every((p) => lastTold(p.file) >= p.line)) return;
+    for (const p of unread) told[p.file] = Math.max(lastTold(p.file), p.line);
     void this.globalState.update(UNREAD_TOLD_KEY, told);
     this.log.warnUser(`Ladder: ${note} The cost meter, the report and the budgets count only the lines read.`);
   }

@@ -64,8 +64,8 @@ export const followUpCommand: Command = {
   run: async (c, uri, question) => {
     // Before an answer is picked or the question typed: it would be thrown away.
     if (refusedUntrusted()) return undefined;
-    const front = inFront(c);
-    const active = uri instanceof vscode.Uri ? uri : front.length === 1 ? front[0] : undefined;
+    const front = uri instanceof vscode.Uri ? [uri] : inFront(c);
+    const active = front.length === 1 ? front[0] : undefined;
     // On the view of an answer that did not finish, that is the answer meant: say why it cannot go on.
     const unfinished = active && c.conversations.unfinished(active);
     if (unfinished) {
