@@ -1,4 +1,5 @@
 import { callsSaid, countOf, formatUsdAlike } from './ledger/format';
+import { totalMicros } from './ledger/record';
 import type { Finding, JudgeAnswer, Verdict } from './protocol';
 import { sayCodeRisks } from './routing/codeRisks';
 import type { CodeRisk } from './routing/codeRisks';
@@ -252,7 +253,7 @@ const LONG_WHERE = 60;
  * cost, which is the sum of its billed calls (the ledger's figure for the task).
  */
 export function reviewReport(r: ReviewReport): string {
-  const total = r.calls.reduce((sum, c) => sum + c.costMicros, 0);
+  const total = totalMicros(r.calls);
   const heading = r.where.length > LONG_WHERE ? [`# ${r.title}: ${inline(r.where.slice(r.where.lastIndexOf('/') + 1))}`, '', code(r.where)] : [`# ${r.title}: ${inline(r.where)}`];
   const out = [...heading, '', ...findingSections(r, '_Each finding is also in the Problems view; the light bulb on it offers **Fix with Ladder**. To ask about them, run **Ladder: Ask a Follow-up**._', aboutOneFile(r), inline)];
   const notReviewed = r.notReviewed ?? [];

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BatchClaim, CLAIM_KEPT_MS, PendingBatch, batchAnswer, batchCallId, changedFiles, claimStanding, fileKeys, partCustomId, partKey, pollDelayMs } from '../core/batch';
 import type { BatchAnswer } from '../core/batch';
 import { countOf, formatUsd } from '../core/ledger/format';
-import { buildCallRecord } from '../core/ledger/record';
+import { buildCallRecord, totalMicros } from '../core/ledger/record';
 import type { CallOutcome, CallRecord } from '../core/ledger/record';
 import { normaliseUsage } from '../core/pricing/cost';
 import { SAVED_VERSION, readSaved } from '../core/resultViews';
@@ -16,7 +15,7 @@ import { ModelCallError } from '../core/task/ports';
 import type { BatchState } from '../llm/anthropic';
 import { CommandIds } from './commandIds';
 import type { Container } from './container';
-import { running } from './windows';
+import { THIS_WINDOW, running } from './windows';
 import { refusedUntrusted } from './requestRunner';
 import type { EditorSelection, RouteEstimate } from './requestRunner';
 import { firstPassRequests, folderMaterial } from './review';
@@ -317,7 +316,7 @@ export class BatchReviews implements vscode.Disposable {
     // that cannot be marked done would have this window finish it again at every check.
     await this.claims.finished(batch.id).catch((err: unknown) => this.c.log.warn(`batch ${batch.id}: could not mark its claim done (${err instanceof Error ? err.message : String(err)})`));
     await this.save(this.pending.filter((p) => p.id !== batch.id));
-    const billed = [...booked.values()].reduce((sum, r) => sum + r.costMicros, 0);
+    const billed = totalMicros([...booked.values()]);
     if (batch.canceled) {
       void vscode.window.showInformationMessage(`Ladder: the batch review of ${batch.where} was cancelled. ${booked.size > 0 ? `${countOf(booked.size, 'request')} answered before the cancel ${booked.size === 1 ? 'was' : 'were'} billed ${formatUsd(billed)} at batch price (in the ledger); the rest were not run or billed.` : 'Nothing was billed.'}`);
     } else if (!answered) {
@@ -395,7 +394,6 @@ export function batchClaimFile(context: Pick<vscode.ExtensionContext, 'storageUr
 class BatchClaims {
   /** This window's claims; a window reloaded is another owner (and another process). */
   private readonly owner = randomUUID();
-  private readonly host = os.hostname();
 
   private readonly folder: string;
 
@@ -408,7 +406,7 @@ class BatchClaims {
   }
 
   private claim(done = false): string {
-    const claim: BatchClaim = { owner: this.owner, pid: process.pid, host: this.host, time: new Date().toISOString(), ...(done ? { done } : {}) };
+    const claim: BatchClaim = { owner: this.owner, ...THIS_WINDOW, time: new Date().toISOString(), ...(done ? { done } : {}) };
     return JSON.stringify(claim);
   }
 
@@ -429,7 +427,7 @@ class BatchClaims {
     } catch {
       // Being written by its window this instant, or damaged: claimStanding goes by the file's time.
     }
-    return claimStanding(claim, writtenAt, { owner: this.owner, host: this.host, now: Date.now(), running });
+    return claimStanding(claim, writtenAt, { owner: this.owner, host: THIS_WINDOW.host, now: Date.now(), running });
   }
 
   /**

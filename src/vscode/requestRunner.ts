@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { totalMicros } from '../core/ledger/record';
 import type { CacheMiss as LedgerCacheMiss, CallOutcome, CallRecord } from '../core/ledger/record';
 import { callsSaid, formatUsd } from '../core/ledger/format';
 import { estimateTokens, findModel, tokenizerFactor } from '../core/models';
@@ -527,7 +528,7 @@ export class RequestRunner {
     });
 
     const records = [...checkRecords, ...result.records];
-    const micros = records.reduce((sum, r) => sum + r.costMicros, 0);
+    const micros = totalMicros(records);
     const callCount = callsSaid(records);
     const error = result.status === 'failed' ? result.error : undefined;
     const failure = result.status !== 'failed' ? undefined : error
@@ -655,7 +656,7 @@ export class RequestRunner {
     // Stopped by the user's Cancel, the caller's signal or the window closing (stopAll): the
     // request is not sent either. A timeout or a stall is 'failed', and the rules' tier stands.
     if (cancelled || result.status === 'cancelled') {
-      const micros = result.records.reduce((sum, r) => sum + r.costMicros, 0);
+      const micros = totalMicros(result.records);
       if (cancelled) void vscode.window.showInformationMessage(`Ladder: cancelled before the request was sent. ${micros > 0 ? `The difficulty check billed ${formatUsd(micros)}; it is in the ledger.` : 'Nothing was billed.'}`);
       throw new RequestStopped('cancelled', result.records);
     }

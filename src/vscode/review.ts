@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import { Finding as FindingShape, FindingsAnswer, JudgeAnswer, Verdict, extractAnswer } from '../core/protocol';
+import { totalMicros } from '../core/ledger/record';
 import type { CallOutcome, CallRecord } from '../core/ledger/record';
 import { callsSaid, countOf, formatUsd, formatUsdAlike } from '../core/ledger/format';
 import type { Finding } from '../core/protocol';
@@ -305,9 +306,8 @@ function foundIn(chunk: Chunk, found: readonly Finding[], plan: { tier: Tier; mo
 function batchSplit(calls: readonly CallRecord[]): string {
   const batch = calls.filter((c) => c.usage.service_tier === 'batch');
   if (batch.length === 0) return '';
-  const sum = (list: readonly CallRecord[]) => list.reduce((total, c) => total + c.costMicros, 0);
   const interactive = calls.filter((c) => c.usage.service_tier !== 'batch');
-  const [batchText, interactiveText] = formatUsdAlike([sum(batch), sum(interactive)]);
+  const [batchText, interactiveText] = formatUsdAlike([totalMicros(batch), totalMicros(interactive)]);
   return `\n_Batch calls (half price): ${batchText} over ${callsSaid(batch)}; interactive calls: ${interactiveText} over ${callsSaid(interactive)}._\n`;
 }
 
@@ -688,7 +688,7 @@ export class ReviewService implements vscode.Disposable {
     const readTo = read.at(-1)?.endLine ?? selection.startLine - 1;
     this.publish(kindOf(options), { ...selection, endLine: Math.min(selection.endLine, readTo) }, merged.kept, (folder?.files ?? []).filter((f) => read.length === chunks.length || readFiles.has(f.path)), readText);
     const calls = [...outcomes.flatMap((o) => o.records), ...stray, ...(partStopped?.err.records ?? []), ...(judgeStopped?.records ?? [])];
-    const costMicros = calls.reduce((sum, r) => sum + r.costMicros, 0);
+    const costMicros = totalMicros(calls);
     const where = folder?.where ?? `${selection.path}:${selection.startLine}-${selection.endLine}`;
     const subject = `${folder ? selection.path.split('/').pop()?.replace(/^\.$/, 'workspace') ?? '' : whereOf(selection, true)}${options.batch ? ' (batch)' : ''}`;
     const report = { title: options.title, where, summary, kept: merged.kept, rejected: merged.rejected, routes: [...routes, ...(judge ? [{ model: judge.model, tier: TIER_LABELS[judge.tier], reasons: judge.reasons }] : [])], calls, notReviewed };

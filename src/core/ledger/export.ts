@@ -1,3 +1,4 @@
+import { totalMicros } from './record';
 import type { CallRecord, LedgerRecord, VerdictRecord } from './record';
 import { microsToDecimal } from './format';
 
@@ -99,13 +100,13 @@ export interface JsonExport {
  */
 export function* jsonChunks(records: readonly LedgerRecord[], exportedAt: string): Generator<string> {
   const callRecords = calls(records);
-  const totalMicros = callRecords.reduce((sum, r) => sum + r.costMicros, 0);
+  const totalCost = totalMicros(callRecords);
   // The fields in JsonExport's order, as JSON.stringify would lay them out.
   yield `{\n  "v": 1,\n  "exportedAt": ${JSON.stringify(exportedAt)},\n  "calls": `;
   yield* jsonArrayChunks(callRecords);
   yield ',\n  "verdicts": ';
   yield* jsonArrayChunks(records.filter((record): record is VerdictRecord => record.kind === 'verdict'));
-  yield `,\n  "totalMicros": ${JSON.stringify(totalMicros)},\n  "totalUsd": ${JSON.stringify(microsToDecimal(totalMicros))}\n}\n`;
+  yield `,\n  "totalMicros": ${JSON.stringify(totalCost)},\n  "totalUsd": ${JSON.stringify(microsToDecimal(totalCost))}\n}\n`;
 }
 
 /** An array one level into the top object, pretty-printed (2 spaces) as JSON.stringify does, in pieces. */

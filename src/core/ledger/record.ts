@@ -92,6 +92,11 @@ function containsKey(value: unknown): boolean {
 /** How {@link parseLedgerRecord} says a record was written by a newer Ladder, which its problem messages quote. */
 export const NEWER_VERSION = 'written by a newer version of Ladder';
 
+/** What the calls cost together, in micro-dollars. */
+export function totalMicros(calls: readonly { costMicros: number }[]): number {
+  return calls.reduce((sum, c) => sum + c.costMicros, 0);
+}
+
 /**
  * Validates a record parsed from a ledger line. Unknown fields are dropped (a newer
  * version may add some); anything else wrong makes the line corrupt.

@@ -1,5 +1,6 @@
 import { TIERS } from '../tiers';
 import type { Tier } from '../tiers';
+import { totalMicros } from './record';
 import type { CallRecord } from './record';
 import { formatUsdAlike, formatUsdFixed, opusComparison } from './format';
 import type { OpusComparison } from './format';
@@ -330,7 +331,7 @@ export interface TaskCallsMessage {
 
 /** The details of one task: each call with its usage and cost, and their sum. */
 export function taskCallsMessage(taskId: string, calls: readonly CallRecord[]): TaskCallsMessage {
-  const total = calls.reduce((sum, c) => sum + c.costMicros, 0);
+  const total = totalMicros(calls);
   const costs = formatUsdAlike([...calls.map((c) => c.costMicros), total]);
   return {
     type: 'taskCalls',

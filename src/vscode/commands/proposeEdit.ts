@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { RequestCommand } from '../../core/steps';
 import type { PromptTask } from '../../core/protocol';
+import { totalMicros } from '../../core/ledger/record';
 import { checkEditAnswer } from '../../core/task/checks';
 import { estimateTokens } from '../../core/models';
 import { TIER_LABELS } from '../../core/tiers';
@@ -102,7 +103,7 @@ async function proposeOn(c: Container, options: EditRequest, selection: EditorSe
       void vscode.window.showInformationMessage(`Ladder: ${options.title} proposed no change (answered by ${outcome.plan.model}).`);
       return 'unchanged';
     }
-    verdict = await c.openProposals.whileOpen({ command: options.title, file: selection.document.uri, micros: costOf(outcome) }, c.edits.propose({
+    verdict = await c.openProposals.whileOpen({ command: options.title, file: selection.document.uri, micros: totalMicros(outcome.records) }, c.edits.propose({
       document: selection.document,
       range: followed.range,
       newText: replacement,
@@ -116,11 +117,6 @@ async function proposeOn(c: Container, options: EditRequest, selection: EditorSe
     // A rejection's offer keeps following the code until it is taken, replaced or withdrawn.
     if (verdict !== 'rejected') followed.dispose();
   }
-}
-
-/** What the calls that made a proposal cost, in micro-dollars. */
-export function costOf(outcome: RequestOutcome<unknown>): number {
-  return outcome.records.reduce((sum, r) => sum + r.costMicros, 0);
 }
 
 /** The selection at `range`, its line numbers shifted by as many lines as the code moved. */

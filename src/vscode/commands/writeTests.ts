@@ -2,11 +2,12 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
 import { editableOrSay, notebookOf, selectionFor } from '../editorSelection';
 import type { Command } from './command';
-import { costOf, EDIT_MAX_TOKENS, sendableEdit, settleVerdict } from './proposeEdit';
+import { EDIT_MAX_TOKENS, sendableEdit, settleVerdict } from './proposeEdit';
 import type { RetrySpec } from './proposeEdit';
 import type { Container } from '../container';
 import type { ProposalEnd } from '../editPreview';
 import type { EditorSelection } from '../requestRunner';
+import { totalMicros } from '../../core/ledger/record';
 import { checkEditAnswer } from '../../core/task/checks';
 import { TIER_LABELS } from '../../core/tiers';
 
@@ -74,7 +75,7 @@ async function writeTestsFor(c: Container, selection: EditorSelection, retry?: R
   const text = outcome.value.endsWith('\n') ? outcome.value : `${outcome.value}\n`;
   const content = selection.document.eol === vscode.EndOfLine.CRLF ? text.replace(/\r?\n/g, '\r\n') : text;
   const proposal = c.edits.proposeNewFile({ target, content, title: `Ladder: Write Tests → ${c.workspace.relativePath(target) ?? target.path.split('/').pop()} — ${outcome.plan.model} (${TIER_LABELS[outcome.plan.tier]})`, why: outcome.plan.reasons.join(' → '), languageId: selection.languageId });
-  const verdict = await c.openProposals.whileOpen({ command: 'Write Tests', file: target, micros: costOf(outcome) }, proposal);
+  const verdict = await c.openProposals.whileOpen({ command: 'Write Tests', file: target, micros: totalMicros(outcome.records) }, proposal);
   // The test file is new: the source's code, as it was read, is what a retry reads again.
   settleVerdict(c, outcome, verdict, () => (selection.document.getText(selection.range) === selection.text ? selection : undefined), (next) => writeTestsFor(c, selection, next));
   return verdict;
