@@ -65,11 +65,9 @@ export class BatchReviews implements vscode.Disposable {
    */
   private tellDamaged(stored: unknown, readable: readonly PendingBatch[]): void {
     const listed = (stored as { entries?: unknown } | null | undefined)?.entries;
-    const lost = (Array.isArray(listed) ? listed as unknown[] : []).filter((e) => !readable.some((p) => p.id === (e as { id?: unknown } | null)?.id));
-    const ids = lost.flatMap((e) => {
-      const id = (e as { id?: unknown } | null)?.id;
-      return typeof id === 'string' ? [id] : [];
-    });
+    const idOf = (e: unknown): unknown => (e as { id?: unknown } | null)?.id;
+    const lost = (Array.isArray(listed) ? listed as unknown[] : []).filter((e) => !readable.some((p) => p.id === idOf(e)));
+    const ids = lost.map(idOf).filter((id): id is string => typeof id === 'string');
     this.c.log.warn(`pending batch reviews kept in workspaceState could not be read and are no longer followed: ${JSON.stringify(Array.isArray(listed) ? lost : stored)?.slice(0, 4000)}`);
     const what = ids.length === 1 ? `a pending batch review (${ids[0]}) could not be read and is no longer followed, so what it bills`
       : `pending batch reviews${ids.length > 0 ? ` (${ids.join(', ')})` : ''} could not be read and are no longer followed, so what they bill`;
