@@ -20,6 +20,21 @@ async function ledger(): Promise<LedgerRecord[]> {
 
 const root = () => vscode.workspace.workspaceFolders![0]!.uri;
 
+/** An Ask on orders.ts 15-19 whose answer hangs after its first text: its view, the request, and the abort that stops it. */
+async function hangingAsk(question: string): Promise<{ abort: AbortController; running: Promise<unknown>; view: vscode.TextDocument }> {
+  const { container } = await ladder();
+  await openAndSelect('src/orders.ts', 15, 19);
+  // The answer's call, not a difficulty check before it.
+  api().script.fault(faults.hang(2), { match: { system: 'Ladder task: ask' } });
+  const abort = new AbortController();
+  const running = container.runner.run({
+    command: 'ask', title: 'Ask', task: 'ask', question, quote: question, maxTokens: 1000, showResult: true, signal: abort.signal,
+    check: (t) => ({ ok: true, value: t }),
+  }).catch(() => undefined);
+  const view = await until('the answer to stream into its view', () => vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith(`/Ask · ${question}.md`) && /\n---\n\n\S/.test(d.getText())));
+  return { abort, running, view };
+}
+
 describe('every command on its happy path', function () {
   this.timeout(60_000);
   standInSuite();
@@ -1206,15 +1221,7 @@ describe('every command on its happy path', function () {
   it('an answer is saved as it streams, marked unfinished until its request ends: a window reload meanwhile keeps what had come', async () => {
     const { container } = await ladder();
     const state = container.context.workspaceState;
-    await openAndSelect('src/orders.ts', 15, 19);
-    // The answer's call, not a difficulty check before it.
-    api().script.fault(faults.hang(2), { match: { system: 'Ladder task: ask' } });
-    const abort = new AbortController();
-    const running = container.runner.run({
-      command: 'ask', title: 'Ask', task: 'ask', question: 'cut me off', quote: 'cut me off', maxTokens: 1000, showResult: true, signal: abort.signal,
-      check: (t) => ({ ok: true, value: t }),
-    }).catch(() => undefined);
-    const view = await until('the answer to stream into its view', () => vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith('/Ask · cut me off.md') && /\n---\n\n\S/.test(d.getText())));
+    const { abort, running, view } = await hangingAsk('cut me off');
     const key = view.uri.toString();
     type Saved = { entries: [string, string][]; streaming?: string[] };
     // VS Code saves the state on its way down before the extension hears of the reload: only
@@ -1244,15 +1251,7 @@ describe('every command on its happy path', function () {
   });
 
   it('Ask a Follow-up on an answer that was cancelled says it cannot be continued, and sends nothing', async () => {
-    const { container } = await ladder();
-    await openAndSelect('src/orders.ts', 15, 19);
-    api().script.fault(faults.hang(2));
-    const abort = new AbortController();
-    const running = container.runner.run({
-      command: 'ask', title: 'Ask', task: 'ask', question: 'walk me through it', quote: 'walk me through it', maxTokens: 1000, showResult: true, signal: abort.signal,
-      check: (t) => ({ ok: true, value: t }),
-    }).catch(() => undefined);
-    const view = await until('the answer to stream into its view', () => vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith('/Ask · walk me through it.md') && /\n---\n\n\S/.test(d.getText())));
+    const { abort, running, view } = await hangingAsk('walk me through it');
     abort.abort();
     await running;
     const sent = api().log.length;
